@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "get_full_name", "role", "unit", "region", "is_active")
+    list_filter = ("role", "is_active")
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Role and scope"), {"fields": ("role", "unit", "region", "must_change_password")}),
+    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        (_("Role and scope"), {"fields": ("role", "unit", "region")}),
+    )
+    autocomplete_fields = ("unit", "region")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is appended to by the services and never edited by hand."""
+
+    list_display = ("at", "username", "ip", "action", "object_type", "object_repr", "outcome")
+    list_filter = ("action", "outcome", "object_type")
+    search_fields = ("username", "object_repr", "object_id")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

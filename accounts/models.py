@@ -1,0 +1,103 @@
+"""Users with a role, and the append-only audit log."""
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", _("unit reporter")
+    SUPERVISOR = "supervisor", _("supervision office")
+    LEADER = "leader", _("leader")
+    ADMIN = "admin", _("administrator")
+    AUDITOR = "auditor", _("auditor")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.REPORTER)
+    unit = models.ForeignKey(
+        "villages.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users", help_text=_("The unit a reporter reports for."),
+    )
+    region = models.ForeignKey(
+        "villages.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users", help_text=_("The region a supervisor or leader oversees; empty means every region."),
+    )
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="reporter") | models.Q(unit__isnull=False),
+                name="reporter_has_unit",
+                violation_error_message=_("A reporter must belong to a unit."),
+            )
+        ]
+
+    @property
+    def is_reporter(self):
+        return self.role == Role.REPORTER
+
+    @property
+    def sees_whole_region(self):
+        return self.role in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.AUDITOR)
+
+
+class AuditEvent(models.Model):
+    """One write that mattered. Rows are only ever inserted; each carries the hash of the one before."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_constraint=False,
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    old = models.JSONField(_("old values"), null=True, blank=True)
+    new = models.JSONField(_("new values"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, default="success")
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+
+
+class Notification(models.Model):
+    """An in-app message: a returned report, an approval, a new submission, a supervision notice, a reminder."""
+
+    user = models.ForeignKey(User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40, db_index=True)
+    message = models.CharField(_("message"), max_length=500)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    dedupe_key = models.CharField(
+        _("de-duplication key"), max_length=200, blank=True,
+        help_text=_("When set, one user never gets two notifications with the same key (e.g. one reminder per period)."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""),
+                                    name="notification_unique_dedupe_key")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.message

@@ -1,0 +1,1 @@
+"""Generated bulletins and dispatch reports (see the scheduled-reports work)."""

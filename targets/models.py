@@ -1,0 +1,298 @@
+"""Plans, their sections and targets, the indicators that measure them, and progress reports."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+from .choices import PROGRESS_KINDS, Frequency, Kind, Light, ReportStatus
+
+VALUE_FIELD = dict(max_digits=20, decimal_places=4)
+
+
+class Plan(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    doc_number = models.CharField(_("document number"), max_length=100, blank=True, help_text=_("e.g. 洞政办发〔2023〕14号"))
+    issuer = models.CharField(_("issuing body"), max_length=200, blank=True)
+    region = models.ForeignKey(
+        "villages.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="plans"
+    )
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    amber_gap = models.DecimalField(
+        _("amber threshold (points behind)"), max_digits=5, decimal_places=2, default=Decimal("10"),
+        validators=[MinValueValidator(0)],
+    )
+    red_gap = models.DecimalField(
+        _("red threshold (points behind)"), max_digits=5, decimal_places=2, default=Decimal("20"),
+        validators=[MinValueValidator(0)],
+    )
+    due_day = models.PositiveSmallIntegerField(
+        _("report due day"), default=25, validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("Reports are due on this day of each period's last month."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-start_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="plan_end_after_start"),
+            models.CheckConstraint(condition=Q(red_gap__gte=F("amber_gap")), name="plan_red_gap_not_below_amber"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Section(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent section"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="children",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Target(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets")
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
+    )
+    seq = models.PositiveIntegerField(_("sequence number"))
+    name = models.CharField(_("task name"), max_length=300)
+    content = models.TextField(_("main content"), blank=True)
+    lead_units = models.ManyToManyField(
+        "villages.Unit", verbose_name=_("lead units"), blank=True, related_name="led_targets"
+    )
+    co_units = models.ManyToManyField(
+        "villages.Unit", verbose_name=_("co-units"), blank=True, related_name="shared_targets"
+    )
+    all_townships = models.BooleanField(
+        _("every township"), default=False, help_text=_("各街道乡镇: every township of the plan's region is responsible.")
+    )
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["plan", "seq", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "seq"], name="target_unique_seq_in_plan")]
+
+    def __str__(self):
+        return f"{self.seq}. {self.name}"
+
+
+class Indicator(models.Model):
+    target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    unit = models.CharField(_("unit of measure"), max_length=20, blank=True, help_text=_("个, 座, 户, 人, 亩, 公里, 万元, % …"))
+    baseline = models.DecimalField(_("baseline"), **VALUE_FIELD, default=Decimal("0"))
+    target_value = models.DecimalField(_("target value"), **VALUE_FIELD)
+    start_date = models.DateField(_("start"))
+    deadline = models.DateField(_("deadline"))
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
+    source_phrase = models.TextField(_("source phrase"), blank=True, help_text=_("The words of the plan this came from."))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["target", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=[k.value for k in PROGRESS_KINDS]) | ~Q(target_value=F("baseline")),
+                name="indicator_target_differs_from_baseline",
+                violation_error_message=_("The target value must differ from the baseline for this kind."),
+            ),
+            models.CheckConstraint(condition=Q(deadline__gte=F("start_date")), name="indicator_deadline_after_start"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.kind == Kind.DECREASE and self.baseline is not None and self.target_value is not None:
+            if self.target_value >= self.baseline:
+                raise ValidationError({"target_value": _("A decrease target must be below its baseline.")})
+        if self.kind == Kind.MILESTONE and self.target_value is not None and not 0 < self.target_value <= 100:
+            raise ValidationError({"target_value": _("A milestone is measured in percent complete (0–100).")})
+
+
+class Milestone(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), **VALUE_FIELD)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["indicator", "date"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "date"], name="milestone_unique_date")]
+
+    def __str__(self):
+        return f"{self.date}: {self.value}"
+
+
+class Allocation(models.Model):
+    """A township's share of an indicator (分解下达); the county figure is the sum of the shares reported."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="allocations"
+    )
+    unit = models.ForeignKey(
+        "villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="allocations"
+    )
+    target_value = models.DecimalField(_("allocated target"), **VALUE_FIELD)
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [models.UniqueConstraint(fields=["indicator", "unit"], name="allocation_unique_unit")]
+
+    def __str__(self):
+        return f"{self.indicator} → {self.unit}: {self.target_value}"
+
+
+class ProgressReport(models.Model):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="reports"
+    )
+    unit = models.ForeignKey("villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports")
+    period_start = models.DateField(_("period start"), help_text=_("First day of the month or quarter reported."))
+    value = models.DecimalField(
+        _("cumulative value"), **VALUE_FIELD, help_text=_("Cumulative value to date; percent complete for milestones.")
+    )
+    narrative = models.TextField(_("work done"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    is_late = models.BooleanField(_("late"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["indicator", "-period_start", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period_start"], name="report_unique_indicator_unit_period"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "period_start"])]
+
+    def __str__(self):
+        return f"{self.indicator} · {self.unit} · {self.period_start:%Y-%m}"
+
+    @property
+    def period(self) -> str:
+        """The period as people write it: "2025-05", or "2025-Q2" for a quarterly indicator."""
+        return rules.period_label(self.period_start, self.indicator.frequency)
+
+    @property
+    def counts(self) -> bool:
+        """Submitted and approved reports count towards the light; drafts and returned ones do not."""
+        return self.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+class StatusSnapshot(models.Model):
+    """An indicator's light frozen at a month end, so trends, league tables and bulletins can be reproduced."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    as_of = models.DateField(_("as of"), help_text=_("The month end the light was frozen at."))
+    status = models.CharField(_("light"), max_length=12, choices=Light.choices)
+    actual = models.DecimalField(_("value"), **VALUE_FIELD, null=True, blank=True)
+    completion = models.DecimalField(_("completion"), max_digits=12, decimal_places=4, null=True, blank=True)
+    expected = models.DecimalField(_("expected"), max_digits=12, decimal_places=4, null=True, blank=True)
+    gap = models.DecimalField(_("points behind"), max_digits=12, decimal_places=2, null=True, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list)
+    taken_at = models.DateTimeField(_("taken"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("status snapshot")
+        verbose_name_plural = _("status snapshots")
+        constraints = [models.UniqueConstraint(fields=["indicator", "as_of"], name="snapshot_unique_month")]
+        indexes = [models.Index(fields=["as_of", "status"])]
+
+    def __str__(self):
+        return f"{self.indicator} @ {self.as_of}: {self.status}"
+
+
+class SupervisionStatus(models.TextChoices):
+    OPEN = "open", _("awaiting reply")
+    ANSWERED = "answered", _("answered")
+    RETURNED = "returned", _("sent back")
+    CLOSED = "closed", _("closed out")
+
+
+class SupervisionItem(models.Model):
+    """A supervision notice (督办) on a red or amber indicator, answered by the unit, closed out (销号) by the office."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="supervision_items"
+    )
+    unit = models.ForeignKey(
+        "villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="supervision_items"
+    )
+    notice = models.TextField(_("notice"))
+    status = models.CharField(_("status"), max_length=10, choices=SupervisionStatus.choices,
+                              default=SupervisionStatus.OPEN)
+    light_when_issued = models.CharField(_("light when issued"), max_length=12, choices=Light.choices, blank=True)
+    reply_due = models.DateField(_("reply due"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    measures = models.TextField(_("measures"), blank=True)
+    promised_date = models.DateField(_("promised completion date"), null=True, blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("replied by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    office_comment = models.TextField(_("office comment"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("supervision item")
+        verbose_name_plural = _("supervision items")
+        ordering = ["-issued_at", "-id"]
+        indexes = [models.Index(fields=["status", "reply_due"])]
+
+    def __str__(self):
+        return f"{self.indicator} → {self.unit}"

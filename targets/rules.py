@@ -1,0 +1,339 @@
+"""The status light of an indicator, and the calendar of its reporting periods.
+
+Pure functions on plain values: no database, no models. This is the one place where the rule of
+DOMAIN.md ("Kinds of indicator, and how the status light is decided") is written down; models,
+selectors, bulletins and dashboards all call `evaluate_status` rather than re-deriving a light.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from targets.choices import PROGRESS_KINDS, Frequency, Kind, Light
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    kind: str
+    baseline: Decimal
+    target: Decimal
+    start: date
+    deadline: date
+    frequency: str = Frequency.MONTHLY.value
+    milestones: tuple[tuple[date, Decimal], ...] = ()
+    amber_gap: Decimal = Decimal("10")
+    red_gap: Decimal = Decimal("20")
+    due_day: int = 25
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ReportPoint:
+    period_start: date
+    value: Decimal
+    # None for a draft or a returned report: it does not count.
+    submitted_on: date | None
+
+
+@dataclass(frozen=True)
+class StatusResult:
+    status: str
+    completion: Decimal | None
+    expected: Decimal | None
+    gap: Decimal | None
+    actual: Decimal | None
+    checkpoint: date | None
+    reasons: tuple[str, ...]
+
+
+_MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3}
+_SEVERITY = {Light.GREEN: 0, Light.AMBER: 1, Light.RED: 2}
+_FRACTION_PLACES = Decimal("0.0001")
+_GAP_PLACES = Decimal("0.01")
+_SHOWN_PLACES = Decimal("0.1")
+
+
+# Periods ---------------------------------------------------------------------------------------
+
+def _months(frequency: str) -> int:
+    try:
+        return _MONTHS_PER_PERIOD[frequency]
+    except KeyError:
+        known = ", ".join(Frequency.values)
+        raise ValueError(f"unknown frequency {frequency!r}; expected one of: {known}") from None
+
+
+def _add_months(d: date, months: int) -> date:
+    year, month0 = divmod(d.year * 12 + d.month - 1 + months, 12)
+    return date(year, month0 + 1, 1)
+
+
+def period_start_of(d: date, frequency: str) -> date:
+    step = _months(frequency)
+    return date(d.year, (d.month - 1) // step * step + 1, 1)
+
+
+def next_period_start(p: date, frequency: str) -> date:
+    return _add_months(period_start_of(p, frequency), _months(frequency))
+
+
+def period_end(p: date, frequency: str) -> date:
+    return next_period_start(p, frequency) - timedelta(days=1)
+
+
+def due_date(p: date, frequency: str, due_day: int = 25) -> date:
+    """Day `due_day` of the period's last month; a due day of 31 means the month's last day."""
+    if not 1 <= due_day <= 31:
+        raise ValueError(f"due_day must be between 1 and 31, got {due_day!r}")
+    end = period_end(p, frequency)
+    return end.replace(day=min(due_day, end.day))
+
+
+def period_label(p: date, frequency: str) -> str:
+    start = period_start_of(p, frequency)
+    if _months(frequency) == 3:
+        return f"{start.year:04d}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year:04d}-{start.month:02d}"
+
+
+_MONTH_LABEL = re.compile(r"(\d{4})-(\d{2})")
+_QUARTER_LABEL = re.compile(r"(\d{4})-Q(\d)")
+
+
+def parse_period(label: str) -> tuple[date, str]:
+    """"2025-05" -> (2025-05-01, monthly); "2025-Q2" -> (2025-04-01, quarterly)."""
+    text = label.strip() if isinstance(label, str) else ""
+    if match := _MONTH_LABEL.fullmatch(text):
+        year, month = int(match[1]), int(match[2])
+        if year >= 1 and 1 <= month <= 12:
+            return date(year, month, 1), Frequency.MONTHLY
+    elif match := _QUARTER_LABEL.fullmatch(text):
+        year, quarter = int(match[1]), int(match[2])
+        if year >= 1 and 1 <= quarter <= 4:
+            return date(year, quarter * 3 - 2, 1), Frequency.QUARTERLY
+    # Labels arrive from people (Excel sheets, URLs), so the message is translated.
+    raise ValueError(
+        _("“%(label)s” is not a reporting period: use YYYY-MM (e.g. 2025-05) or YYYY-Qn (e.g. 2025-Q2)")
+        % {"label": label}
+    )
+
+
+def _first_period(spec: IndicatorSpec) -> date:
+    # A period already under way at S would be judged on days before the plan began.
+    start = period_start_of(spec.start, spec.frequency)
+    return start if start == spec.start else next_period_start(start, spec.frequency)
+
+
+def periods_past_due(spec: IndicatorSpec, as_of: date) -> list[date]:
+    """Starts of the periods whose report was due before `as_of`, ascending.
+
+    Only periods starting in [S, D] are owed: after the deadline no further report is demanded,
+    otherwise a ceiling or floor would turn red for ever once the plan ended.
+    """
+    periods = []
+    p = _first_period(spec)
+    while p <= spec.deadline and due_date(p, spec.frequency, spec.due_day) < as_of:
+        periods.append(p)
+        p = next_period_start(p, spec.frequency)
+    return periods
+
+
+# The expected path -----------------------------------------------------------------------------
+
+def expected_value(spec: IndicatorSpec, d: date) -> Decimal:
+    """Piecewise linear in days through (S, B), the milestones by date, (D, T)."""
+    if d < spec.start:
+        return spec.baseline
+    if d >= spec.deadline:
+        return spec.target
+    points = _path(spec)
+    for (d0, v0), (d1, v1) in zip(points, points[1:]):
+        if d0 <= d < d1:
+            return v0 + (v1 - v0) * Decimal((d - d0).days) / Decimal((d1 - d0).days)
+    raise AssertionError("the path covers [S, D)")
+
+
+def _path(spec: IndicatorSpec) -> list[tuple[date, Decimal]]:
+    # A milestone outside (S, D) contradicts "B before S, T after D", so it cannot bend the path.
+    inside = sorted(m for m in spec.milestones if spec.start < m[0] < spec.deadline)
+    return [(spec.start, spec.baseline), *inside, (spec.deadline, spec.target)]
+
+
+# The light -------------------------------------------------------------------------------------
+
+def evaluate_status(spec: IndicatorSpec, reports: Iterable[ReportPoint], as_of: date) -> StatusResult:
+    _check_spec(spec)
+    if as_of < spec.start:
+        reason = _("not started: starts on %(start)s") % {"start": spec.start.isoformat()}
+        return StatusResult(Light.NOT_STARTED, None, None, None, None, None, (reason,))
+    counted = [r for r in reports if r.submitted_on is not None and r.submitted_on <= as_of]
+    latest = _latest_report(counted, as_of)
+    past_due = periods_past_due(spec, as_of)
+    tau = due_date(past_due[-1], spec.frequency, spec.due_day) if past_due else None
+    if spec.kind in PROGRESS_KINDS:
+        result = _progress_light(spec, latest, as_of, tau)
+    else:
+        result = _bound_light(spec, latest, tau)
+    if result.status == Light.DONE:
+        return result
+    return _apply_reporting_clause(result, spec, counted, past_due)
+
+
+def _check_spec(spec: IndicatorSpec) -> None:
+    if spec.kind not in Kind.values:
+        raise ValueError(f"unknown indicator kind {spec.kind!r}")
+    if spec.kind in PROGRESS_KINDS and spec.target == spec.baseline:
+        raise ValueError(f"a {spec.kind} indicator needs a target different from its baseline")
+    if spec.deadline < spec.start:
+        raise ValueError(f"deadline {spec.deadline} is before start {spec.start}")
+    _months(spec.frequency)
+
+
+def _latest_report(counted: list[ReportPoint], on_or_before: date) -> ReportPoint | None:
+    # A resubmitted period has several counted reports; the last one submitted is the one in force.
+    eligible = [r for r in counted if r.period_start <= on_or_before]
+    return max(eligible, key=lambda r: (r.period_start, r.submitted_on), default=None)
+
+
+def _fraction(spec: IndicatorSpec, value: Decimal) -> Decimal:
+    return (value - spec.baseline) / (spec.target - spec.baseline)
+
+
+def _progress_light(spec, latest, as_of, tau) -> StatusResult:
+    actual = latest.value if latest else spec.baseline
+    completion = _fraction(spec, actual)
+    expected = _fraction(spec, expected_value(spec, tau)) if tau else None
+    gap = (expected - completion) * 100 if expected is not None else None
+    status, reason = _pace_decision(spec, completion, expected, gap, as_of, tau)
+    return StatusResult(
+        status=status,
+        # Rounded down so a completion short of 100 % is never shown as 100 %.
+        completion=completion.quantize(_FRACTION_PLACES, rounding=ROUND_DOWN),
+        expected=expected.quantize(_FRACTION_PLACES, rounding=ROUND_HALF_UP) if tau else None,
+        gap=gap.quantize(_GAP_PLACES, rounding=ROUND_HALF_UP) if tau else None,
+        actual=actual,
+        checkpoint=tau,
+        reasons=(reason,),
+    )
+
+
+def _pace_decision(spec, completion, expected, gap, as_of, tau) -> tuple[str, str]:
+    shown = _completion_percent(completion)
+    if completion >= 1:
+        return Light.DONE, _("target reached: %(completion)s %%") % {"completion": shown}
+    if as_of > spec.deadline:
+        return Light.RED, _("deadline %(deadline)s passed at %(completion)s %%") % {
+            "deadline": spec.deadline.isoformat(),
+            "completion": shown,
+        }
+    if tau is None:
+        return Light.GREEN, _("no checkpoint yet")
+    reason = _pace_reason(expected, shown, gap)
+    if gap > spec.red_gap:
+        return Light.RED, reason
+    if gap > spec.amber_gap:
+        return Light.AMBER, reason
+    return Light.GREEN, reason
+
+
+def _pace_reason(expected: Decimal, shown_completion: str, gap: Decimal) -> str:
+    values = {
+        "expected": _shown(expected * 100),
+        "completion": shown_completion,
+        "gap": _shown(abs(gap)),
+    }
+    if gap > 0:
+        return _("expected %(expected)s %%, reported %(completion)s %%, %(gap)s points behind") % values
+    if gap < 0:
+        return _("expected %(expected)s %%, reported %(completion)s %%, %(gap)s points ahead") % values
+    return _("expected %(expected)s %%, reported %(completion)s %%, on pace") % values
+
+
+def _bound_light(spec, latest, tau) -> StatusResult:
+    """ceiling / floor: a limit held for the whole period rather than a distance covered."""
+    if latest is None:
+        return StatusResult(Light.GREEN, None, None, None, None, tau, (_("no report yet"),))
+    values = {"actual": _amount(latest.value, spec.unit), "target": _amount(spec.target, spec.unit)}
+    if spec.kind == Kind.CEILING:
+        within = latest.value <= spec.target
+        reason = (
+            _("reported %(actual)s within the ceiling of %(target)s")
+            if within
+            else _("reported %(actual)s above the ceiling of %(target)s")
+        )
+    else:
+        within = latest.value >= spec.target
+        reason = (
+            _("reported %(actual)s at or above the floor of %(target)s")
+            if within
+            else _("reported %(actual)s below the floor of %(target)s")
+        )
+    status = Light.GREEN if within else Light.RED
+    return StatusResult(status, None, None, None, latest.value, tau, (reason % values,))
+
+
+def _apply_reporting_clause(result, spec, counted, past_due) -> StatusResult:
+    """A missing latest report lights at least amber; the two latest missing light red."""
+    reported = {r.period_start for r in counted}
+    if not past_due or past_due[-1] in reported:
+        return result
+    missing = [p for p in past_due[-2:] if p not in reported]
+    floor = Light.RED if len(missing) == 2 else Light.AMBER
+    status = max(result.status, floor, key=_SEVERITY.__getitem__)
+    return replace(result, status=status, reasons=result.reasons + tuple(_missing(spec, p) for p in missing))
+
+
+def _missing(spec: IndicatorSpec, period: date) -> str:
+    return _("%(period)s report missing since %(due)s") % {
+        "period": period_label(period, spec.frequency),
+        "due": due_date(period, spec.frequency, spec.due_day).isoformat(),
+    }
+
+
+def _shown(number: Decimal, rounding: str = ROUND_HALF_UP) -> str:
+    shown = number.quantize(_SHOWN_PLACES, rounding=rounding)
+    return str(shown.copy_abs() if shown == 0 else shown)
+
+
+def _completion_percent(completion: Decimal) -> str:
+    return _shown(completion * 100, rounding=ROUND_DOWN)
+
+
+def _amount(value: Decimal, unit: str) -> str:
+    # normalize() drops the trailing zeros of "4.80"; format "f" keeps "100" from becoming "1E+2".
+    number = format(value.normalize(), "f")
+    return f"{number} {unit}" if unit else number
+
+
+# Several units, one target ---------------------------------------------------------------------
+
+def rollup(series_by_unit: Mapping[Hashable, Iterable[ReportPoint]]) -> list[ReportPoint]:
+    """Combine the series of every unit a target is allocated to (e.g. each township) into one.
+
+    For each period any unit reported on, the value is the sum of each unit's latest counted value
+    at or before that period (0 for a unit with none yet). The point counts (has a submitted_on,
+    the last of the units') only when every unit has a counted report for exactly that period, so
+    the county figure is judged missing until the last township has reported.
+
+    There is no as_of here: a report "counts" if it has a submitted_on at all. A caller evaluating
+    the light as of a past date must pass the reports as they were then (drop those submitted
+    later, restore a version since returned or revised), or a later resubmission leaks into the
+    past. With that done, `evaluate_status(spec, rollup(...), as_of)` is exact.
+    """
+    series = [list(reports) for reports in series_by_unit.values()]
+    periods = sorted({r.period_start for reports in series for r in reports})
+    return [_combined_point(series, period) for period in periods]
+
+
+def _combined_point(series: list[list[ReportPoint]], period: date) -> ReportPoint:
+    counted = [[r for r in reports if r.submitted_on is not None] for reports in series]
+    latest = [_latest_report(reports, period) for reports in counted]
+    value = sum((r.value for r in latest if r is not None), Decimal(0))
+    exact = [r for r in latest if r is not None and r.period_start == period]
+    submitted_on = max(r.submitted_on for r in exact) if len(exact) == len(series) else None
+    return ReportPoint(period_start=period, value=value, submitted_on=submitted_on)

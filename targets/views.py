@@ -1,0 +1,31 @@
+"""Pages: thin, they call one selector and render."""
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from . import selectors
+
+
+def _as_of(request) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def home(request):
+    as_of = _as_of(request)
+    plans = selectors.plans_visible_to(request.user).select_related("region").order_by("-start_date", "id")
+    return render(request, "targets/home.html", {"plans": plans, "summaries": selectors.plan_light_counts(
+        plans=plans, user=request.user, as_of=as_of), "as_of": as_of})
+
+
+@login_required
+def plan_detail(request, pk):
+    plan = get_object_or_404(selectors.plans_visible_to(request.user).select_related("region"), pk=pk)
+    as_of = _as_of(request)
+    overview = selectors.plan_overview(plan=plan, user=request.user, as_of=as_of)
+    return render(request, "targets/plan_detail.html", {"plan": plan, "as_of": as_of, **overview})

@@ -1,0 +1,89 @@
+"""The shared cast, as healthchecks does with alice and bob: one county, its units and its people.
+
+- `supervisor`: the county supervision office, sees the whole county;
+- `dept_reporter`: reporter of the agriculture bureau (区农业农村局), lead of `indicator`;
+- `town_reporter`: reporter of 大门镇, a township of the county;
+- `stranger`: reporter of another unit (区教育局), who must see none of the above.
+"""
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Role
+from villages.models import RegionLevel, UnitKind
+
+from .factories import IndicatorFactory, PlanFactory, RegionFactory, TargetFactory, UnitFactory, UserFactory
+
+PASSWORD = "Test-pass-123"
+
+
+@pytest.fixture
+def county(db):
+    return RegionFactory(code="330305000000", name="洞头区", level=RegionLevel.COUNTY)
+
+
+@pytest.fixture
+def township(county):
+    return RegionFactory(code="330305101000", name="大门镇", level=RegionLevel.TOWNSHIP, parent=county, kind="镇")
+
+
+@pytest.fixture
+def dept(county):
+    return UnitFactory(county=county, name="区农业农村局")
+
+
+@pytest.fixture
+def town_unit(county, township):
+    return UnitFactory(county=county, name="大门镇", kind=UnitKind.TOWNSHIP, township=township)
+
+
+@pytest.fixture
+def other_unit(county):
+    return UnitFactory(county=county, name="区教育局")
+
+
+@pytest.fixture
+def supervisor(county):
+    return UserFactory(username="duchashi", role=Role.SUPERVISOR, region=county)
+
+
+@pytest.fixture
+def dept_reporter(dept):
+    return UserFactory(username="nongye", role=Role.REPORTER, unit=dept)
+
+
+@pytest.fixture
+def town_reporter(town_unit):
+    return UserFactory(username="damen", role=Role.REPORTER, unit=town_unit)
+
+
+@pytest.fixture
+def stranger(other_unit):
+    return UserFactory(username="jiaoyu", role=Role.REPORTER, unit=other_unit)
+
+
+@pytest.fixture
+def plan(county):
+    return PlanFactory(region=county)
+
+
+@pytest.fixture
+def target(plan, dept):
+    target = TargetFactory(plan=plan, name="农村改厕")
+    target.lead_units.add(dept)
+    return target
+
+
+@pytest.fixture
+def indicator(target):
+    return IndicatorFactory(target=target)
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def api_as(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
