@@ -26,7 +26,7 @@ urlpatterns = [
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/", include(router.urls)),
+    path("api/", include((router.urls, "api"))),
 ]
 
 if settings.DEBUG:

@@ -87,3 +87,53 @@ def api_as(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+@pytest.fixture
+def browser_page(live_server, tmp_path_factory, request):
+    """A Playwright page in Debian's Chromium (never a downloaded browser), 375 px wide like a phone.
+
+    Screenshots go to test-artifacts/<test name>/ (printed at the end of the test); `page.shot(name)`
+    saves one.
+    """
+    import os
+    import shutil
+    from pathlib import Path
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(executable):
+        pytest.fail("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it.")
+    # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from such a
+    # thread unless told the test knows what it is doing.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    shots = Path("test-artifacts") / request.node.name
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+        page = context.new_page()
+        page.base_url = live_server.url
+        counter = {"n": 0}
+
+        def shot(name):
+            counter["n"] += 1
+            page.screenshot(path=str(shots / f"{counter['n']:02d}-{name}.png"), full_page=True)
+
+        page.shot = shot
+        yield page
+        context.close()
+        browser.close()
+    print(f"\nscreenshots: {shots.resolve()}")
+
+
+def browser_login(page, username, password=PASSWORD):
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
