@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "villages",
     "targets",
     "reports",
+    "supervision",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
-from .choices import PROGRESS_KINDS, Frequency, Kind, Light, ReportStatus
+from .choices import PROGRESS_KINDS, Frequency, Kind, ReportStatus
 
 VALUE_FIELD = dict(max_digits=20, decimal_places=4)
 
@@ -227,72 +227,3 @@ class ProgressReport(models.Model):
         """Submitted and approved reports count towards the light; drafts and returned ones do not."""
         return self.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
-
-class StatusSnapshot(models.Model):
-    """An indicator's light frozen at a month end, so trends, league tables and bulletins can be reproduced."""
-
-    indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="snapshots"
-    )
-    as_of = models.DateField(_("as of"), help_text=_("The month end the light was frozen at."))
-    status = models.CharField(_("light"), max_length=12, choices=Light.choices)
-    actual = models.DecimalField(_("value"), **VALUE_FIELD, null=True, blank=True)
-    completion = models.DecimalField(_("completion"), max_digits=12, decimal_places=4, null=True, blank=True)
-    expected = models.DecimalField(_("expected"), max_digits=12, decimal_places=4, null=True, blank=True)
-    gap = models.DecimalField(_("points behind"), max_digits=12, decimal_places=2, null=True, blank=True)
-    reasons = models.JSONField(_("reasons"), default=list)
-    taken_at = models.DateTimeField(_("taken"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("status snapshot")
-        verbose_name_plural = _("status snapshots")
-        constraints = [models.UniqueConstraint(fields=["indicator", "as_of"], name="snapshot_unique_month")]
-        indexes = [models.Index(fields=["as_of", "status"])]
-
-    def __str__(self):
-        return f"{self.indicator} @ {self.as_of}: {self.status}"
-
-
-class SupervisionStatus(models.TextChoices):
-    OPEN = "open", _("awaiting reply")
-    ANSWERED = "answered", _("answered")
-    RETURNED = "returned", _("sent back")
-    CLOSED = "closed", _("closed out")
-
-
-class SupervisionItem(models.Model):
-    """A supervision notice (督办) on a red or amber indicator, answered by the unit, closed out (销号) by the office."""
-
-    indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="supervision_items"
-    )
-    unit = models.ForeignKey(
-        "villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="supervision_items"
-    )
-    notice = models.TextField(_("notice"))
-    status = models.CharField(_("status"), max_length=10, choices=SupervisionStatus.choices,
-                              default=SupervisionStatus.OPEN)
-    light_when_issued = models.CharField(_("light when issued"), max_length=12, choices=Light.choices, blank=True)
-    reply_due = models.DateField(_("reply due"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
-                                  related_name="+")
-    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
-    measures = models.TextField(_("measures"), blank=True)
-    promised_date = models.DateField(_("promised completion date"), null=True, blank=True)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("replied by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    office_comment = models.TextField(_("office comment"), blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
-
-    class Meta:
-        verbose_name = _("supervision item")
-        verbose_name_plural = _("supervision items")
-        ordering = ["-issued_at", "-id"]
-        indexes = [models.Index(fields=["status", "reply_due"])]
-
-    def __str__(self):
-        return f"{self.indicator} → {self.unit}"

@@ -215,3 +215,23 @@ def plan_light_counts(*, plans, user, as_of: date) -> dict[int, dict[str, int]]:
     for row in indicator_rows(indicators, as_of).values():
         counts[row.indicator.target.plan_id][row.status.status] += 1
     return counts
+
+
+def expected_reporters(indicator_ids) -> dict[int, list[int]]:
+    """Which units owe a report for each indicator: its townships when allocated, else its first lead unit.
+
+    One unit reports the county figure of an un-allocated indicator (the first lead listed in the
+    responsibility table) so that co-leads are not chased for the same number twice.
+    """
+    ids = list(indicator_ids)
+    owed = defaultdict(list)
+    for indicator_id, unit_id in Allocation.objects.filter(indicator_id__in=ids).values_list("indicator_id", "unit_id"):
+        owed[indicator_id].append(unit_id)
+    first_lead = {}
+    leads = Target.lead_units.through.objects.filter(target__indicators__in=ids).order_by("id")
+    for target_id, unit_id in leads.values_list("target_id", "unit_id"):
+        first_lead.setdefault(target_id, unit_id)
+    for indicator_id, target_id in Indicator.objects.filter(pk__in=ids).values_list("pk", "target_id"):
+        if indicator_id not in owed and target_id in first_lead:
+            owed[indicator_id] = [first_lead[target_id]]
+    return dict(owed)
