@@ -163,3 +163,23 @@ def progress_report_review(*, report, by, approve: bool, comment: str = "") -> P
     audit_record(action="report.approve" if approve else "report.return", by=by, obj=current, old=old,
                  new=snapshot(current, ["status", "version", "review_comment"]))
     return current
+
+
+@transaction.atomic
+def progress_report_reopen(*, report, by, reason: str) -> ProgressReport:
+    """Undo an approval (the supervision office only, with a reason): the report goes back to the unit."""
+    current = _lock(report)
+    if current.status != ReportStatus.APPROVED:
+        raise ValidationError(_("Only an approved report can be reopened."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for reopening an approved report.")})
+    old = snapshot(current, ["status", "version"])
+    current.status = ReportStatus.RETURNED
+    current.reviewed_by = by
+    current.reviewed_at = timezone.now()
+    current.review_comment = reason.strip()
+    current.version += 1
+    current.save()
+    audit_record(action="report.reopen", by=by, obj=current, old=old,
+                 new=snapshot(current, ["status", "version", "review_comment"]))
+    return current

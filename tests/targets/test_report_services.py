@@ -1,0 +1,54 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.models import AuditEvent
+from targets import services
+from targets.choices import ReportStatus
+
+
+@pytest.fixture
+def draft(indicator, dept, dept_reporter):
+    with time_machine.travel("2025-06-10 10:00 +0800"):
+        return services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
+                                               by=dept_reporter)
+
+
+def test_a_stale_version_is_refused_with_what_changed(draft, dept_reporter):
+    services.progress_report_update(report=draft, by=dept_reporter, expected_version=1, value=Decimal("420"))
+    with pytest.raises(services.ConflictError) as conflict:
+        services.progress_report_update(report=draft, by=dept_reporter, expected_version=1, value=Decimal("999"))
+    assert conflict.value.changes["value"] == "420.0000"
+    draft.refresh_from_db()
+    assert draft.value == Decimal("420")
+
+
+def test_nobody_reviews_their_own_submission(draft, dept_reporter):
+    services.progress_report_submit(report=draft, by=dept_reporter)
+    with pytest.raises(PermissionDenied):
+        services.progress_report_review(report=draft, by=dept_reporter, approve=True)
+
+
+def test_returning_needs_a_reason_and_reopening_needs_one_too(draft, dept_reporter, supervisor):
+    services.progress_report_submit(report=draft, by=dept_reporter)
+    with pytest.raises(ValidationError):
+        services.progress_report_review(report=draft, by=supervisor, approve=False, comment="  ")
+    approved = services.progress_report_review(report=draft, by=supervisor, approve=True)
+    assert approved.status == ReportStatus.APPROVED
+    with pytest.raises(ValidationError):
+        services.progress_report_reopen(report=approved, by=supervisor, reason="")
+    reopened = services.progress_report_reopen(report=approved, by=supervisor, reason="数据口径有误")
+    assert reopened.status == ReportStatus.RETURNED
+
+
+def test_every_step_is_audited_with_old_and_new_values(draft, dept_reporter, supervisor):
+    services.progress_report_submit(report=draft, by=dept_reporter)
+    services.progress_report_review(report=draft, by=supervisor, approve=True)
+    actions = list(AuditEvent.objects.filter(object_id=str(draft.pk)).order_by("id").values_list("action", flat=True))
+    assert actions == ["report.create", "report.submit", "report.approve"]
+    approve = AuditEvent.objects.get(action="report.approve")
+    assert approve.old["status"] == "submitted" and approve.new["status"] == "approved"
+    assert approve.username == "duchashi"
