@@ -163,6 +163,7 @@ def _allocate(demo: DemoPlan, units: dict[str, Unit]) -> None:
     chosen = [
         i for i in demo.indicators
         if i.target.all_townships and i.kind == Kind.INCREASE and i.unit in ("座", "个", "户") and i.baseline == 0
+        and "每年" not in i.source_phrase and i.target_value >= 10 * len(townships)
     ][:3]
     for indicator in chosen:
         shares = _split(indicator.target_value, len(townships))
@@ -178,9 +179,9 @@ def _split(total: Decimal, parts: int) -> list[Decimal]:
     return shares
 
 
-SCENARIOS = ("on_pace", "on_pace", "on_pace", "behind", "far_behind", "done", "missing_one", "missing_two",
-             "on_pace", "ahead")
-PACE = {"on_pace": Decimal("0"), "ahead": Decimal("0.05"), "behind": Decimal("-0.15"),
+SCENARIOS = ("on_pace", "on_pace", "on_pace", "on_pace", "on_pace", "ahead", "behind", "behind", "far_behind",
+             "done", "missing_one", "missing_two")
+PACE = {"on_pace": Decimal("0"), "ahead": Decimal("0.05"), "behind": Decimal("-0.09"),
         "far_behind": Decimal("-0.35"), "missing_one": Decimal("0"), "missing_two": Decimal("-0.05")}
 
 
@@ -250,8 +251,6 @@ def _unit_history(plan, indicator, unit, share, reporter, today) -> list[Progres
             is_late=late, created_by=reporter, submitted_by=reporter, submitted_at=submitted,
             reviewed_at=None if is_latest else submitted + timedelta(days=1), version=2 if is_latest else 3,
         ))
-        if scenario == "done" and reports[-1].value >= spec.target:
-            break
     return reports
 
 

@@ -5,6 +5,8 @@
 - `town_reporter`: reporter of 大门镇, a township of the county;
 - `stranger`: reporter of another unit (区教育局), who must see none of the above.
 """
+from datetime import date
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -14,6 +16,7 @@ from villages.models import RegionLevel, UnitKind
 from .factories import IndicatorFactory, PlanFactory, RegionFactory, TargetFactory, UnitFactory, UserFactory
 
 PASSWORD = "Test-pass-123"
+DEMO_TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture
@@ -76,6 +79,23 @@ def target(plan, dept):
 @pytest.fixture
 def indicator(target):
     return IndicatorFactory(target=target)
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup, django_db_blocker):
+    """The demo counties loaded once per test module (inside a transaction rolled back at the end).
+
+    Tests using it also need the `db` fixture or `pytest.mark.django_db`.
+    """
+    from django.db import transaction
+
+    from targets.demo_loader import demo_load
+
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            summary = demo_load(today=DEMO_TODAY)
+            yield summary
+            transaction.set_rollback(True)
 
 
 @pytest.fixture
