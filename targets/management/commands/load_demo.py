@@ -26,4 +26,3 @@ class Command(BaseCommand):
         self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
         for username, role, full_name, _county, _unit in DEMO_USERS:
             self.stdout.write(f"  {username:<14} {role.label:<22} {full_name}")
-        self.stdout.write("Open http://127.0.0.1:8000/ and log in.\n")
