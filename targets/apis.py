@@ -17,6 +17,8 @@ from accounts.models import Role
 
 from . import selectors, services
 from .models import Indicator, Milestone, ProgressReport
+from config.api import as_of_param
+
 from .serializers import (
     IndicatorSerializer,
     PlanSerializer,
@@ -24,16 +26,6 @@ from .serializers import (
     StatusSerializer,
     TargetSerializer,
 )
-
-
-def as_of_param(request) -> date:
-    raw = request.query_params.get("as_of")
-    if not raw:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError as exc:
-        raise ParseError(_("as_of must be a date such as 2025-06-30.")) from exc
 
 
 def drf_error(exc: DjangoValidationError) -> ValidationError:
