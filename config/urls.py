@@ -5,16 +5,25 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from accounts import apis as account_apis
+from supervision import apis_snapshots as snapshot_apis
 from targets import apis as target_apis
+from villages import apis_regions as region_apis
 
 from .api import ObtainTokenView
 from .health import healthz
 
 router = DefaultRouter()
+router.register("regions", region_apis.RegionViewSet, basename="region")
+router.register("units", region_apis.UnitViewSet, basename="unit")
+router.register("users", account_apis.UserViewSet, basename="user")
 router.register("plans", target_apis.PlanViewSet, basename="plan")
+router.register("sections", target_apis.SectionViewSet, basename="section")
 router.register("targets", target_apis.TargetViewSet, basename="target")
 router.register("indicators", target_apis.IndicatorViewSet, basename="indicator")
+router.register("milestones", target_apis.MilestoneViewSet, basename="milestone")
 router.register("progress-reports", target_apis.ProgressReportViewSet, basename="progressreport")
+router.register("status-snapshots", snapshot_apis.StatusSnapshotViewSet, basename="statussnapshot")
 
 urlpatterns = [
     path("", include("targets.urls")),
