@@ -135,7 +135,7 @@ class TargetSerializer(serializers.ModelSerializer):
     lead_units = serializers.SerializerMethodField(help_text=_("Names of the lead units (牵头单位)."))
     units = serializers.SerializerMethodField(
         help_text=_("Names of every responsible unit (责任单位), lead units first."))
-    section = serializers.CharField(source="section.title", default=None, read_only=True,
+    section = serializers.CharField(source="section.title", default=None, read_only=True, allow_null=True,
                                     help_text=_("Title of the section the target sits in."))
     indicators = IndicatorSerializer(many=True, read_only=True, help_text=_("The indicators measuring the target."))
 
@@ -166,9 +166,9 @@ class ProgressReportSerializer(ProtectedFieldsMixin, serializers.ModelSerializer
     unit_id = serializers.IntegerField(read_only=True, help_text=_("Id of the reporting unit."))
     value = serializers.DecimalField(max_digits=20, decimal_places=4, min_value=0,
                                      help_text=_("Cumulative value to date (累计完成值); percent complete for milestones."))
-    submitted_by = serializers.CharField(source="submitted_by.username", default=None, read_only=True,
+    submitted_by = serializers.CharField(source="submitted_by.username", default=None, read_only=True, allow_null=True,
                                          help_text=_("Who submitted it."))
-    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, read_only=True,
+    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, read_only=True, allow_null=True,
                                         help_text=_("Who approved, returned or reopened it (审核人)."))
 
     class Meta:

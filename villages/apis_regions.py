@@ -36,7 +36,7 @@ def units_visible_to(user):
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True,
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
                                           help_text=_("Division code of the enclosing region."))
 
     class Meta:
@@ -54,7 +54,7 @@ class RegionSerializer(serializers.ModelSerializer):
 class UnitSerializer(serializers.ModelSerializer):
     county = serializers.SlugRelatedField(slug_field="code", read_only=True,
                                           help_text=_("Division code of the unit's county."))
-    township = serializers.SlugRelatedField(slug_field="code", read_only=True,
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
                                             help_text=_("For a township unit: the township it governs."))
 
     class Meta:
