@@ -37,7 +37,12 @@ class SessionLimitsMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             self._enforce(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        # The log-in view itself: start both clocks at the moment of log-in.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "auth_started" not in request.session:
+            request.session["auth_started"] = request.session["last_seen"] = time.time()
+        return response
 
     def _enforce(self, request):
         now = time.time()

@@ -93,7 +93,9 @@ def notify(*, users, kind: str, message: str, link: str = "", dedupe_key: str = 
 def password_changed(*, user) -> None:
     """After the user chose a new password: no more forced change; the event is audited."""
     if user.must_change_password:
-        type(user).objects.filter(pk=user.pk).update(must_change_password=False)
+        from .models import User
+
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
         user.must_change_password = False
     audit_record(action="auth.password_changed", by=user, obj=user)
 
