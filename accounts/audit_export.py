@@ -38,7 +38,7 @@ def text_cell(sheet, value):
 
 def audit_workbook(events) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Audit log"))
+    sheet = workbook.create_sheet(str(_("Audit log")))
     sheet.append([text_cell(sheet, str(header)) for header, _getter in COLUMNS])
     for event in events.iterator(chunk_size=2000):
         sheet.append([text_cell(sheet, getter(event)) for _header, getter in COLUMNS])

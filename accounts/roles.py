@@ -27,3 +27,6 @@ def role_flag_errors(user) -> dict:
         errors["is_staff"] = _("Only an administrator can enter the admin site; a %(role)s cannot.") % {
             "role": user.get_role_display()}
     return errors
+
+# Roles that read and never write (outside their own password and second factor).
+READ_ONLY_ROLES = ("auditor",)

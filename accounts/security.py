@@ -115,3 +115,40 @@ class PasswordChangeRequiredMiddleware:
         if user.is_authenticated and user.must_change_password and not _exempt(request, self.EXEMPT):
             return _refuse(request, "password-change", _("Choose a new password before you continue."))
         return self.get_response(request)
+
+
+# Pages that change only the person's own account or session: open to every role.
+OWN_ACCOUNT_URL_NAMES = frozenset({
+    "login", "logout", "set_language", "password-change", "otp-setup", "otp-verify", "api-token",
+})
+
+
+def read_only_role(user) -> bool:
+    from .roles import READ_ONLY_ROLES
+
+    return getattr(user, "role", None) in READ_ONLY_ROLES
+
+
+class ReadOnlyRoleMiddleware:
+    """The auditor changes nothing: every unsafe request outside their own account is refused up front,
+    before any view validates input (so the answer is 403, never a 400 that hints at a write path)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and request.user.is_authenticated \
+                and read_only_role(request.user):
+            from django.urls import Resolver404, resolve
+
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None
+            if name not in OWN_ACCOUNT_URL_NAMES:
+                if request.path_info.startswith("/api/"):
+                    return JsonResponse({"detail": _("Your role reads only; it cannot change anything.")}, status=403)
+                from django.core.exceptions import PermissionDenied
+
+                raise PermissionDenied
+        return self.get_response(request)

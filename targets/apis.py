@@ -101,7 +101,7 @@ class IndicatorViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         responses=StatusSerializer,
     )
     @action(detail=True, methods=["get"])
-    def status(self, request, pk=None):
+    def status(self, request, pk=None, format=None):
         indicator = self.get_object()
         result = selectors.indicator_status(indicator, as_of_param(request))
         return Response(
@@ -148,7 +148,7 @@ class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
 
     @extend_schema(request=None, responses=ProgressReportSerializer)
     @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, format=None):
         report = self.get_object()
         if not request.user.is_reporter or report.unit_id != request.user.unit_id:
             raise PermissionDenied(_("Only a reporter of the report's unit submits it."))

@@ -34,7 +34,9 @@ DROP FUNCTION IF EXISTS accounts_auditevent_append_only();
 
 def install(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        # A plain cursor with no parameters: the `%` of RAISE must not be taken for a placeholder.
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(CREATE)
 
 
 def remove(apps, schema_editor):
