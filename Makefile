@@ -40,7 +40,7 @@ messages: venv
 
 check: venv
 	$(PY) manage.py check
-	DJANGO_SECRET_KEY=check-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM DATABASE_URL=sqlite:///tmp/check.sqlite3 \
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') DATABASE_URL=sqlite:///tmp/check.sqlite3 \
 	  DJANGO_SETTINGS_MODULE=config.production $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import AuditEvent, User
 
 
@@ -16,6 +17,17 @@ class UserAdmin(BaseUserAdmin):
         (_("Role and scope"), {"fields": ("role", "unit", "region")}),
     )
     autocomplete_fields = ("unit", "region")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # The administrator chose this password; the person must replace it at first log-in.
+            obj.must_change_password = True
+        self._access_before = services.user_access_snapshot(User.objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.user_access_changed(user=form.instance, old=self._access_before, by=request.user, created=not change)
 
 
 @admin.register(AuditEvent)

@@ -1,5 +1,9 @@
-"""Audit events for log-in, log-out and failed log-in."""
+"""Audit events for log-in, log-out, failed log-in, lockout and unlock."""
+from axes.models import AccessAttempt
+from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from .services import audit_record
@@ -20,3 +24,19 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     audit_record(action="auth.login_failed", outcome="failure", username=str(credentials.get("username", ""))[:150],
                  object_type="accounts.User")
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    audit_record(action="auth.locked", outcome="failure", username=str(username or "")[:150],
+                 object_type="accounts.User", object_repr=str(username or ""),
+                 new={"ip": ip_address, "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)})
+
+
+@receiver(post_delete, sender=AccessAttempt)
+def _unlocked(sender, instance, **kwargs):
+    # Axes deletes the attempt row when the cool-off ends, on a successful log-in, or when an
+    # administrator resets it (admin or `axes_reset`): for a locked name that is the unlock.
+    if instance.failures_since_start >= settings.AXES_FAILURE_LIMIT:
+        audit_record(action="auth.unlocked", username=instance.username[:150], object_type="accounts.User",
+                     object_repr=instance.username, new={"ip": instance.ip_address})

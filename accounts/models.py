@@ -1,8 +1,14 @@
 """Users with a role, and the append-only audit log."""
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as BaseUserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .roles import STAFF_MATCHES_ROLE, SUPERUSER_MATCHES_ROLE, role_flag_errors
+from .validators import validate_username_not_reserved
 
 
 class Role(models.TextChoices):
@@ -13,7 +19,21 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("auditor")
 
 
+class UserManager(BaseUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # A superuser is an administrator: the role check constraints demand it.
+        extra_fields.setdefault("role", Role.ADMIN)
+        validate_username_not_reserved(username)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
+    username = models.CharField(
+        _("username"), max_length=150, unique=True,
+        help_text=_("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
+        validators=[UnicodeUsernameValidator(), validate_username_not_reserved],
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.REPORTER)
     unit = models.ForeignKey(
         "villages.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
@@ -23,7 +43,12 @@ class User(AbstractUser):
         "villages.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="users", help_text=_("The region a supervisor or leader oversees; empty means every region."),
     )
-    must_change_password = models.BooleanField(_("must change password"), default=False)
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("Set for accounts an administrator creates: the user must choose a new password at first log-in."),
+    )
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -33,8 +58,22 @@ class User(AbstractUser):
                 condition=~models.Q(role="reporter") | models.Q(unit__isnull=False),
                 name="reporter_has_unit",
                 violation_error_message=_("A reporter must belong to a unit."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=STAFF_MATCHES_ROLE, name="only_admin_is_staff",
+                violation_error_message=_("Only an administrator can enter the admin site."),
+            ),
+            models.CheckConstraint(
+                condition=SUPERUSER_MATCHES_ROLE, name="only_admin_is_superuser",
+                violation_error_message=_("Only an administrator can be a superuser."),
+            ),
         ]
+
+    def clean(self):
+        super().clean()
+        errors = role_flag_errors(self)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_reporter(self):
@@ -50,7 +89,9 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
-        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        # DO_NOTHING: deleting a user must not rewrite audit rows (the database refuses UPDATE on
+        # them); the row keeps the username and the now-dangling id.
+        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
         db_constraint=False,
     )
     username = models.CharField(_("username"), max_length=150, blank=True)

@@ -21,3 +21,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Administrators and the supervision office must pass a second factor at every log-in.
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "admin,supervisor")  # noqa: F405
+# Uploaded files are readable by the service account only; they are served through views that
+# check permissions (never a public /media/ URL: config.urls adds that route only under DEBUG).
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# Errors go to the log with their traceback; the user sees templates/500.html or 503.html.
+LOGGING["loggers"] = {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}}  # noqa: F405

@@ -30,6 +30,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.security_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -38,6 +39,9 @@ urlpatterns = [
     path("api/", include((router.urls, "api"))),
 ]
 
+handler500 = "accounts.errors.server_error"
+
+# Uploaded files are served by views that check who may see them; /media/ is public only in DEBUG.
 if settings.DEBUG:
     from django.conf.urls.static import static
 

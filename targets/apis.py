@@ -200,7 +200,7 @@ class IndicatorViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.UpdateMod
 
     @extend_schema(parameters=[AS_OF], responses=StatusSerializer)
     @action(detail=True, methods=["get"])
-    def status(self, request, pk=None):
+    def status(self, request, pk=None, format=None):
         indicator = self.get_object()
         return Response(status_data(selectors.indicator_status(indicator, as_of_param(request))))
 
@@ -280,7 +280,7 @@ class ProgressReportViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Upda
 
     @extend_schema(request=None, responses=ProgressReportSerializer, parameters=[OPTIONAL_IF_MATCH])
     @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, format=None):
         report = self.get_object()
         self._require_own_unit(report, _("Only a reporter of the report's unit submits it."))
         report = services.progress_report_submit(report=report, by=request.user,

@@ -1,0 +1,49 @@
+"""The auditor's pages: the audit log with filters, and its Excel export. Read-only by design."""
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from . import audit_selectors
+from .audit_export import audit_workbook
+from .roles import AUDIT_READERS
+from .services import audit_record
+
+# One export is one file a person opens in Excel; past this, narrow the filter.
+EXPORT_ROW_LIMIT = 100_000
+
+
+def _auditor(request):
+    if request.user.role not in AUDIT_READERS:
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def audit_log(request):
+    _auditor(request)
+    audit_filter, errors = audit_selectors.AuditFilter.from_query(request.GET)
+    page = Paginator(audit_selectors.audit_events(audit_filter), 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/audit_log.html", {
+        "page": page, "filter": audit_filter, "errors": errors, "actions": audit_selectors.audit_actions(),
+        "query": query.urlencode(),
+    })
+
+
+@login_required
+@require_GET
+def audit_log_export(request):
+    _auditor(request)
+    audit_filter, _errors = audit_selectors.AuditFilter.from_query(request.GET)
+    events = audit_selectors.audit_events(audit_filter)[:EXPORT_ROW_LIMIT]
+    content = audit_workbook(events)
+    audit_record(action="audit.exported", by=request.user, object_type="accounts.AuditEvent",
+                 new={"filter": {k: v for k, v in request.GET.items()}, "rows": events.count()})
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="audit-log-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response

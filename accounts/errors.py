@@ -1,0 +1,60 @@
+"""What a user sees when the server fails: never a stack trace; 503 when a backing service is down."""
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+
+def _unavailable_errors():
+    errors = [OperationalError, InterfaceError]
+    try:
+        import redis.exceptions
+
+        errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
+    except ImportError:  # pragma: no cover - redis is in requirements
+        pass
+    try:
+        import kombu.exceptions
+
+        errors.append(kombu.exceptions.OperationalError)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errors)
+
+
+UNAVAILABLE = _unavailable_errors()
+
+
+def _caused_by_outage(exc) -> bool:
+    while exc is not None:
+        if isinstance(exc, UNAVAILABLE):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _wants_json(request) -> bool:
+    return request.path_info.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def server_error(request):
+    """handler500. Renders without the request context: the database may be what failed."""
+    exc = sys.exc_info()[1]
+    if _caused_by_outage(exc):
+        status, template = 503, "503.html"
+        message = _("The service is briefly unavailable; nothing was saved from this request. Try again in a minute.")
+    else:
+        status, template = 500, "500.html"
+        message = _("Something went wrong on our side; it has been logged. Nothing was saved from this request.")
+    if _wants_json(request):
+        response = JsonResponse({"detail": message}, status=status)
+    else:
+        response = HttpResponse(loader.get_template(template).render({"message": message}), status=status)
+    if status == 503:
+        response["Retry-After"] = "30"
+    return response

@@ -1,0 +1,32 @@
+"""Separation of duties: administrator, auditor and supervision office are different people.
+
+Roles are one field, so nobody holds two of them; the flags Django's admin uses (staff, superuser)
+must agree with the role, otherwise an auditor with `is_superuser` would be an administrator in
+disguise. Enforced twice: `User.clean()` for forms with a readable message, and check constraints
+in the database for every other path.
+"""
+from django.db.models import Q
+
+# Plain strings (the values of models.Role) so models.py can import this module.
+# Only administrators enter Django's admin site; only they may be superusers.
+STAFF_ROLES = ("admin",)
+AUDIT_READERS = ("auditor",)
+
+STAFF_MATCHES_ROLE = Q(is_staff=False) | Q(role__in=STAFF_ROLES)
+SUPERUSER_MATCHES_ROLE = Q(is_superuser=False) | Q(role__in=STAFF_ROLES)
+
+
+def role_flag_errors(user) -> dict:
+    from django.utils.translation import gettext as _
+
+    errors = {}
+    if user.is_superuser and user.role not in STAFF_ROLES:
+        errors["is_superuser"] = _("Only an administrator can be a superuser; a %(role)s cannot.") % {
+            "role": user.get_role_display()}
+    if user.is_staff and user.role not in STAFF_ROLES:
+        errors["is_staff"] = _("Only an administrator can enter the admin site; a %(role)s cannot.") % {
+            "role": user.get_role_display()}
+    return errors
+
+# Roles that read and never write (outside their own password and second factor).
+READ_ONLY_ROLES = ("auditor",)
