@@ -19,6 +19,7 @@ router.register("progress-reports", target_apis.ProgressReportViewSet, basename=
 urlpatterns = [
     path("", include("targets.urls")),
     path("healthz", healthz, name="healthz"),
+    path("notifications/", include("accounts.notification_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
