@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import filetypes
+from . import filetypes, rules
 from .models import VALUE_FIELD
 
 
@@ -67,3 +67,11 @@ class GrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans
         self.fields["unit"].queryset = units
+
+    def clean_period(self):
+        period = self.cleaned_data["period"]
+        try:
+            rules.parse_period(period)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return period

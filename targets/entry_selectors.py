@@ -12,7 +12,7 @@ from villages.models import Region, RegionLevel, Unit
 from villages.selectors import region_prefix
 
 from . import entry_rules, rules, selectors
-from .choices import ReportStatus
+from .choices import Light, ReportStatus
 from .models import Allocation, Evidence, LateEntryGrant, ProgressReport, ReportComment, ReportVersion
 
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
@@ -113,7 +113,8 @@ def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_p
         due_day=plan.due_day, lock_after_days=plan.lock_after_days, today=today,
         reported={p for p, r in reports.items() if r.status in COUNTED}, granted=granted,
     )
-    row.missed_locked = due.missed_locked
+    # A target already reached owes nothing more: its unreported periods are not worth a warning.
+    row.missed_locked = due.missed_locked if row.status.status != Light.DONE else ()
     if due.period_start is None:
         return
     row.period_start = due.period_start

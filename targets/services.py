@@ -6,6 +6,7 @@ approval (in-app notifications).
 """
 import hashlib
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,6 +30,7 @@ VERSION_FIELDS = ["value", "narrative", "problems", "next_steps", "explanation",
                   "is_late", "review_comment"]
 GRANT_FIELDS = ["plan", "indicator", "unit", "period_start", "until", "reason"]
 OFFICE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+VALUE_PLACES = Decimal("0.0001")
 
 
 class ConflictError(Exception):
@@ -120,8 +122,11 @@ def _check_findings(indicator, unit, period_start: date, value, explanation: str
 
 
 def _record_version(report: ProgressReport, action: str, by) -> None:
-    ReportVersion.objects.create(report=report, version=report.version, action=action,
-                                 data=snapshot(report, VERSION_FIELDS), by=by)
+    data = snapshot(report, VERSION_FIELDS)
+    # As stored (4 places), whether the value came from the form or from the database, so that
+    # comparing two versions shows only real changes.
+    data["value"] = str(Decimal(report.value).quantize(VALUE_PLACES))
+    ReportVersion.objects.create(report=report, version=report.version, action=action, data=data, by=by)
 
 
 def report_link(report) -> str:
