@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from accounts.models import Role
 from villages.models import Region, RegionLevel, Unit
 from villages.selectors import region_prefix
@@ -191,12 +193,35 @@ LABELLED_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation"
                    "is_late", "review_comment")
 
 
+def _shown(name: str, value):
+    """A stored version value as people read it: 400 rather than 400.0000, "returned" rather than a code."""
+    if value is None:
+        return None
+    if name == "value":
+        return format(Decimal(value).normalize(), "f")
+    if name == "status":
+        return ReportStatus(value).label
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+def _changes(previous: dict, data: dict) -> list[dict]:
+    rows = []
+    for name in LABELLED_FIELDS:
+        old, new = previous.get(name), data.get(name)
+        if old == new or (not previous and new in ("", None, False)):
+            continue
+        rows.append({"name": name, "label": ProgressReport._meta.get_field(name).verbose_name,
+                     "old": _shown(name, old) if previous else None, "new": _shown(name, new)})
+    return rows
+
+
 def report_history(report) -> list[HistoryEntry]:
     """Every version with what changed from the one before, the comments and the files, in time order."""
     entries, previous = [], {}
     for v in ReportVersion.objects.filter(report=report).select_related("by").order_by("version"):
-        changes = [(name, previous.get(name), v.data.get(name)) for name in LABELLED_FIELDS
-                   if v.data.get(name) != previous.get(name) and (previous or v.data.get(name) not in ("", None, False))]
+        changes = _changes(previous, v.data)
         entries.append(HistoryEntry(at=v.at, by=v.by, kind="version", action=v.action, version=v.version,
                                     changes=changes))
         previous = v.data

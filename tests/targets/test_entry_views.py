@@ -287,7 +287,7 @@ def test_report_page_shows_every_version_the_comments_and_the_files(
     actions = re.findall(r'data-version="(\d+)" data-action="(\w+)"', html)
     assert actions == [("1", "create"), ("2", "submit"), ("3", "return"), ("4", "update")]
     assert "照片不清楚" in html and "现场.png" in html
-    assert re.search(r'data-field="value"><code>value</code>: <del>400.0000</del> → <ins>430.0000</ins>', html)
+    assert re.search(r'data-field="value">[^<]*<del data-old="400">400</del> → <ins data-new="430">430</ins>', html)
 
 
 def test_late_entry_grant_form_creates_an_audited_grant(office, indicator, dept):
