@@ -83,6 +83,7 @@ def my_work(*, user, today: date) -> list[WorkGroup]:
     shares = dict(Allocation.objects.filter(unit=unit, indicator_id__in=ids).values_list("indicator_id", "target_value"))
     own = defaultdict(dict)
     for report in ProgressReport.objects.filter(unit=unit, indicator_id__in=ids).order_by("period_start"):
+        report.indicator = statuses[report.indicator_id].indicator  # report.period reads it: no query per row
         own[report.indicator_id][report.period_start] = report
     granted_indicator, granted_plan = _granted_periods(unit, today)
     groups = {}

@@ -333,3 +333,27 @@ def test_mark_all_read(as_dept, dept_reporter):
     notify(users=[dept_reporter], kind="x", message="二")
     as_dept.post("/notifications/read-all/")
     assert not dept_reporter.notifications.filter(read_at__isnull=True).exists()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_my_work_and_the_review_queue_run_the_same_queries_for_2_or_10_rows(
+        as_dept, office, indicator, dept, dept_reporter):
+    def add_rows(n):
+        for _ in range(n):
+            extra = IndicatorFactory(target=indicator.target)
+            ProgressReport.objects.create(indicator=extra, unit=dept, period_start=date(2025, 5, 1), value=Decimal("5"),
+                                          status=ReportStatus.SUBMITTED, created_by=dept_reporter,
+                                          submitted_by=dept_reporter, submitted_at="2025-05-20T10:00:00+08:00")
+
+    add_rows(2)
+    few = (_queries(as_dept, "/my-work/"), _queries(office, "/review/"))
+    add_rows(8)
+    assert (_queries(as_dept, "/my-work/"), _queries(office, "/review/")) == few
