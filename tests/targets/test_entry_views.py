@@ -357,3 +357,41 @@ def test_my_work_and_the_review_queue_run_the_same_queries_for_2_or_10_rows(
     few = (_queries(as_dept, "/my-work/"), _queries(office, "/review/"))
     add_rows(8)
     assert (_queries(as_dept, "/my-work/"), _queries(office, "/review/")) == few
+
+
+def test_a_locked_period_is_refused_on_the_form_and_opens_with_a_grant(client, indicator, dept, dept_reporter,
+                                                                       supervisor):
+    client.force_login(dept_reporter)
+    with time_machine.travel("2025-06-16 10:00 +0800"):  # May locked on 15 June
+        html = client.get("/my-work/").content.decode()
+        # June is open; May is listed as missed and locked.
+        assert 'data-period="2025-06"' in html and re.search(r'class="muted missed">[^<]*2025-05', html)
+        html = post_entry(client, indicator, value="400").content.decode()
+        assert 'data-error-for="__all__"' in html and not ProgressReport.objects.exists()
+        services.late_entry_grant_create(plan=indicator.target.plan, unit=dept, period="2025-05",
+                                         until=date(2025, 6, 20), reason="补报", by=supervisor)
+        assert 'data-period="2025-05"' in client.get("/my-work/").content.decode()
+        assert post_entry(client, indicator, value="400", action="submit").status_code == 302
+    assert ProgressReport.objects.get().is_late
+
+
+def test_a_file_can_be_removed_from_a_draft_and_the_removal_is_audited(as_dept, indicator, dept, dept_reporter):
+    report = services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
+                                             by=dept_reporter)
+    evidence = services.evidence_add(report=report, by=dept_reporter, upload=SimpleUploadedFile("错的.png", PNG))
+    response = as_dept.post(f"/evidence/{evidence.pk}/remove/")
+    assert response["Location"] == entry_url(indicator)
+    assert not Evidence.objects.exists()
+    assert AuditEvent.objects.get(action="evidence.remove").old["original_name"] == "错的.png"
+
+
+def test_the_office_of_another_county_gets_404_for_the_report(client, indicator, dept, dept_reporter):
+    from ..factories import RegionFactory, UserFactory
+
+    report = submitted(indicator, dept, dept_reporter)
+    elsewhere = UserFactory(username="xunyi_ducha", role="supervisor",
+                            region=RegionFactory(code="610429000000", name="旬邑县"))
+    client.force_login(elsewhere)
+    assert client.get(f"/reports/{report.pk}/").status_code == 404
+    assert client.post(f"/reports/{report.pk}/review/", {"decision": "approve"}).status_code == 404
+    assert f'data-report="{report.pk}"' not in client.get("/review/").content.decode()
