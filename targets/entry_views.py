@@ -90,7 +90,10 @@ def entry(request, indicator_id, period):
 
 
 class _Conflict(Exception):
+    """The report was created by someone else after this form was opened blank."""
+
     def __init__(self, current, changes):
+        super().__init__()
         self.current, self.changes = current, changes
 
 
@@ -98,21 +101,23 @@ def _save_entry(request, form, indicator, unit, period, report) -> dict:
     data = form.cleaned_data
     fields = {name: data[name] for name in FORM_FIELDS}
     submit = request.POST.get("action") == "submit"
+    stored = []
     try:
         with transaction.atomic():
             report = _write_report(request.user, indicator, unit, period, report, data, fields)
             for upload in data["evidence"]:
-                services.evidence_add(report=report, by=request.user, upload=upload)
+                stored.append(services.evidence_add(report=report, by=request.user, upload=upload))
             if submit:
                 report = services.progress_report_submit(report=report, by=request.user,
                                                          expected_version=report.version)
-    except _Conflict as conflict:
-        return {"conflict": _conflict_view(form, conflict.current, conflict.changes)}
-    except services.ConflictError as exc:
+    except (_Conflict, services.ConflictError, ValidationError) as exc:
+        # The rows were rolled back; the files already written would otherwise stay on disk unreferenced.
+        for evidence in stored:
+            evidence.file.delete(save=False)
+        if isinstance(exc, ValidationError):
+            _add_errors(form, exc)
+            return {}
         return {"conflict": _conflict_view(form, exc.current, exc.changes)}
-    except ValidationError as exc:
-        _add_errors(form, exc)
-        return {}
     if submit:
         messages.success(request, _("Submitted %(indicator)s for %(period)s.") % {
             "indicator": indicator.name, "period": period})

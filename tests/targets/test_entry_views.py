@@ -395,3 +395,12 @@ def test_the_office_of_another_county_gets_404_for_the_report(client, indicator,
     assert client.get(f"/reports/{report.pk}/").status_code == 404
     assert client.post(f"/reports/{report.pk}/review/", {"decision": "approve"}).status_code == 404
     assert f'data-report="{report.pk}"' not in client.get("/review/").content.decode()
+
+
+def test_files_of_a_refused_submission_do_not_stay_on_disk(as_dept, indicator, settings):
+    # The value is fine and the photo is fine, but the second file is not: nothing is kept.
+    response = as_dept.post(entry_url(indicator), {"value": "400", "version": "", "action": "submit", "evidence": [
+        SimpleUploadedFile("好的.png", PNG), SimpleUploadedFile("坏的.pdf", b"not a pdf at all")]})
+    assert 'data-error-for="evidence"' in response.content.decode()
+    assert not ProgressReport.objects.exists()
+    assert not [p for p in settings.EVIDENCE_ROOT.rglob("*") if p.is_file()]
