@@ -76,7 +76,11 @@ def review(request, pk):
             return redirect("report-detail", report.pk)
         comment = form.cleaned_data["comment"]
     try:
-        services.progress_report_review(report=report, by=request.user, approve=approve, comment=comment)
+        services.progress_report_review(report=report, by=request.user, approve=approve, comment=comment,
+                                        expected_version=_int_or_none(request.POST.get("version")))
+    except services.ConflictError:
+        messages.error(request, _("The unit changed this report after you opened it; check it again below."))
+        return redirect("report-detail", report.pk)
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("report-detail", report.pk)
@@ -95,8 +99,12 @@ def review_bulk_approve(request):
     for report in reports:
         try:
             with transaction.atomic():
-                services.progress_report_review(report=report, by=request.user, approve=True)
+                services.progress_report_review(
+                    report=report, by=request.user, approve=True,
+                    expected_version=_int_or_none(request.POST.get(f"version-{report.pk}")))
             approved += 1
+        except services.ConflictError:
+            refused.append(_("%(report)s: changed since the queue was shown; open it to check.") % {"report": report})
         except (ValidationError, PermissionDenied) as exc:
             refused.append(f"{report}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
     if approved:
@@ -118,8 +126,11 @@ def reopen(request, pk):
         messages.error(request, _("Give a reason for reopening an approved report."))
         return redirect("report-detail", report.pk)
     try:
-        services.progress_report_reopen(report=report, by=request.user, reason=form.cleaned_data["reason"])
+        services.progress_report_reopen(report=report, by=request.user, reason=form.cleaned_data["reason"],
+                                        expected_version=_int_or_none(request.POST.get("version")))
         messages.success(request, _("Reopened: the unit can correct and resubmit it."))
+    except services.ConflictError:
+        messages.error(request, _("This report changed after you opened it; check it again below."))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("report-detail", report.pk)

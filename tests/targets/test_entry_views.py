@@ -378,3 +378,21 @@ def test_files_of_a_refused_submission_do_not_stay_on_disk(as_dept, indicator, s
     assert 'data-error-for="evidence"' in response.content.decode()
     assert not ProgressReport.objects.exists()
     assert not [p for p in settings.EVIDENCE_ROOT.rglob("*") if p.is_file()]
+
+
+def test_approving_a_report_that_changed_since_the_page_was_shown_is_refused(
+        office, indicator, dept, dept_reporter, supervisor):
+    report = submitted(indicator, dept, dept_reporter)
+    shown = report.version
+    # Meanwhile a colleague returns it, the unit corrects and resubmits it.
+    report = services.progress_report_review(report=report, by=supervisor, approve=False, comment="请核实")
+    report = services.progress_report_update(report=report, by=dept_reporter, expected_version=report.version,
+                                             value=Decimal("450"))
+    report = services.progress_report_submit(report=report, by=dept_reporter)
+    office.post(f"/reports/{report.pk}/review/", {"decision": "approve", "version": shown})
+    office.post("/review/approve/", {"report": [report.pk], f"version-{report.pk}": shown})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    office.post("/review/approve/", {"report": [report.pk], f"version-{report.pk}": report.version})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.APPROVED
