@@ -6,6 +6,6 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput
-RUN useradd --create-home app && mkdir -p /app/media && chown -R app /app/media
+RUN useradd --create-home app && mkdir -p /app/media /app/evidence && chown -R app /app/media /app/evidence
 USER app
 EXPOSE 8000

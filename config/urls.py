@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from accounts import apis as account_apis
 from supervision import apis_snapshots as snapshot_apis
 from targets import apis as target_apis
+from targets import apis_entry as entry_apis
 from villages import apis_regions as region_apis
 
 from .api import ObtainTokenView
@@ -24,10 +25,15 @@ router.register("indicators", target_apis.IndicatorViewSet, basename="indicator"
 router.register("milestones", target_apis.MilestoneViewSet, basename="milestone")
 router.register("progress-reports", target_apis.ProgressReportViewSet, basename="progressreport")
 router.register("status-snapshots", snapshot_apis.StatusSnapshotViewSet, basename="statussnapshot")
+router.register("evidence", entry_apis.EvidenceViewSet, basename="evidence")
+router.register("report-comments", entry_apis.ReportCommentViewSet, basename="reportcomment")
+router.register("report-versions", entry_apis.ReportVersionViewSet, basename="reportversion")
+router.register("late-entry-grants", entry_apis.LateEntryGrantViewSet, basename="lateentrygrant")
 
 urlpatterns = [
     path("", include("targets.urls")),
     path("healthz", healthz, name="healthz"),
+    path("notifications/", include("accounts.notification_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.security_urls")),

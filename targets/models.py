@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -34,6 +35,10 @@ class Plan(models.Model):
     due_day = models.PositiveSmallIntegerField(
         _("report due day"), default=25, validators=[MinValueValidator(1), MaxValueValidator(31)],
         help_text=_("Reports are due on this day of each period's last month."),
+    )
+    lock_after_days = models.PositiveSmallIntegerField(
+        _("lock after (days past due)"), default=20,
+        help_text=_("This many days after a period's due date the period locks; only a late-entry grant (补报) reopens it."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -202,6 +207,14 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
+    explanation = models.TextField(
+        _("explanation"), blank=True,
+        help_text=_("Why the cumulative value is lower than the last approved one."),
+    )
+    outlier_confirmed = models.BooleanField(
+        _("unusual value confirmed"), default=False,
+        help_text=_("The reporter confirmed a value beyond twice the target or far outside the past range."),
+    )
 
     class Meta:
         verbose_name = _("progress report")
@@ -227,3 +240,112 @@ class ProgressReport(models.Model):
         """Submitted and approved reports count towards the light; drafts and returned ones do not."""
         return self.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
+
+
+def evidence_storage():
+    from .storage import EvidenceStorage
+
+    return EvidenceStorage()
+
+
+def _evidence_path(instance, filename):
+    # The stored name is random: the original name is kept in a column and only served through
+    # the download view, which checks who is asking.
+    import uuid
+    from pathlib import PurePath
+
+    return f"{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Evidence(models.Model):
+    """A file attached to a progress report (photo, PDF, Office document), kept with its checksum."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=_evidence_path, storage=evidence_storage, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["report", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReportComment(models.Model):
+    """A message exchanged between the supervision office and the unit about one report."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
+                               related_name="+")
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["report", "created_at", "id"]
+
+    def __str__(self):
+        return self.text[:50]
+
+
+class ReportVersion(models.Model):
+    """Every saved state of a report: what it held after each create, edit, submission or review."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="versions"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    action = models.CharField(_("action"), max_length=30)
+    data = models.JSONField(_("contents"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        ordering = ["report", "version"]
+        constraints = [models.UniqueConstraint(fields=["report", "version"], name="report_version_unique")]
+
+    def __str__(self):
+        return f"{self.report_id} v{self.version} {self.action}"
+
+
+class LateEntryGrant(models.Model):
+    """补报: the supervision office lets one unit enter a locked period, for one indicator or the whole plan."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="late_entry_grants")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="late_entry_grants", help_text=_("Empty: every indicator of the plan the unit reports."),
+    )
+    unit = models.ForeignKey("villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="late_entry_grants")
+    period_start = models.DateField(_("period start"))
+    until = models.DateField(_("open until"), help_text=_("The last day the unit may enter the period."))
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT,
+                                   related_name="+")
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("late-entry grant")
+        verbose_name_plural = _("late-entry grants")
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["unit", "period_start"])]
+
+    def __str__(self):
+        return f"{self.unit} · {self.period_start:%Y-%m} → {self.until}"

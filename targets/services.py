@@ -1,4 +1,9 @@
-"""Every write to plans, indicators and progress reports: checked, saved and audited in one transaction."""
+"""Every write to plans, indicators and progress reports: checked, saved and audited in one transaction.
+
+A progress report also keeps every version of itself (ReportVersion) and tells the people who act
+next: the supervision office of the region sees a new submission, the unit sees a return or an
+approval (in-app notifications).
+"""
 import hashlib
 import json
 from datetime import date
@@ -6,17 +11,27 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.services import audit_record, snapshot
+from accounts.models import Role, User
+from accounts.services import audit_record, notify, snapshot
+from villages.selectors import region_prefix
 
-from . import rules
+from . import entry_rules, filetypes, rules
 from .choices import ReportStatus
-from .models import Indicator, Milestone, ProgressReport
+from .models import (
+    Allocation, Evidence, Indicator, LateEntryGrant, Milestone, ProgressReport, ReportComment, ReportVersion,
+)
 
 INDICATOR_FIELDS = ["target", "name", "kind", "unit", "baseline", "target_value", "start_date", "deadline", "frequency"]
 REPORT_FIELDS = ["indicator", "unit", "period_start", "value", "narrative", "problems", "next_steps", "status", "version"]
+VERSION_FIELDS = ["value", "narrative", "problems", "next_steps", "explanation", "outlier_confirmed", "status",
+                  "is_late", "review_comment"]
+GRANT_FIELDS = ["plan", "indicator", "unit", "period_start", "until", "reason"]
+OFFICE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+VALUE_PLACES = Decimal("0.0001")
 
 
 class ConflictError(Exception):
@@ -103,16 +118,89 @@ def _check_period(indicator: Indicator, period_start: date, frequency: str, toda
                                % {"start": indicator.start_date.isoformat()}})
 
 
-def _check_value(value) -> None:
-    if value is None:
-        raise ValidationError({"value": _("Enter a number.")})
-    if value < 0:
-        raise ValidationError({"value": _("A cumulative value cannot be negative.")})
+def _check_value(value, kind: str = "") -> None:
+    errors = entry_rules.value_errors(kind, value)
+    if errors:
+        raise ValidationError({"value": errors})
+
+
+def grant_in_force(*, indicator, unit, period_start: date, today: date) -> LateEntryGrant | None:
+    """The late-entry grant (补报) that lets `unit` enter this locked period today, if any."""
+    scope = LateEntryGrant.objects.filter(unit=unit, period_start=period_start, until__gte=today)
+    for_indicator = scope.filter(indicator=indicator) | scope.filter(indicator__isnull=True,
+                                                                      plan_id=indicator.target.plan_id)
+    return for_indicator.order_by("-until").first()
+
+
+def _check_not_locked(indicator, unit, period_start: date, today: date) -> None:
+    plan = indicator.target.plan
+    if not entry_rules.is_locked(period_start, indicator.frequency, plan.due_day, plan.lock_after_days, today):
+        return
+    if grant_in_force(indicator=indicator, unit=unit, period_start=period_start, today=today):
+        return
+    locked_on = entry_rules.lock_date(period_start, indicator.frequency, plan.due_day, plan.lock_after_days)
+    raise ValidationError({"period": _(
+        "The period %(period)s locked on %(date)s; ask the supervision office for a late-entry grant (补报)."
+    ) % {"period": rules.period_label(period_start, indicator.frequency), "date": locked_on.isoformat()}})
+
+
+def _check_findings(indicator, unit, period_start: date, value, explanation: str, confirmed: bool) -> bool:
+    """Refuse a value that needs an explanation or a confirmation it lacks; True when one was confirmed."""
+    earlier = ProgressReport.objects.filter(
+        indicator=indicator, unit=unit, period_start__lt=period_start,
+        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
+    ).order_by("-period_start").values_list("value", "status")[:12]
+    earlier = list(earlier)
+    last_approved = next((v for v, status in earlier if status == ReportStatus.APPROVED), None)
+    share = Allocation.objects.filter(indicator=indicator, unit=unit).values_list("target_value", flat=True).first()
+    findings = entry_rules.value_findings(
+        kind=indicator.kind, value=value, target=share if share is not None else indicator.target_value,
+        baseline=indicator.baseline, last_approved=last_approved, history=[v for v, _status in reversed(earlier)],
+    )
+    errors = {}
+    for finding in findings:
+        if finding.needs == entry_rules.NEEDS_EXPLANATION and not explanation.strip():
+            errors.setdefault("explanation", []).append(finding.message)
+        if finding.needs == entry_rules.NEEDS_CONFIRMATION and not confirmed:
+            errors.setdefault("confirmed", []).append(finding.message)
+    if errors:
+        raise ValidationError(errors)
+    return any(f.needs == entry_rules.NEEDS_CONFIRMATION for f in findings)
+
+
+def _record_version(report: ProgressReport, action: str, by) -> None:
+    data = snapshot(report, VERSION_FIELDS)
+    # As stored (4 places), whether the value came from the form or from the database, so that
+    # comparing two versions shows only real changes.
+    data["value"] = str(Decimal(report.value).quantize(VALUE_PLACES))
+    ReportVersion.objects.create(report=report, version=report.version, action=action, data=data, by=by)
+
+
+def report_link(report) -> str:
+    return reverse("report-detail", args=[report.pk])
+
+
+def _unit_reporters(unit):
+    return User.objects.filter(unit=unit, role=Role.REPORTER, is_active=True)
+
+
+def _office_of(plan):
+    """Supervisors whose region holds the plan's region (or who oversee every region)."""
+    code = plan.region.code
+    return [u for u in User.objects.filter(role=Role.SUPERVISOR, is_active=True).select_related("region")
+            if u.region is None or code.startswith(region_prefix(u.region))]
+
+
+def _require_office(by, plan) -> None:
+    if by.role not in OFFICE_ROLES:
+        raise PermissionDenied(_("Only the supervision office does this."))
+    if by.region_id is not None and not plan.region.code.startswith(region_prefix(by.region)):
+        raise PermissionDenied(_("This plan is outside your region."))
 
 
 @transaction.atomic
 def progress_report_create(*, indicator, unit, period: str, value, by, narrative="", problems="", next_steps="",
-                           today: date | None = None) -> ProgressReport:
+                           today: date | None = None, explanation: str = "", confirmed: bool = False) -> ProgressReport:
     """A new draft for one indicator, unit and period ("2025-05" or "2025-Q2")."""
     today = today or timezone.localdate()
     try:
@@ -120,15 +208,20 @@ def progress_report_create(*, indicator, unit, period: str, value, by, narrative
     except ValueError as exc:
         raise ValidationError({"period": str(exc)}) from exc
     _check_period(indicator, period_start, frequency, today)
-    _check_value(value)
+    _check_value(value, indicator.kind)
+    _check_not_locked(indicator, unit, period_start, today)
     if ProgressReport.objects.filter(indicator=indicator, unit=unit, period_start=period_start).exists():
         raise ValidationError({"period": _("%(unit)s already has a report for %(period)s; open it to edit.")
                                % {"unit": unit.name, "period": period}})
+    outlier = _check_findings(indicator, unit, period_start, value, explanation, confirmed)
     report = ProgressReport.objects.create(
         indicator=indicator, unit=unit, period_start=period_start, value=value, narrative=narrative,
-        problems=problems, next_steps=next_steps, created_by=by,
+        problems=problems, next_steps=next_steps, created_by=by, explanation=explanation.strip(),
+        outlier_confirmed=outlier,
     )
-    audit_record(action="report.create", by=by, obj=report, new=snapshot(report, REPORT_FIELDS))
+    audit_record(action="report.create", by=by, obj=report,
+                 new=snapshot(report, REPORT_FIELDS + ["explanation", "outlier_confirmed"]))
+    _record_version(report, "create", by)
     return report
 
 
@@ -136,11 +229,20 @@ def _lock(report: ProgressReport) -> ProgressReport:
     return ProgressReport.objects.select_for_update().get(pk=report.pk)
 
 
-EDITABLE_FIELDS = ("value", "narrative", "problems", "next_steps")
+EDITABLE_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation")
+
+
+def _check_editable(current: ProgressReport, by, today: date) -> None:
+    if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        raise ValidationError(_("Only a draft or returned report can be changed."))
+    # A report the office returned can always be put right; a draft waits on the period's lock.
+    if current.status == ReportStatus.DRAFT:
+        _check_not_locked(current.indicator, current.unit, current.period_start, today)
 
 
 @transaction.atomic
-def progress_report_update(*, report, by, expected_version: int, **changes) -> ProgressReport:
+def progress_report_update(*, report, by, expected_version: int, confirmed: bool = False, today: date | None = None,
+                           **changes) -> ProgressReport:
     """Change a draft or returned report; refuse when someone saved it since `expected_version` was read."""
     current = _lock(report)
     if current.version != expected_version:
@@ -150,18 +252,24 @@ def progress_report_update(*, report, by, expected_version: int, **changes) -> P
             % {"version": current.version},
             current=current, changes=theirs,
         )
-    if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-        raise ValidationError(_("Only a draft or returned report can be changed."))
-    if "value" in changes:
-        _check_value(changes["value"])
-    old = snapshot(current, EDITABLE_FIELDS)
-    for name, value in changes.items():
+    _check_editable(current, by, today or timezone.localdate())
+    for name in changes:
         if name not in EDITABLE_FIELDS:
             raise ValidationError(_("%(field)s cannot be changed here.") % {"field": name})
+    if "value" in changes:
+        _check_value(changes["value"], current.indicator.kind)
+    old = snapshot(current, EDITABLE_FIELDS)
+    previous_value = current.value
+    for name, value in changes.items():
         setattr(current, name, value)
+    if "value" in changes and changes["value"] != previous_value:
+        current.outlier_confirmed = _check_findings(current.indicator, current.unit, current.period_start,
+                                                    current.value, current.explanation, confirmed)
     current.version += 1
     current.save()
-    audit_record(action="report.update", by=by, obj=current, old=old, new=snapshot(current, EDITABLE_FIELDS))
+    audit_record(action="report.update", by=by, obj=current, old=old,
+                 new=snapshot(current, EDITABLE_FIELDS + ("outlier_confirmed",)))
+    _record_version(current, "update", by)
     return current
 
 
@@ -187,6 +295,8 @@ def progress_report_submit(*, report, by, expected_version: int | None = None) -
         raise ValidationError(_("Only a draft or returned report can be submitted (this one is %(status)s).")
                               % {"status": current.get_status_display()})
     now = timezone.now()
+    if current.status == ReportStatus.DRAFT:
+        _check_not_locked(current.indicator, current.unit, current.period_start, timezone.localdate(now))
     plan = _plan_of(current)
     due = rules.due_date(current.period_start, current.indicator.frequency, plan.due_day)
     old = snapshot(current, ["status", "version"])
@@ -198,7 +308,16 @@ def progress_report_submit(*, report, by, expected_version: int | None = None) -
     current.save()
     audit_record(action="report.submit", by=by, obj=current, old=old,
                  new=snapshot(current, ["status", "version", "is_late"]))
+    _record_version(current, "submit", by)
+    message = _("%(unit)s submitted %(indicator)s for %(period)s%(late)s.") % {
+        "unit": current.unit.name, "indicator": current.indicator.name, "period": current.period,
+        "late": _(" (late)") if current.is_late else ""}
+    notify(users=_office_of(plan), kind="report.submitted", message=message, link=report_link(current))
     return current
+
+
+def _tell_unit(report, kind: str, message: str) -> None:
+    notify(users=_unit_reporters(report.unit), kind=kind, message=message, link=report_link(report))
 
 
 @transaction.atomic
@@ -206,6 +325,7 @@ def progress_report_review(*, report, by, approve: bool, comment: str = "",
                            expected_version: int | None = None) -> ProgressReport:
     """Approve a submitted report, or return it with a reason. Nobody reviews their own submission."""
     current = _lock(report)
+    _require_office(by, _plan_of(current))
     _check_version(current, expected_version)
     if current.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be reviewed."))
@@ -222,6 +342,13 @@ def progress_report_review(*, report, by, approve: bool, comment: str = "",
     current.save()
     audit_record(action="report.approve" if approve else "report.return", by=by, obj=current, old=old,
                  new=snapshot(current, ["status", "version", "review_comment"]))
+    _record_version(current, "approve" if approve else "return", by)
+    values = {"indicator": current.indicator.name, "period": current.period, "reason": current.review_comment}
+    if approve:
+        _tell_unit(current, "report.approved", _("Your report on %(indicator)s for %(period)s was approved.") % values)
+    else:
+        _tell_unit(current, "report.returned",
+                   _("Your report on %(indicator)s for %(period)s was returned: %(reason)s") % values)
     return current
 
 
@@ -229,6 +356,7 @@ def progress_report_review(*, report, by, approve: bool, comment: str = "",
 def progress_report_reopen(*, report, by, reason: str, expected_version: int | None = None) -> ProgressReport:
     """Undo an approval (the supervision office only, with a reason): the report goes back to the unit."""
     current = _lock(report)
+    _require_office(by, _plan_of(current))
     _check_version(current, expected_version)
     if current.status != ReportStatus.APPROVED:
         raise ValidationError(_("Only an approved report can be reopened."))
@@ -243,4 +371,90 @@ def progress_report_reopen(*, report, by, reason: str, expected_version: int | N
     current.save()
     audit_record(action="report.reopen", by=by, obj=current, old=old,
                  new=snapshot(current, ["status", "version", "review_comment"]))
+    _record_version(current, "reopen", by)
+    _tell_unit(current, "report.reopened", _("Your approved report on %(indicator)s for %(period)s was reopened: "
+                                             "%(reason)s") % {"indicator": current.indicator.name,
+                                                              "period": current.period, "reason": current.review_comment})
     return current
+
+
+@transaction.atomic
+def report_comment_add(*, report, by, text: str) -> ReportComment:
+    """A message on a report; the other side (office or unit) is notified."""
+    if not text.strip():
+        raise ValidationError({"text": _("Write a comment first.")})
+    comment = ReportComment.objects.create(report=report, author=by, text=text.strip())
+    audit_record(action="report.comment", by=by, obj=report, new={"comment": comment.pk, "text": comment.text})
+    message = _("%(author)s commented on %(indicator)s for %(period)s: %(text)s") % {
+        "author": by.get_full_name() or by.username, "indicator": report.indicator.name, "period": report.period,
+        "text": comment.text}
+    recipients = _office_of(_plan_of(report)) if by.is_reporter else _unit_reporters(report.unit)
+    notify(users=[u for u in recipients if u.pk != by.pk], kind="report.comment", message=message,
+           link=report_link(report))
+    return comment
+
+
+@transaction.atomic
+def evidence_add(*, report, by, upload) -> Evidence:
+    """Attach a file to a draft or returned report: type and size checked on its content, checksum stored."""
+    current = _lock(report)
+    if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        raise ValidationError({"evidence": _("Evidence can only be added to a draft or returned report.")})
+    if current.evidence.count() >= filetypes.MAX_EVIDENCE_FILES:
+        raise ValidationError({"evidence": _("A report holds at most %(n)s files.") % {"n": filetypes.MAX_EVIDENCE_FILES}})
+    try:
+        detected = filetypes.inspect_upload(upload.name, upload, upload.size)
+    except filetypes.RejectedFile as exc:
+        raise ValidationError({"evidence": str(exc)}) from exc
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(report=current, original_name=upload.name[:255], content_type=detected.content_type,
+                        size=detected.size, sha256=digest.hexdigest(), uploaded_by=by)
+    evidence.file.save(upload.name, upload, save=False)
+    evidence.save()
+    audit_record(action="evidence.add", by=by, obj=current, new=snapshot(
+        evidence, ["original_name", "content_type", "size", "sha256"]) | {"evidence": evidence.pk})
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence, by) -> None:
+    current = _lock(evidence.report)
+    if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        raise ValidationError({"evidence": _("Evidence can only be removed from a draft or returned report.")})
+    old = snapshot(evidence, ["original_name", "content_type", "size", "sha256"]) | {"evidence": evidence.pk}
+    # The row goes, the file stays on disk: the audit event names its checksum.
+    evidence.delete()
+    audit_record(action="evidence.remove", by=by, obj=current, old=old)
+
+
+@transaction.atomic
+def late_entry_grant_create(*, plan, unit, period: str, until: date, reason: str, by, indicator=None,
+                            today: date | None = None) -> LateEntryGrant:
+    """补报: let one unit enter one locked period (of one indicator, or of the whole plan) until a date."""
+    today = today or timezone.localdate()
+    _require_office(by, plan)
+    errors = {}
+    try:
+        period_start, _frequency = rules.parse_period(period)
+    except ValueError as exc:
+        errors["period"] = str(exc)
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the late entry.")
+    if until < today:
+        errors["until"] = _("The grant must stay open until today or later.")
+    if indicator is not None and indicator.target.plan_id != plan.pk:
+        errors["indicator"] = _("This indicator belongs to another plan.")
+    if unit.county_id != plan.region_id and not unit.county.code.startswith(region_prefix(plan.region)):
+        errors["unit"] = _("This unit is outside the plan's region.")
+    if errors:
+        raise ValidationError(errors)
+    grant = LateEntryGrant.objects.create(plan=plan, indicator=indicator, unit=unit, period_start=period_start,
+                                          until=until, reason=reason.strip(), granted_by=by)
+    audit_record(action="late_entry.grant", by=by, obj=grant, new=snapshot(grant, GRANT_FIELDS))
+    notify(users=_unit_reporters(unit), kind="late_entry.granted", message=_(
+        "Late entry (补报) for %(period)s is open until %(until)s: %(reason)s") % {
+        "period": period, "until": until.isoformat(), "reason": grant.reason}, link=reverse("my-work"))
+    return grant

@@ -12,8 +12,9 @@ from targets.choices import ReportStatus
 
 @pytest.fixture
 def draft(indicator, dept, dept_reporter):
+    # The whole test stays on this day: later the May period locks (Plan.lock_after_days).
     with time_machine.travel("2025-06-10 10:00 +0800"):
-        return services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
+        yield services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
                                                by=dept_reporter)
 
 

@@ -1,0 +1,134 @@
+"""Checks on a value a unit enters, and the lock of a reporting period: pure functions, no database.
+
+Hard errors (a negative value, a milestone above 100 %) refuse the entry. Findings ask more of the
+reporter before the value is accepted: a written explanation when a cumulative value falls below
+the last approved one, an explicit confirmation when it lies beyond twice the target or far outside
+the indicator's past range. The past range follows DHIS2's min-max generation: the mean of the
+recent history plus or minus `RANGE_FACTOR` standard deviations.
+"""
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from . import rules
+from .choices import Kind
+
+# DHIS2 uses 2 to 3 standard deviations; 3 flags only what is clearly out of line.
+RANGE_FACTOR = Decimal("3")
+# Fewer periods than this say nothing about a range.
+MIN_HISTORY = 4
+# Values that keep growing (cumulative) are judged by how much they grew each period.
+CUMULATIVE_KINDS = (Kind.INCREASE, Kind.MILESTONE)
+
+NEEDS_EXPLANATION = "explanation"
+NEEDS_CONFIRMATION = "confirmation"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    needs: str
+    message: str
+
+
+def _shown(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.01")).normalize(), "f")
+
+
+def value_errors(kind: str, value: Decimal | None) -> list[str]:
+    """Reasons the value cannot be accepted at all."""
+    if value is None:
+        return [_("Enter a number.")]
+    if value < 0:
+        return [_("A cumulative value cannot be negative.")]
+    if kind == Kind.MILESTONE and value > 100:
+        return [_("A milestone is reported as percent complete: enter a number from 0 to 100.")]
+    return []
+
+
+def past_range(kind: str, history: Sequence[Decimal], span: Decimal) -> tuple[Decimal, Decimal] | None:
+    """The range the next value is expected in, from the values of earlier periods (oldest first).
+
+    For cumulative kinds the range is built on the growth per period and added to the last value.
+    The standard deviation is floored (half the mean step, or 1 % of the distance from baseline to
+    target) so that a steady history does not turn every small change into an outlier.
+    """
+    if len(history) < MIN_HISTORY:
+        return None
+    values = [Decimal(v) for v in history]
+    points = [b - a for a, b in zip(values, values[1:])] if kind in CUMULATIVE_KINDS else values
+    mean = sum(points, Decimal(0)) / len(points)
+    spread = Decimal(str(statistics.pstdev([float(p) for p in points])))
+    spread = max(spread, abs(mean) / 2, abs(span) / 100)
+    low, high = mean - RANGE_FACTOR * spread, mean + RANGE_FACTOR * spread
+    if kind in CUMULATIVE_KINDS:
+        low, high = values[-1] + low, values[-1] + high
+    return max(low, Decimal(0)), high
+
+
+def value_findings(*, kind: str, value: Decimal, target: Decimal, baseline: Decimal,
+                   last_approved: Decimal | None, history: Sequence[Decimal]) -> list[Finding]:
+    """What the reporter must add before `value` is accepted (explanation, confirmation)."""
+    findings = []
+    if kind in CUMULATIVE_KINDS and last_approved is not None and value < last_approved:
+        findings.append(Finding("lower_than_approved", NEEDS_EXPLANATION, _(
+            "%(value)s is lower than the last approved value %(approved)s: explain why the cumulative figure fell."
+        ) % {"value": _shown(value), "approved": _shown(last_approved)}))
+    if kind in (Kind.INCREASE, Kind.CEILING, Kind.FLOOR) and target > 0 and value > 2 * target:
+        findings.append(Finding("beyond_twice_target", NEEDS_CONFIRMATION, _(
+            "%(value)s is more than twice the target %(target)s: confirm it is right."
+        ) % {"value": _shown(value), "target": _shown(target)}))
+        return findings
+    expected = past_range(kind, history, target - baseline)
+    if expected is not None and not expected[0] <= value <= expected[1]:
+        findings.append(Finding("outside_past_range", NEEDS_CONFIRMATION, _(
+            "%(value)s is far outside this indicator's past range (expected %(low)s to %(high)s "
+            "from the last %(n)s periods): confirm it is right."
+        ) % {"value": _shown(value), "low": _shown(expected[0]), "high": _shown(expected[1]), "n": len(history)}))
+    return findings
+
+
+def lock_date(period_start: date, frequency: str, due_day: int, lock_after_days: int) -> date:
+    """The first day on which the period no longer takes entries."""
+    return rules.due_date(period_start, frequency, due_day) + timedelta(days=lock_after_days + 1)
+
+
+def is_locked(period_start: date, frequency: str, due_day: int, lock_after_days: int, today: date) -> bool:
+    return today >= lock_date(period_start, frequency, due_day, lock_after_days)
+
+
+def first_period(start: date, frequency: str) -> date:
+    """The first period starting on or after the indicator's start."""
+    p = rules.period_start_of(start, frequency)
+    return p if p == start else rules.next_period_start(p, frequency)
+
+
+@dataclass(frozen=True)
+class Due:
+    """Where a unit stands on one indicator today: the period to report next, and what it missed."""
+
+    period_start: date | None
+    missed_locked: tuple[date, ...]
+
+
+def period_to_report(*, start: date, deadline: date, frequency: str, due_day: int, lock_after_days: int,
+                     today: date, reported: set[date], granted: set[date]) -> Due:
+    """The earliest period up to today that has no counted report and still takes entries.
+
+    Periods locked without a late-entry grant are listed as missed; when every period so far is
+    reported, there is nothing to report (None) until the next one starts.
+    """
+    missed, p = [], first_period(start, frequency)
+    while p <= deadline and p <= today:
+        if p not in reported:
+            if p in granted or not is_locked(p, frequency, due_day, lock_after_days, today):
+                return Due(p, tuple(missed))
+            missed.append(p)
+        p = rules.next_period_start(p, frequency)
+    return Due(None, tuple(missed))

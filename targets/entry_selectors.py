@@ -1,0 +1,245 @@
+"""Reads behind the monthly cycle: a unit's work list, the entry form, the review queue, a report's history.
+
+Each function runs a fixed number of queries whatever the number of rows (no query per row).
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from villages.models import Region, RegionLevel, Unit
+from villages.selectors import region_prefix
+
+from . import entry_rules, rules, selectors
+from .choices import Light, ReportStatus
+from .models import Allocation, Evidence, LateEntryGrant, ProgressReport, ReportComment, ReportVersion
+
+COUNTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+@dataclass
+class WorkRow:
+    indicator: object
+    status: rules.StatusResult
+    owed: bool
+    reporter_names: list
+    share: Decimal | None = None
+    period_start: date | None = None
+    due: date | None = None
+    days_left: int | None = None
+    missed_locked: tuple = ()
+    report: ProgressReport | None = None
+    last_report: ProgressReport | None = None
+
+    @property
+    def period(self) -> str:
+        return rules.period_label(self.period_start, self.indicator.frequency) if self.period_start else ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left if self.overdue else 0
+
+    @property
+    def missed_labels(self) -> list[str]:
+        return [rules.period_label(p, self.indicator.frequency) for p in self.missed_locked]
+
+
+@dataclass
+class WorkGroup:
+    plan: object
+    section: object
+    rows: list = field(default_factory=list)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for r in self.rows if r.overdue)
+
+
+def _granted_periods(unit, today) -> tuple[set, set]:
+    by_indicator, by_plan = set(), set()
+    for g in LateEntryGrant.objects.filter(unit=unit, until__gte=today).values("indicator_id", "plan_id", "period_start"):
+        if g["indicator_id"]:
+            by_indicator.add((g["indicator_id"], g["period_start"]))
+        else:
+            by_plan.add((g["plan_id"], g["period_start"]))
+    return by_indicator, by_plan
+
+
+def my_work(*, user, today: date) -> list[WorkGroup]:
+    """The indicators a reporter's unit leads, shares or is allocated, grouped by plan and section, overdue first."""
+    unit = user.unit
+    indicators = selectors.indicators_visible_to(user).select_related("target__section")
+    statuses = selectors.indicator_rows(indicators, today)
+    ids = list(statuses)
+    owed = selectors.expected_reporters(ids)
+    names = dict(Unit.objects.filter(pk__in={u for units in owed.values() for u in units}).values_list("pk", "name"))
+    shares = dict(Allocation.objects.filter(unit=unit, indicator_id__in=ids).values_list("indicator_id", "target_value"))
+    own = defaultdict(dict)
+    for report in ProgressReport.objects.filter(unit=unit, indicator_id__in=ids).order_by("period_start"):
+        report.indicator = statuses[report.indicator_id].indicator  # report.period reads it: no query per row
+        own[report.indicator_id][report.period_start] = report
+    granted_indicator, granted_plan = _granted_periods(unit, today)
+    groups = {}
+    for indicator_id, status_row in statuses.items():
+        indicator = status_row.indicator
+        row = WorkRow(indicator=indicator, status=status_row.status, owed=unit.pk in owed.get(indicator_id, []),
+                      reporter_names=[names[u] for u in owed.get(indicator_id, []) if u in names],
+                      share=shares.get(indicator_id))
+        reports = own[indicator_id]
+        row.last_report = reports[max(reports)] if reports else None
+        if row.owed:
+            _place_period(row, reports, granted_indicator, granted_plan, today)
+        target = indicator.target
+        key = (target.plan_id, target.section_id)
+        groups.setdefault(key, WorkGroup(plan=target.plan, section=target.section)).rows.append(row)
+    for group in groups.values():
+        group.rows.sort(key=lambda r: (not r.overdue, not r.owed, r.days_left if r.days_left is not None else 10**6,
+                                       r.indicator.target.seq, r.indicator.order, r.indicator.pk))
+    return sorted(groups.values(), key=lambda g: (g.plan.pk, g.overdue == 0,
+                                                   g.section.order if g.section else -1))
+
+
+def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_plan: set, today: date) -> None:
+    indicator = row.indicator
+    plan = indicator.target.plan
+    granted = {p for (i, p) in granted_indicator if i == indicator.pk} | {
+        p for (pl, p) in granted_plan if pl == plan.pk}
+    due = entry_rules.period_to_report(
+        start=indicator.start_date, deadline=indicator.deadline, frequency=indicator.frequency,
+        due_day=plan.due_day, lock_after_days=plan.lock_after_days, today=today,
+        reported={p for p, r in reports.items() if r.status in COUNTED}, granted=granted,
+    )
+    # A target already reached owes nothing more: its unreported periods are not worth a warning.
+    row.missed_locked = due.missed_locked if row.status.status != Light.DONE else ()
+    if due.period_start is None:
+        return
+    row.period_start = due.period_start
+    row.due = rules.due_date(due.period_start, indicator.frequency, plan.due_day)
+    row.days_left = (row.due - today).days
+    row.report = reports.get(due.period_start)
+
+
+def entry_context(*, indicator, unit, period_start: date) -> dict:
+    """What the entry form shows around the value: the share, the last approved value, the county roll-up."""
+    earlier = ProgressReport.objects.filter(indicator=indicator, unit=unit, period_start__lt=period_start,
+                                            status=ReportStatus.APPROVED).order_by("-period_start").first()
+    share = Allocation.objects.filter(indicator=indicator, unit=unit).values_list("target_value", flat=True).first()
+    return {"last_approved": earlier, "share": share, "rollup": county_rollup(indicator, period_start)}
+
+
+@dataclass
+class RollupRow:
+    unit: Unit
+    share: Decimal
+    report: ProgressReport | None
+
+
+def county_rollup(indicator, period_start: date) -> dict | None:
+    """For an allocated indicator: each township's latest counted value up to the period, and their sum."""
+    allocations = list(Allocation.objects.filter(indicator=indicator).select_related("unit").order_by("unit__name"))
+    if not allocations:
+        return None
+    latest = {}
+    counted = ProgressReport.objects.filter(indicator=indicator, status__in=COUNTED, period_start__lte=period_start)
+    for report in counted.order_by("period_start", "submitted_at"):
+        latest[report.unit_id] = report
+    rows = [RollupRow(unit=a.unit, share=a.target_value, report=latest.get(a.unit_id)) for a in allocations]
+    total = sum((r.report.value for r in rows if r.report), Decimal(0))
+    return {"rows": rows, "total": total, "target": sum((a.target_value for a in allocations), Decimal(0)),
+            "complete": all(r.report and r.report.period_start == period_start for r in rows)}
+
+
+def review_queue(*, user, plan=None, unit=None, township=None, late=None):
+    """Submitted reports in the user's region, oldest submission first."""
+    reports = selectors.reports_visible_to(user).filter(status=ReportStatus.SUBMITTED)
+    if plan:
+        reports = reports.filter(indicator__target__plan_id=plan)
+    if unit:
+        reports = reports.filter(unit_id=unit)
+    if township:
+        reports = reports.filter(unit__township_id=township)
+    if late is not None:
+        reports = reports.filter(is_late=late)
+    return reports.select_related("indicator__target__plan", "unit", "submitted_by").order_by("submitted_at", "id")
+
+
+def review_filter_choices(user) -> dict:
+    plans = selectors.plans_visible_to(user).order_by("-start_date", "id")
+    townships = Region.objects.filter(level=RegionLevel.TOWNSHIP)
+    if user.region_id is not None:
+        townships = townships.filter(code__startswith=region_prefix(user.region))
+    return {"plans": plans, "units": units_in_region(user), "townships": townships.order_by("code")}
+
+
+@dataclass
+class HistoryEntry:
+    at: object
+    by: object
+    kind: str  # "version", "comment", "evidence"
+    action: str = ""
+    version: int | None = None
+    changes: list = field(default_factory=list)
+    text: str = ""
+    evidence: Evidence | None = None
+
+
+LABELLED_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation", "outlier_confirmed", "status",
+                   "is_late", "review_comment")
+
+
+def _shown(name: str, value):
+    """A stored version value as people read it: 400 rather than 400.0000, "returned" rather than a code."""
+    if value is None:
+        return None
+    if name == "value":
+        return format(Decimal(value).normalize(), "f")
+    if name == "status":
+        return ReportStatus(value).label
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+def _changes(previous: dict, data: dict) -> list[dict]:
+    rows = []
+    for name in LABELLED_FIELDS:
+        old, new = previous.get(name), data.get(name)
+        if old == new or (not previous and new in ("", None, False)):
+            continue
+        rows.append({"name": name, "label": ProgressReport._meta.get_field(name).verbose_name,
+                     "old": _shown(name, old) if previous else None, "new": _shown(name, new)})
+    return rows
+
+
+def report_history(report) -> list[HistoryEntry]:
+    """Every version with what changed from the one before, the comments and the files, in time order."""
+    entries, previous = [], {}
+    for v in ReportVersion.objects.filter(report=report).select_related("by").order_by("version"):
+        changes = _changes(previous, v.data)
+        entries.append(HistoryEntry(at=v.at, by=v.by, kind="version", action=v.action, version=v.version,
+                                    changes=changes))
+        previous = v.data
+    for c in ReportComment.objects.filter(report=report).select_related("author"):
+        entries.append(HistoryEntry(at=c.created_at, by=c.author, kind="comment", text=c.text))
+    for e in Evidence.objects.filter(report=report).select_related("uploaded_by"):
+        entries.append(HistoryEntry(at=e.uploaded_at, by=e.uploaded_by, kind="evidence", evidence=e))
+    return sorted(entries, key=lambda e: e.at)
+
+
+def office_can_review(user) -> bool:
+    return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def units_in_region(user):
+    units = Unit.objects.select_related("county")
+    if user.region_id is not None:
+        prefix = region_prefix(user.region)
+        units = units.filter(county__code__startswith=prefix[:6])
+    return units.order_by("county__code", "kind", "name")

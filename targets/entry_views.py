@@ -1,0 +1,236 @@
+"""The unit's side of the monthly cycle: My work, the entry form, a report's page, evidence and comments.
+
+A reporter only ever reaches its own unit's reports and the indicators its unit owes: anything else
+is a 404, so another unit's pages, files and actions cannot even be told apart from missing ones.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.services import snapshot
+
+from . import entry_selectors, rules, selectors, services
+from .choices import ReportStatus
+from .entry_forms import CommentForm, EntryForm, ReasonForm, ReturnForm
+from .models import Evidence, ProgressReport
+
+FORM_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation")
+
+
+def _reporter_or_404(user):
+    if not user.is_reporter:
+        raise Http404
+
+
+@login_required
+def my_work(request):
+    _reporter_or_404(request.user)
+    today = timezone.localdate()
+    groups = entry_selectors.my_work(user=request.user, today=today)
+    overdue = sum(g.overdue for g in groups)
+    return render(request, "targets/my_work.html", {"groups": groups, "today": today, "overdue": overdue})
+
+
+def _owed_indicator_or_404(user, indicator_id):
+    indicator = get_object_or_404(selectors.indicators_visible_to(user).select_related("target__plan"),
+                                  pk=indicator_id)
+    if user.unit_id not in selectors.expected_reporters([indicator.pk]).get(indicator.pk, []):
+        raise Http404
+    return indicator
+
+
+def _period_or_404(indicator, period: str):
+    try:
+        period_start, frequency = rules.parse_period(period)
+    except ValueError as exc:
+        raise Http404 from exc
+    if frequency != indicator.frequency:
+        raise Http404
+    return period_start
+
+
+@login_required
+def entry(request, indicator_id, period):
+    _reporter_or_404(request.user)
+    indicator = _owed_indicator_or_404(request.user, indicator_id)
+    period_start = _period_or_404(indicator, period)
+    unit = request.user.unit
+    report = ProgressReport.objects.filter(indicator=indicator, unit=unit, period_start=period_start).first()
+    conflict = None
+    if request.method == "POST":
+        form = EntryForm(request.POST, request.FILES)
+        if form.is_valid():
+            outcome = _save_entry(request, form, indicator, unit, period, report)
+            if outcome.get("redirect"):
+                return outcome["redirect"]
+            conflict = outcome.get("conflict")
+    else:
+        initial = {name: getattr(report, name) for name in FORM_FIELDS} if report else {}
+        initial |= {"version": report.version if report else None,
+                    "confirmed": report.outlier_confirmed if report else False}
+        form = EntryForm(initial=initial)
+    plan = indicator.target.plan
+    context = {
+        "indicator": indicator, "plan": plan, "period": period, "period_start": period_start, "report": report,
+        "form": form, "conflict": conflict,
+        "editable": report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
+        "due": rules.due_date(period_start, indicator.frequency, plan.due_day),
+        "evidence": list(report.evidence.all()) if report else [],
+        "show_explanation": bool(form["explanation"].value()) or "explanation" in form.errors,
+        "show_confirmation": bool(form["confirmed"].value()) or "confirmed" in form.errors,
+        **entry_selectors.entry_context(indicator=indicator, unit=unit, period_start=period_start),
+    }
+    return render(request, "targets/entry.html", context)
+
+
+class _Conflict(Exception):
+    """The report was created by someone else after this form was opened blank."""
+
+    def __init__(self, current, changes):
+        super().__init__()
+        self.current, self.changes = current, changes
+
+
+def _save_entry(request, form, indicator, unit, period, report) -> dict:
+    data = form.cleaned_data
+    fields = {name: data[name] for name in FORM_FIELDS}
+    submit = request.POST.get("action") == "submit"
+    stored = []
+    try:
+        with transaction.atomic():
+            report = _write_report(request.user, indicator, unit, period, report, data, fields)
+            for upload in data["evidence"]:
+                stored.append(services.evidence_add(report=report, by=request.user, upload=upload))
+            if submit:
+                report = services.progress_report_submit(report=report, by=request.user,
+                                                         expected_version=report.version)
+    except (_Conflict, services.ConflictError, ValidationError) as exc:
+        # The rows were rolled back; the files already written would otherwise stay on disk unreferenced.
+        for evidence in stored:
+            evidence.file.delete(save=False)
+        if isinstance(exc, ValidationError):
+            _add_errors(form, exc)
+            return {}
+        return {"conflict": _conflict_view(form, exc.current, exc.changes)}
+    if submit:
+        messages.success(request, _("Submitted %(indicator)s for %(period)s.") % {
+            "indicator": indicator.name, "period": period})
+        return {"redirect": redirect("report-detail", report.pk)}
+    messages.success(request, _("Draft saved."))
+    return {"redirect": redirect("report-entry", indicator.pk, period)}
+
+
+def _write_report(user, indicator, unit, period, report, data, fields):
+    if report is None and data["version"] is None:
+        try:
+            with transaction.atomic():
+                return services.progress_report_create(indicator=indicator, unit=unit, period=period, by=user,
+                                                       confirmed=data["confirmed"], **fields)
+        except IntegrityError:
+            report = ProgressReport.objects.get(indicator=indicator, unit=unit, period_start=rules.parse_period(period)[0])
+    if data["version"] is None:
+        # Someone created this report after the form was opened blank.
+        raise _Conflict(report, snapshot(report, FORM_FIELDS))
+    if report is None:
+        raise Http404
+    return services.progress_report_update(report=report, by=user, expected_version=data["version"],
+                                           confirmed=data["confirmed"], **fields)
+
+
+def _conflict_view(form, current, theirs) -> dict:
+    """What the other person saved next to what this person typed; the form now carries their version."""
+    mine = {name: form.cleaned_data.get(name) for name in FORM_FIELDS}
+    rows = []
+    for name in FORM_FIELDS:
+        saved = theirs.get(name, "")
+        if str(saved) != str(mine[name] if mine[name] is not None else ""):
+            rows.append({"field": form.fields[name].label, "name": name, "theirs": saved, "mine": mine[name]})
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+    return {"version": current.version, "rows": rows, "status": current.get_status_display()}
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _report_or_404(user, pk):
+    return get_object_or_404(
+        selectors.reports_visible_to(user).select_related("indicator__target__plan", "unit", "submitted_by",
+                                                          "reviewed_by"), pk=pk)
+
+
+@login_required
+def report_detail(request, pk):
+    report = _report_or_404(request.user, pk)
+    user = request.user
+    office = entry_selectors.office_can_review(user)
+    context = {
+        "report": report,
+        "history": entry_selectors.report_history(report),
+        "evidence": list(report.evidence.select_related("uploaded_by")),
+        "comment_form": CommentForm(),
+        "return_form": ReturnForm(),
+        "reopen_form": ReasonForm(),
+        "can_edit": user.is_reporter and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
+        "can_review": office and report.status == ReportStatus.SUBMITTED and report.submitted_by_id != user.pk,
+        "can_reopen": office and report.status == ReportStatus.APPROVED,
+        "rollup": entry_selectors.county_rollup(report.indicator, report.period_start),
+    }
+    return render(request, "targets/report_detail.html", context)
+
+
+@login_required
+@require_POST
+def report_comment(request, pk):
+    report = _report_or_404(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.report_comment_add(report=report, by=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Comment added."))
+    else:
+        messages.error(request, _("Write a comment first."))
+    return redirect("report-detail", report.pk)
+
+
+def _evidence_or_404(user, pk):
+    return get_object_or_404(Evidence.objects.filter(report__in=selectors.reports_visible_to(user).values("pk"))
+                             .select_related("report"), pk=pk)
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = _evidence_or_404(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
+                            content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Checksum-SHA256"] = evidence.sha256
+    return response
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk):
+    _reporter_or_404(request.user)
+    evidence = _evidence_or_404(request.user, pk)
+    report = evidence.report
+    try:
+        services.evidence_remove(evidence=evidence, by=request.user)
+        messages.success(request, _("File removed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("report-entry", report.indicator_id, report.period)
