@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from targets import rules as status_rules
 
 from . import rules
-from .models import DerivedRule, IncomeRecord, Measure, RecordStatus, Region, RegionLevel
+from .models import DerivedRule, IncomeRecord, Measure, RecordStatus, Region, RegionLevel, VillageType
 from .selectors import economy_settings_for, region_prefix
 
 
@@ -69,7 +69,7 @@ def rule_data(derived_rules) -> dict[int, RuleData]:
         return {}
     prefixes = {region_prefix(r.scope) for r in derived_rules}
     villages = list(
-        Region.objects.filter(_prefixes_q(prefixes, ""), level=RegionLevel.VILLAGE).select_related("profile")
+        Region.objects.filter(_prefixes_q(prefixes, ""), level=RegionLevel.VILLAGE).select_related("profile", "parent")
     )
     records = IncomeRecord.objects.filter(
         _prefixes_q(prefixes, "village__"), quarter=0, status=RecordStatus.APPROVED
@@ -129,14 +129,23 @@ def derived_series(indicators, as_of: date) -> dict[int, list[status_rules.Repor
 
 # The rule's page ---------------------------------------------------------------------------------
 
+def rules_visible_to(user):
+    """The derived indicators a user can open, for the links on the village pages."""
+    from targets.selectors import indicators_visible_to
+
+    return (
+        DerivedRule.objects.filter(indicator__in=indicators_visible_to(user))
+        .select_related("indicator__target__plan", "scope").order_by("indicator__target__plan_id", "indicator_id")
+    )
+
+
 def _amount(value: Decimal | None) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
 
 def rule_in_words(rule: DerivedRule) -> str:
-    subset = _("villages")
-    if rule.village_type:
-        subset = _("%(type)s villages") % {"type": rule.get_village_type_display()}
+    subset = {VillageType.ADMINISTRATIVE: _("administrative villages"), VillageType.COMMUNITY: _("communities")}.get(
+        rule.village_type, _("villages"))
     if rule.flag:
         subset = _("%(subset)s flagged %(flag)s") % {"subset": subset, "flag": rule.flag}
     values = {"subset": subset, "scope": rule.scope.name, "basis": rule.get_basis_display(),

@@ -53,6 +53,11 @@ def can_enter_income(user, village: Region) -> bool:
     return unit is not None and unit.kind == UnitKind.TOWNSHIP and unit.township_id == village.parent_id
 
 
+def can_import_income(user) -> bool:
+    unit = user.unit if user.is_authenticated and user.is_reporter else None
+    return unit is not None and unit.kind == UnitKind.TOWNSHIP
+
+
 def can_review_income(user) -> bool:
     return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.ADMIN)
 

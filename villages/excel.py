@@ -1,0 +1,148 @@
+"""Tables in and out: reading an uploaded CSV or xlsx safely, writing xlsx that Excel cannot mistake for formulas.
+
+`read_table` is the one place villages reads uploaded files; when the shared reading layer of
+`reports/excel/` lands it can be pointed there without touching the importers.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+MAX_ROWS = 100_000
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+class FileRefused(ValueError):
+    """The upload is not a table we read (wrong type, too large, a macro workbook, a zip bomb)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        where = _("row %(row)s") % {"row": self.row} if self.row else ""
+        if self.column:
+            where = f"{where}, {self.column}" if where else self.column
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ImportRejected(Exception):
+    """Nothing was written: every problem found, each with its row and column."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("; ".join(str(e) for e in errors[:5]))
+        self.errors = errors
+
+
+def read_table(name: str, data: bytes) -> list[tuple[int, list[str]]]:
+    """(row number as people count it, cells as stripped strings) for every non-empty row of the first sheet."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise FileRefused(_("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        rows = _read_xlsx(data)
+    elif lower.endswith(".csv"):
+        rows = _read_csv(data)
+    else:
+        raise FileRefused(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
+    numbered = [(n, cells) for n, cells in enumerate(rows, start=1) if any(cells)]
+    if len(numbered) > MAX_ROWS:
+        raise FileRefused(_("The file has more than %(rows)s rows.") % {"rows": MAX_ROWS})
+    return numbered
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FileRefused(_("The CSV file is neither UTF-8 nor GB18030 text."))
+    return [[_cell_text(c) for c in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _check_zip(data: bytes) -> None:
+    if not data.startswith(_ZIP_MAGIC):
+        raise FileRefused(_("This is not an .xlsx workbook (an old .xls or another file renamed?)."))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise FileRefused(_("The workbook is damaged and cannot be opened.")) from exc
+    members = archive.infolist()
+    names = {m.filename.lower() for m in members}
+    if any(n.endswith("vbaproject.bin") for n in names):
+        raise FileRefused(_("Workbooks with macros are refused; save it as a plain .xlsx."))
+    unzipped = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if unzipped > MAX_UNZIPPED_BYTES or unzipped / packed > MAX_COMPRESSION_RATIO:
+        raise FileRefused(_("The workbook unpacks to an implausible size and is refused."))
+    if "xl/workbook.xml" not in names:
+        raise FileRefused(_("This is not an .xlsx workbook."))
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    _check_zip(data)
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+# Writing -----------------------------------------------------------------------------------------
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MONEY_FORMAT = "#,##0.00"
+
+
+def write_xlsx(title: str, columns, rows) -> bytes:
+    """A one-sheet workbook: `columns` is [(header, getter, number format or None), …] applied to each row.
+
+    Text beginning with = + - @ or a tab is stored as text, never as a formula (formula injection).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append([header for header, _getter, _format in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row_number, row in enumerate(rows, start=2):
+        for column_number, (_header, getter, number_format) in enumerate(columns, start=1):
+            value = getter(row)
+            cell = sheet.cell(row=row_number, column=column_number, value=value)
+            if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+                cell.data_type = "s"
+            elif number_format and value is not None:
+                cell.number_format = number_format
+    for index, (header, _getter, _format) in enumerate(columns, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(10, len(header) * 2 + 2)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
