@@ -14,17 +14,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from targets import rules as status_rules
 
 from . import rules
 from .models import DerivedRule, IncomeRecord, Measure, RecordStatus, Region, RegionLevel, VillageType
-from .selectors import economy_settings_for, region_prefix
+from .selectors import Place, VillageFacts, economy_settings_for, region_prefix, village_facts
 
 
 @dataclass
@@ -32,7 +34,7 @@ class RuleData:
     """The villages a rule counts and their approved whole-year income, by year."""
 
     rule: DerivedRule
-    villages: dict[int, Region]
+    villages: dict[int, VillageFacts]
     income: dict[int, dict[int, rules.Income]] = field(default_factory=dict)
     approved_on: dict[int, date] = field(default_factory=dict)
     weak_threshold: Decimal = rules.DEFAULT_WEAK_THRESHOLD
@@ -45,6 +47,9 @@ class RuleData:
         )
 
 
+_LONG_AGO = datetime(1970, 1, 1, tzinfo=dt_timezone.utc)
+
+
 def _prefixes_q(prefixes, path: str) -> Q:
     q = Q(pk__in=[])
     for prefix in prefixes:
@@ -52,14 +57,10 @@ def _prefixes_q(prefixes, path: str) -> Q:
     return q
 
 
-def _in_subset(rule: DerivedRule, village: Region) -> bool:
-    profile = getattr(village, "profile", None)
-    if rule.flag and (profile is None or rule.flag not in profile.flags):
+def _in_subset(rule: DerivedRule, village: VillageFacts) -> bool:
+    if rule.flag and rule.flag not in village.flags:
         return False
-    if rule.village_type:
-        kind = profile.village_type if profile else village.kind
-        return kind == rule.village_type
-    return True
+    return not rule.village_type or village.village_type == rule.village_type
 
 
 def rule_data(derived_rules) -> dict[int, RuleData]:
@@ -68,27 +69,30 @@ def rule_data(derived_rules) -> dict[int, RuleData]:
     if not derived_rules:
         return {}
     prefixes = {region_prefix(r.scope) for r in derived_rules}
-    villages = list(
-        Region.objects.filter(_prefixes_q(prefixes, ""), level=RegionLevel.VILLAGE).select_related("profile", "parent")
-    )
+    # Index the villages by every prefix a rule may use, so each rule reads only its own.
+    by_prefix = defaultdict(list)
+    for village in village_facts(Region.objects.filter(_prefixes_q(prefixes, ""), level=RegionLevel.VILLAGE)):
+        by_prefix[village.village.code[:6]].append(village)
+        by_prefix[village.village.code[:9]].append(village)
     records = IncomeRecord.objects.filter(
         _prefixes_q(prefixes, "village__"), quarter=0, status=RecordStatus.APPROVED
     ).values_list("village_id", "year", "total_income", "operating_income", "reviewed_at")
     by_village = defaultdict(list)
     for village_id, year, total, operating, reviewed_at in records:
-        by_village[village_id].append((year, rules.Income(total, operating), reviewed_at))
+        by_village[village_id].append((year, rules.Income(total, operating), reviewed_at or _LONG_AGO))
     thresholds = economy_settings_for({r.scope.code[:6] for r in derived_rules})
     result = {}
     for rule in derived_rules:
-        prefix = region_prefix(rule.scope)
         data = RuleData(rule=rule, villages={}, weak_threshold=thresholds[rule.scope.code[:6]][1])
-        for village in villages:
-            if village.code.startswith(prefix) and _in_subset(rule, village):
-                data.villages[village.pk] = village
-                for year, income, reviewed_at in by_village.get(village.pk, []):
-                    data.income.setdefault(year, {})[village.pk] = income
-                    on = reviewed_at.date() if reviewed_at else date.min
-                    data.approved_on[year] = max(data.approved_on.get(year, date.min), on)
+        for village in by_prefix[region_prefix(rule.scope)]:
+            if not _in_subset(rule, village):
+                continue
+            data.villages[village.village.pk] = village
+            for year, income, reviewed_at in by_village.get(village.village.pk, ()):
+                data.income.setdefault(year, {})[village.village.pk] = income
+                data.approved_on[year] = max(data.approved_on.get(year, _LONG_AGO), reviewed_at)
+        # Dates in the local zone, converted once per year rather than once per record (it shows at province scale).
+        data.approved_on = {year: timezone.localdate(at) for year, at in data.approved_on.items()}
         result[rule.indicator_id] = data
     return result
 
@@ -166,7 +170,8 @@ def rule_in_words(rule: DerivedRule) -> str:
 
 @dataclass
 class BehindRow:
-    village: Region
+    village: Place
+    township: Place
     income: rules.Income | None
     previous: rules.Income | None
     counted: bool
@@ -179,13 +184,14 @@ def rule_detail(rule: DerivedRule, year: int | None = None) -> dict:
     if year is None:
         year = years[0] if years else None
     rows = []
-    for village in sorted(data.villages.values(), key=lambda v: v.code):
+    for facts in sorted(data.villages.values(), key=lambda v: v.village.code):
+        village = facts.village
         income = data.income.get(year, {}).get(village.pk) if year else None
         previous = data.income.get(year - 1, {}).get(village.pk) if year else None
         counted = income is not None and rules.counts_toward(
             rule.measure, income, basis=rule.basis, level=rule.level, weak_threshold=data.weak_threshold
         )
-        rows.append(BehindRow(village, income, previous, counted))
+        rows.append(BehindRow(village, facts.township, income, previous, counted))
     return {
         "words": rule_in_words(rule), "year": year, "years": years,
         "value": data.figure(year) if year else None, "rows": rows,

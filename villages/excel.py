@@ -122,27 +122,45 @@ def write_xlsx(title: str, columns, rows) -> bytes:
     """A one-sheet workbook: `columns` is [(header, getter, number format or None), …] applied to each row.
 
     Text beginning with = + - @ or a tab is stored as text, never as a formula (formula injection).
+    Written in openpyxl's write-only mode so a province of villages streams out without a cell tree.
     """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append([header for header, _getter, _format in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row_number, row in enumerate(rows, start=2):
-        for column_number, (_header, getter, number_format) in enumerate(columns, start=1):
-            value = getter(row)
-            cell = sheet.cell(row=row_number, column=column_number, value=value)
-            if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-                cell.data_type = "s"
-            elif number_format and value is not None:
-                cell.number_format = number_format
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
     for index, (header, _getter, _format) in enumerate(columns, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(10, len(header) * 2 + 2)
+        sheet.column_dimensions[_column_letter(index)].width = max(10, len(header) * 2 + 2)
     sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for header, _getter, _format in columns:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        cells = []
+        for _header, getter, number_format in columns:
+            value = getter(row)
+            if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                cells.append(cell)
+            elif number_format and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = number_format
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)

@@ -87,46 +87,71 @@ def latest_record_year(villages) -> int | None:
     )
 
 
+@dataclass(frozen=True)
+class Place:
+    pk: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class VillageFacts:
+    """A village as the tables need it, read with values() so that 20,000 rows build no model instances."""
+
+    village: Place
+    township: Place
+    village_type: str
+    flags: tuple[str, ...]
+    households: int | None
+    population: int | None
+
+
+_FACT_FIELDS = ("pk", "code", "name", "kind", "parent_id", "parent__code", "parent__name", "profile__village_type",
+                "profile__flags", "profile__households", "profile__population")
+
+
+def village_facts(villages) -> list[VillageFacts]:
+    facts = []
+    for pk, code, name, kind, parent_id, parent_code, parent_name, vtype, flags, households, population in (
+        villages.order_by("code").values_list(*_FACT_FIELDS)
+    ):
+        facts.append(VillageFacts(Place(pk, code, name), Place(parent_id, parent_code, parent_name),
+                                  vtype or kind, tuple(flags or ()), households, population))
+    return facts
+
+
 @dataclass
 class VillageRow:
-    village: Region
-    township: Region
-    profile: VillageProfile | None
+    facts: VillageFacts
     income: rules.Income | None
-    record: IncomeRecord | None
     category: str
     tier: Decimal | None
 
-    @property
-    def flags(self) -> list[str]:
-        return list(self.profile.flags) if self.profile else []
+    def __getattr__(self, name):
+        # village, township, flags, households … read through to the facts.
+        return getattr(self.__dict__["facts"], name)
 
 
 def village_rows(villages, *, year: int, township_code: str = "", flag: str = "", category: str = "") -> list[VillageRow]:
     """The village table for one year: profile, approved whole-year income and class, in three queries."""
     if township_code:
         villages = villages.filter(parent__code=township_code)
-    villages = list(villages.select_related("parent", "profile").order_by("code"))
-    records = {
-        r.village_id: r
-        for r in IncomeRecord.objects.filter(
-            village_id__in=[v.pk for v in villages], year=year, quarter=0, status=RecordStatus.APPROVED
-        )
+    facts = [f for f in village_facts(villages) if not flag or flag in f.flags]
+    incomes = {
+        village_id: rules.Income(total, operating)
+        for village_id, total, operating in IncomeRecord.objects.filter(
+            village__in=villages, year=year, quarter=0, status=RecordStatus.APPROVED
+        ).values_list("village_id", "total_income", "operating_income")
     }
-    settings_by_county = economy_settings_for({v.code[:6] for v in villages})
+    settings_by_county = economy_settings_for({f.village.code[:6] for f in facts})
     rows = []
-    for village in villages:
-        profile = getattr(village, "profile", None)
-        if flag and (profile is None or flag not in profile.flags):
-            continue
-        record = records.get(village.pk)
-        income = rules.Income(record.total_income, record.operating_income) if record else None
-        tiers, weak = settings_by_county[village.code[:6]]
+    for fact in facts:
+        income = incomes.get(fact.village.pk)
+        tiers, weak = settings_by_county[fact.village.code[:6]]
         row_category = rules.classify(income, tiers, weak)
         if category and row_category != category:
             continue
-        rows.append(VillageRow(village, village.parent, profile, income, record, row_category,
-                               rules.tier_of(income, tiers)))
+        rows.append(VillageRow(fact, income, row_category, rules.tier_of(income, tiers)))
     return rows
 
 
