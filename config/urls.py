@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from reports.apis import PlanImportApi
 from targets import apis as target_apis
 
 from .health import healthz
@@ -26,6 +27,7 @@ urlpatterns = [
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/plans/import/", PlanImportApi.as_view(), name="api-plan-import"),
     path("api/", include((router.urls, "api"))),
 ]
 

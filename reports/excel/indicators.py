@@ -42,7 +42,7 @@ NAME_TAIL = re.compile(
     r"缩小到|缩小至|降低到|降低至|降至|下降到|下降至|减少到|减少至|控制在|控制到|稳定在|保持在|增长|增加|"
     r"为|至|到|在|均)+$"
 )
-NAME_HEAD = re.compile(r"^(?:其中|全区|全县|全市|全镇|力争|确保|并|和|及|同时|累计|新增)+")
+NAME_HEAD = re.compile(r"^(?:其中|全区|全县|全市|全镇|力争|确保|并|同时|累计|新增)+")
 CLAUSE_SPLIT = re.compile(r"[,;。:!?]")
 SENTENCE_SPLIT = re.compile(r"(?<=[。;!?])")
 STATS_WORDS = ("收入", "增长", "失业率", "城镇化率", "GDP", "生产总值", "增加值", "倍差", "收入比")
@@ -108,7 +108,7 @@ def _clean_name(raw: str) -> str:
     name = YEAR.sub("", raw)
     name = NAME_HEAD.sub("", name)
     name = NAME_TAIL.sub("", name)
-    return name.strip("、和及与的")
+    return name.strip("、").rstrip("的和及与")
 
 
 def _year_end(year: int) -> date:
