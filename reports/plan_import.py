@@ -220,3 +220,42 @@ def plan_import(*, parsed: dict, region: Region, by, title: str = "", doc_number
 
 
 
+
+
+INDICATOR_INPUTS = ("name", "kind", "unit", "baseline", "target_value", "deadline", "frequency")
+
+
+def _edited_indicator(data, prefix: str, proposal: dict | None) -> dict | None:
+    """One indicator row of the preview form; None when dropped (or an empty added row)."""
+    values = {field: (data.get(f"{prefix}-{field}") or "").strip() for field in INDICATOR_INPUTS}
+    if proposal is None:
+        if not (values["name"] and values["target_value"]):
+            return None
+        proposal = {"source_phrase": "", "milestones": [], "warnings": []}
+    elif not data.get(f"{prefix}-keep"):
+        return None
+    edited = dict(proposal)
+    edited.update({field: value for field, value in values.items() if value or field in ("baseline", "unit")})
+    edited["baseline"] = values["baseline"] or None
+    return edited
+
+
+def apply_preview_edits(parsed: dict, data) -> dict:
+    """The preview as the person left it: names and indicators edited, rows dropped or added, units decided.
+
+    `data` is the submitted form (a QueryDict or dict); field names are those the preview template renders.
+    """
+    edited = dict(parsed, title=(data.get("title") or parsed["title"]).strip()[:300])
+    tasks = []
+    for i, task in enumerate(parsed["tasks"]):
+        if data.get(f"t{i}-drop"):
+            continue
+        task = dict(task, name=(data.get(f"t{i}-name") or task["name"]).strip()[:300])
+        proposals = [_edited_indicator(data, f"t{i}-i{j}", p) for j, p in enumerate(task["indicators"])]
+        proposals.append(_edited_indicator(data, f"t{i}-new", None))
+        task["indicators"] = [p for p in proposals if p is not None]
+        tasks.append(task)
+    edited["tasks"] = tasks
+    edited["units"] = [dict(row, decision=data.get(f"u{k}-decision", row["decision"]))
+                       for k, row in enumerate(parsed["units"])]
+    return edited

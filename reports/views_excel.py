@@ -1,0 +1,108 @@
+"""Thin views for Excel in and out; the work is in reports.plan_import, reports.excel.* and reports.services."""
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from targets.choices import Frequency, Kind
+from villages.models import Region, RegionLevel, Unit
+from villages.selectors import region_prefix
+
+from .excel.safe import UnsafeFile
+from .plan_import import apply_preview_edits, can_import_into, plan_import, plan_import_parse
+
+SESSION_KEY = "plan_import:{}"
+
+
+def _importable_counties(user):
+    counties = Region.objects.filter(level=RegionLevel.COUNTY)
+    if user.region_id:
+        counties = counties.filter(code__startswith=region_prefix(user.region))
+    return counties.order_by("code")
+
+
+def _require_importer(user):
+    if user.role not in (Role.ADMIN, Role.SUPERVISOR):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    _require_importer(request.user)
+    counties = _importable_counties(request.user)
+    error = ""
+    if request.method == "POST":
+        region = counties.filter(code=request.POST.get("region", "")).first()
+        if region is None or not can_import_into(request.user, region):
+            error = _("Choose a county you may import into.")
+        elif "file" not in request.FILES:
+            error = _("Choose the responsibility table to upload.")
+        else:
+            try:
+                parsed = plan_import_parse(file=request.FILES["file"], region=region,
+                                           title=request.POST.get("title", "").strip())
+            except (UnsafeFile, ValidationError) as exc:
+                error = str(exc) if isinstance(exc, UnsafeFile) else "; ".join(exc.messages)
+            else:
+                token = secrets.token_urlsafe(12)
+                request.session[SESSION_KEY.format(token)] = parsed
+                return redirect("import-preview", token=token)
+    return render(request, "reports/excel/import_upload.html", {"counties": counties, "error": error},
+                  status=400 if error else 200)
+
+
+def _unit_rows(parsed, units) -> list[dict]:
+    rows = []
+    for k, row in enumerate(parsed["units"]):
+        options = [("", _("— decide —"))]
+        options += [(f"use:{s['id']}", _("close match: %(name)s (%(score)s)") % s) for s in row["suggestions"]]
+        options += [(f"use:{unit.pk}", unit.name) for unit in units]
+        options.append(("create", _("create as a new unit")))
+        seen, marked = set(), []
+        for value, label in options:
+            if value in seen and value:
+                continue
+            seen.add(value)
+            marked.append((value, label, value == row["decision"]))
+        rows.append({"name": row["name"], "field": f"u{k}-decision", "options": marked})
+    return rows
+
+
+def _preview_context(parsed, region, errors=()):
+    units = Unit.objects.filter(county=region).order_by("name")
+    sections = {s["key"]: s for s in parsed["sections"]}
+    tasks = [dict(t, index=i, section_title=sections.get(t["section"], {}).get("title", ""))
+             for i, t in enumerate(parsed["tasks"])]
+    return {"parsed": parsed, "tasks": tasks, "region": region, "unit_rows": _unit_rows(parsed, units), "errors": errors,
+            "kinds": Kind.choices, "frequencies": Frequency.choices,
+            "indicator_count": sum(len(t["indicators"]) for t in parsed["tasks"])}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request, token):
+    _require_importer(request.user)
+    key = SESSION_KEY.format(token)
+    parsed = request.session.get(key)
+    if parsed is None:
+        raise Http404
+    region = Region.objects.get(code=parsed["region"])
+    if request.method == "GET":
+        return render(request, "reports/excel/import_preview.html", _preview_context(parsed, region))
+    edited = apply_preview_edits(parsed, request.POST)
+    try:
+        plan = plan_import(parsed=edited, region=region, by=request.user, doc_number=request.POST.get("doc_number", ""))
+    except ValidationError as exc:
+        request.session[key] = edited
+        return render(request, "reports/excel/import_preview.html",
+                      _preview_context(edited, region, errors=exc.messages), status=400)
+    del request.session[key]
+    messages.success(request, _("Plan imported: %(tasks)s tasks.") % {"tasks": len(edited["tasks"])})
+    return redirect("plan-detail", pk=plan.pk)
