@@ -106,3 +106,77 @@ def import_preview(request, token):
     del request.session[key]
     messages.success(request, _("Plan imported: %(tasks)s tasks.") % {"tasks": len(edited["tasks"])})
     return redirect("plan-detail", pk=plan.pk)
+
+
+def _export_plan(request):
+    from targets.selectors import plans_visible_to
+
+    plan = plans_visible_to(request.user).filter(pk=request.GET.get("plan") or request.POST.get("plan")).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_new(request):
+    from django.utils import timezone
+
+    from .excel.jobs import export_job_create
+    from .models import ExportJob
+
+    plan = _export_plan(request)
+    error = ""
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        params = {"as_of": request.POST.get("as_of", "")} if kind == ExportJob.Kind.LEDGER else {
+            "period": request.POST.get("period", "").strip()}
+        try:
+            job = export_job_create(kind=kind, plan=plan, params=params, by=request.user)
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
+        else:
+            return redirect("excel-export-job", pk=job.pk)
+    today = timezone.localdate()
+    return render(request, "reports/excel/export_new.html", {
+        "plan": plan, "error": error, "today": today.isoformat(), "month": f"{today:%Y-%m}",
+        "kinds": ExportJob.Kind.choices}, status=400 if error else 200)
+
+
+def _own_job(request, pk):
+    from .models import ExportJob
+
+    job = ExportJob.objects.filter(pk=pk).select_related("plan").first()
+    if job is None or (job.created_by_id != request.user.pk and request.user.role != Role.ADMIN):
+        raise Http404
+    return job
+
+
+@login_required
+def export_job(request, pk):
+    return render(request, "reports/excel/export_job.html", {"job": _own_job(request, pk)})
+
+
+@login_required
+def export_status(request, pk):
+    from django.http import JsonResponse
+    from django.urls import reverse
+
+    job = _own_job(request, pk)
+    return JsonResponse({"status": job.status, "percent": job.percent, "rows_done": job.rows_done,
+                         "rows_total": job.rows_total, "error": job.error,
+                         "download": reverse("excel-export-download", args=[job.pk]) if job.status == "done" else ""})
+
+
+@login_required
+def export_download(request, pk):
+    from django.http import FileResponse
+
+    from .excel.jobs import export_job_download
+
+    job = _own_job(request, pk)
+    try:
+        handle = export_job_download(job=job, by=request.user)
+    except ValidationError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
