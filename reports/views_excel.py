@@ -180,3 +180,79 @@ def export_download(request, pk):
     except ValidationError:
         raise Http404 from None
     return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+def _default_period() -> str:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return f"{today.year - (today.month == 1):04d}-{(today.month - 2) % 12 + 1:02d}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_offline(request):
+    """Download the unit's workbook for a period; upload it back filled in."""
+    import base64
+
+    from .excel.progress import progress_upload
+    from .excel.safe import check_upload
+
+    if not request.user.is_reporter or request.user.unit_id is None:
+        raise PermissionDenied
+    context = {"period": request.GET.get("period") or _default_period(), "result": None, "error": ""}
+    status = 200
+    if request.method == "POST":
+        try:
+            if "file" not in request.FILES:
+                raise UnsafeFile(_("Choose the filled-in workbook to upload."))
+            result = progress_upload(upload=check_upload(request.FILES["file"]), by=request.user)
+        except UnsafeFile as exc:
+            context["error"], status = str(exc), 400
+        except ValidationError as exc:
+            context["error"], status = "; ".join(exc.messages), 400
+        else:
+            context["result"] = result
+            if result.marked:
+                token = secrets.token_urlsafe(12)
+                request.session[f"progress_marked:{token}"] = base64.b64encode(result.marked).decode()
+                context["marked_token"] = token
+                status = 400
+    return render(request, "reports/excel/progress.html", context, status=status)
+
+
+@login_required
+def progress_template(request):
+    from django.http import HttpResponse
+
+    from targets import rules
+
+    from .excel.progress import build_template
+
+    if not request.user.is_reporter or request.user.unit_id is None:
+        raise PermissionDenied
+    period = request.GET.get("period", "")
+    try:
+        rules.parse_period(period)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("excel-progress")
+    response = HttpResponse(build_template(unit=request.user.unit, period=period),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="progress-{period}.xlsx"'
+    return response
+
+
+@login_required
+def progress_marked(request, token):
+    import base64
+
+    from django.http import HttpResponse
+
+    data = request.session.get(f"progress_marked:{token}")
+    if data is None:
+        raise Http404
+    response = HttpResponse(base64.b64decode(data),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="progress-errors.xlsx"'
+    return response
