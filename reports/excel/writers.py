@@ -20,6 +20,8 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 LIGHT_FILLS = {
     "green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE", "done": "BDD7EE", "not_started": "EDEDED",
 }
+# The printed ledger is an official Chinese document: its words are fixed, like its column headers.
+LIGHT_LABELS = {"green": "绿灯", "amber": "黄灯", "red": "红灯", "done": "已完成", "not_started": "未开始"}
 
 
 @dataclass(frozen=True)
@@ -138,20 +140,39 @@ def safe_text(value: str) -> str:
     return "'" + value if is_formula_like(value) else value
 
 
-def _row_values(ws, row, columns, styles: _Styles) -> list:
+class _StyledCells:
+    """Styled cells made once and reused row after row.
+
+    A write-only sheet serialises each row when it is appended, so one cell object can carry the
+    next row's value; this spares openpyxl from hashing the same fill and format for every row.
+    """
+
+    def __init__(self, ws, styles: _Styles):
+        self.lights = {light: _cell(ws, label, fill=styles.fills[light]) for light, label in LIGHT_LABELS.items()}
+        self.percent = _cell(ws, 0, number_format="0.0%")
+
+    def light(self, ws, value):
+        return self.lights.get(value) or safe_value(ws, value)
+
+    def percent_of(self, value):
+        self.percent.value = float(value)
+        return self.percent
+
+
+def _row_values(ws, row, columns, cells: _StyledCells) -> list:
     values = []
     for column in columns:
         value = column.get(row)
-        if column.kind == "light" and value:
-            values.append(_cell(ws, LIGHT_LABELS.get(value, value), fill=styles.fills.get(value)))
-        elif column.kind == "percent" and value is not None:
-            values.append(_cell(ws, float(value), number_format="0.0%"))
+        if value is None:
+            values.append(None)
+        elif column.kind == "light":
+            values.append(cells.light(ws, value))
+        elif column.kind == "percent":
+            values.append(cells.percent_of(value))
         else:
             values.append(safe_value(ws, value))
     return values
 
-
-LIGHT_LABELS = {"green": "绿灯", "amber": "黄灯", "red": "红灯", "done": "已完成", "not_started": "未开始"}
 
 
 def write_table(out, *, title: str, columns, rows: Iterable, sheet_title: str = "台账",
@@ -162,9 +183,10 @@ def write_table(out, *, title: str, columns, rows: Iterable, sheet_title: str = 
     styles = _Styles()
     _prepare_sheet(ws, columns, header_rows=3)
     _write_headers(ws, title, columns, styles)
+    cells = _StyledCells(ws, styles)
     count = 0
     for count, row in enumerate(rows, start=1):
-        ws.append(_row_values(ws, row, columns, styles))
+        ws.append(_row_values(ws, row, columns, cells))
         if progress and count % every == 0:
             progress(count)
     workbook.save(out)

@@ -140,3 +140,18 @@ def test_a_bad_period_is_refused_before_any_job_is_made(client, plan, supervisor
 def test_a_plan_outside_the_users_view_cannot_be_exported(client, plan, stranger):
     client.force_login(stranger)
     assert client.get(reverse("excel-export-new") + f"?plan={plan.pk}").status_code == 404
+
+
+def test_every_row_keeps_its_own_light_and_rate_when_many_rows_stream():
+    from reports.excel.ledger import LedgerRow
+
+    lights = ["green", "amber", "red", "done", "not_started", "red"]
+    rows = [LedgerRow(seq=i + 1, task=f"任务{i}", content="", lead_units="", co_units="", target=Decimal(10),
+                      actual=Decimal(i), completion=Decimal(i) / 10 if i != 2 else None, light=light, progress="",
+                      problems="") for i, light in enumerate(lights)]
+    out = io.BytesIO()
+    assert write_table(out, title="台账", columns=LEDGER_COLUMNS, rows=rows) == 6
+    sheet = openpyxl.load_workbook(out).active
+    assert [sheet[f"I{r}"].fill.fgColor.rgb[2:] for r in range(4, 10)] == [LIGHT_FILLS[x] for x in lights]
+    assert [sheet[f"H{r}"].value for r in range(4, 10)] == [0, 0.1, None, 0.3, 0.4, 0.5]
+    assert sheet["I6"].value == "红灯" and sheet["I4"].value == "绿灯"
