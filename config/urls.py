@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from reports.apis import PlanImportApi
 from targets import apis as target_apis
 
 from .health import healthz
@@ -19,6 +20,7 @@ router.register("progress-reports", target_apis.ProgressReportViewSet, basename=
 urlpatterns = [
     path("", include("targets.urls")),
     path("villages/", include("villages.urls")),
+    path("reports/", include("reports.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -27,6 +29,7 @@ urlpatterns = [
     path("api/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/plans/import/", PlanImportApi.as_view(), name="api-plan-import"),
     path("api/", include((router.urls, "api"))),
 ]
 
