@@ -1,22 +1,18 @@
 """Tables in and out: reading an uploaded CSV or xlsx safely, writing xlsx that Excel cannot mistake for formulas.
 
-`read_table` is the one place villages reads uploaded files; when the shared reading layer of
-`reports/excel/` lands it can be pointed there without touching the importers.
+`read_table` is the one place villages reads uploaded files: workbooks go through the shared
+door of `reports.excel.safe` (size, zip-bomb, XML-bomb and macro checks), CSV is decoded here.
 """
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
 MAX_ROWS = 100_000
-_ZIP_MAGIC = b"PK\x03\x04"
 
 
 class FileRefused(ValueError):
@@ -49,8 +45,8 @@ def read_table(name: str, data: bytes) -> list[tuple[int, list[str]]]:
     if len(data) > MAX_UPLOAD_BYTES:
         raise FileRefused(_("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
     lower = name.lower()
-    if lower.endswith(".xlsx"):
-        rows = _read_xlsx(data)
+    if lower.endswith((".xlsx", ".xlsm", ".xls")):
+        rows = _read_xlsx(name, data)  # the shared checks explain why .xls and .xlsm are refused
     elif lower.endswith(".csv"):
         rows = _read_csv(data)
     else:
@@ -81,35 +77,15 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return [[_cell_text(c) for c in row] for row in csv.reader(io.StringIO(text))]
 
 
-def _check_zip(data: bytes) -> None:
-    if not data.startswith(_ZIP_MAGIC):
-        raise FileRefused(_("This is not an .xlsx workbook (an old .xls or another file renamed?)."))
+def _read_xlsx(name: str, data: bytes) -> list[list[str]]:
+    # The shared door for uploaded Office files: size, zip-bomb, XML-bomb and macro checks.
+    from reports.excel.safe import UnsafeFile, check_upload, read_rows
+
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise FileRefused(_("The workbook is damaged and cannot be opened.")) from exc
-    members = archive.infolist()
-    names = {m.filename.lower() for m in members}
-    if any(n.endswith("vbaproject.bin") for n in names):
-        raise FileRefused(_("Workbooks with macros are refused; save it as a plain .xlsx."))
-    unzipped = sum(m.file_size for m in members)
-    packed = sum(m.compress_size for m in members) or 1
-    if unzipped > MAX_UNZIPPED_BYTES or unzipped / packed > MAX_COMPRESSION_RATIO:
-        raise FileRefused(_("The workbook unpacks to an implausible size and is refused."))
-    if "xl/workbook.xml" not in names:
-        raise FileRefused(_("This is not an .xlsx workbook."))
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    _check_zip(data)
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+        rows = read_rows(check_upload(io.BytesIO(data), kinds=("xlsx",), name=name))
+    except UnsafeFile as exc:
+        raise FileRefused(str(exc)) from exc
+    return [[_cell_text(v) for v in row] for row in rows]
 
 
 # Writing -----------------------------------------------------------------------------------------
