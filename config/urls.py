@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import apis as account_apis
 from supervision import apis_snapshots as snapshot_apis
+from reports.apis import PlanImportApi
 from targets import apis as target_apis
 from targets import apis_entry as entry_apis
 from villages import apis_regions as region_apis
@@ -32,6 +33,8 @@ router.register("late-entry-grants", entry_apis.LateEntryGrantViewSet, basename=
 
 urlpatterns = [
     path("", include("targets.urls")),
+    path("villages/", include("villages.urls")),
+    path("reports/", include("reports.urls")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", include("accounts.notification_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -42,6 +45,7 @@ urlpatterns = [
     path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/plans/import/", PlanImportApi.as_view(), name="api-plan-import"),
     path("api/", include((router.urls, "api"))),
 ]
 

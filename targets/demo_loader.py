@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import audit_record
+from villages import demo as village_demo
 from villages.models import Region, RegionLevel, Unit, UnitKind
 
 from . import rules
@@ -304,8 +305,9 @@ def demo_load(*, today: date | None = None) -> dict:
             report.reviewed_by = None if report.status == ReportStatus.SUBMITTED else reviewer
             history.append(report)
     ProgressReport.objects.bulk_create(history, batch_size=1000)
+    villages = village_demo.load(today=today)
     summary = {"created": True, "plans": len(demos), "indicators": sum(len(d.indicators) for d in demos),
-               "reports": len(history)}
+               "reports": len(history), **villages}
     audit_record(action="demo.load", by=system, object_type="demo", new=summary)
     return summary
 

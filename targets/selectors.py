@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from villages.derived import derived_series
 from villages.models import UnitKind
 from villages.selectors import region_prefix
 
@@ -125,10 +126,15 @@ def indicator_rows(indicators, as_of: date) -> dict[int, IndicatorRow]:
     ).select_related("unit")
     for report in relevant:
         reports[report.indicator_id].append(report)
+    # Indicators with a villages.DerivedRule take their figures from village income records instead.
+    derived = derived_series(indicators, as_of)
     rows = {}
     for indicator in indicators:
         spec = indicator_spec(indicator, milestones[indicator.pk], indicator.target.plan)
-        series = _series(indicator.pk, reports[indicator.pk], allocations[indicator.pk])
+        if indicator.pk in derived:
+            series = derived[indicator.pk]
+        else:
+            series = _series(indicator.pk, reports[indicator.pk], allocations[indicator.pk])
         own = sorted(reports[indicator.pk], key=lambda r: (r.period_start, r.submitted_at))
         rows[indicator.pk] = IndicatorRow(
             indicator=indicator,

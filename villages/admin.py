@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Region, Unit
+from .models import CountyEconomySettings, DerivedRule, IncomeRecord, Region, Unit, VillageProfile
 
 
 @admin.register(Region)
@@ -17,3 +17,42 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ("kind", "county")
     search_fields = ("name",)
     raw_id_fields = ("county", "township")
+
+
+@admin.register(VillageProfile)
+class VillageProfileAdmin(admin.ModelAdmin):
+    list_display = ("village", "village_type", "households", "population", "reporter")
+    list_filter = ("village_type",)
+    search_fields = ("village__code", "village__name")
+    raw_id_fields = ("village", "reporter")
+
+
+@admin.register(CountyEconomySettings)
+class CountyEconomySettingsAdmin(admin.ModelAdmin):
+    list_display = ("county", "weak_threshold", "tiers")
+    raw_id_fields = ("county",)
+
+
+@admin.register(IncomeRecord)
+class IncomeRecordAdmin(admin.ModelAdmin):
+    """Read-only here: records change through the pages so that every change is checked and audited."""
+
+    list_display = ("village", "year", "quarter", "total_income", "operating_income", "status")
+    list_filter = ("status", "year")
+    search_fields = ("village__code", "village__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DerivedRule)
+class DerivedRuleAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "measure", "basis", "level", "scope", "flag", "village_type")
+    list_filter = ("measure",)
+    raw_id_fields = ("indicator", "scope")

@@ -1,0 +1,109 @@
+"""Export jobs: a database row per export, written in the background, downloaded with a permission check.
+
+``export_job_create`` records the request and enqueues the run after the transaction commits;
+``export_job_run`` (called by the thin Celery task) streams the workbook to storage and keeps
+``rows_done`` up to date for the progress bar; ``export_job_download`` checks and audits a download.
+"""
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.services import audit_record
+from targets import rules
+from targets.selectors import plans_visible_to
+
+from ..models import ExportJob
+from .ledger import ledger_rows, period_rows
+from .writers import LEDGER_COLUMNS, PERIOD_COLUMNS, write_table
+
+PROGRESS_EVERY = 2000
+
+
+def _check_params(kind: str, params: dict) -> None:
+    if kind == ExportJob.Kind.PERIOD_REPORTS:
+        try:
+            rules.parse_period(params.get("period", ""))
+        except ValueError as exc:
+            raise ValidationError({"period": str(exc)}) from exc
+    elif kind == ExportJob.Kind.LEDGER:
+        try:
+            date.fromisoformat(params.get("as_of", ""))
+        except ValueError:
+            raise ValidationError({"as_of": _("Give the date of the ledger as YYYY-MM-DD.")}) from None
+    else:
+        raise ValidationError({"kind": _("Unknown export.")})
+
+
+@transaction.atomic
+def export_job_create(*, kind: str, plan, params: dict, by) -> ExportJob:
+    if not plans_visible_to(by).filter(pk=plan.pk).exists():
+        raise PermissionDenied(_("You cannot export this plan."))
+    _check_params(kind, params)
+    job = ExportJob.objects.create(kind=kind, plan=plan, params=params, created_by=by)
+    audit_record(action="export.request", by=by, obj=job, new={"kind": kind, "plan": plan.pk, **params})
+    from ..tasks import export_job_run_task
+
+    transaction.on_commit(lambda: export_job_run_task.delay(job.pk))
+    return job
+
+
+def _rows_and_layout(job: ExportJob):
+    plan, user = job.plan, job.created_by
+    if job.kind == ExportJob.Kind.LEDGER:
+        as_of = date.fromisoformat(job.params["as_of"])
+        title = f"{plan.title}任务推进台账({as_of:%Y年%m月%d日})"
+        return ledger_rows(plan=plan, user=user, as_of=as_of), LEDGER_COLUMNS, title, "台账"
+    period = job.params["period"]
+    title = f"{plan.title}进度填报汇总({period})"
+    return period_rows(plan=plan, user=user, period=period), PERIOD_COLUMNS, title, "进度填报"
+
+
+def _file_name(job: ExportJob) -> str:
+    label = job.params.get("as_of") or job.params.get("period") or ""
+    return f"{job.kind}-{job.plan_id}-{label}-{job.pk}.xlsx"
+
+
+def export_job_run(job_id: int) -> ExportJob:
+    """Write the export of one job; a failure is recorded on the job, never lost."""
+    updated = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
+        status=ExportJob.Status.RUNNING, started_at=timezone.now())
+    job = ExportJob.objects.select_related("plan", "created_by").get(pk=job_id)
+    if not updated:
+        return job  # already run (a retried message): nothing to do
+    try:
+        rows, columns, title, sheet = _rows_and_layout(job)
+        ExportJob.objects.filter(pk=job.pk).update(rows_total=len(rows))
+
+        def progress(done):
+            ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+
+        with tempfile.TemporaryFile() as out:
+            count = write_table(out, title=title, columns=columns, rows=rows, sheet_title=sheet,
+                                progress=progress, every=PROGRESS_EVERY)
+            out.seek(0)
+            job.file.save(_file_name(job), File(out), save=False)
+        job.rows_done = job.rows_total = count
+        job.status = ExportJob.Status.DONE
+    except Exception as exc:  # recorded for the person waiting on the progress page
+        job.status = ExportJob.Status.FAILED
+        job.error = f"{type(exc).__name__}: {exc}"[:2000]
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def export_job_download(*, job: ExportJob, by):
+    """The finished file, for the person who asked for it (or an administrator); audited."""
+    if job.created_by_id != by.pk and by.role != "admin":
+        raise PermissionDenied(_("This export belongs to someone else."))
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise ValidationError(_("The export is not ready."))
+    audit_record(action="export.download", by=by, obj=job, new={"file": job.file.name})
+    return job.file.open("rb")

@@ -1,0 +1,193 @@
+"""Workbooks written for people to print: official layout, safe text, streamed in write-only mode.
+
+Column lists are data (:data:`LEDGER_COLUMNS`, :data:`PERIOD_COLUMNS`): each column names its header
+group (for the merged two-row header), its header, how to read the value from a row, its width and
+its kind. Text that begins with ``= + - @`` or a tab or carriage return is written as a string cell
+with Excel's quote prefix, so Excel shows it as typed and never runs it as a formula.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Iterable
+
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+LIGHT_FILLS = {
+    "green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE", "done": "BDD7EE", "not_started": "EDEDED",
+}
+# The printed ledger is an official Chinese document: its words are fixed, like its column headers.
+LIGHT_LABELS = {"green": "绿灯", "amber": "黄灯", "red": "红灯", "done": "已完成", "not_started": "未开始"}
+
+
+@dataclass(frozen=True)
+class Column:
+    group: str  # the header of the upper row; equal to `header` for a column without a group
+    header: str
+    get: Callable
+    width: float = 12
+    kind: str = "text"  # text, number, percent, light
+
+
+def _attr(name):
+    return lambda row: getattr(row, name)
+
+
+LEDGER_COLUMNS = [
+    Column("序号", "序号", _attr("seq"), 6, "number"),
+    Column("任务名称", "任务名称", _attr("task"), 16),
+    Column("主要内容", "主要内容", _attr("content"), 40),
+    Column("责任单位", "牵头单位", _attr("lead_units"), 16),
+    Column("责任单位", "责任单位", _attr("co_units"), 18),
+    Column("目标完成情况", "目标值", _attr("target"), 11, "number"),
+    Column("目标完成情况", "完成值", _attr("actual"), 11, "number"),
+    Column("目标完成情况", "完成率", _attr("completion"), 9, "percent"),
+    Column("目标完成情况", "状态", _attr("light"), 8, "light"),
+    Column("工作进展", "工作进展", _attr("progress"), 36),
+    Column("存在问题", "存在问题", _attr("problems"), 28),
+]
+
+PERIOD_COLUMNS = [
+    Column("序号", "序号", _attr("seq"), 6, "number"),
+    Column("任务名称", "任务名称", _attr("task"), 16),
+    Column("指标", "指标", _attr("indicator"), 24),
+    Column("填报单位", "填报单位", _attr("unit"), 16),
+    Column("报送情况", "期间", _attr("period"), 9),
+    Column("报送情况", "累计完成值", _attr("value"), 11, "number"),
+    Column("报送情况", "计量单位", _attr("measure"), 8),
+    Column("报送情况", "状态", _attr("status"), 9),
+    Column("工作进展", "工作进展", _attr("narrative"), 36),
+    Column("存在问题", "存在问题", _attr("problems"), 28),
+    Column("下步打算", "下步打算", _attr("next_steps"), 28),
+]
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+class _Styles:
+    """Style objects made once per workbook: openpyxl hashes each style it meets, per cell."""
+
+    def __init__(self):
+        thin = Side(style="thin", color="999999")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.header_font = Font(bold=True)
+        self.title_font = Font(bold=True, size=16)
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.fills = {light: PatternFill("solid", fgColor=rgb) for light, rgb in LIGHT_FILLS.items()}
+
+
+def _cell(ws, value, **style):
+    cell = WriteOnlyCell(ws, value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def safe_value(ws, value):
+    """The value to append: a plain value, or a text cell that can never become a formula."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if is_formula_like(value):
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value
+
+
+def _prepare_sheet(ws, columns, header_rows: int) -> None:
+    """Everything that must be set before the first row of a write-only sheet is written."""
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = f"C{header_rows + 1}"
+    ws.print_title_rows = f"1:{header_rows}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _write_headers(ws, title: str, columns, styles: _Styles) -> None:
+    last = get_column_letter(len(columns))
+    ws.append([_cell(ws, safe_text(title), font=styles.title_font, alignment=styles.center)])
+    ws.merged_cells.add(f"A1:{last}1")
+    upper = [_cell(ws, c.group, font=styles.header_font, alignment=styles.center, border=styles.border)
+             for c in columns]
+    lower = [_cell(ws, c.header, font=styles.header_font, alignment=styles.center, border=styles.border)
+             for c in columns]
+    ws.append(upper)
+    ws.append(lower)
+    start = 0
+    for index in range(1, len(columns) + 1):
+        if index == len(columns) or columns[index].group != columns[start].group:
+            first, end = get_column_letter(start + 1), get_column_letter(index)
+            if index - start == 1 and columns[start].group == columns[start].header:
+                ws.merged_cells.add(f"{first}2:{first}3")
+            elif index - start > 1:
+                ws.merged_cells.add(f"{first}2:{end}2")
+            start = index
+
+
+def safe_text(value: str) -> str:
+    """For places where a cell object cannot be used (titles): lead dangerous text with a quote mark."""
+    return "'" + value if is_formula_like(value) else value
+
+
+class _StyledCells:
+    """Styled cells made once and reused row after row.
+
+    A write-only sheet serialises each row when it is appended, so one cell object can carry the
+    next row's value; this spares openpyxl from hashing the same fill and format for every row.
+    """
+
+    def __init__(self, ws, styles: _Styles):
+        self.lights = {light: _cell(ws, label, fill=styles.fills[light]) for light, label in LIGHT_LABELS.items()}
+        self.percent = _cell(ws, 0, number_format="0.0%")
+
+    def light(self, ws, value):
+        return self.lights.get(value) or safe_value(ws, value)
+
+    def percent_of(self, value):
+        self.percent.value = float(value)
+        return self.percent
+
+
+def _row_values(ws, row, columns, cells: _StyledCells) -> list:
+    values = []
+    for column in columns:
+        value = column.get(row)
+        if value is None:
+            values.append(None)
+        elif column.kind == "light":
+            values.append(cells.light(ws, value))
+        elif column.kind == "percent":
+            values.append(cells.percent_of(value))
+        else:
+            values.append(safe_value(ws, value))
+    return values
+
+
+
+def write_table(out, *, title: str, columns, rows: Iterable, sheet_title: str = "台账",
+                progress: Callable[[int], None] | None = None, every: int = 1000) -> int:
+    """Stream `rows` into a new workbook saved to `out` (a path or binary file); returns the row count."""
+    workbook = openpyxl.Workbook(write_only=True)
+    ws = workbook.create_sheet(sheet_title)
+    styles = _Styles()
+    _prepare_sheet(ws, columns, header_rows=3)
+    _write_headers(ws, title, columns, styles)
+    cells = _StyledCells(ws, styles)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        ws.append(_row_values(ws, row, columns, cells))
+        if progress and count % every == 0:
+            progress(count)
+    workbook.save(out)
+    return count

@@ -1,0 +1,261 @@
+"""Plan import from a responsibility table: parse → preview (units matched, indicators proposed) → commit.
+
+``plan_import_parse`` reads and vets the file and returns JSON-ready data (nothing written);
+the preview page or the API lets a person change it; ``plan_import`` writes it in one
+transaction, with an audit event, or writes nothing and says which task and field are wrong.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role
+from accounts.services import audit_record
+from targets.choices import Kind
+from targets.models import Plan, Section, Target
+from targets.services import indicator_create
+from villages.models import Region, RegionLevel, Unit, UnitKind
+from villages.selectors import region_prefix
+
+from .excel import indicators as extraction
+from .excel.plan_table import parse_table
+from .excel.safe import check_upload
+
+CLOSE_MATCH_CUTOFF = 0.6
+AUTO_ACCEPT_SCORE = 0.8
+PLAN_YEARS = re.compile(r"(20\d{2})\s*[-—–~至到]+\s*(20\d{2})")
+
+
+def can_import_into(user, region: Region) -> bool:
+    if user.role not in (Role.ADMIN, Role.SUPERVISOR):
+        return False
+    return user.region_id is None or region.code.startswith(region_prefix(user.region))
+
+
+def county_by_code(code: str) -> Region:
+    region = Region.objects.filter(code=str(code).strip(), level=RegionLevel.COUNTY).first()
+    if region is None:
+        raise ValidationError({"region": _("No county with division code %(code)s is in the platform.")
+                               % {"code": code}})
+    return region
+
+
+def plan_dates(title: str, today: date | None = None) -> tuple[date, date]:
+    """"…(2023—2027年)" → 2023-01-01 … 2027-12-31; without years, this year and the four after it."""
+    match = PLAN_YEARS.search(extraction.normalise(title))
+    if match:
+        return date(int(match.group(1)), 1, 1), date(int(match.group(2)), 12, 31)
+    year = (today or timezone.localdate()).year
+    return date(year, 1, 1), date(year + 4, 12, 31)
+
+
+def suggest_units(name: str, units: dict[str, Unit]) -> list[dict]:
+    """Existing units whose names are close to `name`, best first, with a score 0–1."""
+    scored = []
+    for candidate, unit in units.items():
+        score = difflib.SequenceMatcher(None, name, candidate).ratio()
+        if candidate in name or name in candidate:
+            score = max(score, 0.85)
+        if score >= CLOSE_MATCH_CUTOFF:
+            scored.append({"id": unit.pk, "name": candidate, "score": round(score, 2)})
+    return sorted(scored, key=lambda s: -s["score"])[:3]
+
+
+def match_units(parsed: dict, county: Region) -> list[dict]:
+    """Every unit name the table uses, with its exact match or close suggestions (one query)."""
+    units = {extraction.normalise(u.name): u for u in Unit.objects.filter(county=county)}
+    names = []
+    for task in parsed["tasks"]:
+        names += [n for n in task["lead_units"] + task["co_units"] if n not in names]
+    rows = []
+    for name in names:
+        exact = units.get(name)
+        rows.append({"name": name, "unit_id": exact.pk if exact else None,
+                     "suggestions": [] if exact else suggest_units(name, units),
+                     "decision": f"use:{exact.pk}" if exact else ""})
+    return rows
+
+
+def plan_import_parse(*, file, region: Region, title: str = "", start: date | None = None,
+                      end: date | None = None) -> dict:
+    upload = check_upload(file, kinds=("xlsx", "docx"))
+    first_start, first_end = plan_dates(title)
+    parsed = parse_table(upload, start=start or first_start, end=end or first_end)
+    title = title or parsed["title"] or upload.name
+    table_start, table_end = plan_dates(title)
+    start, end = start or table_start, end or table_end
+    if (start, end) != (first_start, first_end):
+        parsed = parse_table(upload, start=start, end=end)
+    parsed.update(title=title[:300], file_name=upload.name, region=region.code, start=start.isoformat(),
+                  end=end.isoformat(), units=match_units(parsed, region))
+    return parsed
+
+
+def decide_units(parsed: dict, *, accept_suggestions: bool, create_units: bool) -> None:
+    """Fill in the open unit decisions the way the API asks: best close match, or a new unit."""
+    for row in parsed["units"]:
+        if row["decision"]:
+            continue
+        best = row["suggestions"][0] if row["suggestions"] else None
+        if accept_suggestions and best and best["score"] >= AUTO_ACCEPT_SCORE:
+            row["decision"] = f"use:{best['id']}"
+        elif create_units:
+            row["decision"] = "create"
+
+
+def default_missing_baselines(parsed: dict) -> None:
+    """A decrease with no stated baseline cannot be paced: keep its target as a ceiling and say so."""
+    for task in parsed["tasks"]:
+        for proposal in task["indicators"]:
+            if proposal["kind"] == Kind.DECREASE and proposal.get("baseline") in (None, ""):
+                proposal["kind"] = Kind.CEILING
+                proposal["baseline"] = proposal["target_value"]
+                proposal["warnings"] = proposal.get("warnings", []) + ["decrease_without_baseline_kept_as_ceiling"]
+
+
+def _resolve_units(parsed: dict, county: Region, by) -> dict[str, Unit]:
+    existing = {u.pk: u for u in Unit.objects.filter(county=county)}
+    resolved, missing = {}, []
+    for row in parsed["units"]:
+        decision = row.get("decision") or ""
+        if decision.startswith("use:") and decision[4:].isdigit() and int(decision[4:]) in existing:
+            resolved[row["name"]] = existing[int(decision[4:])]
+        elif decision == "create":
+            unit = Unit.objects.create(county=county, name=row["name"][:100], kind=_unit_kind(row["name"]))
+            audit_record(action="unit.create", by=by, obj=unit, new={"name": unit.name, "kind": unit.kind})
+            existing[unit.pk] = resolved[row["name"]] = unit
+        else:
+            missing.append(row["name"])
+    if missing:
+        raise ValidationError({"units": _("Decide for each of these units whether it is an existing unit or a new "
+                                          "one: %(names)s.") % {"names": "、".join(missing)}})
+    return resolved
+
+
+def _unit_kind(name: str) -> str:
+    return UnitKind.TOWNSHIP if name.endswith(("镇", "乡", "街道")) else UnitKind.DEPARTMENT
+
+
+def _decimal(value, where: str, field: str) -> Decimal:
+    try:
+        return Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({field: _("%(where)s: “%(value)s” is not a number.")
+                               % {"where": where, "value": value}}) from None
+
+
+def _date(value, where: str, field: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError({field: _("%(where)s: “%(value)s” is not a date (YYYY-MM-DD).")
+                               % {"where": where, "value": value}}) from None
+
+
+def _indicator_fields(proposal: dict, where: str, plan: Plan) -> dict:
+    if proposal.get("baseline") in (None, ""):
+        raise ValidationError({"baseline": _("%(where)s: enter the baseline (the value at the plan's start).")
+                               % {"where": where}})
+    return {
+        "name": (proposal.get("name") or "").strip()[:300] or where,
+        "kind": proposal["kind"], "unit": (proposal.get("unit") or "")[:20],
+        "baseline": _decimal(proposal["baseline"], where, "baseline"),
+        "target_value": _decimal(proposal["target_value"], where, "target_value"),
+        "start_date": plan.start_date, "deadline": _date(proposal.get("deadline") or plan.end_date, where, "deadline"),
+        "frequency": proposal.get("frequency") or "monthly", "source_phrase": proposal.get("source_phrase", ""),
+    }
+
+
+def _write_task(task: dict, plan: Plan, section: Section | None, units: dict[str, Unit], by) -> Target:
+    target = Target.objects.create(plan=plan, section=section, seq=int(task["seq"]), name=task["name"][:300],
+                                   content=task.get("content", ""), all_townships=bool(task.get("all_townships")))
+    target.lead_units.set([units[n] for n in task["lead_units"]])
+    target.co_units.set([units[n] for n in task["co_units"] if n not in task["lead_units"]])
+    for order, proposal in enumerate(task["indicators"]):
+        where = _("Task %(seq)s, indicator %(n)s") % {"seq": task["seq"], "n": order + 1}
+        fields = _indicator_fields(proposal, where, plan)
+        milestones = [(_date(d, where, "milestones"), _decimal(v, where, "milestones"))
+                      for d, v in proposal.get("milestones", [])]
+        try:
+            indicator_create(target=target, by=by, order=order, milestones=milestones, **fields)
+        except ValidationError as exc:
+            raise ValidationError({"indicators": f"{where}: " + "; ".join(exc.messages)}) from None
+    return target
+
+
+@transaction.atomic
+def plan_import(*, parsed: dict, region: Region, by, title: str = "", doc_number: str = "") -> Plan:
+    """Write the previewed plan: sections, tasks, units, indicators and milestones; all or nothing."""
+    if not can_import_into(by, region):
+        raise PermissionDenied(_("Only the supervision office or an administrator of this county can import plans."))
+    if not parsed["tasks"]:
+        raise ValidationError({"tasks": _("The table holds no task rows.")})
+    units = _resolve_units(parsed, region, by)
+    plan = Plan(title=(title or parsed["title"])[:300], doc_number=doc_number, region=region,
+                start_date=_date(parsed["start"], "plan", "start"), end_date=_date(parsed["end"], "plan", "end"))
+    plan.full_clean()
+    plan.save()
+    sections = {}
+    for order, row in enumerate(parsed["sections"]):
+        sections[row["key"]] = Section.objects.create(plan=plan, title=row["title"][:300], order=order,
+                                                      parent=sections.get(row["parent"]))
+    seen = set()
+    for task in parsed["tasks"]:
+        if int(task["seq"]) in seen:
+            raise ValidationError({"tasks": _("Number %(seq)s is used by two tasks.") % {"seq": task["seq"]}})
+        seen.add(int(task["seq"]))
+        _write_task(task, plan, sections.get(task.get("section")), units, by)
+    audit_record(action="plan.import", by=by, obj=plan, new={
+        "file": parsed.get("file_name", ""), "tasks": len(parsed["tasks"]), "sections": len(parsed["sections"]),
+        "indicators": sum(len(t["indicators"]) for t in parsed["tasks"]),
+    })
+    return plan
+
+
+
+
+
+INDICATOR_INPUTS = ("name", "kind", "unit", "baseline", "target_value", "deadline", "frequency")
+
+
+def _edited_indicator(data, prefix: str, proposal: dict | None) -> dict | None:
+    """One indicator row of the preview form; None when dropped (or an empty added row)."""
+    values = {field: (data.get(f"{prefix}-{field}") or "").strip() for field in INDICATOR_INPUTS}
+    if proposal is None:
+        if not (values["name"] and values["target_value"]):
+            return None
+        proposal = {"source_phrase": "", "milestones": [], "warnings": []}
+    elif not data.get(f"{prefix}-keep"):
+        return None
+    edited = dict(proposal)
+    edited.update({field: value for field, value in values.items() if value or field in ("baseline", "unit")})
+    edited["baseline"] = values["baseline"] or None
+    return edited
+
+
+def apply_preview_edits(parsed: dict, data) -> dict:
+    """The preview as the person left it: names and indicators edited, rows dropped or added, units decided.
+
+    `data` is the submitted form (a QueryDict or dict); field names are those the preview template renders.
+    """
+    edited = dict(parsed, title=(data.get("title") or parsed["title"]).strip()[:300])
+    tasks = []
+    for i, task in enumerate(parsed["tasks"]):
+        if data.get(f"t{i}-drop"):
+            continue
+        task = dict(task, name=(data.get(f"t{i}-name") or task["name"]).strip()[:300])
+        proposals = [_edited_indicator(data, f"t{i}-i{j}", p) for j, p in enumerate(task["indicators"])]
+        proposals.append(_edited_indicator(data, f"t{i}-new", None))
+        task["indicators"] = [p for p in proposals if p is not None]
+        tasks.append(task)
+    edited["tasks"] = tasks
+    edited["units"] = [dict(row, decision=data.get(f"u{k}-decision", row["decision"]))
+                       for k, row in enumerate(parsed["units"])]
+    return edited

@@ -1,0 +1,258 @@
+"""Thin views for Excel in and out; the work is in reports.plan_import, reports.excel.* and reports.services."""
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Role
+from targets.choices import Frequency, Kind
+from villages.models import Region, RegionLevel, Unit
+from villages.selectors import region_prefix
+
+from .excel.safe import UnsafeFile
+from .plan_import import apply_preview_edits, can_import_into, plan_import, plan_import_parse
+
+SESSION_KEY = "plan_import:{}"
+
+
+def _importable_counties(user):
+    counties = Region.objects.filter(level=RegionLevel.COUNTY)
+    if user.region_id:
+        counties = counties.filter(code__startswith=region_prefix(user.region))
+    return counties.order_by("code")
+
+
+def _require_importer(user):
+    if user.role not in (Role.ADMIN, Role.SUPERVISOR):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    _require_importer(request.user)
+    counties = _importable_counties(request.user)
+    error = ""
+    if request.method == "POST":
+        region = counties.filter(code=request.POST.get("region", "")).first()
+        if region is None or not can_import_into(request.user, region):
+            error = _("Choose a county you may import into.")
+        elif "file" not in request.FILES:
+            error = _("Choose the responsibility table to upload.")
+        else:
+            try:
+                parsed = plan_import_parse(file=request.FILES["file"], region=region,
+                                           title=request.POST.get("title", "").strip())
+            except (UnsafeFile, ValidationError) as exc:
+                error = str(exc) if isinstance(exc, UnsafeFile) else "; ".join(exc.messages)
+            else:
+                token = secrets.token_urlsafe(12)
+                request.session[SESSION_KEY.format(token)] = parsed
+                return redirect("import-preview", token=token)
+    return render(request, "reports/excel/import_upload.html", {"counties": counties, "error": error},
+                  status=400 if error else 200)
+
+
+def _unit_rows(parsed, units) -> list[dict]:
+    rows = []
+    for k, row in enumerate(parsed["units"]):
+        options = [("", _("— decide —"))]
+        options += [(f"use:{s['id']}", _("close match: %(name)s (%(score)s)") % s) for s in row["suggestions"]]
+        options += [(f"use:{unit.pk}", unit.name) for unit in units]
+        options.append(("create", _("create as a new unit")))
+        seen, marked = set(), []
+        for value, label in options:
+            if value in seen and value:
+                continue
+            seen.add(value)
+            marked.append((value, label, value == row["decision"]))
+        rows.append({"name": row["name"], "field": f"u{k}-decision", "options": marked})
+    return rows
+
+
+def _preview_context(parsed, region, errors=()):
+    units = Unit.objects.filter(county=region).order_by("name")
+    sections = {s["key"]: s for s in parsed["sections"]}
+    tasks = [dict(t, index=i, section_title=sections.get(t["section"], {}).get("title", ""))
+             for i, t in enumerate(parsed["tasks"])]
+    return {"parsed": parsed, "tasks": tasks, "region": region, "unit_rows": _unit_rows(parsed, units), "errors": errors,
+            "kinds": Kind.choices, "frequencies": Frequency.choices,
+            "indicator_count": sum(len(t["indicators"]) for t in parsed["tasks"])}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request, token):
+    _require_importer(request.user)
+    key = SESSION_KEY.format(token)
+    parsed = request.session.get(key)
+    if parsed is None:
+        raise Http404
+    region = Region.objects.get(code=parsed["region"])
+    if request.method == "GET":
+        return render(request, "reports/excel/import_preview.html", _preview_context(parsed, region))
+    edited = apply_preview_edits(parsed, request.POST)
+    try:
+        plan = plan_import(parsed=edited, region=region, by=request.user, doc_number=request.POST.get("doc_number", ""))
+    except ValidationError as exc:
+        request.session[key] = edited
+        return render(request, "reports/excel/import_preview.html",
+                      _preview_context(edited, region, errors=exc.messages), status=400)
+    del request.session[key]
+    messages.success(request, _("Plan imported: %(tasks)s tasks.") % {"tasks": len(edited["tasks"])})
+    return redirect("plan-detail", pk=plan.pk)
+
+
+def _export_plan(request):
+    from targets.selectors import plans_visible_to
+
+    plan = plans_visible_to(request.user).filter(pk=request.GET.get("plan") or request.POST.get("plan")).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_new(request):
+    from django.utils import timezone
+
+    from .excel.jobs import export_job_create
+    from .models import ExportJob
+
+    plan = _export_plan(request)
+    error = ""
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        params = {"as_of": request.POST.get("as_of", "")} if kind == ExportJob.Kind.LEDGER else {
+            "period": request.POST.get("period", "").strip()}
+        try:
+            job = export_job_create(kind=kind, plan=plan, params=params, by=request.user)
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
+        else:
+            return redirect("excel-export-job", pk=job.pk)
+    today = timezone.localdate()
+    return render(request, "reports/excel/export_new.html", {
+        "plan": plan, "error": error, "today": today.isoformat(), "month": f"{today:%Y-%m}",
+        "kinds": ExportJob.Kind.choices}, status=400 if error else 200)
+
+
+def _own_job(request, pk):
+    from .models import ExportJob
+
+    job = ExportJob.objects.filter(pk=pk).select_related("plan").first()
+    if job is None or (job.created_by_id != request.user.pk and request.user.role != Role.ADMIN):
+        raise Http404
+    return job
+
+
+@login_required
+def export_job(request, pk):
+    return render(request, "reports/excel/export_job.html", {"job": _own_job(request, pk)})
+
+
+@login_required
+def export_status(request, pk):
+    from django.http import JsonResponse
+    from django.urls import reverse
+
+    job = _own_job(request, pk)
+    return JsonResponse({"status": job.status, "percent": job.percent, "rows_done": job.rows_done,
+                         "rows_total": job.rows_total, "error": job.error,
+                         "download": reverse("excel-export-download", args=[job.pk]) if job.status == "done" else ""})
+
+
+@login_required
+def export_download(request, pk):
+    from django.http import FileResponse
+
+    from .excel.jobs import export_job_download
+
+    job = _own_job(request, pk)
+    try:
+        handle = export_job_download(job=job, by=request.user)
+    except ValidationError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+def _default_period() -> str:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return f"{today.year - (today.month == 1):04d}-{(today.month - 2) % 12 + 1:02d}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_offline(request):
+    """Download the unit's workbook for a period; upload it back filled in."""
+    import base64
+
+    from .excel.progress import progress_upload
+    from .excel.safe import check_upload
+
+    if not request.user.is_reporter or request.user.unit_id is None:
+        raise PermissionDenied
+    context = {"period": request.GET.get("period") or _default_period(), "result": None, "error": ""}
+    status = 200
+    if request.method == "POST":
+        try:
+            if "file" not in request.FILES:
+                raise UnsafeFile(_("Choose the filled-in workbook to upload."))
+            result = progress_upload(upload=check_upload(request.FILES["file"]), by=request.user)
+        except UnsafeFile as exc:
+            context["error"], status = str(exc), 400
+        except ValidationError as exc:
+            context["error"], status = "; ".join(exc.messages), 400
+        else:
+            context["result"] = result
+            if result.marked:
+                token = secrets.token_urlsafe(12)
+                request.session[f"progress_marked:{token}"] = base64.b64encode(result.marked).decode()
+                context["marked_token"] = token
+                status = 400
+    return render(request, "reports/excel/progress.html", context, status=status)
+
+
+@login_required
+def progress_template(request):
+    from django.http import HttpResponse
+
+    from targets import rules
+
+    from .excel.progress import build_template
+
+    if not request.user.is_reporter or request.user.unit_id is None:
+        raise PermissionDenied
+    period = request.GET.get("period", "")
+    try:
+        rules.parse_period(period)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("excel-progress")
+    response = HttpResponse(build_template(unit=request.user.unit, period=period),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="progress-{period}.xlsx"'
+    return response
+
+
+@login_required
+def progress_marked(request, token):
+    import base64
+
+    from django.http import HttpResponse
+
+    data = request.session.get(f"progress_marked:{token}")
+    if data is None:
+        raise Http404
+    response = HttpResponse(base64.b64decode(data),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="progress-errors.xlsx"'
+    return response

@@ -1,0 +1,74 @@
+"""Responsibility tables built the way county offices lay them out, as real .xlsx and .docx files."""
+import io
+
+import docx
+import openpyxl
+
+from targets.demo import dongtou
+
+HEADER = ["序号", "任务名称", "主要内容", "责任单位(牵头单位)"]
+TITLE = "洞头区提升县城承载能力和深化“千村示范、万村整治”工程实施方案(2023—2027年)责任分解"
+
+
+def dongtou_rows(tasks=None):
+    """(kind, values) rows: the title, the header, section rows and task rows, in table order."""
+    tasks = tasks or dongtou.TASKS
+    parents = dict(dongtou.SECTIONS)
+    rows, shown = [("title", [TITLE])], set()
+    rows.append(("header", HEADER))
+    for task in tasks:
+        chain, section = [], task["section"]
+        while section:
+            chain.insert(0, section)
+            section = parents[section]
+        for section in chain:
+            if section not in shown:
+                shown.add(section)
+                rows.append(("section", [section]))
+        rows.append(("task", [task["seq"], task["name"], task["content"], task["units_raw"]]))
+    return rows
+
+
+def dongtou_xlsx(tasks=None) -> bytes:
+    """The Dongtou table: title and sections merged across, shared task names merged down."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    previous_name, name_start = None, None
+    for number, (kind, values) in enumerate(dongtou_rows(tasks), start=1):
+        sheet.append(values)
+        if kind in ("title", "section"):
+            sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=4)
+        if kind == "task" and values[1] == previous_name:
+            sheet.cell(number, 2).value = None  # a merged cell keeps only its top-left value
+            sheet.merge_cells(start_row=name_start, start_column=2, end_row=number, end_column=2)
+        elif kind == "task":
+            previous_name, name_start = values[1], number
+        else:
+            previous_name = None
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def dongtou_docx(tasks=None) -> bytes:
+    document = docx.Document()
+    rows = dongtou_rows(tasks)
+    document.add_paragraph(rows[0][1][0])
+    table = document.add_table(rows=0, cols=4)
+    for kind, values in rows[1:]:
+        cells = table.add_row().cells
+        if kind == "section":
+            merged = cells[0].merge(cells[3])
+            merged.text = values[0]
+        else:
+            for cell, value in zip(cells, values):
+                cell.text = str(value)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(data: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)

@@ -1,0 +1,70 @@
+"""The import pages: upload, preview with edits, commit in one transaction."""
+import pytest
+from django.urls import reverse
+
+from targets.demo import dongtou
+from targets.models import Indicator, Plan, Target
+
+from .tables import dongtou_xlsx, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def preview(client, supervisor, tasks):
+    client.force_login(supervisor)
+    response = client.post(reverse("import-upload"), {"region": "330305000000",
+                                                      "file": upload(dongtou_xlsx(tasks), "t.xlsx")})
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def test_the_preview_shows_tasks_units_and_indicators_and_writes_nothing(client, supervisor, dept):
+    url = preview(client, supervisor, dongtou.TASKS[:4])
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count('data-task="') == 4
+    assert 'data-unit="区农业农村局"' in html and "和美乡村建成率" in html
+    assert f'value="use:{dept.pk}" selected' in html
+    assert not Plan.objects.exists()
+
+
+def test_edits_drops_and_additions_are_saved_on_commit(client, supervisor, dept):
+    url = preview(client, supervisor, dongtou.TASKS[:3])
+    form = {"title": "测试方案", "t0-name": "重大项目", "t1-drop": "on",
+            "t0-i0-keep": "on", "t0-i0-name": "重大项目个数", "t0-i0-kind": "increase", "t0-i0-baseline": "0",
+            "t0-i0-target_value": "95", "t0-i0-unit": "个", "t0-i0-deadline": "2027-12-31",
+            "t2-new-name": "新增指标", "t2-new-kind": "increase", "t2-new-baseline": "0",
+            "t2-new-target_value": "7", "t2-new-unit": "个", "t2-new-deadline": "2026-12-31"}
+    for k in range(5):
+        form[f"u{k}-decision"] = "create"
+    form["u1-decision"] = f"use:{dept.pk}"
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    plan = Plan.objects.get()
+    assert plan.title == "测试方案"
+    assert list(Target.objects.filter(plan=plan).values_list("seq", "name")) == [(1, "重大项目"), (3, "和美乡村建设")]
+    first = Indicator.objects.filter(target__seq=1)
+    assert [(i.name, i.target_value) for i in first] == [("重大项目个数", 95)]
+    assert Indicator.objects.filter(target__seq=3, name="新增指标", target_value=7).exists()
+    assert Target.objects.get(seq=3).lead_units.get() == dept
+
+
+def test_an_undecided_unit_keeps_the_preview_and_writes_nothing(client, supervisor, dept):
+    url = preview(client, supervisor, dongtou.TASKS[:2])
+    response = client.post(url, {"t0-i0-keep": "on"})
+    assert response.status_code == 400
+    assert b"data-errors" in response.content
+    assert not Plan.objects.exists()
+
+
+def test_a_reporter_cannot_open_the_import_page(client, dept_reporter):
+    client.force_login(dept_reporter)
+    assert client.get(reverse("import-upload")).status_code == 403
+
+
+def test_a_bad_file_is_refused_on_the_page(client, supervisor):
+    client.force_login(supervisor)
+    response = client.post(reverse("import-upload"), {"region": "330305000000",
+                                                      "file": upload(b"garbage", "t.xlsx")})
+    assert response.status_code == 400 and b'data-error="upload"' in response.content

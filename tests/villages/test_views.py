@@ -1,0 +1,150 @@
+"""Village pages: township scope (404), filters, the chart, Excel export reopened, review flow through the pages."""
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from villages.models import IncomeRecord, RecordStatus
+
+from .conftest import approved
+
+
+@pytest.fixture
+def income(villages, supervisor):
+    approved(villages["a"], 2024, 120, 60, supervisor)
+    approved(villages["b"], 2024, 40, 0, supervisor)
+    approved(villages["d"], 2024, 30, 12, supervisor)
+
+
+def detail(village):
+    return reverse("villages:village-detail", args=[village.code])
+
+
+def test_a_township_reporter_sees_only_its_villages(client, villages, town_reporter, income):
+    client.force_login(town_reporter)
+    page = client.get(reverse("villages:village-list"), {"year": 2024})
+    codes = [row.village.code for row in page.context["rows"]]
+    assert codes == ["330305101001", "330305101201", "330305101202"]
+    assert client.get(detail(villages["a"])).status_code == 200
+    assert client.get(detail(villages["d"])).status_code == 404
+
+
+def test_a_township_reporter_cannot_write_another_townships_records(client, villages, town_reporter,
+                                                                     other_town_reporter):
+    client.force_login(town_reporter)
+    url = reverse("villages:record-create", args=[villages["d"].code])
+    response = client.post(url, {"year": 2024, "quarter": 0, "total_income": "5", "operating_income": "1"})
+    assert response.status_code == 404
+    client.force_login(other_town_reporter)
+    client.post(url, {"year": 2024, "quarter": 0, "total_income": "5", "operating_income": "1"})
+    record = IncomeRecord.objects.get()
+    client.force_login(town_reporter)
+    assert client.post(reverse("villages:record-submit", args=[record.pk]), {"version": 1}).status_code == 404
+    assert client.get(reverse("villages:record-edit", args=[record.pk])).status_code == 404
+    assert client.get(reverse("villages:profile-edit", args=[villages["d"].code])).status_code == 404
+
+
+def test_entry_submit_and_review_through_the_pages(client, villages, town_reporter, supervisor):
+    client.force_login(town_reporter)
+    client.post(reverse("villages:record-create", args=[villages["a"].code]),
+                {"year": 2024, "quarter": 0, "total_income": "56.30", "operating_income": "31.25"})
+    record = IncomeRecord.objects.get()
+    client.post(reverse("villages:record-submit", args=[record.pk]), {"version": record.version})
+    client.force_login(supervisor)
+    pending = client.get(reverse("villages:pending-records"))
+    assert [r.pk for r in pending.context["records"]] == [record.pk]
+    record.refresh_from_db()
+    client.post(reverse("villages:record-review", args=[record.pk]), {"decision": "approve", "version": record.version})
+    record.refresh_from_db()
+    assert record.status == RecordStatus.APPROVED
+
+
+def test_a_stale_edit_form_does_not_overwrite(client, villages, town_reporter):
+    client.force_login(town_reporter)
+    client.post(reverse("villages:record-create", args=[villages["a"].code]),
+                {"year": 2024, "quarter": 0, "total_income": "50", "operating_income": "10"})
+    record = IncomeRecord.objects.get()
+    url = reverse("villages:record-edit", args=[record.pk])
+    client.post(url, {"total_income": "60", "operating_income": "10", "version": 1})
+    response = client.post(url, {"total_income": "70", "operating_income": "10", "version": 1})
+    assert response.status_code == 200  # the form again, with the current values
+    record.refresh_from_db()
+    assert record.total_income == Decimal("60.00")
+
+
+def test_filters_by_township_class_and_flag(client, villages, supervisor, income):
+    client.force_login(supervisor)
+    url = reverse("villages:village-list")
+    rows = client.get(url, {"year": 2024, "category": "hollow"}).context["rows"]
+    assert [r.village.name for r in rows] == ["小荆村"]
+    rows = client.get(url, {"year": 2024, "flag": "示范村"}).context["rows"]
+    assert [r.village.name for r in rows] == ["观音礁村", "口筐村"]
+    rows = client.get(url, {"year": 2024, "township": "330305200000"}).context["rows"]
+    assert [r.village.name for r in rows] == ["口筐村", "东臼村"]
+    rows = client.get(url, {"year": 2024, "category": "50"}).context["rows"]
+    assert [r.village.name for r in rows] == ["观音礁村"]
+
+
+def test_the_chart_counts_each_class_per_township(client, villages, supervisor, income):
+    client.force_login(supervisor)
+    chart = client.get(reverse("villages:village-list"), {"year": 2024}).context["distribution"]
+    by_township = {e["township"].name: {p["key"]: p["count"] for p in e["parts"]} for e in chart}
+    assert by_township == {"大门镇": {"missing": 1, "hollow": 1, "50": 1}, "鹿西乡": {"missing": 1, "10": 1}}
+
+
+def test_the_list_takes_a_fixed_number_of_queries(client, villages, supervisor, income, django_assert_max_num_queries):
+    client.force_login(supervisor)
+    with django_assert_max_num_queries(16):
+        client.get(reverse("villages:village-list"), {"year": 2024})
+
+
+def test_the_excel_export_reopens_with_tiers_and_no_formulas(client, villages, supervisor, income):
+    villages["a"].name = "=HYPERLINK(\"http://x\")"
+    villages["a"].save()
+    client.force_login(supervisor)
+    response = client.get(reverse("villages:village-export"), {"year": 2024})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    injected = rows["330305101201"]
+    assert injected[1].value == "=HYPERLINK(\"http://x\")" and injected[1].data_type == "s"
+    assert injected[8].value == 60 and injected[8].number_format == "#,##0.00"
+    assert sheet.max_row == 6
+
+
+def test_the_derived_rule_page_lists_only_visible_villages(client, villages, town_reporter, supervisor, target,
+                                                          county, income):
+    from villages.models import DerivedRule
+    from tests.factories import IndicatorFactory
+
+    target.all_townships = True
+    target.save()
+    indicator = IndicatorFactory(target=target, unit="万元")
+    DerivedRule.objects.create(indicator=indicator, measure="sum", basis="total", scope=county)
+    url = reverse("villages:derived-rule", args=[indicator.pk])
+    client.force_login(supervisor)
+    page = client.get(url, {"year": 2024})
+    assert page.context["value"] == Decimal("190.00") and len(page.context["rows"]) == 5
+    client.force_login(town_reporter)
+    page = client.get(url, {"year": 2024})
+    assert page.context["value"] == Decimal("190.00") and page.context["hidden"] == 2
+    assert {r.village.code[:9] for r in page.context["rows"]} == {"330305101"}
+
+
+def test_regions_import_page_is_for_the_office_only(client, town_reporter, supervisor):
+    client.force_login(town_reporter)
+    assert client.get(reverse("villages:regions-import")).status_code == 403
+    client.force_login(supervisor)
+    assert client.get(reverse("villages:regions-import")).status_code == 200
+
+
+def test_income_import_page_shows_row_errors(client, villages, town_reporter):
+    client.force_login(town_reporter)
+    template = client.get(reverse("villages:income-template"))
+    assert template.status_code == 200
+    csv = "村代码,村名称,年度,季度,总收入(万元),经营性收入(万元),备注\n330305200201,,2024,,1,1,\n".encode()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    page = client.post(reverse("villages:income-import"), {"file": SimpleUploadedFile("x.csv", csv)})
+    assert [(e.row, e.column) for e in page.context["errors"]] == [(2, "村代码")]
+    assert b'data-row="2"' in page.content

@@ -1,0 +1,142 @@
+"""Tables in and out: reading an uploaded CSV or xlsx safely, writing xlsx that Excel cannot mistake for formulas.
+
+`read_table` is the one place villages reads uploaded files: workbooks go through the shared
+door of `reports.excel.safe` (size, zip-bomb, XML-bomb and macro checks), CSV is decoded here.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 100_000
+
+
+class FileRefused(ValueError):
+    """The upload is not a table we read (wrong type, too large, a macro workbook, a zip bomb)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        where = _("row %(row)s") % {"row": self.row} if self.row else ""
+        if self.column:
+            where = f"{where}, {self.column}" if where else self.column
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ImportRejected(Exception):
+    """Nothing was written: every problem found, each with its row and column."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("; ".join(str(e) for e in errors[:5]))
+        self.errors = errors
+
+
+def read_table(name: str, data: bytes) -> list[tuple[int, list[str]]]:
+    """(row number as people count it, cells as stripped strings) for every non-empty row of the first sheet."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise FileRefused(_("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
+    lower = name.lower()
+    if lower.endswith((".xlsx", ".xlsm", ".xls")):
+        rows = _read_xlsx(name, data)  # the shared checks explain why .xls and .xlsm are refused
+    elif lower.endswith(".csv"):
+        rows = _read_csv(data)
+    else:
+        raise FileRefused(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
+    numbered = [(n, cells) for n, cells in enumerate(rows, start=1) if any(cells)]
+    if len(numbered) > MAX_ROWS:
+        raise FileRefused(_("The file has more than %(rows)s rows.") % {"rows": MAX_ROWS})
+    return numbered
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FileRefused(_("The CSV file is neither UTF-8 nor GB18030 text."))
+    return [[_cell_text(c) for c in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _read_xlsx(name: str, data: bytes) -> list[list[str]]:
+    # The shared door for uploaded Office files: size, zip-bomb, XML-bomb and macro checks.
+    from reports.excel.safe import UnsafeFile, check_upload, read_rows
+
+    try:
+        rows = read_rows(check_upload(io.BytesIO(data), kinds=("xlsx",), name=name))
+    except UnsafeFile as exc:
+        raise FileRefused(str(exc)) from exc
+    return [[_cell_text(v) for v in row] for row in rows]
+
+
+# Writing -----------------------------------------------------------------------------------------
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MONEY_FORMAT = "#,##0.00"
+
+
+def write_xlsx(title: str, columns, rows) -> bytes:
+    """A one-sheet workbook: `columns` is [(header, getter, number format or None), …] applied to each row.
+
+    Text beginning with = + - @ or a tab is stored as text, never as a formula (formula injection).
+    Written in openpyxl's write-only mode so a province of villages streams out without a cell tree.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for index, (header, _getter, _format) in enumerate(columns, start=1):
+        sheet.column_dimensions[_column_letter(index)].width = max(10, len(header) * 2 + 2)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for header, _getter, _format in columns:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        cells = []
+        for _header, getter, number_format in columns:
+            value = getter(row)
+            if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                cells.append(cell)
+            elif number_format and value is not None:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = number_format
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
