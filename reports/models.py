@@ -142,3 +142,28 @@ class GeneratedReport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportState.DONE, ReportState.FAILED)
+
+
+class ReminderStage(models.TextChoices):
+    REMIND = "remind", _("reminder before the due date")
+    OVERDUE = "overdue", _("overdue notice")
+    ESCALATE = "escalate", _("reported to the supervision office")
+
+
+class ReminderSent(models.Model):
+    """One reminder stage sent to one unit for one month: the row that makes "never twice" hold."""
+
+    unit = models.ForeignKey("villages.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"), help_text=_("First day of the month whose reports are chased."))
+    stage = models.CharField(_("stage"), max_length=10, choices=ReminderStage.choices)
+    missing = models.PositiveIntegerField(_("reports missing"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-month", "unit", "stage"]
+        constraints = [models.UniqueConstraint(fields=["unit", "month", "stage"], name="reminder_once_per_stage")]
+
+    def __str__(self):
+        return f"{self.unit} {self.month:%Y-%m} {self.stage}"

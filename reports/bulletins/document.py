@@ -53,10 +53,12 @@ def format_cell(value, fmt: str) -> str:
 
 
 def jsonable_number(value):
-    """Decimals are kept as strings so no precision is lost in JSON; ints stay ints."""
+    """Decimals are kept as strings so no precision is lost in JSON; numbers stay numbers; lazy text becomes text."""
     if isinstance(value, Decimal):
         return str(value)
-    return value
+    if value is None or isinstance(value, (int, float)):
+        return value
+    return str(value)
 
 
 @dataclass
@@ -65,7 +67,7 @@ class Column:
     fmt: str = TEXT
 
     def as_dict(self) -> dict:
-        return {"header": self.header, "fmt": self.fmt}
+        return {"header": str(self.header), "fmt": self.fmt}
 
 
 @dataclass
@@ -94,7 +96,7 @@ class DocumentBuilder:
     def table(self, title: str, columns: list[Column], rows: list[list], key: str) -> None:
         """`key` names the table for tests and for the workbook's sheet; rows hold raw values."""
         self.blocks.append({
-            "type": "table", "key": key, "title": title, "columns": [c.as_dict() for c in columns],
+            "type": "table", "key": key, "title": str(title), "columns": [c.as_dict() for c in columns],
             "rows": [[jsonable_number(v) for v in row] for row in rows],
         })
 
