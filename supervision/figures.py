@@ -37,7 +37,7 @@ from .services import month_end, previous_month_end
 
 LIGHTS = tuple(Light.values)  # not_started, done, green, amber, red
 FLAGGED = (Light.RED.value, Light.AMBER.value)
-DIMENSIONS = ("section", "lead_unit", "township")
+DIMENSIONS = ("section", "lead_unit", "township", "county")
 
 
 def _zero() -> dict[str, int]:
@@ -66,6 +66,7 @@ class GroupCounts:
     key: int | None
     label: str
     counts: dict[str, int] = field(default_factory=_zero)
+    code: str = ""  # the division code, for a county or township group
 
     @property
     def total(self) -> int:
@@ -112,6 +113,8 @@ class LeagueRow:
     completion: Decimal | None
     red: int
     rank: int = 0
+    code: str = ""  # a county's division code
+    township_id: int | None = None  # a township unit's township
 
 
 @dataclass
@@ -177,7 +180,7 @@ def indicators_in(*, region, plan=None, section=None, unit=None):
     return qs
 
 
-def _scope(*, region, plan=None, section=None, unit=None, township=None, light=None):
+def _scope(*, region, plan=None, section=None, unit=None, township=None, light=None, lead_unit=None):
     """Snapshot rows of any month under the filters."""
     qs = StatusSnapshot.objects.filter(_region_q(region, "indicator__target__plan__region__"))
     if plan is not None:
@@ -186,16 +189,23 @@ def _scope(*, region, plan=None, section=None, unit=None, township=None, light=N
         qs = qs.filter(indicator__target__section_id__in=_section_ids(section))
     if unit is not None:
         qs = qs.filter(_answers_q(unit, "indicator__"))
+    if lead_unit is not None:
+        qs = qs.filter(Exists(Target.lead_units.through.objects.filter(
+            target_id=OuterRef("indicator__target_id"), unit=lead_unit)))
     qs = qs.filter(_township_q(township)) if township is not None else qs.filter(unit__isnull=True)
     if light:
         qs = qs.filter(status__in=[light] if isinstance(light, str) else list(light))
     return qs
 
 
-def snapshots(*, region, as_of: date, plan=None, section=None, unit=None, township=None, light=None):
-    """The snapshot rows behind every count: one per indicator, or per township share with `township`."""
+def snapshots(*, region, as_of: date, plan=None, section=None, unit=None, township=None, light=None,
+              lead_unit=None):
+    """The snapshot rows behind every count: one per indicator, or per township share with `township`.
+
+    `lead_unit` keeps the indicators that unit leads (the rows behind a count of the lead-unit split).
+    """
     return _scope(region=region, plan=plan, section=section, unit=unit, township=township,
-                  light=light).filter(as_of=month_end(as_of))
+                  light=light, lead_unit=lead_unit).filter(as_of=month_end(as_of))
 
 
 def _township_q(township: Region) -> Q:
@@ -243,45 +253,53 @@ def light_counts_by(*, dimension: str, region, as_of: date, plan=None, section=N
     """
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; expected one of {', '.join(DIMENSIONS)}")
-    scope = dict(region=region, as_of=as_of, plan=plan, section=section, unit=unit)
+    scope = dict(region=region, plan=plan, section=section, unit=unit)
+    rows = snapshots(as_of=as_of, township=township, **scope)
     if dimension == "township":
-        groups = _by_township(snapshots(**scope, township=township).filter(unit__isnull=False)
-                              if township else _shares(**scope))
+        groups = _by_township(as_of=as_of, township=township, **scope)
     elif dimension == "lead_unit":
-        groups = _grouped(snapshots(**scope, township=township), "indicator__target__lead_units",
-                          Unit.objects.all(), "name")
+        groups = _grouped(rows, "indicator__target__lead_units", Unit.objects.all(), "name")
+    elif dimension == "county":
+        groups = _grouped(rows, "indicator__target__plan__region_id", Region.objects.all(), "name")
     else:
-        groups = _by_top_section(snapshots(**scope, township=township))
+        groups = _by_top_section(rows)
     return sorted(groups, key=lambda g: (-g.counts[Light.RED], -g.counts[Light.AMBER], g.label))
-
-
-def _shares(*, region, as_of, plan, section, unit):
-    qs = StatusSnapshot.objects.filter(as_of=month_end(as_of), unit__isnull=False)
-    qs = qs.filter(_region_q(region, "indicator__target__plan__region__"))
-    if plan is not None:
-        qs = qs.filter(indicator__target__plan=plan)
-    if section is not None:
-        qs = qs.filter(indicator__target__section_id__in=_section_ids(section))
-    if unit is not None:
-        qs = qs.filter(unit=unit)
-    return qs
 
 
 def _grouped(qs, path: str, labels_qs, label_field: str) -> list[GroupCounts]:
     rows = list(qs.order_by().values_list(path, "status").annotate(n=Count("id")))
     keys = {key for key, _status, _n in rows if key is not None}
-    labels = dict(labels_qs.filter(pk__in=keys).values_list("pk", label_field))
+    with_code = labels_qs.model is Region
+    labels = {pk: (label, code) for pk, label, code in labels_qs.filter(pk__in=keys).values_list(
+        "pk", label_field, "code" if with_code else label_field)}
     groups = {}
     for key, status, n in rows:
         if key is None:
             continue
-        group = groups.setdefault(key, GroupCounts(key=key, label=labels.get(key, "")))
+        label, code = labels.get(key, ("", ""))
+        group = groups.setdefault(key, GroupCounts(key=key, label=label, code=code if with_code else ""))
         group.counts[status] += n
     return list(groups.values())
 
 
-def _by_township(qs) -> list[GroupCounts]:
-    return _grouped(qs, "unit__township_id", Region.objects.all(), "name")
+def _by_township(*, region, as_of, plan, section, unit, township) -> list[GroupCounts]:
+    """Each township's own lights, as `_township_q` selects them for one township, for all at once."""
+    end = month_end(as_of)
+    shares = _scope(region=region, plan=plan, section=section, unit=unit, township=township).filter(
+        as_of=end, unit__isnull=False)
+    allocated = Allocation.objects.filter(indicator_id=OuterRef("indicator_id"))
+    loose = _scope(region=region, plan=plan, section=section, unit=unit).filter(as_of=end).filter(
+        ~Q(Exists(allocated)))
+    if township is not None:
+        loose = loose.none()  # the township's own rows are all in `shares` already
+    groups = {}
+    for qs, path in ((shares, "unit__township_id"), (loose, "indicator__target__lead_units__township_id"),
+                     (loose, "indicator__target__co_units__township_id")):
+        for group in _grouped(qs, path, Region.objects.all(), "name"):
+            merged = groups.setdefault(group.key, GroupCounts(key=group.key, label=group.label, code=group.code))
+            for light, n in group.counts.items():
+                merged.counts[light] += n
+    return list(groups.values())
 
 
 def _by_top_section(qs) -> list[GroupCounts]:
@@ -380,20 +398,31 @@ def league_table(*, region, month: date, plan=None) -> dict[str, list[LeagueRow]
     if region is None or region.level in (RegionLevel.PROVINCE, RegionLevel.CITY):
         performance = _performance(_scope(region=region, plan=plan).filter(as_of=end),
                                    "indicator__target__plan__region_id")
-        labels = dict(Region.objects.filter(pk__in=set(rates) | set(performance)).values_list("pk", "name"))
-        return {"counties": _ranked(rates, performance, labels)}
+        counties = Region.objects.filter(pk__in=set(rates) | set(performance))
+        labels = dict(counties.values_list("pk", "name"))
+        rows = _ranked(rates, performance, labels)
+        codes = dict(counties.values_list("pk", "code"))
+        for row in rows:
+            row.code = codes.get(row.key, "")
+        return {"counties": rows}
     county_rows = _scope(region=region, plan=plan).filter(as_of=end)
     led = _performance(county_rows, "indicator__target__lead_units")
     shares = _performance(StatusSnapshot.objects.filter(
         as_of=end, unit__isnull=False, indicator__in=indicators_in(region=region, plan=plan)), "unit_id")
-    kinds = dict(Unit.objects.filter(pk__in=set(rates) | set(led) | set(shares)).values_list("pk", "kind"))
-    labels = dict(Unit.objects.filter(pk__in=kinds).values_list("pk", "name"))
+    units = list(Unit.objects.filter(pk__in=set(rates) | set(led) | set(shares)).values_list(
+        "pk", "kind", "name", "township_id"))
+    kinds = {pk: kind for pk, kind, _name, _t in units}
+    labels = {pk: name for pk, _kind, name, _t in units}
+    township_of = {pk: township for pk, _kind, _name, township in units}
     departments = {k: v for k, v in led.items() if kinds.get(k) == UnitKind.DEPARTMENT}
     townships = {k: _merge(v, led.get(k)) for k, v in shares.items()}
     townships.update({k: v for k, v in led.items() if kinds.get(k) == UnitKind.TOWNSHIP and k not in shares})
+    township_rows = _ranked({k: r for k, r in rates.items() if kinds.get(k) == UnitKind.TOWNSHIP}, townships, labels)
+    for row in township_rows:
+        row.township_id = township_of.get(row.key)
     return {
         "units": _ranked({k: r for k, r in rates.items() if kinds.get(k) == UnitKind.DEPARTMENT}, departments, labels),
-        "townships": _ranked({k: r for k, r in rates.items() if kinds.get(k) == UnitKind.TOWNSHIP}, townships, labels),
+        "townships": township_rows,
     }
 
 
@@ -435,7 +464,7 @@ def _ranked(rates: dict, performance: dict, labels: dict) -> list[LeagueRow]:
 # Lists -------------------------------------------------------------------------------------------
 
 def flagged(*, region, as_of: date, lights=FLAGGED, plan=None, section=None, unit=None, township=None,
-            limit: int | None = None, offset: int = 0) -> FlaggedList:
+            lead_unit=None, limit: int | None = None, offset: int = 0) -> FlaggedList:
     """The indicators at the given lights (red and amber by default), worst first, with why and who.
 
     Each row carries the reasons frozen with the light, the lead units, the points behind and the
@@ -444,7 +473,7 @@ def flagged(*, region, as_of: date, lights=FLAGGED, plan=None, section=None, uni
     counts them all. With `township`, the rows are the township's own lights.
     """
     qs = snapshots(region=region, as_of=as_of, plan=plan, section=section, unit=unit, township=township,
-                   light=lights)
+                   light=lights, lead_unit=lead_unit)
     severity = Case(*[When(status=light, then=Value(i)) for i, light in enumerate(LIGHTS)],
                     output_field=IntegerField())
     ordered = qs.select_related("indicator__target__plan").order_by(
