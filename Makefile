@@ -22,6 +22,7 @@ demo: migrate
 	$(PY) manage.py load_demo --if-empty
 
 run: demo
+	$(PY) manage.py sync_schedule
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv

@@ -19,6 +19,7 @@ router.register("progress-reports", target_apis.ProgressReportViewSet, basename=
 urlpatterns = [
     path("", include("targets.urls")),
     path("supervision/", include("supervision.urls")),
+    path("reports/", include("reports.urls")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,4 +1,6 @@
 """Generated bulletins and dispatch reports, and the per-region schedule that produces them."""
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -87,7 +89,9 @@ class ReportSchedule(models.Model):
 
 
 def report_upload_to(instance, filename):
-    return f"reports/{instance.region.code}/{instance.period_end:%Y-%m}/{filename}"
+    # A random folder: in DEBUG /media/ is served as is, and the files must be reached through the
+    # permission-checked, audited download view only.
+    return f"reports/{instance.region.code}/{instance.period_end:%Y-%m}/{secrets.token_hex(12)}/{filename}"
 
 
 class GeneratedReport(models.Model):

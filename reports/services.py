@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from accounts.services import audit_record
 from supervision.figures import indicators_in
 from supervision.models import StatusSnapshot
 from supervision.services import month_end, previous_month_end, snapshot_freeze
+from targets.models import Plan
 from villages.models import Region
 
 from . import schedule
@@ -101,14 +102,21 @@ def _months_needed(report: GeneratedReport) -> list[date]:
     return sorted(set(ends))
 
 
-def snapshots_ensure(*, region: Region, month_ends: list[date], today: date) -> None:
-    """Freeze the region's months that have no snapshot yet; the month under way is evaluated on `today`."""
+def snapshots_for_report(*, region: Region, month_ends: list[date], today: date) -> None:
+    """Freeze the region's months a report reads, where that month has no snapshot yet or only a
+    provisional one evaluated before today.
+
+    Unlike `supervision.services.snapshots_ensure` (for pages), which refreshes the month under way
+    in the background and meanwhile serves the older figures, a report must read today's lights:
+    it is a record, and once written its figures do not change.
+    """
     indicators = indicators_in(region=region)
-    frozen = set(StatusSnapshot.objects.filter(indicator__in=indicators, as_of__in=month_ends, unit__isnull=True)
-                 .values_list("as_of", flat=True).distinct())
+    rows = StatusSnapshot.objects.filter(indicator__in=indicators, as_of__in=month_ends, unit__isnull=True)
+    evaluated = dict(rows.order_by().values_list("as_of").annotate(oldest=Min("evaluated_on")))
     for end in month_ends:
-        if end not in frozen:
-            snapshot_freeze(as_of=end, indicators=indicators, evaluated_on=min(end, today))
+        wanted = min(end, today)
+        if end not in evaluated or (evaluated[end] is not None and evaluated[end] < wanted):
+            snapshot_freeze(as_of=end, indicators=indicators, evaluated_on=wanted)
 
 
 def _issuer(region: Region) -> str:
@@ -122,7 +130,7 @@ def report_generate(*, report_id: int) -> GeneratedReport:
         return GeneratedReport.objects.get(pk=report_id)
     _hold_for_tests(report)
     today = timezone.localdate()
-    snapshots_ensure(region=report.region, month_ends=_months_needed(report), today=today)
+    snapshots_for_report(region=report.region, month_ends=_months_needed(report), today=today)
     period = schedule.period_of(schedule_spec_for(report.region), report.kind, report.period_end)
     with translation.override(settings.LANGUAGE_CODE):
         content = compose(kind=report.kind, region=report.region, period_start=report.period_start,
@@ -172,4 +180,24 @@ def reports_request_due(*, today: date) -> list[GeneratedReport]:
                                            schedule_name=f"schedule:{due.kind}"))
             except IntegrityError:  # a concurrent beat run made it first; the constraint kept it single
                 logger.info("report %s %s %s already requested", region.code, due.kind, due.period_end)
+    return made
+
+
+def schedules_seed() -> int:
+    """Give every region with plans a ReportSchedule (defaults: calendar quarter ends); returns how many were made.
+
+    The demo's Xunyi plan holds its dispatch at the end of May, August and November and its
+    half-year review in June (targets.demo.xunyi); its region gets those months.
+    """
+    from targets.demo import xunyi
+
+    demo_regions = set(Plan.objects.filter(doc_number=xunyi.PLAN["doc_number"]).values_list("region_id", flat=True))
+    made = 0
+    for region in schedule_regions().exclude(report_schedule__isnull=False):
+        defaults = {}
+        if region.pk in demo_regions:
+            defaults = {"dispatch_months": ",".join(str(m) for m in xunyi.DISPATCH_MONTHS),
+                        "half_year_month": xunyi.HALF_YEAR_REVIEW_MONTH}
+        ReportSchedule.objects.create(region=region, **defaults)
+        made += 1
     return made
