@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.services import audit_record, notify
-from supervision.figures import indicators_in
-from targets import rules
+# The owed-period rule of the reporting-rate figures, so reminders chase exactly what the rates count.
+from supervision.figures import _owed_period, indicators_in
 from targets.choices import ReportStatus
 from targets.models import ProgressReport
 from targets.selectors import expected_reporters
@@ -29,16 +29,6 @@ from .models import ReminderSent, ReminderStage
 from .selectors import schedule_regions, schedule_spec_for
 
 logger = logging.getLogger(__name__)
-
-
-def _owed_period(frequency: str, start: date, deadline: date, month: date) -> date | None:
-    """The period owed in `month`'s due date: the month, or the quarter ending in it; None if not owed."""
-    period = rules.period_start_of(month, frequency)
-    if rules.period_end(period, frequency) != rules.period_end(month, "monthly"):
-        return None
-    first = rules.period_start_of(start, frequency)
-    first = first if first == start else rules.next_period_start(first, frequency)
-    return period if first <= period <= deadline else None
 
 
 def missing_reports(*, region, month: date) -> dict[int, list[int]]:
