@@ -22,6 +22,7 @@ demo: migrate
 	$(PY) manage.py load_demo --if-empty
 
 run: demo
+	$(PY) manage.py sync_schedule
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with a demo account above."
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -34,7 +34,9 @@ router.register("late-entry-grants", entry_apis.LateEntryGrantViewSet, basename=
 urlpatterns = [
     path("", include("targets.urls")),
     path("villages/", include("villages.urls")),
+    path("supervision/", include("supervision.urls")),
     path("reports/", include("reports.urls")),
+    path("reports/", include("reports.urls_excel")),
     path("healthz", healthz, name="healthz"),
     path("notifications/", include("accounts.notification_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

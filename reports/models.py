@@ -1,7 +1,176 @@
-"""Generated bulletins and dispatch reports (see the scheduled-reports work)."""
+"""Generated bulletins and dispatch reports, and the per-region schedule that produces them."""
+import secrets
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class ReportKind(models.TextChoices):
+    MONTHLY = "monthly", _("monthly bulletin")
+    QUARTERLY = "quarterly", _("quarterly dispatch report")
+    HALF_YEAR = "half_year", _("half-year review")
+    YEAR_END = "year_end", _("year-end summary")
+
+
+class ReportState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+def parse_months(text: str) -> tuple[int, ...]:
+    """"5, 8, 11" -> (5, 8, 11); raises ValueError naming the bad part."""
+    months = []
+    for part in str(text).replace("，", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= 12:
+            raise ValueError(part)
+        months.append(int(part))
+    return tuple(sorted(set(months)))
+
+
+def validate_months(text: str) -> None:
+    try:
+        parse_months(text)
+    except ValueError as error:
+        raise ValidationError(
+            _("“%(part)s” is not a month: list month numbers 1–12 separated by commas, e.g. 3,6,9,12."),
+            params={"part": str(error)},
+        ) from None
+
+
+class ReportSchedule(models.Model):
+    """When a region's reports are produced and its units reminded; edited in the admin, no deploy needed."""
+
+    region = models.OneToOneField(
+        "villages.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="report_schedule"
+    )
+    enabled = models.BooleanField(_("produce reports on schedule"), default=True)
+    bulletin_day = models.PositiveSmallIntegerField(
+        _("bulletin day"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Day of the month the bulletin is produced; empty means the day after the plans' due day."),
+    )
+    dispatch_months = models.CharField(
+        _("dispatch months"), max_length=40, default="3,6,9,12", validators=[validate_months],
+        help_text=_("Months whose end holds the quarterly dispatch, e.g. 5,8,11; calendar quarter ends by default."),
+    )
+    half_year_month = models.PositiveSmallIntegerField(
+        _("half-year review month"), default=6, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    year_end_month = models.PositiveSmallIntegerField(
+        _("year-end summary month"), default=12, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("remind days before the due date"), default=3, validators=[MaxValueValidator(27)]
+    )
+    escalate_days_after = models.PositiveSmallIntegerField(
+        _("tell the supervision office this many days after the due date"), default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
+        help_text=_("The overdue notice goes out the day after the due date; this is the further delay."),
+    )
+
+    class Meta:
+        verbose_name = _("report schedule")
+        verbose_name_plural = _("report schedules")
+
+    def __str__(self):
+        return str(self.region)
+
+    @property
+    def dispatch_month_list(self) -> tuple[int, ...]:
+        return parse_months(self.dispatch_months)
+
+
+def report_upload_to(instance, filename):
+    # A random folder: in DEBUG /media/ is served as is, and the files must be reached through the
+    # permission-checked, audited download view only.
+    return f"reports/{instance.region.code}/{instance.period_end:%Y-%m}/{secrets.token_hex(12)}/{filename}"
+
+
+class GeneratedReport(models.Model):
+    """One generated report: a record, never overwritten; regenerating makes the next version."""
+
+    region = models.ForeignKey(
+        "villages.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="generated_reports"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ReportKind.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"), help_text=_("The month end whose frozen snapshot is reported."))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=8, choices=ReportState.choices, default=ReportState.PENDING)
+    failure_reason = models.TextField(_("reason for failure"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    schedule_name = models.CharField(
+        _("schedule"), max_length=100, blank=True, help_text=_("The schedule that asked for it, when no person did.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    content = models.JSONField(
+        _("content"), default=dict, blank=True,
+        help_text=_("The figures and text as generated; the page, the .docx and the .xlsx are all written from it."),
+    )
+    docx = models.FileField(_("Word document"), upload_to=report_upload_to, blank=True)
+    xlsx = models.FileField(_("Excel workbook"), upload_to=report_upload_to, blank=True)
+
+    class Meta:
+        verbose_name = _("generated report")
+        verbose_name_plural = _("generated reports")
+        ordering = ["-period_end", "region", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind", "period_end", "version"], name="generated_report_unique_version"
+            ),
+            # A schedule asks once per period, however often beat fires or a task is redelivered.
+            models.UniqueConstraint(
+                fields=["region", "kind", "period_end", "schedule_name"], condition=~Q(schedule_name=""),
+                name="generated_report_once_per_schedule",
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "kind", "period_end"])]
+
+    def __str__(self):
+        return f"{self.region} {self.get_kind_display()} {self.period_end:%Y-%m} v{self.version}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportState.DONE, ReportState.FAILED)
+
+
+class ReminderStage(models.TextChoices):
+    REMIND = "remind", _("reminder before the due date")
+    OVERDUE = "overdue", _("overdue notice")
+    ESCALATE = "escalate", _("reported to the supervision office")
+
+
+class ReminderSent(models.Model):
+    """One reminder stage sent to one unit for one month: the row that makes "never twice" hold."""
+
+    unit = models.ForeignKey("villages.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"), help_text=_("First day of the month whose reports are chased."))
+    stage = models.CharField(_("stage"), max_length=10, choices=ReminderStage.choices)
+    missing = models.PositiveIntegerField(_("reports missing"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-month", "unit", "stage"]
+        constraints = [models.UniqueConstraint(fields=["unit", "month", "stage"], name="reminder_once_per_stage")]
+
+    def __str__(self):
+        return f"{self.unit} {self.month:%Y-%m} {self.stage}"
 
 
 class ExportJob(models.Model):

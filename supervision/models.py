@@ -14,6 +14,14 @@ class StatusSnapshot(models.Model):
         "targets.Indicator", verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="snapshots"
     )
     as_of = models.DateField(_("as of"), help_text=_("The month end the light was frozen at."))
+    unit = models.ForeignKey(
+        "villages.Unit", verbose_name=_("township share of"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+", help_text=_("Empty for the indicator's own light; a township unit for the light of its allocated share."),
+    )
+    evaluated_on = models.DateField(
+        _("evaluated on"), null=True, blank=True,
+        help_text=_("The day the light was evaluated: the month end itself, or an earlier day for the month under way."),
+    )
     status = models.CharField(_("light"), max_length=12, choices=Light.choices)
     actual = models.DecimalField(_("value"), **VALUE_FIELD, null=True, blank=True)
     completion = models.DecimalField(_("completion"), max_digits=12, decimal_places=4, null=True, blank=True)
@@ -25,8 +33,18 @@ class StatusSnapshot(models.Model):
     class Meta:
         verbose_name = _("status snapshot")
         verbose_name_plural = _("status snapshots")
-        constraints = [models.UniqueConstraint(fields=["indicator", "as_of"], name="snapshot_unique_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "as_of"], condition=models.Q(unit__isnull=True),
+                                    name="snapshot_unique_month"),
+            models.UniqueConstraint(fields=["indicator", "unit", "as_of"], condition=models.Q(unit__isnull=False),
+                                    name="snapshot_unique_share_month"),
+        ]
         indexes = [models.Index(fields=["as_of", "status"])]
+
+    @property
+    def is_provisional(self) -> bool:
+        """True for the month under way: the light was evaluated before the month ended."""
+        return self.evaluated_on is not None and self.evaluated_on < self.as_of
 
     def __str__(self):
         return f"{self.indicator} @ {self.as_of}: {self.status}"

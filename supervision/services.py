@@ -1,37 +1,282 @@
-"""Writes of the supervision office: month-end snapshots (and, later, supervision items)."""
+"""Writes of the supervision office: month-end snapshots and supervision items (督办 → 销号)."""
 import calendar
+from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
-from accounts.services import audit_record
+from accounts.services import audit_record, notify, snapshot
+from targets import rules
 from targets import selectors as target_selectors
-from targets.models import Indicator
+from targets.choices import PROGRESS_KINDS, Light, ReportStatus
+from targets.models import Allocation, Indicator, ProgressReport
 
-from .models import StatusSnapshot
+from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
+
+# Indicators are frozen in chunks so that a province (30,000 indicators, millions of reports) never
+# holds every report in memory at once.
+FREEZE_CHUNK = 2000
 
 
 def month_end(d: date) -> date:
     return d.replace(day=calendar.monthrange(d.year, d.month)[1])
 
 
+def previous_month_end(d: date) -> date:
+    return d.replace(day=1) - date.resolution
+
+
 @transaction.atomic
-def snapshot_freeze(*, as_of: date, indicators=None, by=None) -> int:
-    """Freeze every indicator's light at `as_of` (a month end); running it again replaces that month's rows."""
+def snapshot_freeze(*, as_of: date, indicators=None, by=None, evaluated_on: date | None = None) -> int:
+    """Freeze every indicator's light at `as_of` (a month end); running it again replaces that month's rows.
+
+    Each indicator gets its own row (unit empty) and, when it is allocated to townships, one row per
+    township share judged against that township's allocated target. `evaluated_on` (default: as_of)
+    is the day the lights are evaluated at: a day before the month end freezes the month under way
+    provisionally, and the month-end run later replaces it. Returns the number of indicators frozen.
+    """
+    evaluated_on = evaluated_on or as_of
     indicators = indicators if indicators is not None else Indicator.objects.all()
-    rows = target_selectors.indicator_rows(indicators, as_of)
-    snapshots = [
-        StatusSnapshot(
-            indicator_id=indicator_id, as_of=as_of, status=row.status.status, actual=row.status.actual,
-            completion=row.status.completion, expected=row.status.expected, gap=row.status.gap,
-            reasons=list(row.status.reasons),
-        )
-        for indicator_id, row in rows.items()
-    ]
-    StatusSnapshot.objects.bulk_create(
-        snapshots, batch_size=2000, update_conflicts=True, unique_fields=["indicator", "as_of"],
-        update_fields=["status", "actual", "completion", "expected", "gap", "reasons", "taken_at"],
-    )
+    ids = list(indicators.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), FREEZE_CHUNK):
+        _freeze_chunk(ids[start:start + FREEZE_CHUNK], as_of, evaluated_on)
     audit_record(action="snapshot.freeze", by=by, object_type="supervision.StatusSnapshot",
-                 object_id=as_of.isoformat(), new={"as_of": as_of, "indicators": len(snapshots)})
-    return len(snapshots)
+                 object_id=as_of.isoformat(),
+                 new={"as_of": as_of, "evaluated_on": evaluated_on, "indicators": len(ids)})
+    return len(ids)
+
+
+def _freeze_chunk(ids: list[int], as_of: date, evaluated_on: date) -> None:
+    rows = target_selectors.indicator_rows(Indicator.objects.filter(pk__in=ids), evaluated_on)
+    snapshots = [_snapshot(indicator_id, None, row.status, as_of, evaluated_on) for indicator_id, row in rows.items()]
+    for allocation, status in _share_statuses(rows, evaluated_on):
+        snapshots.append(_snapshot(allocation.indicator_id, allocation.unit_id, status, as_of, evaluated_on))
+    StatusSnapshot.objects.filter(indicator_id__in=ids, as_of=as_of).delete()
+    StatusSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+
+
+def _snapshot(indicator_id, unit_id, status: rules.StatusResult, as_of, evaluated_on) -> StatusSnapshot:
+    return StatusSnapshot(
+        indicator_id=indicator_id, unit_id=unit_id, as_of=as_of, evaluated_on=evaluated_on, status=status.status,
+        actual=status.actual, completion=status.completion, expected=status.expected, gap=status.gap,
+        reasons=list(status.reasons),
+    )
+
+
+def _share_statuses(rows, evaluated_on: date):
+    """Each township's light on its own share of an allocated indicator (分解下达), from its own reports."""
+    allocations = list(Allocation.objects.filter(indicator_id__in=list(rows)))
+    if not allocations:
+        return []
+    points = defaultdict(list)
+    reports = ProgressReport.objects.filter(
+        indicator_id__in={a.indicator_id for a in allocations},
+        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], period_start__lte=evaluated_on,
+    ).values_list("indicator_id", "unit_id", "period_start", "value", "submitted_at")
+    for indicator_id, unit_id, period_start, value, submitted_at in reports:
+        submitted_on = submitted_at.date() if submitted_at else None
+        points[indicator_id, unit_id].append(rules.ReportPoint(period_start, value, submitted_on))
+    results = []
+    for allocation in allocations:
+        indicator = rows[allocation.indicator_id].indicator
+        # Milestones are written for the county figure, so a share is judged on the straight path.
+        spec = replace(target_selectors.indicator_spec(indicator, (), indicator.target.plan),
+                       target=allocation.target_value)
+        if spec.kind in PROGRESS_KINDS and spec.target == spec.baseline:
+            continue  # a share of nothing has no pace to judge
+        series = points[allocation.indicator_id, allocation.unit_id]
+        results.append((allocation, rules.evaluate_status(spec, series, evaluated_on)))
+    return results
+
+
+def snapshots_ensure(*, region, indicators, as_of: date, today: date | None = None) -> str:
+    """Make sure the month of `as_of` has snapshots for the region's indicators before a page reads them.
+
+    - a past month without snapshots is frozen at once, at its month end ("frozen");
+    - the month under way is frozen provisionally, evaluated on today's date, at once when it has
+      no snapshots ("frozen"), and in the background (`supervision.tasks.refresh_live`) when its
+      snapshots are older than SUPERVISION_LIVE_MAX_AGE seconds (default 600) or from another day
+      ("refreshing"): the page shows the previous figures meanwhile, so a report submitted now
+      reaches the dashboards within that delay plus the refresh itself;
+    - otherwise nothing ("fresh"). The month-end task later replaces the provisional lights.
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    end = month_end(as_of)
+    if end > month_end(today):
+        return "future"
+    rows = StatusSnapshot.objects.filter(as_of=end, unit__isnull=True, indicator__in=indicators)
+    newest = rows.order_by("-taken_at").values_list("taken_at", "evaluated_on").first()
+    if newest is None:
+        snapshot_freeze(as_of=end, indicators=indicators, evaluated_on=min(end, today))
+        return "frozen"
+    if end < today:
+        return "fresh"
+    max_age = getattr(settings, "SUPERVISION_LIVE_MAX_AGE", 600)
+    taken_at, evaluated_on = newest
+    if evaluated_on == today and (timezone.now() - taken_at).total_seconds() < max_age:
+        return "fresh"
+    code = region.code if region is not None else ""
+    # One refresh per region at a time, however many pages ask for it meanwhile.
+    if cache.add(f"supervision:live-refresh:{code}", 1, timeout=max_age):
+        from .tasks import refresh_live
+
+        transaction.on_commit(lambda: refresh_live.delay(code or None))
+    return "refreshing"
+
+
+# Supervision items (督办 → 答复 → 销号) -----------------------------------------------------------
+
+class SupervisionError(Exception):
+    """A step the item's state or the user's role does not allow; the message says why."""
+
+
+class ConflictError(SupervisionError):
+    """Someone else changed the item since it was loaded (optimistic version check)."""
+
+
+ITEM_FIELDS = ["status", "notice", "reply_due", "measures", "promised_date", "office_comment", "version"]
+
+
+def _check_version(item, version):
+    if version is not None and int(version) != item.version:
+        raise ConflictError(_("This item was changed by someone else (version %(now)s, you had %(had)s); "
+                              "reload it and try again.") % {"now": item.version, "had": version})
+
+
+def _lock(item):
+    return type(item).objects.select_for_update().get(pk=item.pk)
+
+
+def _notify_unit(item, kind, message):
+    from accounts.models import User
+
+    notify(users=User.objects.filter(unit=item.unit, is_active=True), kind=kind, message=message,
+           link=item_link(item))
+
+
+def _notify_office(item, kind, message):
+    from accounts.models import Role, User
+
+    office = User.objects.filter(role=Role.SUPERVISOR, is_active=True).filter(
+        Q(region__isnull=True) | Q(region__code=item.unit.county.code)
+    )
+    notify(users=office, kind=kind, message=message, link=item_link(item))
+
+
+def item_link(item) -> str:
+    from django.urls import reverse
+
+    return reverse("supervision:item-detail", args=[item.pk])
+
+
+@transaction.atomic
+def supervision_item_issue(*, indicator, unit, notice: str, reply_due: date, by):
+    """The office issues a supervision notice (督办) on a red or amber indicator to one of its units."""
+    from django.utils import timezone
+
+    from targets.selectors import indicator_status
+
+    if not by.sees_whole_region or by.role not in ("supervisor", "admin"):
+        raise SupervisionError(_("Only the supervision office issues supervision notices."))
+    if not notice.strip():
+        raise SupervisionError(_("Write the notice: what the unit must explain or put right."))
+    if reply_due < timezone.localdate():
+        raise SupervisionError(_("The reply date %(date)s is in the past.") % {"date": reply_due.isoformat()})
+    light = indicator_status(indicator, timezone.localdate()).status
+    if light not in (Light.RED, Light.AMBER):
+        raise SupervisionError(_("Only a red or amber indicator gets a supervision notice (it is %(light)s now).")
+                               % {"light": Light(light).label})
+    item = SupervisionItem.objects.create(indicator=indicator, unit=unit, notice=notice.strip(), reply_due=reply_due,
+                                          issued_by=by, light_when_issued=light)
+    audit_record(action="supervision.issue", by=by, obj=item, new=snapshot(item, ["indicator", "unit", *ITEM_FIELDS]))
+    _notify_unit(item, "supervision.issued", _("Supervision notice on %(indicator)s: reply by %(date)s")
+                 % {"indicator": indicator.name, "date": reply_due.isoformat()})
+    return item
+
+
+@transaction.atomic
+def supervision_item_reply(*, item, measures: str, promised_date: date, by, version=None):
+    """The unit answers with its measures and the date it will have put things right."""
+    item = _lock(item)
+    _check_version(item, version)
+    if not (by.is_reporter and by.unit_id == item.unit_id):
+        raise SupervisionError(_("Only %(unit)s answers this notice.") % {"unit": item.unit.name})
+    if item.status not in (SupervisionStatus.OPEN, SupervisionStatus.RETURNED):
+        raise SupervisionError(_("This item is %(status)s; it cannot be answered now.")
+                               % {"status": item.get_status_display()})
+    if not measures.strip():
+        raise SupervisionError(_("Describe the measures taken or planned."))
+    if promised_date is None:
+        raise SupervisionError(_("Give the date the work will be completed."))
+    old = snapshot(item, ITEM_FIELDS)
+    from django.utils import timezone
+
+    item.measures, item.promised_date = measures.strip(), promised_date
+    item.status, item.replied_by, item.replied_at = SupervisionStatus.ANSWERED, by, timezone.now()
+    item.version += 1
+    item.save()
+    audit_record(action="supervision.reply", by=by, obj=item, old=old, new=snapshot(item, ITEM_FIELDS))
+    _notify_office(item, "supervision.answered", _("%(unit)s answered the notice on %(indicator)s")
+                   % {"unit": item.unit.name, "indicator": item.indicator.name})
+    return item
+
+
+def _office_decision(item, *, by, version, comment, status, action, kind, message):
+    from django.utils import timezone
+
+    item = _lock(item)
+    _check_version(item, version)
+    if by.role not in ("supervisor", "admin"):
+        raise SupervisionError(_("Only the supervision office closes out or sends back an item."))
+    if item.status != SupervisionStatus.ANSWERED:
+        raise SupervisionError(_("Only an answered item can be closed out or sent back (this one is %(status)s).")
+                               % {"status": item.get_status_display()})
+    old = snapshot(item, ITEM_FIELDS)
+    item.status, item.office_comment, item.version = status, comment.strip(), item.version + 1
+    if status == SupervisionStatus.CLOSED:
+        item.closed_by, item.closed_at = by, timezone.now()
+    item.save()
+    audit_record(action=action, by=by, obj=item, old=old, new=snapshot(item, ITEM_FIELDS))
+    _notify_unit(item, kind, message % {"indicator": item.indicator.name})
+    return item
+
+
+@transaction.atomic
+def supervision_item_close(*, item, by, comment: str = "", version=None):
+    """The office closes the item out (销号): the answer is accepted."""
+    return _office_decision(item, by=by, version=version, comment=comment, status=SupervisionStatus.CLOSED,
+                            action="supervision.close", kind="supervision.closed",
+                            message=_("Supervision item on %(indicator)s closed out"))
+
+
+@transaction.atomic
+def supervision_item_send_back(*, item, by, comment: str, reply_due: date | None = None, version=None):
+    """The office sends the answer back with a comment; the unit must answer again (by a new date if given)."""
+    if not comment.strip():
+        raise SupervisionError(_("Say why the answer is sent back."))
+    if reply_due is not None:
+        item.reply_due = reply_due
+        SupervisionItem.objects.filter(pk=item.pk).update(reply_due=reply_due)
+    return _office_decision(item, by=by, version=version, comment=comment, status=SupervisionStatus.RETURNED,
+                            action="supervision.send_back", kind="supervision.returned",
+                            message=_("Your answer on %(indicator)s was sent back"))
+
+
+def snapshot_history(*, last: date, months: int, today: date, indicators=None, by=None):
+    """Freeze `months` month ends up to `last`, oldest first; the month under way is evaluated on `today`.
+
+    Yields (month end, indicators frozen) as it goes, so a command can report progress.
+    """
+    ends = [month_end(last)]
+    while len(ends) < months:
+        ends.append(previous_month_end(ends[-1]))
+    for end in reversed(ends):
+        evaluated_on = min(end, today)
+        yield end, snapshot_freeze(as_of=end, indicators=indicators, by=by, evaluated_on=evaluated_on)

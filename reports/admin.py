@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from .models import GeneratedReport, ReminderSent, ReportSchedule
+
+
+@admin.register(ReportSchedule)
+class ReportScheduleAdmin(admin.ModelAdmin):
+    list_display = ("region", "enabled", "bulletin_day", "dispatch_months", "half_year_month", "year_end_month",
+                    "remind_days_before", "escalate_days_after")
+
+
+@admin.register(GeneratedReport)
+class GeneratedReportAdmin(admin.ModelAdmin):
+    """Reports are records: they are read here, never edited."""
+
+    list_display = ("region", "kind", "period_end", "version", "status", "requested_by", "schedule_name", "finished_at")
+    list_filter = ("kind", "status")
+    readonly_fields = [f.name for f in GeneratedReport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ("unit", "month", "stage", "missing", "sent_at")
+    list_filter = ("stage",)

@@ -1,0 +1,37 @@
+"""The periodic jobs, declared once. `manage.py sync_schedule` writes them into django-celery-beat's
+tables, where beat reads them and where they can be changed in the admin without a deploy.
+
+Times are Asia/Shanghai. Reports and reminders are checked every morning; each task works out
+from the regions' ReportSchedule rows whether anything falls due that day.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: str
+    minute: str
+    hour: str
+    day_of_month: str = "*"
+    description: str = ""
+
+
+JOBS = (
+    PeriodicJob(
+        name="supervision: freeze the month just ended", task="supervision.tasks.freeze_month_end",
+        minute="30", hour="0", day_of_month="1",
+        description="Freezes every indicator's light at the end of the month that has just ended.",
+    ),
+    PeriodicJob(
+        name="reports: produce the reports due today", task="reports.tasks.run_due_reports",
+        minute="0", hour="8",
+        description="Monthly bulletin the day after the due date (26th by default), and in their months the "
+                    "quarterly dispatch report, the half-year review and the year-end summary.",
+    ),
+    PeriodicJob(
+        name="reports: reminders and overdue notices", task="reports.tasks.send_reminders",
+        minute="0", hour="9",
+        description="Reminders before the due date, overdue notices the day after, word to the supervision office.",
+    ),
+)

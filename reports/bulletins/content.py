@@ -1,0 +1,165 @@
+"""What each report says: the figures of `supervision.figures` (and a few reads of our own) as a document.
+
+Every count, rate and list comes from `supervision.figures` over the month-end snapshots; the only
+figures computed here are those that module does not offer (milestones against the value frozen at
+the period end, problems and measures from report texts and supervision items, and the indicators
+needing a leader's decision). Each sentence quotes the same values its table holds, formatted by
+`document.format_cell`, so the text and the tables cannot disagree.
+"""
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from supervision import figures
+from targets.choices import Light
+
+from . import readers
+from .document import AMOUNT, INT, PERCENT, Column, DocumentBuilder, chinese_date, format_cell
+
+LIGHT_ORDER = (Light.DONE, Light.GREEN, Light.AMBER, Light.RED, Light.NOT_STARTED)
+
+
+def _fraction(percent: Decimal | None) -> Decimal | None:
+    """figures gives rates in percent (66.2); the document keeps fractions (0.662) like its PERCENT columns."""
+    return None if percent is None else percent / 100
+
+
+def overview(doc: DocumentBuilder, *, region, as_of: date) -> None:
+    counts = figures.light_counts(region=region, as_of=as_of)
+    rows = [[Light(light).label, counts.counts[light], counts.previous[light], counts.change[light]]
+            for light in LIGHT_ORDER]
+    rows.append([_("total"), counts.total, sum(counts.previous.values()), counts.total - sum(counts.previous.values())])
+    doc.heading(1, _("Overall progress"))
+    values = {light: format_cell(counts.counts[light], INT) for light in LIGHT_ORDER}
+    changes = {f"{light}_change": f"{counts.change[light]:+d}" for light in (Light.RED, Light.AMBER)}
+    doc.paragraph(_(
+        "As of %(date)s, %(total)s indicators are tracked: %(done)s done, %(green)s green, %(amber)s amber, "
+        "%(red)s red and %(not_started)s not started. Against the previous month end, red lights changed by "
+        "%(red_change)s and amber lights by %(amber_change)s."
+    ) % {"date": chinese_date(counts.as_of), "total": format_cell(counts.total, INT), **values, **changes})
+    doc.table(_("Indicators by light"), [Column(_("light")), Column(_("this month"), INT),
+                                         Column(_("previous month"), INT), Column(_("change"), INT)],
+              rows, key="lights")
+
+
+def by_section(doc: DocumentBuilder, *, region, as_of: date) -> None:
+    groups = figures.light_counts_by(dimension="section", region=region, as_of=as_of)
+    groups.sort(key=lambda g: g.label)
+    rows = []
+    for g in groups:
+        on_track = Decimal(g.counts[Light.DONE] + g.counts[Light.GREEN]) / g.total if g.total else None
+        rows.append([g.label or _("(no section)"), g.total, g.counts[Light.DONE], g.counts[Light.GREEN],
+                     g.counts[Light.AMBER], g.counts[Light.RED], on_track])
+    doc.heading(1, _("Progress by plan section"))
+    worst = max(groups, key=lambda g: (g.counts[Light.RED], g.counts[Light.AMBER]), default=None)
+    if worst is not None and worst.counts[Light.RED]:
+        doc.paragraph(_("The section with the most red lights is “%(section)s” (%(red)s red, %(amber)s amber).") % {
+            "section": worst.label, "red": format_cell(worst.counts[Light.RED], INT),
+            "amber": format_cell(worst.counts[Light.AMBER], INT)})
+    doc.table(_("Lights by plan section"), [
+        Column(_("section")), Column(_("indicators"), INT), Column(_("done"), INT), Column(_("green"), INT),
+        Column(_("amber"), INT), Column(_("red"), INT), Column(_("done or on pace"), PERCENT),
+    ], rows, key="sections")
+
+
+def league(doc: DocumentBuilder, *, region, month: date) -> None:
+    tables = figures.league_table(region=region, month=month)
+    doc.heading(1, _("League table of units"))
+    doc.paragraph(_("Units are ranked by on-time reporting, then by average completion, then by fewest red lights."))
+    columns = [Column(_("rank"), INT), Column(_("unit")), Column(_("reports due"), INT), Column(_("submitted"), INT),
+               Column(_("on time"), INT), Column(_("on-time rate"), PERCENT), Column(_("average completion"), PERCENT),
+               Column(_("red"), INT)]
+    titles = {"units": _("Departments"), "townships": _("Townships"), "counties": _("Counties")}
+    for key, rows in tables.items():
+        doc.heading(2, titles[key])
+        doc.table(titles[key], columns, [
+            [r.rank, r.label, r.expected, r.submitted, r.on_time, _fraction(r.on_time_rate), _fraction(r.completion),
+             r.red] for r in rows], key=f"league_{key}")
+
+
+def flagged_lists(doc: DocumentBuilder, *, region, as_of: date) -> None:
+    doc.heading(1, _("Red and amber indicators"))
+    columns = [Column(_("indicator")), Column(_("task")), Column(_("lead units")), Column(_("points behind"), AMOUNT),
+               Column(_("reasons"))]
+    for light, title in ((Light.RED, _("Red indicators")), (Light.AMBER, _("Amber indicators"))):
+        listed = figures.flagged(region=region, as_of=as_of, lights=(light,))
+        doc.heading(2, title)
+        doc.paragraph(_("%(count)s indicators.") % {"count": format_cell(listed.total, INT)})
+        doc.table(title, columns, [[r.name, r.target, "、".join(r.lead_units), r.gap, "；".join(r.reasons)]
+                                   for r in listed.rows], key=f"flagged_{light}")
+
+
+def reporting(doc: DocumentBuilder, *, region, month: date) -> None:
+    rates = [r for r in figures.reporting_rates(region=region, month=month) if r.missing or r.on_time < r.submitted]
+    rates.sort(key=lambda r: (-r.missing, r.label))
+    doc.heading(1, _("Units that reported late or not at all"))
+    doc.paragraph(_("%(count)s units had reports missing or late for %(month)s.") % {
+        "count": format_cell(len(rates), INT), "month": f"{month.year}年{month.month}月"})
+    doc.table(_("Late and missing reports"), [
+        Column(_("unit")), Column(_("reports due"), INT), Column(_("submitted"), INT), Column(_("missing"), INT),
+        Column(_("late"), INT)], [[r.label, r.expected, r.submitted, r.missing, r.submitted - r.on_time]
+                                  for r in rates], key="late_units")
+
+
+def done_this_month(doc: DocumentBuilder, *, region, as_of: date) -> None:
+    rows = figures.newly_done(region=region, as_of=as_of)
+    doc.heading(1, _("Targets newly completed"))
+    doc.paragraph(_("%(count)s indicators reached their target this month.") % {"count": format_cell(len(rows), INT)})
+    doc.table(_("Newly completed"), [Column(_("task")), Column(_("indicator")), Column(_("value"), AMOUNT)],
+              [[r.target, r.name, r.actual] for r in rows], key="newly_done")
+
+
+def supervision_items(doc: DocumentBuilder, *, region, today: date) -> None:
+    items = figures.open_items(region=region, today=today)
+    overdue = sum(1 for i in items if i.overdue)
+    doc.heading(1, _("Open supervision items"))
+    doc.paragraph(_("%(count)s supervision items are open, %(overdue)s of them past their reply date.") % {
+        "count": format_cell(len(items), INT), "overdue": format_cell(overdue, INT)})
+    doc.table(_("Open supervision items"), [
+        Column(_("indicator")), Column(_("unit")), Column(_("status")), Column(_("reply due")), Column(_("overdue"))],
+        [[i.indicator, i.unit, str(readers.supervision_status_label(i.status)), chinese_date(i.reply_due),
+          _("yes") if i.overdue else _("no")] for i in items], key="open_items")
+
+
+def milestones(doc: DocumentBuilder, *, region, as_of: date) -> None:
+    rows = readers.milestone_progress(region=region, as_of=as_of)
+    missed = sum(1 for r in rows if r.due <= as_of and not r.met)
+    doc.heading(1, _("Progress against staged milestones"))
+    doc.paragraph(_("%(count)s staged milestones fell due by %(date)s; %(missed)s of them were not met.") % {
+        "count": format_cell(sum(1 for r in rows if r.due <= as_of), INT), "date": chinese_date(as_of),
+        "missed": format_cell(missed, INT)})
+    doc.table(_("Staged milestones"), [
+        Column(_("section")), Column(_("indicator")), Column(_("milestone date")), Column(_("required"), AMOUNT),
+        Column(_("value at period end"), AMOUNT), Column(_("unit of measure")), Column(_("met"))],
+        [[r.section, r.indicator, chinese_date(r.due), r.required, r.actual, r.unit,
+          (_("yes") if r.met else _("no")) if r.due <= as_of else _("not yet due")] for r in rows], key="milestones")
+
+
+def problems(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -> None:
+    rows = readers.problems_and_measures(region=region, period_start=period_start, period_end=as_of)
+    doc.heading(1, _("Problems reported and measures promised"))
+    doc.paragraph(_("%(count)s problems were reported by units or raised by supervision items in the period.") % {
+        "count": format_cell(len(rows), INT)})
+    doc.table(_("Problems and measures"), [
+        Column(_("unit")), Column(_("indicator")), Column(_("problem")), Column(_("measures")),
+        Column(_("promised by"))], [[r.unit, r.indicator, r.problem, r.measures,
+                                     chinese_date(r.promised) if r.promised else ""] for r in rows], key="problems")
+
+
+def leader_decisions(doc: DocumentBuilder, *, region, as_of: date, today: date) -> None:
+    rows = readers.needing_decision(region=region, as_of=as_of, today=today)
+    doc.heading(1, _("Matters for a leader's decision"))
+    doc.paragraph(_("%(count)s matters need a leader's decision: indicators red at this and the previous month "
+                    "end, and supervision items past their reply date.") % {"count": format_cell(len(rows), INT)})
+    doc.table(_("Matters for decision"), [Column(_("indicator")), Column(_("lead units")), Column(_("why"))],
+              [[r.indicator, r.units, r.why] for r in rows], key="decisions")
+
+
+def trend(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -> None:
+    months = (as_of.year - period_start.year) * 12 + as_of.month - period_start.month + 1
+    points = figures.trend(region=region, as_of=as_of, months=months)
+    doc.heading(1, _("Lights month by month"))
+    doc.table(_("Lights month by month"), [Column(_("month end"))] + [Column(Light(l).label, INT) for l in LIGHT_ORDER],
+              [[chinese_date(p.as_of)] + [p.counts[l] for l in LIGHT_ORDER] for p in points], key="trend")
+

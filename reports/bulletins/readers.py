@@ -1,0 +1,117 @@
+"""The reads a dispatch report needs that `supervision.figures` does not offer.
+
+Milestones against the value frozen at the period end, problems and promised measures from the
+report texts and supervision items, and the matters for a leader's decision. Each is a fixed
+number of queries; lists are capped (LIST_CAP rows) so a province-wide report stays readable.
+"""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from supervision import figures
+from supervision.models import StatusSnapshot, SupervisionItem, SupervisionStatus
+from supervision.services import month_end, previous_month_end
+from targets.choices import Light, ReportStatus
+from targets.models import Milestone, ProgressReport
+
+LIST_CAP = 200
+
+
+def supervision_status_label(status: str) -> str:
+    return SupervisionStatus(status).label
+
+
+@dataclass
+class MilestoneRow:
+    section: str
+    indicator: str
+    unit: str
+    due: date
+    required: Decimal
+    actual: Decimal | None
+
+    @property
+    def met(self) -> bool:
+        return self.actual is not None and self.actual >= self.required
+
+
+def milestone_progress(*, region, as_of: date) -> list[MilestoneRow]:
+    """Each staged milestone due by `as_of`, and the next one, against the value frozen at `as_of`'s month end.
+
+    Staged milestones are written as increasing values (30 / 50 / 75 / 100 %), so one is met when
+    the frozen value has reached it.
+    """
+    indicators = figures.indicators_in(region=region)
+    end = month_end(as_of)
+    actual = dict(StatusSnapshot.objects.filter(indicator__in=indicators, as_of=end, unit__isnull=True)
+                  .values_list("indicator_id", "actual"))
+    milestones = (Milestone.objects.filter(indicator__in=indicators)
+                  .select_related("indicator__target__section")
+                  .order_by("indicator__target__plan_id", "indicator__target__seq", "indicator_id", "date"))
+    rows, next_shown = [], set()
+    for m in milestones:
+        if m.date > end:
+            if m.indicator_id in next_shown:
+                continue
+            next_shown.add(m.indicator_id)
+        section = m.indicator.target.section
+        rows.append(MilestoneRow(section=section.title if section else "", indicator=m.indicator.name,
+                                 unit=m.indicator.unit, due=m.date, required=m.value,
+                                 actual=actual.get(m.indicator_id)))
+    return rows[:LIST_CAP]
+
+
+@dataclass
+class ProblemRow:
+    unit: str
+    indicator: str
+    problem: str
+    measures: str
+    promised: date | None
+
+
+def problems_and_measures(*, region, period_start: date, period_end: date) -> list[ProblemRow]:
+    """Problems units wrote in their reports for the period (latest per indicator and unit, with their next
+    steps as the measures), then the supervision items answered in the period with the measures promised."""
+    indicators = figures.indicators_in(region=region)
+    reports = (ProgressReport.objects.filter(
+        indicator__in=indicators, period_start__gte=period_start.replace(day=1), period_start__lte=period_end,
+        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]).exclude(problems="")
+        .select_related("unit", "indicator").order_by("unit__name", "indicator_id", "-period_start"))
+    rows, seen = [], set()
+    for r in reports:
+        if (r.indicator_id, r.unit_id) in seen:
+            continue
+        seen.add((r.indicator_id, r.unit_id))
+        rows.append(ProblemRow(unit=r.unit.name, indicator=r.indicator.name, problem=r.problems,
+                               measures=r.next_steps, promised=None))
+    items = (SupervisionItem.objects.filter(indicator__in=indicators).exclude(measures="")
+             .filter(Q(replied_at__date__gte=period_start) & Q(replied_at__date__lte=period_end))
+             .select_related("unit", "indicator").order_by("unit__name", "id"))
+    rows += [ProblemRow(unit=i.unit.name, indicator=i.indicator.name, problem=i.notice, measures=i.measures,
+                        promised=i.promised_date) for i in items]
+    return rows[:LIST_CAP]
+
+
+@dataclass
+class DecisionRow:
+    indicator: str
+    units: str
+    why: str
+
+
+def needing_decision(*, region, as_of: date, today: date) -> list[DecisionRow]:
+    """Indicators red at this month end and the one before, then open supervision items past their reply date."""
+    end = month_end(as_of)
+    red_before = set(figures.snapshots(region=region, as_of=previous_month_end(end), light=Light.RED)
+                     .values_list("indicator_id", flat=True))
+    red_now = figures.flagged(region=region, as_of=end, lights=(Light.RED,))
+    rows = [DecisionRow(indicator=r.name, units="、".join(r.lead_units), why="；".join(r.reasons))
+            for r in red_now.rows if r.indicator_id in red_before]
+    rows += [DecisionRow(indicator=i.indicator, units=i.unit,
+                         why=_("supervision item unanswered since %(date)s") % {"date": i.reply_due.isoformat()})
+             for i in figures.open_items(region=region, today=today) if i.overdue]
+    return rows[:LIST_CAP]

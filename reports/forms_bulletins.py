@@ -1,0 +1,37 @@
+"""The form asking for a report: which region, which kind, which month."""
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from targets.choices import Frequency
+from targets.rules import parse_period
+
+from .models import ReportKind
+from .selectors import regions_for_requests
+
+
+class ReportRequestForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("region"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("kind"), choices=ReportKind.choices)
+    month = forms.CharField(
+        label=_("month"), max_length=7, help_text=_("The last month the report covers, as YYYY-MM (e.g. 2025-05)."),
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_for_requests(user)
+        if not self.is_bound:
+            self.initial.setdefault("month", timezone.localdate().strftime("%Y-%m"))
+
+    def clean_month(self):
+        try:
+            start, frequency = parse_period(self.cleaned_data["month"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        if frequency != Frequency.MONTHLY:
+            raise forms.ValidationError(_("Give a month as YYYY-MM, e.g. 2025-05."))
+        if start > timezone.localdate():
+            raise forms.ValidationError(_("%(month)s has not begun yet: a report covers months already under way.")
+                                        % {"month": start.strftime("%Y-%m")})
+        return start

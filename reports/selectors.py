@@ -1,0 +1,46 @@
+"""Reads of the reports app: who sees which reports, and each region's report calendar."""
+from django.db.models import Q
+
+from targets.models import Plan
+from villages.models import Region
+from villages.selectors import region_prefix
+
+from . import schedule
+from .models import GeneratedReport, ReportSchedule
+
+
+def reports_visible_to(user):
+    """Reports are the supervision office's and the leaders': every role but reporters, within their region."""
+    if not user.is_authenticated or user.is_reporter:
+        return GeneratedReport.objects.none()
+    qs = GeneratedReport.objects.select_related("region", "requested_by")
+    if user.region_id is None:
+        return qs
+    return qs.filter(Q(region__code__startswith=region_prefix(user.region)))
+
+
+def regions_for_requests(user):
+    """Regions a user may ask reports for: those with plans, within the user's region."""
+    qs = schedule_regions()
+    if user.region_id is not None:
+        qs = qs.filter(code__startswith=region_prefix(user.region))
+    return qs
+
+
+def schedule_regions():
+    """Regions reports are made for: those that have plans."""
+    return Region.objects.filter(pk__in=Plan.objects.values("region_id")).order_by("code")
+
+
+def schedule_spec_for(region: Region) -> schedule.ScheduleSpec:
+    """The region's calendar: its ReportSchedule (defaults if none) and the due day of its plans."""
+    due_days = list(Plan.objects.filter(region=region).values_list("due_day", flat=True))
+    due_day = min(due_days) if due_days else 25
+    config = ReportSchedule.objects.filter(region=region).first()
+    if config is None:
+        return schedule.ScheduleSpec(due_day=due_day)
+    return schedule.ScheduleSpec(
+        due_day=due_day, bulletin_day=config.bulletin_day, dispatch_months=config.dispatch_month_list,
+        half_year_month=config.half_year_month, year_end_month=config.year_end_month,
+        remind_days_before=config.remind_days_before, escalate_days_after=config.escalate_days_after,
+    )

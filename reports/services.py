@@ -1,0 +1,203 @@
+"""Writes of the reports app: asking for a report, generating it, recording a failure.
+
+A report is a row first (pending), then a task generates it. `report_generate` is safe to run
+twice for one row: it claims the row under a lock, does nothing when the row is already done, and
+writes the result only if no other run finished first. A redelivered task (the worker died, the
+broker re-queued the message) therefore never leaves two finished reports for one request, and the
+scheduled request itself is unique per region, kind and period.
+"""
+import logging
+import time
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.services import audit_record
+from supervision.figures import indicators_in
+from supervision.models import StatusSnapshot
+from supervision.services import month_end, previous_month_end, snapshot_freeze
+from targets.models import Plan
+from villages.models import Region
+
+from . import schedule
+from .bulletins.compose import compose
+from .bulletins.docx_writer import write_docx
+from .bulletins.xlsx_writer import write_xlsx
+from .models import GeneratedReport, ReportKind, ReportSchedule, ReportState
+from .selectors import schedule_regions, schedule_spec_for
+
+logger = logging.getLogger(__name__)
+
+
+def _enqueue(report: GeneratedReport) -> None:
+    from .tasks import generate_report
+
+    transaction.on_commit(lambda: generate_report.delay(report.pk))
+
+
+def report_request(*, region: Region, kind: str, month: date, by=None, schedule_name: str = "") -> GeneratedReport:
+    """Ask for a report of `kind` for the period ending in `month`; returns the new pending row.
+
+    Each request makes the next version for that region, kind and period; older versions stay.
+    A schedule asks once per period: asking again returns the row it already made.
+    """
+    period = schedule.period_of(schedule_spec_for(region), kind, month)
+    with transaction.atomic():
+        Region.objects.select_for_update().get(pk=region.pk)  # serialises version numbers per region
+        if schedule_name:
+            existing = GeneratedReport.objects.filter(region=region, kind=kind, period_end=period.period_end,
+                                                      schedule_name=schedule_name).first()
+            if existing:
+                return existing
+        latest = GeneratedReport.objects.filter(region=region, kind=kind, period_end=period.period_end).aggregate(
+            v=Max("version"))["v"] or 0
+        report = GeneratedReport.objects.create(
+            region=region, kind=kind, period_start=period.period_start, period_end=period.period_end,
+            version=latest + 1, requested_by=by if getattr(by, "is_authenticated", False) else None,
+            schedule_name=schedule_name,
+        )
+        audit_record(action="report.request", by=by, obj=report, username=schedule_name,
+                     new={"region": region.code, "kind": kind, "period_end": period.period_end,
+                          "version": report.version, "schedule": schedule_name})
+        _enqueue(report)
+    return report
+
+
+def _claim(report_id: int) -> GeneratedReport | None:
+    with transaction.atomic():
+        report = GeneratedReport.objects.select_for_update().select_related("region").get(pk=report_id)
+        if report.status == ReportState.DONE:
+            return None
+        report.status, report.started_at, report.failure_reason = ReportState.RUNNING, timezone.now(), ""
+        report.attempts += 1
+        report.save(update_fields=["status", "started_at", "failure_reason", "attempts"])
+    return report
+
+
+def _hold_for_tests(report: GeneratedReport) -> None:
+    """Only under the test-only setting REPORTS_TEST_HOLD_FILE: wait while that file exists, so a test can
+    kill the worker in the middle of a report. Unset (always, outside the worker tests) it does nothing."""
+    hold = getattr(settings, "REPORTS_TEST_HOLD_FILE", "")
+    if not hold:
+        return
+    Path(f"{hold}.reached").write_text(str(report.pk))
+    deadline = time.monotonic() + 120
+    while Path(hold).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def _months_needed(report: GeneratedReport) -> list[date]:
+    ends = [previous_month_end(report.period_end), report.period_end]
+    if report.kind in (ReportKind.HALF_YEAR, ReportKind.YEAR_END):
+        end = month_end(report.period_start)
+        while end < report.period_end:
+            ends.append(end)
+            end = month_end(end + schedule.ONE_DAY)
+    return sorted(set(ends))
+
+
+def snapshots_for_report(*, region: Region, month_ends: list[date], today: date) -> None:
+    """Freeze the region's months a report reads, where that month has no snapshot yet or only a
+    provisional one evaluated before today.
+
+    Unlike `supervision.services.snapshots_ensure` (for pages), which refreshes the month under way
+    in the background and meanwhile serves the older figures, a report must read today's lights:
+    it is a record, and once written its figures do not change.
+    """
+    indicators = indicators_in(region=region)
+    rows = StatusSnapshot.objects.filter(indicator__in=indicators, as_of__in=month_ends, unit__isnull=True)
+    evaluated = dict(rows.order_by().values_list("as_of").annotate(oldest=Min("evaluated_on")))
+    for end in month_ends:
+        wanted = min(end, today)
+        if end not in evaluated or (evaluated[end] is not None and evaluated[end] < wanted):
+            snapshot_freeze(as_of=end, indicators=indicators, evaluated_on=wanted)
+
+
+def _issuer(region: Region) -> str:
+    return _("%(region)s supervision office") % {"region": region.name}
+
+
+def report_generate(*, report_id: int) -> GeneratedReport:
+    """Generate a requested report: snapshots, content, .docx and .xlsx; idempotent per row."""
+    report = _claim(report_id)
+    if report is None:
+        return GeneratedReport.objects.get(pk=report_id)
+    _hold_for_tests(report)
+    today = timezone.localdate()
+    snapshots_for_report(region=report.region, month_ends=_months_needed(report), today=today)
+    period = schedule.period_of(schedule_spec_for(report.region), report.kind, report.period_end)
+    with translation.override(settings.LANGUAGE_CODE):
+        content = compose(kind=report.kind, region=report.region, period_start=report.period_start,
+                          period_end=report.period_end, serial=period.serial, issued_on=today,
+                          issuer=_issuer(report.region))
+    return _finish(report_id, content, write_docx(content), write_xlsx(content))
+
+
+def _finish(report_id: int, content: dict, docx: bytes, xlsx: bytes) -> GeneratedReport:
+    with transaction.atomic():
+        report = GeneratedReport.objects.select_for_update().select_related("region").get(pk=report_id)
+        if report.status == ReportState.DONE:
+            return report  # another delivery of the same task finished first
+        stem = f"{report.kind}-{report.period_end:%Y%m}-v{report.version}"
+        report.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
+        report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+        report.content, report.status, report.finished_at = content, ReportState.DONE, timezone.now()
+        report.save(update_fields=["docx", "xlsx", "content", "status", "finished_at"])
+        audit_record(action="report.generate", obj=report, username=report.schedule_name,
+                     new={"version": report.version, "docx": report.docx.name, "xlsx": report.xlsx.name})
+    return report
+
+
+def report_fail(*, report_id: int, reason: str) -> None:
+    """Record why a report could not be made, on its row, for the list page to show."""
+    with transaction.atomic():
+        report = GeneratedReport.objects.select_for_update().get(pk=report_id)
+        if report.status == ReportState.DONE:
+            return
+        report.status, report.failure_reason, report.finished_at = ReportState.FAILED, reason[:2000], timezone.now()
+        report.save(update_fields=["status", "failure_reason", "finished_at"])
+        audit_record(action="report.fail", obj=report, outcome="failure", new={"reason": report.failure_reason})
+
+
+def report_download_record(*, report: GeneratedReport, fmt: str, by) -> None:
+    audit_record(action="report.download", by=by, obj=report, new={"format": fmt})
+
+
+def reports_request_due(*, today: date) -> list[GeneratedReport]:
+    """Ask for every report the schedules say is due today (once per region, kind and period)."""
+    made = []
+    disabled = set(ReportSchedule.objects.filter(enabled=False).values_list("region_id", flat=True))
+    for region in schedule_regions().exclude(pk__in=disabled):
+        for due in schedule.reports_due_on(schedule_spec_for(region), today):
+            try:
+                made.append(report_request(region=region, kind=due.kind, month=due.period_end,
+                                           schedule_name=f"schedule:{due.kind}"))
+            except IntegrityError:  # a concurrent beat run made it first; the constraint kept it single
+                logger.info("report %s %s %s already requested", region.code, due.kind, due.period_end)
+    return made
+
+
+def schedules_seed() -> int:
+    """Give every region with plans a ReportSchedule (defaults: calendar quarter ends); returns how many were made.
+
+    The demo's Xunyi plan holds its dispatch at the end of May, August and November and its
+    half-year review in June (targets.demo.xunyi); its region gets those months.
+    """
+    from targets.demo import xunyi
+
+    demo_regions = set(Plan.objects.filter(doc_number=xunyi.PLAN["doc_number"]).values_list("region_id", flat=True))
+    made = 0
+    for region in schedule_regions().exclude(report_schedule__isnull=False):
+        defaults = {}
+        if region.pk in demo_regions:
+            defaults = {"dispatch_months": ",".join(str(m) for m in xunyi.DISPATCH_MONTHS),
+                        "half_year_month": xunyi.HALF_YEAR_REVIEW_MONTH}
+        ReportSchedule.objects.create(region=region, **defaults)
+        made += 1
+    return made

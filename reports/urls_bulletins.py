@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views_bulletins as views
+
+urlpatterns = [
+    path("bulletins/", views.report_list, name="bulletins"),
+    path("bulletins/request/", views.report_request, name="bulletin-request"),
+    path("bulletins/<int:pk>/", views.report_detail, name="bulletin"),
+    path("bulletins/<int:pk>/<str:fmt>/", views.report_download, name="bulletin-download"),
+]

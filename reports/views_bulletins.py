@@ -1,0 +1,99 @@
+"""Report pages: the list with download links and the request form, one report's page, the downloads."""
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+
+from . import services
+from .bulletins.document import NUMERIC_FORMATS, chinese_date, format_cell
+from .forms_bulletins import ReportRequestForm
+from .models import ReportKind, ReportState
+from .selectors import reports_visible_to
+
+REQUESTING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+PAGE_SIZE = 50
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _reader(request):
+    if not request.user.sees_whole_region:
+        raise PermissionDenied(_("Reports are for the supervision office, leaders and auditors."))
+
+
+@login_required
+def report_list(request):
+    _reader(request)
+    reports = reports_visible_to(request.user)
+    kind = request.GET.get("kind", "")
+    if kind in ReportKind.values:
+        reports = reports.filter(kind=kind)
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    form = ReportRequestForm(user=request.user) if request.user.role in REQUESTING_ROLES else None
+    return render(request, "reports/bulletins/list.html", {
+        "page": page, "form": form, "kinds": ReportKind.choices, "kind": kind, "states": ReportState,
+    })
+
+
+@login_required
+@require_POST
+def report_request(request):
+    if request.user.role not in REQUESTING_ROLES:
+        raise PermissionDenied(_("Only the supervision office asks for reports."))
+    form = ReportRequestForm(request.POST, user=request.user)
+    if not form.is_valid():
+        page = Paginator(reports_visible_to(request.user), PAGE_SIZE).get_page(1)
+        return render(request, "reports/bulletins/list.html", {
+            "page": page, "form": form, "kinds": ReportKind.choices, "kind": "", "states": ReportState,
+        }, status=400)
+    report = services.report_request(region=form.cleaned_data["region"], kind=form.cleaned_data["kind"],
+                                     month=form.cleaned_data["month"], by=request.user)
+    messages.success(request, _("Report requested: %(report)s. It appears below when done.") % {"report": report})
+    return redirect("reports:bulletins")
+
+
+def _rendered_blocks(content: dict) -> list[dict]:
+    """The stored document with each cell formatted once, by the formatter the .docx uses."""
+    blocks = []
+    for block in content.get("blocks", []):
+        if block["type"] == "table":
+            columns = block["columns"]
+            rows = [[(format_cell(v, c["fmt"]), c["fmt"] in NUMERIC_FORMATS, c["header"]) for v, c in zip(row, columns)]
+                    for row in block["rows"]]
+            block = {**block, "cells": rows}
+        blocks.append(block)
+    return blocks
+
+
+@login_required
+def report_detail(request, pk):
+    _reader(request)
+    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    versions = reports_visible_to(request.user).filter(region=report.region, kind=report.kind,
+                                                       period_end=report.period_end)
+    return render(request, "reports/bulletins/detail.html", {
+        "report": report, "blocks": _rendered_blocks(report.content), "versions": versions, "states": ReportState,
+        "issued_on": chinese_date(date.fromisoformat(report.content["issued_on"])) if report.content else "",
+    })
+
+
+@login_required
+def report_download(request, pk, fmt):
+    _reader(request)
+    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    file = getattr(report, fmt, None) if fmt in CONTENT_TYPES else None
+    if report.status != ReportState.DONE or not file:
+        raise Http404(_("This report has no such file."))
+    services.report_download_record(report=report, fmt=fmt, by=request.user)
+    name = f"{report.region.name}-{report.get_kind_display()}-{report.period_end:%Y-%m}-v{report.version}.{fmt}"
+    return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])

@@ -1,0 +1,562 @@
+"""The figures of the supervision dashboards and the bulletins, read from the month-end snapshots.
+
+Pure selectors: keyword arguments in, plain dataclasses out, a fixed number of queries whatever the
+size of the region (every count is a GROUP BY in the database, never a loop over indicators).
+
+Snapshots must exist for the months asked: `supervision.services.snapshot_freeze(as_of=month_end)`
+makes them, the Celery task `supervision.tasks.freeze_month_end` makes them every month, and
+`supervision.services.snapshots_ensure` makes or refreshes the month under way (evaluated on
+today's date, stored under this month's end, refreshed when older than SUPERVISION_LIVE_MAX_AGE).
+A figure for a month without snapshots is a figure of zero indicators, never a guess.
+
+Every function takes `as_of` (any day; the month end on or after it is used) or `month`, the
+region to look at (a county, a city, a province, or None for everything), and optional filters:
+`plan`, `section` (with its sub-sections), `unit` (indicators it leads, shares or is allocated) and
+`township` (the township's own lights on its allocated shares, plus the indicators its unit
+answers for that are not allocated).
+"""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Avg, Case, Count, DecimalField, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
+
+from targets import rules
+from targets.choices import Light, ReportStatus
+from targets.models import Allocation, Indicator, Milestone, ProgressReport, Section, Target
+from targets.selectors import expected_reporters, indicator_spec
+from villages.models import Region, RegionLevel, Unit, UnitKind
+from villages.selectors import region_prefix
+
+from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
+from .rules import days_behind
+from .services import month_end, previous_month_end
+
+LIGHTS = tuple(Light.values)  # not_started, done, green, amber, red
+FLAGGED = (Light.RED.value, Light.AMBER.value)
+DIMENSIONS = ("section", "lead_unit", "township", "county")
+
+
+def _zero() -> dict[str, int]:
+    return {light: 0 for light in LIGHTS}
+
+
+@dataclass
+class LightCounts:
+    as_of: date
+    previous_as_of: date
+    counts: dict[str, int]
+    previous: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def change(self) -> dict[str, int]:
+        """Per light, how many more (or fewer) indicators than at the previous month end."""
+        return {light: self.counts[light] - self.previous[light] for light in LIGHTS}
+
+
+@dataclass
+class GroupCounts:
+    key: int | None
+    label: str
+    counts: dict[str, int] = field(default_factory=_zero)
+    code: str = ""  # the division code, for a county or township group
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class TrendPoint:
+    as_of: date
+    counts: dict[str, int]
+
+
+@dataclass
+class ReportingRate:
+    """Reporting completeness and timeliness of one unit (or one county) for one period."""
+
+    key: int
+    label: str
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+
+    @property
+    def submitted_rate(self) -> Decimal | None:
+        return _rate(self.submitted, self.expected)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return _rate(self.on_time, self.expected)
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.submitted
+
+
+@dataclass
+class LeagueRow:
+    key: int
+    label: str
+    expected: int
+    submitted: int
+    on_time: int
+    on_time_rate: Decimal | None
+    completion: Decimal | None
+    red: int
+    rank: int = 0
+    code: str = ""  # a county's division code
+    township_id: int | None = None  # a township unit's township
+
+
+@dataclass
+class FlaggedRow:
+    indicator_id: int
+    name: str
+    target: str
+    plan_id: int
+    status: str
+    reasons: list
+    gap: Decimal | None
+    completion: Decimal | None
+    lead_units: list[str]
+    days_behind: int | None
+
+
+@dataclass
+class FlaggedList:
+    total: int
+    rows: list[FlaggedRow]
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1")) if whole else None
+
+
+# Scoping -----------------------------------------------------------------------------------------
+
+def _region_q(region: Region | None, path: str) -> Q:
+    return Q(**{f"{path}code__startswith": region_prefix(region)}) if region is not None else Q()
+
+
+def _section_ids(section: Section) -> list[int]:
+    """The section and every section nested under it (one query)."""
+    children = defaultdict(list)
+    for pk, parent in Section.objects.filter(plan_id=section.plan_id).values_list("pk", "parent_id"):
+        children[parent].append(pk)
+    ids, todo = [], [section.pk]
+    while todo:
+        pk = todo.pop()
+        ids.append(pk)
+        todo += children[pk]
+    return ids
+
+
+def _answers_q(unit: Unit, path: str = "") -> Q:
+    """Indicators a unit leads, shares or is allocated, as a filter on a path to Indicator."""
+    led = Target.lead_units.through.objects.filter(target_id=OuterRef(f"{path}target_id"), unit=unit)
+    shared = Target.co_units.through.objects.filter(target_id=OuterRef(f"{path}target_id"), unit=unit)
+    allocated = Allocation.objects.filter(indicator_id=OuterRef(f"{path}pk" if path else "pk"), unit=unit)
+    return Q(Exists(led)) | Q(Exists(shared)) | Q(Exists(allocated))
+
+
+def indicators_in(*, region, plan=None, section=None, unit=None):
+    """The indicators of a region under the filters (township is a filter of lights, not of indicators)."""
+    qs = Indicator.objects.filter(_region_q(region, "target__plan__region__"))
+    if plan is not None:
+        qs = qs.filter(target__plan=plan)
+    if section is not None:
+        qs = qs.filter(target__section_id__in=_section_ids(section))
+    if unit is not None:
+        qs = qs.filter(_answers_q(unit))
+    return qs
+
+
+def _scope(*, region, plan=None, section=None, unit=None, township=None, light=None, lead_unit=None):
+    """Snapshot rows of any month under the filters."""
+    qs = StatusSnapshot.objects.filter(_region_q(region, "indicator__target__plan__region__"))
+    if plan is not None:
+        qs = qs.filter(indicator__target__plan=plan)
+    if section is not None:
+        qs = qs.filter(indicator__target__section_id__in=_section_ids(section))
+    if unit is not None:
+        qs = qs.filter(_answers_q(unit, "indicator__"))
+    if lead_unit is not None:
+        qs = qs.filter(Exists(Target.lead_units.through.objects.filter(
+            target_id=OuterRef("indicator__target_id"), unit=lead_unit)))
+    qs = qs.filter(_township_q(township)) if township is not None else qs.filter(unit__isnull=True)
+    if light:
+        qs = qs.filter(status__in=[light] if isinstance(light, str) else list(light))
+    return qs
+
+
+def snapshots(*, region, as_of: date, plan=None, section=None, unit=None, township=None, light=None,
+              lead_unit=None):
+    """The snapshot rows behind every count: one per indicator, or per township share with `township`.
+
+    `lead_unit` keeps the indicators that unit leads (the rows behind a count of the lead-unit split).
+    """
+    return _scope(region=region, plan=plan, section=section, unit=unit, township=township,
+                  light=light, lead_unit=lead_unit).filter(as_of=month_end(as_of))
+
+
+def _township_q(township: Region) -> Q:
+    """The township's own lights: its shares of allocated indicators, and un-allocated ones its unit answers for."""
+    own = Target.lead_units.through.objects.filter(target_id=OuterRef("indicator__target_id"),
+                                                   unit__township=township)
+    shared = Target.co_units.through.objects.filter(target_id=OuterRef("indicator__target_id"),
+                                                    unit__township=township)
+    allocated = Allocation.objects.filter(indicator_id=OuterRef("indicator_id"))
+    return Q(unit__township=township) | (
+        Q(unit__isnull=True) & (Q(Exists(own)) | Q(Exists(shared))) & ~Q(Exists(allocated))
+    )
+
+
+def _count_by_light(qs) -> dict[str, int]:
+    counts = _zero()
+    for status, n in qs.order_by().values_list("status").annotate(n=Count("id")):
+        counts[status] = n
+    return counts
+
+
+# Figures -----------------------------------------------------------------------------------------
+
+def light_counts(*, region, as_of: date, plan=None, section=None, unit=None, township=None) -> LightCounts:
+    """How many indicators stand at each light at the month end of `as_of`, and at the month end before.
+
+    `change` is the difference with the previous month end (two GROUP BY queries).
+    """
+    end = month_end(as_of)
+    before = previous_month_end(end)
+    scope = dict(region=region, plan=plan, section=section, unit=unit, township=township)
+    return LightCounts(
+        as_of=end, previous_as_of=before,
+        counts=_count_by_light(snapshots(as_of=end, **scope)),
+        previous=_count_by_light(snapshots(as_of=before, **scope)),
+    )
+
+
+def light_counts_by(*, dimension: str, region, as_of: date, plan=None, section=None, unit=None,
+                    township=None) -> list[GroupCounts]:
+    """The light counts split by "section" (top-level sections of the plans), "lead_unit" or "township".
+
+    An indicator with two lead units counts once for each. The township split counts each
+    township's own lights on its allocated shares. Groups are ordered by red, then amber, count.
+    """
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; expected one of {', '.join(DIMENSIONS)}")
+    scope = dict(region=region, plan=plan, section=section, unit=unit)
+    rows = snapshots(as_of=as_of, township=township, **scope)
+    if dimension == "township":
+        groups = _by_township(as_of=as_of, township=township, **scope)
+    elif dimension == "lead_unit":
+        groups = _grouped(rows, "indicator__target__lead_units", Unit.objects.all(), "name")
+    elif dimension == "county":
+        groups = _grouped(rows, "indicator__target__plan__region_id", Region.objects.all(), "name")
+    else:
+        groups = _by_top_section(rows)
+    return sorted(groups, key=lambda g: (-g.counts[Light.RED], -g.counts[Light.AMBER], g.label))
+
+
+def _grouped(qs, path: str, labels_qs, label_field: str) -> list[GroupCounts]:
+    rows = list(qs.order_by().values_list(path, "status").annotate(n=Count("id")))
+    keys = {key for key, _status, _n in rows if key is not None}
+    with_code = labels_qs.model is Region
+    labels = {pk: (label, code) for pk, label, code in labels_qs.filter(pk__in=keys).values_list(
+        "pk", label_field, "code" if with_code else label_field)}
+    groups = {}
+    for key, status, n in rows:
+        if key is None:
+            continue
+        label, code = labels.get(key, ("", ""))
+        group = groups.setdefault(key, GroupCounts(key=key, label=label, code=code if with_code else ""))
+        group.counts[status] += n
+    return list(groups.values())
+
+
+def _by_township(*, region, as_of, plan, section, unit, township) -> list[GroupCounts]:
+    """Each township's own lights, as `_township_q` selects them for one township, for all at once."""
+    end = month_end(as_of)
+    shares = _scope(region=region, plan=plan, section=section, unit=unit, township=township).filter(
+        as_of=end, unit__isnull=False)
+    allocated = Allocation.objects.filter(indicator_id=OuterRef("indicator_id"))
+    loose = _scope(region=region, plan=plan, section=section, unit=unit).filter(as_of=end).filter(
+        ~Q(Exists(allocated)))
+    if township is not None:
+        loose = loose.none()  # the township's own rows are all in `shares` already
+    groups = {}
+    for qs, path in ((shares, "unit__township_id"), (loose, "indicator__target__lead_units__township_id"),
+                     (loose, "indicator__target__co_units__township_id")):
+        for group in _grouped(qs, path, Region.objects.all(), "name"):
+            merged = groups.setdefault(group.key, GroupCounts(key=group.key, label=group.label, code=group.code))
+            for light, n in group.counts.items():
+                merged.counts[light] += n
+    return list(groups.values())
+
+
+def _by_top_section(qs) -> list[GroupCounts]:
+    rows = list(qs.order_by().values_list("indicator__target__section_id", "status").annotate(n=Count("id")))
+    keys = {key for key, _s, _n in rows if key is not None}
+    plan_ids = set(Section.objects.filter(pk__in=keys).values_list("plan_id", flat=True))
+    sections = {s.pk: s for s in Section.objects.filter(plan_id__in=plan_ids).only("pk", "parent_id", "title")}
+    groups = {}
+    for key, status, n in rows:
+        top = key
+        while top is not None and sections[top].parent_id is not None:
+            top = sections[top].parent_id
+        label = sections[top].title if top is not None else ""
+        group = groups.setdefault(top, GroupCounts(key=top, label=label))
+        group.counts[status] += n
+    return list(groups.values())
+
+
+def trend(*, region, as_of: date, months: int = 12, plan=None, section=None, unit=None,
+          township=None) -> list[TrendPoint]:
+    """The light counts at each of the `months` month ends up to `as_of`'s, oldest first (one query)."""
+    ends = [month_end(as_of)]
+    while len(ends) < months:
+        ends.append(previous_month_end(ends[-1]))
+    ends.reverse()
+    qs = _scope(region=region, plan=plan, section=section, unit=unit, township=township).filter(as_of__in=ends)
+    points = {end: _zero() for end in ends}
+    for end, status, n in qs.order_by().values_list("as_of", "status").annotate(n=Count("id")):
+        points[end][status] = n
+    return [TrendPoint(as_of=end, counts=points[end]) for end in ends]
+
+
+# Reporting completeness and timeliness -----------------------------------------------------------
+
+def _owed_period(frequency: str, start: date, deadline: date, month: date) -> date | None:
+    """The period a report is owed for in `month` (quarterly: only in a quarter's last month), or None."""
+    period = rules.period_start_of(month, frequency)
+    if rules.period_end(period, frequency) != month_end(month):
+        return None
+    first = rules.period_start_of(start, frequency)
+    first = first if first == start else rules.next_period_start(first, frequency)
+    return period if first <= period <= deadline else None
+
+
+def _reporting_cells(*, region, month: date, plan=None, section=None, unit=None):
+    """(indicator, unit, period) pairs owed in `month`, and the counted reports among them."""
+    indicators = indicators_in(region=region, plan=plan, section=section, unit=unit)
+    periods = {}
+    for pk, frequency, start, deadline in indicators.values_list("pk", "frequency", "start_date", "deadline"):
+        period = _owed_period(frequency, start, deadline, month)
+        if period is not None:
+            periods[pk] = period
+    owed = expected_reporters(periods)
+    cells = {(ind, reporter): periods[ind] for ind, reporters in owed.items() for reporter in reporters
+             if unit is None or reporter == unit.pk}
+    reports = ProgressReport.objects.filter(
+        indicator__in=indicators, period_start__in=set(periods.values()),
+        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
+    ).values_list("indicator_id", "unit_id", "period_start", "is_late")
+    done = {(ind, u): not late for ind, u, period, late in reports if cells.get((ind, u)) == period}
+    return cells, done
+
+
+def reporting_rates(*, region, month: date, plan=None, section=None, unit=None) -> list[ReportingRate]:
+    """Per unit: reports expected for the period ending in `month`, submitted, and submitted on time.
+
+    Who owes a report is `targets.selectors.expected_reporters` (allocated townships, else the first
+    lead unit). A quarterly indicator is owed only in its quarter's last month. Above county level
+    (a city or province) the rows are the counties instead of their units. Ordered by on-time rate.
+    """
+    cells, done = _reporting_cells(region=region, month=month, plan=plan, section=section, unit=unit)
+    units = {u.pk: u for u in Unit.objects.filter(pk__in={u for _i, u in cells}).select_related("county")}
+    by_county = region is None or region.level in (RegionLevel.PROVINCE, RegionLevel.CITY)
+    rates = {}
+    for (indicator_id, unit_id), _period in cells.items():
+        owner = units[unit_id].county if by_county else units[unit_id]
+        rate = rates.setdefault(owner.pk, ReportingRate(key=owner.pk, label=owner.name))
+        rate.expected += 1
+        if (indicator_id, unit_id) in done:
+            rate.submitted += 1
+            rate.on_time += done[indicator_id, unit_id]
+    return sorted(rates.values(), key=lambda r: (-(r.on_time_rate or 0), -(r.submitted_rate or 0), r.label))
+
+
+# League tables -----------------------------------------------------------------------------------
+
+def league_table(*, region, month: date, plan=None) -> dict[str, list[LeagueRow]]:
+    """Units ranked (晾晒) for `month`: by on-time rate, then average completion, then fewest red lights.
+
+    Returns {"units": departments, "townships": township units}; above county level one list,
+    "counties". Completion is the average of the unit's indicators (its own share for a township),
+    each capped at 100 %, from the snapshots of the month end; red counts those lights.
+    """
+    rates = {r.key: r for r in reporting_rates(region=region, month=month, plan=plan)}
+    end = month_end(month)
+    if region is None or region.level in (RegionLevel.PROVINCE, RegionLevel.CITY):
+        performance = _performance(_scope(region=region, plan=plan).filter(as_of=end),
+                                   "indicator__target__plan__region_id")
+        counties = Region.objects.filter(pk__in=set(rates) | set(performance))
+        labels = dict(counties.values_list("pk", "name"))
+        rows = _ranked(rates, performance, labels)
+        codes = dict(counties.values_list("pk", "code"))
+        for row in rows:
+            row.code = codes.get(row.key, "")
+        return {"counties": rows}
+    county_rows = _scope(region=region, plan=plan).filter(as_of=end)
+    led = _performance(county_rows, "indicator__target__lead_units")
+    shares = _performance(StatusSnapshot.objects.filter(
+        as_of=end, unit__isnull=False, indicator__in=indicators_in(region=region, plan=plan)), "unit_id")
+    units = list(Unit.objects.filter(pk__in=set(rates) | set(led) | set(shares)).values_list(
+        "pk", "kind", "name", "township_id"))
+    kinds = {pk: kind for pk, kind, _name, _t in units}
+    labels = {pk: name for pk, _kind, name, _t in units}
+    township_of = {pk: township for pk, _kind, _name, township in units}
+    departments = {k: v for k, v in led.items() if kinds.get(k) == UnitKind.DEPARTMENT}
+    townships = {k: _merge(v, led.get(k)) for k, v in shares.items()}
+    townships.update({k: v for k, v in led.items() if kinds.get(k) == UnitKind.TOWNSHIP and k not in shares})
+    township_rows = _ranked({k: r for k, r in rates.items() if kinds.get(k) == UnitKind.TOWNSHIP}, townships, labels)
+    for row in township_rows:
+        row.township_id = township_of.get(row.key)
+    return {
+        "units": _ranked({k: r for k, r in rates.items() if kinds.get(k) == UnitKind.DEPARTMENT}, departments, labels),
+        "townships": township_rows,
+    }
+
+
+def _performance(qs, path: str) -> dict[int, tuple[Decimal | None, int, int]]:
+    """Per group: (average completion capped at 1, number of lights with a completion, red count)."""
+    capped = Least("completion", Decimal(1), output_field=DecimalField(max_digits=12, decimal_places=4))
+    rows = qs.order_by().values_list(path).annotate(
+        avg=Avg(capped), measured=Count("completion"),
+        red=Count(Case(When(status=Light.RED, then=1))),
+    )
+    return {key: (avg, measured, red) for key, avg, measured, red in rows if key is not None}
+
+
+def _merge(a, b):
+    if b is None:
+        return a
+    measured = a[1] + b[1]
+    avg = ((a[0] or 0) * a[1] + (b[0] or 0) * b[1]) / measured if measured else None
+    return (avg, measured, a[2] + b[2])
+
+
+def _ranked(rates: dict, performance: dict, labels: dict) -> list[LeagueRow]:
+    rows = []
+    for key in set(rates) | set(performance):
+        rate = rates.get(key) or ReportingRate(key=key, label="")
+        avg, _measured, red = performance.get(key, (None, 0, 0))
+        rows.append(LeagueRow(
+            key=key, label=labels.get(key, rate.label), expected=rate.expected, submitted=rate.submitted,
+            on_time=rate.on_time, on_time_rate=rate.on_time_rate,
+            completion=(Decimal(avg) * 100).quantize(Decimal("0.1")) if avg is not None else None, red=red,
+        ))
+    rows.sort(key=lambda r: (-(r.on_time_rate if r.on_time_rate is not None else -1),
+                             -(r.completion if r.completion is not None else -1), r.red, r.label))
+    for rank, row in enumerate(rows, start=1):
+        row.rank = rank
+    return rows
+
+
+# Lists -------------------------------------------------------------------------------------------
+
+def flagged(*, region, as_of: date, lights=FLAGGED, plan=None, section=None, unit=None, township=None,
+            lead_unit=None, limit: int | None = None, offset: int = 0) -> FlaggedList:
+    """The indicators at the given lights (red and amber by default), worst first, with why and who.
+
+    Each row carries the reasons frozen with the light, the lead units, the points behind and the
+    days behind (how long ago the expected path stood at the reported value; None for ceilings,
+    floors and missing-report lights without a pace). `limit`/`offset` page the list; `total`
+    counts them all. With `township`, the rows are the township's own lights.
+    """
+    qs = snapshots(region=region, as_of=as_of, plan=plan, section=section, unit=unit, township=township,
+                   light=lights, lead_unit=lead_unit)
+    severity = Case(*[When(status=light, then=Value(i)) for i, light in enumerate(LIGHTS)],
+                    output_field=IntegerField())
+    ordered = qs.select_related("indicator__target__plan").order_by(
+        -severity, Coalesce("gap", Value(Decimal(0))).desc(), "indicator_id")
+    page = list(ordered[offset:offset + limit] if limit is not None else ordered[offset:])
+    total = qs.count() if limit is not None else len(page) + offset
+    milestones = defaultdict(list)
+    for m in _milestones_of([s.indicator_id for s in page]):
+        milestones[m.indicator_id].append(m)
+    leads = _lead_names({s.indicator.target_id for s in page})
+    rows = []
+    for s in page:
+        indicator = s.indicator
+        spec = indicator_spec(indicator, milestones[indicator.pk], indicator.target.plan)
+        checkpoint = _checkpoint(spec, s.evaluated_on or s.as_of)
+        rows.append(FlaggedRow(
+            indicator_id=indicator.pk, name=indicator.name, target=str(indicator.target),
+            plan_id=indicator.target.plan_id, status=s.status, reasons=list(s.reasons), gap=s.gap,
+            completion=s.completion, lead_units=leads.get(indicator.target_id, []),
+            days_behind=days_behind(spec, s.actual, checkpoint) if s.unit_id is None else None,
+        ))
+    return FlaggedList(total=total, rows=rows)
+
+
+def _checkpoint(spec: rules.IndicatorSpec, on: date) -> date | None:
+    past = rules.periods_past_due(spec, on)
+    return rules.due_date(past[-1], spec.frequency, spec.due_day) if past else None
+
+
+def _milestones_of(indicator_ids):
+    return Milestone.objects.filter(indicator_id__in=indicator_ids).order_by("date") if indicator_ids else []
+
+
+def _lead_names(target_ids) -> dict[int, list[str]]:
+    names = defaultdict(list)
+    if target_ids:
+        through = Target.lead_units.through.objects.filter(target_id__in=target_ids).order_by("id")
+        for target_id, name in through.values_list("target_id", "unit__name"):
+            names[target_id].append(name)
+    return names
+
+
+@dataclass
+class DoneRow:
+    indicator_id: int
+    name: str
+    target: str
+    actual: Decimal | None
+    completion: Decimal | None
+
+
+def newly_done(*, region, as_of: date, plan=None) -> list[DoneRow]:
+    """Indicators done at the month end of `as_of` that were not done at the month end before."""
+    end = month_end(as_of)
+    was_done = StatusSnapshot.objects.filter(indicator_id=OuterRef("indicator_id"), unit__isnull=True,
+                                             as_of=previous_month_end(end), status=Light.DONE)
+    qs = (snapshots(region=region, as_of=end, plan=plan, light=Light.DONE).filter(~Q(Exists(was_done)))
+          .select_related("indicator__target").order_by("indicator__target__seq", "indicator_id"))
+    return [DoneRow(indicator_id=s.indicator_id, name=s.indicator.name, target=str(s.indicator.target),
+                    actual=s.actual, completion=s.completion) for s in qs]
+
+
+@dataclass
+class OpenItem:
+    id: int
+    indicator_id: int
+    indicator: str
+    unit: str
+    status: str
+    light_when_issued: str
+    reply_due: date
+    issued_at: object
+    overdue: bool
+
+
+def open_items(*, region, today: date | None = None) -> list[OpenItem]:
+    """Supervision items not yet closed out in the region, oldest reply date first; `overdue` when the
+    reply date has passed without an answer (open or sent back)."""
+    today = today or timezone.localdate()
+    qs = (SupervisionItem.objects.exclude(status=SupervisionStatus.CLOSED)
+          .filter(_region_q(region, "indicator__target__plan__region__"))
+          .select_related("indicator", "unit").order_by("reply_due", "id"))
+    awaiting = (SupervisionStatus.OPEN, SupervisionStatus.RETURNED)
+    return [OpenItem(id=i.pk, indicator_id=i.indicator_id, indicator=i.indicator.name, unit=i.unit.name,
+                     status=i.status, light_when_issued=i.light_when_issued, reply_due=i.reply_due,
+                     issued_at=i.issued_at, overdue=i.status in awaiting and i.reply_due < today) for i in qs]

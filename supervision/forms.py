@@ -1,0 +1,114 @@
+"""The filters every dashboard page shares, and the forms of the supervision items."""
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from targets.choices import Light
+from targets.models import Plan, Section
+from targets.rules import parse_period
+from villages.models import Region, RegionLevel, Unit
+from villages.selectors import region_prefix
+
+
+class MonthField(forms.CharField):
+    """A month written YYYY-MM, cleaned to its first day."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            start, frequency = parse_period(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        if frequency != "monthly":
+            raise forms.ValidationError(_("Give a month, YYYY-MM."))
+        return start
+
+
+class DashboardFilters(forms.Form):
+    """plan, section, unit, township, light and as-of month, scoped to what the user may see."""
+
+    region = forms.ModelChoiceField(Region.objects.none(), required=False, to_field_name="code",
+                                    label=_("Region"), empty_label=_("All regions"))
+    plan = forms.ModelChoiceField(Plan.objects.none(), required=False, label=_("Plan"), empty_label=_("All plans"))
+    section = forms.ModelChoiceField(Section.objects.none(), required=False, label=_("Section"),
+                                     empty_label=_("All sections"))
+    unit = forms.ModelChoiceField(Unit.objects.none(), required=False, label=_("Unit"), empty_label=_("All units"))
+    township = forms.ModelChoiceField(Region.objects.none(), required=False, label=_("Township"),
+                                      empty_label=_("All townships"))
+    light = forms.ChoiceField(choices=[("", _("All lights")), *Light.choices], required=False, label=_("Light"))
+    as_of = MonthField(required=False, label=_("As of month"), help_text=_("YYYY-MM: the region as it stood then."),
+                       widget=forms.TextInput(attrs={"type": "month"}))
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        self.user = user
+        home = user.region
+        regions = Region.objects.filter(level__in=[RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY])
+        if home is not None:
+            regions = regions.filter(code__startswith=region_prefix(home))
+        self.fields["region"].queryset = regions
+        self.fields["region"].empty_label = home.name if home is not None else _("All regions")
+        region = self._chosen_region() or home
+        scope = {"region__code__startswith": region_prefix(region)} if region is not None else {}
+        self.fields["plan"].queryset = Plan.objects.filter(**scope)
+        self.fields["section"].queryset = Section.objects.filter(
+            plan__in=self.fields["plan"].queryset, parent__isnull=True).select_related("plan")
+        county_scope = {"county__code__startswith": region_prefix(region)} if region is not None else {}
+        self.fields["unit"].queryset = Unit.objects.filter(**county_scope)
+        self.fields["township"].queryset = Region.objects.filter(level=RegionLevel.TOWNSHIP, **(
+            {"code__startswith": region_prefix(region)} if region is not None else {}))
+        if region is None or region.level != RegionLevel.COUNTY:
+            # A province's thousands of units and townships are reached by drilling down, not in a select.
+            for name in ("unit", "township", "section"):
+                self.fields[name].widget = forms.HiddenInput()
+
+    def _chosen_region(self):
+        code = self.data.get("region")
+        if not code:
+            return None
+        return self.fields["region"].queryset.filter(code=code).first()
+
+    def scope(self) -> dict:
+        """The keyword arguments the figures take; an invalid filter is dropped (the form shows why)."""
+        data = self.cleaned_data if self.is_valid() else {
+            k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        region = data.get("region") or self.user.region
+        return {"region": region, "plan": data.get("plan"), "section": data.get("section"),
+                "unit": data.get("unit"), "township": data.get("township")}
+
+    def as_of(self) -> date:
+        data = getattr(self, "cleaned_data", {})
+        start = data.get("as_of") if "as_of" not in self.errors else None
+        today = timezone.localdate()
+        return min(start, today) if start else today
+
+    def light(self) -> str:
+        return getattr(self, "cleaned_data", {}).get("light") or ""
+
+
+class IssueForm(forms.Form):
+    unit = forms.ModelChoiceField(Unit.objects.none(), label=_("To unit"))
+    notice = forms.CharField(label=_("Notice"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("What the unit must explain or put right."))
+    reply_due = forms.DateField(label=_("Reply by"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class ReplyForm(forms.Form):
+    measures = forms.CharField(label=_("Measures"), widget=forms.Textarea(attrs={"rows": 3}))
+    promised_date = forms.DateField(label=_("Completed by"), widget=forms.DateInput(attrs={"type": "date"}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reply_due = forms.DateField(label=_("New reply date (when sending back)"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    version = forms.IntegerField(widget=forms.HiddenInput)

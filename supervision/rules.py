@@ -1,0 +1,75 @@
+"""Pure arithmetic of the dashboards: how far behind, and when the target will be reached at this pace.
+
+No database: plain values in, plain values out, like targets.rules.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from targets import rules
+from targets.choices import PROGRESS_KINDS
+
+
+def days_behind(spec: rules.IndicatorSpec, actual: Decimal | None, checkpoint: date | None) -> int | None:
+    """How many days the expected path had reached `actual` before the checkpoint (0 when on or ahead of pace).
+
+    The expected path is piecewise linear (targets.rules.expected_value), so the day it first
+    reached the reported value is found segment by segment. None for ceilings and floors, and
+    before the first checkpoint, where a distance in days means nothing.
+    """
+    if spec.kind not in PROGRESS_KINDS or actual is None or checkpoint is None:
+        return None
+    sign = 1 if spec.target > spec.baseline else -1
+    if sign * (actual - rules.expected_value(spec, checkpoint)) >= 0:
+        return 0
+    reached = _day_path_reaches(spec, actual, sign)
+    return max(0, (checkpoint - reached).days)
+
+
+def _day_path_reaches(spec: rules.IndicatorSpec, value: Decimal, sign: int) -> date:
+    points = rules._path(spec)
+    if sign * (value - spec.baseline) <= 0:
+        return spec.start
+    for (d0, v0), (d1, v1) in zip(points, points[1:]):
+        if sign * (v1 - value) >= 0 and v1 != v0 and sign * (value - v0) >= 0:
+            return d0 + timedelta(days=int((value - v0) / (v1 - v0) * (d1 - d0).days))
+    return spec.deadline
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Where the recent pace leads: `reached_on` None means the target is never reached at this pace."""
+
+    pace_per_day: Decimal
+    reached_on: date | None
+    days_after_deadline: int | None
+    already_reached: bool = False
+
+
+def projection(*, baseline: Decimal, target: Decimal, deadline: date,
+               points: list[tuple[date, Decimal]], window: int = 3) -> Projection | None:
+    """At the pace of the last `window` reports, the day the target is reached and how late that is.
+
+    `points` are (day, cumulative value) of the reports, any order. The pace is the straight line
+    from the earliest to the latest of the last `window + 1` points (so three recent intervals),
+    per day. Negative `days_after_deadline` means that many days early. None with fewer than two
+    points: one report gives no pace.
+    """
+    points = sorted(points)[-(window + 1):]
+    if len(points) < 2:
+        return None
+    sign = 1 if target > baseline else -1
+    (first_day, first_value), (last_day, last_value) = points[0], points[-1]
+    if sign * (last_value - target) >= 0:
+        return Projection(pace_per_day=Decimal(0), reached_on=last_day, days_after_deadline=(last_day - deadline).days,
+                          already_reached=True)
+    days = (last_day - first_day).days
+    pace = (last_value - first_value) / days if days else Decimal(0)
+    if sign * pace <= 0:
+        return Projection(pace_per_day=pace, reached_on=None, days_after_deadline=None)
+    remaining_days = int(((target - last_value) / pace).to_integral_value(rounding="ROUND_CEILING"))
+    try:
+        reached = last_day + timedelta(days=remaining_days)
+    except OverflowError:
+        return Projection(pace_per_day=pace, reached_on=None, days_after_deadline=None)
+    return Projection(pace_per_day=pace, reached_on=reached, days_after_deadline=(reached - deadline).days)

@@ -1,0 +1,149 @@
+"""Reads of the supervision pages beyond the shared figures: the indicator page and the items ledger."""
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from targets import rules
+from targets import selectors as target_selectors
+from targets.choices import PROGRESS_KINDS, Light
+from targets.models import Indicator
+from villages.selectors import region_prefix
+
+from . import figures
+from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
+from .rules import days_behind, projection
+from .services import month_end
+
+AWAITING_REPLY = (SupervisionStatus.OPEN, SupervisionStatus.RETURNED)
+
+
+def overview(*, region, as_of: date, plan=None, section=None, unit=None, township=None, flagged_rows=20) -> dict:
+    """Everything the region overview shows, in a fixed number of queries whatever the region's size."""
+    scope = dict(region=region, plan=plan, section=section, unit=unit, township=township)
+    by_county = region is None or region.level in ("province", "city")
+    splits = [("county", figures.light_counts_by(dimension="county", as_of=as_of, **scope))] if by_county else [
+        ("section", figures.light_counts_by(dimension="section", as_of=as_of, **scope)),
+        ("lead_unit", figures.light_counts_by(dimension="lead_unit", as_of=as_of, **scope)),
+        ("township", figures.light_counts_by(dimension="township", as_of=as_of, **scope)),
+    ]
+    trend = figures.trend(as_of=as_of, **scope)
+    return {
+        "counts": figures.light_counts(as_of=as_of, **scope),
+        "trend": trend,
+        "trend_json": trend_chart(trend),
+        "splits": splits,
+        "reporting": figures.reporting_rates(region=region, month=as_of, plan=plan, section=section, unit=unit),
+        "red": figures.flagged(as_of=as_of, lights=("red",), limit=flagged_rows, **scope),
+        "amber": figures.flagged(as_of=as_of, lights=("amber",), limit=flagged_rows, **scope),
+        "newly_done": figures.newly_done(region=region, as_of=as_of, plan=plan),
+        "items": figures.open_items(region=region),
+    }
+
+
+def trend_chart(trend) -> dict:
+    """The trend as ECharts wants it: month labels, and one series of counts per light."""
+    return {
+        "months": [p.as_of.strftime("%Y-%m") for p in trend],
+        "series": [{"light": light, "name": str(label), "data": [p.counts[light] for p in trend]}
+                   for light, label in Light.choices],
+    }
+
+
+def items_ledger(*, user, status: str = "", overdue_only: bool = False):
+    """Every supervision item the user may see, open and closed, newest first; `overdue` flags late replies.
+
+    A reporter sees its unit's items; the office and leaders those of their region.
+    """
+    qs = SupervisionItem.objects.select_related("indicator__target", "unit", "issued_by")
+    if user.is_reporter:
+        qs = qs.filter(unit=user.unit)
+    elif user.region_id is not None:
+        qs = qs.filter(indicator__target__plan__region__code__startswith=region_prefix(user.region))
+    if status:
+        qs = qs.filter(status=status)
+    today = timezone.localdate()
+    if overdue_only:
+        qs = qs.filter(status__in=AWAITING_REPLY, reply_due__lt=today)
+    items = list(qs.order_by("-issued_at", "-id"))
+    for item in items:
+        item.overdue = item.status in AWAITING_REPLY and item.reply_due < today
+    return items
+
+
+def item_visible(item, user) -> bool:
+    if user.is_reporter:
+        return item.unit_id == user.unit_id
+    return user.region_id is None or item.indicator.target.plan.region.code.startswith(
+        region_prefix(user.region))
+
+
+def indicator_page(*, indicator: Indicator, as_of: date) -> dict:
+    """The indicator page: light now, chart, report history, light history, items, audit trail, projection."""
+    row = target_selectors.indicator_rows(Indicator.objects.filter(pk=indicator.pk), as_of)[indicator.pk]
+    indicator = row.indicator
+    milestones = list(indicator.milestones.all())
+    spec = target_selectors.indicator_spec(indicator, milestones, indicator.target.plan)
+    reports = list(indicator.reports.select_related("unit", "submitted_by", "reviewed_by")
+                   .order_by("-period_start", "unit__name"))
+    counted = [(rules.due_date(p.period_start, spec.frequency, spec.due_day), p.value)
+               for p in row.series if p.submitted_on is not None]
+    ahead = projection(baseline=spec.baseline, target=spec.target, deadline=spec.deadline,
+                       points=counted) if spec.kind in PROGRESS_KINDS else None
+    items = list(indicator.supervision_items.select_related("unit", "issued_by", "replied_by", "closed_by"))
+    return {
+        "row": row,
+        "spec": spec,
+        "lead_units": list(indicator.target.lead_units.all()),
+        "reports": reports,
+        "history": list(StatusSnapshot.objects.filter(indicator=indicator, unit__isnull=True).order_by("-as_of")),
+        "share_history": _share_history(indicator),
+        "items": items,
+        "audit": _audit_trail(indicator, reports, items),
+        "chart": _chart(spec, row.series, milestones, counted, ahead),
+        "projection": ahead,
+        "days_behind": days_behind(spec, row.status.actual, row.status.checkpoint),
+    }
+
+
+def _share_history(indicator):
+    rows = StatusSnapshot.objects.filter(indicator=indicator, unit__isnull=False).select_related("unit")
+    latest = {}
+    for s in rows.order_by("as_of"):
+        latest[s.unit_id] = s
+    return sorted(latest.values(), key=lambda s: s.unit.name)
+
+
+def _audit_trail(indicator, reports, items):
+    q = Q(object_type="targets.Indicator", object_id=str(indicator.pk))
+    q |= Q(object_type="targets.ProgressReport", object_id__in=[str(r.pk) for r in reports])
+    q |= Q(object_type="supervision.SupervisionItem", object_id__in=[str(i.pk) for i in items])
+    return list(AuditEvent.objects.filter(q).order_by("-at", "-id")[:200])
+
+
+def _chart(spec, series, milestones, counted, ahead) -> dict:
+    """The indicator chart's data: reported values on their due dates, the expected path month by month,
+    the milestones, and the projected line from the last counted report to the day the target is reached."""
+    expected, day = [], spec.start
+    while day < spec.deadline:
+        expected.append([day.isoformat(), str(rules.expected_value(spec, day).quantize(Decimal("0.01")))])
+        day = month_end(day) + date.resolution
+    expected.append([spec.deadline.isoformat(), str(spec.target)])
+    projected = []
+    if ahead is not None and ahead.reached_on is not None and counted and not ahead.already_reached:
+        last_day, last_value = max(counted)
+        projected = [[last_day.isoformat(), str(last_value)], [ahead.reached_on.isoformat(), str(spec.target)]]
+    return {
+        "reported": [[rules.due_date(p.period_start, spec.frequency, spec.due_day).isoformat(), str(p.value)]
+                     for p in series],
+        "expected": expected,
+        "milestones": [[m.date.isoformat(), str(m.value)] for m in milestones],
+        "projection": projected,
+    }
+
+
+def item_audit(item):
+    return list(AuditEvent.objects.filter(object_type="supervision.SupervisionItem", object_id=str(item.pk))
+                .order_by("at", "id"))

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("list/", views.flagged_list, name="list"),
+    path("league/", views.league, name="league"),
+    path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),
+    path("indicators/<int:pk>/issue/", views.item_issue, name="item-issue"),
+    path("items/", views.items, name="items"),
+    path("items/<int:pk>/", views.item_detail, name="item-detail"),
+    path("freeze/", views.freeze, name="freeze"),
+]

@@ -1,0 +1,225 @@
+"""Dashboard and supervision-item pages: thin, they parse the filters, call a selector or a service, render."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from targets import selectors as target_selectors
+from targets.choices import Light
+from villages.models import Unit
+
+from . import figures, selectors, services
+from .forms import DashboardFilters, DecisionForm, IssueForm, ReplyForm
+from .models import SupervisionItem, SupervisionStatus
+
+OFFICE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+PAGE_SIZE = 50
+
+
+def _dashboard_user(request):
+    if not request.user.sees_whole_region:
+        raise PermissionDenied(_("The dashboards are for the supervision office and leaders."))
+
+
+def _filters(request):
+    filters = DashboardFilters(request.GET, user=request.user)
+    filters.is_valid()
+    scope, as_of = filters.scope(), filters.as_of()
+    indicators = figures.indicators_in(region=scope["region"], plan=scope["plan"])
+    freshness = services.snapshots_ensure(region=scope["region"], indicators=indicators, as_of=as_of)
+    if as_of.month == timezone.localdate().month and as_of.year == timezone.localdate().year:
+        # The change since last month needs last month's lights too.
+        services.snapshots_ensure(region=scope["region"], indicators=indicators,
+                                  as_of=services.previous_month_end(as_of))
+    return filters, scope, as_of, freshness
+
+
+def _query(request, **changes) -> str:
+    """The current filters with some changed: every count links to the list behind it this way."""
+    query = QueryDict(mutable=True)
+    for key in ("region", "plan", "section", "unit", "township", "as_of"):
+        if request.GET.get(key):
+            query[key] = request.GET[key]
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
+
+
+@login_required
+def overview(request):
+    _dashboard_user(request)
+    filters, scope, as_of, freshness = _filters(request)
+    data = selectors.overview(as_of=as_of, **scope)
+    return render(request, "supervision/overview.html", {
+        "filters": filters, "scope": scope, "as_of": as_of, "freshness": freshness, "lights": Light,
+        "base_query": _query(request), **data,
+    })
+
+
+@login_required
+def flagged_list(request):
+    _dashboard_user(request)
+    filters, scope, as_of, _freshness = _filters(request)
+    light = filters.light()
+    lights = (light,) if light else tuple(Light.values)
+    lead_unit = Unit.objects.filter(pk=request.GET.get("lead_unit")).first() if \
+        request.GET.get("lead_unit", "").isdigit() else None
+    number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    rows = figures.flagged(as_of=as_of, lights=lights, lead_unit=lead_unit, limit=PAGE_SIZE,
+                           offset=(max(number, 1) - 1) * PAGE_SIZE, **scope)
+    return render(request, "supervision/list.html", {
+        "filters": filters, "scope": scope, "as_of": as_of, "light": light, "lead_unit": lead_unit,
+        "rows": rows, "page": Paginator(range(rows.total), PAGE_SIZE).get_page(number), "base_query": _query(request, light=light,
+                                                                          lead_unit=request.GET.get("lead_unit")),
+    })
+
+
+@login_required
+def league(request):
+    _dashboard_user(request)
+    filters, scope, as_of, _freshness = _filters(request)
+    tables = figures.league_table(region=scope["region"], month=as_of, plan=scope["plan"])
+    return render(request, "supervision/league.html", {
+        "filters": filters, "as_of": as_of, "tables": tables, "base_query": _query(request),
+    })
+
+
+@login_required
+def indicator_detail(request, pk):
+    indicator = get_object_or_404(target_selectors.indicators_visible_to(request.user), pk=pk)
+    as_of = timezone.localdate()
+    data = selectors.indicator_page(indicator=indicator, as_of=as_of)
+    can_issue = request.user.role in OFFICE_ROLES and data["row"].status.status in (Light.RED, Light.AMBER)
+    issue_form = IssueForm(units=_item_units(indicator), initial={
+        "unit": data["lead_units"][0].pk if data["lead_units"] else None,
+        "reply_due": as_of + timezone.timedelta(days=7),
+    }) if can_issue else None
+    chart_json = {**data["chart"], "labels": {
+        "expected": _("expected"), "reported": _("reported"), "milestones": _("milestones"),
+        "projection": _("at recent pace")}}
+    return render(request, "supervision/indicator.html", {
+        "indicator": data["row"].indicator, "as_of": as_of, "issue_form": issue_form, "chart_json": chart_json,
+        **data,
+    })
+
+
+def _item_units(indicator):
+    target = indicator.target
+    ids = set(target.lead_units.values_list("pk", flat=True)) | set(target.co_units.values_list("pk", flat=True))
+    ids |= set(indicator.allocations.values_list("unit_id", flat=True))
+    return Unit.objects.filter(pk__in=ids).order_by("kind", "name")
+
+
+@login_required
+@require_POST
+def item_issue(request, pk):
+    indicator = get_object_or_404(target_selectors.indicators_visible_to(request.user), pk=pk)
+    form = IssueForm(request.POST, units=_item_units(indicator))
+    if not form.is_valid():
+        messages.error(request, _("The notice was not issued: %(errors)s") % {"errors": _errors(form)})
+        return redirect("supervision:indicator", pk=pk)
+    try:
+        item = services.supervision_item_issue(indicator=indicator, by=request.user, **form.cleaned_data)
+    except services.SupervisionError as error:
+        messages.error(request, str(error))
+        return redirect("supervision:indicator", pk=pk)
+    messages.success(request, _("Supervision notice issued to %(unit)s.") % {"unit": item.unit.name})
+    return redirect("supervision:item-detail", pk=item.pk)
+
+
+def _errors(form) -> str:
+    return "; ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
+                     for f, e in form.errors.items())
+
+
+@login_required
+def items(request):
+    status = request.GET.get("status", "")
+    status = status if status in SupervisionStatus.values else ""
+    overdue = request.GET.get("overdue") == "1"
+    rows = selectors.items_ledger(user=request.user, status=status, overdue_only=overdue)
+    return render(request, "supervision/items.html", {
+        "items": rows, "status": status, "overdue": overdue, "statuses": SupervisionStatus.choices,
+    })
+
+
+@login_required
+def item_detail(request, pk):
+    item = get_object_or_404(SupervisionItem.objects.select_related(
+        "indicator__target__plan__region", "unit", "issued_by", "replied_by", "closed_by"), pk=pk)
+    if not selectors.item_visible(item, request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        return _item_step(request, item)
+    return _render_item(request, item)
+
+
+def _render_item(request, item, reply_form=None, decision_form=None):
+    user = request.user
+    can_reply = user.is_reporter and user.unit_id == item.unit_id and item.status in selectors.AWAITING_REPLY
+    can_decide = user.role in OFFICE_ROLES and item.status == SupervisionStatus.ANSWERED
+    return render(request, "supervision/item.html", {
+        "item": item,
+        "overdue": item.status in selectors.AWAITING_REPLY and item.reply_due < timezone.localdate(),
+        "reply_form": reply_form or (ReplyForm(initial={"version": item.version}) if can_reply else None),
+        "decision_form": decision_form or (DecisionForm(initial={"version": item.version}) if can_decide else None),
+        "audit": selectors.item_audit(item),
+    })
+
+
+def _item_step(request, item):
+    action = request.POST.get("action")
+    form = ReplyForm(request.POST) if action == "reply" else DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return _render_item(request, item, **({"reply_form": form} if action == "reply" else {"decision_form": form}))
+    data = form.cleaned_data
+    try:
+        if action == "reply":
+            services.supervision_item_reply(item=item, measures=data["measures"], promised_date=data["promised_date"],
+                                            by=request.user, version=data["version"])
+            messages.success(request, _("Your answer was sent to the supervision office."))
+        elif action == "close":
+            services.supervision_item_close(item=item, by=request.user, comment=data["comment"],
+                                            version=data["version"])
+            messages.success(request, _("Item closed out."))
+        elif action == "send_back":
+            services.supervision_item_send_back(item=item, by=request.user, comment=data["comment"],
+                                                reply_due=data["reply_due"], version=data["version"])
+            messages.success(request, _("Answer sent back to the unit."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except services.SupervisionError as error:
+        messages.error(request, str(error))
+    return redirect("supervision:item-detail", pk=item.pk)
+
+
+@login_required
+@require_POST
+def freeze(request):
+    """On-demand freeze of the chosen month (the month under way is evaluated as of today)."""
+    if request.user.role not in OFFICE_ROLES:
+        raise PermissionDenied
+    filters = DashboardFilters(request.POST, user=request.user)
+    filters.is_valid()
+    scope, as_of = filters.scope(), filters.as_of()
+    today = timezone.localdate()
+    end = services.month_end(as_of)
+    count = services.snapshot_freeze(as_of=end, indicators=figures.indicators_in(region=scope["region"]),
+                                     by=request.user, evaluated_on=min(end, today))
+    messages.success(request, _("%(count)s indicators frozen at %(date)s.") % {"count": count,
+                                                                               "date": end.isoformat()})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "supervision:overview"
+    return redirect(target)

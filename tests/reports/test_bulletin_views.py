@@ -1,0 +1,101 @@
+"""The report pages: who sees them, the request form, downloads checked and audited."""
+from datetime import date
+
+import pytest
+from django.utils import translation
+
+from accounts.models import AuditEvent, Role
+from reports import services
+from reports.models import GeneratedReport, ReportKind, ReportState
+
+from ..factories import RegionFactory, UserFactory
+
+MAY = date(2025, 5, 1)
+
+
+@pytest.fixture
+def done_report(county, indicator, supervisor):
+    report = services.report_request(region=county, kind=ReportKind.MONTHLY, month=MAY, by=supervisor)
+    return services.report_generate(report_id=report.pk)
+
+
+@pytest.fixture
+def leader(county):
+    return UserFactory(username="lingdao", role=Role.LEADER, region=county)
+
+
+@pytest.mark.django_db
+def test_the_list_shows_every_version_with_download_links(client, supervisor, done_report, county):
+    failed = GeneratedReport.objects.create(region=county, kind=ReportKind.MONTHLY, period_start=MAY,
+                                            period_end=date(2025, 5, 31), version=2, status=ReportState.FAILED,
+                                            failure_reason="ValueError: broken")
+    client.force_login(supervisor)
+    page = client.get("/reports/bulletins/").content.decode()
+    assert f'data-report="{done_report.pk}" data-status="done"' in page
+    assert f'/reports/bulletins/{done_report.pk}/docx/' in page and f'/reports/bulletins/{done_report.pk}/xlsx/' in page
+    assert f'data-report="{failed.pk}" data-status="failed"' in page and "ValueError: broken" in page
+    assert f'/reports/bulletins/{failed.pk}/docx/' not in page
+
+
+@pytest.mark.django_db
+def test_a_download_is_permission_checked_and_audited(client, leader, done_report):
+    client.force_login(leader)
+    response = client.get(f"/reports/bulletins/{done_report.pk}/docx/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:2] == b"PK"
+    assert "attachment" in response["Content-Disposition"]
+    event = AuditEvent.objects.get(action="report.download")
+    assert (event.username, event.new) == ("lingdao", {"format": "docx"})
+
+
+@pytest.mark.django_db
+def test_reporters_and_other_counties_cannot_read_reports(client, dept_reporter, done_report):
+    client.force_login(dept_reporter)
+    assert client.get("/reports/bulletins/").status_code == 403
+    assert client.get(f"/reports/bulletins/{done_report.pk}/docx/").status_code == 403
+    elsewhere = UserFactory(role=Role.SUPERVISOR, region=RegionFactory(code="610429000000", name="旬邑县"))
+    client.force_login(elsewhere)
+    assert client.get(f"/reports/bulletins/{done_report.pk}/").status_code == 404
+    assert client.get(f"/reports/bulletins/{done_report.pk}/xlsx/").status_code == 404
+    assert not AuditEvent.objects.filter(action="report.download").exists()
+
+
+@pytest.mark.django_db
+def test_the_report_page_shows_the_stored_tables(client, leader, done_report):
+    client.force_login(leader)
+    page = client.get(f"/reports/bulletins/{done_report.pk}/").content.decode()
+    assert 'data-table="lights"' in page and 'data-table="league_units"' in page
+    assert done_report.content["doc_number"] in page
+
+
+@pytest.mark.django_db
+def test_the_office_asks_for_a_report_and_gets_a_pending_row(client, supervisor, county, indicator,
+                                                             django_capture_on_commit_callbacks):
+    client.force_login(supervisor)
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post("/reports/bulletins/request/",
+                               {"region": county.pk, "kind": ReportKind.QUARTERLY, "month": "2025-06"})
+    assert response.status_code == 302 and len(queued) == 1
+    report = GeneratedReport.objects.get()
+    assert (report.kind, report.period_start, report.requested_by) == (ReportKind.QUARTERLY, date(2025, 4, 1),
+                                                                       supervisor)
+
+
+@pytest.mark.django_db
+def test_a_bad_month_is_refused_with_the_reason_on_the_field(client, supervisor, county, indicator):
+    client.force_login(supervisor)
+    with translation.override("en"):
+        response = client.post("/reports/bulletins/request/", {"region": county.pk, "kind": "monthly",
+                                                               "month": "2025-13"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert 'data-error="month"' in response.content.decode()
+    assert "2025-13" in response.content.decode()
+    assert not GeneratedReport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_leaders_read_reports_but_only_the_office_asks_for_them(client, leader, county):
+    client.force_login(leader)
+    assert 'id="report-request"' not in client.get("/reports/bulletins/").content.decode()
+    response = client.post("/reports/bulletins/request/", {"region": county.pk, "kind": "monthly", "month": "2025-05"})
+    assert response.status_code == 403

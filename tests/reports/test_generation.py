@@ -1,0 +1,137 @@
+"""Generating a report: versions, a second delivery of the same task, failures on the row, retries."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import OperationalError
+
+from accounts.models import AuditEvent
+from reports import services, tasks
+from reports.bulletins import compose as compose_module
+from reports.models import GeneratedReport, ReportKind, ReportState
+from supervision.models import StatusSnapshot
+from targets.choices import ReportStatus
+
+from ..factories import ProgressReportFactory
+
+MAY = date(2025, 5, 1)
+
+
+@pytest.fixture
+def requested(county, indicator, supervisor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        report = services.report_request(region=county, kind=ReportKind.MONTHLY, month=MAY, by=supervisor)
+    assert len(callbacks) == 1  # the task is enqueued only once the row is committed
+    return report
+
+
+@pytest.mark.django_db
+def test_a_request_is_a_pending_audited_row(requested, supervisor):
+    assert (requested.status, requested.version, requested.requested_by) == (ReportState.PENDING, 1, supervisor)
+    assert (requested.period_start, requested.period_end) == (MAY, date(2025, 5, 31))
+    event = AuditEvent.objects.get(action="report.request")
+    assert event.username == supervisor.username and event.object_id == str(requested.pk)
+
+
+@pytest.mark.django_db
+def test_generating_twice_leaves_one_finished_report(requested):
+    done = services.report_generate(report_id=requested.pk)
+    again = services.report_generate(report_id=requested.pk)  # a redelivered message
+    assert done.status == again.status == ReportState.DONE
+    assert again.finished_at == done.finished_at and again.docx.name == done.docx.name
+    assert again.attempts == 1
+    assert GeneratedReport.objects.count() == 1
+    assert AuditEvent.objects.filter(action="report.generate").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_run_cut_off_while_running_is_finished_by_the_next_delivery(requested):
+    GeneratedReport.objects.filter(pk=requested.pk).update(status=ReportState.RUNNING, attempts=1)
+    report = services.report_generate(report_id=requested.pk)
+    assert (report.status, report.attempts) == (ReportState.DONE, 2)
+
+
+@pytest.mark.django_db
+def test_the_bulletin_freezes_its_month_when_no_snapshot_exists(requested, indicator, dept, dept_reporter):
+    ProgressReportFactory(indicator=indicator, unit=dept, period_start=MAY, value=Decimal("1200"),
+                          status=ReportStatus.SUBMITTED, submitted_by=dept_reporter,
+                          submitted_at="2025-05-20T10:00:00+08:00", created_by=dept_reporter)
+    assert not StatusSnapshot.objects.exists()
+    report = services.report_generate(report_id=requested.pk)
+    assert StatusSnapshot.objects.get(as_of=date(2025, 5, 31), unit__isnull=True).status == "done"
+    done_row = report.content["blocks"][2]["rows"][0]  # the lights table: done first
+    assert done_row[1] == 1
+
+
+@pytest.mark.django_db
+def test_an_error_is_recorded_on_the_row_with_its_reason(requested, monkeypatch):
+    def broken(**kwargs):
+        raise ValueError("section tree has a loop")
+
+    monkeypatch.setattr("reports.services.compose", broken)
+    assert tasks.generate_report.apply(args=[requested.pk]).get() == "failed"
+    requested.refresh_from_db()
+    assert requested.status == ReportState.FAILED
+    assert requested.failure_reason == "ValueError: section tree has a loop"
+    assert AuditEvent.objects.filter(action="report.fail", outcome="failure").exists()
+
+
+@pytest.fixture
+def retries_followed_in_process():
+    """Eager apply() re-runs a retried task at once; with propagation on, the inner Retry would escape."""
+    from config.celery import app
+
+    before = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = before
+
+
+@pytest.mark.django_db
+def test_transient_errors_are_retried_and_a_later_success_stands(requested, monkeypatch, retries_followed_in_process):
+    calls = []
+    real = services.report_generate
+
+    def flaky(*, report_id):
+        calls.append(report_id)
+        if len(calls) < 3:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(report_id=report_id)
+
+    monkeypatch.setattr("reports.tasks.services.report_generate", flaky)
+    result = tasks.generate_report.apply(args=[requested.pk])
+    assert result.get() == ReportState.DONE
+    assert len(calls) == 3
+
+
+@pytest.mark.django_db
+def test_a_transient_error_that_outlasts_the_retries_fails_the_row(requested, monkeypatch,
+                                                                   retries_followed_in_process):
+    calls = []
+
+    def down(*, report_id):
+        calls.append(report_id)
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr("reports.tasks.services.report_generate", down)
+    result = tasks.generate_report.apply(args=[requested.pk])
+    assert result.failed() and isinstance(result.result, OperationalError)
+    requested.refresh_from_db()
+    assert requested.status == ReportState.FAILED and "could not connect" in requested.failure_reason
+    assert len(calls) == 1 + tasks.MAX_RETRIES
+
+
+def test_backoff_doubles_and_is_capped():
+    assert [tasks.backoff(n) for n in range(7)] == [10, 20, 40, 80, 160, 320, 600]
+
+
+@pytest.mark.django_db
+def test_each_request_for_the_same_period_is_the_next_version(requested, county, supervisor):
+    second = services.report_request(region=county, kind=ReportKind.MONTHLY, month=date(2025, 5, 17), by=supervisor)
+    other_kind = services.report_request(region=county, kind=ReportKind.QUARTERLY, month=MAY, by=supervisor)
+    assert (second.version, other_kind.version) == (2, 1)
+    assert other_kind.period_start == date(2025, 3, 1)
+
+
+def test_compose_titles_carry_the_period_and_the_number_uses_chinese_brackets():
+    assert compose_module.doc_number(ReportKind.MONTHLY, "洞头区", date(2025, 5, 31), 5).endswith("〔2025〕5号")
