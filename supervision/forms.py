@@ -80,13 +80,13 @@ class DashboardFilters(forms.Form):
         return {"region": region, "plan": data.get("plan"), "section": data.get("section"),
                 "unit": data.get("unit"), "township": data.get("township")}
 
-    def as_of(self) -> date:
+    def as_of_date(self) -> date:
         data = getattr(self, "cleaned_data", {})
         start = data.get("as_of") if "as_of" not in self.errors else None
         today = timezone.localdate()
         return min(start, today) if start else today
 
-    def light(self) -> str:
+    def chosen_light(self) -> str:
         return getattr(self, "cleaned_data", {}).get("light") or ""
 
 

@@ -31,7 +31,7 @@ def _dashboard_user(request):
 def _filters(request):
     filters = DashboardFilters(request.GET, user=request.user)
     filters.is_valid()
-    scope, as_of = filters.scope(), filters.as_of()
+    scope, as_of = filters.scope(), filters.as_of_date()
     indicators = figures.indicators_in(region=scope["region"], plan=scope["plan"])
     freshness = services.snapshots_ensure(region=scope["region"], indicators=indicators, as_of=as_of)
     if as_of.month == timezone.localdate().month and as_of.year == timezone.localdate().year:
@@ -70,7 +70,7 @@ def overview(request):
 def flagged_list(request):
     _dashboard_user(request)
     filters, scope, as_of, _freshness = _filters(request)
-    light = filters.light()
+    light = filters.chosen_light()
     lights = (light,) if light else tuple(Light.values)
     lead_unit = Unit.objects.filter(pk=request.GET.get("lead_unit")).first() if \
         request.GET.get("lead_unit", "").isdigit() else None
@@ -212,7 +212,7 @@ def freeze(request):
         raise PermissionDenied
     filters = DashboardFilters(request.POST, user=request.user)
     filters.is_valid()
-    scope, as_of = filters.scope(), filters.as_of()
+    scope, as_of = filters.scope(), filters.as_of_date()
     today = timezone.localdate()
     end = services.month_end(as_of)
     count = services.snapshot_freeze(as_of=end, indicators=figures.indicators_in(region=scope["region"]),
