@@ -29,7 +29,9 @@ def _dashboard_user(request):
 
 
 def _filters(request):
-    filters = DashboardFilters(request.GET, user=request.user)
+    data = request.GET.copy()
+    data.setdefault("as_of", timezone.localdate().strftime("%Y-%m"))  # so the month box shows the month shown
+    filters = DashboardFilters(data, user=request.user)
     filters.is_valid()
     scope, as_of = filters.scope(), filters.as_of_date()
     indicators = figures.indicators_in(region=scope["region"], plan=scope["plan"])
