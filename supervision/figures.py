@@ -168,29 +168,29 @@ def _answers_q(unit: Unit, path: str = "") -> Q:
     return Q(Exists(led)) | Q(Exists(shared)) | Q(Exists(allocated))
 
 
+def _indicator_filters(qs, path: str, *, region, plan, section, unit):
+    """The region, plan, section and unit filters on a queryset of indicators (path "") or of snapshots."""
+    qs = qs.filter(_region_q(region, f"{path}target__plan__region__"))
+    if plan is not None:
+        qs = qs.filter(**{f"{path}target__plan": plan})
+    if section is not None:
+        qs = qs.filter(**{f"{path}target__section_id__in": _section_ids(section)})
+    if unit is not None:
+        qs = qs.filter(_answers_q(unit, path))
+    return qs
+
+
 def indicators_in(*, region, plan=None, section=None, unit=None):
     """The indicators of a region under the filters (township is a filter of lights, not of indicators)."""
-    qs = Indicator.objects.filter(_region_q(region, "target__plan__region__"))
-    if plan is not None:
-        qs = qs.filter(target__plan=plan)
-    if section is not None:
-        qs = qs.filter(target__section_id__in=_section_ids(section))
-    if unit is not None:
-        qs = qs.filter(_answers_q(unit))
-    return qs
+    return _indicator_filters(Indicator.objects.all(), "", region=region, plan=plan, section=section, unit=unit)
 
 
 def _scope(*, region, plan=None, section=None, unit=None, township=None, light=None, lead_unit=None,
            shares=False):
     """Snapshot rows of any month under the filters: the indicators' own rows, or with `shares` the rows of
     their township shares, or with `township` that township's own lights."""
-    qs = StatusSnapshot.objects.filter(_region_q(region, "indicator__target__plan__region__"))
-    if plan is not None:
-        qs = qs.filter(indicator__target__plan=plan)
-    if section is not None:
-        qs = qs.filter(indicator__target__section_id__in=_section_ids(section))
-    if unit is not None:
-        qs = qs.filter(_answers_q(unit, "indicator__"))
+    qs = _indicator_filters(StatusSnapshot.objects.all(), "indicator__", region=region, plan=plan,
+                            section=section, unit=unit)
     if lead_unit is not None:
         qs = qs.filter(Exists(Target.lead_units.through.objects.filter(
             target_id=OuterRef("indicator__target_id"), unit=lead_unit)))
