@@ -102,7 +102,7 @@ def indicator_detail(request, pk):
     as_of = timezone.localdate()
     data = selectors.indicator_page(indicator=indicator, as_of=as_of)
     can_issue = request.user.role in OFFICE_ROLES and data["row"].status.status in (Light.RED, Light.AMBER)
-    issue_form = IssueForm(units=_item_units(indicator), initial={
+    issue_form = IssueForm(units=services.answerable_units(indicator), initial={
         "unit": data["lead_units"][0].pk if data["lead_units"] else None,
         "reply_due": as_of + timezone.timedelta(days=7),
     }) if can_issue else None
@@ -115,25 +115,18 @@ def indicator_detail(request, pk):
     })
 
 
-def _item_units(indicator):
-    target = indicator.target
-    ids = set(target.lead_units.values_list("pk", flat=True)) | set(target.co_units.values_list("pk", flat=True))
-    ids |= set(indicator.allocations.values_list("unit_id", flat=True))
-    return Unit.objects.filter(pk__in=ids).order_by("kind", "name")
-
-
 @login_required
 @require_POST
 def item_issue(request, pk):
     indicator = get_object_or_404(target_selectors.indicators_visible_to(request.user), pk=pk)
-    form = IssueForm(request.POST, units=_item_units(indicator))
+    form = IssueForm(request.POST, units=services.answerable_units(indicator))
     if not form.is_valid():
         messages.error(request, _("The notice was not issued: %(errors)s") % {"errors": _errors(form)})
         return redirect("supervision:indicator", pk=pk)
     try:
         item = services.supervision_item_issue(indicator=indicator, by=request.user, **form.cleaned_data)
-    except services.SupervisionError as error:
-        messages.error(request, str(error))
+    except (services.SupervisionError, services.NotAllowed) as error:
+        messages.error(request, _message(error))
         return redirect("supervision:indicator", pk=pk)
     messages.success(request, _("Supervision notice issued to %(unit)s.") % {"unit": item.unit.name})
     return redirect("supervision:item-detail", pk=item.pk)
@@ -201,9 +194,13 @@ def _item_step(request, item):
             messages.success(request, _("Answer sent back to the unit."))
         else:
             messages.error(request, _("Unknown action."))
-    except services.SupervisionError as error:
-        messages.error(request, str(error))
+    except (services.SupervisionError, services.NotAllowed, services.ConflictError) as error:
+        messages.error(request, _message(error))
     return redirect("supervision:item-detail", pk=item.pk)
+
+
+def _message(error) -> str:
+    return " ".join(error.messages) if hasattr(error, "messages") else str(error)
 
 
 @login_required

@@ -45,7 +45,7 @@ def test_a_green_indicator_gets_no_notice(indicator, dept, supervisor, dept_repo
 
 @time_machine.travel("2025-07-01 09:00 +08:00", tick=False)
 def test_only_the_office_issues_and_never_with_a_past_reply_date(red_indicator, dept, dept_reporter, supervisor):
-    with pytest.raises(services.SupervisionError):
+    with pytest.raises(services.NotAllowed):
         services.supervision_item_issue(indicator=red_indicator, unit=dept, notice="x", reply_due=date(2025, 7, 8),
                                         by=dept_reporter)
     with pytest.raises(services.SupervisionError, match="2025-06-30"):
@@ -97,7 +97,14 @@ def test_a_stale_version_is_refused_rather_than_overwriting(issued, dept_reporte
 
 
 def test_another_unit_cannot_answer_and_an_open_item_cannot_be_closed(issued, stranger, supervisor):
-    with pytest.raises(services.SupervisionError):
+    with pytest.raises(services.NotAllowed):
         services.supervision_item_reply(item=issued, measures="x", promised_date=date(2025, 7, 20), by=stranger)
     with pytest.raises(services.SupervisionError):
         services.supervision_item_close(item=issued, by=supervisor)
+
+
+@time_machine.travel("2025-07-01 09:00 +08:00", tick=False)
+def test_a_notice_goes_only_to_a_unit_responsible_for_the_indicator(red_indicator, other_unit, supervisor):
+    with pytest.raises(services.SupervisionError, match="区教育局"):
+        services.supervision_item_issue(indicator=red_indicator, unit=other_unit, notice="x",
+                                        reply_due=date(2025, 7, 8), by=supervisor)
