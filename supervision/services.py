@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from targets import rules
 from targets import selectors as target_selectors
 from targets.choices import PROGRESS_KINDS, Light, ReportStatus
 from targets.models import Allocation, Indicator, ProgressReport
+from targets.services import ConflictError
 
 from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
 
@@ -133,21 +135,22 @@ def snapshots_ensure(*, region, indicators, as_of: date, today: date | None = No
 
 # Supervision items (督办 → 答复 → 销号) -----------------------------------------------------------
 
-class SupervisionError(Exception):
-    """A step the item's state or the user's role does not allow; the message says why."""
+class SupervisionError(ValidationError):
+    """A step the item's state does not allow, or input it cannot take; the message says why (API: 400)."""
 
 
-class ConflictError(SupervisionError):
-    """Someone else changed the item since it was loaded (optimistic version check)."""
+class NotAllowed(PermissionDenied):
+    """The user's role or unit may not take this step (API: 403)."""
 
 
 ITEM_FIELDS = ["status", "notice", "reply_due", "measures", "promised_date", "office_comment", "version"]
 
 
 def _check_version(item, version):
+    """Optimistic lock: the version the user read must still be the item's (API: 412 with the item now)."""
     if version is not None and int(version) != item.version:
         raise ConflictError(_("This item was changed by someone else (version %(now)s, you had %(had)s); "
-                              "reload it and try again.") % {"now": item.version, "had": version})
+                              "reload it and try again.") % {"now": item.version, "had": version}, current=item)
 
 
 def _lock(item):
@@ -170,6 +173,15 @@ def _notify_office(item, kind, message):
     notify(users=office, kind=kind, message=message, link=item_link(item))
 
 
+def answerable_units(indicator):
+    """The units a notice on this indicator may go to: its lead units, co-units and allocated townships."""
+    from villages.models import Unit
+
+    target = indicator.target
+    return Unit.objects.filter(Q(led_targets=target) | Q(shared_targets=target) | Q(allocations__indicator=indicator)
+                               ).distinct().order_by("kind", "name")
+
+
 def item_link(item) -> str:
     from django.urls import reverse
 
@@ -184,11 +196,13 @@ def supervision_item_issue(*, indicator, unit, notice: str, reply_due: date, by)
     from targets.selectors import indicator_status
 
     if not by.sees_whole_region or by.role not in ("supervisor", "admin"):
-        raise SupervisionError(_("Only the supervision office issues supervision notices."))
+        raise NotAllowed(_("Only the supervision office issues supervision notices."))
     if not notice.strip():
         raise SupervisionError(_("Write the notice: what the unit must explain or put right."))
     if reply_due < timezone.localdate():
         raise SupervisionError(_("The reply date %(date)s is in the past.") % {"date": reply_due.isoformat()})
+    if not answerable_units(indicator).filter(pk=unit.pk).exists():
+        raise SupervisionError(_("%(unit)s is not responsible for this indicator.") % {"unit": unit.name})
     light = indicator_status(indicator, timezone.localdate()).status
     if light not in (Light.RED, Light.AMBER):
         raise SupervisionError(_("Only a red or amber indicator gets a supervision notice (it is %(light)s now).")
@@ -207,7 +221,7 @@ def supervision_item_reply(*, item, measures: str, promised_date: date, by, vers
     item = _lock(item)
     _check_version(item, version)
     if not (by.is_reporter and by.unit_id == item.unit_id):
-        raise SupervisionError(_("Only %(unit)s answers this notice.") % {"unit": item.unit.name})
+        raise NotAllowed(_("Only %(unit)s answers this notice.") % {"unit": item.unit.name})
     if item.status not in (SupervisionStatus.OPEN, SupervisionStatus.RETURNED):
         raise SupervisionError(_("This item is %(status)s; it cannot be answered now.")
                                % {"status": item.get_status_display()})
@@ -228,18 +242,20 @@ def supervision_item_reply(*, item, measures: str, promised_date: date, by, vers
     return item
 
 
-def _office_decision(item, *, by, version, comment, status, action, kind, message):
+def _office_decision(item, *, by, version, comment, status, action, kind, message, reply_due=None):
     from django.utils import timezone
 
     item = _lock(item)
     _check_version(item, version)
     if by.role not in ("supervisor", "admin"):
-        raise SupervisionError(_("Only the supervision office closes out or sends back an item."))
+        raise NotAllowed(_("Only the supervision office closes out or sends back an item."))
     if item.status != SupervisionStatus.ANSWERED:
         raise SupervisionError(_("Only an answered item can be closed out or sent back (this one is %(status)s).")
                                % {"status": item.get_status_display()})
     old = snapshot(item, ITEM_FIELDS)
     item.status, item.office_comment, item.version = status, comment.strip(), item.version + 1
+    if reply_due is not None:
+        item.reply_due = reply_due
     if status == SupervisionStatus.CLOSED:
         item.closed_by, item.closed_at = by, timezone.now()
     item.save()
@@ -261,12 +277,9 @@ def supervision_item_send_back(*, item, by, comment: str, reply_due: date | None
     """The office sends the answer back with a comment; the unit must answer again (by a new date if given)."""
     if not comment.strip():
         raise SupervisionError(_("Say why the answer is sent back."))
-    if reply_due is not None:
-        item.reply_due = reply_due
-        SupervisionItem.objects.filter(pk=item.pk).update(reply_due=reply_due)
     return _office_decision(item, by=by, version=version, comment=comment, status=SupervisionStatus.RETURNED,
                             action="supervision.send_back", kind="supervision.returned",
-                            message=_("Your answer on %(indicator)s was sent back"))
+                            message=_("Your answer on %(indicator)s was sent back"), reply_due=reply_due)
 
 
 def snapshot_history(*, last: date, months: int, today: date, indicators=None, by=None):

@@ -306,8 +306,11 @@ def demo_load(*, today: date | None = None) -> dict:
             history.append(report)
     ProgressReport.objects.bulk_create(history, batch_size=1000)
     villages = village_demo.load(today=today)
+    from supervision.services import snapshot_history  # the dashboards' trends read month-end snapshots
+
+    frozen = [end for end, _count in snapshot_history(last=today, months=13, today=today, by=system)]
     summary = {"created": True, "plans": len(demos), "indicators": sum(len(d.indicators) for d in demos),
-               "reports": len(history), **villages}
+               "reports": len(history), "months_frozen": len(frozen), **villages}
     audit_record(action="demo.load", by=system, object_type="demo", new=summary)
     return summary
 
