@@ -171,7 +171,7 @@ def writes(cast, indicator, target, dept):
             "target": target.pk, "name": "新增指标", "kind": "increase", "baseline": 0, "target_value": 5,
             "start_date": "2025-01-01", "deadline": "2025-12-31"}, {Role.SUPERVISOR, Role.ADMIN}),
         ("draft report", "post", "/api/progress-reports/", {
-            "indicator": indicator.pk, "period": "2025-04", "value": 3}, {Role.REPORTER}),
+            "indicator": indicator.pk, "period": "2025-06", "value": 3}, {Role.REPORTER}),
         ("submit report", "post", f"/api/progress-reports/{report.pk}/submit/", {}, {Role.REPORTER}),
         ("add user in admin", "post", "/admin/accounts/user/add/", {
             "username": "walker", "password1": "Walk-pass-2025", "password2": "Walk-pass-2025",
