@@ -71,6 +71,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -78,6 +79,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.services import audit_record
 from targets.services import ConflictError
 
 logger = logging.getLogger("config.api")
@@ -380,9 +382,17 @@ class ExportRateThrottle(UserRateThrottle):
 
 
 class ObtainTokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; throttled per IP. The token goes in `Authorization: Token …`."""
+    """POST {"username", "password"} → {"token"}; throttled per IP, audited. The token goes in `Authorization: Token …`."""
 
     throttle_classes = [LoginRateThrottle]
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, created = Token.objects.get_or_create(user=user)
+        audit_record(action="auth.token", by=user, obj=user, new={"created": created})
+        return Response({"token": token.key})
 
 
 # --------------------------------------------------------------------------- schema

@@ -2,7 +2,7 @@
 import logging
 
 import pytest
-from rest_framework.test import APIRequestFactory
+from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
 from config.api import exception_handler
@@ -80,6 +80,37 @@ def test_guessing_passwords_on_the_token_endpoint_is_throttled(api, dept_reporte
     assert blocked.json()["code"] == "throttled"
     assert blocked.json()["retry_after"] > 0
     assert "token" not in blocked.json()
+
+
+def test_issuing_a_token_is_audited(api, dept_reporter):
+    from accounts.models import AuditEvent
+
+    assert api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD}, format="json").status_code == 200
+    event = AuditEvent.objects.get(action="auth.token")
+    assert event.user == dept_reporter and event.new == {"created": True}
+
+
+def test_exports_are_throttled_per_user(dept_reporter, supervisor, monkeypatch):
+    from rest_framework.response import Response
+
+    from config.api import ExportRateThrottle
+
+    class Export(APIView):
+        throttle_classes = [ExportRateThrottle]
+
+        def get(self, request):
+            return Response({"file": "ok"})
+
+    monkeypatch.setattr(ExportRateThrottle, "THROTTLE_RATES", {"export": "2/hour"})
+    factory = APIRequestFactory()
+
+    def call(user):
+        request = factory.get("/export/")
+        force_authenticate(request, user)
+        return Export.as_view()(request).status_code
+
+    assert [call(dept_reporter) for _ in range(3)] == [200, 200, 429]
+    assert call(supervisor) == 200  # another user has a count of its own
 
 
 def test_lists_are_paginated_with_a_page_size_parameter(supervisor, plan):
