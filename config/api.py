@@ -426,6 +426,29 @@ ERROR_STATUSES = {
 }
 
 
+def _common_descriptions() -> dict:
+    return {
+        "id": _("Identifier of the object."),
+        "count": _("Number of objects in the whole list."),
+        "next": _("URL of the next page; null on the last page."),
+        "previous": _("URL of the previous page; null on the first page."),
+        "results": _("The objects of this page."),
+        "token": _("Send it as `Authorization: Token <token>`."),
+        "username": _("Login name."),
+        "password": _("Password."),
+    }
+
+
+def describe_common_fields(result, generator, request, public):
+    """SPECTACULAR_SETTINGS POSTPROCESSING_HOOKS: describe ids, pages and the token, which carry no help text."""
+    common = _common_descriptions()
+    for component in result.get("components", {}).get("schemas", {}).values():
+        for name, prop in component.get("properties", {}).items():
+            if not prop.get("description") and name in common:
+                prop["description"] = common[name]
+    return result
+
+
 def add_error_responses(result, generator, request, public):
     """SPECTACULAR_SETTINGS POSTPROCESSING_HOOKS: document the error body on every operation."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA

@@ -127,3 +127,11 @@ def test_the_docs_page_serves_swagger_ui_from_our_own_static_files(supervisor):
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+def test_the_schema_describes_every_field_of_every_resource(api):
+    schema = api.get("/api/schema/?format=json&lang=en").json()
+    undescribed = [f"{name}.{field}" for name, component in schema["components"]["schemas"].items()
+                   for field, prop in component.get("properties", {}).items() if not prop.get("description")]
+    assert undescribed == []
+    assert "lead units (牵头单位)" in schema["components"]["schemas"]["Target"]["properties"]["lead_units"]["description"]
