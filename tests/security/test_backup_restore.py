@@ -72,15 +72,15 @@ def test_backup_restores_into_an_empty_instance_with_equal_counts_and_checksums(
 
 
 def test_damaged_backup_is_refused_before_anything_is_loaded(tmp_path):
-    db_a, db_b = f"sqlite:///{tmp_path}/a.sqlite3", f"sqlite:///{tmp_path}/b.sqlite3"
-    media = tmp_path / "media"
+    db_a, media, empty = f"sqlite:///{tmp_path}/a.sqlite3", tmp_path / "media", tmp_path / "empty.sqlite3"
     run(db_a, media, "manage.py", "migrate", "--noinput", "-v0")
+    empty.write_bytes((tmp_path / "a.sqlite3").read_bytes())  # a migrated, empty instance, without a second migrate
     run(db_a, media, "-c", "import django; django.setup(); from accounts.services import audit_record; "
                            "audit_record(action='test.event')")
     run(db_a, media, "manage.py", "backup", str(tmp_path / "bk"))
     dump = tmp_path / "bk" / "db.json"
     dump.write_text(dump.read_text().replace("test.event", "test.evenT"))
-    run(db_b, media, "manage.py", "migrate", "--noinput", "-v0")
+    db_b = f"sqlite:///{empty}"
     result = run(db_b, media, "manage.py", "restore", str(tmp_path / "bk"), check=False)
     assert result.returncode != 0 and "checksum" in result.stderr
     counts = json.loads(run(db_b, media, "-c", COUNTS).stdout.strip().splitlines()[-1])
