@@ -96,7 +96,9 @@ def cast(county, dept, supervisor, dept_reporter, indicator):
     with time_machine.travel("2025-06-10 10:00 +0800"):
         report = ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1),
                                        status=ReportStatus.DRAFT, created_by=dept_reporter)
-    TOTPDevice.objects.create(user=supervisor, name="phone", confirmed=True)
+    # A device of someone outside the cast, so the admin's device pages have a real object while the
+    # cast's own sessions need no second factor.
+    TOTPDevice.objects.create(user=UserFactory(role=Role.REPORTER, unit=dept), name="phone", confirmed=True)
     return {
         "anonymous": None,
         Role.REPORTER: dept_reporter,
