@@ -25,6 +25,15 @@ class UserAdmin(BaseUserAdmin):
         self._access_before = services.user_access_snapshot(User.objects.get(pk=obj.pk)) if change else {}
         super().save_model(request, obj, form, change)
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            # A password an administrator set is known to two people: the owner replaces it next time.
+            user = User.objects.get(pk=id)
+            User.objects.filter(pk=id).update(must_change_password=True)
+            services.audit_record(action="user.password_reset", by=request.user, obj=user)
+        return response
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.user_access_changed(user=form.instance, old=self._access_before, by=request.user, created=not change)

@@ -43,6 +43,16 @@ class PreciseJSONEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
+def _rows(model):
+    # Related rows fetched in bulk: the serializer reads each foreign key's natural key (users by
+    # name) and each many-to-many list, which would otherwise be a query per row.
+    fields = model._meta.get_fields()
+    fks = [f.name for f in fields if f.many_to_one and f.concrete and f.related_model is not None]
+    m2m = [f.name for f in fields if f.many_to_many and f.concrete]
+    queryset = model._default_manager.select_related(*fks).prefetch_related(*m2m).order_by("pk")
+    return queryset.iterator(chunk_size=2000)
+
+
 def backed_up_models():
     models = [m for m in serializers.sort_dependencies(
         [(config, None) for config in apps.get_app_configs()], allow_cycles=True)
@@ -75,8 +85,7 @@ def backup(out_dir: Path) -> dict:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         counts = {m._meta.label_lower: m._default_manager.count() for m in models}
-        objects = itertools.chain.from_iterable(
-            m._default_manager.order_by("pk").iterator(chunk_size=2000) for m in models)
+        objects = itertools.chain.from_iterable(_rows(m) for m in models)
         with open(out_dir / DB_FILE, "w", encoding="utf-8") as handle:
             serializers.serialize("json", objects, stream=handle, use_natural_foreign_keys=True,
                                   cls=PreciseJSONEncoder)

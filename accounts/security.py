@@ -2,10 +2,11 @@
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from .services import audit_record
@@ -62,8 +63,6 @@ class SessionLimitsMiddleware:
             audit_record(action="auth.session_expired", by=user, obj=user, new={"reason": reason})
             # flush, not logout(): this is the timeout, not the user logging out.
             session.flush()
-            from django.contrib.auth.models import AnonymousUser
-
             request.user = AnonymousUser()
         elif last is None or now - last > self.TOUCH_EVERY:
             session["last_seen"] = now
@@ -139,8 +138,6 @@ class ReadOnlyRoleMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD", "OPTIONS") and request.user.is_authenticated \
                 and read_only_role(request.user):
-            from django.urls import Resolver404, resolve
-
             try:
                 name = resolve(request.path_info).url_name
             except Resolver404:
@@ -148,7 +145,5 @@ class ReadOnlyRoleMiddleware:
             if name not in OWN_ACCOUNT_URL_NAMES:
                 if request.path_info.startswith("/api/"):
                     return JsonResponse({"detail": _("Your role reads only; it cannot change anything.")}, status=403)
-                from django.core.exceptions import PermissionDenied
-
                 raise PermissionDenied
         return self.get_response(request)

@@ -142,6 +142,9 @@ CSRF_COOKIE_HTTPONLY = True
 # demo stays usable; config.production requires it of administrators and the supervision office.
 OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "")
 OTP_TOTP_ISSUER = "RuralPlan"
+# Administrators must not read anyone's TOTP secret or QR code in the admin: they could copy a
+# supervisor's second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # script-src has no 'unsafe-inline': every script is a static file. Inline style attributes stay
 # allowed (the admin and charts set them); they cannot run code.
 CONTENT_SECURITY_POLICY = (

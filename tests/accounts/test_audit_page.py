@@ -82,5 +82,5 @@ def test_only_the_auditor_reads_the_audit_log(client, county, dept, role, events
 
 def test_auditor_cannot_post_to_the_audit_pages(client, auditor, events):
     client.force_login(auditor)
-    assert client.post("/accounts/audit/").status_code == 405
-    assert client.post("/accounts/audit/export.xlsx").status_code == 405
+    assert client.post("/accounts/audit/").status_code == 403
+    assert client.delete("/accounts/audit/export.xlsx").status_code == 403

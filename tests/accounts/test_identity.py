@@ -80,3 +80,16 @@ def test_admin_created_account_must_change_password_and_role_change_is_audited(c
     change = AuditEvent.objects.get(action="user.access_change", object_id=str(clerk.pk))
     assert change.old == {"role": "reporter", "unit": dept.pk, "region": None}
     assert change.new == {"role": "supervisor", "unit": None, "region": county.pk}
+
+
+def test_password_set_by_an_administrator_must_be_replaced(client, dept_reporter):
+    from accounts.models import AuditEvent
+
+    admin = UserFactory(username="sysadmin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    response = client.post(f"/admin/accounts/user/{dept_reporter.pk}/password/", {
+        "password1": "Reset-pass-2025", "password2": "Reset-pass-2025", "usable_password": "true"})
+    assert response.status_code == 302
+    dept_reporter.refresh_from_db()
+    assert dept_reporter.must_change_password and dept_reporter.check_password("Reset-pass-2025")
+    assert AuditEvent.objects.filter(action="user.password_reset", object_id=str(dept_reporter.pk)).exists()

@@ -13,6 +13,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from accounts.models import Role
 from accounts.security import OWN_ACCOUNT_URL_NAMES
 from targets.choices import ReportStatus
@@ -94,6 +96,9 @@ def cast(county, dept, supervisor, dept_reporter, indicator):
     with time_machine.travel("2025-06-10 10:00 +0800"):
         report = ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1),
                                        status=ReportStatus.DRAFT, created_by=dept_reporter)
+    # A device of someone outside the cast, so the admin's device pages have a real object while the
+    # cast's own sessions need no second factor.
+    TOTPDevice.objects.create(user=UserFactory(role=Role.REPORTER, unit=dept), name="phone", confirmed=True)
     return {
         "anonymous": None,
         Role.REPORTER: dept_reporter,

@@ -1,0 +1,245 @@
+"""Restart PostgreSQL and Redis under a running application; requests must fail cleanly (503 with a
+message, never a stack trace), recover without restarting the app, and leave no half-written data.
+
+Uses PRIVATE instances it starts itself, never the shared ones: a throwaway PostgreSQL cluster
+(initdb + pg_ctl, port 5440, run as the `postgres` system user when started by root) and a
+redis-server on port 6390. Then: migrate + demo data, gunicorn (DEBUG off), client threads that read
+and write (create + submit progress reports through the API) while the script restarts
+PostgreSQL, then Redis. Prints what the clients saw per phase and the integrity checks; exits 1 if a
+request got a 500 or a stack trace, if the app did not recover, or if a report exists without its
+audit event (or the reverse).
+
+    python scripts/fault_restart.py
+"""
+import glob
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+PG_PORT, REDIS_PORT, APP_PORT = 5440, 6390, 8029
+APP = f"http://127.0.0.1:{APP_PORT}"
+
+
+def sh(*args, **kwargs):
+    return subprocess.run(args, check=True, capture_output=True, text=True, **kwargs)
+
+
+class PrivatePostgres:
+    def __init__(self, base):
+        self.bin = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
+        self.data = Path(base) / "pg"
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def run(self, *args):
+        return sh(*self.as_user, *args)
+
+    def init(self):
+        self.data.mkdir(parents=True)
+        if self.as_user:
+            shutil.chown(self.data.parent, "postgres")
+            shutil.chown(self.data, "postgres")
+        self.run(f"{self.bin}/initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.start()
+
+    def start(self):
+        self.run(f"{self.bin}/pg_ctl", "-D", str(self.data), "-w", "-l", str(self.data / "log"), "-o",
+                 f"-p {PG_PORT} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+
+    def stop(self):
+        self.run(f"{self.bin}/pg_ctl", "-D", str(self.data), "-w", "-m", "fast", "stop")
+
+
+class PrivateRedis:
+    def __init__(self, base):
+        self.dir = Path(base)
+
+    def start(self):
+        sh("redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+           "--daemonize", "yes", "--dir", str(self.dir), "--pidfile", str(self.dir / "redis.pid"),
+           "--logfile", str(self.dir / "redis.log"))
+        for _ in range(50):
+            if subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True).returncode == 0:
+                return
+            time.sleep(0.1)
+
+    def stop(self):
+        subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "shutdown", "nosave"], capture_output=True)
+
+
+class Clients:
+    """Threads that keep reading and writing; every answer is classified under the current phase."""
+
+    def __init__(self, token, indicators, n=6):
+        self.token, self.indicators, self.n = token, indicators, n
+        self.phase = "warm-up"
+        self.seen = Counter()
+        self.bad = []
+        self.created = []
+        self.stop = threading.Event()
+
+    def classify(self, response):
+        body = response.text
+        if "Traceback" in body or "File \"/" in body:
+            self.bad.append((self.phase, response.status_code, body[:300]))
+        if response.status_code >= 500 and response.status_code != 503:
+            self.bad.append((self.phase, response.status_code, body[:300]))
+        if response.status_code == 503:
+            try:
+                assert response.json()["detail"]
+            except Exception:  # noqa: BLE001
+                self.bad.append((self.phase, 503, "503 without a JSON message: " + body[:200]))
+        self.seen[(self.phase, response.status_code)] += 1
+
+    def work(self):
+        session = requests.Session()
+        session.headers["Authorization"] = f"Token {self.token}"
+        while not self.stop.is_set():
+            try:
+                self.classify(session.get(f"{APP}/api/plans/", timeout=10))
+                indicator = random.choice(self.indicators)
+                period = f"{random.randint(2021, 2026)}-{random.randint(1, 12):02d}"
+                if indicator["frequency"] == "quarterly":
+                    period = f"{random.randint(2021, 2026)}-Q{random.randint(1, 4)}"
+                response = session.post(f"{APP}/api/progress-reports/", timeout=10, json={
+                    "indicator": indicator["id"], "period": period, "value": 1})
+                self.classify(response)
+                if response.status_code == 201:
+                    self.created.append(response.json()["id"])
+                    self.classify(session.post(f"{APP}/api/progress-reports/{response.json()['id']}/submit/", timeout=10))
+            except requests.RequestException as exc:
+                self.seen[(self.phase, type(exc).__name__)] += 1
+            time.sleep(0.05)
+
+    def start(self):
+        self.threads = [threading.Thread(target=self.work, daemon=True) for _ in range(self.n)]
+        for thread in self.threads:
+            thread.start()
+
+    def join(self):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=15)
+
+
+def wait_healthy(timeout=60):
+    start = time.time()
+    while time.time() - start < timeout:
+        try:
+            if requests.get(f"{APP}/healthz", timeout=2).status_code == 200:
+                return time.time() - start
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    return None
+
+
+def main():
+    base = tempfile.mkdtemp(prefix="ruralplan-fault-")
+    os.chmod(base, 0o755)
+    pg, redis = PrivatePostgres(base), PrivateRedis(base)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
+           "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PG_PORT}/postgres",
+           "REDIS_CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/0", "CELERY_BROKER_URL": "",
+           "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_STATIC_ROOT": f"{base}/static",
+           "DJANGO_SECRET_KEY": "fault-test-" + os.urandom(16).hex(), "DJANGO_LOG_LEVEL": "CRITICAL"}
+    gunicorn = None
+    failures = []
+    try:
+        pg.init()
+        redis.start()
+        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run([PY, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+        # The server logs each outage with its traceback (for the operator); the clients must not see it.
+        server_log = open(f"{base}/server.log", "w")
+        gunicorn = subprocess.Popen([str(Path(PY).parent / "gunicorn"), "config.wsgi", "-w", "2", "-b",
+                                     f"127.0.0.1:{APP_PORT}", "--timeout", "30", "--error-logfile", f"{base}/gunicorn.log"],
+                                    cwd=ROOT, env=env, stdout=server_log, stderr=server_log)
+        assert wait_healthy() is not None, "the app did not start"
+        token = requests.post(f"{APP}/api/auth/token/", data={"username": "nongye", "password": "Demo@2025"}).json()["token"]
+        indicators = requests.get(f"{APP}/api/indicators/", headers={"Authorization": f"Token {token}"}).json()["results"]
+        clients = Clients(token, indicators)
+        clients.start()
+        time.sleep(3)
+        for name, stop, start in (("PostgreSQL", pg.stop, pg.start), ("Redis", redis.stop, redis.start)):
+            clients.phase = f"{name} down"
+            stop()
+            time.sleep(4)
+            clients.phase = f"{name} back"
+            start()
+            recovered = wait_healthy(30)
+            time.sleep(3)
+            print(f"{name}: restarted; app healthy again {recovered:.1f} s after the restart" if recovered is not None
+                  else f"{name}: app did NOT recover")
+            if recovered is None:
+                failures.append(f"no recovery after {name} restart")
+        clients.phase = "after"
+        time.sleep(3)
+        clients.join()
+        for (phase, status), count in sorted(clients.seen.items(), key=str):
+            print(f"  {phase:16} {status!s:28} {count}")
+        if not any(status in (200, 201) for (phase, status) in clients.seen if phase == "after"):
+            failures.append("no successful request after both restarts")
+        for phase, status, body in clients.bad[:5]:
+            failures.append(f"{phase}: {status} {body}")
+        failures += integrity(env, clients.created)
+    finally:
+        if gunicorn:
+            gunicorn.send_signal(signal.SIGTERM)
+            gunicorn.wait(timeout=20)
+            server_log.close()
+            tracebacks = Path(f"{base}/server.log").read_text().count("Traceback")
+            print(f"server log: {tracebacks} tracebacks logged for the operator (none sent to clients)")
+        redis.stop()
+        try:
+            pg.stop()
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(base, ignore_errors=True)
+    print("RESULT:", "PASS" if not failures else "FAIL")
+    for failure in failures:
+        print("  -", failure)
+    return 1 if failures else 0
+
+
+def integrity(env, created_ids):
+    code = (
+        "import django, json; django.setup()\n"
+        "from targets.models import ProgressReport; from accounts.models import AuditEvent\n"
+        "from accounts.audit_chain import verify_chain\n"
+        "ids = set(ProgressReport.objects.filter(narrative='').values_list('id', flat=True))\n"
+        "audited = set(int(i) for i in AuditEvent.objects.filter(object_type='targets.ProgressReport', "
+        "action__contains='create').values_list('object_id', flat=True).distinct() if i.isdigit())\n"
+        "print(json.dumps({'reports': sorted(ids), 'audited': sorted(audited), 'chain': verify_chain()[1] is None}))\n"
+    )
+    out = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    if out.returncode:
+        return [f"integrity check could not run: {out.stderr[-500:]}"]
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    reports, audited, created = set(data["reports"]), set(data["audited"]), set(created_ids)
+    print(f"integrity: {len(created)} reports acknowledged (201); {len(reports)} new reports in the database; "
+          f"audit chain intact: {data['chain']}")
+    problems = []
+    if created - reports:
+        problems.append(f"acknowledged but missing: {sorted(created - reports)[:10]}")
+    if reports - audited:
+        problems.append(f"reports without their audit event (half-written): {sorted(reports - audited)[:10]}")
+    if not data["chain"]:
+        problems.append("audit chain broken")
+    return problems
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Month-end load test on this machine over loopback: a fresh PostgreSQL database with the demo data,
+# gunicorn with DEBUG off, then locust (scripts/load_month_end.py) with USERS concurrent users.
+# Statistics are reset once all users have logged in (--reset-stats): the figures are the steady rush,
+# not the 50 log-ins (each a deliberately slow password hash).
+# Usage: scripts/run_load_test.sh [USERS=50] [SECONDS=60]
+# Needs: PostgreSQL on 127.0.0.1:5432 (PGURL to change), `pip install -r requirements-dev.txt`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+USERS=${1:-50}; SECONDS_=${2:-60}
+PY=${PY:-.venv/bin/python}; BIN=$(dirname "$PY")
+PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432}
+DB=${LOAD_DB:-ruralplan_load}; PORT=${PORT:-8019}; WORKERS=${WORKERS:-4}
+WORK=$(mktemp -d)
+export DATABASE_URL="$PGURL/$DB" DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_STATIC_ROOT="$WORK/static" \
+  DJANGO_SECRET_KEY=load-test-$(date +%s)-not-for-production DJANGO_LOG_LEVEL=WARNING
+psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+"$PY" manage.py migrate --noinput -v0
+"$PY" manage.py load_demo >/dev/null
+"$PY" manage.py collectstatic --noinput -v0
+"$BIN/gunicorn" config.wsgi -w "$WORKERS" -b 127.0.0.1:$PORT --access-logfile /dev/null --pid "$WORK/gunicorn.pid" \
+  --daemon --error-logfile "$WORK/gunicorn.log"
+trap 'kill $(cat "$WORK/gunicorn.pid") 2>/dev/null || true' EXIT
+for _ in $(seq 30); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
+echo "cores: $(nproc), load average before: $(cut -d' ' -f1-3 /proc/loadavg), gunicorn workers: $WORKERS"
+"$BIN/locust" -f scripts/load_month_end.py --headless -u "$USERS" -r 10 -t "${SECONDS_}s" \
+  --host "http://127.0.0.1:$PORT" --only-summary --reset-stats 2>&1 | sed -n '/=== month-end/,$p'
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

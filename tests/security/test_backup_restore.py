@@ -1,0 +1,87 @@
+"""Backup, then restore into a NEW database: same rows, same files, intact audit chain; refusals for a
+non-empty target and a damaged backup. Runs the real commands in subprocesses against real databases
+(temporary SQLite files, or two fresh PostgreSQL databases when DATABASE_URL is PostgreSQL)."""
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+COUNTS = "import django, json; django.setup(); from accounts.backup import row_counts; print(json.dumps(row_counts()))"
+
+
+@pytest.fixture
+def two_databases(tmp_path):
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path}/source.sqlite3", f"sqlite:///{tmp_path}/target.sqlite3"
+        return
+    import psycopg2
+
+    base, _, _name = url.rpartition("/")
+    names = [f"rp_backup_{tag}_{uuid.uuid4().hex[:8]}" for tag in ("src", "dst")]
+    admin = psycopg2.connect(f"{base}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        for name in names:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield tuple(f"{base}/{name}" for name in names)
+    finally:
+        with admin.cursor() as cursor:
+            for name in names:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def run(database_url, media, *args, check=True):
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_MEDIA_ROOT": str(media),
+           "DJANGO_SETTINGS_MODULE": "config.settings", "CELERY_BROKER_URL": ""}
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=check)
+
+
+def test_backup_restores_into_an_empty_instance_with_equal_counts_and_checksums(tmp_path, two_databases):
+    source, target = two_databases
+    media_a, media_b, backup_dir = tmp_path / "media_a", tmp_path / "media_b", tmp_path / "backup"
+    (media_a / "bulletins").mkdir(parents=True)
+    (media_a / "bulletins" / "2025-05 月报.docx").write_bytes(os.urandom(4096))
+    run(source, media_a, "manage.py", "migrate", "--noinput", "-v0")
+    run(source, media_a, "manage.py", "load_demo")
+    run(source, media_a, "manage.py", "backup", str(backup_dir))
+    manifest = json.loads((backup_dir / "manifest.json").read_text())
+    assert manifest["counts"]["targets.indicator"] > 100 and manifest["counts"]["accounts.user"] >= 9
+    assert "media/bulletins/2025-05 月报.docx" in manifest["files"]
+
+    run(target, media_b, "manage.py", "migrate", "--noinput", "-v0")
+    run(target, media_b, "manage.py", "restore", str(backup_dir))
+    counts_a = json.loads(run(source, media_a, "-c", COUNTS).stdout.strip().splitlines()[-1])
+    counts_b = json.loads(run(target, media_b, "-c", COUNTS).stdout.strip().splitlines()[-1])
+    counts_a["accounts.auditevent"] += 1  # the backup itself is audited in the source after the dump
+    assert counts_b == {**counts_a, "accounts.auditevent": counts_b["accounts.auditevent"]}
+    assert counts_b["accounts.auditevent"] == manifest["counts"]["accounts.auditevent"] + 1  # + the restore
+    restored = media_b / "bulletins" / "2025-05 月报.docx"
+    assert restored.read_bytes() == (media_a / "bulletins" / "2025-05 月报.docx").read_bytes()
+    assert run(target, media_b, "manage.py", "verify_audit").returncode == 0
+
+    again = run(target, media_b, "manage.py", "restore", str(backup_dir), check=False)
+    assert again.returncode != 0 and "empty instance" in again.stderr
+
+
+def test_damaged_backup_is_refused_before_anything_is_loaded(tmp_path):
+    db_a, media, empty = f"sqlite:///{tmp_path}/a.sqlite3", tmp_path / "media", tmp_path / "empty.sqlite3"
+    run(db_a, media, "manage.py", "migrate", "--noinput", "-v0")
+    empty.write_bytes((tmp_path / "a.sqlite3").read_bytes())  # a migrated, empty instance, without a second migrate
+    run(db_a, media, "-c", "import django; django.setup(); from accounts.services import audit_record; "
+                           "audit_record(action='test.event')")
+    run(db_a, media, "manage.py", "backup", str(tmp_path / "bk"))
+    dump = tmp_path / "bk" / "db.json"
+    dump.write_text(dump.read_text().replace("test.event", "test.evenT"))
+    db_b = f"sqlite:///{empty}"
+    result = run(db_b, media, "manage.py", "restore", str(tmp_path / "bk"), check=False)
+    assert result.returncode != 0 and "checksum" in result.stderr
+    counts = json.loads(run(db_b, media, "-c", COUNTS).stdout.strip().splitlines()[-1])
+    assert sum(counts.values()) == 0
