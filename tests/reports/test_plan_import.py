@@ -171,3 +171,23 @@ def test_only_the_supervision_office_of_the_county_imports(stranger, county, don
     response = api_as(stranger).post("/api/plans/import/", {
         "file": upload(dongtou_table, "t.xlsx"), "region": "999999000000"}, format="multipart")
     assert response.status_code == 400
+
+
+def test_separate_lead_and_co_unit_columns_are_read_by_their_headers():
+    import io
+
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["某县乡村振兴实施方案(2024—2026年)任务清单"])
+    sheet.append(["序号", "工作任务", "目标任务", "牵头单位", "配合单位"])
+    sheet.append(["(一)产业振兴"])
+    sheet.append(["1", "高标准农田", "到2025年新建高标准农田1.2万亩", "县农业农村局、县财政局", "各乡镇（街道）"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse_xlsx(buffer.getvalue())
+    task = parsed["tasks"][0]
+    assert (task["lead_units"], task["co_units"], task["all_townships"]) == (["县农业农村局", "县财政局"], [], True)
+    assert parsed["sections"][0]["title"] == "(一)产业振兴" and task["section"] == 0
+    indicator = task["indicators"][0]
+    assert (indicator["target_value"], indicator["unit"], indicator["deadline"]) == ("12000", "亩", "2025-12-31")
