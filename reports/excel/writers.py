@@ -118,7 +118,10 @@ def _prepare_sheet(ws, columns, header_rows: int) -> None:
 
 def _write_headers(ws, title: str, columns, styles: _Styles) -> None:
     last = get_column_letter(len(columns))
-    ws.append([_cell(ws, safe_text(title), font=styles.title_font, alignment=styles.center)])
+    title_cell = _cell(ws, title, font=styles.title_font, alignment=styles.center)
+    if is_formula_like(title):
+        title_cell.data_type, title_cell.quotePrefix = "s", True
+    ws.append([title_cell])
     ws.merged_cells.add(f"A1:{last}1")
     upper = [_cell(ws, c.group, font=styles.header_font, alignment=styles.center, border=styles.border)
              for c in columns]
@@ -135,11 +138,6 @@ def _write_headers(ws, title: str, columns, styles: _Styles) -> None:
             elif index - start > 1:
                 ws.merged_cells.add(f"{first}2:{end}2")
             start = index
-
-
-def safe_text(value: str) -> str:
-    """For places where a cell object cannot be used (titles): lead dangerous text with a quote mark."""
-    return "'" + value if is_formula_like(value) else value
 
 
 class _Converters:
