@@ -126,8 +126,11 @@ def _resolve_units(parsed: dict, county: Region, by) -> dict[str, Unit]:
         if decision.startswith("use:") and decision[4:].isdigit() and int(decision[4:]) in existing:
             resolved[row["name"]] = existing[int(decision[4:])]
         elif decision == "create":
-            unit = Unit.objects.create(county=county, name=row["name"][:100], kind=_unit_kind(row["name"]))
-            audit_record(action="unit.create", by=by, obj=unit, new={"name": unit.name, "kind": unit.kind})
+            # get_or_create: "create" on a name that exists after all must not break the unique name.
+            unit, created = Unit.objects.get_or_create(county=county, name=row["name"][:100],
+                                                       defaults={"kind": _unit_kind(row["name"])})
+            if created:
+                audit_record(action="unit.create", by=by, obj=unit, new={"name": unit.name, "kind": unit.kind})
             existing[unit.pk] = resolved[row["name"]] = unit
         else:
             missing.append(row["name"])

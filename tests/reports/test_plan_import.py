@@ -193,3 +193,11 @@ def test_separate_lead_and_co_unit_columns_are_read_by_their_headers():
     assert parsed["sections"][0]["title"] == "(一)产业振兴" and task["section"] == 0
     indicator = task["indicators"][0]
     assert (indicator["target_value"], indicator["unit"], indicator["deadline"]) == ("12000", "亩", "2025-12-31")
+
+
+def test_the_api_takes_the_table_inside_a_word_document(supervisor, departments):
+    response = api_as(supervisor).post("/api/plans/import/", {
+        "file": upload(dongtou_docx(dongtou.TASKS[:10]), "责任分解.docx"), "region": "330305000000",
+        "accept_suggestions": "true"}, format="multipart")
+    assert response.status_code == 201, response.json()
+    assert Target.objects.filter(plan_id=response.json()["id"]).count() == 10
