@@ -52,16 +52,21 @@ def trend_chart(trend) -> dict:
     }
 
 
-def items_ledger(*, user, status: str = "", overdue_only: bool = False):
-    """Every supervision item the user may see, open and closed, newest first; `overdue` flags late replies.
-
-    A reporter sees its unit's items; the office and leaders those of their region.
-    """
-    qs = SupervisionItem.objects.select_related("indicator__target", "unit", "issued_by")
+def items_visible_to(user):
+    """Supervision items a user may see: a reporter its unit's, the office and leaders their region's."""
+    if not user.is_authenticated:
+        return SupervisionItem.objects.none()
     if user.is_reporter:
-        qs = qs.filter(unit=user.unit)
-    elif user.region_id is not None:
-        qs = qs.filter(indicator__target__plan__region__code__startswith=region_prefix(user.region))
+        return SupervisionItem.objects.filter(unit=user.unit)
+    if user.region_id is not None:
+        return SupervisionItem.objects.filter(
+            indicator__target__plan__region__code__startswith=region_prefix(user.region))
+    return SupervisionItem.objects.all()
+
+
+def items_ledger(*, user, status: str = "", overdue_only: bool = False):
+    """Every supervision item the user may see, open and closed, newest first; `overdue` flags late replies."""
+    qs = items_visible_to(user).select_related("indicator__target", "unit", "issued_by")
     if status:
         qs = qs.filter(status=status)
     today = timezone.localdate()
