@@ -46,6 +46,11 @@ def snapshot_freeze(*, as_of: date, indicators=None, by=None, evaluated_on: date
     ids = list(indicators.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), FREEZE_CHUNK):
         _freeze_chunk(ids[start:start + FREEZE_CHUNK], as_of, evaluated_on)
+    from .selectors import figures_changed
+
+    # Now, and again once committed: a page computed between the two would otherwise keep old figures.
+    figures_changed()
+    transaction.on_commit(figures_changed)
     audit_record(action="snapshot.freeze", by=by, object_type="supervision.StatusSnapshot",
                  object_id=as_of.isoformat(),
                  new={"as_of": as_of, "evaluated_on": evaluated_on, "indicators": len(ids)})
@@ -144,14 +149,15 @@ def snapshots_ensure(*, region, indicators, as_of: date, today: date | None = No
     if end > month_end(today):
         return "future"
     rows = StatusSnapshot.objects.filter(as_of=end, unit__isnull=True, indicator__in=indicators)
-    newest = rows.order_by("-taken_at").values_list("taken_at", "evaluated_on").first()
-    if newest is None:
+    # The stalest row decides: a county refreshed a minute ago does not make its province fresh.
+    oldest = rows.order_by("taken_at").values_list("taken_at", "evaluated_on").first()
+    if oldest is None:
         snapshot_freeze(as_of=end, indicators=indicators, evaluated_on=min(end, today))
         return "frozen"
     if end < today:
         return "fresh"
     max_age = getattr(settings, "SUPERVISION_LIVE_MAX_AGE", 600)
-    taken_at, evaluated_on = newest
+    taken_at, evaluated_on = oldest
     if evaluated_on == today and (timezone.now() - taken_at).total_seconds() < max_age:
         return "fresh"
     code = region.code if region is not None else ""
