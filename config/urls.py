@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts import apis as account_apis
+from supervision import apis as supervision_apis
 from supervision import apis_snapshots as snapshot_apis
 from reports.apis import PlanImportApi
 from targets import apis as target_apis
@@ -30,6 +31,7 @@ router.register("evidence", entry_apis.EvidenceViewSet, basename="evidence")
 router.register("report-comments", entry_apis.ReportCommentViewSet, basename="reportcomment")
 router.register("report-versions", entry_apis.ReportVersionViewSet, basename="reportversion")
 router.register("late-entry-grants", entry_apis.LateEntryGrantViewSet, basename="lateentrygrant")
+router.register("supervision-items", supervision_apis.SupervisionItemViewSet, basename="supervisionitem")
 
 urlpatterns = [
     path("", include("targets.urls")),

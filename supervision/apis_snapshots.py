@@ -3,6 +3,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
+from targets.models import Plan
 from targets.selectors import indicators_visible_to
 
 from .models import StatusSnapshot
@@ -11,11 +12,13 @@ from .models import StatusSnapshot
 class StatusSnapshotSerializer(serializers.ModelSerializer):
     class Meta:
         model = StatusSnapshot
-        fields = ["id", "indicator", "as_of", "status", "actual", "completion", "expected", "gap", "reasons",
-                  "taken_at"]
+        fields = ["id", "indicator", "unit", "as_of", "evaluated_on", "status", "actual", "completion", "expected",
+                  "gap", "reasons", "taken_at"]
         extra_kwargs = {
             "indicator": {"help_text": _("The indicator whose light was frozen.")},
             "as_of": {"help_text": _("The month end the light was frozen at.")},
+            "unit": {"help_text": _("Empty for the indicator's own light; a township unit for its allocated share.")},
+            "evaluated_on": {"help_text": _("The day the light was evaluated; before as_of for the month under way.")},
             "status": {"help_text": _("The light then (红黄绿灯): not_started, done, green, amber or red.")},
             "actual": {"help_text": _("The cumulative value then.")},
             "completion": {"help_text": _("Completion as a fraction (1.0 = done).")},
@@ -27,7 +30,9 @@ class StatusSnapshotSerializer(serializers.ModelSerializer):
 
 
 class SnapshotFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="indicator__target__plan", help_text=_("Plan id."))
+    # A model choice, not a number: an id beyond the database's integer range is a 400, not a 500.
+    plan = django_filters.ModelChoiceFilter(field_name="indicator__target__plan", queryset=Plan.objects.all(),
+                                            help_text=_("Plan id."))
     as_of_from = django_filters.DateFilter(field_name="as_of", lookup_expr="gte",
                                            help_text=_("Month ends on or after this date."))
     as_of_to = django_filters.DateFilter(field_name="as_of", lookup_expr="lte",

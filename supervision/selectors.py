@@ -2,8 +2,10 @@
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import AuditEvent
 from targets import rules
@@ -20,8 +22,47 @@ from .services import month_end
 AWAITING_REPLY = (SupervisionStatus.OPEN, SupervisionStatus.RETURNED)
 
 
+FIGURES_GENERATION = "supervision:figures-generation"
+
+
+def figures_changed() -> None:
+    """Make every cached dashboard figure stale: called by each freeze (a new generation of the cache keys)."""
+    try:
+        cache.incr(FIGURES_GENERATION)
+    except ValueError:
+        cache.set(FIGURES_GENERATION, 1, timeout=None)
+
+
+def _cached(name: str, compute, *parts):
+    """A dashboard's figures from the cache, or computed and kept for SUPERVISION_LIVE_MAX_AGE seconds.
+
+    The key holds the freeze generation, so a freeze (month end, live refresh, the button) shows at
+    once; what a freeze does not capture (reports submitted since, open items) is at most that many
+    seconds old, the same delay as the live month's refresh.
+    """
+    generation = cache.get_or_set(FIGURES_GENERATION, 1, timeout=None)
+    key = ":".join(str(p) for p in ("supervision", name, generation, translation.get_language(), *parts))
+    return cache.get_or_set(key, compute, timeout=getattr(settings, "SUPERVISION_LIVE_MAX_AGE", 600))
+
+
+def _pk(obj):
+    return obj.pk if obj is not None else ""
+
+
 def overview(*, region, as_of: date, plan=None, section=None, unit=None, township=None, flagged_rows=20) -> dict:
-    """Everything the region overview shows, in a fixed number of queries whatever the region's size."""
+    """Everything the region overview shows, in a fixed number of queries whatever the region's size; cached."""
+    return _cached("overview", lambda: _overview(region=region, as_of=as_of, plan=plan, section=section, unit=unit,
+                                                 township=township, flagged_rows=flagged_rows),
+                   _pk(region), _pk(plan), _pk(section), _pk(unit), _pk(township), month_end(as_of), flagged_rows)
+
+
+def league(*, region, month: date, plan=None) -> dict:
+    """The league tables of `month` (figures.league_table), cached like the overview."""
+    return _cached("league", lambda: figures.league_table(region=region, month=month, plan=plan),
+                   _pk(region), _pk(plan), month_end(month))
+
+
+def _overview(*, region, as_of, plan, section, unit, township, flagged_rows) -> dict:
     scope = dict(region=region, plan=plan, section=section, unit=unit, township=township)
     by_county = region is None or region.level in ("province", "city")
     splits = [("county", figures.light_counts_by(dimension="county", as_of=as_of, **scope))] if by_county else [
@@ -52,16 +93,21 @@ def trend_chart(trend) -> dict:
     }
 
 
-def items_ledger(*, user, status: str = "", overdue_only: bool = False):
-    """Every supervision item the user may see, open and closed, newest first; `overdue` flags late replies.
-
-    A reporter sees its unit's items; the office and leaders those of their region.
-    """
-    qs = SupervisionItem.objects.select_related("indicator__target", "unit", "issued_by")
+def items_visible_to(user):
+    """Supervision items a user may see: a reporter its unit's, the office and leaders their region's."""
+    if not user.is_authenticated:
+        return SupervisionItem.objects.none()
     if user.is_reporter:
-        qs = qs.filter(unit=user.unit)
-    elif user.region_id is not None:
-        qs = qs.filter(indicator__target__plan__region__code__startswith=region_prefix(user.region))
+        return SupervisionItem.objects.filter(unit=user.unit)
+    if user.region_id is not None:
+        return SupervisionItem.objects.filter(
+            indicator__target__plan__region__code__startswith=region_prefix(user.region))
+    return SupervisionItem.objects.all()
+
+
+def items_ledger(*, user, status: str = "", overdue_only: bool = False):
+    """Every supervision item the user may see, open and closed, newest first; `overdue` flags late replies."""
+    qs = items_visible_to(user).select_related("indicator__target", "unit", "issued_by")
     if status:
         qs = qs.filter(status=status)
     today = timezone.localdate()

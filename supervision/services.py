@@ -1,8 +1,9 @@
 """Writes of the supervision office: month-end snapshots and supervision items (督办 → 销号)."""
 import calendar
 from collections import defaultdict
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +14,7 @@ from accounts.services import audit_record, notify, snapshot
 from targets import rules
 from targets import selectors as target_selectors
 from targets.choices import PROGRESS_KINDS, Light, ReportStatus
-from targets.models import Allocation, Indicator, ProgressReport
+from targets.models import Allocation, Indicator, Milestone, ProgressReport
 from targets.services import ConflictError
 
 from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
@@ -45,6 +46,11 @@ def snapshot_freeze(*, as_of: date, indicators=None, by=None, evaluated_on: date
     ids = list(indicators.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), FREEZE_CHUNK):
         _freeze_chunk(ids[start:start + FREEZE_CHUNK], as_of, evaluated_on)
+    from .selectors import figures_changed
+
+    # Now, and again once committed: a page computed between the two would otherwise keep old figures.
+    figures_changed()
+    transaction.on_commit(figures_changed)
     audit_record(action="snapshot.freeze", by=by, object_type="supervision.StatusSnapshot",
                  object_id=as_of.isoformat(),
                  new={"as_of": as_of, "evaluated_on": evaluated_on, "indicators": len(ids)})
@@ -52,12 +58,51 @@ def snapshot_freeze(*, as_of: date, indicators=None, by=None, evaluated_on: date
 
 
 def _freeze_chunk(ids: list[int], as_of: date, evaluated_on: date) -> None:
-    rows = target_selectors.indicator_rows(Indicator.objects.filter(pk__in=ids), evaluated_on)
-    snapshots = [_snapshot(indicator_id, None, row.status, as_of, evaluated_on) for indicator_id, row in rows.items()]
-    for allocation, status in _share_statuses(rows, evaluated_on):
-        snapshots.append(_snapshot(allocation.indicator_id, allocation.unit_id, status, as_of, evaluated_on))
+    indicators, statuses, shares = _evaluate(ids, evaluated_on)
+    snapshots = [_snapshot(pk, None, status, as_of, evaluated_on) for pk, status in statuses.items()]
+    snapshots += [_snapshot(a.indicator_id, a.unit_id, status, as_of, evaluated_on) for a, status in shares]
     StatusSnapshot.objects.filter(indicator_id__in=ids, as_of=as_of).delete()
     StatusSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """A submitted or approved report with only what the status rule reads: a province freeze handles
+    millions of them, so no model instance (and no join) per row."""
+
+    unit_id: int
+    period_start: date
+    value: Decimal
+    submitted_at: datetime | None
+    counts = True
+
+
+def _evaluate(ids: list[int], evaluated_on: date):
+    """The lights of these indicators on `evaluated_on`, and of their township shares, in five queries.
+
+    The same figures as `targets.selectors.indicator_rows` (the county series is built by its
+    `_series`, the light by `targets.rules.evaluate_status`), read leaner.
+    """
+    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=ids).select_related("target__plan")}
+    milestones = defaultdict(list)
+    for m in Milestone.objects.filter(indicator_id__in=ids).order_by("date"):
+        milestones[m.indicator_id].append(m)
+    allocations = list(Allocation.objects.filter(indicator_id__in=ids))
+    allocated = defaultdict(list)
+    for a in allocations:
+        allocated[a.indicator_id].append(a.unit_id)
+    reports = defaultdict(list)
+    rows = ProgressReport.objects.filter(
+        indicator_id__in=ids, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], period_start__lte=evaluated_on,
+    ).values_list("indicator_id", "unit_id", "period_start", "value", "submitted_at")
+    for indicator_id, unit_id, period_start, value, submitted_at in rows.iterator(chunk_size=20000):
+        reports[indicator_id].append(_Counted(unit_id, period_start, value, submitted_at))
+    statuses = {}
+    for pk, indicator in indicators.items():
+        spec = target_selectors.indicator_spec(indicator, milestones[pk], indicator.target.plan)
+        series = target_selectors._series(pk, reports[pk], allocated[pk])
+        statuses[pk] = rules.evaluate_status(spec, series, evaluated_on)
+    return indicators, statuses, _share_statuses(indicators, allocations, reports, evaluated_on)
 
 
 def _snapshot(indicator_id, unit_id, status: rules.StatusResult, as_of, evaluated_on) -> StatusSnapshot:
@@ -68,28 +113,18 @@ def _snapshot(indicator_id, unit_id, status: rules.StatusResult, as_of, evaluate
     )
 
 
-def _share_statuses(rows, evaluated_on: date):
+def _share_statuses(indicators, allocations, reports, evaluated_on: date):
     """Each township's light on its own share of an allocated indicator (分解下达), from its own reports."""
-    allocations = list(Allocation.objects.filter(indicator_id__in=list(rows)))
-    if not allocations:
-        return []
-    points = defaultdict(list)
-    reports = ProgressReport.objects.filter(
-        indicator_id__in={a.indicator_id for a in allocations},
-        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], period_start__lte=evaluated_on,
-    ).values_list("indicator_id", "unit_id", "period_start", "value", "submitted_at")
-    for indicator_id, unit_id, period_start, value, submitted_at in reports:
-        submitted_on = submitted_at.date() if submitted_at else None
-        points[indicator_id, unit_id].append(rules.ReportPoint(period_start, value, submitted_on))
     results = []
     for allocation in allocations:
-        indicator = rows[allocation.indicator_id].indicator
+        indicator = indicators[allocation.indicator_id]
         # Milestones are written for the county figure, so a share is judged on the straight path.
         spec = replace(target_selectors.indicator_spec(indicator, (), indicator.target.plan),
                        target=allocation.target_value)
         if spec.kind in PROGRESS_KINDS and spec.target == spec.baseline:
             continue  # a share of nothing has no pace to judge
-        series = points[allocation.indicator_id, allocation.unit_id]
+        series = [rules.ReportPoint(r.period_start, r.value, r.submitted_at.date() if r.submitted_at else None)
+                  for r in reports[allocation.indicator_id] if r.unit_id == allocation.unit_id]
         results.append((allocation, rules.evaluate_status(spec, series, evaluated_on)))
     return results
 
@@ -114,14 +149,15 @@ def snapshots_ensure(*, region, indicators, as_of: date, today: date | None = No
     if end > month_end(today):
         return "future"
     rows = StatusSnapshot.objects.filter(as_of=end, unit__isnull=True, indicator__in=indicators)
-    newest = rows.order_by("-taken_at").values_list("taken_at", "evaluated_on").first()
-    if newest is None:
+    # The stalest row decides: a county refreshed a minute ago does not make its province fresh.
+    oldest = rows.order_by("taken_at").values_list("taken_at", "evaluated_on").first()
+    if oldest is None:
         snapshot_freeze(as_of=end, indicators=indicators, evaluated_on=min(end, today))
         return "frozen"
     if end < today:
         return "fresh"
     max_age = getattr(settings, "SUPERVISION_LIVE_MAX_AGE", 600)
-    taken_at, evaluated_on = newest
+    taken_at, evaluated_on = oldest
     if evaluated_on == today and (timezone.now() - taken_at).total_seconds() < max_age:
         return "fresh"
     code = region.code if region is not None else ""

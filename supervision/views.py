@@ -90,7 +90,7 @@ def flagged_list(request):
 def league(request):
     _dashboard_user(request)
     filters, scope, as_of, _freshness = _filters(request)
-    tables = figures.league_table(region=scope["region"], month=as_of, plan=scope["plan"])
+    tables = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"])
     return render(request, "supervision/league.html", {
         "filters": filters, "as_of": as_of, "tables": tables, "base_query": _query(request),
     })

@@ -6,3 +6,11 @@ def fast_password_hasher(settings):
     # The shared users are created for almost every test here; the production hasher's deliberate slowness
     # would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Dashboard figures are cached; a test must not read another test's figures.
+    from django.core.cache import cache
+
+    cache.clear()

@@ -56,3 +56,29 @@ def test_township_shares_get_their_own_light(indicator, town_unit, town_reporter
     assert share.status == "done"  # 100 of its own 100
     # The county figure is judged against the county's 1,200: 100 by the 25 May checkpoint is far behind.
     assert county.status == "red" and county.actual == 100
+
+
+def test_freeze_gives_the_same_lights_as_the_plan_pages(indicator, target, dept, dept_reporter, town_unit,
+                                                        town_reporter):
+    """The freeze reads reports leaner than targets.selectors.indicator_rows; the lights must not differ."""
+    from targets import selectors
+    from targets.models import Allocation, Indicator, Milestone
+
+    from ..factories import IndicatorFactory
+
+    milestone = IndicatorFactory(target=target, name="里程碑", kind="milestone", target_value=100, unit="%")
+    Milestone.objects.create(indicator=milestone, date=date(2025, 4, 30), value=60)
+    allocated = IndicatorFactory(target=target, name="分解")
+    Allocation.objects.create(indicator=allocated, unit=town_unit, target_value=600)
+    Allocation.objects.create(indicator=allocated, unit=dept, target_value=600)
+    submitted(indicator, dept, date(2025, 4, 1), 300, date(2025, 4, 20), dept_reporter)
+    submitted(indicator, town_unit, date(2025, 4, 1), 400, date(2025, 5, 2), town_reporter)  # a second reporter
+    submitted(milestone, dept, date(2025, 5, 1), 30, date(2025, 5, 20), dept_reporter)
+    submitted(allocated, town_unit, date(2025, 5, 1), 250, date(2025, 5, 20), town_reporter)
+    submitted(allocated, dept, date(2025, 4, 1), 200, date(2025, 4, 20), dept_reporter)
+    for day in (date(2025, 4, 30), date(2025, 5, 31), date(2025, 6, 30)):
+        services.snapshot_freeze(as_of=day)
+        expected = selectors.indicator_rows(Indicator.objects.all(), day)
+        frozen = {s.indicator_id: s for s in StatusSnapshot.objects.filter(as_of=day, unit__isnull=True)}
+        assert {pk: (row.status.status, row.status.actual, list(row.status.reasons)) for pk, row in expected.items()} \
+            == {pk: (s.status, s.actual, s.reasons) for pk, s in frozen.items()}

@@ -151,3 +151,15 @@ def test_freeze_button_freezes_the_chosen_month_for_the_office_only(client, indi
     response = client.post("/supervision/freeze/", {"as_of": "2025-05", "next": "https://evil.example/"})
     assert response["Location"] == "/supervision/"
     assert StatusSnapshot.objects.filter(as_of=date(2025, 5, 31)).count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_cached_figures_change_as_soon_as_the_month_is_frozen_again(office, red_indicator, dept, dept_reporter):
+    assert 'data-total="1"' in office.get("/supervision/list/?as_of=2025-06&light=red").content.decode()
+    html = office.get("/supervision/?as_of=2025-06").content.decode()
+    assert f'<tr data-indicator="{red_indicator.pk}" data-status="red">' in html
+    submitted(red_indicator, dept, date(2025, 6, 1), 1200, date(2025, 6, 24), dept_reporter)
+    snapshot_freeze(as_of=date(2025, 6, 30))
+    html = office.get("/supervision/?as_of=2025-06").content.decode()
+    assert f'<tr data-indicator="{red_indicator.pk}" data-status="red">' not in html
+    assert 'href="/supervision/indicators/%d/"' % red_indicator.pk in html  # now listed as done this month
