@@ -3,19 +3,28 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from accounts import apis as account_apis
 from reports.apis import PlanImportApi
+from supervision import apis_snapshots as snapshot_apis
 from targets import apis as target_apis
+from villages import apis_regions as region_apis
 
+from .api import ObtainTokenView
 from .health import healthz
 
 router = DefaultRouter()
+router.register("regions", region_apis.RegionViewSet, basename="region")
+router.register("units", region_apis.UnitViewSet, basename="unit")
+router.register("users", account_apis.UserViewSet, basename="user")
 router.register("plans", target_apis.PlanViewSet, basename="plan")
+router.register("sections", target_apis.SectionViewSet, basename="section")
 router.register("targets", target_apis.TargetViewSet, basename="target")
 router.register("indicators", target_apis.IndicatorViewSet, basename="indicator")
+router.register("milestones", target_apis.MilestoneViewSet, basename="milestone")
 router.register("progress-reports", target_apis.ProgressReportViewSet, basename="progressreport")
+router.register("status-snapshots", snapshot_apis.StatusSnapshotViewSet, basename="statussnapshot")
 
 urlpatterns = [
     path("", include("targets.urls")),
@@ -26,7 +35,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/plans/import/", PlanImportApi.as_view(), name="api-plan-import"),

@@ -1,5 +1,8 @@
 """Every write to plans, indicators and progress reports: checked, saved and audited in one transaction."""
+import hashlib
+import json
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -37,6 +40,52 @@ def indicator_create(*, target, by, milestones=(), **fields) -> Indicator:
     new = snapshot(indicator, INDICATOR_FIELDS) | {"milestones": [[d, v] for d, v in milestones]}
     audit_record(action="indicator.create", by=by, obj=indicator, new=new)
     return indicator
+
+
+def indicator_fingerprint(indicator: Indicator) -> str:
+    """A hash of what a client can change on an indicator (its milestones included): its ETag.
+
+    Indicators carry no version number; the hash of their editable fields serves the same purpose,
+    and decimals are written with four places so that a value read back from the database hashes
+    as it did before it was saved.
+    """
+    values = {name: _canonical(getattr(indicator, Indicator._meta.get_field(name).attname))
+              for name in INDICATOR_FIELDS + ["source_phrase"]}
+    values["milestones"] = [[m.date.isoformat(), _canonical(m.value)] for m in indicator.milestones.all()]
+    payload = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+
+
+def _canonical(value):
+    return f"{value:.4f}" if isinstance(value, Decimal) else value
+
+
+@transaction.atomic
+def indicator_update(*, indicator, by, expected_fingerprint: str, milestones=None, **changes) -> Indicator:
+    """Change an indicator (and replace its milestones when given) unless someone changed it since it was read."""
+    current = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    if indicator_fingerprint(current) != expected_fingerprint:
+        raise ConflictError(
+            _("This indicator was changed by someone else; reload it and apply your changes again."),
+            current=current, changes=snapshot(current, INDICATOR_FIELDS),
+        )
+    if "target" in changes and changes.pop("target").pk != current.target_id:
+        raise ValidationError({"target": _("An indicator cannot be moved to another target.")})
+    old = snapshot(current, INDICATOR_FIELDS) | {"milestones": [[m.date, m.value] for m in current.milestones.all()]}
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    if milestones is not None:
+        current.milestones.all().delete()
+        for when, value in milestones:
+            milestone = Milestone(indicator=current, date=when, value=value)
+            milestone.full_clean()
+            milestone.save()
+    fresh = Indicator.objects.prefetch_related("milestones").get(pk=current.pk)
+    new = snapshot(fresh, INDICATOR_FIELDS) | {"milestones": [[m.date, m.value] for m in fresh.milestones.all()]}
+    audit_record(action="indicator.update", by=by, obj=fresh, old=old, new=new)
+    return fresh
 
 
 def _check_period(indicator: Indicator, period_start: date, frequency: str, today: date) -> None:
@@ -116,6 +165,15 @@ def progress_report_update(*, report, by, expected_version: int, **changes) -> P
     return current
 
 
+def _check_version(current: ProgressReport, expected_version: int | None) -> None:
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(
+            _("This report was changed by someone else (now version %(version)s); reload it first.")
+            % {"version": current.version},
+            current=current, changes=snapshot(current, ["status", "version"]),
+        )
+
+
 def _plan_of(report):
     return report.indicator.target.plan
 
@@ -144,9 +202,11 @@ def progress_report_submit(*, report, by, expected_version: int | None = None) -
 
 
 @transaction.atomic
-def progress_report_review(*, report, by, approve: bool, comment: str = "") -> ProgressReport:
+def progress_report_review(*, report, by, approve: bool, comment: str = "",
+                           expected_version: int | None = None) -> ProgressReport:
     """Approve a submitted report, or return it with a reason. Nobody reviews their own submission."""
     current = _lock(report)
+    _check_version(current, expected_version)
     if current.status != ReportStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be reviewed."))
     if current.submitted_by_id == by.pk:
@@ -166,9 +226,10 @@ def progress_report_review(*, report, by, approve: bool, comment: str = "") -> P
 
 
 @transaction.atomic
-def progress_report_reopen(*, report, by, reason: str) -> ProgressReport:
+def progress_report_reopen(*, report, by, reason: str, expected_version: int | None = None) -> ProgressReport:
     """Undo an approval (the supervision office only, with a reason): the report goes back to the unit."""
     current = _lock(report)
+    _check_version(current, expected_version)
     if current.status != ReportStatus.APPROVED:
         raise ValidationError(_("Only an approved report can be reopened."))
     if not reason.strip():

@@ -137,3 +137,12 @@ def browser_login(page, username, password=PASSWORD):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, so API throttle counts never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -106,7 +106,7 @@ def test_a_report_for_a_future_period_is_refused_with_a_reason(dept_reporter, in
     response = api_as(dept_reporter).post(
         "/api/progress-reports/", {"indicator": indicator.pk, "period": "2025-07", "value": 1}, format="json")
     assert response.status_code == 400
-    assert "period" in response.json()
+    assert "period" in response.json()["fields"]
 
 
 @time_machine.travel("2025-06-10 10:00 +0800")
@@ -114,7 +114,7 @@ def test_a_monthly_indicator_refuses_a_quarter_label(dept_reporter, indicator):
     response = api_as(dept_reporter).post(
         "/api/progress-reports/", {"indicator": indicator.pk, "period": "2025-Q1", "value": 1}, format="json")
     assert response.status_code == 400
-    assert "2025-05" in str(response.json()["period"])
+    assert "2025-05" in str(response.json()["fields"]["period"])
 
 
 def test_status_endpoint_returns_fractions_and_reasons(supervisor, indicator, dept, dept_reporter):

@@ -1,0 +1,90 @@
+"""User accounts over the API, for administrators only. Passwords can be set, never read."""
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, viewsets
+
+from config.api import IF_MATCH, ProtectedFieldsMixin, VersionedMixin, version_etag
+from villages.models import Region, Unit
+from villages.selectors import region_prefix
+
+from . import user_services
+from .models import Role, User
+
+
+class IsAdministrator(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return request.user.is_authenticated and request.user.role == Role.ADMIN
+
+
+class UserSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
+    password = serializers.CharField(
+        write_only=True, required=False, style={"input_type": "password"}, trim_whitespace=False,
+        help_text=_("New password (never returned); required on creation. The user must change it at first login."),
+    )
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, required=False,
+                                              help_text=_("Id of the unit a reporter reports for."))
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), allow_null=True,
+                                          required=False,
+                                          help_text=_("Division code of the region overseen; null for every region."))
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "role", "unit", "region", "is_active",
+                  "must_change_password", "last_login", "date_joined", "password"]
+        read_only_fields = ["must_change_password", "last_login", "date_joined"]
+        extra_kwargs = {
+            "username": {"help_text": _("Login name.")},
+            "first_name": {"help_text": _("Given name.")},
+            "last_name": {"help_text": _("Family name.")},
+            "email": {"help_text": _("E-mail address.")},
+            "role": {"help_text": _("reporter (填报员), supervisor (督查室), leader (领导), admin or auditor (审计员).")},
+            "is_active": {"help_text": _("False blocks the account from logging in.")},
+            "must_change_password": {"help_text": _("The user must choose a new password at next login.")},
+        }
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("password"):
+            raise serializers.ValidationError({"password": [_("Give the new account a password.")]})
+        return attrs
+
+
+class UserFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(field_name="region__code", help_text=_("Division code of the region."))
+
+    class Meta:
+        model = User
+        fields = ["role", "unit", "region", "is_active"]
+
+
+@extend_schema_view(update=extend_schema(parameters=[IF_MATCH]), partial_update=extend_schema(parameters=[IF_MATCH]))
+class UserViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Administrators list, create and change accounts (roles, units, regions); every change is audited."""
+
+    queryset = User.objects.none()  # the model, for the schema; get_queryset scopes the rows
+    serializer_class = UserSerializer
+    permission_classes = [IsAdministrator]
+    filterset_class = UserFilter
+    ordering_fields = ["username", "id", "last_login"]
+
+    def get_queryset(self):
+        users = User.objects.select_related("unit", "region").order_by("username")
+        admin = self.request.user
+        if admin.region_id is None:
+            return users
+        prefix = region_prefix(admin.region)
+        return users.filter(region__code__startswith=prefix) | users.filter(unit__county__code__startswith=prefix[:6])
+
+    def etag_of(self, obj) -> str:
+        return version_etag(user_services.user_fingerprint(obj))
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = user_services.user_create(by=self.request.user, password=data.pop("password"), **data)
+
+    def perform_versioned_update(self, serializer, expected_version):
+        data = dict(serializer.validated_data)
+        serializer.instance = user_services.user_update(
+            user=serializer.instance, by=self.request.user, expected_fingerprint=expected_version,
+            password=data.pop("password", None), **data,
+        )

@@ -1,0 +1,74 @@
+"""Writes of user accounts by an administrator (through the API): checked, saved and audited together."""
+import hashlib
+import json
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from targets.services import ConflictError
+
+from .models import Role, User
+from .services import audit_record, snapshot
+
+USER_FIELDS = ["username", "first_name", "last_name", "email", "role", "unit", "region", "is_active",
+               "must_change_password"]
+
+
+def user_fingerprint(user: User) -> str:
+    """A hash of a user's editable fields: the ETag of the account (users carry no version number)."""
+    payload = json.dumps(snapshot(user, USER_FIELDS), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+
+
+def _check_role_fields(user: User) -> None:
+    if user.role == Role.REPORTER and user.unit_id is None:
+        raise ValidationError({"unit": _("A reporter must belong to a unit.")})
+    if user.role != Role.REPORTER and user.unit_id is not None:
+        raise ValidationError({"unit": _("Only a reporter belongs to a unit.")})
+    if user.role == Role.REPORTER:
+        user.region = None
+
+
+@transaction.atomic
+def user_create(*, by, password: str, **fields) -> User:
+    """A new account; it must change the password an administrator gave it at first login."""
+    user = User(**fields)
+    _check_role_fields(user)
+    _check_password(password, user)
+    user.set_password(password)
+    user.must_change_password = True
+    user.full_clean()
+    user.save()
+    audit_record(action="user.create", by=by, obj=user, new=snapshot(user, USER_FIELDS))
+    return user
+
+
+@transaction.atomic
+def user_update(*, user, by, expected_fingerprint: str, password: str | None = None, **changes) -> User:
+    current = User.objects.select_for_update().get(pk=user.pk)
+    if user_fingerprint(current) != expected_fingerprint:
+        raise ConflictError(_("This account was changed by someone else; reload it and apply your changes again."),
+                            current=current, changes=snapshot(current, USER_FIELDS))
+    old = snapshot(current, USER_FIELDS)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    _check_role_fields(current)
+    if password:
+        _check_password(password, current)
+        current.set_password(password)
+        current.must_change_password = True
+    current.full_clean()
+    current.save()
+    new = snapshot(current, USER_FIELDS) | ({"password": "changed"} if password else {})
+    action = "user.role_change" if old["role"] != current.role or old["unit"] != current.unit_id else "user.update"
+    audit_record(action=action, by=by, obj=current, old=old, new=new)
+    return current

@@ -1,0 +1,427 @@
+"""The machinery every REST endpoint shares: errors, optimistic concurrency, read-only fields, throttles.
+
+How to add a resource
+---------------------
+1. Serializer in `<app>/serializers.py`. Mix in `ProtectedFieldsMixin` and list in
+   `Meta.read_only_fields` every field a client must never set (status, unit, approver/reviewer,
+   version, created_by …). A request that sends one of them with a value other than the current one
+   is refused with 400 (`{"code": "invalid", "fields": {"status": ["This field is read-only."]}}`)
+   instead of being silently dropped. Give every field a `help_text` through `gettext_lazy`
+   (English msgid; the Chinese term may follow in brackets: "Lead units (牵头单位)"); it becomes
+   the field's description in /api/schema/ and /api/docs/.
+2. Viewset in `<app>/apis.py`, thin:
+
+       class IncomeRecordViewSet(VersionedMixin, viewsets.ModelViewSet):
+           serializer_class = IncomeRecordSerializer
+           filterset_fields = ["village", "year"]          # django-filter, on every list
+           ordering_fields = ["year", "id"]                 # ?ordering=-year
+           def get_queryset(self):                          # scoping lives in the selector
+               return selectors.income_records_visible_to(self.request.user)
+           def perform_versioned_update(self, serializer, expected_version):
+               serializer.instance = services.income_record_update(
+                   record=serializer.instance, by=self.request.user,
+                   expected_version=expected_version, **serializer.validated_data)
+
+   The queryset comes from the app's selectors, so an object outside the caller's scope simply
+   is not found: 404, never 403 (a 403 would confirm it exists). Lists are paginated
+   (`?page=`, `?page_size=` up to 500) by the default settings.
+3. Register it on the router in `config/urls.py`:
+   `router.register("income-records", village_apis.IncomeRecordViewSet, basename="incomerecord")`.
+
+Errors
+------
+Every error is JSON `{"code": "...", "message": "..."}`; `message` is a sentence for a person, in
+the request's language (Accept-Language, else Chinese). Validation errors add
+`"fields": {"name": ["..."]}` (`"non_field_errors"` for the rest). A 412 adds `"current"` (the
+object as it now is) and `"changes"` (the fields someone else changed). Django's ValidationError
+and PermissionDenied raised by a service become 400 and 403, `ConflictError` becomes 412, so
+viewsets need no try/except. An unexpected exception is logged and answered with a 500 JSON
+body, never a stack trace.
+
+Optimistic concurrency (no lost updates)
+----------------------------------------
+`VersionedMixin` puts `ETag: "<version>"` on every single-object response of a model with a
+`version` field (or, for models without one, a hash of `etag_fields`). PUT/PATCH, and the state
+actions that call `self.expected_version()`, need that ETag back in `If-Match`: 428 without it,
+412 when it is stale. The header check alone would let two racing clients both pass it, so the
+real check happens again where the row is written: a service that locks the row and raises
+`targets.services.ConflictError`, or `save_if_version()`, a conditional UPDATE that increments
+`version` only if it still has the value the client read.
+
+Throttles
+---------
+`LoginRateThrottle` (scope "login", per client IP) guards the token endpoint and
+`ExportRateThrottle` (scope "export", per user) guards file exports: add
+`throttle_classes = [ExportRateThrottle]` to an export view or action. The rates are
+`REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` in settings (env `API_LOGIN_RATE`, `API_EXPORT_RATE`).
+"""
+import hashlib
+import json
+import logging
+from datetime import date
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from targets.services import ConflictError
+
+logger = logging.getLogger("config.api")
+
+
+# --------------------------------------------------------------------------- errors
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_code = "precondition_required"
+    default_detail = gettext_lazy(
+        "Send the ETag you read in an If-Match header, so that nobody else's changes are overwritten."
+    )
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+    default_detail = gettext_lazy("Someone else changed this object since you read it; reload it and try again.")
+
+    def __init__(self, detail=None, *, current=None, changes=None):
+        super().__init__(detail)
+        self.current = current
+        self.changes = changes or {}
+
+
+def _field_errors(detail) -> dict:
+    """DRF's nested error detail as plain strings, keyed by field."""
+    if isinstance(detail, dict):
+        return {key: _field_errors(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_field_errors(value) for value in detail]
+    return force_str(detail)
+
+
+def _first_messages(errors, prefix="") -> list[str]:
+    if isinstance(errors, dict):
+        found = []
+        for key, value in errors.items():
+            label = "" if key in ("non_field_errors", "detail") else f"{prefix}{key}"
+            found += _first_messages(value, f"{label}." if label else "")
+        return found
+    if isinstance(errors, list):
+        return [m for item in errors for m in _first_messages(item, prefix)][:1] if errors else []
+    return [f"{prefix.rstrip('.')}: {errors}" if prefix else str(errors)]
+
+
+def _validation_body(detail) -> dict:
+    errors = _field_errors(detail if isinstance(detail, dict) else {"non_field_errors": detail})
+    messages = _first_messages(errors)
+    message = _("The data sent is not valid: %(reasons)s") % {"reasons": "; ".join(messages[:5])}
+    return {"code": "invalid", "message": message, "fields": errors}
+
+
+def _as_drf(exc):
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, ConflictError):
+        return PreconditionFailed(str(exc), current=exc.current, changes=exc.changes)
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(*(exc.args[:1] or ()))
+    return exc
+
+
+def exception_handler(exc, context):
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every error as {"code", "message"[, "fields"]} JSON."""
+    exc = _as_drf(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)
+        return Response(
+            {"code": "server_error",
+             "message": _("Something went wrong on the server. The error was logged; please try again later.")},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = _validation_body(exc.detail)
+        return response
+    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    body = {"code": code if isinstance(code, str) else "error", "message": force_str(
+        exc.detail if isinstance(exc, exceptions.APIException) and isinstance(exc.detail, str) else response.data)}
+    if isinstance(exc, PreconditionFailed):
+        body |= _conflict_extra(exc, context, response)
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        body["retry_after"] = int(exc.wait)
+    response.data = body
+    return response
+
+
+def _conflict_extra(exc, context, response) -> dict:
+    extra = {"changes": {k: _jsonable(v) for k, v in exc.changes.items()}}
+    view = context.get("view")
+    if exc.current is not None and view is not None and hasattr(view, "get_serializer"):
+        extra["current"] = view.get_serializer(exc.current).data
+        if isinstance(view, VersionedMixin):
+            response["ETag"] = view.etag_of(exc.current)
+    return extra
+
+
+def _jsonable(value):
+    return value if isinstance(value, (str, int, float, bool, type(None), list, dict)) else str(value)
+
+
+# --------------------------------------------------------------------------- optimistic concurrency
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=True,
+    description=gettext_lazy("The ETag of the object as you read it (lost-update protection): "
+                             "428 without it, 412 when someone changed the object since."),
+)
+
+
+def version_etag(version) -> str:
+    return f'"{version}"'
+
+
+def content_etag(obj, fields) -> str:
+    """An ETag for a model without a version field: a hash of the fields a client can change."""
+    values = {name: force_str(getattr(obj, name, "")) for name in fields}
+    digest = hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return f'"h{digest[:20]}"'
+
+
+def parse_if_match(request) -> str:
+    """The tag the client sent in If-Match (quotes and a weak W/ prefix removed); 428 when absent."""
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw or raw == "*":
+        raise PreconditionRequired()
+    if raw.startswith("W/"):
+        raw = raw[2:]
+    return raw.strip().strip('"')
+
+
+class VersionedMixin:
+    """ETag on reads and writes of one object; If-Match required on PUT/PATCH.
+
+    Models with a `version` field need nothing more than `perform_versioned_update` (or the
+    default, `save_if_version`). Models without one set `etag_fields` and do their own locked
+    compare in the service (see `targets.apis.IndicatorViewSet`).
+    """
+
+    etag_fields: tuple = ()
+
+    def etag_of(self, obj) -> str:
+        if hasattr(obj, "version"):
+            return version_etag(obj.version)
+        return content_etag(obj, self.etag_fields)
+
+    def expected_version(self, obj=None):
+        """The version the client read (an int; the tag itself for hashed ETags), from If-Match.
+
+        428 when absent; 412 at once when it is not obj's current ETag. The write must compare
+        again under a lock or in a conditional UPDATE: this early check alone cannot stop a race.
+        """
+        tag = parse_if_match(self.request)
+        obj = obj if obj is not None else self.get_object()
+        if version_etag(tag) != self.etag_of(obj):
+            raise PreconditionFailed(current=obj)
+        return int(tag) if hasattr(obj, "version") else tag
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        obj = getattr(self, "_etag_object", None)
+        if obj is not None and 200 <= response.status_code < 300 and "ETag" not in response:
+            response["ETag"] = self.etag_of(obj)
+        return response
+
+    def respond_with(self, obj, status_code=status.HTTP_200_OK):
+        """A response carrying obj and its ETag; state actions (submit, approve …) return this."""
+        self._etag_object = obj
+        return Response(self.get_serializer(obj).data, status=status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.respond_with(self.get_object())
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return self.respond_with(serializer.instance, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        expected = self.expected_version(instance)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        self.perform_versioned_update(serializer, expected)
+        return self.respond_with(serializer.instance)
+
+    def perform_versioned_update(self, serializer, expected_version):
+        """Default: a conditional UPDATE of the validated fields; override to call the app's service."""
+        serializer.instance = save_if_version(serializer.instance, expected_version, serializer.validated_data)
+
+
+def save_if_version(instance, expected_version: int, changes: dict):
+    """Apply `changes` and bump `version` only if the row still has `expected_version`; else ConflictError.
+
+    One conditional UPDATE, so two clients that read the same version cannot both win, on SQLite
+    as on PostgreSQL. Many-to-many values in `changes` are set after the row update. Audit the
+    change in the service that calls this when the object matters.
+    """
+    model = type(instance)
+    fields = {name: model._meta.get_field(name) for name in changes}
+    plain = {name: value for name, value in changes.items() if not fields[name].many_to_many}
+    with transaction.atomic():
+        for name, value in plain.items():
+            setattr(instance, name, value)
+        instance.full_clean()
+        values = {fields[name].attname: getattr(instance, fields[name].attname) for name in plain}
+        updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+            version=F("version") + 1, **values)
+        if not updated:
+            current = model.objects.get(pk=instance.pk)
+            raise ConflictError(
+                _("This record was changed by someone else (now version %(version)s); reload it and apply your "
+                  "changes again.") % {"version": current.version},
+                current=current,
+                changes={name: getattr(current, fields[name].attname) for name in plain
+                         if getattr(current, fields[name].attname) != values[fields[name].attname]},
+            )
+        for name, value in changes.items():
+            if name not in plain:
+                getattr(instance, name).set(value)
+    instance.refresh_from_db()
+    return instance
+
+
+# --------------------------------------------------------------------------- read-only fields
+
+class ProtectedFieldsMixin:
+    """Refuse, rather than silently ignore, a read-only field a client tries to set.
+
+    A client may send back what it read (a GET then a PUT): a read-only field is accepted when its
+    value equals the current one, and refused with 400 otherwise, on create always.
+    """
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            sent = [name for name, f in self.fields.items() if f.read_only and name in data]
+            if sent:
+                current = self.to_representation(self.instance) if self.instance is not None else {}
+                refused = {
+                    name: [_("This field is read-only.")] for name in sent
+                    if self.instance is None or not _same(data.get(name), current.get(name))
+                }
+                if refused:
+                    raise exceptions.ValidationError(refused)
+        return super().to_internal_value(data)
+
+
+def _same(sent, current) -> bool:
+    if sent == current:
+        return True
+    return json.dumps(sent, default=str, sort_keys=True) == json.dumps(current, default=str, sort_keys=True)
+
+
+# --------------------------------------------------------------------------- lists and parameters
+
+class ApiPagination(PageNumberPagination):
+    """`?page=` and `?page_size=` (at most 500); the body is {"count", "next", "previous", "results"}."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+AS_OF = OpenApiParameter(
+    "as_of", str, description=gettext_lazy("Date of the status, YYYY-MM-DD; default today (Asia/Shanghai)."),
+)
+
+
+def as_of_param(request) -> date:
+    """`?as_of=YYYY-MM-DD`, default today in Asia/Shanghai; 400 with the expected form otherwise."""
+    raw = request.query_params.get("as_of")
+    if not raw:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise exceptions.ValidationError({"as_of": [_("as_of must be a date such as 2025-06-30.")]}) from None
+
+
+# --------------------------------------------------------------------------- throttles and the token
+
+class LoginRateThrottle(SimpleRateThrottle):
+    """Guesses at passwords on the token endpoint, counted per client IP."""
+
+    scope = "login"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ExportRateThrottle(UserRateThrottle):
+    """File exports, counted per user (anonymous callers per IP)."""
+
+    scope = "export"
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """POST {"username", "password"} → {"token"}; throttled per IP. The token goes in `Authorization: Token …`."""
+
+    throttle_classes = [LoginRateThrottle]
+
+
+# --------------------------------------------------------------------------- schema
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "description": "Machine-readable error code, e.g. invalid, not_found."},
+        "message": {"type": "string", "description": "A sentence for a person, in the request's language."},
+        "fields": {"type": "object", "additionalProperties": True,
+                   "description": "Validation errors by field (400 only)."},
+        "current": {"type": "object", "additionalProperties": True,
+                    "description": "The object as it now is (412 only)."},
+        "changes": {"type": "object", "additionalProperties": True,
+                    "description": "What someone else changed (412 only)."},
+        "retry_after": {"type": "integer", "description": "Seconds to wait (429 only)."},
+    },
+    "required": ["code", "message"],
+}
+
+ERROR_STATUSES = {
+    "400": "Invalid input (see fields).", "401": "Not authenticated.", "403": "Not allowed for your role.",
+    "404": "Not found, or outside what you may see.", "405": "Method not allowed.",
+    "412": "Stale If-Match: someone else changed the object.", "415": "Unsupported media type.",
+    "428": "If-Match missing.", "429": "Too many requests.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """SPECTACULAR_SETTINGS POSTPROCESSING_HOOKS: document the error body on every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/Error"}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code, description in ERROR_STATUSES.items():
+                if code in ("412", "428") and method not in ("put", "patch", "post"):
+                    continue
+                operation["responses"].setdefault(
+                    code, {"description": description, "content": {"application/json": {"schema": ref}}})
+    return result
