@@ -9,6 +9,7 @@ from accounts import apis as account_apis
 from reports.apis import PlanImportApi
 from supervision import apis_snapshots as snapshot_apis
 from targets import apis as target_apis
+from villages import apis as village_apis
 from villages import apis_regions as region_apis
 
 from .api import ObtainTokenView
@@ -25,6 +26,9 @@ router.register("indicators", target_apis.IndicatorViewSet, basename="indicator"
 router.register("milestones", target_apis.MilestoneViewSet, basename="milestone")
 router.register("progress-reports", target_apis.ProgressReportViewSet, basename="progressreport")
 router.register("status-snapshots", snapshot_apis.StatusSnapshotViewSet, basename="statussnapshot")
+router.register("villages", village_apis.VillageViewSet, basename="village")
+router.register("village-profiles", village_apis.VillageProfileViewSet, basename="villageprofile")
+router.register("income-records", village_apis.IncomeRecordViewSet, basename="incomerecord")
 
 urlpatterns = [
     path("", include("targets.urls")),
