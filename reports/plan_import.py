@@ -25,7 +25,7 @@ from villages.models import Region, RegionLevel, Unit, UnitKind
 from villages.selectors import region_prefix
 
 from .excel import indicators as extraction
-from .excel.plan_table import parse_table
+from .excel.plan_table import grid_title, parse_grid, read_grid
 from .excel.safe import check_upload
 
 CLOSE_MATCH_CUTOFF = 0.6
@@ -86,13 +86,11 @@ def match_units(parsed: dict, county: Region) -> list[dict]:
 def plan_import_parse(*, file, region: Region, title: str = "", start: date | None = None,
                       end: date | None = None) -> dict:
     upload = check_upload(file, kinds=("xlsx", "docx"))
-    first_start, first_end = plan_dates(title)
-    parsed = parse_table(upload, start=start or first_start, end=end or first_end)
-    title = title or parsed["title"] or upload.name
-    table_start, table_end = plan_dates(title)
-    start, end = start or table_start, end or table_end
-    if (start, end) != (first_start, first_end):
-        parsed = parse_table(upload, start=start, end=end)
+    grid = read_grid(upload)
+    title = title or grid_title(grid) or upload.name
+    title_start, title_end = plan_dates(title)
+    start, end = start or title_start, end or title_end
+    parsed = parse_grid(grid, start=start, end=end)
     parsed.update(title=title[:300], file_name=upload.name, region=region.code, start=start.isoformat(),
                   end=end.isoformat(), units=match_units(parsed, region))
     return parsed
@@ -128,8 +126,11 @@ def _resolve_units(parsed: dict, county: Region, by) -> dict[str, Unit]:
         if decision.startswith("use:") and decision[4:].isdigit() and int(decision[4:]) in existing:
             resolved[row["name"]] = existing[int(decision[4:])]
         elif decision == "create":
-            unit = Unit.objects.create(county=county, name=row["name"][:100], kind=_unit_kind(row["name"]))
-            audit_record(action="unit.create", by=by, obj=unit, new={"name": unit.name, "kind": unit.kind})
+            # get_or_create: "create" on a name that exists after all must not break the unique name.
+            unit, created = Unit.objects.get_or_create(county=county, name=row["name"][:100],
+                                                       defaults={"kind": _unit_kind(row["name"])})
+            if created:
+                audit_record(action="unit.create", by=by, obj=unit, new={"name": unit.name, "kind": unit.kind})
             existing[unit.pk] = resolved[row["name"]] = unit
         else:
             missing.append(row["name"])

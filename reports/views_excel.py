@@ -75,10 +75,25 @@ def _unit_rows(parsed, units) -> list[dict]:
     return rows
 
 
+def _warning_texts() -> dict[str, str]:
+    return {
+        "baseline_needed": _("The text gives no starting value: enter the baseline."),
+        "baseline_assumed_zero": _("Baseline assumed 0: enter the real starting rate if it is known."),
+        "decrease_without_baseline_kept_as_ceiling": _("No baseline stated: kept as a ceiling."),
+    }
+
+
+def _with_warning_texts(task: dict) -> dict:
+    texts = _warning_texts()
+    task["indicators"] = [dict(p, warning_texts=[texts.get(w, w) for w in p.get("warnings", [])])
+                          for p in task["indicators"]]
+    return task
+
+
 def _preview_context(parsed, region, errors=()):
     units = Unit.objects.filter(county=region).order_by("name")
     sections = {s["key"]: s for s in parsed["sections"]}
-    tasks = [dict(t, index=i, section_title=sections.get(t["section"], {}).get("title", ""))
+    tasks = [_with_warning_texts(dict(t, index=i, section_title=sections.get(t["section"], {}).get("title", "")))
              for i, t in enumerate(parsed["tasks"])]
     return {"parsed": parsed, "tasks": tasks, "region": region, "unit_rows": _unit_rows(parsed, units), "errors": errors,
             "kinds": Kind.choices, "frequencies": Frequency.choices,

@@ -139,11 +139,20 @@ def _section_row(row) -> str | None:
     return None
 
 
+def grid_title(grid) -> str:
+    """The first text above the header row: the table's title."""
+    header, _columns = find_columns(grid)
+    return indicators.normalise(next((c for row in grid[:header] for c in row if c), ""))
+
+
 def parse_grid(grid, *, start: date, end: date) -> dict:
     header, columns = find_columns(grid)
-    title = next((c for row in grid[:header] for c in row if c), "")
     sections, tasks, warnings, stack = [], [], [], []
-    get = lambda row, field: indicators.normalise(row[columns[field]]) if field in columns and columns[field] < len(row) else ""  # noqa: E731
+
+    def get(row, field):
+        col = columns.get(field)
+        return indicators.normalise(row[col]) if col is not None and col < len(row) else ""
+
     for number, row in enumerate(grid[header + 1:], start=header + 2):
         if not any(row):
             continue
@@ -163,17 +172,20 @@ def parse_grid(grid, *, start: date, end: date) -> dict:
             continue
         tasks.append(_task(row, get, seq, number, stack, start, end))
     _check_sequence(tasks, warnings)
-    return {"title": indicators.normalise(title), "sections": sections, "tasks": tasks, "warnings": warnings,
+    return {"title": grid_title(grid), "sections": sections, "tasks": tasks, "warnings": warnings,
             "columns": columns}
 
 
 def _task(row, get, seq, number, stack, start, end) -> dict:
     units = split_units(get(row, "units"))
-    if get(row, "lead_units"):
-        units["lead_units"] += [u for u in split_units(get(row, "lead_units"))["co_units"]
-                                + split_units(get(row, "lead_units"))["lead_units"] if u not in units["lead_units"]]
+    if get(row, "lead_units"):  # a separate 牵头单位 column: every unit in it leads, starred or not
+        named = split_units(get(row, "lead_units"))
+        units["lead_units"] += [u for u in named["lead_units"] + named["co_units"] if u not in units["lead_units"]]
+        units["all_townships"] |= named["all_townships"]
     if get(row, "co_units"):
-        units["co_units"] += split_units(get(row, "co_units"))["co_units"]
+        named = split_units(get(row, "co_units"))
+        units["co_units"] += [u for u in named["lead_units"] + named["co_units"] if u not in units["co_units"]]
+        units["all_townships"] |= named["all_townships"]
     name, content = get(row, "name"), get(row, "content")
     proposals = indicators.extract(content or name, start=start, end=end, task_name=name or content[:30])
     return {
@@ -192,6 +204,9 @@ def _check_sequence(tasks, warnings) -> None:
         seen.add(task["seq"])
 
 
+def read_grid(upload: SafeUpload) -> list[list[str]]:
+    return grid_from_docx(upload) if upload.kind == "docx" else grid_from_xlsx(upload)
+
+
 def parse_table(upload: SafeUpload, *, start: date, end: date) -> dict:
-    grid = grid_from_docx(upload) if upload.kind == "docx" else grid_from_xlsx(upload)
-    return parse_grid(grid, start=start, end=end)
+    return parse_grid(read_grid(upload), start=start, end=end)

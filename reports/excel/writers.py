@@ -8,6 +8,7 @@ with Excel's quote prefix, so Excel shows it as typed and never runs it as a for
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from decimal import Decimal
 from typing import Callable, Iterable
 
@@ -17,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+TRIGGER_CHARS = frozenset(FORMULA_TRIGGERS)
 LIGHT_FILLS = {
     "green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE", "done": "BDD7EE", "not_started": "EDEDED",
 }
@@ -34,7 +36,7 @@ class Column:
 
 
 def _attr(name):
-    return lambda row: getattr(row, name)
+    return attrgetter(name)
 
 
 LEDGER_COLUMNS = [
@@ -116,7 +118,10 @@ def _prepare_sheet(ws, columns, header_rows: int) -> None:
 
 def _write_headers(ws, title: str, columns, styles: _Styles) -> None:
     last = get_column_letter(len(columns))
-    ws.append([_cell(ws, safe_text(title), font=styles.title_font, alignment=styles.center)])
+    title_cell = _cell(ws, title, font=styles.title_font, alignment=styles.center)
+    if is_formula_like(title):
+        title_cell.data_type, title_cell.quotePrefix = "s", True
+    ws.append([title_cell])
     ws.merged_cells.add(f"A1:{last}1")
     upper = [_cell(ws, c.group, font=styles.header_font, alignment=styles.center, border=styles.border)
              for c in columns]
@@ -135,44 +140,40 @@ def _write_headers(ws, title: str, columns, styles: _Styles) -> None:
             start = index
 
 
-def safe_text(value: str) -> str:
-    """For places where a cell object cannot be used (titles): lead dangerous text with a quote mark."""
-    return "'" + value if is_formula_like(value) else value
+class _Converters:
+    """Per column, the function turning a value into what is appended, decided once per export.
 
-
-class _StyledCells:
-    """Styled cells made once and reused row after row.
-
-    A write-only sheet serialises each row when it is appended, so one cell object can carry the
-    next row's value; this spares openpyxl from hashing the same fill and format for every row.
+    Styled cells are made once and reused row after row: a write-only sheet serialises each row
+    when it is appended, so one cell object can carry the next row's value, and openpyxl does not
+    hash the same fill and number format again for every row.
     """
 
-    def __init__(self, ws, styles: _Styles):
+    def __init__(self, ws, styles: _Styles, columns):
+        self.ws = ws
         self.lights = {light: _cell(ws, label, fill=styles.fills[light]) for light, label in LIGHT_LABELS.items()}
         self.percent = _cell(ws, 0, number_format="0.0%")
+        by_kind = {"light": self.light, "percent": self.percent_of, "number": self.number, "text": self.text}
+        self.columns = [(column.get, by_kind[column.kind]) for column in columns]
 
-    def light(self, ws, value):
-        return self.lights.get(value) or safe_value(ws, value)
+    def row(self, row) -> list:
+        return [None if (value := get(row)) is None else convert(value) for get, convert in self.columns]
+
+    def light(self, value):
+        return self.lights.get(value) or self.text(value)
 
     def percent_of(self, value):
         self.percent.value = float(value)
         return self.percent
 
+    @staticmethod
+    def number(value):
+        return float(value) if isinstance(value, Decimal) else value
 
-def _row_values(ws, row, columns, cells: _StyledCells) -> list:
-    values = []
-    for column in columns:
-        value = column.get(row)
-        if value is None:
-            values.append(None)
-        elif column.kind == "light":
-            values.append(cells.light(ws, value))
-        elif column.kind == "percent":
-            values.append(cells.percent_of(value))
-        else:
-            values.append(safe_value(ws, value))
-    return values
-
+    def text(self, value):
+        # The common case (plain text) is decided with one type check and one set lookup.
+        if type(value) is str and (not value or value[0] not in TRIGGER_CHARS):
+            return value
+        return safe_value(self.ws, value)
 
 
 def write_table(out, *, title: str, columns, rows: Iterable, sheet_title: str = "台账",
@@ -183,10 +184,10 @@ def write_table(out, *, title: str, columns, rows: Iterable, sheet_title: str = 
     styles = _Styles()
     _prepare_sheet(ws, columns, header_rows=3)
     _write_headers(ws, title, columns, styles)
-    cells = _StyledCells(ws, styles)
+    convert = _Converters(ws, styles, columns)
     count = 0
     for count, row in enumerate(rows, start=1):
-        ws.append(_row_values(ws, row, columns, cells))
+        ws.append(convert.row(row))
         if progress and count % every == 0:
             progress(count)
     workbook.save(out)

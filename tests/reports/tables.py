@@ -51,18 +51,26 @@ def dongtou_xlsx(tasks=None) -> bytes:
 
 
 def dongtou_docx(tasks=None) -> bytes:
+    """The same table in Word: sections merged across, shared task names merged down (vMerge)."""
     document = docx.Document()
     rows = dongtou_rows(tasks)
     document.add_paragraph(rows[0][1][0])
     table = document.add_table(rows=0, cols=4)
-    for kind, values in rows[1:]:
+    previous_name, name_start = None, None
+    for index, (kind, values) in enumerate(rows[1:]):
         cells = table.add_row().cells
         if kind == "section":
             merged = cells[0].merge(cells[3])
             merged.text = values[0]
-        else:
-            for cell, value in zip(cells, values):
-                cell.text = str(value)
+            previous_name = None
+            continue
+        for cell, value in zip(cells, values):
+            cell.text = str(value)
+        if kind == "task" and values[1] == previous_name:
+            cells[1].text = ""
+            table.cell(name_start, 1).merge(table.cell(index, 1)).text = values[1]
+        elif kind == "task":
+            previous_name, name_start = values[1], index
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -155,3 +155,10 @@ def test_every_row_keeps_its_own_light_and_rate_when_many_rows_stream():
     assert [sheet[f"I{r}"].fill.fgColor.rgb[2:] for r in range(4, 10)] == [LIGHT_FILLS[x] for x in lights]
     assert [sheet[f"H{r}"].value for r in range(4, 10)] == [0, 0.1, None, 0.3, 0.4, 0.5]
     assert sheet["I6"].value == "红灯" and sheet["I4"].value == "绿灯"
+
+
+def test_a_title_that_looks_like_a_formula_stays_text():
+    out = io.BytesIO()
+    write_table(out, title="=1+1 台账", columns=LEDGER_COLUMNS, rows=[])
+    cell = openpyxl.load_workbook(out).active["A1"]
+    assert (cell.value, cell.data_type) == ("=1+1 台账", "s")

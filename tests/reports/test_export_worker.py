@@ -15,14 +15,11 @@ pytestmark = [
 ]
 
 
-def _close_worker_connections():
-    """The worker thread's database connection outlives it; end it so the test database can be dropped."""
+def _close_connection(**_kwargs):
+    """Runs in the worker's thread after each task: its database connection must not outlive the test."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    connection.close()
 
 
 def test_a_worker_picks_up_the_job_and_writes_the_file(plan, indicator, supervisor, settings, tmp_path):
@@ -30,7 +27,10 @@ def test_a_worker_picks_up_the_job_and_writes_the_file(plan, indicator, supervis
 
     from config.celery import app
 
+    from celery.signals import task_postrun
+
     settings.MEDIA_ROOT = tmp_path
+    task_postrun.connect(_close_connection, weak=False)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         job = export_job_create(kind=ExportJob.Kind.LEDGER, plan=plan, params={"as_of": date(2025, 6, 30).isoformat()},
                                 by=supervisor)
@@ -40,6 +40,6 @@ def test_a_worker_picks_up_the_job_and_writes_the_file(plan, indicator, supervis
             if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
                 break
             time.sleep(0.2)
-    _close_worker_connections()
+    task_postrun.disconnect(_close_connection)
     assert job.status == ExportJob.Status.DONE, job.error
     assert job.rows_total == 1 and job.file.name.endswith(".xlsx")

@@ -1,4 +1,6 @@
 """The import pages: upload, preview with edits, commit in one transaction."""
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -68,3 +70,29 @@ def test_a_bad_file_is_refused_on_the_page(client, supervisor):
     response = client.post(reverse("import-upload"), {"region": "330305000000",
                                                       "file": upload(b"garbage", "t.xlsx")})
     assert response.status_code == 400 and b'data-error="upload"' in response.content
+
+
+def test_a_decrease_without_baseline_is_flagged_and_must_be_completed(client, supervisor, dept):
+    from django.utils import translation
+
+    tasks = [t for t in dongtou.TASKS if t["seq"] == 5]
+    url = preview(client, supervisor, tasks)
+    with translation.override("en"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "data-warning" in page
+    form = {"t0-i0-keep": "on", "t0-i0-name": "城乡居民收入倍差", "t0-i0-kind": "decrease", "t0-i0-baseline": "",
+            "t0-i0-target_value": "1.54", "t0-i0-unit": "倍", "t0-i0-deadline": "2027-12-31", "u0-decision": "create"}
+    assert client.post(url, form).status_code == 400 and not Plan.objects.exists()
+    form["t0-i0-baseline"] = "1.60"
+    assert client.post(url, form).status_code == 302
+    indicator = Indicator.objects.get()
+    assert (indicator.kind, indicator.baseline, indicator.target_value) == ("decrease", Decimal("1.6"), Decimal("1.54"))
+
+
+def test_creating_a_unit_that_already_exists_uses_the_existing_one(client, supervisor, dept):
+    url = preview(client, supervisor, [t for t in dongtou.TASKS if t["seq"] == 4])
+    response = client.post(url, {"t0-i0-keep": "on", "t0-i0-name": "村级集体经济总收入", "t0-i0-kind": "increase",
+                                 "t0-i0-baseline": "0", "t0-i0-target_value": "24000", "t0-i0-unit": "万元",
+                                 "t0-i0-deadline": "2027-12-31", "u0-decision": "create", "u1-decision": "create"})
+    assert response.status_code == 302
+    assert set(Target.objects.get().lead_units.all()) >= {dept}
