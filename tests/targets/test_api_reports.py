@@ -164,3 +164,12 @@ def test_listing_lights_takes_the_same_number_of_queries_for_3_or_30_indicators(
     for _ in range(27):
         _red_and_green(plan, dept, dept_reporter)
     assert queries_for_listing() == few
+
+
+def test_indicators_filter_by_responsible_unit(supervisor, indicator, other_unit, target, plan):
+    shared = IndicatorFactory(target=TargetFactory(plan=plan), name="教育指标")
+    shared.target.co_units.add(other_unit)
+    client = api_as(supervisor)
+    assert [r["id"] for r in client.get(f"/api/indicators/?unit={other_unit.pk}").json()["results"]] == [shared.pk]
+    ordered = [r["id"] for r in client.get("/api/indicators/?ordering=-id").json()["results"]]
+    assert ordered == sorted(ordered, reverse=True) == [shared.pk, indicator.pk]
