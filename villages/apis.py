@@ -35,6 +35,7 @@ class VillageProfileSerializer(ProtectedFieldsMixin, serializers.ModelSerializer
             "households": {"help_text": _("Number of households.")},
             "population": {"help_text": _("Registered population.")},
             "reporter": {"help_text": _("Id of the township reporter who enters this village's income.")},
+            "version": {"help_text": _("Increases with every change; the ETag carries it.")},
         }
 
     def validate_flags(self, value):
@@ -75,6 +76,13 @@ class IncomeRecordSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
             "total_income": {"help_text": _("Total collective income in 万元 (two decimals).")},
             "operating_income": {"help_text": _("Operating income in 万元, not above the total.")},
             "note": {"help_text": _("Optional note.")},
+            "status": {"help_text": _("draft, submitted, approved or returned; changed only by the actions.")},
+            "version": {"help_text": _("Increases with every change; the ETag carries it.")},
+            "submitted_by": {"help_text": _("Id of the user who submitted it.")},
+            "submitted_at": {"help_text": _("When it was submitted.")},
+            "reviewed_by": {"help_text": _("Id of the user who approved or returned it.")},
+            "reviewed_at": {"help_text": _("When it was reviewed.")},
+            "review_comment": {"help_text": _("The reviewer's comment, or the reason it was returned.")},
         }
 
     def __init__(self, *args, **kwargs):
