@@ -11,6 +11,7 @@ from supervision import apis_snapshots as snapshot_apis
 from reports.apis import PlanImportApi
 from targets import apis as target_apis
 from targets import apis_entry as entry_apis
+from villages import apis as village_apis
 from villages import apis_regions as region_apis
 
 from .api import ObtainTokenView
@@ -32,6 +33,9 @@ router.register("report-comments", entry_apis.ReportCommentViewSet, basename="re
 router.register("report-versions", entry_apis.ReportVersionViewSet, basename="reportversion")
 router.register("late-entry-grants", entry_apis.LateEntryGrantViewSet, basename="lateentrygrant")
 router.register("supervision-items", supervision_apis.SupervisionItemViewSet, basename="supervisionitem")
+router.register("villages", village_apis.VillageViewSet, basename="village")
+router.register("village-profiles", village_apis.VillageProfileViewSet, basename="villageprofile")
+router.register("income-records", village_apis.IncomeRecordViewSet, basename="incomerecord")
 
 urlpatterns = [
     path("", include("targets.urls")),

@@ -320,6 +320,10 @@ def village_profile_update(*, village: Region, by, expected_version: int | None 
             raise ValidationError(_("%(field)s cannot be changed here.") % {"field": name})
         setattr(profile, name, value)
     profile.flags = sorted({f.strip() for f in profile.flags if f and f.strip()})
+    reporter = profile.reporter
+    if reporter is not None and not can_enter_income(reporter, village):
+        raise ValidationError({"reporter": _("The responsible reporter must be a reporter of %(township)s.")
+                               % {"township": village.parent.name if village.parent_id else ""}})
     if not created:
         profile.version += 1
     profile.full_clean()

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from targets.selectors import indicators_visible_to
+from targets.selectors import indicator_status, indicators_visible_to
 from targets.services import ConflictError
 
 from . import derived, forms, selectors, services
@@ -275,4 +275,5 @@ def derived_rule(request, indicator_pk):
     visible = set(selectors.villages_visible_to(request.user).values_list("pk", flat=True))
     shown = [row for row in detail["rows"] if row.village.pk in visible]
     return render(request, "villages/derived_rule.html", {
-        "indicator": indicator, "rule": rule, **detail, "rows": shown, "hidden": len(detail["rows"]) - len(shown)})
+        "indicator": indicator, "rule": rule, **detail, "rows": shown, "hidden": len(detail["rows"]) - len(shown),
+        "status": indicator_status(indicator, timezone.localdate())})

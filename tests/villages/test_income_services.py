@@ -99,3 +99,11 @@ def test_a_profile_is_kept_with_a_flexible_set_of_flags_and_audited(villages, to
     assert AuditEvent.objects.filter(action="village.profile", object_id=str(profile.pk)).exists()
     with pytest.raises(ConflictError):
         village_profile_update(village=villages["a"], by=town_reporter, expected_version=1, households=1)
+
+
+def test_the_responsible_reporter_must_belong_to_the_villages_township(villages, town_reporter, other_town_reporter,
+                                                                        supervisor):
+    with pytest.raises(ValidationError):
+        village_profile_update(village=villages["a"], by=supervisor, reporter=other_town_reporter)
+    profile = village_profile_update(village=villages["a"], by=supervisor, reporter=town_reporter)
+    assert profile.reporter == town_reporter

@@ -148,3 +148,30 @@ def test_income_import_page_shows_row_errors(client, villages, town_reporter):
     page = client.post(reverse("villages:income-import"), {"file": SimpleUploadedFile("x.csv", csv)})
     assert [(e.row, e.column) for e in page.context["errors"]] == [(2, "村代码")]
     assert b'data-row="2"' in page.content
+
+
+def test_regions_import_page_shows_row_errors_and_then_imports(client, supervisor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(supervisor)
+    url = reverse("villages:regions-import")
+    bad = "统计用区划代码,名称\n330305100000,大门镇\n3303051002,坏村\n".encode()
+    page = client.post(url, {"file": SimpleUploadedFile("r.csv", bad)})
+    assert [(e.row, e.column != "") for e in page.context["errors"]] == [(3, True)]
+    good = "统计用区划代码,名称\n330305100000,大门镇\n330305100201,观音礁村\n".encode()
+    page = client.post(url, {"file": SimpleUploadedFile("r.csv", good)})
+    assert page.context["summary"]["created"] == 2
+
+
+def test_county_tiers_must_be_increasing_numbers(county):
+    from django.core.exceptions import ValidationError
+
+    from villages.models import CountyEconomySettings
+
+    with pytest.raises(ValidationError):
+        CountyEconomySettings(county=county, tiers=[25, 10]).full_clean()
+    with pytest.raises(ValidationError):
+        CountyEconomySettings(county=county, tiers=["ten"]).full_clean()
+    settings = CountyEconomySettings(county=county, tiers=[5, 20])
+    settings.full_clean()
+    assert settings.tier_bounds == (Decimal("5"), Decimal("20"))
