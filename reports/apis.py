@@ -1,8 +1,7 @@
 """The plan import API: POST a responsibility table, get the parsed plan back (and written unless dry_run)."""
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema
-from rest_framework import parsers, permissions, status
+from rest_framework import exceptions, parsers, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,10 +15,6 @@ TRUE = {"1", "true", "yes", "on"}
 
 def _flag(data, name: str) -> bool:
     return str(data.get(name, "")).strip().lower() in TRUE
-
-
-def _errors(exc: ValidationError) -> dict:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
 
 
 class PlanImportApi(APIView):
@@ -37,31 +32,23 @@ class PlanImportApi(APIView):
     @extend_schema(request={"multipart/form-data": OpenApiTypes.OBJECT}, responses={200: OpenApiTypes.OBJECT,
                                                                                     201: OpenApiTypes.OBJECT})
     def post(self, request):
+        # Errors are raised, not returned, so config.api's handler gives them the API's code/message shape.
         if "file" not in request.FILES:
-            return Response({"file": [_("Attach the table as the form field “file”.")]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            raise exceptions.ValidationError({"file": [_("Attach the table as the form field “file”.")]})
+        region = county_by_code(request.data.get("region", ""))
+        if not can_import_into(request.user, region):
+            raise exceptions.PermissionDenied(_("You cannot import plans into this county."))
         try:
-            region = county_by_code(request.data.get("region", ""))
-            if not can_import_into(request.user, region):
-                raise PermissionDenied
             parsed = plan_import_parse(file=request.FILES["file"], region=region, title=request.data.get("title", ""))
         except UnsafeFile as exc:
-            return Response({"file": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
-        except ValidationError as exc:
-            return Response(_errors(exc), status=status.HTTP_400_BAD_REQUEST)
-        except PermissionDenied:
-            return Response({"detail": _("You cannot import plans into this county.")},
-                            status=status.HTTP_403_FORBIDDEN)
+            raise exceptions.ValidationError({"file": [str(exc)]}) from exc
         decide_units(parsed, accept_suggestions=_flag(request.data, "accept_suggestions"),
                      create_units=_flag(request.data, "create_units"))
         default_missing_baselines(parsed)
         parsed["id"] = None
         if _flag(request.data, "dry_run"):
             return Response(parsed, status=status.HTTP_200_OK)
-        try:
-            plan = plan_import(parsed=parsed, region=region, by=request.user,
-                               doc_number=request.data.get("doc_number", "")[:100])
-        except ValidationError as exc:
-            return Response({**_errors(exc), "parsed": parsed}, status=status.HTTP_400_BAD_REQUEST)
+        plan = plan_import(parsed=parsed, region=region, by=request.user,
+                           doc_number=request.data.get("doc_number", "")[:100])
         parsed["id"] = plan.pk
         return Response(parsed, status=status.HTTP_201_CREATED)

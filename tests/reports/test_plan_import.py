@@ -133,7 +133,7 @@ def test_units_left_undecided_stop_the_import_and_nothing_is_written(supervisor,
         "file": upload(dongtou_table, "t.xlsx"), "region": "330305000000",
     }, format="multipart")
     assert response.status_code == 400
-    assert "区发改局" in response.json()["units"][0]
+    assert "区发改局" in response.json()["fields"]["units"][0]
     assert not Plan.objects.exists() and not Target.objects.exists()
 
 
@@ -163,7 +163,7 @@ def test_bad_files_get_a_plain_400(supervisor, county, data, name):
     response = api_as(supervisor).post("/api/plans/import/", {"file": upload(data, name), "region": county.code},
                                        format="multipart")
     assert response.status_code == 400
-    assert response.json()["file"][0]
+    assert response.json()["fields"]["file"][0]
 
 
 def test_only_the_supervision_office_of_the_county_imports(stranger, county, dongtou_table):
