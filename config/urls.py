@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts import apis as account_apis
+from reports import apis_bulletins as report_apis
 from supervision import apis_snapshots as snapshot_apis
 from targets import apis as target_apis
 from villages import apis_regions as region_apis
@@ -24,6 +25,7 @@ router.register("indicators", target_apis.IndicatorViewSet, basename="indicator"
 router.register("milestones", target_apis.MilestoneViewSet, basename="milestone")
 router.register("progress-reports", target_apis.ProgressReportViewSet, basename="progressreport")
 router.register("status-snapshots", snapshot_apis.StatusSnapshotViewSet, basename="statussnapshot")
+router.register("reports", report_apis.GeneratedReportViewSet, basename="generatedreport")
 
 urlpatterns = [
     path("", include("targets.urls")),
