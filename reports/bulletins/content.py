@@ -55,7 +55,7 @@ def by_section(doc: DocumentBuilder, *, region, as_of: date) -> None:
     worst = max(groups, key=lambda g: (g.counts[Light.RED], g.counts[Light.AMBER]), default=None)
     if worst is not None and worst.counts[Light.RED]:
         doc.paragraph(_("The section with the most red lights is “%(section)s” (%(red)s red, %(amber)s amber).") % {
-            "section": worst.label, "red": format_cell(worst.counts[Light.RED], INT),
+            "section": worst.label or _("(no section)"), "red": format_cell(worst.counts[Light.RED], INT),
             "amber": format_cell(worst.counts[Light.AMBER], INT)})
     doc.table(_("Lights by plan section"), [
         Column(_("section")), Column(_("indicators"), INT), Column(_("done"), INT), Column(_("green"), INT),
