@@ -41,6 +41,8 @@ class UserSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
             "role": {"help_text": _("reporter (填报员), supervisor (督查室), leader (领导), admin or auditor (审计员).")},
             "is_active": {"help_text": _("False blocks the account from logging in.")},
             "must_change_password": {"help_text": _("The user must choose a new password at next login.")},
+            "last_login": {"help_text": _("When the user last logged in.")},
+            "date_joined": {"help_text": _("When the account was created.")},
         }
 
     def validate(self, attrs):

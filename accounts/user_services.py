@@ -22,6 +22,13 @@ def user_fingerprint(user: User) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
 
 
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+
+
 def _check_role_fields(user: User) -> None:
     if user.role == Role.REPORTER and user.unit_id is None:
         raise ValidationError({"unit": _("A reporter must belong to a unit.")})
@@ -36,7 +43,7 @@ def user_create(*, by, password: str, **fields) -> User:
     """A new account; it must change the password an administrator gave it at first login."""
     user = User(**fields)
     _check_role_fields(user)
-    validate_password(password, user)
+    _check_password(password, user)
     user.set_password(password)
     user.must_change_password = True
     user.full_clean()
@@ -56,7 +63,7 @@ def user_update(*, user, by, expected_fingerprint: str, password: str | None = N
         setattr(current, name, value)
     _check_role_fields(current)
     if password:
-        validate_password(password, current)
+        _check_password(password, current)
         current.set_password(password)
         current.must_change_password = True
     current.full_clean()

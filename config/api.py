@@ -40,13 +40,23 @@ body, never a stack trace.
 
 Optimistic concurrency (no lost updates)
 ----------------------------------------
-`VersionedMixin` puts `ETag: "<version>"` on every single-object response of a model with a
-`version` field (or, for models without one, a hash of `etag_fields`). PUT/PATCH, and the state
-actions that call `self.expected_version()`, need that ETag back in `If-Match`: 428 without it,
-412 when it is stale. The header check alone would let two racing clients both pass it, so the
-real check happens again where the row is written: a service that locks the row and raises
-`targets.services.ConflictError`, or `save_if_version()`, a conditional UPDATE that increments
-`version` only if it still has the value the client read.
+`VersionedMixin` puts `ETag: "<version>"` on every single-object response (retrieve, create,
+update, and state actions that return `self.respond_with(obj)`) of a model with a `version`
+field; a model without one overrides `etag_of` with a fingerprint of its fields. PUT/PATCH need
+that ETag back in `If-Match`: 428 without it, 412 when it is stale. Document the header with
+`@extend_schema_view(update=extend_schema(parameters=[IF_MATCH]), partial_update=...)`.
+The header check alone would let two racing clients both pass it, so the real check happens
+again where the row is written: a service that locks the row (`select_for_update`) and raises
+`targets.services.ConflictError(message, current=obj, changes={...})`, or `save_if_version()`,
+a conditional UPDATE that increments `version` only if it still has the value the client read.
+A state action (submit, reply, close …) does the same with `self.expected_version(obj)`:
+
+       @action(detail=True, methods=["post"])
+       def close(self, request, pk=None):
+           item = self.get_object()
+           item = services.item_close(item=item, by=request.user,
+                                      expected_version=self.expected_version(item))
+           return self.respond_with(item)
 
 Throttles
 ---------
@@ -54,8 +64,13 @@ Throttles
 `ExportRateThrottle` (scope "export", per user) guards file exports: add
 `throttle_classes = [ExportRateThrottle]` to an export view or action. The rates are
 `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` in settings (env `API_LOGIN_RATE`, `API_EXPORT_RATE`).
+
+Parameters
+----------
+`as_of_param(request)` reads `?as_of=YYYY-MM-DD` (default today, 400 otherwise); document it with
+`@extend_schema(parameters=[AS_OF])`. Lights of many objects come from
+`targets.selectors.indicator_rows(queryset, as_of)` in one call, never per row.
 """
-import hashlib
 import json
 import logging
 from datetime import date
@@ -71,6 +86,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -78,6 +94,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.services import audit_record
 from targets.services import ConflictError
 
 logger = logging.getLogger("config.api")
@@ -196,13 +213,6 @@ def version_etag(version) -> str:
     return f'"{version}"'
 
 
-def content_etag(obj, fields) -> str:
-    """An ETag for a model without a version field: a hash of the fields a client can change."""
-    values = {name: force_str(getattr(obj, name, "")) for name in fields}
-    digest = hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    return f'"h{digest[:20]}"'
-
-
 def parse_if_match(request) -> str:
     """The tag the client sent in If-Match (quotes and a weak W/ prefix removed); 428 when absent."""
     raw = request.headers.get("If-Match", "").strip()
@@ -217,16 +227,13 @@ class VersionedMixin:
     """ETag on reads and writes of one object; If-Match required on PUT/PATCH.
 
     Models with a `version` field need nothing more than `perform_versioned_update` (or the
-    default, `save_if_version`). Models without one set `etag_fields` and do their own locked
-    compare in the service (see `targets.apis.IndicatorViewSet`).
+    default, `save_if_version`). A model without one overrides `etag_of` with a fingerprint its
+    service computes, and the service compares that fingerprint under a row lock (see
+    `targets.apis.IndicatorViewSet` and `targets.services.indicator_fingerprint`).
     """
 
-    etag_fields: tuple = ()
-
     def etag_of(self, obj) -> str:
-        if hasattr(obj, "version"):
-            return version_etag(obj.version)
-        return content_etag(obj, self.etag_fields)
+        return version_etag(obj.version)
 
     def expected_version(self, obj=None):
         """The version the client read (an int; the tag itself for hashed ETags), from If-Match.
@@ -380,9 +387,17 @@ class ExportRateThrottle(UserRateThrottle):
 
 
 class ObtainTokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; throttled per IP. The token goes in `Authorization: Token …`."""
+    """POST {"username", "password"} → {"token"}; throttled per IP, audited. The token goes in `Authorization: Token …`."""
 
     throttle_classes = [LoginRateThrottle]
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, created = Token.objects.get_or_create(user=user)
+        audit_record(action="auth.token", by=user, obj=user, new={"created": created})
+        return Response({"token": token.key})
 
 
 # --------------------------------------------------------------------------- schema
@@ -409,6 +424,29 @@ ERROR_STATUSES = {
     "412": "Stale If-Match: someone else changed the object.", "415": "Unsupported media type.",
     "428": "If-Match missing.", "429": "Too many requests.",
 }
+
+
+def _common_descriptions() -> dict:
+    return {
+        "id": _("Identifier of the object."),
+        "count": _("Number of objects in the whole list."),
+        "next": _("URL of the next page; null on the last page."),
+        "previous": _("URL of the previous page; null on the first page."),
+        "results": _("The objects of this page."),
+        "token": _("Send it as `Authorization: Token <token>`."),
+        "username": _("Login name."),
+        "password": _("Password."),
+    }
+
+
+def describe_common_fields(result, generator, request, public):
+    """SPECTACULAR_SETTINGS POSTPROCESSING_HOOKS: describe ids, pages and the token, which carry no help text."""
+    common = _common_descriptions()
+    for component in result.get("components", {}).get("schemas", {}).values():
+        for name, prop in component.get("properties", {}).items():
+            if not prop.get("description") and name in common:
+                prop["description"] = common[name]
+    return result
 
 
 def add_error_responses(result, generator, request, public):

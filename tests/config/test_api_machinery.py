@@ -2,7 +2,7 @@
 import logging
 
 import pytest
-from rest_framework.test import APIRequestFactory
+from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
 from config.api import exception_handler
@@ -82,6 +82,37 @@ def test_guessing_passwords_on_the_token_endpoint_is_throttled(api, dept_reporte
     assert "token" not in blocked.json()
 
 
+def test_issuing_a_token_is_audited(api, dept_reporter):
+    from accounts.models import AuditEvent
+
+    assert api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD}, format="json").status_code == 200
+    event = AuditEvent.objects.get(action="auth.token")
+    assert event.user == dept_reporter and event.new == {"created": True}
+
+
+def test_exports_are_throttled_per_user(dept_reporter, supervisor, monkeypatch):
+    from rest_framework.response import Response
+
+    from config.api import ExportRateThrottle
+
+    class Export(APIView):
+        throttle_classes = [ExportRateThrottle]
+
+        def get(self, request):
+            return Response({"file": "ok"})
+
+    monkeypatch.setattr(ExportRateThrottle, "THROTTLE_RATES", {"export": "2/hour"})
+    factory = APIRequestFactory()
+
+    def call(user):
+        request = factory.get("/export/")
+        force_authenticate(request, user)
+        return Export.as_view()(request).status_code
+
+    assert [call(dept_reporter) for _ in range(3)] == [200, 200, 429]
+    assert call(supervisor) == 200  # another user has a count of its own
+
+
 def test_lists_are_paginated_with_a_page_size_parameter(supervisor, plan):
     from ..factories import PlanFactory
 
@@ -96,3 +127,11 @@ def test_the_docs_page_serves_swagger_ui_from_our_own_static_files(supervisor):
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+def test_the_schema_describes_every_field_of_every_resource(api):
+    schema = api.get("/api/schema/?format=json&lang=en").json()
+    undescribed = [f"{name}.{field}" for name, component in schema["components"]["schemas"].items()
+                   for field, prop in component.get("properties", {}).items() if not prop.get("description")]
+    assert undescribed == []
+    assert "lead units (牵头单位)" in schema["components"]["schemas"]["Target"]["properties"]["lead_units"]["description"]
