@@ -168,31 +168,36 @@ def _answers_q(unit: Unit, path: str = "") -> Q:
     return Q(Exists(led)) | Q(Exists(shared)) | Q(Exists(allocated))
 
 
-def indicators_in(*, region, plan=None, section=None, unit=None):
-    """The indicators of a region under the filters (township is a filter of lights, not of indicators)."""
-    qs = Indicator.objects.filter(_region_q(region, "target__plan__region__"))
+def _indicator_filters(qs, path: str, *, region, plan, section, unit):
+    """The region, plan, section and unit filters on a queryset of indicators (path "") or of snapshots."""
+    qs = qs.filter(_region_q(region, f"{path}target__plan__region__"))
     if plan is not None:
-        qs = qs.filter(target__plan=plan)
+        qs = qs.filter(**{f"{path}target__plan": plan})
     if section is not None:
-        qs = qs.filter(target__section_id__in=_section_ids(section))
+        qs = qs.filter(**{f"{path}target__section_id__in": _section_ids(section)})
     if unit is not None:
-        qs = qs.filter(_answers_q(unit))
+        qs = qs.filter(_answers_q(unit, path))
     return qs
 
 
-def _scope(*, region, plan=None, section=None, unit=None, township=None, light=None, lead_unit=None):
-    """Snapshot rows of any month under the filters."""
-    qs = StatusSnapshot.objects.filter(_region_q(region, "indicator__target__plan__region__"))
-    if plan is not None:
-        qs = qs.filter(indicator__target__plan=plan)
-    if section is not None:
-        qs = qs.filter(indicator__target__section_id__in=_section_ids(section))
-    if unit is not None:
-        qs = qs.filter(_answers_q(unit, "indicator__"))
+def indicators_in(*, region, plan=None, section=None, unit=None):
+    """The indicators of a region under the filters (township is a filter of lights, not of indicators)."""
+    return _indicator_filters(Indicator.objects.all(), "", region=region, plan=plan, section=section, unit=unit)
+
+
+def _scope(*, region, plan=None, section=None, unit=None, township=None, light=None, lead_unit=None,
+           shares=False):
+    """Snapshot rows of any month under the filters: the indicators' own rows, or with `shares` the rows of
+    their township shares, or with `township` that township's own lights."""
+    qs = _indicator_filters(StatusSnapshot.objects.all(), "indicator__", region=region, plan=plan,
+                            section=section, unit=unit)
     if lead_unit is not None:
         qs = qs.filter(Exists(Target.lead_units.through.objects.filter(
             target_id=OuterRef("indicator__target_id"), unit=lead_unit)))
-    qs = qs.filter(_township_q(township)) if township is not None else qs.filter(unit__isnull=True)
+    if township is not None:
+        qs = qs.filter(_township_q(township))
+    else:
+        qs = qs.filter(unit__isnull=not shares)
     if light:
         qs = qs.filter(status__in=[light] if isinstance(light, str) else list(light))
     return qs
@@ -285,7 +290,7 @@ def _grouped(qs, path: str, labels_qs, label_field: str) -> list[GroupCounts]:
 def _by_township(*, region, as_of, plan, section, unit, township) -> list[GroupCounts]:
     """Each township's own lights, as `_township_q` selects them for one township, for all at once."""
     end = month_end(as_of)
-    shares = _scope(region=region, plan=plan, section=section, unit=unit, township=township).filter(
+    shares = _scope(region=region, plan=plan, section=section, unit=unit, township=township, shares=True).filter(
         as_of=end, unit__isnull=False)
     allocated = Allocation.objects.filter(indicator_id=OuterRef("indicator_id"))
     loose = _scope(region=region, plan=plan, section=section, unit=unit).filter(as_of=end).filter(
@@ -407,8 +412,7 @@ def league_table(*, region, month: date, plan=None) -> dict[str, list[LeagueRow]
         return {"counties": rows}
     county_rows = _scope(region=region, plan=plan).filter(as_of=end)
     led = _performance(county_rows, "indicator__target__lead_units")
-    shares = _performance(StatusSnapshot.objects.filter(
-        as_of=end, unit__isnull=False, indicator__in=indicators_in(region=region, plan=plan)), "unit_id")
+    shares = _performance(_scope(region=region, plan=plan, shares=True).filter(as_of=end), "unit_id")
     units = list(Unit.objects.filter(pk__in=set(rates) | set(led) | set(shares)).values_list(
         "pk", "kind", "name", "township_id"))
     kinds = {pk: kind for pk, kind, _name, _t in units}

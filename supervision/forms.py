@@ -80,13 +80,13 @@ class DashboardFilters(forms.Form):
         return {"region": region, "plan": data.get("plan"), "section": data.get("section"),
                 "unit": data.get("unit"), "township": data.get("township")}
 
-    def as_of(self) -> date:
+    def as_of_date(self) -> date:
         data = getattr(self, "cleaned_data", {})
         start = data.get("as_of") if "as_of" not in self.errors else None
         today = timezone.localdate()
         return min(start, today) if start else today
 
-    def light(self) -> str:
+    def chosen_light(self) -> str:
         return getattr(self, "cleaned_data", {}).get("light") or ""
 
 
@@ -94,7 +94,7 @@ class IssueForm(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.none(), label=_("To unit"))
     notice = forms.CharField(label=_("Notice"), widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("What the unit must explain or put right."))
-    reply_due = forms.DateField(label=_("Reply by"), widget=forms.DateInput(attrs={"type": "date"}))
+    reply_due = forms.DateField(label=_("Reply by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,12 +103,12 @@ class IssueForm(forms.Form):
 
 class ReplyForm(forms.Form):
     measures = forms.CharField(label=_("Measures"), widget=forms.Textarea(attrs={"rows": 3}))
-    promised_date = forms.DateField(label=_("Completed by"), widget=forms.DateInput(attrs={"type": "date"}))
+    promised_date = forms.DateField(label=_("Completed by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class DecisionForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reply_due = forms.DateField(label=_("New reply date (when sending back)"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     version = forms.IntegerField(widget=forms.HiddenInput)

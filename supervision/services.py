@@ -1,9 +1,11 @@
 """Writes of the supervision office: month-end snapshots and supervision items (督办 → 销号)."""
 import calendar
 from collections import defaultdict
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -12,7 +14,8 @@ from accounts.services import audit_record, notify, snapshot
 from targets import rules
 from targets import selectors as target_selectors
 from targets.choices import PROGRESS_KINDS, Light, ReportStatus
-from targets.models import Allocation, Indicator, ProgressReport
+from targets.models import Allocation, Indicator, Milestone, ProgressReport
+from targets.services import ConflictError
 
 from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
 
@@ -50,12 +53,51 @@ def snapshot_freeze(*, as_of: date, indicators=None, by=None, evaluated_on: date
 
 
 def _freeze_chunk(ids: list[int], as_of: date, evaluated_on: date) -> None:
-    rows = target_selectors.indicator_rows(Indicator.objects.filter(pk__in=ids), evaluated_on)
-    snapshots = [_snapshot(indicator_id, None, row.status, as_of, evaluated_on) for indicator_id, row in rows.items()]
-    for allocation, status in _share_statuses(rows, evaluated_on):
-        snapshots.append(_snapshot(allocation.indicator_id, allocation.unit_id, status, as_of, evaluated_on))
+    indicators, statuses, shares = _evaluate(ids, evaluated_on)
+    snapshots = [_snapshot(pk, None, status, as_of, evaluated_on) for pk, status in statuses.items()]
+    snapshots += [_snapshot(a.indicator_id, a.unit_id, status, as_of, evaluated_on) for a, status in shares]
     StatusSnapshot.objects.filter(indicator_id__in=ids, as_of=as_of).delete()
     StatusSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """A submitted or approved report with only what the status rule reads: a province freeze handles
+    millions of them, so no model instance (and no join) per row."""
+
+    unit_id: int
+    period_start: date
+    value: Decimal
+    submitted_at: datetime | None
+    counts = True
+
+
+def _evaluate(ids: list[int], evaluated_on: date):
+    """The lights of these indicators on `evaluated_on`, and of their township shares, in five queries.
+
+    The same figures as `targets.selectors.indicator_rows` (the county series is built by its
+    `_series`, the light by `targets.rules.evaluate_status`), read leaner.
+    """
+    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=ids).select_related("target__plan")}
+    milestones = defaultdict(list)
+    for m in Milestone.objects.filter(indicator_id__in=ids).order_by("date"):
+        milestones[m.indicator_id].append(m)
+    allocations = list(Allocation.objects.filter(indicator_id__in=ids))
+    allocated = defaultdict(list)
+    for a in allocations:
+        allocated[a.indicator_id].append(a.unit_id)
+    reports = defaultdict(list)
+    rows = ProgressReport.objects.filter(
+        indicator_id__in=ids, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], period_start__lte=evaluated_on,
+    ).values_list("indicator_id", "unit_id", "period_start", "value", "submitted_at")
+    for indicator_id, unit_id, period_start, value, submitted_at in rows.iterator(chunk_size=20000):
+        reports[indicator_id].append(_Counted(unit_id, period_start, value, submitted_at))
+    statuses = {}
+    for pk, indicator in indicators.items():
+        spec = target_selectors.indicator_spec(indicator, milestones[pk], indicator.target.plan)
+        series = target_selectors._series(pk, reports[pk], allocated[pk])
+        statuses[pk] = rules.evaluate_status(spec, series, evaluated_on)
+    return indicators, statuses, _share_statuses(indicators, allocations, reports, evaluated_on)
 
 
 def _snapshot(indicator_id, unit_id, status: rules.StatusResult, as_of, evaluated_on) -> StatusSnapshot:
@@ -66,28 +108,18 @@ def _snapshot(indicator_id, unit_id, status: rules.StatusResult, as_of, evaluate
     )
 
 
-def _share_statuses(rows, evaluated_on: date):
+def _share_statuses(indicators, allocations, reports, evaluated_on: date):
     """Each township's light on its own share of an allocated indicator (分解下达), from its own reports."""
-    allocations = list(Allocation.objects.filter(indicator_id__in=list(rows)))
-    if not allocations:
-        return []
-    points = defaultdict(list)
-    reports = ProgressReport.objects.filter(
-        indicator_id__in={a.indicator_id for a in allocations},
-        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], period_start__lte=evaluated_on,
-    ).values_list("indicator_id", "unit_id", "period_start", "value", "submitted_at")
-    for indicator_id, unit_id, period_start, value, submitted_at in reports:
-        submitted_on = submitted_at.date() if submitted_at else None
-        points[indicator_id, unit_id].append(rules.ReportPoint(period_start, value, submitted_on))
     results = []
     for allocation in allocations:
-        indicator = rows[allocation.indicator_id].indicator
+        indicator = indicators[allocation.indicator_id]
         # Milestones are written for the county figure, so a share is judged on the straight path.
         spec = replace(target_selectors.indicator_spec(indicator, (), indicator.target.plan),
                        target=allocation.target_value)
         if spec.kind in PROGRESS_KINDS and spec.target == spec.baseline:
             continue  # a share of nothing has no pace to judge
-        series = points[allocation.indicator_id, allocation.unit_id]
+        series = [rules.ReportPoint(r.period_start, r.value, r.submitted_at.date() if r.submitted_at else None)
+                  for r in reports[allocation.indicator_id] if r.unit_id == allocation.unit_id]
         results.append((allocation, rules.evaluate_status(spec, series, evaluated_on)))
     return results
 
@@ -133,21 +165,22 @@ def snapshots_ensure(*, region, indicators, as_of: date, today: date | None = No
 
 # Supervision items (督办 → 答复 → 销号) -----------------------------------------------------------
 
-class SupervisionError(Exception):
-    """A step the item's state or the user's role does not allow; the message says why."""
+class SupervisionError(ValidationError):
+    """A step the item's state does not allow, or input it cannot take; the message says why (API: 400)."""
 
 
-class ConflictError(SupervisionError):
-    """Someone else changed the item since it was loaded (optimistic version check)."""
+class NotAllowed(PermissionDenied):
+    """The user's role or unit may not take this step (API: 403)."""
 
 
 ITEM_FIELDS = ["status", "notice", "reply_due", "measures", "promised_date", "office_comment", "version"]
 
 
 def _check_version(item, version):
+    """Optimistic lock: the version the user read must still be the item's (API: 412 with the item now)."""
     if version is not None and int(version) != item.version:
         raise ConflictError(_("This item was changed by someone else (version %(now)s, you had %(had)s); "
-                              "reload it and try again.") % {"now": item.version, "had": version})
+                              "reload it and try again.") % {"now": item.version, "had": version}, current=item)
 
 
 def _lock(item):
@@ -170,6 +203,15 @@ def _notify_office(item, kind, message):
     notify(users=office, kind=kind, message=message, link=item_link(item))
 
 
+def answerable_units(indicator):
+    """The units a notice on this indicator may go to: its lead units, co-units and allocated townships."""
+    from villages.models import Unit
+
+    target = indicator.target
+    return Unit.objects.filter(Q(led_targets=target) | Q(shared_targets=target) | Q(allocations__indicator=indicator)
+                               ).distinct().order_by("kind", "name")
+
+
 def item_link(item) -> str:
     from django.urls import reverse
 
@@ -184,11 +226,13 @@ def supervision_item_issue(*, indicator, unit, notice: str, reply_due: date, by)
     from targets.selectors import indicator_status
 
     if not by.sees_whole_region or by.role not in ("supervisor", "admin"):
-        raise SupervisionError(_("Only the supervision office issues supervision notices."))
+        raise NotAllowed(_("Only the supervision office issues supervision notices."))
     if not notice.strip():
         raise SupervisionError(_("Write the notice: what the unit must explain or put right."))
     if reply_due < timezone.localdate():
         raise SupervisionError(_("The reply date %(date)s is in the past.") % {"date": reply_due.isoformat()})
+    if not answerable_units(indicator).filter(pk=unit.pk).exists():
+        raise SupervisionError(_("%(unit)s is not responsible for this indicator.") % {"unit": unit.name})
     light = indicator_status(indicator, timezone.localdate()).status
     if light not in (Light.RED, Light.AMBER):
         raise SupervisionError(_("Only a red or amber indicator gets a supervision notice (it is %(light)s now).")
@@ -207,7 +251,7 @@ def supervision_item_reply(*, item, measures: str, promised_date: date, by, vers
     item = _lock(item)
     _check_version(item, version)
     if not (by.is_reporter and by.unit_id == item.unit_id):
-        raise SupervisionError(_("Only %(unit)s answers this notice.") % {"unit": item.unit.name})
+        raise NotAllowed(_("Only %(unit)s answers this notice.") % {"unit": item.unit.name})
     if item.status not in (SupervisionStatus.OPEN, SupervisionStatus.RETURNED):
         raise SupervisionError(_("This item is %(status)s; it cannot be answered now.")
                                % {"status": item.get_status_display()})
@@ -228,18 +272,20 @@ def supervision_item_reply(*, item, measures: str, promised_date: date, by, vers
     return item
 
 
-def _office_decision(item, *, by, version, comment, status, action, kind, message):
+def _office_decision(item, *, by, version, comment, status, action, kind, message, reply_due=None):
     from django.utils import timezone
 
     item = _lock(item)
     _check_version(item, version)
     if by.role not in ("supervisor", "admin"):
-        raise SupervisionError(_("Only the supervision office closes out or sends back an item."))
+        raise NotAllowed(_("Only the supervision office closes out or sends back an item."))
     if item.status != SupervisionStatus.ANSWERED:
         raise SupervisionError(_("Only an answered item can be closed out or sent back (this one is %(status)s).")
                                % {"status": item.get_status_display()})
     old = snapshot(item, ITEM_FIELDS)
     item.status, item.office_comment, item.version = status, comment.strip(), item.version + 1
+    if reply_due is not None:
+        item.reply_due = reply_due
     if status == SupervisionStatus.CLOSED:
         item.closed_by, item.closed_at = by, timezone.now()
     item.save()
@@ -261,12 +307,9 @@ def supervision_item_send_back(*, item, by, comment: str, reply_due: date | None
     """The office sends the answer back with a comment; the unit must answer again (by a new date if given)."""
     if not comment.strip():
         raise SupervisionError(_("Say why the answer is sent back."))
-    if reply_due is not None:
-        item.reply_due = reply_due
-        SupervisionItem.objects.filter(pk=item.pk).update(reply_due=reply_due)
     return _office_decision(item, by=by, version=version, comment=comment, status=SupervisionStatus.RETURNED,
                             action="supervision.send_back", kind="supervision.returned",
-                            message=_("Your answer on %(indicator)s was sent back"))
+                            message=_("Your answer on %(indicator)s was sent back"), reply_due=reply_due)
 
 
 def snapshot_history(*, last: date, months: int, today: date, indicators=None, by=None):

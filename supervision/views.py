@@ -29,9 +29,11 @@ def _dashboard_user(request):
 
 
 def _filters(request):
-    filters = DashboardFilters(request.GET, user=request.user)
+    data = request.GET.copy()
+    data.setdefault("as_of", timezone.localdate().strftime("%Y-%m"))  # so the month box shows the month shown
+    filters = DashboardFilters(data, user=request.user)
     filters.is_valid()
-    scope, as_of = filters.scope(), filters.as_of()
+    scope, as_of = filters.scope(), filters.as_of_date()
     indicators = figures.indicators_in(region=scope["region"], plan=scope["plan"])
     freshness = services.snapshots_ensure(region=scope["region"], indicators=indicators, as_of=as_of)
     if as_of.month == timezone.localdate().month and as_of.year == timezone.localdate().year:
@@ -70,7 +72,7 @@ def overview(request):
 def flagged_list(request):
     _dashboard_user(request)
     filters, scope, as_of, _freshness = _filters(request)
-    light = filters.light()
+    light = filters.chosen_light()
     lights = (light,) if light else tuple(Light.values)
     lead_unit = Unit.objects.filter(pk=request.GET.get("lead_unit")).first() if \
         request.GET.get("lead_unit", "").isdigit() else None
@@ -100,7 +102,7 @@ def indicator_detail(request, pk):
     as_of = timezone.localdate()
     data = selectors.indicator_page(indicator=indicator, as_of=as_of)
     can_issue = request.user.role in OFFICE_ROLES and data["row"].status.status in (Light.RED, Light.AMBER)
-    issue_form = IssueForm(units=_item_units(indicator), initial={
+    issue_form = IssueForm(units=services.answerable_units(indicator), initial={
         "unit": data["lead_units"][0].pk if data["lead_units"] else None,
         "reply_due": as_of + timezone.timedelta(days=7),
     }) if can_issue else None
@@ -113,25 +115,18 @@ def indicator_detail(request, pk):
     })
 
 
-def _item_units(indicator):
-    target = indicator.target
-    ids = set(target.lead_units.values_list("pk", flat=True)) | set(target.co_units.values_list("pk", flat=True))
-    ids |= set(indicator.allocations.values_list("unit_id", flat=True))
-    return Unit.objects.filter(pk__in=ids).order_by("kind", "name")
-
-
 @login_required
 @require_POST
 def item_issue(request, pk):
     indicator = get_object_or_404(target_selectors.indicators_visible_to(request.user), pk=pk)
-    form = IssueForm(request.POST, units=_item_units(indicator))
+    form = IssueForm(request.POST, units=services.answerable_units(indicator))
     if not form.is_valid():
         messages.error(request, _("The notice was not issued: %(errors)s") % {"errors": _errors(form)})
         return redirect("supervision:indicator", pk=pk)
     try:
         item = services.supervision_item_issue(indicator=indicator, by=request.user, **form.cleaned_data)
-    except services.SupervisionError as error:
-        messages.error(request, str(error))
+    except (services.SupervisionError, services.NotAllowed) as error:
+        messages.error(request, _message(error))
         return redirect("supervision:indicator", pk=pk)
     messages.success(request, _("Supervision notice issued to %(unit)s.") % {"unit": item.unit.name})
     return redirect("supervision:item-detail", pk=item.pk)
@@ -199,9 +194,13 @@ def _item_step(request, item):
             messages.success(request, _("Answer sent back to the unit."))
         else:
             messages.error(request, _("Unknown action."))
-    except services.SupervisionError as error:
-        messages.error(request, str(error))
+    except (services.SupervisionError, services.NotAllowed, services.ConflictError) as error:
+        messages.error(request, _message(error))
     return redirect("supervision:item-detail", pk=item.pk)
+
+
+def _message(error) -> str:
+    return " ".join(error.messages) if hasattr(error, "messages") else str(error)
 
 
 @login_required
@@ -212,7 +211,7 @@ def freeze(request):
         raise PermissionDenied
     filters = DashboardFilters(request.POST, user=request.user)
     filters.is_valid()
-    scope, as_of = filters.scope(), filters.as_of()
+    scope, as_of = filters.scope(), filters.as_of_date()
     today = timezone.localdate()
     end = services.month_end(as_of)
     count = services.snapshot_freeze(as_of=end, indicators=figures.indicators_in(region=scope["region"]),

@@ -305,8 +305,11 @@ def demo_load(*, today: date | None = None) -> dict:
             report.reviewed_by = None if report.status == ReportStatus.SUBMITTED else reviewer
             history.append(report)
     ProgressReport.objects.bulk_create(history, batch_size=1000)
+    from supervision.services import snapshot_history  # the dashboards' trends read month-end snapshots
+
+    frozen = [end for end, _count in snapshot_history(last=today, months=13, today=today, by=system)]
     summary = {"created": True, "plans": len(demos), "indicators": sum(len(d.indicators) for d in demos),
-               "reports": len(history)}
+               "reports": len(history), "months_frozen": len(frozen)}
     audit_record(action="demo.load", by=system, object_type="demo", new=summary)
     return summary
 

@@ -36,8 +36,8 @@
     var labels = progress.labels;
     chart("progress-chart", {
       tooltip: { trigger: "axis" },
-      legend: { bottom: 0, textStyle: { fontSize: 11 } },
-      grid: { left: 48, right: 12, top: 16, bottom: 50 },
+      legend: { bottom: 0, itemWidth: 14, textStyle: { fontSize: 11 } },
+      grid: { left: 48, right: 12, top: 16, bottom: 80 },
       xAxis: { type: "time" },
       yAxis: { type: "value", scale: true },
       series: [

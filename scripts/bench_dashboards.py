@@ -1,0 +1,389 @@
+"""Benchmark of the supervision dashboards at province scale (not a test: it prints figures).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench4 .venv/bin/python scripts/bench_dashboards.py
+
+Loads, once, a synthetic province into PostgreSQL: 90 counties (9 cities of 10), about 1,080
+townships and 20,000 villages, 3,330 units, one plan per county with nested sections, 30,000
+indicators (5 % allocated to every township of their county), 60 months of monthly reports
+(about 2.7 million rows, written with COPY), then the month-end snapshots of the last 13 months
+frozen by `supervision.services.snapshot_freeze` itself. A second run finds the data and reuses it;
+`--reload` drops and loads again, `--refreeze` only freezes again.
+
+Then it prints the server time (Django test Client, so middleware, view, queries and template are
+all in it; median of --runs runs after one warm-up) of the county overview, the province overview,
+the league tables and an indicator page, with the number of queries each runs.
+"""
+import argparse
+import csv
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "0")  # no query log, no debug toolbar costs: production-like timings
+
+PROVINCE = "990000000000"
+CITIES, COUNTIES_PER_CITY, TOWNSHIPS, VILLAGES_PER_COUNTY = 9, 10, 12, 222
+DEPARTMENTS = 25
+INDICATORS_PER_COUNTY, INDICATORS_PER_TARGET = 333, 3
+MONTHS = 60
+SEED = 20251124
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reload", action="store_true", help="drop the benchmark data and load it again")
+    parser.add_argument("--refreeze", action="store_true", help="freeze the 13 month ends again")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per page (median printed)")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench4: the benchmark measures PostgreSQL.")
+    _create_database(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from targets.models import Plan
+
+    loaded = Plan.objects.filter(doc_number="BENCH").count()
+    if args.reload or loaded != CITIES * COUNTIES_PER_CITY:
+        if loaded:
+            _drop()
+        _timed("load", _load)
+        args.refreeze = True
+    else:
+        print(f"reusing the loaded province ({loaded} county plans)")
+    if args.refreeze:
+        _freeze_history()
+    _report_sizes()
+    _bench(args.runs)
+
+
+def _create_database(url):
+    import psycopg2
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = psycopg2.connect(host=parsed.hostname, port=parsed.port or 5432, user=parsed.username or "postgres",
+                             password=parsed.password, dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def _timed(label, fn, *args):
+    started = time.perf_counter()
+    result = fn(*args)
+    print(f"{label}: {time.perf_counter() - started:.1f} s")
+    return result
+
+
+# Loading -----------------------------------------------------------------------------------------
+
+def _copy(model, rows):
+    """COPY rows (dicts by attribute name) into the model's table; missing fields take the defaults below."""
+    from django.db import connection
+
+    fields = [f for f in model._meta.concrete_fields]
+    buffer, count = io.StringIO(), 0
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_csv(row.get(f.attname, _default(f))) for f in fields])
+        count += 1
+        if buffer.tell() > 32 * 1024 * 1024:
+            _flush(connection, model, fields, buffer)
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+    _flush(connection, model, fields, buffer)
+    return count
+
+
+def _default(field):
+    if field.has_default():
+        value = field.get_default()
+        return value
+    if field.null:
+        return None
+    if field.get_internal_type() in ("DateTimeField",):
+        return datetime(2020, 1, 1, 0, 0)
+    return ""
+
+
+def _csv(value):
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return value
+
+
+def _flush(connection, model, fields, buffer):
+    buffer.seek(0)
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN WITH (FORMAT csv, NULL \'\\N\')', buffer)
+
+
+def _load():
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    from accounts.models import Role, User
+    from targets.models import Allocation, Indicator, Plan, ProgressReport, Section, Target
+    from villages.models import Region, Unit
+
+    rng = random.Random(SEED)
+    today = date.today()
+    first_month = _add_months(today.replace(day=1), -MONTHS)
+    with transaction.atomic():
+        regions, counties, townships = _regions()
+        _copy(Region, regions)
+        units, departments, towns = _units(counties, townships)
+        _copy(Unit, units)
+        plans, sections, targets, leads, indicators, allocations = _plans(rng, counties, departments, towns,
+                                                                          first_month)
+        _copy(Plan, plans)
+        _copy(Section, sections)
+        _copy(Target, targets)
+        _copy(Target.lead_units.through, leads)
+        _copy(Indicator, indicators)
+        _copy(Allocation, allocations)
+        admin = User.objects.create_user("bench_admin", password="Bench@2025", role=Role.ADMIN)
+        User.objects.create_user("bench_county", password="Bench@2025", role=Role.SUPERVISOR,
+                                 region=Region.objects.get(code=counties[0]["code"]))
+        count = _copy(ProgressReport, _reports(rng, indicators, allocations, leads, today, admin.pk))
+        print(f"  {len(regions)} regions, {len(units)} units, {len(indicators)} indicators, {count} reports")
+        models = [Region, Unit, Plan, Section, Target, Target.lead_units.through, Indicator, Allocation,
+                  ProgressReport]
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _add_months(d, months):
+    year, month0 = divmod(d.year * 12 + d.month - 1 + months, 12)
+    return date(year, month0 + 1, 1)
+
+
+def _regions():
+    regions, counties, townships = [], [], {}
+    pk = 1
+    regions.append({"id": pk, "code": PROVINCE, "name": "基准省", "level": "province"})
+    for c in range(CITIES):
+        pk += 1
+        city = {"id": pk, "code": f"99{c + 1:02d}00000000", "name": f"基准市{c + 1}", "level": "city",
+                "parent_id": 1}
+        regions.append(city)
+        for k in range(COUNTIES_PER_CITY):
+            pk += 1
+            county = {"id": pk, "code": f"99{c + 1:02d}{k + 1:02d}000000", "name": f"基准县{c + 1}-{k + 1}",
+                      "level": "county", "parent_id": city["id"]}
+            regions.append(county)
+            counties.append(county)
+            townships[pk] = []
+            for t in range(TOWNSHIPS):
+                pk += 1
+                town = {"id": pk, "code": county["code"][:6] + f"{t + 101:03d}000", "name": f"{county['name']}镇{t + 1}",
+                        "level": "township", "parent_id": county["id"], "kind": "镇"}
+                regions.append(town)
+                townships[county["id"]].append(town)
+            for v in range(VILLAGES_PER_COUNTY):
+                pk += 1
+                town = townships[county["id"]][v % TOWNSHIPS]
+                regions.append({"id": pk, "code": town["code"][:9] + f"{v // TOWNSHIPS + 1:03d}",
+                                "name": f"村{v + 1}", "level": "village", "parent_id": town["id"], "kind": "行政村"})
+    return regions, counties, townships
+
+
+def _units(counties, townships):
+    units, departments, towns = [], {}, {}
+    pk = 0
+    for county in counties:
+        departments[county["id"]], towns[county["id"]] = [], []
+        for d in range(DEPARTMENTS):
+            pk += 1
+            units.append({"id": pk, "county_id": county["id"], "name": f"部门{d + 1}", "kind": "department"})
+            departments[county["id"]].append(pk)
+        for town in townships[county["id"]]:
+            pk += 1
+            units.append({"id": pk, "county_id": county["id"], "name": town["name"], "kind": "township",
+                          "township_id": town["id"]})
+            towns[county["id"]].append(pk)
+    return units, departments, towns
+
+
+def _plans(rng, counties, departments, towns, first_month):
+    plans, sections, targets, leads, indicators, allocations = [], [], [], [], [], []
+    section_pk = target_pk = lead_pk = indicator_pk = allocation_pk = 0
+    for p, county in enumerate(counties, start=1):
+        plans.append({"id": p, "title": f"{county['name']}乡村振兴实施方案", "doc_number": "BENCH", "region_id": county["id"],
+                      "start_date": first_month, "end_date": _add_months(first_month, 72) - timedelta(days=1),
+                      "amber_gap": Decimal(10), "red_gap": Decimal(20), "due_day": 25,
+                      "created_at": datetime(2020, 1, 1)})
+        tops = []
+        for s in range(5):
+            section_pk += 1
+            sections.append({"id": section_pk, "plan_id": p, "title": f"{'一二三四五'[s]}、行动", "order": s * 3})
+            tops.append(section_pk)
+            for sub in range(2):
+                section_pk += 1
+                sections.append({"id": section_pk, "plan_id": p, "parent_id": tops[-1],
+                                 "title": f"({sub + 1})子行动", "order": s * 3 + sub + 1})
+        for t in range(INDICATORS_PER_COUNTY // INDICATORS_PER_TARGET):
+            target_pk += 1
+            targets.append({"id": target_pk, "plan_id": p, "section_id": tops[t % 5] + 1 + t % 2, "seq": t + 1,
+                            "name": f"任务{t + 1}", "content": "", "all_townships": False})
+            for unit in rng.sample(departments[county["id"]], 1 + (t % 4 == 0)):
+                lead_pk += 1
+                leads.append({"id": lead_pk, "target_id": target_pk, "unit_id": unit})
+            for i in range(INDICATORS_PER_TARGET):
+                indicator_pk += 1
+                kind = "increase" if indicator_pk % 10 < 8 else ("milestone" if indicator_pk % 10 == 8 else "ceiling")
+                target_value = Decimal(100) if kind == "milestone" else Decimal(rng.randrange(100, 5000))
+                indicators.append({"id": indicator_pk, "target_id": target_pk, "name": f"指标{t + 1}-{i + 1}",
+                                   "kind": kind, "unit": "个", "baseline": Decimal(0), "target_value": target_value,
+                                   "start_date": first_month,
+                                   "deadline": _add_months(first_month, rng.choice((48, 66, 72, 72))) - timedelta(1),
+                                   "frequency": "monthly", "order": i, "county": county["id"]})
+                if indicator_pk % 20 == 0:
+                    for town in towns[county["id"]]:
+                        allocation_pk += 1
+                        allocations.append({"id": allocation_pk, "indicator_id": indicator_pk, "unit_id": town,
+                                            "target_value": (target_value / TOWNSHIPS).quantize(Decimal("0.01"))})
+    return plans, sections, targets, leads, indicators, allocations
+
+
+def _reports(rng, indicators, allocations, leads, today, author):
+    first_lead = {}
+    for lead in leads:
+        first_lead.setdefault(lead["target_id"], lead["unit_id"])
+    shares = {}
+    for a in allocations:
+        shares.setdefault(a["indicator_id"], []).append((a["unit_id"], a["target_value"]))
+    pk = 0
+    for ind in indicators:
+        owners = shares.get(ind["id"]) or [(first_lead[ind["target_id"]], ind["target_value"])]
+        span = (ind["deadline"] - ind["start_date"]).days
+        for unit, goal in owners:
+            pace = rng.choice((Decimal("1.05"), Decimal("1.0"), Decimal("0.95"), Decimal("0.8"), Decimal("0.6")))
+            missing = rng.choice((0, 0, 0, 0, 0, 1, 2))
+            month = ind["start_date"]
+            while True:
+                due = month.replace(day=25)
+                if due >= today or month > ind["deadline"]:
+                    break
+                if missing and due >= today - timedelta(days=31 * missing):
+                    break
+                expected = min(Decimal(1), Decimal((due - ind["start_date"]).days) / span)
+                if ind["kind"] == "ceiling":
+                    value = goal * Decimal("0.9") if pace > Decimal("0.7") else goal * Decimal("1.1")
+                else:
+                    value = min(goal, goal * expected * pace)
+                late = rng.random() < 0.1
+                submitted = datetime.combine(due + timedelta(days=3 if late else -3), datetime.min.time()) + \
+                    timedelta(hours=8)
+                pk += 1
+                yield {"id": pk, "indicator_id": ind["id"], "unit_id": unit, "period_start": month,
+                       "value": value.quantize(Decimal("0.01")), "status": "approved", "is_late": late, "version": 1,
+                       "created_by_id": author, "created_at": submitted.isoformat() + "+08:00",
+                       "updated_at": submitted.isoformat() + "+08:00",
+                       "submitted_by_id": author, "submitted_at": submitted.isoformat() + "+08:00"}
+                month = _add_months(month, 1)
+
+
+def _drop():
+    from django.db import connection
+
+    print("dropping the previous benchmark data")
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE supervision_statussnapshot, supervision_supervisionitem, targets_progressreport, "
+                       "targets_allocation, targets_milestone, targets_indicator, targets_target_lead_units, "
+                       "targets_target_co_units, targets_target, targets_section, targets_plan, "
+                       "accounts_notification, authtoken_token, accounts_user_groups, accounts_user_user_permissions, "
+                       "django_admin_log, accounts_user, villages_unit, villages_region CASCADE")
+
+
+def _freeze_history():
+    from django.utils import timezone
+
+    from supervision.services import month_end, snapshot_history
+
+    today = timezone.localdate()
+    started = time.perf_counter()
+    for end, count in snapshot_history(last=month_end(today), months=13, today=today):
+        print(f"  froze {end:%Y-%m}: {count} indicators, {time.perf_counter() - started:.0f} s so far")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE supervision_statussnapshot")
+
+
+def _report_sizes():
+    from supervision.models import StatusSnapshot
+    from targets.models import Indicator, ProgressReport
+    from villages.models import Region
+
+    print(f"data: {Region.objects.filter(level='county').count()} counties, "
+          f"{Region.objects.filter(level='village').count()} villages, {Indicator.objects.count()} indicators, "
+          f"{ProgressReport.objects.count()} reports, {StatusSnapshot.objects.count()} snapshots")
+
+
+# Timing ------------------------------------------------------------------------------------------
+
+def _bench(runs):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from targets.models import Indicator
+    from villages.models import Region
+
+    county = Region.objects.filter(level="county", code__startswith="99").order_by("code").first()
+    indicator = Indicator.objects.filter(target__plan__region=county, allocations__isnull=False).first()
+    admin = User.objects.get(username="bench_admin")
+    client = Client()
+    client.force_login(admin)
+    month = date.today().strftime("%Y-%m")
+    pages = [
+        ("county overview", f"/supervision/?region={county.code}&as_of={month}"),
+        ("province overview", f"/supervision/?region={PROVINCE}&as_of={month}"),
+        ("county league table", f"/supervision/league/?region={county.code}&as_of={month}"),
+        ("province league table", f"/supervision/league/?region={PROVINCE}&as_of={month}"),
+        ("county red list", f"/supervision/list/?region={county.code}&as_of={month}&light=red"),
+        ("indicator page", f"/supervision/indicators/{indicator.pk}/"),
+    ]
+    print(f"\nserver time, median of {runs} runs after a warm-up (Django test Client, DEBUG off):")
+    for label, url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"  {label:<24} {statistics.median(times):8.0f} ms   (min {min(times):.0f}, max {max(times):.0f}; "
+              f"{len(queries)} queries)   {url}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from supervision import figures
+from supervision.models import SupervisionItem
+from supervision.services import snapshot_freeze
+from targets.models import Allocation
+
+from ..factories import IndicatorFactory, RegionFactory, SectionFactory, TargetFactory
+from .builders import submitted
+
+MAY, JUNE = date(2025, 5, 31), date(2025, 6, 30)
+
+
+@pytest.fixture
+def county_data(plan, target, indicator, dept, dept_reporter, town_unit, town_reporter, township):
+    """A: amber in May, red in June. B: green in May, done in June. C: allocated to 大门镇, which is behind."""
+    section = SectionFactory(plan=plan, title="一、发展目标")
+    target.section = section
+    target.save()
+    indicator.name = "A"
+    indicator.save()
+    ahead = IndicatorFactory(target=target, name="B")
+    shared_target = TargetFactory(plan=plan, name="全域整治", all_townships=True)
+    shared_target.lead_units.add(dept)
+    allocated = IndicatorFactory(target=shared_target, name="C", target_value=Decimal("100"))
+    Allocation.objects.create(indicator=allocated, unit=town_unit, target_value=Decimal("100"))
+    submitted(indicator, dept, date(2025, 5, 1), 300, date(2025, 5, 20), dept_reporter)
+    submitted(ahead, dept, date(2025, 5, 1), 600, date(2025, 5, 20), dept_reporter)
+    submitted(ahead, dept, date(2025, 6, 1), 1200, date(2025, 6, 28), dept_reporter, late=True)
+    submitted(allocated, town_unit, date(2025, 5, 1), 5, date(2025, 5, 21), town_reporter)
+    submitted(allocated, town_unit, date(2025, 6, 1), 6, date(2025, 6, 21), town_reporter)
+    snapshot_freeze(as_of=MAY)
+    snapshot_freeze(as_of=JUNE)
+    return {"A": indicator, "B": ahead, "C": allocated, "section": section}
+
+
+def test_light_counts_give_the_change_since_the_previous_month_end(county, county_data):
+    counts = figures.light_counts(region=county, as_of=date(2025, 6, 15))
+    assert counts.as_of == JUNE and counts.previous_as_of == MAY
+    assert counts.counts == {"not_started": 0, "done": 1, "green": 0, "amber": 0, "red": 2}
+    assert counts.previous == {"not_started": 0, "done": 0, "green": 1, "amber": 1, "red": 1}
+    assert counts.change["red"] == 1 and counts.change["amber"] == -1 and counts.change["done"] == 1
+
+
+def test_a_month_without_snapshots_counts_nothing_rather_than_guessing(county, county_data):
+    assert figures.light_counts(region=county, as_of=date(2025, 8, 1)).total == 0
+
+
+def test_another_region_sees_none_of_the_county(county_data):
+    other = RegionFactory(code="330306000000", name="另一区")
+    assert figures.light_counts(region=other, as_of=JUNE).total == 0
+
+
+def test_counts_split_by_section_lead_unit_and_township(county, county_data, dept, township):
+    by_section = {g.label: g.counts for g in figures.light_counts_by(dimension="section", region=county, as_of=JUNE)}
+    assert by_section["一、发展目标"]["red"] == 1 and by_section["一、发展目标"]["done"] == 1
+    by_lead = figures.light_counts_by(dimension="lead_unit", region=county, as_of=JUNE)
+    assert [(g.label, g.total) for g in by_lead] == [("区农业农村局", 3)]
+    by_township = figures.light_counts_by(dimension="township", region=county, as_of=JUNE)
+    # 大门镇's own share: 6 of 100 at the end of June is far behind its pace.
+    assert [(g.label, g.code, g.counts["red"]) for g in by_township] == [("大门镇", township.code, 1)]
+
+
+def test_unknown_dimension_is_refused(county):
+    with pytest.raises(ValueError, match="dimension"):
+        figures.light_counts_by(dimension="village", region=county, as_of=JUNE)
+
+
+def test_filters_by_plan_section_unit_township_and_light(county, county_data, plan, town_unit, township, other_unit):
+    assert figures.snapshots(region=county, as_of=JUNE, section=county_data["section"]).count() == 2
+    assert figures.snapshots(region=county, as_of=JUNE, unit=town_unit).count() == 1
+    assert figures.snapshots(region=county, as_of=JUNE, unit=other_unit).count() == 0
+    township_rows = figures.snapshots(region=county, as_of=JUNE, township=township)
+    assert [(s.indicator.name, s.unit_id) for s in township_rows] == [("C", town_unit.pk)]
+    assert figures.snapshots(region=county, as_of=JUNE, light="done").get().indicator.name == "B"
+
+
+def test_trend_lists_twelve_month_ends_oldest_first(county, county_data):
+    points = figures.trend(region=county, as_of=JUNE)
+    assert len(points) == 12
+    assert points[0].as_of == date(2024, 7, 31) and points[-1].as_of == JUNE
+    assert points[-2].counts["amber"] == 1 and points[-1].counts["red"] == 2
+    assert sum(points[0].counts.values()) == 0
+
+
+def test_reporting_rates_count_expected_submitted_and_on_time_per_unit(county, county_data, dept, town_unit):
+    rates = {r.label: r for r in figures.reporting_rates(region=county, month=date(2025, 6, 1))}
+    # The agriculture bureau owes A and B (first lead), 大门镇 owes its share of C.
+    assert (rates["区农业农村局"].expected, rates["区农业农村局"].submitted, rates["区农业农村局"].on_time) == (2, 1, 0)
+    assert rates["区农业农村局"].on_time_rate == Decimal("0.0")
+    assert (rates["大门镇"].expected, rates["大门镇"].submitted, rates["大门镇"].on_time) == (1, 1, 1)
+    assert rates["大门镇"].on_time_rate == Decimal("100.0")
+
+
+def test_quarterly_indicators_are_owed_only_in_the_quarters_last_month(county, target, dept):
+    IndicatorFactory(target=target, frequency="quarterly")
+    assert figures.reporting_rates(region=county, month=date(2025, 5, 1)) == []
+    assert figures.reporting_rates(region=county, month=date(2025, 6, 1))[0].expected == 1
+
+
+def test_league_table_ranks_by_on_time_rate_then_completion_then_red(county, county_data):
+    tables = figures.league_table(region=county, month=date(2025, 6, 1))
+    [department] = tables["units"]
+    assert (department.label, department.rank, department.red, department.on_time_rate) == (
+        "区农业农村局", 1, 2, Decimal("0.0"))
+    # Completion is capped at 100 %: A at 25 %, B at 100 %, C (its county figure) at 6 %.
+    assert department.completion == Decimal("43.7")
+    [town] = tables["townships"]
+    assert (town.label, town.on_time_rate, town.completion, town.red) == ("大门镇", Decimal("100.0"),
+                                                                          Decimal("6.0"), 1)
+
+
+def test_league_table_above_county_level_ranks_counties(county, county_data):
+    province = RegionFactory(code="330000000000", name="浙江省", level="province")
+    [row] = figures.league_table(region=province, month=date(2025, 6, 1))["counties"]
+    assert (row.label, row.code, row.rank) == ("洞头区", county.code, 1)
+
+
+def test_flagged_lists_worst_first_with_reasons_leads_and_days_behind(county, county_data):
+    result = figures.flagged(region=county, as_of=JUNE)
+    assert result.total == 2
+    worst = result.rows[0]
+    assert worst.name == "C" and worst.status == "red" and worst.lead_units == ["区农业农村局"]
+    a = result.rows[1]
+    assert a.name == "A" and a.gap == Decimal("23.08")
+    assert any("2025-06" in reason for reason in a.reasons)
+    # 300 of 1200 was expected on 2 April; the checkpoint is 25 June.
+    assert a.days_behind == (date(2025, 6, 25) - date(2025, 4, 2)).days
+
+
+def test_flagged_pages_and_counts_all(county, county_data):
+    page = figures.flagged(region=county, as_of=JUNE, limit=1, offset=1)
+    assert page.total == 2 and [r.name for r in page.rows] == ["A"]
+
+
+def test_newly_done_are_those_not_done_a_month_before(county, county_data):
+    assert [d.name for d in figures.newly_done(region=county, as_of=JUNE)] == ["B"]
+    assert figures.newly_done(region=county, as_of=MAY) == []
+
+
+def test_open_items_flag_replies_past_their_date(county, county_data, dept, supervisor):
+    item = SupervisionItem.objects.create(indicator=county_data["A"], unit=dept, notice="说明原因",
+                                          reply_due=date(2025, 7, 5), issued_by=supervisor)
+    [row] = figures.open_items(region=county, today=date(2025, 7, 6))
+    assert row.id == item.pk and row.overdue
+    assert not figures.open_items(region=county, today=date(2025, 7, 5))[0].overdue

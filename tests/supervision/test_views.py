@@ -1,0 +1,153 @@
+from datetime import date
+
+import pytest
+import time_machine
+from django.utils import translation
+
+from supervision.models import StatusSnapshot, SupervisionItem
+from supervision.services import snapshot_freeze
+
+from .builders import submitted
+
+NOW = "2025-07-01 10:00 +08:00"
+
+
+@pytest.fixture
+def red_indicator(indicator, dept, dept_reporter):
+    submitted(indicator, dept, date(2025, 3, 1), 100, date(2025, 3, 20), dept_reporter)
+    submitted(indicator, dept, date(2025, 4, 1), 200, date(2025, 4, 20), dept_reporter)
+    submitted(indicator, dept, date(2025, 5, 1), 300, date(2025, 5, 20), dept_reporter)
+    snapshot_freeze(as_of=date(2025, 5, 31))
+    snapshot_freeze(as_of=date(2025, 6, 30))
+    return indicator
+
+
+@pytest.fixture
+def office(client, supervisor):
+    client.force_login(supervisor)
+    return client
+
+
+@time_machine.travel(NOW, tick=False)
+def test_overview_shows_counts_change_and_links_each_count_to_its_list(office, red_indicator):
+    html = office.get("/supervision/?as_of=2025-06").content.decode()
+    assert 'data-light="red"' in html
+    assert 'href="/supervision/list/?as_of=2025-06&amp;light=red"' in html
+    assert 'data-change="1"' in html  # amber in May, red in June
+    assert 'id="trend-data"' in html and "echarts.min.js" in html
+    assert f'href="/supervision/indicators/{red_indicator.pk}/"' in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_overview_as_of_a_past_month_shows_the_county_as_it_stood(office, red_indicator):
+    html = office.get("/supervision/?as_of=2025-05").content.decode()
+    assert 'data-as-of="2025-05-31"' in html
+    assert f'<tr data-indicator="{red_indicator.pk}" data-status="amber">' in html
+
+
+@time_machine.travel("2025-07-10 10:00 +08:00", tick=False)
+def test_the_month_under_way_is_frozen_when_first_asked(office, red_indicator):
+    office.get("/supervision/")
+    live = StatusSnapshot.objects.get(as_of=date(2025, 7, 31))
+    assert live.evaluated_on == date(2025, 7, 10) and live.status == "red"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_bad_month_filter_is_reported_not_crashed(office, red_indicator):
+    with translation.override("en"):
+        response = office.get("/supervision/?as_of=2025-13", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "2025-13" in response.content.decode()
+
+
+def test_reporters_do_not_get_the_dashboards(client, dept_reporter, db):
+    client.force_login(dept_reporter)
+    assert client.get("/supervision/").status_code == 403
+    assert client.get("/supervision/league/").status_code == 403
+
+
+@time_machine.travel(NOW, tick=False)
+def test_list_behind_a_count_links_each_row_to_the_indicator(office, red_indicator):
+    html = office.get("/supervision/list/?as_of=2025-06&light=red").content.decode()
+    assert 'data-total="1"' in html
+    assert f'href="/supervision/indicators/{red_indicator.pk}/"' in html
+    assert 'data-total="0"' in office.get("/supervision/list/?as_of=2025-06&light=green").content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_league_table_ranks_the_units(office, red_indicator):
+    html = office.get("/supervision/league/?as_of=2025-06").content.decode()
+    assert 'data-league="units"' in html and 'data-rank="1"' in html and "区农业农村局" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_indicator_page_shows_projection_history_and_offers_a_notice(office, red_indicator):
+    html = office.get(f"/supervision/indicators/{red_indicator.pk}/").content.decode()
+    # 200 in the 61 days from 25 March to 25 May; 900 more take 275 days: 24 February 2026,
+    # 55 days after the 31 December deadline.
+    assert 'data-reached-on="2026-02-24"' in html
+    assert 'data-days-late="55"' in html
+    assert 'data-month="2025-06" data-status="red"' in html
+    assert 'data-action="issue"' in html
+    assert 'id="progress-data"' in html
+
+
+def test_strangers_get_404_for_the_indicator_page(client, stranger, indicator):
+    client.force_login(stranger)
+    assert client.get(f"/supervision/indicators/{indicator.pk}/").status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_item_flow_through_the_pages(client, red_indicator, dept, supervisor, dept_reporter):
+    client.force_login(supervisor)
+    response = client.post(f"/supervision/indicators/{red_indicator.pk}/issue/",
+                           {"unit": dept.pk, "notice": "请说明原因", "reply_due": "2025-07-08"})
+    item = SupervisionItem.objects.get()
+    assert response["Location"] == f"/supervision/items/{item.pk}/"
+    client.force_login(dept_reporter)
+    assert 'data-action="reply"' in client.get(f"/supervision/items/{item.pk}/").content.decode()
+    client.post(f"/supervision/items/{item.pk}/", {"action": "reply", "measures": "补报", "promised_date": "2025-07-15",
+                                                  "version": 1})
+    client.force_login(supervisor)
+    client.post(f"/supervision/items/{item.pk}/", {"action": "close", "comment": "", "version": 2})
+    item.refresh_from_db()
+    assert item.status == "closed"
+    ledger = client.get("/supervision/items/").content.decode()
+    assert f'data-item="{item.pk}" data-status="closed"' in ledger
+
+
+@time_machine.travel(NOW, tick=False)
+def test_stale_form_shows_the_conflict_and_changes_nothing(client, red_indicator, dept, supervisor, dept_reporter):
+    item = SupervisionItem.objects.create(indicator=red_indicator, unit=dept, notice="n", reply_due=date(2025, 7, 8),
+                                          issued_by=supervisor, version=3)
+    client.force_login(dept_reporter)
+    response = client.post(f"/supervision/items/{item.pk}/", {"action": "reply", "measures": "m",
+                                                             "promised_date": "2025-07-15", "version": 1}, follow=True)
+    item.refresh_from_db()
+    assert item.status == "open" and item.measures == ""
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+@time_machine.travel("2025-07-10 10:00 +08:00", tick=False)
+def test_ledger_flags_overdue_replies(client, red_indicator, dept, supervisor):
+    SupervisionItem.objects.create(indicator=red_indicator, unit=dept, notice="n", reply_due=date(2025, 7, 8),
+                                   issued_by=supervisor)
+    client.force_login(supervisor)
+    assert "data-overdue" in client.get("/supervision/items/?overdue=1").content.decode()
+
+
+def test_another_units_item_is_forbidden(client, red_indicator, dept, supervisor, stranger):
+    item = SupervisionItem.objects.create(indicator=red_indicator, unit=dept, notice="n", reply_due=date(2025, 7, 8),
+                                          issued_by=supervisor)
+    client.force_login(stranger)
+    assert client.get(f"/supervision/items/{item.pk}/").status_code == 403
+
+
+@time_machine.travel(NOW, tick=False)
+def test_freeze_button_freezes_the_chosen_month_for_the_office_only(client, indicator, supervisor, dept_reporter):
+    client.force_login(dept_reporter)
+    assert client.post("/supervision/freeze/", {"as_of": "2025-05"}).status_code == 403
+    client.force_login(supervisor)
+    response = client.post("/supervision/freeze/", {"as_of": "2025-05", "next": "https://evil.example/"})
+    assert response["Location"] == "/supervision/"
+    assert StatusSnapshot.objects.filter(as_of=date(2025, 5, 31)).count() == 1
