@@ -76,7 +76,7 @@ def report_request(*, region: Region, kind: str, month: date, by=None, schedule_
 
 def _claim(report_id: int) -> GeneratedReport | None:
     with transaction.atomic():
-        report = GeneratedReport.objects.select_for_update().select_related("region").get(pk=report_id)
+        report = GeneratedReport.objects.select_for_update(of=("self",)).select_related("region").get(pk=report_id)
         if report.status == ReportState.DONE:
             return None
         report.status, report.started_at, report.failure_reason = ReportState.RUNNING, timezone.now(), ""
@@ -146,7 +146,7 @@ def report_generate(*, report_id: int) -> GeneratedReport:
 
 def _finish(report_id: int, content: dict, docx: bytes, xlsx: bytes) -> GeneratedReport:
     with transaction.atomic():
-        report = GeneratedReport.objects.select_for_update().select_related("region").get(pk=report_id)
+        report = GeneratedReport.objects.select_for_update(of=("self",)).select_related("region").get(pk=report_id)
         if report.status == ReportState.DONE:
             return report  # another delivery of the same task finished first
         stem = f"{report.kind}-{report.period_end:%Y%m}-v{report.version}"
