@@ -225,7 +225,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"IndicatorKindEnum": "targets.choices.Kind", "UnitKindEnum": "villages.models.UnitKind"},
+    "ENUM_NAME_OVERRIDES": {"IndicatorKindEnum": "targets.choices.Kind", "UnitKindEnum": "villages.models.UnitKind",
+                            "ReportKindEnum": "reports.models.ReportKind"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.add_error_responses",

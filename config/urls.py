@@ -6,9 +6,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts import apis as account_apis
+from reports import apis_bulletins as report_apis
+from reports.apis import PlanImportApi
 from supervision import apis as supervision_apis
 from supervision import apis_snapshots as snapshot_apis
-from reports.apis import PlanImportApi
 from targets import apis as target_apis
 from targets import apis_entry as entry_apis
 from villages import apis as village_apis
@@ -36,6 +37,7 @@ router.register("supervision-items", supervision_apis.SupervisionItemViewSet, ba
 router.register("villages", village_apis.VillageViewSet, basename="village")
 router.register("village-profiles", village_apis.VillageProfileViewSet, basename="villageprofile")
 router.register("income-records", village_apis.IncomeRecordViewSet, basename="incomerecord")
+router.register("reports", report_apis.GeneratedReportViewSet, basename="generatedreport")
 
 urlpatterns = [
     path("", include("targets.urls")),

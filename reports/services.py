@@ -41,8 +41,12 @@ def _enqueue(report: GeneratedReport) -> None:
     transaction.on_commit(lambda: generate_report.delay(report.pk))
 
 
-def report_request(*, region: Region, kind: str, month: date, by=None, schedule_name: str = "") -> GeneratedReport:
+def report_request(*, region: Region, kind: str, month: date, by=None, schedule_name: str = "",
+                   enqueue: bool = True) -> GeneratedReport:
     """Ask for a report of `kind` for the period ending in `month`; returns the new pending row.
+
+    The generation task is enqueued once the row is committed; `enqueue=False` leaves that to the
+    caller (the benchmark command times `report_generate` itself).
 
     Each request makes the next version for that region, kind and period; older versions stay.
     A schedule asks once per period: asking again returns the row it already made.
@@ -65,13 +69,14 @@ def report_request(*, region: Region, kind: str, month: date, by=None, schedule_
         audit_record(action="report.request", by=by, obj=report, username=schedule_name,
                      new={"region": region.code, "kind": kind, "period_end": period.period_end,
                           "version": report.version, "schedule": schedule_name})
-        _enqueue(report)
+        if enqueue:
+            _enqueue(report)
     return report
 
 
 def _claim(report_id: int) -> GeneratedReport | None:
     with transaction.atomic():
-        report = GeneratedReport.objects.select_for_update().select_related("region").get(pk=report_id)
+        report = GeneratedReport.objects.select_for_update(of=("self",)).select_related("region").get(pk=report_id)
         if report.status == ReportState.DONE:
             return None
         report.status, report.started_at, report.failure_reason = ReportState.RUNNING, timezone.now(), ""
@@ -141,7 +146,7 @@ def report_generate(*, report_id: int) -> GeneratedReport:
 
 def _finish(report_id: int, content: dict, docx: bytes, xlsx: bytes) -> GeneratedReport:
     with transaction.atomic():
-        report = GeneratedReport.objects.select_for_update().select_related("region").get(pk=report_id)
+        report = GeneratedReport.objects.select_for_update(of=("self",)).select_related("region").get(pk=report_id)
         if report.status == ReportState.DONE:
             return report  # another delivery of the same task finished first
         stem = f"{report.kind}-{report.period_end:%Y%m}-v{report.version}"

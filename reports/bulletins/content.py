@@ -46,20 +46,22 @@ def overview(doc: DocumentBuilder, *, region, as_of: date) -> None:
 def by_section(doc: DocumentBuilder, *, region, as_of: date) -> None:
     groups = figures.light_counts_by(dimension="section", region=region, as_of=as_of)
     groups.sort(key=lambda g: g.label)
+    completion = readers.completion_by_top_section(region=region, as_of=as_of)
     rows = []
     for g in groups:
         on_track = Decimal(g.counts[Light.DONE] + g.counts[Light.GREEN]) / g.total if g.total else None
         rows.append([g.label or _("(no section)"), g.total, g.counts[Light.DONE], g.counts[Light.GREEN],
-                     g.counts[Light.AMBER], g.counts[Light.RED], on_track])
+                     g.counts[Light.AMBER], g.counts[Light.RED], on_track, completion.get(g.key)])
     doc.heading(1, _("Progress by plan section"))
     worst = max(groups, key=lambda g: (g.counts[Light.RED], g.counts[Light.AMBER]), default=None)
     if worst is not None and worst.counts[Light.RED]:
         doc.paragraph(_("The section with the most red lights is “%(section)s” (%(red)s red, %(amber)s amber).") % {
-            "section": worst.label, "red": format_cell(worst.counts[Light.RED], INT),
+            "section": worst.label or _("(no section)"), "red": format_cell(worst.counts[Light.RED], INT),
             "amber": format_cell(worst.counts[Light.AMBER], INT)})
     doc.table(_("Lights by plan section"), [
         Column(_("section")), Column(_("indicators"), INT), Column(_("done"), INT), Column(_("green"), INT),
         Column(_("amber"), INT), Column(_("red"), INT), Column(_("done or on pace"), PERCENT),
+        Column(_("average completion"), PERCENT),
     ], rows, key="sections")
 
 

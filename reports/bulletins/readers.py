@@ -4,18 +4,20 @@ Milestones against the value frozen at the period end, problems and promised mea
 report texts and supervision items, and the matters for a leader's decision. Each is a fixed
 number of queries; lists are capped (LIST_CAP rows) so a province-wide report stays readable.
 """
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, DecimalField, Q, Sum
+from django.db.models.functions import Least
 from django.utils.translation import gettext as _
 
 from supervision import figures
 from supervision.models import StatusSnapshot, SupervisionItem, SupervisionStatus
 from supervision.services import month_end, previous_month_end
 from targets.choices import Light, ReportStatus
-from targets.models import Milestone, ProgressReport
+from targets.models import Milestone, ProgressReport, Section
 
 LIST_CAP = 200
 
@@ -115,3 +117,22 @@ def needing_decision(*, region, as_of: date, today: date) -> list[DecisionRow]:
                          why=_("supervision item unanswered since %(date)s") % {"date": i.reply_due.isoformat()})
              for i in figures.open_items(region=region, today=today) if i.overdue]
     return rows[:LIST_CAP]
+
+
+def completion_by_top_section(*, region, as_of: date) -> dict[int | None, Decimal | None]:
+    """Average completion (each indicator capped at 100 %) per top-level plan section, from the month-end
+    snapshots; `supervision.figures` counts lights by section but does not average completion."""
+    capped = Least("completion", Decimal(1), output_field=DecimalField(max_digits=12, decimal_places=4))
+    rows = (figures.snapshots(region=region, as_of=as_of).exclude(completion=None).order_by()
+            .values_list("indicator__target__section_id").annotate(total=Sum(capped), n=Count("id")))
+    rows = list(rows)
+    plans = Section.objects.filter(pk__in=[r[0] for r in rows if r[0] is not None]).values("plan_id")
+    parents = dict(Section.objects.filter(plan_id__in=plans).values_list("pk", "parent_id"))
+    sums: dict = defaultdict(lambda: [Decimal(0), 0])
+    for section_id, total, n in rows:
+        top = section_id
+        while top is not None and parents.get(top) is not None:
+            top = parents[top]
+        sums[top][0] += total
+        sums[top][1] += n
+    return {top: (total / n if n else None) for top, (total, n) in sums.items()}

@@ -206,3 +206,21 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old(demo):
     first.refresh_from_db()
     assert first.status == ReportState.DONE and first.docx.storage.exists(first.docx.name)
     assert GeneratedReport.objects.filter(region=first.region, kind=ReportKind.MONTHLY, period_end=MAY_END).count() == 2
+
+
+@pytest.mark.django_db
+def test_completion_by_section_is_the_mean_of_the_frozen_completions_capped_at_100(demo):
+    report = demo["dongtou"]
+    frozen = StatusSnapshot.objects.filter(indicator__target__plan__region=report.region, as_of=MAY_END,
+                                           unit__isnull=True).exclude(completion=None).select_related(
+        "indicator__target__section__parent__parent")
+    by_top = {}
+    for s in frozen:
+        section = s.indicator.target.section
+        while section is not None and section.parent is not None:
+            section = section.parent
+        by_top.setdefault(section.title if section else None, []).append(min(s.completion, Decimal(1)))
+    rows = {r[0]: r[7] for r in table(report.content, "sections")["rows"]}
+    assert len(by_top) > 1
+    for title, values in by_top.items():
+        assert Decimal(rows[title]).quantize(Decimal("0.0001")) == (sum(values) / len(values)).quantize(Decimal("0.0001"))

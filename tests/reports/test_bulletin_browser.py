@@ -1,0 +1,41 @@
+"""The supervision office generates a bulletin in the browser, opens it and downloads the Word file."""
+from io import BytesIO
+
+import pytest
+from docx import Document
+
+from reports import services
+from reports.models import GeneratedReport
+
+from ..conftest import browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_office_generates_opens_and_downloads_a_bulletin_on_a_phone(browser_page, supervisor, county, indicator):
+    page = browser_page
+    browser_login(page, supervisor.username)
+    page.goto(page.base_url + "/reports/bulletins/")
+    page.select_option("#id_kind", "monthly")
+    page.fill("#id_month", "2025-05")
+    page.shot("request-form")
+    page.click("#report-request button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    report = GeneratedReport.objects.get()
+    # In-process Celery has made it already; with a broker and no worker in this test, make it here.
+    services.report_generate(report_id=report.pk)
+    page.reload()
+    row = page.locator(f"tr[data-report='{report.pk}']")
+    assert row.get_attribute("data-status") == "done"
+    page.shot("list")
+    with page.expect_download() as download:
+        row.locator("a[data-download='docx']").click()
+    with open(download.value.path(), "rb") as f:
+        document = Document(BytesIO(f.read()))
+    assert document.paragraphs[0].text.endswith("〔2025〕5号")
+    row.locator("td a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("table[data-table='lights']").is_visible()
+    page.shot("report-page")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 380, f"the report page scrolls sideways on a phone ({width} px)"
