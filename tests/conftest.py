@@ -8,6 +8,7 @@
 from datetime import date
 
 import pytest
+from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -16,6 +17,10 @@ from villages.models import RegionLevel, UnitKind
 from .factories import IndicatorFactory, PlanFactory, RegionFactory, TargetFactory, UnitFactory, UserFactory
 
 PASSWORD = "Test-pass-123"
+
+# Hashing at production strength costs a noticeable fraction of a second per password and the suite
+# creates hundreds of users; set here, before any fixture (module-scoped ones included) hashes one.
+django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEMO_TODAY = date(2026, 11, 24)
 
 
@@ -79,6 +84,24 @@ def target(plan, dept):
 @pytest.fixture
 def indicator(target):
     return IndicatorFactory(target=target)
+
+
+@pytest.fixture(autouse=True)
+def celery_in_process(request):
+    """Tasks run in-process in every test except those that bring a real worker (marked celery_worker).
+
+    With CELERY_BROKER_URL set (CI's PostgreSQL + Redis pass) a `.delay()` would otherwise wait for
+    a worker that only the celery_worker tests start.
+    """
+    from config.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
 @pytest.fixture(scope="module")

@@ -21,12 +21,6 @@ def other_town_reporter(county, other_township):
     return UserFactory(username="luxi", role=Role.REPORTER, unit=unit)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Every fixture user gets a password; the production hasher's iterations cost a second per test here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def make_village(code, name, township, kind="行政村", flags=()):
     village = RegionFactory(code=code, name=name, level=RegionLevel.VILLAGE, parent=township, kind=kind)
     VillageProfile.objects.create(village=village, village_type=kind, flags=list(flags))
