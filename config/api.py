@@ -76,6 +76,7 @@ import logging
 from datetime import date
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F
@@ -158,6 +159,8 @@ def _as_drf(exc):
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(*(exc.args[:1] or ()))
+    if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        return exceptions.ValidationError({"detail": [_("The request is too large: %(reason)s") % {"reason": exc}]})
     return exc
 
 

@@ -226,7 +226,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"IndicatorKindEnum": "targets.choices.Kind", "UnitKindEnum": "villages.models.UnitKind",
-                            "ReportKindEnum": "reports.models.ReportKind"},
+                            "ReportKindEnum": "reports.models.ReportKind", "LightEnum": "targets.choices.Light",
+                            "ProgressReportStatusEnum": "targets.choices.ReportStatus",
+                            "SupervisionStatusEnum": "supervision.models.SupervisionStatus",
+                            "GeneratedReportStatusEnum": "reports.models.ReportState"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.add_error_responses",

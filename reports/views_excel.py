@@ -178,7 +178,8 @@ def export_status(request, pk):
     from django.urls import reverse
 
     job = _own_job(request, pk)
-    return JsonResponse({"status": job.status, "percent": job.percent, "rows_done": job.rows_done,
+    return JsonResponse({"status": job.status, "status_display": job.get_status_display(),
+                         "percent": job.percent, "rows_done": job.rows_done,
                          "rows_total": job.rows_total, "error": job.error,
                          "download": reverse("excel-export-download", args=[job.pk]) if job.status == "done" else ""})
 
