@@ -38,6 +38,14 @@ class SupervisionItemSerializer(ProtectedFieldsMixin, serializers.ModelSerialize
             "measures": {"help_text": _("The unit's answer: measures taken or planned.")},
             "promised_date": {"help_text": _("The date the unit promises the work will be complete.")},
             "version": {"help_text": _("Increases with every step; send it back in If-Match.")},
+            "light_when_issued": {"help_text": _("The indicator's light when the notice was issued.")},
+            "issued_by": {"help_text": _("The supervision office user who issued the notice.")},
+            "issued_at": {"help_text": _("When the notice was issued.")},
+            "replied_by": {"help_text": _("The unit user who answered.")},
+            "replied_at": {"help_text": _("When the unit answered.")},
+            "office_comment": {"help_text": _("The office's comment when closing out or sending back.")},
+            "closed_by": {"help_text": _("The supervision office user who closed the item out (销号).")},
+            "closed_at": {"help_text": _("When the item was closed out.")},
         }
 
     def get_overdue(self, item) -> bool:

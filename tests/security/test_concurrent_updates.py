@@ -50,6 +50,10 @@ def race(target, n=CLIENTS):
 
 @pytest.fixture
 def reports(indicator, dept, dept_reporter):
+    # The race is about versions, not the period lock: keep every 2025 period open for changes.
+    plan = indicator.target.plan
+    plan.lock_after_days = 3650
+    plan.save(update_fields=["lock_after_days"])
     return [ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, m, 1), value=Decimal("0"),
                                   status=ReportStatus.DRAFT, created_by=dept_reporter) for m in (1, 2)]
 

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 
 from accounts.models import AuditEvent
@@ -15,6 +16,13 @@ from targets.services import ConflictError
 
 from ..conftest import api_as
 from ..factories import ProgressReportFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def in_june_2025():
+    """The reports here are for May 2025: inside June its period is still open for changes."""
+    with time_machine.travel("2025-06-10 10:00 +0800"):
+        yield
 
 
 @pytest.fixture
