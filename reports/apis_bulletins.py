@@ -116,7 +116,7 @@ class GeneratedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
                               404: OpenApiResponse(description=_("No such report, or not done yet."))})
     @action(detail=True, methods=["get"], url_path=r"files/(?P<fmt>docx|xlsx)", url_name="download",
             throttle_classes=[ExportRateThrottle])
-    def download(self, request, pk=None, fmt=None):
+    def download(self, request, pk=None, fmt=None, **kwargs):
         """The report's .docx or .xlsx (audited)."""
         report = self.get_object()
         file = getattr(report, fmt)

@@ -7,8 +7,16 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from reports.excel.safe import UnreadableFile, UnsafeFile, check_upload, open_workbook, read_rows
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The assertions read the English messages; the site's default language is Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def plain_xlsx() -> bytes:

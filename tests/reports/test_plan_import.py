@@ -1,5 +1,6 @@
 """Plan import from the responsibility table: the Dongtou table end to end, and every refusal."""
 import pytest
+from django.utils import translation
 
 from accounts.models import AuditEvent
 from reports.excel.plan_table import parse_table, split_units
@@ -11,6 +12,13 @@ from villages.models import Unit
 
 from ..conftest import api_as
 from .tables import dongtou_docx, dongtou_xlsx, upload
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The assertions read the English messages; the site's default language is Chinese."""
+    with translation.override("en"):
+        yield
 
 pytestmark = pytest.mark.django_db
 

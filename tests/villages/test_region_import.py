@@ -122,4 +122,5 @@ def test_the_command_imports_and_reports_row_errors(db, tmp_path, capsys):
     path.write_text(HEADER + "123,,坏\n", encoding="utf-8")
     with pytest.raises(CommandError):
         call_command("import_regions", str(path))
-    assert "row 2" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "123" in err and ("row 2" in err or "第2行" in err)  # the command speaks the site language
