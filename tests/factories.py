@@ -15,7 +15,8 @@ class RegionFactory(factory.django.DjangoModelFactory):
         model = Region
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"3303{n + 10:02d}000000")
+    # Always 12 digits, a county level code, and never one of the real codes the tests name (33…, 61…).
+    code = factory.Sequence(lambda n: f"34{(n // 99) % 100:02d}{n % 99 + 1:02d}000000")
     name = factory.Sequence(lambda n: f"测试县{n}")
     level = RegionLevel.COUNTY
 
