@@ -2,6 +2,7 @@
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..models import ReportKind
 from . import content
@@ -13,13 +14,13 @@ def title_of(kind: str, region_name: str, period_start: date, period_end: date) 
     year = period_end.year
     if kind == ReportKind.MONTHLY:
         return (_("%(region)s bulletin on the progress of rural revitalization targets") % {"region": region_name},
-                f"（{year}年{period_end.month}月）", _("Bulletin"))
+                f"（{year}年{period_end.month}月）", pgettext("document number word", "Bulletin"))
     if kind == ReportKind.QUARTERLY:
         span = f"（{period_start.year}年{period_start.month}月—{year}年{period_end.month}月）"
-        return _("%(region)s quarterly dispatch report") % {"region": region_name}, span, _("Dispatch")
+        return _("%(region)s quarterly dispatch report") % {"region": region_name}, span, pgettext("document number word", "Dispatch")
     if kind == ReportKind.HALF_YEAR:
-        return _("%(region)s half-year review") % {"region": region_name}, f"（{year}年上半年）", _("Review")
-    return _("%(region)s year-end summary") % {"region": region_name}, f"（{year}年）", _("Summary")
+        return _("%(region)s half-year review") % {"region": region_name}, f"（{year}年上半年）", pgettext("document number word", "Review")
+    return _("%(region)s year-end summary") % {"region": region_name}, f"（{year}年）", pgettext("document number word", "Summary")
 
 
 def doc_number(kind: str, region_name: str, period_end: date, serial: int) -> str:
