@@ -180,11 +180,7 @@ class ExportJob(models.Model):
         LEDGER = "ledger", _("target ledger")
         PERIOD_REPORTS = "period_reports", _("progress reports of a period")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+    Status = ReportState  # a background job runs through the same four states as a generated report
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     plan = models.ForeignKey("targets.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+")

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.services import audit_record, notify
 # The owed-period rule of the reporting-rate figures, so reminders chase exactly what the rates count.
-from supervision.figures import _owed_period, indicators_in
+from supervision.figures import indicators_in
+from targets import rules
 from targets.choices import ReportStatus
 from targets.models import ProgressReport
 from targets.selectors import expected_reporters
@@ -36,7 +37,7 @@ def missing_reports(*, region, month: date) -> dict[int, list[int]]:
     periods = {}
     for pk, frequency, start, deadline in indicators_in(region=region).values_list(
             "pk", "frequency", "start_date", "deadline"):
-        period = _owed_period(frequency, start, deadline, month)
+        period = rules.owed_period(frequency, start, deadline, month)
         if period is not None:
             periods[pk] = period
     submitted = set(ProgressReport.objects.filter(

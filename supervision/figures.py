@@ -339,22 +339,12 @@ def trend(*, region, as_of: date, months: int = 12, plan=None, section=None, uni
 
 # Reporting completeness and timeliness -----------------------------------------------------------
 
-def _owed_period(frequency: str, start: date, deadline: date, month: date) -> date | None:
-    """The period a report is owed for in `month` (quarterly: only in a quarter's last month), or None."""
-    period = rules.period_start_of(month, frequency)
-    if rules.period_end(period, frequency) != month_end(month):
-        return None
-    first = rules.period_start_of(start, frequency)
-    first = first if first == start else rules.next_period_start(first, frequency)
-    return period if first <= period <= deadline else None
-
-
 def _reporting_cells(*, region, month: date, plan=None, section=None, unit=None):
     """(indicator, unit, period) pairs owed in `month`, and the counted reports among them."""
     indicators = indicators_in(region=region, plan=plan, section=section, unit=unit)
     periods = {}
     for pk, frequency, start, deadline in indicators.values_list("pk", "frequency", "start_date", "deadline"):
-        period = _owed_period(frequency, start, deadline, month)
+        period = rules.owed_period(frequency, start, deadline, month)
         if period is not None:
             periods[pk] = period
     owed = expected_reporters(periods)

@@ -176,20 +176,11 @@ class Allocation(models.Model):
         return f"{self.indicator} → {self.unit}: {self.target_value}"
 
 
-class ProgressReport(models.Model):
-    indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="reports"
-    )
-    unit = models.ForeignKey("villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports")
-    period_start = models.DateField(_("period start"), help_text=_("First day of the month or quarter reported."))
-    value = models.DecimalField(
-        _("cumulative value"), **VALUE_FIELD, help_text=_("Cumulative value to date; percent complete for milestones.")
-    )
-    narrative = models.TextField(_("work done"), blank=True)
-    problems = models.TextField(_("problems"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
+class ReviewCycle(models.Model):
+    """Who did what and when in the draft → submitted → approved / returned cycle, and the version
+    that guards against lost updates. Progress reports and village income records both go through it."""
+
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
-    is_late = models.BooleanField(_("late"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
@@ -207,6 +198,24 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ProgressReport(ReviewCycle):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="reports"
+    )
+    unit = models.ForeignKey("villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports")
+    period_start = models.DateField(_("period start"), help_text=_("First day of the month or quarter reported."))
+    value = models.DecimalField(
+        _("cumulative value"), **VALUE_FIELD, help_text=_("Cumulative value to date; percent complete for milestones.")
+    )
+    narrative = models.TextField(_("work done"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
     explanation = models.TextField(
         _("explanation"), blank=True,
         help_text=_("Why the cumulative value is lower than the last approved one."),

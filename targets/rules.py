@@ -129,6 +129,17 @@ def _first_period(spec: IndicatorSpec) -> date:
     return start if start == spec.start else next_period_start(start, spec.frequency)
 
 
+def owed_period(frequency: str, start: date, deadline: date, month: date) -> date | None:
+    """The period whose report falls due in `month` (quarterly: only in a quarter's last month), or None
+    when the indicator owes nothing that month (before its first whole period or after its deadline)."""
+    period = period_start_of(month, frequency)
+    if period_end(period, frequency) != period_end(period_start_of(month, Frequency.MONTHLY), Frequency.MONTHLY):
+        return None
+    first = period_start_of(start, frequency)
+    first = first if first == start else next_period_start(first, frequency)
+    return period if first <= period <= deadline else None
+
+
 def periods_past_due(spec: IndicatorSpec, as_of: date) -> list[date]:
     """Starts of the periods whose report was due before `as_of`, ascending.
 

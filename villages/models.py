@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from targets.choices import ReportStatus
+from targets.models import ReviewCycle
+
 division_code_validator = RegexValidator(
     r"^\d{12}$", _("A division code has exactly 12 digits (province 2, city 2, county 2, township 3, village 3).")
 )
@@ -170,14 +173,11 @@ class CountyEconomySettings(models.Model):
             raise ValidationError({"tiers": _("Tiers must be positive and strictly increasing.")})
 
 
-class RecordStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
-    APPROVED = "approved", _("approved")
-    RETURNED = "returned", _("returned")
+# Income records go through the same cycle as progress reports, with the same status words.
+RecordStatus = ReportStatus
 
 
-class IncomeRecord(models.Model):
+class IncomeRecord(ReviewCycle):
     """A village's collective income for one year (quarter 0) or a year to the end of a quarter (1–4), in 万元."""
 
     village = models.ForeignKey(
@@ -194,24 +194,6 @@ class IncomeRecord(models.Model):
         _("operating income (万元)"), **MONEY_FIELD, validators=[MinValueValidator(0)]
     )
     note = models.TextField(_("note"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=RecordStatus.choices, default=RecordStatus.DRAFT)
-    version = models.PositiveIntegerField(_("version"), default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    review_comment = models.TextField(_("review comment"), blank=True)
 
     class Meta:
         verbose_name = _("collective income record")

@@ -14,6 +14,7 @@ from targets.rules import (
     evaluate_status,
     expected_value,
     next_period_start,
+    owed_period,
     parse_period,
     period_end,
     period_label,
@@ -564,3 +565,17 @@ def test_a_county_target_is_judged_on_the_rolled_up_township_reports(as_of, stat
     }
     result = evaluate_status(TOILETS, rollup(series), as_of)
     assert (result.status, result.actual) == (status, actual)
+
+
+@pytest.mark.parametrize(
+    "frequency, month, expected",
+    [
+        ("monthly", date(2025, 5, 1), date(2025, 5, 1)),
+        ("quarterly", date(2025, 5, 1), None),  # a quarter's report falls due only in its last month
+        ("quarterly", date(2025, 6, 1), date(2025, 4, 1)),
+        ("monthly", date(2025, 1, 1), None),  # the indicator starts mid-January: February is its first period
+        ("monthly", date(2026, 1, 1), None),  # after the deadline nothing is owed
+    ],
+)
+def test_the_period_owed_in_a_month(frequency, month, expected):
+    assert owed_period(frequency, date(2025, 1, 15), date(2025, 12, 31), month) == expected
