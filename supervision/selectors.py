@@ -128,7 +128,9 @@ def item_visible(item, user) -> bool:
 
 def indicator_page(*, indicator: Indicator, as_of: date) -> dict:
     """The indicator page: light now, chart, report history, light history, items, audit trail, projection."""
-    row = target_selectors.indicator_rows(Indicator.objects.filter(pk=indicator.pk), as_of)[indicator.pk]
+    # The chart draws every period, so the whole history rather than the light's window.
+    rows = target_selectors.indicator_rows(Indicator.objects.filter(pk=indicator.pk), as_of, full_series=True)
+    row = rows[indicator.pk]
     indicator = row.indicator
     milestones = list(indicator.milestones.all())
     spec = target_selectors.indicator_spec(indicator, milestones, indicator.target.plan)

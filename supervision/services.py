@@ -1,9 +1,7 @@
 """Writes of the supervision office: month-end snapshots and supervision items (督办 → 销号)."""
 import calendar
-from collections import defaultdict
-from dataclasses import dataclass, replace
-from datetime import date, datetime
-from decimal import Decimal
+from dataclasses import replace
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,8 +11,8 @@ from django.utils.translation import gettext as _
 from accounts.services import audit_record, notify, snapshot
 from targets import rules
 from targets import selectors as target_selectors
-from targets.choices import PROGRESS_KINDS, Light, ReportStatus
-from targets.models import Allocation, Indicator, Milestone, ProgressReport
+from targets.choices import PROGRESS_KINDS, Light
+from targets.models import Allocation, Indicator
 from targets.services import ConflictError
 
 from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
@@ -65,44 +63,13 @@ def _freeze_chunk(ids: list[int], as_of: date, evaluated_on: date) -> None:
     StatusSnapshot.objects.bulk_create(snapshots, batch_size=2000)
 
 
-@dataclass(frozen=True)
-class _Counted:
-    """A submitted or approved report with only what the status rule reads: a province freeze handles
-    millions of them, so no model instance (and no join) per row."""
-
-    unit_id: int
-    period_start: date
-    value: Decimal
-    submitted_at: datetime | None
-    counts = True
-
-
 def _evaluate(ids: list[int], evaluated_on: date):
-    """The lights of these indicators on `evaluated_on`, and of their township shares, in five queries.
-
-    The same figures as `targets.selectors.indicator_rows` (the county series is built by its
-    `_series`, the light by `targets.rules.evaluate_status`), read leaner.
-    """
-    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=ids).select_related("target__plan")}
-    milestones = defaultdict(list)
-    for m in Milestone.objects.filter(indicator_id__in=ids).order_by("date"):
-        milestones[m.indicator_id].append(m)
-    allocations = list(Allocation.objects.filter(indicator_id__in=ids))
-    allocated = defaultdict(list)
-    for a in allocations:
-        allocated[a.indicator_id].append(a.unit_id)
-    reports = defaultdict(list)
-    rows = ProgressReport.objects.filter(
-        indicator_id__in=ids, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], period_start__lte=evaluated_on,
-    ).values_list("indicator_id", "unit_id", "period_start", "value", "submitted_at")
-    for indicator_id, unit_id, period_start, value, submitted_at in rows.iterator(chunk_size=20000):
-        reports[indicator_id].append(_Counted(unit_id, period_start, value, submitted_at))
-    statuses = {}
-    for pk, indicator in indicators.items():
-        spec = target_selectors.indicator_spec(indicator, milestones[pk], indicator.target.plan)
-        series = target_selectors._series(pk, reports[pk], allocated[pk])
-        statuses[pk] = rules.evaluate_status(spec, series, evaluated_on)
-    return indicators, statuses, _share_statuses(indicators, allocations, reports, evaluated_on)
+    """The lights of these indicators on `evaluated_on` (`targets.selectors.indicator_rows`, the same
+    figures the pages show), and of their township shares."""
+    rows = target_selectors.indicator_rows(Indicator.objects.filter(pk__in=ids), evaluated_on)
+    indicators = {pk: row.indicator for pk, row in rows.items()}
+    statuses = {pk: row.status for pk, row in rows.items()}
+    return indicators, statuses, _share_statuses(indicators, evaluated_on)
 
 
 def _snapshot(indicator_id, unit_id, status: rules.StatusResult, as_of, evaluated_on) -> StatusSnapshot:
@@ -113,9 +80,10 @@ def _snapshot(indicator_id, unit_id, status: rules.StatusResult, as_of, evaluate
     )
 
 
-def _share_statuses(indicators, allocations, reports, evaluated_on: date):
+def _share_statuses(indicators, evaluated_on: date):
     """Each township's light on its own share of an allocated indicator (分解下达), from its own reports."""
-    results = []
+    allocations = list(Allocation.objects.filter(indicator_id__in=list(indicators)))
+    specs = {}
     for allocation in allocations:
         indicator = indicators[allocation.indicator_id]
         # Milestones are written for the county figure, so a share is judged on the straight path.
@@ -123,8 +91,13 @@ def _share_statuses(indicators, allocations, reports, evaluated_on: date):
                        target=allocation.target_value)
         if spec.kind in PROGRESS_KINDS and spec.target == spec.baseline:
             continue  # a share of nothing has no pace to judge
-        series = [rules.ReportPoint(r.period_start, r.value, r.submitted_at.date() if r.submitted_at else None)
-                  for r in reports[allocation.indicator_id] if r.unit_id == allocation.unit_id]
+        specs[allocation] = spec
+    windows = {a.indicator_id: rules.window_start(spec, evaluated_on)
+               for a, spec in specs.items() if spec.start <= evaluated_on}
+    reports = target_selectors.counted_reports(windows, evaluated_on)
+    results = []
+    for allocation, spec in specs.items():
+        series = [r.point for r in reports.get(allocation.indicator_id, []) if r.unit_id == allocation.unit_id]
         results.append((allocation, rules.evaluate_status(spec, series, evaluated_on)))
     return results
 

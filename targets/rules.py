@@ -11,6 +11,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -146,12 +147,32 @@ def periods_past_due(spec: IndicatorSpec, as_of: date) -> list[date]:
     Only periods starting in [S, D] are owed: after the deadline no further report is demanded,
     otherwise a ceiling or floor would turn red for ever once the plan ended.
     """
+    return list(_periods_past_due(_first_period(spec), spec.deadline, spec.frequency, spec.due_day, as_of))
+
+
+# Every page evaluates many indicators that share a calendar (same start, deadline and due day), and
+# walking a five-year calendar month by month was most of the cost of a light.
+@lru_cache(maxsize=4096)
+def _periods_past_due(first: date, deadline: date, frequency: str, due_day: int, as_of: date) -> tuple[date, ...]:
     periods = []
-    p = _first_period(spec)
-    while p <= spec.deadline and due_date(p, spec.frequency, spec.due_day) < as_of:
+    p = first
+    while p <= deadline and due_date(p, frequency, due_day) < as_of:
         periods.append(p)
-        p = next_period_start(p, spec.frequency)
-    return periods
+        p = next_period_start(p, frequency)
+    return tuple(periods)
+
+
+def window_start(spec: IndicatorSpec, as_of: date) -> date:
+    """The first period whose reports can still move the light on `as_of`.
+
+    `evaluate_status` reads the latest counted report and asks whether the two latest past-due
+    periods were reported. So from the periods before the window it needs only each unit's latest
+    counted report: a caller may read the reports of [window_start, as_of] plus that one earlier
+    report per unit, and the light is exactly the one the whole history gives. Pages stay fast
+    however many years are reported. A `rollup` also needs the latest period that every unit
+    reported, which may lie earlier (targets.selectors reaches back to it).
+    """
+    return min((*periods_past_due(spec, as_of)[-2:], period_start_of(as_of, spec.frequency)))
 
 
 # The expected path -----------------------------------------------------------------------------

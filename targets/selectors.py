@@ -6,9 +6,12 @@ see everything inside their region (or everything when they have none).
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 
 from villages.derived import derived_series
 from villages.models import UnitKind
@@ -82,9 +85,78 @@ def indicator_spec(indicator: Indicator, milestones, plan: Plan) -> rules.Indica
     )
 
 
-def _report_point(report) -> rules.ReportPoint:
-    submitted_on = report.submitted_at.date() if report.submitted_at and report.counts else None
-    return rules.ReportPoint(period_start=report.period_start, value=report.value, submitted_on=submitted_on)
+@dataclass(frozen=True, slots=True)
+class CountedReport:
+    """A submitted or approved report with only what the light reads: pages and freezes read
+    thousands of them, so no model instance (and no join) per row."""
+
+    id: int
+    indicator_id: int
+    unit_id: int
+    period_start: date
+    value: Decimal
+    submitted_at: datetime
+
+    @property
+    def point(self) -> rules.ReportPoint:
+        return rules.ReportPoint(period_start=self.period_start, value=self.value,
+                                 submitted_on=self.submitted_at.date())
+
+
+_COUNTED_FIELDS = ("id", "indicator_id", "unit_id", "period_start", "value", "submitted_at")
+
+
+def _counted_on(as_of: date):
+    """Reports that counted on `as_of`: submitted or approved, and submitted by then. A past day's
+    light is judged on the reports as they were that day, as `rules.rollup` requires."""
+    before_next_day = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=dt_timezone.utc)
+    return ProgressReport.objects.filter(
+        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], submitted_at__lt=before_next_day
+    ).order_by()
+
+
+def counted_reports(windows: dict[int, date], as_of: date) -> dict[int, list[CountedReport]]:
+    """Per indicator id, its reports that counted on `as_of` from the period `windows[id]` on, and
+    before that period each unit's latest counted report (see `rules.window_start`). Two queries."""
+    found = defaultdict(list)
+    if not windows:
+        return found
+    by_start = defaultdict(list)
+    for pk, start in windows.items():
+        by_start[start].append(pk)
+    recent, earlier = Q(pk__in=[]), Q(pk__in=[])
+    for start, ids in by_start.items():
+        recent |= Q(indicator_id__in=ids, period_start__gte=start)
+        earlier |= Q(indicator_id__in=ids, period_start__lt=start)
+    counted = _counted_on(as_of)
+    latest_earlier = counted.filter(earlier).annotate(rank=Window(
+        RowNumber(), partition_by=[F("indicator_id"), F("unit_id")],
+        order_by=[F("period_start").desc(), F("submitted_at").desc()],
+    )).filter(rank=1)
+    for query in (counted.filter(recent, period_start__lte=as_of), latest_earlier):
+        for row in query.values_list(*_COUNTED_FIELDS):
+            found[row[1]].append(CountedReport(*row))
+    return found
+
+
+def _rollup_windows(windows: dict[int, date], allocations: dict[int, list[int]], as_of: date) -> dict[int, date]:
+    """`windows`, reaching back for township roll-ups. The county figure of an allocated indicator
+    counts only for a period every township reported (`rules.rollup`), and the latest such period
+    may lie before the window: one grouped query finds it, and the window starts there instead."""
+    allocated = {pk: len(set(units)) for pk, units in allocations.items() if units and pk in windows}
+    if not allocated:
+        return windows
+    own_share = Allocation.objects.filter(indicator_id=OuterRef("indicator_id"), unit_id=OuterRef("unit_id"))
+    periods = (
+        _counted_on(as_of).filter(Exists(own_share), indicator_id__in=list(allocated), period_start__lte=as_of)
+        .values("indicator_id", "period_start").annotate(units=Count("unit_id", distinct=True))
+        .values_list("indicator_id", "period_start", "units")
+    )
+    complete = {}
+    for pk, period, units in periods:
+        if units == allocated[pk] and period > complete.get(pk, date.min):
+            complete[pk] = period
+    return {pk: min(start, complete.get(pk, start)) for pk, start in windows.items()}
 
 
 def _series(indicator_id, reports, allocated_units) -> list[rules.ReportPoint]:
@@ -93,12 +165,13 @@ def _series(indicator_id, reports, allocated_units) -> list[rules.ReportPoint]:
         by_unit = {unit_id: [] for unit_id in allocated_units}
         for report in reports:
             if report.unit_id in by_unit:
-                by_unit[report.unit_id].append(_report_point(report))
+                by_unit[report.unit_id].append(report.point)
         return rules.rollup(by_unit)
-    # Several units may report one un-allocated indicator; per period the latest submission stands.
+    # Several units may report one un-allocated indicator; per period the latest submission stands
+    # (the later-created report when two were submitted at the same instant).
     latest = {}
-    for report in sorted(reports, key=lambda r: (r.submitted_at is None, r.submitted_at)):
-        latest[report.period_start] = _report_point(report)
+    for report in sorted(reports, key=lambda r: (r.submitted_at, r.id)):
+        latest[report.period_start] = report.point
     return [latest[p] for p in sorted(latest)]
 
 
@@ -107,11 +180,19 @@ class IndicatorRow:
     indicator: Indicator
     status: rules.StatusResult
     last_report: ProgressReport | None = None
+    # The figures the light was judged on: the whole history with full_series, otherwise only the
+    # periods from rules.window_start on (plus each unit's latest report before them).
     series: list = field(default_factory=list)
 
 
-def indicator_rows(indicators, as_of: date) -> dict[int, IndicatorRow]:
-    """Statuses of many indicators in a fixed number of queries, whatever their count."""
+def indicator_rows(indicators, as_of: date, *, full_series=False, with_last_report=False) -> dict[int, IndicatorRow]:
+    """Statuses of many indicators in a fixed number of queries, whatever their count.
+
+    Only the reports that can move a light are read (`rules.window_start`), so the cost does not
+    grow with the years reported. `full_series` reads every period (the indicator page's chart);
+    `with_last_report` adds each indicator's latest counted report as a model instance (the ledger
+    prints its narrative).
+    """
     indicators = list(indicators.select_related("target__plan"))
     ids = [i.pk for i in indicators]
     milestones = defaultdict(list)
@@ -120,28 +201,26 @@ def indicator_rows(indicators, as_of: date) -> dict[int, IndicatorRow]:
     allocations = defaultdict(list)
     for indicator_id, unit_id in Allocation.objects.filter(indicator_id__in=ids).values_list("indicator_id", "unit_id"):
         allocations[indicator_id].append(unit_id)
-    reports = defaultdict(list)
-    relevant = ProgressReport.objects.filter(
-        indicator_id__in=ids, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], period_start__lte=as_of
-    ).select_related("unit")
-    for report in relevant:
-        reports[report.indicator_id].append(report)
+    specs = {i.pk: indicator_spec(i, milestones[i.pk], i.target.plan) for i in indicators}
+    windows = {pk: date.min if full_series else rules.window_start(spec, as_of)
+               for pk, spec in specs.items() if spec.start <= as_of}
+    reports = counted_reports(_rollup_windows(windows, allocations, as_of), as_of)
     # Indicators with a villages.DerivedRule take their figures from village income records instead.
     derived = derived_series(indicators, as_of)
-    rows = {}
+    rows, last_ids = {}, {}
     for indicator in indicators:
-        spec = indicator_spec(indicator, milestones[indicator.pk], indicator.target.plan)
+        own = reports.get(indicator.pk, [])
         if indicator.pk in derived:
             series = derived[indicator.pk]
         else:
-            series = _series(indicator.pk, reports[indicator.pk], allocations[indicator.pk])
-        own = sorted(reports[indicator.pk], key=lambda r: (r.period_start, r.submitted_at))
+            series = _series(indicator.pk, own, allocations[indicator.pk])
         rows[indicator.pk] = IndicatorRow(
-            indicator=indicator,
-            status=rules.evaluate_status(spec, series, as_of),
-            last_report=own[-1] if own else None,
-            series=series,
+            indicator=indicator, status=rules.evaluate_status(specs[indicator.pk], series, as_of), series=series
         )
+        if with_last_report and own:
+            last_ids[max(own, key=lambda r: (r.period_start, r.submitted_at)).id] = indicator.pk
+    for report in ProgressReport.objects.filter(pk__in=list(last_ids)).select_related("unit") if last_ids else ():
+        rows[last_ids[report.pk]].last_report = report
     return rows
 
 

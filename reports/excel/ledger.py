@@ -51,7 +51,7 @@ def ledger_rows(*, plan, user, as_of: date) -> list[LedgerRow]:
     targets = {t.pk: t for t in targets}
     indicators = Indicator.objects.filter(target__in=list(targets)).order_by("target__seq", "order", "id")
     rows = []
-    for row in indicator_rows(indicators, as_of).values():
+    for row in indicator_rows(indicators, as_of, with_last_report=True).values():
         indicator, status = row.indicator, row.status
         target = targets[indicator.target_id]
         report = row.last_report
