@@ -22,6 +22,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from targets import light_cache
+
 FORMAT = "ruralplan-backup-1"
 DB_FILE = "db.json"
 MEDIA_DIR = "media"
@@ -141,6 +143,7 @@ def restore(in_dir: Path) -> dict:
         wrong = {k: (v, counts.get(k)) for k, v in manifest["counts"].items() if counts.get(k) != v}
         if wrong:
             raise BackupError(f"row counts after loading differ from the backup's (expected, got): {wrong}")
+        light_cache.forget_all()
     for name, expected in manifest["files"].items():
         if not name.startswith(MEDIA_DIR + "/"):
             continue

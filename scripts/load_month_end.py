@@ -1,17 +1,26 @@
-"""The month-end rush, as a locust file: reporters open their work and submit, supervisors review the
-queue and plan pages, leaders look at the overviews. Demo data and accounts (password Demo@2025).
+"""The month-end rush, as a locust file: reporters open My work and submit this period's figure,
+supervisors work through the review queue and open plan pages, leaders look at the overviews. Demo
+data and accounts (password Demo@2025).
 
 Run it against gunicorn + PostgreSQL with the demo loaded (scripts/run_load_test.sh does all of it):
 
     locust -f scripts/load_month_end.py --headless -u 50 -r 10 -t 60s --host http://127.0.0.1:8019
 
 At the end it prints requests per second, p50 / p95 / p99 and errors, overall and per request.
-Creating a report for a period that already has one answers 400 ("open it to edit"): that is the
-application's expected answer to a clerk repeating a submission, so it is counted apart
-("duplicates"), not as an error. Any other non-2xx answer is an error.
+
+Every write is one a careful clerk would make, so that an error means the server failed:
+- a reporter enters the period under way (this month, or this quarter) with a value that continues
+  its own unit's series (the last value plus the usual increment), so no explanation or
+  confirmation is asked for; a report already in draft or returned is corrected with If-Match and
+  submitted; one already submitted is left alone;
+- the application may still refuse the period (the unit does not owe it, or it is locked): that
+  400 on "period" is counted apart as "refused (expected)";
+- two supervisors may open the same queued report at once: the loser's 412 (If-Match) is counted
+  apart as "conflicts (expected)". Any other non-2xx answer is an error.
 """
 import random
 from datetime import date
+from decimal import Decimal
 
 from locust import HttpUser, between, events, task
 
@@ -19,7 +28,8 @@ PASSWORD = "Demo@2025"
 REPORTERS = ["nongye", "fagai", "damen", "xunyi_nongye"]
 SUPERVISORS = ["duchashi", "xunyi_ducha"]
 LEADERS = ["lingdao"]
-DUPLICATES = {"n": 0}
+CUMULATIVE_KINDS = {"increase", "decrease", "milestone"}
+EXPECTED = {"refused": 0, "conflicts": 0, "nothing to do": 0}
 SESSIONS: dict[str, dict] = {}
 
 
@@ -38,14 +48,21 @@ def log_in_accounts(environment, **kwargs):
         SESSIONS[username] = session.cookies.get_dict()
 
 
-def periods(indicator, today):
-    """Every period of the indicator from its start to this month, in the form the API takes."""
-    start = date.fromisoformat(indicator["start_date"])
-    months = [(y, m) for y in range(start.year, today.year + 1) for m in range(1, 13)
-              if (y, m) >= (start.year, start.month) and (y, m) <= (today.year, today.month)]
+def current_period(indicator, today: date) -> str:
+    """The period under way, in the form the API takes: "2026-11", or "2026-Q4" for a quarterly indicator."""
     if indicator["frequency"] == "quarterly":
-        return sorted({f"{y}-Q{(m - 1) // 3 + 1}" for y, m in months})
-    return [f"{y}-{m:02d}" for y, m in months]
+        return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    return f"{today.year}-{today.month:02d}"
+
+
+def next_value(indicator, history: list[Decimal]) -> Decimal:
+    """A figure that continues the unit's own series: no explanation or confirmation is needed."""
+    if not history:
+        return (Decimal(indicator["target_value"] or 1) / 10).quantize(Decimal("0.01"))
+    if indicator["kind"] in CUMULATIVE_KINDS:
+        steps = [b - a for a, b in zip(history, history[1:])] or [Decimal(0)]
+        return max(history[-1] + max(sum(steps) / len(steps), Decimal(0)), Decimal(0)).quantize(Decimal("0.01"))
+    return (sum(history) / len(history)).quantize(Decimal("0.01"))
 
 
 class PlatformUser(HttpUser):
@@ -80,8 +97,7 @@ class Reporter(PlatformUser):
 
     @task(3)
     def my_work(self):
-        self.client.get("/", name="/ (my plans)")
-        self.client.get("/api/progress-reports/?status=draft", name="/api/progress-reports/?status=draft")
+        self.client.get("/my-work/", name="/my-work/")
         self.client.get("/api/progress-reports/?status=returned", name="/api/progress-reports/?status=returned")
 
     @task(1)
@@ -89,27 +105,57 @@ class Reporter(PlatformUser):
         self.open_plan()
 
     @task(2)
-    def submit_progress(self):
+    def enter_this_period(self):
         if not self.indicators:
             return
         indicator = random.choice(self.indicators)
-        options = periods(indicator, date.today())
-        if not options:
+        period = current_period(indicator, date.today())
+        own = self.client.get(f"/api/progress-reports/?indicator={indicator['id']}&page_size=24",
+                              name="/api/progress-reports/?indicator=[id]").json()["results"]
+        existing = next((r for r in own if r["period"] == period), None)
+        history = [Decimal(r["value"]) for r in reversed(own)
+                   if r["period"] < period and r["status"] in ("submitted", "approved")][-12:]
+        value = str(next_value(indicator, history))
+        if existing is None:
+            report = self.create(indicator, period, value)
+        elif existing["status"] in ("draft", "returned"):
+            report = self.correct(existing, value)
+        else:
+            EXPECTED["nothing to do"] += 1
             return
-        payload = {"indicator": indicator["id"], "period": random.choice(options),
-                   "value": round(random.uniform(0, float(indicator["target_value"] or 1)), 2),
-                   "narrative": "月末集中填报压力测试"}
+        if report is not None:
+            self.client.post(f"/api/progress-reports/{report['id']}/submit/", name="/api/progress-reports/[id]/submit/",
+                             headers={"If-Match": f'"{report["version"]}"'})
+
+    def create(self, indicator, period, value):
+        payload = {"indicator": indicator["id"], "period": period, "value": value, "narrative": "月末集中填报压力测试"}
         with self.client.post("/api/progress-reports/", json=payload, name="/api/progress-reports/ (create)",
                               catch_response=True) as response:
-            if response.status_code == 400 and "period" in response.text:
-                DUPLICATES["n"] += 1
+            if response.status_code == 400 and "period" in response.json().get("fields", {}):
+                EXPECTED["refused"] += 1
                 response.success()
-                return
+                return None
             if response.status_code != 201:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
-                return
-            report = response.json()
-        self.client.post(f"/api/progress-reports/{report['id']}/submit/", name="/api/progress-reports/[id]/submit/")
+                return None
+            return response.json()
+
+    def correct(self, report, value):
+        with self.client.patch(f"/api/progress-reports/{report['id']}/", json={"value": value},
+                               headers={"If-Match": f'"{report["version"]}"'},
+                               name="/api/progress-reports/[id] (correct)", catch_response=True) as response:
+            if response.status_code == 412:
+                EXPECTED["conflicts"] += 1
+                response.success()
+                return None
+            if response.status_code == 400 and "period" in response.json().get("fields", {}):
+                EXPECTED["refused"] += 1
+                response.success()
+                return None
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+                return None
+            return response.json()
 
 
 class Supervisor(PlatformUser):
@@ -118,7 +164,16 @@ class Supervisor(PlatformUser):
 
     @task(3)
     def review_queue(self):
-        self.client.get("/api/progress-reports/?status=submitted", name="/api/progress-reports/?status=submitted")
+        queue = self.client.get("/api/progress-reports/?status=submitted",
+                                name="/api/progress-reports/?status=submitted").json()["results"]
+        if queue:
+            report = random.choice(queue)
+            with self.client.post(f"/api/progress-reports/{report['id']}/approve/", json={"comment": ""},
+                                  headers={"If-Match": f'"{report["version"]}"'},
+                                  name="/api/progress-reports/[id]/approve/", catch_response=True) as response:
+                if response.status_code == 412:
+                    EXPECTED["conflicts"] += 1
+                    response.success()
 
     @task(2)
     def plan_overview(self):
@@ -155,7 +210,7 @@ def summary(environment, **kwargs):
           f"requests {total.num_requests}  rps {total.num_requests / seconds:.1f}  "
           f"p50 {total.get_response_time_percentile(0.5):.0f} ms  p95 {total.get_response_time_percentile(0.95):.0f} ms  "
           f"p99 {total.get_response_time_percentile(0.99):.0f} ms  errors {total.num_failures}  "
-          f"duplicates(expected 400) {DUPLICATES['n']}")
+          + "  ".join(f"{name} {n}" for name, n in EXPECTED.items()))
     for name, entry in sorted(stats.entries.items(), key=lambda kv: kv[0][0]):
         print(f"  {entry.method:5} {entry.name:48} n={entry.num_requests:6}  p50={entry.get_response_time_percentile(0.5):5.0f}"
               f"  p95={entry.get_response_time_percentile(0.95):5.0f}  p99={entry.get_response_time_percentile(0.99):5.0f}"

@@ -3,17 +3,22 @@
 # gunicorn with DEBUG off, then locust (scripts/load_month_end.py) with USERS concurrent users.
 # Statistics are reset once all users have logged in (--reset-stats): the figures are the steady rush,
 # not the 50 log-ins (each a deliberately slow password hash).
+# The server is configured as docker-compose.yml configures production: persistent database
+# connections (DATABASE_CONN_MAX_AGE=60) and the Redis cache (database 13 here, flushed first).
 # Usage: scripts/run_load_test.sh [USERS=50] [SECONDS=60]
-# Needs: PostgreSQL on 127.0.0.1:5432 (PGURL to change), `pip install -r requirements-dev.txt`.
+# Needs: PostgreSQL on 127.0.0.1:5432 (PGURL to change), Redis on 127.0.0.1:6379 (REDIS_URL to
+# change), `pip install -r requirements-dev.txt`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 USERS=${1:-50}; SECONDS_=${2:-60}
 PY=${PY:-.venv/bin/python}; BIN=$(dirname "$PY")
 PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/13}
 DB=${LOAD_DB:-ruralplan_load}; PORT=${PORT:-8019}; WORKERS=${WORKERS:-4}
 WORK=$(mktemp -d)
-export DATABASE_URL="$PGURL/$DB" DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_STATIC_ROOT="$WORK/static" \
+export DATABASE_URL="$PGURL/$DB" DATABASE_CONN_MAX_AGE=60 REDIS_CACHE_URL="$REDIS_URL" DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_STATIC_ROOT="$WORK/static" \
   DJANGO_SECRET_KEY=load-test-$(date +%s)-not-for-production DJANGO_LOG_LEVEL=WARNING
+"$PY" -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS_URL"
 psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py load_demo >/dev/null

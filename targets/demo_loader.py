@@ -18,7 +18,7 @@ from accounts.services import audit_record
 from villages import demo as village_demo
 from villages.models import Region, RegionLevel, Unit, UnitKind
 
-from . import rules
+from . import light_cache, rules
 from .choices import Kind, ReportStatus
 from .demo import dongtou, xunyi
 from .models import Allocation, Indicator, Milestone, Plan, ProgressReport, Section, Target
@@ -305,6 +305,7 @@ def demo_load(*, today: date | None = None) -> dict:
             report.reviewed_by = None if report.status == ReportStatus.SUBMITTED else reviewer
             history.append(report)
     ProgressReport.objects.bulk_create(history, batch_size=1000)
+    light_cache.forget_all()  # bulk_create sends no signals
     villages = village_demo.load(today=today)
     from supervision.services import snapshot_history  # the dashboards' trends read month-end snapshots
 

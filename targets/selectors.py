@@ -17,7 +17,7 @@ from villages.derived import derived_series
 from villages.models import UnitKind
 from villages.selectors import region_prefix
 
-from . import rules
+from . import light_cache, rules
 from .choices import Light, ReportStatus
 from .models import Allocation, Indicator, Milestone, Plan, ProgressReport, Section, Target
 
@@ -189,11 +189,30 @@ def indicator_rows(indicators, as_of: date, *, full_series=False, with_last_repo
     """Statuses of many indicators in a fixed number of queries, whatever their count.
 
     Only the reports that can move a light are read (`rules.window_start`), so the cost does not
-    grow with the years reported. `full_series` reads every period (the indicator page's chart);
-    `with_last_report` adds each indicator's latest counted report as a model instance (the ledger
-    prints its narrative).
+    grow with the years reported, and lights judged before are read from `light_cache`.
+    `full_series` reads every period (the indicator page's chart); `with_last_report` adds each
+    indicator's latest counted report as a model instance (the ledger prints its narrative). Both
+    judge afresh.
     """
     indicators = list(indicators.select_related("target__plan"))
+    if full_series or with_last_report:
+        return _judge(indicators, as_of, full_series=full_series, with_last_report=with_last_report)
+    cached, keys = light_cache.read([i.pk for i in indicators], as_of)
+    judged = _judge([i for i in indicators if i.pk not in cached], as_of)
+    light_cache.store({keys[pk]: (row.status, row.series) for pk, row in judged.items()})
+    rows = {}
+    for indicator in indicators:
+        if indicator.pk in judged:
+            rows[indicator.pk] = judged[indicator.pk]
+        else:
+            status, series = cached[indicator.pk]
+            rows[indicator.pk] = IndicatorRow(indicator=indicator, status=status, series=series)
+    return rows
+
+
+def _judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_last_report=False):
+    if not indicators:
+        return {}
     ids = [i.pk for i in indicators]
     milestones = defaultdict(list)
     for m in Milestone.objects.filter(indicator_id__in=ids).order_by("date"):

@@ -1,4 +1,7 @@
 from django import template
+from django.utils.html import format_html
+
+from targets.choices import Light
 
 register = template.Library()
 
@@ -7,3 +10,16 @@ register = template.Library()
 def get_item(mapping, key):
     """Look a key up in a dict from a template: {{ counts|get_item:plan.pk }}."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def light_badge(status):
+    """The coloured light of a status word, labelled in the reader's language: {{ row.status.status|light_badge }}.
+
+    A filter rather than an included template because the plan page draws one per indicator.
+    """
+    try:
+        label = Light(status).label
+    except ValueError:
+        label = Light.NOT_STARTED.label
+    return format_html('<span class="light light-{}">{}</span>', status, label)

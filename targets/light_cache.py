@@ -1,0 +1,124 @@
+"""A cache of indicator lights, so that the pages read at the month-end rush do not re-judge every
+indicator on every request.
+
+A light depends on the indicator, its milestones, allocations and plan, the reports on it (or the
+village records behind a derived indicator), the day it is judged on and the reader's language (the
+reasons are sentences). Entries are keyed by indicator, day and language, under a token per
+indicator: `forget` drops the token when an object is written and again once the transaction has
+committed, so the next reader gets a new token and judges afresh, and a reader that judged on the
+old data wrote under the old token, which nobody reads any more. Entries also expire after LIGHT_CACHE_SECONDS (default 300),
+which bounds the staleness of a write that reached the database behind the application's back.
+
+The tokens are dropped by model signals (`connect`), the one place that sees every write to these
+models: the services, the admin, imports and restores alike. This is cache bookkeeping, not domain
+logic: nothing else hangs on these signals. `forget_all` serves the writes that bypass signals
+(`bulk_create` in the demo loader, a restore).
+"""
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import translation
+
+_EPOCH_KEY = "light:epoch"
+
+
+def _ttl() -> int:
+    return getattr(settings, "LIGHT_CACHE_SECONDS", 300)
+
+
+def _tokens(keys: list[str]) -> dict[str, str]:
+    """The current token under each key, creating the missing ones (add: the first writer wins)."""
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    for key in missing:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return found
+
+
+def _entry_keys(ids, as_of: date) -> dict[int, str]:
+    token_keys = {pk: f"light:token:{pk}" for pk in ids}
+    tokens = _tokens([_EPOCH_KEY, *token_keys.values()])
+    epoch, language = tokens.get(_EPOCH_KEY, ""), translation.get_language() or ""
+    return {pk: f"light:{epoch}:{pk}:{tokens.get(key, '')}:{as_of.isoformat()}:{language}"
+            for pk, key in token_keys.items()}
+
+
+def read(ids, as_of: date) -> tuple[dict[int, tuple], dict[int, str]]:
+    """The cached (status, series) of these indicators on `as_of`, and the keys to store the others under."""
+    keys = _entry_keys(ids, as_of)
+    cached = cache.get_many(list(keys.values()))
+    return {pk: cached[key] for pk, key in keys.items() if key in cached}, keys
+
+
+def store(entries: dict[str, tuple]) -> None:
+    if entries:
+        cache.set_many(entries, timeout=_ttl())
+
+
+def forget(indicator_ids) -> None:
+    """Judge these indicators afresh: at once, and again once the current transaction commits (a
+    reader between the two may have cached what it saw before the commit)."""
+    keys = [f"light:token:{pk}" for pk in set(indicator_ids) if pk is not None]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def forget_all() -> None:
+    cache.delete(_EPOCH_KEY)
+    transaction.on_commit(lambda: cache.delete(_EPOCH_KEY))
+
+
+# Which indicators a saved or deleted object bears on --------------------------------------------
+
+def _by_indicator_field(instance):
+    return [instance.indicator_id]
+
+
+def _indicator(instance):
+    return [instance.pk]
+
+
+def _plan(instance):
+    from .models import Indicator
+
+    return list(Indicator.objects.filter(target__plan_id=instance.pk).values_list("pk", flat=True))
+
+
+def _target(instance):
+    return list(instance.indicators.values_list("pk", flat=True)) if instance.pk else []
+
+
+def _derived(instance):
+    # Village records feed the derived indicators; there are few, so all of them are judged afresh.
+    from villages.models import DerivedRule
+
+    return list(DerivedRule.objects.values_list("indicator_id", flat=True))
+
+
+def connect() -> None:
+    """Called from TargetsConfig.ready()."""
+    from villages import models as village_models
+
+    from . import models
+
+    watched = [
+        (models.ProgressReport, _by_indicator_field), (models.Milestone, _by_indicator_field),
+        (models.Allocation, _by_indicator_field), (models.Indicator, _indicator), (models.Target, _target),
+        (models.Plan, _plan), (village_models.DerivedRule, _by_indicator_field),
+        (village_models.IncomeRecord, _derived), (village_models.VillageProfile, _derived),
+        (village_models.CountyEconomySettings, _derived),
+    ]
+    for model, affected in watched:
+        def receiver(sender, instance, affected=affected, raw=False, **kwargs):
+            # A fixture being loaded (raw) is a restore, which calls forget_all once at the end.
+            forget_all() if raw else forget(affected(instance))
+
+        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"light-cache-{model.__name__}")
+        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"light-cache-del-{model.__name__}")

@@ -1,0 +1,92 @@
+"""Lights are cached (targets.light_cache); every write that bears on a light must show at once."""
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from targets import light_cache, selectors, services
+from targets.choices import Light, ReportStatus
+from targets.models import Allocation, Indicator, Milestone
+
+from ..factories import ProgressReportFactory
+
+AS_OF = date(2025, 6, 24)  # May is reported; June is not yet due
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def light(indicator, as_of=AS_OF):
+    return selectors.indicator_rows(Indicator.objects.filter(pk=indicator.pk), as_of)[indicator.pk].status
+
+
+def approved(indicator, unit, by, period, value):
+    return ProgressReportFactory(indicator=indicator, unit=unit, created_by=by, period_start=period, value=value,
+                                 status=ReportStatus.APPROVED, submitted_at=datetime(2025, 6, 20, 9, tzinfo=SHANGHAI))
+
+
+def report_queries(captured) -> int:
+    return sum("targets_progressreport" in q["sql"] for q in captured)
+
+
+def test_a_light_judged_once_is_read_back_without_reading_the_reports(indicator, dept, dept_reporter):
+    approved(indicator, dept, dept_reporter, date(2025, 5, 1), 600)
+    first = light(indicator)
+    with CaptureQueriesContext(connection) as captured:
+        again = light(indicator)
+    assert again == first
+    assert report_queries(captured) == 0
+
+
+def test_a_report_submitted_through_the_services_changes_the_light_at_once(indicator, dept, dept_reporter,
+                                                                           supervisor):
+    with time_machine.travel("2025-06-10 10:00 +0800"):
+        today = date(2025, 6, 10)
+        assert light(indicator, today).actual == 0
+        report = services.progress_report_create(indicator=indicator, unit=dept, period="2025-05",
+                                                 value=Decimal("500"), by=dept_reporter)
+        assert light(indicator, today).actual == 0  # a draft does not count
+        services.progress_report_submit(report=report, by=dept_reporter)
+        assert light(indicator, today).actual == 500
+        services.progress_report_review(report=report, by=supervisor, approve=False, comment="数字有误")
+        assert light(indicator, today).actual == 0  # a returned report no longer counts
+
+
+def test_changing_the_indicator_its_milestones_allocations_or_plan_changes_the_light(indicator, dept, dept_reporter,
+                                                                                     town_unit):
+    approved(indicator, dept, dept_reporter, date(2025, 5, 1), 500)
+    before = light(indicator)
+    indicator.target_value = Decimal("500")
+    indicator.save()
+    assert light(indicator).status == Light.DONE != before.status
+    Milestone.objects.create(indicator=indicator, date=date(2025, 3, 31), value=Decimal("499"))
+    indicator.target_value = Decimal("5000")
+    indicator.save()
+    behind = light(indicator)
+    plan = indicator.target.plan
+    plan.red_gap = Decimal("99")
+    plan.amber_gap = Decimal("98")
+    plan.save()
+    assert light(indicator).status == Light.GREEN != behind.status
+    Allocation.objects.create(indicator=indicator, unit=town_unit, target_value=Decimal("5000"))
+    assert light(indicator).actual == 0  # the township has reported nothing yet
+
+
+def test_each_language_and_day_has_its_own_entry(indicator, dept, dept_reporter):
+    approved(indicator, dept, dept_reporter, date(2025, 5, 1), 100)
+    with translation.override("en"):
+        english = light(indicator).reasons
+    with translation.override("zh-hans"):
+        chinese = light(indicator).reasons
+    assert english != chinese
+    assert light(indicator, date(2025, 6, 24)) != light(indicator, date(2025, 8, 30))
+
+
+def test_forget_all_judges_every_indicator_afresh(indicator, dept, dept_reporter):
+    light(indicator)
+    with CaptureQueriesContext(connection) as captured:
+        light_cache.forget_all()
+        light(indicator)
+    assert report_queries(captured) > 0
