@@ -81,24 +81,33 @@ def my_work(*, user, today: date) -> list[WorkGroup]:
     owed = selectors.expected_reporters(ids)
     names = dict(Unit.objects.filter(pk__in={u for units in owed.values() for u in units}).values_list("pk", "name"))
     shares = dict(Allocation.objects.filter(unit=unit, indicator_id__in=ids).values_list("indicator_id", "target_value"))
+    # Every period the unit reported, as (id, status) only: years of history, of which each row
+    # shows at most two reports, fetched whole afterwards.
     own = defaultdict(dict)
-    for report in ProgressReport.objects.filter(unit=unit, indicator_id__in=ids).order_by("period_start"):
-        report.indicator = statuses[report.indicator_id].indicator  # report.period reads it: no query per row
-        own[report.indicator_id][report.period_start] = report
+    for pk, indicator_id, period_start, status in (ProgressReport.objects.filter(unit=unit, indicator_id__in=ids)
+                                                   .values_list("pk", "indicator_id", "period_start", "status")):
+        own[indicator_id][period_start] = (pk, status)
     granted_indicator, granted_plan = _granted_periods(unit, today)
-    groups = {}
+    groups, shown = {}, {}
     for indicator_id, status_row in statuses.items():
         indicator = status_row.indicator
         row = WorkRow(indicator=indicator, status=status_row.status, owed=unit.pk in owed.get(indicator_id, []),
                       reporter_names=[names[u] for u in owed.get(indicator_id, []) if u in names],
                       share=shares.get(indicator_id))
         reports = own[indicator_id]
-        row.last_report = reports[max(reports)] if reports else None
+        if reports:
+            shown.setdefault(reports[max(reports)][0], []).append((row, "last_report"))
         if row.owed:
-            _place_period(row, reports, granted_indicator, granted_plan, today)
+            due_report = _place_period(row, reports, granted_indicator, granted_plan, today)
+            if due_report is not None:
+                shown.setdefault(due_report, []).append((row, "report"))
         target = indicator.target
         key = (target.plan_id, target.section_id)
         groups.setdefault(key, WorkGroup(plan=target.plan, section=target.section)).rows.append(row)
+    for report in ProgressReport.objects.filter(pk__in=list(shown)) if shown else ():
+        for row, attribute in shown[report.pk]:
+            report.indicator = row.indicator  # report.period reads it: no query per row
+            setattr(row, attribute, report)
     for group in groups.values():
         group.rows.sort(key=lambda r: (not r.overdue, not r.owed, r.days_left if r.days_left is not None else 10**6,
                                        r.indicator.target.seq, r.indicator.order, r.indicator.pk))
@@ -106,7 +115,9 @@ def my_work(*, user, today: date) -> list[WorkGroup]:
                                                    g.section.order if g.section else -1))
 
 
-def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_plan: set, today: date) -> None:
+def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_plan: set, today: date) -> int | None:
+    """Set the period the row owes next and its due date; the id of the unit's report for it, if any.
+    `reports` maps each period the unit reported to (id, status)."""
     indicator = row.indicator
     plan = indicator.target.plan
     granted = {p for (i, p) in granted_indicator if i == indicator.pk} | {
@@ -114,16 +125,16 @@ def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_p
     due = entry_rules.period_to_report(
         start=indicator.start_date, deadline=indicator.deadline, frequency=indicator.frequency,
         due_day=plan.due_day, lock_after_days=plan.lock_after_days, today=today,
-        reported={p for p, r in reports.items() if r.status in COUNTED}, granted=granted,
+        reported={p for p, (_pk, status) in reports.items() if status in COUNTED}, granted=granted,
     )
     # A target already reached owes nothing more: its unreported periods are not worth a warning.
     row.missed_locked = due.missed_locked if row.status.status != Light.DONE else ()
     if due.period_start is None:
-        return
+        return None
     row.period_start = due.period_start
     row.due = rules.due_date(due.period_start, indicator.frequency, plan.due_day)
     row.days_left = (row.due - today).days
-    row.report = reports.get(due.period_start)
+    return reports[due.period_start][0] if due.period_start in reports else None
 
 
 def entry_context(*, indicator, unit, period_start: date) -> dict:

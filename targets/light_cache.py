@@ -41,12 +41,18 @@ def _tokens(keys: list[str]) -> dict[str, str]:
     return found
 
 
-def _entry_keys(ids, as_of: date) -> dict[int, str]:
+def tokens(ids) -> tuple[str, dict[int, str]]:
+    """The epoch and each indicator's current token: whatever is cached under them is up to date.
+    Other caches of what a page shows about an indicator (targets.plan_page) key on them too."""
     token_keys = {pk: f"light:token:{pk}" for pk in ids}
-    tokens = _tokens([_EPOCH_KEY, *token_keys.values()])
-    epoch, language = tokens.get(_EPOCH_KEY, ""), translation.get_language() or ""
-    return {pk: f"light:{epoch}:{pk}:{tokens.get(key, '')}:{as_of.isoformat()}:{language}"
-            for pk, key in token_keys.items()}
+    found = _tokens([_EPOCH_KEY, *token_keys.values()])
+    return found.get(_EPOCH_KEY, ""), {pk: found.get(key, "") for pk, key in token_keys.items()}
+
+
+def _entry_keys(ids, as_of: date) -> dict[int, str]:
+    epoch, current = tokens(ids)
+    language = translation.get_language() or ""
+    return {pk: f"light:{epoch}:{pk}:{token}:{as_of.isoformat()}:{language}" for pk, token in current.items()}
 
 
 def read(ids, as_of: date) -> tuple[dict[int, tuple], dict[int, str]]:
@@ -95,6 +101,10 @@ def _target(instance):
     return list(instance.indicators.values_list("pk", flat=True)) if instance.pk else []
 
 
+def _everything(instance):
+    return None  # a unit renamed shows on many pages: everything is judged afresh (rare)
+
+
 def _derived(instance):
     # Village records feed the derived indicators; there are few, so all of them are judged afresh.
     from villages.models import DerivedRule
@@ -113,12 +123,13 @@ def connect() -> None:
         (models.Allocation, _by_indicator_field), (models.Indicator, _indicator), (models.Target, _target),
         (models.Plan, _plan), (village_models.DerivedRule, _by_indicator_field),
         (village_models.IncomeRecord, _derived), (village_models.VillageProfile, _derived),
-        (village_models.CountyEconomySettings, _derived),
+        (village_models.CountyEconomySettings, _derived), (village_models.Unit, _everything),
     ]
     for model, affected in watched:
         def receiver(sender, instance, affected=affected, raw=False, **kwargs):
             # A fixture being loaded (raw) is a restore, which calls forget_all once at the end.
-            forget_all() if raw else forget(affected(instance))
+            ids = None if raw else affected(instance)
+            forget_all() if ids is None else forget(ids)
 
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"light-cache-{model.__name__}")
         post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"light-cache-del-{model.__name__}")

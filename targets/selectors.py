@@ -262,40 +262,35 @@ class TargetBlock:
     rows: list
 
 
-def plan_overview(*, plan: Plan, user, as_of: date) -> dict:
-    """The plan page: its sections in order, their targets and each indicator's light."""
-    targets = (
-        targets_visible_to(user)
-        .filter(plan=plan)
-        .select_related("section")
-        .prefetch_related("lead_units", "co_units")
-        .order_by("seq")
-    )
-    targets = list(targets)
-    rows = indicator_rows(Indicator.objects.filter(target__in=[t.pk for t in targets]).order_by("order", "id"), as_of)
-    by_target = defaultdict(list)
-    for row in rows.values():
-        by_target[row.indicator.target_id].append(row)
+def plan_outline(*, plan: Plan, user) -> list[SectionBlock]:
+    """The plan page's skeleton: its sections in order, each with the ids of its visible targets in
+    `targets`. Sections with no visible target are kept when they head sub-sections."""
+    targets = targets_visible_to(user).filter(plan=plan).order_by("seq").values_list("pk", "section_id")
     sections = list(plan.sections.all())
     blocks = {s.pk: SectionBlock(section=s, depth=_depth(s, sections)) for s in sections}
     loose = SectionBlock(section=None, depth=0)
-    for target in targets:
-        block = blocks.get(target.section_id, loose)
-        block.targets.append(
-            TargetBlock(
-                target=target,
-                lead_units=list(target.lead_units.all()),
-                co_units=list(target.co_units.all()),
-                rows=sorted(by_target[target.pk], key=lambda r: (r.indicator.order, r.indicator.pk)),
-            )
-        )
+    for target_id, section_id in targets:
+        blocks.get(section_id, loose).targets.append(target_id)
     ordered = [blocks[s.pk] for s in sections if blocks[s.pk].targets or _has_children(s, sections)]
     if loose.targets:
         ordered.insert(0, loose)
-    counts = defaultdict(int)
+    return ordered
+
+
+def target_blocks(target_ids, as_of: date) -> dict[int, TargetBlock]:
+    """Each target with its lead and co-units and its indicators' rows (lights on `as_of`)."""
+    targets = Target.objects.filter(pk__in=list(target_ids)).prefetch_related("lead_units", "co_units")
+    rows = indicator_rows(Indicator.objects.filter(target__in=list(target_ids)), as_of)
+    by_target = defaultdict(list)
     for row in rows.values():
-        counts[row.status.status] += 1
-    return {"sections": ordered, "counts": {light: counts[light] for light in Light.values}}
+        by_target[row.indicator.target_id].append(row)
+    return {
+        target.pk: TargetBlock(
+            target=target, lead_units=list(target.lead_units.all()), co_units=list(target.co_units.all()),
+            rows=sorted(by_target[target.pk], key=lambda r: (r.indicator.order, r.indicator.pk)),
+        )
+        for target in targets
+    }
 
 
 def _depth(section, sections) -> int:

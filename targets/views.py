@@ -1,11 +1,11 @@
-"""Pages: thin, they call one selector and render."""
+"""Pages: thin, they call one selector (or the plan page's cached body) and render."""
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from . import selectors
+from . import plan_page, selectors
 
 
 def _as_of(request) -> date:
@@ -27,5 +27,5 @@ def home(request):
 def plan_detail(request, pk):
     plan = get_object_or_404(selectors.plans_visible_to(request.user).select_related("region"), pk=pk)
     as_of = _as_of(request)
-    overview = selectors.plan_overview(plan=plan, user=request.user, as_of=as_of)
-    return render(request, "targets/plan_detail.html", {"plan": plan, "as_of": as_of, **overview})
+    body = plan_page.plan_body(plan=plan, user=request.user, as_of=as_of)
+    return render(request, "targets/plan_detail.html", {"plan": plan, "as_of": as_of, **body})
