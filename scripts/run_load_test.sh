@@ -18,6 +18,7 @@ DB=${LOAD_DB:-ruralplan_load}; PORT=${PORT:-8019}; WORKERS=${WORKERS:-4}
 WORK=$(mktemp -d)
 export DATABASE_URL="$PGURL/$DB" DATABASE_CONN_MAX_AGE=60 REDIS_CACHE_URL="$REDIS_URL" DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_STATIC_ROOT="$WORK/static" \
   DJANGO_SECRET_KEY=load-test-$(date +%s)-not-for-production DJANGO_LOG_LEVEL=WARNING
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then echo "port $PORT is in use (another load test?); stop it first" >&2; exit 1; fi
 "$PY" -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS_URL"
 psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
 "$PY" manage.py migrate --noinput -v0

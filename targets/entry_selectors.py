@@ -33,7 +33,6 @@ class WorkRow:
     missed_locked: tuple = ()
     report: ProgressReport | None = None
     last_report: ProgressReport | None = None
-    html: str = ""  # the row drawn, set by the page (targets.entry_views)
 
     @property
     def period(self) -> str:

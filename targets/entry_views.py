@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import snapshot
 
-from . import entry_selectors, fragments, rules, selectors, services
+from . import entry_selectors, rules, selectors, services, work_page
 from .choices import ReportStatus
 from .entry_forms import CommentForm, EntryForm, ReasonForm, ReturnForm
 from .models import Evidence, ProgressReport
@@ -28,26 +28,11 @@ def _reporter_or_404(user):
         raise Http404
 
 
-def work_row_state(row: entry_selectors.WorkRow) -> tuple:
-    """Every value targets/_work_row.html reads, directly or through a property: its HTML is
-    remembered by these (targets.fragments)."""
-    indicator, report, last = row.indicator, row.report, row.last_report
-    return (
-        indicator.pk, indicator.name, indicator.unit, indicator.target_value, indicator.frequency,
-        indicator.target.seq, row.status.status, row.status.reasons, row.owed, row.reporter_names, row.share,
-        row.period_start, row.due, row.days_left, row.missed_locked, report.status if report else None,
-        (last.value, last.period_start, last.status) if last else None,
-    )
-
-
 @login_required
 def my_work(request):
     _reporter_or_404(request.user)
     today = timezone.localdate()
-    groups = entry_selectors.my_work(user=request.user, today=today)
-    rows = [row for group in groups for row in group.rows]
-    for row, html in zip(rows, fragments.render_rows("targets/_work_row.html", rows, "row", work_row_state)):
-        row.html = html
+    groups = work_page.my_work_body(user=request.user, today=today)
     overdue = sum(g.overdue for g in groups)
     return render(request, "targets/my_work.html", {"groups": groups, "today": today, "overdue": overdue})
 

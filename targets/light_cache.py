@@ -9,8 +9,8 @@ committed, so the next reader gets a new token and judges afresh, and a reader t
 old data wrote under the old token, which nobody reads any more. Entries also expire after LIGHT_CACHE_SECONDS (default 300),
 which bounds the staleness of a write that reached the database behind the application's back.
 
-The tokens are dropped by model signals (`connect`), the one place that sees every write to these
-models: the services, the admin, imports and restores alike. This is cache bookkeeping, not domain
+The tokens are dropped by model signals (`connect`; a target's lead and co-units too), the one
+place that sees every write to these models: the services, the admin, imports and restores alike. This is cache bookkeeping, not domain
 logic: nothing else hangs on these signals. `forget_all` serves the writes that bypass signals
 (`bulk_create` in the demo loader, a restore).
 """
@@ -20,7 +20,7 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
 _EPOCH_KEY = "light:epoch"
@@ -133,3 +133,12 @@ def connect() -> None:
 
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"light-cache-{model.__name__}")
         post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"light-cache-del-{model.__name__}")
+
+    def units_changed(sender, instance, action, reverse, pk_set, **kwargs):
+        # Lead and co-units decide who owes a report and who sees a target (My work, plan cards).
+        if action.startswith("post_"):
+            targets = pk_set if reverse else [instance.pk]
+            forget(models.Indicator.objects.filter(target__in=list(targets or [])).values_list("pk", flat=True))
+
+    for through in (models.Target.lead_units.through, models.Target.co_units.through):
+        m2m_changed.connect(units_changed, sender=through, weak=False, dispatch_uid=f"light-cache-{through.__name__}")
