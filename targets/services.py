@@ -226,7 +226,9 @@ def progress_report_create(*, indicator, unit, period: str, value, by, narrative
 
 
 def _lock(report: ProgressReport) -> ProgressReport:
-    return ProgressReport.objects.select_for_update().get(pk=report.pk)
+    # The checks read the plan (office, lock date) and the unit: one query, locking only the report.
+    return (ProgressReport.objects.select_for_update(of=("self",))
+            .select_related("indicator__target__plan__region", "unit").get(pk=report.pk))
 
 
 EDITABLE_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation")
