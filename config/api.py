@@ -75,6 +75,7 @@ import json
 import logging
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -85,9 +86,11 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp import match_token
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -95,7 +98,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.services import audit_record
+from accounts.services import audit_record, user_has_totp
 from targets.services import ConflictError
 
 logger = logging.getLogger("config.api")
@@ -389,10 +392,38 @@ class ExportRateThrottle(UserRateThrottle):
     scope = "export"
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=True,
+        help_text=gettext_lazy("The 6-digit code from the authenticator app; required when the account has one "
+                               "(and in production for administrators and the supervision office, who must have one)."),
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        user, code = attrs["user"], attrs.get("otp", "")
+        if user.must_change_password:
+            raise exceptions.PermissionDenied(_("Choose a new password in the browser before asking for a token."))
+        if user_has_totp(user):
+            if not code:
+                raise exceptions.ValidationError({"otp": [_("Enter the code from your authenticator app.")]})
+            if match_token(user, code) is None:
+                audit_record(action="auth.otp_failed", by=user, obj=user, outcome="failure", new={"via": "api-token"})
+                raise exceptions.ValidationError(
+                    {"otp": [_("That code is not right; check the time on your phone and try again.")]})
+        elif user.role in settings.OTP_REQUIRED_ROLES:
+            raise exceptions.PermissionDenied(
+                _("Your role must use a second factor; set it up in the browser first."))
+        return attrs
+
+
 class ObtainTokenView(ObtainAuthToken):
-    """POST {"username", "password"} → {"token"}; throttled per IP, audited. The token goes in `Authorization: Token …`."""
+    """POST {"username", "password"[, "otp"]} → {"token"}; throttled per IP, audited. The token goes in
+    `Authorization: Token …`. The second factor is asked as at the browser log-in: of whoever has an
+    authenticator app, and required of the roles in OTP_REQUIRED_ROLES."""
 
     throttle_classes = [LoginRateThrottle]
+    serializer_class = TokenRequestSerializer
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

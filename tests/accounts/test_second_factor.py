@@ -83,3 +83,37 @@ def test_production_settings_require_totp_of_admins_and_supervisors():
     out = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], env=env,
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "admin,supervisor"
+
+
+def test_the_api_token_asks_for_the_code_of_whoever_has_an_authenticator(dept_reporter, plan):
+    from rest_framework.test import APIClient
+
+    device = enrol(logged_in(dept_reporter), dept_reporter)
+    api = APIClient()
+    ask = api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD}, format="json")
+    assert ask.status_code == 400 and "otp" in ask.json()["fields"] and "token" not in ask.json()
+    # The next step's code: the current one was spent enrolling, and a code is good only once.
+    right = api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD, "otp": code_for(device, 1)},
+                     format="json")
+    assert right.status_code == 200 and right.json()["token"]
+    wrong = api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD, "otp": "000000"},
+                     format="json")
+    assert wrong.status_code == 400 and "token" not in wrong.json()
+    assert AuditEvent.objects.filter(action="auth.otp_failed", new__via="api-token").exists()
+
+
+def test_the_api_token_is_refused_to_required_roles_without_an_authenticator(settings, supervisor):
+    from rest_framework.test import APIClient
+
+    settings.OTP_REQUIRED_ROLES = ["admin", "supervisor"]
+    response = APIClient().post("/api/auth/token/", {"username": "duchashi", "password": PASSWORD}, format="json")
+    assert response.status_code == 403 and "token" not in response.json()
+
+
+def test_the_api_token_waits_for_a_forced_password_change(dept_reporter):
+    from rest_framework.test import APIClient
+
+    dept_reporter.must_change_password = True
+    dept_reporter.save()
+    response = APIClient().post("/api/auth/token/", {"username": "nongye", "password": PASSWORD}, format="json")
+    assert response.status_code == 403 and "token" not in response.json()
