@@ -27,6 +27,6 @@ def render_rows(template: str, rows: list, name: str, state) -> list[str]:
         if key not in found and key not in drawn:
             drawn[key] = render_to_string(template, {name: row})
     if drawn:
-        cache.set_many(drawn, timeout=getattr(settings, "FRAGMENT_CACHE_SECONDS", 3600))
+        cache.set_many(drawn, timeout=settings.FRAGMENT_CACHE_SECONDS)
     # Our own template's output, escaped when it was rendered.
     return [mark_safe(found.get(key) or drawn[key]) for key in keys]

@@ -6,13 +6,15 @@ village records behind a derived indicator), the day it is judged on and the rea
 reasons are sentences). Entries are keyed by indicator, day and language, under a token per
 indicator: `forget` drops the token when an object is written and again once the transaction has
 committed, so the next reader gets a new token and judges afresh, and a reader that judged on the
-old data wrote under the old token, which nobody reads any more. Entries also expire after LIGHT_CACHE_SECONDS (default 300),
-which bounds the staleness of a write that reached the database behind the application's back.
+old data wrote under the old token, which nobody reads any more. Entries also expire after
+LIGHT_CACHE_SECONDS (default 300), which bounds the staleness of a write that reached the database
+behind the application's back. Tokens live in the cache, so several server processes must share one
+(REDIS_CACHE_URL, as docker-compose.yml sets): a local-memory cache is right for one process only.
 
 The tokens are dropped by model signals (`connect`; a target's lead and co-units too), the one
-place that sees every write to these models: the services, the admin, imports and restores alike. This is cache bookkeeping, not domain
-logic: nothing else hangs on these signals. `forget_all` serves the writes that bypass signals
-(`bulk_create` in the demo loader, a restore).
+place that sees every write to these models: the services, the admin, imports and restores alike.
+This is cache bookkeeping, not domain logic: nothing else hangs on these signals. `forget_all`
+serves the writes that bypass signals (`bulk_create` in the demo loader, a restore).
 """
 import uuid
 from datetime import date
@@ -27,7 +29,7 @@ _EPOCH_KEY = "light:epoch"
 
 
 def _ttl() -> int:
-    return getattr(settings, "LIGHT_CACHE_SECONDS", 300)
+    return settings.LIGHT_CACHE_SECONDS
 
 
 def _tokens(keys: list[str]) -> dict[str, str]:

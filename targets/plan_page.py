@@ -50,7 +50,7 @@ def plan_body(*, plan, user, as_of: date) -> dict:
     if missing:
         drawn = {pk: _draw(block) for pk, block in selectors.target_blocks(missing, as_of).items()}
         cache.set_many({keys[pk]: card for pk, card in drawn.items()},
-                       timeout=getattr(settings, "LIGHT_CACHE_SECONDS", 300))
+                       timeout=settings.LIGHT_CACHE_SECONDS)
         cards.update(drawn)
     counts = dict.fromkeys(Light.values, 0)
     sections = []

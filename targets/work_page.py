@@ -60,5 +60,5 @@ def my_work_body(*, user, today: date) -> list[Group]:
         groups = [Group(plan_id=g.plan.pk, plan_title=g.plan.title,
                         section_title=g.section.title if g.section else None, overdue=g.overdue,
                         rows=tuple(next(html) for _row in g.rows)) for g in found]
-        cache.set(key, groups, timeout=getattr(settings, "LIGHT_CACHE_SECONDS", 300))
+        cache.set(key, groups, timeout=settings.LIGHT_CACHE_SECONDS)
     return groups
