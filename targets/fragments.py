@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from . import light_cache
+
 
 def render_rows(template: str, rows: list, name: str, state) -> list[str]:
     """Each row rendered by `template` (with the row in the context as `name`), in order."""
@@ -21,12 +23,12 @@ def render_rows(template: str, rows: list, name: str, state) -> list[str]:
     for row in rows:
         digest = hashlib.sha256(repr((template, language, state(row))).encode()).hexdigest()
         keys.append(f"fragment:{digest}")
-    found = cache.get_many(keys)
+    found = light_cache.quietly(lambda: cache.get_many(keys), {})
     drawn = {}
     for row, key in zip(rows, keys):
         if key not in found and key not in drawn:
             drawn[key] = render_to_string(template, {name: row})
     if drawn:
-        cache.set_many(drawn, timeout=settings.FRAGMENT_CACHE_SECONDS)
+        light_cache.quietly(lambda: cache.set_many(drawn, timeout=settings.FRAGMENT_CACHE_SECONDS))
     # Our own template's output, escaped when it was rendered.
     return [mark_safe(found.get(key) or drawn[key]) for key in keys]

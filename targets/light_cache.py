@@ -16,6 +16,7 @@ place that sees every write to these models: the services, the admin, imports an
 This is cache bookkeeping, not domain logic: nothing else hangs on these signals. `forget_all`
 serves the writes that bypass signals (`bulk_create` in the demo loader, a restore).
 """
+import logging
 import uuid
 from datetime import date
 
@@ -26,47 +27,82 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
 _EPOCH_KEY = "light:epoch"
+logger = logging.getLogger(__name__)
 
 
 def _ttl() -> int:
     return settings.LIGHT_CACHE_SECONDS
 
 
-def _tokens(keys: list[str]) -> dict[str, str]:
-    """The current token under each key, creating the missing ones (add: the first writer wins)."""
-    found = cache.get_many(keys)
+def _cache_down_errors() -> tuple:
+    try:
+        import redis.exceptions
+    except ImportError:  # pragma: no cover - redis is in requirements
+        return ()
+    return redis.exceptions.ConnectionError, redis.exceptions.TimeoutError
+
+
+CACHE_DOWN = _cache_down_errors()
+
+
+def quietly(call, default=None):
+    """Run a cache operation; when the cache server is away, carry on without it.
+
+    The cache only spares work: without it lights are judged and pages drawn afresh, and the
+    month-end rush goes on. A token that could not be dropped meanwhile lives at most
+    LIGHT_CACHE_SECONDS (a restarted Redis, which keeps nothing on disk, has none left anyway).
+    """
+    try:
+        return call()
+    except CACHE_DOWN as exc:
+        logger.warning("cache unavailable, carrying on without it: %s", exc)
+        return default
+
+
+def _tokens(keys: list[str]) -> dict[str, str] | None:
+    """The current token under each key, creating the missing ones (add: the first writer wins);
+    None when the cache cannot be read, and then nothing may be read or stored under a token."""
+    found = quietly(lambda: cache.get_many(keys))
+    if found is None:
+        return None
     missing = [k for k in keys if k not in found]
     for key in missing:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
+        quietly(lambda key=key: cache.add(key, uuid.uuid4().hex, timeout=None))
     if missing:
-        found.update(cache.get_many(missing))
+        more = quietly(lambda: cache.get_many(missing))
+        if more is None or len(more) < len(missing):
+            return None
+        found.update(more)
     return found
 
 
-def tokens(ids) -> tuple[str, dict[int, str]]:
+def tokens(ids) -> tuple[str, dict[int, str]] | None:
     """The epoch and each indicator's current token: whatever is cached under them is up to date.
-    Other caches of what a page shows about an indicator (targets.plan_page) key on them too."""
+    Other caches of what a page shows about an indicator (targets.plan_page) key on them too.
+    None when the cache is unavailable: do without it."""
     token_keys = {pk: f"light:token:{pk}" for pk in ids}
     found = _tokens([_EPOCH_KEY, *token_keys.values()])
-    return found.get(_EPOCH_KEY, ""), {pk: found.get(key, "") for pk, key in token_keys.items()}
+    if found is None:
+        return None
+    return found[_EPOCH_KEY], {pk: found[key] for pk, key in token_keys.items()}
 
 
-def _entry_keys(ids, as_of: date) -> dict[int, str]:
-    epoch, current = tokens(ids)
+def read(ids, as_of: date) -> tuple[dict[int, tuple], dict[int, str] | None]:
+    """The cached (status, series) of these indicators on `as_of`, and the keys to store the others
+    under (None when the cache is unavailable)."""
+    current = tokens(ids)
+    if current is None:
+        return {}, None
+    epoch, by_indicator = current
     language = translation.get_language() or ""
-    return {pk: f"light:{epoch}:{pk}:{token}:{as_of.isoformat()}:{language}" for pk, token in current.items()}
-
-
-def read(ids, as_of: date) -> tuple[dict[int, tuple], dict[int, str]]:
-    """The cached (status, series) of these indicators on `as_of`, and the keys to store the others under."""
-    keys = _entry_keys(ids, as_of)
-    cached = cache.get_many(list(keys.values()))
+    keys = {pk: f"light:{epoch}:{pk}:{token}:{as_of.isoformat()}:{language}" for pk, token in by_indicator.items()}
+    cached = quietly(lambda: cache.get_many(list(keys.values())), {})
     return {pk: cached[key] for pk, key in keys.items() if key in cached}, keys
 
 
 def store(entries: dict[str, tuple]) -> None:
     if entries:
-        cache.set_many(entries, timeout=_ttl())
+        quietly(lambda: cache.set_many(entries, timeout=_ttl()))
 
 
 def forget(indicator_ids) -> None:
@@ -74,13 +110,13 @@ def forget(indicator_ids) -> None:
     reader between the two may have cached what it saw before the commit)."""
     keys = [f"light:token:{pk}" for pk in set(indicator_ids) if pk is not None]
     if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        quietly(lambda: cache.delete_many(keys))
+        transaction.on_commit(lambda: quietly(lambda: cache.delete_many(keys)))
 
 
 def forget_all() -> None:
-    cache.delete(_EPOCH_KEY)
-    transaction.on_commit(lambda: cache.delete(_EPOCH_KEY))
+    quietly(lambda: cache.delete(_EPOCH_KEY))
+    transaction.on_commit(lambda: quietly(lambda: cache.delete(_EPOCH_KEY)))
 
 
 # Which indicators a saved or deleted object bears on --------------------------------------------

@@ -24,7 +24,10 @@ def _card_keys(target_ids: list[int], as_of: date) -> dict[int, str]:
     indicators = defaultdict(list)
     for target_id, pk in Indicator.objects.filter(target__in=target_ids).values_list("target_id", "pk"):
         indicators[target_id].append(pk)
-    epoch, tokens = light_cache.tokens([pk for pks in indicators.values() for pk in pks])
+    current = light_cache.tokens([pk for pks in indicators.values() for pk in pks])
+    if current is None:
+        return {}  # no cache: every card is drawn afresh
+    epoch, tokens = current
     units = defaultdict(list)
     for through, kind in ((Target.lead_units.through, "lead"), (Target.co_units.through, "co")):
         for target_id, unit_id in through.objects.filter(target__in=target_ids).values_list("target_id", "unit_id"):
@@ -44,13 +47,13 @@ def plan_body(*, plan, user, as_of: date) -> dict:
     outline = selectors.plan_outline(plan=plan, user=user)
     target_ids = [pk for block in outline for pk in block.targets]
     keys = _card_keys(target_ids, as_of)
-    cached = cache.get_many(list(keys.values()))
+    cached = light_cache.quietly(lambda: cache.get_many(list(keys.values())), {}) if keys else {}
     cards = {pk: cached[key] for pk, key in keys.items() if key in cached}
     missing = [pk for pk in target_ids if pk not in cards]
     if missing:
         drawn = {pk: _draw(block) for pk, block in selectors.target_blocks(missing, as_of).items()}
-        cache.set_many({keys[pk]: card for pk, card in drawn.items()},
-                       timeout=settings.LIGHT_CACHE_SECONDS)
+        entries = {keys[pk]: card for pk, card in drawn.items() if pk in keys}
+        light_cache.quietly(lambda: cache.set_many(entries, timeout=settings.LIGHT_CACHE_SECONDS))
         cards.update(drawn)
     counts = dict.fromkeys(Light.values, 0)
     sections = []

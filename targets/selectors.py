@@ -199,7 +199,8 @@ def indicator_rows(indicators, as_of: date, *, full_series=False, with_last_repo
         return _judge(indicators, as_of, full_series=full_series, with_last_report=with_last_report)
     cached, keys = light_cache.read([i.pk for i in indicators], as_of)
     judged = _judge([i for i in indicators if i.pk not in cached], as_of)
-    light_cache.store({keys[pk]: (row.status, row.series) for pk, row in judged.items()})
+    if keys is not None:
+        light_cache.store({keys[pk]: (row.status, row.series) for pk, row in judged.items()})
     rows = {}
     for indicator in indicators:
         if indicator.pk in judged:

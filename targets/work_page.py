@@ -40,9 +40,12 @@ def work_row_state(row: entry_selectors.WorkRow) -> tuple:
     )
 
 
-def _key(user, today: date) -> str:
+def _key(user, today: date) -> str | None:
     ids = list(selectors.indicators_visible_to(user).order_by().values_list("pk", flat=True))
-    epoch, tokens = light_cache.tokens(ids)
+    current = light_cache.tokens(ids)
+    if current is None:
+        return None
+    epoch, tokens = current
     grants = entry_selectors._granted_periods(user.unit, today)
     state = repr((sorted(tokens.items()), sorted(grants[0]), sorted(grants[1])))
     digest = hashlib.sha256(state.encode()).hexdigest()[:32]
@@ -52,7 +55,7 @@ def _key(user, today: date) -> str:
 def my_work_body(*, user, today: date) -> list[Group]:
     """The groups of My work, with each row rendered, overdue first (entry_selectors.my_work)."""
     key = _key(user, today)
-    groups = cache.get(key)
+    groups = light_cache.quietly(lambda: cache.get(key)) if key else None
     if groups is None:
         found = entry_selectors.my_work(user=user, today=today)
         rows = [row for group in found for row in group.rows]
@@ -60,5 +63,6 @@ def my_work_body(*, user, today: date) -> list[Group]:
         groups = [Group(plan_id=g.plan.pk, plan_title=g.plan.title,
                         section_title=g.section.title if g.section else None, overdue=g.overdue,
                         rows=tuple(next(html) for _row in g.rows)) for g in found]
-        cache.set(key, groups, timeout=settings.LIGHT_CACHE_SECONDS)
+        if key:
+            light_cache.quietly(lambda: cache.set(key, groups, timeout=settings.LIGHT_CACHE_SECONDS))
     return groups

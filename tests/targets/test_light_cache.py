@@ -90,3 +90,18 @@ def test_forget_all_judges_every_indicator_afresh(indicator, dept, dept_reporter
         light_cache.forget_all()
         light(indicator)
     assert report_queries(captured) > 0
+
+
+def test_without_the_cache_server_lights_and_pages_are_judged_afresh(settings, client, indicator, dept,
+                                                                       dept_reporter, supervisor):
+    """The cache only spares work: with Redis away (nothing listens on port 1) pages still answer."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    approved(indicator, dept, dept_reporter, date(2025, 5, 1), 700)
+    assert light(indicator).actual == 700
+    client.force_login(supervisor)
+    page = client.get(f"/plans/{indicator.target.plan_id}/?as_of=2025-06-24")
+    assert page.status_code == 200 and "700" in page.content.decode()
+    with time_machine.travel("2025-06-10 10:00 +0800"):
+        client.force_login(dept_reporter)
+        assert client.get("/my-work/").status_code == 200
