@@ -79,7 +79,8 @@ def my_work(*, user, today: date) -> list[WorkGroup]:
     statuses = selectors.indicator_rows(indicators, today)
     ids = list(statuses)
     owed = selectors.expected_reporters(ids)
-    names = dict(Unit.objects.filter(pk__in={u for units in owed.values() for u in units}).values_list("pk", "name"))
+    names = dict(Unit.objects.filter(pk__in={u for units in owed.values() for u in units}).order_by()
+                 .values_list("pk", "name"))
     shares = dict(Allocation.objects.filter(unit=unit, indicator_id__in=ids).values_list("indicator_id", "target_value"))
     # Every period the unit reported, as (id, status) only: years of history, of which each row
     # shows at most two reports, fetched whole afterwards.
