@@ -30,7 +30,8 @@ def _unavailable_errors():
 UNAVAILABLE = _unavailable_errors()
 
 
-def _caused_by_outage(exc) -> bool:
+def caused_by_outage(exc) -> bool:
+    """Whether the exception (or one it was raised from) says a backing service is down."""
     while exc is not None:
         if isinstance(exc, UNAVAILABLE):
             return True
@@ -45,7 +46,7 @@ def _wants_json(request) -> bool:
 def server_error(request):
     """handler500. Renders without the request context: the database may be what failed."""
     exc = sys.exc_info()[1]
-    if _caused_by_outage(exc):
+    if caused_by_outage(exc):
         status, template = 503, "503.html"
         message = _("The service is briefly unavailable; nothing was saved from this request. Try again in a minute.")
     else:

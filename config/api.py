@@ -98,6 +98,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.errors import caused_by_outage
 from accounts.services import audit_record, user_has_totp
 from targets.services import ConflictError
 
@@ -171,6 +172,16 @@ def exception_handler(exc, context):
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every error as {"code", "message"[, "fields"]} JSON."""
     exc = _as_drf(exc)
     response = drf_exception_handler(exc, context)
+    if response is None and caused_by_outage(exc):
+        # The database or Redis went away in the middle of the view: as for a page, 503 and nothing saved.
+        logger.warning("Service unavailable in %s", context.get("view").__class__.__name__, exc_info=exc)
+        response = Response(
+            {"code": "unavailable", "message": _(
+                "The service is briefly unavailable; nothing was saved from this request. Try again in a minute.")},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+        response["Retry-After"] = "30"
+        return response
     if response is None:
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)
         return Response(

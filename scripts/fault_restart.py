@@ -207,6 +207,9 @@ def main():
             pg.stop()
         except subprocess.CalledProcessError:
             pass
+        if failures and gunicorn:
+            kept = shutil.copy(f"{base}/server.log", tempfile.mktemp(prefix="ruralplan-fault-", suffix=".log"))
+            print(f"server log kept for the failures below: {kept}")
         shutil.rmtree(base, ignore_errors=True)
     print("RESULT:", "PASS" if not failures else "FAIL")
     for failure in failures:

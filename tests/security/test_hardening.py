@@ -8,6 +8,7 @@ import pytest
 from django.db import OperationalError
 from django.test import override_settings
 from django.urls import path
+from rest_framework.decorators import api_view, permission_classes
 
 from accounts.errors import server_error
 
@@ -41,7 +42,15 @@ def crashing_view(request):
     raise ValueError("secret internals")
 
 
-urlpatterns = [path("broken/", broken_view), path("api/broken/", broken_view), path("crash/", crashing_view)]
+@api_view(["GET"])
+@permission_classes([])
+def broken_api_view(request):
+    # The database goes away in the middle of an API view: DRF's own exception handler sees it first.
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+urlpatterns = [path("broken/", broken_view), path("api/broken/", broken_view), path("crash/", crashing_view),
+               path("api/broken-view/", broken_api_view)]
 handler500 = server_error
 
 
@@ -53,6 +62,9 @@ def test_database_outage_answers_503_without_a_stack_trace(client):
     assert b'data-error="503"' in page.content and b"Traceback" not in page.content
     api = client.get("/api/broken/")
     assert api.status_code == 503 and "detail" in api.json()
+    inside = client.get("/api/broken-view/")
+    assert inside.status_code == 503 and inside["Retry-After"] == "30"
+    assert inside.json()["code"] == "unavailable" and "server closed" not in inside.content.decode()
     crash = client.get("/crash/")
     assert crash.status_code == 500 and b"secret internals" not in crash.content and b"Traceback" not in crash.content
 
