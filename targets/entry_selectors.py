@@ -74,8 +74,15 @@ def _granted_periods(unit, today) -> tuple[set, set]:
 
 def my_work(*, user, today: date) -> list[WorkGroup]:
     """The indicators a reporter's unit leads, shares or is allocated, grouped by plan and section, overdue first."""
+    return group_rows(work_rows(user=user, today=today))
+
+
+def work_rows(*, user, today: date, indicator_ids=None) -> list[WorkRow]:
+    """My work's row for each indicator the unit sees (only those of `indicator_ids` when given)."""
     unit = user.unit
-    indicators = selectors.indicators_visible_to(user).select_related("target__section")
+    indicators = selectors.indicators_visible_to(user).select_related("target__section").order_by()
+    if indicator_ids is not None:
+        indicators = indicators.filter(pk__in=list(indicator_ids))
     statuses = selectors.indicator_rows(indicators, today)
     ids = list(statuses)
     owed = selectors.expected_reporters(ids)
@@ -90,10 +97,10 @@ def my_work(*, user, today: date) -> list[WorkGroup]:
     for pk, indicator_id, period_start, status in history.values_list("pk", "indicator_id", "period_start", "status"):
         own[indicator_id][period_start] = (pk, status)
     granted_indicator, granted_plan = _granted_periods(unit, today)
-    groups, shown = {}, {}
+    rows, shown = [], {}
     for indicator_id, status_row in statuses.items():
-        indicator = status_row.indicator
-        row = WorkRow(indicator=indicator, status=status_row.status, owed=unit.pk in owed.get(indicator_id, []),
+        row = WorkRow(indicator=status_row.indicator, status=status_row.status,
+                      owed=unit.pk in owed.get(indicator_id, []),
                       reporter_names=[names[u] for u in owed.get(indicator_id, []) if u in names],
                       share=shares.get(indicator_id))
         reports = own[indicator_id]
@@ -103,18 +110,36 @@ def my_work(*, user, today: date) -> list[WorkGroup]:
             due_report = _place_period(row, reports, granted_indicator, granted_plan, today)
             if due_report is not None:
                 shown.setdefault(due_report, []).append((row, "report"))
-        target = indicator.target
-        key = (target.plan_id, target.section_id)
-        groups.setdefault(key, WorkGroup(plan=target.plan, section=target.section)).rows.append(row)
+        rows.append(row)
     for report in ProgressReport.objects.filter(pk__in=list(shown)).order_by() if shown else ():
         for row, attribute in shown[report.pk]:
             report.indicator = row.indicator  # report.period reads it: no query per row
             setattr(row, attribute, report)
+    return rows
+
+
+def row_order(row: WorkRow) -> tuple:
+    """Inside a group: overdue first, then what the unit owes, soonest due, then table order."""
+    indicator = row.indicator
+    return (not row.overdue, not row.owed, row.days_left if row.days_left is not None else 10**6,
+            indicator.target.seq, indicator.order, indicator.pk)
+
+
+def group_order(plan_id: int, overdue: int, section_order: int | None) -> tuple:
+    """Groups by plan; inside a plan, sections with something overdue first, then in table order."""
+    return plan_id, overdue == 0, section_order if section_order is not None else -1
+
+
+def group_rows(rows: list[WorkRow]) -> list[WorkGroup]:
+    groups = {}
+    for row in rows:
+        target = row.indicator.target
+        groups.setdefault((target.plan_id, target.section_id), WorkGroup(plan=target.plan, section=target.section))
+        groups[(target.plan_id, target.section_id)].rows.append(row)
     for group in groups.values():
-        group.rows.sort(key=lambda r: (not r.overdue, not r.owed, r.days_left if r.days_left is not None else 10**6,
-                                       r.indicator.target.seq, r.indicator.order, r.indicator.pk))
-    return sorted(groups.values(), key=lambda g: (g.plan.pk, g.overdue == 0,
-                                                   g.section.order if g.section else -1))
+        group.rows.sort(key=row_order)
+    return sorted(groups.values(), key=lambda g: group_order(g.plan.pk, g.overdue,
+                                                             g.section.order if g.section else None))
 
 
 def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_plan: set, today: date) -> int | None:

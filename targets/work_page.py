@@ -1,14 +1,14 @@
-"""My work's body, cached per unit while nothing it shows has changed.
+"""My work's body, cached row by row while nothing a row shows has changed.
 
-Reporters open My work again and again in the days before the 25th. The body is kept under a key
-made of the unit, the day, the language, the ids and `light_cache` tokens of every indicator the
-unit sees (a token is dropped by every write to the indicator, its reports, allocations, milestones,
-targets, plan and lead units) and the unit's late-entry grants. Any change to what a row shows
-changes one of these, so a stale body is never read; entries also expire after
-LIGHT_CACHE_SECONDS. On a miss each row is still drawn only when its values are new
-(targets.fragments).
+Reporters open My work again and again in the days before the 25th. Each row is kept under a key
+made of the unit, the indicator and its `light_cache` token (dropped by every write to the
+indicator, its reports, allocations, milestones, target, plan and lead units), the unit's
+late-entry grants, the day and the language; any change to what the row shows changes one of
+these, so a stale row is never read, and a report submitted on one indicator recomputes that row
+alone. Entries also expire after LIGHT_CACHE_SECONDS. Without a cache every row is computed.
 """
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +28,20 @@ class Group:
     rows: tuple[str, ...]  # rendered targets/_work_row.html
 
 
+@dataclass(frozen=True)
+class _Row:
+    """What the page needs of a row to place it: its group, its order and its HTML."""
+
+    plan_id: int
+    plan_title: str
+    section_id: int | None
+    section_title: str | None
+    section_order: int | None
+    order: tuple
+    overdue: bool
+    html: str
+
+
 def work_row_state(row: entry_selectors.WorkRow) -> tuple:
     """Every value targets/_work_row.html reads, directly or through a property: its HTML is
     remembered by these (targets.fragments)."""
@@ -40,29 +54,54 @@ def work_row_state(row: entry_selectors.WorkRow) -> tuple:
     )
 
 
-def _key(user, today: date) -> str | None:
-    ids = list(selectors.indicators_visible_to(user).order_by().values_list("pk", flat=True))
+def _keys(user, ids: list[int], today: date) -> dict[int, str]:
     current = light_cache.tokens(ids)
     if current is None:
-        return None
+        return {}
     epoch, tokens = current
     grants = entry_selectors._granted_periods(user.unit, today)
-    state = repr((sorted(tokens.items()), sorted(grants[0]), sorted(grants[1])))
-    digest = hashlib.sha256(state.encode()).hexdigest()[:32]
-    return f"work:{epoch}:{user.unit_id}:{digest}:{today.isoformat()}:{translation.get_language() or ''}"
+    granted = hashlib.sha256(repr((sorted(grants[0]), sorted(grants[1]))).encode()).hexdigest()[:16]
+    language = translation.get_language() or ""
+    return {pk: f"work-row:{epoch}:{user.unit_id}:{pk}:{tokens[pk]}:{granted}:{today.isoformat()}:{language}"
+            for pk in ids}
+
+
+def _computed(user, today: date, ids: list[int]) -> dict[int, _Row]:
+    rows = entry_selectors.work_rows(user=user, today=today, indicator_ids=ids)
+    html = fragments.render_rows("targets/_work_row.html", rows, "row", work_row_state)
+    found = {}
+    for row, drawn in zip(rows, html):
+        target = row.indicator.target
+        section = target.section
+        found[row.indicator.pk] = _Row(
+            plan_id=target.plan_id, plan_title=target.plan.title, section_id=target.section_id,
+            section_title=section.title if section else None, section_order=section.order if section else None,
+            order=entry_selectors.row_order(row), overdue=row.overdue, html=drawn,
+        )
+    return found
 
 
 def my_work_body(*, user, today: date) -> list[Group]:
-    """The groups of My work, with each row rendered, overdue first (entry_selectors.my_work)."""
-    key = _key(user, today)
-    groups = light_cache.quietly(lambda: cache.get(key)) if key else None
-    if groups is None:
-        found = entry_selectors.my_work(user=user, today=today)
-        rows = [row for group in found for row in group.rows]
-        html = iter(fragments.render_rows("targets/_work_row.html", rows, "row", work_row_state))
-        groups = [Group(plan_id=g.plan.pk, plan_title=g.plan.title,
-                        section_title=g.section.title if g.section else None, overdue=g.overdue,
-                        rows=tuple(next(html) for _row in g.rows)) for g in found]
-        if key:
-            light_cache.quietly(lambda: cache.set(key, groups, timeout=settings.LIGHT_CACHE_SECONDS))
-    return groups
+    """The groups of My work with each row rendered, in entry_selectors.my_work's order."""
+    ids = list(selectors.indicators_visible_to(user).order_by().values_list("pk", flat=True))
+    keys = _keys(user, ids, today)
+    cached = light_cache.quietly(lambda: cache.get_many(list(keys.values())), {}) if keys else {}
+    rows = {pk: cached[keys[pk]] for pk in ids if keys.get(pk) in cached}
+    missing = [pk for pk in ids if pk not in rows]
+    if missing:
+        computed = _computed(user, today, missing)
+        entries = {keys[pk]: row for pk, row in computed.items() if pk in keys}
+        light_cache.quietly(lambda: cache.set_many(entries, timeout=settings.LIGHT_CACHE_SECONDS))
+        rows.update(computed)
+    grouped = defaultdict(list)
+    for row in rows.values():
+        grouped[(row.plan_id, row.section_id)].append(row)
+    groups = []
+    for members in grouped.values():
+        members.sort(key=lambda r: r.order)
+        first = members[0]
+        overdue = sum(r.overdue for r in members)
+        groups.append((entry_selectors.group_order(first.plan_id, overdue, first.section_order), Group(
+            plan_id=first.plan_id, plan_title=first.plan_title, section_title=first.section_title, overdue=overdue,
+            rows=tuple(r.html for r in members))))
+    return [group for _order, group in sorted(groups, key=lambda pair: pair[0])]

@@ -1,4 +1,5 @@
 """Repeated rows are rendered once per distinct content (targets.fragments) and never go stale."""
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -60,3 +61,29 @@ def test_my_work_follows_grants_and_lead_units_without_a_report_changing(client,
     target.lead_units.add(dept)
     html = client.get("/my-work/").content.decode()
     assert 'data-period="2025-02"' not in html and "区教育局" in html
+
+
+@time_machine.travel("2025-06-10 10:00 +0800", tick=False)
+def test_my_work_from_cached_rows_keeps_the_order_of_the_fresh_list(client, plan, dept, dept_reporter):
+    """Rows come from the cache one by one; the page must still group and order them as
+    entry_selectors.my_work does (sections with something overdue first, overdue rows first)."""
+    from targets import entry_selectors
+
+    from ..factories import IndicatorFactory, SectionFactory, TargetFactory
+
+    for order, title in enumerate(["(一)人居环境", "(二)产业发展"]):
+        section = SectionFactory(plan=plan, title=title, order=order)
+        for n in range(2):
+            target = TargetFactory(plan=plan, section=section)
+            target.lead_units.add(dept)
+            # The second section started in March: its May report is overdue; the first starts in June.
+            IndicatorFactory(target=target, name=f"{title}{n}",
+                             start_date=date(2025, 3 if order else 6, 1))
+    client.force_login(dept_reporter)
+    fresh = client.get("/my-work/").content.decode()
+    cached = client.get("/my-work/").content.decode()
+    assert re.findall(r'data-indicator="(\d+)"', cached) == re.findall(r'data-indicator="(\d+)"', fresh)
+    expected = [str(row.indicator.pk) for group in entry_selectors.my_work(user=dept_reporter, today=date(2025, 6, 10))
+                for row in group.rows]
+    assert re.findall(r'data-indicator="(\d+)"', cached) == expected
+    assert cached.index("(二)产业发展") < cached.index("(一)人居环境")  # the section with an overdue row first
