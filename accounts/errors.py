@@ -10,14 +10,20 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 
-def _unavailable_errors():
-    errors = [OperationalError, InterfaceError]
+def _cache_unavailable_errors() -> tuple:
     try:
         import redis.exceptions
-
-        errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
     except ImportError:  # pragma: no cover - redis is in requirements
-        pass
+        return ()
+    return redis.exceptions.ConnectionError, redis.exceptions.TimeoutError
+
+
+# What the cache backend raises when Redis is away (targets.light_cache carries on without it).
+CACHE_UNAVAILABLE = _cache_unavailable_errors()
+
+
+def _unavailable_errors():
+    errors = [OperationalError, InterfaceError, *CACHE_UNAVAILABLE]
     try:
         import kombu.exceptions
 

@@ -65,6 +65,23 @@ def next_value(indicator, history: list[Decimal]) -> Decimal:
     return (sum(history) / len(history)).quantize(Decimal("0.01"))
 
 
+def judged(response, wanted: int):
+    """The body of a write that got `wanted`; None for the application's expected refusals (a
+    period the unit does not owe, a lost If-Match race), counted apart, and for failures."""
+    if response.status_code == 412:
+        EXPECTED["conflicts"] += 1
+        response.success()
+        return None
+    if response.status_code == 400 and "period" in response.json().get("fields", {}):
+        EXPECTED["refused"] += 1
+        response.success()
+        return None
+    if response.status_code != wanted:
+        response.failure(f"{response.status_code}: {response.text[:200]}")
+        return None
+    return response.json()
+
+
 class PlatformUser(HttpUser):
     abstract = True
     wait_time = between(0.5, 2)
@@ -131,31 +148,13 @@ class Reporter(PlatformUser):
         payload = {"indicator": indicator["id"], "period": period, "value": value, "narrative": "月末集中填报压力测试"}
         with self.client.post("/api/progress-reports/", json=payload, name="/api/progress-reports/ (create)",
                               catch_response=True) as response:
-            if response.status_code == 400 and "period" in response.json().get("fields", {}):
-                EXPECTED["refused"] += 1
-                response.success()
-                return None
-            if response.status_code != 201:
-                response.failure(f"{response.status_code}: {response.text[:200]}")
-                return None
-            return response.json()
+            return judged(response, 201)
 
     def correct(self, report, value):
         with self.client.patch(f"/api/progress-reports/{report['id']}/", json={"value": value},
                                headers={"If-Match": f'"{report["version"]}"'},
                                name="/api/progress-reports/[id] (correct)", catch_response=True) as response:
-            if response.status_code == 412:
-                EXPECTED["conflicts"] += 1
-                response.success()
-                return None
-            if response.status_code == 400 and "period" in response.json().get("fields", {}):
-                EXPECTED["refused"] += 1
-                response.success()
-                return None
-            if response.status_code != 200:
-                response.failure(f"{response.status_code}: {response.text[:200]}")
-                return None
-            return response.json()
+            return judged(response, 200)
 
 
 class Supervisor(PlatformUser):
@@ -171,9 +170,7 @@ class Supervisor(PlatformUser):
             with self.client.post(f"/api/progress-reports/{report['id']}/approve/", json={"comment": ""},
                                   headers={"If-Match": f'"{report["version"]}"'},
                                   name="/api/progress-reports/[id]/approve/", catch_response=True) as response:
-                if response.status_code == 412:
-                    EXPECTED["conflicts"] += 1
-                    response.success()
+                judged(response, 200)
 
     @task(2)
     def plan_overview(self):

@@ -26,23 +26,10 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
+from accounts.errors import CACHE_UNAVAILABLE
+
 _EPOCH_KEY = "light:epoch"
 logger = logging.getLogger(__name__)
-
-
-def _ttl() -> int:
-    return settings.LIGHT_CACHE_SECONDS
-
-
-def _cache_down_errors() -> tuple:
-    try:
-        import redis.exceptions
-    except ImportError:  # pragma: no cover - redis is in requirements
-        return ()
-    return redis.exceptions.ConnectionError, redis.exceptions.TimeoutError
-
-
-CACHE_DOWN = _cache_down_errors()
 
 
 def quietly(call, default=None):
@@ -54,7 +41,7 @@ def quietly(call, default=None):
     """
     try:
         return call()
-    except CACHE_DOWN as exc:
+    except CACHE_UNAVAILABLE as exc:
         logger.warning("cache unavailable, carrying on without it: %s", exc)
         return default
 
@@ -102,7 +89,7 @@ def read(ids, as_of: date) -> tuple[dict[int, tuple], dict[int, str] | None]:
 
 def store(entries: dict[str, tuple]) -> None:
     if entries:
-        quietly(lambda: cache.set_many(entries, timeout=_ttl()))
+        quietly(lambda: cache.set_many(entries, timeout=settings.LIGHT_CACHE_SECONDS))
 
 
 def forget(indicator_ids) -> None:
