@@ -7,11 +7,11 @@ see everything inside their region (or everything when they have none).
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from villages.derived import derived_series
 from villages.models import UnitKind
@@ -101,7 +101,7 @@ class CountedReport:
     @property
     def point(self) -> rules.ReportPoint:
         return rules.ReportPoint(period_start=self.period_start, value=self.value,
-                                 submitted_on=self.submitted_at.date())
+                                 submitted_on=timezone.localdate(self.submitted_at))
 
 
 _COUNTED_FIELDS = ("id", "indicator_id", "unit_id", "period_start", "value", "submitted_at")
@@ -109,8 +109,11 @@ _COUNTED_FIELDS = ("id", "indicator_id", "unit_id", "period_start", "value", "su
 
 def _counted_on(as_of: date):
     """Reports that counted on `as_of`: submitted or approved, and submitted by then. A past day's
-    light is judged on the reports as they were that day, as `rules.rollup` requires."""
-    before_next_day = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=dt_timezone.utc)
+    light is judged on the reports as they were that day, as `rules.rollup` requires. Days are the
+    county's days (settings.TIME_ZONE, Asia/Shanghai), not UTC ones: a report entered at 07:00 on
+    the 26th in Beijing was submitted on the 26th."""
+    before_next_day = datetime.combine(as_of + timedelta(days=1), time.min,
+                                       tzinfo=timezone.get_default_timezone())
     return ProgressReport.objects.filter(
         status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], submitted_at__lt=before_next_day
     ).order_by()

@@ -85,6 +85,23 @@ def test_a_past_day_is_judged_on_the_reports_submitted_by_then(indicator, dept, 
     assert selectors.indicator_rows(queryset, date(2025, 7, 3))[indicator.pk].status.actual == 900
 
 
+@pytest.mark.parametrize("full_series", [False, True])
+def test_days_are_beijing_days_not_utc_days(indicator, dept, dept_reporter, full_series):
+    """07:30 on 26 June in Beijing is still 25 June in UTC: the report was submitted on the 26th,
+    so it does not count on the 25th, and counts on the 26th; one entered at 23:30 on the 25th
+    (15:30 UTC) counts on the 25th."""
+    ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, 4, 1), value=400,
+                          status=ReportStatus.APPROVED, submitted_at=datetime(2025, 6, 25, 23, 30, tzinfo=SHANGHAI))
+    ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, 5, 1), value=900,
+                          status=ReportStatus.SUBMITTED, submitted_at=datetime(2025, 6, 26, 7, 30, tzinfo=SHANGHAI))
+    queryset = Indicator.objects.filter(pk=indicator.pk)
+    on_25th = selectors.indicator_rows(queryset, date(2025, 6, 25), full_series=full_series)[indicator.pk]
+    on_26th = selectors.indicator_rows(queryset, date(2025, 6, 26), full_series=full_series)[indicator.pk]
+    assert on_25th.status.actual == 400
+    assert on_26th.status.actual == 900
+    assert [p.submitted_on for p in on_26th.series] == [date(2025, 6, 25), date(2025, 6, 26)]
+
+
 def test_the_ledger_gets_the_latest_counted_report_itself(indicator, dept, dept_reporter):
     for month, value in ((4, 100), (5, 200)):
         ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, month, 1),
