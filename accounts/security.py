@@ -81,6 +81,17 @@ def _refuse(request, url_name, message):
     return redirect(f"{reverse(url_name)}?next={request.get_full_path()}")
 
 
+def _has_device(user) -> bool:
+    """accounts.auth_backends.UserBackend reads this with the user; a user authenticated another
+    way (an API token) is asked here."""
+    known = getattr(user, "has_confirmed_device", None)
+    if known is not None:
+        return known
+    from django_otp import user_has_device
+
+    return user_has_device(user, confirmed=True)
+
+
 class SecondFactorMiddleware:
     """Who has a TOTP device must enter a code after the password; required roles must have one."""
 
@@ -92,9 +103,7 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not user.is_verified() and not _exempt(request, self.EXEMPT):
-            from django_otp import user_has_device
-
-            if user_has_device(user, confirmed=True):
+            if _has_device(user):
                 return _refuse(request, "otp-verify", _("Enter the code from your authenticator app."))
             if user.role in settings.OTP_REQUIRED_ROLES:
                 return _refuse(request, "otp-setup", _("Your role must use a second factor; set it up first."))

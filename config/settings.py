@@ -119,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.auth_backends.AddressLimitBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.auth_backends.UserBackend",  # Django's ModelBackend, one query per request for the user
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
@@ -185,7 +185,7 @@ EXCEL_MAX_UNPACKED_BYTES = int(os.environ.get("EXCEL_MAX_UNPACKED_BYTES", 300 * 
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_CACHE_URL"]}
+        {"BACKEND": "config.cache.RedisCache", "LOCATION": os.environ["REDIS_CACHE_URL"]}  # Django's, one client per pool
         if os.environ.get("REDIS_CACHE_URL")
         # Room for the lights, plan cards and My work rows of a county (targets.light_cache, targets.fragments).
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50000}}

@@ -117,3 +117,28 @@ def test_the_api_token_waits_for_a_forced_password_change(dept_reporter):
     dept_reporter.save()
     response = APIClient().post("/api/auth/token/", {"username": "nongye", "password": PASSWORD}, format="json")
     assert response.status_code == 403 and "token" not in response.json()
+
+
+def test_each_request_reads_its_user_unit_region_and_device_flag_in_one_query(dept_reporter, django_assert_num_queries):
+    from accounts.auth_backends import UserBackend
+
+    backend = UserBackend()
+    with django_assert_num_queries(1):
+        reporter = backend.get_user(dept_reporter.pk)
+        assert reporter.unit.name == dept_reporter.unit.name and reporter.region == dept_reporter.region
+        assert reporter.has_confirmed_device is False
+    TOTPDevice.objects.create(user=dept_reporter, name="phone", confirmed=False)
+    assert backend.get_user(dept_reporter.pk).has_confirmed_device is False
+    TOTPDevice.objects.create(user=dept_reporter, name="phone 2", confirmed=True)
+    assert backend.get_user(dept_reporter.pk).has_confirmed_device is True
+    dept_reporter.is_active = False
+    dept_reporter.save(update_fields=["is_active"])
+    assert backend.get_user(dept_reporter.pk) is None
+
+
+def test_a_device_confirmed_in_another_session_is_asked_for_on_this_sessions_next_request(dept_reporter, plan):
+    """The device flag is read afresh with the user on every request, never kept in the session."""
+    first, second = logged_in(dept_reporter), logged_in(dept_reporter)
+    assert second.get("/my-work/").status_code == 200
+    enrol(first, dept_reporter)
+    assert second.get("/my-work/")["Location"].startswith("/accounts/otp/verify/")

@@ -95,7 +95,7 @@ def test_forget_all_judges_every_indicator_afresh(indicator, dept, dept_reporter
 def test_without_the_cache_server_lights_and_pages_are_judged_afresh(settings, client, indicator, dept,
                                                                        dept_reporter, supervisor):
     """The cache only spares work: with Redis away (nothing listens on port 1) pages still answer."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:1/0"}}
     approved(indicator, dept, dept_reporter, date(2025, 5, 1), 700)
     assert light(indicator).actual == 700
