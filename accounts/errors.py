@@ -53,13 +53,14 @@ def server_error(request):
     """handler500. Renders without the request context: the database may be what failed."""
     exc = sys.exc_info()[1]
     if caused_by_outage(exc):
-        status, template = 503, "503.html"
+        status, code, template = 503, "unavailable", "503.html"
         message = _("The service is briefly unavailable; nothing was saved from this request. Try again in a minute.")
     else:
-        status, template = 500, "500.html"
+        status, code, template = 500, "server_error", "500.html"
         message = _("Something went wrong on our side; it has been logged. Nothing was saved from this request.")
     if _wants_json(request):
-        response = JsonResponse({"detail": message}, status=status)
+        # The API's error shape (config.api.exception_handler), whether the view or the middleware failed.
+        response = JsonResponse({"code": code, "message": message}, status=status)
     else:
         response = HttpResponse(loader.get_template(template).render({"message": message}), status=status)
     if status == 503:

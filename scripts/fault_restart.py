@@ -98,7 +98,8 @@ class Clients:
             self.bad.append((self.phase, response.status_code, body[:300]))
         if response.status_code == 503:
             try:
-                assert response.json()["detail"]
+                body_json = response.json()
+                assert body_json["code"] == "unavailable" and body_json["message"]
             except Exception:  # noqa: BLE001
                 self.bad.append((self.phase, 503, "503 without a JSON message: " + body[:200]))
         self.seen[(self.phase, response.status_code)] += 1

@@ -6,6 +6,8 @@
 # The server is configured as docker-compose.yml configures production: persistent database
 # connections (DATABASE_CONN_MAX_AGE=60) and the Redis cache (database 13 here, flushed first).
 # Usage: scripts/run_load_test.sh [USERS=50] [SECONDS=60]
+# SERVER_CPUS=0 holds gunicorn to the first core (taskset) while PostgreSQL and locust keep both: a
+# way to see the margin the goal has, as if the machine were slower.
 # Needs: PostgreSQL on 127.0.0.1:5432 (PGURL to change), Redis on 127.0.0.1:6379 (REDIS_URL to
 # change), `pip install -r requirements-dev.txt`.
 set -euo pipefail
@@ -24,14 +26,15 @@ psql "$PGURL/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py load_demo >/dev/null
 "$PY" manage.py collectstatic --noinput -v0
-"$BIN/gunicorn" config.wsgi -w "$WORKERS" -b 127.0.0.1:$PORT --access-logfile /dev/null --pid "$WORK/gunicorn.pid" \
+PIN=(); [ -n "${SERVER_CPUS:-}" ] && PIN=(taskset -c "$SERVER_CPUS")
+"${PIN[@]}" "$BIN/gunicorn" config.wsgi -w "$WORKERS" -b 127.0.0.1:$PORT --access-logfile /dev/null --pid "$WORK/gunicorn.pid" \
   --daemon --error-logfile "$WORK/gunicorn.log"
 trap 'kill $(cat "$WORK/gunicorn.pid") 2>/dev/null || true' EXIT
 for _ in $(seq 30); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
 # This machine's speed varies by half from hour to hour; a fixed CPU loop says how fast it is now
 # (lower is faster: 0.4 s at the fastest seen, 0.65 s on a slow hour), so runs can be compared.
 CALIBRATION=$("$PY" -c 'import time; a = time.process_time(); s = sum(i * i for i in range(5_000_000)); print(f"{time.process_time() - a:.2f}")')
-echo "cores: $(nproc), load average before: $(cut -d' ' -f1-3 /proc/loadavg), gunicorn workers: $WORKERS, calibration loop: ${CALIBRATION} s"
+echo "cores: $(nproc), load average before: $(cut -d' ' -f1-3 /proc/loadavg), gunicorn workers: $WORKERS${SERVER_CPUS:+ on cpu $SERVER_CPUS}, calibration loop: ${CALIBRATION} s"
 "$BIN/locust" -f scripts/load_month_end.py --headless -u "$USERS" -r 10 -t "${SECONDS_}s" \
   --host "http://127.0.0.1:$PORT" --only-summary --reset-stats 2>&1 | sed -n '/=== month-end/,$p'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

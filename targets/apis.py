@@ -257,14 +257,17 @@ class ProgressReportViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Upda
         serializer.instance = services.progress_report_create(
             indicator=indicator, unit=user.unit, period=data["period"], value=data["value"], by=user,
             narrative=data.get("narrative", ""), problems=data.get("problems", ""),
-            next_steps=data.get("next_steps", ""),
+            next_steps=data.get("next_steps", ""), explanation=data.get("explanation", ""),
+            confirmed=data.get("confirmed", False),
         )
 
     def perform_versioned_update(self, serializer, expected_version):
         self._require_own_unit(serializer.instance, _("Only a reporter of the report's unit changes it."))
-        changes = {k: v for k, v in serializer.validated_data.items() if k in services.EDITABLE_FIELDS}
+        data = serializer.validated_data
+        changes = {k: v for k, v in data.items() if k in services.EDITABLE_FIELDS}
         serializer.instance = services.progress_report_update(
-            report=serializer.instance, by=self.request.user, expected_version=expected_version, **changes)
+            report=serializer.instance, by=self.request.user, expected_version=expected_version,
+            confirmed=data.get("confirmed", False), **changes)
 
     def _require_own_unit(self, report, message):
         user = self.request.user

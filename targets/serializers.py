@@ -171,10 +171,15 @@ class ProgressReportSerializer(ProtectedFieldsMixin, serializers.ModelSerializer
     reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, read_only=True, allow_null=True,
                                         help_text=_("Who approved, returned or reopened it (审核人)."))
 
+    confirmed = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text=_("Send true to keep a value the checks call unusual (more than twice the target, or far "
+                    "outside the unit's past range); the 400 answer says when it is needed."))
+
     class Meta:
         model = ProgressReport
         fields = ["id", "indicator", "unit", "unit_id", "period", "value", "narrative", "problems", "next_steps",
-                  "status", "is_late", "version", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at",
+                  "explanation", "confirmed", "status", "is_late", "version", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at",
                   "review_comment"]
         read_only_fields = ["status", "is_late", "version", "submitted_at", "reviewed_at", "review_comment"]
         extra_kwargs = {
@@ -182,6 +187,8 @@ class ProgressReportSerializer(ProtectedFieldsMixin, serializers.ModelSerializer
             "narrative": {"help_text": _("Work done this period (工作进展).")},
             "problems": {"help_text": _("Problems met (存在问题).")},
             "next_steps": {"help_text": _("Next steps (下步打算).")},
+            "explanation": {"help_text": _("Why the cumulative value is lower than the last approved one; "
+                                           "required when it is.")},
             "status": {"help_text": _("draft, submitted, approved or returned; changed only by the actions.")},
             "is_late": {"help_text": _("Submitted after the due day (逾期).")},
             "version": {"help_text": _("Increases with every change; the ETag carries it.")},

@@ -9,9 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import AuditEvent
 from targets import services
+from targets.choices import ReportStatus
 from targets.models import Evidence, LateEntryGrant
 
 from ..conftest import api_as
+from ..factories import ProgressReportFactory
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -85,3 +87,24 @@ def test_the_office_grants_late_entry_and_a_reporter_cannot(indicator, dept, dep
     assert bad.status_code == 400 and "period" in bad.json()["fields"]
     assert LateEntryGrant.objects.count() == 1
     assert date(2025, 4, 1) == LateEntryGrant.objects.get().period_start
+
+
+def test_an_api_client_explains_a_lower_value_and_confirms_an_unusual_one(indicator, dept, dept_reporter):
+    """The 400 names the field to send; sending it lets the figure through, as the entry form does."""
+    ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, 4, 1),
+                          value=400, status=ReportStatus.APPROVED)
+    client = api_as(dept_reporter)
+    lower = {"indicator": indicator.pk, "period": "2025-05", "value": "390"}
+    refused = client.post("/api/progress-reports/", lower, format="json")
+    assert refused.status_code == 400 and "explanation" in refused.json()["fields"]
+    created = client.post("/api/progress-reports/", lower | {"explanation": "复核后剔除重复统计的10亩"}, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["explanation"] == "复核后剔除重复统计的10亩" and "confirmed" not in created.json()
+    report_url, version = f"/api/progress-reports/{created.json()['id']}/", created.json()["version"]
+    unusual = {"value": str(indicator.target_value * 3)}
+    refused = client.patch(report_url, unusual, format="json", HTTP_IF_MATCH=f'"{version}"')
+    assert refused.status_code == 400 and "confirmed" in refused.json()["fields"]
+    changed = client.patch(report_url, unusual | {"confirmed": True}, format="json", HTTP_IF_MATCH=f'"{version}"')
+    assert changed.status_code == 200, changed.json()
+    event = AuditEvent.objects.filter(action="report.update", object_id=str(created.json()["id"])).get()
+    assert event.new["outlier_confirmed"] is True
