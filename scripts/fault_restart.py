@@ -4,10 +4,10 @@ message, never a stack trace), recover without restarting the app, and leave no 
 Uses PRIVATE instances it starts itself, never the shared ones: a throwaway PostgreSQL cluster
 (initdb + pg_ctl, port 5440, run as the `postgres` system user when started by root) and a
 redis-server on port 6390. Then: migrate + demo data, gunicorn (DEBUG off), client threads that read
-and write (create + submit progress reports through the API) while the script restarts
-PostgreSQL, then Redis. Prints what the clients saw per phase and the integrity checks; exits 1 if a
-request got a 500 or a stack trace, if the app did not recover, or if a report exists without its
-audit event (or the reverse).
+and write (draft this period's reports and keep correcting them with If-Match, through the API)
+while the script restarts PostgreSQL, then Redis. Prints what the clients saw per phase and the
+integrity checks; exits 1 if a request got a 500 or a stack trace, if the app did not recover, if an acknowledged write is not in
+the database, or if a report's versions, audit events and saved copies do not tally.
 
     python scripts/fault_restart.py
 """
@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import requests
@@ -79,15 +80,31 @@ class PrivateRedis:
         subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "shutdown", "nosave"], capture_output=True)
 
 
+MARK = "fault-test"  # the narrative of every report the clients write, to find them afterwards
+
+
 class Clients:
-    """Threads that keep reading and writing; every answer is classified under the current phase."""
+    """Threads that keep reading and writing; every answer is classified under the current phase.
+
+    Each thread drafts this period's report on one of the reporter's indicators (explained and
+    confirmed, so the value checks never refuse it), then keeps correcting it with If-Match, as a
+    clerk does at month end, and now and then drafts another. Every acknowledged write is
+    remembered, so the integrity check can find each one in the database afterwards.
+    """
 
     def __init__(self, token, indicators, n=6):
-        self.token, self.indicators, self.n = token, indicators, n
+        self.token, self.n = token, n
+        today = date.today()
+        self.periods = {"monthly": f"{today.year}-{today.month:02d}",
+                        "quarterly": f"{today.year}-Q{(today.month - 1) // 3 + 1}"}
+        self.free = [i for i in indicators if i["frequency"] in self.periods]
+        random.shuffle(self.free)
+        self.lock = threading.Lock()
         self.phase = "warm-up"
         self.seen = Counter()
         self.bad = []
-        self.created = []
+        self.created = []   # report ids answered 201
+        self.written = []   # (report id, version, value) answered 200 to a PATCH
         self.stop = threading.Event()
 
     def classify(self, response):
@@ -98,29 +115,52 @@ class Clients:
             self.bad.append((self.phase, response.status_code, body[:300]))
         if response.status_code == 503:
             try:
-                body_json = response.json()
-                assert body_json["code"] == "unavailable" and body_json["message"]
+                answer = response.json()
+                assert answer["code"] == "unavailable" and answer["message"]
             except Exception:  # noqa: BLE001
-                self.bad.append((self.phase, 503, "503 without a JSON message: " + body[:200]))
+                self.bad.append((self.phase, 503, "503 without the API's JSON message: " + body[:200]))
         self.seen[(self.phase, response.status_code)] += 1
+        return response
+
+    def next_indicator(self):
+        with self.lock:
+            return self.free.pop() if self.free else None
+
+    def draft(self, session):
+        """This period's report on a fresh indicator: (id, version, value), or None."""
+        indicator = self.next_indicator()
+        if indicator is None:
+            return None
+        response = self.classify(session.post(f"{APP}/api/progress-reports/", timeout=10, json={
+            "indicator": indicator["id"], "period": self.periods[indicator["frequency"]], "value": "1",
+            "narrative": MARK, "explanation": MARK, "confirmed": True}))
+        if response.status_code != 201:
+            return None
+        self.created.append(response.json()["id"])
+        return response.json()["id"], response.json()["version"], 1
 
     def work(self):
         session = requests.Session()
         session.headers["Authorization"] = f"Token {self.token}"
+        report, step = None, 0
         while not self.stop.is_set():
+            step += 1
             try:
                 self.classify(session.get(f"{APP}/api/plans/", timeout=10))
-                indicator = random.choice(self.indicators)
-                period = f"{random.randint(2021, 2026)}-{random.randint(1, 12):02d}"
-                if indicator["frequency"] == "quarterly":
-                    period = f"{random.randint(2021, 2026)}-Q{random.randint(1, 4)}"
-                response = session.post(f"{APP}/api/progress-reports/", timeout=10, json={
-                    "indicator": indicator["id"], "period": period, "value": 1})
-                self.classify(response)
-                if response.status_code == 201:
-                    self.created.append(response.json()["id"])
-                    self.classify(session.post(f"{APP}/api/progress-reports/{response.json()['id']}/submit/", timeout=10))
-            except requests.RequestException as exc:
+                if report is None or step % 15 == 0:
+                    report = self.draft(session) or report
+                if report is not None:
+                    report_id, version, value = report
+                    response = self.classify(session.patch(
+                        f"{APP}/api/progress-reports/{report_id}/", timeout=10,
+                        json={"value": str(value + 1), "confirmed": True}, headers={"If-Match": f'"{version}"'}))
+                    if response.status_code == 200:
+                        report = (report_id, response.json()["version"], value + 1)
+                        self.written.append(report)
+                    elif response.status_code == 412:  # someone else's write won: read it and go on
+                        current = session.get(f"{APP}/api/progress-reports/{report_id}/", timeout=10).json()
+                        report = (report_id, current["version"], int(float(current["value"])))
+            except (requests.RequestException, ValueError, KeyError) as exc:
                 self.seen[(self.phase, type(exc).__name__)] += 1
             time.sleep(0.05)
 
@@ -195,7 +235,7 @@ def main():
             failures.append("no successful request after both restarts")
         for phase, status, body in clients.bad[:5]:
             failures.append(f"{phase}: {status} {body}")
-        failures += integrity(env, clients.created)
+        failures += integrity(env, clients.created, clients.written)
     finally:
         if gunicorn:
             gunicorn.send_signal(signal.SIGTERM)
@@ -218,28 +258,46 @@ def main():
     return 1 if failures else 0
 
 
-def integrity(env, created_ids):
+def integrity(env, created_ids, written):
+    """Every acknowledged create and correction is in the database, and every version of every
+    report the clients wrote has its audit event and its saved copy: nothing half-written."""
     code = (
         "import django, json; django.setup()\n"
-        "from targets.models import ProgressReport; from accounts.models import AuditEvent\n"
+        "from django.db.models import Count\n"
+        "from targets.models import ProgressReport, ReportVersion; from accounts.models import AuditEvent\n"
         "from accounts.audit_chain import verify_chain\n"
-        "ids = set(ProgressReport.objects.filter(narrative='').values_list('id', flat=True))\n"
-        "audited = set(int(i) for i in AuditEvent.objects.filter(object_type='targets.ProgressReport', "
-        "action__contains='create').values_list('object_id', flat=True).distinct() if i.isdigit())\n"
-        "print(json.dumps({'reports': sorted(ids), 'audited': sorted(audited), 'chain': verify_chain()[1] is None}))\n"
+        f"reports = {{r.id: r.version for r in ProgressReport.objects.filter(narrative={MARK!r})}}\n"
+        "events = dict(AuditEvent.objects.filter(object_type='targets.ProgressReport', object_id__in=[str(i) for i in reports])"
+        ".values_list('object_id').annotate(n=Count('id')))\n"
+        "copies = {f'{r}:{v}': str(d.get('value')) for r, v, d in ReportVersion.objects.filter(report_id__in=reports)"
+        ".values_list('report_id', 'version', 'data')}\n"
+        "print(json.dumps({'reports': reports, 'events': events, 'copies': copies, 'chain': verify_chain()[1] is None}))\n"
     )
     out = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     if out.returncode:
         return [f"integrity check could not run: {out.stderr[-500:]}"]
     data = json.loads(out.stdout.strip().splitlines()[-1])
-    reports, audited, created = set(data["reports"]), set(data["audited"]), set(created_ids)
-    print(f"integrity: {len(created)} reports acknowledged (201); {len(reports)} new reports in the database; "
+    reports = {int(k): v for k, v in data["reports"].items()}
+    events = {int(k): v for k, v in data["events"].items()}
+    copies = data["copies"]
+    print(f"integrity: {len(created_ids)} reports and {len(written)} corrections acknowledged; "
+          f"{len(reports)} reports, {sum(reports.values())} versions in the database; "
           f"audit chain intact: {data['chain']}")
     problems = []
-    if created - reports:
-        problems.append(f"acknowledged but missing: {sorted(created - reports)[:10]}")
-    if reports - audited:
-        problems.append(f"reports without their audit event (half-written): {sorted(reports - audited)[:10]}")
+    missing = sorted(set(created_ids) - set(reports))
+    if missing:
+        problems.append(f"acknowledged but missing reports: {missing[:10]}")
+    lost = [(r, v, value) for r, v, value in written
+            if f"{r}:{v}" not in copies or float(copies[f"{r}:{v}"]) != value]
+    if lost:
+        problems.append(f"acknowledged corrections not in the database: {lost[:10]}")
+    half = [(r, version, events.get(r, 0), sum(1 for key in copies if key.startswith(f"{r}:")))
+            for r, version in reports.items()
+            if not (version == events.get(r, 0) == sum(1 for key in copies if key.startswith(f"{r}:")))]
+    if half:
+        problems.append(f"half-written (report, version, audit events, saved copies): {half[:10]}")
+    if not written:
+        problems.append("no correction was acknowledged: the run proved nothing about writes")
     if not data["chain"]:
         problems.append("audit chain broken")
     return problems
