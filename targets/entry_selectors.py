@@ -51,17 +51,6 @@ class WorkRow:
         return [rules.period_label(p, self.indicator.frequency) for p in self.missed_locked]
 
 
-@dataclass
-class WorkGroup:
-    plan: object
-    section: object
-    rows: list = field(default_factory=list)
-
-    @property
-    def overdue(self) -> int:
-        return sum(1 for r in self.rows if r.overdue)
-
-
 def _granted_periods(unit, today) -> tuple[set, set]:
     by_indicator, by_plan = set(), set()
     for g in LateEntryGrant.objects.filter(unit=unit, until__gte=today).values("indicator_id", "plan_id", "period_start"):
@@ -70,11 +59,6 @@ def _granted_periods(unit, today) -> tuple[set, set]:
         else:
             by_plan.add((g["plan_id"], g["period_start"]))
     return by_indicator, by_plan
-
-
-def my_work(*, user, today: date) -> list[WorkGroup]:
-    """The indicators a reporter's unit leads, shares or is allocated, grouped by plan and section, overdue first."""
-    return group_rows(work_rows(user=user, today=today))
 
 
 def work_rows(*, user, today: date, indicator_ids=None) -> list[WorkRow]:
@@ -118,28 +102,46 @@ def work_rows(*, user, today: date, indicator_ids=None) -> list[WorkRow]:
     return rows
 
 
-def row_order(row: WorkRow) -> tuple:
+@dataclass(frozen=True)
+class Placement:
+    """Where a My work row goes: its plan and section, and its order inside them."""
+
+    plan_id: int
+    section_id: int | None
+    section_order: int | None
+    order: tuple
+    overdue: bool
+
+
+def placement(row: WorkRow) -> Placement:
     """Inside a group: overdue first, then what the unit owes, soonest due, then table order."""
     indicator = row.indicator
-    return (not row.overdue, not row.owed, row.days_left if row.days_left is not None else 10**6,
-            indicator.target.seq, indicator.order, indicator.pk)
+    target = indicator.target
+    return Placement(
+        plan_id=target.plan_id, section_id=target.section_id,
+        section_order=target.section.order if target.section_id else None,
+        order=(not row.overdue, not row.owed, row.days_left if row.days_left is not None else 10**6,
+               target.seq, indicator.order, indicator.pk),
+        overdue=row.overdue,
+    )
 
 
-def group_order(plan_id: int, overdue: int, section_order: int | None) -> tuple:
-    """Groups by plan; inside a plan, sections with something overdue first, then in table order."""
-    return plan_id, overdue == 0, section_order if section_order is not None else -1
-
-
-def group_rows(rows: list[WorkRow]) -> list[WorkGroup]:
-    groups = {}
-    for row in rows:
-        target = row.indicator.target
-        groups.setdefault((target.plan_id, target.section_id), WorkGroup(plan=target.plan, section=target.section))
-        groups[(target.plan_id, target.section_id)].rows.append(row)
-    for group in groups.values():
-        group.rows.sort(key=row_order)
-    return sorted(groups.values(), key=lambda g: group_order(g.plan.pk, g.overdue,
-                                                             g.section.order if g.section else None))
+def arrange(items: list, place) -> list[tuple[Placement, int, list]]:
+    """My work's groups: `items` (rows, or anything `place` gives a Placement for) grouped by plan
+    and section, each group in row order; groups by plan, and inside a plan the sections with
+    something overdue first, then in table order. Each group is (its first row's placement, the
+    number overdue, its items)."""
+    grouped = defaultdict(list)
+    for item in items:
+        where = place(item)
+        grouped[(where.plan_id, where.section_id)].append((where, item))
+    groups = []
+    for members in grouped.values():
+        members.sort(key=lambda member: member[0].order)
+        first = members[0][0]
+        groups.append((first, sum(where.overdue for where, _item in members), [item for _where, item in members]))
+    return sorted(groups, key=lambda group: (group[0].plan_id, group[1] == 0,
+                                             group[0].section_order if group[0].section_order is not None else -1))
 
 
 def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_plan: set, today: date) -> int | None:

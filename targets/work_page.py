@@ -8,7 +8,6 @@ these, so a stale row is never read, and a report submitted on one indicator rec
 alone. Entries also expire after LIGHT_CACHE_SECONDS. Without a cache every row is computed.
 """
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,15 +29,11 @@ class Group:
 
 @dataclass(frozen=True)
 class _Row:
-    """What the page needs of a row to place it: its group, its order and its HTML."""
+    """What the page needs of a row: where it goes, its group's titles and its HTML."""
 
-    plan_id: int
+    place: entry_selectors.Placement
     plan_title: str
-    section_id: int | None
     section_title: str | None
-    section_order: int | None
-    order: tuple
-    overdue: bool
     html: str
 
 
@@ -62,7 +57,8 @@ def _keys(user, ids: list[int], today: date) -> dict[int, str]:
     grants = entry_selectors._granted_periods(user.unit, today)
     granted = hashlib.sha256(repr((sorted(grants[0]), sorted(grants[1]))).encode()).hexdigest()[:16]
     language = translation.get_language() or ""
-    return {pk: f"work-row:{epoch}:{user.unit_id}:{pk}:{tokens[pk]}:{granted}:{today.isoformat()}:{language}"
+    # "v2": the shape of _Row; entries of an older shape are never read back.
+    return {pk: f"work-row:v2:{epoch}:{user.unit_id}:{pk}:{tokens[pk]}:{granted}:{today.isoformat()}:{language}"
             for pk in ids}
 
 
@@ -72,17 +68,13 @@ def _computed(user, today: date, ids: list[int]) -> dict[int, _Row]:
     found = {}
     for row, drawn in zip(rows, html):
         target = row.indicator.target
-        section = target.section
-        found[row.indicator.pk] = _Row(
-            plan_id=target.plan_id, plan_title=target.plan.title, section_id=target.section_id,
-            section_title=section.title if section else None, section_order=section.order if section else None,
-            order=entry_selectors.row_order(row), overdue=row.overdue, html=drawn,
-        )
+        found[row.indicator.pk] = _Row(place=entry_selectors.placement(row), plan_title=target.plan.title,
+                                       section_title=target.section.title if target.section_id else None, html=drawn)
     return found
 
 
 def my_work_body(*, user, today: date) -> list[Group]:
-    """The groups of My work with each row rendered, in entry_selectors.my_work's order."""
+    """The groups of My work with each row rendered, in entry_selectors.arrange's order."""
     ids = list(selectors.indicators_visible_to(user).order_by().values_list("pk", flat=True))
     keys = _keys(user, ids, today)
     cached = light_cache.quietly(lambda: cache.get_many(list(keys.values())), {}) if keys else {}
@@ -93,15 +85,9 @@ def my_work_body(*, user, today: date) -> list[Group]:
         entries = {keys[pk]: row for pk, row in computed.items() if pk in keys}
         light_cache.quietly(lambda: cache.set_many(entries, timeout=settings.LIGHT_CACHE_SECONDS))
         rows.update(computed)
-    grouped = defaultdict(list)
-    for row in rows.values():
-        grouped[(row.plan_id, row.section_id)].append(row)
     groups = []
-    for members in grouped.values():
-        members.sort(key=lambda r: r.order)
+    for _where, overdue, members in entry_selectors.arrange(list(rows.values()), lambda row: row.place):
         first = members[0]
-        overdue = sum(r.overdue for r in members)
-        groups.append((entry_selectors.group_order(first.plan_id, overdue, first.section_order), Group(
-            plan_id=first.plan_id, plan_title=first.plan_title, section_title=first.section_title, overdue=overdue,
-            rows=tuple(r.html for r in members))))
-    return [group for _order, group in sorted(groups, key=lambda pair: pair[0])]
+        groups.append(Group(plan_id=first.place.plan_id, plan_title=first.plan_title,
+                            section_title=first.section_title, overdue=overdue, rows=tuple(row.html for row in members)))
+    return groups

@@ -66,7 +66,7 @@ def test_my_work_follows_grants_and_lead_units_without_a_report_changing(client,
 @time_machine.travel("2025-06-10 10:00 +0800", tick=False)
 def test_my_work_from_cached_rows_keeps_the_order_of_the_fresh_list(client, plan, dept, dept_reporter):
     """Rows come from the cache one by one; the page must still group and order them as
-    entry_selectors.my_work does (sections with something overdue first, overdue rows first)."""
+    entry_selectors.arrange does (sections with something overdue first, overdue rows first)."""
     from targets import entry_selectors
 
     from ..factories import IndicatorFactory, SectionFactory, TargetFactory
@@ -83,7 +83,8 @@ def test_my_work_from_cached_rows_keeps_the_order_of_the_fresh_list(client, plan
     fresh = client.get("/my-work/").content.decode()
     cached = client.get("/my-work/").content.decode()
     assert re.findall(r'data-indicator="(\d+)"', cached) == re.findall(r'data-indicator="(\d+)"', fresh)
-    expected = [str(row.indicator.pk) for group in entry_selectors.my_work(user=dept_reporter, today=date(2025, 6, 10))
-                for row in group.rows]
+    rows = entry_selectors.work_rows(user=dept_reporter, today=date(2025, 6, 10))
+    expected = [str(row.indicator.pk) for _where, _overdue, members in entry_selectors.arrange(rows, entry_selectors.placement)
+                for row in members]
     assert re.findall(r'data-indicator="(\d+)"', cached) == expected
     assert cached.index("(二)产业发展") < cached.index("(一)人居环境")  # the section with an overdue row first
