@@ -61,12 +61,21 @@ def _page_setup(document) -> None:
     for attribute, mm in MARGINS_MM.items():
         setattr(section, attribute, Mm(mm))
     section.footer_distance = Mm(20)
-    _page_number_footer(section.footer)
+    # GB/T 9704-2012 7.5: odd pages numbered at the right, even pages at the left, each one
+    # character in from the edge of the type area, as a printed and bound document opens.
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
 
 
-def _page_number_footer(footer) -> None:
+def _page_number_footer(footer, align) -> None:
+    footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.alignment = align
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        paragraph.paragraph_format.right_indent = PAGE_NUMBER_SIZE
+    else:
+        paragraph.paragraph_format.left_indent = PAGE_NUMBER_SIZE
     set_run_font(paragraph.add_run("— "), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
     run = paragraph.add_run()
     set_run_font(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)

@@ -13,6 +13,7 @@ from django.test import override_settings
 from django.utils import translation
 from django.utils.translation import gettext
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import load_workbook
@@ -150,9 +151,14 @@ def test_docx_is_laid_out_as_an_official_document(demo):
     assert headings and all(p.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体" for p in headings)
     sub = [p for p in body if p.text.startswith("（一）")]
     assert sub and all(p.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "楷体" for p in sub)
-    footer = section.footer.paragraphs[0]
-    assert footer.text.startswith("— ") and footer.text.endswith(" —")
-    assert "PAGE" in footer._element.xml and footer.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+    # Page numbers: odd pages at the right, even pages at the left, one character (size 4) in.
+    assert document.settings.odd_and_even_pages_header_footer
+    odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+    assert (odd.alignment, odd.paragraph_format.right_indent) == (WD_ALIGN_PARAGRAPH.RIGHT, Pt(14))
+    assert (even.alignment, even.paragraph_format.left_indent) == (WD_ALIGN_PARAGRAPH.LEFT, Pt(14))
+    for footer in (odd, even):
+        assert footer.text.startswith("— ") and footer.text.endswith(" —")
+        assert "PAGE" in footer._element.xml and footer.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
 
 
 @pytest.mark.django_db
