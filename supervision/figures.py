@@ -347,9 +347,9 @@ def _reporting_cells(*, region, month: date, plan=None, section=None, unit=None)
         period = rules.owed_period(frequency, start, deadline, month)
         if period is not None:
             periods[pk] = period
-    owed = expected_reporters(periods)
-    cells = {(ind, reporter): periods[ind] for ind, reporters in owed.items() for reporter in reporters
-             if unit is None or reporter == unit.pk}
+    owed = expected_reporters(indicators)
+    cells = {(ind, reporter): periods[ind] for ind, reporters in owed.items() if ind in periods
+             for reporter in reporters if unit is None or reporter == unit.pk}
     reports = ProgressReport.objects.filter(
         indicator__in=indicators, period_start__in=set(periods.values()),
         status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],

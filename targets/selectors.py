@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -321,19 +321,28 @@ def plan_light_counts(*, plans, user, as_of: date) -> dict[int, dict[str, int]]:
     return counts
 
 
-def expected_reporters(indicator_ids) -> dict[int, list[int]]:
+def expected_reporters(indicators) -> dict[int, list[int]]:
     """Which units owe a report for each indicator: its townships when allocated, else its first lead unit.
 
     One unit reports the county figure of an un-allocated indicator (the first lead listed in the
     responsibility table) so that co-leads are not chased for the same number twice.
+
+    `indicators` is a list of ids, or a queryset of indicators, which is read as a subquery: a
+    province's 30,000 ids sent as query parameters cost more than the queries themselves.
     """
-    ids = list(indicator_ids)
+    if isinstance(indicators, QuerySet):
+        scope = indicators.order_by().values("pk")
+        targets = dict(indicators.order_by().values_list("pk", "target_id"))
+        target_scope = indicators.order_by().values("target_id")
+    else:
+        scope = list(indicators)
+        targets = dict(Indicator.objects.filter(pk__in=scope).order_by().values_list("pk", "target_id"))
+        target_scope = set(targets.values())
     owed = defaultdict(list)
-    for indicator_id, unit_id in Allocation.objects.filter(indicator_id__in=ids).values_list("indicator_id", "unit_id"):
+    for indicator_id, unit_id in Allocation.objects.filter(indicator_id__in=scope).values_list("indicator_id", "unit_id"):
         owed[indicator_id].append(unit_id)
     first_lead = {}
-    targets = dict(Indicator.objects.filter(pk__in=ids).order_by().values_list("pk", "target_id"))
-    leads = Target.lead_units.through.objects.filter(target__in=set(targets.values())).order_by("id")
+    leads = Target.lead_units.through.objects.filter(target_id__in=target_scope).order_by("id")
     for target_id, unit_id in leads.values_list("target_id", "unit_id"):
         first_lead.setdefault(target_id, unit_id)
     for indicator_id, target_id in targets.items():
