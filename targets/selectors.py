@@ -187,6 +187,8 @@ class IndicatorRow:
     # The figures the light was judged on: the whole history with full_series, otherwise only the
     # periods from rules.window_start on (plus each unit's latest report before them).
     series: list = field(default_factory=list)
+    # Figures computed from village income records (villages.DerivedRule), not reported by a unit.
+    derived: bool = False
 
 
 def indicator_rows(indicators, as_of: date, *, full_series=False, with_last_report=False) -> dict[int, IndicatorRow]:
@@ -239,7 +241,8 @@ def _judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_
         else:
             series = _series(indicator.pk, own, allocations[indicator.pk])
         rows[indicator.pk] = IndicatorRow(
-            indicator=indicator, status=rules.evaluate_status(specs[indicator.pk], series, as_of), series=series
+            indicator=indicator, status=rules.evaluate_status(specs[indicator.pk], series, as_of), series=series,
+            derived=indicator.pk in derived,
         )
         if with_last_report and own:
             last_ids[max(own, key=lambda r: (r.period_start, r.submitted_at)).id] = indicator.pk

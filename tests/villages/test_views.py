@@ -132,6 +132,23 @@ def test_the_derived_rule_page_lists_only_visible_villages(client, villages, tow
     assert {r.village.code[:9] for r in page.context["rows"]} == {"330305101"}
 
 
+def test_the_plan_page_links_a_derived_indicator_to_its_rule_page(client, villages, supervisor, target, county,
+                                                                   indicator, income):
+    from villages.models import DerivedRule
+    from tests.factories import IndicatorFactory
+
+    derived = IndicatorFactory(target=target, unit="万元", name="村集体经济总收入")
+    client.force_login(supervisor)
+    plan_url = reverse("plan-detail", args=[target.plan_id])
+    assert reverse("villages:derived-rule", args=[derived.pk]) not in client.get(plan_url).content.decode()
+    DerivedRule.objects.create(indicator=derived, measure="sum", basis="total", scope=county)
+    page = client.get(plan_url).content.decode()  # the rule drops the cached card at once
+    assert f'href="{reverse("villages:derived-rule", args=[derived.pk])}"' in page
+    assert reverse("villages:derived-rule", args=[indicator.pk]) not in page  # a reported indicator has no rule
+    detail = client.get(reverse("supervision:indicator", args=[derived.pk])).content.decode()
+    assert f'href="{reverse("villages:derived-rule", args=[derived.pk])}"' in detail
+
+
 def test_regions_import_page_is_for_the_office_only(client, town_reporter, supervisor):
     client.force_login(town_reporter)
     assert client.get(reverse("villages:regions-import")).status_code == 403
