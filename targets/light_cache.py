@@ -75,14 +75,15 @@ def tokens(ids) -> tuple[str, dict[int, str]] | None:
 
 
 def read(ids, as_of: date) -> tuple[dict[int, tuple], dict[int, str] | None]:
-    """The cached (status, series) of these indicators on `as_of`, and the keys to store the others
-    under (None when the cache is unavailable)."""
+    """The cached (status, series, derived) of these indicators on `as_of`, and the keys to store
+    the others under (None when the cache is unavailable)."""
     current = tokens(ids)
     if current is None:
         return {}, None
     epoch, by_indicator = current
     language = translation.get_language() or ""
-    keys = {pk: f"light:{epoch}:{pk}:{token}:{as_of.isoformat()}:{language}" for pk, token in by_indicator.items()}
+    # "v2": entries are (status, series, derived); entries of an older shape are never read back.
+    keys = {pk: f"light:v2:{epoch}:{pk}:{token}:{as_of.isoformat()}:{language}" for pk, token in by_indicator.items()}
     cached = quietly(lambda: cache.get_many(list(keys.values())), {})
     return {pk: cached[key] for pk, key in keys.items() if key in cached}, keys
 

@@ -206,14 +206,14 @@ def indicator_rows(indicators, as_of: date, *, full_series=False, with_last_repo
     cached, keys = light_cache.read([i.pk for i in indicators], as_of)
     judged = _judge([i for i in indicators if i.pk not in cached], as_of)
     if keys is not None:
-        light_cache.store({keys[pk]: (row.status, row.series) for pk, row in judged.items()})
+        light_cache.store({keys[pk]: (row.status, row.series, row.derived) for pk, row in judged.items()})
     rows = {}
     for indicator in indicators:
         if indicator.pk in judged:
             rows[indicator.pk] = judged[indicator.pk]
         else:
-            status, series = cached[indicator.pk]
-            rows[indicator.pk] = IndicatorRow(indicator=indicator, status=status, series=series)
+            status, series, derived = cached[indicator.pk]
+            rows[indicator.pk] = IndicatorRow(indicator=indicator, status=status, series=series, derived=derived)
     return rows
 
 

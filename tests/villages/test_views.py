@@ -1,5 +1,6 @@
 """Village pages: township scope (404), filters, the chart, Excel export reopened, review flow through the pages."""
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -134,8 +135,9 @@ def test_the_derived_rule_page_lists_only_visible_villages(client, villages, tow
 
 def test_the_plan_page_links_a_derived_indicator_to_its_rule_page(client, villages, supervisor, target, county,
                                                                    indicator, income):
+    from targets.choices import ReportStatus
+    from tests.factories import IndicatorFactory, ProgressReportFactory
     from villages.models import DerivedRule
-    from tests.factories import IndicatorFactory
 
     derived = IndicatorFactory(target=target, unit="万元", name="村集体经济总收入")
     client.force_login(supervisor)
@@ -145,6 +147,10 @@ def test_the_plan_page_links_a_derived_indicator_to_its_rule_page(client, villag
     page = client.get(plan_url).content.decode()  # the rule drops the cached card at once
     assert f'href="{reverse("villages:derived-rule", args=[derived.pk])}"' in page
     assert reverse("villages:derived-rule", args=[indicator.pk]) not in page  # a reported indicator has no rule
+    # A report on the other indicator redraws the card while the derived light comes from the cache.
+    ProgressReportFactory(indicator=indicator, unit=indicator.target.lead_units.first(), created_by=supervisor,
+                          period_start=date(2025, 4, 1), value=10, status=ReportStatus.APPROVED)
+    assert f'href="{reverse("villages:derived-rule", args=[derived.pk])}"' in client.get(plan_url).content.decode()
     detail = client.get(reverse("supervision:indicator", args=[derived.pk])).content.decode()
     assert f'href="{reverse("villages:derived-rule", args=[derived.pk])}"' in detail
 
