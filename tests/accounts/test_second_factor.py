@@ -142,3 +142,28 @@ def test_a_device_confirmed_in_another_session_is_asked_for_on_this_sessions_nex
     assert second.get("/my-work/").status_code == 200
     enrol(first, dept_reporter)
     assert second.get("/my-work/")["Location"].startswith("/accounts/otp/verify/")
+
+
+def test_sessions_opened_under_the_old_backend_name_survive_the_change(client, dept_reporter, plan):
+    """accounts/migrations/0004 moves stored sessions to UserBackend: nobody is logged out by it."""
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    migration = importlib.import_module("accounts.migrations.0004_sessions_to_user_backend")
+    store = SessionStore()
+    store.update({"_auth_user_id": str(dept_reporter.pk), "_auth_user_backend": migration.OLD,
+                  "_auth_user_hash": dept_reporter.get_session_auth_hash()})
+    store.create()
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+    assert client.get("/my-work/").status_code == 302  # the old name is no longer configured: logged out
+    store = SessionStore()
+    store.update({"_auth_user_id": str(dept_reporter.pk), "_auth_user_backend": migration.OLD,
+                  "_auth_user_hash": dept_reporter.get_session_auth_hash()})
+    store.create()
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+    migration.forwards(apps, None)
+    assert client.get("/my-work/").status_code == 200
+    assert SessionStore(store.session_key).load()["_auth_user_backend"] == migration.NEW
