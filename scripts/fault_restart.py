@@ -23,7 +23,8 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import requests
@@ -94,7 +95,7 @@ class Clients:
 
     def __init__(self, token, indicators, n=6):
         self.token, self.n = token, n
-        today = date.today()
+        today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the server's day, whatever this machine's zone
         self.periods = {"monthly": f"{today.year}-{today.month:02d}",
                         "quarterly": f"{today.year}-Q{(today.month - 1) // 3 + 1}"}
         self.free = [i for i in indicators if i["frequency"] in self.periods]
@@ -143,23 +144,40 @@ class Clients:
         session = requests.Session()
         session.headers["Authorization"] = f"Token {self.token}"
         report, step = None, 0
+        # The answer to this thread's last correction: each thread alone writes its report, so a
+        # 412 means an earlier correction landed after all. After a 503 ("nothing was saved") that
+        # is a broken promise, a failure; after no answer (a timeout) the client could not know,
+        # so it is counted apart.
+        previous = None
         while not self.stop.is_set():
             step += 1
             try:
                 self.classify(session.get(f"{APP}/api/plans/", timeout=10))
                 if report is None or step % 15 == 0:
-                    report = self.draft(session) or report
+                    fresh = self.draft(session)
+                    if fresh is not None:
+                        report, previous = fresh, None
                 if report is not None:
                     report_id, version, value = report
-                    response = self.classify(session.patch(
-                        f"{APP}/api/progress-reports/{report_id}/", timeout=10,
-                        json={"value": str(value + 1), "confirmed": True}, headers={"If-Match": f'"{version}"'}))
+                    try:
+                        response = self.classify(session.patch(
+                            f"{APP}/api/progress-reports/{report_id}/", timeout=10,
+                            json={"value": str(value + 1), "confirmed": True}, headers={"If-Match": f'"{version}"'}))
+                    except requests.RequestException:
+                        previous = "no answer"
+                        raise
                     if response.status_code == 200:
                         report = (report_id, response.json()["version"], value + 1)
                         self.written.append(report)
-                    elif response.status_code == 412:  # someone else's write won: read it and go on
+                    elif response.status_code == 412:
+                        if previous == "no answer":
+                            self.seen[(self.phase, "412 after no answer")] += 1
+                        else:
+                            self.bad.append((self.phase, 412, f"report {report_id} changed behind its only writer "
+                                                              f"(its last correction was answered {previous})"))
                         current = session.get(f"{APP}/api/progress-reports/{report_id}/", timeout=10).json()
                         report = (report_id, current["version"], int(float(current["value"])))
+                    previous = response.status_code
             except (requests.RequestException, ValueError, KeyError) as exc:
                 self.seen[(self.phase, type(exc).__name__)] += 1
             time.sleep(0.05)

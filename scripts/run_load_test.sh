@@ -31,8 +31,8 @@ PIN=(); [ -n "${SERVER_CPUS:-}" ] && PIN=(taskset -c "$SERVER_CPUS")
   --daemon --error-logfile "$WORK/gunicorn.log"
 trap 'kill $(cat "$WORK/gunicorn.pid") 2>/dev/null || true' EXIT
 for _ in $(seq 30); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 1; done
-# This machine's speed varies by half from hour to hour; a fixed CPU loop says how fast it is now
-# (lower is faster: 0.4 s at the fastest seen, 0.65 s on a slow hour), so runs can be compared.
+# This machine's speed varies from hour to hour (up to four times); a fixed CPU loop says how fast it
+# is now (lower is faster: 0.16 s at the fastest seen, 0.65 s on a slow hour), so runs can be compared.
 CALIBRATION=$("$PY" -c 'import time; a = time.process_time(); s = sum(i * i for i in range(5_000_000)); print(f"{time.process_time() - a:.2f}")')
 echo "cores: $(nproc), load average before: $(cut -d' ' -f1-3 /proc/loadavg), gunicorn workers: $WORKERS${SERVER_CPUS:+ on cpu $SERVER_CPUS}, calibration loop: ${CALIBRATION} s"
 "$BIN/locust" -f scripts/load_month_end.py --headless -u "$USERS" -r 10 -t "${SECONDS_}s" \
