@@ -28,7 +28,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_apps.AuditedAdminConfig",  # django.contrib.admin, every admin write audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
