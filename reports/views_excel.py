@@ -243,7 +243,7 @@ def progress_template(request):
 
     from targets import rules
 
-    from .excel.progress import build_template
+    from .excel.progress import template_download
 
     if not request.user.is_reporter or request.user.unit_id is None:
         raise PermissionDenied
@@ -253,7 +253,7 @@ def progress_template(request):
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("excel-progress")
-    response = HttpResponse(build_template(unit=request.user.unit, period=period),
+    response = HttpResponse(template_download(unit=request.user.unit, period=period, by=request.user),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="progress-{period}.xlsx"'
     return response

@@ -124,7 +124,7 @@ class EvidenceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def download(self, request, pk=None, **kwargs):
         evidence = self.get_object()
         try:
-            handle = evidence.file.open("rb")
+            handle = services.evidence_open(evidence=evidence, by=request.user)
         except FileNotFoundError as exc:
             raise Http404 from exc
         # Served as bytes whatever it is: the real type is in the metadata (content_type).

@@ -212,7 +212,7 @@ def _evidence_or_404(user, pk):
 def evidence_download(request, pk):
     evidence = _evidence_or_404(request.user, pk)
     try:
-        handle = evidence.file.open("rb")
+        handle = services.evidence_open(evidence=evidence, by=request.user)
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,

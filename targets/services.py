@@ -421,6 +421,15 @@ def evidence_add(*, report, by, upload) -> Evidence:
     return evidence
 
 
+def evidence_open(*, evidence, by):
+    """The evidence file, opened for download by someone allowed to see its report; the download
+    is audited. FileNotFoundError when the file is gone from disk."""
+    handle = evidence.file.open("rb")
+    audit_record(action="evidence.download", by=by, obj=evidence.report,
+                 new={"evidence": evidence.pk, "original_name": evidence.original_name, "sha256": evidence.sha256})
+    return handle
+
+
 @transaction.atomic
 def evidence_remove(*, evidence, by) -> None:
     current = _lock(evidence.report)

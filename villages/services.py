@@ -303,6 +303,12 @@ def income_record_review(*, record, by, approve: bool, comment: str = "",
     return current
 
 
+def village_table_exported(*, by, filters: dict, rows: int) -> None:
+    """Audit an export of the village table: who took which villages' figures out."""
+    audit_record(action="villages.export", by=by, object_type="villages.Region",
+                 new={"filters": filters, "rows": rows})
+
+
 # Village profiles ----------------------------------------------------------------------------------
 
 @transaction.atomic

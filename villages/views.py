@@ -89,6 +89,7 @@ def _chart_rows(distribution, categories):
 def village_export(request):
     villages, filters = _table_filters(request)
     rows = selectors.village_rows(villages, **filters)
+    services.village_table_exported(by=request.user, filters=filters, rows=len(rows))
     response = HttpResponse(village_table_xlsx(rows, filters["year"]), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="villages-{filters["year"]}.xlsx"'
     return response

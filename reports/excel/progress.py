@@ -83,6 +83,13 @@ def _plain(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
+def template_download(*, unit, period: str, by) -> bytes:
+    """build_template for a download by `by`, audited: the workbook carries the unit's figures."""
+    workbook = build_template(unit=unit, period=period)
+    audit_record(action="progress.template", by=by, obj=unit, new={"period": period})
+    return workbook
+
+
 def build_template(*, unit, period: str) -> bytes:
     """The workbook a unit fills offline for one period, pre-filled with what is already saved."""
     start, frequency = rules.parse_period(period)

@@ -60,6 +60,8 @@ def test_the_workbook_lists_the_units_indicators_with_last_values_and_due_dates(
     assert sheet["A4"].protection.locked and sheet["F4"].protection.locked
     validation = sheet.data_validations.dataValidation[0]
     assert validation.type == "decimal" and str(validation.sqref) == "I4:I5"
+    event = AuditEvent.objects.get(action="progress.template")
+    assert event.username == dept_reporter.username and event.new == {"period": "2025-05"}
 
 
 def test_an_upload_saves_drafts_through_the_services_and_again_changes_nothing(client, dept_reporter, owed):

@@ -40,6 +40,7 @@ def test_a_reporter_uploads_evidence_and_downloads_it_with_its_checksum(draft, d
     assert body["sha256"] == hashlib.sha256(PNG).hexdigest() and body["content_type"] == "image/png"
     download = client.get(f"/api/evidence/{body['id']}/download/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PNG
+    assert AuditEvent.objects.get(action="evidence.download").new["evidence"] == body["id"]
     assert client.get(f"/api/evidence/?report={draft.pk}").json()["count"] == 1
 
 

@@ -211,6 +211,9 @@ def test_evidence_downloads_for_the_unit_and_the_office_with_its_name(as_dept, o
         response = client.get(f"/evidence/{evidence.pk}/")
         assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
         assert response["Content-Type"] == "image/png" and "attachment" in response["Content-Disposition"]
+    downloads = AuditEvent.objects.filter(action="evidence.download", object_id=str(report.pk))
+    assert sorted(downloads.values_list("username", flat=True)) == sorted([dept_reporter.username, "duchashi"])
+    assert downloads.first().new["sha256"] == evidence.sha256
 
 
 def test_review_queue_filters_and_bulk_approval(office, indicator, dept, dept_reporter, town_unit, town_reporter):

@@ -112,6 +112,10 @@ def test_the_excel_export_reopens_with_tiers_and_no_formulas(client, villages, s
     assert injected[1].value == "=HYPERLINK(\"http://x\")" and injected[1].data_type == "s"
     assert injected[8].value == 60 and injected[8].number_format == "#,##0.00"
     assert sheet.max_row == 6
+    from accounts.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="villages.export")
+    assert event.username == supervisor.username and event.new["rows"] == 5 and event.new["filters"]["year"] == 2024
 
 
 def test_the_derived_rule_page_lists_only_visible_villages(client, villages, town_reporter, supervisor, target,
