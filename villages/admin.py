@@ -29,8 +29,16 @@ class VillageProfileAdmin(admin.ModelAdmin):
 
 @admin.register(CountyEconomySettings)
 class CountyEconomySettingsAdmin(admin.ModelAdmin):
-    list_display = ("county", "weak_threshold", "tiers")
+    """The office edits these at /villages/settings/; a change here moves the version on as well,
+    so an edit begun on that page is refused rather than overwriting it."""
+
+    list_display = ("county", "weak_threshold", "tiers", "version")
     raw_id_fields = ("county",)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(IncomeRecord)

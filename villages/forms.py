@@ -1,4 +1,6 @@
 """Forms of the village pages: parsing only; the checks that matter live in services."""
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -66,3 +68,30 @@ class UploadForm(forms.Form):
 
 class IncomeUploadForm(UploadForm):
     submit = forms.BooleanField(label=_("Submit the records for review at once"), required=False)
+
+
+class EconomySettingsForm(forms.Form):
+    weak_threshold = forms.DecimalField(
+        label=_("Weak village threshold (万元)"), min_value=0, max_digits=12, decimal_places=2,
+        help_text=_("A village whose operating income is below this is weak (薄弱村)."))
+    tiers = forms.CharField(
+        label=_("Income tiers (万元)"), required=False,
+        help_text=_("Lower bounds of the operating-income tiers, increasing, separated by commas, e.g. 10, 25, 50, "
+                    "100. Empty: the default tiers."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_tiers(self):
+        text = self.cleaned_data["tiers"].replace("，", ",").replace("、", ",").replace(" ", ",")
+        bounds = []
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            try:
+                value = Decimal(part)
+            except ArithmeticError:
+                raise forms.ValidationError(_("“%(part)s” is not a number.") % {"part": part}) from None
+            if not value.is_finite() or value <= 0:
+                raise forms.ValidationError(_("Each tier is a positive amount in 万元 (“%(part)s” is not).")
+                                            % {"part": part})
+            bounds.append(int(value) if value == value.to_integral_value() else float(value.quantize(Decimal("0.01"))))
+        if bounds != sorted(set(bounds)):
+            raise forms.ValidationError(_("Tiers must be strictly increasing, e.g. 10, 25, 50, 100."))
+        return bounds

@@ -151,6 +151,7 @@ class CountyEconomySettings(models.Model):
         _("income tiers (万元)"), default=list, blank=True,
         help_text=_("Lower bounds of the operating-income tiers, e.g. [10, 25, 50, 100]; empty means the default."),
     )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("county economy settings")

@@ -66,6 +66,15 @@ def can_import_regions(user) -> bool:
     return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
+def settings_counties_for(user):
+    """The counties whose economy settings the user may change: the supervision office's (or an
+    administrator's) counties, inside their region."""
+    if not can_review_income(user):
+        return Region.objects.none()
+    counties = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code")
+    return counties if user.region_id is None else counties.filter(code__startswith=region_prefix(user.region))
+
+
 def records_visible_to(user):
     return IncomeRecord.objects.filter(village__in=villages_visible_to(user))
 

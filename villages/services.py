@@ -15,10 +15,10 @@ from targets.services import ConflictError
 
 from .excel import ImportRejected, RowError, read_table
 from .models import (
-    IncomeRecord, RecordStatus, Region, RegionLevel, VillageProfile, VillageType, division_code_validator,
-    level_of_code,
+    CountyEconomySettings, IncomeRecord, RecordStatus, Region, RegionLevel, VillageProfile, VillageType,
+    division_code_validator, level_of_code,
 )
-from .selectors import can_enter_income, can_review_income, villages_visible_to
+from .selectors import can_enter_income, can_review_income, settings_counties_for, villages_visible_to
 
 RECORD_FIELDS = ["village", "year", "quarter", "total_income", "operating_income", "note", "status", "version"]
 RECORD_EDITABLE = ("total_income", "operating_income", "note")
@@ -307,6 +307,36 @@ def village_table_exported(*, by, filters: dict, rows: int) -> None:
     """Audit an export of the village table: who took which villages' figures out."""
     audit_record(action="villages.export", by=by, object_type="villages.Region",
                  new={"filters": filters, "rows": rows})
+
+
+# County economy settings ---------------------------------------------------------------------------
+
+SETTINGS_FIELDS = ["weak_threshold", "tiers"]
+
+
+@transaction.atomic
+def economy_settings_update(*, county: Region, by, weak_threshold, tiers: list, expected_version: int | None):
+    """Set a county's weak-village threshold and income tiers (the supervision office).
+
+    `expected_version` is the version the editor read (None: there were no settings yet); a change
+    made since is refused, never overwritten. Every village class and derived light of the county
+    is read with the new values at once (targets.light_cache drops them on save)."""
+    if not settings_counties_for(by).filter(pk=county.pk).exists():
+        raise PermissionDenied(_("Only the supervision office of this county changes its settings."))
+    current = CountyEconomySettings.objects.select_for_update().filter(county=county).first()
+    if (current.version if current else None) != expected_version:
+        raise ConflictError(_("Someone changed these settings since you opened them; here they are now."),
+                            current=current, changes=snapshot(current, SETTINGS_FIELDS) if current else {})
+    old = snapshot(current, SETTINGS_FIELDS) if current else None
+    settings_row = current or CountyEconomySettings(county=county)
+    settings_row.weak_threshold, settings_row.tiers = weak_threshold, tiers
+    if current:
+        settings_row.version += 1
+    settings_row.full_clean()
+    settings_row.save()
+    audit_record(action="economy_settings.update" if current else "economy_settings.create", by=by,
+                 obj=settings_row, old=old, new=snapshot(settings_row, SETTINGS_FIELDS + ["version"]))
+    return settings_row
 
 
 # Village profiles ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("income/pending/", views.pending_records, name="pending-records"),
     path("regions/import/", views.regions_import, name="regions-import"),
     path("derived/<int:indicator_pk>/", views.derived_rule, name="derived-rule"),
+    path("settings/", views.economy_settings, name="economy-settings"),
     path("records/<int:pk>/edit/", views.record_edit, name="record-edit"),
     path("records/<int:pk>/submit/", views.record_submit, name="record-submit"),
     path("records/<int:pk>/review/", views.record_review, name="record-review"),

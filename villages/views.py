@@ -16,7 +16,8 @@ from targets.services import ConflictError
 from . import derived, forms, selectors, services
 from .excel import FileRefused, ImportRejected
 from .exporters import village_table_xlsx
-from .models import DerivedRule, RecordStatus
+from .models import CountyEconomySettings, DerivedRule, RecordStatus
+from .rules import DEFAULT_TIERS, DEFAULT_WEAK_THRESHOLD
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_PAGE = 100
@@ -214,6 +215,41 @@ def profile_edit(request, code):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
     return render(request, "villages/profile_edit.html", {"village": village, "form": form})
+
+
+@login_required
+def economy_settings(request):
+    """A county's weak-village threshold and income tiers, for the supervision office."""
+    counties = selectors.settings_counties_for(request.user)
+    if not counties.exists():
+        raise PermissionDenied
+    code = request.GET.get("county") or (request.user.region.code if request.user.region_id else "")
+    county = counties.filter(code=code).first() if code else None
+    if county is None:
+        if counties.count() != 1:
+            return render(request, "villages/economy_settings.html", {"counties": counties, "county": None})
+        county = counties.get()
+    current = CountyEconomySettings.objects.filter(county=county).first()
+    initial = {"weak_threshold": current.weak_threshold if current else DEFAULT_WEAK_THRESHOLD,
+               "tiers": ", ".join(str(t) for t in (current.tier_bounds if current else DEFAULT_TIERS)),
+               "version": current.version if current else None}
+    form = forms.EconomySettingsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.economy_settings_update(county=county, by=request.user, weak_threshold=data["weak_threshold"],
+                                             tiers=data["tiers"], expected_version=data["version"])
+        except ConflictError as exc:
+            messages.error(request, str(exc))
+            return redirect(f"{request.path}?county={county.code}")
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Settings saved; village classes and derived lights now use them."))
+            return redirect(f"{request.path}?county={county.code}")
+    return render(request, "villages/economy_settings.html", {
+        "counties": counties, "county": county, "form": form, "current": current,
+        "defaults": {"tiers": DEFAULT_TIERS, "weak": DEFAULT_WEAK_THRESHOLD}})
 
 
 def _upload(request, form, run):
