@@ -11,6 +11,10 @@ LIGHT_CACHE_SECONDS (default 300), which bounds the staleness of a write that re
 behind the application's back. Tokens live in the cache, so several server processes must share one
 (REDIS_CACHE_URL, as docker-compose.yml sets): a local-memory cache is right for one process only.
 
+Whole plans have tokens too, dropped with any of their indicators' (`forget`): the home page's
+light counts per plan are cached under them (`read_plan_counts`), so a province's ninety plans are
+not counted from 30,000 lights on every visit.
+
 The tokens are dropped by model signals (`connect`; a target's lead and co-units too), the one
 place that sees every write to these models: the services, the admin, imports and restores alike.
 This is cache bookkeeping, not domain logic: nothing else hangs on these signals. `forget_all`
@@ -63,11 +67,12 @@ def _tokens(keys: list[str]) -> dict[str, str] | None:
     return found
 
 
-def tokens(ids) -> tuple[str, dict[int, str]] | None:
+def tokens(ids, *, kind: str = "token") -> tuple[str, dict[int, str]] | None:
     """The epoch and each indicator's current token: whatever is cached under them is up to date.
     Other caches of what a page shows about an indicator (targets.plan_page) key on them too.
-    None when the cache is unavailable: do without it."""
-    token_keys = {pk: f"light:token:{pk}" for pk in ids}
+    With kind="plan-token", the same for plans: a plan's token is dropped with any of its
+    indicators'. None when the cache is unavailable: do without it."""
+    token_keys = {pk: f"light:{kind}:{pk}" for pk in ids}
     found = _tokens([_EPOCH_KEY, *token_keys.values()])
     if found is None:
         return None
@@ -88,15 +93,34 @@ def read(ids, as_of: date) -> tuple[dict[int, tuple], dict[int, str] | None]:
     return {pk: cached[key] for pk, key in keys.items() if key in cached}, keys
 
 
-def store(entries: dict[str, tuple]) -> None:
+def store(entries: dict) -> None:
     if entries:
         quietly(lambda: cache.set_many(entries, timeout=settings.LIGHT_CACHE_SECONDS))
 
 
-def forget(indicator_ids) -> None:
-    """Judge these indicators afresh: at once, and again once the current transaction commits (a
-    reader between the two may have cached what it saw before the commit)."""
-    keys = [f"light:token:{pk}" for pk in set(indicator_ids) if pk is not None]
+def read_plan_counts(plan_ids, as_of: date) -> tuple[dict[int, dict], dict[int, str] | None]:
+    """The cached light counts of whole plans on `as_of` (every indicator of the plan), and the
+    keys to store the others under (None when the cache is unavailable). A province's home page
+    lists ninety plans of 30,000 indicators: this spares reading 30,000 lights to count them."""
+    current = tokens(plan_ids, kind="plan-token")
+    if current is None:
+        return {}, None
+    epoch, by_plan = current
+    keys = {pk: f"light:plan-counts:{epoch}:{pk}:{token}:{as_of.isoformat()}" for pk, token in by_plan.items()}
+    cached = quietly(lambda: cache.get_many(list(keys.values())), {})
+    return {pk: cached[key] for pk, key in keys.items() if key in cached}, keys
+
+
+def forget(indicator_ids, plan_ids=()) -> None:
+    """Judge these indicators afresh, and count their plans afresh (`plan_ids` adds plans whose
+    indicators can no longer be looked up, e.g. after a delete): at once, and again once the
+    current transaction commits (a reader between the two may have cached what it saw before)."""
+    from .models import Indicator
+
+    ids = {pk for pk in indicator_ids if pk is not None}
+    plans = set(plan_ids) | (set(Indicator.objects.filter(pk__in=ids).values_list("target__plan_id", flat=True))
+                             if ids else set())
+    keys = [f"light:token:{pk}" for pk in ids] + [f"light:plan-token:{pk}" for pk in plans if pk is not None]
     if keys:
         quietly(lambda: cache.delete_many(keys))
         transaction.on_commit(lambda: quietly(lambda: cache.delete_many(keys)))
@@ -127,6 +151,20 @@ def _target(instance):
     return list(instance.indicators.values_list("pk", flat=True)) if instance.pk else []
 
 
+def _own_plan(instance) -> list[int]:
+    """The plan an indicator, target or plan belongs to, read from the instance itself: after a
+    delete its indicators can no longer be looked up."""
+    from .models import Indicator, Plan, Target
+
+    if isinstance(instance, Plan):
+        return [instance.pk]
+    if isinstance(instance, Target):
+        return [instance.plan_id]
+    if isinstance(instance, Indicator):
+        return list(Target.objects.filter(pk=instance.target_id).values_list("plan_id", flat=True))
+    return []
+
+
 def _everything(instance):
     return None  # a unit renamed shows on many pages: everything is judged afresh (rare)
 
@@ -155,7 +193,7 @@ def connect() -> None:
         def receiver(sender, instance, affected=affected, raw=False, **kwargs):
             # A fixture being loaded (raw) is a restore, which calls forget_all once at the end.
             ids = None if raw else affected(instance)
-            forget_all() if ids is None else forget(ids)
+            forget_all() if ids is None else forget(ids, _own_plan(instance))
 
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"light-cache-{model.__name__}")
         post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"light-cache-del-{model.__name__}")

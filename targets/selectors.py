@@ -315,11 +315,26 @@ def _has_children(section, sections) -> bool:
 
 
 def plan_light_counts(*, plans, user, as_of: date) -> dict[int, dict[str, int]]:
-    """Per plan, how many visible indicators stand at each light."""
+    """Per plan, how many visible indicators stand at each light.
+
+    Outside the reporters every indicator of a visible plan is visible, so a plan's counts are the
+    same for every such reader: they are cached per plan (light_cache.read_plan_counts) and
+    counted again only for a plan something was written to. A reporter's are counted each time
+    over the few indicators it sees."""
     plans = list(plans)
-    indicators = indicators_visible_to(user).filter(target__plan__in=[p.pk for p in plans])
-    counts = {p.pk: {light: 0 for light in Light.values} for p in plans}
-    for row in indicator_rows(indicators, as_of).values():
+    if user.is_reporter:
+        return _count_lights(indicators_visible_to(user), [p.pk for p in plans], as_of)
+    cached, keys = light_cache.read_plan_counts([p.pk for p in plans], as_of)
+    missing = [p.pk for p in plans if p.pk not in cached]
+    counted = _count_lights(indicators_visible_to(user), missing, as_of) if missing else {}
+    if keys is not None:
+        light_cache.store({keys[pk]: counts for pk, counts in counted.items()})
+    return {p.pk: cached.get(p.pk) or counted[p.pk] for p in plans}
+
+
+def _count_lights(indicators, plan_ids: list[int], as_of: date) -> dict[int, dict[str, int]]:
+    counts = {pk: {light: 0 for light in Light.values} for pk in plan_ids}
+    for row in indicator_rows(indicators.filter(target__plan__in=plan_ids), as_of).values():
         counts[row.indicator.target.plan_id][row.status.status] += 1
     return counts
 

@@ -105,3 +105,39 @@ def test_without_the_cache_server_lights_and_pages_are_judged_afresh(settings, c
     with time_machine.travel("2025-06-10 10:00 +0800"):
         client.force_login(dept_reporter)
         assert client.get("/my-work/").status_code == 200
+
+
+def counts(plan, user):
+    return selectors.plan_light_counts(plans=[plan], user=user, as_of=AS_OF)[plan.pk]
+
+
+def test_plan_counts_are_read_back_and_follow_every_write_to_the_plan(indicator, dept, dept_reporter, supervisor,
+                                                                      target):
+    """The home page counts each plan's lights from a cache per plan; a report, a new indicator or a
+    deleted one must show on the next view."""
+    from ..factories import IndicatorFactory, PlanFactory, TargetFactory
+
+    plan = indicator.target.plan
+    other = TargetFactory(plan=PlanFactory(region=plan.region))
+    IndicatorFactory(target=other)
+    first = counts(plan, supervisor)
+    both = selectors.plan_light_counts(plans=[plan, other.plan], user=supervisor, as_of=AS_OF)
+    with CaptureQueriesContext(connection) as captured:
+        assert counts(plan, supervisor) == first == both[plan.pk]
+        assert counts(other.plan, supervisor) == both[other.plan.pk]
+    assert len(captured) == 0  # both read back whole: no indicator, no report read
+    approved(indicator, dept, dept_reporter, date(2025, 5, 1), 10**6)
+    assert counts(plan, supervisor)[Light.DONE] == first[Light.DONE] + 1
+    added = IndicatorFactory(target=target)
+    assert sum(counts(plan, supervisor).values()) == sum(first.values()) + 1
+    added.delete()
+    assert sum(counts(plan, supervisor).values()) == sum(first.values())
+    with CaptureQueriesContext(connection) as captured:
+        counts(other.plan, supervisor)  # untouched by all this: still read back
+    assert len(captured) == 0
+
+
+def test_a_reporter_counts_only_what_it_sees(indicator, dept_reporter, stranger):
+    plan = indicator.target.plan
+    assert sum(counts(plan, dept_reporter).values()) == 1
+    assert sum(counts(plan, stranger).values()) == 0
