@@ -124,3 +124,38 @@ def test_secrets_are_kept_as_a_digest_never_as_the_value(dept_reporter):
     assert recorded["key"].startswith("sha256:") and device.key not in str(recorded)
     assert values_of(dept_reporter)["password"].startswith("sha256:")
     assert dept_reporter.password not in str(values_of(dept_reporter))
+
+
+def test_an_api_token_made_in_the_admin_never_reaches_the_log(admin_client, dept_reporter):
+    from rest_framework.authtoken.models import Token
+
+    response = admin_client.post("/admin/authtoken/tokenproxy/add/", {"user": dept_reporter.pk})
+    assert response.status_code == 302
+    key = Token.objects.get(user=dept_reporter).key
+    admin_client.post(f"/admin/authtoken/tokenproxy/{dept_reporter.pk}/delete/", {"post": "yes"})
+    assert not Token.objects.exists()
+    recorded = list(AuditEvent.objects.filter(object_type="authtoken.TokenProxy").order_by("id").values())
+    assert [e["action"] for e in recorded] == ["admin.create", "admin.delete"]
+    assert key not in str(recorded)
+
+
+def test_an_admin_action_is_recorded_with_the_objects_it_ran_on(admin_client):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
+    task = PeriodicTask.objects.create(name="提醒", task="reports.tasks.send_reminders", interval=every)
+    response = admin_client.post("/admin/django_celery_beat/periodictask/", {
+        "action": "disable_tasks", "_selected_action": [task.pk]})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.enabled is False  # written with queryset.update(), past any save()
+    [event] = AuditEvent.objects.filter(action="admin.action")
+    assert event.new == {"action": "disable_tasks", "objects": [str(task.pk)]}
+
+
+def test_a_deleted_section_counts_its_sub_sections(admin_client, plan):
+    parent = SectionFactory(plan=plan, title="一、总体要求")
+    SectionFactory(plan=plan, title="(一)指导思想", parent=parent)
+    admin_client.post(f"/admin/targets/section/{parent.pk}/delete/", {"post": "yes"})
+    [event] = events("admin.delete", Section)
+    assert event.old["_deleted_with_it"] == {"targets.Section": 1}
