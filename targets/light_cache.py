@@ -27,7 +27,7 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import translation
 
 from accounts.errors import CACHE_UNAVAILABLE
@@ -197,6 +197,20 @@ def connect() -> None:
 
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"light-cache-{model.__name__}")
         post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"light-cache-del-{model.__name__}")
+
+    def moving(sender, instance, raw=False, **kwargs):
+        # An indicator moved to another target, or a target to another plan: the plan it leaves
+        # must be counted afresh too (post_save only sees the plan it joins).
+        if raw or instance.pk is None:
+            return
+        if sender is models.Indicator:
+            left = models.Indicator.objects.filter(pk=instance.pk).values_list("target__plan_id", flat=True)
+        else:
+            left = models.Target.objects.filter(pk=instance.pk).values_list("plan_id", flat=True)
+        forget((), list(left))
+
+    for model in (models.Indicator, models.Target):
+        pre_save.connect(moving, sender=model, weak=False, dispatch_uid=f"light-cache-move-{model.__name__}")
 
     def units_changed(sender, instance, action, reverse, pk_set, **kwargs):
         # Lead and co-units decide who owes a report and who sees a target (My work, plan cards).

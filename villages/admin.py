@@ -36,7 +36,7 @@ class CountyEconomySettingsAdmin(admin.ModelAdmin):
     raw_id_fields = ("county",)
 
     def save_model(self, request, obj, form, change):
-        if change:
+        if change and form.has_changed():
             obj.version += 1
         super().save_model(request, obj, form, change)
 

@@ -85,13 +85,13 @@ class EconomySettingsForm(forms.Form):
         bounds = []
         for part in filter(None, (p.strip() for p in text.split(","))):
             try:
-                value = Decimal(part)
+                value = Decimal(part).quantize(Decimal("0.01"))
             except ArithmeticError:
                 raise forms.ValidationError(_("“%(part)s” is not a number.") % {"part": part}) from None
-            if not value.is_finite() or value <= 0:
+            if value <= 0:
                 raise forms.ValidationError(_("Each tier is a positive amount in 万元 (“%(part)s” is not).")
                                             % {"part": part})
-            bounds.append(int(value) if value == value.to_integral_value() else float(value.quantize(Decimal("0.01"))))
+            bounds.append(int(value) if value == value.to_integral_value() else float(value))
         if bounds != sorted(set(bounds)):
             raise forms.ValidationError(_("Tiers must be strictly increasing, e.g. 10, 25, 50, 100."))
         return bounds

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -332,8 +332,14 @@ def economy_settings_update(*, county: Region, by, weak_threshold, tiers: list, 
     settings_row.weak_threshold, settings_row.tiers = weak_threshold, tiers
     if current:
         settings_row.version += 1
-    settings_row.full_clean()
-    settings_row.save()
+    settings_row.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            settings_row.save()
+    except IntegrityError:
+        # Two offices saved a county's first settings at once: the other one's stand.
+        raise ConflictError(_("Someone changed these settings since you opened them; here they are now."),
+                            current=None, changes={}) from None
     audit_record(action="economy_settings.update" if current else "economy_settings.create", by=by,
                  obj=settings_row, old=old, new=snapshot(settings_row, SETTINGS_FIELDS + ["version"]))
     return settings_row

@@ -223,12 +223,18 @@ def economy_settings(request):
     counties = selectors.settings_counties_for(request.user)
     if not counties.exists():
         raise PermissionDenied
-    code = request.GET.get("county") or (request.user.region.code if request.user.region_id else "")
-    county = counties.filter(code=code).first() if code else None
-    if county is None:
-        if counties.count() != 1:
-            return render(request, "villages/economy_settings.html", {"counties": counties, "county": None})
-        county = counties.get()
+    code = request.GET.get("county", "")
+    if code:
+        county = counties.filter(code=code).first()
+        if county is None:
+            raise Http404  # not a county this office may set
+    else:
+        own = request.user.region.code if request.user.region_id else ""
+        county = counties.filter(code=own).first() or (counties.get() if counties.count() == 1 else None)
+        if county is None or request.method == "POST":
+            # Several counties and none named: choose first (a POST without one saves nothing).
+            return render(request, "villages/economy_settings.html", {"counties": counties, "county": None},
+                          status=400 if request.method == "POST" else 200)
     current = CountyEconomySettings.objects.filter(county=county).first()
     initial = {"weak_threshold": current.weak_threshold if current else DEFAULT_WEAK_THRESHOLD,
                "tiers": ", ".join(str(t) for t in (current.tier_bounds if current else DEFAULT_TIERS)),

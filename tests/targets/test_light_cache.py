@@ -141,3 +141,15 @@ def test_a_reporter_counts_only_what_it_sees(indicator, dept_reporter, stranger)
     plan = indicator.target.plan
     assert sum(counts(plan, dept_reporter).values()) == 1
     assert sum(counts(plan, stranger).values()) == 0
+
+
+def test_an_indicator_moved_to_another_plan_leaves_its_old_plan_counted_afresh(indicator, supervisor):
+    from ..factories import PlanFactory, TargetFactory
+
+    old_plan = indicator.target.plan
+    elsewhere = TargetFactory(plan=PlanFactory(region=old_plan.region))
+    assert sum(counts(old_plan, supervisor).values()) == 1
+    indicator.target = elsewhere
+    indicator.save()
+    assert sum(counts(old_plan, supervisor).values()) == 0
+    assert sum(counts(elsewhere.plan, supervisor).values()) == 1

@@ -87,3 +87,29 @@ def test_a_province_office_chooses_the_county_first(client, county):
     page = client.get(URL)
     assert page.status_code == 200 and page.context["county"] is None and county in page.context["counties"]
     assert client.get(URL, {"county": county.code}).context["county"] == county
+
+
+def test_a_county_outside_the_office_is_not_found_and_nothing_is_saved(client, county, supervisor):
+    client.force_login(supervisor)
+    assert client.post(URL + "?county=610429000000", {"weak_threshold": "1", "tiers": "", "version": ""}).status_code == 404
+    assert not CountyEconomySettings.objects.exists()
+
+
+def test_a_post_without_a_county_saves_nothing_when_there_are_several(client, county):
+    RegionFactory(code="330302000000", name="鹿城区", level="county")
+    client.force_login(UserFactory(role=Role.SUPERVISOR, region=RegionFactory(code="330000000000", level="province")))
+    assert client.post(URL, {"weak_threshold": "1", "tiers": "", "version": ""}).status_code == 400
+    assert not CountyEconomySettings.objects.exists()
+
+
+def test_an_unchanged_save_in_the_admin_keeps_the_version(client, county):
+    saved = CountyEconomySettings.objects.create(county=county, tiers=[10, 30])
+    client.force_login(UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True))
+    url = f"/admin/villages/countyeconomysettings/{saved.pk}/change/"
+    # initial-tiers: the admin's hidden copy of a field with a callable default, as a browser sends it
+    client.post(url, {"county": county.pk, "weak_threshold": "10.00", "tiers": "[10, 30]", "initial-tiers": "[10, 30]"})
+    saved.refresh_from_db()
+    assert saved.version == 1
+    client.post(url, {"county": county.pk, "weak_threshold": "12", "tiers": "[10, 30]", "initial-tiers": "[10, 30]"})
+    saved.refresh_from_db()
+    assert saved.version == 2
