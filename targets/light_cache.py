@@ -82,13 +82,19 @@ def tokens(ids, *, kind: str = "token") -> tuple[str, dict[int, str]] | None:
 def read(ids, as_of: date) -> tuple[dict[int, tuple], dict[int, str] | None]:
     """The cached (status, series, derived) of these indicators on `as_of`, and the keys to store
     the others under (None when the cache is unavailable)."""
-    current = tokens(ids)
-    if current is None:
-        return {}, None
-    epoch, by_indicator = current
     language = translation.get_language() or ""
     # "v2": entries are (status, series, derived); entries of an older shape are never read back.
-    keys = {pk: f"light:v2:{epoch}:{pk}:{token}:{as_of.isoformat()}:{language}" for pk, token in by_indicator.items()}
+    return _read(ids, "token",
+                 lambda epoch, pk, token: f"light:v2:{epoch}:{pk}:{token}:{as_of.isoformat()}:{language}")
+
+
+def _read(ids, kind: str, key_for) -> tuple[dict[int, object], dict[int, str] | None]:
+    """What is cached for each id under its current token (`kind`), and every id's key."""
+    current = tokens(ids, kind=kind)
+    if current is None:
+        return {}, None
+    epoch, by_id = current
+    keys = {pk: key_for(epoch, pk, token) for pk, token in by_id.items()}
     cached = quietly(lambda: cache.get_many(list(keys.values())), {})
     return {pk: cached[key] for pk, key in keys.items() if key in cached}, keys
 
@@ -102,13 +108,8 @@ def read_plan_counts(plan_ids, as_of: date) -> tuple[dict[int, dict], dict[int, 
     """The cached light counts of whole plans on `as_of` (every indicator of the plan), and the
     keys to store the others under (None when the cache is unavailable). A province's home page
     lists ninety plans of 30,000 indicators: this spares reading 30,000 lights to count them."""
-    current = tokens(plan_ids, kind="plan-token")
-    if current is None:
-        return {}, None
-    epoch, by_plan = current
-    keys = {pk: f"light:plan-counts:{epoch}:{pk}:{token}:{as_of.isoformat()}" for pk, token in by_plan.items()}
-    cached = quietly(lambda: cache.get_many(list(keys.values())), {})
-    return {pk: cached[key] for pk, key in keys.items() if key in cached}, keys
+    return _read(plan_ids, "plan-token",
+                 lambda epoch, pk, token: f"light:plan-counts:{epoch}:{pk}:{token}:{as_of.isoformat()}")
 
 
 def forget(indicator_ids, plan_ids=()) -> None:

@@ -324,9 +324,10 @@ def economy_settings_update(*, county: Region, by, weak_threshold, tiers: list, 
     if not settings_counties_for(by).filter(pk=county.pk).exists():
         raise PermissionDenied(_("Only the supervision office of this county changes its settings."))
     current = CountyEconomySettings.objects.select_for_update().filter(county=county).first()
+    changed_meanwhile = _("Someone changed these settings since you opened them; here they are now.")
     if (current.version if current else None) != expected_version:
-        raise ConflictError(_("Someone changed these settings since you opened them; here they are now."),
-                            current=current, changes=snapshot(current, SETTINGS_FIELDS) if current else {})
+        raise ConflictError(changed_meanwhile, current=current,
+                            changes=snapshot(current, SETTINGS_FIELDS) if current else {})
     old = snapshot(current, SETTINGS_FIELDS) if current else None
     settings_row = current or CountyEconomySettings(county=county)
     settings_row.weak_threshold, settings_row.tiers = weak_threshold, tiers
@@ -338,8 +339,7 @@ def economy_settings_update(*, county: Region, by, weak_threshold, tiers: list, 
             settings_row.save()
     except IntegrityError:
         # Two offices saved a county's first settings at once: the other one's stand.
-        raise ConflictError(_("Someone changed these settings since you opened them; here they are now."),
-                            current=None, changes={}) from None
+        raise ConflictError(changed_meanwhile, current=None, changes={}) from None
     audit_record(action="economy_settings.update" if current else "economy_settings.create", by=by,
                  obj=settings_row, old=old, new=snapshot(settings_row, SETTINGS_FIELDS + ["version"]))
     return settings_row

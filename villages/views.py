@@ -17,7 +17,6 @@ from . import derived, forms, selectors, services
 from .excel import FileRefused, ImportRejected
 from .exporters import village_table_xlsx
 from .models import CountyEconomySettings, DerivedRule, RecordStatus
-from .rules import DEFAULT_TIERS, DEFAULT_WEAK_THRESHOLD
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_PAGE = 100
@@ -236,8 +235,8 @@ def economy_settings(request):
             return render(request, "villages/economy_settings.html", {"counties": counties, "county": None},
                           status=400 if request.method == "POST" else 200)
     current = CountyEconomySettings.objects.filter(county=county).first()
-    initial = {"weak_threshold": current.weak_threshold if current else DEFAULT_WEAK_THRESHOLD,
-               "tiers": ", ".join(str(t) for t in (current.tier_bounds if current else DEFAULT_TIERS)),
+    tiers, weak = selectors.economy_settings_for([county.code])[county.code[:6]]
+    initial = {"weak_threshold": weak, "tiers": ", ".join(str(t) for t in tiers),
                "version": current.version if current else None}
     form = forms.EconomySettingsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -254,8 +253,7 @@ def economy_settings(request):
             messages.success(request, _("Settings saved; village classes and derived lights now use them."))
             return redirect(f"{request.path}?county={county.code}")
     return render(request, "villages/economy_settings.html", {
-        "counties": counties, "county": county, "form": form, "current": current,
-        "defaults": {"tiers": DEFAULT_TIERS, "weak": DEFAULT_WEAK_THRESHOLD}})
+        "counties": counties, "county": county, "form": form, "current": current})
 
 
 def _upload(request, form, run):
