@@ -9,7 +9,7 @@ while the script restarts PostgreSQL, then Redis. Prints what the clients saw pe
 integrity checks; exits 1 if a request got a 500 or a stack trace, if the app did not recover, if an acknowledged write is not in
 the database, or if a report's versions, audit events and saved copies do not tally.
 
-    python scripts/fault_restart.py
+    python bench/fault_restart.py
 """
 import glob
 import json

@@ -1,4 +1,4 @@
-"""The month-end mix of scripts/load_month_end.py replayed in one process, one request at a time:
+"""The month-end mix of bench/load_month_end.py replayed in one process, one request at a time:
 CPU seconds (time.process_time) per request, overall and per page. PostgreSQL's own CPU is not in it.
 
 Wall-clock load figures on a shared 2-core machine swing with its speed; this replay is the steady
@@ -9,7 +9,7 @@ way to compare two versions of the code (run both back to back on the same fresh
     psql postgres://postgres@127.0.0.1:5432/postgres -c "DROP DATABASE IF EXISTS ruralplan_bench WITH (FORCE)" \\
          -c "CREATE DATABASE ruralplan_bench"
     redis-cli -n 12 flushdb
-    python manage.py migrate && python manage.py load_demo && python scripts/bench_mix_cpu.py 800 2>/dev/null
+    python manage.py migrate && python manage.py load_demo && python bench/bench_mix_cpu.py 800 2>/dev/null
 
 (stderr carries Django's log lines for the 400 and 412 answers the mix expects.)
 

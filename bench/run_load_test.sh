@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Month-end load test on this machine over loopback: a fresh PostgreSQL database with the demo data,
-# gunicorn with DEBUG off, then locust (scripts/load_month_end.py) with USERS concurrent users.
+# gunicorn with DEBUG off, then locust (bench/load_month_end.py) with USERS concurrent users.
 # Statistics are reset once all users have logged in (--reset-stats): the figures are the steady rush,
 # not the 50 log-ins (each a deliberately slow password hash).
 # The server is configured as docker-compose.yml configures production: persistent database
 # connections (DATABASE_CONN_MAX_AGE=60) and the Redis cache (database 13 here, flushed first).
-# Usage: scripts/run_load_test.sh [USERS=50] [SECONDS=60]
+# Usage: bench/run_load_test.sh [USERS=50] [SECONDS=60]
 # SERVER_CPUS=0 holds gunicorn to the first core (taskset) while PostgreSQL and locust keep both: a
 # way to see the margin the goal has, as if the machine were slower.
 # Needs: PostgreSQL on 127.0.0.1:5432 (PGURL to change), Redis on 127.0.0.1:6379 (REDIS_URL to
@@ -35,6 +35,6 @@ for _ in $(seq 30); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && b
 # is now (lower is faster: 0.16 s at the fastest seen, 0.65 s on a slow hour), so runs can be compared.
 CALIBRATION=$("$PY" -c 'import time; a = time.process_time(); s = sum(i * i for i in range(5_000_000)); print(f"{time.process_time() - a:.2f}")')
 echo "cores: $(nproc), load average before: $(cut -d' ' -f1-3 /proc/loadavg), gunicorn workers: $WORKERS${SERVER_CPUS:+ on cpu $SERVER_CPUS}, calibration loop: ${CALIBRATION} s"
-"$BIN/locust" -f scripts/load_month_end.py --headless -u "$USERS" -r 10 -t "${SECONDS_}s" \
+"$BIN/locust" -f bench/load_month_end.py --headless -u "$USERS" -r 10 -t "${SECONDS_}s" \
   --host "http://127.0.0.1:$PORT" --only-summary --reset-stats 2>&1 | sed -n '/=== month-end/,$p'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,7 +1,7 @@
 """Benchmark of the supervision dashboards at province scale (not a test: it prints figures).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench4 REDIS_CACHE_URL=redis://127.0.0.1:6379/11 \
-        .venv/bin/python scripts/bench_dashboards.py
+        .venv/bin/python bench/bench_dashboards.py
 
 (REDIS_CACHE_URL as production runs: the local-memory cache holds 50,000 entries, fewer than a
 province's lights and tokens, so without it the warm figures of the home page mean nothing.)

@@ -2,9 +2,9 @@
 supervisors work through the review queue and open plan pages, leaders look at the overviews. Demo
 data and accounts (password Demo@2025).
 
-Run it against gunicorn + PostgreSQL with the demo loaded (scripts/run_load_test.sh does all of it):
+Run it against gunicorn + PostgreSQL with the demo loaded (bench/run_load_test.sh does all of it):
 
-    locust -f scripts/load_month_end.py --headless -u 50 -r 10 -t 60s --host http://127.0.0.1:8019
+    locust -f bench/load_month_end.py --headless -u 50 -r 10 -t 60s --host http://127.0.0.1:8019
 
 At the end it prints requests per second, p50 / p95 / p99 and errors, overall and per request.
 
