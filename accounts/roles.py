@@ -28,5 +28,7 @@ def role_flag_errors(user) -> dict:
             "role": user.get_role_display()}
     return errors
 
-# Roles that read and never write (outside their own password and second factor).
-READ_ONLY_ROLES = ("auditor",)
+# Roles that read and never write (outside their own account, notifications and, for a leader, the
+# written instructions of accounts.security.LEADER_WRITE_URL_NAMES). A leader directs through 批示,
+# never by changing a unit's report or commenting on it.
+READ_ONLY_ROLES = ("auditor", "leader")

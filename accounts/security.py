@@ -126,9 +126,10 @@ class PasswordChangeRequiredMiddleware:
         return self.get_response(request)
 
 
-# Pages that change only the person's own account or session: open to every role.
+# Pages that change only the person's own account, session or notifications: open to every role.
 OWN_ACCOUNT_URL_NAMES = frozenset({
     "login", "logout", "set_language", "password-change", "otp-setup", "otp-verify", "api-token",
+    "notification-open", "notifications-read-all",
 })
 
 

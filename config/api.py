@@ -76,6 +76,7 @@ import logging
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -88,7 +89,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import match_token
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -99,6 +100,7 @@ from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.errors import caused_by_outage
+from accounts.middleware import client_ip
 from accounts.services import audit_record, user_has_totp
 from targets.services import ConflictError
 
@@ -388,7 +390,15 @@ def as_of_param(request) -> date:
 
 # --------------------------------------------------------------------------- throttles and the token
 
-class LoginRateThrottle(SimpleRateThrottle):
+class ClientAddressMixin:
+    """DRF's own get_ident believes any X-Forwarded-For; ours asks accounts.middleware.client_ip, which
+    believes it only from TRUSTED_PROXIES, as the lockout and the audit log do."""
+
+    def get_ident(self, request):
+        return client_ip(request) or "unknown"
+
+
+class LoginRateThrottle(ClientAddressMixin, SimpleRateThrottle):
     """Guesses at passwords on the token endpoint, counted per client IP."""
 
     scope = "login"
@@ -397,7 +407,7 @@ class LoginRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class ExportRateThrottle(UserRateThrottle):
+class ExportRateThrottle(ClientAddressMixin, UserRateThrottle):
     """File exports, counted per user (anonymous callers per IP)."""
 
     scope = "export"
@@ -446,6 +456,24 @@ class ObtainTokenView(ObtainAuthToken):
 
 
 # --------------------------------------------------------------------------- schema
+
+class ApiDocsAccess(permissions.BasePermission):
+    """The schema and its docs page: open, or for logged-in users only when API_DOCS_REQUIRE_LOGIN is set
+    (read per request, so the setting needs no new URLconf)."""
+
+    def has_permission(self, request, view):
+        return not settings.API_DOCS_REQUIRE_LOGIN or bool(request.user and request.user.is_authenticated)
+
+
+def docs_page(view):
+    """The Swagger UI page: a browser that has not logged in is sent to the log-in page and back."""
+    def wrapped(request, *args, **kwargs):
+        if settings.API_DOCS_REQUIRE_LOGIN and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
 
 ERROR_SCHEMA = {
     "type": "object",

@@ -132,6 +132,9 @@ AXES_CLIENT_IP_CALLABLE = "accounts.middleware.client_ip"
 # Axes warns that it does not lock by address; AddressLimitBackend does, with its own higher limit.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 ADDRESS_FAILURE_LIMIT = int(os.environ.get("ADDRESS_FAILURE_LIMIT", "30"))
+# Proxies (CIDRs) whose X-Forwarded-For is believed: accounts.middleware.client_ip, the one address the
+# throttles, the lockout and the audit log use. Empty: the header is ignored, REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 SESSION_IDLE_SECONDS = 30 * 60
 SESSION_ABSOLUTE_SECONDS = 12 * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
@@ -217,6 +220,8 @@ REST_FRAMEWORK = {
         "export": os.environ.get("API_EXPORT_RATE", "30/hour"),
     },
 }
+# /api/schema/ and /api/docs/ for logged-in users only (config.api.ApiDocsAccess); on in config.production.
+API_DOCS_REQUIRE_LOGIN = env_bool("API_DOCS_REQUIRE_LOGIN", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "乡村振兴目标跟踪平台 API / Rural revitalization target-tracking API",
     "VERSION": "1.0.0",

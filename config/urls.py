@@ -15,7 +15,7 @@ from targets import apis_entry as entry_apis
 from villages import apis as village_apis
 from villages import apis_regions as region_apis
 
-from .api import ObtainTokenView
+from .api import ApiDocsAccess, ObtainTokenView, docs_page
 from .health import healthz
 
 router = DefaultRouter()
@@ -53,8 +53,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", SpectacularAPIView.as_view(permission_classes=[ApiDocsAccess]), name="api-schema"),
+    path("api/docs/", docs_page(SpectacularSwaggerSplitView.as_view(url_name="api-schema",
+                                                                    permission_classes=[ApiDocsAccess])),
+         name="api-docs"),
     path("api/plans/import/", PlanImportApi.as_view(), name="api-plan-import"),
     path("api/", include((router.urls, "api"))),
 ]

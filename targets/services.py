@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from accounts.roles import READ_ONLY_ROLES
 from accounts.services import audit_record, notify, snapshot
 from villages.selectors import region_prefix
 
@@ -383,6 +384,9 @@ def progress_report_reopen(*, report, by, reason: str, expected_version: int | N
 @transaction.atomic
 def report_comment_add(*, report, by, text: str) -> ReportComment:
     """A message on a report; the other side (office or unit) is notified."""
+    if by.role in READ_ONLY_ROLES:
+        # A leader directs through a written instruction (批示), never a comment in the unit's thread.
+        raise PermissionDenied(_("Your role reads only; it cannot change anything."))
     if not text.strip():
         raise ValidationError({"text": _("Write a comment first.")})
     comment = ReportComment.objects.create(report=report, author=by, text=text.strip())

@@ -153,9 +153,10 @@ def row_counts():
             if m._meta.label_lower not in SIDE_TABLES}
 
 
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.LEADER])
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
-def test_auditor_is_refused_every_write_and_nothing_changes(client, cast, method):
-    client_for(client, cast[Role.AUDITOR])
+def test_read_only_roles_are_refused_every_write_and_nothing_changes(client, cast, role, method):
+    client_for(client, cast[role])
     client.raise_request_exception = False
     before = row_counts()
     allowed = []
@@ -205,3 +206,26 @@ def test_writes_are_allowed_exactly_for_their_roles(client, cast, role, indicato
         allowed = response.status_code in (200, 201) or (
             response.status_code == 302 and "/login/" not in response["Location"])
         assert allowed == (role in allowed_roles), (label, role, response.status_code)
+
+
+def test_a_leader_cannot_comment_on_a_report_by_page_api_or_service(client, cast):
+    from rest_framework.test import APIClient
+
+    from accounts.models import Notification
+    from targets.services import report_comment_add
+
+    leader, report = cast[Role.LEADER], cast["report"]
+    api = APIClient()
+    api.force_authenticate(leader)
+    assert api.post("/api/report-comments/", {"report": report.pk, "text": "抓紧"}, format="json").status_code == 403
+    client.force_login(leader)
+    client.raise_request_exception = False
+    from django.urls import reverse
+
+    page = client.post(reverse("report-comment", args=[report.pk]), {"text": "抓紧"})
+    assert page.status_code == 403
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        report_comment_add(report=report, by=leader, text="抓紧")
+    assert not report.comments.exists() and not Notification.objects.filter(kind="report.comment").exists()
