@@ -104,3 +104,147 @@ def test_the_dongtou_table_reads_as_transcribed_by_hand():
         expected = [(Decimal(i["target"]), i["unit"], i["kind"]) for i in task["indicators"]]
         matching += [(p.target_value, p.unit, p.kind) for p in found] == expected
     assert matching >= 65
+
+
+# The cases real plans wrote that an earlier reading got wrong (issue 14), each with plain values.
+XUNYI = {"start": date(2024, 3, 1), "end": date(2024, 12, 31)}
+
+
+def xunyi(text):
+    return [(p.kind, p.target_value, p.unit) for p in extract(text, **XUNYI)]
+
+
+def test_not_less_than_on_an_amount_is_an_increase_not_a_floor():
+    assert xunyi("全年向各类产业主体投入帮扶资金不低于1000万元") == [("increase", Decimal(1000), "万元")]
+    assert xunyi("全年培训人数不低于5000人次") == [("increase", Decimal(5000), "人次")]
+
+
+def test_steady_income_growth_is_not_a_floor():
+    found = extract("支持脱贫人口通过发展生产稳定增收,确保新增贷款规模不低于去年", **XUNYI)
+    assert [p.kind for p in found] == ["milestone"]
+    assert xunyi("耕地保有量稳定在1.18万亩") == [("floor", Decimal(11800), "亩")]
+    assert xunyi("森林覆盖率保持在60%以上") == [("floor", Decimal(60), "%")]
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("打井20眼", "20", "眼"), ("发放饲料500袋", "500", "袋"), ("新增生猪存栏3000头", "3000", "头"),
+    ("蛋鸡养殖规模达到10万羽", "100000", "羽"), ("修建蓄水池12口", "12", "口"), ("新增肉牛800只", "800", "只"),
+    ("培育家庭农场3家", "3", "家"), ("新建幼儿园2所", "2", "所"), ("新建产业路15条", "15", "条"),
+    ("改造危桥4处", "4", "处"), ("建设冷库6间", "6", "间"), ("购置农机30台", "30", "台"), ("安装路灯200套", "200", "套"),
+    ("配备垃圾清运车5辆", "5", "辆"), ("举办招聘会8场", "8", "场"), ("分3批组织", "3", "批"), ("实施项目21项", "21", "项"),
+    ("组建服务队10支", "10", "支"), ("培育高素质农民300名", "300", "名"), ("培训5000人次", "5000", "人次"),
+    ("走访2000户次", "2000", "户次"), ("新建厂房1.2万平方米", "12000", "平方米"), ("新建蓄水池3000立方米", "3000", "立方米"),
+    ("回收农膜120吨", "120", "吨"), ("新增光伏装机500千瓦", "500", "千瓦"),
+])
+def test_units_of_real_plans_are_read(text, value, unit):
+    assert xunyi(text) == [("increase", Decimal(value), unit)]
+
+
+def test_time_limits_in_days_are_ceilings():
+    assert xunyi("从发现风险线索到完成监测对象识别认定不超过15天,识别后10天内完成信息系统录入") == [
+        ("ceiling", Decimal(15), "天"), ("ceiling", Decimal(10), "天")]
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("组建网格员队伍2700余人", "2700", "人"), ("全年新增城镇就业近万人", "10000", "人"),
+    ("约500户完成改造", "500", "户"), ("新增学位3000多个", "3000", "个"), ("带动就业万余人", "10000", "人"),
+])
+def test_approximate_amounts_are_taken_at_their_value_and_marked(text, value, unit):
+    (proposal,) = extract(text, **XUNYI)
+    assert (proposal.target_value, proposal.unit) == (Decimal(value), unit)
+    assert "approximate" in proposal.warnings
+
+
+def test_from_a_to_b_is_a_baseline_and_a_target():
+    (proposal,) = extract("村集体经营性收入由300万元提高到800万元", **XUNYI)
+    assert (proposal.kind, proposal.baseline, proposal.target_value, proposal.unit) == (
+        "increase", Decimal(300), Decimal(800), "万元")
+    assert proposal.warnings == []
+    (down,) = extract("贫困发生率从3.2%下降到1%", **XUNYI)
+    assert (down.kind, down.baseline, down.target_value) == ("decrease", Decimal("3.2"), Decimal(1))
+
+
+def test_staged_spending_is_one_indicator_with_milestones():
+    (proposal,) = extract("各项目实施单位要确保项目资金支出率达到4月底30%以上、6月底50%以上、9月底75%以上、12月底100%。",
+                          **XUNYI)
+    assert (proposal.name, proposal.target_value, proposal.unit, proposal.deadline) == (
+        "项目资金支出率", Decimal(100), "%", date(2024, 12, 31))
+    assert proposal.milestones == [(date(2024, 4, 30), Decimal(30)), (date(2024, 6, 30), Decimal(50)),
+                                   (date(2024, 9, 30), Decimal(75))]
+    assert proposal.phrase.endswith("12月底100%")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("村级集体经济年收入10万元村达到40%以上", "40"),
+    ("集体经济年经营性收入50万元以上行政村占比达到70%", "70"),
+    ("年经营性收入5万元以上的村占比达到60%", "60"),
+])
+def test_tier_definitions_are_not_targets(text, value):
+    assert xunyi(text) == [("increase", Decimal(value), "%")]
+    assert "万元" in extract(text, **XUNYI)[0].name
+
+
+@pytest.mark.parametrize("text", [
+    "每户补助500元", "按每亩200元标准给予补贴", "特困人员、孤儿及事实无人扶养儿童给予380元全额资助",
+    "持续落实省外务工人口每人每年一次性500元的跨省转移就业交通补助政策",
+    "每季度评选出优质项目并分别给予100万元经费奖励",
+])
+def test_subsidy_rates_are_not_targets(text):
+    assert [p.kind for p in extract(text, **XUNYI)] == ["milestone"]
+
+
+def test_routine_frequencies_and_the_scope_of_an_action_are_not_targets():
+    assert [p.kind for p in extract("每月开展2次驻村干部督导检查,每季度下发1次督导检查情况通报", **XUNYI)] == ["milestone"]
+    assert xunyi("对全县179个行政村集中开展农村饮水安全大排查行动") == [("milestone", Decimal(100), "%")]
+    found = extract("对全县210个检测点每月进行1次21项检测,全年进行2次32项全分析检测、2次46项全分析检测", **XUNYI)
+    assert [(p.name, p.target_value, p.unit) for p in found] == [
+        ("进行32项全分析检测", Decimal(2), "次"), ("46项全分析检测", Decimal(2), "次")]
+
+
+@pytest.mark.parametrize("text, deadline", [
+    ("9月底前建成美丽宜居示范村23个", date(2024, 9, 30)),
+    ("6月底前完成改厕2600座", date(2024, 6, 30)),
+    ("年底前培育家庭农场3家", date(2024, 12, 31)),
+    ("2025年底前建成示范村5个", date(2025, 12, 31)),
+    ("对2024年确定的60户危改户,加强监督管理,确保10月底前全部竣工。", date(2024, 10, 31)),
+])
+def test_a_month_deadline_sets_the_deadline(text, deadline):
+    (proposal,) = extract(text, **XUNYI)
+    assert proposal.deadline == deadline
+
+
+def test_a_month_in_a_multi_year_plan_falls_in_its_first_year_not_yet_past():
+    (proposal,) = extract("5月底前完成改厕30座", start=date(2023, 7, 1), end=date(2027, 12, 31))
+    assert proposal.deadline == date(2024, 5, 31)
+    (milestone,) = extract("从2024年3月开始至12月底完成村庄规划编制", **XUNYI)
+    assert (milestone.kind, milestone.deadline) == ("milestone", date(2024, 12, 31))
+
+
+def test_cleared_to_zero_is_a_decrease_to_zero():
+    (proposal,) = extract("空壳村全部清零", **XUNYI)
+    assert (proposal.name, proposal.kind, proposal.target_value, proposal.unit) == ("空壳村", "decrease", 0, "个")
+    assert "baseline_needed" in proposal.warnings
+
+
+def test_each_of_several_named_things_is_its_own_indicator():
+    found = extract("推荐“万企兴万村”行动典型村、典型项目(企业)各1个", **XUNYI)
+    assert [(p.name, p.target_value, p.unit) for p in found] == [
+        ("推荐“万企兴万村”行动典型村", Decimal(1), "个"), ("典型项目(企业)", Decimal(1), "个")]
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("新建示范村十六个", "16", "个"), ("农村居民收入三成以上来自经营性收入", "30", "%"), ("建成美丽城镇两个", "2", "个"),
+])
+def test_chinese_numerals_are_read(text, value, unit):
+    assert xunyi(text) == [("increase", Decimal(value), unit)]
+
+
+def test_idioms_and_quoted_names_with_numerals_are_not_quantities():
+    for text in ("严格执行“一户一档”管理制度", "深化乡村振兴“十个一”示范创建", "加强残疾人两项补贴数据筛查比对"):
+        assert [p.kind for p in extract(text, **XUNYI)] == ["milestone"], text
+
+
+def test_every_proposal_keeps_its_phrase_as_written_in_the_text():
+    text = "全年培育家庭农场3家、农民专业合作社5家,培育高素质农民300名。"
+    for proposal in extract(text, **XUNYI):
+        assert proposal.phrase and proposal.phrase in normalise(text)

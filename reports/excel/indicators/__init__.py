@@ -1,0 +1,260 @@
+"""Read the measurable quantities out of a task's text (主要内容). Pure: no Django, no database.
+
+``extract(text, start=…, end=…)`` returns :class:`Proposal` objects: what the importer proposes
+and the person confirms on the preview page. Every proposal keeps the phrase it was read from.
+
+What is understood:
+* numbers with 万 / 亿 multipliers, expanded into the stated unit (1.9万人 → 19000 人; money is kept
+  in 万元: 60亿元 → 600000 万元); Chinese numerals (十六个, 三成 = 30 %); approximate amounts
+  (3000余人, 近万人, 约500户) taken at their stated value and marked approximate;
+* units of measure (个 座 户 人 亩 公里 万元 % 天 口 头 羽 人次 …), or a bare ratio followed by 以内/以上;
+* comparison words → kinds (DOMAIN.md, see :mod:`.wording`); "全部清零" → a decrease to 0;
+* "由300万元提高到800万元" → baseline 300, target 800;
+* "到2025年", "2025年底前", "9月底前", "年底前" → the deadline of what follows in that sentence;
+* "支出率达到4月底30%以上、6月底50%以上…12月底100%" → one indicator with staged milestones;
+* "其中2023年建成3个" → a milestone of the indicator just before it;
+* "A、B均达98%以上" and "A、B各1个" → one indicator for each of A and B;
+* numbers that are not targets are left out: tiers ("10万元村"), subsidy rates ("每户补助500元"),
+  routine frequencies ("每月报送1次"), the scope of an action ("对全县179个行政村");
+* a task with no number → one milestone indicator, reported as percent complete 0–100.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from . import dates, quantities, wording
+from .quantities import normalise, plain
+
+__all__ = ["Proposal", "extract", "normalise", "plain"]
+
+CLAUSE_SPLIT = re.compile(r"[,;。:!?]")
+SENTENCE_SPLIT = re.compile(r"(?<=[。;!?])")
+STATS_WORDS = ("收入", "增长", "失业率", "城镇化率", "GDP", "生产总值", "增加值", "倍差", "收入比")
+YEARLY_VERBS = ("建成", "启动", "新建", "创建", "创成", "打造", "培育", "新增")
+BASELINE_BRIDGE = re.compile(r"^(?:提高|提升|增加|增长|扩大|下降|降低|减少|压减|缩小)(?:到|至)$")
+STAGE_TAIL = re.compile(r"(?P<month>\d{1,2})月(?:底|末)?$")
+CLEARED = re.compile(r"(?P<name>[^,;。]*?)(?:全部|动态|全面|基本)?清零")
+
+
+@dataclass
+class Proposal:
+    name: str
+    kind: str
+    unit: str
+    target_value: Decimal
+    baseline: Decimal | None
+    deadline: date
+    phrase: str
+    milestones: list[tuple[date, Decimal]] = field(default_factory=list)
+    frequency: str = "monthly"
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name, "kind": self.kind, "unit": self.unit,
+            "target_value": str(self.target_value), "baseline": None if self.baseline is None else str(self.baseline),
+            "deadline": self.deadline.isoformat(), "frequency": self.frequency, "source_phrase": self.phrase,
+            "milestones": [[d.isoformat(), str(v)] for d, v in self.milestones], "warnings": list(self.warnings),
+        }
+
+
+@dataclass
+class Context:
+    start: date
+    end: date
+    task_name: str
+
+
+def _proposal(name, kind, unit, value, deadline, phrase, approximate=False) -> Proposal:
+    if not unit and name.endswith(("比", "倍差")):
+        unit = "倍"
+    frequency = "quarterly" if any(word in name for word in STATS_WORDS) else "monthly"
+    proposal = Proposal(name=name[:300], kind=kind, unit=unit, target_value=value, baseline=None,
+                        deadline=deadline, phrase=phrase, frequency=frequency)
+    if kind in ("floor", "ceiling"):
+        proposal.baseline = value
+    elif kind == "increase":
+        proposal.baseline = Decimal(0)
+        if unit == "%" or "率" in name:
+            proposal.warnings.append("baseline_assumed_zero")
+    else:
+        proposal.warnings.append("baseline_needed")
+    if approximate:
+        proposal.warnings.append("approximate")
+    return proposal
+
+
+def _milestone(clause: str, previous: Proposal | None) -> bool:
+    """"其中2023年建成3个": a yearly stage of the indicator before it. True when consumed."""
+    year = dates.YEAR.search(clause)
+    if previous is None or year is None or "其中" not in clause and not clause.startswith(year.group(0)):
+        return False
+    found = [q for q, _before, why in quantities.quantities(clause[year.end():]) if why == "target"]
+    if len(found) != 1 or (found[0].unit and previous.unit and found[0].unit != previous.unit):
+        return False
+    when = date(int(year.group("year")), 12, 31)
+    if when < previous.deadline:
+        previous.milestones.append((when, found[0].value))
+        previous.phrase = f"{previous.phrase},{clause}"
+        return True
+    return False
+
+
+def _spread_yearly(proposal: Proposal, clause: str, start: date) -> None:
+    """"每年建成3个" over 2023–2027: 15 in all, with cumulative stages 3, 6, 9, 12 at each year end."""
+    if "每年" not in clause or proposal.kind != "increase" or not any(v in clause for v in YEARLY_VERBS):
+        return
+    years = list(range(start.year, proposal.deadline.year + 1))
+    if len(years) < 2:
+        return
+    step = proposal.target_value
+    proposal.milestones = [(date(year, 12, 31), step * (i + 1)) for i, year in enumerate(years[:-1])]
+    proposal.target_value = step * len(years)
+    proposal.name = proposal.name.replace("每年", "", 1) or proposal.name
+
+
+def _coverage(clause: str, deadline: date) -> Proposal | None:
+    """"实现快递服务和电商配送行政村全覆盖" → a coverage rate that must reach 100 %."""
+    if "全覆盖" not in clause:
+        return None
+    subject = wording.clean_name(clause.split("全覆盖")[0].removeprefix("实现").removesuffix("基本"))
+    if not subject or subject.startswith(("对", "开展")):
+        return None
+    return _proposal(subject + "覆盖率", "increase", "%", Decimal(100), deadline, clause)
+
+
+def _cleared(clause: str, deadline: date) -> Proposal | None:
+    """"空壳村全部清零": what is counted must come down to none, a decrease to 0."""
+    match = CLEARED.search(clause)
+    if not match:
+        return None
+    name = wording.clean_name(re.sub(r"^(?:实行|实现|推动|确保)", "", match.group("name")))
+    unit = "户" if name.endswith("户") else "人" if name.endswith("人") else "个"
+    return _proposal(name or clause, "decrease", unit, Decimal(0), deadline, match.group(0))
+
+
+def _names(raw: str, task_name: str) -> list[str]:
+    """"A、B均达" / "A、B各": one name each; otherwise one name."""
+    shared = "、" in raw and re.search(r"(?:均|各)(?:达到|达|为)?$", raw)
+    names = [wording.clean_name(part) for part in raw.split("、")] if shared else [wording.clean_name(raw)]
+    return [name or task_name for name in names]
+
+
+def _stages(clause: str, found: list, ctx: Context, deadline: date) -> Proposal | None:
+    """"达到4月底30%以上、6月底50%以上、9月底75%以上、12月底100%": one indicator, staged."""
+    staged = [(q, before, STAGE_TAIL.search(before)) for q, before, _why in found]
+    if len(staged) < 2 or not all(tail for _q, _b, tail in staged) or len({q.unit for q, _b, _t in staged}) != 1:
+        return None
+    points = [(dates.month_end(dates._year_for(int(t.group("month")), None, ctx.start), int(t.group("month"))), q)
+              for q, _b, t in staged]
+    first_before = staged[0][1][:staged[0][2].start()]
+    last_when, last = points[-1]
+    proposal = _proposal(wording.clean_name(first_before) or ctx.task_name, "increase", last.unit, last.value,
+                         last_when, clause[len(clause) - len(clause.lstrip()):last.end])
+    proposal.milestones = [(when, q.value) for when, q in points[:-1]]
+    proposal.phrase = clause[clause.find(first_before) if first_before else 0:last.end]
+    return proposal
+
+
+def _from_to(clause: str, found: list, index: int, ctx: Context, deadline: date) -> Proposal | None:
+    """"由300万元提高到800万元": the first number is the baseline, the second the target."""
+    if index + 1 >= len(found):
+        return None
+    (first, before, _w), (second, bridge, _w2) = found[index], found[index + 1]
+    if not re.search(r"(?:由|从)$", before) or not BASELINE_BRIDGE.match(bridge) or first.unit != second.unit:
+        return None
+    kind = "increase" if second.value > first.value else "decrease"
+    proposal = _proposal(wording.clean_name(before) or ctx.task_name, kind, second.unit, second.value, deadline,
+                         clause[clause.find(before) if before else 0:second.end])
+    proposal.baseline = first.value
+    proposal.warnings = [w for w in proposal.warnings if w not in ("baseline_needed", "baseline_assumed_zero")]
+    return proposal
+
+
+def _proposals_in_clause(clause: str, ctx: Context, deadline: date) -> list[Proposal]:
+    found = [(q, before, why) for q, before, why in quantities.quantities(clause)]
+    targets = [item for item in found if item[2] == "target"]
+    if not found:
+        special = _cleared(clause, deadline) or _coverage(clause, deadline)
+        return [special] if special else []
+    staged = _stages(clause, targets, ctx, deadline)
+    if staged:
+        return [staged]
+    proposals, skip, consumed = [], set(), 0
+    for index, (quantity, before, why) in enumerate(found):
+        if why != "target" or index in skip:
+            continue
+        paired = _from_to(clause, found, index, ctx, deadline)
+        if paired:
+            proposals.append(paired)
+            skip.add(index + 1)
+            continue
+        made, consumed = _plain_proposals(clause, found, index, ctx, deadline, consumed)
+        proposals += made
+    return proposals
+
+
+def _plain_proposals(clause, found, index, ctx, deadline, consumed) -> tuple[list[Proposal], int]:
+    """The proposals of one number; also how much of the next number's words this one's name took."""
+    quantity, before, _why = found[index]
+    raw_name = before[consumed:]
+    raw_start = quantity.start - len(raw_name)
+    phrase = clause[raw_start:quantity.end]
+    following = found[index + 1][1] if index + 1 < len(found) else clause[quantity.end:]
+    rest = re.split(r"[、(,]", following, maxsplit=1)[0]
+    names, taken = _names(raw_name, ctx.task_name), 0
+    if len(names) == 1 and len(wording.clean_name(raw_name)) <= 4 and len(rest) >= 2 and \
+            not rest.startswith(("以上", "以内", "左右")):
+        # "新建X个Y", "进行2次32项全分析检测": the thing counted follows the number.
+        names = [wording.clean_name(raw_name) + rest]
+        phrase, taken = clause[raw_start:quantity.end + len(rest)], len(rest)
+    kind = wording.kind(raw_name, quantity.comparison)
+    when = dates.deadline(raw_name, ctx.start, deadline) if dates.month_markers(raw_name, ctx.start) else deadline
+    phrase = phrase.lstrip("、")
+    made = [_proposal(name, kind, quantity.unit, quantity.value, when, phrase, quantity.approximate) for name in names]
+    return made, taken
+
+
+def _clauses(sentence: str):
+    offset = 0
+    for clause in CLAUSE_SPLIT.split(sentence):
+        yield clause, sentence[: offset + len(clause)], sentence[offset + len(clause):]
+        offset += len(clause) + 1
+
+
+def _sentence_deadline(prefix: str, later: str, ctx: Context) -> date:
+    """A deadline stated before the number in its sentence, or right after it ("…60户,确保10月底前全部竣工")."""
+    stated = dates.deadline(prefix, ctx.start, ctx.end)
+    if stated != ctx.end or not later:
+        return stated
+    following = CLAUSE_SPLIT.split(later.lstrip(",;"))
+    for clause in following[:3]:
+        if next(quantities.quantities(clause), None):
+            break
+        if dates.month_markers(clause, ctx.start):
+            return dates.deadline(clause, ctx.start, ctx.end)
+    return stated
+
+
+def extract(text: str, *, start: date, end: date, task_name: str = "") -> list[Proposal]:
+    """The indicators a task's text states, in order; a milestone indicator when it states none."""
+    text = quantities.arabic(normalise(text))
+    ctx = Context(start, end, task_name)
+    proposals: list[Proposal] = []
+    for sentence in filter(None, SENTENCE_SPLIT.split(text)):
+        for clause, prefix, later in _clauses(sentence):
+            if not clause or _milestone(clause, proposals[-1] if proposals else None):
+                continue
+            found = _proposals_in_clause(clause, ctx, _sentence_deadline(prefix, later, ctx))
+            for proposal in found:
+                _spread_yearly(proposal, clause, start)
+            proposals += found
+    if not proposals and text:
+        first = CLAUSE_SPLIT.split(text)[0]
+        proposals.append(Proposal(name=(task_name or first)[:300], kind="milestone", unit="%",
+                                  target_value=Decimal(100), baseline=Decimal(0),
+                                  deadline=dates.deadline(text, start, end), phrase=first))
+    return proposals

@@ -1,0 +1,64 @@
+"""What the words around a number say: the kind of indicator (DOMAIN.md) and the name of what is counted."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .dates import MARKER, YEAR
+
+CEILING_WORDS = ("控制在", "控制到", "不超过", "不高于", "不得超过", "不多于")
+DECREASE_WORDS = ("缩小到", "缩小至", "降低到", "降低至", "降至", "下降到", "下降至", "减少到", "减少至", "压减到",
+                  "压降到", "压减至", "压降至")
+FLOOR_VERBS = ("稳定", "保持")
+NAME_TAIL = re.compile(
+    r"(?:均|总|力争|确保|分别|各)?(?:达到|达|超过|超|不少于|不低于|不超过|不高于|提高到|提高至|提升到|提升至|提高|提升|"
+    r"缩小到|缩小至|降低到|降低至|降至|下降到|下降至|减少到|减少至|控制在|控制到|稳定在|保持在|稳定|保持|增长|增加|"
+    r"为|至|到|在|均|由|从|近|约|各)+$"
+)
+NAME_HEAD = re.compile(r"^(?:其中|全区|全县|全市|全镇|力争|确保|并|同时|累计|新增|全年|要|实现|对)+")
+# "各项目实施单位要确保项目资金支出率": what is measured follows the last of these words.
+NAME_LEAD = re.compile(r"(?:确保|力争|要求|推动)")
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba  # loaded on first use: building its dictionary takes a second
+
+    jieba.setLogLevel(60)
+    return jieba
+
+
+def _holds_steady(before: str) -> bool:
+    """"稳定在1.18万亩" / "保持60%": 稳定 governs the number. In "稳定增收" it qualifies another verb."""
+    if not any(verb in before for verb in FLOOR_VERBS):
+        return False
+    tokens = _jieba().lcut(before + "1")
+    for index, token in enumerate(tokens[:-1]):
+        if token in FLOOR_VERBS:
+            following = tokens[index + 1:]
+            if following[0] == "在" or (following[0] == "1" and index + 1 == len(tokens) - 1):
+                return True
+    return False
+
+
+def kind(before: str, comparison: str) -> str:
+    """The kind the words before a number (within its clause) and its comparison (以上/以内) give it.
+
+    不低于 / 不少于 on an amount is an increase (DOMAIN.md: 不少于1.9万人); a floor is a level held
+    (稳定在, 保持在); a time limit ("10天内完成", "不超过15天") is a ceiling.
+    """
+    if any(word in before for word in DECREASE_WORDS):
+        return "decrease"
+    if any(word in before for word in CEILING_WORDS) or comparison in ("以内", "内", "以下"):
+        return "ceiling"
+    if _holds_steady(before):
+        return "floor"
+    return "increase"
+
+
+def clean_name(raw: str) -> str:
+    name = MARKER.sub("", YEAR.sub("", raw))
+    name = NAME_LEAD.split(name)[-1] or name
+    name = NAME_HEAD.sub("", name)
+    name = NAME_TAIL.sub("", name)
+    return name.strip("、,").rstrip("的和及与、")
