@@ -17,7 +17,7 @@ from villages.models import Region
 
 from . import services
 from .models import GeneratedReport, ReportKind, ReportState
-from .selectors import regions_for_requests, reports_visible_to
+from .selectors import regions_for_requests, reports_visible_to, too_early
 from .views_bulletins import CONTENT_TYPES
 
 REQUESTING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
@@ -88,6 +88,12 @@ class ReportRequestSerializer(serializers.Serializer):
         if frequency != Frequency.MONTHLY or start > timezone.localdate():
             raise serializers.ValidationError(_("Give a month already under way, as YYYY-MM."))
         return start
+
+    def validate(self, attrs):
+        early = too_early(region=attrs["region"], kind=attrs["kind"], month=attrs["month"], today=timezone.localdate())
+        if early:
+            raise serializers.ValidationError({"month": early})
+        return attrs
 
 
 class GeneratedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -7,7 +7,7 @@ from targets.choices import Frequency
 from targets.rules import parse_period
 
 from .models import ReportKind
-from .selectors import regions_for_requests
+from .selectors import regions_for_requests, too_early
 
 
 class ReportRequestForm(forms.Form):
@@ -35,3 +35,13 @@ class ReportRequestForm(forms.Form):
             raise forms.ValidationError(_("%(month)s has not begun yet: a report covers months already under way.")
                                         % {"month": start.strftime("%Y-%m")})
         return start
+
+    def clean(self):
+        cleaned = super().clean()
+        region, kind, month = cleaned.get("region"), cleaned.get("kind"), cleaned.get("month")
+        if region is None or kind is None or month is None:
+            return cleaned
+        early = too_early(region=region, kind=kind, month=month, today=timezone.localdate())
+        if early:
+            self.add_error("month", early)
+        return cleaned

@@ -71,6 +71,18 @@ def period_of(spec: ScheduleSpec, kind: str, month: date) -> DueReport:
     raise ValueError(f"unknown report kind {kind!r}; expected one of {', '.join(ReportKind.values)}")
 
 
+def first_day_for(spec: ScheduleSpec, kind: str, month: date) -> date:
+    """The first day a report of `kind` ending in `month` may be made.
+
+    A bulletin may describe the month under way; the longer reports sum up a span, so they wait
+    until the units' reports for its last month are due (the bulletin day, the day after the due
+    date): a year-end summary asked for on 2 December covers January to November instead.
+    """
+    if kind == ReportKind.MONTHLY:
+        return month.replace(day=1)
+    return month_due_date(spec, month) + ONE_DAY
+
+
 def reports_due_on(spec: ScheduleSpec, day: date) -> list[DueReport]:
     """Every report produced on `day`: the month's bulletin, and in the right months the longer ones too."""
     month = bulletin_month(spec, day)

@@ -1,12 +1,13 @@
 """Reads of the reports app: who sees which reports, and each region's report calendar."""
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from targets.models import Plan
 from villages.models import Region
 from villages.selectors import region_prefix
 
 from . import schedule
-from .models import GeneratedReport, ReportSchedule
+from .models import GeneratedReport, ReportKind, ReportSchedule
 
 
 def reports_visible_to(user):
@@ -44,3 +45,14 @@ def schedule_spec_for(region: Region) -> schedule.ScheduleSpec:
         half_year_month=config.half_year_month, year_end_month=config.year_end_month,
         remind_days_before=config.remind_days_before, escalate_days_after=config.escalate_days_after,
     )
+
+
+def too_early(*, region: Region, kind: str, month, today) -> str:
+    """Why a report of `kind` ending in `month` cannot be made yet ("" when it can)."""
+    first = schedule.first_day_for(schedule_spec_for(region), kind, month)
+    if today >= first:
+        return ""
+    return _("A %(kind)s covering %(month)s can be made from %(first)s, once the units' reports for that month are "
+             "due; until then ask for one ending the month before.") % {
+        "kind": ReportKind(kind).label, "month": f"{month.year}年{month.month}月",
+        "first": f"{first.year}年{first.month}月{first.day}日"}

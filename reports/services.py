@@ -98,7 +98,8 @@ def _hold_for_tests(report: GeneratedReport) -> None:
 
 
 def _months_needed(report: GeneratedReport) -> list[date]:
-    ends = [previous_month_end(report.period_end), report.period_end]
+    # The month before (red at two month ends), and the end of the span before, which every kind compares with.
+    ends = [previous_month_end(report.period_end), report.period_end, report.period_start - schedule.ONE_DAY]
     if report.kind in (ReportKind.HALF_YEAR, ReportKind.YEAR_END):
         end = month_end(report.period_start)
         while end < report.period_end:

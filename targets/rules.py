@@ -369,3 +369,41 @@ def _combined_point(series: list[list[ReportPoint]], period: date) -> ReportPoin
     exact = [r for r in latest if r is not None and r.period_start == period]
     submitted_on = max(r.submitted_on for r in exact) if len(exact) == len(series) else None
     return ReportPoint(period_start=period, value=value, submitted_on=submitted_on)
+
+
+# Staged milestones -----------------------------------------------------------------------------
+
+MILESTONE_MET, MILESTONE_MISSED, MILESTONE_PENDING = "met", "missed", "pending"
+
+
+@dataclass(frozen=True)
+class MilestoneResult:
+    due: date
+    required: Decimal
+    state: str  # met / missed / pending
+    value: Decimal | None  # the value it was judged on (None: no report for that period)
+    period: date  # start of the period that contains the milestone's date
+
+
+def milestone_judgement(spec: IndicatorSpec, due: date, required: Decimal, series: Iterable[ReportPoint],
+                        today: date) -> MilestoneResult:
+    """Whether the staged milestone (due, required) was met, judged on its own date (DOMAIN.md).
+
+    The value is the report for the period that contains `due`, as it stood at the end of that
+    period (a report counts from the day it was submitted). Pending until the milestone's date is
+    reached and that period's report is due; a milestone is never missed before its date. Met when
+    the value reaches `required`, or is at or below it for a decrease or a ceiling.
+    """
+    period = period_start_of(due, spec.frequency)
+    end = period_end(period, spec.frequency)
+    if due > today or (end > today and due_date(period, spec.frequency, spec.due_day) >= today):
+        return MilestoneResult(due, required, MILESTONE_PENDING, None, period)
+    stood_on = min(end, today)
+    counted = [r for r in series if r.period_start == period and r.submitted_on is not None
+               and r.submitted_on <= stood_on]
+    report = max(counted, key=lambda r: r.submitted_on, default=None)
+    if report is None:
+        return MilestoneResult(due, required, MILESTONE_MISSED, None, period)
+    lower_is_better = spec.kind in (Kind.DECREASE, Kind.CEILING)
+    met = report.value <= required if lower_is_better else report.value >= required
+    return MilestoneResult(due, required, MILESTONE_MET if met else MILESTONE_MISSED, report.value, period)

@@ -1,12 +1,63 @@
-"""Which parts each kind of report has, its title and its document number."""
-from datetime import date
+"""Which parts each kind of report has, its title, its document number and the period it covers."""
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ..models import ReportKind
 from . import content
-from .document import DocumentBuilder
+from .document import DocumentBuilder, chinese_date
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The span a report covers and what it compares with.
+
+    `as_of` is the cut-off: the period end, or the day the report is made when that comes first,
+    so a report never says "截至12月31日" on 2 December. `previous` is the end of the span before
+    (the previous month, dispatch, half or year): every report compares with the same span before
+    it, never with the month before.
+    """
+
+    kind: str
+    start: date
+    end: date
+    as_of: date
+    previous: date
+    next_until: date
+
+    @classmethod
+    def of(cls, kind: str, start: date, end: date, issued_on: date) -> "Coverage":
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        if kind in (ReportKind.HALF_YEAR, ReportKind.YEAR_END):
+            months = 6 if kind == ReportKind.HALF_YEAR else 12
+        return cls(kind=kind, start=start, end=end, as_of=min(end, issued_on), previous=start - timedelta(days=1),
+                   next_until=_month_end_after(end, months))
+
+    @property
+    def complete(self) -> bool:
+        return self.as_of == self.end
+
+    def words(self) -> tuple[str, str]:
+        """(this span's end, the span before's end) as a table head and a sentence name them."""
+        return {
+            ReportKind.MONTHLY: (_("this month end"), _("previous month end")),
+            ReportKind.QUARTERLY: (_("this dispatch"), _("previous dispatch")),
+            ReportKind.HALF_YEAR: (_("this half-year end"), _("previous year end")),
+            ReportKind.YEAR_END: (_("this year end"), _("previous year end")),
+        }[self.kind]
+
+
+def _month_end_after(end: date, months: int) -> date:
+    year, month0 = divmod(end.year * 12 + end.month - 1 + months + 1, 12)
+    return date(year, month0 + 1, 1) - timedelta(days=1)
+
+
+def _span(start: date, end: date) -> str:
+    if start.year == end.year:
+        return f"（{start.year}年{start.month}月—{end.month}月）"
+    return f"（{start.year}年{start.month}月—{end.year}年{end.month}月）"
 
 
 def title_of(kind: str, region_name: str, period_start: date, period_end: date) -> tuple[str, str, str]:
@@ -16,11 +67,13 @@ def title_of(kind: str, region_name: str, period_start: date, period_end: date) 
         return (_("%(region)s bulletin on the progress of rural revitalization targets") % {"region": region_name},
                 f"（{year}年{period_end.month}月）", pgettext("document number word", "Bulletin"))
     if kind == ReportKind.QUARTERLY:
-        span = f"（{period_start.year}年{period_start.month}月—{year}年{period_end.month}月）"
-        return _("%(region)s quarterly dispatch report") % {"region": region_name}, span, pgettext("document number word", "Dispatch")
+        return (_("%(region)s quarterly dispatch report") % {"region": region_name}, _span(period_start, period_end),
+                pgettext("document number word", "Dispatch"))
     if kind == ReportKind.HALF_YEAR:
-        return _("%(region)s half-year review") % {"region": region_name}, f"（{year}年上半年）", pgettext("document number word", "Review")
-    return _("%(region)s year-end summary") % {"region": region_name}, f"（{year}年）", pgettext("document number word", "Summary")
+        span = f"（{year}年上半年）" if period_end.month == 6 else _span(period_start, period_end)
+        return _("%(region)s half-year review") % {"region": region_name}, span, pgettext("document number word", "Review")
+    span = f"（{year}年）" if period_end.month == 12 else _span(period_start, period_end)
+    return _("%(region)s year-end summary") % {"region": region_name}, span, pgettext("document number word", "Summary")
 
 
 def doc_number(kind: str, region_name: str, period_end: date, serial: int) -> str:
@@ -32,9 +85,12 @@ def doc_number(kind: str, region_name: str, period_end: date, serial: int) -> st
 def compose(*, kind: str, region, period_start: date, period_end: date, serial: int, issued_on: date,
             issuer: str) -> dict:
     title, subtitle, _word = title_of(kind, region.name, period_start, period_end)
+    cover = Coverage.of(kind, period_start, period_end, issued_on)
+    if not cover.complete:
+        subtitle += _("(as of %(date)s)") % {"date": chinese_date(cover.as_of)}
     doc = DocumentBuilder(title=title, subtitle=subtitle, doc_number=doc_number(kind, region.name, period_end, serial),
                           issuer=issuer, issued_on=issued_on)
-    content.overview(doc, region=region, as_of=period_end)
+    content.overview(doc, region=region, cover=cover)
     if kind == ReportKind.MONTHLY:
         content.by_section(doc, region=region, as_of=period_end)
         content.league(doc, region=region, month=period_end)
@@ -46,7 +102,7 @@ def compose(*, kind: str, region, period_start: date, period_end: date, serial: 
     if kind in (ReportKind.HALF_YEAR, ReportKind.YEAR_END):
         content.trend(doc, region=region, period_start=period_start, as_of=period_end)
     content.by_section(doc, region=region, as_of=period_end)
-    content.milestones(doc, region=region, as_of=period_end)
+    content.milestones(doc, region=region, cover=cover)
     content.problems(doc, region=region, period_start=period_start, as_of=period_end)
     content.leader_decisions(doc, region=region, as_of=period_end, today=issued_on)
     content.league(doc, region=region, month=period_end)

@@ -10,8 +10,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from supervision import figures
+from targets import rules
 from targets.choices import Light
 
 from . import readers
@@ -25,21 +27,33 @@ def _fraction(percent: Decimal | None) -> Decimal | None:
     return None if percent is None else percent / 100
 
 
-def overview(doc: DocumentBuilder, *, region, as_of: date) -> None:
-    counts = figures.light_counts(region=region, as_of=as_of)
-    rows = [[Light(light).label, counts.counts[light], counts.previous[light], counts.change[light]]
-            for light in LIGHT_ORDER]
-    rows.append([_("total"), counts.total, sum(counts.previous.values()), counts.total - sum(counts.previous.values())])
+def change_words(label: str, change: int) -> str:
+    """An office's phrasing of a change: 红灯增加6个, 黄灯减少2个, 绿灯持平."""
+    if change > 0:
+        return _("%(light)s up by %(n)s") % {"light": label, "n": format_cell(change, INT)}
+    if change < 0:
+        return _("%(light)s down by %(n)s") % {"light": label, "n": format_cell(-change, INT)}
+    return _("%(light)s unchanged") % {"light": label}
+
+
+def overview(doc: DocumentBuilder, *, region, cover) -> None:
+    counts = figures.light_counts(region=region, as_of=cover.end).counts
+    before = figures.light_counts(region=region, as_of=cover.previous).counts
+    total, total_before = sum(counts.values()), sum(before.values())
+    rows = [[Light(light).label, counts[light], before[light], counts[light] - before[light]] for light in LIGHT_ORDER]
+    rows.append([_("total"), total, total_before, total - total_before])
+    this_word, previous_word = cover.words()
     doc.heading(1, _("Overall progress"))
-    values = {light: format_cell(counts.counts[light], INT) for light in LIGHT_ORDER}
-    changes = {f"{light}_change": f"{counts.change[light]:+d}" for light in (Light.RED, Light.AMBER)}
+    values = {light: format_cell(counts[light], INT) for light in LIGHT_ORDER}
+    changes = "，".join(change_words(str(Light(light).label), counts[light] - before[light])
+                       for light in (Light.RED, Light.AMBER))
     doc.paragraph(_(
         "As of %(date)s, %(total)s indicators are tracked: %(done)s done, %(green)s green, %(amber)s amber, "
-        "%(red)s red and %(not_started)s not started. Against the previous month end, red lights changed by "
-        "%(red_change)s and amber lights by %(amber_change)s."
-    ) % {"date": chinese_date(counts.as_of), "total": format_cell(counts.total, INT), **values, **changes})
-    doc.table(_("Indicators by light"), [Column(_("light")), Column(_("this month"), INT),
-                                         Column(_("previous month"), INT), Column(_("change"), INT)],
+        "%(red)s red and %(not_started)s not started. Against the %(previous)s (%(previous_date)s), %(changes)s."
+    ) % {"date": chinese_date(cover.as_of), "total": format_cell(total, INT), **values, "changes": changes,
+         "previous": previous_word, "previous_date": chinese_date(cover.previous)})
+    doc.table(_("Indicators by light"), [Column(_("light")), Column(this_word, INT),
+                                         Column(previous_word, INT), Column(_("change"), INT)],
               rows, key="lights")
 
 
@@ -124,18 +138,28 @@ def supervision_items(doc: DocumentBuilder, *, region, today: date) -> None:
           _("yes") if i.overdue else _("no")] for i in items], key="open_items")
 
 
-def milestones(doc: DocumentBuilder, *, region, as_of: date) -> None:
-    rows = readers.milestone_progress(region=region, as_of=as_of)
-    missed = sum(1 for r in rows if r.due <= as_of and not r.met)
+def milestones(doc: DocumentBuilder, *, region, cover) -> None:
+    rows = readers.milestone_progress(region=region, period_start=cover.start, as_of=cover.as_of,
+                                      next_until=cover.next_until)
+    judged = [r for r in rows if r.state in (rules.MILESTONE_MET, rules.MILESTONE_MISSED)]
+    missed = [r for r in judged if r.state == rules.MILESTONE_MISSED]
+    upcoming = [r for r in rows if r.state not in (rules.MILESTONE_MET, rules.MILESTONE_MISSED)]
     doc.heading(1, _("Progress against staged milestones"))
-    doc.paragraph(_("%(count)s staged milestones fell due by %(date)s; %(missed)s of them were not met.") % {
-        "count": format_cell(sum(1 for r in rows if r.due <= as_of), INT), "date": chinese_date(as_of),
-        "missed": format_cell(missed, INT)})
-    doc.table(_("Staged milestones"), [
-        Column(_("section")), Column(_("indicator")), Column(_("milestone date")), Column(_("required"), AMOUNT),
-        Column(_("value at period end"), AMOUNT), Column(_("unit of measure")), Column(_("met"))],
-        [[r.section, r.indicator, chinese_date(r.due), r.required, r.actual, r.unit,
-          (_("yes") if r.met else _("no")) if r.due <= as_of else _("not yet due")] for r in rows], key="milestones")
+    doc.paragraph(_("%(count)s staged milestones fell due between %(start)s and %(date)s: %(met)s met, %(missed)s "
+                    "missed. %(next)s more fall due by %(next_date)s.") % {
+        "count": format_cell(len(judged), INT), "start": chinese_date(cover.start), "date": chinese_date(cover.as_of),
+        "met": format_cell(len(judged) - len(missed), INT), "missed": format_cell(len(missed), INT),
+        "next": format_cell(len(upcoming), INT), "next_date": chinese_date(cover.next_until)})
+    columns = [Column(_("section")), Column(_("indicator")), Column(_("milestone date")), Column(_("required"), AMOUNT),
+               Column(_("value reported for that period"), AMOUNT), Column(_("unit of measure")), Column(_("met"))]
+    states = {rules.MILESTONE_MET: pgettext("milestone", "met"), rules.MILESTONE_MISSED: pgettext("milestone", "missed"),
+              rules.MILESTONE_PENDING: _("awaiting the period's report"), readers.NEXT: _("due next")}
+    doc.table(_("Staged milestones due in the period"), columns,
+              [[r.section, r.indicator, chinese_date(r.due), r.required, r.value, r.unit, states[r.state]]
+               for r in judged], key="milestones", empty=_("No staged milestone fell due in the period."))
+    doc.table(_("Staged milestones due next"), columns[:4] + [columns[5], Column(_("state"))],
+              [[r.section, r.indicator, chinese_date(r.due), r.required, r.unit, states[r.state]] for r in upcoming],
+              key="milestones_next", empty=_("No staged milestone falls due in the next period."))
 
 
 def problems(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -> None:

@@ -93,8 +93,15 @@ class DocumentBuilder:
     def paragraph(self, text: str) -> None:
         self.blocks.append({"type": "paragraph", "text": text})
 
-    def table(self, title: str, columns: list[Column], rows: list[list], key: str) -> None:
-        """`key` names the table for tests and for the workbook's sheet; rows hold raw values."""
+    def table(self, title: str, columns: list[Column], rows: list[list], key: str, empty: str = "") -> None:
+        """`key` names the table for tests and for the workbook's sheet; rows hold raw values.
+
+        With no rows and an `empty` sentence ("本月无新完成指标"), the sentence stands in for the table:
+        an official document never prints a header over nothing.
+        """
+        if not rows and empty:
+            self.blocks.append({"type": "paragraph", "text": str(empty), "stands_for": key})
+            return
         self.blocks.append({
             "type": "table", "key": key, "title": str(title), "columns": [c.as_dict() for c in columns],
             "rows": [[jsonable_number(v) for v in row] for row in rows],

@@ -14,10 +14,12 @@ from django.db.models.functions import Least
 from django.utils.translation import gettext as _
 
 from supervision import figures
-from supervision.models import StatusSnapshot, SupervisionItem, SupervisionStatus
+from supervision.models import SupervisionItem, SupervisionStatus
 from supervision.services import month_end, previous_month_end
+from targets import rules
 from targets.choices import Light, ReportStatus
-from targets.models import Milestone, ProgressReport, Section
+from targets.models import Indicator, Milestone, ProgressReport, Section
+from targets.selectors import indicator_rows, indicator_spec
 
 LIST_CAP = 200
 
@@ -33,37 +35,56 @@ class MilestoneRow:
     unit: str
     due: date
     required: Decimal
-    actual: Decimal | None
-
-    @property
-    def met(self) -> bool:
-        return self.actual is not None and self.actual >= self.required
+    value: Decimal | None
+    state: str  # rules.MILESTONE_MET / _MISSED / _PENDING, or NEXT for one due after the report's cut-off
 
 
-def milestone_progress(*, region, as_of: date) -> list[MilestoneRow]:
-    """Each staged milestone due by `as_of`, and the next one, against the value frozen at `as_of`'s month end.
+NEXT = "next"
 
-    Staged milestones are written as increasing values (30 / 50 / 75 / 100 %), so one is met when
-    the frozen value has reached it.
+
+def milestone_progress(*, region, period_start: date, as_of: date, next_until: date) -> list[MilestoneRow]:
+    """The staged milestones due in [period_start, as_of], each judged on its own date by
+    `rules.milestone_judgement`, then those due next, in (as_of, next_until]; in plan order.
+
+    A milestone's figure is read as it stood at the end of the period containing its date (or on
+    `as_of`, if that period is still under way): one read of the series per distinct such day.
     """
     indicators = figures.indicators_in(region=region)
-    end = month_end(as_of)
-    actual = dict(StatusSnapshot.objects.filter(indicator__in=indicators, as_of=end, unit__isnull=True)
-                  .values_list("indicator_id", "actual"))
-    milestones = (Milestone.objects.filter(indicator__in=indicators)
-                  .select_related("indicator__target__section")
-                  .order_by("indicator__target__plan_id", "indicator__target__seq", "indicator_id", "date"))
-    rows, next_shown = [], set()
+    milestones = list(Milestone.objects.filter(indicator__in=indicators, date__gte=period_start, date__lte=next_until)
+                      .select_related("indicator__target__section", "indicator__target__plan")
+                      .order_by("indicator__target__plan_id", "indicator__target__seq", "indicator_id", "date"))
+    specs = {m.indicator_id: indicator_spec(m.indicator, [], m.indicator.target.plan) for m in milestones}
+    stood_on = {}
     for m in milestones:
-        if m.date > end:
-            if m.indicator_id in next_shown:
-                continue
-            next_shown.add(m.indicator_id)
+        if m.date <= as_of:
+            period = rules.period_start_of(m.date, specs[m.indicator_id].frequency)
+            stood_on[m.pk] = min(rules.period_end(period, specs[m.indicator_id].frequency), as_of)
+    series = _series_on(stood_on, {m.pk: m.indicator_id for m in milestones})
+    rows = []
+    for m in milestones[:LIST_CAP]:
+        if m.pk in stood_on:
+            day = stood_on[m.pk]
+            result = rules.milestone_judgement(specs[m.indicator_id], m.date, m.value,
+                                               series.get((m.indicator_id, day), []), today=day)
+            value, state = result.value, result.state
+        else:
+            value, state = None, NEXT
         section = m.indicator.target.section
         rows.append(MilestoneRow(section=section.title if section else "", indicator=m.indicator.name,
-                                 unit=m.indicator.unit, due=m.date, required=m.value,
-                                 actual=actual.get(m.indicator_id)))
-    return rows[:LIST_CAP]
+                                 unit=m.indicator.unit, due=m.date, required=m.value, value=value, state=state))
+    return rows
+
+
+def _series_on(stood_on: dict[int, date], indicator_of: dict[int, int]) -> dict[tuple[int, date], list]:
+    """(indicator id, day) -> the indicator's figures per period as they stood on that day."""
+    ids_by_day = defaultdict(set)
+    for milestone_id, day in stood_on.items():
+        ids_by_day[day].add(indicator_of[milestone_id])
+    found = {}
+    for day, ids in ids_by_day.items():
+        for pk, row in indicator_rows(Indicator.objects.filter(pk__in=ids), day, full_series=True).items():
+            found[(pk, day)] = row.series
+    return found
 
 
 @dataclass

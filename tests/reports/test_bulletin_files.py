@@ -1,6 +1,6 @@
 """Generated bulletins on the demo data: the .docx, the .xlsx and the page agree with the frozen snapshot."""
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -26,7 +26,8 @@ from supervision.models import StatusSnapshot
 from targets.choices import Light
 from targets.demo import xunyi
 from targets.demo_loader import demo_load
-from targets.models import Milestone
+from targets.models import Indicator, Milestone, ProgressReport
+from targets.selectors import indicator_rows
 from villages.models import Region
 
 # The bulletin day of May 2026: the day after the due date (25th), 08:00 in Shanghai.
@@ -56,8 +57,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
 
 
-def _generate(region, kind):
-    report = services.report_request(region=region, kind=kind, month=MAY_END)
+def _generate(region, kind, month=MAY_END):
+    report = services.report_request(region=region, kind=kind, month=month)
     return services.report_generate(report_id=report.pk)
 
 
@@ -179,27 +180,77 @@ def test_xlsx_numbers_are_right_aligned_with_separators_and_amounts_keep_two_dec
     assert league["F3"].number_format == "0.0%"
 
 
+def _reported_for_period(milestone, stood_on):
+    """The milestone's figure recomputed from the reports themselves: the report for the month that
+    contains its date, as it stood at that month's end (or on `stood_on`, if earlier)."""
+    month = milestone.date.replace(day=1)
+    month_end_day = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    reports = [r for r in ProgressReport.objects.filter(indicator=milestone.indicator, period_start=month,
+                                                         status__in=["submitted", "approved"])
+               if r.submitted_at.astimezone(shanghai).date() <= min(month_end_day, stood_on)]
+    return max(reports, key=lambda r: (r.submitted_at, r.id)).value if reports else None
+
+
 @pytest.mark.django_db
-def test_quarterly_dispatch_reports_xunyi_milestones_for_march_to_may(demo):
+def test_quarterly_dispatch_judges_each_milestone_on_its_own_date(demo):
     report = demo[ReportKind.QUARTERLY]
     assert (report.period_start, report.period_end) == (date(2026, 3, 1), MAY_END)
     assert "〔2026〕1号" in report.content["doc_number"]  # May is Xunyi's first dispatch month
-    rows = table(report.content, "milestones")["rows"]
-    due = Milestone.objects.filter(indicator__target__plan__region=report.region, date__lte=MAY_END)
-    frozen = dict(StatusSnapshot.objects.filter(indicator__target__plan__region=report.region, as_of=MAY_END,
-                                                unit__isnull=True).values_list("indicator__name", "actual"))
+    cut_off = BULLETIN_MORNING.date()  # made on 26 May: the May figures stand as of that day
+    due = Milestone.objects.filter(indicator__target__plan__region=report.region, date__gte=report.period_start,
+                                   date__lte=cut_off).select_related("indicator")
     with translation.override(settings.LANGUAGE_CODE):  # the language reports are written in
-        yes, no, not_due = gettext("yes"), gettext("no"), gettext("not yet due")
-    due_rows = [r for r in rows if r[6] != not_due]
-    assert sorted((r[1], r[2], r[3]) for r in due_rows) == sorted(
-        (m.indicator.name, f"{m.date.year}年{m.date.month}月{m.date.day}日", str(m.value)) for m in due)
-    assert due_rows, "the Xunyi fund-spending milestone of April is due by May"
-    for r in due_rows:
-        met = frozen[r[1]] is not None and frozen[r[1]] >= Decimal(r[3])
-        assert r[6] == (yes if met else no)
+        met_word, missed_word = pgettext("milestone", "met"), pgettext("milestone", "missed")
+    expected = []
+    for m in due:
+        value = _reported_for_period(m, cut_off)
+        met = value is not None and value >= m.value
+        expected.append((m.indicator.name, f"{m.date.year}年{m.date.month}月{m.date.day}日", str(m.value),
+                         met_word if met else missed_word))
+    rows = table(report.content, "milestones")["rows"]
+    assert len(expected) == 2, "Xunyi's two April milestones fall due in March–May"
+    assert sorted((r[1], r[2], r[3], r[6]) for r in rows) == sorted(expected)
+    missed = sum(1 for e in expected if e[3] == missed_word)
+    intro = report.content["blocks"][report.content["blocks"].index(table(report.content, "milestones")) - 1]
+    assert f"未达成{missed}个" in intro["text"] and "截至2026年5月31日" not in str(report.content)
+    # Due next: June to August, none from other years.
+    upcoming = table(report.content, "milestones_next")["rows"]
+    assert sorted(r[2] for r in upcoming) == sorted(
+        f"{m.date.year}年{m.date.month}月{m.date.day}日" for m in Milestone.objects.filter(
+            indicator__target__plan__region=report.region, date__gt=cut_off, date__lte=date(2026, 8, 31)))
     document = _docx(report)
     docx_rows = _docx_table(document, report.content, "milestones").rows[1:]
     assert [r.cells[3].text for r in docx_rows] == [format_cell(r[3], "amount") for r in rows]
+
+
+@pytest.mark.django_db
+def test_quarterly_dispatch_compares_lights_with_the_previous_dispatch_recomputed_from_the_reports(demo):
+    report = demo[ReportKind.QUARTERLY]
+    lights = table(report.content, "lights")
+    assert [c["header"] for c in lights["columns"][1:3]] == ["本次调度", "上次调度"]
+    indicators = Indicator.objects.filter(target__plan__region=report.region)
+    now = Counter(row.status.status for row in indicator_rows(indicators, BULLETIN_MORNING.date()).values())
+    before = Counter(row.status.status for row in indicator_rows(indicators, date(2026, 2, 28)).values())
+    assert [r[1] for r in lights["rows"][:5]] == [now[light] for light in LIGHT_ROWS]
+    assert [r[2] for r in lights["rows"][:5]] == [before[light] for light in LIGHT_ROWS]
+    overview = report.content["blocks"][1]["text"]
+    assert "与上次调度（2026年2月28日）相比" in overview and "上月末" not in overview
+    change = now[Light.RED] - before[Light.RED]
+    assert ("红灯持平" if change == 0 else f"红灯{'增加' if change > 0 else '减少'}{abs(change)}个") in overview
+
+
+@pytest.mark.django_db
+def test_a_year_end_summary_made_on_2_december_stands_as_of_that_day_and_misses_nothing_early(demo):
+    # Made inside this test, so its refreshed month-end snapshots are rolled back with it.
+    with time_machine.travel(datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        report = _generate(demo["dongtou"].region, ReportKind.YEAR_END, month=date(2026, 12, 31))
+    text = str(report.content)
+    assert "截至2026年12月2日" in text and "截至2026年12月31日" not in text
+    assert "milestones" not in [b.get("key") for b in report.content["blocks"]]  # none judged yet
+    upcoming = table(report.content, "milestones_next")["rows"]
+    assert sorted(r[2] for r in upcoming) == ["2026年12月31日", "2026年12月31日"]
+    assert [c["header"] for c in table(report.content, "lights")["columns"][1:3]] == ["本年末", "上年末"]
 
 
 @pytest.mark.django_db

@@ -1,7 +1,9 @@
 """The report pages: who sees them, the request form, downloads checked and audited."""
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import translation
 
 from accounts.models import AuditEvent, Role
@@ -99,3 +101,18 @@ def test_leaders_read_reports_but_only_the_office_asks_for_them(client, leader, 
     assert 'id="report-request"' not in client.get("/reports/bulletins/").content.decode()
     response = client.post("/reports/bulletins/request/", {"region": county.pk, "kind": "monthly", "month": "2025-05"})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_year_end_summary_of_december_is_refused_on_2_december_with_the_first_possible_day(client, supervisor,
+                                                                                            county, indicator):
+    client.force_login(supervisor)
+    with time_machine.travel(datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        refused = client.post("/reports/bulletins/request/", {"region": county.pk, "kind": ReportKind.YEAR_END,
+                                                              "month": "2026-12"})
+        november = client.post("/reports/bulletins/request/", {"region": county.pk, "kind": ReportKind.YEAR_END,
+                                                               "month": "2026-11"})
+    assert refused.status_code == 400
+    assert "2026年12月26日" in refused.content.decode()
+    assert november.status_code == 302
+    assert GeneratedReport.objects.get().period_end == date(2026, 11, 30)
