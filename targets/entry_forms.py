@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import filetypes, rules
+from . import filetypes, numbers, rules
 from .models import VALUE_FIELD
 
 
@@ -20,11 +20,21 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
 
 
+class PlainNumberInput(forms.TextInput):
+    """A stored value shown as typed: "90.2", never the column's "90.2000"."""
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return None
+        shown = numbers.shown(value, "input")
+        return str(value) if shown == "—" else shown
+
+
 class EntryForm(forms.Form):
     value = forms.DecimalField(
         label=_("Cumulative value"), **VALUE_FIELD,
         error_messages={"required": _("Enter the cumulative value."), "invalid": _("Enter a number, e.g. 1250 or 37.5.")},
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        widget=PlainNumberInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     narrative = forms.CharField(label=_("Work done"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     problems = forms.CharField(label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
+from targets import numbers
 from targets.choices import PROGRESS_KINDS, Frequency, Kind, Light
 
 
@@ -337,9 +338,7 @@ def _completion_percent(completion: Decimal) -> str:
 
 
 def _amount(value: Decimal, unit: str) -> str:
-    # normalize() drops the trailing zeros of "4.80"; format "f" keeps "100" from becoming "1E+2".
-    number = format(value.normalize(), "f")
-    return f"{number} {unit}" if unit else number
+    return numbers.shown(value, unit) if unit else numbers.shown(value)
 
 
 # Several units, one target ---------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
+from targets import numbers
 from targets.choices import Light
 
 register = template.Library()
@@ -23,3 +24,10 @@ def light_badge(status):
     except ValueError:
         label = Light.NOT_STARTED.label
     return format_html('<span class="light light-{}">{}</span>', status, label)
+
+
+@register.filter
+def cn_number(value, mode=""):
+    """Every number a page shows, through targets.numbers.shown: {{ v|cn_number }}, {{ n|cn_number:"count" }},
+    {{ v|cn_number:"money" }}, {{ v|cn_number:"input" }}, {{ v|cn_number:indicator.unit }}."""
+    return numbers.shown(value, mode)

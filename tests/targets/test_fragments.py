@@ -34,12 +34,12 @@ def test_rows_showing_the_same_values_are_rendered_once(db, monkeypatch):
 @time_machine.travel("2025-06-10 10:00 +0800", tick=False)
 def test_my_work_shows_a_new_figure_on_the_next_view(client, indicator, dept, dept_reporter):
     client.force_login(dept_reporter)
-    assert "4321" not in client.get("/my-work/").content.decode()
+    assert "4,321" not in client.get("/my-work/").content.decode()
     ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, 5, 1),
                           value=Decimal("4321"), status=ReportStatus.SUBMITTED,
                           submitted_at=datetime(2025, 5, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
     html = client.get("/my-work/").content.decode()
-    assert "4321" in html and 'data-period="2025-06"' in html
+    assert "4,321" in html and 'data-period="2025-06"' in html
 
 
 @time_machine.travel("2025-06-10 10:00 +0800", tick=False)
