@@ -182,9 +182,9 @@ STORAGES = {
 EVIDENCE_ROOT = Path(os.environ.get("DJANGO_EVIDENCE_ROOT", BASE_DIR / "evidence"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# Uploaded .xlsx/.docx (reports.excel.safe): refused above this size, or when they unpack to more.
-EXCEL_UPLOAD_MAX_BYTES = int(os.environ.get("EXCEL_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
-EXCEL_MAX_UNPACKED_BYTES = int(os.environ.get("EXCEL_MAX_UNPACKED_BYTES", 300 * 1024 * 1024))
+# Every uploaded file (core.uploads): refused above this size, or when an Office file unpacks to more.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", 300 * 1024 * 1024))
 
 CACHES = {
     "default": (

@@ -5,7 +5,7 @@ from rest_framework import exceptions, parsers, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .excel.safe import UnsafeFile
+from core.uploads import UnsafeFile
 from .plan_import import (
     can_import_into, county_by_code, decide_units, default_missing_baselines, plan_import, plan_import_parse,
 )

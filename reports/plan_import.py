@@ -26,7 +26,7 @@ from villages.selectors import region_prefix
 
 from .excel import indicators as extraction
 from .excel.plan_table import grid_title, parse_grid, read_grid
-from .excel.safe import check_upload
+from core.uploads import check_upload
 
 CLOSE_MATCH_CUTOFF = 0.6
 AUTO_ACCEPT_SCORE = 0.8

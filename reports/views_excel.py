@@ -14,7 +14,7 @@ from targets.choices import Frequency, Kind
 from villages.models import Region, RegionLevel, Unit
 from villages.selectors import region_prefix
 
-from .excel.safe import UnsafeFile
+from core.uploads import UnsafeFile
 from .plan_import import apply_preview_edits, can_import_into, plan_import, plan_import_parse
 
 SESSION_KEY = "plan_import:{}"
@@ -212,7 +212,7 @@ def progress_offline(request):
     import base64
 
     from .excel.progress import progress_upload
-    from .excel.safe import check_upload
+    from core.uploads import check_upload
 
     if not request.user.is_reporter or request.user.unit_id is None:
         raise PermissionDenied

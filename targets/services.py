@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.roles import READ_ONLY_ROLES
 from accounts.services import audit_record, notify, snapshot
+from core.uploads import UnsafeFile
 from villages.selectors import region_prefix
 
 from . import entry_rules, filetypes, rules
@@ -409,16 +411,13 @@ def evidence_add(*, report, by, upload) -> Evidence:
     if current.evidence.count() >= filetypes.MAX_EVIDENCE_FILES:
         raise ValidationError({"evidence": _("A report holds at most %(n)s files.") % {"n": filetypes.MAX_EVIDENCE_FILES}})
     try:
-        detected = filetypes.inspect_upload(upload.name, upload, upload.size)
-    except filetypes.RejectedFile as exc:
+        checked = filetypes.check_evidence(upload)
+    except UnsafeFile as exc:
         raise ValidationError({"evidence": str(exc)}) from exc
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    evidence = Evidence(report=current, original_name=upload.name[:255], content_type=detected.content_type,
-                        size=detected.size, sha256=digest.hexdigest(), uploaded_by=by)
-    evidence.file.save(upload.name, upload, save=False)
+    evidence = Evidence(report=current, original_name=checked.name[:255], content_type=checked.content_type,
+                        size=checked.size, sha256=hashlib.sha256(checked.data).hexdigest(), uploaded_by=by)
+    # The vetted bytes are what is stored, so nothing read after the checks can differ from them.
+    evidence.file.save(checked.name, ContentFile(checked.data), save=False)
     evidence.save()
     audit_record(action="evidence.add", by=by, obj=current, new=snapshot(
         evidence, ["original_name", "content_type", "size", "sha256"]) | {"evidence": evidence.pk})

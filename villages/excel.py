@@ -1,7 +1,7 @@
 """Tables in and out: reading an uploaded CSV or xlsx safely, writing xlsx that Excel cannot mistake for formulas.
 
-`read_table` is the one place villages reads uploaded files: workbooks go through the shared
-door of `reports.excel.safe` (size, zip-bomb, XML-bomb and macro checks), CSV is decoded here.
+`read_table` is the one place villages reads uploaded files: every file goes through the shared
+door of `core.uploads` (type from the bytes, size, zip-bomb, XML-bomb and macro checks), CSV is decoded here.
 """
 from __future__ import annotations
 
@@ -41,16 +41,24 @@ class ImportRejected(Exception):
 
 
 def read_table(name: str, data: bytes) -> list[tuple[int, list[str]]]:
-    """(row number as people count it, cells as stripped strings) for every non-empty row of the first sheet."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise FileRefused(_("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
-    lower = name.lower()
-    if lower.endswith((".xlsx", ".xlsm", ".xls")):
-        rows = _read_xlsx(name, data)  # the shared checks explain why .xls and .xlsm are refused
-    elif lower.endswith(".csv"):
-        rows = _read_csv(data)
+    """(row number as people count it, cells as stripped strings) for every non-empty row of the first sheet.
+
+    The file goes through the shared upload checks (type from the bytes, size, zip and XML bombs,
+    macros) before either reader sees it.
+    """
+    from core.uploads import UnsafeFile, check_upload, read_rows
+
+    try:
+        upload = check_upload(io.BytesIO(data), kinds=("xlsx", "csv"), name=name, max_bytes=MAX_UPLOAD_BYTES)
+    except UnsafeFile as exc:
+        raise FileRefused(str(exc)) from exc
+    if upload.kind == "csv":
+        rows = _read_csv(upload.data)
     else:
-        raise FileRefused(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
+        try:
+            rows = [[_cell_text(v) for v in row] for row in read_rows(upload)]
+        except UnsafeFile as exc:
+            raise FileRefused(str(exc)) from exc
     numbered = [(n, cells) for n, cells in enumerate(rows, start=1) if any(cells)]
     if len(numbered) > MAX_ROWS:
         raise FileRefused(_("The file has more than %(rows)s rows.") % {"rows": MAX_ROWS})
@@ -75,17 +83,6 @@ def _read_csv(data: bytes) -> list[list[str]]:
     else:
         raise FileRefused(_("The CSV file is neither UTF-8 nor GB18030 text."))
     return [[_cell_text(c) for c in row] for row in csv.reader(io.StringIO(text))]
-
-
-def _read_xlsx(name: str, data: bytes) -> list[list[str]]:
-    # The shared door for uploaded Office files: size, zip-bomb, XML-bomb and macro checks.
-    from reports.excel.safe import UnsafeFile, check_upload, read_rows
-
-    try:
-        rows = read_rows(check_upload(io.BytesIO(data), kinds=("xlsx",), name=name))
-    except UnsafeFile as exc:
-        raise FileRefused(str(exc)) from exc
-    return [[_cell_text(v) for v in row] for row in rows]
 
 
 # Writing -----------------------------------------------------------------------------------------

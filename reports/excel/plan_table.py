@@ -16,7 +16,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from . import indicators
-from .safe import SafeUpload, UnreadableFile, open_document, open_workbook
+from core.uploads import SafeUpload, UnreadableFile, open_document, open_workbook
 
 COLUMNS = {
     # field: header texts, most specific first; a header matches when it starts with one of them

@@ -28,7 +28,7 @@ from targets.models import Indicator, ProgressReport
 from targets.selectors import expected_reporters
 from targets.services import ConflictError, progress_report_create, progress_report_update
 
-from .safe import SafeUpload, UnreadableFile, open_workbook, read_rows
+from core.uploads import SafeUpload, UnreadableFile, open_workbook, read_rows
 from .writers import is_formula_like
 
 SHEET, META = "填报", "meta"

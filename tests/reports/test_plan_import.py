@@ -4,7 +4,7 @@ from django.utils import translation
 
 from accounts.models import AuditEvent
 from reports.excel.plan_table import parse_table, split_units
-from reports.excel.safe import SafeUpload, UnreadableFile
+from core.uploads import SafeUpload, UnreadableFile
 from reports.plan_import import plan_import, plan_import_parse
 from targets.demo import dongtou
 from targets.models import Indicator, Plan, Target

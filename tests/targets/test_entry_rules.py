@@ -1,14 +1,15 @@
 """The pure checks behind the entry form: values, the past range, the lock calendar, file contents."""
 import io
-import zipfile
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
+from core.uploads import UnsafeFile
 from targets import entry_rules, filetypes
 from targets.choices import Frequency, Kind
+from tests import hostile
 
 D = Decimal
 
@@ -88,40 +89,42 @@ def test_the_period_to_report_skips_locked_ones_unless_granted():
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 40
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 40
 PDF = b"%PDF-1.7\n" + b"\0" * 40
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _office_zip(inner: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr(inner, "<x/>")
-    return buffer.getvalue()
+def upload(name, content):
+    handle = io.BytesIO(content)
+    handle.name = name
+    return handle
 
 
 @pytest.mark.parametrize("name, content, expected", [
-    ("照片.JPG", JPEG, filetypes.JPEG),
-    ("现场.png", PNG, filetypes.PNG),
-    ("验收单.pdf", PDF, filetypes.PDF),
-    ("台账.xlsx", _office_zip("xl/workbook.xml"), filetypes.XLSX),
-    ("报告.docx", _office_zip("word/document.xml"), filetypes.DOCX),
-    ("旧表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 40, filetypes.XLS),
+    ("照片.JPG", JPEG, "image/jpeg"),
+    ("现场.png", PNG, "image/png"),
+    ("验收单.pdf", PDF, "application/pdf"),
+    ("台账.xlsx", hostile.plain_xlsx(), XLSX),
+    ("报告.docx", hostile.plain_docx(), DOCX),
+    ("旧表.xls", hostile.clean_xls(), "application/vnd.ms-excel"),
+    ("旧文.doc", hostile.clean_doc(), "application/msword"),
 ])
 def test_accepted_files_are_recognised_by_their_content(name, content, expected):
-    assert filetypes.inspect_upload(name, io.BytesIO(content), len(content)).content_type == expected
+    assert filetypes.check_evidence(upload(name, content)).content_type == expected
 
 
 @pytest.mark.parametrize("name, content", [
-    ("照片.jpg", PDF),                                 # a PDF renamed .jpg
-    ("台账.xlsx", _office_zip("word/document.xml")),   # a Word file renamed .xlsx
-    ("脚本.exe", b"MZ" + b"\0" * 40),                  # not an accepted type at all
+    ("照片.jpg", PDF),                           # a PDF renamed .jpg
+    ("台账.xlsx", hostile.plain_docx()),         # a Word file renamed .xlsx
+    ("脚本.exe", b"MZ" + b"\0" * 40),            # not an accepted type at all
     ("假的.pdf", b"<html>not a pdf</html>"),
     ("坏的.docx", b"PK\x03\x04 broken zip"),
+    ("宏.xls", hostile.macro_xls()),
 ])
 def test_files_whose_content_is_not_an_accepted_type_are_refused(name, content):
-    with pytest.raises(filetypes.RejectedFile):
-        filetypes.inspect_upload(name, io.BytesIO(content), len(content))
+    with pytest.raises(UnsafeFile, match=name.replace(".", r"\.")):
+        filetypes.check_evidence(upload(name, content))
 
 
 def test_a_file_over_10_mb_is_refused_with_the_limit_in_the_message():
-    with translation.override("en"), pytest.raises(filetypes.RejectedFile, match="at most 10 MB"):
-        filetypes.inspect_upload("大.pdf", io.BytesIO(PDF), filetypes.MAX_EVIDENCE_BYTES + 1)
+    with translation.override("en"), pytest.raises(UnsafeFile, match="larger than 10.0 MB"):
+        filetypes.check_evidence(upload("大.pdf", PDF + bytes(filetypes.MAX_EVIDENCE_BYTES)))

