@@ -248,3 +248,47 @@ def test_every_proposal_keeps_its_phrase_as_written_in_the_text():
     text = "全年培育家庭农场3家、农民专业合作社5家,培育高素质农民300名。"
     for proposal in extract(text, **XUNYI):
         assert proposal.phrase and proposal.phrase in normalise(text)
+
+
+def test_one_verb_governs_every_amount_it_lists():
+    assert [(p.kind, p.unit) for p in extract("粮播面积稳定在1.18万亩、总产量658万斤以上", **XUNYI)] == [
+        ("floor", "亩"), ("floor", "斤")]
+
+
+def test_a_stock_held_is_a_floor_and_so_are_the_parts_of_a_level_kept_from_last_year():
+    assert xunyi("确保全市公益性岗位保有量30个以上") == [("floor", Decimal(30), "个")]
+    found = extract("确保全县乡村公岗安置脱贫人口数量不少于上年度(其中,就业乡村公岗580人,护林员43人)。", **XUNYI)
+    assert [(p.kind, p.target_value) for p in found] == [("floor", Decimal(580)), ("floor", Decimal(43))]
+
+
+def test_a_count_of_firms_is_a_target_not_a_tier():
+    assert xunyi("全年促成5家以上企业与村集体合作建设产业项目") == [("increase", Decimal(5), "家")]
+
+
+def test_one_member_at_work_per_household_is_a_rate_held_at_100():
+    (proposal,) = extract("确保有劳动力的搬迁群众实现1户1人以上就业", **XUNYI)
+    assert (proposal.kind, proposal.target_value, proposal.unit) == ("floor", Decimal(100), "%")
+
+
+def test_actions_in_named_months_count_once_by_the_end_of_each():
+    (proposal,) = extract("分别于4月份、10月份组织对全县179个行政村集中开展农村饮水安全敲门入户大排查行动", **XUNYI)
+    assert (proposal.target_value, proposal.unit, proposal.deadline) == (Decimal(2), "次", date(2024, 10, 31))
+    assert proposal.milestones == [(date(2024, 4, 30), Decimal(1))]
+
+
+def test_zero_dropouts_is_a_ceiling_at_zero_and_a_quoted_campaign_is_not_a_target():
+    (proposal,) = extract("实现全县义务教育阶段学生零辍学", **XUNYI)
+    assert (proposal.kind, proposal.target_value, proposal.unit) == ("ceiling", Decimal(0), "人")
+    assert [p.kind for p in extract("持续巩固村集体经济“清零消薄”行动", **XUNYI)] == ["milestone"]
+
+
+def test_full_coverage_counts_only_when_coverage_is_what_is_reached():
+    assert xunyi("确保农村医疗卫生服务全覆盖") == [("increase", Decimal(100), "%")]
+    assert [p.kind for p in extract("对所有农户开展集中全覆盖排查", **XUNYI)] == ["milestone"]
+
+
+def test_a_deadline_after_the_number_applies_and_a_second_dated_step_is_its_own_indicator():
+    found = extract("对2024年确定的60户危改户,加强监督管理,选择低成本的改造方式加快工程进度,确保10月底前全部竣工,"
+                    "11月底完成验收并兑付补助资金。", **XUNYI)
+    assert [(p.target_value, p.unit, p.deadline) for p in found] == [
+        (Decimal(60), "户", date(2024, 10, 31)), (Decimal(60), "户", date(2024, 11, 30))]

@@ -37,6 +37,9 @@ YEARLY_VERBS = ("建成", "启动", "新建", "创建", "创成", "打造", "培
 BASELINE_BRIDGE = re.compile(r"^(?:提高|提升|增加|增长|扩大|下降|降低|减少|压减|缩小)(?:到|至)$")
 STAGE_TAIL = re.compile(r"(?P<month>\d{1,2})月(?:底|末)?$")
 CLEARED = re.compile(r"(?P<name>[^,;。]*?)(?:全部|动态|全面|基本)?清零")
+ZERO = re.compile(r"(?:实现|确保|保持)(?P<name>[^,;。]*?)零(?P<what>辍学|失学|伤亡|死亡|事故|发生|返贫|新增)")
+PER_HOUSEHOLD = re.compile(r"(?:1户|每户|家庭)(?:至少)?1人(?:以上)?(?P<what>[^,;。]{0,4})")
+SEPARATELY = re.compile(r"分别于(?P<months>(?:\d{1,2}月(?:份|底|末)?、?){2,})")
 
 
 @dataclass
@@ -66,6 +69,8 @@ class Context:
     start: date
     end: date
     task_name: str
+    # "数量不少于上年度(其中,公岗580人,…)": the parts take the kind of the whole.
+    sentence_kind: str | None = None
 
 
 def _proposal(name, kind, unit, value, deadline, phrase, approximate=False) -> Proposal:
@@ -117,23 +122,57 @@ def _spread_yearly(proposal: Proposal, clause: str, start: date) -> None:
 
 
 def _coverage(clause: str, deadline: date) -> Proposal | None:
-    """"实现快递服务和电商配送行政村全覆盖" → a coverage rate that must reach 100 %."""
-    if "全覆盖" not in clause:
+    """"实现快递服务和电商配送行政村全覆盖" → a coverage rate that must reach 100 %.
+
+    Only when the coverage is the end of the clause: "开展集中全覆盖排查" says how a check is done.
+    """
+    if not clause.endswith(("全覆盖", "全覆盖。")):
         return None
     subject = wording.clean_name(clause.split("全覆盖")[0].removeprefix("实现").removesuffix("基本"))
-    if not subject or subject.startswith(("对", "开展")):
+    if not subject:
         return None
     return _proposal(subject + "覆盖率", "increase", "%", Decimal(100), deadline, clause)
 
 
 def _cleared(clause: str, deadline: date) -> Proposal | None:
-    """"空壳村全部清零": what is counted must come down to none, a decrease to 0."""
+    """"空壳村全部清零": what is counted must come down to none, a decrease to 0. "零辍学": it stays at 0."""
     match = CLEARED.search(clause)
+    if match and not quantities._inside_quotes(clause, match.end() - 1):  # “清零消薄”行动 is a campaign's name
+        name = wording.clean_name(re.sub(r"^(?:实行|实现|推动|确保)", "", match.group("name")))
+        return _proposal(name or clause, "decrease", _counter(name), Decimal(0), deadline, match.group(0))
+    match = ZERO.search(clause)
+    if match:
+        name = wording.clean_name(match.group("name")) + match.group("what")
+        unit = "人" if match.group("what") in ("辍学", "失学", "伤亡", "死亡", "返贫") else "起"
+        return _proposal(name, "ceiling", unit, Decimal(0), deadline, match.group(0))
+    return None
+
+
+def _counter(name: str) -> str:
+    return "户" if name.endswith("户") else "人" if name.endswith("人") else "个"
+
+
+def _separately(clause: str, ctx: Context) -> Proposal | None:
+    """"分别于4月份、10月份组织大排查": as many times as months, one by the end of each."""
+    match = SEPARATELY.search(clause)
     if not match:
         return None
-    name = wording.clean_name(re.sub(r"^(?:实行|实现|推动|确保)", "", match.group("name")))
-    unit = "户" if name.endswith("户") else "人" if name.endswith("人") else "个"
-    return _proposal(name or clause, "decrease", unit, Decimal(0), deadline, match.group(0))
+    months = [int(m) for m in re.findall(r"(\d{1,2})月", match.group("months")) if 1 <= int(m) <= 12]
+    ends = [dates.month_end(dates._year_for(month, None, ctx.start), month) for month in months]
+    name = wording.clean_name(clause[match.end():]) or ctx.task_name
+    proposal = _proposal(name, "increase", "次", Decimal(len(ends)), ends[-1], clause)
+    proposal.milestones = [(when, Decimal(i + 1)) for i, when in enumerate(ends[:-1])]
+    return proposal
+
+
+def _per_household(clause: str, deadline: date) -> Proposal | None:
+    """"实现1户1人以上就业": every household concerned must have one member at work, 100 % held."""
+    match = PER_HOUSEHOLD.search(clause)
+    if not match:
+        return None
+    subject = wording.clean_name(clause[:match.start()])
+    return _proposal(f"{subject}每户至少1人{match.group('what')}比例", "floor", "%", Decimal(100), deadline,
+                     clause[:match.end()])
 
 
 def _names(raw: str, task_name: str) -> list[str]:
@@ -175,15 +214,18 @@ def _from_to(clause: str, found: list, index: int, ctx: Context, deadline: date)
 
 
 def _proposals_in_clause(clause: str, ctx: Context, deadline: date) -> list[Proposal]:
-    found = [(q, before, why) for q, before, why in quantities.quantities(clause)]
+    household = _per_household(clause, deadline)
+    span = PER_HOUSEHOLD.search(clause).span() if household else (0, 0)
+    found = [(q, before, why) for q, before, why in quantities.quantities(clause)
+             if not span[0] <= q.start < span[1]]
     targets = [item for item in found if item[2] == "target"]
-    if not found:
-        special = _cleared(clause, deadline) or _coverage(clause, deadline)
+    if not targets:
+        special = household or _separately(clause, ctx) or _cleared(clause, deadline) or _coverage(clause, deadline)
         return [special] if special else []
     staged = _stages(clause, targets, ctx, deadline)
     if staged:
         return [staged]
-    proposals, skip, consumed = [], set(), 0
+    proposals, skip, consumed = [household] if household else [], set(), 0
     for index, (quantity, before, why) in enumerate(found):
         if why != "target" or index in skip:
             continue
@@ -192,12 +234,13 @@ def _proposals_in_clause(clause: str, ctx: Context, deadline: date) -> list[Prop
             proposals.append(paired)
             skip.add(index + 1)
             continue
-        made, consumed = _plain_proposals(clause, found, index, ctx, deadline, consumed)
+        inherited = proposals[-1].kind if proposals else ctx.sentence_kind
+        made, consumed = _plain_proposals(clause, found, index, ctx, deadline, consumed, inherited)
         proposals += made
     return proposals
 
 
-def _plain_proposals(clause, found, index, ctx, deadline, consumed) -> tuple[list[Proposal], int]:
+def _plain_proposals(clause, found, index, ctx, deadline, consumed, inherited) -> tuple[list[Proposal], int]:
     """The proposals of one number; also how much of the next number's words this one's name took."""
     quantity, before, _why = found[index]
     raw_name = before[consumed:]
@@ -212,6 +255,9 @@ def _plain_proposals(clause, found, index, ctx, deadline, consumed) -> tuple[lis
         names = [wording.clean_name(raw_name) + rest]
         phrase, taken = clause[raw_start:quantity.end + len(rest)], len(rest)
     kind = wording.kind(raw_name, quantity.comparison)
+    if kind == "increase" and inherited and not wording.has_kind_word(raw_name) and (
+            raw_name.startswith("、") or ctx.sentence_kind):
+        kind = inherited  # "稳定在1.18万亩、总产量658万斤以上": one verb for both
     when = dates.deadline(raw_name, ctx.start, deadline) if dates.month_markers(raw_name, ctx.start) else deadline
     phrase = phrase.lstrip("、")
     made = [_proposal(name, kind, quantity.unit, quantity.value, when, phrase, quantity.approximate) for name in names]
@@ -225,18 +271,36 @@ def _clauses(sentence: str):
         offset += len(clause) + 1
 
 
-def _sentence_deadline(prefix: str, later: str, ctx: Context) -> date:
-    """A deadline stated before the number in its sentence, or right after it ("…60户,确保10月底前全部竣工")."""
-    stated = dates.deadline(prefix, ctx.start, ctx.end)
-    if stated != ctx.end or not later:
-        return stated
-    following = CLAUSE_SPLIT.split(later.lstrip(",;"))
-    for clause in following[:3]:
-        if next(quantities.quantities(clause), None):
+def _later_deadlines(later: str, ctx: Context) -> list[tuple[date, str]]:
+    """Deadlines in the clauses after a number, up to the next number: "…60户,…,确保10月底前全部竣工,11月底完成验收"."""
+    found = []
+    for clause in CLAUSE_SPLIT.split(later.lstrip(",;")):
+        if next((q for q, _b, why in quantities.quantities(clause) if why == "target"), None):
             break
-        if dates.month_markers(clause, ctx.start):
-            return dates.deadline(clause, ctx.start, ctx.end)
-    return stated
+        markers = [when for _m, when in dates.month_markers(clause, ctx.start) if when >= ctx.start]
+        if markers:
+            found.append((markers[-1], clause))
+    return found
+
+
+def _with_later_deadlines(found: list[Proposal], prefix: str, later: str, ctx: Context) -> list[Proposal]:
+    """A number whose deadline follows it takes that deadline; a second dated step becomes its own indicator."""
+    if len(found) != 1 or dates.deadline(prefix, ctx.start, ctx.end) != ctx.end or found[0].milestones:
+        return found
+    steps = _later_deadlines(later, ctx)
+    if not steps:
+        return found
+    first = found[0]
+    first.deadline = steps[0][0]
+    for when, clause in steps[1:]:
+        name = wording.clean_name(dates.MARKER.sub("", clause)) or first.name
+        found.append(_proposal(name, first.kind, first.unit, first.target_value, when, clause))
+    return found
+
+
+def _sentence_kind(sentence: str, prefix: str) -> str | None:
+    head = prefix.split("其中")[0] if "其中" in prefix else None
+    return "floor" if head and any(word in head for word in wording.FLOOR_WORDS) else None
 
 
 def extract(text: str, *, start: date, end: date, task_name: str = "") -> list[Proposal]:
@@ -246,12 +310,13 @@ def extract(text: str, *, start: date, end: date, task_name: str = "") -> list[P
     proposals: list[Proposal] = []
     for sentence in filter(None, SENTENCE_SPLIT.split(text)):
         for clause, prefix, later in _clauses(sentence):
+            ctx.sentence_kind = _sentence_kind(sentence, prefix)
             if not clause or _milestone(clause, proposals[-1] if proposals else None):
                 continue
-            found = _proposals_in_clause(clause, ctx, _sentence_deadline(prefix, later, ctx))
+            found = _proposals_in_clause(clause, ctx, dates.deadline(prefix, start, end))
             for proposal in found:
                 _spread_yearly(proposal, clause, start)
-            proposals += found
+            proposals += _with_later_deadlines(found, prefix, later, ctx)
     if not proposals and text:
         first = CLAUSE_SPLIT.split(text)[0]
         proposals.append(Proposal(name=(task_name or first)[:300], kind="milestone", unit="%",

@@ -32,6 +32,8 @@ CN_NUMERAL = re.compile(r"(?<![第“])(?P<num>[零一二两三四五六七八�
                         + "|".join(map(re.escape, [u for u in UNITS if u not in ("项", "%")])) + r")")
 APPROX_WAN = re.compile(r"(近|约|超|逾)万|(?<![\d.])万余")
 TIER_FOLLOWERS = ("村", "行政村", "社区", "户", "农户", "家庭", "企业", "的村", "的行政村", "的户", "的企业", "的家庭")
+# A tier is a threshold of a measure ("10万元村", "人口5000人以上的村"); "5家以上企业" counts the firms.
+MEASURE_UNITS = MONEY + ("%", "亩", "人", "吨", "平方米", "公顷", "千瓦", "万千瓦", "公里")
 RATE_WORDS = ("补助", "补贴", "奖励", "资助", "奖补", "给予")
 PERIOD_WORDS = re.compile(r"每(?:天|日|周|月|季度?|半年|年)")
 SCOPE_TAIL = re.compile(r"对(?:全县|全区|全市|全镇|全乡|全省)?$")
@@ -105,13 +107,12 @@ def _is_quantity(clause: str, match: re.Match, previous_end: int) -> bool:
 def kind_of_number(clause: str, match: re.Match, before: str, unit: str) -> str:
     """'target', or why the number is not one: 'tier', 'rate', 'routine' or 'scope'."""
     after = clause[match.end():]
-    if after.startswith(TIER_FOLLOWERS) or (match.group("cmp") in ("以上", "以下") and after.startswith(
-            ("的村", "的户", "的企业", "行政村", "村"))):
+    if unit in MEASURE_UNITS and after.startswith(TIER_FOLLOWERS):
         return "tier"
     near = before[-12:] + after[:14]
     if unit in MONEY and ("每" in before[-8:] or "按" in before[-10:] or any(w in near for w in RATE_WORDS)):
         return "rate"
-    if unit == "次" and PERIOD_WORDS.search(before):
+    if unit == "次" and PERIOD_WORDS.search(before[-12:]):
         return "routine"
     if SCOPE_TAIL.search(before):
         return "scope"

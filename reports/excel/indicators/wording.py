@@ -10,6 +10,8 @@ CEILING_WORDS = ("控制在", "控制到", "不超过", "不高于", "不得超�
 DECREASE_WORDS = ("缩小到", "缩小至", "降低到", "降低至", "降至", "下降到", "下降至", "减少到", "减少至", "压减到",
                   "压降到", "压减至", "压降至")
 FLOOR_VERBS = ("稳定", "保持")
+# A stock held rather than built up: "公益性岗位保有量30个以上", "安置数量不少于上年度".
+FLOOR_WORDS = ("保有量", "不少于上年", "不低于上年", "不少于去年", "不低于去年")
 NAME_TAIL = re.compile(
     r"(?:均|总|力争|确保|分别|各)?(?:达到|达|超过|超|不少于|不低于|不超过|不高于|提高到|提高至|提升到|提升至|提高|提升|"
     r"缩小到|缩小至|降低到|降低至|降至|下降到|下降至|减少到|减少至|控制在|控制到|稳定在|保持在|稳定|保持|增长|增加|"
@@ -41,6 +43,11 @@ def _holds_steady(before: str) -> bool:
     return False
 
 
+def has_kind_word(before: str) -> bool:
+    words = DECREASE_WORDS + CEILING_WORDS + FLOOR_VERBS + FLOOR_WORDS + ("达到", "达", "超", "不少于", "不低于", "新增")
+    return any(word in before for word in words)
+
+
 def kind(before: str, comparison: str) -> str:
     """The kind the words before a number (within its clause) and its comparison (以上/以内) give it.
 
@@ -51,7 +58,7 @@ def kind(before: str, comparison: str) -> str:
         return "decrease"
     if any(word in before for word in CEILING_WORDS) or comparison in ("以内", "内", "以下"):
         return "ceiling"
-    if _holds_steady(before):
+    if _holds_steady(before) or any(word in before for word in FLOOR_WORDS):
         return "floor"
     return "increase"
 
