@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.BodySizeLimitMiddleware",  # first: a body over the cap is refused before it is read
     "django.middleware.security.SecurityMiddleware",
     "accounts.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -181,7 +182,13 @@ STORAGES = {
 # Evidence files (targets.Evidence) are kept outside MEDIA_ROOT: only the download view serves them.
 EVIDENCE_ROOT = Path(os.environ.get("DJANGO_EVIDENCE_ROOT", BASE_DIR / "evidence"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploaded files above this go to a temporary file while the request is parsed, not to memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# core.middleware refuses a body larger than this from its Content-Length, before reading it: one
+# 10 MB file and its form. The progress-entry pages take up to ten evidence files of 10 MB at once.
+# The production front end (deploy/nginx.conf) applies the same caps.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", 11 * 1024 * 1024))
+REQUEST_BODY_LIMITS = {"/entry/": int(os.environ.get("REQUEST_BODY_MAX_BYTES_ENTRY", 101 * 1024 * 1024))}
 # Every uploaded file (core.uploads): refused above this size, or when an Office file unpacks to more.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", 300 * 1024 * 1024))
