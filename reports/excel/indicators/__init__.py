@@ -148,6 +148,20 @@ def _cleared(clause: str, deadline: date) -> Proposal | None:
     return None
 
 
+def _counted_down(clause: str, targets: list, deadline: date) -> Proposal | None:
+    """"49个“空壳村”全部清零": the number is where it starts, 0 where it must end."""
+    match = CLEARED.search(clause)
+    if len(targets) != 1 or not match or quantities._inside_quotes(clause, match.end() - 1):
+        return None
+    quantity, before, _why = targets[0]
+    counted = re.sub(r"(?:全部|动态|全面|基本)?清零$", "", clause[quantity.end:match.end()])
+    name = wording.clean_name(counted).replace("“", "").replace("”", "") or wording.clean_name(before)
+    proposal = _proposal(name, "decrease", quantity.unit, Decimal(0), deadline, clause[:match.end()])
+    proposal.baseline = quantity.value
+    proposal.warnings = []
+    return proposal
+
+
 def _counter(name: str) -> str:
     return "户" if name.endswith("户") else "人" if name.endswith("人") else "个"
 
@@ -222,7 +236,7 @@ def _proposals_in_clause(clause: str, ctx: Context, deadline: date) -> list[Prop
     if not targets:
         special = household or _separately(clause, ctx) or _cleared(clause, deadline) or _coverage(clause, deadline)
         return [special] if special else []
-    staged = _stages(clause, targets, ctx, deadline)
+    staged = _stages(clause, targets, ctx, deadline) or _counted_down(clause, targets, deadline)
     if staged:
         return [staged]
     proposals, skip, consumed = [household] if household else [], set(), 0
@@ -235,7 +249,11 @@ def _proposals_in_clause(clause: str, ctx: Context, deadline: date) -> list[Prop
             skip.add(index + 1)
             continue
         inherited = proposals[-1].kind if proposals else ctx.sentence_kind
+        own_words = before[consumed:]
         made, consumed = _plain_proposals(clause, found, index, ctx, deadline, consumed, inherited)
+        if proposals and not own_words.strip("、") and not consumed:  # "9888户32446人": one thing, two counts
+            for proposal in made:
+                proposal.name = proposals[-1].name
         proposals += made
     return proposals
 

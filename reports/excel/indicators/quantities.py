@@ -16,9 +16,9 @@ import cn2an
 # Longest first, so that 人次 wins over 人 and 平方米 over 米.
 UNITS = sorted([
     "个百分点", "百分点", "万元", "亿元", "平方公里", "平方米", "立方米", "公顷", "万千瓦", "千瓦时", "千瓦", "人次",
-    "户次", "公里", "千米", "公斤", "千克", "%", "个", "座", "户", "人", "亩", "元", "家", "所", "条", "项", "处",
+    "户次", "批次", "公里", "千米", "公斤", "千克", "%", "个", "座", "户", "人", "亩", "元", "家", "所", "条", "项", "处",
     "名", "吨", "斤", "米", "宗", "套", "张", "辆", "间", "批", "场", "次", "支", "只", "艘", "栋", "台", "片", "盏",
-    "倍", "天", "袋", "眼", "口", "头", "羽", "株", "棵", "册", "件", "份", "期", "轮", "篇", "成",
+    "倍", "天", "袋", "眼", "口", "头", "羽", "株", "棵", "册", "件", "份", "轮", "篇", "成",
 ], key=len, reverse=True)
 MONEY = ("元", "万元", "亿元")
 COMPARISONS = ("以上", "以内", "以下", "左右", "内")
@@ -99,7 +99,7 @@ def _is_quantity(clause: str, match: re.Match, previous_end: int) -> bool:
         return False
     if match.start() > 0 and clause[match.start() - 1] in "-—~第":  # 0—3岁, 第3位
         return False
-    if previous_end == match.start() and previous_end > 0:  # 1次32项检测: the second number names the test
+    if previous_end == match.start() and previous_end > 0 and match.group("unit") == "项":  # 1次32项检测: names the test
         return False
     return not _inside_quotes(clause, match.start())
 
