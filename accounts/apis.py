@@ -1,15 +1,23 @@
-"""User accounts over the API, for administrators only. Passwords can be set, never read."""
+"""User accounts over the API, for administrators only (passwords can be set, never read); the API token."""
 import django_filters
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp import match_token
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
 
-from config.api import IF_MATCH, ProtectedFieldsMixin, VersionedMixin, version_etag
+from core.api import IF_MATCH, LoginRateThrottle, ProtectedFieldsMixin, VersionedMixin, version_etag
 from villages.models import Region, Unit
 from villages.selectors import region_prefix
 
 from . import user_services
 from .models import Role, User
+from .services import audit_record, user_has_totp
 
 
 class IsAdministrator(permissions.BasePermission):
@@ -90,3 +98,45 @@ class UserViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
             user=serializer.instance, by=self.request.user, expected_fingerprint=expected_version,
             password=data.pop("password", None), **data,
         )
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=True,
+        help_text=_("The 6-digit code from the authenticator app; required when the account has one "
+                    "(and in production for administrators and the supervision office, who must have one)."),
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        user, code = attrs["user"], attrs.get("otp", "")
+        if user.must_change_password:
+            raise exceptions.PermissionDenied(gettext("Choose a new password in the browser before asking for a token."))
+        if user_has_totp(user):
+            if not code:
+                raise exceptions.ValidationError({"otp": [gettext("Enter the code from your authenticator app.")]})
+            if match_token(user, code) is None:
+                audit_record(action="auth.otp_failed", by=user, obj=user, outcome="failure", new={"via": "api-token"})
+                raise exceptions.ValidationError(
+                    {"otp": [gettext("That code is not right; check the time on your phone and try again.")]})
+        elif user.role in settings.OTP_REQUIRED_ROLES:
+            raise exceptions.PermissionDenied(
+                gettext("Your role must use a second factor; set it up in the browser first."))
+        return attrs
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """POST {"username", "password"[, "otp"]} → {"token"}; throttled per IP, audited. The token goes in
+    `Authorization: Token …`. The second factor is asked as at the browser log-in: of whoever has an
+    authenticator app, and required of the roles in OTP_REQUIRED_ROLES."""
+
+    throttle_classes = [LoginRateThrottle]
+    serializer_class = TokenRequestSerializer
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, created = Token.objects.get_or_create(user=user)
+        audit_record(action="auth.token", by=user, obj=user, new={"created": created})
+        return Response({"token": token.key})

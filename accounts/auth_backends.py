@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
-from .middleware import client_ip
+from core.network import client_ip
 
 WINDOW = timedelta(minutes=30)
 

@@ -84,7 +84,7 @@ def _refuse(request, url_name, message):
 def _has_device(user) -> bool:
     """accounts.auth_backends.UserBackend reads this with the user; a session user loaded by any
     other backend is asked here. (An API token is checked in the view, after this middleware: its
-    second factor is asked when the token is issued, config.api.TokenRequestSerializer.)"""
+    second factor is asked when the token is issued, accounts.apis.TokenRequestSerializer.)"""
     known = getattr(user, "has_confirmed_device", None)
     if known is not None:
         return known

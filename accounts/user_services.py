@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from targets.services import ConflictError
+from core.versions import ConflictError
 
 from .models import Role, User
 from .services import audit_record, snapshot

@@ -334,8 +334,9 @@ def _freeze_history():
     from django.db import connection
     from django.utils import timezone
 
+    from core.periods import month_end, previous_month_end
     from supervision.models import StatusSnapshot
-    from supervision.services import month_end, previous_month_end, snapshot_freeze
+    from supervision.services import snapshot_freeze
 
     today = timezone.localdate()
     current, previous = month_end(today), previous_month_end(today)

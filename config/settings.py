@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "core",
     "accounts",
     "villages",
     "targets",
@@ -213,7 +214,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.ApiPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -221,13 +222,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": False,
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "login": os.environ.get("API_LOGIN_RATE", "10/min"),
         "export": os.environ.get("API_EXPORT_RATE", "30/hour"),
     },
 }
-# /api/schema/ and /api/docs/ for logged-in users only (config.api.ApiDocsAccess); on in config.production.
+# /api/schema/ and /api/docs/ for logged-in users only (core.api.ApiDocsAccess); on in config.production.
 API_DOCS_REQUIRE_LOGIN = env_bool("API_DOCS_REQUIRE_LOGIN", False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "乡村振兴目标跟踪平台 API / Rural revitalization target-tracking API",
@@ -250,8 +251,8 @@ SPECTACULAR_SETTINGS = {
                             "GeneratedReportStatusEnum": "reports.models.ReportState"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api.add_error_responses",
-        "config.api.describe_common_fields",
+        "core.api.add_error_responses",
+        "core.api.describe_common_fields",
     ],
 }
 

@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts import apis as account_apis
+from accounts.apis import ObtainTokenView
+from core.api import ApiDocsAccess, docs_page
 from reports import apis_bulletins as report_apis
 from reports.apis import PlanImportApi
 from supervision import apis as supervision_apis
@@ -15,7 +17,6 @@ from targets import apis_entry as entry_apis
 from villages import apis as village_apis
 from villages import apis_regions as region_apis
 
-from .api import ApiDocsAccess, ObtainTokenView, docs_page
 from .health import healthz
 
 router = DefaultRouter()

@@ -32,7 +32,7 @@ class PlanImportApi(APIView):
     @extend_schema(request={"multipart/form-data": OpenApiTypes.OBJECT}, responses={200: OpenApiTypes.OBJECT,
                                                                                     201: OpenApiTypes.OBJECT})
     def post(self, request):
-        # Errors are raised, not returned, so config.api's handler gives them the API's code/message shape.
+        # Errors are raised, not returned, so core.api's handler gives them the API's code/message shape.
         if "file" not in request.FILES:
             raise exceptions.ValidationError({"file": [_("Attach the table as the form field “file”.")]})
         region = county_by_code(request.data.get("region", ""))

@@ -10,9 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Role
-from config.api import ExportRateThrottle
+from core.api import ExportRateThrottle
+from core.periods import parse_period
 from targets.choices import Frequency
-from targets.rules import parse_period
 from villages.models import Region
 
 from . import services

@@ -3,8 +3,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import parse_period
 from targets.choices import Frequency
-from targets.rules import parse_period
 
 from .models import ReportKind
 from .selectors import regions_for_requests, too_early

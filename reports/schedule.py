@@ -8,7 +8,7 @@ already counts as the 26th.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from targets import rules
+from core import periods
 from targets.choices import Frequency
 
 from .models import ReportKind
@@ -36,7 +36,7 @@ class DueReport:
 
 
 def month_due_date(spec: ScheduleSpec, month: date) -> date:
-    return rules.due_date(month.replace(day=1), Frequency.MONTHLY, spec.due_day)
+    return periods.due_date(month.replace(day=1), Frequency.MONTHLY, spec.due_day)
 
 
 def bulletin_month(spec: ScheduleSpec, day: date) -> date | None:
@@ -59,7 +59,7 @@ def _add_months(d: date, months: int) -> date:
 def period_of(spec: ScheduleSpec, kind: str, month: date) -> DueReport:
     """The period a report of `kind` covers when it is made for `month` (any day of it)."""
     start = month.replace(day=1)
-    end = rules.period_end(start, Frequency.MONTHLY)
+    end = periods.period_end(start, Frequency.MONTHLY)
     if kind == ReportKind.MONTHLY:
         return DueReport(kind, start, end, start.month)
     if kind == ReportKind.QUARTERLY:

@@ -19,9 +19,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
+from core.periods import month_end, previous_month_end
 from supervision.figures import indicators_in
 from supervision.models import StatusSnapshot
-from supervision.services import month_end, previous_month_end, snapshot_freeze
+from supervision.services import snapshot_freeze
 from targets.models import Plan
 from villages.models import Region
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
+from core import periods
 from targets.choices import Frequency, Kind
 from villages.models import Region, RegionLevel, Unit
 from villages.selectors import region_prefix
@@ -241,15 +242,13 @@ def progress_offline(request):
 def progress_template(request):
     from django.http import HttpResponse
 
-    from targets import rules
-
     from .excel.progress import template_download
 
     if not request.user.is_reporter or request.user.unit_id is None:
         raise PermissionDenied
     period = request.GET.get("period", "")
     try:
-        rules.parse_period(period)
+        periods.parse_period(period)
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("excel-progress")

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
-from config.api import IF_MATCH, ProtectedFieldsMixin, VersionedMixin
+from core.api import IF_MATCH, ProtectedFieldsMixin, VersionedMixin
 from targets.selectors import indicators_visible_to
 from villages.models import Unit
 

@@ -24,6 +24,8 @@ from django.db.models import Avg, Case, Count, DecimalField, Exists, IntegerFiel
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
+from core import periods
+from core.periods import month_end, previous_month_end
 from targets import rules
 from targets.choices import Light, ReportStatus
 from targets.models import Allocation, Indicator, Milestone, ProgressReport, Section, Target
@@ -33,7 +35,6 @@ from villages.selectors import region_prefix
 
 from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
 from .rules import days_behind
-from .services import month_end, previous_month_end
 
 LIGHTS = tuple(Light.values)  # not_started, done, green, amber, red
 FLAGGED = (Light.RED.value, Light.AMBER.value)
@@ -494,7 +495,7 @@ def flagged(*, region, as_of: date, lights=FLAGGED, plan=None, section=None, uni
 
 def _checkpoint(spec: rules.IndicatorSpec, on: date) -> date | None:
     past = rules.periods_past_due(spec, on)
-    return rules.due_date(past[-1], spec.frequency, spec.due_day) if past else None
+    return periods.due_date(past[-1], spec.frequency, spec.due_day) if past else None
 
 
 def _milestones_of(indicator_ids):

@@ -5,9 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import parse_period
 from targets.choices import Light
 from targets.models import Plan, Section
-from targets.rules import parse_period
 from villages.models import Region, RegionLevel, Unit
 from villages.selectors import region_prefix
 

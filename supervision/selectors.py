@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from accounts.models import AuditEvent
+from core import periods
+from core.periods import month_end
 from targets import rules
 from targets import selectors as target_selectors
 from targets.choices import PROGRESS_KINDS, Light
@@ -17,7 +19,6 @@ from villages.selectors import region_prefix
 from . import figures
 from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
 from .rules import days_behind, projection
-from .services import month_end
 
 AWAITING_REPLY = (SupervisionStatus.OPEN, SupervisionStatus.RETURNED)
 
@@ -136,7 +137,7 @@ def indicator_page(*, indicator: Indicator, as_of: date) -> dict:
     spec = target_selectors.indicator_spec(indicator, milestones, indicator.target.plan)
     reports = list(indicator.reports.select_related("unit", "submitted_by", "reviewed_by")
                    .order_by("-period_start", "unit__name"))
-    counted = [(rules.due_date(p.period_start, spec.frequency, spec.due_day), p.value)
+    counted = [(periods.due_date(p.period_start, spec.frequency, spec.due_day), p.value)
                for p in row.series if p.submitted_on is not None]
     ahead = projection(baseline=spec.baseline, target=spec.target, deadline=spec.deadline,
                        points=counted) if spec.kind in PROGRESS_KINDS else None
@@ -184,7 +185,7 @@ def _chart(spec, series, milestones, counted, ahead) -> dict:
         last_day, last_value = max(counted)
         projected = [[last_day.isoformat(), str(last_value)], [ahead.reached_on.isoformat(), str(spec.target)]]
     return {
-        "reported": [[rules.due_date(p.period_start, spec.frequency, spec.due_day).isoformat(), str(p.value)]
+        "reported": [[periods.due_date(p.period_start, spec.frequency, spec.due_day).isoformat(), str(p.value)]
                      for p in series],
         "expected": expected,
         "milestones": [[m.date.isoformat(), str(m.value)] for m in milestones],

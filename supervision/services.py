@@ -1,5 +1,4 @@
 """Writes of the supervision office: month-end snapshots and supervision items (督办 → 销号)."""
-import calendar
 from dataclasses import replace
 from datetime import date
 
@@ -9,25 +8,18 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record, notify, snapshot
+from core.periods import month_end, previous_month_end
+from core.versions import check_version
 from targets import rules
 from targets import selectors as target_selectors
 from targets.choices import PROGRESS_KINDS, Light
 from targets.models import Allocation, Indicator
-from targets.services import ConflictError
 
 from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
 
 # Indicators are frozen in chunks so that a province (30,000 indicators, millions of reports) never
 # holds every report in memory at once.
 FREEZE_CHUNK = 2000
-
-
-def month_end(d: date) -> date:
-    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
-
-
-def previous_month_end(d: date) -> date:
-    return d.replace(day=1) - date.resolution
 
 
 @transaction.atomic
@@ -157,9 +149,8 @@ ITEM_FIELDS = ["status", "notice", "reply_due", "measures", "promised_date", "of
 
 def _check_version(item, version):
     """Optimistic lock: the version the user read must still be the item's (API: 412 with the item now)."""
-    if version is not None and int(version) != item.version:
-        raise ConflictError(_("This item was changed by someone else (version %(now)s, you had %(had)s); "
-                              "reload it and try again.") % {"now": item.version, "had": version}, current=item)
+    check_version(item, version, _("This item was changed by someone else (version %(version)s, you had %(had)s); "
+                                   "reload it and try again."))
 
 
 def _lock(item):

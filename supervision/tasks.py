@@ -2,6 +2,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from core import periods
 from villages.models import Region
 
 from . import services
@@ -16,8 +17,8 @@ def freeze_month_end(month_end_iso: str | None = None) -> int:
     """
     from datetime import date
 
-    end = date.fromisoformat(month_end_iso) if month_end_iso else services.previous_month_end(timezone.localdate())
-    return services.snapshot_freeze(as_of=services.month_end(end))
+    end = date.fromisoformat(month_end_iso) if month_end_iso else periods.previous_month_end(timezone.localdate())
+    return services.snapshot_freeze(as_of=periods.month_end(end))
 
 
 @shared_task
@@ -27,5 +28,5 @@ def refresh_live(region_code: str | None = None) -> int:
 
     region = Region.objects.get(code=region_code) if region_code else None
     today = timezone.localdate()
-    return services.snapshot_freeze(as_of=services.month_end(today), indicators=indicators_in(region=region),
+    return services.snapshot_freeze(as_of=periods.month_end(today), indicators=indicators_in(region=region),
                                     evaluated_on=today)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from core import periods
+from core.versions import ConflictError
 from targets import selectors as target_selectors
 from targets.choices import Light
 from villages.models import Unit
@@ -39,7 +41,7 @@ def _filters(request):
     if as_of.month == timezone.localdate().month and as_of.year == timezone.localdate().year:
         # The change since last month needs last month's lights too.
         services.snapshots_ensure(region=scope["region"], indicators=indicators,
-                                  as_of=services.previous_month_end(as_of))
+                                  as_of=periods.previous_month_end(as_of))
     return filters, scope, as_of, freshness
 
 
@@ -194,7 +196,7 @@ def _item_step(request, item):
             messages.success(request, _("Answer sent back to the unit."))
         else:
             messages.error(request, _("Unknown action."))
-    except (services.SupervisionError, services.NotAllowed, services.ConflictError) as error:
+    except (services.SupervisionError, services.NotAllowed, ConflictError) as error:
         messages.error(request, _message(error))
     return redirect("supervision:item-detail", pk=item.pk)
 
@@ -213,7 +215,7 @@ def freeze(request):
     filters.is_valid()
     scope, as_of = filters.scope(), filters.as_of_date()
     today = timezone.localdate()
-    end = services.month_end(as_of)
+    end = periods.month_end(as_of)
     count = services.snapshot_freeze(as_of=end, indicators=figures.indicators_in(region=scope["region"]),
                                      by=request.user, evaluated_on=min(end, today))
     messages.success(request, _("%(count)s indicators frozen at %(date)s.") % {"count": count,

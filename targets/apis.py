@@ -1,7 +1,7 @@
 """REST endpoints for plans, sections, targets, indicators, milestones and progress reports.
 
 Thin: the querysets come from targets.selectors (so scoping answers 404), every write goes through
-targets.services, and config.api supplies errors, ETag/If-Match and pagination.
+targets.services, and core.api supplies errors, ETag/If-Match and pagination.
 """
 import django_filters
 from django.db.models import Prefetch, Q
@@ -15,7 +15,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from accounts.models import Role
-from config.api import AS_OF, IF_MATCH, VersionedMixin, as_of_param, version_etag
+from core.api import AS_OF, IF_MATCH, VersionedMixin, as_of_param, version_etag
 from targets.choices import Light
 from villages.models import Region
 from villages.selectors import region_prefix

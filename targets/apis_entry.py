@@ -1,7 +1,7 @@
 """REST endpoints around a progress report: its evidence files, comments, versions, and 补报 grants.
 
 Thin like targets/apis.py: querysets come from the selectors (another unit's objects answer 404),
-writes go through targets.services (which check, audit and notify), config.api turns their errors
+writes go through targets.services (which check, audit and notify), core.api turns their errors
 into JSON.
 """
 from django.http import FileResponse, Http404
@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 
-from config.api import ProtectedFieldsMixin
+from core.api import ProtectedFieldsMixin
 
 from . import entry_selectors, selectors, services
 from .models import Evidence, LateEntryGrant, ReportComment, ReportVersion

@@ -2,6 +2,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import Frequency  # noqa: F401  (defined with the calendar it names)
+
 
 class Kind(models.TextChoices):
     INCREASE = "increase", _("increase")
@@ -9,11 +11,6 @@ class Kind(models.TextChoices):
     CEILING = "ceiling", _("ceiling")
     FLOOR = "floor", _("floor")
     MILESTONE = "milestone", _("milestone")
-
-
-class Frequency(models.TextChoices):
-    MONTHLY = "monthly", _("monthly")
-    QUARTERLY = "quarterly", _("quarterly")
 
 
 class Light(models.TextChoices):

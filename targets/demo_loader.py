@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import audit_record
+from core.periods import due_date
 from villages import demo as village_demo
 from villages.models import Region, RegionLevel, Unit, UnitKind
 
@@ -238,7 +239,7 @@ def _unit_history(plan, indicator, unit, share, reporter, today) -> list[Progres
         periods = periods[:-skip]
     reports = []
     for index, period in enumerate(periods):
-        due = rules.due_date(period, spec.frequency, plan.due_day)
+        due = due_date(period, spec.frequency, plan.due_day)
         late = (index * 7 + indicator.order) % 11 == 0
         submitted = datetime.combine(due + timedelta(days=3 if late else -4), time(16, 30),
                                      tzinfo=timezone.get_current_timezone())

@@ -2,7 +2,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import filetypes, numbers, rules
+from core import periods
+
+from . import filetypes, numbers
 from .models import VALUE_FIELD
 
 
@@ -81,7 +83,7 @@ class GrantForm(forms.Form):
     def clean_period(self):
         period = self.cleaned_data["period"]
         try:
-            rules.parse_period(period)
+            periods.parse_period(period)
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return period

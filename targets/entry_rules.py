@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from . import rules
+from core import periods
+
 from .choices import Kind
 
 # DHIS2 uses 2 to 3 standard deviations; 3 flags only what is clearly out of line.
@@ -96,17 +97,11 @@ def value_findings(*, kind: str, value: Decimal, target: Decimal, baseline: Deci
 
 def lock_date(period_start: date, frequency: str, due_day: int, lock_after_days: int) -> date:
     """The first day on which the period no longer takes entries."""
-    return rules.due_date(period_start, frequency, due_day) + timedelta(days=lock_after_days + 1)
+    return periods.due_date(period_start, frequency, due_day) + timedelta(days=lock_after_days + 1)
 
 
 def is_locked(period_start: date, frequency: str, due_day: int, lock_after_days: int, today: date) -> bool:
     return today >= lock_date(period_start, frequency, due_day, lock_after_days)
-
-
-def first_period(start: date, frequency: str) -> date:
-    """The first period starting on or after the indicator's start."""
-    p = rules.period_start_of(start, frequency)
-    return p if p == start else rules.next_period_start(p, frequency)
 
 
 @dataclass(frozen=True)
@@ -124,11 +119,11 @@ def period_to_report(*, start: date, deadline: date, frequency: str, due_day: in
     Periods locked without a late-entry grant are listed as missed; when every period so far is
     reported, there is nothing to report (None) until the next one starts.
     """
-    missed, p = [], first_period(start, frequency)
+    missed, p = [], periods.first_period(start, frequency)
     while p <= deadline and p <= today:
         if p not in reported:
             if p in granted or not is_locked(p, frequency, due_day, lock_after_days, today):
                 return Due(p, tuple(missed))
             missed.append(p)
-        p = rules.next_period_start(p, frequency)
+        p = periods.next_period_start(p, frequency)
     return Due(None, tuple(missed))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from core import periods
 from villages.models import Region, RegionLevel, Unit
 from villages.selectors import region_prefix
 
@@ -36,7 +37,7 @@ class WorkRow:
 
     @property
     def period(self) -> str:
-        return rules.period_label(self.period_start, self.indicator.frequency) if self.period_start else ""
+        return periods.period_label(self.period_start, self.indicator.frequency) if self.period_start else ""
 
     @property
     def overdue(self) -> bool:
@@ -48,7 +49,7 @@ class WorkRow:
 
     @property
     def missed_labels(self) -> list[str]:
-        return [rules.period_label(p, self.indicator.frequency) for p in self.missed_locked]
+        return [periods.period_label(p, self.indicator.frequency) for p in self.missed_locked]
 
 
 def _granted_periods(unit, today) -> tuple[set, set]:
@@ -161,7 +162,7 @@ def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_p
     if due.period_start is None:
         return None
     row.period_start = due.period_start
-    row.due = rules.due_date(due.period_start, indicator.frequency, plan.due_day)
+    row.due = periods.due_date(due.period_start, indicator.frequency, plan.due_day)
     row.days_left = (row.due - today).days
     return reports[due.period_start][0] if due.period_start in reports else None
 

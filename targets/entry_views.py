@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import snapshot
+from core import periods
+from core.versions import ConflictError
 
-from . import entry_selectors, rules, selectors, services, work_page
+from . import entry_selectors, selectors, services, work_page
 from .choices import ReportStatus
 from .entry_forms import CommentForm, EntryForm, ReasonForm, ReturnForm
 from .models import Evidence, ProgressReport
@@ -47,7 +49,7 @@ def _owed_indicator_or_404(user, indicator_id):
 
 def _period_or_404(indicator, period: str):
     try:
-        period_start, frequency = rules.parse_period(period)
+        period_start, frequency = periods.parse_period(period)
     except ValueError as exc:
         raise Http404 from exc
     if frequency != indicator.frequency:
@@ -80,7 +82,7 @@ def entry(request, indicator_id, period):
         "indicator": indicator, "plan": plan, "period": period, "period_start": period_start, "report": report,
         "form": form, "conflict": conflict,
         "editable": report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
-        "due": rules.due_date(period_start, indicator.frequency, plan.due_day),
+        "due": periods.due_date(period_start, indicator.frequency, plan.due_day),
         "evidence": list(report.evidence.all()) if report else [],
         "show_explanation": bool(form["explanation"].value()) or "explanation" in form.errors,
         "show_confirmation": bool(form["confirmed"].value()) or "confirmed" in form.errors,
@@ -110,7 +112,7 @@ def _save_entry(request, form, indicator, unit, period, report) -> dict:
             if submit:
                 report = services.progress_report_submit(report=report, by=request.user,
                                                          expected_version=report.version)
-    except (_Conflict, services.ConflictError, ValidationError) as exc:
+    except (_Conflict, ConflictError, ValidationError) as exc:
         # The rows were rolled back; the files already written would otherwise stay on disk unreferenced.
         for evidence in stored:
             evidence.file.delete(save=False)
@@ -133,7 +135,7 @@ def _write_report(user, indicator, unit, period, report, data, fields):
                 return services.progress_report_create(indicator=indicator, unit=unit, period=period, by=user,
                                                        confirmed=data["confirmed"], **fields)
         except IntegrityError:
-            report = ProgressReport.objects.get(indicator=indicator, unit=unit, period_start=rules.parse_period(period)[0])
+            report = ProgressReport.objects.get(indicator=indicator, unit=unit, period_start=periods.parse_period(period)[0])
     if data["version"] is None:
         # Someone created this report after the form was opened blank.
         raise _Conflict(report, snapshot(report, FORM_FIELDS))

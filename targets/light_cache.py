@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import translation
 
-from accounts.errors import CACHE_UNAVAILABLE
+from core.outages import CACHE_UNAVAILABLE
 
 _EPOCH_KEY = "light:epoch"
 logger = logging.getLogger(__name__)

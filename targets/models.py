@@ -9,7 +9,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from core import periods
+
 from .choices import PROGRESS_KINDS, Frequency, Kind, ReportStatus
 
 VALUE_FIELD = dict(max_digits=20, decimal_places=4)
@@ -242,7 +243,7 @@ class ProgressReport(ReviewCycle):
     @property
     def period(self) -> str:
         """The period as people write it: "2025-05", or "2025-Q2" for a quarterly indicator."""
-        return rules.period_label(self.period_start, self.indicator.frequency)
+        return periods.period_label(self.period_start, self.indicator.frequency)
 
     @property
     def counts(self) -> bool:

@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.versions import ConflictError
+
 from . import entry_selectors, selectors, services
 from .entry_forms import GrantForm, ReasonForm, ReturnForm
 from .models import LateEntryGrant
@@ -78,7 +80,7 @@ def review(request, pk):
     try:
         services.progress_report_review(report=report, by=request.user, approve=approve, comment=comment,
                                         expected_version=_int_or_none(request.POST.get("version")))
-    except services.ConflictError:
+    except ConflictError:
         messages.error(request, _("The unit changed this report after you opened it; check it again below."))
         return redirect("report-detail", report.pk)
     except (ValidationError, PermissionDenied) as exc:
@@ -103,7 +105,7 @@ def review_bulk_approve(request):
                     report=report, by=request.user, approve=True,
                     expected_version=_int_or_none(request.POST.get(f"version-{report.pk}")))
             approved += 1
-        except services.ConflictError:
+        except ConflictError:
             refused.append(_("%(report)s: changed since the queue was shown; open it to check.") % {"report": report})
         except (ValidationError, PermissionDenied) as exc:
             refused.append(f"{report}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
@@ -129,7 +131,7 @@ def reopen(request, pk):
         services.progress_report_reopen(report=report, by=request.user, reason=form.cleaned_data["reason"],
                                         expected_version=_int_or_none(request.POST.get("version")))
         messages.success(request, _("Reopened: the unit can correct and resubmit it."))
-    except services.ConflictError:
+    except ConflictError:
         messages.error(request, _("This report changed after you opened it; check it again below."))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))

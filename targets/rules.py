@@ -1,4 +1,4 @@
-"""The status light of an indicator, and the calendar of its reporting periods.
+"""The status light of an indicator, on the calendar of its reporting periods (core.periods).
 
 Pure functions on plain values: no database, no models. This is the one place where the rule of
 DOMAIN.md ("Kinds of indicator, and how the status light is decided") is written down; models,
@@ -6,17 +6,20 @@ selectors, bulletins and dashboards all call `evaluate_status` rather than re-de
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
+from core.periods import (
+    Frequency, due_date, first_period, months_per_period, next_period_start, period_end, period_label,
+    period_start_of,
+)
 from targets import numbers
-from targets.choices import PROGRESS_KINDS, Frequency, Kind, Light
+from targets.choices import PROGRESS_KINDS, Kind, Light
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,6 @@ class StatusResult:
     reasons: tuple[str, ...]
 
 
-_MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3}
 _SEVERITY = {Light.GREEN: 0, Light.AMBER: 1, Light.RED: 2}
 _FRACTION_PLACES = Decimal("0.0001")
 _GAP_PLACES = Decimal("0.01")
@@ -62,73 +64,8 @@ _SHOWN_PLACES = Decimal("0.1")
 
 # Periods ---------------------------------------------------------------------------------------
 
-def _months(frequency: str) -> int:
-    try:
-        return _MONTHS_PER_PERIOD[frequency]
-    except KeyError:
-        known = ", ".join(Frequency.values)
-        raise ValueError(f"unknown frequency {frequency!r}; expected one of: {known}") from None
-
-
-def _add_months(d: date, months: int) -> date:
-    year, month0 = divmod(d.year * 12 + d.month - 1 + months, 12)
-    return date(year, month0 + 1, 1)
-
-
-def period_start_of(d: date, frequency: str) -> date:
-    step = _months(frequency)
-    return date(d.year, (d.month - 1) // step * step + 1, 1)
-
-
-def next_period_start(p: date, frequency: str) -> date:
-    return _add_months(period_start_of(p, frequency), _months(frequency))
-
-
-def period_end(p: date, frequency: str) -> date:
-    return next_period_start(p, frequency) - timedelta(days=1)
-
-
-def due_date(p: date, frequency: str, due_day: int = 25) -> date:
-    """Day `due_day` of the period's last month; a due day of 31 means the month's last day."""
-    if not 1 <= due_day <= 31:
-        raise ValueError(f"due_day must be between 1 and 31, got {due_day!r}")
-    end = period_end(p, frequency)
-    return end.replace(day=min(due_day, end.day))
-
-
-def period_label(p: date, frequency: str) -> str:
-    start = period_start_of(p, frequency)
-    if _months(frequency) == 3:
-        return f"{start.year:04d}-Q{(start.month - 1) // 3 + 1}"
-    return f"{start.year:04d}-{start.month:02d}"
-
-
-_MONTH_LABEL = re.compile(r"(\d{4})-(\d{2})")
-_QUARTER_LABEL = re.compile(r"(\d{4})-Q(\d)")
-
-
-def parse_period(label: str) -> tuple[date, str]:
-    """"2025-05" -> (2025-05-01, monthly); "2025-Q2" -> (2025-04-01, quarterly)."""
-    text = label.strip() if isinstance(label, str) else ""
-    if match := _MONTH_LABEL.fullmatch(text):
-        year, month = int(match[1]), int(match[2])
-        if year >= 1 and 1 <= month <= 12:
-            return date(year, month, 1), Frequency.MONTHLY
-    elif match := _QUARTER_LABEL.fullmatch(text):
-        year, quarter = int(match[1]), int(match[2])
-        if year >= 1 and 1 <= quarter <= 4:
-            return date(year, quarter * 3 - 2, 1), Frequency.QUARTERLY
-    # Labels arrive from people (Excel sheets, URLs), so the message is translated.
-    raise ValueError(
-        _("“%(label)s” is not a reporting period: use YYYY-MM (e.g. 2025-05) or YYYY-Qn (e.g. 2025-Q2)")
-        % {"label": label}
-    )
-
-
 def _first_period(spec: IndicatorSpec) -> date:
-    # A period already under way at S would be judged on days before the plan began.
-    start = period_start_of(spec.start, spec.frequency)
-    return start if start == spec.start else next_period_start(start, spec.frequency)
+    return first_period(spec.start, spec.frequency)
 
 
 def owed_period(frequency: str, start: date, deadline: date, month: date) -> date | None:
@@ -137,9 +74,7 @@ def owed_period(frequency: str, start: date, deadline: date, month: date) -> dat
     period = period_start_of(month, frequency)
     if period_end(period, frequency) != period_end(period_start_of(month, Frequency.MONTHLY), Frequency.MONTHLY):
         return None
-    first = period_start_of(start, frequency)
-    first = first if first == start else next_period_start(first, frequency)
-    return period if first <= period <= deadline else None
+    return period if first_period(start, frequency) <= period <= deadline else None
 
 
 def periods_past_due(spec: IndicatorSpec, as_of: date) -> list[date]:
@@ -224,7 +159,7 @@ def _check_spec(spec: IndicatorSpec) -> None:
         raise ValueError(f"a {spec.kind} indicator needs a target different from its baseline")
     if spec.deadline < spec.start:
         raise ValueError(f"deadline {spec.deadline} is before start {spec.start}")
-    _months(spec.frequency)
+    months_per_period(spec.frequency)
 
 
 def _latest_report(counted: list[ReportPoint], on_or_before: date) -> ReportPoint | None:

@@ -2,13 +2,13 @@
 
 Every field has a help_text (English msgid, the Chinese term in brackets where one is used in the
 plans); it is the field's description in /api/schema/. Read-only fields are refused when a client
-sends a different value (config.api.ProtectedFieldsMixin).
+sends a different value (core.api.ProtectedFieldsMixin).
 """
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api import ProtectedFieldsMixin
+from core.api import ProtectedFieldsMixin
 
 from .models import Indicator, Milestone, Plan, ProgressReport, Section, Target
 

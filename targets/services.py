@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.roles import READ_ONLY_ROLES
 from accounts.services import audit_record, notify, snapshot
+from core import periods
 from core.uploads import UnsafeFile
+from core.versions import ConflictError, check_version
 from villages.selectors import region_prefix
 
-from . import entry_rules, filetypes, rules
+from . import entry_rules, filetypes
 from .choices import ReportStatus
 from .models import (
     Allocation, Evidence, Indicator, LateEntryGrant, Milestone, ProgressReport, ReportComment, ReportVersion,
@@ -35,15 +37,6 @@ VERSION_FIELDS = ["value", "narrative", "problems", "next_steps", "explanation",
 GRANT_FIELDS = ["plan", "indicator", "unit", "period_start", "until", "reason"]
 OFFICE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 VALUE_PLACES = Decimal("0.0001")
-
-
-class ConflictError(Exception):
-    """Someone else saved the object since it was read; carries what they changed."""
-
-    def __init__(self, message, *, current=None, changes=None):
-        super().__init__(message)
-        self.current = current
-        self.changes = changes or {}
 
 
 @transaction.atomic
@@ -115,8 +108,8 @@ def _check_period(indicator: Indicator, period_start: date, frequency: str, toda
         )
     if period_start > today:
         raise ValidationError({"period": _("The period %(period)s has not started yet.")
-                               % {"period": rules.period_label(period_start, frequency)}})
-    if rules.period_end(period_start, frequency) < indicator.start_date:
+                               % {"period": periods.period_label(period_start, frequency)}})
+    if periods.period_end(period_start, frequency) < indicator.start_date:
         raise ValidationError({"period": _("The indicator starts on %(start)s; this period is before it.")
                                % {"start": indicator.start_date.isoformat()}})
 
@@ -144,7 +137,7 @@ def _check_not_locked(indicator, unit, period_start: date, today: date) -> None:
     locked_on = entry_rules.lock_date(period_start, indicator.frequency, plan.due_day, plan.lock_after_days)
     raise ValidationError({"period": _(
         "The period %(period)s locked on %(date)s; ask the supervision office for a late-entry grant (补报)."
-    ) % {"period": rules.period_label(period_start, indicator.frequency), "date": locked_on.isoformat()}})
+    ) % {"period": periods.period_label(period_start, indicator.frequency), "date": locked_on.isoformat()}})
 
 
 def _check_findings(indicator, unit, period_start: date, value, explanation: str, confirmed: bool) -> bool:
@@ -207,7 +200,7 @@ def progress_report_create(*, indicator, unit, period: str, value, by, narrative
     """A new draft for one indicator, unit and period ("2025-05" or "2025-Q2")."""
     today = today or timezone.localdate()
     try:
-        period_start, frequency = rules.parse_period(period)
+        period_start, frequency = periods.parse_period(period)
     except ValueError as exc:
         raise ValidationError({"period": str(exc)}) from exc
     _check_period(indicator, period_start, frequency, today)
@@ -250,13 +243,9 @@ def progress_report_update(*, report, by, expected_version: int, confirmed: bool
                            **changes) -> ProgressReport:
     """Change a draft or returned report; refuse when someone saved it since `expected_version` was read."""
     current = _lock(report)
-    if current.version != expected_version:
-        theirs = snapshot(current, EDITABLE_FIELDS)
-        raise ConflictError(
-            _("This report was changed by someone else (now version %(version)s); reload it and apply your changes again.")
-            % {"version": current.version},
-            current=current, changes=theirs,
-        )
+    check_version(current, expected_version, _(
+        "This report was changed by someone else (now version %(version)s); reload it and apply your changes again."),
+        changes=snapshot(current, EDITABLE_FIELDS), required=True)
     _check_editable(current, by, today or timezone.localdate())
     for name in changes:
         if name not in EDITABLE_FIELDS:
@@ -279,12 +268,9 @@ def progress_report_update(*, report, by, expected_version: int, confirmed: bool
 
 
 def _check_version(current: ProgressReport, expected_version: int | None) -> None:
-    if expected_version is not None and current.version != expected_version:
-        raise ConflictError(
-            _("This report was changed by someone else (now version %(version)s); reload it first.")
-            % {"version": current.version},
-            current=current, changes=snapshot(current, ["status", "version"]),
-        )
+    check_version(current, expected_version,
+                  _("This report was changed by someone else (now version %(version)s); reload it first."),
+                  changes=snapshot(current, ["status", "version"]))
 
 
 def _plan_of(report):
@@ -294,8 +280,7 @@ def _plan_of(report):
 @transaction.atomic
 def progress_report_submit(*, report, by, expected_version: int | None = None) -> ProgressReport:
     current = _lock(report)
-    if expected_version is not None and current.version != expected_version:
-        raise ConflictError(_("This report was changed by someone else; reload it before submitting."), current=current)
+    check_version(current, expected_version, _("This report was changed by someone else; reload it before submitting."))
     if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise ValidationError(_("Only a draft or returned report can be submitted (this one is %(status)s).")
                               % {"status": current.get_status_display()})
@@ -303,7 +288,7 @@ def progress_report_submit(*, report, by, expected_version: int | None = None) -
     if current.status == ReportStatus.DRAFT:
         _check_not_locked(current.indicator, current.unit, current.period_start, timezone.localdate(now))
     plan = _plan_of(current)
-    due = rules.due_date(current.period_start, current.indicator.frequency, plan.due_day)
+    due = periods.due_date(current.period_start, current.indicator.frequency, plan.due_day)
     old = snapshot(current, ["status", "version"])
     current.status = ReportStatus.SUBMITTED
     current.submitted_by = by
@@ -452,7 +437,7 @@ def late_entry_grant_create(*, plan, unit, period: str, until: date, reason: str
     _require_office(by, plan)
     errors = {}
     try:
-        period_start, _frequency = rules.parse_period(period)
+        period_start, _frequency = periods.parse_period(period)
     except ValueError as exc:
         errors["period"] = str(exc)
     if not reason.strip():

@@ -2,7 +2,7 @@
 
 Scoping comes from villages.selectors: a township reporter reaches only its own township's
 villages and records (anything else is 404), the others their county or region. Changes go
-through villages.services (checked, audited); updates need If-Match (config.api.VersionedMixin).
+through villages.services (checked, audited); updates need If-Match (core.api.VersionedMixin).
 """
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,7 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 
-from config.api import ProtectedFieldsMixin, VersionedMixin
+from core.api import ProtectedFieldsMixin, VersionedMixin
 
 from . import selectors, services
 from .models import IncomeRecord, Region, VillageProfile

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.periods import first_period, next_period_start
 from targets import rules as status_rules
 
 from . import rules
@@ -99,13 +100,11 @@ def rule_data(derived_rules) -> dict[int, RuleData]:
 
 def _periods(indicator, as_of: date) -> list[date]:
     frequency = indicator.frequency
-    p = status_rules.period_start_of(indicator.start_date, frequency)
-    if p != indicator.start_date:
-        p = status_rules.next_period_start(p, frequency)
+    p = first_period(indicator.start_date, frequency)
     periods = []
     while p <= as_of and p <= indicator.deadline:
         periods.append(p)
-        p = status_rules.next_period_start(p, frequency)
+        p = next_period_start(p, frequency)
     return periods
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.services import audit_record, snapshot
-from targets.services import ConflictError
+from core.versions import ConflictError, check_version
 
 from .excel import ImportRejected, RowError, read_table
 from .models import (
@@ -233,12 +233,9 @@ def _lock(record: IncomeRecord) -> IncomeRecord:
 
 
 def _check_version(current, expected_version):
-    if expected_version is not None and current.version != expected_version:
-        raise ConflictError(
-            _("This record was changed by someone else (now version %(version)s); reload it and apply your changes again.")
-            % {"version": current.version},
-            current=current, changes=snapshot(current, RECORD_EDITABLE),
-        )
+    check_version(current, expected_version, _(
+        "This record was changed by someone else (now version %(version)s); reload it and apply your changes again."),
+        changes=snapshot(current, RECORD_EDITABLE))
 
 
 @transaction.atomic

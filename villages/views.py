@@ -10,8 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.versions import ConflictError
 from targets.selectors import indicator_status, indicators_visible_to
-from targets.services import ConflictError
 
 from . import derived, forms, selectors, services
 from .excel import FileRefused, ImportRejected

@@ -13,9 +13,10 @@ from django.db.models import Count, DecimalField, Q, Sum
 from django.db.models.functions import Least
 from django.utils.translation import gettext as _
 
+from core import periods
+from core.periods import month_end, previous_month_end
 from supervision import figures
 from supervision.models import SupervisionItem, SupervisionStatus
-from supervision.services import month_end, previous_month_end
 from targets import rules
 from targets.choices import Light, ReportStatus
 from targets.models import Indicator, Milestone, ProgressReport, Section
@@ -57,8 +58,8 @@ def milestone_progress(*, region, period_start: date, as_of: date, next_until: d
     stood_on = {}
     for m in milestones:
         if m.date <= as_of:
-            period = rules.period_start_of(m.date, specs[m.indicator_id].frequency)
-            stood_on[m.pk] = min(rules.period_end(period, specs[m.indicator_id].frequency), as_of)
+            period = periods.period_start_of(m.date, specs[m.indicator_id].frequency)
+            stood_on[m.pk] = min(periods.period_end(period, specs[m.indicator_id].frequency), as_of)
     series = _series_on(stood_on, {m.pk: m.indicator_id for m in milestones})
     rows = []
     for m in milestones[:LIST_CAP]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
-from targets import rules
+from core import periods
 from targets.selectors import plans_visible_to
 
 from ..models import ExportJob
@@ -29,7 +29,7 @@ PROGRESS_EVERY = 2000
 def _check_params(kind: str, params: dict) -> None:
     if kind == ExportJob.Kind.PERIOD_REPORTS:
         try:
-            rules.parse_period(params.get("period", ""))
+            periods.parse_period(params.get("period", ""))
         except ValueError as exc:
             raise ValidationError({"period": str(exc)}) from exc
     elif kind == ExportJob.Kind.LEDGER:

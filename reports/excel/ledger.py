@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from targets import rules
+from core import periods
 from targets.models import Indicator
 from targets.selectors import indicator_rows, reports_visible_to, targets_visible_to
 
@@ -71,7 +71,7 @@ def ledger_rows(*, plan, user, as_of: date) -> list[LedgerRow]:
 
 def period_rows(*, plan, user, period: str) -> list[PeriodRow]:
     """Every report of one period ("2025-05" or "2025-Q2") the user may see, in table order."""
-    period_start, _frequency = rules.parse_period(period)
+    period_start, _frequency = periods.parse_period(period)
     reports = (reports_visible_to(user)
                .filter(indicator__target__plan=plan, period_start=period_start)
                .select_related("indicator__target", "unit")

@@ -22,11 +22,12 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.services import audit_record
-from targets import rules
+from core import periods
+from core.versions import ConflictError
 from targets.choices import Kind, ReportStatus
 from targets.models import Indicator, ProgressReport
 from targets.selectors import expected_reporters
-from targets.services import ConflictError, progress_report_create, progress_report_update
+from targets.services import progress_report_create, progress_report_update
 
 from core.uploads import SafeUpload, UnreadableFile, open_workbook, read_rows
 from .writers import is_formula_like
@@ -58,8 +59,8 @@ TEXT_FIELDS = ("narrative", "problems", "next_steps")
 
 def owed_indicators(unit, period: str):
     """The indicators `unit` reports for `period`: owed by it, of the period's frequency, running in it."""
-    start, frequency = rules.parse_period(period)
-    end = rules.period_end(start, frequency)
+    start, frequency = periods.parse_period(period)
+    end = periods.period_end(start, frequency)
     candidates = Indicator.objects.filter(
         target__plan__region__code__startswith=unit.county.code[:6], frequency=frequency,
         start_date__lte=end, deadline__gte=start,
@@ -92,7 +93,7 @@ def template_download(*, unit, period: str, by) -> bytes:
 
 def build_template(*, unit, period: str) -> bytes:
     """The workbook a unit fills offline for one period, pre-filled with what is already saved."""
-    start, frequency = rules.parse_period(period)
+    start, frequency = periods.parse_period(period)
     indicators = list(owed_indicators(unit, period))
     last = _last_values(unit, indicators, start)
     current = {r.indicator_id: r for r in ProgressReport.objects.filter(unit=unit, period_start=start,
@@ -103,7 +104,7 @@ def build_template(*, unit, period: str) -> bytes:
     _write_head(sheet, unit, period)
     for number, indicator in enumerate(indicators, start=FIRST_ROW):
         report = current.get(indicator.pk)
-        due = rules.due_date(start, frequency, indicator.target.plan.due_day)
+        due = periods.due_date(start, frequency, indicator.target.plan.due_day)
         values = {"id": indicator.pk, "seq": indicator.target.seq, "task": indicator.target.name,
                   "indicator": indicator.name, "measure": indicator.unit, "target": _plain(indicator.target_value),
                   "last": _plain(last.get(indicator.pk)), "due": due,
@@ -254,7 +255,7 @@ def _save_row(item: dict, report: ProgressReport | None, unit, period: str, by, 
 
 
 def _write(items, unit, period: str, by, result: UploadResult) -> None:
-    start, _frequency = rules.parse_period(period)
+    start, _frequency = periods.parse_period(period)
     existing = {r.indicator_id: r for r in ProgressReport.objects.filter(
         unit=unit, period_start=start, indicator__in=[i["indicator"] for i in items])}
     try:

@@ -3,7 +3,7 @@ a trusted proxy (TRUSTED_PROXIES) sent it, so a script cannot pick a fresh addre
 import pytest
 from django.test import RequestFactory
 
-from accounts.middleware import client_ip
+from core.network import client_ip
 from accounts.models import AuditEvent
 
 from ..conftest import PASSWORD

@@ -11,9 +11,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from core.versions import ConflictError
 from targets.choices import ReportStatus
 from targets.models import ProgressReport
-from targets.services import ConflictError, progress_report_update
+from targets.services import progress_report_update
 
 from ..factories import ProgressReportFactory
 

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 
 from accounts.models import AuditEvent, Notification
+from core.versions import ConflictError
 from supervision import services
 from supervision.models import SupervisionStatus
 
@@ -89,7 +90,7 @@ def test_a_stale_version_is_refused_rather_than_overwriting(issued, dept_reporte
     services.supervision_item_reply(item=issued, measures="第一次", promised_date=date(2025, 7, 20), by=dept_reporter,
                                     version=1)
     services.supervision_item_send_back(item=issued, by=supervisor, comment="退回", version=2)
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.supervision_item_reply(item=issued, measures="旧页面", promised_date=date(2025, 7, 20),
                                         by=dept_reporter, version=1)
     issued.refresh_from_db()

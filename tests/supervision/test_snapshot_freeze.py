@@ -2,7 +2,8 @@ from datetime import date
 from decimal import Decimal
 
 from supervision.models import StatusSnapshot
-from supervision.services import month_end, snapshot_freeze
+from core.periods import month_end
+from supervision.services import snapshot_freeze
 from targets.choices import ReportStatus
 from targets.models import Indicator
 

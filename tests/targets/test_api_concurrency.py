@@ -9,10 +9,9 @@ import time_machine
 from django.db import connection
 
 from accounts.models import AuditEvent
-from config.api import save_if_version
+from core.versions import ConflictError, save_if_version
 from targets.choices import ReportStatus
 from targets.models import ProgressReport
-from targets.services import ConflictError
 
 from ..conftest import api_as
 from ..factories import ProgressReportFactory, UserFactory

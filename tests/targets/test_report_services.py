@@ -6,6 +6,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
+from core.versions import ConflictError
 from targets import services
 from targets.choices import ReportStatus
 
@@ -20,7 +21,7 @@ def draft(indicator, dept, dept_reporter):
 
 def test_a_stale_version_is_refused_with_what_changed(draft, dept_reporter):
     services.progress_report_update(report=draft, by=dept_reporter, expected_version=1, value=Decimal("420"))
-    with pytest.raises(services.ConflictError) as conflict:
+    with pytest.raises(ConflictError) as conflict:
         services.progress_report_update(report=draft, by=dept_reporter, expected_version=1, value=Decimal("999"))
     assert conflict.value.changes["value"] == "420.0000"
     draft.refresh_from_db()

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from targets import rules, selectors
+from core import periods
+from targets import selectors
 from targets.choices import Frequency, Kind, ReportStatus
 from targets.models import Allocation, Indicator, ProgressReport
 from targets.selectors import expected_reporters
@@ -39,7 +40,7 @@ def _random_history(rng, indicator, units, by):
             value += Decimal(rng.randint(-5, 60))
             status = rng.choice([ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.APPROVED,
                                  ReportStatus.RETURNED, ReportStatus.DRAFT])
-            due = rules.due_date(period, indicator.frequency)
+            due = periods.due_date(period, indicator.frequency)
             on = due + timedelta(days=rng.randint(-20, 120))
             reports.append(ProgressReport(
                 indicator=indicator, unit=unit, period_start=period, value=value, status=status, created_by=by,

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
-from targets.services import ConflictError
+from core.versions import ConflictError
 from villages.models import RecordStatus
 from villages.services import (
     income_record_create, income_record_review, income_record_submit, income_record_update, village_profile_update,

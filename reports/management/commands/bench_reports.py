@@ -11,11 +11,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.periods import parse_period
 from reports import services
 from reports.models import ReportKind
 from reports.selectors import schedule_regions
 from supervision.figures import indicators_in
-from targets.rules import parse_period
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from supervision.services import month_end, snapshot_history
+from core.periods import month_end, parse_period
+from supervision.services import snapshot_history
 from targets.choices import Frequency
-from targets.rules import parse_period
 
 
 class Command(BaseCommand):

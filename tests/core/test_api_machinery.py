@@ -1,11 +1,11 @@
-"""The shared API machinery of config/api.py: error bodies, throttles, pagination, the docs without a CDN."""
+"""The shared API machinery of core/api.py: error bodies, throttles, pagination, the docs without a CDN."""
 import logging
 
 import pytest
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
-from config.api import exception_handler
+from core.api import exception_handler
 
 from ..conftest import PASSWORD, api_as
 
@@ -51,7 +51,7 @@ def test_an_unexpected_exception_is_a_json_500_without_a_stack_trace(caplog):
             raise ZeroDivisionError("secret internals")
 
     request = APIRequestFactory().get("/broken/")
-    with caplog.at_level(logging.ERROR, logger="config.api"):
+    with caplog.at_level(logging.ERROR, logger="core.api"):
         response = Broken.as_view()(request)
     response.render()
     assert response.status_code == 500
@@ -64,12 +64,12 @@ def test_an_unexpected_exception_is_a_json_500_without_a_stack_trace(caplog):
 def test_the_handler_is_the_configured_one():
     from django.conf import settings
 
-    assert settings.REST_FRAMEWORK["EXCEPTION_HANDLER"] == "config.api.exception_handler"
+    assert settings.REST_FRAMEWORK["EXCEPTION_HANDLER"] == "core.api.exception_handler"
     assert exception_handler(ValueError("x"), {"view": None}).status_code == 500
 
 
 def test_guessing_passwords_on_the_token_endpoint_is_throttled(api, dept_reporter, monkeypatch):
-    from config.api import LoginRateThrottle
+    from core.api import LoginRateThrottle
 
     monkeypatch.setattr(LoginRateThrottle, "THROTTLE_RATES", {"login": "3/min"})
     codes = [api.post("/api/auth/token/", {"username": "nongye", "password": "wrong"}, format="json").status_code
@@ -93,7 +93,7 @@ def test_issuing_a_token_is_audited(api, dept_reporter):
 def test_exports_are_throttled_per_user(dept_reporter, supervisor, monkeypatch):
     from rest_framework.response import Response
 
-    from config.api import ExportRateThrottle
+    from core.api import ExportRateThrottle
 
     class Export(APIView):
         throttle_classes = [ExportRateThrottle]

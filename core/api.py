@@ -47,7 +47,7 @@ that ETag back in `If-Match`: 428 without it, 412 when it is stale. Document the
 `@extend_schema_view(update=extend_schema(parameters=[IF_MATCH]), partial_update=...)`.
 The header check alone would let two racing clients both pass it, so the real check happens
 again where the row is written: a service that locks the row (`select_for_update`) and raises
-`targets.services.ConflictError(message, current=obj, changes={...})`, or `save_if_version()`,
+`core.versions.ConflictError(message, current=obj, changes={...})`, or `save_if_version()`,
 a conditional UPDATE that increments `version` only if it still has the value the client read.
 A state action (submit, reply, close …) does the same with `self.expected_version(obj)`:
 
@@ -80,31 +80,24 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
-from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_otp import match_token
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, permissions, serializers, status
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework import exceptions, permissions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.errors import caused_by_outage
-from accounts.middleware import client_ip
-from accounts.services import audit_record, user_has_totp
-from targets.services import ConflictError
+from .network import client_ip
+from .outages import caused_by_outage
+from .versions import ConflictError, save_if_version
 
-logger = logging.getLogger("config.api")
+logger = logging.getLogger("core.api")
 
 
 # --------------------------------------------------------------------------- errors
@@ -301,39 +294,6 @@ class VersionedMixin:
         serializer.instance = save_if_version(serializer.instance, expected_version, serializer.validated_data)
 
 
-def save_if_version(instance, expected_version: int, changes: dict):
-    """Apply `changes` and bump `version` only if the row still has `expected_version`; else ConflictError.
-
-    One conditional UPDATE, so two clients that read the same version cannot both win, on SQLite
-    as on PostgreSQL. Many-to-many values in `changes` are set after the row update. Audit the
-    change in the service that calls this when the object matters.
-    """
-    model = type(instance)
-    fields = {name: model._meta.get_field(name) for name in changes}
-    plain = {name: value for name, value in changes.items() if not fields[name].many_to_many}
-    with transaction.atomic():
-        for name, value in plain.items():
-            setattr(instance, name, value)
-        instance.full_clean()
-        values = {fields[name].attname: getattr(instance, fields[name].attname) for name in plain}
-        updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
-            version=F("version") + 1, **values)
-        if not updated:
-            current = model.objects.get(pk=instance.pk)
-            raise ConflictError(
-                _("This record was changed by someone else (now version %(version)s); reload it and apply your "
-                  "changes again.") % {"version": current.version},
-                current=current,
-                changes={name: getattr(current, fields[name].attname) for name in plain
-                         if getattr(current, fields[name].attname) != values[fields[name].attname]},
-            )
-        for name, value in changes.items():
-            if name not in plain:
-                getattr(instance, name).set(value)
-    instance.refresh_from_db()
-    return instance
-
-
 # --------------------------------------------------------------------------- read-only fields
 
 class ProtectedFieldsMixin:
@@ -388,10 +348,10 @@ def as_of_param(request) -> date:
         raise exceptions.ValidationError({"as_of": [_("as_of must be a date such as 2025-06-30.")]}) from None
 
 
-# --------------------------------------------------------------------------- throttles and the token
+# --------------------------------------------------------------------------- throttles
 
 class ClientAddressMixin:
-    """DRF's own get_ident believes any X-Forwarded-For; ours asks accounts.middleware.client_ip, which
+    """DRF's own get_ident believes any X-Forwarded-For; ours asks core.network.client_ip, which
     believes it only from TRUSTED_PROXIES, as the lockout and the audit log do."""
 
     def get_ident(self, request):
@@ -411,48 +371,6 @@ class ExportRateThrottle(ClientAddressMixin, UserRateThrottle):
     """File exports, counted per user (anonymous callers per IP)."""
 
     scope = "export"
-
-
-class TokenRequestSerializer(AuthTokenSerializer):
-    otp = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=True,
-        help_text=gettext_lazy("The 6-digit code from the authenticator app; required when the account has one "
-                               "(and in production for administrators and the supervision office, who must have one)."),
-    )
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        user, code = attrs["user"], attrs.get("otp", "")
-        if user.must_change_password:
-            raise exceptions.PermissionDenied(_("Choose a new password in the browser before asking for a token."))
-        if user_has_totp(user):
-            if not code:
-                raise exceptions.ValidationError({"otp": [_("Enter the code from your authenticator app.")]})
-            if match_token(user, code) is None:
-                audit_record(action="auth.otp_failed", by=user, obj=user, outcome="failure", new={"via": "api-token"})
-                raise exceptions.ValidationError(
-                    {"otp": [_("That code is not right; check the time on your phone and try again.")]})
-        elif user.role in settings.OTP_REQUIRED_ROLES:
-            raise exceptions.PermissionDenied(
-                _("Your role must use a second factor; set it up in the browser first."))
-        return attrs
-
-
-class ObtainTokenView(ObtainAuthToken):
-    """POST {"username", "password"[, "otp"]} → {"token"}; throttled per IP, audited. The token goes in
-    `Authorization: Token …`. The second factor is asked as at the browser log-in: of whoever has an
-    authenticator app, and required of the roles in OTP_REQUIRED_ROLES."""
-
-    throttle_classes = [LoginRateThrottle]
-    serializer_class = TokenRequestSerializer
-
-    def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        token, created = Token.objects.get_or_create(user=user)
-        audit_record(action="auth.token", by=user, obj=user, new={"created": created})
-        return Response({"token": token.key})
 
 
 # --------------------------------------------------------------------------- schema
