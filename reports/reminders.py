@@ -35,9 +35,9 @@ logger = logging.getLogger(__name__)
 def missing_reports(*, region, month: date) -> dict[int, list[int]]:
     """Per unit id, the indicator ids whose report for `month` (or its quarter) is owed and not submitted."""
     periods = {}
-    for pk, frequency, start, deadline in indicators_in(region=region).values_list(
-            "pk", "frequency", "start_date", "deadline"):
-        period = rules.owed_period(frequency, start, deadline, month)
+    for pk, frequency, start, deadline, first in indicators_in(region=region).values_list(
+            "pk", "frequency", "start_date", "deadline", "target__plan__first_period"):
+        period = rules.owed_period(frequency, start, deadline, month, first)
         if period is not None:
             periods[pk] = period
     submitted = set(ProgressReport.objects.filter(

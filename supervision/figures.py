@@ -344,8 +344,9 @@ def _reporting_cells(*, region, month: date, plan=None, section=None, unit=None)
     """(indicator, unit, period) pairs owed in `month`, and the counted reports among them."""
     indicators = indicators_in(region=region, plan=plan, section=section, unit=unit)
     periods = {}
-    for pk, frequency, start, deadline in indicators.values_list("pk", "frequency", "start_date", "deadline"):
-        period = rules.owed_period(frequency, start, deadline, month)
+    for pk, frequency, start, deadline, first in indicators.values_list(
+            "pk", "frequency", "start_date", "deadline", "target__plan__first_period"):
+        period = rules.owed_period(frequency, start, deadline, month, first)
         if period is not None:
             periods[pk] = period
     owed = expected_reporters(indicators)

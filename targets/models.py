@@ -25,6 +25,10 @@ class Plan(models.Model):
     )
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
+    first_period = models.DateField(
+        _("first reporting period"), null=True, blank=True,
+        help_text=_("The first month units owe a report for (its first day); no earlier period counts as missing."),
+    )
     amber_gap = models.DecimalField(
         _("amber threshold (points behind)"), max_digits=5, decimal_places=2, default=Decimal("10"),
         validators=[MinValueValidator(0)],
@@ -48,12 +52,19 @@ class Plan(models.Model):
         verbose_name_plural = _("plans")
         ordering = ["-start_date", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="plan_end_after_start"),
-            models.CheckConstraint(condition=Q(red_gap__gte=F("amber_gap")), name="plan_red_gap_not_below_amber"),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="plan_end_after_start",
+                                   violation_error_message=_("The plan's end date must not be before its start date.")),
+            models.CheckConstraint(condition=Q(red_gap__gte=F("amber_gap")), name="plan_red_gap_not_below_amber",
+                                   violation_error_message=_("The red threshold must not be below the amber one.")),
         ]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.first_period and self.first_period.day != 1:
+            raise ValidationError({"first_period": _("The first reporting period is a month: give its first day.")})
 
 
 class Section(models.Model):
@@ -125,7 +136,8 @@ class Indicator(models.Model):
                 name="indicator_target_differs_from_baseline",
                 violation_error_message=_("The target value must differ from the baseline for this kind."),
             ),
-            models.CheckConstraint(condition=Q(deadline__gte=F("start_date")), name="indicator_deadline_after_start"),
+            models.CheckConstraint(condition=Q(deadline__gte=F("start_date")), name="indicator_deadline_after_start",
+                                   violation_error_message=_("The deadline must not be before the indicator's start.")),
         ]
 
     def __str__(self):

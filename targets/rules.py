@@ -35,6 +35,8 @@ class IndicatorSpec:
     red_gap: Decimal = Decimal("20")
     due_day: int = 25
     unit: str = ""
+    # The plan's first owed period (Plan.first_period): a plan imported in June owes no report for March.
+    reporting_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -65,16 +67,33 @@ _SHOWN_PLACES = Decimal("0.1")
 # Periods ---------------------------------------------------------------------------------------
 
 def _first_period(spec: IndicatorSpec) -> date:
-    return first_period(spec.start, spec.frequency)
+    return first_owed(spec.start, spec.frequency, spec.reporting_from)
 
 
-def owed_period(frequency: str, start: date, deadline: date, month: date) -> date | None:
+def first_owed(start: date, frequency: str, reporting_from: date | None = None) -> date:
+    """The first period an indicator owes a report for: the first whole one from its start, and none
+    before the plan's first reporting period (the period containing `reporting_from` is owed)."""
+    first = first_period(start, frequency)
+    return max(first, period_start_of(reporting_from, frequency)) if reporting_from else first
+
+
+def first_period_not_past_due(today: date, due_day: int = 25) -> date:
+    """The first month whose report is not yet past due on `today`: the default first reporting period of
+    a plan imported that day, so nothing is backdated (on the 25th the month is still open; on the 26th
+    the next one is the first owed)."""
+    month = period_start_of(today, Frequency.MONTHLY)
+    return month if due_date(month, Frequency.MONTHLY, due_day) >= today else next_period_start(
+        month, Frequency.MONTHLY)
+
+
+def owed_period(frequency: str, start: date, deadline: date, month: date,
+                reporting_from: date | None = None) -> date | None:
     """The period whose report falls due in `month` (quarterly: only in a quarter's last month), or None
-    when the indicator owes nothing that month (before its first whole period or after its deadline)."""
+    when the indicator owes nothing that month (before its first owed period or after its deadline)."""
     period = period_start_of(month, frequency)
     if period_end(period, frequency) != period_end(period_start_of(month, Frequency.MONTHLY), Frequency.MONTHLY):
         return None
-    return period if first_period(start, frequency) <= period <= deadline else None
+    return period if first_owed(start, frequency, reporting_from) <= period <= deadline else None
 
 
 def periods_past_due(spec: IndicatorSpec, as_of: date) -> list[date]:

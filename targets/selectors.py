@@ -83,6 +83,7 @@ def indicator_spec(indicator: Indicator, milestones, plan: Plan) -> rules.Indica
         red_gap=plan.red_gap,
         due_day=plan.due_day,
         unit=indicator.unit,
+        reporting_from=plan.first_period,
     )
 
 
