@@ -37,6 +37,9 @@ def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
 def _unlocked(sender, instance, **kwargs):
     # Axes deletes the attempt row when the cool-off ends, on a successful log-in, or when an
     # administrator resets it (admin or `axes_reset`): for a locked name that is the unlock.
+    from . import lockout
+
+    lockout.reset(lockout.name_key(instance.username))  # the reserved checks go with Axes' record
     if instance.failures_since_start >= settings.AXES_FAILURE_LIMIT:
         audit_record(action="auth.unlocked", username=instance.username[:150], object_type="accounts.User",
                      object_repr=instance.username, new={"ip": instance.ip_address})

@@ -1,46 +1,28 @@
-"""Log-in backends: the per-address half of the lockout (Axes does the per-user-name half), and
-the password backend that reads each request's user."""
-from datetime import timedelta
-
-from django.conf import settings
+"""The password backend: the atomic half of the lockout (accounts.lockout; Axes keeps the records,
+the lock page and the unlock commands), and one query per request for the user."""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
-from django.utils import timezone
 
 from core.network import client_ip
 
-WINDOW = timedelta(minutes=30)
+from . import lockout
+from .services import audit_record
 
 
-def address_failures(ip) -> int:
-    from axes.models import AccessFailureLog
+def _reserve_check(username, ip) -> None:
+    """Take a check for the name and for the address before the hash is read, or refuse the log-in.
 
-    return AccessFailureLog.objects.filter(ip_address=ip, attempt_time__gte=timezone.now() - WINDOW).count()
-
-
-def address_is_locked(ip) -> bool:
-    return bool(ip) and address_failures(ip) >= settings.ADDRESS_FAILURE_LIMIT
-
-
-class AddressLimitBackend:
-    """Refuses every log-in from an address with too many recent failures, on any user names.
-
-    It authenticates nobody itself: raising PermissionDenied stops Django's backend loop, which
-    then reports a failed log-in (and Axes counts it against the name too). No get_user(): the
-    test client's force_login picks the first backend that has one.
-    """
-
-    def authenticate(self, request, **credentials):
-        ip = client_ip(request) if request is not None else None
-        if address_is_locked(ip):
-            from .services import audit_record
-
-            audit_record(action="auth.address_locked", outcome="failure", object_type="accounts.User",
-                         username=str(credentials.get("username", ""))[:150], new={"ip": ip})
-            raise PermissionDenied("address locked")
-        return None
+    PermissionDenied stops Django's backend loop, which then reports a failed log-in (and Axes
+    counts it against the name too)."""
+    if not lockout.reserve_name(username):
+        raise PermissionDenied("name locked")
+    if not lockout.reserve_address(ip):
+        lockout.give_back(lockout.name_key(username))
+        audit_record(action="auth.address_locked", outcome="failure", object_type="accounts.User",
+                     username=str(username)[:150], new={"ip": ip})
+        raise PermissionDenied("address locked")
 
 
 def confirmed_device_q() -> Q:
@@ -55,7 +37,8 @@ def confirmed_device_q() -> Q:
 
 
 class UserBackend(ModelBackend):
-    """Django's password backend, whose get_user (run on every request) reads in one query what
+    """Django's password backend, which checks a password only after accounts.lockout has reserved the
+    check (so a burst of simultaneous guesses cannot outrun the lockout), and whose get_user (run on every request) reads in one query what
     every request asks of its user: the unit and region that scope each page, and whether the user
     has a confirmed authenticator (accounts.security.SecondFactorMiddleware). That was three more
     queries per request before."""
@@ -65,3 +48,15 @@ class UserBackend(ModelBackend):
                 .annotate(has_confirmed_device=ExpressionWrapper(confirmed_device_q(), output_field=BooleanField()))
                 .filter(pk=user_id).first())
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        ip = client_ip(request) if request is not None else None
+        _reserve_check(username, ip)
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            lockout.succeeded(username, ip)
+        return user

@@ -142,3 +142,19 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+
+class LoginGuard(models.Model):
+    """Password checks taken in the current window for one account name ("name:…") or client address
+    ("ip:…"), reserved before the check (accounts.lockout)."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    checks = models.PositiveIntegerField(_("checks"), default=0)
+    window_start = models.DateTimeField(_("window start"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("log-in guard")
+        verbose_name_plural = _("log-in guards")
+
+    def __str__(self):
+        return f"{self.key}: {self.checks}"

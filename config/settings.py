@@ -115,26 +115,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 
-# Identity and sessions (GB/T 22239-2019 level 3). Axes locks a user name for 30 minutes after five
-# wrong passwords; AddressLimitBackend locks an address after ADDRESS_FAILURE_LIMIT failures on any
-# names (higher, because a whole township office may sit behind one address).
+# Identity and sessions (GB/T 22239-2019 level 3). A user name is locked for 30 minutes after five
+# wrong passwords, an address after ADDRESS_FAILURE_LIMIT checks on any names in 30 minutes (higher,
+# because a whole township office may sit behind one address). UserBackend reserves each check
+# atomically before the hash is read (accounts.lockout); Axes keeps the records and the lock page.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "accounts.auth_backends.AddressLimitBackend",
-    "accounts.auth_backends.UserBackend",  # Django's ModelBackend, one query per request for the user
+    "accounts.auth_backends.UserBackend",  # Django's ModelBackend behind the lockout, one query per request
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_ENABLE_ACCESS_FAILURE_LOG = True  # AddressLimitBackend counts these
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "accounts.middleware.client_ip"
-# Axes warns that it does not lock by address; AddressLimitBackend does, with its own higher limit.
+AXES_CLIENT_IP_CALLABLE = "core.network.client_ip"
+# Axes warns that it does not lock by address; accounts.lockout does, with its own higher limit.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 ADDRESS_FAILURE_LIMIT = int(os.environ.get("ADDRESS_FAILURE_LIMIT", "30"))
-# Proxies (CIDRs) whose X-Forwarded-For is believed: accounts.middleware.client_ip, the one address the
+# Proxies (CIDRs) whose X-Forwarded-For is believed: core.network.client_ip, the one address the
 # throttles, the lockout and the audit log use. Empty: the header is ignored, REMOTE_ADDR is the client.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 SESSION_IDLE_SECONDS = 30 * 60

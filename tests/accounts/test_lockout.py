@@ -73,3 +73,15 @@ def test_api_token_endpoint_still_works_and_is_locked_too(api, dept_reporter):
     response = api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD})
     assert response.status_code in (400, 429)
     assert '"token"' not in response.content.decode()
+
+
+def test_checks_are_reserved_before_the_password_is_read_and_a_success_gives_them_back(client, dept_reporter):
+    from accounts.models import LoginGuard
+
+    for _ in range(3):
+        login(client, "nongye", "wrong-Pass-1", ip="10.0.0.6")
+    assert LoginGuard.objects.get(key="name:nongye").checks == 3
+    assert LoginGuard.objects.get(key="ip:10.0.0.6").checks == 3
+    assert login(client, "nongye", PASSWORD, ip="10.0.0.6").status_code == 302
+    assert not LoginGuard.objects.filter(key="name:nongye").exists()
+    assert LoginGuard.objects.get(key="ip:10.0.0.6").checks == 3  # the others' failures still count

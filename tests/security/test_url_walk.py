@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", Role.REPORTER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.AUDITOR]
 # Tables a refused request may still touch: sessions, the audit log, lockout bookkeeping.
-SIDE_TABLES = {"sessions.session", "accounts.auditevent", "axes.accessattempt", "axes.accesslog",
+SIDE_TABLES = {"sessions.session", "accounts.auditevent", "accounts.loginguard", "axes.accessattempt", "axes.accesslog",
                "axes.accessfailurelog", "axes.accessattemptexpiration"}
 
 
