@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: run test venv migrate demo messages worker beat check clean
+.PHONY: run dev test venv migrate demo messages worker beat check clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,10 +21,20 @@ migrate: venv
 demo: migrate
 	$(PY) manage.py load_demo --if-empty
 
+# `make run` serves as a county office would: DEBUG off (the product's own error pages, never a
+# traceback), one gunicorn process with threads (one process, so its in-memory cache is the only
+# one), static files through whitenoise. `make dev` is Django's development server with DEBUG on.
+RUN_SERVER := $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
+	--workers 1 --threads 8 --worker-class gthread --timeout 120 --access-logfile -
+
 run: demo
 	$(PY) manage.py sync_schedule
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with a demo account above."
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=0 $(RUN_SERVER)
+
+dev: demo
+	$(PY) manage.py sync_schedule
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -12,6 +12,7 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 from .settings import *  # noqa: E402,F403
 
 DEBUG = False
+WHITENOISE_USE_FINDERS = False  # the image serves the collected, compressed copies (collectstatic)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)  # noqa: F405
 SESSION_COOKIE_SECURE = True

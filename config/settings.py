@@ -100,6 +100,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default under a crowd (100 log-ins at once): WAL lets readers go on while one
+    # writer writes; a writer waits up to 20 s for the lock instead of failing at once with
+    # "database is locked"; and every transaction takes the write lock when it begins (IMMEDIATE),
+    # so two transactions never both read and then both try to upgrade to writing, the case
+    # SQLite cannot wait out. A version conflict then answers 412 as on PostgreSQL.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -291,7 +302,9 @@ LOGGING = {
 }
 
 PLATFORM_NAME = _("Rural Revitalization Target Tracking")
-WHITENOISE_USE_FINDERS = DEBUG
+# The embedded default (`make run`, DEBUG off) serves static files straight from the source folders,
+# so it needs no collectstatic step; production serves the collected, compressed copies.
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 
 # Daily retention purge of the audit log (accounts.tasks); the purge itself refuses young rows.
 from celery.schedules import crontab  # noqa: E402
