@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import GeneratedReport, ReminderSent, ReportSchedule
+from .models import DocumentFrame, GeneratedReport, ReminderSent, ReportSchedule
 
 
 @admin.register(ReportSchedule)
@@ -28,3 +28,20 @@ class GeneratedReportAdmin(admin.ModelAdmin):
 class ReminderSentAdmin(admin.ModelAdmin):
     list_display = ("unit", "month", "stage", "missing", "sent_at")
     list_filter = ("stage",)
+
+
+@admin.register(DocumentFrame)
+class DocumentFrameAdmin(admin.ModelAdmin):
+    """Also set by the office at /reports/bulletins/frame/; a change here moves the version on, so an edit
+    begun on that page is refused rather than overwriting it."""
+
+    list_display = ("region", "organ_mark", "number_pattern", "signature", "version")
+    raw_id_fields = ("region",)
+    readonly_fields = ("version",)
+
+    def save_model(self, request, obj, form, change):
+        if change and form.has_changed():
+            obj.version += 1
+        elif not change:
+            obj.version = 1
+        super().save_model(request, obj, form, change)

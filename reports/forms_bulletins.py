@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.periods import parse_period
 from targets.choices import Frequency
 
-from .models import ReportKind
+from .models import DocumentFrame, ReportKind
 from .selectors import regions_for_requests, too_early
 
 
@@ -45,3 +45,13 @@ class ReportRequestForm(forms.Form):
         if early:
             self.add_error("month", early)
         return cleaned
+
+
+class DocumentFrameForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = DocumentFrame
+        fields = ["organ_mark", "number_pattern", "main_recipients", "signature", "copy_to", "printed_by",
+                  "requirements"]
+        widgets = {"requirements": forms.Textarea(attrs={"rows": 5})}

@@ -209,3 +209,62 @@ class ExportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+
+
+def validate_number_pattern(pattern: str) -> None:
+    missing = [name for name in ("{year}", "{n}") if name not in pattern]
+    if missing or "〔" not in pattern or "〕" not in pattern:
+        raise ValidationError(
+            _("Write the document number with the year in 〔〕 and {year} and {n} where the year and the serial "
+              "number go, e.g. 旬巩衔办发〔{year}〕{n}号."))
+    try:
+        pattern.format(year=2026, n=1, region="", word="")
+    except (KeyError, IndexError, ValueError):
+        raise ValidationError(_("Only {year}, {n}, {region} and {word} may stand in braces in the document number."))
+
+
+class DocumentFrame(models.Model):
+    """The official frame (GB/T 9704) an office's reports are issued in: set by the office, not the code.
+
+    Each office has its own mark, number pattern, 主送 and 抄送; a region without a row gets
+    `DocumentFrame.default_for(region)`.
+    """
+
+    region = models.OneToOneField(
+        "villages.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="document_frame"
+    )
+    organ_mark = models.CharField(
+        _("issuing organ's mark"), max_length=60,
+        help_text=_("Printed in red, centred, at the top of the first page, e.g. 旬邑县巩固衔接工作领导小组办公室."))
+    number_pattern = models.CharField(
+        _("document number pattern"), max_length=60, validators=[validate_number_pattern],
+        help_text=_("{year} and {n} stand for the year and the serial number; {word} for the kind's word "
+                    "(通报, 调度 …), e.g. 旬巩衔办发〔{year}〕{n}号."))
+    main_recipients = models.CharField(
+        _("main recipients (主送)"), max_length=200, help_text=_("e.g. 各镇人民政府，县直有关部门："))
+    signature = models.CharField(_("signature (发文机关署名)"), max_length=60)
+    copy_to = models.CharField(_("copied to (抄送)"), max_length=300, blank=True,
+                               help_text=_("e.g. 县委办，县政府办，县纪委监委。"))
+    printed_by = models.CharField(_("printed and issued by (印发机关)"), max_length=60)
+    requirements = models.TextField(
+        _("next-step requirements (下一步工作要求)"), blank=True,
+        help_text=_("One requirement a line; printed under 下一步工作要求 at the end of every report."))
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("document frame")
+        verbose_name_plural = _("document frames")
+
+    def __str__(self):
+        return self.organ_mark
+
+    @classmethod
+    def default_for(cls, region) -> "DocumentFrame":
+        """What a region's reports carry until its office sets its own (unsaved)."""
+        office = _("%(region)s supervision office") % {"region": region.name}
+        return cls(region=region, organ_mark=str(office), number_pattern="{region}{word}〔{year}〕{n}号",
+                   main_recipients=str(_("All townships and departments:")), signature=str(office),
+                   printed_by=str(office), copy_to="", requirements="", version=0)
+
+    def number(self, *, year: int, serial: int, word: str) -> str:
+        return self.number_pattern.format(year=year, n=serial, region=self.region.name, word=word)

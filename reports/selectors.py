@@ -7,7 +7,7 @@ from villages.models import Region
 from villages.selectors import region_prefix
 
 from . import schedule
-from .models import GeneratedReport, ReportKind, ReportSchedule
+from .models import DocumentFrame, GeneratedReport, ReportKind, ReportSchedule
 
 
 def reports_visible_to(user):
@@ -56,3 +56,9 @@ def too_early(*, region: Region, kind: str, month, today) -> str:
              "due; until then ask for one ending the month before.") % {
         "kind": ReportKind(kind).label, "month": f"{month.year}年{month.month}月",
         "first": f"{first.year}年{first.month}月{first.day}日"}
+
+
+def document_frame_for(region: Region) -> DocumentFrame:
+    """The region's frame as its office set it, or the default one (unsaved) until it does."""
+    return DocumentFrame.objects.filter(region=region).select_related("region").first() or \
+        DocumentFrame.default_for(region)

@@ -24,14 +24,21 @@ from supervision.figures import indicators_in
 from supervision.models import StatusSnapshot
 from supervision.services import snapshot_freeze
 from targets.models import Plan
+from targets.services import ConflictError
 from villages.models import Region
 
 from . import schedule
 from .bulletins.compose import compose
 from .bulletins.docx_writer import write_docx
 from .bulletins.xlsx_writer import write_xlsx
-from .models import GeneratedReport, ReportKind, ReportSchedule, ReportState
-from .selectors import schedule_regions, schedule_spec_for
+from .models import (
+    DocumentFrame,
+    GeneratedReport,
+    ReportKind,
+    ReportSchedule,
+    ReportState,
+)
+from .selectors import document_frame_for, schedule_regions, schedule_spec_for
 
 logger = logging.getLogger(__name__)
 
@@ -126,10 +133,6 @@ def snapshots_for_report(*, region: Region, month_ends: list[date], today: date)
             snapshot_freeze(as_of=end, indicators=indicators, evaluated_on=wanted)
 
 
-def _issuer(region: Region) -> str:
-    return _("%(region)s supervision office") % {"region": region.name}
-
-
 def report_generate(*, report_id: int) -> GeneratedReport:
     """Generate a requested report: snapshots, content, .docx and .xlsx; idempotent per row."""
     report = _claim(report_id)
@@ -142,7 +145,7 @@ def report_generate(*, report_id: int) -> GeneratedReport:
     with translation.override(settings.LANGUAGE_CODE):
         content = compose(kind=report.kind, region=report.region, period_start=report.period_start,
                           period_end=report.period_end, serial=period.serial, issued_on=today,
-                          issuer=_issuer(report.region))
+                          frame=document_frame_for(report.region))
     return _finish(report_id, content, write_docx(content), write_xlsx(content))
 
 
@@ -206,5 +209,43 @@ def schedules_seed() -> int:
             defaults = {"dispatch_months": ",".join(str(m) for m in xunyi.DISPATCH_MONTHS),
                         "half_year_month": xunyi.HALF_YEAR_REVIEW_MONTH}
         ReportSchedule.objects.create(region=region, **defaults)
+        made += 1
+    return made
+
+
+FRAME_FIELDS = ("organ_mark", "number_pattern", "main_recipients", "signature", "copy_to", "printed_by",
+                "requirements")
+
+
+def document_frame_save(*, region: Region, by, expected_version: int | None, **values) -> DocumentFrame:
+    """Save the office's frame for `region`; refused (ConflictError) when someone saved it since it was read."""
+    with transaction.atomic():
+        frame = DocumentFrame.objects.select_for_update().filter(region=region).first()
+        current = frame.version if frame else 0
+        if (expected_version or 0) != current:
+            raise ConflictError(_("Someone else saved this office's document frame meanwhile; reload the page and "
+                                  "make your change again."))
+        old = {f: getattr(frame, f) for f in FRAME_FIELDS} if frame else None
+        frame = frame or DocumentFrame(region=region, version=0)
+        for name in FRAME_FIELDS:
+            setattr(frame, name, values[name])
+        frame.version = current + 1
+        frame.full_clean()
+        frame.save()
+        audit_record(action="document_frame.save", by=by, obj=frame, old=old,
+                     new={f: getattr(frame, f) for f in FRAME_FIELDS})
+    return frame
+
+
+def document_frames_seed() -> int:
+    """Give the demo regions their offices' frames (reports.demo_frames) where none is set; returns how many."""
+    from .demo_frames import FRAMES
+
+    made = 0
+    for region in Region.objects.filter(code__in=FRAMES).exclude(document_frame__isnull=False):
+        frame = DocumentFrame(region=region, **FRAMES[region.code])
+        frame.full_clean()
+        frame.save()
+        audit_record(action="document_frame.save", obj=frame, username="demo", new=FRAMES[region.code])
         made += 1
     return made

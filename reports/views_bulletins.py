@@ -3,7 +3,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from targets.services import ConflictError
 
 from . import services
 from .bulletins.document import NUMERIC_FORMATS, chinese_date, format_cell
-from .forms_bulletins import ReportRequestForm
+from .forms_bulletins import DocumentFrameForm, ReportRequestForm
 from .models import ReportKind, ReportState
-from .selectors import reports_visible_to
+from .selectors import document_frame_for, regions_for_requests, reports_visible_to
 
 REQUESTING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 PAGE_SIZE = 50
@@ -97,3 +98,32 @@ def report_download(request, pk, fmt):
     services.report_download_record(report=report, fmt=fmt, by=request.user)
     name = f"{report.region.name}-{report.get_kind_display()}-{report.period_end:%Y-%m}-v{report.version}.{fmt}"
     return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+
+
+@login_required
+def document_frame(request):
+    """The office's official frame (organ mark, number pattern, 主送, 抄送, signature) for one region."""
+    if request.user.role not in REQUESTING_ROLES:
+        raise PermissionDenied(_("Only the supervision office sets its document frame."))
+    regions = regions_for_requests(request.user)
+    region = regions.filter(code=request.GET.get("region", "")).first() or regions.first()
+    if region is None:
+        raise Http404(_("There is no region with plans to set a frame for."))
+    frame = document_frame_for(region)
+    form = DocumentFrameForm(request.POST or None, instance=frame, initial={"version": frame.version})
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in services.FRAME_FIELDS}
+        try:
+            services.document_frame_save(region=region, by=request.user,
+                                         expected_version=form.cleaned_data["version"], **values)
+        except ConflictError as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in values else None, errors)
+        else:
+            messages.success(request, _("Document frame saved; reports generated from now on carry it."))
+            return redirect(f"{request.path}?region={region.code}")
+    return render(request, "reports/bulletins/frame.html", {"regions": regions, "region": region, "form": form,
+                                                            "saved": frame.pk is not None},
+                  status=400 if form.errors else 200)

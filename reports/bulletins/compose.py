@@ -82,14 +82,40 @@ def doc_number(kind: str, region_name: str, period_end: date, serial: int) -> st
     return f"{region_name}{word}〔{period_end.year}〕{serial}号"
 
 
+def _opening(kind: str, region_name: str, subtitle: str) -> str:
+    """The paragraph that says why and what (为……，现将……通报如下：)."""
+    span = subtitle.strip("（）").replace("）（", "，")
+    if kind == ReportKind.MONTHLY:
+        return _("To keep every target of the plans on schedule and each unit answerable for its share, the "
+                 "progress of %(region)s's targets in %(span)s is reported as follows:") % {"region": region_name,
+                                                                                         "span": span}
+    return _("To review the work of %(span)s and settle what comes next, the progress of %(region)s's targets is "
+             "reported as follows:") % {"region": region_name, "span": span}
+
+
+def frame_block(frame) -> dict:
+    """The frame's words as the document keeps them (the writers print them; the page shows them)."""
+    return {"organ_mark": frame.organ_mark, "main_recipients": frame.main_recipients, "signature": frame.signature,
+            "copy_to": frame.copy_to, "printed_by": frame.printed_by}
+
+
 def compose(*, kind: str, region, period_start: date, period_end: date, serial: int, issued_on: date,
-            issuer: str) -> dict:
-    title, subtitle, _word = title_of(kind, region.name, period_start, period_end)
+            frame) -> dict:
+    title, subtitle, word = title_of(kind, region.name, period_start, period_end)
     cover = Coverage.of(kind, period_start, period_end, issued_on)
     if not cover.complete:
         subtitle += _("(as of %(date)s)") % {"date": chinese_date(cover.as_of)}
-    doc = DocumentBuilder(title=title, subtitle=subtitle, doc_number=doc_number(kind, region.name, period_end, serial),
-                          issuer=issuer, issued_on=issued_on)
+    doc = DocumentBuilder(title=title, subtitle=subtitle,
+                          doc_number=frame.number(year=period_end.year, serial=serial, word=word),
+                          issuer=frame.signature, issued_on=issued_on, frame=frame_block(frame),
+                          opening=_opening(kind, region.name, subtitle))
+    _body(doc, kind=kind, region=region, cover=cover, issued_on=issued_on)
+    content.requirements(doc, lines=frame.requirements.splitlines())
+    return doc.as_dict()
+
+
+def _body(doc, *, kind, region, cover, issued_on) -> None:
+    period_start, period_end = cover.start, cover.end
     content.overview(doc, region=region, cover=cover)
     if kind == ReportKind.MONTHLY:
         content.by_section(doc, region=region, as_of=period_end)
@@ -98,7 +124,7 @@ def compose(*, kind: str, region, period_start: date, period_end: date, serial: 
         content.reporting(doc, region=region, month=period_end)
         content.done_this_month(doc, region=region, as_of=period_end)
         content.supervision_items(doc, region=region, today=issued_on)
-        return doc.as_dict()
+        return
     if kind in (ReportKind.HALF_YEAR, ReportKind.YEAR_END):
         content.trend(doc, region=region, period_start=period_start, as_of=period_end)
     content.by_section(doc, region=region, as_of=period_end)
@@ -106,4 +132,3 @@ def compose(*, kind: str, region, period_start: date, period_end: date, serial: 
     content.problems(doc, region=region, period_start=period_start, as_of=period_end)
     content.leader_decisions(doc, region=region, as_of=period_end, today=issued_on)
     content.league(doc, region=region, month=period_end)
-    return doc.as_dict()

@@ -17,7 +17,7 @@ from targets import rules
 from targets.choices import Light
 
 from . import readers
-from .document import AMOUNT, INT, PERCENT, Column, DocumentBuilder, chinese_date, format_cell
+from .document import AMOUNT, INT, PERCENT, Column, DocumentBuilder, chinese_date, chinese_number, format_cell
 
 LIGHT_ORDER = (Light.DONE, Light.GREEN, Light.AMBER, Light.RED, Light.NOT_STARTED)
 
@@ -58,8 +58,7 @@ def overview(doc: DocumentBuilder, *, region, cover) -> None:
 
 
 def by_section(doc: DocumentBuilder, *, region, as_of: date) -> None:
-    groups = figures.light_counts_by(dimension="section", region=region, as_of=as_of)
-    groups.sort(key=lambda g: g.label)
+    groups = readers.in_plan_order(figures.light_counts_by(dimension="section", region=region, as_of=as_of))
     completion = readers.completion_by_top_section(region=region, as_of=as_of)
     rows = []
     for g in groups:
@@ -91,7 +90,7 @@ def league(doc: DocumentBuilder, *, region, month: date) -> None:
         doc.heading(2, titles[key])
         doc.table(titles[key], columns, [
             [r.rank, r.label, r.expected, r.submitted, r.on_time, _fraction(r.on_time_rate), _fraction(r.completion),
-             r.red] for r in rows], key=f"league_{key}")
+             r.red] for r in rows], key=f"league_{key}", empty=_("No unit owed a report this month."))
 
 
 def flagged_lists(doc: DocumentBuilder, *, region, as_of: date) -> None:
@@ -103,7 +102,8 @@ def flagged_lists(doc: DocumentBuilder, *, region, as_of: date) -> None:
         doc.heading(2, title)
         doc.paragraph(_("%(count)s indicators.") % {"count": format_cell(listed.total, INT)})
         doc.table(title, columns, [[r.name, r.target, "、".join(r.lead_units), r.gap, "；".join(r.reasons)]
-                                   for r in listed.rows], key=f"flagged_{light}")
+                                   for r in listed.rows], key=f"flagged_{light}",
+                  empty=_("None at this light."))
 
 
 def reporting(doc: DocumentBuilder, *, region, month: date) -> None:
@@ -115,7 +115,8 @@ def reporting(doc: DocumentBuilder, *, region, month: date) -> None:
     doc.table(_("Late and missing reports"), [
         Column(_("unit")), Column(_("reports due"), INT), Column(_("submitted"), INT), Column(_("missing"), INT),
         Column(_("late"), INT)], [[r.label, r.expected, r.submitted, r.missing, r.submitted - r.on_time]
-                                  for r in rates], key="late_units")
+                                  for r in rates], key="late_units",
+              empty=_("Every unit reported on time."))
 
 
 def done_this_month(doc: DocumentBuilder, *, region, as_of: date) -> None:
@@ -123,7 +124,8 @@ def done_this_month(doc: DocumentBuilder, *, region, as_of: date) -> None:
     doc.heading(1, _("Targets newly completed"))
     doc.paragraph(_("%(count)s indicators reached their target this month.") % {"count": format_cell(len(rows), INT)})
     doc.table(_("Newly completed"), [Column(_("task")), Column(_("indicator")), Column(_("value"), AMOUNT)],
-              [[r.target, r.name, r.actual] for r in rows], key="newly_done")
+              [[r.target, r.name, r.actual] for r in rows], key="newly_done",
+              empty=_("No indicator was newly completed this month."))
 
 
 def supervision_items(doc: DocumentBuilder, *, region, today: date) -> None:
@@ -135,7 +137,8 @@ def supervision_items(doc: DocumentBuilder, *, region, today: date) -> None:
     doc.table(_("Open supervision items"), [
         Column(_("indicator")), Column(_("unit")), Column(_("status")), Column(_("reply due")), Column(_("overdue"))],
         [[i.indicator, i.unit, str(readers.supervision_status_label(i.status)), chinese_date(i.reply_due),
-          _("yes") if i.overdue else _("no")] for i in items], key="open_items")
+          _("yes") if i.overdue else _("no")] for i in items], key="open_items",
+        empty=_("No supervision item is open."))
 
 
 def milestones(doc: DocumentBuilder, *, region, cover) -> None:
@@ -170,7 +173,8 @@ def problems(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -
     doc.table(_("Problems and measures"), [
         Column(_("unit")), Column(_("indicator")), Column(_("problem")), Column(_("measures")),
         Column(_("promised by"))], [[r.unit, r.indicator, r.problem, r.measures,
-                                     chinese_date(r.promised) if r.promised else ""] for r in rows], key="problems")
+                                     chinese_date(r.promised) if r.promised else ""] for r in rows], key="problems",
+              empty=_("No problem was reported in the period."))
 
 
 def leader_decisions(doc: DocumentBuilder, *, region, as_of: date, today: date) -> None:
@@ -179,7 +183,8 @@ def leader_decisions(doc: DocumentBuilder, *, region, as_of: date, today: date) 
     doc.paragraph(_("%(count)s matters need a leader's decision: indicators red at this and the previous month "
                     "end, and supervision items past their reply date.") % {"count": format_cell(len(rows), INT)})
     doc.table(_("Matters for decision"), [Column(_("indicator")), Column(_("lead units")), Column(_("why"))],
-              [[r.indicator, r.units, r.why] for r in rows], key="decisions")
+              [[r.indicator, r.units, r.why] for r in rows], key="decisions",
+              empty=_("No matter needs a leader's decision."))
 
 
 def trend(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -> None:
@@ -189,3 +194,14 @@ def trend(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -> N
     doc.table(_("Lights month by month"), [Column(_("month end"))] + [Column(Light(l).label, INT) for l in LIGHT_ORDER],
               [[chinese_date(p.as_of)] + [p.counts[l] for l in LIGHT_ORDER] for p in points], key="trend")
 
+
+
+def requirements(doc: DocumentBuilder, *, lines: list[str]) -> None:
+    """下一步工作要求: the office's standing requirements, one numbered paragraph each."""
+    lines = [line.strip() for line in lines if line.strip()]
+    if not lines:
+        lines = [str(_("Every unit answers for its red and amber indicators with measures and a date, and reports "
+                       "by the due day."))]
+    doc.heading(1, _("Requirements for the next step"))
+    for n, line in enumerate(lines, start=1):
+        doc.paragraph(f"{'（' + chinese_number(n) + '）' if len(lines) > 1 else ''}{line}")

@@ -79,6 +79,8 @@ class DocumentBuilder:
     issuer: str
     issued_on: date
     subtitle: str = ""
+    frame: dict = field(default_factory=dict)
+    opening: str = ""
     blocks: list = field(default_factory=list)
     _counters: list = field(default_factory=lambda: [0, 0, 0])
 
@@ -110,7 +112,8 @@ class DocumentBuilder:
     def as_dict(self) -> dict:
         return {
             "title": self.title, "subtitle": self.subtitle, "doc_number": self.doc_number, "issuer": self.issuer,
-            "issued_on": self.issued_on.isoformat(), "blocks": self.blocks,
+            "issued_on": self.issued_on.isoformat(), "frame": self.frame, "opening": self.opening,
+            "blocks": self.blocks,
         }
 
 

@@ -1,9 +1,15 @@
 """A report document as a .docx laid out per GB/T 9704-2012 (DOMAIN.md "The official document layout").
 
-A4; margins top 37, bottom 35, left 28, right 26 mm; title 22 pt in 宋体 bold (小标宋 is not on a
+A4; margins top 37, bottom 35, left 28, right 26 mm, so a 156 × 225 mm type area of 22 lines of 28
+characters (the `w:docGrid` line and character pitch); title 22 pt in 宋体 bold (小标宋 is not on a
 stock Windows or WPS install, and the standard names 宋体 bold as its stand-in); body 16 pt 仿宋;
-headings 一、黑体, (一)楷体, 1. 仿宋 bold; page numbers "— 1 —" in 14 pt 宋体 at the foot. Word
-and WPS take the Chinese font from the East Asian slot of each run (w:eastAsia), so every run sets it.
+headings 一、黑体, (一)楷体, 1. 仿宋 bold; page numbers "— 1 —" in 14 pt 宋体, 7 mm below the type area.
+Word and WPS take the Chinese font from the East Asian slot of each run (w:eastAsia), so every run sets it.
+
+The frame, in order: the organ's mark in red over the document number and a red line across the
+type area; the title; 主送; the opening paragraph; the body; the signature centred over the date,
+the date four characters in from the right; the 版记 (抄送, 印发机关 and 印发日期 between lines) at the
+foot of the last page.
 """
 from datetime import date
 from io import BytesIO
@@ -14,22 +20,37 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from .document import NUMERIC_FORMATS, chinese_date, format_cell
 
 TITLE_FONT, BODY_FONT, PAGE_NUMBER_FONT = "宋体", "仿宋", "宋体"
 HEADING_FONTS = {1: ("黑体", False), 2: ("楷体", False), 3: ("仿宋", True)}
-TITLE_SIZE, BODY_SIZE, TABLE_SIZE, PAGE_NUMBER_SIZE = Pt(22), Pt(16), Pt(12), Pt(14)
-# 22 lines on a 225 mm type area: 225 mm / 22 ≈ 28.9 pt a line.
+TITLE_SIZE, BODY_SIZE, TABLE_SIZE, PAGE_NUMBER_SIZE, IMPRINT_SIZE = Pt(22), Pt(16), Pt(12), Pt(14), Pt(14)
+RED = RGBColor(0xFF, 0x00, 0x00)
+TYPE_WIDTH_MM, TYPE_HEIGHT_MM = 156, 225
+# 22 lines on a 225 mm type area: 225 mm / 22 ≈ 28.9 pt a line (578 twips).
 LINE_PITCH = Pt(28.9)
+LINE_PITCH_TWIPS = 578
+# 28 characters on 156 mm: 442.2 pt / 28 = 15.79 pt a character. Word's grid states the pitch as the
+# difference from the 16 pt body size in 4096ths of a point: (15.79 − 16) × 4096 ≈ −849.
+CHAR_SPACE = -849
+# A 16 pt character is wider than that pitch; LibreOffice (unlike Word) then gives it two grid cells.
+# Condensing each character by 0.25 pt (w:spacing −5 twips) makes it fit one cell in both.
+CONDENSE_TWIPS = -5
 MARGINS_MM = {"top_margin": 37, "bottom_margin": 35, "left_margin": 28, "right_margin": 26}
+# The page number's line sits 7 mm under the type area: the footer's bottom edge is 35 − 7 mm less
+# the number's own line (about 5 mm) above the paper's edge.
+FOOTER_DISTANCE_MM = 23
+MARK_MAX_SIZE = 36
 
 
-def set_run_font(run, name: str, size, bold: bool = False) -> None:
+def set_run_font(run, name: str, size, bold: bool = False, color=None) -> None:
     run.font.name = name
     run.font.size = size
     run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
     rpr = run._element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
@@ -39,8 +60,49 @@ def set_run_font(run, name: str, size, bold: bool = False) -> None:
         fonts.set(qn(slot), name)
 
 
-def _paragraph(container, text, font, size, bold=False, align=None, indent=False, exact_pitch=True):
+# The schema's order of a paragraph's and a run's properties: Word refuses a file that breaks it.
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+             "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+             "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+             "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+             "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+             "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+             "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
+             "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+
+
+def _insert_ordered(parent, child, order) -> None:
+    """Insert `child` into pPr/rPr where the schema puts it, replacing one of the same name."""
+    name = child.tag.split("}")[1]
+    existing = parent.find(qn(f"w:{name}"))
+    if existing is not None:
+        parent.remove(existing)
+    later = order[order.index(name) + 1:]
+    for index, sibling in enumerate(parent):
+        if sibling.tag.split("}")[1] in later:
+            parent.insert(index, child)
+            return
+    parent.append(child)
+
+
+def _no_grid(paragraph) -> None:
+    """Keep a paragraph off the character grid (tables, the mark, the title): laid out by its own font."""
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    _insert_ordered(paragraph._p.get_or_add_pPr(), snap, PPR_ORDER)
+
+
+def _condense(run) -> None:
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CONDENSE_TWIPS))
+    _insert_ordered(run._element.get_or_add_rPr(), spacing, RPR_ORDER)
+
+
+def _paragraph(container, text, font, size, bold=False, align=None, indent=False, exact_pitch=True, color=None):
     paragraph = container.add_paragraph()
+    if not exact_pitch:
+        _no_grid(paragraph)
     fmt = paragraph.paragraph_format
     if exact_pitch:
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -50,8 +112,23 @@ def _paragraph(container, text, font, size, bold=False, align=None, indent=False
         fmt.first_line_indent = Pt(size.pt * 2)
     if align is not None:
         paragraph.alignment = align
-    set_run_font(paragraph.add_run(text), font, size, bold)
+    run = paragraph.add_run(text)
+    set_run_font(run, font, size, bold, color)
+    if exact_pitch:
+        _condense(run)
     return paragraph
+
+
+def _border(element, side: str, *, size: int, color: str = "000000", space: int = 0) -> None:
+    """A line on one side of a paragraph (w:pBdr); size in eighths of a point, space in points."""
+    container = element.find(qn("w:pBdr"))
+    if container is None:
+        container = OxmlElement("w:pBdr")
+        _insert_ordered(element, container, PPR_ORDER)
+    line = OxmlElement(f"w:{side}")
+    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", str(space)), ("w:color", color)):
+        line.set(qn(key), value)
+    container.append(line)
 
 
 def _page_setup(document) -> None:
@@ -60,7 +137,14 @@ def _page_setup(document) -> None:
     section.page_width, section.page_height = Mm(210), Mm(297)
     for attribute, mm in MARGINS_MM.items():
         setattr(section, attribute, Mm(mm))
-    section.footer_distance = Mm(20)
+    section.footer_distance = Mm(FOOTER_DISTANCE_MM)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
     # GB/T 9704-2012 7.5: odd pages numbered at the right, even pages at the left, each one
     # character in from the edge of the type area, as a printed and bound document opens.
     document.settings.odd_and_even_pages_header_footer = True
@@ -94,23 +178,198 @@ def _page_number_footer(footer, align) -> None:
     set_run_font(paragraph.add_run(" —"), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
 
 
+def text_width(text: str) -> float:
+    """Width in characters of the body font: a Chinese character is one, a digit or Latin letter half."""
+    return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
+
+
+def column_widths(columns: list[dict], cells: list[list[str]], total_mm: float = TYPE_WIDTH_MM) -> list[float]:
+    """Widths (mm) fitted to content: each column as wide as its longest cell (a long text counts at
+    most 14 characters, since it wraps), at least its header's longest word, scaled to the type area."""
+    wanted = []
+    for index, column in enumerate(columns):
+        longest = max((text_width(row[index]) for row in cells), default=0)
+        header = text_width(column["header"])
+        numeric = column["fmt"] in NUMERIC_FORMATS
+        wanted.append(max(min(longest, 14), min(header, 4 if numeric else 6), 2) + 1)
+    scale = total_mm / sum(wanted)
+    return [w * scale for w in wanted]
+
+
+def _repeat_header(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    trpr.append(header)
+
+
 def _table(document, block) -> None:
     _paragraph(document, block["title"], HEADING_FONTS[3][0], BODY_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     columns = block["columns"]
-    grid = document.add_table(rows=1 + len(block["rows"]), cols=len(columns))
+    cells = [[format_cell(value, column["fmt"]) for value, column in zip(row, columns)] for row in block["rows"]]
+    grid = document.add_table(rows=1 + len(cells), cols=len(columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    widths = column_widths(columns, cells)
+    for index in range(len(columns)):
+        grid.columns[index].width = Mm(widths[index])
+    _repeat_header(grid.rows[0])
     for index, column in enumerate(columns):
         cell = grid.rows[0].cells[index]
+        cell.width = Mm(widths[index])
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _no_grid(cell.paragraphs[0])
         set_run_font(cell.paragraphs[0].add_run(column["header"]), "黑体", TABLE_SIZE)
-    for r, row in enumerate(block["rows"], start=1):
-        cells = grid.rows[r].cells
+    for r, row in enumerate(cells, start=1):
         for index, column in enumerate(columns):
-            paragraph = cells[index].paragraphs[0]
+            cell = grid.rows[r].cells[index]
+            cell.width = Mm(widths[index])
+            paragraph = cell.paragraphs[0]
+            _no_grid(paragraph)
             if column["fmt"] in NUMERIC_FORMATS:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            set_run_font(paragraph.add_run(format_cell(row[index], column["fmt"])), BODY_FONT, TABLE_SIZE)
+            set_run_font(paragraph.add_run(row[index]), BODY_FONT, TABLE_SIZE)
+
+
+def _masthead(document, content) -> None:
+    frame = content.get("frame") or {}
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    mark = frame.get("organ_mark", "")
+    if mark:
+        size = Pt(min(MARK_MAX_SIZE, int(TYPE_WIDTH_MM / 25.4 * 72 / max(text_width(mark), 1)) - 1))
+        paragraph = _paragraph(document, mark, TITLE_FONT, size, bold=True, align=center, exact_pitch=False,
+                               color=RED)
+        paragraph.paragraph_format.space_after = LINE_PITCH
+    number = _paragraph(document, content["doc_number"], BODY_FONT, BODY_SIZE, align=center)
+    if mark:
+        # The red separator 4 mm (about 11 pt) under the number, across the whole type area.
+        _border(number._p.get_or_add_pPr(), "bottom", size=12, color="FF0000", space=11)
+    _paragraph(document, "", BODY_FONT, BODY_SIZE)
+    _paragraph(document, content["title"], TITLE_FONT, TITLE_SIZE, bold=True, align=center, exact_pitch=False)
+    if content.get("subtitle"):
+        _paragraph(document, content["subtitle"], "楷体", BODY_SIZE, align=center)
+    _paragraph(document, "", BODY_FONT, BODY_SIZE)
+    if frame.get("main_recipients"):
+        _paragraph(document, frame["main_recipients"], BODY_FONT, BODY_SIZE)
+    if content.get("opening"):
+        _paragraph(document, content["opening"], BODY_FONT, BODY_SIZE, indent=True)
+
+
+def _signature(document, content) -> None:
+    """The signature centred over the date; the date four characters in from the right (GB/T 9704 7.3.5)."""
+    issued = chinese_date(date.fromisoformat(content["issued_on"]))
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    _paragraph(document, "", BODY_FONT, BODY_SIZE)
+    _paragraph(document, "", BODY_FONT, BODY_SIZE)
+    signature = _paragraph(document, content["issuer"], BODY_FONT, BODY_SIZE, align=right)
+    date_line = _paragraph(document, issued, BODY_FONT, BODY_SIZE, align=right)
+    char = BODY_SIZE.pt
+    date_line.paragraph_format.right_indent = Pt(4 * char)
+    offset = 4 * char + (text_width(issued) - text_width(content["issuer"])) * char / 2
+    signature.paragraph_format.right_indent = Pt(max(offset, 0))
+
+
+IMPRINT_LINE = Pt(22)
+# A hair narrower than the type area: LibreOffice floats a table only when it is narrower than the text.
+IMPRINT_WIDTH_MM = TYPE_WIDTH_MM - 1
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def _imprint_lines(text: str, width_mm: float) -> int:
+    per_line = max(int((width_mm / 25.4 * 72 - 2 * IMPRINT_SIZE.pt - 12) / IMPRINT_SIZE.pt), 1)
+    return -(-int(text_width(text) + 0.5) // per_line) or 1
+
+
+def _float_to_bottom(table, height_twips: int) -> None:
+    """Anchor the table so its last line sits on the bottom edge of the type area (w:tblpPr, in
+    absolute twips: LibreOffice reads a position, not "bottom")."""
+    top = int((MARGINS_MM["top_margin"] + TYPE_HEIGHT_MM) * TWIPS_PER_MM) - height_twips
+    position = OxmlElement("w:tblpPr")
+    for key, value in (("w:leftFromText", "0"), ("w:rightFromText", "0"), ("w:topFromText", "0"),
+                       ("w:bottomFromText", "0"), ("w:vertAnchor", "page"), ("w:horzAnchor", "margin"),
+                       ("w:tblpXSpec", "center"), ("w:tblpY", str(top))):
+        position.set(qn(key), value)
+    tblpr = table._tbl.tblPr
+    style = tblpr.find(qn("w:tblStyle"))
+    tblpr.insert(1 if style is not None else 0, position)
+
+
+def _cell_border(cell, side: str, size: int) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = tcpr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        width = tcpr.find(qn("w:tcW"))
+        span = tcpr.find(qn("w:gridSpan"))
+        anchor = span if span is not None else width
+        if anchor is not None:
+            anchor.addnext(borders)
+        else:
+            tcpr.insert(0, borders)
+    line = OxmlElement(f"w:{side}")
+    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "0"), ("w:color", "000000")):
+        line.set(qn(key), value)
+    order = ("top", "start", "left", "bottom", "end", "right")
+    later = [qn(f"w:{name}") for name in order[order.index(side) + 1:]]
+    for index, sibling in enumerate(borders):
+        if sibling.tag in later:
+            borders.insert(index, line)
+            return
+    borders.append(line)
+
+
+def _imprint(document, content) -> None:
+    """The 版记 at the foot of the last page: 抄送, then 印发机关 with 印发日期, each between lines (the first
+    and last 0.35 mm, the one between 0.25 mm), floated to the bottom of the type area."""
+    frame = content.get("frame") or {}
+    issued = chinese_date(date.fromisoformat(content["issued_on"]))
+    rows = [(f"抄送：{frame['copy_to']}", "")] if frame.get("copy_to") else []
+    rows.append((frame.get("printed_by", ""), f"{issued}印发"))
+    widths = (IMPRINT_WIDTH_MM * 0.62, IMPRINT_WIDTH_MM * 0.38)
+    table = document.add_table(rows=len(rows), cols=2)
+    table.autofit = False
+    for column, mm in zip(table.columns, widths):
+        column.width = Mm(mm)
+    lines = [_imprint_lines(left, IMPRINT_WIDTH_MM if not right else widths[0]) for left, right in rows]
+    _float_to_bottom(table, sum(n * int(IMPRINT_LINE.pt * 20) + 60 for n in lines))
+    for r, (left, right) in enumerate(rows):
+        cells = list(table.rows[r].cells)
+        for cell, mm in zip(cells, widths):
+            cell.width = Mm(mm)
+        if not right:
+            cells = [cells[0].merge(cells[1])]
+        for cell, text, align in zip(cells, (left, right), (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT)):
+            paragraph = cell.paragraphs[0]
+            _no_grid(paragraph)
+            paragraph.alignment = align
+            fmt = paragraph.paragraph_format
+            fmt.left_indent = fmt.right_indent = Pt(IMPRINT_SIZE.pt)
+            fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, IMPRINT_LINE
+            set_run_font(paragraph.add_run(text), BODY_FONT, IMPRINT_SIZE)
+            _cell_border(cell, "top", 8 if r == 0 else 4)
+            if r == len(rows) - 1:
+                _cell_border(cell, "bottom", 8)
+    # A body ends with a paragraph; without one LibreOffice drops a trailing floating table.
+    _paragraph(document, "", BODY_FONT, Pt(1))
+
+
+def _properties(document, content) -> None:
+    """zh-CN as the language, and the office (not the library) as the author."""
+    frame = content.get("frame") or {}
+    props = document.core_properties
+    props.title = content["title"]
+    props.subject = content.get("doc_number", "")
+    props.author = props.last_modified_by = frame.get("signature") or content.get("issuer", "")
+    props.comments = props.keywords = ""
+    props.language = "zh-CN"
+    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        _insert_ordered(rpr, lang, RPR_ORDER)
+    for key in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(key), "zh-CN")
 
 
 def write_docx(content: dict) -> bytes:
@@ -119,11 +378,14 @@ def write_docx(content: dict) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    center = WD_ALIGN_PARAGRAPH.CENTER
-    _paragraph(document, content["doc_number"], BODY_FONT, BODY_SIZE, align=center)
-    _paragraph(document, content["title"], TITLE_FONT, TITLE_SIZE, bold=True, align=center, exact_pitch=False)
-    if content.get("subtitle"):
-        _paragraph(document, content["subtitle"], "楷体", BODY_SIZE, align=center)
+    # The grid declares 22 × 28 for Word's page setup; paragraphs keep off it and meet it through
+    # the exact line pitch and the condensed characters, since LibreOffice pads Latin runs
+    # ("2026年") to whole grid cells.
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    _insert_ordered(normal.element.get_or_add_pPr(), snap, PPR_ORDER)
+    _properties(document, content)
+    _masthead(document, content)
     for block in content["blocks"]:
         if block["type"] == "heading":
             font, bold = HEADING_FONTS[block["level"]]
@@ -132,10 +394,9 @@ def write_docx(content: dict) -> bytes:
             _paragraph(document, block["text"], BODY_FONT, BODY_SIZE, indent=True)
         else:
             _table(document, block)
-    right = WD_ALIGN_PARAGRAPH.RIGHT
-    _paragraph(document, content["issuer"], BODY_FONT, BODY_SIZE, align=right)
-    issued_on = date.fromisoformat(content["issued_on"])
-    _paragraph(document, chinese_date(issued_on), BODY_FONT, BODY_SIZE, align=right)
+    _signature(document, content)
+    if content.get("frame"):
+        _imprint(document, content)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

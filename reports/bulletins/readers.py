@@ -158,3 +158,11 @@ def completion_by_top_section(*, region, as_of: date) -> dict[int | None, Decima
         sums[top][0] += total
         sums[top][1] += n
     return {top: (total / n if n else None) for top, (total, n) in sums.items()}
+
+
+def in_plan_order(groups: list) -> list:
+    """Section groups (keyed by top-level section id) in the order the plans number them (一、二、三…),
+    plan by plan; the group without a section last."""
+    order = {pk: (plan_id, n, pk) for pk, plan_id, n in Section.objects.filter(
+        pk__in=[g.key for g in groups if g.key is not None]).values_list("pk", "plan_id", "order")}
+    return sorted(groups, key=lambda g: order.get(g.key, (float("inf"), 0, 0)))

@@ -32,7 +32,7 @@ def test_office_generates_opens_and_downloads_a_bulletin_on_a_phone(browser_page
         row.locator("a[data-download='docx']").click()
     with open(download.value.path(), "rb") as f:
         document = Document(BytesIO(f.read()))
-    assert document.paragraphs[0].text.endswith("〔2025〕5号")
+    assert document.paragraphs[1].text.endswith("〔2025〕5号")  # under the organ's mark
     row.locator("td a").first.click()
     page.wait_for_load_state("networkidle")
     assert page.locator("table[data-table='lights']").is_visible()

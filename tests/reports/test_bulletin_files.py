@@ -15,18 +15,19 @@ from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, RGBColor
 from openpyxl import load_workbook
 
 from accounts.models import User
 from reports import services
 from reports.bulletins.document import format_cell, table
+from reports.demo_frames import FRAMES
 from reports.models import GeneratedReport, ReportKind, ReportState
 from supervision.models import StatusSnapshot
 from targets.choices import Light
 from targets.demo import xunyi
 from targets.demo_loader import demo_load
-from targets.models import Indicator, Milestone, ProgressReport
+from targets.models import Indicator, Milestone, ProgressReport, Section
 from targets.selectors import indicator_rows
 from villages.models import Region
 
@@ -50,6 +51,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         with transaction.atomic():
             demo_load(today=BULLETIN_MORNING.date())
             services.schedules_seed()
+            services.document_frames_seed()
             xunyi_region = Region.objects.get(code=xunyi.PLAN["region_code"])
             reports = {kind: _generate(xunyi_region, kind) for kind in (ReportKind.MONTHLY, ReportKind.QUARTERLY)}
             reports["dongtou"] = _generate(Region.objects.get(code="330305000000"), ReportKind.MONTHLY)
@@ -75,6 +77,11 @@ def _docx(report):
 def _xlsx(report):
     with report.xlsx.open("rb") as f:
         return load_workbook(BytesIO(f.read()))
+
+
+def gettext_zh(message):
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext(message)
 
 
 def _docx_table(document, content, key):
@@ -128,6 +135,10 @@ def test_red_list_names_the_indicators_frozen_red_with_their_reasons(demo):
     assert [r.cells[0].text for r in docx_rows[1:]] == [r[0] for r in rows]
 
 
+def _east_asian(paragraph) -> str:
+    return paragraph.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia"))
+
+
 @pytest.mark.django_db
 def test_docx_is_laid_out_as_an_official_document(demo):
     document = _docx(demo[ReportKind.MONTHLY])
@@ -138,10 +149,13 @@ def test_docx_is_laid_out_as_an_official_document(demo):
     assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
     assert [mm(section.top_margin), mm(section.bottom_margin), mm(section.left_margin), mm(section.right_margin)] == [
         37, 35, 28, 26]
-    doc_number, title = document.paragraphs[0], document.paragraphs[1]
-    assert doc_number.text == "旬邑县" + doc_number.text[3:] and "〔2026〕5号" in doc_number.text
-    assert title.runs[0].font.size == Pt(22) and title.runs[0].font.bold
-    assert document.paragraphs[-1].text == "2026年5月26日"
+    grid = section._sectPr.find(qn("w:docGrid"))
+    assert (grid.get(qn("w:type")), grid.get(qn("w:linePitch")), grid.get(qn("w:charSpace"))) == (
+        "linesAndChars", "578", "-849")  # 22 lines of 28 characters
+    # The page number's line starts 7 mm under the type area: 35 mm less the footer's 23 mm and its 5 mm line.
+    assert mm(section.footer_distance) == 23
+    title = next(p for p in document.paragraphs if p.runs and p.runs[0].font.size == Pt(22))
+    assert title.runs[0].font.bold and _east_asian(title) == "宋体"
     runs = [run for p in document.paragraphs for run in p.runs]
     runs += [run for t in document.tables for row in t.rows for cell in row.cells for p in cell.paragraphs
              for run in p.runs]
@@ -149,9 +163,9 @@ def test_docx_is_laid_out_as_an_official_document(demo):
     assert None not in east_asian and set(east_asian) <= {"宋体", "仿宋", "黑体", "楷体"}
     body = [p for p in document.paragraphs if p.paragraph_format.first_line_indent and p.runs[0].font.size == Pt(16)]
     headings = [p for p in body if p.text.startswith(("一、", "二、"))]
-    assert headings and all(p.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体" for p in headings)
-    sub = [p for p in body if p.text.startswith("（一）")]
-    assert sub and all(p.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "楷体" for p in sub)
+    assert headings and all(_east_asian(p) == "黑体" for p in headings)
+    sub = [p for p in body if p.text.startswith("（一）") and len(p.text) < 12]
+    assert sub and all(_east_asian(p) == "楷体" for p in sub)
     # Page numbers: odd pages at the right, even pages at the left, one character (size 4) in.
     assert document.settings.odd_and_even_pages_header_footer
     odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
@@ -160,6 +174,66 @@ def test_docx_is_laid_out_as_an_official_document(demo):
     for footer in (odd, even):
         assert footer.text.startswith("— ") and footer.text.endswith(" —")
         assert "PAGE" in footer._element.xml and footer.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+    props = document.core_properties
+    assert (props.author, props.language) == ("旬邑县巩固衔接工作领导小组办公室", "zh-CN")
+    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(
+        qn("w:lang"))
+    assert lang.get(qn("w:eastAsia")) == "zh-CN"
+
+
+@pytest.mark.django_db
+def test_docx_carries_each_offices_frame_from_mark_to_imprint(demo):
+    for report, frame in ((demo[ReportKind.MONTHLY], FRAMES["610429000000"]), (demo["dongtou"], FRAMES["330305000000"])):
+        document = _docx(report)
+        paragraphs = [p for p in document.paragraphs if p.text]
+        mark, number = paragraphs[0], paragraphs[1]
+        assert mark.text == frame["organ_mark"] and mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
+        assert mark.runs[0].font.color.rgb == RGBColor(0xFF, 0, 0)
+        assert number.text == frame["number_pattern"].format(year=2026, n=5)
+        red_line = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+        assert red_line.get(qn("w:color")) == "FF0000"
+        texts = [p.text for p in paragraphs]
+        recipients = texts.index(frame["main_recipients"])
+        assert texts[recipients + 1].startswith("为") and texts[recipients + 1].endswith("通报如下：")
+        requirements = next(i for i, t in enumerate(texts) if t.endswith("、下一步工作要求"))
+        assert requirements == max(i for i, t in enumerate(texts) if t[:2].endswith("、") and len(t) < 12)
+        assert texts[requirements + 1] == "（一）" + frame["requirements"].splitlines()[0]
+        signature, issued = paragraphs[-2], paragraphs[-1]
+        assert (signature.text, issued.text) == (frame["signature"], "2026年5月26日")
+        # The date four characters (of 16 pt) in from the right; the signature centred over it.
+        assert issued.paragraph_format.right_indent == Pt(64)
+        centre = lambda p, width: p.paragraph_format.right_indent.pt + width / 2
+        assert abs(centre(signature, max(len(signature.text) * 16, 0)) - centre(issued, 7 * 8 + 3 * 16)) <= 8 or \
+            signature.paragraph_format.right_indent == 0
+        imprint = document.tables[-1]
+        assert imprint.rows[0].cells[0].text == f"抄送：{frame['copy_to']}"
+        assert [c.text for c in imprint.rows[-1].cells] == [frame["printed_by"], "2026年5月26日印发"]
+        assert imprint._tbl.tblPr.find(qn("w:tblpPr")) is not None  # floated to the foot of the last page
+
+
+@pytest.mark.django_db
+def test_docx_tables_repeat_their_head_fit_their_columns_and_empty_ones_are_a_sentence(demo):
+    report = demo[ReportKind.MONTHLY]
+    document = _docx(report)
+    red = _docx_table(document, report.content, "flagged_red")
+    assert red.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    widths = [cell.width for cell in red.rows[1].cells]
+    headers = [c["header"] for c in table(report.content, "flagged_red")["columns"]]
+    assert widths[headers.index(gettext_zh("reasons"))] > 2 * widths[headers.index(gettext_zh("points behind"))]
+    assert round(sum(w.mm for w in widths)) == 156
+    keys = [b.get("key") for b in report.content["blocks"]]
+    stand_ins = [b for b in report.content["blocks"] if b.get("stands_for")]
+    assert all(b["stands_for"] not in keys for b in stand_ins)
+    assert all(t["rows"] for t in report.content["blocks"] if t["type"] == "table")
+
+
+@pytest.mark.django_db
+def test_sections_are_listed_in_plan_order(demo):
+    report = demo["dongtou"]
+    listed = [r[0] for r in table(report.content, "sections")["rows"]]
+    tops = list(Section.objects.filter(plan__region=report.region, parent=None).order_by("order").values_list(
+        "title", flat=True))
+    assert listed == [t for t in tops if t in listed] and len(listed) > 2
 
 
 @pytest.mark.django_db
