@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from targets.services import ConflictError
+from core.versions import ConflictError
 
 from . import services
 from .bulletins.document import NUMERIC_FORMATS, chinese_date, format_cell
