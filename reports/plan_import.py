@@ -24,9 +24,13 @@ from targets.services import indicator_create
 from villages.models import Region, RegionLevel, Unit, UnitKind
 from villages.selectors import region_prefix
 
+from core.uploads import UnreadableFile
+
 from .excel import indicators as extraction
-from .excel.plan_table import grid_title, parse_grid, read_grid
-from core.uploads import check_upload
+from .intake import prose
+from .intake.dates import period_from_text
+from .intake.files import read_plan_file
+from .intake.table import grid_title, parse_grid
 
 CLOSE_MATCH_CUTOFF = 0.6
 AUTO_ACCEPT_SCORE = 0.8
@@ -85,13 +89,25 @@ def match_units(parsed: dict, county: Region) -> list[dict]:
 
 def plan_import_parse(*, file, region: Region, title: str = "", start: date | None = None,
                       end: date | None = None) -> dict:
-    upload = check_upload(file, kinds=("xlsx", "docx"))
-    grid = read_grid(upload)
-    title = title or grid_title(grid) or upload.name
-    title_start, title_end = plan_dates(title)
+    """Read a plan file (a table, or a plan written as text) into the preview's data; nothing is written."""
+    plan_file = read_plan_file(file)
+    head = prose.document_head(plan_file.lines)
+    if plan_file.grid is not None:
+        title = title or grid_title(plan_file.grid) or head.title or plan_file.name
+    elif not plan_file.lines or not any(line.strip() for line in plan_file.lines):
+        raise UnreadableFile(_("The file holds no text to read a plan from."))
+    else:
+        title = title or head.title or plan_file.name
+    stated = period_from_text(title) or (None if plan_file.grid is not None else prose.find_period(
+        plan_file.lines, head))
+    title_start, title_end = stated or plan_dates(title)
     start, end = start or title_start, end or title_end
-    parsed = parse_grid(grid, start=start, end=end)
-    parsed.update(title=title[:300], file_name=upload.name, region=region.code, start=start.isoformat(),
+    if plan_file.grid is not None:
+        parsed = parse_grid(plan_file.grid, start=start, end=end)
+        parsed.update(head.as_dict())
+    else:
+        parsed = prose.parse_lines(plan_file.lines, start=start, end=end, head=head)
+    parsed.update(title=title[:300], file_name=plan_file.name, region=region.code, start=start.isoformat(),
                   end=end.isoformat(), units=match_units(parsed, region))
     return parsed
 
@@ -197,9 +213,11 @@ def plan_import(*, parsed: dict, region: Region, by, title: str = "", doc_number
     if not can_import_into(by, region):
         raise PermissionDenied(_("Only the supervision office or an administrator of this county can import plans."))
     if not parsed["tasks"]:
-        raise ValidationError({"tasks": _("The table holds no task rows.")})
+        raise ValidationError({"tasks": _("The table holds no task rows.") if parsed.get("source") != "text"
+                               else _("No numbered task was found in the text.")})
     units = _resolve_units(parsed, region, by)
-    plan = Plan(title=(title or parsed["title"])[:300], doc_number=doc_number, region=region,
+    plan = Plan(title=(title or parsed["title"])[:300], doc_number=(doc_number or parsed.get("doc_number") or "")[:100],
+                issuer=(parsed.get("issuer") or "")[:200], region=region,
                 start_date=_date(parsed["start"], "plan", "start"), end_date=_date(parsed["end"], "plan", "end"))
     plan.full_clean()
     plan.save()

@@ -16,6 +16,8 @@ from villages.models import Region, RegionLevel, Unit
 from villages.selectors import region_prefix
 
 from core.uploads import UnsafeFile
+
+from .intake.files import ACCEPT as PLAN_FILE_SUFFIXES
 from .plan_import import apply_preview_edits, can_import_into, plan_import, plan_import_parse
 
 SESSION_KEY = "plan_import:{}"
@@ -55,7 +57,8 @@ def import_upload(request):
                 token = secrets.token_urlsafe(12)
                 request.session[SESSION_KEY.format(token)] = parsed
                 return redirect("import-preview", token=token)
-    return render(request, "reports/excel/import_upload.html", {"counties": counties, "error": error},
+    return render(request, "reports/excel/import_upload.html",
+                  {"counties": counties, "error": error, "accept": ",".join(PLAN_FILE_SUFFIXES)},
                   status=400 if error else 200)
 
 
@@ -81,6 +84,8 @@ def _warning_texts() -> dict[str, str]:
         "baseline_needed": _("The text gives no starting value: enter the baseline."),
         "baseline_assumed_zero": _("Baseline assumed 0: enter the real starting rate if it is known."),
         "decrease_without_baseline_kept_as_ceiling": _("No baseline stated: kept as a ceiling."),
+        "deadline_before_plan_start": _("The date in the text is before the plan starts: the task's deadline is "
+                                        "used; check it."),
     }
 
 

@@ -3,7 +3,7 @@ import pytest
 from django.utils import translation
 
 from accounts.models import AuditEvent
-from reports.excel.plan_table import parse_table, split_units
+from reports.intake.table import parse_table, split_units
 from core.uploads import SafeUpload, UnreadableFile
 from reports.plan_import import plan_import, plan_import_parse
 from targets.demo import dongtou

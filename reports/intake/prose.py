@@ -1,0 +1,391 @@
+"""Read a plan published as text (no responsibility table) into the same ``parsed`` dict as a table.
+
+The lines come from :mod:`reports.intake.files` (a .docx's paragraphs, a .txt, a portal's .html, a
+text PDF). What is understood:
+
+* the head and foot: the portal's metadata (文号 | 旬巩衔组发〔2024〕1号 | 发布机构 …), the cover letter
+  (主送 … 现将《…》印发给你们), the signature and date above or below it, and the plan's title
+  (:func:`document_head`); the cover letter itself is not plan content and is left out;
+* headings by their marks: 第一章, 一、, (一), 1., (1), ①; a heading with its text on the same line
+  ("1.加强政策业务培训。深入镇村一线…") is an item: its title before the first 。, its text after it;
+* the deepest numbered items that hold text are the tasks (numbered 1…n across the plan, in order),
+  the headings above them the sections; a heading with no numbered item under it is a task of its own
+  ("(一)推进村庄规划编制。……");
+* the framework parts that hold no task (总体要求, 指导思想, 基本原则, 实施步骤, 保障措施, 工作要求 …),
+  except a goals part (主要目标 …) that states numbers, which becomes a task of its own;
+* responsibility written in a task's text (:func:`reports.intake.units.units_in_text`);
+* a deadline in the task's title or text ("10月底前", "2024年6月底前") as ``deadline``, and the plan's
+  period from the title or a sentence ("从2024年3月开始至12月底结束").
+
+Every sentence that is neither head, heading nor task text is kept in ``not_understood`` with its line
+and the section it sits in, so the preview shows it and nothing is silently lost.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..excel import indicators
+from . import units as unit_lists
+from .dates import deadline_from_text, period_from_text
+from .units import normalise
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+CN = "一二三四五六七八九十"
+MARKS = [  # (level, pattern) in order of depth; matched on the normalised line
+    (0, re.compile(rf"^第[{CN}]+[章部篇](?:分)?")),
+    (1, re.compile(rf"^[{CN}]+[、.](?!\d)")),
+    (2, re.compile(rf"^\([{CN}]+\)[、.]?")),
+    (3, re.compile(r"^\d{1,2}(?:\.|、|\)(?!\d))(?!\d)")),
+    (4, re.compile(r"^\(\d{1,2}\)[、.]?")),
+    (5, re.compile(rf"^[{CIRCLED}]")),
+]
+FRAMEWORK = ("总体要求", "指导思想", "基本原则", "实施步骤", "保障措施", "工作要求", "组织领导", "组织保障",
+             "组织实施", "工作步骤", "时间安排", "进度安排", "工作机制", "总体思路", "工作原则", "实施范围",
+             "适用范围", "编制依据", "保障机制", "推进机制", "工作保障")
+GOALS = ("目标",)
+GOAL_OPENING = re.compile(r"(?:^|(?<=[。;]))(?:力争)?(?:到|至)20\d{2}年")
+GOALS_TASK = "主要目标"  # plan content, in the plan's language, like the section titles
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[(](?:19|20)\d{2}[〕\])]\s*\d{1,4}\s*号")
+DATE_LINE = re.compile(r"^(?P<y>(?:19|20)\d{2})年(?P<m>1[0-2]|0?[1-9])月(?P<d>[0-3]?\d)日$")
+ISO_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+TITLE_WORDS = ("方案", "规划", "计划", "意见", "办法", "要点", "措施", "清单")
+COVER = re.compile(r"^(?:现将|现印发|经.{0,20}同意|请结合|请认真|各[^,:]{0,40}[:：]$)")
+ISSUER_ENDINGS = ("领导小组", "人民政府", "办公室", "委员会", "局", "办", "党委", "政府", "小组", "指挥部",
+                  "中心", "镇", "街道", "公室")
+META_KEYS = {"文号": "doc_number", "发文字号": "doc_number", "发布机构": "publisher", "发文机关": "issuer",
+             "成文日期": "issued_on", "公开日期": "published_on", "发布日期": "published_on", "生成日期": "published_on"}
+SENTENCE = re.compile(r"(?<=[。;!?])")
+PERIOD_WORDS = ("开始", "结束", "为期", "实施期", "时间为", "实施时间", "起止")
+
+
+@dataclass
+class Node:
+    level: int
+    mark: str
+    title: str
+    line: int
+    body: list[tuple[int, str]] = field(default_factory=list)
+    children: list["Node"] = field(default_factory=list)
+    parent: "Node | None" = None
+
+    def text(self) -> str:
+        return "".join(text for _line, text in self.body)
+
+
+def _mark(text: str) -> tuple[int, str] | None:
+    for level, pattern in MARKS:
+        match = pattern.match(text)
+        if match:
+            return level, match.group(0)
+    return None
+
+
+def split_item(text: str) -> tuple[str, str]:
+    """"加强政策业务培训。深入镇村一线……" → ("加强政策业务培训", "深入镇村一线……"): the title ends at the first
+    。 ; : ! ? outside brackets ("托底行动(牵头领导:杨海生)" stays whole)."""
+    depth = 0
+    for index, char in enumerate(text[:61]):
+        depth += (char in "(《“[") - (char in ")》”]")
+        if depth <= 0 and char in "。;!?:：":
+            title, body = text[:index], text[index + 1:]
+            if body or len(title) <= 40:
+                return title, body
+            break
+    if len(text) <= 40 and not re.search(r"[。;!?]", text[:-1]):
+        return text.rstrip("。;"), ""
+    return "", text
+
+
+@dataclass
+class Head:
+    title: str = ""
+    doc_number: str = ""
+    issuer: str = ""
+    issued_on: str = ""
+    publisher: str = ""
+    period_text: str = ""
+    body_start: int = 0
+
+    def as_dict(self) -> dict:
+        return {"doc_number": self.doc_number, "issuer": self.issuer or self.publisher, "issued_on": self.issued_on,
+                "period_text": self.period_text}
+
+
+def _meta_pairs(line: str) -> dict[str, str]:
+    """"文号 | 旬巩衔组发〔2024〕1号 | 发布机构 | 旬邑县 |" or "文号:洞政办发〔2023〕14号" → {field: value}."""
+    found = {}
+    cells = [c.strip() for c in re.split(r"\s*[|｜]\s*|\t", line) if c.strip()]
+    for index, cell in enumerate(cells[:-1]):
+        key = normalise(cell).rstrip(":：")
+        if key in META_KEYS and normalise(cells[index + 1]).rstrip(":：") not in META_KEYS:
+            found[META_KEYS[key]] = normalise(cells[index + 1])
+    for key, name in META_KEYS.items():
+        match = re.match(rf"^{key}[:：](?P<value>.+)$", normalise(line))
+        if match:
+            found[name] = match.group("value")
+    return found
+
+
+def _iso(text: str) -> str:
+    match = DATE_LINE.match(text) or ISO_DATE.search(text)
+    if not match:
+        return ""
+    try:
+        return date(int(match.group("y")), int(match.group("m")), int(match.group("d"))).isoformat()
+    except ValueError:
+        return ""
+
+
+def _is_title(text: str) -> bool:
+    return (4 <= len(text) <= 80 and text.endswith(TITLE_WORDS + ("(征求意见稿)", "(试行)", "年)"))
+            and not re.search(r"[。,;:]", text) and not text.startswith(("关于印发", "现将", "《")))
+
+
+def document_head(lines: list[str]) -> Head:
+    """Title, document number, issuer, date and where the plan's own text starts, read from the head."""
+    head = Head()
+    first_heading = next((i for i, line in enumerate(lines) if _mark(normalise(line))), len(lines))
+    for index, raw in enumerate(lines[:first_heading]):
+        text = normalise(raw)
+        for key, value in _meta_pairs(raw).items():
+            if key in ("issued_on", "published_on"):
+                value = _iso(value)
+                key = "issued_on" if key == "issued_on" or not head.issued_on else "skip"
+            if key != "skip" and value and not getattr(head, key):
+                setattr(head, key, value)
+        if not head.doc_number and (match := DOC_NUMBER.search(text)) and len(text) < 60:
+            head.doc_number = match.group(0)
+        if DATE_LINE.match(text) and index:
+            head.issued_on = head.issued_on or _iso(text)
+            signer = normalise(lines[index - 1])
+            if signer.endswith(ISSUER_ENDINGS) and len(signer) <= 40:
+                head.issuer = signer
+        if _is_title(text):
+            head.title, head.body_start = _with_years(text, lines, index)
+    period = period_from_text(head.title) if head.title else None
+    if period:
+        head.period_text = head.title
+    return head
+
+
+def _with_years(title: str, lines: list[str], index: int) -> tuple[str, int]:
+    """A title whose "(2023—2027年)" or "(征求意见稿)" stands on the next line takes it in."""
+    after = next((i for i in range(index + 1, min(index + 4, len(lines))) if lines[i].strip()), None)
+    following = normalise(lines[after]) if after is not None else ""
+    if following and re.fullmatch(r"\(?[^()]{0,20}\)", following):
+        return title + ("" if following.startswith("(") else "(") + following, after + 1
+    return title, index + 1
+
+
+def _tree(lines: list[str], start: int) -> tuple[Node, list[tuple[int, str]]]:
+    """Headings and items as a tree; text before the first heading is returned apart (the preamble)."""
+    root = Node(level=-1, mark="", title="", line=0)
+    current, preamble = root, []
+    for number, raw in enumerate(lines[start:], start=start + 1):
+        text = normalise(raw.lstrip("•·●■□◆-— "))
+        if not text or _is_noise(text):
+            continue
+        found = _mark(text)
+        if found is None:
+            (current.body if current is not root else preamble).append((number, text))
+            continue
+        level, mark = found
+        while current is not root and current.level >= level:
+            current = current.parent
+        title, body = split_item(text[len(mark):].strip())
+        node = Node(level=level, mark=mark, title=title, line=number, parent=current)
+        if body:
+            node.body.append((number, body))
+        current.children.append(node)
+        current = node
+    return root, preamble
+
+
+NOISE = re.compile(r"^(?:扫一扫|打印本页|关闭窗口|分享到|【字体|字体:|浏览次数|发布日期|来源:|索引号|主题分类|"
+                   r"主题词|组配分类|公开方式|有效性|附件:?$|—?\s*\d+\s*—?$|-\d+-$|第\d+页)")
+
+
+def _is_noise(text: str) -> bool:
+    return bool(NOISE.match(text)) or bool(_meta_pairs(text))
+
+
+def _framework(node: Node) -> bool:
+    chain = node
+    while chain is not None and chain.level >= 0:
+        if any(word in chain.title for word in FRAMEWORK):
+            return True
+        chain = chain.parent
+    return False
+
+
+def _states_numbers(text: str) -> bool:
+    """Whether the text states a measurable target (what the extraction reads as more than a milestone)."""
+    return any(p.kind != "milestone" for p in indicators.extract(text, start=date(2000, 1, 1),
+                                                                 end=date(2099, 12, 31)))
+
+
+class _Builder:
+    def __init__(self, start: date, end: date, period_text: str = ""):
+        self.start, self.end, self.period_text = start, end, period_text
+        self.sections, self.tasks, self.not_understood = [], [], []
+
+    def walk(self, node: Node, section: int | None) -> None:
+        for child in node.children:
+            if self._is_task(child):
+                self.task(child, section)
+            elif child.children:
+                key = self.section(child, section)
+                self.sentences(child.body, key)
+                self.walk(child, key)
+            else:
+                # a heading that states a date or number ("(一)宣传动员阶段(4月3日前)") is shown with its text
+                title = [(child.line, child.mark + child.title)] if re.search(r"\d", child.title) else []
+                self.sentences(title + self.goals(child, section), section)
+
+    def goals(self, node: Node, section: int | None) -> list[tuple[int, str]]:
+        """"到2025年，……增长10%以上" inside 总体要求 / 指导思想 is the plan's goals: a task; the rest is returned."""
+        rest = []
+        for line, text in node.body:
+            opening = GOAL_OPENING.search(text)
+            if opening and _states_numbers(text[opening.start():]):
+                goal = text[opening.start():]
+                rest += [(line, text[:opening.start()])] if opening.start() else []
+                self.task(Node(level=node.level + 1, mark="", title=GOALS_TASK, line=line, body=[(line, goal)]),
+                          section)
+            else:
+                rest.append((line, text))
+        return rest
+
+    def _is_task(self, node: Node) -> bool:
+        if _framework(node):
+            return any(word in node.title for word in GOALS) and not node.children and _states_numbers(node.text())
+        if node.children:
+            return not any(self._has_item(c) for c in node.children)
+        return bool(node.title or node.body)
+
+    def _has_item(self, node: Node) -> bool:
+        return bool(node.title or node.body or node.children)
+
+    def section(self, node: Node, parent: int | None) -> int:
+        key = len(self.sections)
+        self.sections.append({"key": key, "title": (node.mark + node.title)[:300], "level": node.level,
+                              "parent": parent, "line": node.line})
+        return key
+
+    def task(self, node: Node, section: int | None) -> None:
+        content = node.text() + "".join(c.mark + c.title + "。" + c.text() for c in node.children)
+        responsibility, phrases = unit_lists.units_in_text(node.title + "。" + content)
+        name = _without(node.title, phrases) or content[:60]
+        leader = LEADER.search(node.title + content)
+        deadline_text = _deadline_phrase(node.title) or _labelled_deadline(content)
+        deadline, frequency = deadline_from_text(deadline_text, start=self.start, end=self.end) \
+            if deadline_text else (None, None)
+        if deadline and not self.start <= deadline <= self.end:
+            deadline = None
+        proposals = within_plan(indicators.extract(content or name, start=self.start, end=deadline or self.end,
+                                                   task_name=name), self.start, deadline or self.end)
+        self.tasks.append({
+            "row": node.line, "line": node.line, "seq": len(self.tasks) + 1, "label": node.mark,
+            "name": name[:300], "content": content, "section": section, "units_raw": "；".join(phrases),
+            **responsibility, "deadline_text": deadline_text, "deadline": deadline.isoformat() if deadline else None,
+            "ongoing": False, "leader": leader.group("name") if leader else "", "indicators": proposals,
+        })
+
+    def sentences(self, body, section) -> None:
+        for line, text in body:
+            for sentence in filter(None, SENTENCE.split(text)):
+                if sentence == self.period_text:
+                    continue  # read as the plan's period
+                self.not_understood.append({"line": line, "text": sentence, "section": section})
+
+
+LEADER = re.compile(r"(?:牵头领导|责任领导|分管领导|包抓领导)[:：](?P<name>[^,;)]+)")
+
+
+def within_plan(proposals, start: date, end: date) -> list[dict]:
+    """Proposals as dicts; a date before the plan starts ("2013年至2023年底" read as a deadline) is not a deadline
+    of this plan, so the task's own one holds and the preview says why."""
+    rows = []
+    for proposal in proposals:
+        row = proposal.as_dict()
+        if date.fromisoformat(row["deadline"]) < start:
+            row["deadline"] = end.isoformat()
+            row["milestones"] = [m for m in row["milestones"] if m[0] >= start.isoformat()]
+            row["warnings"].append("deadline_before_plan_start")
+        rows.append(row)
+    return rows
+
+
+def _without(text: str, phrases: list[str]) -> str:
+    """A task's title without the responsibility written in it: "托底行动(牵头领导:…,责任科室:…)" → "托底行动"."""
+    for phrase in phrases:
+        text = re.sub(r"\([^()]*" + re.escape(phrase) + r"[^()]*\)", "", text).replace(phrase, "")
+    return text.replace("()", "").strip(",;。 ")
+
+
+def find_period(lines: list[str], head: Head) -> tuple[date, date] | None:
+    """The plan period from the title, else from the first sentence that states one (从…开始至…结束)."""
+    if head.period_text:
+        return period_from_text(head.period_text)
+    for raw in lines[head.body_start:]:
+        for sentence in SENTENCE.split(normalise(raw)):
+            if any(word in sentence for word in PERIOD_WORDS) and (period := period_from_text(sentence)):
+                head.period_text = sentence
+                return period
+    return None
+
+
+DEADLINE_PHRASE = re.compile(r"(?:(?:20\d{2}年)?(?:1[0-2]|0?[1-9])月(?:底|末|份|[0-3]?\d日)?|20\d{2}年(?:底|末)?|年底|年末|"
+                             r"上半年)(?:前|以前|之前|完成)")
+
+
+def _deadline_phrase(title: str) -> str:
+    """"…(10月底前)" in a task's title is the task's deadline; dates inside its text belong to its indicators."""
+    found = DEADLINE_PHRASE.findall(normalise(title))
+    return found[-1] if found else ""
+
+
+def _labelled_deadline(content: str) -> str:
+    """"完成时限:2024年6月底前" written in the text."""
+    match = re.search(r"(?:完成时限|完成时间|时间节点|时限要求)[:：](?P<when>[^,;。)]+)", content)
+    return match.group("when") if match else ""
+
+
+def parse_lines(lines: list[str], *, start: date, end: date, head: Head | None = None) -> dict:
+    """The plan's sections, tasks and not-understood sentences (see the module docstring)."""
+    head = head or document_head(lines)
+    root, preamble = _tree(lines, head.body_start)
+    builder = _Builder(start, end, head.period_text)
+    builder.sentences(preamble, None)
+    builder.walk(root, None)
+    used = {s for s in (t["section"] for t in builder.tasks) if s is not None}
+    keep = _with_ancestors(builder.sections, used)
+    sections, renumber = _compact(builder.sections, keep)
+    for task in builder.tasks:
+        task["section"] = renumber.get(task["section"])
+    for row in builder.not_understood:
+        row["section"] = renumber.get(row["section"])
+    return {"title": head.title, "source": "text", "sections": sections, "tasks": builder.tasks, "warnings": [],
+            "columns": {}, "not_understood": builder.not_understood, **head.as_dict()}
+
+
+def _with_ancestors(sections, used) -> set[int]:
+    keep = set()
+    for key in used:
+        while key is not None and key not in keep:
+            keep.add(key)
+            key = sections[key]["parent"]
+    return keep
+
+
+def _compact(sections, keep) -> tuple[list[dict], dict[int, int]]:
+    """Only the sections that hold a task, renumbered 0…n with their parents."""
+    renumber, kept = {}, []
+    for section in sections:
+        if section["key"] in keep:
+            renumber[section["key"]] = len(kept)
+            kept.append(dict(section, key=len(kept), parent=renumber.get(section["parent"])))
+    return kept, renumber
+

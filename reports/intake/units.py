@@ -1,0 +1,166 @@
+"""Read who is answerable for a task out of a unit list or a sentence. Pure: no Django, no database.
+
+One list, however it is written, becomes lead units, co-units and "every township":
+
+* ``*区发改局、区住建局,各街道乡镇(标*的为牵头单位)``: a star marks a lead;
+* ``县农业农村局（牵头）、县财政局``: "(牵头)" after a name marks a lead;
+* ``牵头单位：县农业农村局；配合单位：县财政局``: labelled parts;
+* one name per line inside a Word cell;
+* ``区发改局区住建局``: two names run together, split where a unit-name ending (局 委 办 部 …) is
+  followed by the start of another name (区 县 市 …);
+* ``各镇（街道）`` / ``各街道乡镇`` / ``各乡镇（街道）``: every township of the plan's region.
+
+Sentences (:func:`units_in_text`): "由县乡村振兴局牵头，县财政局配合", "责任单位：县农业农村局、各镇（街道）",
+"（县人社局负责）", "牵头单位：…；配合单位：…", "（牵头领导：…，责任科室：镇社会事务办公室）". In a 责任单位
+list with no mark, the first unit leads: the convention of county documents (排在第一位的为牵头单位).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ALL_TOWNSHIPS = re.compile(r"^各(?:街道)?(?:乡镇|镇街|街道|镇|乡)(?:\(?(?:街道|乡镇|镇)\)?)?(?:党委|政府|党\(工\)委)?$")
+LEAD_MARK = re.compile(r"\((?:牵头(?:单位|部门)?|主责|负总责)\)")
+NOTE = re.compile(r"\([^()]*\)")
+SEPARATORS = re.compile(r"[,、;/\s]+")
+# 委 is left out: "区纪委区监委" is one organ (合署办公) and "县委县政府督查室" one office; the preview
+# splits such names only against the county's own units (split_known).
+UNIT_ENDINGS = ("局", "办", "部", "院", "中心", "镇", "街道", "乡", "社", "联", "会", "所", "站", "处",
+                "队", "厅", "公司", "集团", "室", "团")
+# A new name starts with the level it belongs to; "县委宣传部" has no such start after 委, so it stays whole.
+NAME_STARTS = ("区", "县", "市", "省", "镇", "乡")
+LABELS = {
+    "lead_units": ("牵头单位", "牵头部门", "主办单位", "责任科室", "牵头科室", "主责单位", "牵头"),
+    "co_units": ("配合单位", "配合部门", "协办单位", "协同单位", "参与单位", "配合"),
+    "units": ("责任单位", "责任部门", "实施单位", "责任主体"),
+}
+LABELLED = re.compile(
+    r"(?P<label>" + "|".join(sorted({w for ws in LABELS.values() for w in ws}, key=len, reverse=True))
+    + r")[:：]\s*(?P<list>(?:[^:：;；。()（）]|[(（][^()（）]*[)）])+)"
+)
+LED_BY = re.compile(r"由(?P<lead>[^,，。;；由]{2,60}?)牵头(?:负责)?(?:[,，、](?P<co>[^,，。;；]{2,80}?)(?:等)?"
+                    r"(?:配合|参与|协同|协助|按职责分工负责))?")
+IN_CHARGE = re.compile(r"[(（](?P<lead>[^()（）]{2,60}?)(?:负责|牵头)[)）]")
+
+
+def normalise(text: str) -> str:
+    """Full-width to half-width and no whitespace, like the rest of the importer (newlines already split)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def empty() -> dict:
+    return {"lead_units": [], "co_units": [], "all_townships": False, "unparsed": [], "notes": []}
+
+
+def split_run_together(name: str) -> list[str]:
+    """"区发改局区住建局" → ["区发改局", "区住建局"]; "县委宣传部" and "县乡村振兴局" stay whole."""
+    pieces, start = [], 0
+    for index in range(1, len(name)):
+        if not name.startswith(NAME_STARTS, index) or index - start < 3:
+            continue
+        if name[start:index].endswith(UNIT_ENDINGS) and len(name) - index >= 3:
+            pieces.append(name[start:index])
+            start = index
+    pieces.append(name[start:])
+    return pieces
+
+
+def split_known(name: str, known) -> list[str] | None:
+    """`name` as a run of known unit names, longest first, or None when it is not one (for the preview)."""
+    if name in known:
+        return [name]
+    for candidate in sorted((k for k in known if name.startswith(k)), key=len, reverse=True):
+        rest = split_known(name[len(candidate):], known)
+        if rest:
+            return [candidate, *rest]
+    return None
+
+
+def _add(result: dict, name: str, lead: bool) -> None:
+    if ALL_TOWNSHIPS.match(name):
+        result["all_townships"] = True
+    elif name.startswith("各") or name in ("相关单位", "有关单位", "相关部门", "有关部门"):
+        result["unparsed"].append(name)
+    elif name:
+        bucket = result["lead_units"] if lead else result["co_units"]
+        if name not in bucket and name not in result["lead_units"]:
+            bucket.append(name)
+
+
+def read_list(raw: str, *, all_lead: bool = False, first_leads: bool = False) -> dict:
+    """One unit list (a table cell, or the list after 责任单位：) into leads, co-units and every township."""
+    result = empty()
+    lines = [line for line in re.split(r"[\r\n]+", raw or "") if line.strip()]
+    text = "、".join(normalise(line) for line in lines)
+    labelled = _labelled_parts(text)
+    if labelled:
+        return labelled
+    text = LEAD_MARK.sub("(*)", text)
+    result["notes"] = [n for n in NOTE.findall(text) if n != "(*)"]
+    text = NOTE.sub(lambda m: "*" if m.group(0) == "(*)" else "", text)
+    starred = "*" in text
+    for token in filter(None, SEPARATORS.split(text)):
+        for piece in _star_pieces(token):
+            names = split_run_together(piece.strip("*"))
+            for index, name in enumerate(names):
+                # "*区发改局区住建局": the star is the first name's; "县农业农村局(牵头)" marks the last one
+                lead = piece.startswith("*") and index == 0 or piece.endswith("*") and index == len(names) - 1
+                _add(result, name, lead or all_lead)
+    if first_leads and not starred and not all_lead and result["co_units"] and not result["lead_units"]:
+        result["lead_units"].append(result["co_units"].pop(0))
+    return result
+
+
+def _star_pieces(token: str) -> list[str]:
+    """"*A*B" → ["*A", "*B"]; "A(牵头)" was turned into "A*" before."""
+    if token.endswith("*") and token.count("*") == 1:
+        return [token]
+    return re.findall(r"\*?[^*]+", token)
+
+
+def _labelled_parts(text: str) -> dict | None:
+    """"牵头单位:A;配合单位:B、C" inside one cell or sentence, or None when no part is labelled."""
+    matches = list(LABELLED.finditer(text))
+    if not matches:
+        return None
+    result = empty()
+    for match in matches:
+        field = next(f for f, words in LABELS.items() if match.group("label") in words)
+        part = read_list(match.group("list"), all_lead=field == "lead_units", first_leads=field == "units")
+        merge(result, part, as_co=field == "co_units")
+    return result
+
+
+def merge(into: dict, part: dict, *, as_co: bool = False) -> dict:
+    """Add `part`'s units to `into`; with as_co every unit of `part` is a co-unit (a 配合单位 column)."""
+    for name in part["lead_units"]:
+        _add(into, name, not as_co)
+    for name in part["co_units"]:
+        _add(into, name, False)
+    into["all_townships"] |= part["all_townships"]
+    into["unparsed"] += [n for n in part["unparsed"] if n not in into["unparsed"]]
+    into["notes"] += part["notes"]
+    return into
+
+
+def units_in_text(text: str) -> tuple[dict, list[str]]:
+    """The responsibility a sentence states, and the phrases it was read from (empty when it states none)."""
+    text = normalise(text)
+    result, phrases = empty(), []
+    for match in LED_BY.finditer(text):
+        merge(result, read_list(match.group("lead"), all_lead=True))
+        if match.group("co"):
+            merge(result, read_list(match.group("co")), as_co=True)
+        phrases.append(match.group(0))
+    for match in LABELLED.finditer(text):
+        field = next(f for f, words in LABELS.items() if match.group("label") in words)
+        if field == "lead_units" and match.group("label") == "牵头":
+            continue  # bare "牵头:" is too loose in running text
+        part = read_list(match.group("list"), all_lead=field == "lead_units", first_leads=field == "units")
+        merge(result, part, as_co=field == "co_units")
+        phrases.append(match.group(0))
+    for match in IN_CHARGE.finditer(text):
+        if not any(match.group(0) in p or p in match.group(0) for p in phrases):
+            merge(result, read_list(match.group("lead"), all_lead=True))
+            phrases.append(match.group(0))
+    return result, phrases

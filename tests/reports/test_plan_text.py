@@ -1,0 +1,223 @@
+"""Plans published as text (no table): the Xunyi plan as published, headings, responsibility, head and foot."""
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from reports.intake import prose
+from reports.intake.units import units_in_text
+from reports.plan_import import default_missing_baselines, plan_import, plan_import_parse
+from targets.models import Plan, Section, Target
+from villages.models import Unit
+
+from .tables import upload
+
+XUNYI = Path(__file__).resolve().parents[2] / "demo" / "data" / "xunyi.txt"
+NANSONG = Path(__file__).resolve().parent / "nansong.txt"
+ACTIONS = ["(一)开展防返贫监测帮扶提升行动", "(二)开展脱贫成果巩固提升行动", "(三)开展产业发展提升行动",
+           "(四)开展稳岗就业提升行动", "(五)开展驻村帮扶提升行动", "(六)开展易地搬迁后续扶持提升行动",
+           "(七)开展财政衔接资金项目使用管理提升行动", "(八)开展社会帮扶提升行动", "(九)开展乡村建设提升行动",
+           "(十)开展乡村治理提升行动"]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def xunyi(db):
+    from tests.factories import RegionFactory
+    from villages.models import RegionLevel
+
+    return RegionFactory(code="610429000000", name="旬邑县", level=RegionLevel.COUNTY)
+
+
+def parse_xunyi(region, name="旬邑十大提升行动.txt", data=None):
+    return plan_import_parse(file=upload(data or XUNYI.read_bytes(), name), region=region)
+
+
+def sections_of(parsed):
+    return {s["key"]: s["title"] for s in parsed["sections"]}
+
+
+@pytest.mark.django_db
+def test_the_xunyi_plan_reads_as_its_ten_actions_with_their_38_tasks(xunyi):
+    parsed = parse_xunyi(xunyi)
+    titles = sections_of(parsed)
+    assert [s["title"] for s in parsed["sections"] if s["level"] == 2] == ACTIONS
+    per_action = [sum(1 for t in parsed["tasks"] if titles[t["section"]] == action) for action in ACTIONS]
+    assert per_action == [5, 6, 4, 4, 3, 3, 2, 3, 4, 4]
+    assert [t["seq"] for t in parsed["tasks"]] == list(range(1, 39))
+    first, jobs = parsed["tasks"][0], parsed["tasks"][15]
+    assert first["name"] == "加强政策业务培训" and first["content"].startswith("深入镇村一线对业务人员")
+    assert jobs["name"] == "积极拓宽就业渠道"
+    assert [(i["target_value"], i["unit"]) for i in jobs["indicators"]] == [("19000", "人")]
+
+
+@pytest.mark.django_db
+def test_the_xunyi_head_gives_number_issuer_date_and_the_period_its_text_states(xunyi):
+    parsed = parse_xunyi(xunyi)
+    assert parsed["title"] == "旬邑县巩固拓展脱贫攻坚成果同乡村振兴有效衔接“十大提升行动”实施方案"
+    assert parsed["doc_number"] == "旬巩衔组发〔2024〕1号"
+    assert parsed["issuer"] == "旬邑县巩固拓展脱贫攻坚成果同乡村振兴有效衔接领导小组"
+    assert parsed["issued_on"] == "2024-03-29"
+    assert (parsed["start"], parsed["end"]) == ("2024-03-01", "2024-12-31")
+    assert "从2024年3月开始至12月底结束" in parsed["period_text"]
+
+
+@pytest.mark.django_db
+def test_every_sentence_of_the_plan_is_a_task_a_heading_or_shown_as_not_understood(xunyi):
+    parsed = parse_xunyi(xunyi)
+    shown = "".join([s["title"] for s in parsed["sections"]] + [t["name"] + t["content"] for t in parsed["tasks"]]
+                    + [n["text"] for n in parsed["not_understood"]] + [parsed["period_text"]])
+    body = XUNYI.read_text(encoding="utf-8").splitlines()[9:-1]  # after the title, before the portal's footer
+    for line in body:
+        text = prose.normalise(line)
+        mark = prose._mark(text)
+        for sentence in prose.SENTENCE.split(text[len(mark[1]):] if mark else text):
+            assert sentence.strip("。") in shown or sentence in ("一、总体要求", "三、实施步骤", "四、工作要求") \
+                or sentence in ("总体要求", "实施步骤", "工作要求", "强化组织领导。", "强化任务落实。", "强化跟踪问效。"), \
+                sentence
+    texts = [n["text"] for n in parsed["not_understood"]]
+    assert any(t.startswith("“季调度”,于5月底、8月底、11月底") for t in texts)
+    assert any(t.startswith("为了深入学习贯彻") for t in texts)
+    assert not any("现将《" in t for t in texts)  # the cover letter is not plan text
+
+
+@pytest.mark.django_db
+def test_the_xunyi_text_commits_and_the_plan_page_shows_its_actions_and_tasks(xunyi, client):
+    from tests.factories import UserFactory
+    from accounts.models import Role
+
+    office = UserFactory(username="xunyi-office", role=Role.SUPERVISOR, region=xunyi)
+    parsed = parse_xunyi(xunyi)
+    default_missing_baselines(parsed)  # as the API does; the preview asks the person instead
+    plan = plan_import(parsed=parsed, region=xunyi, by=office)
+    assert (plan.doc_number, plan.start_date, plan.end_date) == ("旬巩衔组发〔2024〕1号", date(2024, 3, 1),
+                                                                 date(2024, 12, 31))
+    assert list(Section.objects.filter(plan=plan, parent__isnull=False).values_list("title", flat=True)) == ACTIONS
+    assert Target.objects.filter(plan=plan).count() == 38
+    client.force_login(office)
+    with translation.override("zh-hans"):
+        html = client.get(f"/plans/{plan.pk}/").content.decode()
+    for action in ACTIONS:
+        assert action in html
+    assert "积极拓宽就业渠道" in html and "建设平安乡村" in html
+
+
+@pytest.mark.django_db
+def test_a_gb18030_text_file_reads_like_the_utf8_one(xunyi):
+    utf8 = parse_xunyi(xunyi)
+    gbk = parse_xunyi(xunyi, data=XUNYI.read_text(encoding="utf-8").encode("gb18030"))
+    assert [t["name"] for t in gbk["tasks"]] == [t["name"] for t in utf8["tasks"]]
+
+
+PLAN = """某县农村人居环境整治提升实施方案（2024—2026年）
+第一章 总体要求
+为持续改善农村人居环境，制定本方案。
+第二章 重点任务
+一、厕所革命
+（一）推进户厕改造。2024年6月底前完成改厕500座。（县农业农村局负责）
+（二）完善管护机制。由县乡村振兴局牵头，县财政局配合，建立长效管护机制。
+二、垃圾治理
+1.建设收运体系
+（1）新建垃圾中转站3座。责任单位：县住建局、各镇（街道）
+（2）配备保洁员200名。牵头单位：县综合执法局；配合单位：县人社局、县财政局
+2.开展分类试点（2025年底前）。在10个村开展垃圾分类试点。
+第三章 保障措施
+一、加强组织领导。成立工作专班。
+"""
+
+
+@pytest.mark.django_db
+def test_chapters_and_every_kind_of_heading_nest_into_sections_and_tasks(xunyi):
+    parsed = plan_import_parse(file=upload(PLAN.encode("utf-8"), "方案.txt"), region=xunyi)
+    titles = sections_of(parsed)
+    assert [(t["name"], titles[t["section"]]) for t in parsed["tasks"]] == [
+        ("推进户厕改造", "一、厕所革命"), ("完善管护机制", "一、厕所革命"),
+        ("新建垃圾中转站3座", "1.建设收运体系"), ("配备保洁员200名", "1.建设收运体系"),
+        ("开展分类试点(2025年底前)", "二、垃圾治理")]
+    chain = [s["title"] for s in parsed["sections"]]
+    assert chain == ["第二章重点任务", "一、厕所革命", "二、垃圾治理", "1.建设收运体系"]
+    assert (parsed["start"], parsed["end"]) == ("2024-01-01", "2026-12-31")
+    toilets, care, stations, cleaners, pilot = parsed["tasks"]
+    assert (toilets["lead_units"], toilets["co_units"]) == (["县农业农村局"], [])
+    assert (care["lead_units"], care["co_units"]) == (["县乡村振兴局"], ["县财政局"])
+    assert (stations["lead_units"], stations["all_townships"]) == (["县住建局"], True)
+    assert (cleaners["lead_units"], cleaners["co_units"]) == (["县综合执法局"], ["县人社局", "县财政局"])
+    assert (pilot["deadline_text"], pilot["deadline"]) == ("2025年底前", "2025-12-31")
+    assert pilot["indicators"][0]["deadline"] == "2025-12-31"
+    assert toilets["indicators"][0]["target_value"] == "500"
+    assert [n["text"] for n in parsed["not_understood"]] == ["为持续改善农村人居环境,制定本方案。", "成立工作专班。"]
+
+
+@pytest.mark.parametrize("sentence, leads, co, every", [
+    ("由县乡村振兴局牵头，县财政局配合", ["县乡村振兴局"], ["县财政局"], False),
+    ("责任单位：县农业农村局、各镇（街道）", ["县农业农村局"], [], True),
+    ("做好就业统计（县人社局负责）", ["县人社局"], [], False),
+    ("牵头单位：县发改局；配合单位：县住建局、县自然资源局", ["县发改局"], ["县住建局", "县自然资源局"], False),
+    ("（牵头领导：杨海生，责任科室：镇社会事务办公室）", ["镇社会事务办公室"], [], False),
+    ("责任单位：县农业农村局（牵头）、县财政局，各街道乡镇", ["县农业农村局"], ["县财政局"], True),
+    ("县人社局指导各镇(街道)充分发挥作用", [], [], False),
+])
+def test_responsibility_written_in_a_sentence_becomes_lead_and_co_units(sentence, leads, co, every):
+    units, _phrases = units_in_text(sentence)
+    assert (units["lead_units"], units["co_units"], units["all_townships"]) == (leads, co, every)
+
+
+@pytest.mark.django_db
+def test_the_nansong_draft_gives_its_goals_and_the_office_it_names(xunyi):
+    parsed = plan_import_parse(file=upload(NANSONG.read_bytes(), "南宋镇.txt"), region=xunyi)
+    assert parsed["title"] == "南宋镇共同富裕示范建设实施方案(征求意见稿)"
+    goals, safety_net = parsed["tasks"]
+    assert goals["name"] == "主要目标" and "年均增长15.5%以上" in goals["content"]
+    assert (safety_net["name"], safety_net["lead_units"], safety_net["leader"]) == (
+        "托底行动", ["镇社会事务办公室"], "杨海生")
+
+
+@pytest.mark.django_db
+def test_a_text_with_no_numbered_task_is_refused_with_a_plain_message(xunyi):
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    office = UserFactory(username="xunyi-office", role=Role.SUPERVISOR, region=xunyi)
+    parsed = plan_import_parse(file=upload("关于做好春耕工作的通知\n请各单位认真落实。".encode(), "n.txt"),
+                               region=xunyi)
+    assert parsed["tasks"] == []
+    assert [n["text"] for n in parsed["not_understood"]] == ["关于做好春耕工作的通知", "请各单位认真落实。"]
+    with pytest.raises(Exception, match="No numbered task"):
+        plan_import(parsed=parsed, region=xunyi, by=office)
+    assert not Plan.objects.exists() and not Unit.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_xunyi_text_goes_through_the_upload_page_preview_and_commit(xunyi, client):
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="xunyi-office", role=Role.SUPERVISOR, region=xunyi))
+    response = client.post(reverse("import-upload"), {"region": xunyi.code,
+                                                      "file": upload(XUNYI.read_bytes(), "旬邑.txt")})
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert html.count('data-task="') == 38 and 'id="not-understood"' in html
+    assert "“季调度”,于5月底、8月底、11月底" in html and 'value="旬巩衔组发〔2024〕1号"' in html
+    form = {"title": "旬邑县“十大提升行动”实施方案", "doc_number": "旬巩衔组发〔2024〕1号"}
+    parsed = client.session[next(k for k in client.session.keys() if k.startswith("plan_import:"))]
+    for i, task in enumerate(parsed["tasks"]):
+        for j, proposal in enumerate(task["indicators"]):
+            # the person types the baselines the text does not give: above the target for a decrease
+            typed = str(int(float(proposal["target_value"])) + 1) if proposal["kind"] == "decrease" else "0"
+            form.update({f"t{i}-i{j}-keep": "on", f"t{i}-i{j}-baseline": proposal["baseline"] or typed})
+    committed = client.post(response["Location"], form)
+    assert committed.status_code == 302, committed.content.decode()[:3000]
+    plan = Plan.objects.get()
+    assert (plan.doc_number, plan.issuer) == ("旬巩衔组发〔2024〕1号", "旬邑县巩固拓展脱贫攻坚成果同乡村振兴有效衔接领导小组")
+    page = client.get(committed["Location"]).content.decode()
+    assert all(action in page for action in ACTIONS) and page.count("加强政策业务培训") >= 1
+    assert Target.objects.filter(plan=plan).count() == 38
