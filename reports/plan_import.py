@@ -28,6 +28,7 @@ from core.uploads import UnreadableFile
 
 from .excel import indicators as extraction
 from .intake import prose
+from .intake import units as unit_lists
 from .intake.dates import period_from_text
 from .intake.files import read_plan_file
 from .intake.table import grid_title, parse_grid
@@ -72,9 +73,21 @@ def suggest_units(name: str, units: dict[str, Unit]) -> list[dict]:
     return sorted(scored, key=lambda s: -s["score"])[:3]
 
 
+def split_known_names(parsed: dict, known) -> None:
+    """A name that is two or more of the county's units run together ("区纪委区监委区委组织部") becomes those units."""
+    for task in parsed["tasks"]:
+        for field in ("lead_units", "co_units"):
+            names = []
+            for name in task[field]:
+                pieces = None if name in known else unit_lists.split_known(name, known)
+                names += [n for n in (pieces or [name]) if n not in names]
+            task[field] = names
+
+
 def match_units(parsed: dict, county: Region) -> list[dict]:
     """Every unit name the table uses, with its exact match or close suggestions (one query)."""
     units = {extraction.normalise(u.name): u for u in Unit.objects.filter(county=county)}
+    split_known_names(parsed, set(units))
     names = []
     for task in parsed["tasks"]:
         names += [n for n in task["lead_units"] + task["co_units"] if n not in names]

@@ -212,3 +212,15 @@ def test_a_word_document_with_text_and_an_annexed_table_reads_the_table_and_the_
     assert (parsed["doc_number"], parsed["issuer"], parsed["issued_on"]) == (
         "洞政办发〔2023〕14号", "温州市洞头区人民政府办公室", "2023-06-29")
     assert (parsed["start"], parsed["end"]) == ("2023-01-01", "2027-12-31")
+
+
+@pytest.mark.django_db
+def test_a_name_made_of_the_countys_own_units_is_matched_to_each_of_them(county):
+    from villages.models import Unit
+
+    known = [Unit.objects.create(county=county, name=name) for name in ("区纪委区监委", "区委组织部", "区财政局")]
+    data = xlsx([["序号", "任务名称", "主要内容", "责任单位"],
+                 [1, "清廉村居", "推进清廉村居建设", "*区纪委区监委区委组织部、区财政局"]])
+    parsed = plan_import_parse(file=upload(data, "清单.xlsx"), region=county)
+    assert parsed["tasks"][0]["lead_units"] == ["区纪委区监委", "区委组织部"]
+    assert {row["name"]: row["unit_id"] for row in parsed["units"]} == {u.name: u.pk for u in known}
