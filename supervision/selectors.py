@@ -196,3 +196,12 @@ def _chart(spec, series, milestones, counted, ahead) -> dict:
 def item_audit(item):
     return list(AuditEvent.objects.filter(object_type="supervision.SupervisionItem", object_id=str(item.pk))
                 .order_by("at", "id"))
+
+
+def unit_open_items(*, unit, today: date) -> list:
+    """A unit's items awaiting its reply (open, or sent back), reply due soonest first; `overdue` flags late ones."""
+    items = list(SupervisionItem.objects.filter(unit=unit, status__in=AWAITING_REPLY)
+                 .select_related("indicator__target").order_by("reply_due", "id"))
+    for item in items:
+        item.overdue = item.reply_due < today
+    return items

@@ -1,4 +1,6 @@
 """Forms of the monthly cycle: they parse what people type; the services decide what is allowed."""
+from datetime import timedelta
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -65,25 +67,56 @@ class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def periods_since(since, today) -> list[tuple[str, str]]:
+    """The periods an office may open late, newest first, back to `since` (at most ten years): months,
+    then quarters ("2026-11", "2026-Q3")."""
+    since = max(since, today.replace(year=today.year - 10, day=1))
+    months, month = [], today.replace(day=1)
+    while month >= since.replace(day=1):
+        months.append(month.strftime("%Y-%m"))
+        month = (month - timedelta(days=1)).replace(day=1)
+    quarters, quarter = [], periods.period_start_of(today, periods.Frequency.QUARTERLY)
+    while quarter >= periods.period_start_of(since, periods.Frequency.QUARTERLY):
+        quarters.append(periods.period_label(quarter, periods.Frequency.QUARTERLY))
+        quarter = periods.period_start_of(quarter - timedelta(days=1), periods.Frequency.QUARTERLY)
+    return [(label, label) for label in months + quarters]
+
+
+class IndicatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.target.seq}. {obj.name}"
+
+
 class GrantForm(forms.Form):
+    """补报 typed by the office itself: every choice is picked from a list, nothing is typed but the reason."""
+
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=None)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
-    period = forms.CharField(label=_("Period"), help_text=_("YYYY-MM, or YYYY-Qn for a quarterly indicator"),
-                             max_length=7)
-    indicator = forms.IntegerField(label=_("Indicator id"), required=False,
-                                   help_text=_("Leave empty to open the period for every indicator of the plan."))
+    indicator = IndicatorChoiceField(label=_("Indicator"), queryset=None, required=False,
+                                     empty_label=_("Every indicator of the plan"))
+    period = forms.ChoiceField(label=_("Period"), choices=())
     until = forms.DateField(label=_("Open until"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, plans, units, **kwargs):
+    def __init__(self, *args, plans, units, indicators, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans
         self.fields["unit"].queryset = units
+        self.fields["indicator"].queryset = indicators
+        first = min((p.start_date for p in plans), default=today)
+        self.fields["period"].choices = periods_since(first, today)
 
-    def clean_period(self):
-        period = self.cleaned_data["period"]
-        try:
-            periods.parse_period(period)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return period
+
+
+class LateEntryRequestForm(forms.Form):
+    period = forms.ChoiceField(label=_("Missed period"), choices=())
+    reason = forms.CharField(label=_("Why was it missed?"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p, p) for p in periods]
+
+
+class DecisionForm(forms.Form):
+    until = forms.DateField(label=_("Open until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note to the unit"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -127,24 +127,6 @@ def placement(row: WorkRow) -> Placement:
     )
 
 
-def arrange(items: list, place) -> list[tuple[Placement, int, list]]:
-    """My work's groups: `items` (rows, or anything `place` gives a Placement for) grouped by plan
-    and section, each group in row order; groups by plan, and inside a plan the sections with
-    something overdue first, then in table order. Each group is (its first row's placement, the
-    number overdue, its items)."""
-    grouped = defaultdict(list)
-    for item in items:
-        where = place(item)
-        grouped[(where.plan_id, where.section_id)].append((where, item))
-    groups = []
-    for members in grouped.values():
-        members.sort(key=lambda member: member[0].order)
-        first = members[0][0]
-        groups.append((first, sum(where.overdue for where, _item in members), [item for _where, item in members]))
-    return sorted(groups, key=lambda group: (group[0].plan_id, group[1] == 0,
-                                             group[0].section_order if group[0].section_order is not None else -1))
-
-
 def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_plan: set, today: date) -> int | None:
     """Set the period the row owes next and its due date; the id of the unit's report for it, if any.
     `reports` maps each period the unit reported to (id, status)."""

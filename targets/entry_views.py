@@ -17,9 +17,9 @@ from accounts.services import snapshot
 from core import periods
 from core.versions import ConflictError
 
-from . import entry_selectors, selectors, services, work_page
+from . import entry_selectors, late_entry, selectors, services, work_page
 from .choices import ReportStatus
-from .entry_forms import CommentForm, EntryForm, ReasonForm, ReturnForm
+from .entry_forms import CommentForm, EntryForm, LateEntryRequestForm, ReasonForm, ReturnForm
 from .models import Evidence, ProgressReport
 
 FORM_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation")
@@ -32,11 +32,14 @@ def _reporter_or_404(user):
 
 @login_required
 def my_work(request):
+    """The reporter's to-do, the first page after log-in: one tab at a time, searched and filtered by plan."""
     _reporter_or_404(request.user)
     today = timezone.localdate()
-    groups = work_page.my_work_body(user=request.user, today=today)
-    overdue = sum(g.overdue for g in groups)
-    return render(request, "targets/my_work.html", {"groups": groups, "today": today, "overdue": overdue})
+    query = request.GET.get("q", "").strip()[:100]
+    plan = request.GET.get("plan", "")
+    todo = work_page.my_work_todo(user=request.user, today=today, tab=request.GET.get("tab", ""), query=query,
+                                  plan=int(plan) if plan.isdigit() else None)
+    return render(request, "targets/my_work.html", {"todo": todo, "today": today, "query": query, "plan": plan})
 
 
 def _owed_indicator_or_404(user, indicator_id):
@@ -102,7 +105,7 @@ class _Conflict(Exception):
 def _save_entry(request, form, indicator, unit, period, report) -> dict:
     data = form.cleaned_data
     fields = {name: data[name] for name in FORM_FIELDS}
-    submit = request.POST.get("action") == "submit"
+    submit = request.POST.get("action") in ("submit", "submit_next")
     stored = []
     try:
         with transaction.atomic():
@@ -123,9 +126,23 @@ def _save_entry(request, form, indicator, unit, period, report) -> dict:
     if submit:
         messages.success(request, _("Submitted %(indicator)s for %(period)s.") % {
             "indicator": indicator.name, "period": period})
+        if request.POST.get("action") == "submit_next":
+            return {"redirect": _next_entry(request.user, indicator)}
         return {"redirect": redirect("report-detail", report.pk)}
     messages.success(request, _("Draft saved."))
     return {"redirect": redirect("report-entry", indicator.pk, period)}
+
+
+def _next_entry(user, done_indicator):
+    """保存并填报下一项: the to-do's next row still owed (overdue first), or My work when none is left."""
+    today = timezone.localdate()
+    rows = [r for r in entry_selectors.work_rows(user=user, today=today)
+            if r.owed and r.period_start and r.indicator.pk != done_indicator.pk
+            and (r.report is None or r.report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED))]
+    if not rows:
+        return redirect("my-work")
+    row = min(rows, key=lambda r: entry_selectors.placement(r).order)
+    return redirect("report-entry", row.indicator.pk, row.period)
 
 
 def _write_report(user, indicator, unit, period, report, data, fields):
@@ -236,3 +253,26 @@ def evidence_remove(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("report-entry", report.indicator_id, report.period)
+
+
+@login_required
+def late_entry_ask(request, indicator_id):
+    """申请补报: the unit picks one of the indicator's missed, locked periods and says why; the office decides."""
+    _reporter_or_404(request.user)
+    indicator = _owed_indicator_or_404(request.user, indicator_id)
+    today = timezone.localdate()
+    missed = late_entry.missed_periods(indicator=indicator, unit=request.user.unit, today=today)
+    labels = {periods.period_label(p, indicator.frequency): p for p in missed}
+    form = LateEntryRequestForm(request.POST or None, periods=list(labels),
+                                initial={"period": request.GET.get("period")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            late_entry.late_entry_request_create(indicator=indicator, period_start=labels[form.cleaned_data["period"]],
+                                                 reason=form.cleaned_data["reason"], by=request.user, today=today)
+            messages.success(request, _("Request sent to the supervision office."))
+            return redirect("my-work")
+        except ValidationError as exc:
+            _add_errors(form, exc)
+    asked = [r for r in late_entry.requests_of_unit(request.user.unit) if r.indicator_id == indicator.pk]
+    return render(request, "targets/late_entry_ask.html",
+                  {"indicator": indicator, "form": form, "asked": asked, "missed": bool(missed)})

@@ -371,3 +371,48 @@ class LateEntryGrant(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.period_start:%Y-%m} → {self.until}"
+
+
+class LateEntryRequestStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting the office")
+    GRANTED = "granted", _("late entry granted")
+    REFUSED = "refused", _("late entry refused")
+
+
+class LateEntryRequest(models.Model):
+    """申请补报: a unit asks the supervision office to open one locked period of one indicator."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
+                                  related_name="late_entry_requests")
+    unit = models.ForeignKey("villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="late_entry_requests")
+    period_start = models.DateField(_("period start"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=LateEntryRequestStatus.choices,
+                              default=LateEntryRequestStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("asked"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("office's note"), blank=True)
+    grant = models.ForeignKey(LateEntryGrant, verbose_name=_("late-entry grant"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("late-entry request")
+        verbose_name_plural = _("late-entry requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One open request per period: asking twice adds nothing for the office to decide.
+            models.UniqueConstraint(fields=["indicator", "unit", "period_start"],
+                                    condition=models.Q(status="pending"), name="one_pending_late_entry_request"),
+        ]
+
+    @property
+    def period(self) -> str:
+        return rules.period_label(self.period_start, self.indicator.frequency)
+
+    def __str__(self):
+        return f"{self.unit} · {self.indicator} · {self.period_start:%Y-%m}"

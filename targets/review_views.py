@@ -1,4 +1,6 @@
 """The supervision office's side of the monthly cycle: the review queue, approve / return, reopen, 补报 grants."""
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from core.versions import ConflictError
 
-from . import entry_selectors, selectors, services
-from .entry_forms import GrantForm, ReasonForm, ReturnForm
+from . import entry_selectors, late_entry, selectors, services
+from .entry_forms import DecisionForm, GrantForm, ReasonForm, ReturnForm
 from .models import LateEntryGrant
 
 PAGE_SIZE = 50
@@ -140,30 +142,50 @@ def reopen(request, pk):
 
 @login_required
 def late_entry_grants(request):
+    """The office's 补报 page: the units' requests to grant or refuse, a grant of its own, the grants made."""
     _office_or_404(request.user)
+    today = timezone.localdate()
     plans = selectors.plans_visible_to(request.user).order_by("-start_date", "id")
-    units = entry_selectors.units_in_region(request.user)
-    form = GrantForm(request.POST or None, plans=plans, units=units,
+    indicators = (selectors.indicators_visible_to(request.user).select_related("target")
+                  .order_by("target__plan_id", "target__seq", "order", "id"))
+    form = GrantForm(request.POST or None, plans=plans, units=entry_selectors.units_in_region(request.user),
+                     indicators=indicators, today=today,
                      initial={"plan": request.GET.get("plan"), "unit": request.GET.get("unit"),
                               "period": request.GET.get("period", ""), "indicator": request.GET.get("indicator")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        indicator = None
-        if data["indicator"]:
-            indicator = selectors.indicators_visible_to(request.user).filter(pk=data["indicator"]).first()
-            if indicator is None:
-                form.add_error("indicator", _("No such indicator in your region."))
-        if not form.errors:
-            try:
-                services.late_entry_grant_create(plan=data["plan"], unit=data["unit"], period=data["period"],
-                                                 until=data["until"], reason=data["reason"], by=request.user,
-                                                 indicator=indicator)
-                messages.success(request, _("Late entry granted."))
-                return redirect("late-entry-grants")
-            except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+        try:
+            services.late_entry_grant_create(plan=data["plan"], unit=data["unit"], period=data["period"],
+                                             until=data["until"], reason=data["reason"], by=request.user,
+                                             indicator=data["indicator"])
+            messages.success(request, _("Late entry granted."))
+            return redirect("late-entry-grants")
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
     grants = (LateEntryGrant.objects.filter(plan__in=plans).select_related("plan", "unit", "indicator", "granted_by")
               .order_by("-granted_at")[:100])
-    return render(request, "targets/late_entry_grants.html",
-                  {"form": form, "grants": grants, "today": timezone.localdate()})
+    return render(request, "targets/late_entry_grants.html", {
+        "form": form, "grants": grants, "today": today, "requests": list(late_entry.pending_requests(request.user)),
+        "decision_form": DecisionForm(initial={"until": today + timedelta(days=late_entry.GRANT_DAYS)}),
+    })
+
+
+@login_required
+@require_POST
+def late_entry_decide(request, pk):
+    """Grant or refuse one unit's request from the list."""
+    _office_or_404(request.user)
+    pending = get_object_or_404(late_entry.pending_requests(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    grant = request.POST.get("decision") == "grant"
+    if form.is_valid():
+        try:
+            late_entry.late_entry_request_decide(request=pending, by=request.user, grant=grant,
+                                                 note=form.cleaned_data["note"], until=form.cleaned_data["until"])
+            messages.success(request, _("Late entry granted.") if grant else _("Request refused."))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.error(request, _("Enter a valid date."))
+    return redirect("late-entry-grants")

@@ -71,7 +71,7 @@ def test_my_work_lists_what_the_unit_owes_with_period_due_date_and_days_left(as_
 
 def test_my_work_puts_overdue_indicators_first(as_dept, indicator, dept):
     fresh = IndicatorFactory(target=indicator.target, name="新建indicator", start_date=date(2025, 6, 1))
-    html = as_dept.get("/my-work/").content.decode()
+    html = as_dept.get("/my-work/?tab=all").content.decode()
     assert html.index(f'data-indicator="{indicator.pk}"') < html.index(f'data-indicator="{fresh.pk}"')
 
 

@@ -65,8 +65,8 @@ def test_my_work_follows_grants_and_lead_units_without_a_report_changing(client,
 
 @time_machine.travel("2025-06-10 10:00 +0800", tick=False)
 def test_my_work_from_cached_rows_keeps_the_order_of_the_fresh_list(client, plan, dept, dept_reporter):
-    """Rows come from the cache one by one; the page must still group and order them: sections with
-    something overdue first, and inside a section overdue rows first, then table order."""
+    """Rows come from the cache one by one; the to-do must still order them: overdue rows first, then the
+    soonest due, then table order (section by section)."""
     from ..factories import IndicatorFactory, SectionFactory, TargetFactory
 
     names = {}
@@ -81,27 +81,10 @@ def test_my_work_from_cached_rows_keeps_the_order_of_the_fresh_list(client, plan
                                          start_date=date(2025, 3 if order and n else 6, 1))
             names[str(indicator.pk)] = indicator.name
     client.force_login(dept_reporter)
-    fresh = client.get("/my-work/").content.decode()
-    cached = client.get("/my-work/").content.decode()
+    fresh = client.get("/my-work/?tab=all").content.decode()
+    cached = client.get("/my-work/?tab=all").content.decode()
     assert re.findall(r'data-indicator="(\d+)"', cached) == re.findall(r'data-indicator="(\d+)"', fresh)
     assert [names[pk] for pk in re.findall(r'data-indicator="(\d+)"', cached)] == [
-        "(二)产业发展1", "(二)产业发展0", "(一)人居环境0", "(一)人居环境1"]
+        "(二)产业发展1", "(一)人居环境0", "(一)人居环境1", "(二)产业发展0"]
 
 
-def test_arrange_groups_by_plan_then_overdue_sections_then_table_order():
-    from targets.entry_selectors import Placement, arrange
-
-    def place(plan, section, section_order, seq, overdue=False):
-        return Placement(plan_id=plan, section_id=section, section_order=section_order,
-                         order=(not overdue, True, 10**6, seq, 0, seq), overdue=overdue)
-
-    rows = [place(2, 20, 0, 1), place(1, 11, 1, 2), place(1, 10, 0, 3), place(1, 11, 1, 4, overdue=True),
-            place(1, None, None, 5)]
-    groups = arrange(rows, lambda row: row)
-    assert [(where.plan_id, where.section_id, overdue, [r.order[3] for r in items])
-            for where, overdue, items in groups] == [
-        (1, 11, 1, [4, 2]),     # plan 1: the section with an overdue row first, that row first
-        (1, None, 0, [5]),      # then the others in table order, rows outside a section before sections
-        (1, 10, 0, [3]),
-        (2, 20, 0, [1]),        # plan 2 after plan 1
-    ]
