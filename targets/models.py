@@ -412,7 +412,7 @@ class LateEntryRequest(models.Model):
 
     @property
     def period(self) -> str:
-        return rules.period_label(self.period_start, self.indicator.frequency)
+        return periods.period_label(self.period_start, self.indicator.frequency)
 
     def __str__(self):
         return f"{self.unit} · {self.indicator} · {self.period_start:%Y-%m}"

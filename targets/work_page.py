@@ -18,7 +18,6 @@ from django.utils import translation
 from . import entry_selectors, fragments, light_cache, selectors
 from .choices import ReportStatus
 
-
 # The to-do's tabs, in the order shown; a row can sit in several (a returned report can be overdue).
 TABS = ("overdue", "due", "returned", "supervision", "done", "all")
 
