@@ -16,6 +16,7 @@ from targets.choices import Frequency
 from villages.models import Region
 
 from . import services
+from .bulletins.compose import file_name
 from .models import GeneratedReport, ReportKind, ReportState
 from .selectors import regions_for_requests, reports_visible_to, too_early
 from .views_bulletins import CONTENT_TYPES
@@ -129,5 +130,6 @@ class GeneratedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         if report.status != ReportState.DONE or not file:
             raise Http404
         services.report_download_record(report=report, fmt=fmt, by=request.user)
-        name = f"{report.region.name}-{report.period_end:%Y-%m}-v{report.version}.{fmt}"
+        name = file_name(kind=report.kind, region_name=report.region.name, period_start=report.period_start,
+                         period_end=report.period_end, version=report.version, ext=fmt)
         return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])

@@ -123,6 +123,8 @@ class GeneratedReport(models.Model):
     )
     docx = models.FileField(_("Word document"), upload_to=report_upload_to, blank=True)
     xlsx = models.FileField(_("Excel workbook"), upload_to=report_upload_to, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True,
+                           help_text=_("The Word document rendered by LibreOffice, where the worker has it."))
 
     class Meta:
         verbose_name = _("generated report")

@@ -28,6 +28,7 @@ from targets.models import Plan
 from villages.models import Region
 
 from . import schedule
+from .bulletins import pdf
 from .bulletins.compose import compose
 from .bulletins.docx_writer import write_docx
 from .bulletins.xlsx_writer import write_xlsx
@@ -161,6 +162,31 @@ def _finish(report_id: int, content: dict, docx: bytes, xlsx: bytes) -> Generate
         report.save(update_fields=["docx", "xlsx", "content", "status", "finished_at"])
         audit_record(action="report.generate", obj=report, username=report.schedule_name,
                      new={"version": report.version, "docx": report.docx.name, "xlsx": report.xlsx.name})
+        if pdf.soffice():
+            from .tasks import render_report_pdf
+
+            transaction.on_commit(lambda: render_report_pdf.delay(report.pk))
+    return report
+
+
+def report_pdf_render(*, report_id: int) -> GeneratedReport:
+    """Render a finished report's .docx as PDF (LibreOffice) and keep it beside the other files.
+
+    Its own step after generation, so a report is ready in about a second and the PDF follows;
+    done once per report (a redelivered task finds the PDF there and stops).
+    """
+    report = GeneratedReport.objects.get(pk=report_id)
+    if report.status != ReportState.DONE or report.pdf:
+        return report
+    with report.docx.open("rb") as f:
+        rendered = pdf.docx_to_pdf(f.read())
+    with transaction.atomic():
+        report = GeneratedReport.objects.select_for_update(of=("self",)).select_related("region").get(pk=report_id)
+        if report.pdf:
+            return report
+        report.pdf.save(f"{Path(report.docx.name).stem}.pdf", ContentFile(rendered), save=False)
+        report.save(update_fields=["pdf"])
+        audit_record(action="report.pdf", obj=report, username=report.schedule_name, new={"pdf": report.pdf.name})
     return report
 
 

@@ -43,6 +43,18 @@ def generate_report(self, report_id: int) -> str:
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True, reject_on_worker_lost=True)
+def render_report_pdf(self, report_id: int) -> str:
+    """The PDF step after a report is generated; a failure leaves the report (Word, Excel) as it is."""
+    try:
+        return services.report_pdf_render(report_id=report_id).pdf.name
+    except TRANSIENT as error:
+        raise self.retry(exc=error, countdown=backoff(self.request.retries))
+    except Exception:
+        logger.exception("report %s: no PDF", report_id)
+        return ""
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True, reject_on_worker_lost=True)
 def run_due_reports(self) -> int:
     """Beat runs this every morning; it asks for the reports due today (local date, Asia/Shanghai)."""
     try:

@@ -14,6 +14,8 @@ from accounts.models import Role
 from core.versions import ConflictError
 
 from . import services
+from .bulletins import pdf
+from .bulletins.compose import file_name
 from .bulletins.document import NUMERIC_FORMATS, chinese_date, format_cell
 from .forms_bulletins import DocumentFrameForm, ReportRequestForm
 from .models import ReportKind, ReportState
@@ -24,6 +26,7 @@ PAGE_SIZE = 50
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
 }
 
 
@@ -43,6 +46,7 @@ def report_list(request):
     form = ReportRequestForm(user=request.user) if request.user.role in REQUESTING_ROLES else None
     return render(request, "reports/bulletins/list.html", {
         "page": page, "form": form, "kinds": ReportKind.choices, "kind": kind, "states": ReportState,
+        "pdf_available": pdf.soffice() is not None,
     })
 
 
@@ -96,7 +100,8 @@ def report_download(request, pk, fmt):
     if report.status != ReportState.DONE or not file:
         raise Http404(_("This report has no such file."))
     services.report_download_record(report=report, fmt=fmt, by=request.user)
-    name = f"{report.region.name}-{report.get_kind_display()}-{report.period_end:%Y-%m}-v{report.version}.{fmt}"
+    name = file_name(kind=report.kind, region_name=report.region.name, period_start=report.period_start,
+                     period_end=report.period_end, version=report.version, ext=fmt)
     return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
 
 

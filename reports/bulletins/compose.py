@@ -132,3 +132,16 @@ def _body(doc, *, kind, region, cover, issued_on) -> None:
     content.problems(doc, region=region, period_start=period_start, as_of=period_end)
     content.leader_decisions(doc, region=region, as_of=period_end, today=issued_on)
     content.league(doc, region=region, month=period_end)
+
+
+def file_name(*, kind: str, region_name: str, period_start: date, period_end: date, version: int, ext: str) -> str:
+    """A download name that says what it is: 旬邑县-2026年11月-月通报-v1.docx."""
+    if kind == ReportKind.MONTHLY or (period_start.year, period_start.month) == (period_end.year, period_end.month):
+        span = f"{period_end.year}年{period_end.month}月"
+    elif kind == ReportKind.YEAR_END and period_end.month == 12:
+        span = f"{period_end.year}年"
+    elif kind == ReportKind.HALF_YEAR and period_end.month == 6:
+        span = f"{period_end.year}年上半年"
+    else:
+        span = _span(period_start, period_end).strip("（）")
+    return f"{region_name}-{span}-{ReportKind(kind).label}-v{version}.{ext}"

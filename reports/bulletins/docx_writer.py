@@ -326,7 +326,7 @@ def _imprint(document, content) -> None:
     issued = chinese_date(date.fromisoformat(content["issued_on"]))
     rows = [(f"抄送：{frame['copy_to']}", "")] if frame.get("copy_to") else []
     rows.append((frame.get("printed_by", ""), f"{issued}印发"))
-    widths = (IMPRINT_WIDTH_MM * 0.62, IMPRINT_WIDTH_MM * 0.38)
+    widths = (IMPRINT_WIDTH_MM * 0.56, IMPRINT_WIDTH_MM * 0.44)
     table = document.add_table(rows=len(rows), cols=2)
     table.autofit = False
     for column, mm in zip(table.columns, widths):

@@ -5,6 +5,7 @@ from decimal import Decimal
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+import pdfplumber
 import pytest
 import time_machine
 from django.conf import settings
@@ -355,3 +356,22 @@ def test_completion_by_section_is_the_mean_of_the_frozen_completions_capped_at_1
     assert len(by_top) > 1
     for title, values in by_top.items():
         assert Decimal(rows[title]).quantize(Decimal("0.0001")) == (sum(values) / len(values)).quantize(Decimal("0.0001"))
+
+
+@pytest.mark.django_db
+def test_the_pdf_renders_the_frame_on_page_one_and_the_imprint_last_in_chinese_faces(demo):
+    report = services.report_pdf_render(report_id=demo[ReportKind.MONTHLY].pk)
+    frame = FRAMES["610429000000"]
+    with report.pdf.open("rb") as f, pdfplumber.open(BytesIO(f.read())) as pdf:
+        assert len(pdf.pages) >= 3  # the whole bulletin, not a page of fallback
+        first = pdf.pages[0].extract_text().replace(" ", "")
+        last = pdf.pages[-1].extract_text().replace(" ", "")
+        faces = Counter(ch["fontname"].split("+")[-1] for page in pdf.pages for ch in page.chars)
+    assert frame["organ_mark"] in first and frame["number_pattern"].format(year=2026, n=5) in first
+    assert report.content["title"] in first and frame["main_recipients"] in first
+    assert f"抄送：{frame['copy_to']}"[:12] in last and "2026年5月26日印发" in last
+    # Every face is a Noto CJK one that fonts/fonts.conf binds the document's fonts to: no fallback.
+    assert faces and all(face.startswith(("NotoSerifCJK", "NotoSansCJK")) for face in faces), faces
+    assert any(face.startswith("NotoSansCJK") for face in faces)  # 黑体 headings
+    report.refresh_from_db()
+    assert report.pdf.name.endswith(".pdf")

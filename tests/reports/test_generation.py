@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import OperationalError
+from django.utils import translation
 
 from accounts.models import AuditEvent
 from reports import services, tasks
@@ -135,3 +136,16 @@ def test_each_request_for_the_same_period_is_the_next_version(requested, county,
 
 def test_compose_titles_carry_the_period_and_the_number_uses_chinese_brackets():
     assert compose_module.doc_number(ReportKind.MONTHLY, "洞头区", date(2025, 5, 31), 5).endswith("〔2025〕5号")
+
+
+@pytest.mark.parametrize(("kind", "start", "end", "name"), [
+    (ReportKind.MONTHLY, date(2026, 11, 1), date(2026, 11, 30), "旬邑县-2026年11月-月通报-v1.docx"),
+    (ReportKind.QUARTERLY, date(2026, 9, 1), date(2026, 11, 30), "旬邑县-2026年9月—11月-季调度报告-v1.docx"),
+    (ReportKind.HALF_YEAR, date(2026, 1, 1), date(2026, 6, 30), "旬邑县-2026年上半年-半年点评-v1.docx"),
+    (ReportKind.YEAR_END, date(2026, 1, 1), date(2026, 12, 31), "旬邑县-2026年-年终总结-v1.docx"),
+    (ReportKind.YEAR_END, date(2026, 1, 1), date(2026, 11, 30), "旬邑县-2026年1月—11月-年终总结-v1.docx"),
+])
+def test_download_names_say_the_region_period_and_kind(kind, start, end, name):
+    with translation.override("zh-hans"):
+        assert compose_module.file_name(kind=kind, region_name="旬邑县", period_start=start, period_end=end,
+                                        version=1, ext="docx") == name
