@@ -18,7 +18,8 @@ def _flag(data, name: str) -> bool:
 
 
 class PlanImportApi(APIView):
-    """Import a plan from a responsibility table (.xlsx or .docx).
+    """Import a plan from its responsibility table (.xlsx, .docx, .xls, .et) or from the plan as published
+    (.docx paragraphs, .txt, a portal's .html, a text .pdf, .doc, .wps); see docs/plan-import.md.
 
     Form fields: ``file``; ``region`` (division code of a county in the platform); optional ``title``,
     ``doc_number``, ``dry_run``; ``accept_suggestions`` (use the closest existing unit when the name is

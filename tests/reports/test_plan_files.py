@@ -158,3 +158,22 @@ def test_the_api_imports_a_plan_written_as_text(supervisor, county):
 def test_a_damaged_office_file_still_goes_through_the_zip_checks():
     with pytest.raises(UnsafeFile):
         read_plan_file(upload(io.BytesIO(b"PK\x03\x04broken").getvalue(), "t.docx"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", [".xls", ".et"])
+def test_old_excel_and_wps_tables_are_converted_by_libreoffice(tmp_path, county, suffix):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["序号", "任务名称", "主要内容", "责任单位"])
+    workbook.active.append([1, "农村改厕", "改建卫生厕所2600座", "*区农业农村局、各街道乡镇"])
+    workbook.save(tmp_path / "old.xlsx")
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "xls", "--outdir", str(tmp_path), str(tmp_path / "old.xlsx")], check=True,
+                   capture_output=True, timeout=120)
+    data = (tmp_path / "old.xls").read_bytes()
+    parsed = plan_import_parse(file=upload(data, "清单" + suffix), region=county)
+    task = parsed["tasks"][0]
+    assert (task["name"], task["lead_units"], task["all_townships"]) == ("农村改厕", ["区农业农村局"], True)
+    assert task["indicators"][0]["target_value"] == "2600"
