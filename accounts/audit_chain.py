@@ -7,7 +7,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AuditEvent
-from .services import _lock_chain, audit_record, event_hash
+from . import audit_keys
+from .services import _lock_chain, audit_record, event_hash, unkeyed_hash
 
 # Never below this, whatever a setting or a caller says (Cybersecurity Law art. 21: six months).
 MINIMUM_RETENTION_DAYS = 184
@@ -21,31 +22,45 @@ class ChainProblem:
     detail: str
 
 
-def verify_chain(batch_size=2000) -> tuple[int, ChainProblem | None]:
+def verify_chain(batch_size=2000, anchors=None) -> tuple[int, ChainProblem | None]:
     """Walk the log in id order; return (records checked, first problem or None).
 
     A record whose stored hash does not match its content was altered. A record whose prev_hash
     is not the hash of the record before it follows a removal (ids missing in between) or a
     record that was altered and re-hashed (no ids missing). Ids alone prove nothing: PostgreSQL
     skips ids of rolled-back inserts, so a gap with an intact chain is normal.
+
+    Hashes are keyed (HMAC under the audit key). Records written before the key verify with the
+    public formula, but only up to the first keyed record: from there on a record hashed with the
+    public formula was written by someone without the key. Then every signed anchor (the anchor
+    file, or ``anchors``) must name a record still present with the hash it had: a log cut after
+    its last anchor is caught.
     """
-    checked, prev = 0, None
+    anchors = audit_keys.anchors_read() if anchors is None else anchors
+    checked, prev, keyed, last_id = 0, None, False, 0
     queryset = AuditEvent.objects.order_by("id")
-    last_id = 0
+    seen = {}
+    wanted = {a.get("last_id") for a in anchors}
     while True:
         batch = list(queryset.filter(id__gt=last_id)[:batch_size])
         if not batch:
-            return checked, None
+            return checked, _check_anchors(anchors, seen, prev)
         for event in batch:
-            problem = _check(event, prev)
+            keyed = keyed or event.hash == event_hash(event)
+            problem = _check(event, prev, keyed)
             if problem:
                 return checked, problem
+            if event.id in wanted:
+                seen[event.id] = event.hash
             prev, checked, last_id = event, checked + 1, event.id
 
 
-def _check(event, prev) -> ChainProblem | None:
-    if event_hash(event) != event.hash:
-        return ChainProblem("altered", event.id, f"record {event.id} does not match its hash")
+def _check(event, prev, keyed) -> ChainProblem | None:
+    expected = event_hash(event) if keyed else unkeyed_hash(event)
+    if expected != event.hash:
+        return ChainProblem("altered", event.id, f"record {event.id} does not match its hash"
+                            + (" (its hash is not keyed: written without the audit key)"
+                               if keyed and event.hash == unkeyed_hash(event) else ""))
     if prev is None:
         return _check_first(event)
     if event.prev_hash != prev.hash:
@@ -55,6 +70,26 @@ def _check(event, prev) -> ChainProblem | None:
                                 f"does not chain to record {prev.id})")
         return ChainProblem("altered", prev.id, f"record {prev.id} was altered and re-hashed "
                                                 f"(record {event.id} no longer chains to it)")
+    return None
+
+
+def _check_anchors(anchors, seen, head) -> ChainProblem | None:
+    purged_to = max((e["new"].get("up_to_id", 0) for e in AuditEvent.objects.filter(action=PURGE_ACTION)
+                     .values("new")), default=0)
+    for anchor in anchors:
+        anchored = anchor.get("last_id", 0)
+        if not audit_keys.signature_ok(anchor):
+            return ChainProblem("anchor", anchored, f"the anchor of {anchor.get('at')} is not signed with the "
+                                                    "audit key: the anchor file was altered")
+        if anchored == 0 or anchored <= purged_to:
+            continue
+        if anchored not in seen:
+            return ChainProblem("removed", anchored, f"record {anchored}, the head anchored at {anchor.get('at')}, "
+                                                     f"is gone: the log was cut (it now ends at record "
+                                                     f"{head.id if head else 0})")
+        if seen[anchored] != anchor.get("last_hash"):
+            return ChainProblem("altered", anchored, f"record {anchored} no longer has the hash anchored at "
+                                                     f"{anchor.get('at')}")
     return None
 
 

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import context
+from .audit_keys import keyed_digest
 from .models import AuditEvent
 
 # Any constant works; it only has to be the same for every writer of the audit chain.
@@ -38,13 +39,25 @@ def snapshot(obj, fields) -> dict:
     return result
 
 
-def event_hash(event: AuditEvent) -> str:
-    payload = json.dumps(
+def _payload(event: AuditEvent) -> bytes:
+    return json.dumps(
         [event.prev_hash, event.at.isoformat(), event.user_id, event.username, event.ip, event.action,
          event.object_type, event.object_id, event.object_repr, event.old, event.new, event.outcome],
         ensure_ascii=False, sort_keys=True, default=str,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    ).encode("utf-8")
+
+
+def event_hash(event: AuditEvent) -> str:
+    """The record's hash: HMAC-SHA256 under the audit key, which the database does not hold."""
+    return keyed_digest(_payload(event))
+
+
+def unkeyed_hash(event: AuditEvent) -> str:
+    """The public formula records had before the key (kept only to verify those older records)."""
+    return hashlib.sha256(_payload(event)).hexdigest()
+
+
+KEYED_ACTION = "audit.keyed"
 
 
 def _lock_chain():
@@ -75,10 +88,26 @@ def audit_record(*, action, by=None, obj=None, old=None, new=None, outcome="succ
     )
     with transaction.atomic():
         _lock_chain()
-        event.prev_hash = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+        last = AuditEvent.objects.order_by("-id").first()
+        if last is not None and last.action != KEYED_ACTION and last.hash == unkeyed_hash(last):
+            last = _mark_keyed(last)
+        event.prev_hash = last.hash if last else ""
         event.hash = event_hash(event)
         event.save(force_insert=True)
     return event
+
+
+def _mark_keyed(last: AuditEvent) -> AuditEvent:
+    """A chain begun before the key: a marker, itself keyed, says where keyed records begin.
+
+    Records up to the marker keep their public hashes (verify_audit checks them as they were); from
+    the marker on only keyed hashes verify, so a record appended with the public formula is caught.
+    """
+    marker = AuditEvent(at=timezone.now(), action=KEYED_ACTION, object_type="accounts.AuditEvent",
+                        new={"after_id": last.id, "last_unkeyed_hash": last.hash}, prev_hash=last.hash)
+    marker.hash = event_hash(marker)
+    marker.save(force_insert=True)
+    return marker
 
 
 def notify(*, users, kind: str, message: str, link: str = "", dedupe_key: str = "") -> int:

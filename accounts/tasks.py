@@ -7,3 +7,11 @@ def audit_purge_task():
     from .audit_chain import audit_purge
 
     return audit_purge()
+
+
+@shared_task(name="accounts.audit_anchor")
+def audit_anchor_task():
+    """Scheduled hourly: the chain's head, signed, into the anchor file (a cut log is then caught)."""
+    from .audit_keys import anchor_write
+
+    return anchor_write()["last_id"]

@@ -170,6 +170,13 @@ CONTENT_SECURITY_POLICY = (
 )
 # The audit log is kept at least six months (Cybersecurity Law art. 21); the purge never goes below.
 AUDIT_RETENTION_DAYS = max(184, int(os.environ.get("AUDIT_RETENTION_DAYS", "184")))
+# The audit chain's HMAC key, held outside the database (accounts.audit_keys): the variable, else
+# the file. The embedded default creates the file on first use; production requires one.
+AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
+AUDIT_HMAC_KEY_FILE = Path(os.environ.get("AUDIT_HMAC_KEY_FILE", BASE_DIR / "var" / "audit-hmac.key"))
+AUDIT_HMAC_KEY_CREATE = True
+# Signed heads of the audit chain, one JSON line each, written hourly by beat and by every backup.
+AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE", BASE_DIR / "var" / "audit-anchors.jsonl"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -311,3 +318,5 @@ from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE["accounts-audit-purge"] = {"task": "accounts.audit_purge", "schedule": crontab(hour=3, minute=17)}
+# The audit chain's head, signed, into the anchor file every hour (accounts.audit_keys).
+CELERY_BEAT_SCHEDULE["accounts-audit-anchor"] = {"task": "accounts.audit_anchor", "schedule": crontab(minute=7)}

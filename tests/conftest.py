@@ -189,3 +189,9 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_anchors(settings, tmp_path):
+    """Each test's audit anchors in its own file: an anchor names a record of that test's database."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit-anchors.jsonl"

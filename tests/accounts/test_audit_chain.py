@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from accounts import audit_keys
 from accounts.audit_chain import audit_purge, verify_chain
 from accounts.models import AuditEvent
 from accounts.services import audit_record
@@ -127,3 +128,66 @@ def test_postgres_purge_flag_does_not_unlock_young_rows():
             cursor.execute("SET LOCAL accounts.audit_purge = 'on'")
             cursor.execute("DELETE FROM accounts_auditevent WHERE id = %s", [event.id])
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_record_appended_with_the_public_formula_fails_verification():
+    """Someone with INSERT but not the key adds a 'report.approve by duchashi' hashed as the code once did."""
+    from accounts.services import unkeyed_hash
+
+    events = make_events(3)
+    forged = AuditEvent(at=timezone.now(), username="duchashi", action="report.approve", object_type="targets.Report",
+                        object_id="7", new={"status": "approved"}, outcome="success", prev_hash=events[-1].hash)
+    forged.hash = unkeyed_hash(forged)
+    raw("INSERT INTO accounts_auditevent (at, username, action, object_type, object_id, object_repr, new, outcome, "
+        "prev_hash, hash) VALUES (%s, %s, %s, %s, %s, '', %s, %s, %s, %s)",
+        [forged.at, forged.username, forged.action, forged.object_type, forged.object_id, '{"status": "approved"}',
+         forged.outcome, forged.prev_hash, forged.hash])
+    message = verify_message()
+    assert "altered at record" in message and "written without the audit key" in message
+
+
+def test_cutting_the_newest_records_fails_verification_against_the_anchor(capsys):
+    events = make_events(5)
+    call_command("verify_audit", "--anchor")
+    assert f"anchored record {events[-1].id}" in capsys.readouterr().out
+    raw("DELETE FROM accounts_auditevent WHERE id >= %s", [events[3].id])
+    message = verify_message()
+    assert f"removed at record {events[-1].id}" in message and "the log was cut" in message
+
+
+def test_an_anchor_file_edited_to_match_a_cut_log_fails_its_signature(settings):
+    import json
+
+    events = make_events(4)
+    anchor = audit_keys.anchor_write()
+    raw("DELETE FROM accounts_auditevent WHERE id = %s", [events[-1].id])
+    anchor.update(last_id=events[-2].id, last_hash=events[-2].hash)
+    settings.AUDIT_ANCHOR_FILE.write_text(json.dumps(anchor) + "\n")
+    assert "not signed with the audit key" in verify_message()
+
+
+def test_a_chain_begun_before_the_key_is_marked_and_checked_in_both_parts(settings):
+    """Upgrading: records hashed with the public formula stay verifiable; keyed hashing starts at a marker."""
+    from accounts.services import KEYED_ACTION, unkeyed_hash
+
+    events = make_events(3)
+    prev = ""
+    for event in events:  # rewrite them as the previous release wrote them
+        event.prev_hash = prev
+        event.hash = unkeyed_hash(event)
+        raw("UPDATE accounts_auditevent SET prev_hash = %s, hash = %s WHERE id = %s", [prev, event.hash, event.id])
+        prev = event.hash
+    after = audit_record(action="test.after_upgrade")
+    marker = AuditEvent.objects.get(action=KEYED_ACTION)
+    assert marker.new == {"after_id": events[-1].id, "last_unkeyed_hash": events[-1].hash}
+    assert events[-1].id < marker.id < after.id
+    assert verify_chain() == (5, None)
+
+
+def test_the_hourly_beat_task_writes_a_signed_anchor(settings):
+    from accounts.tasks import audit_anchor_task
+
+    events = make_events(2)
+    assert audit_anchor_task() == events[-1].id
+    (anchor,) = audit_keys.anchors_read()
+    assert anchor["last_hash"] == events[-1].hash and audit_keys.signature_ok(anchor)
