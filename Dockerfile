@@ -1,7 +1,8 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.production
-# LibreOffice and the Noto CJK faces render each report's PDF (reports/bulletins/pdf.py) in the worker.
-RUN apt-get update && apt-get install -y --no-install-recommends gettext libreoffice-writer-nogui fonts-noto-cjk \
+# LibreOffice and the Noto CJK faces render each report's PDF (reports/bulletins/pdf.py) in the worker;
+# Writer and Calc also convert the .doc/.wps/.xls/.et plans the importer receives (reports/intake/files.py).
+RUN apt-get update && apt-get install -y --no-install-recommends gettext libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt .
