@@ -177,3 +177,23 @@ def test_old_excel_and_wps_tables_are_converted_by_libreoffice(tmp_path, county,
     task = parsed["tasks"][0]
     assert (task["name"], task["lead_units"], task["all_townships"]) == ("农村改厕", ["区农业农村局"], True)
     assert task["indicators"][0]["target_value"] == "2600"
+
+
+def test_entities_declared_in_a_web_page_are_never_expanded():
+    entities = '<!ENTITY a0 "lol">' + "".join(
+        f'<!ENTITY a{i} "{("&a%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    page = f'<!DOCTYPE html [{entities}]><html><body><p>一、任务 &a9;</p></body></html>'
+    plan_file = read_plan_file(upload(page.encode(), "bomb.html"))
+    assert sum(len(line) for line in plan_file.lines) < 100 and "lol" not in "".join(plan_file.lines)
+
+
+@pytest.mark.django_db
+def test_a_word_document_without_a_table_is_read_from_its_paragraphs(county):
+    document = docx.Document()
+    for line in xunyi_lines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    parsed = plan_import_parse(file=upload(buffer.getvalue(), "旬邑方案.docx"), region=county)
+    assert parsed["source"] == "text" and len(parsed["tasks"]) == 38
+    assert parsed["doc_number"] == "旬巩衔组发〔2024〕1号" and parsed["not_understood"]
