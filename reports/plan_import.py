@@ -100,6 +100,14 @@ def match_units(parsed: dict, county: Region) -> list[dict]:
     return rows
 
 
+def _stated_period(title: str, plan_file, head) -> tuple[date, date] | None:
+    """The period the typed title states, else the one the document states (its own title, a sentence)."""
+    if plan_file.grid is not None:
+        return period_from_text(title) or period_from_text(grid_title(plan_file.grid)) \
+            or (period_from_text(head.title) if head.title else None)
+    return period_from_text(title) or prose.find_period(plan_file.lines, head)
+
+
 def plan_import_parse(*, file, region: Region, title: str = "", start: date | None = None,
                       end: date | None = None) -> dict:
     """Read a plan file (a table, or a plan written as text) into the preview's data; nothing is written."""
@@ -111,9 +119,7 @@ def plan_import_parse(*, file, region: Region, title: str = "", start: date | No
         raise UnreadableFile(_("The file holds no text to read a plan from."))
     else:
         title = title or head.title or plan_file.name
-    stated = period_from_text(title) or (None if plan_file.grid is not None else prose.find_period(
-        plan_file.lines, head))
-    title_start, title_end = stated or plan_dates(title)
+    title_start, title_end = _stated_period(title, plan_file, head) or plan_dates(title)
     start, end = start or title_start, end or title_end
     if plan_file.grid is not None:
         parsed = parse_grid(plan_file.grid, start=start, end=end)

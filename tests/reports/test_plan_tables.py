@@ -224,3 +224,19 @@ def test_a_name_made_of_the_countys_own_units_is_matched_to_each_of_them(county)
     parsed = plan_import_parse(file=upload(data, "清单.xlsx"), region=county)
     assert parsed["tasks"][0]["lead_units"] == ["区纪委区监委", "区委组织部"]
     assert {row["name"]: row["unit_id"] for row in parsed["units"]} == {u.name: u.pk for u in known}
+
+
+def test_a_table_without_a_number_column_numbers_its_tasks_in_order():
+    parsed = parse(xlsx([["重点任务", "具体措施", "牵头单位", "配合单位"],
+                         ["农村改厕", "改建卫生厕所2600座", "县农业农村局", "县卫健局"],
+                         ["稳岗就业", "务工规模不少于1.9万人", "县人社局", ""]]))
+    assert [(t["seq"], t["name"], t["lead_units"]) for t in parsed["tasks"]] == [
+        (1, "农村改厕", ["县农业农村局"]), (2, "稳岗就业", ["县人社局"])]
+
+
+@pytest.mark.django_db
+def test_a_typed_title_without_years_keeps_the_period_the_table_states(county):
+    data = xlsx([["某县乡村振兴重点任务清单(2024—2026年)"], ["序号", "任务名称", "主要内容", "责任单位"],
+                 [1, "农村改厕", "改建卫生厕所2600座", "*县农业农村局"]])
+    parsed = plan_import_parse(file=upload(data, "清单.xlsx"), region=county, title="重点任务清单")
+    assert (parsed["title"], parsed["start"], parsed["end"]) == ("重点任务清单", "2024-01-01", "2026-12-31")

@@ -127,6 +127,7 @@ PLAN = """某县农村人居环境整治提升实施方案（2024—2026年）
 （1）新建垃圾中转站3座。责任单位：县住建局、各镇（街道）
 （2）配备保洁员200名。牵头单位：县综合执法局；配合单位：县人社局、县财政局
 2.开展分类试点（2025年底前）。在10个村开展垃圾分类试点。
+责任单位：县综合执法局、县财政局
 第三章 保障措施
 一、加强组织领导。成立工作专班。
 """
@@ -149,6 +150,7 @@ def test_chapters_and_every_kind_of_heading_nest_into_sections_and_tasks(xunyi):
     assert (stations["lead_units"], stations["all_townships"]) == (["县住建局"], True)
     assert (cleaners["lead_units"], cleaners["co_units"]) == (["县综合执法局"], ["县人社局", "县财政局"])
     assert (pilot["deadline_text"], pilot["deadline"]) == ("2025年底前", "2025-12-31")
+    assert (pilot["lead_units"], pilot["co_units"]) == (["县综合执法局"], ["县财政局"])  # on a line of its own
     assert pilot["indicators"][0]["deadline"] == "2025-12-31"
     assert toilets["indicators"][0]["target_value"] == "500"
     assert [n["text"] for n in parsed["not_understood"]] == ["为持续改善农村人居环境,制定本方案。", "成立工作专班。"]
