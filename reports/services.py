@@ -147,7 +147,8 @@ def report_generate(*, report_id: int) -> GeneratedReport:
         content = compose(kind=report.kind, region=report.region, period_start=report.period_start,
                           period_end=report.period_end, serial=period.serial, issued_on=today,
                           frame=document_frame_for(report.region))
-    return _finish(report_id, content, write_docx(content), write_xlsx(content))
+        docx, xlsx = write_docx(content), write_xlsx(content)
+    return _finish(report_id, content, docx, xlsx)
 
 
 def _finish(report_id: int, content: dict, docx: bytes, xlsx: bytes) -> GeneratedReport:

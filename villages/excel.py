@@ -87,7 +87,6 @@ def _read_csv(data: bytes) -> list[list[str]]:
 
 # Writing -----------------------------------------------------------------------------------------
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
 
 
@@ -100,6 +99,8 @@ def write_xlsx(title: str, columns, rows) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+
+    from core.xlsx import is_formula_like
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
@@ -117,7 +118,7 @@ def write_xlsx(title: str, columns, rows) -> bytes:
         cells = []
         for _header, getter, number_format in columns:
             value = getter(row)
-            if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+            if is_formula_like(value):  # the product's one formula guard (core.xlsx)
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.data_type = "s"
                 cells.append(cell)

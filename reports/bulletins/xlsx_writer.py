@@ -1,19 +1,23 @@
-"""The tables of a report document as an .xlsx: one sheet per table, numbers as numbers.
+"""The tables of a report document as an .xlsx: one printable sheet per table, numbers as numbers.
 
-Numbers are right-aligned with thousands separators; amounts (万元) keep two decimals;
-percentages are stored as fractions with a percent format, so a sum in Excel still works.
+Written through `core.xlsx` (the product's one writer and formula guard): each sheet carries the
+report's title and document number, bordered and wrapped cells in a CJK font, light words in their
+colours, A4 landscape fitted to the width with the header repeated. Numbers are right-aligned with
+thousands separators; amounts (万元) keep two decimals; percentages are fractions with a percent
+format, so a sum in Excel still works.
 """
 from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from .document import AMOUNT, INT, NUMERIC_FORMATS, PERCENT, tables
+from core.xlsx import SheetHead, style_table_sheet
+from targets.choices import Light
+
+from .docx_writer import text_width
+from .document import AMOUNT, INT, NUMERIC_FORMATS, PERCENT, format_cell, tables
 
 NUMBER_FORMATS = {INT: "#,##0", AMOUNT: "#,##0.00", PERCENT: "0.0%"}
-RIGHT = Alignment(horizontal="right")
 SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -34,30 +38,33 @@ def _cell_value(value, fmt):
     return int(number) if fmt == INT and number == number.to_integral_value() else float(number)
 
 
+def _widths(columns, rows) -> list[float]:
+    """Excel widths (in Latin characters) fitted to the longest cell, a long text wrapping at 40."""
+    widths = []
+    for index, column in enumerate(columns):
+        shown = [text_width(format_cell(row[index], column["fmt"])) * 2 for row in rows]
+        widths.append(min(max([text_width(column["header"]) * 2, *shown, 6]) + 2, 42))
+    return widths
+
+
 def write_xlsx(content: dict) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set = set()
+    lights = {light: str(Light(light).label) for light in Light.values}
     for block in tables(content):
         sheet = workbook.create_sheet(_sheet_title(block["title"], used))
         columns = block["columns"]
-        sheet.append([block["title"]])
-        sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append([c["header"] for c in columns])
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in block["rows"]:
-            sheet.append([_cell_value(v, c["fmt"]) for v, c in zip(row, columns)])
-        for index, column in enumerate(columns, start=1):
-            letter = get_column_letter(index)
-            sheet.column_dimensions[letter].width = 14 if column["fmt"] in NUMERIC_FORMATS else 28
-            if column["fmt"] in NUMERIC_FORMATS:
-                for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
-                    cell.number_format = NUMBER_FORMATS[column["fmt"]]
-                    cell.alignment = RIGHT
-        sheet.freeze_panes = "A3"
+        head = SheetHead(title=f"{content['title']}{content.get('subtitle', '')}·{block['title']}",
+                         subtitle=content.get("doc_number", ""))
+        style_table_sheet(sheet, head, [c["header"] for c in columns],
+                          [[_cell_value(v, c["fmt"]) for v, c in zip(row, columns)] for row in block["rows"]],
+                          formats=[NUMBER_FORMATS.get(c["fmt"]) for c in columns],
+                          widths=_widths(columns, block["rows"]), lights=lights)
     if not workbook.sheetnames:
         workbook.create_sheet("—")
+    workbook.properties.creator = (content.get("frame") or {}).get("signature") or content.get("issuer", "")
+    workbook.properties.title = content.get("title", "")
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

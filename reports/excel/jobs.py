@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 from core import periods
+from core.xlsx import write_table
 from targets.selectors import plans_visible_to
 
 from ..models import ExportJob
 from .ledger import ledger_rows, period_rows
-from .writers import LEDGER_COLUMNS, PERIOD_COLUMNS, write_table
+from .writers import LEDGER_COLUMNS, PERIOD_COLUMNS
 
 PROGRESS_EVERY = 2000
 

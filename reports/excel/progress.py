@@ -30,7 +30,7 @@ from targets.selectors import expected_reporters
 from targets.services import progress_report_create, progress_report_update
 
 from core.uploads import SafeUpload, UnreadableFile, open_workbook, read_rows
-from .writers import is_formula_like
+from core.xlsx import is_formula_like
 
 SHEET, META = "填报", "meta"
 HEADER_ROW, FIRST_ROW = 3, 4

@@ -20,8 +20,10 @@ from docx.shared import Pt, RGBColor
 from openpyxl import load_workbook
 
 from accounts.models import User
+from core.xlsx import LIGHT_FILLS
 from reports import services
 from reports.bulletins.document import format_cell, table
+from reports.bulletins.xlsx_writer import write_xlsx
 from reports.demo_frames import FRAMES
 from reports.models import GeneratedReport, ReportKind, ReportState
 from supervision.models import StatusSnapshot
@@ -102,7 +104,7 @@ def test_bulletin_light_counts_match_the_frozen_snapshot_in_docx_xlsx_and_page(d
         assert [int(row.cells[1].text.replace(",", "")) for row in docx_table.rows[1:6]] == want
         assert int(docx_table.rows[6].cells[1].text.replace(",", "")) == sum(want)
         sheet = _xlsx(report).worksheets[0]
-        assert [sheet.cell(row=r, column=2).value for r in range(3, 8)] == want
+        assert [sheet.cell(row=r, column=2).value for r in range(4, 9)] == want
         client.force_login(User.objects.get(username="sysadmin"))
         page = client.get(f"/reports/bulletins/{report.pk}/").content.decode()
         for light, n in zip(LIGHT_ROWS, want):
@@ -244,15 +246,23 @@ def test_xlsx_numbers_are_right_aligned_with_separators_and_amounts_keep_two_dec
     titles = [b["title"] for b in report.content["blocks"] if b["type"] == "table"]
     assert len(workbook.worksheets) == len(titles)
     lights = workbook.worksheets[0]
-    assert lights["B3"].number_format == "#,##0" and lights["B3"].alignment.horizontal == "right"
+    assert lights["B4"].number_format == "#,##0" and lights["B4"].alignment.horizontal == "right"
     keys = [b["key"] for b in report.content["blocks"] if b["type"] == "table"]
     red = workbook.worksheets[keys.index("flagged_red")]
-    gaps = [row[3] for row in red.iter_rows(min_row=3)]
+    gaps = [row[3] for row in red.iter_rows(min_row=4)]
     assert gaps and all(c.number_format == "#,##0.00" for c in gaps)
     assert [c.value for c in gaps] == [float(r[3]) if r[3] is not None else None
                                        for r in table(report.content, "flagged_red")["rows"]]
     league = workbook.worksheets[keys.index("league_units")]
-    assert league["F3"].number_format == "0.0%"
+    assert league["F4"].number_format == "0.0%"
+    # Printable: title and document number over the table, A4 landscape fitted to the width, head repeated.
+    assert lights["A1"].value.startswith(report.content["title"]) and lights["A2"].value == FRAMES[
+        "330305000000"]["number_pattern"].format(year=2026, n=5)
+    assert (lights.page_setup.orientation, lights.page_setup.paperSize, lights.page_setup.fitToWidth) == (
+        "landscape", 9, 1) and lights.sheet_properties.pageSetUpPr.fitToPage
+    assert lights.print_title_rows == "$1:$3"
+    assert lights["A4"].font.name == "宋体" and lights["A4"].border.left.style == "thin"
+    assert lights["A4"].fill.fgColor.rgb.endswith(LIGHT_FILLS["done"]) and lights["A4"].alignment.wrap_text
 
 
 def _reported_for_period(milestone, stood_on):
@@ -375,3 +385,14 @@ def test_the_pdf_renders_the_frame_on_page_one_and_the_imprint_last_in_chinese_f
     assert any(face.startswith("NotoSansCJK") for face in faces)  # 黑体 headings
     report.refresh_from_db()
     assert report.pdf.name.endswith(".pdf")
+
+
+@pytest.mark.django_db
+def test_a_reporters_formula_reaches_the_dispatch_workbook_as_text(demo):
+    report = demo[ReportKind.QUARTERLY]
+    attack = '=HYPERLINK("http://evil.example/","点击查看")'
+    content = {**report.content, "blocks": report.content["blocks"] + [{
+        "type": "table", "key": "problems_attack", "title": "问题", "rows": [["县农业农村局", attack]],
+        "columns": [{"header": "单位", "fmt": "text"}, {"header": "问题", "fmt": "text"}]}]}
+    sheet = load_workbook(BytesIO(write_xlsx(content)))["问题"]
+    assert sheet["B4"].value == attack and sheet["B4"].data_type == "s" and sheet["B4"].quotePrefix

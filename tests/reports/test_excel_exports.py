@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from reports.excel.ledger import ledger_rows
-from reports.excel.writers import LEDGER_COLUMNS, LIGHT_FILLS, write_table
+from core.xlsx import LIGHT_FILLS, write_table
+from reports.excel.writers import LEDGER_COLUMNS
 from reports.models import ExportJob
 from targets.choices import ReportStatus
 from targets.selectors import indicator_rows

@@ -1,0 +1,226 @@
+"""The one .xlsx writer of the product: workbooks for people to print, with the one formula guard.
+
+Every workbook the product makes goes through here: the ledgers and period exports (`write_table`,
+streamed in write-only mode), the bulletins' workbooks (`style_table_sheet`) and the village
+exports. Text that begins with ``= + - @`` or a tab or carriage return is written as a string cell
+with Excel's quote prefix (`safe_value`), so Excel shows it as typed and never runs it as a formula.
+
+Column lists are data (e.g. reports.excel.writers.LEDGER_COLUMNS): each column names its header
+group (for the merged two-row header), its header, how to read the value from a row, its width and
+its kind. Every sheet: title, borders, wrapped text, a CJK font, light colours, A4 landscape fitted to
+the width, header rows repeated on each printed page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from operator import attrgetter
+from typing import Callable, Iterable
+
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CJK_FONT = "宋体"
+TRIGGER_CHARS = frozenset(FORMULA_TRIGGERS)
+LIGHT_FILLS = {
+    "green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE", "done": "BDD7EE", "not_started": "EDEDED",
+}
+# The printed ledger is an official Chinese document: its words are fixed, like its column headers.
+LIGHT_LABELS = {"green": "绿灯", "amber": "黄灯", "red": "红灯", "done": "已完成", "not_started": "未开始"}
+
+
+@dataclass(frozen=True)
+class Column:
+    group: str  # the header of the upper row; equal to `header` for a column without a group
+    header: str
+    get: Callable
+    width: float = 12
+    kind: str = "text"  # text, number, percent, light
+
+
+def attr(name):
+    return attrgetter(name)
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+class _Styles:
+    """Style objects made once per workbook: openpyxl hashes each style it meets, per cell."""
+
+    def __init__(self):
+        thin = Side(style="thin", color="999999")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.font = Font(name=CJK_FONT, size=11)
+        self.header_font = Font(name=CJK_FONT, bold=True, size=11)
+        self.title_font = Font(name=CJK_FONT, bold=True, size=16)
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.wrap = Alignment(vertical="top", wrap_text=True)
+        self.right = Alignment(horizontal="right", vertical="top")
+        self.fills = {light: PatternFill("solid", fgColor=rgb) for light, rgb in LIGHT_FILLS.items()}
+
+
+def _cell(ws, value, **style):
+    cell = WriteOnlyCell(ws, value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def safe_value(ws, value):
+    """The value to append: a plain value, or a text cell that can never become a formula."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if is_formula_like(value):
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value
+
+
+def _prepare_sheet(ws, columns, header_rows: int) -> None:
+    """Everything that must be set before the first row of a write-only sheet is written."""
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = f"C{header_rows + 1}"
+    print_setup(ws, header_rows)
+
+
+def print_setup(ws, header_rows: int) -> None:
+    """A4 landscape, fitted to the page width, the header rows repeated on every printed page."""
+    ws.print_title_rows = f"1:{header_rows}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _write_headers(ws, title: str, columns, styles: _Styles) -> None:
+    last = get_column_letter(len(columns))
+    title_cell = _cell(ws, title, font=styles.title_font, alignment=styles.center)
+    if is_formula_like(title):
+        title_cell.data_type, title_cell.quotePrefix = "s", True
+    ws.append([title_cell])
+    ws.merged_cells.add(f"A1:{last}1")
+    upper = [_cell(ws, c.group, font=styles.header_font, alignment=styles.center, border=styles.border)
+             for c in columns]
+    lower = [_cell(ws, c.header, font=styles.header_font, alignment=styles.center, border=styles.border)
+             for c in columns]
+    ws.append(upper)
+    ws.append(lower)
+    start = 0
+    for index in range(1, len(columns) + 1):
+        if index == len(columns) or columns[index].group != columns[start].group:
+            first, end = get_column_letter(start + 1), get_column_letter(index)
+            if index - start == 1 and columns[start].group == columns[start].header:
+                ws.merged_cells.add(f"{first}2:{first}3")
+            elif index - start > 1:
+                ws.merged_cells.add(f"{first}2:{end}2")
+            start = index
+
+
+class _Converters:
+    """Per column, the function turning a value into what is appended, decided once per export.
+
+    Styled cells are made once and reused row after row: a write-only sheet serialises each row
+    when it is appended, so one cell object can carry the next row's value, and openpyxl does not
+    hash the same fill and number format again for every row.
+    """
+
+    def __init__(self, ws, styles: _Styles, columns):
+        self.ws = ws
+        self.lights = {light: _cell(ws, label, fill=styles.fills[light]) for light, label in LIGHT_LABELS.items()}
+        self.percent = _cell(ws, 0, number_format="0.0%")
+        by_kind = {"light": self.light, "percent": self.percent_of, "number": self.number, "text": self.text}
+        self.columns = [(column.get, by_kind[column.kind]) for column in columns]
+
+    def row(self, row) -> list:
+        return [None if (value := get(row)) is None else convert(value) for get, convert in self.columns]
+
+    def light(self, value):
+        return self.lights.get(value) or self.text(value)
+
+    def percent_of(self, value):
+        self.percent.value = float(value)
+        return self.percent
+
+    @staticmethod
+    def number(value):
+        return float(value) if isinstance(value, Decimal) else value
+
+    def text(self, value):
+        # The common case (plain text) is decided with one type check and one set lookup.
+        if type(value) is str and (not value or value[0] not in TRIGGER_CHARS):
+            return value
+        return safe_value(self.ws, value)
+
+
+def write_table(out, *, title: str, columns, rows: Iterable, sheet_title: str = "台账",
+                progress: Callable[[int], None] | None = None, every: int = 1000) -> int:
+    """Stream `rows` into a new workbook saved to `out` (a path or binary file); returns the row count."""
+    workbook = openpyxl.Workbook(write_only=True)
+    ws = workbook.create_sheet(sheet_title)
+    styles = _Styles()
+    _prepare_sheet(ws, columns, header_rows=3)
+    _write_headers(ws, title, columns, styles)
+    convert = _Converters(ws, styles, columns)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        ws.append(convert.row(row))
+        if progress and count % every == 0:
+            progress(count)
+    workbook.save(out)
+    return count
+
+
+def set_text(cell, value) -> None:
+    """Put a value in a cell of an ordinary (not write-only) sheet, text never read as a formula."""
+    cell.value = float(value) if isinstance(value, Decimal) else value
+    if is_formula_like(value):
+        cell.data_type, cell.quotePrefix = "s", True
+
+
+@dataclass(frozen=True)
+class SheetHead:
+    title: str
+    subtitle: str = ""  # e.g. the document number
+
+
+def style_table_sheet(ws, head: SheetHead, headers: list[str], rows: list[list], *, formats: list[str | None],
+                      widths: list[float], lights: dict[str, str] | None = None) -> None:
+    """Write one table as a printable sheet of an ordinary workbook: title and subtitle rows merged over
+    the table, a bordered bold header, wrapped bordered cells in the CJK font, `formats` (an Excel
+    number format, or None for text) per column, light words filled in their colours, print setup."""
+    styles = _Styles()
+    last = get_column_letter(len(headers))
+    top = [(head.title, styles.title_font)] + ([(head.subtitle, styles.font)] if head.subtitle else [])
+    for r, (text, font) in enumerate(top, start=1):
+        set_text(ws.cell(row=r, column=1), text)
+        ws.cell(row=r, column=1).font, ws.cell(row=r, column=1).alignment = font, styles.center
+        ws.merge_cells(f"A{r}:{last}{r}")
+    header_row = len(top) + 1
+    for c, text in enumerate(headers, start=1):
+        cell = ws.cell(row=header_row, column=c)
+        set_text(cell, text)
+        cell.font, cell.alignment, cell.border = styles.header_font, styles.center, styles.border
+    fills = {label: styles.fills[light] for light, label in (lights or {}).items()}
+    for r, row in enumerate(rows, start=header_row + 1):
+        for c, (value, number_format) in enumerate(zip(row, formats), start=1):
+            cell = ws.cell(row=r, column=c)
+            set_text(cell, value)
+            cell.font, cell.border = styles.font, styles.border
+            cell.alignment = styles.right if number_format else styles.wrap
+            if number_format:
+                cell.number_format = number_format
+            elif value in fills:
+                cell.fill = fills[value]
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = f"A{header_row + 1}"
+    print_setup(ws, header_row)
