@@ -39,7 +39,8 @@ from python_calamine import CalamineWorkbook  # noqa: E402
 from reports.excel import progress  # noqa: E402
 from reports.excel.ledger import LedgerRow  # noqa: E402
 from core.uploads import check_upload, read_rows  # noqa: E402
-from reports.excel.writers import LEDGER_COLUMNS, write_table  # noqa: E402
+from core.xlsx import write_table  # noqa: E402
+from reports.excel.writers import LEDGER_COLUMNS  # noqa: E402
 from targets.models import Indicator  # noqa: E402
 
 LIGHTS = ["green", "amber", "red", "done", "not_started"]
