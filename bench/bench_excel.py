@@ -8,7 +8,7 @@ held by calamine's Rust code counts too) for:
 * import: a 10,000-row progress workbook through our path (safe checks: size, zip directory,
   inflating every part, XML prologs; calamine read; every row validated) against a bare
   ``python-calamine`` read of the same file;
-* export: a 100,000-row ledger through ``reports.excel.writers.write_table`` (merged two-row header,
+* export: a 100,000-row ledger through ``core.xlsx.write_table`` (merged two-row header,
   light fills, percent format, formula-safe text, print set-up) against a bare openpyxl write-only
   append of the same values.
 
