@@ -16,7 +16,7 @@ from villages.selectors import region_prefix
 
 from . import entry_rules, rules, selectors
 from .choices import Light, ReportStatus
-from .models import Allocation, Evidence, LateEntryGrant, ProgressReport, ReportComment, ReportVersion
+from .models import Allocation, Evidence, Indicator, LateEntryGrant, ProgressReport, ReportComment, ReportVersion
 
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
@@ -179,8 +179,18 @@ def county_rollup(indicator, period_start: date) -> dict | None:
             "complete": all(r.report and r.report.period_start == period_start for r in rows)}
 
 
-def review_queue(*, user, plan=None, unit=None, township=None, late=None):
-    """Submitted reports in the user's region, oldest submission first."""
+REVIEW_ORDERS = {
+    # oldest submission first: first come, first reviewed
+    "submitted": ("submitted_at", "id"),
+    # the earliest period first, i.e. the earliest due date
+    "due": ("period_start", "submitted_at", "id"),
+    # late ones first, then the oldest submission
+    "late": ("-is_late", "submitted_at", "id"),
+}
+
+
+def review_queue(*, user, plan=None, unit=None, township=None, late=None, sort="submitted"):
+    """Submitted reports in the user's region, in one of REVIEW_ORDERS (oldest submission first by default)."""
     reports = selectors.reports_visible_to(user).filter(status=ReportStatus.SUBMITTED)
     if plan:
         reports = reports.filter(indicator__target__plan_id=plan)
@@ -190,7 +200,43 @@ def review_queue(*, user, plan=None, unit=None, township=None, late=None):
         reports = reports.filter(unit__township_id=township)
     if late is not None:
         reports = reports.filter(is_late=late)
-    return reports.select_related("indicator__target__plan", "unit", "submitted_by").order_by("submitted_at", "id")
+    return reports.select_related("indicator__target__plan", "unit", "submitted_by").order_by(
+        *REVIEW_ORDERS.get(sort, REVIEW_ORDERS["submitted"]))
+
+
+@dataclass
+class ReviewContext:
+    """What a reviewer weighs a report against: the unit's previous counted value, the change, the light now."""
+
+    previous: ProgressReport | None
+    change: Decimal | None
+    light: str
+
+
+def review_context(reports: list, today: date) -> dict[int, ReviewContext]:
+    """The context of each report on a queue page, in three queries whatever the page's length."""
+    if not reports:
+        return {}
+    indicator_ids = {r.indicator_id for r in reports}
+    earlier = defaultdict(list)
+    counted = ProgressReport.objects.filter(
+        indicator_id__in=indicator_ids, unit_id__in={r.unit_id for r in reports}, status__in=COUNTED,
+        period_start__lt=max(r.period_start for r in reports)).order_by("period_start")
+    for old in counted:
+        earlier[(old.indicator_id, old.unit_id)].append(old)
+    lights = selectors.indicator_rows(
+        Indicator.objects.filter(pk__in=indicator_ids), today) if indicator_ids else {}
+    found = {}
+    for report in reports:
+        before = [o for o in earlier[(report.indicator_id, report.unit_id)] if o.period_start < report.period_start]
+        previous = before[-1] if before else None
+        if previous is not None:
+            previous.indicator = report.indicator  # previous.period reads it: no query per row
+        row = lights.get(report.indicator_id)
+        found[report.pk] = ReviewContext(
+            previous=previous, change=report.value - previous.value if previous else None,
+            light=row.status.status if row else Light.NOT_STARTED)
+    return found
 
 
 def review_filter_choices(user) -> dict:
@@ -254,6 +300,17 @@ def report_history(report) -> list[HistoryEntry]:
     for e in Evidence.objects.filter(report=report).select_related("uploaded_by"):
         entries.append(HistoryEntry(at=e.uploaded_at, by=e.uploaded_by, kind="evidence", evidence=e))
     return sorted(entries, key=lambda e: e.at)
+
+
+def report_series(report) -> list[tuple[str, Decimal, bool]]:
+    """The unit's value for every period of the indicator up to this report's (the counted ones, and this
+    report whatever its status), for the report page's chart."""
+    counted = ProgressReport.objects.filter(indicator_id=report.indicator_id, unit_id=report.unit_id,
+                                            period_start__lte=report.period_start, status__in=COUNTED)
+    by_period = {p: v for p, v in counted.order_by("period_start").values_list("period_start", "value")}
+    by_period[report.period_start] = report.value
+    frequency = report.indicator.frequency
+    return [(rules.period_label(p, frequency), v, p == report.period_start) for p, v in sorted(by_period.items())]
 
 
 def office_can_review(user) -> bool:

@@ -17,7 +17,7 @@ from accounts.services import snapshot
 from core import periods
 from core.versions import ConflictError
 
-from . import entry_selectors, late_entry, selectors, services, work_page
+from . import charts, entry_selectors, late_entry, selectors, services, work_page
 from .choices import ReportStatus
 from .entry_forms import CommentForm, EntryForm, LateEntryRequestForm, ReasonForm, ReturnForm
 from .models import Evidence, ProgressReport
@@ -205,6 +205,7 @@ def report_detail(request, pk):
         "can_review": office and report.status == ReportStatus.SUBMITTED and report.submitted_by_id != user.pk,
         "can_reopen": office and report.status == ReportStatus.APPROVED,
         "rollup": entry_selectors.county_rollup(report.indicator, report.period_start),
+        "chart": charts.line_chart(entry_selectors.report_series(report), report.indicator.target_value),
     }
     return render(request, "targets/report_detail.html", context)
 

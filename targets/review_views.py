@@ -36,8 +36,10 @@ def _int_or_none(value):
 
 def _queue_filters(params) -> dict:
     late = {"yes": True, "no": False}.get(params.get("late", ""))
+    sort = params.get("sort", "")
     return {"plan": _int_or_none(params.get("plan")), "unit": _int_or_none(params.get("unit")),
-            "township": _int_or_none(params.get("township")), "late": late}
+            "township": _int_or_none(params.get("township")), "late": late,
+            "sort": sort if sort in entry_selectors.REVIEW_ORDERS else "submitted"}
 
 
 @login_required
@@ -48,8 +50,10 @@ def review_queue(request):
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    context = entry_selectors.review_context(list(page.object_list), timezone.localdate())
     return render(request, "targets/review_queue.html", {
         "page": page, "filters": filters, "late": request.GET.get("late", ""), "query": query.urlencode(),
+        "rows": [(r, context[r.pk]) for r in page.object_list], "return_form": ReturnForm(),
         **entry_selectors.review_filter_choices(request.user),
     })
 
@@ -89,34 +93,61 @@ def review(request, pk):
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("report-detail", report.pk)
     messages.success(request, _("Approved.") if approve else _("Returned to the unit."))
+    if request.POST.get("then") == "next":
+        return _next_in_queue(request.user, report)
     return _back(request)
+
+
+def _next_in_queue(user, done):
+    """通过并审核下一条: the oldest submitted report the user may review, other than the one just decided."""
+    waiting = entry_selectors.review_queue(user=user).exclude(pk=done.pk).exclude(submitted_by=user).first()
+    return redirect("report-detail", waiting.pk) if waiting else redirect("review-queue")
+
+
+def _bulk_review(request, *, approve: bool, comment: str = "") -> int:
+    """Approve or return every ticked report; one that cannot be (e.g. the user's own submission) is reported
+    and skipped. The number decided."""
+    ids = [i for i in (_int_or_none(v) for v in request.POST.getlist("report")) if i is not None]
+    done = 0
+    for report in selectors.reports_visible_to(request.user).filter(pk__in=ids):
+        try:
+            with transaction.atomic():
+                services.progress_report_review(
+                    report=report, by=request.user, approve=approve, comment=comment,
+                    expected_version=_int_or_none(request.POST.get(f"version-{report.pk}")))
+            done += 1
+        except ConflictError:
+            messages.error(request, _("%(report)s: changed since the queue was shown; open it to check.") % {
+                "report": report})
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, f"{report}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+    return done
 
 
 @login_required
 @require_POST
 def review_bulk_approve(request):
-    """Approve every ticked report; one that cannot be (e.g. the user's own submission) is reported and skipped."""
+    """Approve every ticked report."""
     _office_or_404(request.user)
-    ids = [i for i in (_int_or_none(v) for v in request.POST.getlist("report")) if i is not None]
-    reports = list(selectors.reports_visible_to(request.user).filter(pk__in=ids))
-    approved, refused = 0, []
-    for report in reports:
-        try:
-            with transaction.atomic():
-                services.progress_report_review(
-                    report=report, by=request.user, approve=True,
-                    expected_version=_int_or_none(request.POST.get(f"version-{report.pk}")))
-            approved += 1
-        except ConflictError:
-            refused.append(_("%(report)s: changed since the queue was shown; open it to check.") % {"report": report})
-        except (ValidationError, PermissionDenied) as exc:
-            refused.append(f"{report}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
-    if approved:
-        messages.success(request, _("Approved %(n)s reports.") % {"n": approved})
-    for line in refused:
-        messages.error(request, line)
-    if not reports:
+    if not request.POST.getlist("report"):
         messages.error(request, _("Tick at least one report to approve."))
+    elif approved := _bulk_review(request, approve=True):
+        messages.success(request, _("Approved %(n)s reports.") % {"n": approved})
+    return _back(request)
+
+
+@login_required
+@require_POST
+def review_bulk_return(request):
+    """Return every ticked report with one reason; each unit is told."""
+    _office_or_404(request.user)
+    form = ReturnForm(request.POST)
+    if not request.POST.getlist("report"):
+        messages.error(request, _("Tick at least one report to return."))
+    elif not form.is_valid():
+        messages.error(request, _("Give a reason when returning a report."))
+    elif returned := _bulk_review(request, approve=False, comment=form.cleaned_data["comment"]):
+        messages.success(request, _("Returned %(n)s reports.") % {"n": returned})
     return _back(request)
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("evidence/<int:pk>/remove/", entry_views.evidence_remove, name="evidence-remove"),
     path("review/", review_views.review_queue, name="review-queue"),
     path("review/approve/", review_views.review_bulk_approve, name="review-bulk-approve"),
+    path("review/return/", review_views.review_bulk_return, name="review-bulk-return"),
     path("late-entry/", review_views.late_entry_grants, name="late-entry-grants"),
     path("late-entry/requests/<int:pk>/decide/", review_views.late_entry_decide, name="late-entry-decide"),
     path("late-entry/ask/<int:indicator_id>/", entry_views.late_entry_ask, name="late-entry-ask"),
