@@ -75,6 +75,8 @@ def read_plan_file(upload) -> PlanFile:
     if suffix == ".pdf":
         return _from_pdf(name, check_upload(upload, kinds=("pdf",), name=name).data)
     data = _read_capped(upload)
+    if not data.strip():
+        raise UnreadableFile(_("%(name)s is empty.") % {"name": name})
     return (_from_txt if TEXT_SUFFIXES[suffix] == "txt" else _from_html)(name, data)
 
 
@@ -204,7 +206,6 @@ def _span(cell, attribute: str) -> int:
 def _from_pdf(name: str, data: bytes) -> PlanFile:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -212,9 +213,11 @@ def _from_pdf(name: str, data: bytes) -> PlanFile:
                 raise UnsafeFile(_("The PDF has more than %(pages)s pages; upload the plan alone.")
                                  % {"pages": MAX_PDF_PAGES})
             pages = [page.extract_text() or "" for page in pdf.pages]
+    except UnsafeFile:
+        raise
     except PDFPasswordIncorrect as exc:
         raise UnreadableFile(_("The PDF is protected by a password; upload a copy without one.")) from exc
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+    except Exception as exc:  # pdfminer raises its own errors (PSEOF, PDFSyntaxError …) for every kind of damage
         raise UnreadableFile(_("The PDF could not be read: it is damaged. Save it again and upload the new copy.")) \
             from exc
     if not "".join(pages).strip():

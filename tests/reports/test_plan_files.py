@@ -128,6 +128,8 @@ def test_without_libreoffice_an_old_file_gets_a_plain_message(tmp_path, monkeypa
 @pytest.mark.parametrize("data, name, message", [
     (b"\x00\x01binary", "plan.txt", "not plain text"),
     (b"not a pdf", "plan.pdf", "does not contain what its name says"),
+    (b"%PDF-1.7\n1 0 obj << /Type /Catalog", "cut.pdf", "damaged"),
+    (b"", "empty.txt", "empty|no text"),
     (b"plain", "plan.csv", "Expected a plan or table file"),
     (b"PK\x03\x04", "plan.docm", "macros"),
     (b"not old word", "plan.doc", "does not contain what its name says"),
