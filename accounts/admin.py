@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import AuditEvent, User
+from .tokens import tokens_revoke
+from .models import ApiToken, AuditEvent, User
 
 
 @admin.register(User)
@@ -32,6 +33,7 @@ class UserAdmin(BaseUserAdmin):
             user = User.objects.get(pk=id)
             User.objects.filter(pk=id).update(must_change_password=True)
             services.audit_record(action="user.password_reset", by=request.user, obj=user)
+            tokens_revoke(user=user, username=user.username, reason="password_changed")
         return response
 
     def save_related(self, request, form, formsets, change):
@@ -55,4 +57,20 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens are issued at /api/auth/token/ only; an administrator may see and end them."""
+
+    list_display = ("token_key", "user", "created", "expiry")
+    search_fields = ("token_key", "user__username")
+    fields = ("token_key", "user", "created", "expiry")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -5,17 +5,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, permissions, serializers, viewsets
-from rest_framework.authtoken.models import Token
+from rest_framework import exceptions, generics, mixins, permissions, serializers, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.api import IF_MATCH, LoginRateThrottle, ProtectedFieldsMixin, VersionedMixin, version_etag
 from villages.models import Region, Unit
 from villages.selectors import region_prefix
 
-from . import user_services
+from . import tokens, user_services
 from .models import Role, User
 from .services import audit_record, user_has_totp
 
@@ -125,18 +124,39 @@ class TokenRequestSerializer(AuthTokenSerializer):
         return attrs
 
 
-class ObtainTokenView(ObtainAuthToken):
-    """POST {"username", "password"[, "otp"]} → {"token"}; throttled per IP, audited. The token goes in
-    `Authorization: Token …`. The second factor is asked as at the browser log-in: of whoever has an
-    authenticator app, and required of the roles in OTP_REQUIRED_ROLES."""
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=_("Send it as `Authorization: Token <token>`."))
+    expiry = serializers.DateTimeField(
+        help_text=_("When the token lapses unless used: each use pushes it on by the idle time, up to the "
+                    "absolute limit after issue."))
 
+
+class ObtainTokenView(generics.GenericAPIView):
+    """POST {"username", "password"[, "otp"]} → {"token", "expiry"}; throttled per IP, audited. The token
+    goes in `Authorization: Token …`; it lapses after 30 minutes unused and 12 hours in all, and ends at
+    log-out, lockout, and a change of password, role, unit, region or active flag. The second factor is
+    asked as at the browser log-in: of whoever has an authenticator app, and required of the roles in
+    OTP_REQUIRED_ROLES."""
+
+    authentication_classes = []
+    permission_classes = [permissions.AllowAny]
     throttle_classes = [LoginRateThrottle]
     serializer_class = TokenRequestSerializer
 
+    @extend_schema(responses=TokenResponseSerializer)
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        token, created = Token.objects.get_or_create(user=user)
-        audit_record(action="auth.token", by=user, obj=user, new={"created": created})
-        return Response({"token": token.key})
+        instance, token = tokens.token_issue(user=serializer.validated_data["user"])
+        return Response(TokenResponseSerializer({"token": token, "expiry": instance.expiry}).data)
+
+
+class RevokeTokenView(APIView):
+    """POST with the token in `Authorization` → 204: the caller's tokens all end (log-out for scripts)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, *args, **kwargs):
+        tokens.tokens_revoke(user=request.user, username=request.user.username, reason="logout")
+        return Response(status=204)

@@ -8,5 +8,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Log-ins and log-outs are audited through Django's own auth signals: they are the only
-        # hook Django offers for them, and they write nothing but the audit event.
+        # hook Django offers for them; beside the audit event they end the account's API tokens.
         from . import auth_audit  # noqa: F401

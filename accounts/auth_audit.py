@@ -6,7 +6,9 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from . import lockout
 from .services import audit_record
+from .tokens import tokens_revoke
 
 
 @receiver(user_logged_in)
@@ -18,6 +20,7 @@ def _logged_in(sender, request, user, **kwargs):
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         audit_record(action="auth.logout", by=user, obj=user)
+        tokens_revoke(user=user, username=user.get_username(), reason="logout")
 
 
 @receiver(user_login_failed)
@@ -31,14 +34,14 @@ def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
     audit_record(action="auth.locked", outcome="failure", username=str(username or "")[:150],
                  object_type="accounts.User", object_repr=str(username or ""),
                  new={"ip": ip_address, "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)})
+    # Whoever is guessing this name may hold a token stolen with the password: it ends with the lock.
+    tokens_revoke(username=str(username or "")[:150], reason="lockout")
 
 
 @receiver(post_delete, sender=AccessAttempt)
 def _unlocked(sender, instance, **kwargs):
     # Axes deletes the attempt row when the cool-off ends, on a successful log-in, or when an
     # administrator resets it (admin or `axes_reset`): for a locked name that is the unlock.
-    from . import lockout
-
     lockout.reset(lockout.name_key(instance.username))  # the reserved checks go with Axes' record
     if instance.failures_since_start >= settings.AXES_FAILURE_LIMIT:
         audit_record(action="auth.unlocked", username=instance.username[:150], object_type="accounts.User",

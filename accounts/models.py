@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from .roles import STAFF_MATCHES_ROLE, SUPERUSER_MATCHES_ROLE, role_flag_errors
 from .validators import validate_username_not_reserved
@@ -158,3 +159,19 @@ class LoginGuard(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.checks}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox, KNOX_TOKEN_MODEL): only a SHA-512 digest of it is stored. It lapses
+    after the session's idle time unused and the session's absolute time in all, and ends at log-out,
+    lockout and any change to the account's password, role, unit, region or active flag
+    (access_stamp, compared at every use by accounts.api_auth)."""
+
+    access_stamp = models.CharField(_("access stamp"), max_length=64)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.token_key}… {self.user}"

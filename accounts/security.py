@@ -129,6 +129,7 @@ class PasswordChangeRequiredMiddleware:
 # Pages that change only the person's own account, session or notifications: open to every role.
 OWN_ACCOUNT_URL_NAMES = frozenset({
     "login", "logout", "set_language", "password-change", "otp-setup", "otp-verify", "api-token",
+    "api-token-revoke",
     "notification-open", "notifications-read-all",
 })
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from . import services
+from . import services, user_services
 
 
 def _next_url(request, default="home"):
@@ -32,7 +32,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.password_changed(user=form.user)
+        user_services.password_changed(user=form.user)
         messages.success(self.request, _("Your password has been changed; your other sessions have ended."))
         return response
 

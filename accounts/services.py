@@ -119,16 +119,6 @@ def notify(*, users, kind: str, message: str, link: str = "", dedupe_key: str = 
     return len(created)
 
 
-def password_changed(*, user) -> None:
-    """After the user chose a new password: no more forced change; the event is audited."""
-    if user.must_change_password:
-        from .models import User
-
-        User.objects.filter(pk=user.pk).update(must_change_password=False)
-        user.must_change_password = False
-    audit_record(action="auth.password_changed", by=user, obj=user)
-
-
 def user_has_totp(user) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 

@@ -11,6 +11,7 @@ from core.versions import ConflictError
 
 from .models import Role, User
 from .services import audit_record, snapshot
+from .tokens import tokens_revoke
 
 USER_FIELDS = ["username", "first_name", "last_name", "email", "role", "unit", "region", "is_active",
                "must_change_password"]
@@ -71,4 +72,16 @@ def user_update(*, user, by, expected_fingerprint: str, password: str | None = N
     new = snapshot(current, USER_FIELDS) | ({"password": "changed"} if password else {})
     action = "user.role_change" if old["role"] != current.role or old["unit"] != current.unit_id else "user.update"
     audit_record(action=action, by=by, obj=current, old=old, new=new)
+    if password or any(old[k] != new[k] for k in ("role", "unit", "region", "is_active")):
+        # The token's access stamp would refuse it at its next use anyway; end it now, audited.
+        tokens_revoke(user=current, username=current.username, reason="account_changed")
     return current
+
+
+def password_changed(*, user) -> None:
+    """After the user chose a new password: no more forced change, every API token ended, audited."""
+    if user.must_change_password:
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        user.must_change_password = False
+    audit_record(action="auth.password_changed", by=user, obj=user)
+    tokens_revoke(user=user, username=user.get_username(), reason="password_changed")

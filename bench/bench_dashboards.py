@@ -322,7 +322,7 @@ def _drop():
         cursor.execute("TRUNCATE supervision_statussnapshot, supervision_supervisionitem, targets_progressreport, "
                        "targets_allocation, targets_milestone, targets_indicator, targets_target_lead_units, "
                        "targets_target_co_units, targets_target, targets_section, targets_plan, "
-                       "accounts_notification, authtoken_token, accounts_user_groups, accounts_user_user_permissions, "
+                       "accounts_notification, accounts_apitoken, accounts_user_groups, accounts_user_user_permissions, "
                        "django_admin_log, accounts_user, villages_unit, villages_region CASCADE")
 
 

@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -151,6 +151,16 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 SESSION_IDLE_SECONDS = 30 * 60
 SESSION_ABSOLUTE_SECONDS = 12 * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+# API tokens (django-rest-knox, stored as a digest) keep the session's clocks: each use pushes the
+# expiry on by the idle time, never past the absolute time after issue (accounts.tokens).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(seconds=SESSION_IDLE_SECONDS),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(seconds=SESSION_ABSOLUTE_SECONDS),
+    "MIN_REFRESH_INTERVAL": 60,  # the pushed-on expiry is written at most once a minute per token
+    "AUTH_HEADER_PREFIX": "Token",
+}
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts import apis as account_apis
-from accounts.apis import ObtainTokenView
+from accounts.apis import ObtainTokenView, RevokeTokenView
 from core.api import ApiDocsAccess, docs_page
 from reports import apis_bulletins as report_apis
 from reports.apis import PlanImportApi
@@ -54,6 +54,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("api/auth/logout/", RevokeTokenView.as_view(), name="api-token-revoke"),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[ApiDocsAccess]), name="api-schema"),
     path("api/docs/", docs_page(SpectacularSwaggerSplitView.as_view(url_name="api-schema",
                                                                     permission_classes=[ApiDocsAccess])),

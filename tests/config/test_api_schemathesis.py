@@ -11,7 +11,6 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import checks as builtin_checks
 from schemathesis.specs.openapi import checks as openapi_checks
 
@@ -37,7 +36,9 @@ CHECKS = [
 def _token(username):
     # Straight from the model: a call through Django's test client here would reconnect the signal
     # handlers that connection_kept_open disconnected.
-    return Token.objects.get_or_create(user=User.objects.get(username=username))[0].key
+    from accounts.tokens import token_issue
+
+    return token_issue(user=User.objects.get(username=username))[1]
 
 
 def _exercise(operation, headers, examples) -> str | None:

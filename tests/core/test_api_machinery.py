@@ -85,9 +85,11 @@ def test_guessing_passwords_on_the_token_endpoint_is_throttled(api, dept_reporte
 def test_issuing_a_token_is_audited(api, dept_reporter):
     from accounts.models import AuditEvent
 
-    assert api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD}, format="json").status_code == 200
+    response = api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD}, format="json")
+    assert response.status_code == 200
     event = AuditEvent.objects.get(action="auth.token")
-    assert event.user == dept_reporter and event.new == {"created": True}
+    assert event.user == dept_reporter and set(event.new) == {"expiry", "key"}
+    assert event.new["key"] == response.json()["token"][:15] and response.json()["token"] not in str(event.new)
 
 
 def test_exports_are_throttled_per_user(dept_reporter, supervisor, monkeypatch):
