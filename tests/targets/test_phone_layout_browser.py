@@ -1,0 +1,31 @@
+"""The phone layout in a real browser: a one-row header with the menu behind a button, the dashboard's red
+list before its charts, every page within the screen at 375 px and 1366 px."""
+import pytest
+
+from ..browser_checks import at_each_width
+from ..conftest import browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_header_is_one_row_on_a_phone_and_the_menu_opens_from_a_button(browser_page, indicator, dept_reporter):
+    page, base = browser_page, browser_page.base_url
+    browser_login(page, dept_reporter.username)
+    at_each_width(page, f"{base}/my-work/", "my-work")
+    assert page.evaluate("document.querySelector('.topbar').getBoundingClientRect().height") < 60
+    assert not page.locator("#main-nav a[href='/my-work/']").is_visible()
+    assert page.locator("#bell").is_visible()
+    page.click("#menu-toggle")
+    assert page.locator("#main-nav a[href='/my-work/']").is_visible()
+    assert page.get_attribute("#menu-toggle", "aria-expanded") == "true"
+    page.set_viewport_size({"width": 1366, "height": 812})
+    assert page.locator("#main-nav a[href='/my-work/']").is_visible() and not page.locator("#menu-toggle").is_visible()
+
+
+def test_the_dashboard_puts_the_red_list_before_the_charts_on_a_phone(browser_page, indicator, supervisor):
+    page, base = browser_page, browser_page.base_url
+    browser_login(page, supervisor.username)
+    at_each_width(page, f"{base}/supervision/", "dashboard")
+    red = page.evaluate("document.querySelector('[data-list=red]').getBoundingClientRect().top")
+    chart = page.evaluate("document.querySelector('#trend-chart').getBoundingClientRect().top")
+    assert red < chart
