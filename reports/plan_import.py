@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.services import audit_record
+from targets import rules
 from targets.choices import Kind
 from targets.models import Plan, Section, Target
 from targets.services import indicator_create
@@ -32,6 +33,8 @@ from .intake import units as unit_lists
 from .intake.dates import period_from_text
 from .intake.files import read_plan_file
 from .intake.table import grid_title, parse_grid
+
+from .plan_checks import Problem, check_plan, parse_month
 
 CLOSE_MATCH_CUTOFF = 0.6
 AUTO_ACCEPT_SCORE = 0.8
@@ -110,7 +113,11 @@ def _stated_period(title: str, plan_file, head) -> tuple[date, date] | None:
 
 def plan_import_parse(*, file, region: Region, title: str = "", start: date | None = None,
                       end: date | None = None) -> dict:
-    """Read a plan file (a table, or a plan written as text) into the preview's data; nothing is written."""
+    """Read a plan file (a table, or a plan written as text) into the preview's data; nothing is written.
+
+    A document that states no period gets a guessed one, marked `period_assumed`: the preview asks
+    the person to set it and the import refuses it until then.
+    """
     plan_file = read_plan_file(file)
     head = prose.document_head(plan_file.lines)
     if plan_file.grid is not None:
@@ -119,7 +126,9 @@ def plan_import_parse(*, file, region: Region, title: str = "", start: date | No
         raise UnreadableFile(_("The file holds no text to read a plan from."))
     else:
         title = title or head.title or plan_file.name
-    title_start, title_end = _stated_period(title, plan_file, head) or plan_dates(title)
+    stated = _stated_period(title, plan_file, head)
+    period_assumed = stated is None and not (start and end)
+    title_start, title_end = stated or plan_dates(title)
     start, end = start or title_start, end or title_end
     if plan_file.grid is not None:
         parsed = parse_grid(plan_file.grid, start=start, end=end)
@@ -127,7 +136,7 @@ def plan_import_parse(*, file, region: Region, title: str = "", start: date | No
     else:
         parsed = prose.parse_lines(plan_file.lines, start=start, end=end, head=head)
     parsed.update(title=title[:300], file_name=plan_file.name, region=region.code, start=start.isoformat(),
-                  end=end.isoformat(), units=match_units(parsed, region))
+                  end=end.isoformat(), units=match_units(parsed, region), period_assumed=period_assumed)
     return parsed
 
 
@@ -226,32 +235,57 @@ def _write_task(task: dict, plan: Plan, section: Section | None, units: dict[str
     return target
 
 
+class PlanProblems(ValidationError):
+    """The previewed plan cannot be saved as it stands; `problems` names each by task and field."""
+
+    def __init__(self, problems: list[Problem]):
+        by_field: dict[str, list[str]] = {}
+        for problem in problems:
+            by_field.setdefault(problem.field, []).append(problem.message)
+        super().__init__(by_field)
+        self.problems = problems
+
+
+def default_first_period(parsed: dict, today: date | None = None) -> str:
+    """The first period units owe: the first not yet past due on the day of import (nothing backdated),
+    or the plan's first month when the plan has not begun."""
+    first = rules.first_period_not_past_due(today or timezone.localdate())
+    start = parse_month((parsed.get("start") or "")[:7])
+    return f"{max(first, start) if start else first:%Y-%m}"
+
+
+def with_defaults(parsed: dict, today: date | None = None) -> dict:
+    parsed.setdefault("first_period", default_first_period(parsed, today))
+    return parsed
+
+
 @transaction.atomic
 def plan_import(*, parsed: dict, region: Region, by, title: str = "", doc_number: str = "") -> Plan:
-    """Write the previewed plan: sections, tasks, units, indicators and milestones; all or nothing."""
+    """Write the previewed plan: sections, tasks, units, indicators and milestones; all or nothing.
+
+    Everything is checked first (reports.plan_checks), so a refusal names the task and field at fault.
+    """
     if not can_import_into(by, region):
         raise PermissionDenied(_("Only the supervision office or an administrator of this county can import plans."))
-    if not parsed["tasks"]:
-        raise ValidationError({"tasks": _("The table holds no task rows.") if parsed.get("source") != "text"
-                               else _("No numbered task was found in the text.")})
+    problems = check_plan(dict(parsed, title=title or parsed.get("title", "")))
+    if problems:
+        raise PlanProblems(problems)
     units = _resolve_units(parsed, region, by)
     plan = Plan(title=(title or parsed["title"])[:300], doc_number=(doc_number or parsed.get("doc_number") or "")[:100],
-                issuer=(parsed.get("issuer") or "")[:200], region=region,
-                start_date=_date(parsed["start"], "plan", "start"), end_date=_date(parsed["end"], "plan", "end"))
+                issuer=(parsed.get("issuer") or "")[:200], region=region, start_date=_date(parsed["start"], "plan", "start"),
+                end_date=_date(parsed["end"], "plan", "end"),
+                first_period=parse_month(parsed.get("first_period")) or parse_month(default_first_period(parsed)))
     plan.full_clean()
     plan.save()
     sections = {}
     for order, row in enumerate(parsed["sections"]):
         sections[row["key"]] = Section.objects.create(plan=plan, title=row["title"][:300], order=order,
                                                       parent=sections.get(row["parent"]))
-    seen = set()
     for task in parsed["tasks"]:
-        if int(task["seq"]) in seen:
-            raise ValidationError({"tasks": _("Number %(seq)s is used by two tasks.") % {"seq": task["seq"]}})
-        seen.add(int(task["seq"]))
         _write_task(task, plan, sections.get(task.get("section")), units, by)
     audit_record(action="plan.import", by=by, obj=plan, new={
         "file": parsed.get("file_name", ""), "tasks": len(parsed["tasks"]), "sections": len(parsed["sections"]),
+        "start": parsed["start"], "end": parsed["end"], "first_period": f"{plan.first_period:%Y-%m}",
         "indicators": sum(len(t["indicators"]) for t in parsed["tasks"]),
     })
     return plan
@@ -260,40 +294,79 @@ def plan_import(*, parsed: dict, region: Region, by, title: str = "", doc_number
 
 
 
-INDICATOR_INPUTS = ("name", "kind", "unit", "baseline", "target_value", "deadline", "frequency")
+INDICATOR_INPUTS = ("name", "kind", "unit", "baseline", "target_value", "deadline", "frequency", "milestones")
+PLAN_INPUTS = ("start", "end", "first_period", "doc_number")
+UNIT_LIST = re.compile(r"[、,，;；\s]+")
+
+
+def milestones_text(milestones) -> str:
+    """[["2024-04-30", "30"], …] → "2024-04-30:30; …", the way the preview shows and edits them."""
+    return "; ".join(f"{when}:{value}" for when, value in milestones)
+
+
+def _milestones(text: str) -> list[list[str]]:
+    pairs = []
+    for part in filter(None, (p.strip() for p in re.split(r"[;；\n]", text))):
+        when, _sep, value = part.replace("：", ":").partition(":")
+        pairs.append([when.strip(), value.strip()])
+    return pairs
 
 
 def _edited_indicator(data, prefix: str, proposal: dict | None) -> dict | None:
-    """One indicator row of the preview form; None when dropped (or an empty added row)."""
-    values = {field: (data.get(f"{prefix}-{field}") or "").strip() for field in INDICATOR_INPUTS}
+    """One indicator row of the preview form; None when dropped (or an empty added row).
+
+    Only the fields the form sends change; an emptied baseline is no baseline.
+    """
+    values = {field: (data.get(f"{prefix}-{field}") or "").strip() for field in INDICATOR_INPUTS
+              if f"{prefix}-{field}" in data}
     if proposal is None:
-        if not (values["name"] and values["target_value"]):
+        if not (values.get("name") and values.get("target_value")):
             return None
-        proposal = {"source_phrase": "", "milestones": [], "warnings": []}
+        proposal = {"source_phrase": "", "milestones": [], "warnings": [], "kind": "increase", "baseline": "0",
+                    "unit": "", "frequency": "monthly"}
     elif not data.get(f"{prefix}-keep"):
         return None
     edited = dict(proposal)
-    edited.update({field: value for field, value in values.items() if value or field in ("baseline", "unit")})
-    edited["baseline"] = values["baseline"] or None
+    edited.update({field: value for field, value in values.items()
+                   if (value or field == "unit") and field not in ("milestones", "baseline")})
+    if "baseline" in values:
+        edited["baseline"] = values["baseline"] or None
+    if "milestones" in values:
+        edited["milestones"] = _milestones(values["milestones"])
     return edited
 
 
-def apply_preview_edits(parsed: dict, data) -> dict:
-    """The preview as the person left it: names and indicators edited, rows dropped or added, units decided.
+def _edited_units(data, prefix: str, task: dict) -> dict:
+    changes = {}
+    for field in ("lead_units", "co_units"):
+        if f"{prefix}-{field}" in data:
+            changes[field] = [n for n in UNIT_LIST.split(extraction.normalise(data[f"{prefix}-{field}"])) if n]
+    return changes
+
+
+def apply_preview_edits(parsed: dict, data, region: Region | None = None) -> dict:
+    """The preview as the person left it: plan period, names, units and indicators edited, rows dropped or
+    added, units decided. With `region`, unit names typed on the page are matched against its units.
 
     `data` is the submitted form (a QueryDict or dict); field names are those the preview template renders.
     """
     edited = dict(parsed, title=(data.get("title") or parsed["title"]).strip()[:300])
+    edited.update({field: data[field].strip() for field in PLAN_INPUTS if field in data})
+    if data.get("start") and data.get("end"):
+        edited["period_assumed"] = False  # the person has seen and set the period
     tasks = []
     for i, task in enumerate(parsed["tasks"]):
         if data.get(f"t{i}-drop"):
             continue
-        task = dict(task, name=(data.get(f"t{i}-name") or task["name"]).strip()[:300])
+        task = dict(task, name=(data.get(f"t{i}-name") or task["name"]).strip()[:300], **_edited_units(data, f"t{i}", task))
         proposals = [_edited_indicator(data, f"t{i}-i{j}", p) for j, p in enumerate(task["indicators"])]
         proposals.append(_edited_indicator(data, f"t{i}-new", None))
         task["indicators"] = [p for p in proposals if p is not None]
         tasks.append(task)
     edited["tasks"] = tasks
-    edited["units"] = [dict(row, decision=data.get(f"u{k}-decision", row["decision"]))
-                       for k, row in enumerate(parsed["units"])]
+    decisions = {row["name"]: data.get(f"u{k}-decision", row["decision"]) for k, row in enumerate(parsed["units"])}
+    if region is not None:
+        edited["units"] = match_units(edited, region)
+    for row in edited["units"]:
+        row["decision"] = decisions.get(row["name"]) or row["decision"]
     return edited

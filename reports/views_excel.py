@@ -18,7 +18,10 @@ from villages.selectors import region_prefix
 from core.uploads import UnsafeFile
 
 from .intake.files import ACCEPT as PLAN_FILE_SUFFIXES
-from .plan_import import apply_preview_edits, can_import_into, plan_import, plan_import_parse
+from .plan_checks import check_plan
+from .plan_import import (
+    PlanProblems, apply_preview_edits, can_import_into, milestones_text, plan_import, plan_import_parse, with_defaults,
+)
 
 SESSION_KEY = "plan_import:{}"
 
@@ -55,7 +58,7 @@ def import_upload(request):
                 error = str(exc) if isinstance(exc, UnsafeFile) else "; ".join(exc.messages)
             else:
                 token = secrets.token_urlsafe(12)
-                request.session[SESSION_KEY.format(token)] = parsed
+                request.session[SESSION_KEY.format(token)] = with_defaults(parsed)
                 return redirect("import-preview", token=token)
     return render(request, "reports/excel/import_upload.html",
                   {"counties": counties, "error": error, "accept": ",".join(PLAN_FILE_SUFFIXES)},
@@ -86,23 +89,37 @@ def _warning_texts() -> dict[str, str]:
         "decrease_without_baseline_kept_as_ceiling": _("No baseline stated: kept as a ceiling."),
         "deadline_before_plan_start": _("The date in the text is before the plan starts: the task's deadline is "
                                         "used; check it."),
+        "approximate": _("The text gives an approximate amount (余, 近, 约): check the value."),
     }
 
 
-def _with_warning_texts(task: dict) -> dict:
+def _task_rows(parsed: dict, problems) -> list[dict]:
+    """Tasks as the template shows them: warnings in words, each problem beside its field."""
     texts = _warning_texts()
-    task["indicators"] = [dict(p, warning_texts=[texts.get(w, w) for w in p.get("warnings", [])])
-                          for p in task["indicators"]]
-    return task
-
-
-def _preview_context(parsed, region, errors=()):
-    units = Unit.objects.filter(county=region).order_by("name")
     sections = {s["key"]: s for s in parsed["sections"]}
-    tasks = [_with_warning_texts(dict(t, index=i, section_title=sections.get(t["section"], {}).get("title", "")))
-             for i, t in enumerate(parsed["tasks"])]
-    return {"parsed": parsed, "tasks": tasks, "region": region, "unit_rows": _unit_rows(parsed, units), "errors": errors,
-            "kinds": Kind.choices, "frequencies": Frequency.choices,
+    at = {}
+    for problem in problems:
+        at.setdefault((problem.task, problem.indicator), []).append(problem.message)
+    rows = []
+    for i, task in enumerate(parsed["tasks"]):
+        indicators = [dict(p, warning_texts=[texts.get(w, w) for w in p.get("warnings", [])],
+                           milestones_text=milestones_text(p.get("milestones", [])), problems=at.get((i, j), []))
+                      for j, p in enumerate(task["indicators"])]
+        rows.append(dict(task, index=i, indicators=indicators, problems=at.get((i, None), []),
+                         section_title=sections.get(task.get("section"), {}).get("title", "")))
+    return rows
+
+
+def _preview_context(parsed, region, problems=None, errors=()):
+    problems = check_plan(parsed) if problems is None else problems
+    units = Unit.objects.filter(county=region).order_by("name")
+    plan_problems = {}
+    for problem in problems:
+        if problem.task is None:
+            plan_problems.setdefault(problem.field, []).append(problem.message)
+    return {"parsed": parsed, "tasks": _task_rows(parsed, problems), "region": region,
+            "unit_rows": _unit_rows(parsed, units), "errors": errors, "problems": problems,
+            "plan_problems": plan_problems, "kinds": Kind.choices, "frequencies": Frequency.choices,
             "indicator_count": sum(len(t["indicators"]) for t in parsed["tasks"])}
 
 
@@ -117,11 +134,16 @@ def import_preview(request, token):
     region = Region.objects.get(code=parsed["region"])
     if request.method == "GET":
         return render(request, "reports/excel/import_preview.html", _preview_context(parsed, region))
-    edited = apply_preview_edits(parsed, request.POST)
+    edited = apply_preview_edits(parsed, request.POST, region)
+    request.session[key] = edited
+    if request.POST.get("action") == "check":
+        return render(request, "reports/excel/import_preview.html", _preview_context(edited, region))
     try:
-        plan = plan_import(parsed=edited, region=region, by=request.user, doc_number=request.POST.get("doc_number", ""))
+        plan = plan_import(parsed=edited, region=region, by=request.user)
+    except PlanProblems as exc:
+        return render(request, "reports/excel/import_preview.html",
+                      _preview_context(edited, region, problems=exc.problems), status=400)
     except ValidationError as exc:
-        request.session[key] = edited
         return render(request, "reports/excel/import_preview.html",
                       _preview_context(edited, region, errors=exc.messages), status=400)
     del request.session[key]

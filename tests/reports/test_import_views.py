@@ -56,7 +56,7 @@ def test_an_undecided_unit_keeps_the_preview_and_writes_nothing(client, supervis
     url = preview(client, supervisor, dongtou.TASKS[:2])
     response = client.post(url, {"t0-i0-keep": "on"})
     assert response.status_code == 400
-    assert b"data-errors" in response.content
+    assert b"data-problems" in response.content and b'data-problem-field="units"' in response.content
     assert not Plan.objects.exists()
 
 

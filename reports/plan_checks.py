@@ -1,0 +1,178 @@
+"""What would stop a previewed plan from saving, found before anything is written.
+
+``check_plan(parsed)`` reads the preview's data (as the page or the API left it) and returns every
+problem, each named by task and field in words a person can act on. Pure: no database. The preview
+shows the problems beside their fields; ``plan_import`` refuses to write while there are any, so a
+constraint name ("indicator_deadline_after_start") never reaches a person.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from targets.choices import PROGRESS_KINDS, Kind
+
+MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-01)?$")
+
+
+@dataclass
+class Problem:
+    field: str
+    message: str
+    task: int | None = None  # position in parsed["tasks"]
+    indicator: int | None = None  # position in that task's indicators
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def parse_date(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def parse_month(value) -> date | None:
+    """"2024-07" or "2024-07-01" → 2024-07-01; anything else → None."""
+    match = MONTH.match(str(value or "").strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def parse_decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+def _plan_problems(parsed: dict) -> list[Problem]:
+    problems = []
+    if not (parsed.get("title") or "").strip():
+        problems.append(Problem("title", _("Enter the plan's title.")))
+    start, end = parse_date(parsed.get("start")), parse_date(parsed.get("end"))
+    if start is None:
+        problems.append(Problem("start", _("The plan's start “%(value)s” is not a date (YYYY-MM-DD).")
+                                % {"value": parsed.get("start") or ""}))
+    if end is None:
+        problems.append(Problem("end", _("The plan's end “%(value)s” is not a date (YYYY-MM-DD).")
+                                % {"value": parsed.get("end") or ""}))
+    if start and end and end < start:
+        problems.append(Problem("end", _("The plan ends (%(end)s) before it starts (%(start)s).")
+                                % {"start": start, "end": end}))
+    if parsed.get("period_assumed"):
+        problems.append(Problem("start", _("The document states no plan period: enter its start and end.")))
+    # A first period after the plan's end is allowed: a plan imported after it ended owes no reports.
+    if parsed.get("first_period") and parse_month(parsed.get("first_period")) is None:
+        problems.append(Problem("first_period", _("The first reporting period “%(value)s” is not a month "
+                                                  "(YYYY-MM).") % {"value": parsed["first_period"]}))
+    return problems
+
+
+def task_label(task: dict) -> str:
+    return _("Task %(seq)s “%(name)s”") % {"seq": task.get("seq"), "name": (task.get("name") or "")[:30]}
+
+
+def _task_problems(index: int, task: dict, seen: dict) -> list[Problem]:
+    problems = []
+    if not (task.get("name") or "").strip():
+        problems.append(Problem("name", _("Task %(seq)s: enter the task's name.") % {"seq": task.get("seq")}, index))
+    seq = str(task.get("seq"))
+    if not seq.isdigit():
+        problems.append(Problem("seq", _("%(task)s: the number “%(seq)s” is not a whole number.")
+                                % {"task": task_label(task), "seq": seq}, index))
+    elif seq in seen:
+        problems.append(Problem("seq", _("%(task)s: number %(seq)s is already used by “%(other)s”.")
+                                % {"task": task_label(task), "seq": seq, "other": seen[seq]}, index))
+    seen.setdefault(seq, task.get("name") or "")
+    return problems
+
+
+def _indicator_problems(where: str, proposal: dict, plan_start: date | None) -> list[tuple[str, str]]:
+    """(field, message) for one indicator; the plan's start is every indicator's start."""
+    found = []
+    kind = proposal.get("kind")
+    if kind not in Kind.values:
+        found.append(("kind", _("%(where)s: choose a kind (increase, decrease, ceiling, floor or milestone).")
+                      % {"where": where}))
+    target = parse_decimal(proposal.get("target_value"))
+    if target is None:
+        found.append(("target_value", _("%(where)s: the target “%(value)s” is not a number.")
+                      % {"where": where, "value": proposal.get("target_value") or ""}))
+    raw_baseline = proposal.get("baseline")
+    baseline = parse_decimal(raw_baseline) if raw_baseline not in (None, "") else None
+    if raw_baseline in (None, ""):
+        found.append(("baseline", _("%(where)s: enter the baseline (the value at the plan's start).")
+                      % {"where": where}))
+    elif baseline is None:
+        found.append(("baseline", _("%(where)s: the baseline “%(value)s” is not a number.")
+                      % {"where": where, "value": raw_baseline}))
+    if target is not None and baseline is not None:
+        found += _value_problems(where, kind, baseline, target)
+    deadline = parse_date(proposal.get("deadline"))
+    if deadline is None:
+        found.append(("deadline", _("%(where)s: the deadline “%(value)s” is not a date (YYYY-MM-DD).")
+                      % {"where": where, "value": proposal.get("deadline") or ""}))
+    elif plan_start and deadline < plan_start:
+        found.append(("deadline", _("%(where)s: the deadline %(deadline)s is before the plan starts (%(start)s); "
+                                    "move the deadline or the plan's start.")
+                      % {"where": where, "deadline": deadline, "start": plan_start}))
+    found += _milestone_problems(where, proposal.get("milestones") or [], plan_start, deadline)
+    return found
+
+
+def _value_problems(where: str, kind, baseline: Decimal, target: Decimal) -> list[tuple[str, str]]:
+    if kind in PROGRESS_KINDS and target == baseline:
+        message = _("%(where)s: the target equals the baseline; a target to reach must differ from where it starts.")
+    elif kind == Kind.DECREASE and target > baseline:
+        message = _("%(where)s: a decrease must end below its baseline.")
+    elif kind == Kind.MILESTONE and not 0 < target <= 100:
+        message = _("%(where)s: a milestone is measured in percent complete: the target is 1–100.")
+    else:
+        return []
+    return [("target_value", message % {"where": where})]
+
+
+def _milestone_problems(where: str, milestones, start: date | None, deadline: date | None) -> list[tuple[str, str]]:
+    found, dates = [], set()
+    for when, value in milestones:
+        on = parse_date(when)
+        if on is None or parse_decimal(value) is None:
+            found.append(("milestones", _("%(where)s: the stage “%(date)s: %(value)s” needs a date and a number.")
+                          % {"where": where, "date": when, "value": value}))
+        elif (start and on < start) or (deadline and on > deadline):
+            found.append(("milestones", _("%(where)s: the stage due %(date)s lies outside the indicator's time "
+                                          "(%(start)s to %(deadline)s).")
+                          % {"where": where, "date": on, "start": start, "deadline": deadline}))
+        elif on in dates:
+            found.append(("milestones", _("%(where)s: two stages fall on %(date)s.") % {"where": where, "date": on}))
+        dates.add(on)
+    return found
+
+
+def check_plan(parsed: dict) -> list[Problem]:
+    """Every problem that would stop the plan from saving, in page order."""
+    problems = _plan_problems(parsed)
+    if not parsed.get("tasks"):
+        problems.append(Problem("tasks", _("No numbered task was found in the text.") if parsed.get("source") == "text"
+                                else _("The table holds no task rows.")))
+    plan_start = parse_date(parsed.get("start"))
+    seen: dict[str, str] = {}
+    for index, task in enumerate(parsed.get("tasks") or []):
+        problems += _task_problems(index, task, seen)
+        for order, proposal in enumerate(task.get("indicators") or []):
+            where = _("%(task)s, indicator %(n)s “%(name)s”") % {
+                "task": task_label(task), "n": order + 1, "name": (proposal.get("name") or "")[:30]}
+            problems += [Problem(field, message, index, order)
+                         for field, message in _indicator_problems(where, proposal, plan_start)]
+    undecided = [row["name"] for row in parsed.get("units") or [] if not row.get("decision")]
+    if undecided:
+        problems.append(Problem("units", _("Decide for each of these units whether it is an existing unit or a new "
+                                           "one: %(names)s.") % {"names": "、".join(undecided)}))
+    return problems
