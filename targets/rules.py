@@ -156,7 +156,7 @@ def _path(spec: IndicatorSpec) -> list[tuple[date, Decimal]]:
 def evaluate_status(spec: IndicatorSpec, reports: Iterable[ReportPoint], as_of: date) -> StatusResult:
     _check_spec(spec)
     if as_of < spec.start:
-        reason = _("not started: starts on %(start)s") % {"start": spec.start.isoformat()}
+        reason = _("not started: starts on %(start)s") % {"start": day_words(spec.start)}
         return StatusResult(Light.NOT_STARTED, None, None, None, None, None, (reason,))
     counted = [r for r in reports if r.submitted_on is not None and r.submitted_on <= as_of]
     latest = _latest_report(counted, as_of)
@@ -215,7 +215,7 @@ def _pace_decision(spec, completion, expected, gap, as_of, tau) -> tuple[str, st
         return Light.DONE, _("target reached: %(completion)s %%") % {"completion": shown}
     if as_of > spec.deadline:
         return Light.RED, _("deadline %(deadline)s passed at %(completion)s %%") % {
-            "deadline": spec.deadline.isoformat(),
+            "deadline": day_words(spec.deadline),
             "completion": shown,
         }
     if tau is None:
@@ -277,9 +277,23 @@ def _apply_reporting_clause(result, spec, counted, past_due) -> StatusResult:
 
 def _missing(spec: IndicatorSpec, period: date) -> str:
     return _("%(period)s report missing since %(due)s") % {
-        "period": period_label(period, spec.frequency),
-        "due": due_date(period, spec.frequency, spec.due_day).isoformat(),
+        "period": period_words(period, spec.frequency),
+        "due": day_words(due_date(period, spec.frequency, spec.due_day)),
     }
+
+
+def day_words(d: date) -> str:
+    """A date in a reason: 2026-05-25 in English, 2026年5月25日 in Chinese (GB/T 9704 dates)."""
+    return _("%(year)d-%(month)02d-%(day)02d") % {"year": d.year, "month": d.month, "day": d.day}
+
+
+def period_words(p: date, frequency: str) -> str:
+    """A reporting period in a reason: 2026-05 / 2026-Q2 in English, 2026年5月 / 2026年第二季度 in Chinese."""
+    start = period_start_of(p, frequency)
+    if months_per_period(frequency) == 3:
+        quarter = (_("%(year)d-Q1"), _("%(year)d-Q2"), _("%(year)d-Q3"), _("%(year)d-Q4"))[(start.month - 1) // 3]
+        return quarter % {"year": start.year}
+    return _("%(year)d-%(month)02d") % {"year": start.year, "month": start.month}
 
 
 def _shown(number: Decimal, rounding: str = ROUND_HALF_UP) -> str:

@@ -2,6 +2,8 @@
 from datetime import date
 from decimal import Decimal as D
 
+from django.utils import translation
+
 from targets.choices import Frequency, Kind
 from targets.rules import (
     MILESTONE_MET,
@@ -9,6 +11,7 @@ from targets.rules import (
     MILESTONE_PENDING,
     IndicatorSpec,
     ReportPoint,
+    evaluate_status,
     milestone_judgement,
 )
 
@@ -75,3 +78,14 @@ def test_a_period_whose_figure_is_not_complete_counts_as_unreported():
     series = [point(APRIL, "90", None)]
     result = milestone_judgement(FUND_SPENDING, date(2026, 4, 30), D(30), series, date(2026, 5, 26))
     assert (result.state, result.value) == (MILESTONE_MISSED, None)
+
+
+def test_reasons_in_chinese_write_dates_quarters_and_punctuation_the_chinese_way():
+    quarterly = IndicatorSpec(kind=Kind.INCREASE, baseline=D(0), target=D(100), start=date(2026, 1, 1),
+                              deadline=date(2026, 12, 31), frequency=Frequency.QUARTERLY)
+    with translation.override("zh-hans"):
+        reasons = evaluate_status(quarterly, [], date(2026, 7, 10)).reasons
+        late = evaluate_status(FUND_SPENDING, [], date(2027, 1, 5)).reasons
+    assert "2026年第二季度进度填报截止于2026年6月25日，至今未报送" in reasons
+    assert any(r.startswith("已超过完成时限2026年12月31日，") for r in late)
+    assert not any("-Q" in r or "," in r for r in reasons + late)
