@@ -14,6 +14,7 @@ from .settings import *  # noqa: E402,F403
 DEBUG = False
 # The audit key must be given (AUDIT_HMAC_KEY or a file, e.g. a docker secret); none is made up here.
 AUDIT_HMAC_KEY_CREATE = False
+BACKUP_KEY_CREATE = False
 WHITENOISE_USE_FINDERS = False  # the image serves the collected, compressed copies (collectstatic)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)  # noqa: F405

@@ -185,6 +185,14 @@ AUDIT_RETENTION_DAYS = max(184, int(os.environ.get("AUDIT_RETENTION_DAYS", "184"
 AUDIT_HMAC_KEY = os.environ.get("AUDIT_HMAC_KEY", "")
 AUDIT_HMAC_KEY_FILE = Path(os.environ.get("AUDIT_HMAC_KEY_FILE", BASE_DIR / "var" / "audit-hmac.key"))
 AUDIT_HMAC_KEY_CREATE = True
+# Backups (accounts.backup): encrypted and signed with this key, which is never in the backup.
+# Keep a copy of it away from the backups: without it they cannot be read.
+BACKUP_KEY = os.environ.get("BACKUP_KEY", "")
+BACKUP_KEY_FILE = Path(os.environ.get("BACKUP_KEY_FILE", BASE_DIR / "var" / "backup.key"))
+BACKUP_KEY_CREATE = True
+# The nightly backup (beat) writes here and keeps the newest BACKUP_KEEP.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
 # Signed heads of the audit chain, one JSON line each, written hourly by beat and by every backup.
 AUDIT_ANCHOR_FILE = Path(os.environ.get("AUDIT_ANCHOR_FILE", BASE_DIR / "var" / "audit-anchors.jsonl"))
 
@@ -329,4 +337,5 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE["accounts-audit-purge"] = {"task": "accounts.audit_purge", "schedule": crontab(hour=3, minute=17)}
 # The audit chain's head, signed, into the anchor file every hour (accounts.audit_keys).
+CELERY_BEAT_SCHEDULE["accounts-backup-nightly"] = {"task": "accounts.backup_nightly", "schedule": crontab(hour=2, minute=30)}
 CELERY_BEAT_SCHEDULE["accounts-audit-anchor"] = {"task": "accounts.audit_anchor", "schedule": crontab(minute=7)}

@@ -40,23 +40,29 @@ def two_databases(tmp_path):
 
 def run(database_url, media, *args, check=True):
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_MEDIA_ROOT": str(media),
+           "DJANGO_EVIDENCE_ROOT": str(media) + "-evidence", "AUDIT_ANCHOR_FILE": str(media) + "-anchors.jsonl",
            "DJANGO_SETTINGS_MODULE": "config.settings", "CELERY_BROKER_URL": ""}
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=check)
 
 
-def test_backup_restores_into_an_empty_instance_with_equal_counts_and_checksums(tmp_path, two_databases):
+def test_backup_restores_into_an_empty_instance_with_equal_counts_files_and_evidence(tmp_path, two_databases):
     source, target = two_databases
     media_a, media_b, backup_dir = tmp_path / "media_a", tmp_path / "media_b", tmp_path / "backup"
     (media_a / "bulletins").mkdir(parents=True)
     (media_a / "bulletins" / "2025-05 月报.docx").write_bytes(os.urandom(4096))
+    evidence = Path(str(media_a) + "-evidence") / "evidence" / "2025" / "现场.jpg"
+    evidence.parent.mkdir(parents=True)
+    evidence.write_bytes(os.urandom(70_000))
     run(source, media_a, "manage.py", "migrate", "--noinput", "-v0")
     run(source, media_a, "manage.py", "load_demo")
     run(source, media_a, "manage.py", "backup", str(backup_dir))
     manifest = json.loads((backup_dir / "manifest.json").read_text())
     assert manifest["counts"]["targets.indicator"] > 100 and manifest["counts"]["accounts.user"] >= 9
-    assert "media/bulletins/2025-05 月报.docx" in manifest["files"]
+    assert manifest["db_format"] == ("pg_dump" if source.startswith("postgres") else "jsonl")
+    assert {"media/bulletins/2025-05 月报.docx", "evidence/evidence/2025/现场.jpg"} <= set(manifest["files"])
 
-    run(target, media_b, "manage.py", "migrate", "--noinput", "-v0")
+    if manifest["db_format"] == "jsonl":  # a pg_dump backup restores into a new database, schema included
+        run(target, media_b, "manage.py", "migrate", "--noinput", "-v0")
     run(target, media_b, "manage.py", "restore", str(backup_dir))
     counts_a = json.loads(run(source, media_a, "-c", COUNTS).stdout.strip().splitlines()[-1])
     counts_b = json.loads(run(target, media_b, "-c", COUNTS).stdout.strip().splitlines()[-1])
@@ -65,23 +71,67 @@ def test_backup_restores_into_an_empty_instance_with_equal_counts_and_checksums(
     assert counts_b["accounts.auditevent"] == manifest["counts"]["accounts.auditevent"] + 1  # + the restore
     restored = media_b / "bulletins" / "2025-05 月报.docx"
     assert restored.read_bytes() == (media_a / "bulletins" / "2025-05 月报.docx").read_bytes()
+    assert (Path(str(media_b) + "-evidence") / "evidence" / "2025" / "现场.jpg").read_bytes() == evidence.read_bytes()
     assert run(target, media_b, "manage.py", "verify_audit").returncode == 0
 
     again = run(target, media_b, "manage.py", "restore", str(backup_dir), check=False)
-    assert again.returncode != 0 and "empty instance" in again.stderr
+    assert again.returncode == 0  # already restored: running it again changes nothing
+    assert json.loads(run(target, media_b, "-c", COUNTS).stdout.strip().splitlines()[-1])["targets.indicator"] == \
+        counts_a["targets.indicator"]
 
 
-def test_damaged_backup_is_refused_before_anything_is_loaded(tmp_path):
+@pytest.fixture(scope="module")
+def made_once(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("small")
     db_a, media, empty = f"sqlite:///{tmp_path}/a.sqlite3", tmp_path / "media", tmp_path / "empty.sqlite3"
     run(db_a, media, "manage.py", "migrate", "--noinput", "-v0")
     empty.write_bytes((tmp_path / "a.sqlite3").read_bytes())  # a migrated, empty instance, without a second migrate
-    run(db_a, media, "-c", "import django; django.setup(); from accounts.services import audit_record; "
+    run(db_a, media, "-c", "import django; django.setup(); from tests.factories import UserFactory; "
+                           "from accounts.services import audit_record; UserFactory(username='wangfang', role='supervisor'); "
                            "audit_record(action='test.event')")
     run(db_a, media, "manage.py", "backup", str(tmp_path / "bk"))
-    dump = tmp_path / "bk" / "db.json"
-    dump.write_text(dump.read_text().replace("test.event", "test.evenT"))
-    db_b = f"sqlite:///{empty}"
-    result = run(db_b, media, "manage.py", "restore", str(tmp_path / "bk"), check=False)
-    assert result.returncode != 0 and "checksum" in result.stderr
+    return tmp_path
+
+
+@pytest.fixture
+def small_backup(made_once, tmp_path):
+    """Each test's own copy of one small backup and of a migrated, empty instance."""
+    import shutil
+
+    shutil.copytree(made_once / "bk", tmp_path / "bk")
+    shutil.copy(made_once / "empty.sqlite3", tmp_path / "empty.sqlite3")
+    return tmp_path / "bk", f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path / "media"
+
+
+def refused(small_backup, expected):
+    backup_dir, db_b, media = small_backup
+    result = run(db_b, media, "manage.py", "restore", str(backup_dir), check=False)
+    assert result.returncode != 0 and expected in result.stderr, result.stderr
     counts = json.loads(run(db_b, media, "-c", COUNTS).stdout.strip().splitlines()[-1])
     assert sum(counts.values()) == 0
+
+
+def test_a_damaged_backup_is_refused_before_anything_is_loaded(small_backup):
+    dump = small_backup[0] / "db.jsonl.enc"
+    data = bytearray(dump.read_bytes())
+    data[len(data) // 2] ^= 1
+    dump.write_bytes(bytes(data))
+    refused(small_backup, "checksum")
+
+
+def test_a_backup_changed_with_its_checksum_recomputed_is_refused_by_the_signature(small_backup):
+    import hashlib
+
+    dump, manifest_path = small_backup[0] / "db.jsonl.enc", small_backup[0] / "manifest.json"
+    data = bytearray(dump.read_bytes())
+    data[len(data) // 2] ^= 1
+    dump.write_bytes(bytes(data))
+    manifest = json.loads(manifest_path.read_text())
+    manifest["blobs"]["db.jsonl.enc"] = hashlib.sha256(bytes(data)).hexdigest()
+    manifest_path.write_text(json.dumps(manifest))
+    refused(small_backup, "signature does not match")
+
+
+def test_a_backup_holds_no_password_hash_or_name_in_clear(small_backup):
+    everything = b"".join(p.read_bytes() for p in small_backup[0].iterdir() if p.name != "manifest.json")
+    assert b"wangfang" not in everything and b"md5$" not in everything and b"pbkdf2" not in everything

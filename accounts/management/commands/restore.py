@@ -7,8 +7,8 @@ from accounts.services import audit_record
 
 
 class Command(BaseCommand):
-    help = ("Verify a backup's checksums and load it into an EMPTY instance (run `migrate` first); "
-            "refuses a database or media directory that already holds data.")
+    help = ("Check a backup's signature and checksums and restore it into an EMPTY instance (migrated, or for a "
+            "pg_dump backup a new empty database); an interrupted restore is finished by running it again.")
 
     def add_arguments(self, parser):
         parser.add_argument("in_dir", type=Path)
@@ -21,4 +21,4 @@ class Command(BaseCommand):
         audit_record(action="ops.restore", object_type="backup", object_repr=str(in_dir),
                      new={"rows": sum(manifest["counts"].values()), "created": manifest["created"]})
         self.stdout.write(self.style.SUCCESS(
-            f"restored {sum(manifest['counts'].values())} rows and {len(manifest['files']) - 1} files from {in_dir}"))
+            f"restored {sum(manifest['counts'].values())} rows and {len(manifest['files'])} files from {in_dir}"))
