@@ -1,5 +1,6 @@
 """Reads of the supervision pages beyond the shared figures: the indicator page and the items ledger."""
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -34,7 +35,15 @@ def figures_changed() -> None:
         cache.set(FIGURES_GENERATION, 1, timeout=None)
 
 
-def _cached(name: str, compute, *parts):
+@dataclass(frozen=True)
+class Taken:
+    """Figures and the moment they were computed: a page says "数据更新于 10:42" from `at`."""
+
+    figures: object
+    at: datetime
+
+
+def _cached(name: str, compute, *parts) -> Taken:
     """A dashboard's figures from the cache, or computed and kept for SUPERVISION_LIVE_MAX_AGE seconds.
 
     The key holds the freeze generation, so a freeze (month end, live refresh, the button) shows at
@@ -43,21 +52,22 @@ def _cached(name: str, compute, *parts):
     """
     generation = cache.get_or_set(FIGURES_GENERATION, 1, timeout=None)
     key = ":".join(str(p) for p in ("supervision", name, generation, translation.get_language(), *parts))
-    return cache.get_or_set(key, compute, timeout=getattr(settings, "SUPERVISION_LIVE_MAX_AGE", 600))
+    return cache.get_or_set(key, lambda: Taken(figures=compute(), at=timezone.now()),
+                            timeout=getattr(settings, "SUPERVISION_LIVE_MAX_AGE", 600))
 
 
 def _pk(obj):
     return obj.pk if obj is not None else ""
 
 
-def overview(*, region, as_of: date, plan=None, section=None, unit=None, township=None, flagged_rows=20) -> dict:
+def overview(*, region, as_of: date, plan=None, section=None, unit=None, township=None, flagged_rows=20) -> Taken:
     """Everything the region overview shows, in a fixed number of queries whatever the region's size; cached."""
     return _cached("overview", lambda: _overview(region=region, as_of=as_of, plan=plan, section=section, unit=unit,
                                                  township=township, flagged_rows=flagged_rows),
                    _pk(region), _pk(plan), _pk(section), _pk(unit), _pk(township), month_end(as_of), flagged_rows)
 
 
-def league(*, region, month: date, plan=None) -> dict:
+def league(*, region, month: date, plan=None) -> Taken:
     """The league tables of `month` (figures.league_table), cached like the overview."""
     return _cached("league", lambda: figures.league_table(region=region, month=month, plan=plan),
                    _pk(region), _pk(plan), month_end(month))

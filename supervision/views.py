@@ -30,9 +30,10 @@ def _dashboard_user(request):
         raise PermissionDenied(_("The dashboards are for the supervision office and leaders."))
 
 
-def _filters(request):
+def _filters(request, *, default_month=None):
     data = request.GET.copy()
-    data.setdefault("as_of", timezone.localdate().strftime("%Y-%m"))  # so the month box shows the month shown
+    # so the month box shows the month shown
+    data.setdefault("as_of", (default_month or timezone.localdate()).strftime("%Y-%m"))
     filters = DashboardFilters(data, user=request.user)
     filters.is_valid()
     scope, as_of = filters.scope(), filters.as_of_date()
@@ -63,11 +64,18 @@ def _query(request, **changes) -> str:
 def overview(request):
     _dashboard_user(request)
     filters, scope, as_of, freshness = _filters(request)
-    data = selectors.overview(as_of=as_of, **scope)
+    taken = selectors.overview(as_of=as_of, **scope)
     return render(request, "supervision/overview.html", {
         "filters": filters, "scope": scope, "as_of": as_of, "freshness": freshness, "lights": Light,
-        "base_query": _query(request), **data,
+        "base_query": _query(request), "taken_at": taken.at, **_as_of_shown(as_of), **taken.figures,
     })
+
+
+def _as_of_shown(as_of) -> dict:
+    """The date a page names for its figures: never one after today; the month under way is provisional."""
+    today = timezone.localdate()
+    return {"shown_as_of": min(periods.month_end(as_of), today),
+            "provisional": (as_of.year, as_of.month) == (today.year, today.month)}
 
 
 @login_required
@@ -85,16 +93,20 @@ def flagged_list(request):
         "filters": filters, "scope": scope, "as_of": as_of, "light": light, "lead_unit": lead_unit,
         "rows": rows, "page": Paginator(range(rows.total), PAGE_SIZE).get_page(number), "base_query": _query(request, light=light,
                                                                           lead_unit=request.GET.get("lead_unit")),
+        "taken_at": timezone.now(), **_as_of_shown(as_of),
     })
 
 
 @login_required
 def league(request):
     _dashboard_user(request)
-    filters, scope, as_of, _freshness = _filters(request)
-    tables = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"])
+    # A league ranks a closed month unless asked otherwise: the month under way would rank nobody fairly.
+    filters, scope, as_of, _freshness = _filters(
+        request, default_month=periods.previous_month_end(timezone.localdate()))
+    taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"])
     return render(request, "supervision/league.html", {
-        "filters": filters, "as_of": as_of, "tables": tables, "base_query": _query(request),
+        "filters": filters, "as_of": as_of, "tables": taken.figures, "base_query": _query(request),
+        "taken_at": taken.at, **_as_of_shown(as_of),
     })
 
 

@@ -1,0 +1,38 @@
+"""One truth on the figure pages: when the figures were taken, the month under way marked provisional, no date
+after today, the league on the last closed month."""
+import pytest
+import time_machine
+from django.test import Client
+
+
+@pytest.fixture
+def office(supervisor):
+    client = Client()
+    client.force_login(supervisor)
+    return client
+
+
+def test_the_dashboard_says_when_its_figures_were_taken_and_keeps_saying_it_while_cached(office, indicator):
+    with time_machine.travel("2025-06-02 10:42 +0800", tick=False):
+        html = office.get("/supervision/").content.decode()
+    assert "数据更新于 10:42" in html
+    with time_machine.travel("2025-06-02 10:45 +0800", tick=False):
+        html = office.get("/supervision/").content.decode()
+    assert "数据更新于 10:42" in html and "数据更新于 10:45" not in html
+
+
+def test_the_month_under_way_is_provisional_and_no_date_after_today_is_named(office, indicator):
+    with time_machine.travel("2025-06-02 10:42 +0800", tick=False):
+        html = office.get("/supervision/").content.decode()
+        closed = office.get("/supervision/?as_of=2025-05").content.decode()
+    assert "2025-06-02灯色情况" in html and "2025-06-30灯色情况" not in html
+    assert 'data-provisional="1"' in html and "本月数据尚未截止" in html
+    assert 'data-provisional="1"' not in closed and "2025-05-31灯色情况" in closed
+
+
+def test_the_league_ranks_the_last_closed_month_unless_asked(office, indicator):
+    with time_machine.travel("2025-06-02 10:42 +0800", tick=False):
+        html = office.get("/supervision/league/").content.decode()
+        asked = office.get("/supervision/league/?as_of=2025-06").content.decode()
+    assert "晾晒排名(2025-05)" in html and 'data-provisional="1"' not in html
+    assert "晾晒排名(2025-06)" in asked and 'data-provisional="1"' in asked
