@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from ..excel import indicators
 from . import units as unit_lists
 from .dates import deadline_from_text, period_from_text
@@ -140,7 +142,7 @@ def _iso(text: str) -> str:
 
 def _is_title(text: str) -> bool:
     return (4 <= len(text) <= 80 and text.endswith(TITLE_WORDS + ("(征求意见稿)", "(试行)", "年)"))
-            and not re.search(r"[。,;:]", text) and not text.startswith(("关于印发", "现将", "《")))
+            and not re.search(r"[。,;:]", text) and not text.startswith(("关于印发", "现将", "《", "(")))
 
 
 def document_head(lines: list[str]) -> Head:
@@ -179,11 +181,32 @@ def _with_years(title: str, lines: list[str], index: int) -> tuple[str, int]:
     return title, index + 1
 
 
-def _tree(lines: list[str], start: int) -> tuple[Node, list[tuple[int, str]]]:
+ANNEX = re.compile(r"^附件\d*(?:[:：].{0,120})?$")
+
+
+def body_end(lines: list[str], head: Head) -> tuple[int, int | None]:
+    """Where the plan's own text ends: before its annexes (附件…) and the signature and date at its foot,
+    which fill the head's issuer and date when the head had none. Returns (end, line of the annex or None)."""
+    annex = next((i for i in range(head.body_start, len(lines)) if ANNEX.match(normalise(lines[i]))), None)
+    end = len(lines) if annex is None else annex
+    for index in range(end - 1, max(head.body_start, end - 8) - 1, -1):
+        text = normalise(lines[index])
+        if DATE_LINE.match(text):
+            head.issued_on = head.issued_on or _iso(text)
+            signer = normalise(lines[index - 1]) if index > head.body_start else ""
+            if signer.endswith(ISSUER_ENDINGS) and len(signer) <= 40:
+                head.issuer = head.issuer or signer
+                index -= 1
+            end = index
+            break
+    return end, annex
+
+
+def _tree(lines: list[str], start: int, end: int | None = None) -> tuple[Node, list[tuple[int, str]]]:
     """Headings and items as a tree; text before the first heading is returned apart (the preamble)."""
     root = Node(level=-1, mark="", title="", line=0)
     current, preamble = root, []
-    for number, raw in enumerate(lines[start:], start=start + 1):
+    for number, raw in enumerate(lines[start:end], start=start + 1):
         text = normalise(raw.lstrip("•·●■□◆-— "))
         if not text or _is_noise(text):
             continue
@@ -356,7 +379,8 @@ def _labelled_deadline(content: str) -> str:
 def parse_lines(lines: list[str], *, start: date, end: date, head: Head | None = None) -> dict:
     """The plan's sections, tasks and not-understood sentences (see the module docstring)."""
     head = head or document_head(lines)
-    root, preamble = _tree(lines, head.body_start)
+    stop, annex = body_end(lines, head)
+    root, preamble = _tree(lines, head.body_start, stop)
     builder = _Builder(start, end, head.period_text)
     builder.sentences(preamble, None)
     builder.walk(root, None)
@@ -367,7 +391,10 @@ def parse_lines(lines: list[str], *, start: date, end: date, head: Head | None =
         task["section"] = renumber.get(task["section"])
     for row in builder.not_understood:
         row["section"] = renumber.get(row["section"])
-    return {"title": head.title, "source": "text", "sections": sections, "tasks": builder.tasks, "warnings": [],
+    warnings = [] if annex is None else [{"row": annex + 1, "message": _(
+        "The annex from line %(line)s on (%(annex)s) was not read; if it is the responsibility table, upload it on "
+        "its own.") % {"line": annex + 1, "annex": normalise(lines[annex])[:60]}}]
+    return {"title": head.title, "source": "text", "sections": sections, "tasks": builder.tasks, "warnings": warnings,
             "columns": {}, "not_understood": builder.not_understood, **head.as_dict()}
 
 

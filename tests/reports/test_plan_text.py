@@ -223,3 +223,16 @@ def test_the_xunyi_text_goes_through_the_upload_page_preview_and_commit(xunyi, c
     page = client.get(committed["Location"]).content.decode()
     assert all(action in page for action in ACTIONS) and page.count("加强政策业务培训") >= 1
     assert Target.objects.filter(plan=plan).count() == 38
+
+
+@pytest.mark.django_db
+def test_the_dongtou_notice_as_text_reads_its_body_and_leaves_the_annex_for_the_table(xunyi):
+    text = (Path(__file__).resolve().parents[2] / "demo" / "data" / "dongtou.txt").read_bytes()
+    parsed = plan_import_parse(file=upload(text, "洞政办发〔2023〕14号.txt"), region=xunyi)
+    assert parsed["title"] == "洞头区提升县城承载能力和深化“千村示范、万村整治”工程实施方案(2023—2027年)"
+    assert (parsed["doc_number"], parsed["start"], parsed["end"]) == ("洞政办发〔2023〕14号", "2023-01-01", "2027-12-31")
+    names = [t["name"] for t in parsed["tasks"]]
+    assert names[0] == "发展目标" and names[1] == "实施乡镇分类发展" and names[-1] == "推进要素保障制度化"
+    assert len(names) == 24
+    assert "1.54" in [i["target_value"] for i in parsed["tasks"][0]["indicators"]]
+    assert "annex" in parsed["warnings"][0]["message"] and "责任分解" in parsed["warnings"][0]["message"]
