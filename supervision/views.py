@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -167,7 +167,7 @@ def item_detail(request, pk):
     item = get_object_or_404(SupervisionItem.objects.select_related(
         "indicator__target__plan__region", "unit", "issued_by", "replied_by", "closed_by"), pk=pk)
     if not selectors.item_visible(item, request.user):
-        raise PermissionDenied
+        raise Http404  # as for an item that does not exist: a 403 would confirm that it does
     if request.method == "POST":
         return _item_step(request, item)
     return _render_item(request, item)

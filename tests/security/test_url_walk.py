@@ -229,3 +229,90 @@ def test_a_leader_cannot_comment_on_a_report_by_page_api_or_service(client, cast
     with pytest.raises(PermissionDenied):
         report_comment_add(report=report, by=leader, text="抓紧")
     assert not report.comments.exists() and not Notification.objects.filter(kind="report.comment").exists()
+
+
+# ----------------------------------------------------------------- "not yours" answers as "not there"
+
+def _same_answer(first, second, ids):
+    """Two answers a client cannot tell apart, once the id it sent itself is taken out of the text."""
+    texts = []
+    for response, sent in zip((first, second), ids):
+        texts.append((response.status_code, response.content.decode().replace(str(sent), "<id>")))
+    return texts[0] == texts[1], texts
+
+
+def _model_filters(viewset):
+    from django_filters import ModelChoiceFilter, ModelMultipleChoiceFilter
+    from django_filters.rest_framework import DjangoFilterBackend
+
+    view = viewset()
+    filterset_class = DjangoFilterBackend().get_filterset_class(view, viewset.queryset)
+    if filterset_class is None:
+        return []
+    return [(name, f.queryset.model) for name, f in filterset_class.base_filters.items()
+            if isinstance(f, (ModelChoiceFilter, ModelMultipleChoiceFilter)) and f.queryset is not None]
+
+
+def test_every_list_filter_on_another_units_object_answers_as_a_missing_id(cast, stranger):
+    from rest_framework.test import APIClient
+
+    from config.urls import router
+    from core import visibility
+    from supervision.models import SupervisionItem
+
+    SupervisionItem.objects.create(indicator=cast["report"].indicator, unit=cast["report"].unit, notice="n",
+                                   reply_due=date(2025, 7, 8), issued_by=cast[Role.SUPERVISOR])
+    api = APIClient()
+    api.force_authenticate(stranger)
+    checked, differing = [], []
+    for prefix, viewset, _basename in router.registry:
+        for name, model in _model_filters(viewset):
+            if not visibility.is_scoped(model):
+                continue  # units and regions: every user may know they exist
+            hidden = model._default_manager.exclude(pk__in=visibility.scoped(model._default_manager.all(), stranger))
+            pk = hidden.values_list("pk", flat=True).first()
+            if pk is None:
+                continue
+            missing = (model._default_manager.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+            same, texts = _same_answer(api.get(f"/api/{prefix}/?{name}={pk}"),
+                                       api.get(f"/api/{prefix}/?{name}={missing}"), (pk, missing))
+            checked.append(f"{prefix}?{name}")
+            if not same:
+                differing.append((prefix, name, texts))
+    assert not differing
+    assert {"progress-reports?indicator", "report-comments?report", "evidence?report",
+            "supervision-items?indicator"} <= set(checked)
+
+
+def test_another_units_objects_in_a_request_body_answer_as_missing_ids(cast, stranger):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(stranger)
+    report, indicator = cast["report"], cast["report"].indicator
+    for url, field, hidden, extra in [
+        ("/api/progress-reports/", "indicator", indicator.pk, {"period": "2025-06", "value": 3}),
+        ("/api/report-comments/", "report", report.pk, {"text": "看看"}),
+    ]:
+        missing = hidden + 1000
+        same, texts = _same_answer(api.post(url, {field: hidden, **extra}, format="json"),
+                                   api.post(url, {field: missing, **extra}, format="json"), (hidden, missing))
+        assert same, texts
+        assert texts[0][0] == 400
+
+
+def test_another_units_supervision_item_answers_as_a_missing_one(client, cast, stranger):
+    from rest_framework.test import APIClient
+
+    from supervision.models import SupervisionItem
+
+    item = SupervisionItem.objects.create(indicator=cast["report"].indicator, unit=cast["report"].unit, notice="n",
+                                          reply_due=date(2025, 7, 8), issued_by=cast[Role.SUPERVISOR])
+    client.force_login(stranger)
+    page, none = client.get(f"/supervision/items/{item.pk}/"), client.get(f"/supervision/items/{item.pk + 1000}/")
+    assert page.status_code == none.status_code == 404
+    api = APIClient()
+    api.force_authenticate(stranger)
+    same, texts = _same_answer(api.get(f"/api/supervision-items/{item.pk}/"),
+                               api.get(f"/api/supervision-items/{item.pk + 1000}/"), (item.pk, item.pk + 1000))
+    assert same and texts[0][0] == 404

@@ -136,11 +136,11 @@ def test_ledger_flags_overdue_replies(client, red_indicator, dept, supervisor):
     assert "data-overdue" in client.get("/supervision/items/?overdue=1").content.decode()
 
 
-def test_another_units_item_is_forbidden(client, red_indicator, dept, supervisor, stranger):
+def test_another_units_item_is_not_found_like_a_missing_one(client, red_indicator, dept, supervisor, stranger):
     item = SupervisionItem.objects.create(indicator=red_indicator, unit=dept, notice="n", reply_due=date(2025, 7, 8),
                                           issued_by=supervisor)
     client.force_login(stranger)
-    assert client.get(f"/supervision/items/{item.pk}/").status_code == 403
+    assert client.get(f"/supervision/items/{item.pk}/").status_code == 404
 
 
 @time_machine.travel(NOW, tick=False)

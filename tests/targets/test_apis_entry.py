@@ -58,10 +58,11 @@ def test_another_units_reporter_gets_404_for_evidence_comments_and_versions(draf
     assert client.get(f"/api/evidence/{evidence.pk}/download/").status_code == 404
     assert client.get("/api/evidence/").json()["count"] == 0
     assert client.get("/api/report-versions/").json()["count"] == 0
+    # Another unit's report in a body is an object that does not exist (400), as a missing id is.
     response = client.post("/api/evidence/", {"report": draft.pk, "file": SimpleUploadedFile("b.png", PNG)},
                            format="multipart")
-    assert response.status_code == 404
-    assert client.post("/api/report-comments/", {"report": draft.pk, "text": "x"}, format="json").status_code == 404
+    assert response.status_code == 400 and "report" in response.json()["fields"]
+    assert client.post("/api/report-comments/", {"report": draft.pk, "text": "x"}, format="json").status_code == 400
     assert Evidence.objects.count() == 1 and not draft.comments.exists()
 
 
