@@ -141,7 +141,8 @@ def _value_problems(where: str, kind, baseline: Decimal, target: Decimal) -> lis
 
 def _milestone_problems(where: str, milestones, start: date | None, deadline: date | None) -> list[tuple[str, str]]:
     found, dates = [], set()
-    for when, value in milestones:
+    for item in milestones if isinstance(milestones, list) else [milestones]:
+        when, value = item if isinstance(item, (list, tuple)) and len(item) == 2 else (item, "")
         on = parse_date(when)
         if on is None or parse_decimal(value) is None:
             found.append(("milestones", _("%(where)s: the stage “%(date)s: %(value)s” needs a date and a number.")

@@ -364,9 +364,15 @@ def apply_preview_edits(parsed: dict, data, region: Region | None = None) -> dic
         task["indicators"] = [p for p in proposals if p is not None]
         tasks.append(task)
     edited["tasks"] = tasks
-    decisions = {row["name"]: data.get(f"u{k}-decision", row["decision"]) for k, row in enumerate(parsed["units"])}
-    if region is not None:
-        edited["units"] = match_units(edited, region)
-    for row in edited["units"]:
+    edited["units"] = [dict(row, decision=data.get(f"u{k}-decision", row["decision"]))
+                       for k, row in enumerate(parsed["units"])]
+    return rematch_units(edited, region) if region is not None else edited
+
+
+def rematch_units(parsed: dict, region: Region) -> dict:
+    """The unit rows for the names the tasks now use (names may have been typed), decisions kept."""
+    decisions = {row.get("name"): row.get("decision") or "" for row in parsed.get("units") or []}
+    parsed["units"] = match_units(parsed, region)
+    for row in parsed["units"]:
         row["decision"] = decisions.get(row["name"]) or row["decision"]
-    return edited
+    return parsed
