@@ -126,6 +126,7 @@ def _body(doc, *, kind, region, cover, issued_on) -> None:
         content.supervision_items(doc, region=region, today=issued_on)
         return
     if kind in (ReportKind.HALF_YEAR, ReportKind.YEAR_END):
+        content.achievements(doc, region=region, cover=cover)
         content.trend(doc, region=region, period_start=period_start, as_of=period_end)
     content.by_section(doc, region=region, as_of=period_end)
     content.milestones(doc, region=region, cover=cover)

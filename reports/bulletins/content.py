@@ -166,15 +166,40 @@ def milestones(doc: DocumentBuilder, *, region, cover) -> None:
 
 
 def problems(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -> None:
-    rows = readers.problems_and_measures(region=region, period_start=period_start, period_end=as_of)
+    """Problems grouped by unit: one row per unit with the indicators concerned, each distinct problem and
+    measure once, and the latest date promised (a unit writing one problem for forty indicators is one row)."""
+    groups = readers.problems_by_unit(readers.problems_and_measures(region=region, period_start=period_start,
+                                                                    period_end=as_of))
     doc.heading(1, _("Problems reported and measures promised"))
-    doc.paragraph(_("%(count)s problems were reported by units or raised by supervision items in the period.") % {
-        "count": format_cell(len(rows), INT)})
-    doc.table(_("Problems and measures"), [
-        Column(_("unit")), Column(_("indicator")), Column(_("problem")), Column(_("measures")),
-        Column(_("promised by"))], [[r.unit, r.indicator, r.problem, r.measures,
-                                     chinese_date(r.promised) if r.promised else ""] for r in rows], key="problems",
-              empty=_("No problem was reported in the period."))
+    doc.paragraph(_("%(units)s units reported problems on %(count)s indicators in the period, or answered "
+                    "supervision items with measures.") % {
+        "units": format_cell(len(groups), INT), "count": format_cell(sum(g.indicator_count for g in groups), INT)})
+    doc.table(_("Problems and measures by unit"), [
+        Column(_("unit")), Column(_("indicators"), INT), Column(_("indicators concerned")), Column(_("problem")),
+        Column(_("measures")), Column(_("promised by"))],
+        [[g.unit, g.indicator_count, g.indicators, g.problems, g.measures,
+          chinese_date(g.promised) if g.promised else ""] for g in groups], key="problems",
+        empty=_("No problem was reported in the period."))
+
+
+def achievements(doc: DocumentBuilder, *, region, cover) -> None:
+    """主要成效 of a half-year review or year-end summary: the figures of what was done in the span."""
+    now = figures.light_counts(region=region, as_of=cover.end).counts
+    before = figures.light_counts(region=region, as_of=cover.previous).counts
+    completion = readers.completion_by_top_section(region=region, as_of=cover.end)
+    measured = [v for v in completion.values() if v is not None]
+    on_track = now[Light.DONE] + now[Light.GREEN]
+    total = sum(now.values())
+    doc.heading(1, _("Main results"))
+    doc.paragraph(_(
+        "By %(date)s, %(done)s of %(total)s indicators had reached their target, %(new)s more than at the "
+        "%(previous)s; %(on_track)s (%(share)s) were done or on pace, and the plan sections stood at %(average)s "
+        "average completion.") % {
+        "date": chinese_date(cover.as_of), "done": format_cell(now[Light.DONE], INT), "total": format_cell(total, INT),
+        "new": format_cell(max(now[Light.DONE] - before[Light.DONE], 0), INT), "previous": cover.words()[1],
+        "on_track": format_cell(on_track, INT),
+        "share": format_cell(Decimal(on_track) / total if total else None, PERCENT),
+        "average": format_cell(sum(measured) / len(measured) if measured else None, PERCENT)})
 
 
 def leader_decisions(doc: DocumentBuilder, *, region, as_of: date, today: date) -> None:
@@ -182,8 +207,9 @@ def leader_decisions(doc: DocumentBuilder, *, region, as_of: date, today: date) 
     doc.heading(1, _("Matters for a leader's decision"))
     doc.paragraph(_("%(count)s matters need a leader's decision: indicators red at this and the previous month "
                     "end, and supervision items past their reply date.") % {"count": format_cell(len(rows), INT)})
-    doc.table(_("Matters for decision"), [Column(_("indicator")), Column(_("lead units")), Column(_("why"))],
-              [[r.indicator, r.units, r.why] for r in rows], key="decisions",
+    doc.table(_("Matters for decision"), [Column(_("indicator")), Column(_("lead units")), Column(_("why")),
+                                          Column(_("proposed"))],
+              [[r.indicator, r.units, r.why, r.proposal] for r in rows], key="decisions",
               empty=_("No matter needs a leader's decision."))
 
 

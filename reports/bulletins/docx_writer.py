@@ -183,17 +183,28 @@ def text_width(text: str) -> float:
     return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
 
 
+TABLE_CHAR_MM = TABLE_SIZE.pt / 72 * 25.4
+CELL_PADDING_MM = 2.6
+
+
 def column_widths(columns: list[dict], cells: list[list[str]], total_mm: float = TYPE_WIDTH_MM) -> list[float]:
-    """Widths (mm) fitted to content: each column as wide as its longest cell (a long text counts at
-    most 14 characters, since it wraps), at least its header's longest word, scaled to the type area."""
-    wanted = []
+    """Widths (mm) fitted to content: a number column as wide as its longest figure (never broken), at
+    least three characters of its header; the text columns share the rest by their longest cell (a
+    long text counts at most 14 characters, since it wraps), at least their header's first word."""
+    fixed, wanted = {}, {}
     for index, column in enumerate(columns):
         longest = max((text_width(row[index]) for row in cells), default=0)
         header = text_width(column["header"])
-        numeric = column["fmt"] in NUMERIC_FORMATS
-        wanted.append(max(min(longest, 14), min(header, 4 if numeric else 6), 2) + 1)
-    scale = total_mm / sum(wanted)
-    return [w * scale for w in wanted]
+        if column["fmt"] in NUMERIC_FORMATS:
+            fixed[index] = max(longest, min(header, 3)) * TABLE_CHAR_MM + CELL_PADDING_MM
+        else:
+            wanted[index] = max(min(longest, 14), min(header, 4), 2) + 1
+    natural = [fixed[i] if i in fixed else wanted[i] * TABLE_CHAR_MM for i in range(len(columns))]
+    room = total_mm - sum(fixed.values())
+    if sum(natural) <= total_mm or room < 12 * len(wanted):  # all fits (or too many figures): scale alike
+        return [w * total_mm / sum(natural) for w in natural]
+    share = room / sum(wanted.values())  # too wide: the figures keep their width, the texts wrap
+    return [fixed[i] if i in fixed else wanted[i] * share for i in range(len(columns))]
 
 
 def _repeat_header(row) -> None:

@@ -121,10 +121,40 @@ def problems_and_measures(*, region, period_start: date, period_end: date) -> li
 
 
 @dataclass
+class UnitProblems:
+    unit: str
+    indicator_count: int
+    indicators: str
+    problems: str
+    measures: str
+    promised: date | None
+
+
+def problems_by_unit(rows: list[ProblemRow], names_shown: int = 5) -> list[UnitProblems]:
+    """One group per unit, in the order the rows come (by unit name): each distinct text once."""
+    grouped: dict[str, list[ProblemRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.unit, []).append(row)
+    groups = []
+    for unit, items in grouped.items():
+        names = list(dict.fromkeys(r.indicator for r in items))
+        shown = "、".join(names[:names_shown]) + (_("and %(n)s more") % {"n": len(names) - names_shown}
+                                                  if len(names) > names_shown else "")
+        promised = [r.promised for r in items if r.promised]
+        groups.append(UnitProblems(
+            unit=unit, indicator_count=len(names), indicators=shown,
+            problems="；".join(dict.fromkeys(r.problem.strip() for r in items if r.problem.strip())),
+            measures="；".join(dict.fromkeys(r.measures.strip() for r in items if r.measures.strip())),
+            promised=max(promised) if promised else None))
+    return groups
+
+
+@dataclass
 class DecisionRow:
     indicator: str
     units: str
     why: str
+    proposal: str
 
 
 def needing_decision(*, region, as_of: date, today: date) -> list[DecisionRow]:
@@ -133,10 +163,13 @@ def needing_decision(*, region, as_of: date, today: date) -> list[DecisionRow]:
     red_before = set(figures.snapshots(region=region, as_of=previous_month_end(end), light=Light.RED)
                      .values_list("indicator_id", flat=True))
     red_now = figures.flagged(region=region, as_of=end, lights=(Light.RED,))
-    rows = [DecisionRow(indicator=r.name, units="、".join(r.lead_units), why="；".join(r.reasons))
+    rows = [DecisionRow(indicator=r.name, units="、".join(r.lead_units), why="；".join(r.reasons),
+                        proposal=_("The leader in charge meets the lead units' heads and sets a date to put it right."))
             for r in red_now.rows if r.indicator_id in red_before]
     rows += [DecisionRow(indicator=i.indicator, units=i.unit,
-                         why=_("supervision item unanswered since %(date)s") % {"date": i.reply_due.isoformat()})
+                         why=_("supervision item unanswered since %(date)s") % {"date": rules.day_words(i.reply_due)},
+                         proposal=_("A reminder goes out at once; without an answer in five working days the matter "
+                                    "goes to the leader for a written instruction."))
              for i in figures.open_items(region=region, today=today) if i.overdue]
     return rows[:LIST_CAP]
 

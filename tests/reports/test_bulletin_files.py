@@ -336,6 +336,8 @@ def test_a_year_end_summary_made_on_2_december_stands_as_of_that_day_and_misses_
     upcoming = table(report.content, "milestones_next")["rows"]
     assert sorted(r[2] for r in upcoming) == ["2026年12月31日", "2026年12月31日"]
     assert [c["header"] for c in table(report.content, "lights")["columns"][1:3]] == ["本年末", "上年末"]
+    results = next(i for i, b in enumerate(report.content["blocks"]) if b.get("text") == "二、主要成效")
+    assert report.content["blocks"][results + 1]["text"].startswith("截至2026年12月2日，")
 
 
 @pytest.mark.django_db
@@ -396,3 +398,23 @@ def test_a_reporters_formula_reaches_the_dispatch_workbook_as_text(demo):
         "columns": [{"header": "单位", "fmt": "text"}, {"header": "问题", "fmt": "text"}]}]}
     sheet = load_workbook(BytesIO(write_xlsx(content)))["问题"]
     assert sheet["B4"].value == attack and sheet["B4"].data_type == "s" and sheet["B4"].quotePrefix
+
+
+@pytest.mark.django_db
+def test_dispatch_groups_problems_by_unit_with_each_text_once(demo):
+    report = demo[ReportKind.QUARTERLY]
+    rows = table(report.content, "problems")["rows"]
+    reported = ProgressReport.objects.filter(
+        indicator__target__plan__region=report.region, period_start__gte=report.period_start,
+        period_start__lte=MAY_END, status__in=["submitted", "approved"]).exclude(problems="")
+    by_unit = {}
+    for r in reported.select_related("unit"):
+        by_unit.setdefault(r.unit.name, set()).add(r.indicator_id)
+    assert len(rows) == len({r[0] for r in rows})  # one row per unit
+    counts = {r[0]: r[1] for r in rows}
+    assert {unit: counts.get(unit) for unit in by_unit} == {unit: len(ids) for unit, ids in by_unit.items()}
+    assert all(len(r[3].split("；")) == len(set(r[3].split("；"))) for r in rows)  # each problem once
+    decisions = report.content["blocks"][report.content["blocks"].index(table(report.content, "lights")):]
+    assert any(b.get("key") == "decisions" or b.get("stands_for") == "decisions" for b in decisions)
+    if any(b.get("key") == "decisions" for b in decisions):
+        assert all(row[3].startswith("建议") for row in table(report.content, "decisions")["rows"])
