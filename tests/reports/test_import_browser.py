@@ -36,3 +36,37 @@ def test_supervisor_uploads_edits_the_preview_and_commits(browser_page, supervis
     assert Indicator.objects.filter(target__plan=plan, target__seq=1).count() == 1
     assert Indicator.objects.get(target__plan=plan, target__seq=3, order=0).target_value == 95
     assert Target.objects.get(plan=plan, seq=3).lead_units.get() == dept
+
+
+def test_the_preview_names_each_problem_by_task_and_field_before_anything_is_saved(browser_page, supervisor, dept,
+                                                                                 tmp_path):
+    table = tmp_path / "责任分解表.xlsx"
+    table.write_bytes(dongtou_xlsx(dongtou.TASKS[:2]))
+    page = browser_page
+    browser_login(page, supervisor.username)
+    page.goto(page.base_url + "/reports/import/")
+    page.set_input_files("input[name=file]", str(table))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#preview-form")
+    assert page.input_value("input[name=start]") == "2023-01-01"
+    assert page.input_value("input[name=first_period]")  # the first month not yet past due
+    page.fill("input[name=start]", "2028-01-01")
+    page.fill("input[name=end]", "2029-12-31")
+    for select in page.locator("#units select").all():
+        if not select.input_value():
+            select.select_option("create")
+    page.click("#check")
+    page.wait_for_selector("#problems")
+    page.shot("problems-375")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.shot("problems-1366")
+    problem = page.locator('#problems li[data-problem-field="deadline"]').first.inner_text()
+    assert "任务1“重大项目建设”" in problem and "截止日期2027-12-31早于方案开始日期2028-01-01" in problem
+    assert page.locator('#task-0 [data-problem="indicator"]').count() >= 1
+    assert not Plan.objects.exists()
+    page.fill("input[name=start]", "2023-01-01")
+    page.fill("input[name=end]", "2027-12-31")
+    page.fill("input[name=first_period]", "2027-01")
+    page.click("#commit")
+    page.wait_for_url("**/plans/*/")
+    assert Plan.objects.get().first_period.isoformat() == "2027-01-01"
