@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from . import audit_selectors
+from . import audit_labels, audit_selectors
 from .audit_export import audit_workbook
 from .roles import AUDIT_READERS
 from .services import audit_record
@@ -29,10 +29,20 @@ def audit_log(request):
     page = Paginator(audit_selectors.audit_events(audit_filter), 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    rows = [_row(event) for event in page.object_list]
+    actions = [(code, audit_labels.action_label(code)) for code in audit_selectors.audit_actions()]
     return render(request, "accounts/audit_log.html", {
-        "page": page, "filter": audit_filter, "errors": errors, "actions": audit_selectors.audit_actions(),
+        "page": page, "rows": rows, "filter": audit_filter, "errors": errors, "actions": actions,
         "query": query.urlencode(),
     })
+
+
+def _row(event) -> dict:
+    """An event as the page shows it: the action in words, the object by kind and name with a link, the changes."""
+    return {"event": event, "action": audit_labels.action_label(event.action),
+            "kind": audit_labels.object_label(event.object_type) if event.object_type else "",
+            "link": audit_labels.object_link(event.object_type, event.object_id),
+            "changes": audit_labels.changes(event.object_type, event.old, event.new)}
 
 
 @login_required
