@@ -1,4 +1,5 @@
 """The supervision office generates a bulletin in the browser, opens it and downloads the Word file."""
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -39,3 +40,22 @@ def test_office_generates_opens_and_downloads_a_bulletin_on_a_phone(browser_page
     page.shot("report-page")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 380, f"the report page scrolls sideways on a phone ({width} px)"
+
+
+def test_office_sets_its_document_frame_on_a_phone_and_on_a_desktop(browser_page, supervisor, county, indicator):
+    page = browser_page
+    browser_login(page, supervisor.username)
+    page.goto(page.base_url + "/reports/bulletins/")
+    page.click("#frame-link")
+    page.wait_for_load_state("networkidle")
+    page.fill("#id_organ_mark", "测试县巩固衔接工作领导小组办公室")
+    page.fill("#id_number_pattern", "测巩衔办发〔{year}〕{n}号")
+    page.shot("frame-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 380
+    page.click("#document-frame button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#id_organ_mark").input_value() == "测试县巩固衔接工作领导小组办公室"
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.shot("frame-desktop")
+    report = services.report_request(region=county, kind="monthly", month=date(2025, 5, 1))
+    assert services.report_generate(report_id=report.pk).content["doc_number"] == "测巩衔办发〔2025〕5号"
