@@ -292,3 +292,7 @@ def test_a_deadline_after_the_number_applies_and_a_second_dated_step_is_its_own_
                     "11月底完成验收并兑付补助资金。", **XUNYI)
     assert [(p.target_value, p.unit, p.deadline) for p in found] == [
         (Decimal(60), "户", date(2024, 10, 31)), (Decimal(60), "户", date(2024, 11, 30))]
+
+
+def test_an_ordinal_session_is_not_a_count():
+    assert [p.kind for p in extract("关于市政协八届三次会议第37号提案的答复", **XUNYI)] == ["milestone"]

@@ -28,7 +28,7 @@ QUANTITY = re.compile(
 )
 # "十六个", "三成": Chinese numerals counting something. A lone 一 is idiom (一户一档, 一村一品) and 项
 # after a Chinese numeral enumerates kinds (两项补贴, 三项指标), so neither is converted.
-CN_NUMERAL = re.compile(r"(?<![第“])(?P<num>[零一二两三四五六七八九十百千]+)(?P<unit>"
+CN_NUMERAL = re.compile(r"(?<![第“届])(?P<num>[零一二两三四五六七八九十百千]+)(?P<unit>"
                         + "|".join(map(re.escape, [u for u in UNITS if u not in ("项", "%")])) + r")")
 APPROX_WAN = re.compile(r"(近|约|超|逾)万|(?<![\d.])万余")
 TIER_FOLLOWERS = ("村", "行政村", "社区", "户", "农户", "家庭", "企业", "的村", "的行政村", "的户", "的企业", "的家庭")
