@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from targets import numbers
 from targets.choices import Light
@@ -13,6 +14,21 @@ def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
 
+# What each light means, as a pill's tooltip and in the legend (targets/_light_legend.html).
+LIGHT_HELP = {
+    Light.GREEN: _("Green: on pace, or no checkpoint yet"),
+    Light.AMBER: _("Amber: behind the time-proportional pace by more than the amber gap, or last period's report missing"),
+    Light.RED: _("Red: far behind pace, past the deadline, or two periods' reports missing"),
+    Light.DONE: _("Done: the target is reached"),
+    Light.NOT_STARTED: _("Not started: the indicator has not begun"),
+}
+
+
+@register.simple_tag
+def light_legend():
+    return [(light, label, LIGHT_HELP[light]) for light, label in Light.choices]
+
+
 @register.filter
 def light_badge(status):
     """The coloured light of a status word, labelled in the reader's language: {{ row.status.status|light_badge }}.
@@ -23,7 +39,7 @@ def light_badge(status):
         label = Light(status).label
     except ValueError:
         label = Light.NOT_STARTED.label
-    return format_html('<span class="light light-{}">{}</span>', status, label)
+    return format_html('<span class="light light-{}" title="{}">{}</span>', status, LIGHT_HELP.get(status, label), label)
 
 
 @register.filter
@@ -31,3 +47,12 @@ def cn_number(value, mode=""):
     """Every number a page shows, through targets.numbers.shown: {{ v|cn_number }}, {{ n|cn_number:"count" }},
     {{ v|cn_number:"money" }}, {{ v|cn_number:"input" }}, {{ v|cn_number:indicator.unit }}."""
     return numbers.shown(value, mode)
+
+
+@register.filter
+def light_label(status):
+    """A status word as the reader reads it ("红灯"), for a tooltip."""
+    try:
+        return Light(status).label
+    except ValueError:
+        return status

@@ -28,7 +28,7 @@ def test_rows_showing_the_same_values_are_rendered_once(db, monkeypatch):
     assert fragments.render_rows("targets/_counts.html", rows, "counts", state) == first
     assert len(drawn) == 2
     assert first == [render_to_string("targets/_counts.html", {"counts": row}) for row in rows]
-    assert 'light-red" title="red">1<' in first[2]
+    assert 'light-red" title="红灯">1<' in first[2]
 
 
 @time_machine.travel("2025-06-10 10:00 +0800", tick=False)
