@@ -138,3 +138,15 @@ def test_a_document_that_states_no_period_asks_for_one_before_saving(client, sup
     form.update(start="2024-01-01", end="2024-12-31", **{"t0-i0-deadline": "2024-12-31"})
     assert client.post(url, form).status_code == 302
     assert Plan.objects.get().start_date == date(2024, 1, 1)
+
+
+def test_two_known_units_typed_together_on_the_preview_are_split(client, supervisor, dept, county):
+    from villages.models import Unit
+
+    finance = Unit.objects.create(county=county, name="区财政局")
+    url = open_preview(client, supervisor, dongtou.TASKS[:1])
+    client.post(url, {"action": "check", "t0-i0-keep": "on", "t0-co_units": "区农业农村局区财政局"})
+    parsed = parsed_of(client, url)
+    assert parsed["tasks"][0]["co_units"] == ["区农业农村局", "区财政局"]
+    rows = {row["name"]: row["decision"] for row in parsed["units"]}
+    assert rows["区财政局"] == f"use:{finance.pk}" and rows["区农业农村局"] == f"use:{dept.pk}"
