@@ -67,7 +67,7 @@ def ledger_data(rows: int) -> list[LedgerRow]:
     rng = random.Random(6)
     return [LedgerRow(
         seq=i // 3 + 1, task=f"任务名称{i // 3}", content=f"全区建设改造农村生活污水处理设施{i}个,覆盖率达98%以上",
-        lead_units="区农业农村局", co_units="区住建局、各街道乡镇", target=Decimal(1200), actual=Decimal(rng.randint(0, 1300)),
+        indicator=f"污水处理设施{i % 3}", measure="个", lead_units="区农业农村局", co_units="区住建局、各街道乡镇", target=Decimal(1200), actual=Decimal(rng.randint(0, 1300)),
         completion=Decimal(rng.randint(0, 1100)) / 1000, light=LIGHTS[i % 5],
         progress="=HYPERLINK(\"x\")" if i % 1000 == 0 else f"本月完成{i % 40}个,累计推进顺利", problems="" if i % 4 else "资金未到位",
     ) for i in range(rows)]

@@ -39,6 +39,9 @@ class Column:
     get: Callable
     width: float = 12
     kind: str = "text"  # text, number, percent, light
+    # A number's format per row (e.g. "#,##0.00" for 万元, "#,##0" for a count); None: as the value reads.
+    number_format: Callable | None = None
+    merge_same: bool = False  # consecutive equal values (序号 of one task's indicators) share one merged cell
 
 
 def attr(name):
@@ -137,11 +140,29 @@ class _Converters:
         self.ws = ws
         self.lights = {light: _cell(ws, label, fill=styles.fills[light]) for light, label in LIGHT_LABELS.items()}
         self.percent = _cell(ws, 0, number_format="0.0%")
+        self.numbers: dict[tuple[int, str], WriteOnlyCell] = {}
         by_kind = {"light": self.light, "percent": self.percent_of, "number": self.number, "text": self.text}
-        self.columns = [(column.get, by_kind[column.kind]) for column in columns]
+        self.columns = [(column.get, by_kind[column.kind], column.number_format) for column in columns]
 
     def row(self, row) -> list:
-        return [None if (value := get(row)) is None else convert(value) for get, convert in self.columns]
+        cells = []
+        for index, (get, convert, number_format) in enumerate(self.columns):
+            value = get(row)
+            if value is None:
+                cells.append(None)
+            elif number_format is not None:
+                cells.append(self.formatted(index, value, number_format(row)))
+            else:
+                cells.append(convert(value))
+        return cells
+
+    def formatted(self, index: int, value, number_format: str):
+        # One reused cell per column and format: two columns of a row must not share one.
+        cell = self.numbers.get((index, number_format))
+        if cell is None:
+            cell = self.numbers[index, number_format] = _cell(self.ws, 0, number_format=number_format)
+        cell.value = float(value) if isinstance(value, Decimal) else value
+        return cell
 
     def light(self, value):
         return self.lights.get(value) or self.text(value)
@@ -170,13 +191,35 @@ def write_table(out, *, title: str, columns, rows: Iterable, sheet_title: str = 
     _prepare_sheet(ws, columns, header_rows=3)
     _write_headers(ws, title, columns, styles)
     convert = _Converters(ws, styles, columns)
+    merging = [i for i, column in enumerate(columns) if column.merge_same]
+    runs = {i: (None, 0) for i in merging}  # column -> (value, first data row of its run)
     count = 0
     for count, row in enumerate(rows, start=1):
-        ws.append(convert.row(row))
+        cells = convert.row(row)
+        for i in merging:
+            value = columns[i].get(row)
+            previous, first = runs[i]
+            if count > 1 and value == previous:
+                cells[i] = None  # the merged cell above shows it
+            else:
+                _merge_run(ws, i, first, count - 1)
+                runs[i] = (value, count)
+        ws.append(cells)
         if progress and count % every == 0:
             progress(count)
+    for i, (_value, first) in runs.items():
+        _merge_run(ws, i, first, count)
     workbook.save(out)
     return count
+
+
+HEADER_ROWS = 3
+
+
+def _merge_run(ws, column_index: int, first: int, last: int) -> None:
+    if first and last > first:
+        letter = get_column_letter(column_index + 1)
+        ws.merged_cells.add(f"{letter}{first + HEADER_ROWS}:{letter}{last + HEADER_ROWS}")
 
 
 def set_text(cell, value) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from core import periods
 from targets.models import Indicator
+from targets.rules import period_words
 from targets.selectors import indicator_rows, reports_visible_to, targets_visible_to
 
 
@@ -15,6 +16,8 @@ class LedgerRow:
     seq: int
     task: str
     content: str
+    indicator: str
+    measure: str
     lead_units: str
     co_units: str
     target: Decimal | None
@@ -60,25 +63,26 @@ def ledger_rows(*, plan, user, as_of: date) -> list[LedgerRow]:
             co_units = "、".join(filter(None, [co_units, "各街道乡镇"]))
         rows.append(LedgerRow(
             seq=target.seq, task=target.name, content=target.content or indicator.name,
-            lead_units=_names(target.lead_units.all()),
+            indicator=indicator.name, measure=indicator.unit, lead_units=_names(target.lead_units.all()),
             co_units=co_units,
             target=indicator.target_value, actual=status.actual, completion=status.completion,
             light=status.status, progress=report.narrative if report else "", problems=report.problems if report else "",
         ))
-    rows.sort(key=lambda r: r.seq)
+    rows.sort(key=lambda r: r.seq)  # stable: a task's indicators stay in their order
     return rows
 
 
 def period_rows(*, plan, user, period: str) -> list[PeriodRow]:
     """Every report of one period ("2025-05" or "2025-Q2") the user may see, in table order."""
-    period_start, _frequency = periods.parse_period(period)
+    period_start, frequency = periods.parse_period(period)
+    period_name = period_words(period_start, frequency)  # 2025年5月, 2025年第二季度
     reports = (reports_visible_to(user)
                .filter(indicator__target__plan=plan, period_start=period_start)
                .select_related("indicator__target", "unit")
                .order_by("indicator__target__seq", "indicator__order", "unit__name"))
     return [PeriodRow(
         seq=r.indicator.target.seq, task=r.indicator.target.name, indicator=r.indicator.name, unit=r.unit.name,
-        period=period, value=r.value, measure=r.indicator.unit, status=r.get_status_display(),
+        period=period_name, value=r.value, measure=r.indicator.unit, status=r.get_status_display(),
         narrative=r.narrative, problems=r.problems, next_steps=r.next_steps,
     ) for r in reports]
 

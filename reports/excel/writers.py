@@ -2,14 +2,27 @@
 from core.xlsx import Column
 from core.xlsx import attr as _attr
 
+AMOUNT_UNITS = ("万元", "亿元", "元")
+
+
+def quantity_format(row) -> str:
+    """万元 and other money with two decimals, a count or any whole number without: #,##0.00 / #,##0."""
+    if row.measure in AMOUNT_UNITS:
+        return "#,##0.00"
+    values = [v for v in (getattr(row, name, None) for name in ("target", "actual", "value")) if v is not None]
+    return "#,##0" if all(v == v.to_integral_value() for v in values) else "#,##0.00"
+
+
 LEDGER_COLUMNS = [
-    Column("序号", "序号", _attr("seq"), 6, "number"),
+    Column("序号", "序号", _attr("seq"), 6, "number", merge_same=True),
     Column("任务名称", "任务名称", _attr("task"), 16),
-    Column("主要内容", "主要内容", _attr("content"), 40),
+    Column("主要内容", "主要内容", _attr("content"), 36),
+    Column("指标", "指标", _attr("indicator"), 20),
+    Column("计量单位", "计量单位", _attr("measure"), 8),
     Column("责任单位", "牵头单位", _attr("lead_units"), 16),
     Column("责任单位", "责任单位", _attr("co_units"), 18),
-    Column("目标完成情况", "目标值", _attr("target"), 11, "number"),
-    Column("目标完成情况", "完成值", _attr("actual"), 11, "number"),
+    Column("目标完成情况", "目标值", _attr("target"), 11, "number", number_format=quantity_format),
+    Column("目标完成情况", "完成值", _attr("actual"), 11, "number", number_format=quantity_format),
     Column("目标完成情况", "完成率", _attr("completion"), 9, "percent"),
     Column("目标完成情况", "状态", _attr("light"), 8, "light"),
     Column("工作进展", "工作进展", _attr("progress"), 36),
@@ -21,8 +34,8 @@ PERIOD_COLUMNS = [
     Column("任务名称", "任务名称", _attr("task"), 16),
     Column("指标", "指标", _attr("indicator"), 24),
     Column("填报单位", "填报单位", _attr("unit"), 16),
-    Column("报送情况", "期间", _attr("period"), 9),
-    Column("报送情况", "累计完成值", _attr("value"), 11, "number"),
+    Column("报送情况", "期间", _attr("period"), 14),
+    Column("报送情况", "累计完成值", _attr("value"), 11, "number", number_format=quantity_format),
     Column("报送情况", "计量单位", _attr("measure"), 8),
     Column("报送情况", "状态", _attr("status"), 9),
     Column("工作进展", "工作进展", _attr("narrative"), 36),

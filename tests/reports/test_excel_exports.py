@@ -60,10 +60,11 @@ def export(plan, user, as_of=AS_OF):
 def test_the_ledger_has_the_official_layout(plan, supervisor, reported):
     sheet = openpyxl.load_workbook(io.BytesIO(export(plan, supervisor))).active
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    assert "A1:K1" in merged and sheet["A1"].value == plan.title + "台账"
-    assert {"A2:A3", "B2:B3", "C2:C3", "D2:E2", "F2:I2", "J2:J3", "K2:K3"} <= merged
-    assert [c.value for c in sheet[3]][3:9] == ["牵头单位", "责任单位", "目标值", "完成值", "完成率", "状态"]
-    assert sheet["D2"].value == "责任单位" and sheet["F2"].value == "目标完成情况"
+    assert "A1:M1" in merged and sheet["A1"].value == plan.title + "台账"
+    assert {"A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:E3", "F2:G2", "H2:K2", "L2:L3", "M2:M3"} <= merged
+    assert (sheet["D2"].value, sheet["E2"].value) == ("指标", "计量单位")
+    assert [c.value for c in sheet[3]][5:11] == ["牵头单位", "责任单位", "目标值", "完成值", "完成率", "状态"]
+    assert sheet["F2"].value == "责任单位" and sheet["H2"].value == "目标完成情况"
     assert sheet.freeze_panes == "C4"
     assert sheet.print_title_rows == "$1:$3"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
@@ -74,20 +75,21 @@ def test_ledger_values_and_light_colours_follow_the_status_rule(plan, supervisor
     sheet = openpyxl.load_workbook(io.BytesIO(export(plan, supervisor))).active
     first = [c.value for c in sheet[4]]
     assert first[0] == reported.target.seq and first[1] == "农村改厕"
-    assert (first[3], first[4]) == ("区农业农村局", "大门镇")
-    assert (first[5], first[6], first[7]) == (1200, 600, 0.5)
-    assert sheet["H4"].number_format == "0.0%"
+    assert (first[3], first[4]) == (reported.name, reported.unit)
+    assert (first[5], first[6]) == ("区农业农村局", "大门镇")
+    assert (first[7], first[8], first[9]) == (1200, 600, 0.5)
+    assert sheet["H4"].number_format == "#,##0" and sheet["J4"].number_format == "0.0%"
     statuses = indicator_rows(Indicator.objects.filter(target__plan=plan).order_by("target__seq"), AS_OF)
     for row_number, row in zip((4, 5), sorted(statuses.values(), key=lambda r: r.indicator.target.seq)):
-        assert sheet[f"I{row_number}"].fill.fgColor.rgb == "00" + LIGHT_FILLS[row.status.status]
-    assert sheet["E5"].value == "各街道乡镇"
+        assert sheet[f"K{row_number}"].fill.fgColor.rgb == "00" + LIGHT_FILLS[row.status.status]
+    assert sheet["G5"].value == "各街道乡镇"
 
 
 def test_text_that_looks_like_a_formula_stays_text(plan, supervisor, reported):
     data = export(plan, supervisor)
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    assert sheet["J4"].value == EVIL and sheet["J4"].data_type == "s" and sheet["J4"].quotePrefix
-    assert sheet["K4"].value == "+1-2" and sheet["K4"].data_type == "s"
+    assert sheet["L4"].value == EVIL and sheet["L4"].data_type == "s" and sheet["L4"].quotePrefix
+    assert sheet["M4"].value == "+1-2" and sheet["M4"].data_type == "s"
     assert sheet["C4"].value.startswith("@SUM") and sheet["B5"].value == "-危险名称"
     xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     assert b"<f>" not in xml and b"<f " not in xml
@@ -128,7 +130,7 @@ def test_the_period_export_lists_that_periods_reports(client, plan, supervisor, 
     assert job.status == "done", job.error
     sheet = openpyxl.load_workbook(job.file.path).active
     row = [c.value for c in sheet[4]]
-    assert row[2:6] == ["改建卫生厕所", "区农业农村局", "2025-05", 600]
+    assert row[2:6] == ["改建卫生厕所", "区农业农村局", "2025年5月", 600]
     assert sheet["I4"].value == EVIL and sheet["I4"].data_type == "s"
 
 
@@ -147,15 +149,17 @@ def test_every_row_keeps_its_own_light_and_rate_when_many_rows_stream():
     from reports.excel.ledger import LedgerRow
 
     lights = ["green", "amber", "red", "done", "not_started", "red"]
-    rows = [LedgerRow(seq=i + 1, task=f"任务{i}", content="", lead_units="", co_units="", target=Decimal(10),
+    rows = [LedgerRow(seq=i + 1, task=f"任务{i}", content="", indicator=f"指标{i}", measure="个", lead_units="",
+                      co_units="", target=Decimal(10),
                       actual=Decimal(i), completion=Decimal(i) / 10 if i != 2 else None, light=light, progress="",
                       problems="") for i, light in enumerate(lights)]
     out = io.BytesIO()
     assert write_table(out, title="台账", columns=LEDGER_COLUMNS, rows=rows) == 6
     sheet = openpyxl.load_workbook(out).active
-    assert [sheet[f"I{r}"].fill.fgColor.rgb[2:] for r in range(4, 10)] == [LIGHT_FILLS[x] for x in lights]
-    assert [sheet[f"H{r}"].value for r in range(4, 10)] == [0, 0.1, None, 0.3, 0.4, 0.5]
-    assert sheet["I6"].value == "红灯" and sheet["I4"].value == "绿灯"
+    assert [sheet[f"K{r}"].fill.fgColor.rgb[2:] for r in range(4, 10)] == [LIGHT_FILLS[x] for x in lights]
+    assert [sheet[f"J{r}"].value for r in range(4, 10)] == [0, 0.1, None, 0.3, 0.4, 0.5]
+    assert [sheet[f"I{r}"].value for r in range(4, 10)] == [0, 1, 2, 3, 4, 5]
+    assert sheet["K6"].value == "红灯" and sheet["K4"].value == "绿灯"
 
 
 def test_a_title_that_looks_like_a_formula_stays_text():
@@ -178,3 +182,13 @@ def test_a_failing_export_is_recorded_on_the_job(plan, supervisor, reported, mon
     job = jobs.export_job_run(job.pk)
     assert (job.status, job.error) == ("failed", "OSError: disk full")
     assert jobs.export_job_run(job.pk).status == "failed"  # a redelivered message does not run it again
+
+
+def test_a_tasks_indicators_share_one_merged_number_and_amounts_keep_two_decimals(plan, supervisor, reported):
+    IndicatorFactory(target=reported.target, name="改厕资金", unit="万元", target_value=Decimal("600000"), order=9)
+    sheet = openpyxl.load_workbook(io.BytesIO(export(plan, supervisor))).active
+    names = [sheet[f"D{r}"].value for r in range(4, 7)]
+    money = 4 + names.index("改厕资金")
+    assert {str(r) for r in sheet.merged_cells.ranges} >= {"A4:A5"}
+    assert (sheet[f"E{money}"].value, sheet[f"H{money}"].value) == ("万元", 600000)
+    assert sheet[f"H{money}"].number_format == "#,##0.00"
