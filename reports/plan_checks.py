@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from core.periods import Frequency
 from targets.choices import PROGRESS_KINDS, Kind
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-01)?$")
@@ -100,6 +101,9 @@ def _indicator_problems(where: str, proposal: dict, plan_start: date | None) -> 
     kind = proposal.get("kind")
     if kind not in Kind.values:
         found.append(("kind", _("%(where)s: choose a kind (increase, decrease, ceiling, floor or milestone).")
+                      % {"where": where}))
+    if (proposal.get("frequency") or Frequency.MONTHLY) not in Frequency.values:
+        found.append(("frequency", _("%(where)s: choose how often it is reported (monthly or quarterly).")
                       % {"where": where}))
     target = parse_decimal(proposal.get("target_value"))
     if target is None:

@@ -70,13 +70,15 @@ def test_the_period_and_first_reporting_period_are_what_the_person_sets(client, 
     with time_machine.travel(SHANGHAI_NOON.format("2026-03-10"), tick=False):
         url = open_preview(client, supervisor, dongtou.TASKS[:1])
         form = decided(parsed_of(client, url), action="save", start="2026-01-01", end="2028-12-31",
-                       first_period="2026-05", **{"t0-i0-deadline": "2028-12-31", "t0-i0-milestones": "2026-12-31:30"})
+                       first_period="2026-05", **{"t0-i0-deadline": "2028-12-31", "t0-i0-milestones": "2026-12-31:30",
+                                                  "t0-i0-frequency": "quarterly"})
         assert client.post(url, form).status_code == 302
     plan = Plan.objects.get()
     assert (plan.start_date, plan.end_date, plan.first_period) == (date(2026, 1, 1), date(2028, 12, 31),
                                                                    date(2026, 5, 1))
     indicator = Indicator.objects.filter(target__plan=plan).first()
     assert indicator.start_date == date(2026, 1, 1) and indicator.deadline == date(2028, 12, 31)
+    assert indicator.frequency == "quarterly"
     assert [(m.date, m.value) for m in indicator.milestones.all()] == [(date(2026, 12, 31), Decimal(30))]
 
 
