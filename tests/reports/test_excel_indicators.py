@@ -296,3 +296,7 @@ def test_a_deadline_after_the_number_applies_and_a_second_dated_step_is_its_own_
 
 def test_an_ordinal_session_is_not_a_count():
     assert [p.kind for p in extract("关于市政协八届三次会议第37号提案的答复", **XUNYI)] == ["milestone"]
+
+
+def test_a_share_of_villages_is_the_target_not_a_tier():
+    assert xunyi("全县80%以上的村建成美丽乡村") == [("increase", Decimal(80), "%")]

@@ -33,7 +33,7 @@ CN_NUMERAL = re.compile(r"(?<![第“届])(?P<num>[零一二两三四五六七�
 APPROX_WAN = re.compile(r"(近|约|超|逾)万|(?<![\d.])万余")
 TIER_FOLLOWERS = ("村", "行政村", "社区", "户", "农户", "家庭", "企业", "的村", "的行政村", "的户", "的企业", "的家庭")
 # A tier is a threshold of a measure ("10万元村", "人口5000人以上的村"); "5家以上企业" counts the firms.
-MEASURE_UNITS = MONEY + ("%", "亩", "人", "吨", "平方米", "公顷", "千瓦", "万千瓦", "公里")
+MEASURE_UNITS = MONEY + ("亩", "人", "吨", "平方米", "公顷", "千瓦", "万千瓦", "公里")
 RATE_WORDS = ("补助", "补贴", "奖励", "资助", "奖补", "给予")
 PERIOD_WORDS = re.compile(r"每(?:天|日|周|月|季度?|半年|年)")
 SCOPE_TAIL = re.compile(r"对(?:全县|全区|全市|全镇|全乡|全省)?$")
