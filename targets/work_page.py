@@ -78,8 +78,8 @@ def _keys(user, ids: list[int], today: date) -> dict[int, str]:
     grants = entry_selectors._granted_periods(user.unit, today)
     granted = hashlib.sha256(repr((sorted(grants[0]), sorted(grants[1]))).encode()).hexdigest()[:16]
     language = translation.get_language() or ""
-    # "v3": the shape of _Row; entries of an older shape are never read back.
-    return {pk: f"work-row:v3:{epoch}:{user.unit_id}:{pk}:{tokens[pk]}:{granted}:{today.isoformat()}:{language}"
+    # "v4": the shape of _Row and its HTML; entries of an older shape are never read back.
+    return {pk: f"work-row:v4:{epoch}:{user.unit_id}:{pk}:{tokens[pk]}:{granted}:{today.isoformat()}:{language}"
             for pk in ids}
 
 

@@ -19,3 +19,7 @@ def test_lights_are_explained_and_the_language_menu_reads_english_and_chinese(br
     assert page.locator("select[name=language] option").all_inner_texts() == ["简体中文", "English"]
     icon = page.get_attribute("link[rel=icon]", "href")
     assert page.request.get(base + icon).status == 200
+    assert page.locator(f"tr[data-indicator='{indicator.pk}'] a.indicator-link").get_attribute("href") == (
+        f"/supervision/indicators/{indicator.pk}/")
+    page.emulate_media(media="print")
+    assert not page.locator(".topbar").is_visible() and page.locator(f"tr[data-indicator='{indicator.pk}']").is_visible()
