@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import IF_MATCH, LoginRateThrottle, ProtectedFieldsMixin, VersionedMixin, version_etag
-from villages.models import Region, Unit
-from villages.selectors import region_prefix
+from regions.models import Region, Unit
+from regions.selectors import region_prefix
 
 from . import tokens, user_services
 from .models import Role, User

@@ -37,11 +37,11 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.REPORTER)
     unit = models.ForeignKey(
-        "villages.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "regions.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="users", help_text=_("The unit a reporter reports for."),
     )
     region = models.ForeignKey(
-        "villages.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        "regions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="users", help_text=_("The region a supervisor or leader oversees; empty means every region."),
     )
     must_change_password = models.BooleanField(

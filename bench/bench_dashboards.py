@@ -150,8 +150,8 @@ def _load():
     from django.db import connection, transaction
 
     from accounts.models import Role, User
+    from regions.models import Region, Unit
     from targets.models import Allocation, Indicator, Plan, ProgressReport, Section, Target
-    from villages.models import Region, Unit
 
     rng = random.Random(SEED)
     today = date.today()
@@ -364,7 +364,7 @@ def _freeze_history():
 def _report_sizes():
     from supervision.models import StatusSnapshot
     from targets.models import Indicator, ProgressReport
-    from villages.models import Region
+    from regions.models import Region
 
     print(f"data: {Region.objects.filter(level='county').count()} counties, "
           f"{Region.objects.filter(level='village').count()} villages, {Indicator.objects.count()} indicators, "
@@ -379,7 +379,7 @@ def _bench(runs):
 
     from accounts.models import User
     from targets.models import Indicator
-    from villages.models import Region
+    from regions.models import Region
 
     from django.conf import settings
 

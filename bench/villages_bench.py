@@ -30,8 +30,9 @@ COUNTIES, TOWNSHIPS, VILLAGES, YEARS = int(os.environ.get("BENCH_COUNTIES", 90))
 
 def build():
     from accounts.models import Role, User
+    from regions.models import Region, RegionLevel
     from targets.models import Indicator, Plan, Target
-    from villages.models import DerivedRule, IncomeRecord, RecordStatus, Region, RegionLevel, VillageProfile
+    from villages.models import DerivedRule, IncomeRecord, RecordStatus, VillageProfile
 
     province = Region.objects.create(code="330000000000", name="省", level=RegionLevel.PROVINCE)
     city = Region.objects.create(code="330100000000", name="市", level=RegionLevel.CITY, parent=province)

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from accounts import apis as account_apis
 from accounts.apis import ObtainTokenView, RevokeTokenView
 from core.api import ApiDocsAccess, docs_page
+from regions import apis as region_apis
 from reports import apis_bulletins as report_apis
 from reports.apis import PlanImportApi
 from supervision import apis as supervision_apis
@@ -15,7 +16,6 @@ from supervision import apis_snapshots as snapshot_apis
 from targets import apis as target_apis
 from targets import apis_entry as entry_apis
 from villages import apis as village_apis
-from villages import apis_regions as region_apis
 
 from .health import healthz
 

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from accounts.models import Role
 from core.api import ExportRateThrottle
 from core.periods import parse_period
+from regions.models import Region
 from targets.choices import Frequency
-from villages.models import Region
 
 from . import services
 from .bulletins.compose import file_name

@@ -50,7 +50,7 @@ class ReportSchedule(models.Model):
     """When a region's reports are produced and its units reminded; edited in the admin, no deploy needed."""
 
     region = models.OneToOneField(
-        "villages.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="report_schedule"
+        "regions.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="report_schedule"
     )
     enabled = models.BooleanField(_("produce reports on schedule"), default=True)
     bulletin_day = models.PositiveSmallIntegerField(
@@ -98,7 +98,7 @@ class GeneratedReport(models.Model):
     """One generated report: a record, never overwritten; regenerating makes the next version."""
 
     region = models.ForeignKey(
-        "villages.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="generated_reports"
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="generated_reports"
     )
     kind = models.CharField(_("kind"), max_length=12, choices=ReportKind.choices)
     period_start = models.DateField(_("period start"))
@@ -159,7 +159,7 @@ class ReminderStage(models.TextChoices):
 class ReminderSent(models.Model):
     """One reminder stage sent to one unit for one month: the row that makes "never twice" hold."""
 
-    unit = models.ForeignKey("villages.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("regions.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
     month = models.DateField(_("month"), help_text=_("First day of the month whose reports are chased."))
     stage = models.CharField(_("stage"), max_length=10, choices=ReminderStage.choices)
     missing = models.PositiveIntegerField(_("reports missing"))
@@ -233,7 +233,7 @@ class DocumentFrame(models.Model):
     """
 
     region = models.OneToOneField(
-        "villages.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="document_frame"
+        "regions.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="document_frame"
     )
     organ_mark = models.CharField(
         _("issuing organ's mark"), max_length=60,

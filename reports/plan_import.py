@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.services import audit_record
+from regions.models import Region, RegionLevel, Unit, UnitKind
+from regions.selectors import region_prefix
 from targets import rules
 from targets.choices import Kind
 from targets.models import Plan, Section, Target
 from targets.services import indicator_create
-from villages.models import Region, RegionLevel, Unit, UnitKind
-from villages.selectors import region_prefix
 
 from core.uploads import UnreadableFile
 

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.services import audit_record, notify
+from regions.models import Unit
 # The owed-period rule of the reporting-rate figures, so reminders chase exactly what the rates count.
 from supervision.figures import indicators_in
 from targets import rules
 from targets.choices import ReportStatus
 from targets.models import ProgressReport
 from targets.selectors import expected_reporters
-from villages.models import Unit
 
 from . import schedule
 from .models import ReminderSent, ReminderStage

@@ -2,9 +2,9 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from regions.models import Region
+from regions.selectors import region_prefix
 from targets.models import Plan
-from villages.models import Region
-from villages.selectors import region_prefix
 
 from . import schedule
 from .models import DocumentFrame, GeneratedReport, ReportKind, ReportSchedule

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from accounts.services import audit_record
 from core.periods import month_end, previous_month_end
 from core.versions import ConflictError
+from regions.models import Region
 from supervision.figures import indicators_in
 from supervision.models import StatusSnapshot
 from supervision.services import snapshot_freeze
 from targets.models import Plan
-from villages.models import Region
 
 from . import schedule
 from .bulletins import pdf

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import Role
 from core import periods
+from regions.models import Region, RegionLevel, Unit
+from regions.selectors import region_prefix
 from targets.choices import Frequency, Kind
-from villages.models import Region, RegionLevel, Unit
-from villages.selectors import region_prefix
 
 from core.uploads import UnsafeFile
 

@@ -11,8 +11,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
 from core.api import IF_MATCH, ProtectedFieldsMixin, VersionedMixin
+from regions.models import Unit
 from targets.selectors import indicators_visible_to
-from villages.models import Unit
 
 from . import selectors, services
 from .models import SupervisionItem

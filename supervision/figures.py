@@ -26,12 +26,12 @@ from django.utils import timezone
 
 from core import periods
 from core.periods import month_end, previous_month_end
+from regions.models import Region, RegionLevel, Unit, UnitKind
+from regions.selectors import region_prefix
 from targets import rules
 from targets.choices import Light, ReportStatus
 from targets.models import Allocation, Indicator, Milestone, ProgressReport, Section, Target
 from targets.selectors import expected_reporters, indicator_spec
-from villages.models import Region, RegionLevel, Unit, UnitKind
-from villages.selectors import region_prefix
 
 from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
 from .rules import days_behind

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import parse_period
+from regions.models import Region, RegionLevel, Unit
+from regions.selectors import region_prefix
 from targets.choices import Light
 from targets.models import Plan, Section
-from villages.models import Region, RegionLevel, Unit
-from villages.selectors import region_prefix
 
 
 class MonthField(forms.CharField):

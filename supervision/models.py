@@ -15,7 +15,7 @@ class StatusSnapshot(models.Model):
     )
     as_of = models.DateField(_("as of"), help_text=_("The month end the light was frozen at."))
     unit = models.ForeignKey(
-        "villages.Unit", verbose_name=_("township share of"), null=True, blank=True, on_delete=models.CASCADE,
+        "regions.Unit", verbose_name=_("township share of"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="+", help_text=_("Empty for the indicator's own light; a township unit for the light of its allocated share."),
     )
     evaluated_on = models.DateField(
@@ -64,7 +64,7 @@ class SupervisionItem(models.Model):
         "targets.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="supervision_items"
     )
     unit = models.ForeignKey(
-        "villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="supervision_items"
+        "regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="supervision_items"
     )
     notice = models.TextField(_("notice"))
     status = models.CharField(_("status"), max_length=10, choices=SupervisionStatus.choices,

@@ -11,11 +11,11 @@ from django.utils import timezone, translation
 from accounts.models import AuditEvent
 from core import periods
 from core.periods import month_end
+from regions.selectors import region_prefix
 from targets import rules
 from targets import selectors as target_selectors
 from targets.choices import PROGRESS_KINDS, Light
 from targets.models import Indicator
-from villages.selectors import region_prefix
 
 from . import figures
 from .models import StatusSnapshot, SupervisionItem, SupervisionStatus

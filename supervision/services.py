@@ -175,7 +175,7 @@ def _notify_office(item, kind, message):
 
 def answerable_units(indicator):
     """The units a notice on this indicator may go to: its lead units, co-units and allocated townships."""
-    from villages.models import Unit
+    from regions.models import Unit
 
     target = indicator.target
     return Unit.objects.filter(Q(led_targets=target) | Q(shared_targets=target) | Q(allocations__indicator=indicator)

@@ -3,7 +3,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from core import periods
-from villages.models import Region
+from regions.models import Region
 
 from . import services
 

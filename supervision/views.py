@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from core import periods
 from core.versions import ConflictError
+from regions.models import Unit
 from targets import selectors as target_selectors
 from targets.choices import Light
-from villages.models import Unit
 
 from . import figures, selectors, services
 from .forms import DashboardFilters, DecisionForm, IssueForm, ReplyForm

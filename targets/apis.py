@@ -16,9 +16,9 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from core.api import AS_OF, IF_MATCH, VersionedMixin, as_of_param, version_etag
+from regions.models import Region
+from regions.selectors import region_prefix
 from targets.choices import Light
-from villages.models import Region
-from villages.selectors import region_prefix
 
 from . import selectors, services
 from .models import Indicator, Milestone, ProgressReport, Section

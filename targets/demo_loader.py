@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.services import audit_record
 from core.periods import due_date
+from regions.models import Region, RegionLevel, Unit, UnitKind
 from villages import demo as village_demo
-from villages.models import Region, RegionLevel, Unit, UnitKind
 
 from . import light_cache, rules
 from .choices import Kind, ReportStatus

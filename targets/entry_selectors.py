@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from core import periods
-from villages.models import Region, RegionLevel, Unit
-from villages.selectors import region_prefix
+from regions.models import Region, RegionLevel, Unit
+from regions.selectors import region_prefix
 
 from . import entry_rules, rules, selectors
 from .choices import Light, ReportStatus

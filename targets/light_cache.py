@@ -179,6 +179,7 @@ def _derived(instance):
 
 def connect() -> None:
     """Called from TargetsConfig.ready()."""
+    from regions.models import Unit
     from villages import models as village_models
 
     from . import models
@@ -188,7 +189,7 @@ def connect() -> None:
         (models.Allocation, _by_indicator_field), (models.Indicator, _indicator), (models.Target, _target),
         (models.Plan, _plan), (village_models.DerivedRule, _by_indicator_field),
         (village_models.IncomeRecord, _derived), (village_models.VillageProfile, _derived),
-        (village_models.CountyEconomySettings, _derived), (village_models.Unit, _everything),
+        (village_models.CountyEconomySettings, _derived), (Unit, _everything),
     ]
     for model, affected in watched:
         def receiver(sender, instance, affected=affected, raw=False, **kwargs):

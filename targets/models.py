@@ -21,7 +21,7 @@ class Plan(models.Model):
     doc_number = models.CharField(_("document number"), max_length=100, blank=True, help_text=_("e.g. 洞政办发〔2023〕14号"))
     issuer = models.CharField(_("issuing body"), max_length=200, blank=True)
     region = models.ForeignKey(
-        "villages.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="plans"
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="plans"
     )
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
@@ -94,10 +94,10 @@ class Target(models.Model):
     name = models.CharField(_("task name"), max_length=300)
     content = models.TextField(_("main content"), blank=True)
     lead_units = models.ManyToManyField(
-        "villages.Unit", verbose_name=_("lead units"), blank=True, related_name="led_targets"
+        "regions.Unit", verbose_name=_("lead units"), blank=True, related_name="led_targets"
     )
     co_units = models.ManyToManyField(
-        "villages.Unit", verbose_name=_("co-units"), blank=True, related_name="shared_targets"
+        "regions.Unit", verbose_name=_("co-units"), blank=True, related_name="shared_targets"
     )
     all_townships = models.BooleanField(
         _("every township"), default=False, help_text=_("各街道乡镇: every township of the plan's region is responsible.")
@@ -176,7 +176,7 @@ class Allocation(models.Model):
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="allocations"
     )
     unit = models.ForeignKey(
-        "villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="allocations"
+        "regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="allocations"
     )
     target_value = models.DecimalField(_("allocated target"), **VALUE_FIELD)
 
@@ -220,7 +220,7 @@ class ProgressReport(ReviewCycle):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="reports"
     )
-    unit = models.ForeignKey("villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey("regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports")
     period_start = models.DateField(_("period start"), help_text=_("First day of the month or quarter reported."))
     value = models.DecimalField(
         _("cumulative value"), **VALUE_FIELD, help_text=_("Cumulative value to date; percent complete for milestones.")
@@ -354,7 +354,7 @@ class LateEntryGrant(models.Model):
         Indicator, verbose_name=_("indicator"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="late_entry_grants", help_text=_("Empty: every indicator of the plan the unit reports."),
     )
-    unit = models.ForeignKey("villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+    unit = models.ForeignKey("regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
                              related_name="late_entry_grants")
     period_start = models.DateField(_("period start"))
     until = models.DateField(_("open until"), help_text=_("The last day the unit may enter the period."))
@@ -384,7 +384,7 @@ class LateEntryRequest(models.Model):
 
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
                                   related_name="late_entry_requests")
-    unit = models.ForeignKey("villages.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
+    unit = models.ForeignKey("regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
                              related_name="late_entry_requests")
     period_start = models.DateField(_("period start"))
     reason = models.TextField(_("reason"))

@@ -13,9 +13,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from regions.models import UnitKind
+from regions.selectors import region_prefix
 from villages.derived import derived_series
-from villages.models import UnitKind
-from villages.selectors import region_prefix
 
 from . import light_cache, rules
 from .choices import Light, ReportStatus

@@ -22,7 +22,7 @@ from accounts.services import audit_record, notify, snapshot
 from core import periods
 from core.uploads import UnsafeFile
 from core.versions import ConflictError, check_version
-from villages.selectors import region_prefix
+from regions.selectors import region_prefix
 
 from . import entry_rules, filetypes
 from .choices import ReportStatus

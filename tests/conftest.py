@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from villages.models import RegionLevel, UnitKind
+from regions.models import RegionLevel, UnitKind
 
 from .factories import IndicatorFactory, PlanFactory, RegionFactory, TargetFactory, UnitFactory, UserFactory
 

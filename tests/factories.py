@@ -5,9 +5,9 @@ from decimal import Decimal
 import factory
 
 from accounts.models import Role, User
+from regions.models import Region, RegionLevel, Unit, UnitKind
 from targets.choices import Frequency, Kind
 from targets.models import Indicator, Plan, ProgressReport, Section, Target
-from villages.models import Region, RegionLevel, Unit, UnitKind
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

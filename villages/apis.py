@@ -11,9 +11,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 
 from core.api import ProtectedFieldsMixin, VersionedMixin
+from regions.models import Region
 
 from . import selectors, services
-from .models import IncomeRecord, Region, VillageProfile
+from .models import IncomeRecord, VillageProfile
 
 OPTIONAL_IF_MATCH = OpenApiParameter(
     "If-Match", str, OpenApiParameter.HEADER, required=False,

@@ -22,14 +22,14 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import audit_record
+from regions.models import Region
 from targets.choices import Frequency, Kind
 from targets.demo import dongtou, xunyi
 from targets.models import Indicator, ProgressReport
 from targets.services import indicator_create
 
 from .models import (
-    CountyEconomySettings, DerivedRule, IncomeBasis, IncomeRecord, Measure, RecordStatus, Region, VillageProfile,
-    VillageType,
+    CountyEconomySettings, DerivedRule, IncomeBasis, IncomeRecord, Measure, RecordStatus, VillageProfile, VillageType,
 )
 
 CENT = Decimal("0.01")

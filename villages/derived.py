@@ -23,11 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.periods import first_period, next_period_start
+from regions.models import Region, RegionLevel
+from regions.selectors import region_prefix
 from targets import rules as status_rules
 
 from . import rules
-from .models import DerivedRule, IncomeRecord, Measure, RecordStatus, Region, RegionLevel, VillageType
-from .selectors import Place, VillageFacts, economy_settings_for, region_prefix, village_facts
+from .models import DerivedRule, IncomeRecord, Measure, RecordStatus, VillageType
+from .selectors import Place, VillageFacts, economy_settings_for, village_facts
 
 
 @dataclass

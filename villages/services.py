@@ -12,12 +12,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.services import audit_record, snapshot
 from core.versions import ConflictError, check_version
+from regions.models import Region, RegionLevel, division_code_validator, level_of_code
 
 from .excel import ImportRejected, RowError, read_table
-from .models import (
-    CountyEconomySettings, IncomeRecord, RecordStatus, Region, RegionLevel, VillageProfile, VillageType,
-    division_code_validator, level_of_code,
-)
+from .models import CountyEconomySettings, IncomeRecord, RecordStatus, VillageProfile, VillageType
 from .selectors import can_enter_income, can_review_income, settings_counties_for, villages_visible_to
 
 RECORD_FIELDS = ["village", "year", "quarter", "total_income", "operating_income", "note", "status", "version"]
@@ -180,7 +178,7 @@ def region_import(*, name: str, data: bytes, by) -> dict:
             region.save(update_fields=["urban_rural_code"])
     summary = {"rows": len(rows), "created": len(created), "renamed": len(renamed), "reclassified": len(reclassed)}
     if created or renamed or reclassed:
-        audit_record(action="regions.import", by=by, object_type="villages.Region", object_repr=name,
+        audit_record(action="regions.import", by=by, object_type="regions.Region", object_repr=name,
                      new=summary | {"created_codes": created, "renames": renamed, "class_changes": reclassed})
     return summary
 
@@ -302,7 +300,7 @@ def income_record_review(*, record, by, approve: bool, comment: str = "",
 
 def village_table_exported(*, by, filters: dict, rows: int) -> None:
     """Audit an export of the village table: who took which villages' figures out."""
-    audit_record(action="villages.export", by=by, object_type="villages.Region",
+    audit_record(action="villages.export", by=by, object_type="regions.Region",
                  new={"filters": filters, "rows": rows})
 
 

@@ -9,9 +9,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.admin_audit import AuditedModelAdmin, values_of
 from accounts.audit_chain import verify_chain
 from accounts.models import AuditEvent, Role
+from regions.models import Unit
 from targets.choices import ReportStatus
 from targets.models import Plan, ProgressReport, Section
-from villages.models import CountyEconomySettings, Unit
+from villages.models import CountyEconomySettings
 
 from ..factories import ProgressReportFactory, SectionFactory, UserFactory
 
@@ -50,15 +51,15 @@ def events(action, model):
 
 def test_every_model_in_the_admin_is_audited_third_party_ones_too():
     registry = admin.site._registry
-    assert {"otp_totp.TOTPDevice", "django_celery_beat.PeriodicTask", "auth.Group", "villages.Unit"} <= {
+    assert {"otp_totp.TOTPDevice", "django_celery_beat.PeriodicTask", "auth.Group", "regions.Unit"} <= {
         model._meta.label for model in registry}
     assert all(isinstance(model_admin, AuditedModelAdmin) for model_admin in registry.values())
 
 
 def test_renaming_a_unit_in_the_admin_records_old_and_new_values_with_address(admin_client, dept):
-    page = admin_client.get(f"/admin/villages/unit/{dept.pk}/change/")
+    page = admin_client.get(f"/admin/regions/unit/{dept.pk}/change/")
     data = change_form_data(page) | {"name": "区农业农村局(更名)"}
-    response = admin_client.post(f"/admin/villages/unit/{dept.pk}/change/", data, REMOTE_ADDR="10.1.2.3")
+    response = admin_client.post(f"/admin/regions/unit/{dept.pk}/change/", data, REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 302, response.context["adminform"].form.errors
     [event] = events("admin.update", Unit)
     assert (event.old["name"], event.new["name"]) == ("区农业农村局", "区农业农村局(更名)")
@@ -112,7 +113,7 @@ def test_a_plan_with_reports_cannot_be_deleted_and_nothing_is_recorded(admin_cli
 
 def test_the_bulk_delete_action_records_one_event_per_object(admin_client, county):
     units = [Unit.objects.create(county=county, name=f"临时单位{n}") for n in range(3)]
-    response = admin_client.post("/admin/villages/unit/", {
+    response = admin_client.post("/admin/regions/unit/", {
         "action": "delete_selected", "_selected_action": [u.pk for u in units], "post": "yes"})
     assert response.status_code == 302 and not Unit.objects.filter(pk__in=[u.pk for u in units]).exists()
     assert sorted(e.object_id for e in events("admin.delete", Unit)) == sorted(str(u.pk) for u in units)

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 
 from accounts.models import User
 from core.xlsx import LIGHT_FILLS
+from regions.models import Region
 from reports import services
 from reports.bulletins.document import format_cell, table
 from reports.bulletins.xlsx_writer import write_xlsx
@@ -32,7 +33,6 @@ from targets.demo import xunyi
 from targets.demo_loader import demo_load
 from targets.models import Indicator, Milestone, ProgressReport, Section
 from targets.selectors import indicator_rows
-from villages.models import Region
 
 # The bulletin day of May 2026: the day after the due date (25th), 08:00 in Shanghai.
 BULLETIN_MORNING = datetime(2026, 5, 26, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))

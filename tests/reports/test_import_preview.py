@@ -143,7 +143,7 @@ def test_a_document_that_states_no_period_asks_for_one_before_saving(client, sup
 
 
 def test_two_known_units_typed_together_on_the_preview_are_split(client, supervisor, dept, county):
-    from villages.models import Unit
+    from regions.models import Unit
 
     finance = Unit.objects.create(county=county, name="区财政局")
     url = open_preview(client, supervisor, dongtou.TASKS[:1])

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Role
+from regions.models import RegionLevel
 from targets.models import Plan, Section, Target
 from tests.factories import RegionFactory, UserFactory
-from villages.models import RegionLevel
 
 from ..conftest import browser_login
 

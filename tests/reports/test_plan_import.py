@@ -3,12 +3,12 @@ import pytest
 from django.utils import translation
 
 from accounts.models import AuditEvent
-from reports.intake.table import parse_table, split_units
 from core.uploads import SafeUpload, UnreadableFile
+from regions.models import Unit
+from reports.intake.table import parse_table, split_units
 from reports.plan_import import plan_import, plan_import_parse
 from targets.demo import dongtou
 from targets.models import Indicator, Plan, Target
-from villages.models import Unit
 
 from ..conftest import api_as
 from .tables import dongtou_docx, dongtou_xlsx, upload

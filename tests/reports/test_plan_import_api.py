@@ -8,9 +8,9 @@ import pytest
 import time_machine
 
 from accounts.models import AuditEvent
+from regions.models import Unit
 from targets.demo import dongtou
 from targets.models import Indicator, Plan, Target
-from villages.models import Unit
 
 from ..conftest import api_as
 from .tables import dongtou_xlsx, upload

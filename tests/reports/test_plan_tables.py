@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 from django.utils import translation
 
+from core.uploads import SafeUpload
 from reports.intake.table import parse_table
 from reports.intake.units import read_list, split_known, split_run_together
-from core.uploads import SafeUpload
 from reports.plan_import import plan_import, plan_import_parse
 from targets.models import Indicator, Target
 
@@ -218,7 +218,7 @@ def test_a_word_document_with_text_and_an_annexed_table_reads_the_table_and_the_
 
 @pytest.mark.django_db
 def test_a_name_made_of_the_countys_own_units_is_matched_to_each_of_them(county):
-    from villages.models import Unit
+    from regions.models import Unit
 
     known = [Unit.objects.create(county=county, name=name) for name in ("区纪委区监委", "区委组织部", "区财政局")]
     data = xlsx([["序号", "任务名称", "主要内容", "责任单位"],

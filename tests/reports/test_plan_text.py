@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from regions.models import Unit
 from reports.intake import prose
 from reports.intake.units import units_in_text
 from reports.plan_import import default_missing_baselines, plan_import, plan_import_parse
 from targets.models import Plan, Section, Target
-from villages.models import Unit
 
 from .tables import upload
 
@@ -29,8 +29,8 @@ def english():
 
 @pytest.fixture
 def xunyi(db):
+    from regions.models import RegionLevel
     from tests.factories import RegionFactory
-    from villages.models import RegionLevel
 
     return RegionFactory(code="610429000000", name="旬邑县", level=RegionLevel.COUNTY)
 
@@ -89,8 +89,8 @@ def test_every_sentence_of_the_plan_is_a_task_a_heading_or_shown_as_not_understo
 
 @pytest.mark.django_db
 def test_the_xunyi_text_commits_and_the_plan_page_shows_its_actions_and_tasks(xunyi, client):
-    from tests.factories import UserFactory
     from accounts.models import Role
+    from tests.factories import UserFactory
 
     office = UserFactory(username="xunyi-office", role=Role.SUPERVISOR, region=xunyi)
     parsed = parse_xunyi(xunyi)

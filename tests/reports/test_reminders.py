@@ -8,12 +8,12 @@ import time_machine
 from django.core import mail
 
 from accounts.models import Notification
+from regions.models import RegionLevel, UnitKind
 from reports import tasks
 from reports.models import ReminderSent, ReminderStage
 from reports.reminders import reminders_send
 from targets.choices import Frequency, ReportStatus
 from targets.models import Allocation
-from villages.models import RegionLevel, UnitKind
 
 from ..factories import IndicatorFactory, ProgressReportFactory, RegionFactory, TargetFactory, UnitFactory, UserFactory
 

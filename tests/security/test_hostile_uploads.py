@@ -13,11 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from regions.models import Region
 from targets import services
 from targets.models import Evidence, Plan, ProgressReport
 from tests import hostile
 from tests.conftest import api_as
-from villages.models import IncomeRecord, Region
+from villages.models import IncomeRecord
 
 MACROS, BOMB, ENTITIES, LEGACY = "宏", "压缩炸弹", "XML 实体", "不接受旧版"
 

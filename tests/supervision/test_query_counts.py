@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
+from regions.models import Region, RegionLevel, Unit, UnitKind
 from supervision.models import SupervisionItem
 from supervision.services import snapshot_freeze
 from targets.choices import ReportStatus
 from targets.models import Allocation, Indicator, Milestone, Plan, ProgressReport, Section, Target
-from villages.models import Region, RegionLevel, Unit, UnitKind
 
 from ..factories import UserFactory
 

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
+from regions.models import RegionLevel, UnitKind
 from tests.factories import RegionFactory, UnitFactory, UserFactory
-from villages.models import IncomeRecord, RecordStatus, RegionLevel, UnitKind, VillageProfile
+from villages.models import IncomeRecord, RecordStatus, VillageProfile
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from regions.models import Region
 from targets.choices import Light
 from targets.demo_loader import demo_load
 from targets.models import Indicator
-from villages.models import DerivedRule, IncomeRecord, RecordStatus, Region
+from villages.models import DerivedRule, IncomeRecord, RecordStatus
 
 TODAY = date(2026, 11, 24)
 

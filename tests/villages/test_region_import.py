@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from accounts.models import AuditEvent
+from regions.models import Region, RegionLevel
 from villages.excel import FileRefused, ImportRejected
-from villages.models import Region, RegionLevel
 from villages.services import region_import
 
 HEADER = "统计用区划代码,城乡分类代码,名称\n"

@@ -4,35 +4,11 @@ A user sees the regions and units of its own area: a reporter its unit's county,
 region (everything when they have none). Anything else answers 404.
 """
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
 from .models import Region, Unit
-from .selectors import region_prefix
-
-
-def _area_prefix(user) -> str | None:
-    """The division-code prefix of the user's area; None for every region."""
-    if user.is_reporter:
-        return user.unit.county.code[:6]
-    return region_prefix(user.region) if user.region_id else None
-
-
-def regions_visible_to(user):
-    prefix = _area_prefix(user)
-    regions = Region.objects.all()
-    if prefix is None:
-        return regions
-    # The chain of regions above the area (its city and province) is visible too, for names and paths.
-    above = [prefix[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(prefix)]
-    return regions.filter(Q(code__startswith=prefix) | Q(code__in=above))
-
-
-def units_visible_to(user):
-    prefix = _area_prefix(user)
-    units = Unit.objects.all()
-    return units if prefix is None else units.filter(county__code__startswith=prefix[:6])
+from .selectors import region_prefix, regions_visible_to, units_visible_to
 
 
 class RegionSerializer(serializers.ModelSerializer):

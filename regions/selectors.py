@@ -1,0 +1,48 @@
+"""Reads about regions and units: the code prefix that scopes everything, and who sees which regions."""
+from django.db.models import Q
+
+from .models import Region, RegionLevel, Unit
+
+PREFIX_LENGTH = {
+    RegionLevel.PROVINCE: 2,
+    RegionLevel.CITY: 4,
+    RegionLevel.COUNTY: 6,
+    RegionLevel.TOWNSHIP: 9,
+    RegionLevel.VILLAGE: 12,
+}
+
+
+def region_prefix(region: Region) -> str:
+    """The part of the division code every region inside this one shares."""
+    return region.code[: PREFIX_LENGTH[region.level]]
+
+
+def regions_within(region: Region):
+    return Region.objects.filter(code__startswith=region_prefix(region))
+
+
+def townships_of(county: Region):
+    return Region.objects.filter(parent=county, level=RegionLevel.TOWNSHIP).order_by("code")
+
+
+def _area_prefix(user) -> str | None:
+    """The division-code prefix of the user's area; None for every region."""
+    if user.is_reporter:
+        return user.unit.county.code[:6]
+    return region_prefix(user.region) if user.region_id else None
+
+
+def regions_visible_to(user):
+    prefix = _area_prefix(user)
+    regions = Region.objects.all()
+    if prefix is None:
+        return regions
+    # The chain of regions above the area (its city and province) is visible too, for names and paths.
+    above = [prefix[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(prefix)]
+    return regions.filter(Q(code__startswith=prefix) | Q(code__in=above))
+
+
+def units_visible_to(user):
+    prefix = _area_prefix(user)
+    units = Unit.objects.all()
+    return units if prefix is None else units.filter(county__code__startswith=prefix[:6])
