@@ -300,3 +300,10 @@ def test_an_ordinal_session_is_not_a_count():
 
 def test_a_share_of_villages_is_the_target_not_a_tier():
     assert xunyi("全县80%以上的村建成美丽乡村") == [("increase", Decimal(80), "%")]
+
+
+def test_a_dated_part_of_a_total_is_a_stage_of_it():
+    (proposal,) = extract("全年培训1200人次以上,其中6月底前完成600人次", **XUNYI)
+    assert (proposal.target_value, proposal.milestones) == (Decimal(1200), [(date(2024, 6, 30), Decimal(600))])
+    found = extract("改建卫生厕所2600座。其中6月底前完成改厕3000座。", **XUNYI)
+    assert [p.milestones for p in found] == [[], []]

@@ -92,16 +92,22 @@ def _proposal(name, kind, unit, value, deadline, phrase, approximate=False) -> P
     return proposal
 
 
-def _milestone(clause: str, previous: Proposal | None) -> bool:
-    """"其中2023年建成3个": a yearly stage of the indicator before it. True when consumed."""
-    year = dates.YEAR.search(clause)
-    if previous is None or year is None or "其中" not in clause and not clause.startswith(year.group(0)):
+def _milestone(clause: str, previous: Proposal | None, start: date) -> bool:
+    """"其中2023年建成3个" / "其中6月底前完成600人次": a stage of the indicator before it. True when consumed."""
+    if previous is None:
         return False
-    found = [q for q, _before, why in quantities.quantities(clause[year.end():]) if why == "target"]
+    months = [(m, when) for m, when in dates.month_markers(clause, start) if when >= start]
+    year = dates.YEAR.search(clause)
+    marker_end = months[0][0].end() if months else year.end() if year else None
+    if marker_end is None or "其中" not in clause and not clause.startswith((months[0][0] if months else year).group(0)):
+        return False
+    found = [q for q, _before, why in quantities.quantities(clause[marker_end:]) if why == "target"]
     if len(found) != 1 or (found[0].unit and previous.unit and found[0].unit != previous.unit):
         return False
-    when = date(int(year.group("year")), 12, 31)
-    if when < previous.deadline:
+    when = months[0][1] if months else date(int(year.group("year")), 12, 31)
+    on_the_way = found[0].value > previous.target_value if previous.kind == "decrease" else \
+        found[0].value < previous.target_value
+    if when < previous.deadline and on_the_way:
         previous.milestones.append((when, found[0].value))
         previous.phrase = f"{previous.phrase},{clause}"
         return True
@@ -327,9 +333,11 @@ def extract(text: str, *, start: date, end: date, task_name: str = "") -> list[P
     ctx = Context(start, end, task_name)
     proposals: list[Proposal] = []
     for sentence in filter(None, SENTENCE_SPLIT.split(text)):
+        first_of_sentence = len(proposals)  # a stage belongs to an indicator of its own sentence
         for clause, prefix, later in _clauses(sentence):
             ctx.sentence_kind = _sentence_kind(sentence, prefix)
-            if not clause or _milestone(clause, proposals[-1] if proposals else None):
+            previous = proposals[-1] if len(proposals) > first_of_sentence else None
+            if not clause or _milestone(clause, previous, start):
                 continue
             found = _proposals_in_clause(clause, ctx, dates.deadline(prefix, start, end))
             for proposal in found:
