@@ -157,7 +157,7 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
 # knox's own migrations create its AuthToken table even when KNOX_TOKEN_MODEL replaces it; that orphan
 # table's foreign key to accounts_user made every flush on PostgreSQL fail. Its model is swapped out,
-# so with no migrations no table is made.
+# so with no migrations no table is made (accounts 0009 drops one made before).
 MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(seconds=SESSION_IDLE_SECONDS),
