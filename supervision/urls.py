@@ -6,6 +6,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("search/", views.search, name="search"),
     path("list/", views.flagged_list, name="list"),
     path("league/", views.league, name="league"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),

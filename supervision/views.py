@@ -18,6 +18,7 @@ from targets import selectors as target_selectors
 from targets.choices import Light
 
 from . import figures, selectors, services
+from . import search as search_module
 from .forms import DashboardFilters, DecisionForm, IssueForm, ReplyForm
 from .models import SupervisionItem, SupervisionStatus
 
@@ -236,3 +237,11 @@ def freeze(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "supervision:overview"
     return redirect(target)
+
+
+@login_required
+def search(request):
+    """Global search over what the user may see (supervision.search)."""
+    query = request.GET.get("q", "").strip()[:100]
+    return render(request, "supervision/search.html", {"query": query, "found": search_module.search(
+        user=request.user, query=query)})
