@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from regions.models import Unit
 from targets import entry_selectors
 from targets import selectors as target_selectors
-from villages.models import Unit
 from villages.selectors import villages_visible_to
 
 LIMIT = 10
