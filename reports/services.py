@@ -276,3 +276,7 @@ def document_frames_seed() -> int:
         audit_record(action="document_frame.save", obj=frame, username="demo", new=FRAMES[region.code])
         made += 1
     return made
+
+
+def notice_download_record(*, item, serial: int, by) -> None:
+    audit_record(action="supervision_notice.download", by=by, obj=item, new={"serial": serial})

@@ -1,5 +1,6 @@
 """Report pages: the list with download links and the request form, one report's page, the downloads."""
 from datetime import date
+from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,15 +12,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from supervision.models import SupervisionItem
+from supervision.selectors import item_visible
 from core.versions import ConflictError
 
 from . import services
 from .bulletins import pdf
 from .bulletins.compose import file_name
+from .bulletins.docx_writer import write_docx
+from .bulletins.notice import notice_content
 from .bulletins.document import NUMERIC_FORMATS, chinese_date, format_cell
 from .forms_bulletins import DocumentFrameForm, ReportRequestForm
 from .models import ReportKind, ReportState
-from .selectors import document_frame_for, regions_for_requests, reports_visible_to
+from .selectors import document_frame_for, regions_for_requests, reports_visible_to, supervision_item_serial
 
 REQUESTING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 PAGE_SIZE = 50
@@ -132,3 +137,19 @@ def document_frame(request):
     return render(request, "reports/bulletins/frame.html", {"regions": regions, "region": region, "form": form,
                                                             "saved": frame.pk is not None},
                   status=400 if form.errors else 200)
+
+
+@login_required
+def supervision_notice(request, item_pk):
+    """The numbered 督办通知单 of one supervision item, as Word (audited like every download)."""
+    item = get_object_or_404(SupervisionItem.objects.select_related(
+        "indicator__target__plan__region", "unit"), pk=item_pk)
+    if not item_visible(item, request.user):
+        raise Http404
+    region = item.indicator.target.plan.region
+    serial = supervision_item_serial(item)
+    content = notice_content(item=item, frame=document_frame_for(region), serial=serial)
+    services.notice_download_record(item=item, serial=serial, by=request.user)
+    name = f"{region.name}-督办通知单-{serial}号-{item.unit.name}.docx"
+    return FileResponse(BytesIO(write_docx(content)), as_attachment=True, filename=name,
+                        content_type=CONTENT_TYPES["docx"])
