@@ -13,8 +13,8 @@ from reports import apis_bulletins as report_apis
 from reports.apis import PlanImportApi
 from supervision import apis as supervision_apis
 from supervision import apis_snapshots as snapshot_apis
-from targets import apis as target_apis
-from targets import apis_entry as entry_apis
+from targets.apis import entry as entry_apis
+from targets.apis import plans as target_apis
 from villages import apis as village_apis
 
 from .health import healthz

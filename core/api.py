@@ -243,7 +243,7 @@ class VersionedMixin:
     Models with a `version` field need nothing more than `perform_versioned_update` (or the
     default, `save_if_version`). A model without one overrides `etag_of` with a fingerprint its
     service computes, and the service compares that fingerprint under a row lock (see
-    `targets.apis.IndicatorViewSet` and `targets.services.indicator_fingerprint`).
+    `targets.apis.plans.IndicatorViewSet` and `targets.services.indicator_fingerprint`).
     """
 
     def etag_of(self, obj) -> str:

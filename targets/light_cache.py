@@ -69,7 +69,7 @@ def _tokens(keys: list[str]) -> dict[str, str] | None:
 
 def tokens(ids, *, kind: str = "token") -> tuple[str, dict[int, str]] | None:
     """The epoch and each indicator's current token: whatever is cached under them is up to date.
-    Other caches of what a page shows about an indicator (targets.plan_page) key on them too.
+    Other caches of what a page shows about an indicator (targets.views.plan_page) key on them too.
     With kind="plan-token", the same for plans: a plan's token is dropped with any of its
     indicators'. None when the cache is unavailable: do without it."""
     token_keys = {pk: f"light:{kind}:{pk}" for pk in ids}

@@ -1,4 +1,4 @@
-"""The plan page draws each target's card once and caches it (targets.plan_page); whatever a card
+"""The plan page draws each target's card once and caches it (targets.views.plan_page); whatever a card
 shows must be current on the next view."""
 import re
 from datetime import date, datetime

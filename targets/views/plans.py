@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from . import plan_page, selectors
+from .. import selectors
+from . import plan_page
 
 
 def _as_of(request) -> date:

@@ -17,8 +17,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 
 from core.api import ProtectedFieldsMixin
 
-from . import entry_selectors, selectors, services
-from .models import Evidence, LateEntryGrant, ReportComment, ReportVersion
+from .. import entry_selectors, selectors, services
+from ..models import Evidence, LateEntryGrant, ReportComment, ReportVersion
 
 
 class EvidenceSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):

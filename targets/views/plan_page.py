@@ -15,9 +15,9 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import light_cache, selectors
-from .choices import Light
-from .models import Indicator, Target
+from .. import light_cache, selectors
+from ..choices import Light
+from ..models import Indicator, Target
 
 
 def _card_keys(target_ids: list[int], as_of: date) -> dict[int, str]:

@@ -17,10 +17,11 @@ from accounts.services import snapshot
 from core import periods
 from core.versions import ConflictError
 
-from . import charts, entry_selectors, late_entry, selectors, services, work_page
-from .choices import ReportStatus
-from .entry_forms import CommentForm, EntryForm, LateEntryRequestForm, ReasonForm, ReturnForm
-from .models import Evidence, ProgressReport
+from .. import charts, entry_selectors, late_entry, selectors, services
+from ..choices import ReportStatus
+from ..entry_forms import CommentForm, EntryForm, LateEntryRequestForm, ReasonForm, ReturnForm
+from ..models import Evidence, ProgressReport
+from . import work_page
 
 FORM_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation")
 

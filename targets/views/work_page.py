@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from . import entry_selectors, fragments, light_cache, selectors
-from .choices import ReportStatus
+from .. import entry_selectors, fragments, light_cache, selectors
+from ..choices import ReportStatus
 
 # The to-do's tabs, in the order shown; a row can sit in several (a returned report can be overdue).
 TABS = ("overdue", "due", "returned", "supervision", "done", "all")

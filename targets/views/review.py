@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from core.versions import ConflictError
 
-from . import entry_selectors, late_entry, selectors, services
-from .entry_forms import DecisionForm, GrantForm, ReasonForm, ReturnForm
-from .models import LateEntryGrant
+from .. import entry_selectors, late_entry, selectors, services
+from ..entry_forms import DecisionForm, GrantForm, ReasonForm, ReturnForm
+from ..models import LateEntryGrant
 
 PAGE_SIZE = 50
 

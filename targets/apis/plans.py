@@ -20,9 +20,9 @@ from regions.models import Region
 from regions.selectors import region_prefix
 from targets.choices import Light
 
-from . import selectors, services
-from .models import Indicator, Milestone, ProgressReport, Section
-from .serializers import (
+from .. import selectors, services
+from ..models import Indicator, Milestone, ProgressReport, Section
+from ..serializers import (
     IndicatorSerializer,
     IndicatorWithStatusSerializer,
     MilestoneDetailSerializer,
