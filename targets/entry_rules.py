@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core import periods
 
+from . import numbers
 from .choices import Kind
 
 # DHIS2 uses 2 to 3 standard deviations; 3 flags only what is clearly out of line.
@@ -39,7 +40,8 @@ class Finding:
 
 
 def _shown(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.01")).normalize(), "f")
+    # The one number format of the pages (99,999.5), so a message reads like the figures beside it.
+    return numbers.shown(value)
 
 
 def value_errors(kind: str, value: Decimal | None) -> list[str]:

@@ -128,3 +128,13 @@ def test_files_whose_content_is_not_an_accepted_type_are_refused(name, content):
 def test_a_file_over_10_mb_is_refused_with_the_limit_in_the_message():
     with translation.override("en"), pytest.raises(UnsafeFile, match="larger than 10.0 MB"):
         filetypes.check_evidence(upload("大.pdf", PDF + bytes(filetypes.MAX_EVIDENCE_BYTES)))
+
+
+def test_the_messages_show_figures_as_the_pages_do_with_chinese_punctuation():
+    with translation.override("zh-hans"):
+        found = entry_rules.value_findings(kind=Kind.INCREASE, value=D("99999"), target=D("12000"), baseline=D("0"),
+                                           last_approved=None, history=[])
+        lower = entry_rules.value_findings(kind=Kind.INCREASE, value=D("10500"), target=D("12000"),
+                                           baseline=D("0"), last_approved=D("11000.5"), history=[])
+    assert found[0].message == "99,999超过目标值12,000的两倍，请确认是否无误。"
+    assert lower[0].message == "10,500低于上次审核通过的数值11,000.5，请说明累计值下降的原因。"
