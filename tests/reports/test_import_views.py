@@ -96,3 +96,16 @@ def test_creating_a_unit_that_already_exists_uses_the_existing_one(client, super
                                  "t0-i0-deadline": "2027-12-31", "u0-decision": "create", "u1-decision": "create"})
     assert response.status_code == 302
     assert set(Target.objects.get().lead_units.all()) >= {dept}
+
+
+def test_a_plan_naming_no_unit_gets_no_empty_units_card(client, supervisor, dept):
+    client.force_login(supervisor)
+    text = ("洞头区示范村建设实施方案\n一、主要任务\n（一）建设示范村。到2024年底，建成示范村10个。\n"
+            ).encode("utf-8")
+    response = client.post(reverse("import-upload"), {"region": "330305000000", "file": upload(text, "plan.txt")})
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "建成示范村" in html or "建设示范村" in html
+    assert 'id="units"' not in html
+    with_units = client.get(preview(client, supervisor, dongtou.TASKS[:1])).content.decode()
+    assert 'id="units"' in with_units
