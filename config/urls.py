@@ -9,8 +9,9 @@ from accounts import apis as account_apis
 from accounts.apis import ObtainTokenView, RevokeTokenView
 from core.api import ApiDocsAccess, docs_page
 from regions import apis as region_apis
-from reports import apis_bulletins as report_apis
-from reports.apis import PlanImportApi
+from reports import urls as report_urls
+from reports.apis import bulletins as report_apis
+from reports.apis.plans import PlanImportApi
 from supervision import apis as supervision_apis
 from supervision import apis_snapshots as snapshot_apis
 from targets.apis import entry as entry_apis
@@ -45,7 +46,7 @@ urlpatterns = [
     path("villages/", include("villages.urls")),
     path("supervision/", include("supervision.urls")),
     path("reports/", include("reports.urls")),
-    path("reports/", include("reports.urls_excel")),
+    path("reports/", include(report_urls.excel_urlpatterns)),
     path("healthz", healthz, name="healthz"),
     path("notifications/", include("accounts.notification_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -1,8 +1,29 @@
-"""Pages of the reports app, under /reports/, namespaced "reports"."""
-from django.urls import include, path
+"""Pages of the reports app under /reports/: bulletins, namespaced "reports" (`urlpatterns`), and Excel in and out
+(plan import with preview, offline progress workbooks, ledger exports), whose names are not namespaced
+(`excel_urlpatterns`, included by config.urls)."""
+from django.urls import path
+
+from .views import bulletins, excel
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", include("reports.urls_bulletins")),
+    path("bulletins/", bulletins.report_list, name="bulletins"),
+    path("bulletins/frame/", bulletins.document_frame, name="document-frame"),
+    path("bulletins/notices/<int:item_pk>/", bulletins.supervision_notice, name="supervision-notice"),
+    path("bulletins/request/", bulletins.report_request, name="bulletin-request"),
+    path("bulletins/<int:pk>/", bulletins.report_detail, name="bulletin"),
+    path("bulletins/<int:pk>/<str:fmt>/", bulletins.report_download, name="bulletin-download"),
+]
+
+excel_urlpatterns = [
+    path("import/", excel.import_upload, name="import-upload"),
+    path("import/<str:token>/", excel.import_preview, name="import-preview"),
+    path("progress/", excel.progress_offline, name="excel-progress"),
+    path("progress/template/", excel.progress_template, name="excel-progress-template"),
+    path("progress/marked/<str:token>/", excel.progress_marked, name="excel-progress-marked"),
+    path("exports/new/", excel.export_new, name="excel-export-new"),
+    path("exports/<int:pk>/", excel.export_job, name="excel-export-job"),
+    path("exports/<int:pk>/status/", excel.export_status, name="excel-export-status"),
+    path("exports/<int:pk>/download/", excel.export_download, name="excel-export-download"),
 ]

@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from core.uploads import UnsafeFile
 
-from .plan_checks import check_plan
-from .plan_import import (
+from ..plan_checks import check_plan
+from ..plan_import import (
     can_import_into, county_by_code, decide_units, default_missing_baselines, plan_import, plan_import_parse,
     rematch_units, with_defaults,
 )

@@ -15,11 +15,11 @@ from core.periods import parse_period
 from regions.models import Region
 from targets.choices import Frequency
 
-from . import services
-from .bulletins.compose import file_name
-from .models import GeneratedReport, ReportKind, ReportState
-from .selectors import regions_for_requests, reports_visible_to, too_early
-from .views_bulletins import CONTENT_TYPES
+from .. import services
+from ..bulletins.compose import file_name
+from ..models import GeneratedReport, ReportKind, ReportState
+from ..selectors import regions_for_requests, reports_visible_to, too_early
+from ..views.bulletins import CONTENT_TYPES
 
 REQUESTING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 

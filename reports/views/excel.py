@@ -17,9 +17,9 @@ from targets.choices import Frequency, Kind
 
 from core.uploads import UnsafeFile
 
-from .intake.files import ACCEPT as PLAN_FILE_SUFFIXES
-from .plan_checks import check_plan
-from .plan_import import (
+from ..intake.files import ACCEPT as PLAN_FILE_SUFFIXES
+from ..plan_checks import check_plan
+from ..plan_import import (
     PlanProblems, apply_preview_edits, can_import_into, milestones_text, plan_import, plan_import_parse, with_defaults,
 )
 
@@ -165,8 +165,8 @@ def _export_plan(request):
 def export_new(request):
     from django.utils import timezone
 
-    from .excel.jobs import export_job_create
-    from .models import ExportJob
+    from ..excel.jobs import export_job_create
+    from ..models import ExportJob
 
     plan = _export_plan(request)
     error = ""
@@ -187,7 +187,7 @@ def export_new(request):
 
 
 def _own_job(request, pk):
-    from .models import ExportJob
+    from ..models import ExportJob
 
     job = ExportJob.objects.filter(pk=pk).select_related("plan").first()
     if job is None or (job.created_by_id != request.user.pk and request.user.role != Role.ADMIN):
@@ -216,7 +216,7 @@ def export_status(request, pk):
 def export_download(request, pk):
     from django.http import FileResponse
 
-    from .excel.jobs import export_job_download
+    from ..excel.jobs import export_job_download
 
     job = _own_job(request, pk)
     try:
@@ -239,7 +239,7 @@ def progress_offline(request):
     """Download the unit's workbook for a period; upload it back filled in."""
     import base64
 
-    from .excel.progress import progress_upload
+    from ..excel.progress import progress_upload
     from core.uploads import check_upload
 
     if not request.user.is_reporter or request.user.unit_id is None:
@@ -269,7 +269,7 @@ def progress_offline(request):
 def progress_template(request):
     from django.http import HttpResponse
 
-    from .excel.progress import template_download
+    from ..excel.progress import template_download
 
     if not request.user.is_reporter or request.user.unit_id is None:
         raise PermissionDenied

@@ -16,15 +16,15 @@ from supervision.models import SupervisionItem
 from supervision.selectors import item_visible
 from core.versions import ConflictError
 
-from . import services
-from .bulletins import pdf
-from .bulletins.compose import file_name
-from .bulletins.docx_writer import write_docx
-from .bulletins.notice import notice_content
-from .bulletins.document import NUMERIC_FORMATS, chinese_date, format_cell
-from .forms_bulletins import DocumentFrameForm, ReportRequestForm
-from .models import ReportKind, ReportState
-from .selectors import document_frame_for, regions_for_requests, reports_visible_to, supervision_item_serial
+from .. import services
+from ..bulletins import pdf
+from ..bulletins.compose import file_name
+from ..bulletins.docx_writer import write_docx
+from ..bulletins.notice import notice_content
+from ..bulletins.document import NUMERIC_FORMATS, chinese_date, format_cell
+from ..forms_bulletins import DocumentFrameForm, ReportRequestForm
+from ..models import ReportKind, ReportState
+from ..selectors import document_frame_for, regions_for_requests, reports_visible_to, supervision_item_serial
 
 REQUESTING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 PAGE_SIZE = 50

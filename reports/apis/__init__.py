@@ -1,0 +1,1 @@
+"""The REST API of reports: plans (plan import) and bulletins (generated reports)."""
