@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from accounts import apis as account_apis
+from accounts import urls as account_urls
 from accounts.apis import ObtainTokenView, RevokeTokenView
 from core.api import ApiDocsAccess, docs_page
 from regions import apis as region_apis
@@ -48,10 +49,10 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("reports/", include(report_urls.excel_urlpatterns)),
     path("healthz", healthz, name="healthz"),
-    path("notifications/", include("accounts.notification_urls")),
+    path("notifications/", include(account_urls.notification_urlpatterns)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/", include("accounts.security_urls")),
+    path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from . import audit_labels, audit_selectors
-from .audit_export import audit_workbook
-from .roles import AUDIT_READERS
-from .services import audit_record
+from .. import audit_labels, audit_selectors
+from ..audit_export import audit_workbook
+from ..roles import AUDIT_READERS
+from ..services import audit_record
 
 # One export is one file a person opens in Excel; past this, narrow the filter.
 EXPORT_ROW_LIMIT = 100_000

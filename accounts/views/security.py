@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from . import services, user_services
+from .. import services, user_services
 
 
 def _next_url(request, default="home"):
