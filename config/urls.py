@@ -13,8 +13,8 @@ from regions import apis as region_apis
 from reports import urls as report_urls
 from reports.apis import bulletins as report_apis
 from reports.apis.plans import PlanImportApi
-from supervision import apis as supervision_apis
-from supervision import apis_snapshots as snapshot_apis
+from supervision.apis import items as supervision_apis
+from supervision.apis import snapshots as snapshot_apis
 from targets.apis import entry as entry_apis
 from targets.apis import plans as target_apis
 from villages import apis as village_apis

@@ -6,7 +6,7 @@ from rest_framework import serializers, viewsets
 from targets.models import Plan
 from targets.selectors import indicators_visible_to
 
-from .models import StatusSnapshot
+from ..models import StatusSnapshot
 
 
 class StatusSnapshotSerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 """Supervision items over the API: issue (POST), then reply, close out or send back, each with If-Match.
 
-The month-end snapshots are read through supervision/apis_snapshots.py.
+The month-end snapshots are read through supervision/apis/snapshots.py.
 """
 import django_filters
 from django.shortcuts import get_object_or_404
@@ -14,8 +14,8 @@ from core.api import IF_MATCH, ProtectedFieldsMixin, VersionedMixin
 from regions.models import Unit
 from targets.selectors import indicators_visible_to
 
-from . import selectors, services
-from .models import SupervisionItem
+from .. import selectors, services
+from ..models import SupervisionItem
 
 
 class SupervisionItemSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
