@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .tokens import tokens_revoke
-from .models import ApiToken, AuditEvent, User
+from .models import ApiToken, AuditEvent, ChannelDelivery, UnitChannel, User
 
 
 @admin.register(User)
@@ -68,6 +68,30 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ("token_key", "user__username")
     fields = ("token_key", "user", "created", "expiry")
     readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UnitChannel)
+class UnitChannelAdmin(admin.ModelAdmin):
+    list_display = ("unit", "kind", "url", "enabled")
+    list_filter = ("kind", "enabled")
+    search_fields = ("unit__name", "url")
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(ChannelDelivery)
+class ChannelDeliveryAdmin(admin.ModelAdmin):
+    """Read-only: what went to each group robot / SMS gateway; the office filters for the failed ones."""
+
+    list_display = ("created_at", "channel", "title", "status", "attempts", "last_error", "sent_at")
+    list_filter = ("status", "channel__kind")
+    search_fields = ("channel__unit__name", "text", "last_error")
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

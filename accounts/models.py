@@ -175,3 +175,67 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self):
         return f"{self.token_key}… {self.user}"
+
+
+class ChannelKind(models.TextChoices):
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+    ZWDING = "zwding", _("Zhezhengding group robot")
+    WECOM = "wecom", _("WeCom group robot")
+    SMS = "sms", _("SMS gateway")
+
+
+class UnitChannel(models.Model):
+    """Where a unit's notices also go besides the app and e-mail: a group robot's webhook or an SMS gateway."""
+
+    unit = models.ForeignKey("regions.Unit", verbose_name=_("unit"), on_delete=models.CASCADE,
+                             related_name="channels")
+    kind = models.CharField(_("kind"), max_length=10, choices=ChannelKind.choices)
+    url = models.URLField(_("webhook URL"), max_length=500,
+                          help_text=_("The robot's webhook address, or the SMS gateway's address."))
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True,
+                              help_text=_("DingTalk / Zhezhengding: the robot's signing secret (SEC…), if signing is on. "
+                                          "SMS gateway: sent as a bearer token."))
+    phone = models.CharField(_("phone numbers"), max_length=300, blank=True,
+                             help_text=_("SMS only: the numbers to text, separated by commas."))
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("unit channel")
+        verbose_name_plural = _("unit channels")
+
+    def __str__(self):
+        return f"{self.unit} · {self.get_kind_display()}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to send")
+    SENT = "sent", _("delivered")
+    FAILED = "failed", _("delivery failed")
+
+
+class ChannelDelivery(models.Model):
+    """One notice to one channel; the Celery task sends it and retries it until sent or given up."""
+
+    channel = models.ForeignKey(UnitChannel, verbose_name=_("channel"), on_delete=models.CASCADE,
+                                related_name="deliveries")
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("text"))
+    dedupe_key = models.CharField(_("de-duplication key"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("channel delivery")
+        verbose_name_plural = _("channel deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "dedupe_key"], condition=~models.Q(dedupe_key=""),
+                                    name="channel_delivery_unique_dedupe_key")
+        ]
+
+    def __str__(self):
+        return f"{self.channel}: {self.title}"

@@ -110,12 +110,20 @@ def _mark_keyed(last: AuditEvent) -> AuditEvent:
     return marker
 
 
-def notify(*, users, kind: str, message: str, link: str = "", dedupe_key: str = "") -> int:
-    """Send an in-app notification to each user once; with a dedupe_key, a repeat is silently skipped."""
+def notify(*, users, kind: str, message: str, link: str = "", dedupe_key: str = "", unit=None) -> int:
+    """Send an in-app notification to each user once; with a dedupe_key, a repeat is silently skipped.
+
+    With a unit (reminders, returns, supervision notices to a unit), the notice also goes to the unit's
+    group robots and SMS gateway (accounts.channels), sent by Celery after the commit.
+    """
     from .models import Notification
 
     rows = [Notification(user=u, kind=kind, message=message[:500], link=link, dedupe_key=dedupe_key) for u in users]
     created = Notification.objects.bulk_create(rows, ignore_conflicts=bool(dedupe_key))
+    if unit is not None:
+        from .channels import channel_send, notice_title
+
+        channel_send(unit=unit, title=notice_title(), text=str(message), dedupe_key=dedupe_key)
     return len(created)
 
 

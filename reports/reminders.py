@@ -70,7 +70,7 @@ def _unit_notice(unit: Unit, stage: str, month: date, count: int, due: date) -> 
         message = _("Overdue: %(count)s reports for %(month)s were due on %(due)s and are still missing.") % values
     users = list(unit.users.filter(is_active=True))
     notify(users=users, kind=f"report_{stage}", message=message, link="/",
-           dedupe_key=f"reports:{stage}:{month:%Y-%m}:unit{unit.pk}")
+           dedupe_key=f"reports:{stage}:{month:%Y-%m}:unit{unit.pk}", unit=unit)
     transaction.on_commit(lambda: _mail([unit.email] + [u.email for u in users], message, message))
 
 

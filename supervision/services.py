@@ -161,7 +161,7 @@ def _notify_unit(item, kind, message):
     from accounts.models import User
 
     notify(users=User.objects.filter(unit=item.unit, is_active=True), kind=kind, message=message,
-           link=item_link(item))
+           link=item_link(item), unit=item.unit)
 
 
 def _notify_office(item, kind, message):

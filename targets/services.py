@@ -307,7 +307,7 @@ def progress_report_submit(*, report, by, expected_version: int | None = None) -
 
 
 def _tell_unit(report, kind: str, message: str) -> None:
-    notify(users=_unit_reporters(report.unit), kind=kind, message=message, link=report_link(report))
+    notify(users=_unit_reporters(report.unit), kind=kind, message=message, link=report_link(report), unit=report.unit)
 
 
 @transaction.atomic

@@ -1,0 +1,89 @@
+"""Notices to a unit's DingTalk / Zhezhengding / WeCom group robot or an SMS gateway, behind one interface.
+
+`channel_send` records one ChannelDelivery per enabled channel of the unit and hands it to Celery after
+the commit; `deliver` makes the HTTP call. Only the URL an administrator set on the UnitChannel is called.
+"""
+import base64
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import logging
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import ChannelDelivery, ChannelKind, UnitChannel
+
+TIMEOUT_SECONDS = 5
+logger = logging.getLogger(__name__)
+
+
+class ChannelError(Exception):
+    """The channel did not take the message (network error, HTTP error or an error code in the answer)."""
+
+
+def dingtalk_signed_url(url: str, secret: str, timestamp_ms: int | None = None) -> str:
+    """DingTalk's signing: sign = base64 of HMAC-SHA256(secret, "timestamp\\nsecret"), URL-encoded."""
+    timestamp = str(timestamp_ms if timestamp_ms is not None else int(time.time() * 1000))
+    digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
+    sign = urllib.parse.quote_plus(base64.b64encode(digest))
+    return f"{url}{'&' if '?' in url else '?'}timestamp={timestamp}&sign={sign}"
+
+
+def _request(channel: UnitChannel, title: str, text: str) -> tuple[str, dict, dict]:
+    """The URL, JSON body and extra headers the vendor documents for this channel."""
+    if channel.kind in (ChannelKind.DINGTALK, ChannelKind.ZWDING):
+        url = dingtalk_signed_url(channel.url, channel.secret) if channel.secret else channel.url
+        return url, {"msgtype": "markdown", "markdown": {"title": title, "text": text}}, {}
+    if channel.kind == ChannelKind.WECOM:
+        return channel.url, {"msgtype": "markdown", "markdown": {"content": text}}, {}
+    headers = {"Authorization": f"Bearer {channel.secret}"} if channel.secret else {}
+    return channel.url, {"phone": channel.phone, "text": f"{title}：{text}"}, headers
+
+
+def deliver(delivery: ChannelDelivery) -> None:
+    """One HTTP POST; raises ChannelError when the vendor did not accept it."""
+    url, body, headers = _request(delivery.channel, delivery.title, delivery.text)
+    request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode(), method="POST",
+                                     headers={"Content-Type": "application/json; charset=utf-8", **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310 (admin-set URL)
+            raw = answer.read(4000)
+    except (urllib.error.URLError, OSError) as exc:
+        raise ChannelError(str(exc)[:300]) from exc
+    try:
+        code = json.loads(raw or b"{}").get("errcode", 0)
+    except (ValueError, AttributeError):
+        code = 0  # an SMS gateway may answer with plain text; HTTP 2xx is then its yes
+    if code:
+        raise ChannelError(raw.decode("utf-8", "replace")[:300])
+
+
+def channel_send(*, unit, title: str, text: str, by=None, dedupe_key: str = "") -> int:
+    """Queue the notice for each enabled channel of the unit (once per dedupe_key); returns how many."""
+    from .tasks import channel_deliver
+
+    created = []
+    for channel in UnitChannel.objects.filter(unit=unit, enabled=True):
+        if dedupe_key and ChannelDelivery.objects.filter(channel=channel, dedupe_key=dedupe_key).exists():
+            continue
+        created.append(ChannelDelivery.objects.create(channel=channel, title=title[:100], text=text,
+                                                      dedupe_key=dedupe_key).pk)
+    for pk in created:
+        transaction.on_commit(lambda pk=pk: _enqueue(channel_deliver, pk))
+    return len(created)
+
+
+def _enqueue(task, pk: int) -> None:
+    try:
+        task.delay(pk)
+    except Exception:  # a broker outage must not fail the request: the delivery stays pending, in the admin
+        logger.exception("channel delivery %s not queued", pk)
+
+
+def notice_title() -> str:
+    return _("Target tracking notice")

@@ -1,0 +1,133 @@
+"""A unit's notices reach its DingTalk / WeCom group robot and SMS gateway: checked against a local HTTP server."""
+import base64
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from accounts import tasks
+from accounts.channels import channel_send
+from accounts.models import AuditEvent, ChannelDelivery, ChannelKind, DeliveryStatus, Notification, UnitChannel
+from accounts.models import Role
+from accounts.services import notify
+
+from ..factories import UserFactory
+
+
+@pytest.fixture
+def robot():
+    """A local server that records each request and answers with the status set in `robot.status`."""
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append({"path": self.path, "body": json.loads(body), "headers": dict(self.headers)})
+            self.send_response(server.status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"errcode":0,"errmsg":"ok"}')
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.status = 200
+    server.received = received
+    server.url = f"http://127.0.0.1:{server.server_port}/robot/send?access_token=abc"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_dingtalk_robot_gets_signed_markdown(robot, town_unit, town_reporter, django_capture_on_commit_callbacks):
+    UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.DINGTALK, url=robot.url, secret="SECtest")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(users=[town_reporter], kind="report.returned", message="你的报告已退回：数据有误", unit=town_unit)
+
+    assert Notification.objects.filter(user=town_reporter, kind="report.returned").exists()
+    [request] = robot.received
+    assert request["body"] == {"msgtype": "markdown", "markdown": {"title": "目标跟踪提醒", "text": "你的报告已退回：数据有误"}}
+    query = parse_qs(urlsplit(request["path"]).query)
+    assert query["access_token"] == ["abc"]
+    timestamp = query["timestamp"][0]
+    expected = base64.b64encode(hmac.new(b"SECtest", f"{timestamp}\nSECtest".encode(), hashlib.sha256).digest())
+    assert query["sign"] == [expected.decode()]
+    delivery = ChannelDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 1)
+    assert AuditEvent.objects.filter(action="channel.sent", object_id=str(delivery.pk)).exists()
+
+
+def test_wecom_robot_and_sms_gateway_bodies(robot, town_unit, django_capture_on_commit_callbacks):
+    UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.WECOM, url=robot.url)
+    UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.SMS, url=robot.url.replace("robot", "sms"),
+                               secret="gw-token", phone="13800000000")
+    UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.WECOM, url=robot.url, enabled=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert channel_send(unit=town_unit, title="督办通知", text="请于本周内整改") == 2
+
+    bodies = sorted((r["body"] for r in robot.received), key=lambda b: "phone" in b)
+    assert bodies == [{"msgtype": "markdown", "markdown": {"content": "请于本周内整改"}},
+                      {"phone": "13800000000", "text": "督办通知：请于本周内整改"}]
+    sms = next(r for r in robot.received if "phone" in r["body"])
+    assert sms["headers"]["Authorization"] == "Bearer gw-token"
+
+
+def test_a_repeated_reminder_goes_to_the_robot_once(robot, town_unit, django_capture_on_commit_callbacks):
+    UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.WECOM, url=robot.url)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            notify(users=[], kind="report_remind", message="提醒", dedupe_key="reports:remind:2026-11:unit1",
+                   unit=town_unit)
+    assert len(robot.received) == 1
+
+
+def test_a_failing_robot_is_retried_then_marked_failed_and_audited(robot, town_unit,
+                                                                   django_capture_on_commit_callbacks):
+    robot.status = 500
+    UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.DINGTALK, url=robot.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        channel_send(unit=town_unit, title="提醒", text="逾期未报")
+
+    assert len(robot.received) == tasks.CHANNEL_MAX_ATTEMPTS
+    delivery = ChannelDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, tasks.CHANNEL_MAX_ATTEMPTS)
+    assert "500" in delivery.last_error
+    event = AuditEvent.objects.get(action="channel.failed")
+    assert event.outcome == "failure" and event.object_id == str(delivery.pk)
+
+
+def test_a_robot_error_code_counts_as_failure(town_unit, django_capture_on_commit_callbacks, monkeypatch):
+    # DingTalk answers HTTP 200 with errcode 310000 on a bad signature: that is not a delivery.
+    class Answer:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *args):
+            return False
+
+        def read(self, n):
+            return b'{"errcode":310000,"errmsg":"sign not match"}'
+
+    monkeypatch.setattr("urllib.request.urlopen", lambda *a, **k: Answer())
+    UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.DINGTALK, url="http://127.0.0.1:9/x", secret="S")
+    with django_capture_on_commit_callbacks(execute=True):
+        channel_send(unit=town_unit, title="提醒", text="x")
+    delivery = ChannelDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED and "sign not match" in delivery.last_error
+
+
+def test_failed_deliveries_are_listed_for_the_office_in_the_admin(client, town_unit):
+    client.force_login(UserFactory(username="sysadmin", role=Role.ADMIN, is_staff=True, is_superuser=True))
+    channel = UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.WECOM, url="http://127.0.0.1:9/x")
+    ChannelDelivery.objects.create(channel=channel, title="提醒", text="a", status=DeliveryStatus.FAILED,
+                                   last_error="HTTP Error 500")
+    ChannelDelivery.objects.create(channel=channel, title="第二条通知", text="b", status=DeliveryStatus.SENT)
+    page = client.get("/admin/accounts/channeldelivery/?status__exact=failed").content.decode()
+    assert "HTTP Error 500" in page and "第二条通知" not in page
