@@ -310,7 +310,7 @@ def report_series(report) -> list[tuple[str, Decimal, bool]]:
     by_period = {p: v for p, v in counted.order_by("period_start").values_list("period_start", "value")}
     by_period[report.period_start] = report.value
     frequency = report.indicator.frequency
-    return [(rules.period_label(p, frequency), v, p == report.period_start) for p, v in sorted(by_period.items())]
+    return [(periods.period_label(p, frequency), v, p == report.period_start) for p, v in sorted(by_period.items())]
 
 
 def office_can_review(user) -> bool:

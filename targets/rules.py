@@ -15,8 +15,7 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from core.periods import (
-    Frequency, due_date, first_period, months_per_period, next_period_start, period_end, period_label,
-    period_start_of,
+    Frequency, due_date, first_period, months_per_period, next_period_start, period_end, period_start_of,
 )
 from targets import numbers
 from targets.choices import PROGRESS_KINDS, Kind, Light

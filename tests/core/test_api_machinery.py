@@ -1,7 +1,6 @@
 """The shared API machinery of core/api.py: error bodies, throttles, pagination, the docs without a CDN."""
 import logging
 
-import pytest
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
