@@ -92,9 +92,17 @@ class ChannelDeliveryAdmin(admin.ModelAdmin):
     list_filter = ("status", "channel__kind")
     search_fields = ("channel__unit__name", "text", "last_error")
     date_hierarchy = "created_at"
+    actions = ["send_again"]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.action(description=_("Send the selected failed deliveries again"), permissions=["view"])
+    def send_again(self, request, queryset):
+        from .channels import channel_resend
+
+        count = channel_resend(deliveries=queryset)
+        self.message_user(request, _("%(count)s deliveries queued again.") % {"count": count})

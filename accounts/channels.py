@@ -16,7 +16,7 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import ChannelDelivery, ChannelKind, UnitChannel
+from .models import ChannelDelivery, ChannelKind, DeliveryStatus, UnitChannel
 
 TIMEOUT_SECONDS = 5
 logger = logging.getLogger(__name__)
@@ -76,6 +76,17 @@ def channel_send(*, unit, title: str, text: str, by=None, dedupe_key: str = "") 
     for pk in created:
         transaction.on_commit(lambda pk=pk: _enqueue(channel_deliver, pk))
     return len(created)
+
+
+def channel_resend(*, deliveries) -> int:
+    """Queue failed deliveries once more, attempts counted from zero (the office's "send again")."""
+    from .tasks import channel_deliver
+
+    pks = list(deliveries.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True))
+    ChannelDelivery.objects.filter(pk__in=pks).update(status=DeliveryStatus.PENDING, attempts=0)
+    for pk in pks:
+        transaction.on_commit(lambda pk=pk: _enqueue(channel_deliver, pk))
+    return len(pks)
 
 
 def _enqueue(task, pk: int) -> None:

@@ -131,3 +131,18 @@ def test_failed_deliveries_are_listed_for_the_office_in_the_admin(client, town_u
     ChannelDelivery.objects.create(channel=channel, title="第二条通知", text="b", status=DeliveryStatus.SENT)
     page = client.get("/admin/accounts/channeldelivery/?status__exact=failed").content.decode()
     assert "HTTP Error 500" in page and "第二条通知" not in page
+
+
+def test_the_office_sends_a_failed_delivery_again_from_the_admin(client, robot, town_unit,
+                                                                 django_capture_on_commit_callbacks):
+    client.force_login(UserFactory(username="sysadmin", role=Role.ADMIN, is_staff=True, is_superuser=True))
+    channel = UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.WECOM, url=robot.url)
+    failed = ChannelDelivery.objects.create(channel=channel, title="提醒", text="重发", attempts=4,
+                                            status=DeliveryStatus.FAILED, last_error="HTTP Error 500")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/accounts/channeldelivery/", {
+            "action": "send_again", "_selected_action": [failed.pk]}, follow=True)
+    assert "1 条推送已重新排队" in response.content.decode()
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.last_error) == (DeliveryStatus.SENT, 1, "")
+    assert [r["body"]["markdown"]["content"] for r in robot.received] == ["重发"]
