@@ -35,7 +35,6 @@ OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "admin,supervisor")  # noqa:
 # check permissions (never a public /media/ URL: config.urls adds that route only under DEBUG).
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # The schema maps every endpoint and field: only for people who have logged in.
 API_DOCS_REQUIRE_LOGIN = env_bool("API_DOCS_REQUIRE_LOGIN", True)  # noqa: F405
 # Errors go to the log with their traceback; the user sees templates/500.html or 503.html.

@@ -224,6 +224,8 @@ STORAGES = {
 # Evidence files (targets.Evidence) are kept outside MEDIA_ROOT: only the download view serves them.
 EVIDENCE_ROOT = Path(os.environ.get("DJANGO_EVIDENCE_ROOT", BASE_DIR / "evidence"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The plan-import preview posts ~15 fields per task and indicator: a published plan of 40 tasks passes 1,000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Uploaded files above this go to a temporary file while the request is parsed, not to memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # core.middleware refuses a body larger than this from its Content-Length, before reading it: one
