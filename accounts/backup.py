@@ -423,9 +423,6 @@ def restore(in_dir: Path) -> dict:
                 _check_counts(manifest)
     except DecryptError as exc:
         raise BackupError(str(exc)) from exc
-    from targets import light_cache
-
-    light_cache.forget_all()
     _swap_files()
     return manifest
 

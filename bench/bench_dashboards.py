@@ -1,22 +1,23 @@
-"""Benchmark of the supervision dashboards at province scale (not a test: it prints figures).
+"""Benchmark of the home page and the supervision dashboards at province scale (not a test: it prints figures).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench4 REDIS_CACHE_URL=redis://127.0.0.1:6379/11 \
-        .venv/bin/python bench/bench_dashboards.py
-
-(REDIS_CACHE_URL as production runs: the local-memory cache holds 50,000 entries, fewer than a
-province's lights and tokens, so without it the warm figures of the home page mean nothing.)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench_lights .venv/bin/python bench/bench_dashboards.py
 
 Loads, once, a synthetic province into PostgreSQL: 90 counties (9 cities of 10), about 1,080
 townships and 20,000 villages, 3,330 units, one plan per county with nested sections, 30,000
 indicators (5 % allocated to every township of their county), 60 months of monthly reports
-(about 2.7 million rows, written with COPY), then the snapshots of the current and previous month
-frozen (and timed) by `supervision.services.snapshot_freeze` itself, and copies of the previous
-month's rows at the 11 month ends before, so the 12-month trend reads its real volume. A second run finds the data and reuses it;
-`--reload` drops and loads again, `--refreeze` only freezes again.
+(about 2.6 million rows, written with COPY), then runs ANALYZE, fills the table of current lights
+(`targets.lights.lights_rejudge_all`, timed: a deployment's `manage.py judge_lights`), freezes the
+previous month end with `supervision.services.snapshot_freeze` itself (timed: the month-end task)
+and copies its rows to the 11 month ends before, so the 12-month trend reads its real volume. A
+second run finds the data and reuses it; `--reload` drops and loads again, `--refreeze` only fills
+and freezes again.
 
-Then it prints the server time (Django test Client, so middleware, view, queries and template are
-all in it; median of --runs runs after one warm-up) of the county overview, the province overview,
-the league tables and an indicator page, with the number of queries each runs.
+Then, for each page, it prints the server time (Django test Client, so middleware, view, queries
+and template are all in it): cold is the first request of the page in this process, warm the
+median of --runs requests after it; the number of queries; and, in the same sitting, the time of
+the bare SQL that computes the same figures from the same tables (median of --runs), and the ratio
+cold ÷ bare. The pages use no cache, so cold and warm differ only by PostgreSQL's own buffers and
+Python's warm-up.
 """
 import argparse
 import csv
@@ -50,7 +51,7 @@ def main():
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench4: the benchmark measures PostgreSQL.")
+        sys.exit("Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench_lights: the benchmark measures PostgreSQL.")
     _create_database(url)
 
     import django
@@ -327,29 +328,38 @@ def _drop():
 
 
 def _freeze_history():
-    """The current and the previous month end frozen by snapshot_freeze itself (timed: this is what the
-    month-end task and the live refresh cost at province scale); the 11 month ends before are copies of
-    the previous month's rows, so that the 12-month trend query reads its real volume of rows without
-    an hour of freezing on this 2-core machine."""
+    """The lights of the previous month end stored (timed: what `manage.py judge_lights` costs at
+    province scale), that month end frozen by snapshot_freeze itself (timed: the month-end task, which
+    copies the stored lights that held that day), today's lights stored, and the 11 month ends before
+    as copies of the frozen rows, so that the 12-month trend reads its real volume of rows without an
+    hour of freezing on this 2-core machine."""
     from django.db import connection
     from django.utils import timezone
 
-    from core.periods import month_end, previous_month_end
-    from supervision.models import StatusSnapshot
+    from core.periods import previous_month_end
+    from supervision.models import MonthCount, StatusSnapshot
     from supervision.services import snapshot_freeze
+    from targets.lights import lights_rejudge_all
 
     today = timezone.localdate()
-    current, previous = month_end(today), previous_month_end(today)
-    for end, evaluated_on in ((previous, previous), (current, today)):
-        started = time.perf_counter()
-        count = snapshot_freeze(as_of=end, evaluated_on=evaluated_on)
-        print(f"  froze {end:%Y-%m} (evaluated on {evaluated_on}): {count} indicators in "
-              f"{time.perf_counter() - started:.0f} s")
+    previous = previous_month_end(today)
+    started = time.perf_counter()
+    count = lights_rejudge_all(today=previous)
+    print(f"  judged and stored the lights of {previous} (as the nightly job leaves them): {count} indicators in "
+          f"{time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    count = snapshot_freeze(as_of=previous)
+    print(f"  month-end freeze of {previous:%Y-%m} from the stored lights: {count} indicators in "
+          f"{time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    count = lights_rejudge_all(today=today)
+    print(f"  judged and stored today's lights: {count} indicators in {time.perf_counter() - started:.1f} s")
     older, end = [], previous
     for _ in range(11):
         end = previous_month_end(end)
         older.append(end)
     StatusSnapshot.objects.filter(as_of__in=older).delete()
+    MonthCount.objects.filter(as_of__in=older).delete()
     columns = [f.column for f in StatusSnapshot._meta.concrete_fields if f.column not in ("id", "as_of", "evaluated_on")]
     names = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
@@ -357,7 +367,10 @@ def _freeze_history():
             cursor.execute(f"INSERT INTO supervision_statussnapshot ({names}, as_of, evaluated_on) "
                            f"SELECT {names}, %s, %s FROM supervision_statussnapshot WHERE as_of = %s",
                            [end, end, previous])
-        cursor.execute("ANALYZE supervision_statussnapshot")
+            cursor.execute("INSERT INTO supervision_monthcount (as_of, plan_id, status, count) "
+                           "SELECT %s, plan_id, status, count FROM supervision_monthcount WHERE as_of = %s",
+                           [end, previous])
+        cursor.execute("ANALYZE")
     print(f"  copied {previous:%Y-%m} to the 11 month ends before it (trend volume)")
 
 
@@ -373,6 +386,41 @@ def _report_sizes():
 
 # Timing ------------------------------------------------------------------------------------------
 
+# The bare SQL of each page's main figures, written by hand against the same tables.
+_LIGHTS = """FROM targets_currentlight l JOIN targets_indicator i ON i.id = l.indicator_id
+    JOIN targets_target t ON t.id = i.target_id JOIN targets_plan p ON p.id = t.plan_id
+    JOIN villages_region r ON r.id = p.region_id
+    WHERE l.unit_id IS NULL AND l.judged_on <= %(today)s AND (l.valid_until IS NULL OR l.valid_until > %(today)s)
+      AND r.code LIKE %(prefix)s"""
+BARE = {
+    "counts per plan": "SELECT t.plan_id, l.status, count(*) " + _LIGHTS + " GROUP BY 1, 2",
+    "counts per county": "SELECT p.region_id, l.status, count(*) " + _LIGHTS + " GROUP BY 1, 2",
+    "red list (50)": "SELECT l.indicator_id, l.gap, l.reasons, i.name " + _LIGHTS
+                     + " AND l.status = 'red' ORDER BY l.gap DESC NULLS LAST, l.indicator_id LIMIT 50",
+    # The figure the lights are judged from: each indicator's and unit's latest counted report.
+    "latest counted report (LATERAL)": """SELECT count(*), sum(x.value) FROM targets_indicator i
+        JOIN targets_target t ON t.id = i.target_id JOIN targets_plan p ON p.id = t.plan_id
+        JOIN villages_region r ON r.id = p.region_id
+        CROSS JOIN LATERAL (SELECT value FROM targets_progressreport pr WHERE pr.indicator_id = i.id
+            AND pr.status IN ('submitted', 'approved') ORDER BY pr.period_start DESC, pr.submitted_at DESC
+            LIMIT 1) x WHERE r.code LIKE %(prefix)s""",
+}
+
+
+def _bare(name, prefix, runs):
+    from django.db import connection
+    from django.utils import timezone
+
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            started = time.perf_counter()
+            cursor.execute(BARE[name], {"today": timezone.localdate(), "prefix": prefix + "%"})
+            cursor.fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
 def _bench(runs):
     from django.db import connection
     from django.test import Client
@@ -381,48 +429,47 @@ def _bench(runs):
     from targets.models import Indicator
     from regions.models import Region
 
-    from django.conf import settings
-
-    # Timed pages must not include the live month's refresh, which Celery runs in the worker (in this
-    # script, with no broker, it would run inside the request): it is timed above, as the freeze.
-    settings.SUPERVISION_LIVE_MAX_AGE = 7 * 24 * 3600
     county = Region.objects.filter(level="county", code__startswith="99").order_by("code").first()
     indicator = Indicator.objects.filter(target__plan__region=county, allocations__isnull=False).first()
     admin = User.objects.get(username="bench_admin")
     client = Client()
     client.force_login(admin)
     month = date.today().strftime("%Y-%m")
+    province, local = PROVINCE[:2], county.code[:6]
     pages = [
-        ("county overview", f"/supervision/?region={county.code}&as_of={month}"),
-        ("province overview", f"/supervision/?region={PROVINCE}&as_of={month}"),
-        ("county league table", f"/supervision/league/?region={county.code}&as_of={month}"),
-        ("province league table", f"/supervision/league/?region={PROVINCE}&as_of={month}"),
-        ("county red list", f"/supervision/list/?region={county.code}&as_of={month}&light=red"),
-        ("indicator page", f"/supervision/indicators/{indicator.pk}/"),
-        ("province home (90 plans)", "/"),
+        ("province home (90 plans)", "/", "counts per plan", province),
+        ("province overview", f"/supervision/?region={PROVINCE}&as_of={month}", "counts per county", province),
+        ("province league table", f"/supervision/league/?region={PROVINCE}&as_of={month}", "counts per county",
+         province),
+        ("county overview", f"/supervision/?region={county.code}&as_of={month}", "counts per plan", local),
+        ("county league table", f"/supervision/league/?region={county.code}&as_of={month}", "counts per plan",
+         local),
+        ("county red list", f"/supervision/list/?region={county.code}&as_of={month}&light=red", "red list (50)",
+         local),
+        ("county plan page", f"/plans/{indicator.target.plan_id}/", "counts per plan", local),
+        ("indicator page", f"/supervision/indicators/{indicator.pk}/", None, local),
     ]
-    from django.core.cache import cache
-
-    print(f"\nserver time in ms, median of {runs} runs (Django test Client, DEBUG off); load average before: "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print("  cold = figures cache emptied before each run (what the first visitor after a freeze waits);")
-    print("  warm = figures cached (every later visitor within SUPERVISION_LIVE_MAX_AGE)")
-    for label, url in pages:
-        response = client.get(url)
+    print(f"\nserver time in ms (Django test Client, DEBUG off); load average before: "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; warm = median of {runs}")
+    print(f"  {'page':<26}{'cold':>7}{'warm':>7}{'queries':>9}   {'bare SQL':<34}{'bare':>7}{'cold/bare':>10}")
+    for label, url, bare, prefix in pages:
+        queries = []
+        started = time.perf_counter()
+        with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
+            response = client.get(url)
+        cold = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, (url, response.status_code)
-        cold, warm = [], []
+        warm = []
         for _ in range(runs):
-            cache.clear()
-            queries = []
-            started = time.perf_counter()
-            with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
-                client.get(url)
-            cold.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             client.get(url)
             warm.append((time.perf_counter() - started) * 1000)
-        print(f"  {label:<24} cold {statistics.median(cold):6.0f} (min {min(cold):5.0f}, {len(queries):2d} queries)"
-              f"   warm {statistics.median(warm):6.0f} (min {min(warm):5.0f})   {url}")
+        bare_ms = _bare(bare, prefix, runs) if bare else None
+        ratio = f"{cold / bare_ms:9.1f}x" if bare_ms else f"{'':>10}"
+        print(f"  {label:<26}{cold:7.0f}{statistics.median(warm):7.0f}{len(queries):9d}   {bare or '':<34}"
+              f"{bare_ms or 0:7.1f}{ratio}")
+    for name in ("latest counted report (LATERAL)",):
+        print(f"  reference: {name}, whole province: {_bare(name, province, runs):.0f} ms")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

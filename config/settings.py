@@ -241,15 +241,10 @@ CACHES = {
     "default": (
         {"BACKEND": "config.cache.RedisCache", "LOCATION": os.environ["REDIS_CACHE_URL"]}  # Django's, one client per pool
         if os.environ.get("REDIS_CACHE_URL")
-        # Room for the lights, plan cards and My work rows of a county (targets.light_cache, targets.fragments).
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50000}}
+        # The cache holds no page data (lights are rows, targets.CurrentLight): login throttling and the like.
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# How long a cached light, plan card or My work page may live; every write that bears on it drops it
-# at once (targets.light_cache), so this only bounds a write made behind the application's back.
-LIGHT_CACHE_SECONDS = int(os.environ.get("LIGHT_CACHE_SECONDS", "300"))
-# Rows remembered by what they show (targets.fragments) can never be stale; this only frees memory.
-FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

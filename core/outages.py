@@ -10,7 +10,7 @@ def _cache_unavailable_errors() -> tuple:
     return redis.exceptions.ConnectionError, redis.exceptions.TimeoutError
 
 
-# What the cache backend raises when Redis is away (targets.light_cache carries on without it).
+# What the cache backend raises when Redis is away.
 CACHE_UNAVAILABLE = _cache_unavailable_errors()
 
 

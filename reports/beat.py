@@ -19,8 +19,14 @@ class PeriodicJob:
 
 JOBS = (
     PeriodicJob(
+        name="targets: judge the lights the new day moves", task="targets.tasks.lights_rejudge_due",
+        minute="20", hour="0",
+        description="Re-judges each night the stored lights a passed due date or deadline, or a new period, may move "
+                    "(after the month-end freeze of the 1st, which copies the lights that held at the month end).",
+    ),
+    PeriodicJob(
         name="supervision: freeze the month just ended", task="supervision.tasks.freeze_month_end",
-        minute="30", hour="0", day_of_month="1",
+        minute="1", hour="0", day_of_month="1",
         description="Freezes every indicator's light at the end of the month that has just ended.",
     ),
     PeriodicJob(

@@ -121,9 +121,9 @@ def snapshots_for_report(*, region: Region, month_ends: list[date], today: date)
     """Freeze the region's months a report reads, where that month has no snapshot yet or only a
     provisional one evaluated before today.
 
-    Unlike `supervision.services.snapshots_ensure` (for pages), which refreshes the month under way
-    in the background and meanwhile serves the older figures, a report must read today's lights:
-    it is a record, and once written its figures do not change.
+    Pages never freeze (they read the month under way from today's stored lights); a report is a
+    record, so the months it covers are frozen as they stand today, and once written its figures
+    do not change.
     """
     indicators = indicators_in(region=region)
     rows = StatusSnapshot.objects.filter(indicator__in=indicators, as_of__in=month_ends, unit__isnull=True)

@@ -1,13 +1,11 @@
-"""The figures of the supervision dashboards and the bulletins, read from the month-end snapshots.
+"""The figures of the supervision dashboards and the bulletins: the month under way read from today's
+stored lights (targets.CurrentLight), a past month from its month-end snapshots.
 
 Pure selectors: keyword arguments in, plain dataclasses out, a fixed number of queries whatever the
 size of the region (every count is a GROUP BY in the database, never a loop over indicators).
-
-Snapshots must exist for the months asked: `supervision.services.snapshot_freeze(as_of=month_end)`
-makes them, the Celery task `supervision.tasks.freeze_month_end` makes them every month, and
-`supervision.services.snapshots_ensure` makes or refreshes the month under way (evaluated on
-today's date, stored under this month's end, refreshed when older than SUPERVISION_LIVE_MAX_AGE).
-A figure for a month without snapshots is a figure of zero indicators, never a guess.
+Nothing here writes: `supervision.services.snapshot_freeze(as_of=month_end)` freezes a month, the
+Celery task `supervision.tasks.freeze_month_end` does so on the 1st and the office's button (a
+POST) whenever asked. A past month without snapshots is a month of zero indicators, never a guess.
 
 Every function takes `as_of` (any day; the month end on or after it is used) or `month`, the
 region to look at (a county, a city, a province, or None for everything), and optional filters:
@@ -20,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, DecimalField, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Avg, Case, Count, DecimalField, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
@@ -30,10 +28,10 @@ from regions.models import Region, RegionLevel, Unit, UnitKind
 from regions.selectors import region_prefix
 from targets import rules
 from targets.choices import Light, ReportStatus
-from targets.models import Allocation, Indicator, Milestone, ProgressReport, Section, Target
+from targets.models import Allocation, CurrentLight, Indicator, Milestone, ProgressReport, Section, Target
 from targets.selectors import expected_reporters, indicator_spec
 
-from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
+from .models import MonthCount, StatusSnapshot, SupervisionItem, SupervisionStatus
 from .rules import days_behind
 
 LIGHTS = tuple(Light.values)  # not_started, done, green, amber, red
@@ -186,12 +184,21 @@ def indicators_in(*, region, plan=None, section=None, unit=None):
     return _indicator_filters(Indicator.objects.all(), "", region=region, plan=plan, section=section, unit=unit)
 
 
-def _scope(*, region, plan=None, section=None, unit=None, township=None, light=None, lead_unit=None,
+def is_current(end: date) -> bool:
+    """True for the month under way: its figures are today's stored lights, not a frozen month."""
+    return end == month_end(timezone.localdate())
+
+
+def _source(end: date):
+    """The light rows of a month end: today's stored lights for the month under way, else its snapshots."""
+    return CurrentLight.objects.all() if is_current(end) else StatusSnapshot.objects.filter(as_of=end)
+
+
+def _scope(*, region, end: date, plan=None, section=None, unit=None, township=None, light=None, lead_unit=None,
            shares=False):
-    """Snapshot rows of any month under the filters: the indicators' own rows, or with `shares` the rows of
-    their township shares, or with `township` that township's own lights."""
-    qs = _indicator_filters(StatusSnapshot.objects.all(), "indicator__", region=region, plan=plan,
-                            section=section, unit=unit)
+    """Light rows of the month end `end` under the filters: the indicators' own rows, or with `shares` the
+    rows of their township shares, or with `township` that township's own lights."""
+    qs = _indicator_filters(_source(end), "indicator__", region=region, plan=plan, section=section, unit=unit)
     if lead_unit is not None:
         qs = qs.filter(Exists(Target.lead_units.through.objects.filter(
             target_id=OuterRef("indicator__target_id"), unit=lead_unit)))
@@ -210,8 +217,8 @@ def snapshots(*, region, as_of: date, plan=None, section=None, unit=None, townsh
 
     `lead_unit` keeps the indicators that unit leads (the rows behind a count of the lead-unit split).
     """
-    return _scope(region=region, plan=plan, section=section, unit=unit, township=township,
-                  light=light, lead_unit=lead_unit).filter(as_of=month_end(as_of))
+    return _scope(region=region, end=month_end(as_of), plan=plan, section=section, unit=unit, township=township,
+                  light=light, lead_unit=lead_unit)
 
 
 def _township_q(township: Region) -> Q:
@@ -291,11 +298,10 @@ def _grouped(qs, path: str, labels_qs, label_field: str) -> list[GroupCounts]:
 def _by_township(*, region, as_of, plan, section, unit, township) -> list[GroupCounts]:
     """Each township's own lights, as `_township_q` selects them for one township, for all at once."""
     end = month_end(as_of)
-    shares = _scope(region=region, plan=plan, section=section, unit=unit, township=township, shares=True).filter(
-        as_of=end, unit__isnull=False)
+    shares = _scope(region=region, end=end, plan=plan, section=section, unit=unit, township=township,
+                    shares=True).filter(unit__isnull=False)
     allocated = Allocation.objects.filter(indicator_id=OuterRef("indicator_id"))
-    loose = _scope(region=region, plan=plan, section=section, unit=unit).filter(as_of=end).filter(
-        ~Q(Exists(allocated)))
+    loose = _scope(region=region, end=end, plan=plan, section=section, unit=unit).filter(~Q(Exists(allocated)))
     if township is not None:
         loose = loose.none()  # the township's own rows are all in `shares` already
     groups = {}
@@ -331,10 +337,25 @@ def trend(*, region, as_of: date, months: int = 12, plan=None, section=None, uni
     while len(ends) < months:
         ends.append(previous_month_end(ends[-1]))
     ends.reverse()
-    qs = _scope(region=region, plan=plan, section=section, unit=unit, township=township).filter(as_of__in=ends)
+    scope = dict(region=region, plan=plan, section=section, unit=unit, township=township)
     points = {end: _zero() for end in ends}
-    for end, status, n in qs.order_by().values_list("as_of", "status").annotate(n=Count("id")):
+    frozen = [end for end in ends if not is_current(end)]
+    # The frozen months in one query, the month under way in another. Without a section, unit or
+    # township filter the counts stored per plan at each freeze serve (MonthCount), not the snapshots.
+    if section is None and unit is None and township is None:
+        qs = MonthCount.objects.filter(_region_q(region, "plan__region__"), as_of__in=frozen)
+        qs = qs.filter(plan=plan) if plan is not None else qs
+        rows = qs.order_by().values_list("as_of", "status").annotate(n=Sum("count"))
+    else:
+        qs = _indicator_filters(StatusSnapshot.objects.filter(as_of__in=frozen), "indicator__", region=region,
+                                plan=plan, section=section, unit=unit)
+        qs = qs.filter(_township_q(township)) if township is not None else qs.filter(unit__isnull=True)
+        rows = qs.order_by().values_list("as_of", "status").annotate(n=Count("id"))
+    for end, status, n in rows:
         points[end][status] = n
+    for end in ends:
+        if is_current(end):
+            points[end] = _count_by_light(_scope(end=end, **scope))
     return [TrendPoint(as_of=end, counts=points[end]) for end in ends]
 
 
@@ -343,12 +364,15 @@ def trend(*, region, as_of: date, months: int = 12, plan=None, section=None, uni
 def _reporting_cells(*, region, month: date, plan=None, section=None, unit=None):
     """(indicator, unit, period) pairs owed in `month`, and the counted reports among them."""
     indicators = indicators_in(region=region, plan=plan, section=section, unit=unit)
-    periods = {}
-    for pk, frequency, start, deadline, first in indicators.values_list(
-            "pk", "frequency", "start_date", "deadline", "target__plan__first_period"):
-        period = rules.owed_period(frequency, start, deadline, month, first)
-        if period is not None:
-            periods[pk] = period
+    periods, by_schedule = {}, {}
+    # A province's indicators share a few dozen calendars: the owed period is worked out once for each.
+    for pk, *schedule in indicators.order_by().values_list("pk", "frequency", "start_date", "deadline",
+                                                           "target__plan__first_period"):
+        key = tuple(schedule)
+        if key not in by_schedule:
+            by_schedule[key] = rules.owed_period(*key[:3], month, key[3])
+        if by_schedule[key] is not None:
+            periods[pk] = by_schedule[key]
     owed = expected_reporters(indicators)
     cells = {(ind, reporter): periods[ind] for ind, reporters in owed.items() if ind in periods
              for reporter in reporters if unit is None or reporter == unit.pk}
@@ -393,8 +417,7 @@ def league_table(*, region, month: date, plan=None) -> dict[str, list[LeagueRow]
     rates = {r.key: r for r in reporting_rates(region=region, month=month, plan=plan)}
     end = month_end(month)
     if region is None or region.level in (RegionLevel.PROVINCE, RegionLevel.CITY):
-        performance = _performance(_scope(region=region, plan=plan).filter(as_of=end),
-                                   "indicator__target__plan__region_id")
+        performance = _performance(_scope(region=region, end=end, plan=plan), "indicator__target__plan__region_id")
         counties = Region.objects.filter(pk__in=set(rates) | set(performance))
         labels = dict(counties.values_list("pk", "name"))
         rows = _ranked(rates, performance, labels)
@@ -402,9 +425,9 @@ def league_table(*, region, month: date, plan=None) -> dict[str, list[LeagueRow]
         for row in rows:
             row.code = codes.get(row.key, "")
         return {"counties": rows}
-    county_rows = _scope(region=region, plan=plan).filter(as_of=end)
+    county_rows = _scope(region=region, end=end, plan=plan)
     led = _performance(county_rows, "indicator__target__lead_units")
-    shares = _performance(_scope(region=region, plan=plan, shares=True).filter(as_of=end), "unit_id")
+    shares = _performance(_scope(region=region, end=end, plan=plan, shares=True), "unit_id")
     units = list(Unit.objects.filter(pk__in=set(rates) | set(led) | set(shares)).values_list(
         "pk", "kind", "name", "township_id"))
     kinds = {pk: kind for pk, kind, _name, _t in units}
@@ -487,7 +510,8 @@ def flagged(*, region, as_of: date, lights=FLAGGED, plan=None, section=None, uni
         checkpoint = _checkpoint(spec, s.evaluated_on or s.as_of)
         rows.append(FlaggedRow(
             indicator_id=indicator.pk, name=indicator.name, target=str(indicator.target),
-            plan_id=indicator.target.plan_id, status=s.status, reasons=list(s.reasons), gap=s.gap,
+            plan_id=indicator.target.plan_id, status=s.status, reasons=[rules.reason_text(r) for r in s.reasons],
+            gap=s.gap,
             completion=s.completion, lead_units=leads.get(indicator.target_id, []),
             days_behind=days_behind(spec, s.actual, checkpoint) if s.unit_id is None else None,
         ))

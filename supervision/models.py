@@ -50,6 +50,24 @@ class StatusSnapshot(models.Model):
         return f"{self.indicator} @ {self.as_of}: {self.status}"
 
 
+class MonthCount(models.Model):
+    """How many of a plan's indicators stood at each light at a frozen month end: the 12-month trend
+    reads these instead of every snapshot row. Written by `supervision.services.snapshot_freeze`."""
+
+    as_of = models.DateField(_("as of"))
+    plan = models.ForeignKey("targets.Plan", verbose_name=_("plan"), on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("light"), max_length=12, choices=Light.choices)
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        verbose_name = _("month-end light count")
+        verbose_name_plural = _("month-end light counts")
+        constraints = [models.UniqueConstraint(fields=["as_of", "plan", "status"], name="month_count_unique")]
+
+    def __str__(self):
+        return f"{self.plan_id} @ {self.as_of}: {self.status} {self.count}"
+
+
 class SupervisionStatus(models.TextChoices):
     OPEN = "open", _("awaiting reply")
     ANSWERED = "answered", _("answered")

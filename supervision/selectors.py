@@ -3,10 +3,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Q
-from django.utils import timezone, translation
+from django.db.models import Max, Q
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from core import periods
@@ -24,53 +22,38 @@ from .rules import days_behind, projection
 AWAITING_REPLY = (SupervisionStatus.OPEN, SupervisionStatus.RETURNED)
 
 
-FIGURES_GENERATION = "supervision:figures-generation"
-
-
-def figures_changed() -> None:
-    """Make every cached dashboard figure stale: called by each freeze (a new generation of the cache keys)."""
-    try:
-        cache.incr(FIGURES_GENERATION)
-    except ValueError:
-        cache.set(FIGURES_GENERATION, 1, timeout=None)
-
-
 @dataclass(frozen=True)
 class Taken:
-    """Figures and the moment they were computed: a page says "数据更新于 10:42" from `at`."""
+    """Figures and the moment the lights behind them were judged: a page says "数据更新于 10:42" from `at`."""
 
     figures: object
     at: datetime
 
 
-def _cached(name: str, compute, *parts) -> Taken:
-    """A dashboard's figures from the cache, or computed and kept for SUPERVISION_LIVE_MAX_AGE seconds.
-
-    The key holds the freeze generation, so a freeze (month end, live refresh, the button) shows at
-    once; what a freeze does not capture (reports submitted since, open items) is at most that many
-    seconds old, the same delay as the live month's refresh.
-    """
-    generation = cache.get_or_set(FIGURES_GENERATION, 1, timeout=None)
-    key = ":".join(str(p) for p in ("supervision", name, generation, translation.get_language(), *parts))
-    return cache.get_or_set(key, lambda: Taken(figures=compute(), at=timezone.now()),
-                            timeout=getattr(settings, "SUPERVISION_LIVE_MAX_AGE", 600))
-
-
-def _pk(obj):
-    return obj.pk if obj is not None else ""
+def taken_at(*, region, as_of: date, plan=None) -> datetime:
+    """When the lights a figure page shows were judged: the newest stored light of the month under
+    way, or the freeze of a past month (now, when nothing is stored)."""
+    end = month_end(as_of)
+    indicators = figures.indicators_in(region=region, plan=plan)
+    if figures.is_current(end):
+        at = target_selectors.lights_updated_at(indicators)
+    else:
+        at = StatusSnapshot.objects.filter(as_of=end, unit__isnull=True, indicator__in=indicators).aggregate(
+            at=Max("taken_at"))["at"]
+    return at or timezone.now()
 
 
 def overview(*, region, as_of: date, plan=None, section=None, unit=None, township=None, flagged_rows=20) -> Taken:
-    """Everything the region overview shows, in a fixed number of queries whatever the region's size; cached."""
-    return _cached("overview", lambda: _overview(region=region, as_of=as_of, plan=plan, section=section, unit=unit,
-                                                 township=township, flagged_rows=flagged_rows),
-                   _pk(region), _pk(plan), _pk(section), _pk(unit), _pk(township), month_end(as_of), flagged_rows)
+    """Everything the region overview shows, in a fixed number of queries whatever the region's size."""
+    return Taken(figures=_overview(region=region, as_of=as_of, plan=plan, section=section, unit=unit,
+                                   township=township, flagged_rows=flagged_rows),
+                 at=taken_at(region=region, as_of=as_of, plan=plan))
 
 
 def league(*, region, month: date, plan=None) -> Taken:
-    """The league tables of `month` (figures.league_table), cached like the overview."""
-    return _cached("league", lambda: figures.league_table(region=region, month=month, plan=plan),
-                   _pk(region), _pk(plan), month_end(month))
+    """The league tables of `month` (figures.league_table)."""
+    return Taken(figures=figures.league_table(region=region, month=month, plan=plan),
+                 at=taken_at(region=region, as_of=month, plan=plan))
 
 
 def _overview(*, region, as_of, plan, section, unit, township, flagged_rows) -> dict:

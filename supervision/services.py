@@ -1,10 +1,9 @@
 """Writes of the supervision office: month-end snapshots and supervision items (督办 → 销号)."""
-from dataclasses import replace
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record, notify, snapshot
@@ -12,10 +11,10 @@ from core.periods import month_end, previous_month_end
 from core.versions import check_version
 from targets import rules
 from targets import selectors as target_selectors
-from targets.choices import PROGRESS_KINDS, Light
-from targets.models import Allocation, Indicator
+from targets.choices import Light
+from targets.models import CurrentLight, Indicator
 
-from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
+from .models import MonthCount, StatusSnapshot, SupervisionItem, SupervisionStatus
 
 # Indicators are frozen in chunks so that a province (30,000 indicators, millions of reports) never
 # holds every report in memory at once.
@@ -29,30 +28,55 @@ def snapshot_freeze(*, as_of: date, indicators=None, by=None, evaluated_on: date
     Each indicator gets its own row (unit empty) and, when it is allocated to townships, one row per
     township share judged against that township's allocated target. `evaluated_on` (default: as_of)
     is the day the lights are evaluated at: a day before the month end freezes the month under way
-    provisionally, and the month-end run later replaces it. Returns the number of indicators frozen.
+    provisionally (a bulletin's record), and the month-end run later replaces it. Returns the number
+    of indicators frozen. Called by the beat task on the 1st, the office's button (POST) and the
+    report generator, never by a page being read.
     """
     evaluated_on = evaluated_on or as_of
     indicators = indicators if indicators is not None else Indicator.objects.all()
     ids = list(indicators.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), FREEZE_CHUNK):
         _freeze_chunk(ids[start:start + FREEZE_CHUNK], as_of, evaluated_on)
-    from .selectors import figures_changed
-
-    # Now, and again once committed: a page computed between the two would otherwise keep old figures.
-    figures_changed()
-    transaction.on_commit(figures_changed)
+    _count_month(as_of, indicators)
     audit_record(action="snapshot.freeze", by=by, object_type="supervision.StatusSnapshot",
                  object_id=as_of.isoformat(),
                  new={"as_of": as_of, "evaluated_on": evaluated_on, "indicators": len(ids)})
     return len(ids)
 
 
+def _count_month(as_of: date, indicators) -> None:
+    """Count the lights of each plan the freeze touched, from all of that plan's snapshots of the month."""
+    plans = list(Indicator.objects.filter(pk__in=indicators.order_by().values("pk"))
+                 .order_by().values_list("target__plan_id", flat=True).distinct())
+    MonthCount.objects.filter(as_of=as_of, plan_id__in=plans).delete()
+    counted = (StatusSnapshot.objects.filter(as_of=as_of, unit__isnull=True, indicator__target__plan_id__in=plans)
+               .order_by().values_list("indicator__target__plan_id", "status").annotate(n=Count("id")))
+    MonthCount.objects.bulk_create(MonthCount(as_of=as_of, plan_id=plan, status=status, count=n)
+                                   for plan, status, n in counted)
+
+
 def _freeze_chunk(ids: list[int], as_of: date, evaluated_on: date) -> None:
-    indicators, statuses, shares = _evaluate(ids, evaluated_on)
-    snapshots = [_snapshot(pk, None, status, as_of, evaluated_on) for pk, status in statuses.items()]
+    held = _stored_lights(ids, evaluated_on)
+    snapshots = [_snapshot(light.indicator_id, light.unit_id, target_selectors.status_of(light), as_of, evaluated_on)
+                 for lights in held.values() for light in lights]
+    indicators, statuses, shares = _evaluate([pk for pk in ids if pk not in held], evaluated_on)
+    snapshots += [_snapshot(pk, None, status, as_of, evaluated_on) for pk, status in statuses.items()]
     snapshots += [_snapshot(a.indicator_id, a.unit_id, status, as_of, evaluated_on) for a, status in shares]
     StatusSnapshot.objects.filter(indicator_id__in=ids, as_of=as_of).delete()
     StatusSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+
+
+def _stored_lights(ids: list[int], evaluated_on: date) -> dict[int, list[CurrentLight]]:
+    """The stored lights (own and shares) of the indicators whose stored light still held on
+    `evaluated_on`: judged on or before it, valid after it, and not written since (every write
+    that moves a light judges it again, on the day of the write). These are the lights a fresh
+    judgement on that day gives, so the month-end freeze copies them instead of judging again."""
+    valid = CurrentLight.objects.filter(target_selectors.valid_light_q(evaluated_on), indicator_id__in=ids,
+                                        unit__isnull=True).values("indicator_id")
+    held = {}
+    for light in CurrentLight.objects.filter(indicator_id__in=valid):
+        held.setdefault(light.indicator_id, []).append(light)
+    return held
 
 
 def _evaluate(ids: list[int], evaluated_on: date):
@@ -61,7 +85,7 @@ def _evaluate(ids: list[int], evaluated_on: date):
     rows = target_selectors.indicator_rows(Indicator.objects.filter(pk__in=ids), evaluated_on)
     indicators = {pk: row.indicator for pk, row in rows.items()}
     statuses = {pk: row.status for pk, row in rows.items()}
-    return indicators, statuses, _share_statuses(indicators, evaluated_on)
+    return indicators, statuses, target_selectors.share_statuses(indicators, evaluated_on)
 
 
 def _snapshot(indicator_id, unit_id, status: rules.StatusResult, as_of, evaluated_on) -> StatusSnapshot:
@@ -70,68 +94,6 @@ def _snapshot(indicator_id, unit_id, status: rules.StatusResult, as_of, evaluate
         actual=status.actual, completion=status.completion, expected=status.expected, gap=status.gap,
         reasons=list(status.reasons),
     )
-
-
-def _share_statuses(indicators, evaluated_on: date):
-    """Each township's light on its own share of an allocated indicator (分解下达), from its own reports."""
-    allocations = list(Allocation.objects.filter(indicator_id__in=list(indicators)))
-    specs = {}
-    for allocation in allocations:
-        indicator = indicators[allocation.indicator_id]
-        # Milestones are written for the county figure, so a share is judged on the straight path.
-        spec = replace(target_selectors.indicator_spec(indicator, (), indicator.target.plan),
-                       target=allocation.target_value)
-        if spec.kind in PROGRESS_KINDS and spec.target == spec.baseline:
-            continue  # a share of nothing has no pace to judge
-        specs[allocation] = spec
-    windows = {a.indicator_id: rules.window_start(spec, evaluated_on)
-               for a, spec in specs.items() if spec.start <= evaluated_on}
-    reports = target_selectors.counted_reports(windows, evaluated_on)
-    results = []
-    for allocation, spec in specs.items():
-        series = [r.point for r in reports.get(allocation.indicator_id, []) if r.unit_id == allocation.unit_id]
-        results.append((allocation, rules.evaluate_status(spec, series, evaluated_on)))
-    return results
-
-
-def snapshots_ensure(*, region, indicators, as_of: date, today: date | None = None) -> str:
-    """Make sure the month of `as_of` has snapshots for the region's indicators before a page reads them.
-
-    - a past month without snapshots is frozen at once, at its month end ("frozen");
-    - the month under way is frozen provisionally, evaluated on today's date, at once when it has
-      no snapshots ("frozen"), and in the background (`supervision.tasks.refresh_live`) when its
-      snapshots are older than SUPERVISION_LIVE_MAX_AGE seconds (default 600) or from another day
-      ("refreshing"): the page shows the previous figures meanwhile, so a report submitted now
-      reaches the dashboards within that delay plus the refresh itself;
-    - otherwise nothing ("fresh"). The month-end task later replaces the provisional lights.
-    """
-    from django.conf import settings
-    from django.core.cache import cache
-    from django.utils import timezone
-
-    today = today or timezone.localdate()
-    end = month_end(as_of)
-    if end > month_end(today):
-        return "future"
-    rows = StatusSnapshot.objects.filter(as_of=end, unit__isnull=True, indicator__in=indicators)
-    # The stalest row decides: a county refreshed a minute ago does not make its province fresh.
-    oldest = rows.order_by("taken_at").values_list("taken_at", "evaluated_on").first()
-    if oldest is None:
-        snapshot_freeze(as_of=end, indicators=indicators, evaluated_on=min(end, today))
-        return "frozen"
-    if end < today:
-        return "fresh"
-    max_age = getattr(settings, "SUPERVISION_LIVE_MAX_AGE", 600)
-    taken_at, evaluated_on = oldest
-    if evaluated_on == today and (timezone.now() - taken_at).total_seconds() < max_age:
-        return "fresh"
-    code = region.code if region is not None else ""
-    # One refresh per region at a time, however many pages ask for it meanwhile.
-    if cache.add(f"supervision:live-refresh:{code}", 1, timeout=max_age):
-        from .tasks import refresh_live
-
-        transaction.on_commit(lambda: refresh_live.delay(code or None))
-    return "refreshing"
 
 
 # Supervision items (督办 → 答复 → 销号) -----------------------------------------------------------

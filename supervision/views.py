@@ -38,13 +38,7 @@ def _filters(request, *, default_month=None):
     filters = DashboardFilters(data, user=request.user)
     filters.is_valid()
     scope, as_of = filters.scope(), filters.as_of_date()
-    indicators = figures.indicators_in(region=scope["region"], plan=scope["plan"])
-    freshness = services.snapshots_ensure(region=scope["region"], indicators=indicators, as_of=as_of)
-    if as_of.month == timezone.localdate().month and as_of.year == timezone.localdate().year:
-        # The change since last month needs last month's lights too.
-        services.snapshots_ensure(region=scope["region"], indicators=indicators,
-                                  as_of=periods.previous_month_end(as_of))
-    return filters, scope, as_of, freshness
+    return filters, scope, as_of
 
 
 def _query(request, **changes) -> str:
@@ -64,10 +58,10 @@ def _query(request, **changes) -> str:
 @login_required
 def overview(request):
     _dashboard_user(request)
-    filters, scope, as_of, freshness = _filters(request)
+    filters, scope, as_of = _filters(request)
     taken = selectors.overview(as_of=as_of, **scope)
     return render(request, "supervision/overview.html", {
-        "filters": filters, "scope": scope, "as_of": as_of, "freshness": freshness, "lights": Light,
+        "filters": filters, "scope": scope, "as_of": as_of, "lights": Light,
         "base_query": _query(request), "taken_at": taken.at, **_as_of_shown(as_of), **taken.figures,
     })
 
@@ -82,7 +76,7 @@ def _as_of_shown(as_of) -> dict:
 @login_required
 def flagged_list(request):
     _dashboard_user(request)
-    filters, scope, as_of, _freshness = _filters(request)
+    filters, scope, as_of = _filters(request)
     light = filters.chosen_light()
     lights = (light,) if light else tuple(Light.values)
     lead_unit = Unit.objects.filter(pk=request.GET.get("lead_unit")).first() if \
@@ -94,7 +88,8 @@ def flagged_list(request):
         "filters": filters, "scope": scope, "as_of": as_of, "light": light, "lead_unit": lead_unit,
         "rows": rows, "page": Paginator(range(rows.total), PAGE_SIZE).get_page(number), "base_query": _query(request, light=light,
                                                                           lead_unit=request.GET.get("lead_unit")),
-        "taken_at": timezone.now(), **_as_of_shown(as_of),
+        "taken_at": selectors.taken_at(region=scope["region"], as_of=as_of, plan=scope["plan"]),
+        **_as_of_shown(as_of),
     })
 
 
@@ -102,7 +97,7 @@ def flagged_list(request):
 def league(request):
     _dashboard_user(request)
     # A league ranks a closed month unless asked otherwise: the month under way would rank nobody fairly.
-    filters, scope, as_of, _freshness = _filters(
+    filters, scope, as_of = _filters(
         request, default_month=periods.previous_month_end(timezone.localdate()))
     taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"])
     return render(request, "supervision/league.html", {

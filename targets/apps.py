@@ -7,9 +7,6 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Plans and targets")
 
     def ready(self):
-        from . import light_cache
-
-        light_cache.connect()
         _register_visibility()
 
 

@@ -19,7 +19,7 @@ from core.periods import due_date
 from regions.models import Region, RegionLevel, Unit, UnitKind
 from villages import demo as village_demo
 
-from . import light_cache, rules
+from . import lights, rules
 from .choices import Kind, ReportStatus
 from .demo import dongtou, xunyi
 from .models import Allocation, Indicator, Milestone, Plan, ProgressReport, Section, Target
@@ -306,8 +306,8 @@ def demo_load(*, today: date | None = None) -> dict:
             report.reviewed_by = None if report.status == ReportStatus.SUBMITTED else reviewer
             history.append(report)
     ProgressReport.objects.bulk_create(history, batch_size=1000)
-    light_cache.forget_all()  # bulk_create sends no signals
     villages = village_demo.load(today=today)
+    lights.lights_rejudge_all(today=today)  # bulk_create passes by the services
     from supervision.services import snapshot_history  # the dashboards' trends read month-end snapshots
 
     frozen = [end for end, _count in snapshot_history(last=today, months=13, today=today, by=system)]

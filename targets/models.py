@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import periods
 
-from .choices import PROGRESS_KINDS, Frequency, Kind, ReportStatus
+from .choices import PROGRESS_KINDS, Frequency, Kind, Light, ReportStatus
 
 VALUE_FIELD = dict(max_digits=20, decimal_places=4)
 
@@ -247,7 +247,13 @@ class ProgressReport(ReviewCycle):
                 fields=["indicator", "unit", "period_start"], name="report_unique_indicator_unit_period"
             )
         ]
-        indexes = [models.Index(fields=["status", "period_start"])]
+        indexes = [
+            models.Index(fields=["status", "period_start"]),
+            # Each indicator's and unit's latest counted report, read without touching the table
+            # (INCLUDE is PostgreSQL's; elsewhere a plain partial index).
+            models.Index(fields=["indicator", "unit", "-period_start", "-submitted_at"], include=["value", "id"],
+                         condition=Q(status__in=["submitted", "approved"]), name="report_latest_counted"),
+        ]
 
     def __str__(self):
         return f"{self.indicator} · {self.unit} · {self.period_start:%Y-%m}"
@@ -416,3 +422,61 @@ class LateEntryRequest(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.indicator} · {self.period_start:%Y-%m}"
+
+
+class CurrentLight(models.Model):
+    """Today's light of an indicator (unit empty) or of a township's allocated share (unit set).
+
+    Written only by `targets.lights.lights_rejudge`, in the transaction of every write that moves a
+    light, and each night for the lights the date alone moves (`valid_until` has come). Pages count
+    and list lights from this table instead of judging them on read.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="current_lights"
+    )
+    unit = models.ForeignKey(
+        "regions.Unit", verbose_name=_("township share of"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(_("light"), max_length=12, choices=Light.choices)
+    actual = models.DecimalField(_("value"), **VALUE_FIELD, null=True, blank=True)
+    completion = models.DecimalField(_("completion"), max_digits=12, decimal_places=4, null=True, blank=True)
+    expected = models.DecimalField(_("expected"), max_digits=12, decimal_places=4, null=True, blank=True)
+    gap = models.DecimalField(_("points behind"), max_digits=12, decimal_places=2, null=True, blank=True)
+    checkpoint = models.DateField(_("last checkpoint"), null=True, blank=True)
+    # [[code, params], …] (targets.rules.Reason): the words are written in the reader's language.
+    reasons = models.JSONField(_("reasons"), default=list)
+    derived = models.BooleanField(_("computed from village records"), default=False)
+    judged_on = models.DateField(_("judged on"))
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True,
+        help_text=_("The first day the date alone may change the light; empty when no day can."),
+    )
+    judged_at = models.DateTimeField(_("judged at"))
+    changed_at = models.DateTimeField(_("changed at"), help_text=_("When the light or its figures last changed."))
+
+    class Meta:
+        verbose_name = _("current light")
+        verbose_name_plural = _("current lights")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator"], condition=Q(unit__isnull=True), name="current_light_unique"),
+            models.UniqueConstraint(fields=["indicator", "unit"], condition=Q(unit__isnull=False),
+                                    name="current_light_unique_share"),
+        ]
+        indexes = [models.Index(fields=["valid_until"], name="current_light_valid_until")]
+
+    def __str__(self):
+        return f"{self.indicator_id}/{self.unit_id or '-'}: {self.status}"
+
+    @property
+    def evaluated_on(self):
+        return self.judged_on
+
+    @property
+    def as_of(self):
+        return self.judged_on
+
+    @property
+    def is_provisional(self) -> bool:
+        return True

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.periods import (
-    Frequency, due_date, first_period, months_per_period, next_period_start, period_end, period_start_of,
+    Frequency, due_date, first_period, months_per_period, next_period_start, parse_period, period_end, period_label,
+    period_start_of,
 )
 from targets import numbers
 from targets.choices import PROGRESS_KINDS, Kind, Light
@@ -44,6 +46,69 @@ class ReportPoint:
     value: Decimal
     # None for a draft or a returned report: it does not count.
     submitted_on: date | None
+
+
+# Why a light is what it is, as a code and its parameters: the table of current lights stores these,
+# and the words are written in the reader's language when shown.
+REASON_TEXTS = {
+    "not_started": gettext_lazy("not started: starts on %(start)s"),
+    "done": gettext_lazy("target reached: %(completion)s %%"),
+    "overdue": gettext_lazy("deadline %(deadline)s passed at %(completion)s %%"),
+    "no_checkpoint": gettext_lazy("no checkpoint yet"),
+    "behind": gettext_lazy("expected %(expected)s %%, reported %(completion)s %%, %(gap)s points behind"),
+    "ahead": gettext_lazy("expected %(expected)s %%, reported %(completion)s %%, %(gap)s points ahead"),
+    "on_pace": gettext_lazy("expected %(expected)s %%, reported %(completion)s %%, on pace"),
+    "no_report": gettext_lazy("no report yet"),
+    "within_ceiling": gettext_lazy("reported %(actual)s within the ceiling of %(target)s"),
+    "above_ceiling": gettext_lazy("reported %(actual)s above the ceiling of %(target)s"),
+    "within_floor": gettext_lazy("reported %(actual)s at or above the floor of %(target)s"),
+    "below_floor": gettext_lazy("reported %(actual)s below the floor of %(target)s"),
+    "missing": gettext_lazy("%(period)s report missing since %(due)s"),
+}
+
+
+class Reason(str):
+    """A reason in words (in the language active when it was made), carrying its code and parameters."""
+
+    code: str
+    params: dict
+
+    def __new__(cls, code: str, **params):
+        reason = super().__new__(cls, str(REASON_TEXTS[code]) % _in_words(params))
+        reason.code, reason.params = code, params
+        return reason
+
+    def __reduce__(self):
+        return (_rebuild_reason, (self.code, self.params))
+
+    def as_data(self) -> list:
+        return [self.code, self.params]
+
+
+_DAY_PARAMS = ("start", "deadline", "due")
+
+
+def _in_words(params: dict) -> dict:
+    """Dates and periods are kept as 2026-05-25 and 2026-05 and written in the reader's language."""
+    words = dict(params)
+    for key in _DAY_PARAMS:
+        if key in words:
+            words[key] = day_words(date.fromisoformat(words[key]))
+    if "period" in words:
+        words["period"] = period_words(*parse_period(words["period"]))
+    return words
+
+
+def _rebuild_reason(code, params):
+    return Reason(code, **params)
+
+
+def reason_text(stored) -> str:
+    """A stored reason in the reader's language: [code, params] as `Reason.as_data` wrote it, or a
+    sentence written before reasons had codes."""
+    if isinstance(stored, (list, tuple)) and len(stored) == 2 and stored[0] in REASON_TEXTS:
+        return Reason(stored[0], **stored[1])
+    return str(stored)
 
 
 @dataclass(frozen=True)
@@ -129,6 +194,25 @@ def window_start(spec: IndicatorSpec, as_of: date) -> date:
     return min((*periods_past_due(spec, as_of)[-2:], period_start_of(as_of, spec.frequency)))
 
 
+def next_change(spec: IndicatorSpec, as_of: date) -> date | None:
+    """The first day after `as_of` on which the date alone may move the light judged on `as_of`: the
+    start, the day after a due date (a period falls past due), the day after the deadline, or a new
+    period (a figure derived from village records gains a point). None when no later day can.
+    Between two writes, a light judged on `as_of` stands until this day."""
+    candidates = [spec.start] if as_of < spec.start else []
+    if as_of <= spec.deadline:
+        candidates.append(spec.deadline + timedelta(days=1))
+    past = periods_past_due(spec, as_of)
+    following = next_period_start(past[-1], spec.frequency) if past else _first_period(spec)
+    if following <= spec.deadline:
+        candidates.append(due_date(following, spec.frequency, spec.due_day) + timedelta(days=1))
+    upcoming = next_period_start(as_of, spec.frequency)
+    if upcoming <= spec.deadline:
+        candidates.append(upcoming)
+    later = [d for d in candidates if d > as_of]
+    return min(later, default=None)
+
+
 # The expected path -----------------------------------------------------------------------------
 
 def expected_value(spec: IndicatorSpec, d: date) -> Decimal:
@@ -155,7 +239,7 @@ def _path(spec: IndicatorSpec) -> list[tuple[date, Decimal]]:
 def evaluate_status(spec: IndicatorSpec, reports: Iterable[ReportPoint], as_of: date) -> StatusResult:
     _check_spec(spec)
     if as_of < spec.start:
-        reason = _("not started: starts on %(start)s") % {"start": day_words(spec.start)}
+        reason = Reason("not_started", start=spec.start.isoformat())
         return StatusResult(Light.NOT_STARTED, None, None, None, None, None, (reason,))
     counted = [r for r in reports if r.submitted_on is not None and r.submitted_on <= as_of]
     latest = _latest_report(counted, as_of)
@@ -211,14 +295,11 @@ def _progress_light(spec, latest, as_of, tau) -> StatusResult:
 def _pace_decision(spec, completion, expected, gap, as_of, tau) -> tuple[str, str]:
     shown = _completion_percent(completion)
     if completion >= 1:
-        return Light.DONE, _("target reached: %(completion)s %%") % {"completion": shown}
+        return Light.DONE, Reason("done", completion=shown)
     if as_of > spec.deadline:
-        return Light.RED, _("deadline %(deadline)s passed at %(completion)s %%") % {
-            "deadline": day_words(spec.deadline),
-            "completion": shown,
-        }
+        return Light.RED, Reason("overdue", deadline=spec.deadline.isoformat(), completion=shown)
     if tau is None:
-        return Light.GREEN, _("no checkpoint yet")
+        return Light.GREEN, Reason("no_checkpoint")
     reason = _pace_reason(expected, shown, gap)
     if gap > spec.red_gap:
         return Light.RED, reason
@@ -227,40 +308,32 @@ def _pace_decision(spec, completion, expected, gap, as_of, tau) -> tuple[str, st
     return Light.GREEN, reason
 
 
-def _pace_reason(expected: Decimal, shown_completion: str, gap: Decimal) -> str:
+def _pace_reason(expected: Decimal, shown_completion: str, gap: Decimal) -> Reason:
     values = {
         "expected": _shown(expected * 100),
         "completion": shown_completion,
         "gap": _shown(abs(gap)),
     }
     if gap > 0:
-        return _("expected %(expected)s %%, reported %(completion)s %%, %(gap)s points behind") % values
+        return Reason("behind", **values)
     if gap < 0:
-        return _("expected %(expected)s %%, reported %(completion)s %%, %(gap)s points ahead") % values
-    return _("expected %(expected)s %%, reported %(completion)s %%, on pace") % values
+        return Reason("ahead", **values)
+    return Reason("on_pace", **values)
 
 
 def _bound_light(spec, latest, tau) -> StatusResult:
     """ceiling / floor: a limit held for the whole period rather than a distance covered."""
     if latest is None:
-        return StatusResult(Light.GREEN, None, None, None, None, tau, (_("no report yet"),))
+        return StatusResult(Light.GREEN, None, None, None, None, tau, (Reason("no_report"),))
     values = {"actual": _amount(latest.value, spec.unit), "target": _amount(spec.target, spec.unit)}
     if spec.kind == Kind.CEILING:
         within = latest.value <= spec.target
-        reason = (
-            _("reported %(actual)s within the ceiling of %(target)s")
-            if within
-            else _("reported %(actual)s above the ceiling of %(target)s")
-        )
+        reason = "within_ceiling" if within else "above_ceiling"
     else:
         within = latest.value >= spec.target
-        reason = (
-            _("reported %(actual)s at or above the floor of %(target)s")
-            if within
-            else _("reported %(actual)s below the floor of %(target)s")
-        )
+        reason = "within_floor" if within else "below_floor"
     status = Light.GREEN if within else Light.RED
-    return StatusResult(status, None, None, None, latest.value, tau, (reason % values,))
+    return StatusResult(status, None, None, None, latest.value, tau, (Reason(reason, **values),))
 
 
 def _apply_reporting_clause(result, spec, counted, past_due) -> StatusResult:
@@ -274,11 +347,9 @@ def _apply_reporting_clause(result, spec, counted, past_due) -> StatusResult:
     return replace(result, status=status, reasons=result.reasons + tuple(_missing(spec, p) for p in missing))
 
 
-def _missing(spec: IndicatorSpec, period: date) -> str:
-    return _("%(period)s report missing since %(due)s") % {
-        "period": period_words(period, spec.frequency),
-        "due": day_words(due_date(period, spec.frequency, spec.due_day)),
-    }
+def _missing(spec: IndicatorSpec, period: date) -> Reason:
+    return Reason("missing", period=period_label(period, spec.frequency),
+                  due=due_date(period, spec.frequency, spec.due_day).isoformat())
 
 
 def day_words(d: date) -> str:

@@ -5,11 +5,11 @@ allocated (and every township unit sees targets marked 各街道乡镇 in its co
 see everything inside their region (or everything when they have none).
 """
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -17,9 +17,9 @@ from regions.models import UnitKind
 from regions.selectors import region_prefix
 from villages.derived import derived_series
 
-from . import light_cache, rules
-from .choices import Light, ReportStatus
-from .models import Allocation, Indicator, Milestone, Plan, ProgressReport, Section, Target
+from . import rules
+from .choices import PROGRESS_KINDS, Light, ReportStatus
+from .models import Allocation, CurrentLight, Indicator, Milestone, Plan, ProgressReport, Section, Target
 
 
 def _region_q(user, path: str) -> Q:
@@ -190,35 +190,34 @@ class IndicatorRow:
     series: list = field(default_factory=list)
     # Figures computed from village income records (villages.DerivedRule), not reported by a unit.
     derived: bool = False
+    spec: rules.IndicatorSpec | None = None
 
 
 def indicator_rows(indicators, as_of: date, *, full_series=False, with_last_report=False) -> dict[int, IndicatorRow]:
     """Statuses of many indicators in a fixed number of queries, whatever their count.
 
-    Only the reports that can move a light are read (`rules.window_start`), so the cost does not
-    grow with the years reported, and lights judged before are read from `light_cache`.
+    Today's lights are read from the table of current lights (targets.lights writes it); an
+    indicator without a valid row there, and any other day, is judged afresh on the reports that
+    can move its light (`rules.window_start`), so the cost does not grow with the years reported.
     `full_series` reads every period (the indicator page's chart); `with_last_report` adds each
     indicator's latest counted report as a model instance (the ledger prints its narrative). Both
-    judge afresh.
+    judge afresh. Rows read from the table carry no series.
     """
-    indicators = list(indicators.select_related("target__plan"))
-    if full_series or with_last_report:
-        return _judge(indicators, as_of, full_series=full_series, with_last_report=with_last_report)
-    cached, keys = light_cache.read([i.pk for i in indicators], as_of)
-    judged = _judge([i for i in indicators if i.pk not in cached], as_of)
-    if keys is not None:
-        light_cache.store({keys[pk]: (row.status, row.series, row.derived) for pk, row in judged.items()})
-    rows = {}
+    indicators = indicators.select_related("target__plan")
+    if full_series or with_last_report or as_of != timezone.localdate():
+        return judge(list(indicators), as_of, full_series=full_series, with_last_report=with_last_report)
+    stored = {light.indicator_id: light for light in current_lights(indicators, as_of)}
+    indicators = list(indicators)
+    rows = judge([i for i in indicators if i.pk not in stored], as_of)
     for indicator in indicators:
-        if indicator.pk in judged:
-            rows[indicator.pk] = judged[indicator.pk]
-        else:
-            status, series, derived = cached[indicator.pk]
-            rows[indicator.pk] = IndicatorRow(indicator=indicator, status=status, series=series, derived=derived)
-    return rows
+        light = stored.get(indicator.pk)
+        if light is not None:
+            rows[indicator.pk] = IndicatorRow(indicator=indicator, status=status_of(light), derived=light.derived)
+    return {i.pk: rows[i.pk] for i in indicators}
 
 
-def _judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_last_report=False):
+def judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_last_report=False):
+    """Each indicator's light on `as_of`, judged afresh from its reports (the one rule, targets.rules)."""
     if not indicators:
         return {}
     ids = [i.pk for i in indicators]
@@ -243,13 +242,32 @@ def _judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_
             series = _series(indicator.pk, own, allocations[indicator.pk])
         rows[indicator.pk] = IndicatorRow(
             indicator=indicator, status=rules.evaluate_status(specs[indicator.pk], series, as_of), series=series,
-            derived=indicator.pk in derived,
+            derived=indicator.pk in derived, spec=specs[indicator.pk],
         )
         if with_last_report and own:
             last_ids[max(own, key=lambda r: (r.period_start, r.submitted_at)).id] = indicator.pk
     for report in ProgressReport.objects.filter(pk__in=list(last_ids)).select_related("unit") if last_ids else ():
         rows[last_ids[report.pk]].last_report = report
     return rows
+
+
+def share_statuses(indicators: dict[int, Indicator], as_of: date) -> list[tuple[Allocation, rules.StatusResult]]:
+    """Each township's light on its own share of an allocated indicator (分解下达), from its own reports."""
+    specs = {}
+    for allocation in Allocation.objects.filter(indicator_id__in=list(indicators)):
+        indicator = indicators[allocation.indicator_id]
+        # Milestones are written for the county figure, so a share is judged on the straight path.
+        spec = replace(indicator_spec(indicator, (), indicator.target.plan), target=allocation.target_value)
+        if spec.kind in PROGRESS_KINDS and spec.target == spec.baseline:
+            continue  # a share of nothing has no pace to judge
+        specs[allocation] = spec
+    windows = {a.indicator_id: rules.window_start(spec, as_of) for a, spec in specs.items() if spec.start <= as_of}
+    reports = counted_reports(windows, as_of)
+    results = []
+    for allocation, spec in specs.items():
+        series = [r.point for r in reports.get(allocation.indicator_id, []) if r.unit_id == allocation.unit_id]
+        results.append((allocation, rules.evaluate_status(spec, series, as_of)))
+    return results
 
 
 def indicator_status(indicator: Indicator, as_of: date) -> rules.StatusResult:
@@ -316,26 +334,18 @@ def _has_children(section, sections) -> bool:
 
 
 def plan_light_counts(*, plans, user, as_of: date) -> dict[int, dict[str, int]]:
-    """Per plan, how many visible indicators stand at each light.
-
-    Outside the reporters every indicator of a visible plan is visible, so a plan's counts are the
-    same for every such reader: they are cached per plan (light_cache.read_plan_counts) and
-    counted again only for a plan something was written to. A reporter's are counted each time
-    over the few indicators it sees."""
-    plans = list(plans)
-    if user.is_reporter:
-        return _count_lights(indicators_visible_to(user), [p.pk for p in plans], as_of)
-    cached, keys = light_cache.read_plan_counts([p.pk for p in plans], as_of)
-    missing = [p.pk for p in plans if p.pk not in cached]
-    counted = _count_lights(indicators_visible_to(user), missing, as_of) if missing else {}
-    if keys is not None:
-        light_cache.store({keys[pk]: counts for pk, counts in counted.items()})
-    return {p.pk: cached.get(p.pk) or counted[p.pk] for p in plans}
-
-
-def _count_lights(indicators, plan_ids: list[int], as_of: date) -> dict[int, dict[str, int]]:
+    """Per plan, how many visible indicators stand at each light: today's counted in the database
+    from the stored lights (those without a valid row judged afresh), another day judged afresh."""
+    plan_ids = [p.pk for p in plans]
     counts = {pk: {light: 0 for light in Light.values} for pk in plan_ids}
-    for row in indicator_rows(indicators.filter(target__plan__in=plan_ids), as_of).values():
+    indicators = indicators_visible_to(user).filter(target__plan__in=plan_ids)
+    if as_of == timezone.localdate():
+        stored = current_lights(indicators, as_of)
+        for plan_id, status, n in (stored.order_by().values_list("indicator__target__plan_id", "status")
+                                   .annotate(n=Count("id"))):
+            counts[plan_id][status] += n
+        indicators = indicators.exclude(Exists(stored.filter(indicator_id=OuterRef("pk"))))
+    for row in judge(list(indicators.select_related("target__plan")), as_of).values():
         counts[row.indicator.target.plan_id][row.status.status] += 1
     return counts
 
@@ -368,3 +378,32 @@ def expected_reporters(indicators) -> dict[int, list[int]]:
         if indicator_id not in owed and target_id in first_lead:
             owed[indicator_id] = [first_lead[target_id]]
     return dict(owed)
+
+
+# Today's lights, as stored (targets.lights writes them) --------------------------------------
+
+def valid_light_q(today: date, path: str = "") -> Q:
+    """The rows that still hold on `today`."""
+    return Q(**{f"{path}judged_on__lte": today}) & (
+        Q(**{f"{path}valid_until__isnull": True}) | Q(**{f"{path}valid_until__gt": today}))
+
+
+def status_of(light: CurrentLight) -> rules.StatusResult:
+    """A stored light as the rule returned it, its reasons in the reader's language."""
+    return rules.StatusResult(
+        status=light.status, completion=light.completion, expected=light.expected, gap=light.gap,
+        actual=light.actual, checkpoint=light.checkpoint, reasons=tuple(rules.reason_text(r) for r in light.reasons),
+    )
+
+
+def current_lights(indicators, today: date):
+    """The valid stored lights of a queryset of indicators (their own, not their shares), as a queryset."""
+    return CurrentLight.objects.filter(valid_light_q(today), unit__isnull=True,
+                                       indicator_id__in=indicators.order_by().values("pk"))
+
+
+def lights_updated_at(indicators=None):
+    """When the newest of these lights (every light by default) was judged: "数据更新于 HH:MM"."""
+    qs = CurrentLight.objects.all() if indicators is None else CurrentLight.objects.filter(
+        indicator_id__in=indicators.order_by().values("pk"))
+    return qs.aggregate(at=Max("judged_at"))["at"]

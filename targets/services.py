@@ -24,7 +24,7 @@ from core.uploads import UnsafeFile
 from core.versions import ConflictError, check_version
 from regions.selectors import region_prefix
 
-from . import entry_rules, filetypes
+from . import entry_rules, filetypes, lights
 from .choices import ReportStatus
 from .models import (
     Allocation, Evidence, Indicator, LateEntryGrant, Milestone, ProgressReport, ReportComment, ReportVersion,
@@ -50,6 +50,7 @@ def indicator_create(*, target, by, milestones=(), **fields) -> Indicator:
         milestone.save()
     new = snapshot(indicator, INDICATOR_FIELDS) | {"milestones": [[d, v] for d, v in milestones]}
     audit_record(action="indicator.create", by=by, obj=indicator, new=new)
+    lights.lights_rejudge(indicator_ids=[indicator.pk])
     return indicator
 
 
@@ -96,6 +97,7 @@ def indicator_update(*, indicator, by, expected_fingerprint: str, milestones=Non
     fresh = Indicator.objects.prefetch_related("milestones").get(pk=current.pk)
     new = snapshot(fresh, INDICATOR_FIELDS) | {"milestones": [[m.date, m.value] for m in fresh.milestones.all()]}
     audit_record(action="indicator.update", by=by, obj=fresh, old=old, new=new)
+    lights.lights_rejudge(indicator_ids=[fresh.pk])
     return fresh
 
 
@@ -299,6 +301,7 @@ def progress_report_submit(*, report, by, expected_version: int | None = None) -
     audit_record(action="report.submit", by=by, obj=current, old=old,
                  new=snapshot(current, ["status", "version", "is_late"]))
     _record_version(current, "submit", by)
+    lights.lights_rejudge(indicator_ids=[current.indicator_id])
     message = _("%(unit)s submitted %(indicator)s for %(period)s%(late)s.") % {
         "unit": current.unit.name, "indicator": current.indicator.name, "period": current.period,
         "late": _(" (late)") if current.is_late else ""}
@@ -333,6 +336,7 @@ def progress_report_review(*, report, by, approve: bool, comment: str = "",
     audit_record(action="report.approve" if approve else "report.return", by=by, obj=current, old=old,
                  new=snapshot(current, ["status", "version", "review_comment"]))
     _record_version(current, "approve" if approve else "return", by)
+    lights.lights_rejudge(indicator_ids=[current.indicator_id])
     values = {"indicator": current.indicator.name, "period": current.period, "reason": current.review_comment}
     if approve:
         _tell_unit(current, "report.approved", _("Your report on %(indicator)s for %(period)s was approved.") % values)
@@ -362,6 +366,7 @@ def progress_report_reopen(*, report, by, reason: str, expected_version: int | N
     audit_record(action="report.reopen", by=by, obj=current, old=old,
                  new=snapshot(current, ["status", "version", "review_comment"]))
     _record_version(current, "reopen", by)
+    lights.lights_rejudge(indicator_ids=[current.indicator_id])
     _tell_unit(current, "report.reopened", _("Your approved report on %(indicator)s for %(period)s was reopened: "
                                              "%(reason)s") % {"indicator": current.indicator.name,
                                                               "period": current.period, "reason": current.review_comment})

@@ -1,23 +1,32 @@
 from django.contrib import admin
 
+from targets.admin import RejudgesLights
+
+from . import derived
 from .models import CountyEconomySettings, DerivedRule, IncomeRecord, VillageProfile
 
 
 @admin.register(VillageProfile)
-class VillageProfileAdmin(admin.ModelAdmin):
+class VillageProfileAdmin(RejudgesLights, admin.ModelAdmin):
     list_display = ("village", "village_type", "households", "population", "reporter")
     list_filter = ("village_type",)
     search_fields = ("village__code", "village__name")
     raw_id_fields = ("village", "reporter")
 
+    def lights_of(self, obj):
+        return derived.indicators_over(obj.village)
+
 
 @admin.register(CountyEconomySettings)
-class CountyEconomySettingsAdmin(admin.ModelAdmin):
+class CountyEconomySettingsAdmin(RejudgesLights, admin.ModelAdmin):
     """The office edits these at /villages/settings/; a change here moves the version on as well,
     so an edit begun on that page is refused rather than overwriting it."""
 
     list_display = ("county", "weak_threshold", "tiers", "version")
     raw_id_fields = ("county",)
+
+    def lights_of(self, obj):
+        return derived.indicators_over(obj.county)
 
     def save_model(self, request, obj, form, change):
         if change and form.has_changed():
@@ -44,7 +53,10 @@ class IncomeRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(DerivedRule)
-class DerivedRuleAdmin(admin.ModelAdmin):
+class DerivedRuleAdmin(RejudgesLights, admin.ModelAdmin):
     list_display = ("indicator", "measure", "basis", "level", "scope", "flag", "village_type")
     list_filter = ("measure",)
     raw_id_fields = ("indicator", "scope")
+
+    def lights_of(self, obj):
+        return [obj.indicator_id]

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from core.periods import first_period, next_period_start
 from regions.models import Region, RegionLevel
-from regions.selectors import region_prefix
+from regions.selectors import PREFIX_LENGTH, region_prefix
 from targets import rules as status_rules
 
 from . import rules
@@ -130,6 +130,15 @@ def derived_series(indicators, as_of: date) -> dict[int, list[status_rules.Repor
     by_id = {i.pk: i for i in indicators}
     found = DerivedRule.objects.filter(indicator_id__in=list(by_id)).select_related("scope")
     return {pk: series_for(by_id[pk], data, as_of) for pk, data in rule_data(found).items()}
+
+
+def indicators_over(region: Region) -> list[int]:
+    """The derived indicators whose villages overlap `region` (a village, a township, a county): those a
+    change to its village records, profiles or settings may move."""
+    prefix = region_prefix(region)
+    rules_ = DerivedRule.objects.values_list("indicator_id", "scope__code", "scope__level")
+    return [pk for pk, code, level in rules_
+            if (scope := code[:PREFIX_LENGTH[level]]).startswith(prefix) or prefix.startswith(scope)]
 
 
 # The rule's page ---------------------------------------------------------------------------------

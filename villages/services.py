@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy
 from accounts.services import audit_record, snapshot
 from core.versions import ConflictError, check_version
 from regions.models import Region, RegionLevel, division_code_validator, level_of_code
+from targets.lights import lights_rejudge
+
+from . import derived
 
 from .excel import ImportRejected, RowError, read_table
 from .models import CountyEconomySettings, IncomeRecord, RecordStatus, VillageProfile, VillageType
@@ -295,6 +298,8 @@ def income_record_review(*, record, by, approve: bool, comment: str = "",
     current.save()
     audit_record(action="income.approve" if approve else "income.return", by=by, obj=current, old=old,
                  new=snapshot(current, ["status", "version", "review_comment"]))
+    if approve:
+        lights_rejudge(indicator_ids=derived.indicators_over(current.village))
     return current
 
 
@@ -315,7 +320,7 @@ def economy_settings_update(*, county: Region, by, weak_threshold, tiers: list, 
 
     `expected_version` is the version the editor read (None: there were no settings yet); a change
     made since is refused, never overwritten. Every village class and derived light of the county
-    is read with the new values at once (targets.light_cache drops them on save)."""
+    is judged again with the new values in this transaction (targets.lights)."""
     if not settings_counties_for(by).filter(pk=county.pk).exists():
         raise PermissionDenied(_("Only the supervision office of this county changes its settings."))
     current = CountyEconomySettings.objects.select_for_update().filter(county=county).first()
@@ -337,6 +342,7 @@ def economy_settings_update(*, county: Region, by, weak_threshold, tiers: list, 
         raise ConflictError(changed_meanwhile, current=None, changes={}) from None
     audit_record(action="economy_settings.update" if current else "economy_settings.create", by=by,
                  obj=settings_row, old=old, new=snapshot(settings_row, SETTINGS_FIELDS + ["version"]))
+    lights_rejudge(indicator_ids=derived.indicators_over(county))
     return settings_row
 
 
@@ -366,6 +372,7 @@ def village_profile_update(*, village: Region, by, expected_version: int | None 
     profile.full_clean()
     profile.save()
     audit_record(action="village.profile", by=by, obj=profile, old=old, new=snapshot(profile, PROFILE_EDITABLE))
+    lights_rejudge(indicator_ids=derived.indicators_over(village))
     return profile
 
 

@@ -1,21 +1,14 @@
-"""My work's body, cached row by row while nothing a row shows has changed.
+"""My work as a to-do: the unit's rows (targets/_work_row.html) by tab, searched and filtered.
 
-Reporters open My work again and again in the days before the 25th. Each row is kept under a key
-made of the unit, the indicator and its `light_cache` token (dropped by every write to the
-indicator, its reports, allocations, milestones, target, plan and lead units), the unit's
-late-entry grants, the day and the language; any change to what the row shows changes one of
-these, so a stale row is never read, and a report submitted on one indicator recomputes that row
-alone. Entries also expire after LIGHT_CACHE_SECONDS. Without a cache every row is computed.
+The lights come from the table of current lights (targets.selectors.indicator_rows); nothing is
+cached.
 """
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
-from django.core.cache import cache
-from django.utils import translation
+from django.template.loader import render_to_string
 
-from .. import entry_selectors, fragments, light_cache, selectors
+from .. import entry_selectors
 from ..choices import ReportStatus
 
 # The to-do's tabs, in the order shown; a row can sit in several (a returned report can be overdue).
@@ -57,57 +50,16 @@ def row_tabs(row: entry_selectors.WorkRow) -> frozenset:
     return frozenset(tabs)
 
 
-def work_row_state(row: entry_selectors.WorkRow) -> tuple:
-    """Every value targets/_work_row.html reads, directly or through a property: its HTML is
-    remembered by these (targets.fragments)."""
-    indicator, report, last = row.indicator, row.report, row.last_report
-    return (
-        indicator.pk, indicator.name, indicator.unit, indicator.target_value, indicator.frequency,
-        indicator.target.seq, indicator.target.plan.title, indicator.target.section.title if indicator.target.section_id
-        else None, row.status.status, row.status.reasons, row.owed, row.reporter_names, row.share,
-        row.period_start, row.due, row.days_left, row.missed_locked, report.status if report else None,
-        (last.value, last.period_start, last.status) if last else None,
-    )
-
-
-def _keys(user, ids: list[int], today: date) -> dict[int, str]:
-    current = light_cache.tokens(ids)
-    if current is None:
-        return {}
-    epoch, tokens = current
-    grants = entry_selectors._granted_periods(user.unit, today)
-    granted = hashlib.sha256(repr((sorted(grants[0]), sorted(grants[1]))).encode()).hexdigest()[:16]
-    language = translation.get_language() or ""
-    # "v4": the shape of _Row and its HTML; entries of an older shape are never read back.
-    return {pk: f"work-row:v4:{epoch}:{user.unit_id}:{pk}:{tokens[pk]}:{granted}:{today.isoformat()}:{language}"
-            for pk in ids}
-
-
-def _computed(user, today: date, ids: list[int]) -> dict[int, _Row]:
-    rows = entry_selectors.work_rows(user=user, today=today, indicator_ids=ids)
-    html = fragments.render_rows("targets/_work_row.html", rows, "row", work_row_state)
-    found = {}
-    for row, drawn in zip(rows, html):
+def _rows(*, user, today: date) -> list[_Row]:
+    rows = []
+    for row in entry_selectors.work_rows(user=user, today=today):
         target = row.indicator.target
         section_title = target.section.title if target.section_id else None
-        found[row.indicator.pk] = _Row(
+        rows.append(_Row(
             place=entry_selectors.placement(row), plan_title=target.plan.title, section_title=section_title,
-            html=drawn, tabs=row_tabs(row), light=row.status.status,
-            text=" ".join((row.indicator.name, target.name, target.plan.title, section_title or "")).casefold())
-    return found
-
-
-def _rows(*, user, today: date) -> dict[int, _Row]:
-    ids = list(selectors.indicators_visible_to(user).order_by().values_list("pk", flat=True))
-    keys = _keys(user, ids, today)
-    cached = light_cache.quietly(lambda: cache.get_many(list(keys.values())), {}) if keys else {}
-    rows = {pk: cached[keys[pk]] for pk in ids if keys.get(pk) in cached}
-    missing = [pk for pk in ids if pk not in rows]
-    if missing:
-        computed = _computed(user, today, missing)
-        entries = {keys[pk]: row for pk, row in computed.items() if pk in keys}
-        light_cache.quietly(lambda: cache.set_many(entries, timeout=settings.LIGHT_CACHE_SECONDS))
-        rows.update(computed)
+            html=render_to_string("targets/_work_row.html", {"row": row}), tabs=row_tabs(row),
+            light=row.status.status,
+            text=" ".join((row.indicator.name, target.name, target.plan.title, section_title or "")).casefold()))
     return rows
 
 
@@ -117,7 +69,7 @@ def my_work_todo(*, user, today: date, tab: str = "", query: str = "", plan: int
     Without a tab the first one with something in it opens, so a clerk lands on what is most urgent. The
     supervision tab's items belong to the supervision app, which draws them (supervision_tags.unit_open_items).
     """
-    rows = list(_rows(user=user, today=today).values())
+    rows = _rows(user=user, today=today)
     plans = tuple(sorted({(r.place.plan_id, r.plan_title) for r in rows}))
     if plan is not None:
         rows = [r for r in rows if r.place.plan_id == plan]

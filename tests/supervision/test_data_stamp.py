@@ -4,6 +4,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from targets.lights import lights_rejudge_all
+
 
 @pytest.fixture
 def office(supervisor):
@@ -12,8 +14,9 @@ def office(supervisor):
     return client
 
 
-def test_the_dashboard_says_when_its_figures_were_taken_and_keeps_saying_it_while_cached(office, indicator):
+def test_the_dashboard_says_when_its_lights_were_judged_and_keeps_saying_it_until_they_change(office, indicator):
     with time_machine.travel("2025-06-02 10:42 +0800", tick=False):
+        lights_rejudge_all()
         html = office.get("/supervision/").content.decode()
     assert "数据更新于 10:42" in html
     with time_machine.travel("2025-06-02 10:45 +0800", tick=False):

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from supervision.models import StatusSnapshot, SupervisionItem
 from supervision.services import snapshot_freeze
+from targets.lights import lights_rejudge_all
 
 from .builders import submitted
 
@@ -46,10 +47,11 @@ def test_overview_as_of_a_past_month_shows_the_county_as_it_stood(office, red_in
 
 
 @time_machine.travel("2025-07-10 10:00 +08:00", tick=False)
-def test_the_month_under_way_is_frozen_when_first_asked(office, red_indicator):
-    office.get("/supervision/")
-    live = StatusSnapshot.objects.get(as_of=date(2025, 7, 31))
-    assert live.evaluated_on == date(2025, 7, 10) and live.status == "red"
+def test_the_month_under_way_shows_todays_lights_and_freezes_nothing(office, red_indicator):
+    lights_rejudge_all()
+    html = office.get("/supervision/").content.decode()
+    assert f'<tr data-indicator="{red_indicator.pk}" data-status="red">' in html
+    assert not StatusSnapshot.objects.filter(as_of=date(2025, 7, 31)).exists()
 
 
 @time_machine.travel(NOW, tick=False)

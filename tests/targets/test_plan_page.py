@@ -1,14 +1,16 @@
-"""The plan page draws each target's card once and caches it (targets.views.plan_page); whatever a card
-shows must be current on the next view."""
+"""The plan page: today's lights come from the table of current lights, any other day is judged
+afresh; whatever a card shows is current on the next view."""
 import re
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from targets.choices import ReportStatus
+from targets.lights import lights_rejudge_all
 
 from ..factories import IndicatorFactory, ProgressReportFactory, TargetFactory
 
@@ -26,13 +28,14 @@ def approved(indicator, unit, by, value):
                                  submitted_at=datetime(2025, 5, 20, 10, tzinfo=SHANGHAI))
 
 
-def test_a_second_view_draws_no_card_and_reads_no_report(client, supervisor, indicator, dept, dept_reporter):
+def test_todays_plan_page_reads_the_stored_lights_and_no_report(client, supervisor, indicator, dept, dept_reporter):
     approved(indicator, dept, dept_reporter, "300")
     client.force_login(supervisor)
-    first = page(client, indicator.target.plan_id)
-    with CaptureQueriesContext(connection) as captured:
-        second = page(client, indicator.target.plan_id)
-    assert second == first
+    with time_machine.travel(datetime(2025, 6, 20, 9, tzinfo=SHANGHAI)):
+        lights_rejudge_all()
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(f"/plans/{indicator.target.plan_id}/").content.decode()
+    assert "300 座" in html and 'data-status="amber"' in html
     assert not [q for q in captured if "targets_progressreport" in q["sql"]]
 
 
