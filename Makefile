@@ -38,6 +38,7 @@ dev: demo
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
+	@bash .ci/test-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 worker: venv

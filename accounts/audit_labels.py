@@ -36,6 +36,7 @@ ACTIONS = {
     "late_entry.decide": _("Late-entry request decided"),
     "supervision.issue": _("Supervision notice issued"), "supervision.reply": _("Supervision item answered"),
     "supervision.send_back": _("Supervision reply sent back"), "supervision.close": _("Supervision item closed out"),
+    "supervision_notice.download": _("Supervision notice downloaded"),
     "snapshot.freeze": _("Month's lights frozen"),
     "income.create": _("Village income entered"), "income.update": _("Village income changed"),
     "income.submit": _("Village income submitted"), "income.approve": _("Village income approved"),

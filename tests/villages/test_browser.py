@@ -28,6 +28,7 @@ def test_township_reporter_enters_income_on_a_phone_and_the_office_approves(brow
     page.click("button[name=submit-record]")
     page.wait_for_selector("tr[data-status='submitted']")
     page.shot("submitted")
+    page.click("#menu-toggle")  # at phone width the log-out button sits in the collapsed menu
     page.click("button.link")  # log out
     browser_login(page, supervisor.username)
     page.goto(page.base_url + "/villages/income/pending/")
