@@ -68,6 +68,16 @@ def _lock_chain():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
 
 
+def _fitted_id(object_id: str) -> str:
+    """An id longer than the column (a knox token's primary key is its 128-character digest) is kept
+    as a digest of itself, so PostgreSQL stores the event instead of refusing it; SQLite would not
+    have noticed the length."""
+    limit = AuditEvent._meta.get_field("object_id").max_length
+    if len(object_id) <= limit:
+        return object_id
+    return "sha256:" + hashlib.sha256(object_id.encode()).hexdigest()[: limit - len("sha256:")]
+
+
 def audit_record(*, action, by=None, obj=None, old=None, new=None, outcome="success",
                  object_type="", object_id="", object_repr="", username="") -> AuditEvent:
     """Append one audit event, chained to the previous one by hash."""
@@ -80,7 +90,7 @@ def audit_record(*, action, by=None, obj=None, old=None, new=None, outcome="succ
         ip=ctx.ip,
         action=action,
         object_type=object_type or (obj._meta.label if obj is not None else ""),
-        object_id=str(object_id or (obj.pk if obj is not None else "")),
+        object_id=_fitted_id(str(object_id or (obj.pk if obj is not None else ""))),
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:300],
         old=jsonable(old) if old is not None else None,
         new=jsonable(new) if new is not None else None,

@@ -140,6 +140,9 @@ def test_an_api_token_ended_in_the_admin_never_reaches_the_log(admin_client, dep
     recorded = list(AuditEvent.objects.filter(object_type="accounts.ApiToken").order_by("id").values())
     assert [e["action"] for e in recorded] == ["admin.delete"]
     assert token not in str(recorded)  # the digest may appear: it cannot be turned back into the token
+    # The token's primary key (its 128-character digest) is longer than the audit column: SQLite
+    # stores it anyway, PostgreSQL refused the whole delete with a 500 before ids were fitted.
+    assert all(len(e["object_id"]) <= 64 for e in recorded)
 
 
 def test_an_admin_action_is_recorded_with_the_objects_it_ran_on(admin_client):
