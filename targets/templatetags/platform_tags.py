@@ -2,7 +2,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from targets import numbers
+from core.periods import parse_period
+from targets import numbers, rules
 from targets.choices import Light
 
 register = template.Library()
@@ -56,3 +57,14 @@ def light_label(status):
         return Light(status).label
     except ValueError:
         return status
+
+
+@register.filter
+def period_words(label):
+    """A reporting period as a person reads it: {{ report.period|period_words }} gives 2026年10月 or
+    2026年第四季度 in Chinese (2026-10 / 2026-Q4 in English), the words the light reasons use. Data
+    attributes and URLs keep the label itself."""
+    try:
+        return rules.period_words(*parse_period(str(label)))
+    except ValueError:
+        return label

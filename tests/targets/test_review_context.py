@@ -45,7 +45,7 @@ def test_a_card_shows_the_previous_value_the_change_the_light_and_the_flags(offi
     report(indicator, dept, dept_reporter, 4, "300", status=ReportStatus.APPROVED)
     may = report(indicator, dept, dept_reporter, 5, "250", explanation="核减重复统计50座", outlier_confirmed=True)
     shown = card(office.get("/review/").content.decode(), may.pk)
-    assert "上期值: 300" in shown and "2025-04" in shown and 'data-change="-50' in shown
+    assert "上期值: 300" in shown and "(2025年4月)" in shown and 'data-change="-50' in shown
     assert 'data-flag="outlier"' in shown and "核减重复统计50座" in shown
     assert re.search(r'data-light="(red|amber|green|done)"', shown)
 
@@ -100,3 +100,11 @@ def test_the_chart_puts_a_higher_value_higher_and_labels_at_most_eight_periods()
     assert chart.dots[-1].y < chart.dots[0].y and chart.target_y < chart.dots[-1].y
     assert 1 < sum(bool(d.label) for d in chart.dots) <= 8 and chart.dots[-1].label == "2025-12"
     assert line_chart([], Decimal("1")) is None
+
+
+def test_periods_read_as_words_on_the_queue_and_the_report_page(office, indicator, dept, dept_reporter):
+    may = report(indicator, dept, dept_reporter, 5, "250")
+    shown = card(office.get("/review/").content.decode(), may.pk)
+    assert "· 2025年5月 ·" in shown and "· 2025-05 ·" not in shown
+    page = office.get(f"/reports/{may.pk}/").content.decode()
+    assert re.search(r"</a> · 2025年5月</h1>", page)
