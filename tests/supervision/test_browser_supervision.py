@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from supervision.models import SupervisionItem
+from targets.lights import lights_rejudge_all
 
 from ..conftest import browser_login
 from ..factories import IndicatorFactory
@@ -27,6 +28,7 @@ def lagging(target, dept, dept_reporter):
                                  deadline=start + timedelta(days=540), target_value=Decimal("130"), unit="个")
     period = _months_ago(today, 3)
     submitted(indicator, dept, period, 5, period.replace(day=20), dept_reporter)
+    lights_rejudge_all()  # the report went straight to the database, past the services that judge lights
     return indicator
 
 
