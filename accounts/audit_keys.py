@@ -14,12 +14,13 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+
+from core.keyfiles import key_from_file
 
 _cache: dict = {}
 
@@ -31,19 +32,9 @@ def audit_key() -> bytes:
     path = Path(settings.AUDIT_HMAC_KEY_FILE)
     if path in _cache:
         return _cache[path]
-    if not path.exists():
-        if not settings.AUDIT_HMAC_KEY_CREATE:
-            raise ImproperlyConfigured(f"the audit key file {path} is missing; set AUDIT_HMAC_KEY or "
-                                       "AUDIT_HMAC_KEY_FILE (see docs/operations.md)")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting at once keep one key, the first one written.
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets.token_hex(32))
-        except FileExistsError:
-            pass
-    key = path.read_text().strip().encode()
+    key = key_from_file(path, create=settings.AUDIT_HMAC_KEY_CREATE,
+                        missing=f"the audit key file {path} is missing; set AUDIT_HMAC_KEY or "
+                                "AUDIT_HMAC_KEY_FILE (see docs/operations.md)")
     if len(key) < 32:
         raise ImproperlyConfigured(f"the audit key in {path} is shorter than 32 characters")
     _cache[path] = key

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 import struct
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from core.keyfiles import key_from_file
 
 MAGIC = b"RPBK1\n"
 CHUNK = 1 << 20
@@ -30,17 +30,8 @@ def _master_key() -> bytes:
     if settings.BACKUP_KEY:
         return settings.BACKUP_KEY.encode()
     path = Path(settings.BACKUP_KEY_FILE)
-    if not path.exists():
-        if not settings.BACKUP_KEY_CREATE:
-            raise ImproperlyConfigured(f"the backup key file {path} is missing; set BACKUP_KEY or BACKUP_KEY_FILE")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets.token_hex(32))
-        except FileExistsError:
-            pass
-    return path.read_text().strip().encode()
+    return key_from_file(path, create=settings.BACKUP_KEY_CREATE,
+                         missing=f"the backup key file {path} is missing; set BACKUP_KEY or BACKUP_KEY_FILE")
 
 
 def _derived(purpose: bytes) -> bytes:
