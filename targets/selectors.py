@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from regions.models import UnitKind
 from regions.selectors import region_prefix
-from villages.derived import derived_series
 
-from . import rules
+from . import rules, series_sources
 from .choices import PROGRESS_KINDS, Light, ReportStatus
 from .models import Allocation, CurrentLight, Indicator, Milestone, Plan, ProgressReport, Section, Target
 
@@ -231,8 +230,8 @@ def judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_l
     windows = {pk: date.min if full_series else rules.window_start(spec, as_of)
                for pk, spec in specs.items() if spec.start <= as_of}
     reports = counted_reports(_rollup_windows(windows, allocations, as_of), as_of)
-    # Indicators with a villages.DerivedRule take their figures from village income records instead.
-    derived = derived_series(indicators, as_of)
+    # Indicators computed from other records (village income: villages.DerivedRule) take those figures instead.
+    derived = series_sources.computed_series(indicators, as_of)
     rows, last_ids = {}, {}
     for indicator in indicators:
         own = reports.get(indicator.pk, [])
