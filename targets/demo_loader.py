@@ -19,7 +19,7 @@ from core.periods import due_date
 from regions.models import Region, RegionLevel, Unit, UnitKind
 from villages import demo as village_demo
 
-from . import lights, rules
+from . import lights, rules, selectors
 from .choices import Kind, ReportStatus
 from .demo import dongtou, xunyi
 from .models import Allocation, Indicator, Milestone, Plan, ProgressReport, Section, Target
@@ -214,12 +214,15 @@ def _history(demo: DemoPlan, reporters: dict[int, User], fallback: User, today: 
     allocations = {}
     for a in Allocation.objects.filter(indicator__in=demo.indicators).select_related("unit"):
         allocations.setdefault(a.indicator_id, []).append(a)
+    # The unit that owes an un-allocated indicator's report is the one My work and the entry page
+    # chase (the first lead of the responsibility table), so the demo's history is written by it.
+    owed = selectors.expected_reporters([indicator.pk for indicator in demo.indicators])
+    units = Unit.objects.in_bulk({unit_id for ids in owed.values() for unit_id in ids})
     reports = []
     for indicator in demo.indicators:
-        leads = list(indicator.target.lead_units.all())
-        shares = allocations.get(indicator.pk) or ([None] if leads else [])
+        shares = allocations.get(indicator.pk) or ([None] if owed.get(indicator.pk) else [])
         for share in shares:
-            unit = share.unit if share else leads[0]
+            unit = share.unit if share else units[owed[indicator.pk][0]]
             reports += _unit_history(plan, indicator, unit, share, reporters.get(unit.pk, fallback), today)
     return reports
 

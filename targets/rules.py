@@ -314,11 +314,10 @@ def _pace_reason(expected: Decimal, shown_completion: str, gap: Decimal) -> Reas
         "completion": shown_completion,
         "gap": _shown(abs(gap)),
     }
-    if gap > 0:
-        return Reason("behind", **values)
-    if gap < 0:
-        return Reason("ahead", **values)
-    return Reason("on_pace", **values)
+    # A gap that rounds to 0.0 reads as on pace, not "0.0 points behind".
+    if values["gap"] == _shown(Decimal(0)):
+        return Reason("on_pace", **values)
+    return Reason("behind" if gap > 0 else "ahead", **values)
 
 
 def _bound_light(spec, latest, tau) -> StatusResult:

@@ -67,3 +67,24 @@ def test_loading_twice_changes_nothing(demo):
     counts = (Plan.objects.count(), Indicator.objects.count(), ProgressReport.objects.count())
     assert demo_load(today=TODAY) == {"created": False}
     assert (Plan.objects.count(), Indicator.objects.count(), ProgressReport.objects.count()) == counts
+
+
+def test_every_demo_report_is_written_by_a_unit_that_owes_it(demo):
+    owed = selectors.expected_reporters(Indicator.objects.all())
+    strays = [(r.indicator_id, r.unit.name) for r in ProgressReport.objects.select_related("unit")
+              if r.unit_id not in owed.get(r.indicator_id, [])]
+    assert not strays, strays[:5]
+
+
+def test_my_work_of_a_first_lead_shows_its_own_history_not_a_co_leads(demo):
+    """Dongtou task 25 has three leads; 区农业农村局 is listed first and owes the report. Its My work
+    row showed another lead's light (绿灯 78 %) beside 'no report' and 40 missed periods."""
+    from targets.entry_selectors import work_rows
+
+    indicator = Indicator.objects.get(target__plan__doc_number="洞政办发〔2023〕14号", target__seq=25,
+                                      name="启动历史文化村落保护利用项目")
+    nongye = User.objects.get(username="nongye")
+    row = next(r for r in work_rows(user=nongye, today=TODAY) if r.indicator.pk == indicator.pk)
+    assert row.owed
+    assert row.last_report is not None and row.last_report.unit_id == nongye.unit_id
+    assert len(row.missed_locked) <= 2

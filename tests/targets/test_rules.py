@@ -474,3 +474,11 @@ def test_a_county_target_is_judged_on_the_rolled_up_township_reports(as_of, stat
 )
 def test_the_period_owed_in_a_month(frequency, month, expected):
     assert owed_period(frequency, date(2025, 1, 15), date(2025, 12, 31), month) == expected
+
+
+def test_a_gap_that_rounds_to_nothing_reads_on_pace_not_zero_points_behind():
+    from targets.rules import _pace_reason
+
+    reason = _pace_reason(D("0.7803"), "78.0", D("0.03"))
+    assert reason.code == "on_pace"
+    assert _pace_reason(D("0.78"), "70.0", D("8")).code == "behind"
