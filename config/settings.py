@@ -236,6 +236,9 @@ REQUEST_BODY_LIMITS = {"/entry/": int(os.environ.get("REQUEST_BODY_MAX_BYTES_ENT
 # Every uploaded file (core.uploads): refused above this size, or when an Office file unpacks to more.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_MAX_UNPACKED_BYTES", 300 * 1024 * 1024))
+# An upload's preview (a parsed plan, a marked workbook) is kept server-side this long after its last save
+# (reports.previews); the nightly purge deletes it afterwards.
+UPLOAD_PREVIEW_HOURS = int(os.environ.get("UPLOAD_PREVIEW_HOURS", 12))
 
 CACHES = {
     "default": (

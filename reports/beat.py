@@ -40,4 +40,9 @@ JOBS = (
         minute="0", hour="9",
         description="Reminders before the due date, overdue notices the day after, word to the supervision office.",
     ),
+    PeriodicJob(
+        name="reports: delete expired upload previews", task="reports.tasks.purge_upload_previews",
+        minute="40", hour="3",
+        description="Deletes the plan-import previews and marked progress workbooks whose time has run out.",
+    ),
 )

@@ -270,3 +270,29 @@ class DocumentFrame(models.Model):
 
     def number(self, *, year: int, serial: int, word: str) -> str:
         return self.number_pattern.format(year=year, n=serial, region=self.region.name, word=word)
+
+
+class UploadPreview(models.Model):
+    """What an upload produced before it is committed: a parsed plan awaiting its preview, or a workbook
+    marked with its problems. Kept server-side for its uploader until it expires (reports.previews),
+    never in the session, and deleted nightly once expired."""
+
+    class Kind(models.TextChoices):
+        PLAN_IMPORT = "plan_import", _("plan import preview")
+        PROGRESS_MARKED = "progress_marked", _("progress workbook with its problems marked")
+
+    token = models.CharField(_("token"), max_length=40, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE,
+                             related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    data = models.JSONField(_("data"), null=True, blank=True)
+    content = models.BinaryField(_("file content"), blank=True, default=b"")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("upload preview")
+        verbose_name_plural = _("upload previews")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.token}"

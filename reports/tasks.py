@@ -13,7 +13,7 @@ from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from . import reminders, services
+from . import previews, reminders, services
 
 logger = logging.getLogger(__name__)
 
@@ -77,3 +77,9 @@ def export_job_run_task(job_id: int) -> str:
     from .excel.jobs import export_job_run
 
     return export_job_run(job_id).status
+
+
+@shared_task
+def purge_upload_previews() -> int:
+    """Beat runs this every night: the upload previews whose time has run out are deleted."""
+    return previews.previews_purge()

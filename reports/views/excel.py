@@ -1,6 +1,4 @@
 """Thin views for Excel in and out; the work is in reports.plan_import, reports.excel.* and reports.services."""
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,14 +15,12 @@ from targets.choices import Frequency, Kind
 
 from core.uploads import UnsafeFile
 
+from .. import previews
 from ..intake.files import ACCEPT as PLAN_FILE_SUFFIXES
 from ..plan_checks import check_plan
 from ..plan_import import (
     PlanProblems, apply_preview_edits, can_import_into, milestones_text, plan_import, plan_import_parse, with_defaults,
 )
-
-SESSION_KEY = "plan_import:{}"
-
 
 def _importable_counties(user):
     counties = Region.objects.filter(level=RegionLevel.COUNTY)
@@ -57,8 +53,8 @@ def import_upload(request):
             except (UnsafeFile, ValidationError) as exc:
                 error = str(exc) if isinstance(exc, UnsafeFile) else "; ".join(exc.messages)
             else:
-                token = secrets.token_urlsafe(12)
-                request.session[SESSION_KEY.format(token)] = with_defaults(parsed)
+                token = previews.preview_save(by=request.user, kind=previews.Kind.PLAN_IMPORT,
+                                              data=with_defaults(parsed))
                 return redirect("import-preview", token=token)
     return render(request, "reports/excel/import_upload.html",
                   {"counties": counties, "error": error, "accept": ",".join(PLAN_FILE_SUFFIXES)},
@@ -127,15 +123,15 @@ def _preview_context(parsed, region, problems=None, errors=()):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, token):
     _require_importer(request.user)
-    key = SESSION_KEY.format(token)
-    parsed = request.session.get(key)
-    if parsed is None:
+    preview = previews.preview_get(by=request.user, kind=previews.Kind.PLAN_IMPORT, token=token)
+    if preview is None:
         raise Http404
+    parsed = preview.data
     region = Region.objects.get(code=parsed["region"])
     if request.method == "GET":
         return render(request, "reports/excel/import_preview.html", _preview_context(parsed, region))
     edited = apply_preview_edits(parsed, request.POST, region)
-    request.session[key] = edited
+    previews.preview_update(by=request.user, kind=previews.Kind.PLAN_IMPORT, token=token, data=edited)
     if request.POST.get("action") == "check":
         return render(request, "reports/excel/import_preview.html", _preview_context(edited, region))
     try:
@@ -146,7 +142,7 @@ def import_preview(request, token):
     except ValidationError as exc:
         return render(request, "reports/excel/import_preview.html",
                       _preview_context(edited, region, errors=exc.messages), status=400)
-    del request.session[key]
+    previews.preview_discard(by=request.user, kind=previews.Kind.PLAN_IMPORT, token=token)
     messages.success(request, _("Plan imported: %(tasks)s tasks.") % {"tasks": len(edited["tasks"])})
     return redirect("plan-detail", pk=plan.pk)
 
@@ -237,8 +233,6 @@ def _default_period() -> str:
 @require_http_methods(["GET", "POST"])
 def progress_offline(request):
     """Download the unit's workbook for a period; upload it back filled in."""
-    import base64
-
     from ..excel.progress import progress_upload
     from core.uploads import check_upload
 
@@ -258,9 +252,8 @@ def progress_offline(request):
         else:
             context["result"] = result
             if result.marked:
-                token = secrets.token_urlsafe(12)
-                request.session[f"progress_marked:{token}"] = base64.b64encode(result.marked).decode()
-                context["marked_token"] = token
+                context["marked_token"] = previews.preview_save(
+                    by=request.user, kind=previews.Kind.PROGRESS_MARKED, content=result.marked)
                 status = 400
     return render(request, "reports/excel/progress.html", context, status=status)
 
@@ -287,14 +280,12 @@ def progress_template(request):
 
 @login_required
 def progress_marked(request, token):
-    import base64
-
     from django.http import HttpResponse
 
-    data = request.session.get(f"progress_marked:{token}")
-    if data is None:
+    preview = previews.preview_get(by=request.user, kind=previews.Kind.PROGRESS_MARKED, token=token)
+    if preview is None:
         raise Http404
-    response = HttpResponse(base64.b64decode(data),
+    response = HttpResponse(bytes(preview.content),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="progress-errors.xlsx"'
     return response

@@ -11,6 +11,7 @@ from accounts.models import AuditEvent
 from targets import rules
 from targets.demo import dongtou
 from targets.models import Indicator, Plan
+from reports.models import UploadPreview
 from targets.selectors import indicator_spec
 
 from .tables import dongtou_xlsx, upload
@@ -38,7 +39,7 @@ def decided(session_parsed, **extra):
 
 def parsed_of(client, url):
     token = url.rstrip("/").rsplit("/", 1)[-1]
-    return client.session[f"plan_import:{token}"]
+    return UploadPreview.objects.get(token=token).data
 
 
 @pytest.mark.parametrize("today, first", [("2026-06-25", "2026-06"), ("2026-06-26", "2026-07"),
