@@ -306,6 +306,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A running export or report that shows no sign of life for this long has lost its worker: the beat job
+# reports.tasks.reclaim_stalled_jobs puts it back in the queue, and after JOB_MAX_ATTEMPTS starts marks it failed.
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", 600))
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 3))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # With Redis, a message taken by a worker that dies unacknowledged is handed out again after this many
 # seconds. It must exceed the longest task (a report takes seconds); the worker tests set a few seconds.

@@ -45,4 +45,10 @@ JOBS = (
         minute="40", hour="3",
         description="Deletes the plan-import previews and marked progress workbooks whose time has run out.",
     ),
+    PeriodicJob(
+        name="reports: take back exports and reports whose worker died", task="reports.tasks.reclaim_stalled_jobs",
+        minute="*/5", hour="*",
+        description="A running export or report silent for longer than JOB_LEASE_SECONDS is queued again; after "
+                    "JOB_MAX_ATTEMPTS starts it is marked failed with its reason.",
+    ),
 )

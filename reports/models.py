@@ -196,6 +196,11 @@ class ExportJob(models.Model):
                                    on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"), null=True, blank=True,
+        help_text=_("Written by the worker as it writes rows; a running job silent for longer than its lease is "
+                    "taken back (reports.jobs)."))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from . import previews, reminders, services
+from . import jobs, previews, reminders, services
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +83,10 @@ def export_job_run_task(job_id: int) -> str:
 def purge_upload_previews() -> int:
     """Beat runs this every night: the upload previews whose time has run out are deleted."""
     return previews.previews_purge()
+
+
+@shared_task
+def reclaim_stalled_jobs() -> dict:
+    """Beat runs this every five minutes: exports and reports whose worker died are queued again or failed."""
+    result = jobs.jobs_reclaim()
+    return {"retried": result.retried, "failed": result.failed}

@@ -12,6 +12,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,17 +74,19 @@ def _file_name(job: ExportJob) -> str:
 
 def export_job_run(job_id: int) -> ExportJob:
     """Write the export of one job; a failure is recorded on the job, never lost."""
+    now = timezone.now()
     updated = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
-        status=ExportJob.Status.RUNNING, started_at=timezone.now())
+        status=ExportJob.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1)
     job = ExportJob.objects.select_related("plan", "created_by").get(pk=job_id)
     if not updated:
         return job  # already run (a retried message): nothing to do
     try:
         rows, columns, title, sheet = _rows_and_layout(job)
-        ExportJob.objects.filter(pk=job.pk).update(rows_total=len(rows))
+        ExportJob.objects.filter(pk=job.pk).update(rows_total=len(rows), heartbeat_at=timezone.now())
 
         def progress(done):
-            ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+            # Each progress write is also the heartbeat that keeps the job's lease (reports.jobs).
+            ExportJob.objects.filter(pk=job.pk).update(rows_done=done, heartbeat_at=timezone.now())
 
         with tempfile.TemporaryFile() as out:
             count = write_table(out, title=title, columns=columns, rows=rows, sheet_title=sheet,

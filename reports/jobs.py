@@ -1,0 +1,103 @@
+"""Jobs whose worker died: a running export or report past its lease goes back to the queue, or fails.
+
+Exports (ExportJob) and generated reports (GeneratedReport) are rows with a status, pending → running →
+done / failed. A worker killed in the middle (out of memory, a deploy, the machine restarted) leaves its
+row running; Celery's late acknowledgement redelivers the message only while the broker still holds it.
+Every few minutes beat runs `jobs_reclaim`: a running row whose last sign of life is older than
+JOB_LEASE_SECONDS (an export's `heartbeat_at`, written with its progress; a report's `started_at`, since
+generating one takes seconds) goes back to pending and is queued again, unless it has already been
+started JOB_MAX_ATTEMPTS times: then it is marked failed with its reason, for the page that shows it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.services import audit_record
+
+from .models import ExportJob, GeneratedReport, ReportState
+
+
+@dataclass
+class Reclaimed:
+    retried: int = 0
+    failed: int = 0
+
+
+def lease_expired_before(now: datetime) -> datetime:
+    """A running job last heard of before this moment has lost its worker."""
+    return now - timedelta(seconds=settings.JOB_LEASE_SECONDS)
+
+
+def _stopped_reason(attempts: int) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("The worker running this job stopped each of the %(n)s times it was started; it was not "
+                 "finished. Ask for it again.") % {"n": attempts}
+
+
+def _enqueue_export(job_id: int) -> None:
+    from .tasks import export_job_run_task
+
+    transaction.on_commit(lambda: export_job_run_task.delay(job_id))
+
+
+def _enqueue_report(report_id: int) -> None:
+    from .tasks import generate_report
+
+    transaction.on_commit(lambda: generate_report.delay(report_id))
+
+
+def _reclaim_export(job: ExportJob, now: datetime, result: Reclaimed) -> None:
+    if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+        job.status, job.error, job.finished_at = ExportJob.Status.FAILED, _stopped_reason(job.attempts), now
+        job.save(update_fields=["status", "error", "finished_at"])
+        audit_record(action="export.fail", obj=job, outcome="failure",
+                     new={"attempts": job.attempts, "reason": job.error})
+        result.failed += 1
+        return
+    job.status = ExportJob.Status.PENDING
+    job.save(update_fields=["status"])
+    audit_record(action="export.retry", obj=job, new={"attempts": job.attempts, "last_heartbeat": job.heartbeat_at})
+    _enqueue_export(job.pk)
+    result.retried += 1
+
+
+def _reclaim_report(report: GeneratedReport, now: datetime, result: Reclaimed) -> None:
+    if report.attempts >= settings.JOB_MAX_ATTEMPTS:
+        report.status, report.failure_reason, report.finished_at = ReportState.FAILED, _stopped_reason(
+            report.attempts), now
+        report.save(update_fields=["status", "failure_reason", "finished_at"])
+        audit_record(action="report.fail", obj=report, username=report.schedule_name, outcome="failure",
+                     new={"attempts": report.attempts, "reason": report.failure_reason})
+        result.failed += 1
+        return
+    report.status = ReportState.PENDING
+    report.save(update_fields=["status"])
+    audit_record(action="report.retry", obj=report, username=report.schedule_name,
+                 new={"attempts": report.attempts, "started_at": report.started_at})
+    _enqueue_report(report.pk)
+    result.retried += 1
+
+
+@transaction.atomic
+def jobs_reclaim(*, now: datetime | None = None) -> Reclaimed:
+    """Put back in the queue, or fail, every running export and report whose lease has run out."""
+    now = now or timezone.now()
+    cutoff = lease_expired_before(now)
+    result = Reclaimed()
+    # skip_locked: a row a live worker holds locked (finishing it right now) is left to that worker.
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    exports = ExportJob.objects.select_for_update(skip_locked=True).filter(silent, status=ExportJob.Status.RUNNING)
+    for job in exports:
+        _reclaim_export(job, now, result)
+    reports = GeneratedReport.objects.select_for_update(skip_locked=True).filter(
+        status=ReportState.RUNNING, started_at__lt=cutoff)
+    for report in reports:
+        _reclaim_report(report, now, result)
+    return result

@@ -1,0 +1,106 @@
+"""A worker that dies mid-job leaves its row running; beat takes it back after its lease and, after
+JOB_MAX_ATTEMPTS starts, marks it failed with a reason a person reads (Chinese)."""
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
+
+import pytest
+import time_machine
+
+from accounts.models import AuditEvent
+from reports import jobs
+from reports.beat import JOBS
+from reports.excel.jobs import export_job_run
+from reports.models import ExportJob, GeneratedReport, ReportKind, ReportState
+from reports.tasks import reclaim_stalled_jobs
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2025, 6, 30, 2, 0, tzinfo=dt_timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def lease(settings):
+    settings.JOB_LEASE_SECONDS = 600
+    settings.JOB_MAX_ATTEMPTS = 3
+
+
+@pytest.fixture
+def eager():
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def running_export(plan, user, *, attempts=1, heartbeat=T0):
+    return ExportJob.objects.create(kind=ExportJob.Kind.LEDGER, plan=plan, params={"as_of": "2025-06-30"},
+                                    created_by=user, status=ExportJob.Status.RUNNING, started_at=heartbeat,
+                                    heartbeat_at=heartbeat, attempts=attempts)
+
+
+def running_report(region, *, version, attempts=1, started=T0):
+    return GeneratedReport.objects.create(region=region, kind=ReportKind.MONTHLY, period_start=date(2025, 5, 1),
+                                          period_end=date(2025, 5, 31), version=version, status=ReportState.RUNNING,
+                                          started_at=started, attempts=attempts)
+
+
+def test_a_running_export_within_its_lease_is_left_to_its_worker(plan, supervisor):
+    job = running_export(plan, supervisor)
+    with time_machine.travel(T0 + timedelta(seconds=599), tick=False):
+        assert reclaim_stalled_jobs() == {"retried": 0, "failed": 0}
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.RUNNING
+
+
+def test_a_silent_export_goes_back_to_pending_and_is_run_again(plan, supervisor, eager,
+                                                              django_capture_on_commit_callbacks):
+    job = running_export(plan, supervisor)
+    with time_machine.travel(T0 + timedelta(seconds=601), tick=False):
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            assert jobs.jobs_reclaim() == jobs.Reclaimed(retried=1)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.PENDING and len(queued) == 1
+    assert AuditEvent.objects.filter(action="export.retry", object_id=str(job.pk)).exists()
+    queued[0]()  # the re-queued task, run in-process
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (ExportJob.Status.DONE, 2), job.error
+    assert job.file.name.endswith(".xlsx")
+
+
+def test_an_export_stopped_at_every_start_fails_with_a_chinese_reason(plan, supervisor,
+                                                                       django_capture_on_commit_callbacks):
+    job = running_export(plan, supervisor, attempts=3)
+    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            assert jobs.jobs_reclaim() == jobs.Reclaimed(failed=1)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and not queued
+    assert "3" in job.error and "中断" in job.error
+    assert job.finished_at == T0 + timedelta(hours=1)
+    assert AuditEvent.objects.get(action="export.fail", object_id=str(job.pk)).outcome == "failure"
+
+
+def test_progress_is_the_heartbeat_that_keeps_a_long_export_alive(plan, supervisor):
+    job = running_export(plan, supervisor)
+    with time_machine.travel(T0 + timedelta(seconds=500), tick=False):
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.PENDING)
+        export_job_run(job.pk)  # writes its heartbeat as it runs
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
+    with time_machine.travel(T0 + timedelta(seconds=1000), tick=False):
+        assert jobs.jobs_reclaim() == jobs.Reclaimed()
+
+
+def test_a_report_whose_worker_died_is_queued_again_then_failed(county, django_capture_on_commit_callbacks):
+    retried, spent = running_report(county, version=1, attempts=2), running_report(county, version=2, attempts=3)
+    with time_machine.travel(T0 + timedelta(minutes=11), tick=False):
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            assert jobs.jobs_reclaim() == jobs.Reclaimed(retried=1, failed=1)
+    retried.refresh_from_db()
+    spent.refresh_from_db()
+    assert retried.status == ReportState.PENDING and len(queued) == 1
+    assert spent.status == ReportState.FAILED and "中断" in spent.failure_reason
+
+
+def test_the_reclaim_runs_every_five_minutes():
+    assert [(j.minute, j.hour) for j in JOBS if j.task == "reports.tasks.reclaim_stalled_jobs"] == [("*/5", "*")]
