@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.periods import Frequency
 from targets.choices import PROGRESS_KINDS, Kind
+from targets.rules import first_period_not_past_due
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-01)?$")
 
@@ -26,6 +27,7 @@ class Problem:
     message: str
     task: int | None = None  # position in parsed["tasks"]
     indicator: int | None = None  # position in that task's indicators
+    section: int | None = None  # position in parsed["sections"]
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -69,10 +71,69 @@ def _plan_problems(parsed: dict) -> list[Problem]:
                                 % {"start": start, "end": end}))
     if parsed.get("period_assumed"):
         problems.append(Problem("start", _("The document states no plan period: enter its start and end.")))
-    # A first period after the plan's end is allowed: a plan imported after it ended owes no reports.
     if parsed.get("first_period") and parse_month(parsed.get("first_period")) is None:
         problems.append(Problem("first_period", _("The first reporting period “%(value)s” is not a month "
                                                   "(YYYY-MM).") % {"value": parsed["first_period"]}))
+    return problems
+
+
+def first_period_notices(parsed: dict) -> list[Problem]:
+    """What the person should know about the first reporting period without it stopping the save.
+
+    A first period after the plan's end (a plan imported after it ended) means no unit ever owes a report:
+    the plan is kept as a record only. Said plainly, so it is a decision and not a surprise.
+    """
+    first, end = parse_month(parsed.get("first_period")), parse_date(parsed.get("end"))
+    if first is None or end is None or first <= end:
+        return []
+    return [Problem("first_period", _(
+        "The first reporting period %(first)s is after the plan ends (%(end)s): no unit will ever owe a report "
+        "for this plan and it is kept as a record only. To track it, choose a month within the plan's period "
+        "(and tick “units owe the earlier months too” if that month is past due).")
+        % {"first": f"{first:%Y-%m}", "end": end})]
+
+
+def first_period_problems(parsed: dict, today: date | None) -> list[Problem]:
+    """The first reporting period as it stands on `today` (the day of the check or of the save).
+
+    A chosen first period whose report is already past due backdates the plan (every month from it shows
+    as not reported at once) unless the person confirms it (``first_period_backdate``). A default first
+    period is derived again on the day of the save (plan_import.at_save), so it never gets here past due.
+    """
+    first = parse_month(parsed.get("first_period"))
+    if first is None or today is None or parsed.get("first_period_backdate"):
+        return []
+    open_from = first_period_not_past_due(today)
+    if first >= open_from:
+        return []
+    return [Problem("first_period", _(
+        "The report for the first reporting period %(first)s is already past due (today is %(today)s): units "
+        "would at once show as not reported for every month from %(first)s. Choose %(open)s or later, or tick "
+        "“units owe the earlier months too”.") % {"first": f"{first:%Y-%m}", "today": today,
+                                                 "open": f"{open_from:%Y-%m}"})]
+
+
+def _section_problems(sections: list) -> list[Problem]:
+    problems, keys = [], {s.get("key") for s in sections}
+    parents = {s.get("key"): s.get("parent") for s in sections}
+    for k, section in enumerate(sections):
+        if not (section.get("title") or "").strip():
+            problems.append(Problem("section_title", _("Section %(n)s: enter the section's title.") % {"n": k + 1},
+                                    section=k))
+        parent, seen = section.get("parent"), {section.get("key")}
+        if parent is not None and parent not in keys:
+            problems.append(Problem("section_parent", _("Section %(n)s “%(title)s”: the section it belongs under "
+                                                        "no longer exists; choose another.")
+                                    % {"n": k + 1, "title": section.get("title") or ""}, section=k))
+            continue
+        while parent is not None:
+            if parent in seen:
+                problems.append(Problem("section_parent", _("Section %(n)s “%(title)s” cannot belong under a section "
+                                                            "that belongs under it; choose another.")
+                                        % {"n": k + 1, "title": section.get("title") or ""}, section=k))
+                break
+            seen.add(parent)
+            parent = parents.get(parent)
     return problems
 
 
@@ -80,8 +141,11 @@ def task_label(task: dict) -> str:
     return _("Task %(seq)s “%(name)s”") % {"seq": task.get("seq"), "name": (task.get("name") or "")[:30]}
 
 
-def _task_problems(index: int, task: dict, seen: dict) -> list[Problem]:
+def _task_problems(index: int, task: dict, seen: dict, section_keys: set) -> list[Problem]:
     problems = []
+    if task.get("section") is not None and task.get("section") not in section_keys:
+        problems.append(Problem("section", _("%(task)s: the section it was in no longer exists; choose one.")
+                                % {"task": task_label(task)}, index))
     if not (task.get("name") or "").strip():
         problems.append(Problem("name", _("Task %(seq)s: enter the task's name.") % {"seq": task.get("seq")}, index))
     seq = str(task.get("seq"))
@@ -161,16 +225,21 @@ def _milestone_problems(where: str, milestones, start: date | None, deadline: da
     return found
 
 
-def check_plan(parsed: dict) -> list[Problem]:
-    """Every problem that would stop the plan from saving, in page order."""
-    problems = _plan_problems(parsed)
+def check_plan(parsed: dict, today: date | None = None) -> list[Problem]:
+    """Every problem that would stop the plan from saving, in page order.
+
+    With `today`, the first reporting period is also checked against that day (first_period_problems).
+    """
+    problems = _plan_problems(parsed) + first_period_problems(parsed, today)
+    problems += _section_problems(parsed.get("sections") or [])
+    section_keys = {s.get("key") for s in parsed.get("sections") or []}
     if not parsed.get("tasks"):
         problems.append(Problem("tasks", _("No numbered task was found in the text.") if parsed.get("source") == "text"
                                 else _("The table holds no task rows.")))
     plan_start = parse_date(parsed.get("start"))
     seen: dict[str, str] = {}
     for index, task in enumerate(parsed.get("tasks") or []):
-        problems += _task_problems(index, task, seen)
+        problems += _task_problems(index, task, seen, section_keys)
         for order, proposal in enumerate(task.get("indicators") or []):
             where = _("%(task)s, indicator %(n)s “%(name)s”") % {
                 "task": task_label(task), "n": order + 1, "name": (proposal.get("name") or "")[:30]}

@@ -235,6 +235,19 @@ def _write_task(task: dict, plan: Plan, section: Section | None, units: dict[str
     return target
 
 
+def _parents_first(sections: list[dict]) -> list[tuple[int, dict]]:
+    """(order, section) with every parent before its children (the preview may move a section under a later one)."""
+    pending, done, ordered = list(enumerate(sections)), set(), []
+    while pending:
+        ready = [(k, s) for k, s in pending if s.get("parent") is None or s.get("parent") in done]
+        if not ready:  # cannot happen once check_plan has passed; keep the rest at top level
+            ready = pending
+        ordered += ready
+        done |= {s["key"] for _k, s in ready}
+        pending = [item for item in pending if item not in ready]
+    return ordered
+
+
 class PlanProblems(ValidationError):
     """The previewed plan cannot be saved as it stands; `problems` names each by task and field."""
 
@@ -255,19 +268,40 @@ def default_first_period(parsed: dict, today: date | None = None) -> str:
 
 
 def with_defaults(parsed: dict, today: date | None = None) -> dict:
-    parsed.setdefault("first_period", default_first_period(parsed, today))
+    """The preview's defaults: the first reporting period, remembered as a default (`first_period_default`)
+    so that a save on a later day re-derives it instead of keeping a month that has since fallen past due."""
+    if not parsed.get("first_period"):
+        parsed["first_period"] = parsed["first_period_default"] = default_first_period(parsed, today)
     return parsed
 
 
+def first_period_is_default(parsed: dict) -> bool:
+    return bool(parsed.get("first_period_default")) and parsed.get("first_period") == parsed["first_period_default"]
+
+
+def at_save(parsed: dict, today: date) -> dict:
+    """The preview as it is saved on `today`: a default first period is derived again for that day (a preview
+    left open overnight does not backdate the plan); a chosen one is kept and checked (plan_checks)."""
+    if not first_period_is_default(parsed):
+        return parsed
+    first = default_first_period(parsed, today)
+    return dict(parsed, first_period=first, first_period_default=first)
+
+
 @transaction.atomic
-def plan_import(*, parsed: dict, region: Region, by, title: str = "", doc_number: str = "") -> Plan:
+def plan_import(*, parsed: dict, region: Region, by, title: str = "", doc_number: str = "",
+                today: date | None = None) -> Plan:
     """Write the previewed plan: sections, tasks, units, indicators and milestones; all or nothing.
 
-    Everything is checked first (reports.plan_checks), so a refusal names the task and field at fault.
+    Everything is checked first (reports.plan_checks), on the day of the save: a default first period is
+    derived again for `today` (at_save), a chosen one that is past due by now is refused unless
+    `first_period_backdate` is set. A refusal names the task and field at fault.
     """
     if not can_import_into(by, region):
         raise PermissionDenied(_("Only the supervision office or an administrator of this county can import plans."))
-    problems = check_plan(dict(parsed, title=title or parsed.get("title", "")))
+    today = today or timezone.localdate()
+    parsed = at_save(parsed, today)
+    problems = check_plan(dict(parsed, title=title or parsed.get("title", "")), today=today)
     if problems:
         raise PlanProblems(problems)
     units = _resolve_units(parsed, region, by)
@@ -278,9 +312,9 @@ def plan_import(*, parsed: dict, region: Region, by, title: str = "", doc_number
     plan.full_clean()
     plan.save()
     sections = {}
-    for order, row in enumerate(parsed["sections"]):
+    for order, row in _parents_first(parsed["sections"]):
         sections[row["key"]] = Section.objects.create(plan=plan, title=row["title"][:300], order=order,
-                                                      parent=sections.get(row["parent"]))
+                                                      parent=sections.get(row.get("parent")))
     for task in parsed["tasks"]:
         _write_task(task, plan, sections.get(task.get("section")), units, by)
     audit_record(action="plan.import", by=by, obj=plan, new={
@@ -295,7 +329,8 @@ def plan_import(*, parsed: dict, region: Region, by, title: str = "", doc_number
 
 
 INDICATOR_INPUTS = ("name", "kind", "unit", "baseline", "target_value", "deadline", "frequency", "milestones")
-PLAN_INPUTS = ("start", "end", "first_period", "doc_number")
+PLAN_INPUTS = ("start", "end", "first_period", "doc_number", "issuer")
+TASK_TEXTS = ("seq", "content")
 UNIT_LIST = re.compile(r"[、,，;；\s]+")
 
 
@@ -344,9 +379,75 @@ def _edited_units(data, prefix: str, task: dict) -> dict:
     return changes
 
 
+def _section_choice(value, keys: set, moved: dict):
+    """A section key from the form ("" = no section; keys may be numbers, the form sends text); a dropped
+    section's tasks go to where it belonged; an unknown key is kept, for check_plan to name."""
+    by_text = {str(k): k for k in keys | set(moved)}
+    key = None if value in (None, "") else by_text.get(str(value), value)
+    while key in moved:
+        key = moved[key]
+    return key
+
+
+def _edited_sections(parsed: dict, data) -> tuple[list[dict], dict]:
+    """Sections renamed, moved under another, dropped or added; and {dropped key: where its contents go}."""
+    sections, moved = [], {}
+    for k, section in enumerate(parsed.get("sections") or []):
+        if data.get(f"s{k}-drop"):
+            moved[section["key"]] = section.get("parent")
+            continue
+        changes = {}
+        if f"s{k}-title" in data:
+            changes["title"] = data[f"s{k}-title"].strip()[:300]
+        if f"s{k}-parent" in data:
+            changes["parent"] = data[f"s{k}-parent"] or None
+        sections.append(dict(section, **changes))
+    title = (data.get("snew-title") or "").strip()[:300]
+    if title:
+        taken = {s["key"] for s in parsed.get("sections") or []}
+        key = next(f"added-{n}" for n in range(1, len(taken) + 2) if f"added-{n}" not in taken)
+        sections.append({"key": key, "title": title, "level": 1, "parent": data.get("snew-parent") or None})
+    keys = {s["key"] for s in sections}
+    for section in sections:
+        section["parent"] = _section_choice(section.get("parent"), keys, moved)
+    return sections, moved
+
+
+def _edited_task(data, prefix: str, task: dict, keys: set, moved: dict) -> dict:
+    changes = {field: data[f"{prefix}-{field}"].strip() for field in TASK_TEXTS if f"{prefix}-{field}" in data}
+    if f"{prefix}-section" in data:
+        changes["section"] = data[f"{prefix}-section"]
+    if f"{prefix}-name" in data:  # the form always sends the task's inputs together
+        changes["all_townships"] = bool(data.get(f"{prefix}-all_townships"))
+    task = dict(task, name=(data.get(f"{prefix}-name") or task["name"]).strip()[:300], **changes,
+                **_edited_units(data, prefix, task))
+    task["section"] = _section_choice(task.get("section"), keys, moved)
+    return task
+
+
+def _added_task(data, tasks: list, keys: set, moved: dict) -> dict | None:
+    name = (data.get("tnew-name") or "").strip()[:300]
+    if not name:
+        return None
+    seqs = [int(t["seq"]) for t in tasks if str(t.get("seq")).isdigit()]
+    blank = {"row": None, "seq": str(max(seqs, default=0) + 1), "name": name, "content": "", "section": None,
+             "units_raw": "", "lead_units": [], "co_units": [], "all_townships": False, "unparsed": [], "notes": [],
+             "deadline_text": "", "deadline": None, "ongoing": False, "leader": "", "indicators": [], "added": True}
+    task = _edited_task(data, "tnew", blank, keys, moved)
+    task["seq"] = task["seq"] or blank["seq"]
+    return task
+
+
+def _in_section_order(tasks: list[dict], sections: list[dict]) -> list[dict]:
+    """Tasks grouped under their sections in the sections' order (a moved task joins its new section)."""
+    rank = {s["key"]: k for k, s in enumerate(sections)}
+    return sorted(tasks, key=lambda t: -1 if t.get("section") is None else rank.get(t["section"], len(rank)))
+
+
 def apply_preview_edits(parsed: dict, data, region: Region | None = None) -> dict:
-    """The preview as the person left it: plan period, names, units and indicators edited, rows dropped or
-    added, units decided. With `region`, unit names typed on the page are matched against its units.
+    """The preview as the person left it: every field of the plan, its sections, tasks and indicators edited;
+    sections and tasks dropped, added or moved; indicators dropped or added; units decided. With `region`,
+    unit names typed on the page are matched against its units. Nothing is written.
 
     `data` is the submitted form (a QueryDict or dict); field names are those the preview template renders.
     """
@@ -354,16 +455,21 @@ def apply_preview_edits(parsed: dict, data, region: Region | None = None) -> dic
     edited.update({field: data[field].strip() for field in PLAN_INPUTS if field in data})
     if data.get("start") and data.get("end"):
         edited["period_assumed"] = False  # the person has seen and set the period
+    if "first_period" in data:
+        edited["first_period_backdate"] = bool(data.get("first_period_backdate"))
+    sections, moved = _edited_sections(parsed, data)
+    keys = {s["key"] for s in sections}
     tasks = []
     for i, task in enumerate(parsed["tasks"]):
         if data.get(f"t{i}-drop"):
             continue
-        task = dict(task, name=(data.get(f"t{i}-name") or task["name"]).strip()[:300], **_edited_units(data, f"t{i}", task))
+        task = _edited_task(data, f"t{i}", task, keys, moved)
         proposals = [_edited_indicator(data, f"t{i}-i{j}", p) for j, p in enumerate(task["indicators"])]
         proposals.append(_edited_indicator(data, f"t{i}-new", None))
         task["indicators"] = [p for p in proposals if p is not None]
         tasks.append(task)
-    edited["tasks"] = tasks
+    added = _added_task(data, tasks, keys, moved)
+    edited["sections"], edited["tasks"] = sections, _in_section_order(tasks + ([added] if added else []), sections)
     edited["units"] = [dict(row, decision=data.get(f"u{k}-decision", row["decision"]))
                        for k, row in enumerate(parsed["units"])]
     return rematch_units(edited, region) if region is not None else edited

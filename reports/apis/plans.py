@@ -1,6 +1,7 @@
 """The plan import API: the preview as JSON (dry_run), and the import itself, with the preview's problems."""
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import exceptions, parsers, permissions, status
@@ -9,9 +10,9 @@ from rest_framework.views import APIView
 
 from core.uploads import UnsafeFile
 
-from ..plan_checks import check_plan
+from ..plan_checks import check_plan, first_period_notices
 from ..plan_import import (
-    can_import_into, county_by_code, decide_units, default_missing_baselines, plan_import, plan_import_parse,
+    at_save, can_import_into, county_by_code, decide_units, default_missing_baselines, plan_import, plan_import_parse,
     rematch_units, with_defaults,
 )
 
@@ -41,11 +42,15 @@ class PlanImportApi(APIView):
     Multipart form: ``file``; ``region`` (division code of a county in the platform); optional ``title``,
     ``doc_number``, ``start`` and ``end`` (the plan period, YYYY-MM-DD; needed when the document states
     none), ``first_period`` (YYYY-MM, the first month units owe a report for; default the first month
-    not yet past due), ``accept_suggestions`` (use the closest existing unit when the name is nearly the
+    not yet past due on the day of the import; a chosen month already past due needs
+    ``first_period_backdate``), ``accept_suggestions`` (use the closest existing unit when the name is nearly the
     same), ``create_units`` (create the units no existing one matches) and ``dry_run``.
 
     Or JSON ``{"region": …, "plan": <a dry run's answer, edited>, "dry_run": false}``: the preview as the
-    client decided it, checked and written the same way.
+    client decided it (sections renamed, added, dropped or moved under another; tasks added, dropped or
+    moved to another section by their ``section`` key; every field edited), checked and written the same
+    way. A ``first_period`` left as the dry run's ``first_period_default`` is derived again on the day of
+    the save.
 
     A dry run answers 200 with the preview and its ``problems`` (each with ``task`` and ``indicator``
     positions, ``field`` and a ``message`` for a person). Without dry_run the plan is written in one
@@ -65,8 +70,10 @@ class PlanImportApi(APIView):
             raise exceptions.PermissionDenied(_("You cannot import plans into this county."))
         parsed = self._client_preview(request, region) if "plan" in request.data else self._file_preview(
             request, region)
-        problems = [p.as_dict() for p in check_plan(parsed)]
-        body = dict(parsed, id=None, problems=problems)
+        today = timezone.localdate()
+        parsed = at_save(parsed, today)
+        problems = [p.as_dict() for p in check_plan(parsed, today=today)]
+        body = dict(parsed, id=None, problems=problems, notices=[n.as_dict() for n in first_period_notices(parsed)])
         if _flag(request.data, "dry_run"):
             return Response(body, status=status.HTTP_200_OK)
         if problems:
@@ -75,7 +82,7 @@ class PlanImportApi(APIView):
                 fields.setdefault(problem["field"], []).append(problem["message"])
             return Response({"code": "invalid", "message": problems[0]["message"], "fields": fields,
                              "problems": problems}, status=status.HTTP_400_BAD_REQUEST)
-        plan = plan_import(parsed=parsed, region=region, by=request.user)
+        plan = plan_import(parsed=parsed, region=region, by=request.user, today=today)
         return Response(dict(body, id=plan.pk), status=status.HTTP_201_CREATED)
 
     def _file_preview(self, request, region) -> dict:
@@ -87,6 +94,7 @@ class PlanImportApi(APIView):
         except UnsafeFile as exc:
             raise exceptions.ValidationError({"file": [str(exc)]}) from exc
         parsed.update({name: str(request.data[name]).strip() for name in OVERRIDES if request.data.get(name)})
+        parsed["first_period_backdate"] = _flag(request.data, "first_period_backdate")
         decide_units(parsed, accept_suggestions=_flag(request.data, "accept_suggestions"),
                      create_units=_flag(request.data, "create_units"))
         default_missing_baselines(parsed)
@@ -105,7 +113,7 @@ class PlanImportApi(APIView):
                 isinstance(u, dict) and "name" in u for u in units):
             raise exceptions.ValidationError({"plan": [_("“plan” must be a preview as a dry run returns it, with its "
                                                          "tasks and their indicators.")]})
-        parsed = {key: value for key, value in plan.items() if key not in ("id", "problems")}
+        parsed = {key: value for key, value in plan.items() if key not in ("id", "problems", "notices")}
         parsed.update(region=region.code, sections=[dict(s, parent=s.get("parent")) for s in sections], units=units)
         for task in tasks:
             task.setdefault("lead_units", [])

@@ -17,9 +17,9 @@ from core.uploads import UnsafeFile
 
 from .. import previews
 from ..intake.files import ACCEPT as PLAN_FILE_SUFFIXES
-from ..plan_checks import check_plan
+from ..plan_checks import check_plan, first_period_notices
 from ..plan_import import (
-    PlanProblems, apply_preview_edits, can_import_into, milestones_text, plan_import, plan_import_parse, with_defaults,
+    PlanProblems, apply_preview_edits, at_save, can_import_into, milestones_text, plan_import, plan_import_parse, with_defaults,
 )
 
 def _importable_counties(user):
@@ -106,14 +106,29 @@ def _task_rows(parsed: dict, problems) -> list[dict]:
     return rows
 
 
+def _section_rows(parsed: dict, problems) -> list[dict]:
+    at = {}
+    for problem in problems:
+        if problem.section is not None:
+            at.setdefault(problem.section, []).append(problem.message)
+    sections = parsed.get("sections") or []
+    return [dict(section, index=k, problems=at.get(k, []),
+                 parents=[(s["key"], s["title"]) for s in sections if s["key"] != section["key"]])
+            for k, section in enumerate(sections)]
+
+
 def _preview_context(parsed, region, problems=None, errors=()):
-    problems = check_plan(parsed) if problems is None else problems
+    from django.utils import timezone
+
+    parsed = at_save(parsed, timezone.localdate())
+    problems = check_plan(parsed, today=timezone.localdate()) if problems is None else problems
     units = Unit.objects.filter(county=region).order_by("name")
     plan_problems = {}
     for problem in problems:
-        if problem.task is None:
+        if problem.task is None and problem.section is None:
             plan_problems.setdefault(problem.field, []).append(problem.message)
     return {"parsed": parsed, "tasks": _task_rows(parsed, problems), "region": region,
+            "sections": _section_rows(parsed, problems), "notices": first_period_notices(parsed),
             "unit_rows": _unit_rows(parsed, units), "errors": errors, "problems": problems,
             "plan_problems": plan_problems, "kinds": Kind.choices, "frequencies": Frequency.choices,
             "indicator_count": sum(len(t["indicators"]) for t in parsed["tasks"])}

@@ -78,10 +78,16 @@ def test_a_commit_with_the_period_given_is_written_not_backdated_and_audited(sup
     assert event.new["first_period"] == "2026-07" and event.new["start"] == "2026-01-01"
 
 
+@time_machine.travel("2026-06-26T04:00:00Z", tick=False)
 def test_a_dry_run_edited_by_the_client_is_committed_as_json(supervisor, dept):
     preview = post(supervisor, file=upload(no_period_table(), "t.xlsx"), dry_run="true").json()
     preview.update(start="2026-01-01", end="2026-12-31", first_period="2026-03", period_assumed=False)
     preview["tasks"][0]["indicators"][0].update(target_value="3000", milestones=[["2026-03-31", "1000"]])
+    response = api_as(supervisor).post(URL, {"region": "330305000000", "plan": preview}, format="json")
+    # 2026-03 is past due today: a chosen backdated first period must be confirmed.
+    assert response.status_code == 400 and "first_period" in response.json()["fields"]
+    assert "已过" in response.json()["fields"]["first_period"][0] and not Plan.objects.exists()
+    preview["first_period_backdate"] = True
     response = api_as(supervisor).post(URL, {"region": "330305000000", "plan": preview}, format="json")
     assert response.status_code == 201, response.json()
     plan = Plan.objects.get(pk=response.json()["id"])
