@@ -35,9 +35,9 @@ LINE_PITCH_TWIPS = 578
 # 28 characters on 156 mm: 442.2 pt / 28 = 15.79 pt a character. Word's grid states the pitch as the
 # difference from the 16 pt body size in 4096ths of a point: (15.79 − 16) × 4096 ≈ −849.
 CHAR_SPACE = -849
-# A 16 pt character is wider than that pitch; LibreOffice (unlike Word) then gives it two grid cells.
-# Condensing each character by 0.25 pt (w:spacing −5 twips) makes it fit one cell in both.
-CONDENSE_TWIPS = -5
+# A 16 pt character is wider than that pitch. Condensing each by 0.3 pt (w:spacing −6 twips) sets 28
+# on a line in Word and in LibreOffice alike (at −5 LibreOffice breaks after 27; the PDF test counts them).
+CONDENSE_TWIPS = -6
 MARGINS_MM = {"top_margin": 37, "bottom_margin": 35, "left_margin": 28, "right_margin": 26}
 # The page number's line sits 7 mm under the type area: the footer's bottom edge is 35 − 7 mm less
 # the number's own line (about 5 mm) above the paper's edge.
@@ -161,9 +161,11 @@ def _page_number_footer(footer, align) -> None:
     else:
         paragraph.paragraph_format.left_indent = PAGE_NUMBER_SIZE
     set_run_font(paragraph.add_run("— "), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
-    run = paragraph.add_run()
-    set_run_font(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    # One run per part of the field, each in the number's font: LibreOffice sizes the number it
+    # computes by the run that holds the result, Word by the one that holds the field's start.
     for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        set_run_font(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
         if kind:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
@@ -282,87 +284,73 @@ def _signature(document, content) -> None:
 
 
 IMPRINT_LINE = Pt(22)
-# A hair narrower than the type area: LibreOffice floats a table only when it is narrower than the text.
-IMPRINT_WIDTH_MM = TYPE_WIDTH_MM - 1
 TWIPS_PER_MM = 1440 / 25.4
+TYPE_WIDTH_TWIPS = int(TYPE_WIDTH_MM * TWIPS_PER_MM)
 
 
-def _imprint_lines(text: str, width_mm: float) -> int:
-    per_line = max(int((width_mm / 25.4 * 72 - 2 * IMPRINT_SIZE.pt - 12) / IMPRINT_SIZE.pt), 1)
+def _imprint_lines(text: str, width_twips: int) -> int:
+    per_line = max(int(width_twips / 20 / IMPRINT_SIZE.pt), 1)
     return -(-int(text_width(text) + 0.5) // per_line) or 1
 
 
-def _float_to_bottom(table, height_twips: int) -> None:
-    """Anchor the table so its last line sits on the bottom edge of the type area (w:tblpPr, in
-    absolute twips: LibreOffice reads a position, not "bottom")."""
-    top = int((MARGINS_MM["top_margin"] + TYPE_HEIGHT_MM) * TWIPS_PER_MM) - height_twips
-    position = OxmlElement("w:tblpPr")
-    for key, value in (("w:leftFromText", "0"), ("w:rightFromText", "0"), ("w:topFromText", "0"),
-                       ("w:bottomFromText", "0"), ("w:vertAnchor", "page"), ("w:horzAnchor", "margin"),
-                       ("w:tblpXSpec", "center"), ("w:tblpY", str(top))):
-        position.set(qn(key), value)
-    tblpr = table._tbl.tblPr
-    style = tblpr.find(qn("w:tblStyle"))
-    tblpr.insert(1 if style is not None else 0, position)
+def _frame(paragraph, *, top_twips: int, height_twips: int) -> None:
+    """Put the paragraph in a frame as wide as the type area, `top_twips` under its top edge (w:framePr).
+
+    Each line of the 版记 is its own frame, since LibreOffice joins framed paragraphs into one frame
+    only when their borders are the same, and the lines differ (0.35 mm outside, 0.25 mm between)."""
+    frame = OxmlElement("w:framePr")
+    for key, value in (("w:w", str(TYPE_WIDTH_TWIPS)), ("w:h", str(height_twips)), ("w:hRule", "exact"),
+                       ("w:vAnchor", "margin"), ("w:hAnchor", "margin"), ("w:xAlign", "center"),
+                       ("w:y", str(top_twips))):
+        frame.set(qn(key), value)
+    _insert_ordered(paragraph._p.get_or_add_pPr(), frame, PPR_ORDER)
 
 
-def _cell_border(cell, side: str, size: int) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    borders = tcpr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        width = tcpr.find(qn("w:tcW"))
-        span = tcpr.find(qn("w:gridSpan"))
-        anchor = span if span is not None else width
-        if anchor is not None:
-            anchor.addnext(borders)
-        else:
-            tcpr.insert(0, borders)
-    line = OxmlElement(f"w:{side}")
-    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "0"), ("w:color", "000000")):
-        line.set(qn(key), value)
-    order = ("top", "start", "left", "bottom", "end", "right")
-    later = [qn(f"w:{name}") for name in order[order.index(side) + 1:]]
-    for index, sibling in enumerate(borders):
-        if sibling.tag in later:
-            borders.insert(index, line)
-            return
-    borders.append(line)
+def _right_tab(paragraph, position_twips: int) -> None:
+    tabs = OxmlElement("w:tabs")
+    tab = OxmlElement("w:tab")
+    tab.set(qn("w:val"), "right")
+    tab.set(qn("w:pos"), str(position_twips))
+    tabs.append(tab)
+    _insert_ordered(paragraph._p.get_or_add_pPr(), tabs, PPR_ORDER)
+
+
+IMPRINT_LINE_TWIPS = int(IMPRINT_LINE.pt * 20)
+IMPRINT_PAD_TWIPS = 60  # the lines' width and their one point of space
 
 
 def _imprint(document, content) -> None:
-    """The 版记 at the foot of the last page: 抄送, then 印发机关 with 印发日期, each between lines (the first
-    and last 0.35 mm, the one between 0.25 mm), floated to the bottom of the type area."""
+    """The 版记 at the foot of the last page: 抄送, then 印发机关 with 印发日期 at the right, each between
+    lines (the first and last 0.35 mm, the one between 0.25 mm), the last line on the type area's foot."""
     frame = content.get("frame") or {}
     issued = chinese_date(date.fromisoformat(content["issued_on"]))
     rows = [(f"抄送：{frame['copy_to']}", "")] if frame.get("copy_to") else []
     rows.append((frame.get("printed_by", ""), f"{issued}印发"))
-    widths = (IMPRINT_WIDTH_MM * 0.56, IMPRINT_WIDTH_MM * 0.44)
-    table = document.add_table(rows=len(rows), cols=2)
-    table.autofit = False
-    for column, mm in zip(table.columns, widths):
-        column.width = Mm(mm)
-    lines = [_imprint_lines(left, IMPRINT_WIDTH_MM if not right else widths[0]) for left, right in rows]
-    _float_to_bottom(table, sum(n * int(IMPRINT_LINE.pt * 20) + 60 for n in lines))
-    for r, (left, right) in enumerate(rows):
-        cells = list(table.rows[r].cells)
-        for cell, mm in zip(cells, widths):
-            cell.width = Mm(mm)
-        if not right:
-            cells = [cells[0].merge(cells[1])]
-        for cell, text, align in zip(cells, (left, right), (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT)):
-            paragraph = cell.paragraphs[0]
-            _no_grid(paragraph)
-            paragraph.alignment = align
-            fmt = paragraph.paragraph_format
-            fmt.left_indent = fmt.right_indent = Pt(IMPRINT_SIZE.pt)
-            fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, IMPRINT_LINE
-            set_run_font(paragraph.add_run(text), BODY_FONT, IMPRINT_SIZE)
-            _cell_border(cell, "top", 8 if r == 0 else 4)
-            if r == len(rows) - 1:
-                _cell_border(cell, "bottom", 8)
-    # A body ends with a paragraph; without one LibreOffice drops a trailing floating table.
-    _paragraph(document, "", BODY_FONT, Pt(1))
+    indent = int(IMPRINT_SIZE.pt * 20)
+    heights = [_imprint_lines(left + right, TYPE_WIDTH_TWIPS - 2 * indent) * IMPRINT_LINE_TWIPS + IMPRINT_PAD_TWIPS
+               for left, right in rows]
+    top = int(TYPE_HEIGHT_MM * TWIPS_PER_MM) - sum(heights)
+    for r, ((left, right), height) in enumerate(zip(rows, heights)):
+        paragraph = document.add_paragraph()
+        _frame(paragraph, top_twips=top, height_twips=height)
+        top += height
+        _no_grid(paragraph)
+        fmt = paragraph.paragraph_format
+        fmt.left_indent = fmt.right_indent = Pt(IMPRINT_SIZE.pt)
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, IMPRINT_LINE
+        pPr = paragraph._p.get_or_add_pPr()
+        if r == 0:
+            _border(pPr, "top", size=8, space=1)
+        _border(pPr, "bottom", size=8 if r == len(rows) - 1 else 4, space=1)
+        if right:
+            _right_tab(paragraph, TYPE_WIDTH_TWIPS - indent)
+            text = f"{left}\t{right}"
+        else:
+            text = left
+        set_run_font(paragraph.add_run(text), BODY_FONT, IMPRINT_SIZE)
+    # LibreOffice makes a frame of framed paragraphs only when an ordinary paragraph follows them.
+    _paragraph(document, "", BODY_FONT, Pt(1), exact_pitch=False)
 
 
 def _properties(document, content) -> None:

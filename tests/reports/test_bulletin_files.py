@@ -201,17 +201,22 @@ def test_docx_carries_each_offices_frame_from_mark_to_imprint(demo):
         requirements = next(i for i, t in enumerate(texts) if t.endswith("、下一步工作要求"))
         assert requirements == max(i for i, t in enumerate(texts) if t[:2].endswith("、") and len(t) < 12)
         assert texts[requirements + 1] == "（一）" + frame["requirements"].splitlines()[0]
-        signature, issued = paragraphs[-2], paragraphs[-1]
+        signature, issued = paragraphs[-4], paragraphs[-3]
         assert (signature.text, issued.text) == (frame["signature"], "2026年5月26日")
         # The date four characters (of 16 pt) in from the right; the signature centred over it.
         assert issued.paragraph_format.right_indent == Pt(64)
         centre = lambda p, width: p.paragraph_format.right_indent.pt + width / 2
         assert abs(centre(signature, max(len(signature.text) * 16, 0)) - centre(issued, 7 * 8 + 3 * 16)) <= 8 or \
             signature.paragraph_format.right_indent == 0
-        imprint = document.tables[-1]
-        assert imprint.rows[0].cells[0].text == f"抄送：{frame['copy_to']}"
-        assert [c.text for c in imprint.rows[-1].cells] == [frame["printed_by"], "2026年5月26日印发"]
-        assert imprint._tbl.tblPr.find(qn("w:tblpPr")) is not None  # floated to the foot of the last page
+        copy_to, printed = paragraphs[-2], paragraphs[-1]
+        assert copy_to.text == f"抄送：{frame['copy_to']}"
+        assert printed.text == f"{frame['printed_by']}\t2026年5月26日印发"
+        # Each line of the 版记 in a frame on the type area, the last one ending on its foot (225 mm).
+        frames = [p._p.pPr.find(qn("w:framePr")) for p in (copy_to, printed)]
+        assert all(f.get(qn("w:vAnchor")) == "margin" for f in frames)
+        foot = int(frames[-1].get(qn("w:y"))) + int(frames[-1].get(qn("w:h")))
+        assert abs(foot - 225 * 1440 / 25.4) < 2
+        assert int(frames[0].get(qn("w:y"))) + int(frames[0].get(qn("w:h"))) == int(frames[1].get(qn("w:y")))
 
 
 @pytest.mark.django_db
@@ -418,3 +423,68 @@ def test_dispatch_groups_problems_by_unit_with_each_text_once(demo):
     assert any(b.get("key") == "decisions" or b.get("stands_for") == "decisions" for b in decisions)
     if any(b.get("key") == "decisions" for b in decisions):
         assert all(row[3].startswith("建议") for row in table(report.content, "decisions")["rows"])
+
+
+MM = 72 / 25.4  # PDF points a millimetre
+TYPE_TOP, TYPE_FOOT, TYPE_LEFT, TYPE_WIDTH = 37 * MM, (37 + 225) * MM, 28 * MM, 156 * MM
+
+
+def _body_lines(page):
+    """The lines of 16 pt (三号) text on a PDF page, top to bottom, each a list of its characters left to right."""
+    lines = {}
+    for ch in page.chars:
+        if abs(ch["size"] - 16) < 0.6 and ch["text"].strip():
+            lines.setdefault(round(ch["top"]), []).append(ch)
+    return [sorted(lines[top], key=lambda c: c["x0"]) for top in sorted(lines)]
+
+
+def _is_cjk(ch) -> bool:
+    return ord(ch["text"]) >= 0x2E80
+
+
+@pytest.mark.django_db
+def test_the_pdf_body_has_28_characters_a_line_and_22_lines_a_page(demo):
+    """GB/T 9704: on a page of body text, 22 lines of 28 characters in the 156 × 225 mm type area."""
+    from reports.bulletins.docx_writer import write_docx
+    from reports.bulletins.pdf import docx_to_pdf
+
+    monthly = demo[ReportKind.MONTHLY].content
+    sentence = "各镇各部门要对照目标任务逐项分析原因制定整改措施明确完成时限确保按期销号"
+    body = [{"type": "paragraph", "text": sentence * 3} for _ in range(30)]
+    with pdfplumber.open(BytesIO(docx_to_pdf(write_docx({**monthly, "blocks": body})))) as pdf:
+        pages = [_body_lines(page) for page in pdf.pages]
+        numbers = [c for page in pdf.pages for c in page.chars if c["top"] > TYPE_FOOT + 5 and c["text"].strip()]
+    # The page number ("— 2 —") is in 14 pt (四号) throughout, its digits included.
+    assert {c["size"] for c in numbers} == {14.0} and any(c["text"].isdigit() for c in numbers)
+    full_pages = pages[1:-1]  # the first page carries the masthead, the last the signature
+    assert full_pages
+    for lines in full_pages:
+        assert len(lines) == 22
+        tops = [line[0]["top"] for line in lines]
+        assert all(abs((b - a) - 225 * MM / 22) < 0.5 for a, b in zip(tops, tops[1:]))
+        assert TYPE_TOP - 1 < lines[0][0]["top"] and lines[-1][0]["bottom"] < TYPE_FOOT + 1
+        # A line that runs to the right edge of the type area holds 28 characters, edge to edge.
+        whole = [line for line in lines if all(_is_cjk(c) for c in line) and line[-1]["x1"] > TYPE_LEFT + TYPE_WIDTH - 8]
+        assert len(whole) > 15
+        for line in whole:
+            assert len(line) == 28 or (len(line) == 26 and line[0]["x0"] > TYPE_LEFT + 20)  # a first line, indented 2
+            assert line[0]["x0"] >= TYPE_LEFT - 1 and line[-1]["x1"] <= TYPE_LEFT + TYPE_WIDTH + 1
+
+
+@pytest.mark.django_db
+def test_the_pdf_sets_the_bulletin_on_the_grid_and_the_imprint_on_the_foot_of_the_last_page(demo):
+    report = services.report_pdf_render(report_id=demo[ReportKind.MONTHLY].pk)
+    with report.pdf.open("rb") as f, pdfplumber.open(BytesIO(f.read())) as pdf:
+        pages = [_body_lines(page) for page in pdf.pages]
+        last = pdf.pages[-1]
+        imprint = [c for c in last.chars if abs(c["size"] - 14) < 0.6 and c["top"] > TYPE_TOP and c["text"].strip()
+                   and c["bottom"] < TYPE_FOOT + 5]
+        signature_bottom = max(line[0]["bottom"] for line in pages[-1])
+    for lines in pages:
+        assert len(lines) <= 22
+        assert all(sum(1 if _is_cjk(c) else 0.5 for c in line) <= 28 for line in lines)
+        assert all(len(line) <= 28 for line in lines if all(_is_cjk(c) for c in line))
+    assert max(len(line) for lines in pages for line in lines if all(_is_cjk(c) for c in line)) == 28
+    # The 版记's last line ends on the foot of the type area, well below the signature and the date.
+    assert imprint and abs(max(c["bottom"] for c in imprint) - TYPE_FOOT) < 12
+    assert min(c["top"] for c in imprint) > signature_bottom + 3 * 28.9
