@@ -24,7 +24,7 @@ from core.uploads import UnsafeFile
 from core.versions import ConflictError, check_version
 from regions.selectors import region_prefix
 
-from . import entry_rules, filetypes, lights
+from . import entry_rules, filetypes, lights, review
 from .choices import ReportStatus
 from .models import (
     Allocation, Evidence, Indicator, LateEntryGrant, Milestone, ProgressReport, ReportComment, ReportVersion,
@@ -233,7 +233,7 @@ EDITABLE_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation"
 
 
 def _check_editable(current: ProgressReport, by, today: date) -> None:
-    if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+    if not review.is_editable(current.status):
         raise ValidationError(_("Only a draft or returned report can be changed."))
     # A report the office returned can always be put right; a draft waits on the period's lock.
     if current.status == ReportStatus.DRAFT:
@@ -283,21 +283,13 @@ def _plan_of(report):
 def progress_report_submit(*, report, by, expected_version: int | None = None) -> ProgressReport:
     current = _lock(report)
     check_version(current, expected_version, _("This report was changed by someone else; reload it before submitting."))
-    if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-        raise ValidationError(_("Only a draft or returned report can be submitted (this one is %(status)s).")
-                              % {"status": current.get_status_display()})
     now = timezone.now()
     if current.status == ReportStatus.DRAFT:
         _check_not_locked(current.indicator, current.unit, current.period_start, timezone.localdate(now))
     plan = _plan_of(current)
     due = periods.due_date(current.period_start, current.indicator.frequency, plan.due_day)
-    old = snapshot(current, ["status", "version"])
-    current.status = ReportStatus.SUBMITTED
-    current.submitted_by = by
-    current.submitted_at = now
     current.is_late = timezone.localdate(now) > due
-    current.version += 1
-    current.save()
+    old = review.review_step(current, review.SUBMIT, by=by, wording=review.REPORT_WORDING, now=now)
     audit_record(action="report.submit", by=by, obj=current, old=old,
                  new=snapshot(current, ["status", "version", "is_late"]))
     _record_version(current, "submit", by)
@@ -320,19 +312,8 @@ def progress_report_review(*, report, by, approve: bool, comment: str = "",
     current = _lock(report)
     _require_office(by, _plan_of(current))
     _check_version(current, expected_version)
-    if current.status != ReportStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted report can be reviewed."))
-    if current.submitted_by_id == by.pk:
-        raise PermissionDenied(_("You cannot review a report you submitted yourself."))
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Give a reason when returning a report.")})
-    old = snapshot(current, ["status", "version"])
-    current.status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
-    current.reviewed_by = by
-    current.reviewed_at = timezone.now()
-    current.review_comment = comment.strip()
-    current.version += 1
-    current.save()
+    old = review.review_step(current, review.APPROVE if approve else review.RETURN, by=by,
+                             wording=review.REPORT_WORDING, reason=comment)
     audit_record(action="report.approve" if approve else "report.return", by=by, obj=current, old=old,
                  new=snapshot(current, ["status", "version", "review_comment"]))
     _record_version(current, "approve" if approve else "return", by)
@@ -352,17 +333,7 @@ def progress_report_reopen(*, report, by, reason: str, expected_version: int | N
     current = _lock(report)
     _require_office(by, _plan_of(current))
     _check_version(current, expected_version)
-    if current.status != ReportStatus.APPROVED:
-        raise ValidationError(_("Only an approved report can be reopened."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason for reopening an approved report.")})
-    old = snapshot(current, ["status", "version"])
-    current.status = ReportStatus.RETURNED
-    current.reviewed_by = by
-    current.reviewed_at = timezone.now()
-    current.review_comment = reason.strip()
-    current.version += 1
-    current.save()
+    old = review.review_step(current, review.REOPEN, by=by, wording=review.REPORT_WORDING, reason=reason)
     audit_record(action="report.reopen", by=by, obj=current, old=old,
                  new=snapshot(current, ["status", "version", "review_comment"]))
     _record_version(current, "reopen", by)
@@ -396,7 +367,7 @@ def report_comment_add(*, report, by, text: str) -> ReportComment:
 def evidence_add(*, report, by, upload) -> Evidence:
     """Attach a file to a draft or returned report: type and size checked on its content, checksum stored."""
     current = _lock(report)
-    if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+    if not review.is_editable(current.status):
         raise ValidationError({"evidence": _("Evidence can only be added to a draft or returned report.")})
     if current.evidence.count() >= filetypes.MAX_EVIDENCE_FILES:
         raise ValidationError({"evidence": _("A report holds at most %(n)s files.") % {"n": filetypes.MAX_EVIDENCE_FILES}})
@@ -426,7 +397,7 @@ def evidence_open(*, evidence, by):
 @transaction.atomic
 def evidence_remove(*, evidence, by) -> None:
     current = _lock(evidence.report)
-    if current.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+    if not review.is_editable(current.status):
         raise ValidationError({"evidence": _("Evidence can only be removed from a draft or returned report.")})
     old = snapshot(evidence, ["original_name", "content_type", "size", "sha256"]) | {"evidence": evidence.pk}
     # The row goes, the file stays on disk: the audit event names its checksum.

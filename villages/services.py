@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from accounts.services import audit_record, snapshot
 from core.versions import ConflictError, check_version
 from regions.models import Region, RegionLevel, division_code_validator, level_of_code
+from targets import review
 from targets.lights import lights_rejudge
 
 from . import derived
@@ -245,7 +246,7 @@ def income_record_update(*, record, by, expected_version: int, **changes) -> Inc
     current = _lock(record)
     _check_writer(by, current.village)
     _check_version(current, expected_version)
-    if current.status not in (RecordStatus.DRAFT, RecordStatus.RETURNED):
+    if not review.is_editable(current.status):
         raise ValidationError(_("Only a draft or returned record can be changed."))
     old = snapshot(current, RECORD_EDITABLE)
     for name, value in changes.items():
@@ -259,19 +260,24 @@ def income_record_update(*, record, by, expected_version: int, **changes) -> Inc
     return current
 
 
+# The one review cycle (targets.review), in the words of an income record.
+INCOME_WORDING = review.Wording(
+    refused={
+        review.SUBMIT: gettext_lazy("Only a draft or returned record can be submitted (this one is %(status)s)."),
+        review.APPROVE: gettext_lazy("Only a submitted record can be reviewed."),
+        review.RETURN: gettext_lazy("Only a submitted record can be reviewed."),
+    },
+    own_submission=gettext_lazy("You cannot review a record you submitted yourself."),
+    reason_needed={review.RETURN: gettext_lazy("Give a reason when returning a record.")},
+)
+
+
 @transaction.atomic
 def income_record_submit(*, record, by, expected_version: int | None = None) -> IncomeRecord:
     current = _lock(record)
     _check_writer(by, current.village)
     _check_version(current, expected_version)
-    if current.status not in (RecordStatus.DRAFT, RecordStatus.RETURNED):
-        raise ValidationError(_("Only a draft or returned record can be submitted (this one is %(status)s).")
-                              % {"status": current.get_status_display()})
-    old = snapshot(current, ["status", "version"])
-    current.status = RecordStatus.SUBMITTED
-    current.submitted_by, current.submitted_at = by, timezone.now()
-    current.version += 1
-    current.save()
+    old = review.review_step(current, review.SUBMIT, by=by, wording=INCOME_WORDING)
     audit_record(action="income.submit", by=by, obj=current, old=old, new=snapshot(current, ["status", "version"]))
     return current
 
@@ -284,18 +290,8 @@ def income_record_review(*, record, by, approve: bool, comment: str = "",
     if not can_review_income(by) or not villages_visible_to(by).filter(pk=current.village_id).exists():
         raise PermissionDenied(_("Only the supervision office of this county reviews income records."))
     _check_version(current, expected_version)
-    if current.status != RecordStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted record can be reviewed."))
-    if current.submitted_by_id == by.pk:
-        raise PermissionDenied(_("You cannot review a record you submitted yourself."))
-    if not approve and not comment.strip():
-        raise ValidationError({"comment": _("Give a reason when returning a record.")})
-    old = snapshot(current, ["status", "version"])
-    current.status = RecordStatus.APPROVED if approve else RecordStatus.RETURNED
-    current.reviewed_by, current.reviewed_at = by, timezone.now()
-    current.review_comment = comment.strip()
-    current.version += 1
-    current.save()
+    old = review.review_step(current, review.APPROVE if approve else review.RETURN, by=by, wording=INCOME_WORDING,
+                             reason=comment)
     audit_record(action="income.approve" if approve else "income.return", by=by, obj=current, old=old,
                  new=snapshot(current, ["status", "version", "review_comment"]))
     if approve:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.versions import ConflictError
+from targets import review
 from targets.selectors import indicator_status, indicators_visible_to
 
 from . import derived, forms, selectors, services
@@ -104,7 +105,7 @@ def village_detail(request, code):
         "records": selectors.income_history(village), "can_enter": can_enter,
         "can_review": selectors.can_review_income(request.user),
         "form": forms.IncomeRecordForm(initial={"year": timezone.localdate().year - 1}) if can_enter else None,
-        "editable": (RecordStatus.DRAFT, RecordStatus.RETURNED),
+        "editable": review.EDITABLE,
     })
 
 

@@ -24,7 +24,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from accounts.services import audit_record
 from core import periods
 from core.versions import ConflictError
-from targets.choices import Kind, ReportStatus
+from targets.choices import Kind
+from targets import review
 from targets.models import Indicator, ProgressReport
 from targets.selectors import expected_reporters
 from targets.services import progress_report_create, progress_report_update
@@ -247,7 +248,7 @@ def _save_row(item: dict, report: ProgressReport | None, unit, period: str, by, 
     if current == changes:
         result.unchanged += 1
         return
-    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+    if not review.is_editable(report.status):
         raise ValidationError(_("The report for this period is already %(status)s and cannot be changed here.")
                               % {"status": report.get_status_display()})
     progress_report_update(report=report, by=by, expected_version=report.version, **changes)

@@ -17,8 +17,7 @@ from accounts.services import snapshot
 from core import periods
 from core.versions import ConflictError
 
-from .. import charts, entry_selectors, late_entry, selectors, services
-from ..choices import ReportStatus
+from .. import charts, entry_selectors, late_entry, review, selectors, services
 from ..entry_forms import CommentForm, EntryForm, LateEntryRequestForm, ReasonForm, ReturnForm
 from ..models import Evidence, ProgressReport
 from . import work_page
@@ -85,7 +84,7 @@ def entry(request, indicator_id, period):
     context = {
         "indicator": indicator, "plan": plan, "period": period, "period_start": period_start, "report": report,
         "form": form, "conflict": conflict,
-        "editable": report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
+        "editable": report is None or review.is_editable(report.status),
         "due": periods.due_date(period_start, indicator.frequency, plan.due_day),
         "evidence": list(report.evidence.all()) if report else [],
         "show_explanation": bool(form["explanation"].value()) or "explanation" in form.errors,
@@ -139,7 +138,7 @@ def _next_entry(user, done_indicator):
     today = timezone.localdate()
     rows = [r for r in entry_selectors.work_rows(user=user, today=today)
             if r.owed and r.period_start and r.indicator.pk != done_indicator.pk
-            and (r.report is None or r.report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED))]
+            and (r.report is None or review.is_editable(r.report.status))]
     if not rows:
         return redirect("my-work")
     row = min(rows, key=lambda r: entry_selectors.placement(r).order)
@@ -202,9 +201,9 @@ def report_detail(request, pk):
         "comment_form": CommentForm(),
         "return_form": ReturnForm(),
         "reopen_form": ReasonForm(),
-        "can_edit": user.is_reporter and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED),
-        "can_review": office and report.status == ReportStatus.SUBMITTED and report.submitted_by_id != user.pk,
-        "can_reopen": office and report.status == ReportStatus.APPROVED,
+        "can_edit": user.is_reporter and review.is_editable(report.status),
+        "can_review": office and review.can(report.status, review.APPROVE) and report.submitted_by_id != user.pk,
+        "can_reopen": office and review.can(report.status, review.REOPEN),
         "rollup": entry_selectors.county_rollup(report.indicator, report.period_start),
         "chart": charts.line_chart(entry_selectors.report_series(report), report.indicator.target_value),
     }
