@@ -307,3 +307,32 @@ def test_a_dated_part_of_a_total_is_a_stage_of_it():
     assert (proposal.target_value, proposal.milestones) == (Decimal(1200), [(date(2024, 6, 30), Decimal(600))])
     found = extract("改建卫生厕所2600座。其中6月底前完成改厕3000座。", **XUNYI)
     assert [p.milestones for p in found] == [[], []]
+
+
+def test_a_count_that_each_must_reach_an_amount_is_scope_and_the_amount_a_floor_for_each():
+    (proposal,) = extract("到2025年，全市101个村集体经济年经营性收入均达25万元以上",
+                          start=date(2024, 1, 1), end=date(2025, 12, 31))
+    assert (proposal.kind, proposal.target_value, proposal.baseline, proposal.unit) == (
+        "floor", Decimal(25), Decimal(25), "万元")
+    assert proposal.name == "每个村集体经济年经营性收入"
+    # Two named subjects sharing a value stay two increases.
+    assert [(p.name, p.kind) for p in extract("A、B均达98%以上", **XUNYI)] == [("A", "increase"), ("B", "increase")]
+
+
+def test_a_number_per_quarter_is_spread_over_the_quarters_and_reported_quarterly():
+    (proposal,) = extract("每季度评选出10个“红黑榜”村，实行动态管理", start=date(2024, 1, 1), end=date(2024, 12, 31))
+    assert (proposal.target_value, proposal.frequency) == (Decimal(40), "quarterly")
+    assert proposal.milestones == [(date(2024, 3, 31), Decimal(10)), (date(2024, 6, 30), Decimal(20)),
+                                   (date(2024, 9, 30), Decimal(30))]
+    assert proposal.name == "评选出红黑榜村"
+    # A routine frequency is still not a target.
+    assert [p.kind for p in extract("每季度开展1次督查", start=date(2024, 1, 1), end=date(2024, 12, 31))] == [
+        "milestone"]
+
+
+def test_the_counted_parts_of_a_framework_are_not_targets():
+    found = extract("形成1条主线、3个平台、5项机制的乡村治理工作体系，建成示范村20个",
+                    start=date(2024, 1, 1), end=date(2026, 12, 31))
+    assert [(p.target_value, p.unit) for p in found] == [(Decimal(20), "个")]
+    assert [p.kind for p in extract("构建“1条主线、3个平台”的工作体系", **XUNYI)] == ["milestone"]
+    assert [(p.target_value, p.unit) for p in extract("建成3个电商服务平台", **XUNYI)] == [(Decimal(3), "个")]

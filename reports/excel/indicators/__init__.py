@@ -26,7 +26,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import dates, quantities, wording
-from .quantities import normalise, plain
+from .quantities import normalise, plain  # noqa: F401  (plain is used below and re-exported)
 
 __all__ = ["Proposal", "extract", "normalise", "plain"]
 
@@ -39,6 +39,7 @@ STAGE_TAIL = re.compile(r"(?P<month>\d{1,2})月(?:底|末)?$")
 CLEARED = re.compile(r"(?P<name>[^,;。]*?)(?:全部|动态|全面|基本)?清零")
 ZERO = re.compile(r"(?:实现|确保|保持)(?P<name>[^,;。]*?)零(?P<what>辍学|失学|伤亡|死亡|事故|发生|返贫|新增)")
 PER_HOUSEHOLD = re.compile(r"(?:1户|每户|家庭)(?:至少)?1人(?:以上)?(?P<what>[^,;。]{0,4})")
+EACH_SCOPE = re.compile(r"(?P<count>\d+)(?:个|家|所|户|座)(?P<what>行政村|村|社区|乡镇|镇|街道|企业|学校|农户|户)")
 SEPARATELY = re.compile(r"分别于(?P<months>(?:\d{1,2}月(?:份|底|末)?、?){2,})")
 
 
@@ -125,6 +126,29 @@ def _spread_yearly(proposal: Proposal, clause: str, start: date) -> None:
     proposal.milestones = [(date(year, 12, 31), step * (i + 1)) for i, year in enumerate(years[:-1])]
     proposal.target_value = step * len(years)
     proposal.name = proposal.name.replace("每年", "", 1) or proposal.name
+
+
+def _spread_quarterly(proposal: Proposal, clause: str, start: date) -> None:
+    """"每季度评选出10个" over 2024: 40 in all, 10 more by each quarter's end, reported quarterly."""
+    before = clause[:clause.find(proposal.phrase)] if proposal.phrase in clause else clause
+    if not re.search(r"每(?:个)?季度?", before + proposal.phrase.split(str(plain(proposal.target_value)))[0]) \
+            or proposal.kind != "increase" or proposal.unit == "次":
+        return
+    quarters, on = [], date(start.year, (start.month - 1) // 3 * 3 + 1, 1)
+    while on <= proposal.deadline:
+        quarter_end = dates.month_end(on.year, on.month + 2)
+        quarters.append(min(quarter_end, proposal.deadline))
+        on = date(on.year + (on.month + 3 > 12), (on.month + 2) % 12 + 1, 1)
+    if len(quarters) < 2:
+        return
+    step = proposal.target_value
+    proposal.milestones = [(when, step * (i + 1)) for i, when in enumerate(quarters[:-1])]
+    proposal.target_value = step * len(quarters)
+    proposal.frequency = "quarterly"
+    proposal.name = re.sub(r"每(?:个)?季度?", "", proposal.name, count=1) or proposal.name
+    rest = re.split(r"[、(,]", clause[clause.find(proposal.phrase) + len(proposal.phrase):], maxsplit=1)[0]
+    if len(proposal.name) <= 4 and rest:  # "评选出10个“红黑榜”村": what is chosen follows the number
+        proposal.name += rest.replace("“", "").replace("”", "")
 
 
 def _coverage(clause: str, deadline: date) -> Proposal | None:
@@ -279,7 +303,12 @@ def _plain_proposals(clause, found, index, ctx, deadline, consumed, inherited) -
         names = [wording.clean_name(raw_name) + rest]
         phrase, taken = clause[raw_start:quantity.end + len(rest)], len(rest)
     kind = wording.kind(raw_name, quantity.comparison)
-    if kind == "increase" and inherited and not wording.has_kind_word(raw_name) and (
+    each = EACH_SCOPE.search(raw_name)
+    if each and re.search(r"(?:均|都|全部)(?:要|能)?(?:达到|达|超过|超|不低于|不少于|在|为)?$", raw_name):
+        # "101个村…均达25万元以上": every one of them at or above the amount, a floor for each.
+        names = [wording.clean_name(raw_name[:each.start()] + "每个" + each.group("what") + raw_name[each.end():])]
+        kind = "floor" if kind == "increase" else kind
+    elif kind == "increase" and inherited and not wording.has_kind_word(raw_name) and (
             raw_name.startswith("、") or ctx.sentence_kind):
         kind = inherited  # "稳定在1.18万亩、总产量658万斤以上": one verb for both
     when = dates.deadline(raw_name, ctx.start, deadline) if dates.month_markers(raw_name, ctx.start) else deadline
@@ -342,6 +371,7 @@ def extract(text: str, *, start: date, end: date, task_name: str = "") -> list[P
             found = _proposals_in_clause(clause, ctx, dates.deadline(prefix, start, end))
             for proposal in found:
                 _spread_yearly(proposal, clause, start)
+                _spread_quarterly(proposal, clause, start)
             proposals += _with_later_deadlines(found, prefix, later, ctx)
     if not proposals and text:
         first = CLAUSE_SPLIT.split(text)[0]

@@ -37,6 +37,12 @@ MEASURE_UNITS = MONEY + ("亩", "人", "吨", "平方米", "公顷", "千瓦", "
 RATE_WORDS = ("补助", "补贴", "奖励", "资助", "奖补", "给予")
 PERIOD_WORDS = re.compile(r"每(?:天|日|周|月|季度?|半年|年)")
 SCOPE_TAIL = re.compile(r"对(?:全县|全区|全市|全镇|全乡|全省)?$")
+# "全市101个村集体经济收入均达25万元以上": the count says how many each must reach the amount, not a target.
+EACH_REACHES = re.compile(r"^[^、,;\d]{1,20}?(?:均|都|全部|每村|每个村)(?:要|能)?(?:达到|达|超过|超|不低于|不少于|在|为)\d")
+# "1条主线、3个平台、5项机制": a framework's parts, named and counted, not amounts to reach.
+FRAMEWORK_NOUNS = ("主线", "平台", "机制", "体系", "抓手", "路径", "载体", "板块", "战略", "理念", "原则", "重点", "目标",
+                   "任务", "模式", "制度", "方面", "领域", "环节", "维度", "支柱", "工作法", "举措", "清单", "中心工作")
+FRAMEWORK_ITEM = re.compile(r"\d+(?:条|个|项|张|套|支|大)?(?:" + "|".join(FRAMEWORK_NOUNS) + r")(?![\u4e00-\u9fff]{0,2}(?:建设|覆盖))")
 
 
 @dataclass
@@ -114,9 +120,24 @@ def kind_of_number(clause: str, match: re.Match, before: str, unit: str) -> str:
         return "rate"
     if unit == "次" and PERIOD_WORDS.search(before[-12:]):
         return "routine"
-    if SCOPE_TAIL.search(before):
+    if SCOPE_TAIL.search(before) or EACH_REACHES.match(after):
         return "scope"
+    if _in_framework(clause, match.start()):
+        return "framework"
     return "target"
+
+
+def _in_framework(clause: str, position: int) -> bool:
+    """The number starts one of two or more framework parts joined by 、 ("1条主线、3个平台")."""
+    items = list(FRAMEWORK_ITEM.finditer(clause))
+    run, runs = [], []
+    for item in items:
+        if run and clause[run[-1].end():item.start()] in ("、", "和", "及", ",", "+"):
+            run.append(item)
+        else:
+            run = [item]
+            runs.append(run)
+    return any(len(r) >= 2 and any(i.start() == position for i in r) for r in runs)
 
 
 def quantities(clause: str):
