@@ -3,8 +3,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.periods import parse_period
+from core.periods import parse_period, previous_month_end
 from targets.choices import Frequency
+from targets.rules import period_words
 
 from .models import DocumentFrame, ReportKind
 from .selectors import regions_for_requests, too_early
@@ -22,7 +23,8 @@ class ReportRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_for_requests(user)
         if not self.is_bound:
-            self.initial.setdefault("month", timezone.localdate().strftime("%Y-%m"))
+            # A bulletin reports a closed month: the one under way has no figures due yet.
+            self.initial.setdefault("month", previous_month_end(timezone.localdate()).strftime("%Y-%m"))
 
     def clean_month(self):
         try:
@@ -33,7 +35,7 @@ class ReportRequestForm(forms.Form):
             raise forms.ValidationError(_("Give a month as YYYY-MM, e.g. 2025-05."))
         if start > timezone.localdate():
             raise forms.ValidationError(_("%(month)s has not begun yet: a report covers months already under way.")
-                                        % {"month": start.strftime("%Y-%m")})
+                                        % {"month": period_words(start, Frequency.MONTHLY)})
         return start
 
     def clean(self):

@@ -66,6 +66,7 @@ class GroupCounts:
     label: str
     counts: dict[str, int] = field(default_factory=_zero)
     code: str = ""  # the division code, for a county or township group
+    order: tuple = ()  # where a section stands in its plan: (plan, order, id)
 
     @property
     def total(self) -> int:
@@ -242,14 +243,16 @@ def _count_by_light(qs) -> dict[str, int]:
 
 # Figures -----------------------------------------------------------------------------------------
 
-def light_counts(*, region, as_of: date, plan=None, section=None, unit=None, township=None) -> LightCounts:
+def light_counts(*, region, as_of: date, plan=None, section=None, unit=None, township=None,
+                 light=None) -> LightCounts:
     """How many indicators stand at each light at the month end of `as_of`, and at the month end before.
 
-    `change` is the difference with the previous month end (two GROUP BY queries).
+    `change` is the difference with the previous month end (two GROUP BY queries). With `light` only
+    the indicators at that light are counted, as the list behind the filter shows them.
     """
     end = month_end(as_of)
     before = previous_month_end(end)
-    scope = dict(region=region, plan=plan, section=section, unit=unit, township=township)
+    scope = dict(region=region, plan=plan, section=section, unit=unit, township=township, light=light)
     return LightCounts(
         as_of=end, previous_as_of=before,
         counts=_count_by_light(snapshots(as_of=end, **scope)),
@@ -258,15 +261,16 @@ def light_counts(*, region, as_of: date, plan=None, section=None, unit=None, tow
 
 
 def light_counts_by(*, dimension: str, region, as_of: date, plan=None, section=None, unit=None,
-                    township=None) -> list[GroupCounts]:
+                    township=None, light=None) -> list[GroupCounts]:
     """The light counts split by "section" (top-level sections of the plans), "lead_unit" or "township".
 
     An indicator with two lead units counts once for each. The township split counts each
-    township's own lights on its allocated shares. Groups are ordered by red, then amber, count.
+    township's own lights on its allocated shares. Sections stand in the order the plan reads;
+    the other groups are ordered by red, then amber, count.
     """
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; expected one of {', '.join(DIMENSIONS)}")
-    scope = dict(region=region, plan=plan, section=section, unit=unit)
+    scope = dict(region=region, plan=plan, section=section, unit=unit, light=light)
     rows = snapshots(as_of=as_of, township=township, **scope)
     if dimension == "township":
         groups = _by_township(as_of=as_of, township=township, **scope)
@@ -275,7 +279,8 @@ def light_counts_by(*, dimension: str, region, as_of: date, plan=None, section=N
     elif dimension == "county":
         groups = _grouped(rows, "indicator__target__plan__region_id", Region.objects.all(), "name")
     else:
-        groups = _by_top_section(rows)
+        # Tasks outside any section (key None) come after the plan's own sections.
+        return sorted(_by_top_section(rows), key=lambda g: (g.key is None, g.order))
     return sorted(groups, key=lambda g: (-g.counts[Light.RED], -g.counts[Light.AMBER], g.label))
 
 
@@ -295,13 +300,14 @@ def _grouped(qs, path: str, labels_qs, label_field: str) -> list[GroupCounts]:
     return list(groups.values())
 
 
-def _by_township(*, region, as_of, plan, section, unit, township) -> list[GroupCounts]:
+def _by_township(*, region, as_of, plan, section, unit, township, light=None) -> list[GroupCounts]:
     """Each township's own lights, as `_township_q` selects them for one township, for all at once."""
     end = month_end(as_of)
     shares = _scope(region=region, end=end, plan=plan, section=section, unit=unit, township=township,
-                    shares=True).filter(unit__isnull=False)
+                    light=light, shares=True).filter(unit__isnull=False)
     allocated = Allocation.objects.filter(indicator_id=OuterRef("indicator_id"))
-    loose = _scope(region=region, end=end, plan=plan, section=section, unit=unit).filter(~Q(Exists(allocated)))
+    loose = _scope(region=region, end=end, plan=plan, section=section, unit=unit,
+                   light=light).filter(~Q(Exists(allocated)))
     if township is not None:
         loose = loose.none()  # the township's own rows are all in `shares` already
     groups = {}
@@ -318,26 +324,28 @@ def _by_top_section(qs) -> list[GroupCounts]:
     rows = list(qs.order_by().values_list("indicator__target__section_id", "status").annotate(n=Count("id")))
     keys = {key for key, _s, _n in rows if key is not None}
     plan_ids = set(Section.objects.filter(pk__in=keys).values_list("plan_id", flat=True))
-    sections = {s.pk: s for s in Section.objects.filter(plan_id__in=plan_ids).only("pk", "parent_id", "title")}
+    sections = {s.pk: s for s in Section.objects.filter(plan_id__in=plan_ids).only(
+        "pk", "plan_id", "parent_id", "title", "order")}
     groups = {}
     for key, status, n in rows:
         top = key
         while top is not None and sections[top].parent_id is not None:
             top = sections[top].parent_id
         label = sections[top].title if top is not None else ""
-        group = groups.setdefault(top, GroupCounts(key=top, label=label))
+        order = (sections[top].plan_id, sections[top].order, top) if top is not None else ()
+        group = groups.setdefault(top, GroupCounts(key=top, label=label, order=order))
         group.counts[status] += n
     return list(groups.values())
 
 
 def trend(*, region, as_of: date, months: int = 12, plan=None, section=None, unit=None,
-          township=None) -> list[TrendPoint]:
+          township=None, light=None) -> list[TrendPoint]:
     """The light counts at each of the `months` month ends up to `as_of`'s, oldest first (one query)."""
     ends = [month_end(as_of)]
     while len(ends) < months:
         ends.append(previous_month_end(ends[-1]))
     ends.reverse()
-    scope = dict(region=region, plan=plan, section=section, unit=unit, township=township)
+    scope = dict(region=region, plan=plan, section=section, unit=unit, township=township, light=light)
     points = {end: _zero() for end in ends}
     frozen = [end for end in ends if not is_current(end)]
     # The frozen months in one query, the month under way in another. Without a section, unit or
@@ -345,11 +353,13 @@ def trend(*, region, as_of: date, months: int = 12, plan=None, section=None, uni
     if section is None and unit is None and township is None:
         qs = MonthCount.objects.filter(_region_q(region, "plan__region__"), as_of__in=frozen)
         qs = qs.filter(plan=plan) if plan is not None else qs
+        qs = qs.filter(status=light) if light else qs
         rows = qs.order_by().values_list("as_of", "status").annotate(n=Sum("count"))
     else:
         qs = _indicator_filters(StatusSnapshot.objects.filter(as_of__in=frozen), "indicator__", region=region,
                                 plan=plan, section=section, unit=unit)
         qs = qs.filter(_township_q(township)) if township is not None else qs.filter(unit__isnull=True)
+        qs = qs.filter(status=light) if light else qs
         rows = qs.order_by().values_list("as_of", "status").annotate(n=Count("id"))
     for end, status, n in rows:
         points[end][status] = n

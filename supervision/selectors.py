@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from accounts.models import AuditEvent
 from core import periods
@@ -43,10 +44,16 @@ def taken_at(*, region, as_of: date, plan=None) -> datetime:
     return at or timezone.now()
 
 
-def overview(*, region, as_of: date, plan=None, section=None, unit=None, township=None, flagged_rows=20) -> Taken:
-    """Everything the region overview shows, in a fixed number of queries whatever the region's size."""
+def overview(*, region, as_of: date, plan=None, section=None, unit=None, township=None, light=None,
+             reporting_month: date | None = None, flagged_rows=20) -> Taken:
+    """Everything the region overview shows, in a fixed number of queries whatever the region's size.
+
+    `light` narrows every light figure (tiles, splits, trend, lists) to the indicators at that light, as
+    the list behind the filter shows them; `reporting_month` is the month of the reporting table
+    (`as_of`'s by default)."""
     return Taken(figures=_overview(region=region, as_of=as_of, plan=plan, section=section, unit=unit,
-                                   township=township, flagged_rows=flagged_rows),
+                                   township=township, light=light or None,
+                                   reporting_month=reporting_month or as_of, flagged_rows=flagged_rows),
                  at=taken_at(region=region, as_of=as_of, plan=plan))
 
 
@@ -56,35 +63,47 @@ def league(*, region, month: date, plan=None) -> Taken:
                  at=taken_at(region=region, as_of=month, plan=plan))
 
 
-def _overview(*, region, as_of, plan, section, unit, township, flagged_rows) -> dict:
+def _overview(*, region, as_of, plan, section, unit, township, light, reporting_month, flagged_rows) -> dict:
     scope = dict(region=region, plan=plan, section=section, unit=unit, township=township)
+    lit = dict(scope, light=light)
     by_county = region is None or region.level in ("province", "city")
-    splits = [("county", figures.light_counts_by(dimension="county", as_of=as_of, **scope))] if by_county else [
-        ("section", figures.light_counts_by(dimension="section", as_of=as_of, **scope)),
-        ("lead_unit", figures.light_counts_by(dimension="lead_unit", as_of=as_of, **scope)),
-        ("township", figures.light_counts_by(dimension="township", as_of=as_of, **scope)),
+    splits = [("county", figures.light_counts_by(dimension="county", as_of=as_of, **lit))] if by_county else [
+        ("section", figures.light_counts_by(dimension="section", as_of=as_of, **lit)),
+        ("lead_unit", figures.light_counts_by(dimension="lead_unit", as_of=as_of, **lit)),
+        ("township", figures.light_counts_by(dimension="township", as_of=as_of, **lit)),
     ]
-    trend = figures.trend(as_of=as_of, **scope)
+    trend = figures.trend(as_of=as_of, **lit)
+    flagged = {name: figures.flagged(as_of=as_of, lights=(name,), limit=flagged_rows, **scope)
+               if light in (None, name) else None for name in ("red", "amber")}
     return {
-        "counts": figures.light_counts(as_of=as_of, **scope),
+        "counts": figures.light_counts(as_of=as_of, **lit),
         "trend": trend,
-        "trend_json": trend_chart(trend),
+        "trend_json": trend_chart(trend, light=light),
         "splits": splits,
-        "reporting": figures.reporting_rates(region=region, month=as_of, plan=plan, section=section, unit=unit),
-        "red": figures.flagged(as_of=as_of, lights=("red",), limit=flagged_rows, **scope),
-        "amber": figures.flagged(as_of=as_of, lights=("amber",), limit=flagged_rows, **scope),
-        "newly_done": figures.newly_done(region=region, as_of=as_of, plan=plan),
+        "reporting_month": reporting_month,
+        "reporting": figures.reporting_rates(region=region, month=reporting_month, plan=plan, section=section,
+                                             unit=unit),
+        **flagged,
+        "newly_done": figures.newly_done(region=region, as_of=as_of, plan=plan) if light in (None, "done") else [],
         "items": figures.open_items(region=region),
     }
 
 
-def trend_chart(trend) -> dict:
-    """The trend as ECharts wants it: month labels, and one series of counts per light."""
+def trend_chart(trend, light=None) -> dict:
+    """The trend as ECharts wants it: month labels (as a person reads them, and short ones for a
+    narrow axis), and one series of counts per light (only the chosen light's when filtered)."""
     return {
-        "months": [p.as_of.strftime("%Y-%m") for p in trend],
-        "series": [{"light": light, "name": str(label), "data": [p.counts[light] for p in trend]}
-                   for light, label in Light.choices],
+        "months": [rules.period_words(p.as_of, "monthly") for p in trend],
+        "short_months": [_short_month(p.as_of, i == 0 or p.as_of.month == 1) for i, p in enumerate(trend)],
+        "series": [{"light": value, "name": str(label), "data": [p.counts[value] for p in trend]}
+                   for value, label in Light.choices if light in (None, value)],
     }
+
+
+def _short_month(d: date, with_year: bool) -> str:
+    """A month on a phone's axis: 11月, and 2026年1月 where the year changes (and at the first point)."""
+    return rules.period_words(d, "monthly") if with_year else pgettext("short month on a chart axis", "%(month)d") % {
+        "month": d.month}
 
 
 def items_visible_to(user):

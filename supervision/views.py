@@ -59,7 +59,11 @@ def _query(request, **changes) -> str:
 def overview(request):
     _dashboard_user(request)
     filters, scope, as_of = _filters(request)
-    taken = selectors.overview(as_of=as_of, **scope)
+    # The reporting table, like the league, reads a closed month unless a month is chosen: in the month
+    # under way nothing is due yet, so every unit would stand at 0 %.
+    chosen = bool(request.GET.get("as_of")) and "as_of" not in filters.errors
+    reporting_month = as_of if chosen else periods.previous_month_end(as_of)
+    taken = selectors.overview(as_of=as_of, light=filters.chosen_light(), reporting_month=reporting_month, **scope)
     return render(request, "supervision/overview.html", {
         "filters": filters, "scope": scope, "as_of": as_of, "lights": Light,
         "base_query": _query(request), "taken_at": taken.at, **_as_of_shown(as_of), **taken.figures,

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import Role
 from core import periods
@@ -50,6 +51,12 @@ class WorkRow:
     @property
     def missed_labels(self) -> list[str]:
         return [periods.period_label(p, self.indicator.frequency) for p in self.missed_locked]
+
+    @property
+    def missed_words(self) -> str:
+        """The latest three missed periods as a person reads them: 2026年9月、2026年10月."""
+        words = [rules.period_words(p, self.indicator.frequency) for p in self.missed_locked[-3:]]
+        return pgettext("list separator", ", ").join(words)
 
 
 def _granted_periods(unit, today) -> tuple[set, set]:

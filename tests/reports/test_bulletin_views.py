@@ -116,3 +116,13 @@ def test_a_year_end_summary_of_december_is_refused_on_2_december_with_the_first_
     assert "2026年12月26日" in refused.content.decode()
     assert november.status_code == 302
     assert GeneratedReport.objects.get().period_end == date(2026, 11, 30)
+
+
+@pytest.mark.django_db
+@time_machine.travel("2026-12-02 10:00 +08:00", tick=False)
+def test_the_request_form_offers_the_last_closed_month_and_the_list_reads_periods_in_words(
+        client, supervisor, done_report):
+    client.force_login(supervisor)
+    page = client.get("/reports/bulletins/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'name="month" value="2026-11"' in page
+    assert "2025年5月" in page and ">2025-05<" not in page
