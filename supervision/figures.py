@@ -18,18 +18,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Avg, Case, Count, DecimalField, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from core import periods
+from core.periods import Frequency
 from core.periods import month_end, previous_month_end
 from regions.models import Region, RegionLevel, Unit, UnitKind
 from regions.selectors import region_prefix
 from targets import rules
 from targets.choices import Light, ReportStatus
-from targets.models import Allocation, CurrentLight, Indicator, Milestone, ProgressReport, Section, Target
-from targets.selectors import expected_reporters, indicator_spec
+from targets.models import Allocation, CurrentLight, Indicator, Milestone, Plan, ProgressReport, Section, Target
+from targets.selectors import indicator_spec
 
 from .models import MonthCount, StatusSnapshot, SupervisionItem, SupervisionStatus
 from .rules import days_behind
@@ -371,47 +373,78 @@ def trend(*, region, as_of: date, months: int = 12, plan=None, section=None, uni
 
 # Reporting completeness and timeliness -----------------------------------------------------------
 
-def _reporting_cells(*, region, month: date, plan=None, section=None, unit=None):
-    """(indicator, unit, period) pairs owed in `month`, and the counted reports among them."""
-    indicators = indicators_in(region=region, plan=plan, section=section, unit=unit)
-    periods, by_schedule = {}, {}
-    # A province's indicators share a few dozen calendars: the owed period is worked out once for each.
-    for pk, *schedule in indicators.order_by().values_list("pk", "frequency", "start_date", "deadline",
-                                                           "target__plan__first_period"):
-        key = tuple(schedule)
-        if key not in by_schedule:
-            by_schedule[key] = rules.owed_period(*key[:3], month, key[3])
-        if by_schedule[key] is not None:
-            periods[pk] = by_schedule[key]
-    owed = expected_reporters(indicators)
-    cells = {(ind, reporter): periods[ind] for ind, reporters in owed.items() if ind in periods
-             for reporter in reporters if unit is None or reporter == unit.pk}
-    reports = ProgressReport.objects.filter(
-        indicator__in=indicators, period_start__in=set(periods.values()),
-        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
-    ).values_list("indicator_id", "unit_id", "period_start", "is_late")
-    done = {(ind, u): not late for ind, u, period, late in reports if cells.get((ind, u)) == period}
-    return cells, done
+def _reporting_counts(indicators, month: date, *, by_county: bool, unit=None) -> list[tuple[int, int, int, int]]:
+    """(owner, expected, submitted, on time) per unit, or per county with `by_county`: every cell
+    (indicator, reporter) owing a report in `month`, and its counted report if there is one.
+
+    Per frequency, a cell owes the period due in `month` (`rules.period_due_in`) when start <=
+    period <= deadline and the plan reports from before the period's end: `rules.owed_period`, as
+    conditions. The period is a constant in each part, so the report is found on its unique index."""
+    scope, scope_params = indicators.order_by().values("pk").query.sql_with_params()
+    tables = {name: model._meta.db_table for name, model in (
+        ("indicator", Indicator), ("target", Target), ("plan", Plan), ("allocation", Allocation),
+        ("leads", Target.lead_units.through), ("unit", Unit), ("report", ProgressReport))}
+    owner = "u.county_id" if by_county else "u.id"
+    parts, params = [], list(scope_params)
+    for frequency in Frequency.values:
+        period = rules.period_due_in(frequency, month)
+        if period is None:
+            continue
+        parts.append(f"""
+            SELECT {owner} AS owner, count(*) AS expected, count(r.id) AS submitted,
+                   count(CASE WHEN NOT r.is_late THEN 1 END) AS on_time
+            FROM cells c
+            JOIN {tables["indicator"]} i ON i.id = c.indicator_id
+            JOIN {tables["target"]} t ON t.id = i.target_id JOIN {tables["plan"]} p ON p.id = t.plan_id
+            JOIN {tables["unit"]} u ON u.id = c.reporter
+            LEFT JOIN {tables["report"]} r ON r.indicator_id = c.indicator_id AND r.unit_id = c.reporter
+                 AND r.period_start = %s AND r.status IN (%s, %s)
+            WHERE i.frequency = %s AND i.start_date <= %s AND i.deadline >= %s
+              AND (p.first_period IS NULL OR p.first_period <= %s) {"AND c.reporter = %s" if unit else ""}
+            GROUP BY 1""")
+        params += [period, ReportStatus.SUBMITTED.value, ReportStatus.APPROVED.value, frequency, period, period,
+                   periods.period_end(period, frequency), *([unit.pk] if unit is not None else [])]
+    if not parts:
+        return []
+    sql = f"""
+        WITH scope AS ({scope}),
+        cells AS (
+            SELECT a.indicator_id, a.unit_id AS reporter
+            FROM {tables["allocation"]} a JOIN scope ON scope.pk = a.indicator_id
+            UNION ALL
+            SELECT i.id, lead.unit_id
+            FROM {tables["indicator"]} i JOIN scope ON scope.pk = i.id
+            JOIN (SELECT target_id, min(id) AS first FROM {tables["leads"]} GROUP BY target_id) fl
+                 ON fl.target_id = i.target_id
+            JOIN {tables["leads"]} lead ON lead.id = fl.first
+            WHERE NOT EXISTS (SELECT 1 FROM {tables["allocation"]} a WHERE a.indicator_id = i.id)
+        )
+        SELECT owner, sum(expected), sum(submitted), sum(on_time)
+        FROM ({" UNION ALL ".join(parts)}) per_frequency GROUP BY owner"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(owner, int(e), int(s), int(o)) for owner, e, s, o in cursor.fetchall()]
 
 
 def reporting_rates(*, region, month: date, plan=None, section=None, unit=None) -> list[ReportingRate]:
     """Per unit: reports expected for the period ending in `month`, submitted, and submitted on time.
 
-    Who owes a report is `targets.selectors.expected_reporters` (allocated townships, else the first
-    lead unit). A quarterly indicator is owed only in its quarter's last month. Above county level
-    (a city or province) the rows are the counties instead of their units. Ordered by on-time rate.
+    Who owes a report is the rule of `targets.selectors.expected_reporters` (allocated townships,
+    else the first lead unit). A quarterly indicator is owed only in its quarter's last month. Above
+    county level (a city or province) the rows are the counties instead of their units. Ordered by
+    on-time rate. Counted in the database (one grouped query, and one for the labels) whatever the size.
     """
-    cells, done = _reporting_cells(region=region, month=month, plan=plan, section=section, unit=unit)
-    units = {u.pk: u for u in Unit.objects.filter(pk__in={u for _i, u in cells}).select_related("county")}
+    indicators = indicators_in(region=region, plan=plan, section=section, unit=unit)
     by_county = region is None or region.level in (RegionLevel.PROVINCE, RegionLevel.CITY)
+    rows = _reporting_counts(indicators, month, by_county=by_county, unit=unit)
+    labels = dict((Region if by_county else Unit).objects.filter(pk__in={r[0] for r in rows})
+                  .values_list("pk", "name"))
     rates = {}
-    for (indicator_id, unit_id), _period in cells.items():
-        owner = units[unit_id].county if by_county else units[unit_id]
-        rate = rates.setdefault(owner.pk, ReportingRate(key=owner.pk, label=owner.name))
-        rate.expected += 1
-        if (indicator_id, unit_id) in done:
-            rate.submitted += 1
-            rate.on_time += done[indicator_id, unit_id]
+    for owner, expected, submitted, on_time in rows:
+        rate = rates.setdefault(owner, ReportingRate(key=owner, label=labels.get(owner, "")))
+        rate.expected += expected
+        rate.submitted += submitted
+        rate.on_time += on_time
     return sorted(rates.values(), key=lambda r: (-(r.on_time_rate or 0), -(r.submitted_rate or 0), r.label))
 
 

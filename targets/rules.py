@@ -154,10 +154,21 @@ def owed_period(frequency: str, start: date, deadline: date, month: date,
                 reporting_from: date | None = None) -> date | None:
     """The period whose report falls due in `month` (quarterly: only in a quarter's last month), or None
     when the indicator owes nothing that month (before its first owed period or after its deadline)."""
+    period = period_due_in(frequency, month)
+    if period is None:
+        return None
+    return period if first_owed(start, frequency, reporting_from) <= period <= deadline else None
+
+
+def period_due_in(frequency: str, month: date) -> date | None:
+    """The period of this frequency whose report falls due in `month`, whatever the indicator's
+    calendar (quarterly: only in a quarter's last month). `owed_period` is this period when
+    start <= period <= deadline and the plan reports from before the period's end: the same test,
+    written as filters, lets the database count a province's owed reports (supervision.figures)."""
     period = period_start_of(month, frequency)
     if period_end(period, frequency) != period_end(period_start_of(month, Frequency.MONTHLY), Frequency.MONTHLY):
         return None
-    return period if first_owed(start, frequency, reporting_from) <= period <= deadline else None
+    return period
 
 
 def periods_past_due(spec: IndicatorSpec, as_of: date) -> list[date]:

@@ -147,3 +147,35 @@ def test_open_items_flag_replies_past_their_date(county, county_data, dept, supe
     [row] = figures.open_items(region=county, today=date(2025, 7, 6))
     assert row.id == item.pk and row.overdue
     assert not figures.open_items(region=county, today=date(2025, 7, 5))[0].overdue
+
+
+def test_reporting_rates_owe_what_the_rule_owes_on_every_calendar(county, plan, target, dept, town_unit, other_unit):
+    """The database counts the cells `rules.owed_period` owes: random frequencies, starts (mid-period
+    too), deadlines, a plan's first reporting period, allocations and second lead units, month by month."""
+    import random
+
+    from targets import rules
+
+    rng = random.Random(17)
+    target.lead_units.add(other_unit)  # the first lead listed (dept) reports, never the second
+    plan.first_period = date(2025, 4, 1)
+    plan.save()
+    indicators = []
+    for n in range(40):
+        start = date(2025, rng.randint(1, 12), rng.choice((1, 10, 28)))
+        deadline = date(2025 + rng.randint(0, 1), rng.randint(1, 12), 28)
+        indicator = IndicatorFactory(target=target, name=f"指标{n}", frequency=rng.choice(("monthly", "quarterly")),
+                                     start_date=min(start, deadline), deadline=max(start, deadline))
+        if n % 4 == 0:
+            Allocation.objects.create(indicator=indicator, unit=town_unit, target_value=Decimal("100"))
+        indicators.append(indicator)
+    for m in range(1, 25):
+        month = date(2025 + (m - 1) // 12, (m - 1) % 12 + 1, 1)
+        owed = [i for i in indicators
+                if rules.owed_period(i.frequency, i.start_date, i.deadline, month, plan.first_period) is not None]
+        expected = {"区农业农村局": sum(1 for i in owed if not i.allocations.exists()),
+                    "大门镇": sum(1 for i in owed if i.allocations.exists())}
+        rates = {r.label: r.expected for r in figures.reporting_rates(region=county, month=month)}
+        assert rates == {k: v for k, v in expected.items() if v}, month
+        assert {r.label: r.expected for r in figures.reporting_rates(region=county, month=month, unit=town_unit)} \
+            == ({"大门镇": expected["大门镇"]} if expected["大门镇"] else {}), month
