@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The suite runs on one process per core (pytest-xdist); `make test TEST_WORKERS=0` runs it in one.
+TEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
 .PHONY: run dev test venv migrate demo messages worker beat check clean
@@ -39,7 +41,7 @@ dev: demo
 
 test: venv
 	@bash .ci/test-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 worker: venv
 	$(VENV)/bin/celery -A config worker --loglevel=info
