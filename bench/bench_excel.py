@@ -1,6 +1,6 @@
 """Benchmark the Excel import and export against the bare libraries on the same data.
 
-    /work/main/.venv/bin/python bench/bench_excel.py [--rows-in 10000] [--rows-out 100000]
+    .venv/bin/python bench/bench_excel.py [--rows-in 10000] [--rows-out 100000]
 
 Prints rows per second and peak memory (growth of the process's maximum resident set, so memory
 held by calamine's Rust code counts too) for:

@@ -1,6 +1,6 @@
 """How much of a real plan the importer reads as a person would: exact / partial / wrong / missed per field.
 
-    /work/main/.venv/bin/python bench/intake_accuracy.py [--corpus bench/corpus] [--show-misses]
+    .venv/bin/python bench/intake_accuracy.py [--corpus bench/corpus] [--show-misses]
 
 The corpus (bench/corpus/, see its README.md) is labelled by hand from the seed documents: the Dongtou
 responsibility table (laid out as the seed shows it, run through the table reader), the Xunyi plan as

@@ -4,7 +4,7 @@ Builds, in a throw-away test database, 90 counties x 10 townships x 22 villages 
 five years of approved whole-year income records (99,000), and three derived indicators per county
 (270), then prints how long the reads take and how many queries they make.
 
-Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench /work/main/.venv/bin/python bench/villages_bench.py
+Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench .venv/bin/python bench/villages_bench.py
 (SQLite works too, without DATABASE_URL.)
 """
 import os
