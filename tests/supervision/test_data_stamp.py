@@ -37,5 +37,5 @@ def test_the_league_ranks_the_last_closed_month_unless_asked(office, indicator):
     with time_machine.travel("2025-06-02 10:42 +0800", tick=False):
         html = office.get("/supervision/league/").content.decode()
         asked = office.get("/supervision/league/?as_of=2025-06").content.decode()
-    assert "晾晒排名(2025-05)" in html and 'data-provisional="1"' not in html
-    assert "晾晒排名(2025-06)" in asked and 'data-provisional="1"' in asked
+    assert "晾晒排名（2025年5月）" in html and 'data-provisional="1"' not in html
+    assert "晾晒排名（2025年6月）" in asked and 'data-provisional="1"' in asked
