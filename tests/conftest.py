@@ -168,6 +168,7 @@ def browser_page(live_server, tmp_path_factory, request):
             page.screenshot(path=str(shots / f"{counter['n']:02d}-{name}.png"), full_page=True)
 
         page.shot = shot
+        page.shots = shots
         yield page
         context.close()
         browser.close()

@@ -30,12 +30,3 @@ document.querySelectorAll("[data-job-poll][data-status-url]").forEach(function (
   if (box.dataset.status === "pending" || box.dataset.status === "running") { poll(); }
 });
 
-// The phone header's menu button: show or hide the navigation below the one-row header.
-(function () {
-  var toggle = document.getElementById("menu-toggle");
-  if (!toggle) { return; }
-  toggle.addEventListener("click", function () {
-    var open = toggle.closest(".topbar").classList.toggle("open");
-    toggle.setAttribute("aria-expanded", open ? "true" : "false");
-  });
-})();

@@ -17,9 +17,35 @@ def test_the_header_is_one_row_on_a_phone_and_the_menu_opens_from_a_button(brows
     assert page.locator("#bell").is_visible()
     page.click("#menu-toggle")
     assert page.locator("#main-nav a[href='/my-work/']").is_visible()
-    assert page.get_attribute("#menu-toggle", "aria-expanded") == "true"
+    assert page.is_checked("#menu-open")
+    page.click("#menu-toggle")
+    assert not page.locator("#main-nav a[href='/my-work/']").is_visible()
     page.set_viewport_size({"width": 1366, "height": 812})
     assert page.locator("#main-nav a[href='/my-work/']").is_visible() and not page.locator("#menu-toggle").is_visible()
+
+
+def test_the_phone_menu_opens_without_javascript(browser_page, indicator, dept_reporter):
+    """A township clerk's phone browser with scripts off (or app.js blocked) still reaches every page."""
+    page, base = browser_page, browser_page.base_url
+    browser_login(page, dept_reporter.username)
+    context = page.context.browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN",
+                                               java_script_enabled=False,
+                                               storage_state=page.context.storage_state())
+    plain = context.new_page()
+    try:
+        plain.goto(f"{base}/my-work/")
+        link = plain.locator("#main-nav a[href='/my-work/']")
+        assert not link.is_visible()
+        plain.click("#menu-toggle")
+        assert link.is_visible() and plain.locator("#main-nav form[action='/accounts/logout/'] button").is_visible()
+        plain.screenshot(path=str(page.shots / "nojs-menu-open-375.png"), full_page=True)
+        width = plain.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"the open menu is {width} px wide"
+        plain.focus("#menu-open")  # the box is reachable from the keyboard: Space closes the menu
+        plain.keyboard.press("Space")
+        assert not link.is_visible()
+    finally:
+        context.close()
 
 
 def test_the_dashboard_puts_the_red_list_before_the_charts_on_a_phone(browser_page, indicator, supervisor):
