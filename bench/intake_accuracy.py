@@ -140,12 +140,16 @@ def score_tasks(expected: list[dict], parsed: dict, where: str, tally: dict[str,
             score_indicators(label["indicators"], [], what, tally)
             continue
         remaining.remove(task)
-        same_section = sections.get(task.get("section")) == normalise(label["section"])
+        same_section = (sections.get(task.get("section")) or "") == normalise(label["section"] or "")
         tally["tasks"].add("exact" if same_section else "partial", f"{what}: section {sections.get(task.get('section'))}")
         tally["lead units"].add(_units_outcome(label["lead_units"], task["lead_units"]),
                                 f"{what}: leads {task['lead_units']} (labelled {label['lead_units']})")
         tally["co-units"].add(_units_outcome(label["co_units"], task["co_units"]),
                               f"{what}: co-units {task['co_units']} (labelled {label['co_units']})")
+        if "all_townships" in label:
+            tally.setdefault("townships", Tally()).add(
+                "exact" if bool(task.get("all_townships")) == label["all_townships"] else "wrong",
+                f"{what}: every township {task.get('all_townships')} (labelled {label['all_townships']})")
         score_indicators(label["indicators"], task["indicators"], what, tally)
     for task in remaining:
         tally["tasks"].add("extra", f"{where}: unlabelled task {task['name']}")
@@ -184,6 +188,20 @@ def _prose_reader():
     return prose
 
 
+def read_document(path: Path, start: date, end: date) -> dict:
+    """A document of the corpus read as an upload is: the file reader, then the table or the prose reader."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.intake import prose
+    from reports.intake.files import read_plan_file
+    from reports.intake.table import parse_grid
+
+    plan_file = read_plan_file(SimpleUploadedFile(path.name, path.read_bytes()))
+    if plan_file.grid is not None:
+        return parse_grid(plan_file.grid, start=start, end=end)
+    return prose.parse_lines(plan_file.lines, start=start, end=end, head=prose.document_head(plan_file.lines))
+
+
 def measure(corpus_dir: Path = CORPUS) -> tuple[dict[str, dict[str, Tally]], list[str]]:
     from reports.excel.indicators import extract
 
@@ -209,6 +227,14 @@ def measure(corpus_dir: Path = CORPUS) -> tuple[dict[str, dict[str, Tally]], lis
             found = [p.as_dict() for p in extract(task["content"], start=start, end=end, task_name=task["name"])]
             score_indicators(task["indicators"], found, f"xunyi task {task['seq']}", tally)
     parts["Xunyi plan text (38 tasks)"] = tally
+
+    for labels in sorted((corpus_dir / "other").glob("*.json")):
+        other = json.loads(labels.read_text())
+        tally = {name: Tally() for name in ("tasks", "lead units", "co-units", "townships", "indicators", *FIELDS)}
+        parsed = read_document(labels.parent / other["file"], date.fromisoformat(other["start"]),
+                               date.fromisoformat(other["end"]))
+        score_tasks(other["tasks"], parsed, other["file"], tally)
+        parts[f"{other['file']} ({len(other['tasks'])} tasks)"] = tally
 
     phrases = json.loads((corpus_dir / "phrases.json").read_text())
     tally = {name: Tally() for name in ("indicators", *FIELDS)}
@@ -258,8 +284,8 @@ def main() -> int:
         print(f"\nNote: {note}")
     if args.show_misses:
         print("\nNot exact:")
-        for name in ("tasks", "lead units", "indicators"):
-            for miss in combined[name].misses:
+        for name in ("tasks", "lead units", "co-units", "townships", "indicators"):
+            for miss in combined[name].misses if name in combined else []:
                 print(f"  [{name}] {miss}")
     failures = goals_met(combined)
     for failure in failures:

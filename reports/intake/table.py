@@ -227,7 +227,7 @@ class _Reader:
 
     def __init__(self, columns, start, end):
         self.columns, self.start, self.end = columns, start, end
-        self.sections, self.tasks, self.warnings, self.stack = [], [], [], []
+        self.sections, self.tasks, self.warnings, self.stack, self.notes = [], [], [], [], []
 
     def get(self, row, field) -> str:
         col = self.columns.get(field)
@@ -262,7 +262,13 @@ class _Reader:
         if previous and self._continues(previous, seq, row):
             return self._extend(previous, row)
         if seq is None:
-            if not FOOTNOTE.match("".join(c for c in row if c)):
+            if _is_header(_row_fields(row)):
+                return None  # the header again, where a printed page begins
+            text = "".join(dict.fromkeys(indicators.normalise(c) for c in row if c))
+            if FOOTNOTE.match(text):  # 注 / 备注 rows: shown on the preview, not read as tasks
+                self.notes.append({"line": number, "text": text,
+                                   "section": self.stack[-1]["key"] if self.stack else None})
+            else:
                 self.warnings.append({"row": number, "message": _(
                     "Row %(row)s has no number in the 序号 column and is not a section heading; it was skipped.")
                     % {"row": number}})
@@ -331,7 +337,7 @@ def parse_grid(grid, *, start: date, end: date) -> dict:
     _check_sequence(reader.tasks, reader.warnings)
     return {"title": grid_title(grid), "source": "table", "sections": reader.sections, "tasks": reader.tasks,
             "warnings": reader.warnings, "columns": {k: v for k, v in columns.items() if k != "content_all"},
-            "not_understood": []}
+            "not_understood": reader.notes}
 
 
 def _check_sequence(tasks, warnings) -> None:

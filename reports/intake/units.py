@@ -11,15 +11,18 @@ One list, however it is written, becomes lead units, co-units and "every townshi
 * ``各镇（街道）`` / ``各街道乡镇`` / ``各乡镇（街道）``: every township of the plan's region.
 
 Sentences (:func:`units_in_text`): "由县乡村振兴局牵头，县财政局配合", "责任单位：县农业农村局、各镇（街道）",
-"（县人社局负责）", "牵头单位：…；配合单位：…", "（牵头领导：…，责任科室：镇社会事务办公室）". In a 责任单位
-list with no mark, the first unit leads: the convention of county documents (排在第一位的为牵头单位).
+"（县人社局负责）", "（县农业农村局牵头，县卫健局、县住建局配合，各乡镇负责）", "牵头单位：…；配合单位：…",
+"牵头单位：…；责任单位：…" (then the 责任单位 share the work), the same labels on lines of their own,
+"（牵头领导：…，责任科室：镇社会事务办公室）". In a 责任单位 list with no mark and no 牵头单位 beside it,
+the first unit leads: the convention of county documents (排在第一位的为牵头单位).
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
-ALL_TOWNSHIPS = re.compile(r"^各(?:街道)?(?:乡镇|镇街|街道|镇|乡)(?:\(?(?:街道|乡镇|镇)\)?)?(?:党委|政府|党\(工\)委)?$")
+ALL_TOWNSHIPS = re.compile(r"^各(?:街道)?(?:乡镇|镇街|街道|镇|乡)(?:\(?(?:街道|乡镇|镇)\)?)?"
+                           r"(?:党委|人民政府|政府|党\(工\)委|街道办事处)?$")
 LEAD_MARK = re.compile(r"\((?:牵头(?:单位|部门)?|主责|负总责)\)")
 NOTE = re.compile(r"\([^()]*\)")
 SEPARATORS = re.compile(r"[,、;/\s]+")
@@ -41,6 +44,12 @@ LABELLED = re.compile(
 LED_BY = re.compile(r"由(?P<lead>[^,，。;；由]{2,60}?)牵头(?:负责)?(?:[,，、](?P<co>[^,，。;；]{2,80}?)(?:等)?"
                     r"(?:配合|参与|协同|协助|按职责分工负责))?")
 IN_CHARGE = re.compile(r"[(（](?P<lead>[^()（）]{2,60}?)(?:负责|牵头)[)）]")
+# "（县农业农村局牵头，县卫健局、县住建局配合，各乡镇负责）": the first leads, the others share the work.
+LED_IN_BRACKETS = re.compile(r"[(（](?P<lead>[^()（）,，;；]{2,40}?)牵头[,，;；](?P<rest>[^()（）]{2,120}?)[)）]")
+SHARE_WORDS = re.compile(r"(?:等)?(?:配合|参与|协助|协同|共同负责|具体负责|负责落实|抓落实|负责|落实)$")
+LABEL_START = re.compile(
+    r"(?<![;；])(?=(?:" + "|".join(sorted({w for ws in LABELS.values() for w in ws if w != "牵头"}, key=len,
+                                          reverse=True)) + r")[:：])")
 
 
 def normalise(text: str) -> str:
@@ -76,7 +85,11 @@ def split_known(name: str, known) -> list[str] | None:
     return None
 
 
+ROLE_TAIL = re.compile(r"(?<=[局办部院委队站所])(?:主管|负责|配合|牵头|参与|协助)$")
+
+
 def _add(result: dict, name: str, lead: bool) -> None:
+    name = ROLE_TAIL.sub("", name)  # "区综合执法局主管": the unit, not its role
     if ALL_TOWNSHIPS.match(name):
         result["all_townships"] = True
     elif name.startswith("各") or name in ("相关单位", "有关单位", "相关部门", "有关部门"):
@@ -105,7 +118,8 @@ def read_list(raw: str, *, all_lead: bool = False, first_leads: bool = False) ->
             for index, name in enumerate(names):
                 # "*区发改局区住建局": the star is the first name's; "县农业农村局(牵头)" marks the last one
                 lead = piece.startswith("*") and index == 0 or piece.endswith("*") and index == len(names) - 1
-                _add(result, name, lead or all_lead)
+                # a 牵头单位 list that marks one of its units "(牵头)": only that one leads
+                _add(result, name, lead or (all_lead and not starred))
     if first_leads and not starred and not all_lead and result["co_units"] and not result["lead_units"]:
         result["lead_units"].append(result["co_units"].pop(0))
     return result
@@ -118,17 +132,35 @@ def _star_pieces(token: str) -> list[str]:
     return re.findall(r"\*?[^*]+", token)
 
 
+def _field(label: str) -> str:
+    return next(f for f, words in LABELS.items() if label in words)
+
+
 def _labelled_parts(text: str) -> dict | None:
     """"牵头单位:A;配合单位:B、C" inside one cell or sentence, or None when no part is labelled."""
-    matches = list(LABELLED.finditer(text))
+    matches = list(LABELLED.finditer(LABEL_START.sub("；", text)))
     if not matches:
         return None
     result = empty()
+    led = any(_field(m.group("label")) == "lead_units" for m in matches)
     for match in matches:
-        field = next(f for f, words in LABELS.items() if match.group("label") in words)
-        part = read_list(match.group("list"), all_lead=field == "lead_units", first_leads=field == "units")
-        merge(result, part, as_co=field == "co_units")
+        merge(result, _labelled_part(match, led), as_co=_field(match.group("label")) == "co_units" or (
+            led and _field(match.group("label")) == "units"))
     return result
+
+
+def _labelled_part(match: re.Match, led: bool) -> dict:
+    """One labelled list; a 责任单位 list beside a 牵头单位 one holds the units that share the work."""
+    field = _field(match.group("label"))
+    return read_list(match.group("list"), all_lead=field == "lead_units", first_leads=field == "units" and not led)
+
+
+def _led_in_brackets(text: str, result: dict, phrases: list) -> None:
+    for match in LED_IN_BRACKETS.finditer(text):
+        merge(result, read_list(match.group("lead"), all_lead=True))
+        for part in filter(None, re.split(r"[,，;；]", match.group("rest"))):
+            merge(result, read_list(SHARE_WORDS.sub("", part)), as_co=True)
+        phrases.append(match.group(0))
 
 
 def merge(into: dict, part: dict, *, as_co: bool = False) -> dict:
@@ -145,19 +177,19 @@ def merge(into: dict, part: dict, *, as_co: bool = False) -> dict:
 
 def units_in_text(text: str) -> tuple[dict, list[str]]:
     """The responsibility a sentence states, and the phrases it was read from (empty when it states none)."""
-    text = normalise(text)
+    text = LABEL_START.sub("；", normalise(text))  # "牵头单位:A" and "责任单位:B" on lines run together
     result, phrases = empty(), []
+    _led_in_brackets(text, result, phrases)
     for match in LED_BY.finditer(text):
         merge(result, read_list(match.group("lead"), all_lead=True))
         if match.group("co"):
             merge(result, read_list(match.group("co")), as_co=True)
         phrases.append(match.group(0))
-    for match in LABELLED.finditer(text):
-        field = next(f for f, words in LABELS.items() if match.group("label") in words)
-        if field == "lead_units" and match.group("label") == "牵头":
-            continue  # bare "牵头:" is too loose in running text
-        part = read_list(match.group("list"), all_lead=field == "lead_units", first_leads=field == "units")
-        merge(result, part, as_co=field == "co_units")
+    labelled = [m for m in LABELLED.finditer(text) if m.group("label") != "牵头"]  # bare "牵头:" is too loose
+    led = any(_field(m.group("label")) == "lead_units" for m in labelled)
+    for match in labelled:
+        field = _field(match.group("label"))
+        merge(result, _labelled_part(match, led), as_co=field == "co_units" or (led and field == "units"))
         phrases.append(match.group(0))
     for match in IN_CHARGE.finditer(text):
         if not any(match.group(0) in p or p in match.group(0) for p in phrases):

@@ -49,3 +49,14 @@ def test_a_wrong_reading_counts_against_the_rate(bench):
     assert tally["indicators"].counts == {"partial": 1, "extra": 1}
     assert tally["indicators"].rate() == 0
     assert tally["kind"].counts == {"wrong": 1}
+
+
+def test_the_plans_written_outside_the_seeds_are_read_through_the_file_readers(bench):
+    """The .txt, .html and .docx documents of bench/corpus/other/ go through read_plan_file as uploads do."""
+    parts, _notes = bench.measure()
+    others = {title: tally for title, tally in parts.items() if title.split(" ")[0].endswith((".txt", ".html", ".docx"))}
+    assert {title.split(" ")[0] for title in others} >= {"anping_plan.txt", "ningyuan_table.html", "lanxi_table.docx"}
+    for title, tally in others.items():
+        for field in ("tasks", "lead units", "co-units", "townships"):
+            assert tally[field].rate() == 100, (title, field, tally[field].misses)
+        assert tally["indicators"].rate() >= 97, (title, tally["indicators"].misses)

@@ -40,6 +40,10 @@ CLEARED = re.compile(r"(?P<name>[^,;。]*?)(?:全部|动态|全面|基本)?清�
 ZERO = re.compile(r"(?:实现|确保|保持)(?P<name>[^,;。]*?)零(?P<what>辍学|失学|伤亡|死亡|事故|发生|返贫|新增)")
 PER_HOUSEHOLD = re.compile(r"(?:1户|每户|家庭)(?:至少)?1人(?:以上)?(?P<what>[^,;。]{0,4})")
 EACH_SCOPE = re.compile(r"(?P<count>\d+)(?:个|家|所|户|座)(?P<what>行政村|村|社区|乡镇|镇|街道|企业|学校|农户|户)")
+START_STEP = re.compile(r"(?:开工|动工|启动|开始|进场|招标)$")
+ELIMINATED = re.compile(r"(?:全面|全部|基本|彻底)?消除(?P<name>[^,;。]*?\d[^,;。]*?(?:以下|以内)的?(?P<what>行政村|村|社区|户))$")
+# A clause that only names a second measure ("总产量16万吨以上") after one held steady shares its verb.
+BARE_MEASURE = re.compile(r"^[\u4e00-\u9fff]{1,6}$")
 SEPARATELY = re.compile(r"分别于(?P<months>(?:\d{1,2}月(?:份|底|末)?、?){2,})")
 
 
@@ -192,6 +196,28 @@ def _counted_down(clause: str, targets: list, deadline: date) -> Proposal | None
     return proposal
 
 
+def _eliminated(clause: str, deadline: date) -> Proposal | None:
+    """"全面消除10万元以下的村": the villages below the line must come down to none (a decrease to 0)."""
+    match = ELIMINATED.search(clause)
+    if not match:
+        return None
+    return _proposal(match.group("name"), "decrease", "户" if match.group("what") == "户" else "个", Decimal(0),
+                     deadline, match.group(0))
+
+
+def _shares_floor(found: list[Proposal], clause: str, previous: Proposal | None) -> list[Proposal]:
+    """"稳定在42万亩以上,总产量16万吨以上": the second measure is held like the first."""
+    if previous is None or previous.kind != "floor" or len(found) != 1 or found[0].kind != "increase":
+        return found
+    head = re.split(r"\d", clause, maxsplit=1)[0]
+    if not BARE_MEASURE.match(head) or wording.has_kind_word(head) or any(v in head for v in YEARLY_VERBS + (
+            "完成", "实现", "开展", "新增", "增长", "提高")):
+        return found
+    one = found[0]
+    held = _proposal(one.name, "floor", one.unit, one.target_value, one.deadline, one.phrase)
+    return [held]
+
+
 def _counter(name: str) -> str:
     return "户" if name.endswith("户") else "人" if name.endswith("人") else "个"
 
@@ -264,7 +290,8 @@ def _proposals_in_clause(clause: str, ctx: Context, deadline: date) -> list[Prop
              if not span[0] <= q.start < span[1]]
     targets = [item for item in found if item[2] == "target"]
     if not targets:
-        special = household or _separately(clause, ctx) or _cleared(clause, deadline) or _coverage(clause, deadline)
+        special = household or _separately(clause, ctx) or _cleared(clause, deadline) or \
+            _eliminated(clause, deadline) or _coverage(clause, deadline)
         return [special] if special else []
     staged = _stages(clause, targets, ctx, deadline) or _counted_down(clause, targets, deadline)
     if staged:
@@ -330,6 +357,8 @@ def _later_deadlines(later: str, ctx: Context) -> list[tuple[date, str]]:
     for clause in CLAUSE_SPLIT.split(later.lstrip(",;")):
         if next((q for q, _b, why in quantities.quantities(clause) if why == "target"), None):
             break
+        if START_STEP.search(clause):  # "6月底前开工,10月底前完工": work starting is not the amount done
+            continue
         markers = [when for _m, when in dates.month_markers(clause, ctx.start) if when >= ctx.start]
         if markers:
             found.append((markers[-1], clause))
@@ -368,7 +397,8 @@ def extract(text: str, *, start: date, end: date, task_name: str = "") -> list[P
             previous = proposals[-1] if len(proposals) > first_of_sentence else None
             if not clause or _milestone(clause, previous, start):
                 continue
-            found = _proposals_in_clause(clause, ctx, dates.deadline(prefix, start, end))
+            found = _shares_floor(_proposals_in_clause(clause, ctx, dates.deadline(prefix, start, end)), clause,
+                                  previous)
             for proposal in found:
                 _spread_yearly(proposal, clause, start)
                 _spread_quarterly(proposal, clause, start)

@@ -56,11 +56,18 @@ def month_markers(text: str, start: date) -> list[tuple[re.Match, date]]:
     return found
 
 
+# "2024年完成改厕3000户" opening a sentence: the year the work is done in.
+YEAR_OPENING = re.compile(r"(?:^|(?<=[。;]))(?P<year>20\d{2})年(?:内|全年)?(?:要|将)?(?:完成|建成|实现|新建|改造|创建|"
+                          r"培育|达到|新增|打造|改建|新改建)")
+
+
 def year_deadline(text: str) -> date | None:
-    """"到2025年" / "2025年底前" → 2025-12-31; a bare "2023年" is a subject ("2023年建成3个"), not a deadline."""
-    years = [int(m.group("year")) for m in YEAR.finditer(text)
+    """"到2025年" / "2025年底前" / a sentence opening "2024年完成…" → that year's end; a bare "2023年" inside a
+    sentence is a subject ("其中2023年建成3个", a stage), not a deadline."""
+    years = [(m.start(), int(m.group("year"))) for m in YEAR.finditer(text)
              if m.group(0).startswith(("到", "至")) or m.group(0).endswith(("前", "底", "末"))]
-    return date(years[-1], 12, 31) if years else None
+    years += [(m.start(), int(m.group("year"))) for m in YEAR_OPENING.finditer(text)]
+    return date(max(years)[1], 12, 31) if years else None
 
 
 def deadline(text: str, start: date, default: date) -> date:
