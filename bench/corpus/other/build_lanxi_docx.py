@@ -1,6 +1,6 @@
 """Build lanxi_table.docx: a county 责任分解表 as Word (WPS) offices send it, for the intake corpus.
 
-    /work/main/.venv/bin/python bench/corpus/other/build_lanxi_docx.py
+    .venv/bin/python bench/corpus/other/build_lanxi_docx.py
 
 The rows are written out below as the table shows them (labelled from this text in lanxi_table.json):
 a title paragraph, a header with 责任领导 and 完成时限 columns, WPS section rows ("一" in the 序号 cell,
