@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from targets import rules
 from targets.choices import Light
 from targets.models import VALUE_FIELD
 
@@ -27,6 +28,8 @@ class StatusSnapshot(models.Model):
     completion = models.DecimalField(_("completion"), max_digits=12, decimal_places=4, null=True, blank=True)
     expected = models.DecimalField(_("expected"), max_digits=12, decimal_places=4, null=True, blank=True)
     gap = models.DecimalField(_("points behind"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # [[code, params], …] as CurrentLight stores them (targets.rules.Reason), written in the reader's
+    # language when shown; rows frozen before reasons had codes keep their words.
     reasons = models.JSONField(_("reasons"), default=list)
     taken_at = models.DateTimeField(_("taken"), auto_now=True)
 
@@ -45,6 +48,11 @@ class StatusSnapshot(models.Model):
     def is_provisional(self) -> bool:
         """True for the month under way: the light was evaluated before the month ended."""
         return self.evaluated_on is not None and self.evaluated_on < self.as_of
+
+    @property
+    def reason_words(self) -> list[str]:
+        """The reasons in the reader's language."""
+        return [rules.reason_text(r) for r in self.reasons]
 
     def __str__(self):
         return f"{self.indicator} @ {self.as_of}: {self.status}"

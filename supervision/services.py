@@ -2,8 +2,9 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record, notify, snapshot
@@ -31,17 +32,25 @@ def snapshot_freeze(*, as_of: date, indicators=None, by=None, evaluated_on: date
     provisionally (a bulletin's record), and the month-end run later replaces it. Returns the number
     of indicators frozen. Called by the beat task on the 1st, the office's button (POST) and the
     report generator, never by a page being read.
+
+    The stored lights that held on `evaluated_on` are copied in the database (one INSERT … SELECT,
+    reasons as their codes); only the other indicators are judged, in chunks.
     """
     evaluated_on = evaluated_on or as_of
     indicators = indicators if indicators is not None else Indicator.objects.all()
-    ids = list(indicators.order_by("pk").values_list("pk", flat=True))
+    scope = indicators.order_by().values("pk")
+    count = Indicator.objects.filter(pk__in=scope).count()
+    StatusSnapshot.objects.filter(indicator_id__in=scope, as_of=as_of).delete()
+    held = _held_lights(scope, evaluated_on)
+    _copy_lights(held, as_of, evaluated_on)
+    ids = list(Indicator.objects.filter(pk__in=scope).exclude(pk__in=held).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), FREEZE_CHUNK):
         _freeze_chunk(ids[start:start + FREEZE_CHUNK], as_of, evaluated_on)
     _count_month(as_of, indicators)
     audit_record(action="snapshot.freeze", by=by, object_type="supervision.StatusSnapshot",
                  object_id=as_of.isoformat(),
-                 new={"as_of": as_of, "evaluated_on": evaluated_on, "indicators": len(ids)})
-    return len(ids)
+                 new={"as_of": as_of, "evaluated_on": evaluated_on, "indicators": count})
+    return count
 
 
 def _count_month(as_of: date, indicators) -> None:
@@ -55,28 +64,33 @@ def _count_month(as_of: date, indicators) -> None:
                                    for plan, status, n in counted)
 
 
+def _held_lights(scope, evaluated_on: date):
+    """The indicators whose stored light still held on `evaluated_on`: judged on or before it, valid
+    after it, and not written since (every write that moves a light judges it again, on the day of
+    the write). A fresh judgement on that day gives these lights, so the freeze copies them."""
+    return CurrentLight.objects.filter(target_selectors.valid_light_q(evaluated_on), indicator_id__in=scope,
+                                       unit__isnull=True).values("indicator_id")
+
+
+def _copy_lights(held, as_of: date, evaluated_on: date) -> None:
+    """The held lights (own and shares) as snapshots of `as_of`, copied in the database."""
+    select, params = CurrentLight.objects.filter(indicator_id__in=held).values_list(
+        "indicator_id", "unit_id", "status", "actual", "completion", "expected", "gap", "reasons",
+    ).order_by().query.sql_with_params()
+    columns = ["indicator_id", "unit_id", "status", "actual", "completion", "expected", "gap", "reasons"]
+    table = StatusSnapshot._meta.db_table
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}, as_of, evaluated_on, taken_at) "
+           f"SELECT copied.*, %s, %s, %s FROM ({select}) copied")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [as_of, evaluated_on, timezone.now(), *params])
+
+
 def _freeze_chunk(ids: list[int], as_of: date, evaluated_on: date) -> None:
-    held = _stored_lights(ids, evaluated_on)
-    snapshots = [_snapshot(light.indicator_id, light.unit_id, target_selectors.status_of(light), as_of, evaluated_on)
-                 for lights in held.values() for light in lights]
-    indicators, statuses, shares = _evaluate([pk for pk in ids if pk not in held], evaluated_on)
-    snapshots += [_snapshot(pk, None, status, as_of, evaluated_on) for pk, status in statuses.items()]
+    """Judge on `evaluated_on` the indicators without a held light, and store them as snapshots."""
+    indicators, statuses, shares = _evaluate(ids, evaluated_on)
+    snapshots = [_snapshot(pk, None, status, as_of, evaluated_on) for pk, status in statuses.items()]
     snapshots += [_snapshot(a.indicator_id, a.unit_id, status, as_of, evaluated_on) for a, status in shares]
-    StatusSnapshot.objects.filter(indicator_id__in=ids, as_of=as_of).delete()
     StatusSnapshot.objects.bulk_create(snapshots, batch_size=2000)
-
-
-def _stored_lights(ids: list[int], evaluated_on: date) -> dict[int, list[CurrentLight]]:
-    """The stored lights (own and shares) of the indicators whose stored light still held on
-    `evaluated_on`: judged on or before it, valid after it, and not written since (every write
-    that moves a light judges it again, on the day of the write). These are the lights a fresh
-    judgement on that day gives, so the month-end freeze copies them instead of judging again."""
-    valid = CurrentLight.objects.filter(target_selectors.valid_light_q(evaluated_on), indicator_id__in=ids,
-                                        unit__isnull=True).values("indicator_id")
-    held = {}
-    for light in CurrentLight.objects.filter(indicator_id__in=valid):
-        held.setdefault(light.indicator_id, []).append(light)
-    return held
 
 
 def _evaluate(ids: list[int], evaluated_on: date):
@@ -92,7 +106,7 @@ def _snapshot(indicator_id, unit_id, status: rules.StatusResult, as_of, evaluate
     return StatusSnapshot(
         indicator_id=indicator_id, unit_id=unit_id, as_of=as_of, evaluated_on=evaluated_on, status=status.status,
         actual=status.actual, completion=status.completion, expected=status.expected, gap=status.gap,
-        reasons=list(status.reasons),
+        reasons=[rules.reason_data(r) for r in status.reasons],
     )
 
 

@@ -59,13 +59,9 @@ def _light(indicator_id, unit_id, status: rules.StatusResult, spec, derived, tod
     return CurrentLight(
         indicator_id=indicator_id, unit_id=unit_id, status=status.status, actual=status.actual,
         completion=status.completion, expected=status.expected, gap=status.gap, checkpoint=status.checkpoint,
-        reasons=[_reason_data(r) for r in status.reasons], derived=derived, judged_on=today,
+        reasons=[rules.reason_data(r) for r in status.reasons], derived=derived, judged_on=today,
         valid_until=rules.next_change(spec, today), judged_at=now, changed_at=now,
     )
-
-
-def _reason_data(reason):
-    return reason.as_data() if isinstance(reason, rules.Reason) else str(reason)
 
 
 def _same(a: CurrentLight, b: CurrentLight) -> bool:

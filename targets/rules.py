@@ -103,6 +103,12 @@ def _rebuild_reason(code, params):
     return Reason(code, **params)
 
 
+def reason_data(reason) -> list | str:
+    """A reason as stored (CurrentLight, StatusSnapshot): [code, params], written in the reader's
+    language when shown (`reason_text`); a reason without a code stays words."""
+    return reason.as_data() if isinstance(reason, Reason) else str(reason)
+
+
 def reason_text(stored) -> str:
     """A stored reason in the reader's language: [code, params] as `Reason.as_data` wrote it, or a
     sentence written before reasons had codes."""

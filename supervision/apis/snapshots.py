@@ -10,6 +10,9 @@ from ..models import StatusSnapshot
 
 
 class StatusSnapshotSerializer(serializers.ModelSerializer):
+    reasons = serializers.ListField(source="reason_words", child=serializers.CharField(), read_only=True,
+                                    help_text=_("Why the light was what it was, in words."))
+
     class Meta:
         model = StatusSnapshot
         fields = ["id", "indicator", "unit", "as_of", "evaluated_on", "status", "actual", "completion", "expected",
@@ -24,7 +27,6 @@ class StatusSnapshotSerializer(serializers.ModelSerializer):
             "completion": {"help_text": _("Completion as a fraction (1.0 = done).")},
             "expected": {"help_text": _("Expected completion at the last checkpoint.")},
             "gap": {"help_text": _("Percentage points behind the expected pace.")},
-            "reasons": {"help_text": _("Why the light was what it was, in words.")},
             "taken_at": {"help_text": _("When the snapshot was last written.")},
         }
 

@@ -81,4 +81,4 @@ def test_freeze_gives_the_same_lights_as_the_plan_pages(indicator, target, dept,
         expected = selectors.indicator_rows(Indicator.objects.all(), day)
         frozen = {s.indicator_id: s for s in StatusSnapshot.objects.filter(as_of=day, unit__isnull=True)}
         assert {pk: (row.status.status, row.status.actual, list(row.status.reasons)) for pk, row in expected.items()} \
-            == {pk: (s.status, s.actual, s.reasons) for pk, s in frozen.items()}
+            == {pk: (s.status, s.actual, s.reason_words) for pk, s in frozen.items()}

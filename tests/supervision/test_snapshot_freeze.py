@@ -37,7 +37,7 @@ def test_the_month_end_freeze_from_stored_lights_equals_a_fresh_judgement(seed, 
 
     from supervision.models import StatusSnapshot
     from supervision.services import snapshot_freeze
-    from targets import lights, selectors
+    from targets import lights, rules, selectors
     from targets.models import Indicator
 
     from ..targets.test_lights import Cast, _act, at
@@ -62,4 +62,6 @@ def test_the_month_end_freeze_from_stored_lights_equals_a_fresh_judgement(seed, 
     fresh = {(pk, None): row.status for pk, row in rows.items()}
     for allocation, status in selectors.share_statuses({pk: r.indicator for pk, r in rows.items()}, end):
         fresh[allocation.indicator_id, allocation.unit_id] = status
-    assert frozen == {k: (s.status, s.actual, list(s.reasons)) for k, s in fresh.items()}
+    # Reasons are frozen as their codes and parameters, like the stored lights.
+    assert frozen == {k: (s.status, s.actual, [rules.reason_data(r) for r in s.reasons]) for k, s in fresh.items()}
+    assert all(isinstance(r, list) for reasons in frozen.values() for r in reasons[2])
