@@ -41,7 +41,7 @@ ACTIONS = {
     "income.create": _("Village income entered"), "income.update": _("Village income changed"),
     "income.submit": _("Village income submitted"), "income.approve": _("Village income approved"),
     "income.import": _("Village income imported"), "village.profile": _("Village profile changed"),
-    "villages.export": _("Villages exported"), "regions.import": _("Regions imported"),
+    "villages.export": _("Villages exported"), "supervision.export": _("Supervision list exported"), "regions.import": _("Regions imported"),
     "economy_settings.update": _("Collective-economy settings changed"),
     "document_frame.save": _("Document layout saved"),
     "progress.template": _("Offline workbook downloaded"), "progress.upload": _("Offline workbook uploaded"),

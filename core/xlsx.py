@@ -104,13 +104,16 @@ def print_setup(ws, header_rows: int) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _write_headers(ws, title: str, columns, styles: _Styles) -> None:
+def _write_headers(ws, title: str, columns, styles: _Styles, subtitle: str = "") -> None:
     last = get_column_letter(len(columns))
-    title_cell = _cell(ws, title, font=styles.title_font, alignment=styles.center)
-    if is_formula_like(title):
-        title_cell.data_type, title_cell.quotePrefix = "s", True
-    ws.append([title_cell])
-    ws.merged_cells.add(f"A1:{last}1")
+    top = [(title, styles.title_font)] + ([(subtitle, styles.font)] if subtitle else [])
+    for row, (text, font) in enumerate(top, start=1):
+        cell = _cell(ws, text, font=font, alignment=styles.center)
+        if is_formula_like(text):
+            cell.data_type, cell.quotePrefix = "s", True
+        ws.append([cell])
+        ws.merged_cells.add(f"A{row}:{last}{row}")
+    upper_row = len(top) + 1
     upper = [_cell(ws, c.group, font=styles.header_font, alignment=styles.center, border=styles.border)
              for c in columns]
     lower = [_cell(ws, c.header, font=styles.header_font, alignment=styles.center, border=styles.border)
@@ -122,104 +125,143 @@ def _write_headers(ws, title: str, columns, styles: _Styles) -> None:
         if index == len(columns) or columns[index].group != columns[start].group:
             first, end = get_column_letter(start + 1), get_column_letter(index)
             if index - start == 1 and columns[start].group == columns[start].header:
-                ws.merged_cells.add(f"{first}2:{first}3")
+                ws.merged_cells.add(f"{first}{upper_row}:{first}{upper_row + 1}")
             elif index - start > 1:
-                ws.merged_cells.add(f"{first}2:{end}2")
+                ws.merged_cells.add(f"{first}{upper_row}:{end}{upper_row}")
             start = index
 
 
 class _Converters:
-    """Per column, the function turning a value into what is appended, decided once per export.
+    """Per column, the styled cell each value is appended in, made once per export.
 
-    Styled cells are made once and reused row after row: a write-only sheet serialises each row
-    when it is appended, so one cell object can carry the next row's value, and openpyxl does not
-    hash the same fill and number format again for every row.
+    Every cell is bordered and in the CJK font; text wraps, numbers align right in their format,
+    light words sit on their colour. Styled cells are made once and reused row after row: a
+    write-only sheet serialises each row when it is appended, so one cell object can carry the next
+    row's value, and openpyxl does not hash the same style again for every cell.
     """
 
     def __init__(self, ws, styles: _Styles, columns):
-        self.ws = ws
-        self.lights = {light: _cell(ws, label, fill=styles.fills[light]) for light, label in LIGHT_LABELS.items()}
-        self.percent = _cell(ws, 0, number_format="0.0%")
-        self.numbers: dict[tuple[int, str], WriteOnlyCell] = {}
-        by_kind = {"light": self.light, "percent": self.percent_of, "number": self.number, "text": self.text}
-        self.columns = [(column.get, by_kind[column.kind], column.number_format) for column in columns]
+        self.ws, self.styles = ws, styles
+        self.columns = [(column.get, column.kind, column.number_format) for column in columns]
+        self.cells: dict[tuple, WriteOnlyCell] = {}
+
+    def _styled(self, index: int, key, **style) -> WriteOnlyCell:
+        cell = self.cells.get((index, key))
+        if cell is None:
+            cell = self.cells[index, key] = _cell(self.ws, None, font=self.styles.font, border=self.styles.border,
+                                                  **style)
+        return cell
 
     def row(self, row) -> list:
-        cells = []
-        for index, (get, convert, number_format) in enumerate(self.columns):
-            value = get(row)
-            if value is None:
-                cells.append(None)
-            elif number_format is not None:
-                cells.append(self.formatted(index, value, number_format(row)))
-            else:
-                cells.append(convert(value))
-        return cells
+        return [self.cell(index, kind, get(row), number_format(row) if number_format else None)
+                for index, (get, kind, number_format) in enumerate(self.columns)]
 
-    def formatted(self, index: int, value, number_format: str):
-        # One reused cell per column and format: two columns of a row must not share one.
-        cell = self.numbers.get((index, number_format))
-        if cell is None:
-            cell = self.numbers[index, number_format] = _cell(self.ws, 0, number_format=number_format)
+    def cell(self, index: int, kind: str, value, number_format: str | None) -> WriteOnlyCell:
+        styles = self.styles
+        if value is None:
+            cell = self._styled(index, "empty", alignment=styles.wrap)
+        elif number_format is not None or kind == "number":
+            value = float(value) if isinstance(value, Decimal) else value
+            cell = self._styled(index, number_format, alignment=styles.right,
+                                **({"number_format": number_format} if number_format else {}))
+        elif kind == "percent":
+            value = float(value)
+            cell = self._styled(index, "percent", alignment=styles.right, number_format="0.0%")
+        elif kind == "light" and value in LIGHT_LABELS:
+            cell = self._styled(index, value, alignment=styles.center, fill=styles.fills[value])
+            value = LIGHT_LABELS[value]
+        elif type(value) is str and value and value[0] in TRIGGER_CHARS:
+            # The formula guard: text a person typed as "=HYPERLINK(…)" stays text, shown as typed.
+            cell = self._styled(index, "quoted", alignment=styles.wrap, quotePrefix=True)
+            cell.value = value
+            cell.data_type = "s"
+            return cell
+        else:
+            cell = self._styled(index, "text", alignment=styles.wrap)
         cell.value = float(value) if isinstance(value, Decimal) else value
         return cell
 
-    def light(self, value):
-        return self.lights.get(value) or self.text(value)
 
-    def percent_of(self, value):
-        self.percent.value = float(value)
-        return self.percent
+@dataclass(frozen=True)
+class Sheet:
+    """One table of a workbook: its title row, an optional line under it (the document number, or the
+    data stamp "数据截至…"), its columns and its rows."""
 
-    @staticmethod
-    def number(value):
-        return float(value) if isinstance(value, Decimal) else value
-
-    def text(self, value):
-        # The common case (plain text) is decided with one type check and one set lookup.
-        if type(value) is str and (not value or value[0] not in TRIGGER_CHARS):
-            return value
-        return safe_value(self.ws, value)
+    title: str
+    columns: list
+    rows: Iterable
+    sheet_title: str = "台账"
+    subtitle: str = ""
 
 
-def write_table(out, *, title: str, columns, rows: Iterable, sheet_title: str = "台账",
+def write_table(out, *, title: str, columns, rows: Iterable, sheet_title: str = "台账", subtitle: str = "",
                 progress: Callable[[int], None] | None = None, every: int = 1000) -> int:
     """Stream `rows` into a new workbook saved to `out` (a path or binary file); returns the row count."""
+    return write_sheets(out, [Sheet(title=title, columns=columns, rows=rows, sheet_title=sheet_title,
+                                    subtitle=subtitle)], progress=progress, every=every)
+
+
+def write_sheets(out, sheets: list[Sheet], *, progress: Callable[[int], None] | None = None,
+                 every: int = 1000) -> int:
+    """Stream each sheet into one new workbook saved to `out`; returns the number of rows written."""
     workbook = openpyxl.Workbook(write_only=True)
-    ws = workbook.create_sheet(sheet_title)
     styles = _Styles()
-    _prepare_sheet(ws, columns, header_rows=3)
-    _write_headers(ws, title, columns, styles)
+    total = 0
+    for sheet in sheets:
+        total += _write_sheet(workbook.create_sheet(sheet.sheet_title), sheet, styles, progress, every)
+    workbook.save(out)
+    return total
+
+
+def _write_sheet(ws, sheet: Sheet, styles: _Styles, progress, every: int) -> int:
+    columns = sheet.columns
+    header_rows = 4 if sheet.subtitle else 3
+    _prepare_sheet(ws, columns, header_rows=header_rows)
+    _write_headers(ws, sheet.title, columns, styles, sheet.subtitle)
     convert = _Converters(ws, styles, columns)
     merging = [i for i, column in enumerate(columns) if column.merge_same]
     runs = {i: (None, 0) for i in merging}  # column -> (value, first data row of its run)
     count = 0
-    for count, row in enumerate(rows, start=1):
+    widths = [column.width for column in columns]
+    for count, row in enumerate(sheet.rows, start=1):
         cells = convert.row(row)
+        lines = max((_lines(cell.value, width) for cell, width in zip(cells, widths)), default=1)
+        if lines > 1:
+            ws.row_dimensions[count + header_rows].height = lines * LINE_HEIGHT_PT
         for i in merging:
             value = columns[i].get(row)
             previous, first = runs[i]
             if count > 1 and value == previous:
                 cells[i] = None  # the merged cell above shows it
             else:
-                _merge_run(ws, i, first, count - 1)
+                _merge_run(ws, i, first, count - 1, header_rows)
                 runs[i] = (value, count)
         ws.append(cells)
         if progress and count % every == 0:
             progress(count)
     for i, (_value, first) in runs.items():
-        _merge_run(ws, i, first, count)
-    workbook.save(out)
+        _merge_run(ws, i, first, count, header_rows)
     return count
 
 
-HEADER_ROWS = 3
+LINE_HEIGHT_PT = 14.5  # one line of 11 pt 宋体
 
 
-def _merge_run(ws, column_index: int, first: int, last: int) -> None:
+def _lines(value, width: float) -> int:
+    """How many lines a wrapped text takes in a column `width` characters wide (a Chinese character
+    counts two): a written file carries its rows' heights, since neither LibreOffice nor every Excel
+    fits them to wrapped text when it opens one."""
+    if type(value) is not str or len(value) * 2 <= width - 1:
+        return 1
+    # A digit or Latin letter of 宋体 is a little wider than the unit a column's width counts in.
+    shown = sum(1.2 if ord(c) < 0x2E80 else 2 for c in value)
+    return max(1, -(-int(shown) // max(int(width - 2), 1)))
+
+
+def _merge_run(ws, column_index: int, first: int, last: int, header_rows: int) -> None:
     if first and last > first:
         letter = get_column_letter(column_index + 1)
-        ws.merged_cells.add(f"{letter}{first + HEADER_ROWS}:{letter}{last + HEADER_ROWS}")
+        ws.merged_cells.add(f"{letter}{first + header_rows}:{letter}{last + header_rows}")
 
 
 def set_text(cell, value) -> None:

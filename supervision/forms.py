@@ -28,6 +28,9 @@ class MonthField(forms.CharField):
         return start
 
 
+FLAGGED_LIGHTS = "flagged"  # the red and amber list, the one people forward
+
+
 class DashboardFilters(forms.Form):
     """plan, section, unit, township, light and as-of month, scoped to what the user may see."""
 
@@ -39,7 +42,8 @@ class DashboardFilters(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.none(), required=False, label=_("Unit"), empty_label=_("All units"))
     township = forms.ModelChoiceField(Region.objects.none(), required=False, label=_("Township"),
                                       empty_label=_("All townships"))
-    light = forms.ChoiceField(choices=[("", _("All lights")), *Light.choices], required=False, label=_("Light"))
+    light = forms.ChoiceField(choices=[("", _("All lights")), (FLAGGED_LIGHTS, _("Red and amber")), *Light.choices],
+                              required=False, label=_("Light"))
     as_of = MonthField(required=False, label=_("As of month"), help_text=_("YYYY-MM: the region as it stood then."),
                        widget=forms.TextInput(attrs={"type": "month"}))
 

@@ -269,3 +269,9 @@ def snapshot_history(*, last: date, months: int, today: date, indicators=None, b
     for end in reversed(ends):
         evaluated_on = min(end, today)
         yield end, snapshot_freeze(as_of=end, indicators=indicators, by=by, evaluated_on=evaluated_on)
+
+
+def list_exported(*, by, kind: str, filters: dict, rows: int) -> None:
+    """Audit an export of a list (flagged, league, items): who took which figures out, filtered how."""
+    audit_record(action="supervision.export", by=by, object_type="regions.Region",
+                 object_id=filters.get("region") or "", new={"list": kind, "filters": filters, "rows": rows})

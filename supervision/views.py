@@ -1,12 +1,14 @@
 """Dashboard and supervision-item pages: thin, they parse the filters, call a selector or a service, render."""
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import translation
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,12 +19,13 @@ from regions.models import Unit
 from targets import selectors as target_selectors
 from targets.choices import Light
 
-from . import figures, selectors, services
+from . import exporters, figures, selectors, services
 from . import search as search_module
-from .forms import DashboardFilters, DecisionForm, IssueForm, ReplyForm
+from .forms import FLAGGED_LIGHTS, DashboardFilters, DecisionForm, IssueForm, ReplyForm
 from .models import SupervisionItem, SupervisionStatus
 
 OFFICE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
 
@@ -77,19 +80,26 @@ def _as_of_shown(as_of) -> dict:
             "provisional": (as_of.year, as_of.month) == (today.year, today.month)}
 
 
+def _flagged_filters(request):
+    """The list's filters, read once for the page and for its export: the same rows in both."""
+    filters, scope, as_of = _filters(request)
+    light = filters.chosen_light()
+    lights = figures.FLAGGED if light == FLAGGED_LIGHTS else (light,) if light else tuple(Light.values)
+    lead_unit = Unit.objects.filter(pk=request.GET.get("lead_unit")).first() if \
+        request.GET.get("lead_unit", "").isdigit() else None
+    return filters, scope, as_of, light, lights, lead_unit
+
+
 @login_required
 def flagged_list(request):
     _dashboard_user(request)
-    filters, scope, as_of = _filters(request)
-    light = filters.chosen_light()
-    lights = (light,) if light else tuple(Light.values)
-    lead_unit = Unit.objects.filter(pk=request.GET.get("lead_unit")).first() if \
-        request.GET.get("lead_unit", "").isdigit() else None
+    filters, scope, as_of, light, lights, lead_unit = _flagged_filters(request)
     number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
     rows = figures.flagged(as_of=as_of, lights=lights, lead_unit=lead_unit, limit=PAGE_SIZE,
                            offset=(max(number, 1) - 1) * PAGE_SIZE, **scope)
     return render(request, "supervision/list.html", {
         "filters": filters, "scope": scope, "as_of": as_of, "light": light, "lead_unit": lead_unit,
+        "export_query": request.GET.urlencode(),
         "rows": rows, "page": Paginator(range(rows.total), PAGE_SIZE).get_page(number), "base_query": _query(request, light=light,
                                                                           lead_unit=request.GET.get("lead_unit")),
         "taken_at": selectors.taken_at(region=scope["region"], as_of=as_of, plan=scope["plan"]),
@@ -106,6 +116,7 @@ def league(request):
     taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"])
     return render(request, "supervision/league.html", {
         "filters": filters, "as_of": as_of, "tables": taken.figures, "base_query": _query(request),
+        "export_query": request.GET.urlencode(),
         "taken_at": taken.at, **_as_of_shown(as_of),
     })
 
@@ -151,14 +162,18 @@ def _errors(form) -> str:
                      for f, e in form.errors.items())
 
 
+def _items_filters(request) -> tuple[str, bool]:
+    status = request.GET.get("status", "")
+    return (status if status in SupervisionStatus.values else ""), request.GET.get("overdue") == "1"
+
+
 @login_required
 def items(request):
-    status = request.GET.get("status", "")
-    status = status if status in SupervisionStatus.values else ""
-    overdue = request.GET.get("overdue") == "1"
+    status, overdue = _items_filters(request)
     rows = selectors.items_ledger(user=request.user, status=status, overdue_only=overdue)
     return render(request, "supervision/items.html", {
         "items": rows, "status": status, "overdue": overdue, "statuses": SupervisionStatus.choices,
+        "export_query": request.GET.urlencode(),
     })
 
 
@@ -244,3 +259,72 @@ def search(request):
     query = request.GET.get("q", "").strip()[:100]
     return render(request, "supervision/search.html", {"query": query, "found": search_module.search(
         user=request.user, query=query)})
+
+
+# Exports: the rows of the page with its filters, as .xlsx (supervision.exporters), audited --------------
+
+def _xlsx_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
+
+
+def _region_name(scope, user) -> str:
+    region = scope["region"] or user.region
+    return region.name if region is not None else "全部地区"
+
+
+def _audited_filters(request, *keys) -> dict:
+    return {key: request.GET[key] for key in keys if request.GET.get(key)}
+
+
+@login_required
+def flagged_export(request):
+    _dashboard_user(request)
+    with translation.override(settings.LANGUAGE_CODE):
+        _filters_form, scope, as_of, light, lights, lead_unit = _flagged_filters(request)
+        rows = figures.flagged(as_of=as_of, lights=lights, lead_unit=lead_unit, **scope).rows
+        taken = selectors.taken_at(region=scope["region"], as_of=as_of, plan=scope["plan"])
+        shown = _as_of_shown(as_of)["shown_as_of"]
+        region_name = _region_name(scope, request.user)
+        title = exporters.flagged_title(region_name=region_name, light=light, as_of=as_of)
+        if lead_unit:
+            title = f"{title}·{lead_unit.name}"
+        content = exporters.flagged_xlsx(rows, title=title, subtitle=exporters.stamp(as_of=shown, taken_at=taken))
+    services.list_exported(by=request.user, kind="flagged", rows=len(rows), filters=_audited_filters(
+        request, "region", "plan", "section", "unit", "township", "as_of", "light", "lead_unit"))
+    words = exporters.flagged_words(light)
+    return _xlsx_response(content, f"{region_name}-{as_of.year}年{as_of.month}月-{words}.xlsx")
+
+
+@login_required
+def league_export(request):
+    _dashboard_user(request)
+    with translation.override(settings.LANGUAGE_CODE):
+        _filters_form, scope, as_of = _filters(
+            request, default_month=periods.previous_month_end(timezone.localdate()))
+        taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"])
+        region_name = _region_name(scope, request.user)
+        content = exporters.league_xlsx(
+            taken.figures, title=exporters.league_title(region_name=region_name, month=as_of),
+            subtitle=exporters.stamp(as_of=_as_of_shown(as_of)["shown_as_of"], taken_at=taken.at))
+    services.list_exported(by=request.user, kind="league", rows=sum(len(rows) for rows in taken.figures.values()),
+                           filters=_audited_filters(request, "region", "plan", "as_of"))
+    return _xlsx_response(content, f"{region_name}-{as_of.year}年{as_of.month}月-晾晒排名.xlsx")
+
+
+@login_required
+def items_export(request):
+    """The supervision ledger as the user sees it: a unit's reporter gets only the unit's own items."""
+    status, overdue = _items_filters(request)
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = selectors.items_ledger(user=request.user, status=status, overdue_only=overdue)
+        now = timezone.now()
+        home = request.user.unit.name if request.user.is_reporter and request.user.unit_id else \
+            (request.user.region.name if request.user.region_id else "全部地区")
+        content = exporters.items_xlsx(rows, title=exporters.items_title(region_name=home),
+                                       subtitle=exporters.now_stamp(now))
+    services.list_exported(by=request.user, kind="items", rows=len(rows),
+                           filters=_audited_filters(request, "status", "overdue"))
+    today = timezone.localdate(now)
+    return _xlsx_response(content, f"{home}-督办事项台账-{today.year}年{today.month}月{today.day}日.xlsx")

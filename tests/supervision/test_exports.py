@@ -1,0 +1,165 @@
+"""The lists people forward, as .xlsx: the page's rows with the page's filters, reopened with openpyxl."""
+import re
+from datetime import date
+from io import BytesIO
+from urllib.parse import unquote
+
+import pytest
+import time_machine
+from openpyxl import load_workbook
+
+from accounts.audit_labels import ACTIONS
+from accounts.models import AuditEvent
+from supervision.models import SupervisionItem
+from supervision.services import snapshot_freeze
+
+from ..factories import IndicatorFactory, TargetFactory
+from .builders import submitted
+
+NOW = "2025-07-01 10:00 +08:00"
+HEAD_ROWS = 4  # title, data stamp, the two header rows
+
+
+@pytest.fixture
+def lights(indicator, dept, other_unit, dept_reporter, supervisor):
+    """`indicator` red at the June end; a second one, led by another unit, amber; both frozen."""
+    submitted(indicator, dept, date(2025, 3, 1), 100, date(2025, 3, 20), dept_reporter)
+    submitted(indicator, dept, date(2025, 4, 1), 200, date(2025, 4, 20), dept_reporter)
+    submitted(indicator, dept, date(2025, 5, 1), 300, date(2025, 5, 20), dept_reporter)
+    target = TargetFactory(plan=indicator.target.plan, section=indicator.target.section, name="建设高标准农田")
+    target.lead_units.add(other_unit)
+    amber = IndicatorFactory(target=target, name="高标准农田面积")
+    submitted(amber, other_unit, date(2025, 5, 1), 300, date(2025, 5, 20), dept_reporter)
+    submitted(amber, other_unit, date(2025, 6, 1), 400, date(2025, 6, 20), dept_reporter)
+    snapshot_freeze(as_of=date(2025, 5, 31))
+    snapshot_freeze(as_of=date(2025, 6, 30))
+    return indicator, amber
+
+
+@pytest.fixture
+def office(client, supervisor):
+    client.force_login(supervisor)
+    return client
+
+
+def _workbook(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return load_workbook(BytesIO(response.content))
+
+
+def _file_name(response) -> str:
+    return unquote(re.search(r"filename\*=utf-8''(.+)", response["Content-Disposition"]).group(1))
+
+
+def _rows(sheet):
+    return [row for row in sheet.iter_rows(min_row=HEAD_ROWS + 1, values_only=True) if any(v is not None for v in row)]
+
+
+def _assert_prints(sheet):
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == f"$1:${HEAD_ROWS}"
+
+
+def _page_rows(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<tr data-indicator="(\d+)" data-status="(\w+)">', html)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_red_and_amber_list_exports_the_rows_of_the_page_in_its_order_with_title_and_stamp(office, lights):
+    html = office.get("/supervision/list/?as_of=2025-06&light=flagged").content.decode()
+    assert 'href="/supervision/list/export.xlsx?as_of=2025-06&amp;light=flagged"' in html
+    response = office.get("/supervision/list/export.xlsx?as_of=2025-06&light=flagged")
+    sheet = _workbook(response)["指标清单"]
+    names = {str(i.pk): i.name for i in lights}
+    labels = {"red": "红灯", "amber": "黄灯"}
+    assert [(row[1], row[3]) for row in _rows(sheet)] == [(names[pk], labels[s]) for pk, s in _page_rows(html)]
+    assert [row[0] for row in _rows(sheet)] == [1, 2]
+    assert sheet["A1"].value == "洞头区红灯、黄灯指标清单（2025年6月）"
+    assert sheet["A2"].value.startswith("数据截至2025年6月30日，灯色判定于")
+    assert [c.value for c in sheet[3]][:4] == ["序号", "指标", "所属任务", "灯色"]
+    red = _rows(sheet)[0]
+    assert red[4] == "区农业农村局" and re.search("[\u4e00-\u9fff]", red[7]) and "," not in red[7]  # reasons in Chinese
+    _assert_prints(sheet)
+    assert _file_name(response) == "洞头区-2025年6月-红灯、黄灯指标清单.xlsx"
+    event = AuditEvent.objects.get(action="supervision.export")
+    assert event.new["list"] == "flagged" and event.new["rows"] == 2
+    assert event.new["filters"] == {"as_of": "2025-06", "light": "flagged"} and "supervision.export" in ACTIONS
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_flagged_export_keeps_the_pages_light_filter(office, lights):
+    html = office.get("/supervision/list/?as_of=2025-06&light=amber").content.decode()
+    response = office.get("/supervision/list/export.xlsx?as_of=2025-06&light=amber")
+    sheet = _workbook(response)["指标清单"]
+    assert [row[1] for row in _rows(sheet)] == [lights[1].name] and len(_page_rows(html)) == 1
+    assert sheet["A1"].value == "洞头区黄灯指标清单（2025年6月）"
+    assert _file_name(response) == "洞头区-2025年6月-黄灯指标清单.xlsx"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_league_export_has_a_sheet_per_league_with_the_pages_ranks(office, lights):
+    html = office.get("/supervision/league/?as_of=2025-06").content.decode()
+    response = office.get("/supervision/league/export.xlsx?as_of=2025-06")
+    workbook = _workbook(response)
+    assert workbook.sheetnames == ["部门", "乡镇（街道）"]
+    units = _rows(workbook["部门"])
+    section = html[html.index('data-league="units"'):html.index('data-league="townships"')]
+    page = re.findall(r'data-rank="(\d+)">\s*<td[^>]*>\d+</td>\s*<td[^>]*>([^<]+)</td>', section)
+    assert [(str(r[0]), r[1]) for r in units] == page and page
+    first = units[0]
+    assert workbook["部门"]["A1"].value == "洞头区晾晒排名（2025年6月）·部门"
+    assert workbook["部门"].cell(row=HEAD_ROWS + 1, column=5).number_format == "0.0%"
+    assert first[4] is None or 0 <= first[4] <= 1
+    _assert_prints(workbook["部门"])
+    assert _file_name(response) == "洞头区-2025年6月-晾晒排名.xlsx"
+
+
+@pytest.fixture
+def items(lights, dept, other_unit, supervisor):
+    red, amber = lights
+    mine = SupervisionItem.objects.create(indicator=red, unit=dept, notice="说明原因", reply_due=date(2025, 7, 8),
+                                          issued_by=supervisor, light_when_issued="red",
+                                          measures='=HYPERLINK("http://evil.example/","点击")')
+    theirs = SupervisionItem.objects.create(indicator=amber, unit=other_unit, notice="说明原因",
+                                            reply_due=date(2025, 6, 28), issued_by=supervisor, light_when_issued="amber")
+    return mine, theirs
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_supervision_ledger_exports_what_the_page_lists_and_an_overdue_reply_says_so(office, items):
+    html = office.get("/supervision/items/").content.decode()
+    response = office.get("/supervision/items/export.xlsx")
+    sheet = _workbook(response)["督办事项"]
+    rows = _rows(sheet)
+    shown = re.findall(r'data-item="(\d+)"', html)
+    by_pk = {str(i.pk): i for i in items}
+    assert [row[2] for row in rows] == [by_pk[pk].indicator.name for pk in shown]
+    theirs = next(row for row in rows if row[4] == "区教育局")
+    assert theirs[6].endswith("（逾期未反馈）") and theirs[7] == "2025年6月28日" and theirs[5] == "黄灯"
+    mine = next(row for row in rows if row[4] == "区农业农村局")
+    cell = sheet.cell(row=HEAD_ROWS + 1 + rows.index(mine), column=9)
+    assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"  # a reporter's text stays text
+    assert sheet["A1"].value == "洞头区督办事项台账" and sheet["A2"].value.startswith("数据截至2025年7月1日")
+    _assert_prints(sheet)
+    assert _file_name(response) == "洞头区-督办事项台账-2025年7月1日.xlsx"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_ledger_export_keeps_the_pages_filter_and_a_unit_gets_only_its_own_items(client, items, dept_reporter,
+                                                                                    stranger, office):
+    overdue = _rows(_workbook(office.get("/supervision/items/export.xlsx?overdue=1"))["督办事项"])
+    assert [row[4] for row in overdue] == ["区教育局"]
+    client.force_login(dept_reporter)
+    response = client.get("/supervision/items/export.xlsx")
+    assert [row[4] for row in _rows(_workbook(response)["督办事项"])] == ["区农业农村局"]
+    assert _file_name(response) == "区农业农村局-督办事项台账-2025年7月1日.xlsx"
+    client.force_login(stranger)  # the reporter of 区教育局: its own item, never the other unit's
+    assert [row[4] for row in _rows(_workbook(client.get("/supervision/items/export.xlsx"))["督办事项"])] == ["区教育局"]
+
+
+def test_reporters_get_no_dashboard_export(client, dept_reporter, db):
+    client.force_login(dept_reporter)
+    assert client.get("/supervision/list/export.xlsx").status_code == 403
+    assert client.get("/supervision/league/export.xlsx").status_code == 403
+    assert not AuditEvent.objects.filter(action="supervision.export").exists()
