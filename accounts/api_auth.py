@@ -6,7 +6,7 @@ from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import exceptions
 
-from .security import OWN_ACCOUNT_URL_NAMES, read_only_role
+from .security import read_only_may, read_only_role
 from .tokens import token_is_current, tokens_revoke
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -16,8 +16,8 @@ class TokenAuthentication(KnoxTokenAuthentication):
     def authenticate(self, request):
         result = super().authenticate(request)
         match = getattr(request, "resolver_match", None)
-        own = match is not None and match.url_name in OWN_ACCOUNT_URL_NAMES
-        if result and request.method not in SAFE_METHODS and read_only_role(result[0]) and not own:
+        if result and request.method not in SAFE_METHODS and read_only_role(result[0]) \
+                and not read_only_may(result[0], match):
             raise exceptions.PermissionDenied()
         return result
 

@@ -38,6 +38,8 @@ ACTIONS = {
     "supervision.send_back": _("Supervision reply sent back"), "supervision.close": _("Supervision item closed out"),
     "supervision_notice.download": _("Supervision notice downloaded"),
     "snapshot.freeze": _("Month's lights frozen"),
+    "instruction.issue": _("Leader's instruction issued"), "instruction.acknowledge": _("Instruction acknowledged"),
+    "instruction.respond": _("Instruction answered"), "instruction.close": _("Instruction closed"),
     "income.create": _("Village income entered"), "income.update": _("Village income changed"),
     "income.submit": _("Village income submitted"), "income.approve": _("Village income approved"),
     "income.import": _("Village income imported"), "village.profile": _("Village profile changed"),
@@ -58,6 +60,7 @@ ACTIONS = {
 LINKS = {
     "targets.Plan": "plan-detail", "targets.ProgressReport": "report-detail",
     "targets.Indicator": "supervision:indicator", "supervision.SupervisionItem": "supervision:item-detail",
+    "instructions.Instruction": "instructions:detail",
 }
 
 

@@ -134,15 +134,32 @@ OWN_ACCOUNT_URL_NAMES = frozenset({
 })
 
 
+# A leader's one write: a written instruction (批示), and closing one the leader wrote (the instructions app;
+# view names, namespace included). The services check the role again.
+LEADER_WRITE_URL_NAMES = frozenset({
+    "instructions:issue", "instructions:close", "api:instruction-list", "api:instruction-close",
+})
+
+
 def read_only_role(user) -> bool:
     from .roles import READ_ONLY_ROLES
 
     return getattr(user, "role", None) in READ_ONLY_ROLES
 
 
+def read_only_may(user, match) -> bool:
+    """Whether a read-only role may send an unsafe request to the view `match` resolved (None: no view)."""
+    if match is None:
+        return False
+    if match.url_name in OWN_ACCOUNT_URL_NAMES:
+        return True
+    return user.role == "leader" and match.view_name in LEADER_WRITE_URL_NAMES
+
+
 class ReadOnlyRoleMiddleware:
-    """The auditor changes nothing: every unsafe request outside their own account is refused up front,
-    before any view validates input (so the answer is 403, never a 400 that hints at a write path)."""
+    """The auditor changes nothing, the leader nothing but 批示: every other unsafe request outside their own
+    account is refused up front, before any view validates input (so the answer is 403, never a 400 that
+    hints at a write path)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -151,10 +168,10 @@ class ReadOnlyRoleMiddleware:
         if request.method not in ("GET", "HEAD", "OPTIONS") and request.user.is_authenticated \
                 and read_only_role(request.user):
             try:
-                name = resolve(request.path_info).url_name
+                match = resolve(request.path_info)
             except Resolver404:
-                name = None
-            if name not in OWN_ACCOUNT_URL_NAMES:
+                match = None
+            if not read_only_may(request.user, match):
                 if request.path_info.startswith("/api/"):
                     return JsonResponse({"detail": _("Your role reads only; it cannot change anything.")}, status=403)
                 raise PermissionDenied

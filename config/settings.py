@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "targets",
     "reports",
     "supervision",
+    "instructions",
 ]
 
 MIDDLEWARE = [

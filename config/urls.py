@@ -9,6 +9,7 @@ from accounts import apis as account_apis
 from accounts import urls as account_urls
 from accounts.apis import ObtainTokenView, RevokeTokenView
 from core.api import ApiDocsAccess, docs_page
+from instructions.apis import InstructionViewSet
 from regions import apis as region_apis
 from reports import urls as report_urls
 from reports.apis import bulletins as report_apis
@@ -41,12 +42,14 @@ router.register("villages", village_apis.VillageViewSet, basename="village")
 router.register("village-profiles", village_apis.VillageProfileViewSet, basename="villageprofile")
 router.register("income-records", village_apis.IncomeRecordViewSet, basename="incomerecord")
 router.register("reports", report_apis.GeneratedReportViewSet, basename="generatedreport")
+router.register("instructions", InstructionViewSet, basename="instruction")
 
 urlpatterns = [
     path("", include("targets.urls")),
     path("villages/", include("villages.urls")),
     path("supervision/", include("supervision.urls")),
     path("reports/", include("reports.urls")),
+    path("instructions/", include("instructions.urls")),
     path("reports/", include(report_urls.excel_urlpatterns)),
     path("healthz", healthz, name="healthz"),
     path("notifications/", include(account_urls.notification_urlpatterns)),

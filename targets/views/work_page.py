@@ -12,7 +12,7 @@ from .. import entry_selectors
 from ..choices import ReportStatus
 
 # The to-do's tabs, in the order shown; a row can sit in several (a returned report can be overdue).
-TABS = ("overdue", "due", "returned", "supervision", "done", "all")
+TABS = ("overdue", "due", "returned", "supervision", "instructions", "done", "all")
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ def my_work_todo(*, user, today: date, tab: str = "", query: str = "", plan: int
     """One tab of the to-do, searched and filtered: overdue first (longest overdue first), then soonest due.
 
     Without a tab the first one with something in it opens, so a clerk lands on what is most urgent. The
-    supervision tab's items belong to the supervision app, which draws them (supervision_tags.unit_open_items).
+    supervision tab's items belong to the supervision app, which draws them (supervision_tags.unit_open_items), and
+    the 待落实批示 tab's to the instructions app (instruction_tags.unit_pending_instructions).
     """
     rows = _rows(user=user, today=today)
     plans = tuple(sorted({(r.place.plan_id, r.plan_title) for r in rows}))

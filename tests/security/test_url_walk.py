@@ -16,7 +16,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
-from accounts.security import OWN_ACCOUNT_URL_NAMES
+from accounts.security import LEADER_WRITE_URL_NAMES, OWN_ACCOUNT_URL_NAMES
 from targets.choices import ReportStatus
 
 from ..factories import ProgressReportFactory, UserFactory
@@ -163,6 +163,8 @@ def test_read_only_roles_are_refused_every_write_and_nothing_changes(client, cas
     for url, entry, match in all_urls():
         if match is None or match.url_name in OWN_ACCOUNT_URL_NAMES:
             continue
+        if role == Role.LEADER and match.view_name in LEADER_WRITE_URL_NAMES:
+            continue  # the 批示, walked in test_a_leader_writes_only_instructions; nothing may change here either
         response = getattr(client, method)(url, {}, content_type="application/json")
         if response.status_code not in (403, 404, 405):
             allowed.append((url, response.status_code))
@@ -182,6 +184,8 @@ def writes(cast, indicator, target, dept):
         ("add user in admin", "post", "/admin/accounts/user/add/", {
             "username": "walker", "password1": "Walk-pass-2025", "password2": "Walk-pass-2025",
             "role": Role.REPORTER, "unit": dept.pk, "usable_password": "true"}, {Role.ADMIN}),
+        ("write an instruction", "post", "/api/instructions/", {
+            "on": "indicator", "object_id": indicator.pk, "text": "抓紧推进"}, {Role.LEADER}),
         ("read audit log", "get", "/accounts/audit/", None, {Role.AUDITOR}),
         ("export audit log", "get", "/accounts/audit/export.xlsx", None, {Role.AUDITOR}),
     ]
@@ -229,6 +233,21 @@ def test_a_leader_cannot_comment_on_a_report_by_page_api_or_service(client, cast
     with pytest.raises(PermissionDenied):
         report_comment_add(report=report, by=leader, text="抓紧")
     assert not report.comments.exists() and not Notification.objects.filter(kind="report.comment").exists()
+
+
+def test_a_leader_writes_only_instructions_and_an_empty_one_changes_nothing(client, cast):
+    """The leader's allowed writes (accounts.security.LEADER_WRITE_URL_NAMES) with an empty body: refused as
+    input, never a 500, nothing written; every other write is walked above."""
+    client_for(client, cast[Role.LEADER])
+    client.raise_request_exception = False
+    before = row_counts()
+    walked = set()
+    for url, entry, match in all_urls():
+        if match is not None and match.view_name in LEADER_WRITE_URL_NAMES:
+            walked.add(match.view_name)
+            assert client.post(url, {}, content_type="application/json").status_code in (302, 400, 404), url
+    assert walked == LEADER_WRITE_URL_NAMES
+    assert row_counts() == before
 
 
 # ----------------------------------------------------------------- "not yours" answers as "not there"

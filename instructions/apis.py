@@ -1,0 +1,139 @@
+"""Leaders' instructions (批示) over the API: a leader issues one (POST), the units reached acknowledge and
+answer, the office or the issuing leader closes it. The same checks as the pages (instructions.services)."""
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from regions.models import Unit
+
+from . import selectors, services
+from .models import TARGET_FIELDS, Instruction, InstructionReach
+
+
+class ReachSerializer(serializers.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = InstructionReach
+        fields = ["unit", "unit_name", "status", "acknowledged_by", "acknowledged_at", "response", "responded_by",
+                  "responded_at"]
+        read_only_fields = fields
+
+
+class InstructionSerializer(serializers.ModelSerializer):
+    on = serializers.SerializerMethodField(help_text=_("What it is written on: report, indicator, bulletin or item."))
+    units = ReachSerializer(source="reaches", many=True, read_only=True)
+    overdue = serializers.SerializerMethodField(help_text=_("True when the answer date has passed and it is open."))
+
+    class Meta:
+        model = Instruction
+        fields = ["id", "on", *TARGET_FIELDS, "text", "due_date", "status", "author", "issued_at", "units",
+                  "closed_by", "closed_at", "close_comment", "overdue"]
+        read_only_fields = fields
+
+    def get_on(self, instruction) -> str:
+        return instruction.target_kind
+
+    def get_overdue(self, instruction) -> bool:
+        return selectors.is_overdue(instruction, timezone.localdate())
+
+
+class IssueSerializer(serializers.Serializer):
+    on = serializers.ChoiceField(choices=list(TARGET_FIELDS),
+                                 help_text=_("What it is written on: report, indicator, bulletin or item."))
+    object_id = serializers.IntegerField(help_text=_("The id of the report, indicator, bulletin or item."))
+    text = serializers.CharField(help_text=_("The instruction."))
+    due_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                     help_text=_("The date the units must answer by (optional)."))
+    units = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), many=True, required=False,
+        help_text=_("The units it goes to; by default the object's responsible units."))
+
+    def validate(self, data):
+        target = selectors.target_visible(kind=data["on"], pk=data["object_id"], user=self.context["request"].user)
+        if target is None:
+            # The same answer for another unit's object as for an id that names nothing.
+            raise serializers.ValidationError({"object_id": _("Object does not exist.")})
+        data["target"] = target
+        return data
+
+
+class RespondSerializer(serializers.Serializer):
+    response = serializers.CharField(help_text=_("What the unit has done about the instruction."))
+
+
+class CloseSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text=_("The closing comment (optional)."))
+
+
+class InstructionFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=[(s, s) for s in selectors.STATES], method="filter_state",
+                                        help_text=_("open, overdue, answered or closed."))
+    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit",
+                                            help_text=_("Only instructions reaching this unit."))
+
+    class Meta:
+        model = Instruction
+        fields = ["status", "state", "unit", "report", "indicator", "item"]
+
+    def filter_state(self, qs, name, value):
+        return qs.filter(selectors.state_q(value, timezone.localdate()))
+
+    def filter_unit(self, qs, name, value):
+        return qs.filter(reaches__unit=value).distinct()
+
+
+class InstructionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Leaders' instructions (批示): issued by a leader on a report, indicator, bulletin or supervision item,
+    acknowledged and answered by each unit reached, closed by the office or the issuing leader. Every step is
+    audited and notified; an instruction the caller may not see answers 404."""
+
+    serializer_class = InstructionSerializer
+    filterset_class = InstructionFilter
+    ordering_fields = ["issued_at", "due_date", "id"]
+
+    def get_queryset(self):
+        return (selectors.instructions_visible_to(self.request.user)
+                .prefetch_related("reaches__unit").order_by("-issued_at", "-id"))
+
+    @extend_schema(request=IssueSerializer, responses={201: InstructionSerializer})
+    def create(self, request, *args, **kwargs):
+        body = IssueSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        instruction = services.instruction_issue(kind=data["on"], target=data["target"], by=request.user,
+                                                 text=data["text"], units=data.get("units"), due_date=data["due_date"])
+        return Response(self.get_serializer(instruction).data, status=201)
+
+    def _answer(self, instruction):
+        return Response(self.get_serializer(self.get_queryset().get(pk=instruction.pk)).data)
+
+    @extend_schema(request=None, responses=InstructionSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None, **kwargs):
+        instruction = self.get_object()
+        services.instruction_acknowledge(instruction=instruction, by=request.user)
+        return self._answer(instruction)
+
+    @extend_schema(request=RespondSerializer, responses=InstructionSerializer)
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None, **kwargs):
+        instruction = self.get_object()
+        body = RespondSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.instruction_respond(instruction=instruction, by=request.user, response=body.validated_data["response"])
+        return self._answer(instruction)
+
+    @extend_schema(request=CloseSerializer, responses=InstructionSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None, **kwargs):
+        instruction = self.get_object()
+        body = CloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.instruction_close(instruction=instruction, by=request.user, comment=body.validated_data["comment"])
+        return self._answer(instruction)

@@ -1,0 +1,213 @@
+"""Writes of leaders' instructions (批示): issue (the one write a leader makes), acknowledge and answer (the
+units reached), close (the office or the issuing leader). Each step is checked here, audited and notified."""
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.roles import is_leader, is_office, is_unit_reporter
+from accounts.services import audit_record, notify
+from regions.selectors import region_prefix
+
+from . import selectors
+from .models import Instruction, InstructionReach, InstructionStatus, ReachStatus
+
+
+class InstructionError(ValidationError):
+    """A step the instruction's state does not allow, or input it cannot take (API: 400)."""
+
+
+class NotAllowed(PermissionDenied):
+    """The user's role or unit may not take this step (API: 403)."""
+
+
+def instruction_link(instruction) -> str:
+    return reverse("instructions:detail", args=[instruction.pk])
+
+
+def _in_region(user, region) -> bool:
+    return user.region_id is None or region.code.startswith(region_prefix(user.region))
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _about(instruction) -> str:
+    """What the instruction is on, in a few words for a notice: "指标 农村改厕户数"."""
+    return f"{instruction.get_target_kind_display()}「{instruction.target}」"
+
+
+def _snapshot(instruction) -> dict:
+    reaches = instruction.reaches.select_related("unit").order_by("unit_id")
+    return {"status": instruction.status, "units": {r.unit.name: r.status for r in reaches}}
+
+
+def _tell_units(instruction, units, kind: str, message: str) -> None:
+    """Each unit's reporters in the app, and the unit's group robot / SMS (accounts.channels)."""
+    for unit in units:
+        notify(users=User.objects.filter(unit=unit, is_active=True), kind=kind, message=message,
+               link=instruction_link(instruction), unit=unit)
+
+
+def _tell_issuers(instruction, kind: str, message: str) -> None:
+    """The leader who wrote it and the supervision office of its region, in the app."""
+    office = User.objects.filter(role=Role.SUPERVISOR, is_active=True).filter(
+        Q(region__isnull=True) | Q(region__code__in=_region_and_above(instruction.region)))
+    users = {u.pk: u for u in office}
+    users[instruction.author_id] = instruction.author
+    notify(users=list(users.values()), kind=kind, message=message, link=instruction_link(instruction))
+
+
+def _region_and_above(region) -> list[str]:
+    codes = []
+    while region is not None:
+        codes.append(region.code)
+        region = region.parent
+    return codes
+
+
+def _units_for(kind, target, units) -> list:
+    choices = list(selectors.unit_choices(kind, target))
+    if units is None:
+        units = selectors.default_units(kind, target)
+    allowed = {u.pk for u in choices}
+    for unit in units:
+        if unit.pk not in allowed:
+            raise InstructionError({"units": _("%(unit)s is not responsible for this %(kind)s; choose among its "
+                                               "responsible units.") % {"unit": unit.name, "kind": _kind_word(kind)}})
+    if not units:
+        raise InstructionError({"units": _("Choose at least one unit the instruction goes to.")})
+    return sorted({u.pk: u for u in units}.values(), key=lambda u: (u.kind, u.name))
+
+
+def _kind_word(kind) -> str:
+    from .models import TARGET_KINDS
+
+    return str(TARGET_KINDS[kind])
+
+
+@transaction.atomic
+def instruction_issue(*, kind: str, target, by, text: str, units=None, due_date: date | None = None) -> Instruction:
+    """A leader writes a 批示 on a report, indicator, bulletin or supervision item; it reaches the chosen units
+    (by default the object's responsible units), each notified in the app and on its group robot / SMS."""
+    if not is_leader(by):
+        raise NotAllowed(_("Only a leader writes an instruction (批示)."))
+    if kind not in selectors.TARGETS:
+        raise InstructionError(_("An instruction is written on a report, indicator, bulletin or supervision item."))
+    region = selectors.target_region(kind, target)
+    if not _in_region(by, region):
+        raise NotAllowed(_("This object is outside your region."))
+    text = (text or "").strip()
+    if not text:
+        raise InstructionError({"text": _("Write the instruction first.")})
+    if due_date is not None and due_date < timezone.localdate():
+        raise InstructionError({"due_date": _("The answer date %(date)s is in the past.") % {"date": due_date.isoformat()}})
+    reached = _units_for(kind, target, units)
+    instruction = Instruction.objects.create(author=by, region=region, text=text, due_date=due_date, **{kind: target})
+    InstructionReach.objects.bulk_create(InstructionReach(instruction=instruction, unit=u) for u in reached)
+    audit_record(action="instruction.issue", by=by, obj=instruction, new={
+        "on": kind, "object_id": target.pk, "object": str(target), "text": text, "due_date": due_date,
+        "units": [u.name for u in reached]})
+    due = _("; answer by %(date)s") % {"date": due_date.isoformat()} if due_date else ""
+    _tell_units(instruction, reached, "instruction.issued", _("%(leader)s's instruction on %(about)s: %(text)s%(due)s")
+                % {"leader": _name(by), "about": _about(instruction), "text": text, "due": due})
+    return instruction
+
+
+def _lock(instruction) -> Instruction:
+    return Instruction.objects.select_for_update().select_related("author", "region").get(pk=instruction.pk)
+
+
+def _unit_reach(instruction, by) -> InstructionReach:
+    reach = None
+    if is_unit_reporter(by):
+        reach = InstructionReach.objects.select_for_update().filter(instruction=instruction, unit_id=by.unit_id).first()
+    if reach is None:
+        raise NotAllowed(_("Only the units this instruction reaches acknowledge or answer it."))
+    if instruction.status == InstructionStatus.CLOSED:
+        raise InstructionError(_("This instruction is closed."))
+    return reach
+
+
+def _settle(instruction) -> None:
+    """The instruction's status from its units': answered once every unit has answered, acknowledged once
+    any unit has taken it up."""
+    states = list(instruction.reaches.values_list("status", flat=True))
+    if states and all(s == ReachStatus.ANSWERED for s in states):
+        instruction.status = InstructionStatus.ANSWERED
+    elif any(s != ReachStatus.ISSUED for s in states):
+        instruction.status = InstructionStatus.ACKNOWLEDGED
+    else:
+        instruction.status = InstructionStatus.ISSUED
+    instruction.save(update_fields=["status"])
+
+
+@transaction.atomic
+def instruction_acknowledge(*, instruction, by) -> InstructionReach:
+    """A unit reached says it has received the instruction and is on it (签收)."""
+    instruction = _lock(instruction)
+    reach = _unit_reach(instruction, by)
+    if reach.status != ReachStatus.ISSUED:
+        raise InstructionError(_("%(unit)s has already acknowledged this instruction.") % {"unit": reach.unit.name})
+    old = _snapshot(instruction)
+    reach.status, reach.acknowledged_by, reach.acknowledged_at = ReachStatus.ACKNOWLEDGED, by, timezone.now()
+    reach.save()
+    _settle(instruction)
+    audit_record(action="instruction.acknowledge", by=by, obj=instruction, old=old,
+                 new=_snapshot(instruction) | {"unit": reach.unit.name})
+    _tell_issuers(instruction, "instruction.acknowledged", _("%(unit)s acknowledged the instruction on %(about)s")
+                  % {"unit": reach.unit.name, "about": _about(instruction)})
+    return reach
+
+
+@transaction.atomic
+def instruction_respond(*, instruction, by, response: str) -> InstructionReach:
+    """A unit reached answers with what it has done (落实情况); it may answer again until the instruction is
+    closed, each answer audited."""
+    instruction = _lock(instruction)
+    reach = _unit_reach(instruction, by)
+    response = (response or "").strip()
+    if not response:
+        raise InstructionError({"response": _("Describe what your unit has done about the instruction.")})
+    old = _snapshot(instruction) | {"response": reach.response}
+    now = timezone.now()
+    if reach.acknowledged_at is None:
+        reach.acknowledged_by, reach.acknowledged_at = by, now
+    reach.status, reach.response, reach.responded_by, reach.responded_at = ReachStatus.ANSWERED, response, by, now
+    reach.save()
+    _settle(instruction)
+    audit_record(action="instruction.respond", by=by, obj=instruction, old=old,
+                 new=_snapshot(instruction) | {"unit": reach.unit.name, "response": response})
+    _tell_issuers(instruction, "instruction.answered", _("%(unit)s answered the instruction on %(about)s: %(text)s")
+                  % {"unit": reach.unit.name, "about": _about(instruction), "text": response})
+    return reach
+
+
+@transaction.atomic
+def instruction_close(*, instruction, by, comment: str = "") -> Instruction:
+    """The supervision office, or the leader who wrote it, closes an instruction every unit has answered."""
+    instruction = _lock(instruction)
+    own = is_leader(by) and instruction.author_id == by.pk
+    if not (own or (is_office(by) and _in_region(by, instruction.region))):
+        raise NotAllowed(_("Only the supervision office or the leader who wrote it closes an instruction."))
+    if instruction.status == InstructionStatus.CLOSED:
+        raise InstructionError(_("This instruction is already closed."))
+    waiting = [r.unit.name for r in instruction.reaches.select_related("unit") if r.status != ReachStatus.ANSWERED]
+    if waiting:
+        raise InstructionError(_("Not every unit has answered yet: %(units)s.") % {"units": "、".join(waiting)})
+    old = _snapshot(instruction)
+    instruction.status, instruction.closed_by, instruction.closed_at = InstructionStatus.CLOSED, by, timezone.now()
+    instruction.close_comment = (comment or "").strip()
+    instruction.save()
+    audit_record(action="instruction.close", by=by, obj=instruction, old=old,
+                 new=_snapshot(instruction) | {"comment": instruction.close_comment})
+    units = [r.unit for r in instruction.reaches.select_related("unit")]
+    _tell_units(instruction, units, "instruction.closed", _("The instruction on %(about)s was closed by %(who)s")
+                % {"about": _about(instruction), "who": _name(by)})
+    return instruction

@@ -1,0 +1,134 @@
+"""Pages of leaders' instructions (批示): write one (leaders), the instruction itself with its units'
+answers, the steps (acknowledge, answer, close) and the office's tracking list."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_leader, is_office
+from regions.models import Unit
+from regions.selectors import region_prefix
+
+from . import selectors, services
+from .forms import CloseForm, IssueForm, LedgerFilters, RespondForm
+from .models import InstructionStatus, ReachStatus
+
+TARGET_URLS = {"report": "report-detail", "indicator": "supervision:indicator", "bulletin": "reports:bulletin",
+               "item": "supervision:item-detail"}
+
+
+def target_url(kind: str, pk: int) -> str:
+    return reverse(TARGET_URLS[kind], args=[pk])
+
+
+def _message(error) -> str:
+    return " ".join(error.messages) if hasattr(error, "messages") else str(error)
+
+
+@login_required
+def issue(request, kind, pk):
+    """A leader's 批示 on one object: the form, with the object's responsible units ticked."""
+    target = selectors.target_visible(kind=kind, pk=pk, user=request.user)
+    if target is None:
+        raise Http404
+    if not is_leader(request.user):
+        raise PermissionDenied
+    units = selectors.unit_choices(kind, target)
+    form = IssueForm(request.POST or None, units=units, initial_units=selectors.default_units(kind, target))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            instruction = services.instruction_issue(kind=kind, target=target, by=request.user, text=data["text"],
+                                                     units=list(data["units"]), due_date=data["due_date"])
+        except services.InstructionError as error:
+            form.add_error(None, _message(error))
+        else:
+            messages.success(request, _("Instruction sent to %(units)s.") % {
+                "units": "、".join(r.unit.name for r in instruction.reaches.select_related("unit"))})
+            return redirect(target_url(kind, target.pk))
+    return render(request, "instructions/issue.html", {
+        "form": form, "kind": kind, "target": target, "kind_label": selectors.kind_label(kind),
+        "back": target_url(kind, target.pk)})
+
+
+def _instruction_or_404(request, pk):
+    instruction = selectors.instruction_detail(pk=pk, user=request.user)
+    if instruction is None:
+        raise Http404  # not visible answers as not there
+    return instruction
+
+
+@login_required
+def detail(request, pk):
+    instruction = _instruction_or_404(request, pk)
+    user = request.user
+    reach = selectors.reach_of(instruction, user)
+    open_ = instruction.status != InstructionStatus.CLOSED
+    can_close = open_ and instruction.status == InstructionStatus.ANSWERED and (
+        (is_leader(user) and instruction.author_id == user.pk) or is_office(user))
+    return render(request, "instructions/detail.html", {
+        "instruction": instruction, "reach": reach,
+        "can_acknowledge": open_ and reach is not None and reach.status == ReachStatus.ISSUED,
+        "respond_form": RespondForm(initial={"response": reach.response}) if open_ and reach is not None else None,
+        "close_form": CloseForm() if can_close else None,
+        "target_url": target_url(instruction.target_kind, instruction.target.pk),
+        "audit": selectors.audit_trail(instruction),
+    })
+
+
+def _step(request, pk, run, done_message):
+    instruction = _instruction_or_404(request, pk)
+    try:
+        run(instruction)
+    except (services.InstructionError, services.NotAllowed) as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, done_message)
+    return redirect("instructions:detail", pk=instruction.pk)
+
+
+@login_required
+@require_POST
+def acknowledge(request, pk):
+    return _step(request, pk, lambda i: services.instruction_acknowledge(instruction=i, by=request.user),
+                 _("Acknowledged; the leader and the office can see it."))
+
+
+@login_required
+@require_POST
+def respond(request, pk):
+    form = RespondForm(request.POST)
+    response = form.cleaned_data["response"] if form.is_valid() else ""
+    return _step(request, pk, lambda i: services.instruction_respond(instruction=i, by=request.user,
+                                                                     response=response),
+                 _("Your answer was sent to the leader and the office."))
+
+
+@login_required
+@require_POST
+def close(request, pk):
+    form = CloseForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    return _step(request, pk, lambda i: services.instruction_close(instruction=i, by=request.user, comment=comment),
+                 _("Instruction closed."))
+
+
+@login_required
+def ledger(request):
+    """领导批示: every instruction the user may see, by state (open, overdue, answered, closed), unit and kind."""
+    user = request.user
+    units = Unit.objects.order_by("kind", "name")
+    if user.is_reporter:
+        units = units.filter(pk=user.unit_id)
+    elif user.region_id is not None:
+        units = units.filter(county__code__startswith=region_prefix(user.region))
+    filters = LedgerFilters(request.GET or None, units=units)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    found = selectors.ledger(user=user, state=data.get("state", ""), unit=data.get("unit"), kind=data.get("kind", ""))
+    return render(request, "instructions/ledger.html", {
+        "filters": filters, "ledger": found, "state": data.get("state", ""),
+        "query": request.GET.urlencode() if filters.is_valid() else ""})

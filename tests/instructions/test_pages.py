@@ -1,0 +1,134 @@
+"""The 批示 pages: the button and the instructions on the report, indicator, bulletin and item pages, the form,
+the instruction with its steps, the office's list and the units' to-do tab; 404 for whoever it does not reach."""
+from datetime import date
+
+import re
+
+import pytest
+import time_machine
+
+from accounts.models import AuditEvent, Role
+from instructions import services
+from instructions.models import Instruction, InstructionStatus
+from reports.models import GeneratedReport, ReportKind, ReportState
+from supervision.models import SupervisionItem
+
+from ..factories import ProgressReportFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _june():
+    with time_machine.travel("2025-06-10 10:00 +0800", tick=False):
+        yield
+
+
+@pytest.fixture
+def leader(county):
+    return UserFactory(username="lingdao", first_name="王", last_name="", role=Role.LEADER, region=county)
+
+
+@pytest.fixture
+def report(indicator, dept, dept_reporter):
+    return ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1), created_by=dept_reporter)
+
+
+@pytest.fixture
+def objects(report, indicator, dept, supervisor, county):
+    item = SupervisionItem.objects.create(indicator=indicator, unit=dept, notice="说明", reply_due=date(2025, 6, 20),
+                                          issued_by=supervisor)
+    bulletin = GeneratedReport.objects.create(region=county, kind=ReportKind.MONTHLY, period_start=date(2025, 5, 1),
+                                              period_end=date(2025, 5, 31), status=ReportState.DONE)
+    return {"report": (report, f"/reports/{report.pk}/"),
+            "indicator": (indicator, f"/supervision/indicators/{indicator.pk}/"),
+            "item": (item, f"/supervision/items/{item.pk}/"),
+            "bulletin": (bulletin, f"/reports/bulletins/{bulletin.pk}/")}
+
+
+@pytest.mark.parametrize("kind", ["report", "indicator", "item", "bulletin"])
+def test_a_leader_writes_an_instruction_from_each_page_and_it_shows_there(client, leader, objects, kind, dept):
+    obj, url = objects[kind]
+    client.force_login(leader)
+    page = client.get(url).content.decode()
+    assert 'id="issue-instruction"' in page and f"/instructions/new/{kind}/{obj.pk}/" in page
+    form = client.get(f"/instructions/new/{kind}/{obj.pk}/").content.decode()
+    assert f'value="{dept.pk}"' in form
+    answer = client.post(f"/instructions/new/{kind}/{obj.pk}/", {"text": "抓紧推进，月底前见效", "units": [dept.pk],
+                                                                 "due_date": "2025-06-30"})
+    assert answer.status_code == 302 and answer["Location"] == url
+    instruction = Instruction.objects.get()
+    assert instruction.target == obj and instruction.author == leader
+    page = client.get(url).content.decode()
+    assert f'data-instruction="{instruction.pk}"' in page and "抓紧推进，月底前见效" in page
+
+
+def test_the_form_ticks_the_lead_units_and_says_what_is_wrong(client, leader, indicator, dept, other_unit):
+    client.force_login(leader)
+    form = client.get(f"/instructions/new/indicator/{indicator.pk}/").content.decode()
+    boxes = dict(re.findall(r'<input type="checkbox" name="units" value="(\d+)"[^>]*?( checked)?>', form))
+    assert boxes == {str(dept.pk): " checked"}  # the lead unit ticked; another unit is not even offered
+    page = client.post(f"/instructions/new/indicator/{indicator.pk}/", {"text": "", "units": [dept.pk]})
+    assert page.status_code == 200 and not Instruction.objects.exists()
+    page = client.post(f"/instructions/new/indicator/{indicator.pk}/", {"text": "抓紧", "units": [dept.pk],
+                                                                      "due_date": "2025-06-01"})
+    assert "2025-06-01" in page.content.decode() and not Instruction.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.REPORTER])
+def test_nobody_else_sees_the_button_or_may_post_the_form(client, role, supervisor, dept_reporter, indicator, dept):
+    user = supervisor if role == Role.SUPERVISOR else dept_reporter
+    client.force_login(user)
+    client.raise_request_exception = False
+    assert 'id="issue-instruction"' not in client.get(f"/supervision/indicators/{indicator.pk}/").content.decode()
+    assert client.post(f"/instructions/new/indicator/{indicator.pk}/", {"text": "x", "units": [dept.pk]}
+                       ).status_code == 403
+    assert not Instruction.objects.exists()
+
+
+def test_a_unit_acknowledges_and_answers_the_office_closes_from_the_page(
+        client, leader, indicator, dept_reporter, supervisor):
+    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进")
+    client.force_login(dept_reporter)
+    work = client.get("/my-work/?tab=instructions").content.decode()
+    assert f'data-instruction="{instruction.pk}"' in work and 'data-tab="instructions"' in work
+    page = client.get(f"/instructions/{instruction.pk}/").content.decode()
+    assert 'id="acknowledge"' in page and 'id="close"' not in page
+    client.post(f"/instructions/{instruction.pk}/acknowledge/")
+    client.post(f"/instructions/{instruction.pk}/respond/", {"response": "已完成改厕300户"})
+    assert f'data-instruction="{instruction.pk}"' not in client.get("/my-work/?tab=instructions").content.decode()
+    client.force_login(supervisor)
+    ledger = client.get("/instructions/?state=answered").content.decode()
+    assert f'data-instruction="{instruction.pk}"' in ledger
+    page = client.get(f"/instructions/{instruction.pk}/").content.decode()
+    assert "已完成改厕300户" in page and 'id="close"' in page
+    client.post(f"/instructions/{instruction.pk}/close/", {"comment": "同意销号"})
+    instruction.refresh_from_db()
+    assert instruction.status == InstructionStatus.CLOSED
+    assert f'data-instruction="{instruction.pk}"' in client.get("/instructions/?state=closed").content.decode()
+    assert f'data-instruction="{instruction.pk}"' not in client.get("/instructions/?state=open").content.decode()
+    assert list(AuditEvent.objects.filter(object_type="instructions.Instruction").values_list("action", flat=True)
+                .order_by("id")) == ["instruction.issue", "instruction.acknowledge", "instruction.respond",
+                                      "instruction.close"]
+
+
+def test_a_unit_not_reached_gets_404_and_sees_nothing_listed(client, leader, indicator, stranger):
+    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进")
+    client.force_login(stranger)
+    missing = Instruction.objects.order_by("-pk").first().pk + 100
+    for path in (f"/instructions/{instruction.pk}/", f"/instructions/{missing}/"):
+        assert client.get(path).status_code == 404
+    for step in ("acknowledge", "respond"):
+        assert client.post(f"/instructions/{instruction.pk}/{step}/", {"response": "x"}).status_code == 404
+    assert f'data-instruction="{instruction.pk}"' not in client.get("/instructions/").content.decode()
+    assert not AuditEvent.objects.filter(action__in=["instruction.acknowledge", "instruction.respond"]).exists()
+
+
+def test_the_ledger_counts_open_overdue_answered_closed(client, leader, indicator, supervisor, dept_reporter):
+    late = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="一", due_date=date(2025, 6, 12))
+    services.instruction_issue(kind="indicator", target=indicator, by=leader, text="二")
+    with time_machine.travel("2025-06-20 10:00 +0800", tick=False):
+        client.force_login(supervisor)
+        found = client.get("/instructions/?state=overdue").context["ledger"]
+        assert [r.pk for r in found.rows] == [late.pk]
+        assert found.counts == {"open": 2, "overdue": 1, "answered": 0, "closed": 0}

@@ -1,0 +1,159 @@
+"""A leader's 批示: issued by a leader only, reaching the object's responsible units, acknowledged and answered by
+them, closed by the office or the issuing leader; each step audited and notified."""
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.audit_labels import ACTIONS
+from accounts.models import AuditEvent, ChannelDelivery, Notification, Role, UnitChannel
+from instructions import services
+from instructions.models import Instruction, InstructionStatus, ReachStatus
+from reports.models import GeneratedReport, ReportKind, ReportState
+from supervision.models import SupervisionItem
+
+from ..factories import ProgressReportFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _june():
+    with time_machine.travel("2025-06-10 10:00 +0800", tick=False):
+        yield
+
+
+@pytest.fixture
+def leader(county):
+    return UserFactory(username="lingdao", role=Role.LEADER, region=county)
+
+
+@pytest.fixture
+def report(indicator, dept, dept_reporter):
+    return ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1), created_by=dept_reporter)
+
+
+def test_a_leader_issues_an_instruction_that_reaches_the_lead_units_audited_and_notified(
+        leader, indicator, dept, dept_reporter, stranger):
+    UnitChannel.objects.create(unit=dept, kind="dingtalk", url="https://oapi.dingtalk.com/robot/send?access_token=x")
+    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进，月底前见效",
+                                             due_date=date(2025, 6, 30))
+    assert [r.unit for r in instruction.reaches.all()] == [dept]
+    assert instruction.status == InstructionStatus.ISSUED and instruction.region == indicator.target.plan.region
+    event = AuditEvent.objects.get(action="instruction.issue")
+    assert event.user == leader and event.object_type == "instructions.Instruction"
+    assert event.new["units"] == ["区农业农村局"] and event.new["text"] == "抓紧推进，月底前见效"
+    notice = Notification.objects.get(kind="instruction.issued")
+    assert notice.user == dept_reporter and "抓紧推进" in notice.message and notice.link == f"/instructions/{instruction.pk}/"
+    assert not Notification.objects.filter(user=stranger).exists()
+    assert ChannelDelivery.objects.filter(channel__unit=dept, text__contains="抓紧推进").count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.REPORTER, Role.ADMIN, Role.AUDITOR])
+def test_nobody_but_a_leader_issues_one(role, indicator, county, dept):
+    user = UserFactory(role=role, region=None if role == Role.REPORTER else county,
+                       unit=dept if role == Role.REPORTER else None, is_staff=role == Role.ADMIN)
+    with pytest.raises(PermissionDenied):
+        services.instruction_issue(kind="indicator", target=indicator, by=user, text="抓紧")
+    assert not Instruction.objects.exists() and not AuditEvent.objects.filter(action="instruction.issue").exists()
+
+
+def test_a_leader_of_another_region_cannot_write_on_this_county(indicator):
+    from ..factories import RegionFactory
+
+    elsewhere = UserFactory(role=Role.LEADER, region=RegionFactory(code="330302000000", name="鹿城区"))
+    with pytest.raises(PermissionDenied):
+        services.instruction_issue(kind="indicator", target=indicator, by=elsewhere, text="抓紧")
+
+
+def test_the_text_is_required_the_date_not_past_and_units_must_be_responsible(leader, indicator, other_unit):
+    with pytest.raises(ValidationError, match="Write the instruction first"):
+        services.instruction_issue(kind="indicator", target=indicator, by=leader, text="  ")
+    with pytest.raises(ValidationError, match="2025-06-01"):
+        services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧", due_date=date(2025, 6, 1))
+    with pytest.raises(ValidationError, match="区教育局"):
+        services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧", units=[other_unit])
+    assert not Instruction.objects.exists()
+
+
+def test_on_a_report_or_item_it_reaches_that_unit_and_on_a_bulletin_the_chosen_ones(
+        leader, report, indicator, dept, supervisor, county, town_unit):
+    on_report = services.instruction_issue(kind="report", target=report, by=leader, text="数据要实")
+    item = SupervisionItem.objects.create(indicator=indicator, unit=dept, notice="说明", reply_due=date(2025, 6, 20),
+                                          issued_by=supervisor)
+    on_item = services.instruction_issue(kind="item", target=item, by=leader, text="限期整改")
+    bulletin = GeneratedReport.objects.create(region=county, kind=ReportKind.MONTHLY, period_start=date(2025, 5, 1),
+                                              period_end=date(2025, 5, 31), status=ReportState.DONE)
+    on_bulletin = services.instruction_issue(kind="bulletin", target=bulletin, by=leader, text="各单位对照整改",
+                                             units=[dept, town_unit])
+    assert [r.unit for r in on_report.reaches.all()] == [dept] == [r.unit for r in on_item.reaches.all()]
+    assert {r.unit for r in on_bulletin.reaches.all()} == {dept, town_unit}
+    with pytest.raises(ValidationError, match="at least one unit"):
+        services.instruction_issue(kind="bulletin", target=bulletin, by=leader, text="各单位对照整改")
+    assert [i.target_kind for i in Instruction.objects.order_by("pk")] == ["report", "item", "bulletin"]
+
+
+def test_the_database_refuses_an_instruction_on_two_objects_or_none(leader, indicator, report, county):
+    from django.db import IntegrityError, transaction
+
+    for targets in ({"indicator": indicator, "report": report}, {}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Instruction.objects.create(author=leader, region=county, text="x", **targets)
+
+
+def test_the_flow_issue_acknowledge_respond_close_is_audited_and_notified(
+        leader, indicator, dept, dept_reporter, supervisor):
+    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进")
+    services.instruction_acknowledge(instruction=instruction, by=dept_reporter)
+    instruction.refresh_from_db()
+    assert instruction.status == InstructionStatus.ACKNOWLEDGED
+    with pytest.raises(ValidationError, match="already acknowledged"):
+        services.instruction_acknowledge(instruction=instruction, by=dept_reporter)
+    with pytest.raises(ValidationError, match="区农业农村局"):
+        services.instruction_close(instruction=instruction, by=supervisor)  # not answered yet
+
+    reach = services.instruction_respond(instruction=instruction, by=dept_reporter, response="已完成改厕300户")
+    instruction.refresh_from_db()
+    assert reach.status == ReachStatus.ANSWERED and instruction.status == InstructionStatus.ANSWERED
+    told = set(Notification.objects.filter(kind="instruction.answered").values_list("user__username", flat=True))
+    assert told == {"lingdao", "duchashi"}
+
+    services.instruction_close(instruction=instruction, by=leader, comment="同意")
+    instruction.refresh_from_db()
+    assert instruction.status == InstructionStatus.CLOSED and instruction.closed_by == leader
+    assert Notification.objects.filter(kind="instruction.closed", user=dept_reporter).exists()
+    actions = list(AuditEvent.objects.filter(object_type="instructions.Instruction").order_by("id")
+                   .values_list("action", flat=True))
+    assert actions == ["instruction.issue", "instruction.acknowledge", "instruction.respond", "instruction.close"]
+    assert set(actions) <= set(ACTIONS)
+    with pytest.raises(ValidationError, match="closed"):
+        services.instruction_respond(instruction=instruction, by=dept_reporter, response="补充")
+
+
+def test_units_not_reached_cannot_answer_and_only_the_author_or_office_closes(
+        leader, indicator, dept_reporter, stranger, supervisor, county):
+    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进")
+    for user in (stranger, supervisor, leader):
+        with pytest.raises(PermissionDenied):
+            services.instruction_respond(instruction=instruction, by=user, response="x")
+    services.instruction_respond(instruction=instruction, by=dept_reporter, response="已办")
+    other_leader = UserFactory(role=Role.LEADER, region=county)
+    for user in (other_leader, dept_reporter):
+        with pytest.raises(PermissionDenied):
+            services.instruction_close(instruction=instruction, by=user)
+    services.instruction_close(instruction=instruction, by=supervisor)
+    assert Instruction.objects.get().closed_by == supervisor
+
+
+def test_an_instruction_is_answered_only_once_every_unit_has_answered(leader, indicator, dept, town_unit,
+                                                                        dept_reporter, town_reporter):
+    indicator.target.lead_units.add(town_unit)
+    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进")
+    assert {r.unit for r in instruction.reaches.all()} == {dept, town_unit}
+    services.instruction_respond(instruction=instruction, by=dept_reporter, response="已办")
+    instruction.refresh_from_db()
+    assert instruction.status == InstructionStatus.ACKNOWLEDGED
+    services.instruction_respond(instruction=instruction, by=town_reporter, response="已办")
+    instruction.refresh_from_db()
+    assert instruction.status == InstructionStatus.ANSWERED
