@@ -8,19 +8,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InstructionStatus(models.TextChoices):
-    ISSUED = "issued", _("issued")
-    ACKNOWLEDGED = "acknowledged", _("acknowledged")
-    ANSWERED = "answered", _("answered")
-    CLOSED = "closed", _("closed")
+    ISSUED = "issued", pgettext_lazy("instruction", "issued")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("instruction", "acknowledged")
+    ANSWERED = "answered", pgettext_lazy("instruction", "answered")
+    CLOSED = "closed", pgettext_lazy("instruction", "closed")
 
 
 class ReachStatus(models.TextChoices):
     ISSUED = "issued", _("to acknowledge")
-    ACKNOWLEDGED = "acknowledged", _("acknowledged")
-    ANSWERED = "answered", _("answered")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("instruction", "acknowledged")
+    ANSWERED = "answered", pgettext_lazy("instruction", "answered")
 
 
 TARGET_FIELDS = ("report", "indicator", "bulletin", "item")
@@ -59,7 +60,7 @@ class Instruction(models.Model):
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("instruction", "closed at"), null=True, blank=True)
     close_comment = models.TextField(_("closing comment"), blank=True)
 
     class Meta:
@@ -97,11 +98,11 @@ class InstructionReach(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=ReachStatus.choices, default=ReachStatus.ISSUED)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("acknowledged by"), null=True,
                                         blank=True, on_delete=models.PROTECT, related_name="+")
-    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(pgettext_lazy("instruction", "acknowledged at"), null=True, blank=True)
     response = models.TextField(_("answer"), blank=True)
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
-    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    responded_at = models.DateTimeField(pgettext_lazy("instruction", "answered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("unit reached")

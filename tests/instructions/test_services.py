@@ -68,7 +68,7 @@ def test_a_leader_of_another_region_cannot_write_on_this_county(indicator):
 
 
 def test_the_text_is_required_the_date_not_past_and_units_must_be_responsible(leader, indicator, other_unit):
-    with pytest.raises(ValidationError, match="Write the instruction first"):
+    with pytest.raises(ValidationError, match="请先写批示内容"):
         services.instruction_issue(kind="indicator", target=indicator, by=leader, text="  ")
     with pytest.raises(ValidationError, match="2025-06-01"):
         services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧", due_date=date(2025, 6, 1))
@@ -89,7 +89,7 @@ def test_on_a_report_or_item_it_reaches_that_unit_and_on_a_bulletin_the_chosen_o
                                              units=[dept, town_unit])
     assert [r.unit for r in on_report.reaches.all()] == [dept] == [r.unit for r in on_item.reaches.all()]
     assert {r.unit for r in on_bulletin.reaches.all()} == {dept, town_unit}
-    with pytest.raises(ValidationError, match="at least one unit"):
+    with pytest.raises(ValidationError, match="至少选择一个"):
         services.instruction_issue(kind="bulletin", target=bulletin, by=leader, text="各单位对照整改")
     assert [i.target_kind for i in Instruction.objects.order_by("pk")] == ["report", "item", "bulletin"]
 
@@ -108,7 +108,7 @@ def test_the_flow_issue_acknowledge_respond_close_is_audited_and_notified(
     services.instruction_acknowledge(instruction=instruction, by=dept_reporter)
     instruction.refresh_from_db()
     assert instruction.status == InstructionStatus.ACKNOWLEDGED
-    with pytest.raises(ValidationError, match="already acknowledged"):
+    with pytest.raises(ValidationError, match="已签收"):
         services.instruction_acknowledge(instruction=instruction, by=dept_reporter)
     with pytest.raises(ValidationError, match="区农业农村局"):
         services.instruction_close(instruction=instruction, by=supervisor)  # not answered yet
@@ -127,7 +127,7 @@ def test_the_flow_issue_acknowledge_respond_close_is_audited_and_notified(
                    .values_list("action", flat=True))
     assert actions == ["instruction.issue", "instruction.acknowledge", "instruction.respond", "instruction.close"]
     assert set(actions) <= set(ACTIONS)
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="已办结"):
         services.instruction_respond(instruction=instruction, by=dept_reporter, response="补充")
 
 
