@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .channels import channel_resend, masked_url
 from .tokens import tokens_revoke
 from .models import ApiToken, AuditEvent, ChannelDelivery, UnitChannel, User
 
@@ -76,12 +78,49 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
 
+class UnitChannelForm(forms.ModelForm):
+    """The signing secret is write-only: the form never shows it, an empty box keeps the one stored."""
+
+    secret = forms.CharField(
+        label=_("signing secret"), required=False, strip=True, widget=forms.PasswordInput(render_value=False),
+        help_text=_("DingTalk / Zhezhengding: the robot's signing secret (SEC…), if signing is on. SMS gateway: "
+                    "sent as a bearer token. Never shown again once saved; leave empty to keep the stored one."))
+    clear_secret = forms.BooleanField(label=_("Remove the stored secret"), required=False)
+
+    class Meta:
+        model = UnitChannel
+        fields = ("unit", "kind", "url", "secret", "clear_secret", "phone", "enabled")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("clear_secret"):
+            cleaned["secret"] = ""
+        elif not cleaned.get("secret") and self.instance.pk:
+            cleaned["secret"] = UnitChannel.objects.filter(pk=self.instance.pk).values_list("secret", flat=True).first()
+        return cleaned
+
+
 @admin.register(UnitChannel)
 class UnitChannelAdmin(admin.ModelAdmin):
-    list_display = ("unit", "kind", "url", "enabled")
+    form = UnitChannelForm
+    list_display = ("unit", "kind", "webhook", "has_secret", "enabled")
     list_filter = ("kind", "enabled")
-    search_fields = ("unit__name", "url")
+    search_fields = ("unit__name",)
     autocomplete_fields = ("unit",)
+    readonly_fields = ("secret_state",)
+    fields = ("unit", "kind", "url", "secret_state", "secret", "clear_secret", "phone", "enabled")
+
+    @admin.display(description=_("webhook URL"))
+    def webhook(self, channel):
+        return masked_url(channel.url)
+
+    @admin.display(description=_("signing secret"), boolean=True)
+    def has_secret(self, channel):
+        return bool(channel.secret)
+
+    @admin.display(description=_("Stored secret"))
+    def secret_state(self, channel):
+        return _("set (hidden)") if channel.secret else _("not set")
 
 
 @admin.register(ChannelDelivery)
@@ -89,6 +128,13 @@ class ChannelDeliveryAdmin(admin.ModelAdmin):
     """Read-only: what went to each group robot / SMS gateway; the office filters for the failed ones."""
 
     list_display = ("created_at", "channel", "title", "status", "attempts", "last_error", "sent_at")
+    exclude = ("channel",)
+    readonly_fields = ("unit_channel", "title", "text", "dedupe_key", "status", "attempts", "last_error",
+                       "created_at", "sent_at")
+
+    @admin.display(description=_("channel"))
+    def unit_channel(self, delivery):
+        return f"{delivery.channel} · {masked_url(delivery.channel.url)}"
     list_filter = ("status", "channel__kind")
     search_fields = ("channel__unit__name", "text", "last_error")
     date_hierarchy = "created_at"
@@ -102,7 +148,5 @@ class ChannelDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send the selected failed deliveries again"), permissions=["view"])
     def send_again(self, request, queryset):
-        from .channels import channel_resend
-
-        count = channel_resend(deliveries=queryset)
+        count = channel_resend(deliveries=queryset, by=request.user)
         self.message_user(request, _("%(count)s deliveries queued again.") % {"count": count})

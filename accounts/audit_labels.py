@@ -52,6 +52,7 @@ ACTIONS = {
     "reminder.remind": _("Reminder sent"), "reminder.overdue": _("Overdue notice sent"),
     "reminder.escalate": _("Escalated to the office"),
     "channel.sent": _("Sent to a group robot / SMS"), "channel.failed": _("Group robot / SMS send failed"),
+    "channel.resend": _("Failed group robot / SMS delivery sent again"),
     "ops.backup": _("Backup made"), "ops.restore": _("Backup restored"), "ops.restore_drill": _("Restore drill"),
     "demo.load": _("Demo loaded"), "demo.villages": _("Demo villages loaded"),
 }

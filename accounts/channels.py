@@ -16,6 +16,8 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from regions.selectors import region_prefix
+
 from .models import ChannelDelivery, ChannelKind, DeliveryStatus, UnitChannel
 
 TIMEOUT_SECONDS = 5
@@ -78,15 +80,51 @@ def channel_send(*, unit, title: str, text: str, by=None, dedupe_key: str = "") 
     return len(created)
 
 
-def channel_resend(*, deliveries) -> int:
-    """Queue failed deliveries once more, attempts counted from zero (the office's "send again")."""
+@transaction.atomic
+def channel_resend(*, deliveries, by=None) -> int:
+    """Queue failed deliveries once more, attempts counted from zero (the office's "send again"); each
+    one resent is audited as `channel.resend`."""
+    from .services import audit_record
     from .tasks import channel_deliver
 
-    pks = list(deliveries.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True))
-    ChannelDelivery.objects.filter(pk__in=pks).update(status=DeliveryStatus.PENDING, attempts=0)
-    for pk in pks:
-        transaction.on_commit(lambda pk=pk: _enqueue(channel_deliver, pk))
-    return len(pks)
+    failed = list(deliveries.filter(status=DeliveryStatus.FAILED).select_related("channel__unit")
+                  .select_for_update(of=("self",)))
+    ChannelDelivery.objects.filter(pk__in=[d.pk for d in failed]).update(status=DeliveryStatus.PENDING, attempts=0)
+    for delivery in failed:
+        audit_record(action="channel.resend", by=by, obj=delivery,
+                     old={"status": delivery.status, "attempts": delivery.attempts, "last_error": delivery.last_error},
+                     new={"status": DeliveryStatus.PENDING, "attempts": 0, "unit": delivery.channel.unit.name,
+                          "kind": delivery.channel.kind})
+        transaction.on_commit(lambda pk=delivery.pk: _enqueue(channel_deliver, pk))
+    return len(failed)
+
+
+def failed_deliveries(*, user):
+    """The failed deliveries to the units of the user's region (all of them for a user without one),
+    newest first: the office's list of what did not reach a group robot or SMS gateway."""
+    qs = ChannelDelivery.objects.filter(status=DeliveryStatus.FAILED).select_related("channel__unit")
+    if user.region_id is not None:
+        qs = qs.filter(channel__unit__county__code__startswith=region_prefix(user.region))
+    return qs.order_by("-created_at", "-id")
+
+
+_SECRET_PARAMS = ("access_token", "key", "sign", "token", "secret")
+
+
+def masked_url(url: str) -> str:
+    """The webhook address with its token masked (a DingTalk access_token or a WeCom key is the robot's
+    password): https://oapi.dingtalk.com/robot/send?access_token=••••3f9a."""
+    parts = urllib.parse.urlsplit(url)
+    query = "&".join(
+        f"{urllib.parse.quote(name)}={_masked(value) if name.lower() in _SECRET_PARAMS else urllib.parse.quote(value)}"
+        for name, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+    netloc = parts.hostname or ""  # user:password@ in the address is dropped
+    netloc += f":{parts.port}" if parts.port else ""
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def _masked(value: str) -> str:
+    return "••••" + value[-4:] if len(value) > 8 else "••••"
 
 
 def _enqueue(task, pk: int) -> None:

@@ -2,7 +2,7 @@
 notifications under /notifications/ (`notification_urlpatterns`, included by config.urls)."""
 from django.urls import path
 
-from .views import audit, notifications, security
+from .views import audit, channels, notifications, security
 
 urlpatterns = [
     path("password/", security.PasswordChangeView.as_view(), name="password-change"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("otp/verify/", security.otp_verify, name="otp-verify"),
     path("audit/", audit.audit_log, name="audit-log"),
     path("audit/export.xlsx", audit.audit_log_export, name="audit-log-export"),
+    path("channels/failed/", channels.channel_failures, name="channel-failures"),
+    path("channels/failed/resend/", channels.channel_failures_resend, name="channel-failures-resend"),
 ]
 
 notification_urlpatterns = [

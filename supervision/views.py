@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import channels
 from accounts.models import Role
 from core import periods
 from core.versions import ConflictError
@@ -67,8 +68,9 @@ def overview(request):
     chosen = bool(request.GET.get("as_of")) and "as_of" not in filters.errors
     reporting_month = as_of if chosen else periods.previous_month_end(as_of)
     taken = selectors.overview(as_of=as_of, light=filters.chosen_light(), reporting_month=reporting_month, **scope)
+    failed = channels.failed_deliveries(user=request.user).count() if request.user.role in OFFICE_ROLES else 0
     return render(request, "supervision/overview.html", {
-        "filters": filters, "scope": scope, "as_of": as_of, "lights": Light,
+        "filters": filters, "scope": scope, "as_of": as_of, "lights": Light, "failed_deliveries": failed,
         "base_query": _query(request), "taken_at": taken.at, **_as_of_shown(as_of), **taken.figures,
     })
 

@@ -146,3 +146,89 @@ def test_the_office_sends_a_failed_delivery_again_from_the_admin(client, robot, 
     failed.refresh_from_db()
     assert (failed.status, failed.attempts, failed.last_error) == (DeliveryStatus.SENT, 1, "")
     assert [r["body"]["markdown"]["content"] for r in robot.received] == ["重发"]
+
+
+def _failed(unit, url="http://127.0.0.1:9/robot/send?access_token=0123456789abcdef", **fields):
+    channel = UnitChannel.objects.create(unit=unit, kind=ChannelKind.DINGTALK, url=url)
+    return ChannelDelivery.objects.create(channel=channel, title="逾期通知", text=fields.pop("text", "请尽快报送"),
+                                          attempts=4, status=DeliveryStatus.FAILED,
+                                          last_error="HTTP Error 500: Internal Server Error", **fields)
+
+
+def test_the_office_lists_its_regions_failed_deliveries_with_the_token_masked(client, supervisor, town_unit):
+    from ..factories import RegionFactory, UnitFactory
+
+    ours = _failed(town_unit)
+    elsewhere = _failed(UnitFactory(county=RegionFactory(name="别县"), name="别县农业局"), text="别县的通知")
+    sent = _failed(town_unit, text="已送达的通知")
+    ChannelDelivery.objects.filter(pk=sent.pk).update(status=DeliveryStatus.SENT)
+    client.force_login(supervisor)
+    before = AuditEvent.objects.count()
+    page = client.get("/accounts/channels/failed/").content.decode()
+    assert f'data-delivery="{ours.pk}"' in page and "HTTP Error 500" in page
+    assert f'data-delivery="{elsewhere.pk}"' not in page and "已送达的通知" not in page
+    assert "0123456789abcdef" not in page and "access_token=••••cdef" in page
+    assert AuditEvent.objects.count() == before  # reading writes nothing
+    dashboard = client.get("/supervision/").content.decode()
+    assert 'data-failed-deliveries="1"' in dashboard and 'href="/accounts/channels/failed/"' in dashboard
+
+
+def test_reporters_and_leaders_do_not_get_the_failed_deliveries(client, town_unit, town_reporter, county):
+    _failed(town_unit)
+    client.force_login(town_reporter)
+    assert client.get("/accounts/channels/failed/").status_code == 403
+    client.force_login(UserFactory(username="lingdao", role=Role.LEADER, region=county))
+    assert client.get("/accounts/channels/failed/").status_code == 403
+    assert client.post("/accounts/channels/failed/resend/", {"delivery": "1"}).status_code == 403
+
+
+def test_the_office_sends_a_failed_delivery_again_and_the_resend_is_audited(
+        client, robot, supervisor, town_unit, django_capture_on_commit_callbacks):
+    failed = _failed(town_unit, url=robot.url, text="重发给钉钉")
+    client.force_login(supervisor)
+    assert client.get("/accounts/channels/failed/resend/").status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/channels/failed/resend/", {"delivery": [str(failed.pk)]}, follow=True)
+    assert "1条推送已重新排队。" in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == DeliveryStatus.SENT
+    assert [r["body"]["markdown"]["text"] for r in robot.received] == ["重发给钉钉"]
+    event = AuditEvent.objects.get(action="channel.resend")
+    assert event.username == supervisor.username and event.object_id == str(failed.pk)
+    assert event.old["status"] == "failed" and event.new["status"] == "pending"
+
+
+def test_the_office_cannot_resend_another_countys_delivery(client, supervisor, django_capture_on_commit_callbacks):
+    from ..factories import RegionFactory, UnitFactory
+
+    theirs = _failed(UnitFactory(county=RegionFactory(name="别县"), name="别县农业局"))
+    client.force_login(supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/channels/failed/resend/", {"delivery": [str(theirs.pk)]})
+    theirs.refresh_from_db()
+    assert theirs.status == DeliveryStatus.FAILED and not AuditEvent.objects.filter(action="channel.resend").exists()
+
+
+def test_the_admin_never_shows_a_robot_secret_and_an_empty_box_keeps_it(client, town_unit):
+    client.force_login(UserFactory(username="sysadmin", role=Role.ADMIN, is_staff=True, is_superuser=True))
+    channel = UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.DINGTALK, secret="SECverysecret123",
+                                         url="https://oapi.dingtalk.com/robot/send?access_token=feedface12345678")
+    listing = client.get("/admin/accounts/unitchannel/").content.decode()
+    form = client.get(f"/admin/accounts/unitchannel/{channel.pk}/change/").content.decode()
+    assert "SECverysecret123" not in listing and "SECverysecret123" not in form
+    assert "feedface12345678" not in listing and "access_token=••••5678" in listing
+    assert 'type="password"' in form
+    data = {"unit": town_unit.pk, "kind": ChannelKind.DINGTALK, "url": channel.url, "secret": "", "phone": "",
+            "enabled": "on"}
+    assert client.post(f"/admin/accounts/unitchannel/{channel.pk}/change/", data).status_code == 302
+    channel.refresh_from_db()
+    assert channel.secret == "SECverysecret123"
+    client.post(f"/admin/accounts/unitchannel/{channel.pk}/change/", {**data, "secret": "SECnew"})
+    channel.refresh_from_db()
+    assert channel.secret == "SECnew"
+    client.post(f"/admin/accounts/unitchannel/{channel.pk}/change/", {**data, "clear_secret": "on"})
+    channel.refresh_from_db()
+    assert channel.secret == ""
+    delivery = ChannelDelivery.objects.create(channel=channel, title="t", text="x", status=DeliveryStatus.FAILED)
+    detail = client.get(f"/admin/accounts/channeldelivery/{delivery.pk}/change/").content.decode()
+    assert "feedface12345678" not in detail
