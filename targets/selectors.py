@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -334,16 +334,26 @@ def _has_children(section, sections) -> bool:
 
 def plan_light_counts(*, plans, user, as_of: date) -> dict[int, dict[str, int]]:
     """Per plan, how many visible indicators stand at each light: today's counted in the database
-    from the stored lights (those without a valid row judged afresh), another day judged afresh."""
+    from the stored lights (one grouped query; those without a valid row judged afresh), another
+    day judged afresh."""
     plan_ids = [p.pk for p in plans]
     counts = {pk: {light: 0 for light in Light.values} for pk in plan_ids}
     indicators = indicators_visible_to(user).filter(target__plan__in=plan_ids)
     if as_of == timezone.localdate():
-        stored = current_lights(indicators, as_of)
-        for plan_id, status, n in (stored.order_by().values_list("indicator__target__plan_id", "status")
-                                   .annotate(n=Count("id"))):
-            counts[plan_id][status] += n
-        indicators = indicators.exclude(Exists(stored.filter(indicator_id=OuterRef("pk"))))
+        # Each indicator joined to its valid stored light, if it has one: the counts and the
+        # indicators left to judge come out of the same grouped query.
+        lit = indicators.annotate(own=FilteredRelation("current_lights", condition=Q(
+            current_lights__unit__isnull=True) & valid_light_q(as_of, "current_lights__")))
+        missing = 0
+        for plan_id, status, n in (lit.order_by().values_list("target__plan_id", "own__status")
+                                   .annotate(n=Count("pk"))):
+            if status is None:
+                missing += n
+            else:
+                counts[plan_id][status] += n
+        if not missing:
+            return counts
+        indicators = lit.filter(own__isnull=True)
     for row in judge(list(indicators.select_related("target__plan")), as_of).values():
         counts[row.indicator.target.plan_id][row.status.status] += 1
     return counts

@@ -236,3 +236,16 @@ def test_home_plan_page_and_my_work_read_stored_lights_in_a_fixed_number_of_quer
             client.force_login(dept_reporter)
             counts.append((home, plan, _queries(client, "/my-work/")))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_home_counts_join_stored_lights_and_judge_only_the_indicators_without_one(supervisor, plan, target, dept):
+    first, second, third = (IndicatorFactory(target=target, name=f"指标{n}") for n in range(3))
+    today = date.today()
+    lights.lights_rejudge(indicator_ids=[first.pk, second.pk], today=today)
+    CurrentLight.objects.filter(indicator=second).update(status="done")  # a stored light is read, not re-judged
+    with at(today):
+        counts = selectors.plan_light_counts(plans=[plan], user=supervisor, as_of=today)[plan.pk]
+    fresh = selectors.judge([third, first], today)
+    assert sum(counts.values()) == 3 and counts["done"] >= 1
+    assert counts["done"] == 1 + sum(1 for row in fresh.values() if row.status.status == "done")
