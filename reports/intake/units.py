@@ -47,9 +47,12 @@ IN_CHARGE = re.compile(r"[(（](?P<lead>[^()（）]{2,60}?)(?:负责|牵头)[)�
 # "（县农业农村局牵头，县卫健局、县住建局配合，各乡镇负责）": the first leads, the others share the work.
 LED_IN_BRACKETS = re.compile(r"[(（](?P<lead>[^()（）,，;；]{2,40}?)牵头[,，;；](?P<rest>[^()（）]{2,120}?)[)）]")
 SHARE_WORDS = re.compile(r"(?:等)?(?:配合|参与|协助|协同|共同负责|具体负责|负责落实|抓落实|负责|落实)$")
+# Other labelled lines that may follow a unit list on the next line ("责任单位：县住建局" / "完成时限：…").
+OTHER_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "牵头领导", "责任领导", "分管领导", "包抓领导",
+                "工作目标", "目标要求")
 LABEL_START = re.compile(
-    r"(?<![;；])(?=(?:" + "|".join(sorted({w for ws in LABELS.values() for w in ws if w != "牵头"}, key=len,
-                                          reverse=True)) + r")[:：])")
+    r"(?<![;；])(?=(?:" + "|".join(sorted({w for ws in LABELS.values() for w in ws if w != "牵头"} | set(OTHER_LABELS),
+                                          key=len, reverse=True)) + r")[:：])")
 
 
 def normalise(text: str) -> str:

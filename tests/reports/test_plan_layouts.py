@@ -98,3 +98,20 @@ def test_a_table_with_leaders_time_points_repeated_header_and_notes(county):
     assert [(p["kind"], p["target_value"], p["unit"]) for p in tasks["村级集体经济"]["indicators"]] == [
         ("increase", "30", "个"), ("decrease", "0", "个")]
     assert tasks["粮食安全"]["all_townships"] and tasks["粮食安全"]["leader"] == "王副县长"
+
+
+def test_chapters_a_deadline_line_under_the_units_and_at_least_one_in_each_village(county):
+    data = docx_of([
+        "某县农村人居环境整治提升实施方案（2025—2027年）", "第一章 总体要求", "补齐农村基础设施短板。", "第二章 重点任务",
+        "一、加快生活污水治理", "（1）完善污水管网。新建污水管网８５公里，其中２０２５年完成３０公里。", "责任单位：县住建局",
+        "完成时限：2027年12月底前", "（2）治理黑臭水体。农村黑臭水体治理率达到９０％以上。", "责任单位：县生态环境分局牵头，县水利局配合",
+        "完成时限：2026年6月底前", "二、推进农村厕所革命",
+        "（3）建好公共厕所。２０２５年底前，每个行政村至少建成１座公共厕所，全县新建农村公厕１２０座。", "责任单位：县农业农村局、各乡镇",
+    ])
+    parsed = plan_import_parse(file=upload(data, "方案.docx"), region=county)
+    tasks = by_name(parsed)
+    assert (tasks["完善污水管网"]["lead_units"], tasks["完善污水管网"]["deadline"]) == (["县住建局"], "2027-12-31")
+    assert (tasks["治理黑臭水体"]["lead_units"], tasks["治理黑臭水体"]["co_units"]) == (["县生态环境分局"], ["县水利局"])
+    assert tasks["治理黑臭水体"]["indicators"][0]["deadline"] == "2026-06-30"
+    assert [(p["kind"], p["target_value"], p["unit"], p["name"]) for p in tasks["建好公共厕所"]["indicators"]] == [
+        ("floor", "1", "座", "每个行政村公共厕所"), ("increase", "120", "座", "新建农村公厕")]

@@ -40,6 +40,8 @@ CLEARED = re.compile(r"(?P<name>[^,;。]*?)(?:全部|动态|全面|基本)?清�
 ZERO = re.compile(r"(?:实现|确保|保持)(?P<name>[^,;。]*?)零(?P<what>辍学|失学|伤亡|死亡|事故|发生|返贫|新增)")
 PER_HOUSEHOLD = re.compile(r"(?:1户|每户|家庭)(?:至少)?1人(?:以上)?(?P<what>[^,;。]{0,4})")
 EACH_SCOPE = re.compile(r"(?P<count>\d+)(?:个|家|所|户|座)(?P<what>行政村|村|社区|乡镇|镇|街道|企业|学校|农户|户)")
+EACH_ONE = re.compile(r"每(?:个|一个)?(?P<what>行政村|村|社区|乡镇|镇|街道|户|学校|企业)(?:都|均|要)?(?:至少|不少于)"
+                      r"(?:建成|建有|配备|有|设立|配建|设置)?$")
 START_STEP = re.compile(r"(?:开工|动工|启动|开始|进场|招标)$")
 ELIMINATED = re.compile(r"(?:全面|全部|基本|彻底)?消除(?P<name>[^,;。]*?\d[^,;。]*?(?:以下|以内)的?(?P<what>行政村|村|社区|户))$")
 # A clause that only names a second measure ("总产量16万吨以上") after one held steady shares its verb.
@@ -331,7 +333,11 @@ def _plain_proposals(clause, found, index, ctx, deadline, consumed, inherited) -
         phrase, taken = clause[raw_start:quantity.end + len(rest)], len(rest)
     kind = wording.kind(raw_name, quantity.comparison)
     each = EACH_SCOPE.search(raw_name)
-    if each and re.search(r"(?:均|都|全部)(?:要|能)?(?:达到|达|超过|超|不低于|不少于|在|为)?$", raw_name):
+    each_one = EACH_ONE.search(raw_name)
+    if each_one and kind == "increase":
+        kind = "floor"  # "每个行政村至少建成1座公共厕所": at least one in each, held
+        names = [f"每个{each_one.group('what')}{rest if len(rest) >= 2 else ''}"]
+    elif each and re.search(r"(?:均|都|全部)(?:要|能)?(?:达到|达|超过|超|不低于|不少于|在|为)?$", raw_name):
         # "101个村…均达25万元以上": every one of them at or above the amount, a floor for each.
         names = [wording.clean_name(raw_name[:each.start()] + "每个" + each.group("what") + raw_name[each.end():])]
         kind = "floor" if kind == "increase" else kind
