@@ -14,14 +14,15 @@ from core.api import IF_MATCH, LoginRateThrottle, ProtectedFieldsMixin, Versione
 from regions.models import Region, Unit
 from regions.selectors import region_prefix
 
+from . import permissions as perms
 from . import tokens, user_services
-from .models import Role, User
+from .models import User
 from .services import audit_record, user_has_totp
 
 
 class IsAdministrator(permissions.BasePermission):
     def has_permission(self, request, view):
-        return request.user.is_authenticated and request.user.role == Role.ADMIN
+        return perms.is_admin(request.user)
 
 
 class UserSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):

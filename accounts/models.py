@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
-from .roles import STAFF_MATCHES_ROLE, SUPERUSER_MATCHES_ROLE, role_flag_errors
+from .roles import REGION_READERS, STAFF_MATCHES_ROLE, SUPERUSER_MATCHES_ROLE, role_flag_errors
 from .validators import validate_username_not_reserved
 
 
@@ -82,7 +82,7 @@ class User(AbstractUser):
 
     @property
     def sees_whole_region(self):
-        return self.role in (Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.AUDITOR)
+        return self.role in REGION_READERS
 
 
 class AuditEvent(models.Model):

@@ -33,17 +33,7 @@ def role_flag_errors(user) -> dict:
 # never by changing a unit's report or commenting on it.
 READ_ONLY_ROLES = ("auditor", "leader")
 
+# The supervision office, and administrators, who stand in for it.
 OFFICE_ROLES = ("supervisor", "admin")
-
-
-def is_office(user) -> bool:
-    """The supervision office (and administrators, who stand in for it)."""
-    return getattr(user, "role", None) in OFFICE_ROLES
-
-
-def is_leader(user) -> bool:
-    return getattr(user, "role", None) == "leader"
-
-
-def is_unit_reporter(user) -> bool:
-    return getattr(user, "role", None) == "reporter" and getattr(user, "unit_id", None) is not None
+# Roles that read everything inside their region: dashboards, reports, every unit's figures.
+REGION_READERS = ("supervisor", "leader", "admin", "auditor")

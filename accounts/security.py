@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
+from . import permissions
 from .services import audit_record
 
 
@@ -142,9 +143,7 @@ LEADER_WRITE_URL_NAMES = frozenset({
 
 
 def read_only_role(user) -> bool:
-    from .roles import READ_ONLY_ROLES
-
-    return getattr(user, "role", None) in READ_ONLY_ROLES
+    return permissions.is_read_only(user)
 
 
 def read_only_may(user, match) -> bool:

@@ -10,9 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.roles import is_leader, is_office, is_unit_reporter
+from accounts.permissions import in_region, is_leader, is_office, is_unit_reporter
 from accounts.services import audit_record, notify
-from regions.selectors import region_prefix
 
 from . import selectors
 from .models import Instruction, InstructionReach, InstructionStatus, ReachStatus
@@ -28,10 +27,6 @@ class NotAllowed(PermissionDenied):
 
 def instruction_link(instruction) -> str:
     return reverse("instructions:detail", args=[instruction.pk])
-
-
-def _in_region(user, region) -> bool:
-    return user.region_id is None or region.code.startswith(region_prefix(user.region))
 
 
 def _name(user) -> str:
@@ -101,7 +96,7 @@ def instruction_issue(*, kind: str, target, by, text: str, units=None, due_date:
     if kind not in selectors.TARGETS:
         raise InstructionError(_("An instruction is written on a report, indicator, bulletin or supervision item."))
     region = selectors.target_region(kind, target)
-    if not _in_region(by, region):
+    if not in_region(by, region):
         raise NotAllowed(_("This object is outside your region."))
     text = (text or "").strip()
     if not text:
@@ -194,7 +189,7 @@ def instruction_close(*, instruction, by, comment: str = "") -> Instruction:
     """The supervision office, or the leader who wrote it, closes an instruction every unit has answered."""
     instruction = _lock(instruction)
     own = is_leader(by) and instruction.author_id == by.pk
-    if not (own or (is_office(by) and _in_region(by, instruction.region))):
+    if not (own or (is_office(by) and in_region(by, instruction.region))):
         raise NotAllowed(_("Only the supervision office or the leader who wrote it closes an instruction."))
     if instruction.status == InstructionStatus.CLOSED:
         raise InstructionError(_("This instruction is already closed."))

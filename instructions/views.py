@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import is_leader, is_office
+from accounts.permissions import is_leader, is_office
 from regions.models import Unit
 from regions.selectors import region_prefix
 

@@ -16,10 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts import permissions
 from accounts.services import audit_record
 from regions.models import Region, RegionLevel, Unit, UnitKind
-from regions.selectors import region_prefix
 from targets import rules
 from targets.choices import Kind
 from targets.models import Plan, Section, Target
@@ -39,12 +38,6 @@ from .plan_checks import Problem, check_plan, parse_month
 CLOSE_MATCH_CUTOFF = 0.6
 AUTO_ACCEPT_SCORE = 0.8
 PLAN_YEARS = re.compile(r"(20\d{2})\s*[-—–~至到]+\s*(20\d{2})")
-
-
-def can_import_into(user, region: Region) -> bool:
-    if user.role not in (Role.ADMIN, Role.SUPERVISOR):
-        return False
-    return user.region_id is None or region.code.startswith(region_prefix(user.region))
 
 
 def county_by_code(code: str) -> Region:
@@ -297,7 +290,7 @@ def plan_import(*, parsed: dict, region: Region, by, title: str = "", doc_number
     derived again for `today` (at_save), a chosen one that is past due by now is refused unless
     `first_period_backdate` is set. A refusal names the task and field at fault.
     """
-    if not can_import_into(by, region):
+    if not permissions.can_import_plans(by, region):
         raise PermissionDenied(_("Only the supervision office or an administrator of this county can import plans."))
     today = today or timezone.localdate()
     parsed = at_save(parsed, today)

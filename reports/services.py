@@ -12,12 +12,14 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.services import audit_record
 from core.periods import month_end, previous_month_end
 from core.versions import ConflictError
@@ -60,6 +62,9 @@ def report_request(*, region: Region, kind: str, month: date, by=None, schedule_
     Each request makes the next version for that region, kind and period; older versions stay.
     A schedule asks once per period: asking again returns the row it already made.
     """
+    person = by if getattr(by, "is_authenticated", False) else None  # None: a schedule asks
+    if person is not None and not (permissions.can_request_reports(person) and permissions.in_region(person, region)):
+        raise PermissionDenied(_("Only the supervision office of this region asks for its reports."))
     period = schedule.period_of(schedule_spec_for(region), kind, month)
     with transaction.atomic():
         Region.objects.select_for_update().get(pk=region.pk)  # serialises version numbers per region

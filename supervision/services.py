@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.services import audit_record, notify, snapshot
 from core.periods import month_end, previous_month_end
 from core.versions import check_version
@@ -171,7 +172,7 @@ def supervision_item_issue(*, indicator, unit, notice: str, reply_due: date, by)
 
     from targets.selectors import indicator_status
 
-    if not by.sees_whole_region or by.role not in ("supervisor", "admin"):
+    if not permissions.can_supervise(by) or not permissions.in_region(by, indicator.target.plan.region):
         raise NotAllowed(_("Only the supervision office issues supervision notices."))
     if not notice.strip():
         raise SupervisionError(_("Write the notice: what the unit must explain or put right."))
@@ -196,7 +197,7 @@ def supervision_item_reply(*, item, measures: str, promised_date: date, by, vers
     """The unit answers with its measures and the date it will have put things right."""
     item = _lock(item)
     _check_version(item, version)
-    if not (by.is_reporter and by.unit_id == item.unit_id):
+    if not permissions.can_answer_supervision(by, item):
         raise NotAllowed(_("Only %(unit)s answers this notice.") % {"unit": item.unit.name})
     if item.status not in (SupervisionStatus.OPEN, SupervisionStatus.RETURNED):
         raise SupervisionError(_("This item is %(status)s; it cannot be answered now.")
@@ -223,7 +224,7 @@ def _office_decision(item, *, by, version, comment, status, action, kind, messag
 
     item = _lock(item)
     _check_version(item, version)
-    if by.role not in ("supervisor", "admin"):
+    if not permissions.can_supervise(by):
         raise NotAllowed(_("Only the supervision office closes out or sends back an item."))
     if item.status != SupervisionStatus.ANSWERED:
         raise SupervisionError(_("Only an answered item can be closed out or sent back (this one is %(status)s).")

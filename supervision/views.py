@@ -12,8 +12,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import channels
-from accounts.models import Role
+from accounts import channels, permissions
 from core import periods
 from core.versions import ConflictError
 from regions.models import Unit
@@ -25,13 +24,12 @@ from . import search as search_module
 from .forms import FLAGGED_LIGHTS, DashboardFilters, DecisionForm, IssueForm, ReplyForm
 from .models import SupervisionItem, SupervisionStatus
 
-OFFICE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
 
 def _dashboard_user(request):
-    if not request.user.sees_whole_region:
+    if not permissions.sees_whole_region(request.user):
         raise PermissionDenied(_("The dashboards are for the supervision office and leaders."))
 
 
@@ -68,7 +66,7 @@ def overview(request):
     chosen = bool(request.GET.get("as_of")) and "as_of" not in filters.errors
     reporting_month = as_of if chosen else periods.previous_month_end(as_of)
     taken = selectors.overview(as_of=as_of, light=filters.chosen_light(), reporting_month=reporting_month, **scope)
-    failed = channels.failed_deliveries(user=request.user).count() if request.user.role in OFFICE_ROLES else 0
+    failed = channels.failed_deliveries(user=request.user).count() if permissions.is_office(request.user) else 0
     return render(request, "supervision/overview.html", {
         "filters": filters, "scope": scope, "as_of": as_of, "lights": Light, "failed_deliveries": failed,
         "base_query": _query(request), "taken_at": taken.at, **_as_of_shown(as_of), **taken.figures,
@@ -128,7 +126,7 @@ def indicator_detail(request, pk):
     indicator = get_object_or_404(target_selectors.indicators_visible_to(request.user), pk=pk)
     as_of = timezone.localdate()
     data = selectors.indicator_page(indicator=indicator, as_of=as_of)
-    can_issue = request.user.role in OFFICE_ROLES and data["row"].status.status in (Light.RED, Light.AMBER)
+    can_issue = permissions.can_supervise(request.user) and data["row"].status.status in (Light.RED, Light.AMBER)
     issue_form = IssueForm(units=services.answerable_units(indicator), initial={
         "unit": data["lead_units"][0].pk if data["lead_units"] else None,
         "reply_due": as_of + timezone.timedelta(days=7),
@@ -192,8 +190,8 @@ def item_detail(request, pk):
 
 def _render_item(request, item, reply_form=None, decision_form=None):
     user = request.user
-    can_reply = user.is_reporter and user.unit_id == item.unit_id and item.status in selectors.AWAITING_REPLY
-    can_decide = user.role in OFFICE_ROLES and item.status == SupervisionStatus.ANSWERED
+    can_reply = permissions.can_answer_supervision(user, item) and item.status in selectors.AWAITING_REPLY
+    can_decide = permissions.can_supervise(user) and item.status == SupervisionStatus.ANSWERED
     return render(request, "supervision/item.html", {
         "item": item,
         "overdue": item.status in selectors.AWAITING_REPLY and item.reply_due < timezone.localdate(),
@@ -238,7 +236,7 @@ def _message(error) -> str:
 @require_POST
 def freeze(request):
     """On-demand freeze of the chosen month (the month under way is evaluated as of today)."""
-    if request.user.role not in OFFICE_ROLES:
+    if not permissions.is_office(request.user):
         raise PermissionDenied
     filters = DashboardFilters(request.POST, user=request.user)
     filters.is_valid()

@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from accounts.models import Role
 from core import periods
 from regions.models import Region, RegionLevel, Unit
 from regions.selectors import region_prefix
@@ -318,10 +317,6 @@ def report_series(report) -> list[tuple[str, Decimal, bool]]:
     by_period[report.period_start] = report.value
     frequency = report.indicator.frequency
     return [(periods.period_label(p, frequency), v, p == report.period_start) for p, v in sorted(by_period.items())]
-
-
-def office_can_review(user) -> bool:
-    return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
 def units_in_region(user):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from accounts.roles import READ_ONLY_ROLES
+from accounts import permissions
 from accounts.services import audit_record, notify, snapshot
 from core import periods
 from core.uploads import UnsafeFile
@@ -35,7 +35,6 @@ REPORT_FIELDS = ["indicator", "unit", "period_start", "value", "narrative", "pro
 VERSION_FIELDS = ["value", "narrative", "problems", "next_steps", "explanation", "outlier_confirmed", "status",
                   "is_late", "review_comment"]
 GRANT_FIELDS = ["plan", "indicator", "unit", "period_start", "until", "reason"]
-OFFICE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 VALUE_PLACES = Decimal("0.0001")
 
 
@@ -190,16 +189,22 @@ def _office_of(plan):
 
 
 def _require_office(by, plan) -> None:
-    if by.role not in OFFICE_ROLES:
+    if not permissions.is_office(by):
         raise PermissionDenied(_("Only the supervision office does this."))
-    if by.region_id is not None and not plan.region.code.startswith(region_prefix(by.region)):
+    if not permissions.in_region(by, plan.region):
         raise PermissionDenied(_("This plan is outside your region."))
+
+
+def _require_reporter(by, unit) -> None:
+    if not permissions.can_report_for(by, unit):
+        raise PermissionDenied(_("Only a reporter of %(unit)s enters and submits its progress.") % {"unit": unit.name})
 
 
 @transaction.atomic
 def progress_report_create(*, indicator, unit, period: str, value, by, narrative="", problems="", next_steps="",
                            today: date | None = None, explanation: str = "", confirmed: bool = False) -> ProgressReport:
     """A new draft for one indicator, unit and period ("2025-05" or "2025-Q2")."""
+    _require_reporter(by, unit)
     today = today or timezone.localdate()
     try:
         period_start, frequency = periods.parse_period(period)
@@ -245,6 +250,7 @@ def progress_report_update(*, report, by, expected_version: int, confirmed: bool
                            **changes) -> ProgressReport:
     """Change a draft or returned report; refuse when someone saved it since `expected_version` was read."""
     current = _lock(report)
+    _require_reporter(by, current.unit)
     check_version(current, expected_version, _(
         "This report was changed by someone else (now version %(version)s); reload it and apply your changes again."),
         changes=snapshot(current, EDITABLE_FIELDS), required=True)
@@ -282,6 +288,7 @@ def _plan_of(report):
 @transaction.atomic
 def progress_report_submit(*, report, by, expected_version: int | None = None) -> ProgressReport:
     current = _lock(report)
+    _require_reporter(by, current.unit)
     check_version(current, expected_version, _("This report was changed by someone else; reload it before submitting."))
     now = timezone.now()
     if current.status == ReportStatus.DRAFT:
@@ -347,7 +354,7 @@ def progress_report_reopen(*, report, by, reason: str, expected_version: int | N
 @transaction.atomic
 def report_comment_add(*, report, by, text: str) -> ReportComment:
     """A message on a report; the other side (office or unit) is notified."""
-    if by.role in READ_ONLY_ROLES:
+    if permissions.is_read_only(by):
         # A leader directs through a written instruction (批示), never a comment in the unit's thread.
         raise PermissionDenied(_("Your role reads only; it cannot change anything."))
     if not text.strip():
@@ -367,6 +374,7 @@ def report_comment_add(*, report, by, text: str) -> ReportComment:
 def evidence_add(*, report, by, upload) -> Evidence:
     """Attach a file to a draft or returned report: type and size checked on its content, checksum stored."""
     current = _lock(report)
+    _require_reporter(by, current.unit)
     if not review.is_editable(current.status):
         raise ValidationError({"evidence": _("Evidence can only be added to a draft or returned report.")})
     if current.evidence.count() >= filetypes.MAX_EVIDENCE_FILES:
@@ -397,6 +405,7 @@ def evidence_open(*, evidence, by):
 @transaction.atomic
 def evidence_remove(*, evidence, by) -> None:
     current = _lock(evidence.report)
+    _require_reporter(by, current.unit)
     if not review.is_editable(current.status):
         raise ValidationError({"evidence": _("Evidence can only be removed from a draft or returned report.")})
     old = snapshot(evidence, ["original_name", "content_type", "size", "sha256"]) | {"evidence": evidence.pk}

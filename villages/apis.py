@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 
+from accounts import permissions
 from core.api import ProtectedFieldsMixin, VersionedMixin
 from regions.models import Region
 
@@ -186,7 +187,7 @@ class IncomeRecordViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Update
 
     def _review(self, *, approve):
         record = self.get_object()
-        if not selectors.can_review_income(self.request.user):
+        if not permissions.can_review_income(self.request.user):
             raise PermissionDenied(_("Only the supervision office reviews income records."))
         body = IncomeReviewSerializer(data=self.request.data)
         body.is_valid(raise_exception=True)

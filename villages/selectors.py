@@ -3,7 +3,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from accounts.models import Role
+from accounts import permissions
 from regions.models import Region, RegionLevel, UnitKind
 from regions.selectors import region_prefix
 
@@ -27,29 +27,10 @@ def villages_visible_to(user):
     return villages.filter(code__startswith=region_prefix(user.region))
 
 
-def can_enter_income(user, village: Region) -> bool:
-    """Only the reporter of the village's own township enters its income."""
-    unit = user.unit if user.is_authenticated and user.is_reporter else None
-    return unit is not None and unit.kind == UnitKind.TOWNSHIP and unit.township_id == village.parent_id
-
-
-def can_import_income(user) -> bool:
-    unit = user.unit if user.is_authenticated and user.is_reporter else None
-    return unit is not None and unit.kind == UnitKind.TOWNSHIP
-
-
-def can_review_income(user) -> bool:
-    return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.ADMIN)
-
-
-def can_import_regions(user) -> bool:
-    return user.is_authenticated and user.role in (Role.SUPERVISOR, Role.ADMIN)
-
-
 def settings_counties_for(user):
     """The counties whose economy settings the user may change: the supervision office's (or an
     administrator's) counties, inside their region."""
-    if not can_review_income(user):
+    if not permissions.can_review_income(user):
         return Region.objects.none()
     counties = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code")
     return counties if user.region_id is None else counties.filter(code__startswith=region_prefix(user.region))

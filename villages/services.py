@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import permissions
 from accounts.services import audit_record, snapshot
 from core.versions import ConflictError, check_version
 from regions.models import Region, RegionLevel, division_code_validator, level_of_code
@@ -20,7 +21,7 @@ from . import derived
 
 from .excel import ImportRejected, RowError, read_table
 from .models import CountyEconomySettings, IncomeRecord, RecordStatus, VillageProfile, VillageType
-from .selectors import can_enter_income, can_review_income, settings_counties_for, villages_visible_to
+from .selectors import settings_counties_for, villages_visible_to
 
 RECORD_FIELDS = ["village", "year", "quarter", "total_income", "operating_income", "note", "status", "version"]
 RECORD_EDITABLE = ("total_income", "operating_income", "note")
@@ -209,7 +210,7 @@ def _check_amounts(total: Decimal, operating: Decimal) -> None:
 
 
 def _check_writer(by, village: Region) -> None:
-    if not can_enter_income(by, village):
+    if not permissions.can_enter_village_income(by, village):
         raise PermissionDenied(_("Only the reporter of this village's township enters its income."))
 
 
@@ -287,7 +288,7 @@ def income_record_review(*, record, by, approve: bool, comment: str = "",
                          expected_version: int | None = None) -> IncomeRecord:
     """Approve a submitted record, or return it with a reason. Nobody reviews their own submission."""
     current = _lock(record)
-    if not can_review_income(by) or not villages_visible_to(by).filter(pk=current.village_id).exists():
+    if not permissions.can_review_income(by) or not villages_visible_to(by).filter(pk=current.village_id).exists():
         raise PermissionDenied(_("Only the supervision office of this county reviews income records."))
     _check_version(current, expected_version)
     old = review.review_step(current, review.APPROVE if approve else review.RETURN, by=by, wording=INCOME_WORDING,
@@ -347,7 +348,7 @@ def economy_settings_update(*, county: Region, by, weak_threshold, tiers: list, 
 @transaction.atomic
 def village_profile_update(*, village: Region, by, expected_version: int | None = None, **changes) -> VillageProfile:
     """Create or change a village's profile (its township's reporter or the supervision office)."""
-    if not (can_enter_income(by, village) or can_review_income(by)):
+    if not (permissions.can_enter_village_income(by, village) or permissions.can_review_income(by)):
         raise PermissionDenied(_("Only the village's township or the supervision office edits its profile."))
     profile, created = VillageProfile.objects.select_for_update().get_or_create(village=village)
     if not created and expected_version is not None and profile.version != expected_version:
@@ -360,7 +361,7 @@ def village_profile_update(*, village: Region, by, expected_version: int | None 
         setattr(profile, name, value)
     profile.flags = sorted({f.strip() for f in profile.flags if f and f.strip()})
     reporter = profile.reporter
-    if reporter is not None and not can_enter_income(reporter, village):
+    if reporter is not None and not permissions.can_enter_village_income(reporter, village):
         raise ValidationError({"reporter": _("The responsible reporter must be a reporter of %(township)s.")
                                % {"township": village.parent.name if village.parent_id else ""}})
     if not created:
@@ -438,7 +439,7 @@ def income_import(*, name: str, data: bytes, by, submit: bool = False) -> dict:
     missing = [title for key, title, _help in INCOME_COLUMNS if key not in columns and key not in ("name", "quarter", "note")]
     if missing:
         raise ImportRejected([RowError(header_row, m, _("This column is missing from the header.")) for m in missing])
-    villages = {v.code: v for v in villages_visible_to(by) if can_enter_income(by, v)}
+    villages = {v.code: v for v in villages_visible_to(by) if permissions.can_enter_village_income(by, v)}
     errors, parsed, seen = [], [], {}
     for number, cells in table[1:]:
         row, row_errors = _income_row(number, cells, columns, villages, seen)

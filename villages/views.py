@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.versions import ConflictError
+from accounts import permissions
 from targets import review
 from targets.selectors import indicator_status, indicators_visible_to
 
@@ -60,9 +61,9 @@ def village_list(request):
         "townships": selectors.townships_visible_to(request.user), "flags": selectors.flags_in_use(villages),
         "categories": categories, "distribution": _chart_rows(distribution, categories),
         "pending": selectors.records_visible_to(request.user).filter(status=RecordStatus.SUBMITTED).count()
-        if selectors.can_review_income(request.user) else 0,
-        "query": _without_page(request), "can_import": selectors.can_import_regions(request.user),
-        "can_import_income": selectors.can_import_income(request.user),
+        if permissions.can_review_income(request.user) else 0,
+        "query": _without_page(request), "can_import": permissions.can_import_regions(request.user),
+        "can_import_income": permissions.can_import_village_income(request.user),
         "derived_rules": derived.rules_visible_to(request.user),
     })
 
@@ -99,11 +100,11 @@ def village_export(request):
 @login_required
 def village_detail(request, code):
     village = _village_or_404(request, code)
-    can_enter = selectors.can_enter_income(request.user, village)
+    can_enter = permissions.can_enter_village_income(request.user, village)
     return render(request, "villages/village_detail.html", {
         "village": village, "profile": getattr(village, "profile", None),
         "records": selectors.income_history(village), "can_enter": can_enter,
-        "can_review": selectors.can_review_income(request.user),
+        "can_review": permissions.can_review_income(request.user),
         "form": forms.IncomeRecordForm(initial={"year": timezone.localdate().year - 1}) if can_enter else None,
         "editable": review.EDITABLE,
     })
@@ -128,7 +129,7 @@ def record_create(request, code):
 @login_required
 def record_edit(request, pk):
     record = _record_or_404(request, pk)
-    if not selectors.can_enter_income(request.user, record.village):
+    if not permissions.can_enter_village_income(request.user, record.village):
         raise PermissionDenied
     form = forms.IncomeEditForm.for_record(record, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -183,7 +184,7 @@ def record_review(request, pk):
 
 @login_required
 def pending_records(request):
-    if not selectors.can_review_income(request.user):
+    if not permissions.can_review_income(request.user):
         raise PermissionDenied
     records = (
         selectors.records_visible_to(request.user).filter(status=RecordStatus.SUBMITTED)
@@ -195,7 +196,7 @@ def pending_records(request):
 @login_required
 def profile_edit(request, code):
     village = _village_or_404(request, code)
-    if not (selectors.can_enter_income(request.user, village) or selectors.can_review_income(request.user)):
+    if not (permissions.can_enter_village_income(request.user, village) or permissions.can_review_income(request.user)):
         raise PermissionDenied
     profile = getattr(village, "profile", None)
     initial = {"village_type": profile.village_type, "flags": ", ".join(profile.flags),
@@ -272,7 +273,7 @@ def _upload(request, form, run):
 
 @login_required
 def income_import(request):
-    if not selectors.can_import_income(request.user):
+    if not permissions.can_import_village_income(request.user):
         raise PermissionDenied
     form = forms.IncomeUploadForm(request.POST or None, request.FILES or None)
     summary, errors = None, []
@@ -292,7 +293,7 @@ def income_template(request):
 
 @login_required
 def regions_import(request):
-    if not selectors.can_import_regions(request.user):
+    if not permissions.can_import_regions(request.user):
         raise PermissionDenied
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     summary, errors = None, []

@@ -8,15 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from .. import permissions
 from ..channels import channel_resend, failed_deliveries, masked_url
-from ..models import Role
 
-OFFICE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 PAGE_SIZE = 50
 
 
 def _office(request):
-    if request.user.role not in OFFICE_ROLES:
+    if not permissions.is_office(request.user):
         raise PermissionDenied(_("Failed deliveries are for the supervision office."))
 
 

@@ -3,7 +3,7 @@ supervision item pages, My work): those apps sit below this one, so the template
 from django import template
 from django.utils import timezone
 
-from accounts.roles import is_leader
+from accounts.permissions import is_leader
 
 from .. import selectors
 

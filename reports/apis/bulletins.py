@@ -9,7 +9,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.models import Role
+from accounts import permissions
 from core.api import ExportRateThrottle
 from core.periods import parse_period
 from regions.models import Region
@@ -21,7 +21,6 @@ from ..models import GeneratedReport, ReportKind, ReportState
 from ..selectors import regions_for_requests, reports_visible_to, too_early
 from ..views.bulletins import CONTENT_TYPES
 
-REQUESTING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 
 
 class ReportFilesSerializer(serializers.Serializer):
@@ -110,7 +109,7 @@ class GeneratedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     @extend_schema(request=ReportRequestSerializer, responses={202: GeneratedReportSerializer})
     def create(self, request, *args, **kwargs):
         """Ask for a report; it is made in the background: poll the returned row until `status` is done."""
-        if request.user.role not in REQUESTING_ROLES:
+        if not permissions.can_request_reports(request.user):
             raise exceptions.PermissionDenied(_("Only the supervision office asks for reports."))
         incoming = ReportRequestSerializer(data=request.data, context={"request": request})
         incoming.is_valid(raise_exception=True)

@@ -8,11 +8,12 @@ from rest_framework import exceptions, parsers, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import permissions as perms
 from core.uploads import UnsafeFile
 
 from ..plan_checks import check_plan, first_period_notices
 from ..plan_import import (
-    at_save, can_import_into, county_by_code, decide_units, default_missing_baselines, plan_import, plan_import_parse,
+    at_save, county_by_code, decide_units, default_missing_baselines, plan_import, plan_import_parse,
     rematch_units, with_defaults,
 )
 
@@ -66,7 +67,7 @@ class PlanImportApi(APIView):
     def post(self, request):
         # Errors are raised, not returned, so core.api's handler gives them the API's code/message shape.
         region = county_by_code(request.data.get("region", ""))
-        if not can_import_into(request.user, region):
+        if not perms.can_import_plans(request.user, region):
             raise exceptions.PermissionDenied(_("You cannot import plans into this county."))
         parsed = self._client_preview(request, region) if "plan" in request.data else self._file_preview(
             request, region)

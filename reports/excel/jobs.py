@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.services import audit_record
 from core import periods
 from core.xlsx import write_table
@@ -105,7 +106,7 @@ def export_job_run(job_id: int) -> ExportJob:
 
 def export_job_download(*, job: ExportJob, by):
     """The finished file, for the person who asked for it (or an administrator); audited."""
-    if job.created_by_id != by.pk and by.role != "admin":
+    if not permissions.can_open_export(by, job):
         raise PermissionDenied(_("This export belongs to someone else."))
     if job.status != ExportJob.Status.DONE or not job.file:
         raise ValidationError(_("The export is not ready."))

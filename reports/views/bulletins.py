@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
+from accounts import permissions
 from supervision.models import SupervisionItem
 from supervision.selectors import item_visible
 from core.versions import ConflictError
@@ -26,7 +26,6 @@ from ..forms_bulletins import DocumentFrameForm, ReportRequestForm
 from ..models import ReportKind, ReportState
 from ..selectors import document_frame_for, regions_for_requests, reports_visible_to, supervision_item_serial
 
-REQUESTING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 PAGE_SIZE = 50
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -36,7 +35,7 @@ CONTENT_TYPES = {
 
 
 def _reader(request):
-    if not request.user.sees_whole_region:
+    if not permissions.sees_whole_region(request.user):
         raise PermissionDenied(_("Reports are for the supervision office, leaders and auditors."))
 
 
@@ -48,7 +47,7 @@ def report_list(request):
     if kind in ReportKind.values:
         reports = reports.filter(kind=kind)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    form = ReportRequestForm(user=request.user) if request.user.role in REQUESTING_ROLES else None
+    form = ReportRequestForm(user=request.user) if permissions.can_request_reports(request.user) else None
     return render(request, "reports/bulletins/list.html", {
         "page": page, "form": form, "kinds": ReportKind.choices, "kind": kind, "states": ReportState,
         "pdf_available": pdf.soffice() is not None,
@@ -58,7 +57,7 @@ def report_list(request):
 @login_required
 @require_POST
 def report_request(request):
-    if request.user.role not in REQUESTING_ROLES:
+    if not permissions.can_request_reports(request.user):
         raise PermissionDenied(_("Only the supervision office asks for reports."))
     form = ReportRequestForm(request.POST, user=request.user)
     if not form.is_valid():
@@ -113,7 +112,7 @@ def report_download(request, pk, fmt):
 @login_required
 def document_frame(request):
     """The office's official frame (organ mark, number pattern, 主送, 抄送, signature) for one region."""
-    if request.user.role not in REQUESTING_ROLES:
+    if not permissions.can_request_reports(request.user):
         raise PermissionDenied(_("Only the supervision office sets its document frame."))
     regions = regions_for_requests(request.user)
     region = regions.filter(code=request.GET.get("region", "")).first() or regions.first()

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Role
+from accounts import permissions
 from core import periods
 from regions.models import Region, RegionLevel, Unit
 from regions.selectors import region_prefix
@@ -19,7 +19,7 @@ from .. import previews
 from ..intake.files import ACCEPT as PLAN_FILE_SUFFIXES
 from ..plan_checks import check_plan, first_period_notices
 from ..plan_import import (
-    PlanProblems, apply_preview_edits, at_save, can_import_into, milestones_text, plan_import, plan_import_parse, with_defaults,
+    PlanProblems, apply_preview_edits, at_save, milestones_text, plan_import, plan_import_parse, with_defaults,
 )
 
 def _importable_counties(user):
@@ -30,7 +30,7 @@ def _importable_counties(user):
 
 
 def _require_importer(user):
-    if user.role not in (Role.ADMIN, Role.SUPERVISOR):
+    if not permissions.is_office(user):
         raise PermissionDenied
 
 
@@ -42,7 +42,7 @@ def import_upload(request):
     error = ""
     if request.method == "POST":
         region = counties.filter(code=request.POST.get("region", "")).first()
-        if region is None or not can_import_into(request.user, region):
+        if region is None or not permissions.can_import_plans(request.user, region):
             error = _("Choose a county you may import into.")
         elif "file" not in request.FILES:
             error = _("Choose the responsibility table to upload.")
@@ -201,7 +201,7 @@ def _own_job(request, pk):
     from ..models import ExportJob
 
     job = ExportJob.objects.filter(pk=pk).select_related("plan").first()
-    if job is None or (job.created_by_id != request.user.pk and request.user.role != Role.ADMIN):
+    if job is None or not permissions.can_open_export(request.user, job):
         raise Http404
     return job
 
@@ -251,7 +251,7 @@ def progress_offline(request):
     from ..excel.progress import progress_upload
     from core.uploads import check_upload
 
-    if not request.user.is_reporter or request.user.unit_id is None:
+    if not permissions.can_report_for(request.user, request.user.unit):
         raise PermissionDenied
     context = {"period": request.GET.get("period") or _default_period(), "result": None, "error": ""}
     status = 200
@@ -279,7 +279,7 @@ def progress_template(request):
 
     from ..excel.progress import template_download
 
-    if not request.user.is_reporter or request.user.unit_id is None:
+    if not permissions.can_report_for(request.user, request.user.unit):
         raise PermissionDenied
     period = request.GET.get("period", "")
     try:

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 
+from accounts import permissions
 from core.api import ProtectedFieldsMixin
 
 from .. import entry_selectors, selectors, services
@@ -114,7 +115,7 @@ class EvidenceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def perform_create(self, serializer):
         user = self.request.user
         report = _visible_report(user, serializer.validated_data["report"])
-        if not user.is_reporter:
+        if not permissions.can_report_for(user, report.unit):
             raise PermissionDenied(_("Only a reporter of the report's unit adds evidence."))
         serializer.instance = services.evidence_add(report=report, by=user,
                                                     upload=serializer.validated_data["file"])
@@ -182,7 +183,7 @@ class LateEntryGrantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
 
     def perform_create(self, serializer):
         user = self.request.user
-        if not entry_selectors.office_can_review(user):
+        if not permissions.is_office(user):
             raise PermissionDenied(_("Only the supervision office grants late entry."))
         data = serializer.validated_data
         plan = get_object_or_404(selectors.plans_visible_to(user), pk=data["plan"].pk)

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from accounts.models import Role
+from accounts import permissions as perms
 from core.api import AS_OF, IF_MATCH, VersionedMixin, as_of_param, version_etag
 from regions.models import Region
 from regions.selectors import region_prefix
@@ -48,7 +48,7 @@ class IsPlanManager(permissions.BasePermission):
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
-        return request.user.role in (Role.ADMIN, Role.SUPERVISOR)
+        return perms.can_manage_plans(request.user)
 
 
 class RegionCodeFilter(django_filters.CharFilter):
@@ -250,7 +250,7 @@ class ProgressReportViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Upda
 
     def perform_create(self, serializer):
         user = self.request.user
-        if not user.is_reporter:
+        if not perms.is_reporter(user):
             raise PermissionDenied(_("Only a unit reporter enters progress for its unit."))
         data = serializer.validated_data
         indicator = get_object_or_404(selectors.indicators_visible_to(user), pk=data["indicator"].pk)
@@ -271,11 +271,11 @@ class ProgressReportViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Upda
 
     def _require_own_unit(self, report, message):
         user = self.request.user
-        if not user.is_reporter or report.unit_id != user.unit_id:
+        if not perms.can_report_for(user, report.unit):
             raise PermissionDenied(message)
 
     def _require_office(self):
-        if self.request.user.role != Role.SUPERVISOR:
+        if not perms.is_office(self.request.user):
             raise PermissionDenied(_("Only the supervision office reviews reports."))
 
     def _optional_version(self, report):

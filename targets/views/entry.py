@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import permissions
 from accounts.services import snapshot
 from core import periods
 from core.versions import ConflictError
@@ -193,7 +194,7 @@ def _report_or_404(user, pk):
 def report_detail(request, pk):
     report = _report_or_404(request.user, pk)
     user = request.user
-    office = entry_selectors.office_can_review(user)
+    office = permissions.is_office(user)
     context = {
         "report": report,
         "history": entry_selectors.report_history(report),

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import permissions
 from core.versions import ConflictError
 
 from .. import entry_selectors, late_entry, selectors, services
@@ -23,7 +24,7 @@ PAGE_SIZE = 50
 
 
 def _office_or_404(user):
-    if not entry_selectors.office_can_review(user):
+    if not permissions.is_office(user):
         raise Http404
 
 

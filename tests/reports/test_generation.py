@@ -149,3 +149,22 @@ def test_download_names_say_the_region_period_and_kind(kind, start, end, name):
     with translation.override("zh-hans"):
         assert compose_module.file_name(kind=kind, region_name="旬邑县", period_start=start, period_end=end,
                                         version=1, ext="docx") == name
+
+
+@pytest.mark.django_db
+def test_only_the_office_of_the_region_asks_for_its_report(county, dept_reporter):
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.models import Role
+    from regions.models import RegionLevel
+
+    from ..factories import RegionFactory, UserFactory
+
+    elsewhere = RegionFactory(code="610429000000", name="旬邑县", level=RegionLevel.COUNTY)
+    for user in (dept_reporter, UserFactory(username="lingdao", role=Role.LEADER, region=county),
+                 UserFactory(username="xunyi", role=Role.SUPERVISOR, region=elsewhere)):
+        with pytest.raises(PermissionDenied):
+            services.report_request(region=county, kind=ReportKind.MONTHLY, month=MAY, by=user)
+    assert not GeneratedReport.objects.exists()
+    # A schedule (no person) still asks.
+    assert services.report_request(region=county, kind=ReportKind.MONTHLY, month=MAY, enqueue=False).version == 1

@@ -109,3 +109,32 @@ def test_a_notice_goes_only_to_a_unit_responsible_for_the_indicator(red_indicato
     with pytest.raises(services.SupervisionError, match="区教育局"):
         services.supervision_item_issue(indicator=red_indicator, unit=other_unit, notice="x",
                                         reply_due=date(2025, 7, 8), by=supervisor)
+
+
+@time_machine.travel("2025-07-01 09:00 +08:00", tick=False)
+def test_the_office_of_another_county_cannot_issue_a_notice_here(red_indicator, dept):
+    from accounts.models import Role
+    from regions.models import RegionLevel
+
+    from ..factories import RegionFactory, UserFactory
+
+    elsewhere = RegionFactory(code="610429000000", name="旬邑县", level=RegionLevel.COUNTY)
+    with pytest.raises(services.NotAllowed):
+        services.supervision_item_issue(indicator=red_indicator, unit=dept, notice="x", reply_due=date(2025, 7, 8),
+                                        by=UserFactory(username="xunyi", role=Role.SUPERVISOR, region=elsewhere))
+    assert not AuditEvent.objects.filter(action="supervision.issue").exists()
+
+
+def test_a_leader_neither_answers_nor_closes_out_an_item(issued, county, dept_reporter):
+    from accounts.models import Role
+
+    from ..factories import UserFactory
+
+    leader = UserFactory(username="lingdao", role=Role.LEADER, region=county)
+    with pytest.raises(services.NotAllowed):
+        services.supervision_item_reply(item=issued, measures="x", promised_date=date(2025, 7, 20), by=leader,
+                                        version=1)
+    services.supervision_item_reply(item=issued, measures="已整改", promised_date=date(2025, 7, 20), by=dept_reporter,
+                                    version=1)
+    with pytest.raises(services.NotAllowed):
+        services.supervision_item_close(item=issued, by=leader, version=2)

@@ -12,7 +12,7 @@ from targets import services
 from targets.choices import ReportStatus
 from targets.models import Allocation, Evidence, LateEntryGrant, ProgressReport
 
-from ..factories import IndicatorFactory, TargetFactory
+from ..factories import IndicatorFactory, ProgressReportFactory, TargetFactory
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -250,10 +250,10 @@ def test_returning_needs_a_reason_and_the_unit_sees_it(office, as_dept, indicato
 
 
 def test_nobody_approves_their_own_submission_from_the_queue(client, indicator, dept, supervisor):
-    # An office member who also submitted (e.g. on behalf of a unit) cannot approve it.
-    report = services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
-                                             by=supervisor)
-    services.progress_report_submit(report=report, by=supervisor)
+    # The services let only the unit's reporter submit; a row that names an office member as its
+    # submitter (a load made past the services) still cannot be approved by that member.
+    report = ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1), value=Decimal("400"),
+                                   status=ReportStatus.SUBMITTED, created_by=supervisor, submitted_by=supervisor)
     client.force_login(supervisor)
     assert 'id="approve"' not in client.get(f"/reports/{report.pk}/").content.decode()
     client.post("/review/approve/", {"report": [report.pk]})

@@ -53,3 +53,52 @@ def test_every_step_is_audited_with_old_and_new_values(draft, dept_reporter, sup
     approve = AuditEvent.objects.get(action="report.approve")
     assert approve.old["status"] == "submitted" and approve.new["status"] == "approved"
     assert approve.username == "duchashi"
+
+
+def test_the_office_cannot_enter_or_submit_a_units_report(indicator, dept, supervisor, draft):
+    with pytest.raises(PermissionDenied):
+        services.progress_report_create(indicator=indicator, unit=dept, period="2025-04", value=Decimal("300"),
+                                        by=supervisor)
+    with pytest.raises(PermissionDenied):
+        services.progress_report_submit(report=draft, by=supervisor)
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT
+
+
+def test_a_reporter_of_another_unit_cannot_change_submit_or_add_evidence_to_the_report(draft, stranger):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with pytest.raises(PermissionDenied):
+        services.progress_report_update(report=draft, by=stranger, expected_version=1, value=Decimal("1"))
+    with pytest.raises(PermissionDenied):
+        services.progress_report_submit(report=draft, by=stranger)
+    with pytest.raises(PermissionDenied):
+        services.evidence_add(report=draft, by=stranger, upload=SimpleUploadedFile("a.txt", b"x"))
+    draft.refresh_from_db()
+    assert (draft.value, draft.status, draft.version) == (Decimal("400"), ReportStatus.DRAFT, 1)
+
+
+def test_a_reporter_cannot_approve_and_an_office_of_another_county_cannot_review(draft, dept_reporter):
+    from accounts.models import Role
+    from regions.models import Region, RegionLevel
+
+    from ..factories import UserFactory
+
+    services.progress_report_submit(report=draft, by=dept_reporter)
+    elsewhere = Region.objects.create(code="610429000000", name="旬邑县", level=RegionLevel.COUNTY)
+    for user in (UserFactory(username="u2", role=Role.REPORTER, unit=draft.unit),
+                 UserFactory(username="xunyi-office", role=Role.SUPERVISOR, region=elsewhere)):
+        with pytest.raises(PermissionDenied):
+            services.progress_report_review(report=draft, by=user, approve=True)
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.SUBMITTED
+
+
+def test_a_leader_cannot_comment_on_a_units_report(draft, county):
+    from accounts.models import Role
+
+    from ..factories import UserFactory
+
+    with pytest.raises(PermissionDenied):
+        services.report_comment_add(report=draft, by=UserFactory(username="ld", role=Role.LEADER, region=county),
+                                    text="抓紧")

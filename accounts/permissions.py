@@ -1,0 +1,131 @@
+"""Who may do what: every role check of the platform, as predicates over a user, in one place.
+
+Views ask these to decide what to show and whether to answer 403; the services ask them again
+before they write (defence in depth: a service called by a command, a task, a bulk action or a new
+view refuses a user who may not act, with `PermissionDenied`, which the API answers as 403).
+
+The roles (accounts.models.Role): a unit reporter enters its unit's figures; the supervision office
+(督查室) oversees a region and reviews; a leader reads and writes instructions (批示); an administrator
+runs the platform and may do what the office does; an auditor reads the audit log. A user with a
+region sees that region and everything in it; one without a region sees every region.
+
+The predicates read only the user and the object given (duck-typed: an indicator is anything with
+`.target.plan.region`), so accounts imports no app above it.
+"""
+from __future__ import annotations
+
+from regions.models import UnitKind
+from regions.selectors import region_prefix
+
+from .models import Role
+from .roles import AUDIT_READERS, OFFICE_ROLES, READ_ONLY_ROLES, REGION_READERS
+
+
+
+def _role(user) -> str | None:
+    return getattr(user, "role", None) if getattr(user, "is_authenticated", False) else None
+
+
+def is_office(user) -> bool:
+    """The supervision office, or an administrator acting for it."""
+    return _role(user) in OFFICE_ROLES
+
+
+def is_leader(user) -> bool:
+    return _role(user) == Role.LEADER
+
+
+def is_admin(user) -> bool:
+    return _role(user) == Role.ADMIN
+
+
+def is_reporter(user) -> bool:
+    return _role(user) == Role.REPORTER
+
+
+def is_unit_reporter(user) -> bool:
+    """A reporter attached to a unit (the database requires one; a half-made user has none)."""
+    return is_reporter(user) and user.unit_id is not None
+
+
+def reads_audit_log(user) -> bool:
+    return _role(user) in AUDIT_READERS
+
+
+def is_read_only(user) -> bool:
+    """Auditors and leaders change nothing outside their own account (a leader writes 批示 only)."""
+    return _role(user) in READ_ONLY_ROLES
+
+
+def sees_whole_region(user) -> bool:
+    """Office, leaders, administrators and auditors read everything in their region: dashboards, reports."""
+    return _role(user) in REGION_READERS
+
+
+def in_region(user, region) -> bool:
+    """Whether `region` lies inside the user's region (every region, for a user without one)."""
+    if user.region_id is None:
+        return True
+    return region is not None and region.code.startswith(region_prefix(user.region))
+
+
+def oversees(user, region) -> bool:
+    """The office of this region (or of one that holds it): it reviews, grants and imports there."""
+    return is_office(user) and in_region(user, region)
+
+
+def can_report_for(user, unit) -> bool:
+    """A reporter enters, changes and submits the figures of its own unit only."""
+    return is_reporter(user) and unit is not None and user.unit_id == unit.pk
+
+
+def can_review(user, indicator) -> bool:
+    """Approve, return or reopen reports on an indicator: the office of the plan's region."""
+    return oversees(user, indicator.target.plan.region)
+
+
+def can_manage_plans(user) -> bool:
+    """Define and change indicators and plans."""
+    return is_office(user)
+
+
+def can_import_plans(user, region) -> bool:
+    return oversees(user, region)
+
+
+def can_request_reports(user) -> bool:
+    """Ask for a bulletin or dispatch report, set the document frame."""
+    return is_office(user)
+
+
+def can_open_export(user, job) -> bool:
+    """An export belongs to the person who asked for it; an administrator may open any."""
+    return getattr(user, "pk", None) == job.created_by_id or is_admin(user)
+
+
+def can_supervise(user) -> bool:
+    """Issue supervision notices (督办), close them out or send them back."""
+    return is_office(user)
+
+
+def can_answer_supervision(user, item) -> bool:
+    return is_reporter(user) and user.unit_id == item.unit_id
+
+
+def can_enter_village_income(user, village) -> bool:
+    """Only the reporter of the village's own township enters its income."""
+    unit = user.unit if is_reporter(user) else None
+    return unit is not None and unit.kind == UnitKind.TOWNSHIP and unit.township_id == village.parent_id
+
+
+def can_import_village_income(user) -> bool:
+    unit = user.unit if is_reporter(user) else None
+    return unit is not None and unit.kind == UnitKind.TOWNSHIP
+
+
+def can_review_income(user) -> bool:
+    return is_office(user)
+
+
+def can_import_regions(user) -> bool:
+    return is_office(user)
