@@ -437,12 +437,13 @@ def _in_section_order(tasks: list[dict], sections: list[dict]) -> list[dict]:
     return sorted(tasks, key=lambda t: -1 if t.get("section") is None else rank.get(t["section"], len(rank)))
 
 
-def apply_preview_edits(parsed: dict, data, region: Region | None = None) -> dict:
+def apply_preview_edits(parsed: dict, data, region: Region | None = None, today: date | None = None) -> dict:
     """The preview as the person left it: every field of the plan, its sections, tasks and indicators edited;
     sections and tasks dropped, added or moved; indicators dropped or added; units decided. With `region`,
     unit names typed on the page are matched against its units. Nothing is written.
 
     `data` is the submitted form (a QueryDict or dict); field names are those the preview template renders.
+    With `today`, a first period equal to that day's default stays a default (the page showed it so).
     """
     edited = dict(parsed, title=(data.get("title") or parsed["title"]).strip()[:300])
     edited.update({field: data[field].strip() for field in PLAN_INPUTS if field in data})
@@ -463,6 +464,9 @@ def apply_preview_edits(parsed: dict, data, region: Region | None = None) -> dic
         tasks.append(task)
     added = _added_task(data, tasks, keys, moved)
     edited["sections"], edited["tasks"] = sections, _in_section_order(tasks + ([added] if added else []), sections)
+    if today is not None and not first_period_is_default(edited) and \
+            edited.get("first_period") == default_first_period(edited, today):
+        edited["first_period_default"] = edited["first_period"]
     edited["units"] = [dict(row, decision=data.get(f"u{k}-decision", row["decision"]))
                        for k, row in enumerate(parsed["units"])]
     return rematch_units(edited, region) if region is not None else edited

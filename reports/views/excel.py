@@ -145,7 +145,9 @@ def import_preview(request, token):
     region = Region.objects.get(code=parsed["region"])
     if request.method == "GET":
         return render(request, "reports/excel/import_preview.html", _preview_context(parsed, region))
-    edited = apply_preview_edits(parsed, request.POST, region)
+    from django.utils import timezone
+
+    edited = apply_preview_edits(parsed, request.POST, region, today=timezone.localdate())
     previews.preview_update(by=request.user, kind=previews.Kind.PLAN_IMPORT, token=token, data=edited)
     if request.POST.get("action") == "check":
         return render(request, "reports/excel/import_preview.html", _preview_context(edited, region))

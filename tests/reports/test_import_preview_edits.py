@@ -207,3 +207,13 @@ def test_the_api_json_plan_takes_the_same_edits_and_names_the_same_problems(supe
     plan = Plan.objects.get()
     assert Target.objects.get(plan=plan, seq=9).section.title == "三、乡村治理"
     assert Target.objects.get(plan=plan, seq=3).section.title == "一、产业发展"
+
+
+def test_the_default_the_page_shows_after_the_due_day_stays_a_default(client, supervisor, dept):
+    with time_machine.travel("2026-06-25T15:50:00Z", tick=False):
+        url = open_preview(client, supervisor)
+        parsed = stored_preview(client, url)
+    with time_machine.travel("2026-06-25T16:10:00Z", tick=False):  # 00:10 on the 26th: the page now shows July
+        assert client.post(url, keep_all(parsed, action="check", first_period="2026-07")).status_code == 200
+        edited = stored_preview(client, url)
+    assert edited["first_period"] == edited["first_period_default"] == "2026-07"
