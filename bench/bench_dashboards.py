@@ -414,7 +414,9 @@ _REPORTING = """WITH scope AS (SELECT i.id FROM targets_indicator i JOIN targets
     cells AS (SELECT a.indicator_id, a.unit_id AS reporter FROM targets_allocation a JOIN scope ON scope.id = a.indicator_id
         UNION ALL
         SELECT i.id, lu.unit_id FROM targets_indicator i JOIN scope ON scope.id = i.id
-        JOIN (SELECT target_id, min(id) AS first FROM targets_target_lead_units GROUP BY target_id) fl ON fl.target_id = i.target_id
+        JOIN (SELECT target_id, min(id) AS first FROM targets_target_lead_units
+              WHERE target_id IN (SELECT target_id FROM targets_indicator WHERE id IN (SELECT id FROM scope))
+              GROUP BY target_id) fl ON fl.target_id = i.target_id
         JOIN targets_target_lead_units lu ON lu.id = fl.first
         WHERE NOT EXISTS (SELECT 1 FROM targets_allocation a WHERE a.indicator_id = i.id))
     SELECT x.owner, x.expected, x.submitted, x.on_time, {label} FROM ({part}) x"""

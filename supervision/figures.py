@@ -393,29 +393,31 @@ def _reporting_counts(indicators, month: date, *, by_county: bool, unit=None) ->
         parts.append(f"""
             SELECT {owner} AS owner, count(*) AS expected, count(r.id) AS submitted,
                    count(CASE WHEN NOT r.is_late THEN 1 END) AS on_time
-            FROM cells c
-            JOIN {tables["indicator"]} i ON i.id = c.indicator_id
-            JOIN {tables["target"]} t ON t.id = i.target_id JOIN {tables["plan"]} p ON p.id = t.plan_id
-            JOIN {tables["unit"]} u ON u.id = c.reporter
+            FROM cells c JOIN {tables["unit"]} u ON u.id = c.reporter
             LEFT JOIN {tables["report"]} r ON r.indicator_id = c.indicator_id AND r.unit_id = c.reporter
                  AND r.period_start = %s AND r.status IN (%s, %s)
-            WHERE i.frequency = %s AND i.start_date <= %s AND i.deadline >= %s
-              AND (p.first_period IS NULL OR p.first_period <= %s) {"AND c.reporter = %s" if unit else ""}
+            WHERE c.frequency = %s AND c.start_date <= %s AND c.deadline >= %s
+              AND (c.first_period IS NULL OR c.first_period <= %s) {"AND c.reporter = %s" if unit else ""}
             GROUP BY 1""")
         params += [period, ReportStatus.SUBMITTED.value, ReportStatus.APPROVED.value, frequency, period, period,
                    periods.period_end(period, frequency), *([unit.pk] if unit is not None else [])]
     if not parts:
         return []
+    calendar = "i.frequency, i.start_date, i.deadline, i.first_period"
     sql = f"""
-        WITH scope AS ({scope}),
+        WITH scope AS (
+            SELECT i.id, i.target_id, i.frequency, i.start_date, i.deadline, p.first_period
+            FROM {tables["indicator"]} i JOIN {tables["target"]} t ON t.id = i.target_id
+            JOIN {tables["plan"]} p ON p.id = t.plan_id WHERE i.id IN ({scope})
+        ),
         cells AS (
-            SELECT a.indicator_id, a.unit_id AS reporter
-            FROM {tables["allocation"]} a JOIN scope ON scope.pk = a.indicator_id
+            SELECT a.indicator_id, a.unit_id AS reporter, {calendar}
+            FROM {tables["allocation"]} a JOIN scope i ON i.id = a.indicator_id
             UNION ALL
-            SELECT i.id, lead.unit_id
-            FROM {tables["indicator"]} i JOIN scope ON scope.pk = i.id
-            JOIN (SELECT target_id, min(id) AS first FROM {tables["leads"]} GROUP BY target_id) fl
-                 ON fl.target_id = i.target_id
+            SELECT i.id, lead.unit_id, {calendar}
+            FROM scope i
+            JOIN (SELECT target_id, min(id) AS first FROM {tables["leads"]}
+                  WHERE target_id IN (SELECT target_id FROM scope) GROUP BY target_id) fl ON fl.target_id = i.target_id
             JOIN {tables["leads"]} lead ON lead.id = fl.first
             WHERE NOT EXISTS (SELECT 1 FROM {tables["allocation"]} a WHERE a.indicator_id = i.id)
         )
