@@ -301,3 +301,38 @@ class UploadPreview(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.token}"
+
+
+class DocumentNumber(models.Model):
+    """The office's register of issued document numbers (发文字号): one row per numbered document.
+
+    A sequence is the number's words without the serial ("旬巩衔办发〔2026〕{n}号"): a pattern with
+    {word} gives each kind of document its own sequence (通报, 调度, 督办 …), one without it gives the
+    office one register for every kind. Either way the constraints keep every serial of a sequence,
+    and every number of a region, to one document; the versions of one report keep its number.
+    """
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.CASCADE,
+                               related_name="document_numbers")
+    sequence = models.CharField(_("number sequence"), max_length=80)
+    serial = models.PositiveIntegerField(_("serial number"))
+    number = models.CharField(_("document number"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    item = models.OneToOneField("supervision.SupervisionItem", verbose_name=_("supervision item"), null=True,
+                                blank=True, on_delete=models.CASCADE, related_name="document_number")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document number")
+        verbose_name_plural = _("document numbers")
+        ordering = ["region", "sequence", "serial"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "sequence", "serial"], name="document_number_serial_once"),
+            models.UniqueConstraint(fields=["region", "number"], name="document_number_text_once"),
+            models.UniqueConstraint(fields=["region", "kind", "period_end"], condition=Q(period_end__isnull=False),
+                                    name="document_number_once_per_report"),
+        ]
+
+    def __str__(self):
+        return self.number

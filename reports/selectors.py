@@ -4,7 +4,6 @@ from django.utils.translation import gettext as _
 
 from regions.models import Region
 from regions.selectors import region_prefix
-from supervision.models import SupervisionItem
 from targets.models import Plan
 
 from . import schedule
@@ -63,11 +62,3 @@ def document_frame_for(region: Region) -> DocumentFrame:
     """The region's frame as its office set it, or the default one (unsaved) until it does."""
     return DocumentFrame.objects.filter(region=region).select_related("region").first() or \
         DocumentFrame.default_for(region)
-
-
-def supervision_item_serial(item) -> int:
-    """The item's number in its region and year: its place among the items issued there that year."""
-    region = item.indicator.target.plan.region
-    return SupervisionItem.objects.filter(
-        indicator__target__plan__region=region, issued_at__year=item.issued_at.year,
-        issued_at__lte=item.issued_at, pk__lte=item.pk).count()

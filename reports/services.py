@@ -31,11 +31,12 @@ from targets.models import Plan
 
 from . import schedule
 from .bulletins import pdf
-from .bulletins.compose import compose
+from .bulletins.compose import compose, title_of
 from .bulletins.docx_writer import write_docx
 from .bulletins.xlsx_writer import write_xlsx
 from .models import (
     DocumentFrame,
+    DocumentNumber,
     GeneratedReport,
     ReportKind,
     ReportSchedule,
@@ -147,11 +148,13 @@ def report_generate(*, report_id: int) -> GeneratedReport:
     _hold_for_tests(report)
     today = timezone.localdate()
     snapshots_for_report(region=report.region, month_ends=_months_needed(report), today=today)
-    period = schedule.period_of(schedule_spec_for(report.region), report.kind, report.period_end)
+    frame = document_frame_for(report.region)
     with translation.override(settings.LANGUAGE_CODE):
+        word = title_of(report.kind, report.region.name, report.period_start, report.period_end)[2]
+        number = document_number_assign(frame=frame, kind=report.kind, year=report.period_end.year, word=str(word),
+                                        period_end=report.period_end)
         content = compose(kind=report.kind, region=report.region, period_start=report.period_start,
-                          period_end=report.period_end, serial=period.serial, issued_on=today,
-                          frame=document_frame_for(report.region))
+                          period_end=report.period_end, serial=number.serial, issued_on=today, frame=frame)
         docx, xlsx = write_docx(content), write_xlsx(content)
     return _finish(report_id, content, docx, xlsx)
 
@@ -285,3 +288,34 @@ def document_frames_seed() -> int:
 
 def notice_download_record(*, item, serial: int, by) -> None:
     audit_record(action="supervision_notice.download", by=by, obj=item, new={"serial": serial})
+
+
+SERIAL = "{n}"
+
+
+def document_number_assign(*, frame: DocumentFrame, kind: str, year: int, word: str, period_end: date | None = None,
+                           item=None) -> DocumentNumber:
+    """The document number of a report (region, kind, period) or of a supervision item's notice: the one it
+    already has, or the next free serial of its sequence (DocumentNumber), given once under the region's lock.
+
+    The sequence is the frame's pattern with all but the serial filled in, so a pattern naming the kind
+    ({word}) numbers each kind on its own and one without numbers them all in one register; a number
+    already taken in the region (a pattern changed back and forth) is skipped, never given twice.
+    """
+    region = frame.region
+    with transaction.atomic():
+        Region.objects.select_for_update().get(pk=region.pk)
+        existing = DocumentNumber.objects.filter(region=region, item=item) if item is not None else \
+            DocumentNumber.objects.filter(region=region, kind=kind, period_end=period_end)
+        found = existing.first()
+        if found is not None:
+            return found
+        sequence = frame.number(year=year, serial=SERIAL, word=word)
+        serial = (DocumentNumber.objects.filter(region=region, sequence=sequence).aggregate(
+            n=Max("serial"))["n"] or 0) + 1
+        taken = set(DocumentNumber.objects.filter(region=region).values_list("number", flat=True))
+        while frame.number(year=year, serial=serial, word=word) in taken:
+            serial += 1
+        return DocumentNumber.objects.create(
+            region=region, sequence=sequence, serial=serial, number=frame.number(year=year, serial=serial, word=word),
+            kind=kind, period_end=period_end, item=item)

@@ -13,12 +13,16 @@ from .compose import frame_block
 from .document import Column, DocumentBuilder, chinese_date
 
 
+def notice_word() -> str:
+    """The kind's word a number pattern's {word} stands for on a notice (督办)."""
+    return str(_("supervision notice word"))
+
+
 def notice_content(*, item, frame, serial: int) -> dict:
     issued_on = timezone.localdate(item.issued_at)
     target = item.indicator.target
     doc = DocumentBuilder(
-        title=str(_("Supervision notice")), doc_number=frame.number(year=issued_on.year, serial=serial,
-                                                                     word=str(_("supervision notice word"))),
+        title=str(_("Supervision notice")), doc_number=frame.number(year=issued_on.year, serial=serial, word=notice_word()),
         issuer=frame.signature, issued_on=issued_on, frame={**frame_block(frame), "main_recipients": f"{item.unit.name}："},
         opening=str(_("The matter below is put under supervision. Answer with the measures taken and the date they "
                       "will be completed by %(date)s.") % {"date": chinese_date(item.reply_due)}))

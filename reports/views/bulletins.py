@@ -2,12 +2,14 @@
 from datetime import date
 from io import BytesIO
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,11 +22,11 @@ from .. import services
 from ..bulletins import pdf
 from ..bulletins.compose import file_name
 from ..bulletins.docx_writer import write_docx
-from ..bulletins.notice import notice_content
+from ..bulletins.notice import notice_content, notice_word
 from ..bulletins.document import NUMERIC_FORMATS, chinese_date, format_cell
 from ..forms_bulletins import DocumentFrameForm, ReportRequestForm
 from ..models import ReportKind, ReportState
-from ..selectors import document_frame_for, regions_for_requests, reports_visible_to, supervision_item_serial
+from ..selectors import document_frame_for, regions_for_requests, reports_visible_to
 
 PAGE_SIZE = 50
 CONTENT_TYPES = {
@@ -146,8 +148,13 @@ def supervision_notice(request, item_pk):
     if not item_visible(item, request.user):
         raise Http404
     region = item.indicator.target.plan.region
-    serial = supervision_item_serial(item)
-    content = notice_content(item=item, frame=document_frame_for(region), serial=serial)
+    frame = document_frame_for(region)
+    with translation.override(settings.LANGUAGE_CODE):
+        # Numbered once, the first time the notice is made, in the office's register (reports.DocumentNumber).
+        serial = services.document_number_assign(
+            frame=frame, kind="notice", year=timezone.localdate(item.issued_at).year,
+            word=str(notice_word()), item=item).serial
+        content = notice_content(item=item, frame=frame, serial=serial)
     services.notice_download_record(item=item, serial=serial, by=request.user)
     name = f"{region.name}-督办通知单-{serial}号-{item.unit.name}.docx"
     return FileResponse(BytesIO(write_docx(content)), as_attachment=True, filename=name,

@@ -192,7 +192,7 @@ def test_docx_carries_each_offices_frame_from_mark_to_imprint(demo):
         mark, number = paragraphs[0], paragraphs[1]
         assert mark.text == frame["organ_mark"] and mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
         assert mark.runs[0].font.color.rgb == RGBColor(0xFF, 0, 0)
-        assert number.text == frame["number_pattern"].format(year=2026, n=5)
+        assert number.text == frame["number_pattern"].format(year=2026, n=1)
         red_line = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
         assert red_line.get(qn("w:color")) == "FF0000"
         texts = [p.text for p in paragraphs]
@@ -262,7 +262,7 @@ def test_xlsx_numbers_are_right_aligned_with_separators_and_amounts_keep_two_dec
     assert league["F4"].number_format == "0.0%"
     # Printable: title and document number over the table, A4 landscape fitted to the width, head repeated.
     assert lights["A1"].value.startswith(report.content["title"]) and lights["A2"].value == FRAMES[
-        "330305000000"]["number_pattern"].format(year=2026, n=5)
+        "330305000000"]["number_pattern"].format(year=2026, n=1)
     assert (lights.page_setup.orientation, lights.page_setup.paperSize, lights.page_setup.fitToWidth) == (
         "landscape", 9, 1) and lights.sheet_properties.pageSetUpPr.fitToPage
     assert lights.print_title_rows == "$1:$3"
@@ -286,7 +286,7 @@ def _reported_for_period(milestone, stood_on):
 def test_quarterly_dispatch_judges_each_milestone_on_its_own_date(demo):
     report = demo[ReportKind.QUARTERLY]
     assert (report.period_start, report.period_end) == (date(2026, 3, 1), MAY_END)
-    assert "〔2026〕1号" in report.content["doc_number"]  # May is Xunyi's first dispatch month
+    assert report.content["doc_number"].endswith("〔2026〕2号")  # the register's next number, after the bulletin's
     cut_off = BULLETIN_MORNING.date()  # made on 26 May: the May figures stand as of that day
     due = Milestone.objects.filter(indicator__target__plan__region=report.region, date__gte=report.period_start,
                                    date__lte=cut_off).select_related("indicator")
@@ -351,6 +351,11 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old(demo):
     with time_machine.travel(BULLETIN_MORNING, tick=False):
         second = _generate(first.region, ReportKind.MONTHLY)
     assert second.version == first.version + 1 and second.status == ReportState.DONE
+    assert second.content["doc_number"] == first.content["doc_number"]  # a new version of the same document
+    # Xunyi's number names no kind: its dispatch takes the register's next number, never the bulletin's.
+    pattern = FRAMES["610429000000"]["number_pattern"]
+    assert (first.content["doc_number"], demo[ReportKind.QUARTERLY].content["doc_number"]) == (
+        pattern.format(year=2026, n=1), pattern.format(year=2026, n=2))
     assert second.docx.name != first.docx.name
     first.refresh_from_db()
     assert first.status == ReportState.DONE and first.docx.storage.exists(first.docx.name)
@@ -384,7 +389,7 @@ def test_the_pdf_renders_the_frame_on_page_one_and_the_imprint_last_in_chinese_f
         first = pdf.pages[0].extract_text().replace(" ", "")
         last = pdf.pages[-1].extract_text().replace(" ", "")
         faces = Counter(ch["fontname"].split("+")[-1] for page in pdf.pages for ch in page.chars)
-    assert frame["organ_mark"] in first and frame["number_pattern"].format(year=2026, n=5) in first
+    assert frame["organ_mark"] in first and frame["number_pattern"].format(year=2026, n=1) in first
     assert report.content["title"] in first and frame["main_recipients"] in first
     assert f"抄送：{frame['copy_to']}"[:12] in last and "2026年5月26日印发" in last
     # Every face is a Noto CJK one that fonts/fonts.conf binds the document's fonts to: no fallback.

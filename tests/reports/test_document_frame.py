@@ -28,7 +28,7 @@ def test_the_office_saves_its_frame_and_the_next_report_carries_it(client, super
     assert event.new["number_pattern"] == FRAME["number_pattern"] and event.old is None
     report = services.report_request(region=county, kind=ReportKind.MONTHLY, month=date(2025, 5, 1))
     content = services.report_generate(report_id=report.pk).content
-    assert content["doc_number"] == "测巩衔办发〔2025〕5号"
+    assert content["doc_number"] == "测巩衔办发〔2025〕1号"
     assert content["frame"]["organ_mark"] == FRAME["organ_mark"] and content["issuer"] == FRAME["signature"]
     assert [b["text"] for b in content["blocks"][-2:]] == ["（一）逐项整改，按期销号。", "（二）按时报送进度。"]
 

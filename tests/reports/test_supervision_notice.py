@@ -34,6 +34,7 @@ def test_each_item_prints_as_its_own_numbered_notice_to_its_unit(client, supervi
     client.force_login(supervisor)
     page = client.get(f"/supervision/items/{items[1].pk}/").content.decode()
     assert f"/reports/bulletins/notices/{items[1].pk}/" in page
+    assert client.get(f"/reports/bulletins/notices/{items[0].pk}/").status_code == 200  # numbered 1 when first made
     response = client.get(f"/reports/bulletins/notices/{items[1].pk}/")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     document = Document(BytesIO(b"".join(response.streaming_content)))
@@ -43,6 +44,8 @@ def test_each_item_prints_as_its_own_numbered_notice_to_its_unit(client, supervi
     rows = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows[1:]}
     assert rows["督办要求"] == "请说明进度滞后原因并提出整改措施" and rows["反馈期限"] == "2025年7月10日"
     assert AuditEvent.objects.filter(action="supervision_notice.download", object_id=str(items[1].pk)).exists()
+    again = Document(BytesIO(b"".join(client.get(f"/reports/bulletins/notices/{items[1].pk}/").streaming_content)))
+    assert again.paragraphs[1].text == "测政办督〔2025〕2号"  # its number for good
 
 
 def test_another_units_reporter_cannot_fetch_the_notice(client, stranger, items):
