@@ -452,12 +452,26 @@ def reporting_rates(*, region, month: date, plan=None, section=None, unit=None) 
 
 # League tables -----------------------------------------------------------------------------------
 
-def league_table(*, region, month: date, plan=None) -> dict[str, list[LeagueRow]]:
+class Ranked(list):
+    """A league's ranked rows; `idle` holds the units (or counties) that owed no report in the month.
+
+    A unit that owed nothing has no on-time rate to be ranked by: ranked last it read as the worst
+    performer (区财政局 21st of 25 with 应报数 0). The page lists them apart as 本月无应报事项; the
+    export and the bulletin leave them out."""
+
+    def __init__(self, rows=(), idle=()):
+        super().__init__(rows)
+        self.idle = list(idle)
+
+
+def league_table(*, region, month: date, plan=None) -> dict[str, Ranked]:
     """Units ranked (晾晒) for `month`: by on-time rate, then average completion, then fewest red lights.
 
     Returns {"units": departments, "townships": township units}; above county level one list,
-    "counties". Completion is the average of the unit's indicators (its own share for a township),
-    each capped at 100 %, from the snapshots of the month end; red counts those lights.
+    "counties". Only units that owed at least one report in the month are ranked; each list's
+    `idle` names those that owed none (`Ranked`). Completion is the average of the unit's
+    indicators (its own share for a township), each capped at 100 %, from the snapshots of the
+    month end; red counts those lights.
     """
     rates = {r.key: r for r in reporting_rates(region=region, month=month, plan=plan)}
     end = month_end(month)
@@ -508,7 +522,7 @@ def _merge(a, b):
     return (avg, measured, a[2] + b[2])
 
 
-def _ranked(rates: dict, performance: dict, labels: dict) -> list[LeagueRow]:
+def _ranked(rates: dict, performance: dict, labels: dict) -> Ranked:
     rows = []
     for key in set(rates) | set(performance):
         rate = rates.get(key) or ReportingRate(key=key, label="")
@@ -518,11 +532,13 @@ def _ranked(rates: dict, performance: dict, labels: dict) -> list[LeagueRow]:
             on_time=rate.on_time, on_time_rate=rate.on_time_rate,
             completion=(Decimal(avg) * 100).quantize(Decimal("0.1")) if avg is not None else None, red=red,
         ))
+    idle = sorted((r for r in rows if r.expected == 0), key=lambda r: r.label)
+    rows = [r for r in rows if r.expected > 0]
     rows.sort(key=lambda r: (-(r.on_time_rate if r.on_time_rate is not None else -1),
                              -(r.completion if r.completion is not None else -1), r.red, r.label))
     for rank, row in enumerate(rows, start=1):
         row.rank = rank
-    return rows
+    return Ranked(rows, idle)
 
 
 # Lists -------------------------------------------------------------------------------------------

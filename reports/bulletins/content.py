@@ -91,6 +91,10 @@ def league(doc: DocumentBuilder, *, region, month: date) -> None:
         doc.table(titles[key], columns, [
             [r.rank, r.label, r.expected, r.submitted, r.on_time, _fraction(r.on_time_rate), _fraction(r.completion),
              r.red] for r in rows], key=f"league_{key}", empty=_("No unit owed a report this month."))
+        if rows.idle:
+            # Ranked last they read as the worst; they owed nothing, so they are named apart.
+            doc.paragraph(_("Owed no report this month (not ranked): %(units)s.") % {
+                "units": pgettext("list separator", ", ").join(r.label for r in rows.idle)})
 
 
 def flagged_lists(doc: DocumentBuilder, *, region, as_of: date) -> None:
