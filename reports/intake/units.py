@@ -88,7 +88,8 @@ def split_known(name: str, known) -> list[str] | None:
     return None
 
 
-ROLE_TAIL = re.compile(r"(?<=[局办部院委队站所])(?:主管|负责|配合|牵头|参与|协助)$")
+ROLE_TAIL = re.compile(r"(?<=[局办部院委队站所镇乡道])(?:主管|具体负责|负责|配合|牵头|参与|协助)$")
+LEADS_WORD = re.compile(r"(?<=[局办部院委队站所镇乡道心])(?:牵头|负总责|主责)$")
 
 
 def _add(result: dict, name: str, lead: bool) -> None:
@@ -107,7 +108,7 @@ def read_list(raw: str, *, all_lead: bool = False, first_leads: bool = False) ->
     """One unit list (a table cell, or the list after 责任单位：) into leads, co-units and every township."""
     result = empty()
     lines = [line for line in re.split(r"[\r\n]+", raw or "") if line.strip()]
-    text = "、".join(normalise(line) for line in lines)
+    text = "、".join(normalise(part) for line in lines for part in _spaced(line))
     labelled = _labelled_parts(text)
     if labelled:
         return labelled
@@ -116,6 +117,8 @@ def read_list(raw: str, *, all_lead: bool = False, first_leads: bool = False) ->
     text = NOTE.sub(lambda m: "*" if m.group(0) == "(*)" else "", text)
     starred = "*" in text
     for token in filter(None, SEPARATORS.split(text)):
+        if LEADS_WORD.search(token):  # "县农业农村局牵头,县财政局配合" in a cell
+            token, starred = "*" + LEADS_WORD.sub("", token), True
         for piece in _star_pieces(token):
             names = split_run_together(piece.strip("*"))
             for index, name in enumerate(names):
@@ -126,6 +129,17 @@ def read_list(raw: str, *, all_lead: bool = False, first_leads: bool = False) ->
     if first_leads and not starred and not all_lead and result["co_units"] and not result["lead_units"]:
         result["lead_units"].append(result["co_units"].pop(0))
     return result
+
+
+def _spaced(line: str) -> list[str]:
+    """"县农业农村局（牵头） 县财政局" → the names the spaces separate; a bracketed mark stays with its name."""
+    parts = []
+    for part in re.split(r"[ \u3000\t]+", line.strip()):
+        if parts and part.startswith(("(", "（")):
+            parts[-1] += part
+        elif part:
+            parts.append(part)
+    return parts
 
 
 def _star_pieces(token: str) -> list[str]:

@@ -115,3 +115,17 @@ def test_chapters_a_deadline_line_under_the_units_and_at_least_one_in_each_villa
     assert tasks["治理黑臭水体"]["indicators"][0]["deadline"] == "2026-06-30"
     assert [(p["kind"], p["target_value"], p["unit"], p["name"]) for p in tasks["建好公共厕所"]["indicators"]] == [
         ("floor", "1", "座", "每个行政村公共厕所"), ("increase", "120", "座", "新建农村公厕")]
+
+
+def test_unit_cells_written_as_sentences_or_separated_by_spaces(county):
+    rows = [["某县2025年重点任务责任分解表"], ["序号", "任务名称", "主要内容", "责任单位", "完成时限"],
+            [1, "改厕", "完成改厕３００户。", "县农业农村局牵头，县财政局、县住建局配合，各乡镇负责", "2025年12月底前"],
+            [2, "供水", "农村自来水普及率达到９６％。", "县水利局 （牵头）　县财政局", "2025年9月底前"],
+            [3, "消防", "建成微型消防站１２个。", "县应急管理局、县综合执法局主管", "2025年12月底前"]]
+    parsed = plan_import_parse(file=upload(xlsx_of(rows, merged_across=(1,)), "表.xlsx"), region=county,
+                               start=date(2025, 1, 1), end=date(2025, 12, 31))
+    assert [(t["lead_units"], t["co_units"], t["all_townships"]) for t in parsed["tasks"]] == [
+        (["县农业农村局"], ["县财政局", "县住建局"], True),
+        (["县水利局"], ["县财政局"], False),
+        ([], ["县应急管理局", "县综合执法局"], False),  # no mark in a table cell: no lead is guessed
+    ]
