@@ -14,3 +14,20 @@ def unit_awaiting_reply(user):
     if not user.is_authenticated or not user.is_reporter:
         return []
     return unit_open_items(unit=user.unit, today=timezone.localdate())
+
+
+@register.simple_tag
+def filter_field(bound):
+    """A filter of the dashboards: a select written directly (Django renders each option through a
+    template, most of the time of a county dashboard), anything else as the form renders it."""
+    from django import forms
+    from django.utils.html import format_html, format_html_join
+
+    widget = bound.field.widget
+    if type(widget) is not forms.Select:
+        return str(bound)
+    chosen = "" if bound.value() is None else str(bound.value())
+    options = format_html_join("", '<option value="{}"{}>{}</option>', (
+        (value, " selected" if str(value) == chosen else "", label)
+        for value, label in ((str(v), lbl) for v, lbl in widget.choices)))
+    return format_html('<select name="{}" id="{}">{}</select>', bound.html_name, bound.auto_id, options)
