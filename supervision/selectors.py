@@ -101,9 +101,9 @@ def trend_chart(trend, light=None) -> dict:
 
 
 def _short_month(d: date, with_year: bool) -> str:
-    """A month on a phone's axis: 11月, and 2026年1月 where the year changes (and at the first point)."""
-    return rules.period_words(d, "monthly") if with_year else pgettext("short month on a chart axis", "%(month)d") % {
-        "month": d.month}
+    """A month on a phone's axis: 11月, with the year on a second line where it changes (and at the first point)."""
+    month = pgettext("short month on a chart axis", "%(month)d") % {"month": d.month}
+    return f"{month}\n{d.year}" if with_year else month
 
 
 def items_visible_to(user):

@@ -133,7 +133,7 @@ def indicator_detail(request, pk):
     }) if can_issue else None
     chart_json = {**data["chart"], "labels": {
         "expected": _("expected"), "reported": _("reported"), "milestones": _("milestones"),
-        "projection": _("at recent pace")}}
+        "projection": _("at recent pace")}, "unit": indicator.unit}
     return render(request, "supervision/indicator.html", {
         "indicator": data["row"].indicator, "as_of": as_of, "issue_form": issue_form, "chart_json": chart_json,
         **data,
