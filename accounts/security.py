@@ -152,7 +152,7 @@ def read_only_may(user, match) -> bool:
         return False
     if match.url_name in OWN_ACCOUNT_URL_NAMES:
         return True
-    return user.role == "leader" and match.view_name in LEADER_WRITE_URL_NAMES
+    return permissions.is_leader(user) and match.view_name in LEADER_WRITE_URL_NAMES
 
 
 class ReadOnlyRoleMiddleware:

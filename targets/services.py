@@ -40,6 +40,7 @@ VALUE_PLACES = Decimal("0.0001")
 
 @transaction.atomic
 def indicator_create(*, target, by, milestones=(), **fields) -> Indicator:
+    _require_plan_manager(by, target.plan)
     indicator = Indicator(target=target, **fields)
     indicator.full_clean()
     indicator.save()
@@ -75,6 +76,7 @@ def _canonical(value):
 def indicator_update(*, indicator, by, expected_fingerprint: str, milestones=None, **changes) -> Indicator:
     """Change an indicator (and replace its milestones when given) unless someone changed it since it was read."""
     current = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    _require_plan_manager(by, current.target.plan)
     if indicator_fingerprint(current) != expected_fingerprint:
         raise ConflictError(
             _("This indicator was changed by someone else; reload it and apply your changes again."),
@@ -193,6 +195,11 @@ def _require_office(by, plan) -> None:
         raise PermissionDenied(_("Only the supervision office does this."))
     if not permissions.in_region(by, plan.region):
         raise PermissionDenied(_("This plan is outside your region."))
+
+
+def _require_plan_manager(by, plan) -> None:
+    if not (permissions.can_manage_plans(by) and permissions.in_region(by, plan.region)):
+        raise PermissionDenied(_("Only the supervision office of the plan's region defines its indicators."))
 
 
 def _require_reporter(by, unit) -> None:
