@@ -8,16 +8,12 @@ other error, or the last retry, is recorded on the report's row with its reason.
 import logging
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from . import jobs, previews, reminders, services
+from .jobs import TRANSIENT
 
 logger = logging.getLogger(__name__)
-
-TRANSIENT = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
 MAX_RETRIES = 5
 
 
@@ -72,11 +68,19 @@ def send_reminders(self) -> int:
         raise self.retry(exc=error, countdown=backoff(self.request.retries))
 
 
-@shared_task(name="reports.export_job_run")
-def export_job_run_task(job_id: int) -> str:
-    from .excel.jobs import export_job_run
+@shared_task(bind=True, name="reports.export_job_run", max_retries=MAX_RETRIES, acks_late=True,
+             reject_on_worker_lost=True)
+def export_job_run_task(self, job_id: int) -> str:
+    from .excel.jobs import export_job_fail, export_job_run
 
-    return export_job_run(job_id).status
+    try:
+        return export_job_run(job_id).status
+    except TRANSIENT as error:
+        if self.request.retries >= self.max_retries:
+            export_job_fail(job_id=job_id, reason=f"{type(error).__name__}: {error}")
+            raise
+        logger.warning("export %s: transient error, retry %s: %s", job_id, self.request.retries + 1, error)
+        raise self.retry(exc=error, countdown=backoff(self.request.retries))
 
 
 @shared_task

@@ -22,6 +22,7 @@ from core import periods
 from core.xlsx import write_table
 from targets.selectors import plans_visible_to
 
+from ..jobs import TRANSIENT
 from ..models import ExportJob
 from .ledger import ledger_rows, period_rows
 from .writers import LEDGER_COLUMNS, PERIOD_COLUMNS
@@ -96,12 +97,28 @@ def export_job_run(job_id: int) -> ExportJob:
             job.file.save(_file_name(job), File(out), save=False)
         job.rows_done = job.rows_total = count
         job.status = ExportJob.Status.DONE
+    except TRANSIENT:
+        # The database or Redis briefly gone: the row goes back to pending for Celery's retry (and if even
+        # that write fails, the lapsed heartbeat brings it back: reports.jobs).
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.PENDING)
+        raise
     except Exception as exc:  # recorded for the person waiting on the progress page
         job.status = ExportJob.Status.FAILED
         job.error = f"{type(exc).__name__}: {exc}"[:2000]
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+def export_job_fail(*, job_id: int, reason: str) -> None:
+    """Record why an export could not be made (its retries ran out), for its progress page."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().get(pk=job_id)
+        if job.status == ExportJob.Status.DONE:
+            return
+        job.status, job.error, job.finished_at = ExportJob.Status.FAILED, reason[:2000], timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        audit_record(action="export.fail", obj=job, outcome="failure", new={"reason": job.error})
 
 
 def export_job_download(*, job: ExportJob, by):

@@ -104,3 +104,59 @@ def test_a_report_whose_worker_died_is_queued_again_then_failed(county, django_c
 
 def test_the_reclaim_runs_every_five_minutes():
     assert [(j.minute, j.hour) for j in JOBS if j.task == "reports.tasks.reclaim_stalled_jobs"] == [("*/5", "*")]
+
+
+@pytest.fixture
+def retries_followed_in_process():
+    """Eager apply() re-runs a retried task at once; with propagation on, the inner Retry would escape."""
+    from config.celery import app
+
+    before = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = before
+
+
+def pending_export(plan, user):
+    return ExportJob.objects.create(kind=ExportJob.Kind.LEDGER, plan=plan, params={"as_of": "2025-06-30"},
+                                    created_by=user)
+
+
+def test_an_export_meeting_a_passing_database_error_is_retried_and_finishes(plan, supervisor, monkeypatch,
+                                                                           retries_followed_in_process):
+    from django.db import OperationalError
+
+    from reports.excel import jobs as export_jobs
+    from reports.tasks import export_job_run_task
+
+    job, calls, real = pending_export(plan, supervisor), [], export_jobs._rows_and_layout
+
+    def flaky(job):
+        calls.append(job.pk)
+        if len(calls) < 3:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(job)
+
+    monkeypatch.setattr(export_jobs, "_rows_and_layout", flaky)
+    assert export_job_run_task.apply(args=[job.pk]).get() == ExportJob.Status.DONE
+    job.refresh_from_db()
+    assert (job.status, job.attempts, len(calls)) == (ExportJob.Status.DONE, 3, 3)
+
+
+def test_an_export_whose_database_stays_away_fails_with_the_reason(plan, supervisor, monkeypatch,
+                                                                  retries_followed_in_process):
+    from django.db import OperationalError
+
+    from reports import tasks
+    from reports.excel import jobs as export_jobs
+
+    job = pending_export(plan, supervisor)
+
+    def down(job):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(export_jobs, "_rows_and_layout", down)
+    assert tasks.export_job_run_task.apply(args=[job.pk]).failed()
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and "could not connect" in job.error
+    assert job.attempts == 1 + tasks.MAX_RETRIES
