@@ -12,6 +12,7 @@ the width, header rows repeated on each printed page.
 """
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import attrgetter
@@ -295,16 +296,25 @@ def style_table_sheet(ws, head: SheetHead, headers: list[str], rows: list[list],
         set_text(cell, text)
         cell.font, cell.alignment, cell.border = styles.header_font, styles.center, styles.border
     fills = {label: styles.fills[light] for light, label in (lights or {}).items()}
+    # Each kind of cell is styled once and its style copied to the others: assigning font, border and
+    # alignment to every cell makes openpyxl hash and look up each of them per cell.
+    made: dict = {}
     for r, row in enumerate(rows, start=header_row + 1):
         for c, (value, number_format) in enumerate(zip(row, formats), start=1):
             cell = ws.cell(row=r, column=c)
             set_text(cell, value)
+            key = (number_format, None if number_format else fills.get(value) and value, cell.quotePrefix)
+            style = made.get(key)
+            if style is not None:
+                cell._style = copy(style)
+                continue
             cell.font, cell.border = styles.font, styles.border
             cell.alignment = styles.right if number_format else styles.wrap
             if number_format:
                 cell.number_format = number_format
             elif value in fills:
                 cell.fill = fills[value]
+            made[key] = copy(cell._style)
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = f"A{header_row + 1}"

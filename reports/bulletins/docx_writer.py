@@ -11,15 +11,17 @@ type area; the title; 主送; the opening paragraph; the body; the signature cen
 the date four characters in from the right; the 版记 (抄送, 印发机关 and 印发日期 between lines) at the
 foot of the last page.
 """
+from copy import deepcopy
 from datetime import date
+from functools import lru_cache
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
 from .document import NUMERIC_FORMATS, chinese_date, format_cell
@@ -45,19 +47,26 @@ FOOTER_DISTANCE_MM = 23
 MARK_MAX_SIZE = 36
 
 
+def _run_properties(name: str, size, bold: bool, color) -> str:
+    """A run's w:rPr as XML: the font in every slot (Word and WPS take Chinese from w:eastAsia), size, bold."""
+    colour = f'<w:color w:val="{color}"/>' if color is not None else ""
+    return (f'<w:rPr {nsdecls("w")}><w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/>'
+            f'<w:b w:val="{1 if bold else 0}"/>{colour}<w:sz w:val="{int(size.pt * 2)}"/></w:rPr>')
+
+
+@lru_cache(maxsize=64)
+def _run_properties_element(name: str, half_points: int, bold: bool, color):
+    return parse_xml(_run_properties(name, Pt(half_points / 2), bold, color))
+
+
 def set_run_font(run, name: str, size, bold: bool = False, color=None) -> None:
-    run.font.name = name
-    run.font.size = size
-    run.font.bold = bold
-    if color is not None:
-        run.font.color.rgb = color
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), name)
+    """Give a run its font, size and weight: a copy of one parsed w:rPr per combination, since setting them
+    through python-docx's properties costs a schema lookup per property and run."""
+    existing = run._element.rPr
+    if existing is not None:
+        run._element.remove(existing)
+    run._element.insert(0, deepcopy(_run_properties_element(name, int(size.pt * 2), bold,
+                                                            str(color) if color is not None else None)))
 
 
 # The schema's order of a paragraph's and a run's properties: Word refuses a file that breaks it.
@@ -209,40 +218,32 @@ def column_widths(columns: list[dict], cells: list[list[str]], total_mm: float =
     return [fixed[i] if i in fixed else wanted[i] * share for i in range(len(columns))]
 
 
-def _repeat_header(row) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    trpr.append(header)
+def _cell_xml(text: str, width_twips: int, font: str, align: str | None) -> str:
+    jc = f'<w:jc w:val="{align}"/>' if align else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width_twips}"/></w:tcPr><w:p><w:pPr><w:snapToGrid w:val="0"/>'
+            f'{jc}</w:pPr><w:r>{_run_properties(font, TABLE_SIZE, False, None)}'
+            f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>')
 
 
 def _table(document, block) -> None:
+    """A table with its head repeated on each page and its columns fitted (column_widths), written as one
+    piece of XML: python-docx's cell objects cost more than the rest of the document together."""
     _paragraph(document, block["title"], HEADING_FONTS[3][0], BODY_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     columns = block["columns"]
     cells = [[format_cell(value, column["fmt"]) for value, column in zip(row, columns)] for row in block["rows"]]
-    grid = document.add_table(rows=1 + len(cells), cols=len(columns))
-    grid.style = "Table Grid"
-    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    grid.autofit = False
-    widths = column_widths(columns, cells)
-    for index in range(len(columns)):
-        grid.columns[index].width = Mm(widths[index])
-    _repeat_header(grid.rows[0])
-    for index, column in enumerate(columns):
-        cell = grid.rows[0].cells[index]
-        cell.width = Mm(widths[index])
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _no_grid(cell.paragraphs[0])
-        set_run_font(cell.paragraphs[0].add_run(column["header"]), "黑体", TABLE_SIZE)
-    for r, row in enumerate(cells, start=1):
-        for index, column in enumerate(columns):
-            cell = grid.rows[r].cells[index]
-            cell.width = Mm(widths[index])
-            paragraph = cell.paragraphs[0]
-            _no_grid(paragraph)
-            if column["fmt"] in NUMERIC_FORMATS:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            set_run_font(paragraph.add_run(row[index]), BODY_FONT, TABLE_SIZE)
+    widths = [int(Mm(w).twips) for w in column_widths(columns, cells)]
+    aligns = ["right" if column["fmt"] in NUMERIC_FORMATS else None for column in columns]
+    head = "".join(_cell_xml(column["header"], width, "黑体", "center") for column, width in zip(columns, widths))
+    body = "".join("<w:tr>" + "".join(_cell_xml(text, width, BODY_FONT, align)
+                                      for text, width, align in zip(row, widths, aligns)) + "</w:tr>"
+                   for row in cells)
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
+    table = parse_xml(
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
+        '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
+        'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr>'
+        f'<w:tblGrid>{grid}</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>{head}</w:tr>{body}</w:tbl>')
+    document.element.body.find(qn("w:sectPr")).addprevious(table)
 
 
 def _masthead(document, content) -> None:
