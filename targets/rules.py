@@ -6,6 +6,7 @@ selectors, bulletins and dashboards all call `evaluate_status` rather than re-de
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -107,6 +108,52 @@ def reason_data(reason) -> list | str:
     """A reason as stored (CurrentLight, StatusSnapshot): [code, params], written in the reader's
     language when shown (`reason_text`); a reason without a code stays words."""
     return reason.as_data() if isinstance(reason, Reason) else str(reason)
+
+
+_DAY_IN_WORDS = (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"))
+_MONTH_IN_WORDS = (re.compile(r"(\d{4})-(\d{2})"), re.compile(r"(\d{4})年(\d{1,2})月"))
+_QUARTER_IN_WORDS = (re.compile(r"(\d{4})-Q([1-4])"), re.compile(r"(\d{4})年第([一二三四])季度"))
+
+
+def _param_from_words(key: str, words: str) -> str | None:
+    if key in _DAY_PARAMS:
+        for pattern in _DAY_IN_WORDS:
+            if found := pattern.fullmatch(words):
+                return date(*map(int, found.groups())).isoformat()
+        return None
+    if key == "period":
+        for pattern in _MONTH_IN_WORDS:
+            if found := pattern.fullmatch(words):
+                return f"{int(found[1]):04d}-{int(found[2]):02d}"
+        for pattern in _QUARTER_IN_WORDS:
+            if found := pattern.fullmatch(words):
+                return f"{found[1]}-Q{'一二三四'.index(found[2]) + 1 if found[2] in '一二三四' else found[2]}"
+        return None
+    return words
+
+
+def reason_from_words(words: str, languages=("zh-hans", "en")) -> list | None:
+    """A reason written in words (snapshots frozen before reasons had codes) as [code, params], or
+    None when no reason, written back in the same language, gives exactly these words."""
+    from django.utils import translation
+
+    for language in languages:
+        with translation.override(language):
+            for code, text in REASON_TEXTS.items():
+                pattern = re.escape(str(text)).replace("%%", "%")
+                pattern = re.sub(r"%\\\(([a-z_]+)\\\)s", lambda m: f"(?P<{m[1]}>.+?)", pattern)
+                found = re.fullmatch(pattern, words)
+                if not found:
+                    continue
+                params = {key: _param_from_words(key, value) for key, value in found.groupdict().items()}
+                if None in params.values():
+                    continue
+                try:
+                    if str(Reason(code, **params)) == words:
+                        return [code, params]
+                except (KeyError, ValueError):
+                    continue
+    return None
 
 
 def reason_text(stored) -> str:
