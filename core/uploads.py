@@ -13,7 +13,11 @@ its own attacks, refused here before any parser or person sees the file:
   Excel 4 macro sheets) and external templates or objects are refused.
 - OLE2 compound files (.xls/.doc) are accepted only when clean: read with olefile, refused if they
   hold a VBA project, an Excel 4 macro sheet, a packaged (embedded) file or an encrypted package.
-- PDF, JPEG and PNG are recognised by their signature; CSV is text with no binary signature.
+- PDF is recognised by its signature, then refused when it carries active content: JavaScript, a
+  Launch action, additional actions (/AA), an open action that is more than a page to show, embedded
+  files or rich media. Names are read with their #xx escapes undone, and the dictionaries packed in
+  compressed object streams are inflated (bounded) and read too, so neither hides a key.
+- JPEG and PNG are recognised by their signature; CSV is text with no binary signature.
 
 A refusal is :class:`UnsafeFile` (or :class:`UnreadableFile` for damage) whose ``str()`` is a plain
 sentence for the person who sent the file. Readers then open the vetted bytes: :func:`read_rows`
@@ -175,6 +179,7 @@ def _detect(data: bytes) -> str | None:
     if data.startswith(OLE2_MAGIC):
         return _check_ole2(data)
     if data.startswith(b"%PDF-"):
+        _check_pdf(data)
         return "pdf"
     if data.startswith(b"\xff\xd8\xff"):
         return "jpeg"
@@ -287,6 +292,91 @@ def _check_relationships(name: str, data: bytes) -> None:
         if rel.get("TargetMode", "") == "External" and rel.get("Type", "").endswith(EXTERNAL_RISKY):
             raise UnsafeFile(_("The file loads a template or object from elsewhere (%(target)s); save it as a "
                                "plain document and upload it again.") % {"target": rel.get("Target", "")[:80]})
+
+
+# PDF ------------------------------------------------------------------------------------------------
+
+PDF_NAME = re.compile(rb"/((?:[A-Za-z0-9_.+*:-]|#[0-9A-Fa-f]{2})+)")
+PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+PDF_STREAM = re.compile(rb"stream\r?\n")
+PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+# Inflating every object stream of a PDF is bounded like an archive: a few kilobytes must not become gigabytes.
+PDF_INFLATE_LIMIT = 64 * 1024 * 1024
+
+
+def _pdf_active_words() -> dict[bytes, str]:
+    """Names that make a PDF do something when it is opened or clicked, and how a person is told."""
+    return {
+        b"JavaScript": _("JavaScript"), b"JS": _("JavaScript"), b"Launch": _("an action that starts a program (Launch)"),
+        b"AA": _("actions that run by themselves (AA)"), b"EmbeddedFile": _("an embedded file"),
+        b"EmbeddedFiles": _("an embedded file"), b"RichMedia": _("rich media (Flash)"),
+    }
+
+
+def _pdf_names(chunk: bytes):
+    """(name with its #xx escapes undone, offset just after it) for every name token in chunk."""
+    for match in PDF_NAME.finditer(chunk):
+        yield PDF_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1)), match.end()
+
+
+def _refuse_pdf(what: str) -> UnsafeFile:
+    return UnsafeFile(_("The PDF contains %(what)s, which may run when it is opened or clicked; it is not accepted. "
+                        "Print it to a new PDF, or scan the paper, and upload that.") % {"what": what})
+
+
+def _check_pdf_dictionaries(chunk: bytes) -> None:
+    words = _pdf_active_words()
+    for name, end in _pdf_names(chunk):
+        if name in words:
+            raise _refuse_pdf(words[name])
+        # An open action that is a destination array ([page /Fit]) only shows a page; an action dictionary
+        # or a reference to one runs something.
+        if name == b"OpenAction" and not chunk[end:end + 64].lstrip().startswith(b"["):
+            raise _refuse_pdf(_("an action that runs when it is opened (OpenAction)"))
+
+
+def _pdf_streams(data: bytes):
+    """(offset where the stream's dictionary may begin, stream start, stream end) for every stream, in order."""
+    position = 0
+    while (match := PDF_STREAM.search(data, position)) is not None:
+        if data[max(0, match.start() - 3):match.start()] == b"end":
+            position = match.end()
+            continue
+        end = data.find(b"endstream", match.end())
+        end = len(data) if end == -1 else end
+        yield position, match.start(), match.end(), end
+        position = end + len(b"endstream")
+
+
+def _check_pdf(data: bytes) -> None:
+    """Active content in the file's own dictionaries (everything outside the streams, whose bytes are images
+    and page text and would give false alarms) and in the dictionaries packed in compressed object streams."""
+    budget, outside = PDF_INFLATE_LIMIT, 0
+    for before, keyword, start, end in _pdf_streams(data):
+        _check_pdf_dictionaries(data[outside:keyword])
+        outside = end
+        objects = [m.end() for m in PDF_OBJECT.finditer(data, max(before, keyword - 4096), keyword)]
+        header = {name for name, _end in _pdf_names(data[objects[-1] if objects else max(before, keyword - 4096):keyword])}
+        if b"ObjStm" not in header:
+            continue
+        if header & {b"Filter"} and b"FlateDecode" not in header:
+            raise _refuse_pdf(_("object streams packed in a way that cannot be checked"))
+        unpacked = _inflate_pdf(data[start:end], budget) if b"FlateDecode" in header else data[start:end]
+        budget -= len(unpacked)
+        _check_pdf_dictionaries(unpacked)
+    _check_pdf_dictionaries(data[outside:])
+
+
+def _inflate_pdf(packed: bytes, budget: int) -> bytes:
+    inflater = zlib.decompressobj()
+    try:
+        unpacked = inflater.decompress(packed, budget + 1)
+    except zlib.error as exc:
+        raise UnreadableFile(_("The PDF is damaged (a compressed part cannot be read); save or scan it again "
+                               "and upload the new copy.")) from exc
+    if len(unpacked) > budget or inflater.unconsumed_tail:
+        raise UnsafeFile(_("The PDF unpacks to far more than its size (a compression bomb); it is not accepted."))
+    return unpacked
 
 
 # OLE2 (.xls / .doc) -------------------------------------------------------------------------------

@@ -15,18 +15,28 @@ from .models import TARGET_FIELDS, Instruction, InstructionReach
 
 
 class ReachSerializer(serializers.ModelSerializer):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, help_text=_("The unit's name."))
 
     class Meta:
         model = InstructionReach
         fields = ["unit", "unit_name", "status", "acknowledged_by", "acknowledged_at", "response", "responded_by",
                   "responded_at"]
         read_only_fields = fields
+        extra_kwargs = {
+            "unit": {"help_text": _("A unit the instruction reaches.")},
+            "status": {"help_text": _("issued (to acknowledge), acknowledged or answered.")},
+            "acknowledged_by": {"help_text": _("The unit user who acknowledged it.")},
+            "acknowledged_at": {"help_text": _("When the unit acknowledged it.")},
+            "response": {"help_text": _("The unit's answer: what it has done.")},
+            "responded_by": {"help_text": _("The unit user who answered.")},
+            "responded_at": {"help_text": _("When the unit last answered.")},
+        }
 
 
 class InstructionSerializer(serializers.ModelSerializer):
     on = serializers.SerializerMethodField(help_text=_("What it is written on: report, indicator, bulletin or item."))
-    units = ReachSerializer(source="reaches", many=True, read_only=True)
+    units = ReachSerializer(source="reaches", many=True, read_only=True,
+                            help_text=_("The units it reaches, each with its own status and answer."))
     overdue = serializers.SerializerMethodField(help_text=_("True when the answer date has passed and it is open."))
 
     class Meta:
@@ -34,6 +44,21 @@ class InstructionSerializer(serializers.ModelSerializer):
         fields = ["id", "on", *TARGET_FIELDS, "text", "due_date", "status", "author", "issued_at", "units",
                   "closed_by", "closed_at", "close_comment", "overdue"]
         read_only_fields = fields
+        extra_kwargs = {
+            "report": {"help_text": _("The progress report it is written on, when it is on one.")},
+            "indicator": {"help_text": _("The indicator it is written on, when it is on one.")},
+            "bulletin": {"help_text": _("The bulletin (generated report) it is written on, when it is on one.")},
+            "item": {"help_text": _("The supervision item it is written on, when it is on one.")},
+            "text": {"help_text": _("The instruction.")},
+            "due_date": {"help_text": _("The date the units must answer by (optional).")},
+            "status": {"help_text": _("issued, acknowledged (some unit took it up), answered (every unit answered) "
+                                      "or closed.")},
+            "author": {"help_text": _("The leader who wrote it.")},
+            "issued_at": {"help_text": _("When it was issued.")},
+            "closed_by": {"help_text": _("The office user or leader who closed it.")},
+            "closed_at": {"help_text": _("When it was closed.")},
+            "close_comment": {"help_text": _("The closing comment.")},
+        }
 
     def get_on(self, instruction) -> str:
         return instruction.target_kind

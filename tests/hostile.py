@@ -179,3 +179,72 @@ def _directory_entry(entry, entries) -> bytes:
     return (name.ljust(64, b"\0") + struct.pack("<HBB", len(name), entry["type"], 1)
             + struct.pack("<III", NOSTREAM, entry.get("right", NOSTREAM), child) + bytes(16 + 4 + 16)
             + struct.pack("<IQ", entry["start"], len(entry["data"])))
+
+
+# PDF: a small writer of numbered objects, enough for a viewer to open and for a hostile action to run.
+
+def pdf(*objects: bytes, streams: dict[int, tuple[bytes, bytes]] | None = None) -> bytes:
+    """A PDF whose object i+1 is objects[i], then the streams (object number → (dictionary, raw bytes)), with
+its cross-reference table: enough for the upload checks, which read what a viewer would act on."""
+    streams = streams or {}
+    out, offsets = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), []
+    count = len(objects) + len(streams)
+    numbered = dict(enumerate(objects, 1)) | streams
+    for number in range(1, count + 1):
+        offsets.append(len(out))
+        body = numbered[number]
+        if isinstance(body, tuple):
+            dictionary, raw = body
+            body = dictionary.replace(b">>", b" /Length %d >>" % len(raw), 1) + b"\nstream\n" + raw + b"\nendstream"
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (count + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (count + 1, xref)
+    return bytes(out)
+
+
+PDF_PAGES = (b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
+
+
+def pdf_open_action_javascript() -> bytes:
+    return pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> >>",
+               *PDF_PAGES)
+
+
+def pdf_escaped_launch() -> bytes:
+    """A link whose action is /Launch written with #xx escapes (/#4Caunch), as obfuscating tools write it."""
+    return pdf(b"<< /Type /Catalog /Pages 2 0 R >>", PDF_PAGES[0],
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>",
+               b"<< /Type /Annot /Subtype /Link /Rect [0 0 595 842] /A << /S /#4Caunch /F (cmd.exe) >> >>")
+
+
+def pdf_javascript_in_object_stream() -> bytes:
+    """A link whose action (object 6) is packed in a compressed object stream: the raw bytes show only
+    "/A 6 0 R"; the JavaScript is inside the deflated stream."""
+    import zlib
+
+    raw = zlib.compress(b"6 0 << /S /JavaScript /JS (this.exportDataObject\\(\\)) >>")
+    return pdf(b"<< /Type /Catalog /Pages 2 0 R >>", PDF_PAGES[0],
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>",
+               b"<< /Type /Annot /Subtype /Link /Rect [0 0 595 842] /A 6 0 R >>",
+               streams={5: (b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>", raw)})
+
+
+def pdf_object_stream_bomb(unpacked_mb: int = 100) -> bytes:
+    import zlib
+
+    raw = zlib.compress(b" " * (unpacked_mb * 1024 * 1024), 9)
+    return pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *PDF_PAGES,
+               streams={4: (b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>", raw)})
+
+
+def pdf_clean_with_view_and_image() -> bytes:
+    """What scanners and "print to PDF" write: an open action that only shows page 1, and an image whose bytes
+    happen to spell /JS and /AA (stream contents are pictures, not dictionaries)."""
+    image = b"\xff\xd8\xff\xe0 /JS /AA /Launch " + bytes(range(256)) * 8 + b"\xff\xd9"
+    return pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >>", PDF_PAGES[0],
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 4 0 R >> >> >>",
+               streams={4: (b"<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /BitsPerComponent 8 "
+                            b"/ColorSpace /DeviceRGB /Filter /DCTDecode >>", image)})
