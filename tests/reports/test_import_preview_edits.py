@@ -217,3 +217,16 @@ def test_the_default_the_page_shows_after_the_due_day_stays_a_default(client, su
         assert client.post(url, keep_all(parsed, action="check", first_period="2026-07")).status_code == 200
         edited = stored_preview(client, url)
     assert edited["first_period"] == edited["first_period_default"] == "2026-07"
+
+
+def test_a_section_put_under_a_later_one_is_saved_under_it(supervisor, dept):
+    client = api_as(supervisor)
+    preview = client.post(URL, {"file": upload(two_section_xlsx(), "t.xlsx"), "region": "330305000000",
+                                "dry_run": "true", "create_units": "true"}).json()
+    first, second = (s["key"] for s in preview["sections"])
+    preview["sections"][0]["parent"] = second  # 一、产业发展 now sits under 二、人居环境, written after it
+    response = client.post(URL, {"region": "330305000000", "plan": preview}, format="json")
+    assert response.status_code == 201, response.json()
+    child = Section.objects.get(title="一、产业发展")
+    assert child.parent.title == "二、人居环境"
+    assert Target.objects.get(seq=1).section == child
