@@ -6,7 +6,9 @@
 Loopback only (it refuses any other host) and bounded: each file is sent once to each path, every
 request has a 120 s timeout. It logs in with the demo accounts (`make run`), then sends each file of
 tests/hostile.py (macro .xlsx/.docx renamed, a 412 KB zip that inflates to 400 MB, billion-laughs
-.xlsx, OLE2 .xls/.doc with VBA, an Excel 4 macro sheet) under its own name and renamed .xlsx to:
+.xlsx, OLE2 .xls/.doc with VBA, an Excel 4 macro sheet; PDFs that run JavaScript on opening, launch a
+program through an escaped /#4Caunch, hide JavaScript in a compressed object stream, or inflate an
+object stream to 100 MB) under its own name and renamed .xlsx to:
 the plan import page and API, the evidence API (a draft report of the reporter), the village income
 import, the region import and the progress workbook upload. Then it declares a 300 MB body (sending
 only its first 64 KB) and a chunked body without a length, and times how soon the server answers.
@@ -76,7 +78,9 @@ class Session:
 def hostile_files():
     return {"宏.xlsx": hostile.macro_xlsx(), "宏.docx": hostile.macro_docx(), "炸弹.xlsx": hostile.zip_bomb(400),
             "笑.xlsx": hostile.billion_laughs_xlsx(), "宏.xls": hostile.macro_xls(), "宏.doc": hostile.macro_doc(),
-            "宏表.xls": hostile.xlm_macro_xls()}
+            "宏表.xls": hostile.xlm_macro_xls(), "脚本.pdf": hostile.pdf_open_action_javascript(),
+            "启动.pdf": hostile.pdf_escaped_launch(), "藏脚本.pdf": hostile.pdf_javascript_in_object_stream(),
+            "炸弹.pdf": hostile.pdf_object_stream_bomb()}
 
 
 def draft_report(reporter) -> int | None:
@@ -98,7 +102,7 @@ def paths(office, reporter, town, report):
 
 def refused(status, content) -> bool:
     return status in (400, 403, 413, 422) or (status == 200 and re.search(
-        "宏|炸弹|XML 实体|不接受|内容与其文件名|refused|macros|bomb".encode(), content) is not None)
+        "宏|炸弹|XML 实体|不接受|不予接收|内容与其文件名|应为|refused|macros|bomb|not accepted".encode(), content) is not None)
 
 
 def oversized(session, path, declared):

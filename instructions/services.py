@@ -50,11 +50,16 @@ def _tell_units(instruction, units, kind: str, message: str) -> None:
                link=instruction_link(instruction), unit=unit)
 
 
-def _tell_issuers(instruction, kind: str, message: str) -> None:
-    """The leader who wrote it and the supervision office of its region, in the app."""
+def _office(instruction) -> dict:
+    """The supervision office of the instruction's region (and of the regions above it), by id."""
     office = User.objects.filter(role=Role.SUPERVISOR, is_active=True).filter(
         Q(region__isnull=True) | Q(region__code__in=_region_and_above(instruction.region)))
-    users = {u.pk: u for u in office}
+    return {u.pk: u for u in office}
+
+
+def _tell_issuers(instruction, kind: str, message: str) -> None:
+    """The leader who wrote it and the supervision office of its region, in the app."""
+    users = _office(instruction)
     users[instruction.author_id] = instruction.author
     notify(users=list(users.values()), kind=kind, message=message, link=instruction_link(instruction))
 
@@ -110,8 +115,12 @@ def instruction_issue(*, kind: str, target, by, text: str, units=None, due_date:
         "on": kind, "object_id": target.pk, "object": str(target), "text": text, "due_date": due_date,
         "units": [u.name for u in reached]})
     due = _("; answer by %(date)s") % {"date": due_date.isoformat()} if due_date else ""
-    _tell_units(instruction, reached, "instruction.issued", _("%(leader)s's instruction on %(about)s: %(text)s%(due)s")
-                % {"leader": _name(by), "about": _about(instruction), "text": text, "due": due})
+    message = _("%(leader)s's instruction on %(about)s: %(text)s%(due)s") % {
+        "leader": _name(by), "about": _about(instruction), "text": text, "due": due}
+    _tell_units(instruction, reached, "instruction.issued", message)
+    # The office tracks every instruction to its end, so it hears of each one as the units do.
+    notify(users=list(_office(instruction).values()), kind="instruction.issued", message=message,
+           link=instruction_link(instruction))
     return instruction
 
 

@@ -35,7 +35,7 @@ def report(indicator, dept, dept_reporter):
 
 
 def test_a_leader_issues_an_instruction_that_reaches_the_lead_units_audited_and_notified(
-        leader, indicator, dept, dept_reporter, stranger):
+        leader, indicator, dept, dept_reporter, stranger, supervisor):
     UnitChannel.objects.create(unit=dept, kind="dingtalk", url="https://oapi.dingtalk.com/robot/send?access_token=x")
     instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进，月底前见效",
                                              due_date=date(2025, 6, 30))
@@ -44,8 +44,10 @@ def test_a_leader_issues_an_instruction_that_reaches_the_lead_units_audited_and_
     event = AuditEvent.objects.get(action="instruction.issue")
     assert event.user == leader and event.object_type == "instructions.Instruction"
     assert event.new["units"] == ["区农业农村局"] and event.new["text"] == "抓紧推进，月底前见效"
-    notice = Notification.objects.get(kind="instruction.issued")
-    assert notice.user == dept_reporter and "抓紧推进" in notice.message and notice.link == f"/instructions/{instruction.pk}/"
+    told = {n.user.username: n for n in Notification.objects.filter(kind="instruction.issued")}
+    assert set(told) == {"nongye", "duchashi"}  # the unit, and the office that tracks it
+    notice = told["nongye"]
+    assert "抓紧推进" in notice.message and notice.link == f"/instructions/{instruction.pk}/"
     assert not Notification.objects.filter(user=stranger).exists()
     assert ChannelDelivery.objects.filter(channel__unit=dept, text__contains="抓紧推进").count() == 1
 
@@ -157,3 +159,21 @@ def test_an_instruction_is_answered_only_once_every_unit_has_answered(leader, in
     services.instruction_respond(instruction=instruction, by=town_reporter, response="已办")
     instruction.refresh_from_db()
     assert instruction.status == InstructionStatus.ANSWERED
+
+
+def test_on_a_bulletin_it_reaches_by_default_the_lead_units_of_the_indicators_red_now(
+        leader, county, indicator, dept, town_unit, target):
+    from targets.lights import lights_rejudge_all
+
+    from ..factories import IndicatorFactory, TargetFactory
+
+    green_target = TargetFactory(plan=target.plan, name="美丽庭院")
+    green_target.lead_units.add(town_unit)
+    IndicatorFactory(target=green_target, start_date=date(2025, 6, 1))  # not started: no light against it
+    indicator.start_date, indicator.deadline = date(2024, 1, 1), date(2025, 3, 31)  # overdue: red
+    indicator.save()
+    lights_rejudge_all()
+    bulletin = GeneratedReport.objects.create(region=county, kind=ReportKind.MONTHLY, period_start=date(2025, 5, 1),
+                                              period_end=date(2025, 5, 31), status=ReportState.DONE)
+    instruction = services.instruction_issue(kind="bulletin", target=bulletin, by=leader, text="红灯单位限期整改")
+    assert [r.unit for r in instruction.reaches.all()] == [dept]
