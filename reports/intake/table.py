@@ -328,12 +328,28 @@ class _Reader:
         unit_lists.merge(task, self._units(row))
 
 
+FIRST_LEADS = re.compile(r"(?:排在?第一位?|排名第一|第一个|首位)的?(?:单位)?为牵头单位")
+
+
+def _first_listed_leads(grid, header: int, reader: "_Reader") -> None:
+    """"注：责任单位排在第一位的为牵头单位" (in a note row or the header): a task whose cell marks no lead is
+    led by the first unit it lists."""
+    said = any(FIRST_LEADS.search(indicators.normalise(c or "")) for row in grid[:header + 1] for c in row) or any(
+        FIRST_LEADS.search(note["text"]) for note in reader.notes)
+    if not said:
+        return
+    for task in reader.tasks:
+        if not task["lead_units"] and task["co_units"]:
+            task["lead_units"] = [task["co_units"].pop(0)]
+
+
 def parse_grid(grid, *, start: date, end: date) -> dict:
     header, columns = find_columns(grid)
     reader = _Reader(columns, start, end)
     for number, row in enumerate(grid[header + 1:], start=header + 2):
         if any(c and str(c).strip() for c in row):
             reader.row(number, row)
+    _first_listed_leads(grid, header, reader)
     _check_sequence(reader.tasks, reader.warnings)
     return {"title": grid_title(grid), "source": "table", "sections": reader.sections, "tasks": reader.tasks,
             "warnings": reader.warnings, "columns": {k: v for k, v in columns.items() if k != "content_all"},

@@ -129,3 +129,14 @@ def test_unit_cells_written_as_sentences_or_separated_by_spaces(county):
         (["县水利局"], ["县财政局"], False),
         ([], ["县应急管理局", "县综合执法局"], False),  # no mark in a table cell: no lead is guessed
     ]
+
+
+def test_a_note_that_the_first_listed_unit_leads_is_applied_to_unmarked_cells(county):
+    rows = [["某县重点任务分解表"], ["序号", "任务名称", "主要内容", "责任单位", "完成时限"],
+            [1, "消防", "建成微型消防站１２个。", "县应急管理局、县综合执法局", "2025年12月底前"],
+            [2, "供水", "农村自来水普及率达到９６％。", "*县水利局、县财政局", "2025年9月底前"],
+            ["注：责任单位排在第一位的为牵头单位。"]]
+    parsed = plan_import_parse(file=upload(xlsx_of(rows, merged_across=(1, 5)), "表.xlsx"), region=county,
+                               start=date(2025, 1, 1), end=date(2025, 12, 31))
+    assert [(t["lead_units"], t["co_units"]) for t in parsed["tasks"]] == [
+        (["县应急管理局"], ["县综合执法局"]), (["县水利局"], ["县财政局"])]
