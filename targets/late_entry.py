@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record, notify, snapshot
-from core import periods
 
-from . import entry_rules, selectors, services
+from . import entry_rules, rules, selectors, services
 from .models import LateEntryRequest, LateEntryRequestStatus, ProgressReport
 
 REQUEST_FIELDS = ["indicator", "unit", "period_start", "reason", "status", "decision_note"]
@@ -43,7 +42,7 @@ def late_entry_request_create(*, indicator, period_start: date, reason: str, by,
     errors = {}
     if period_start not in missed_periods(indicator=indicator, unit=by.unit, today=today):
         errors["period"] = _("%(period)s is not a missed, locked period of this indicator.") % {
-            "period": periods.period_label(period_start, indicator.frequency)}
+            "period": rules.period_words(period_start, indicator.frequency)}
     if not reason.strip():
         errors["reason"] = _("Say why the period was missed.")
     if errors:
@@ -57,7 +56,8 @@ def late_entry_request_create(*, indicator, period_start: date, reason: str, by,
     audit_record(action="late_entry.request", by=by, obj=request, new=snapshot(request, REQUEST_FIELDS))
     notify(users=services._office_of(indicator.target.plan), kind="late_entry.requested", message=_(
         "%(unit)s asks to enter %(indicator)s for %(period)s late: %(reason)s") % {
-        "unit": by.unit.name, "indicator": indicator.name, "period": request.period, "reason": request.reason},
+        "unit": by.unit.name, "indicator": indicator.name,
+        "period": rules.period_words(request.period_start, indicator.frequency), "reason": request.reason},
         link=reverse("late-entry-grants"))
     return request
 
@@ -87,7 +87,9 @@ def late_entry_request_decide(*, request, by, grant: bool, note: str = "", until
     if not grant:
         notify(users=services._unit_reporters(current.unit), kind="late_entry.refused", message=_(
             "The late entry of %(indicator)s for %(period)s was refused: %(note)s") % {
-            "indicator": current.indicator.name, "period": current.period, "note": current.decision_note},
+            "indicator": current.indicator.name,
+            "period": rules.period_words(current.period_start, current.indicator.frequency),
+            "note": current.decision_note},
             link=reverse("my-work"))
     return current
 

@@ -24,7 +24,7 @@ from core.uploads import UnsafeFile
 from core.versions import ConflictError, check_version
 from regions.selectors import region_prefix
 
-from . import entry_rules, filetypes, lights, review
+from . import entry_rules, filetypes, lights, review, rules
 from .choices import ReportStatus
 from .models import (
     Allocation, Evidence, Indicator, LateEntryGrant, Milestone, ProgressReport, ReportComment, ReportVersion,
@@ -39,6 +39,11 @@ VALUE_PLACES = Decimal("0.0001")
 
 
 @transaction.atomic
+def _period_words(report) -> str:
+    """The report's period in a notice as a person reads it: 2026年5月, 2026年第二季度."""
+    return rules.period_words(report.period_start, report.indicator.frequency)
+
+
 def indicator_create(*, target, by, milestones=(), **fields) -> Indicator:
     _require_plan_manager(by, target.plan)
     indicator = Indicator(target=target, **fields)
@@ -111,7 +116,7 @@ def _check_period(indicator: Indicator, period_start: date, frequency: str, toda
         )
     if period_start > today:
         raise ValidationError({"period": _("The period %(period)s has not started yet.")
-                               % {"period": periods.period_label(period_start, frequency)}})
+                               % {"period": rules.period_words(period_start, frequency)}})
     if periods.period_end(period_start, frequency) < indicator.start_date:
         raise ValidationError({"period": _("The indicator starts on %(start)s; this period is before it.")
                                % {"start": indicator.start_date.isoformat()}})
@@ -140,7 +145,7 @@ def _check_not_locked(indicator, unit, period_start: date, today: date) -> None:
     locked_on = entry_rules.lock_date(period_start, indicator.frequency, plan.due_day, plan.lock_after_days)
     raise ValidationError({"period": _(
         "The period %(period)s locked on %(date)s; ask the supervision office for a late-entry grant (补报)."
-    ) % {"period": periods.period_label(period_start, indicator.frequency), "date": locked_on.isoformat()}})
+    ) % {"period": rules.period_words(period_start, indicator.frequency), "date": rules.day_words(locked_on)}})
 
 
 def _check_findings(indicator, unit, period_start: date, value, explanation: str, confirmed: bool) -> bool:
@@ -222,7 +227,7 @@ def progress_report_create(*, indicator, unit, period: str, value, by, narrative
     _check_not_locked(indicator, unit, period_start, today)
     if ProgressReport.objects.filter(indicator=indicator, unit=unit, period_start=period_start).exists():
         raise ValidationError({"period": _("%(unit)s already has a report for %(period)s; open it to edit.")
-                               % {"unit": unit.name, "period": period}})
+                               % {"unit": unit.name, "period": rules.period_words(period_start, frequency)}})
     outlier = _check_findings(indicator, unit, period_start, value, explanation, confirmed)
     report = ProgressReport.objects.create(
         indicator=indicator, unit=unit, period_start=period_start, value=value, narrative=narrative,
@@ -309,7 +314,7 @@ def progress_report_submit(*, report, by, expected_version: int | None = None) -
     _record_version(current, "submit", by)
     lights.lights_rejudge(indicator_ids=[current.indicator_id])
     message = _("%(unit)s submitted %(indicator)s for %(period)s%(late)s.") % {
-        "unit": current.unit.name, "indicator": current.indicator.name, "period": current.period,
+        "unit": current.unit.name, "indicator": current.indicator.name, "period": _period_words(current),
         "late": _(" (late)") if current.is_late else ""}
     notify(users=_office_of(plan), kind="report.submitted", message=message, link=report_link(current))
     return current
@@ -332,7 +337,7 @@ def progress_report_review(*, report, by, approve: bool, comment: str = "",
                  new=snapshot(current, ["status", "version", "review_comment"]))
     _record_version(current, "approve" if approve else "return", by)
     lights.lights_rejudge(indicator_ids=[current.indicator_id])
-    values = {"indicator": current.indicator.name, "period": current.period, "reason": current.review_comment}
+    values = {"indicator": current.indicator.name, "period": _period_words(current), "reason": current.review_comment}
     if approve:
         _tell_unit(current, "report.approved", _("Your report on %(indicator)s for %(period)s was approved.") % values)
     else:
@@ -354,7 +359,8 @@ def progress_report_reopen(*, report, by, reason: str, expected_version: int | N
     lights.lights_rejudge(indicator_ids=[current.indicator_id])
     _tell_unit(current, "report.reopened", _("Your approved report on %(indicator)s for %(period)s was reopened: "
                                              "%(reason)s") % {"indicator": current.indicator.name,
-                                                              "period": current.period, "reason": current.review_comment})
+                                                              "period": _period_words(current),
+                                                              "reason": current.review_comment})
     return current
 
 
@@ -369,7 +375,8 @@ def report_comment_add(*, report, by, text: str) -> ReportComment:
     comment = ReportComment.objects.create(report=report, author=by, text=text.strip())
     audit_record(action="report.comment", by=by, obj=report, new={"comment": comment.pk, "text": comment.text})
     message = _("%(author)s commented on %(indicator)s for %(period)s: %(text)s") % {
-        "author": by.get_full_name() or by.username, "indicator": report.indicator.name, "period": report.period,
+        "author": by.get_full_name() or by.username, "indicator": report.indicator.name,
+        "period": _period_words(report),
         "text": comment.text}
     recipients = _office_of(_plan_of(report)) if by.is_reporter else _unit_reporters(report.unit)
     notify(users=[u for u in recipients if u.pk != by.pk], kind="report.comment", message=message,
@@ -447,5 +454,6 @@ def late_entry_grant_create(*, plan, unit, period: str, until: date, reason: str
     audit_record(action="late_entry.grant", by=by, obj=grant, new=snapshot(grant, GRANT_FIELDS))
     notify(users=_unit_reporters(unit), kind="late_entry.granted", message=_(
         "Late entry (补报) for %(period)s is open until %(until)s: %(reason)s") % {
-        "period": period, "until": until.isoformat(), "reason": grant.reason}, link=reverse("my-work"))
+        "period": rules.period_words(period_start, _frequency), "until": rules.day_words(until),
+        "reason": grant.reason}, link=reverse("my-work"))
     return grant

@@ -102,3 +102,17 @@ def test_a_leader_cannot_comment_on_a_units_report(draft, county):
     with pytest.raises(PermissionDenied):
         services.report_comment_add(report=draft, by=UserFactory(username="ld", role=Role.LEADER, region=county),
                                     text="抓紧")
+
+
+def test_notices_name_the_period_in_words(draft, dept_reporter, supervisor):
+    from django.utils import translation
+
+    from accounts.models import Notification
+
+    with translation.override("zh-hans"):
+        services.progress_report_submit(report=draft, by=dept_reporter)
+        office_note = Notification.objects.filter(user=supervisor).latest("pk").message
+        services.progress_report_review(report=draft, by=supervisor, approve=False, comment="数据有误")
+    assert "2025年5月" in office_note and "2025-05" not in office_note, office_note
+    message = Notification.objects.filter(user=dept_reporter).latest("pk").message
+    assert "2025年5月" in message and "2025-05" not in message, message
