@@ -140,8 +140,11 @@ def snapshots_for_report(*, region: Region, month_ends: list[date], today: date)
             snapshot_freeze(as_of=end, indicators=indicators, evaluated_on=wanted)
 
 
-def report_generate(*, report_id: int) -> GeneratedReport:
-    """Generate a requested report: snapshots, content, .docx and .xlsx; idempotent per row."""
+def report_generate(*, report_id: int, render_pdf: bool = True) -> GeneratedReport:
+    """Generate a requested report: snapshots, content, .docx and .xlsx; idempotent per row.
+
+    The PDF follows in its own task where LibreOffice is installed (`render_pdf=False`: not queued,
+    as the benchmark times generation alone)."""
     report = _claim(report_id)
     if report is None:
         return GeneratedReport.objects.get(pk=report_id)
@@ -156,10 +159,10 @@ def report_generate(*, report_id: int) -> GeneratedReport:
         content = compose(kind=report.kind, region=report.region, period_start=report.period_start,
                           period_end=report.period_end, serial=number.serial, issued_on=today, frame=frame)
         docx, xlsx = write_docx(content), write_xlsx(content)
-    return _finish(report_id, content, docx, xlsx)
+    return _finish(report_id, content, docx, xlsx, render_pdf=render_pdf)
 
 
-def _finish(report_id: int, content: dict, docx: bytes, xlsx: bytes) -> GeneratedReport:
+def _finish(report_id: int, content: dict, docx: bytes, xlsx: bytes, *, render_pdf: bool) -> GeneratedReport:
     with transaction.atomic():
         report = GeneratedReport.objects.select_for_update(of=("self",)).select_related("region").get(pk=report_id)
         if report.status == ReportState.DONE:
@@ -171,7 +174,7 @@ def _finish(report_id: int, content: dict, docx: bytes, xlsx: bytes) -> Generate
         report.save(update_fields=["docx", "xlsx", "content", "status", "finished_at"])
         audit_record(action="report.generate", obj=report, username=report.schedule_name,
                      new={"version": report.version, "docx": report.docx.name, "xlsx": report.xlsx.name})
-        if pdf.soffice():
+        if render_pdf and pdf.soffice():
             from .tasks import render_report_pdf
 
             transaction.on_commit(lambda: render_report_pdf.delay(report.pk))
