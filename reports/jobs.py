@@ -5,12 +5,12 @@ done / failed. A worker killed in the middle (out of memory, a deploy, the machi
 row running; Celery's late acknowledgement redelivers the message only while the broker still holds it.
 Every few minutes beat runs `jobs_reclaim`: a running row whose last sign of life is older than
 JOB_LEASE_SECONDS (an export's `heartbeat_at`, written with its progress; a report's `started_at`, since
-generating one takes seconds) goes back to pending and is queued again, unless it has already been
+generating one takes seconds) goes back to pending and the beat task queues it again, unless it has already been
 started JOB_MAX_ATTEMPTS times: then it is marked failed with its reason, for the page that shows it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -31,8 +31,15 @@ TRANSIENT = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeou
 
 @dataclass
 class Reclaimed:
-    retried: int = 0
+    """What one pass took back: the rows to queue again (the beat task queues them), and how many failed."""
+
+    exports: list[int] = field(default_factory=list)
+    reports: list[int] = field(default_factory=list)
     failed: int = 0
+
+    @property
+    def retried(self) -> int:
+        return len(self.exports) + len(self.reports)
 
 
 def lease_expired_before(now: datetime) -> datetime:
@@ -46,18 +53,6 @@ def _stopped_reason(attempts: int) -> str:
                  "finished. Ask for it again.") % {"n": attempts}
 
 
-def _enqueue_export(job_id: int) -> None:
-    from .tasks import export_job_run_task
-
-    transaction.on_commit(lambda: export_job_run_task.delay(job_id))
-
-
-def _enqueue_report(report_id: int) -> None:
-    from .tasks import generate_report
-
-    transaction.on_commit(lambda: generate_report.delay(report_id))
-
-
 def _reclaim_export(job: ExportJob, now: datetime, result: Reclaimed) -> None:
     if job.attempts >= settings.JOB_MAX_ATTEMPTS:
         job.status, job.error, job.finished_at = ExportJob.Status.FAILED, _stopped_reason(job.attempts), now
@@ -69,8 +64,7 @@ def _reclaim_export(job: ExportJob, now: datetime, result: Reclaimed) -> None:
     job.status = ExportJob.Status.PENDING
     job.save(update_fields=["status"])
     audit_record(action="export.retry", obj=job, new={"attempts": job.attempts, "last_heartbeat": job.heartbeat_at})
-    _enqueue_export(job.pk)
-    result.retried += 1
+    result.exports.append(job.pk)
 
 
 def _reclaim_report(report: GeneratedReport, now: datetime, result: Reclaimed) -> None:
@@ -86,13 +80,13 @@ def _reclaim_report(report: GeneratedReport, now: datetime, result: Reclaimed) -
     report.save(update_fields=["status"])
     audit_record(action="report.retry", obj=report, username=report.schedule_name,
                  new={"attempts": report.attempts, "started_at": report.started_at})
-    _enqueue_report(report.pk)
-    result.retried += 1
+    result.reports.append(report.pk)
 
 
 @transaction.atomic
 def jobs_reclaim(*, now: datetime | None = None) -> Reclaimed:
-    """Put back in the queue, or fail, every running export and report whose lease has run out."""
+    """Return to pending, or fail, every running export and report whose lease has run out; the caller
+    queues the returned rows once this transaction has committed."""
     now = now or timezone.now()
     cutoff = lease_expired_before(now)
     result = Reclaimed()

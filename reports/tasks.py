@@ -92,5 +92,9 @@ def purge_upload_previews() -> int:
 @shared_task
 def reclaim_stalled_jobs() -> dict:
     """Beat runs this every five minutes: exports and reports whose worker died are queued again or failed."""
-    result = jobs.jobs_reclaim()
+    result = jobs.jobs_reclaim()  # committed: the rows are pending again before they are queued
+    for job_id in result.exports:
+        export_job_run_task.delay(job_id)
+    for report_id in result.reports:
+        generate_report.delay(report_id)
     return {"retried": result.retried, "failed": result.failed}

@@ -53,29 +53,30 @@ def test_a_running_export_within_its_lease_is_left_to_its_worker(plan, superviso
     assert job.status == ExportJob.Status.RUNNING
 
 
-def test_a_silent_export_goes_back_to_pending_and_is_run_again(plan, supervisor, eager,
-                                                              django_capture_on_commit_callbacks):
+def test_a_silent_export_goes_back_to_pending(plan, supervisor):
     job = running_export(plan, supervisor)
     with time_machine.travel(T0 + timedelta(seconds=601), tick=False):
-        with django_capture_on_commit_callbacks(execute=False) as queued:
-            assert jobs.jobs_reclaim() == jobs.Reclaimed(retried=1)
+        assert jobs.jobs_reclaim() == jobs.Reclaimed(exports=[job.pk])
     job.refresh_from_db()
-    assert job.status == ExportJob.Status.PENDING and len(queued) == 1
+    assert job.status == ExportJob.Status.PENDING
     assert AuditEvent.objects.filter(action="export.retry", object_id=str(job.pk)).exists()
-    queued[0]()  # the re-queued task, run in-process
+
+
+def test_the_beat_task_queues_a_silent_export_again_and_it_finishes(plan, supervisor, eager):
+    job = running_export(plan, supervisor)
+    with time_machine.travel(T0 + timedelta(seconds=601), tick=False):
+        assert reclaim_stalled_jobs() == {"retried": 1, "failed": 0}  # the task runs in-process
     job.refresh_from_db()
     assert (job.status, job.attempts) == (ExportJob.Status.DONE, 2), job.error
     assert job.file.name.endswith(".xlsx")
 
 
-def test_an_export_stopped_at_every_start_fails_with_a_chinese_reason(plan, supervisor,
-                                                                       django_capture_on_commit_callbacks):
+def test_an_export_stopped_at_every_start_fails_with_a_chinese_reason(plan, supervisor):
     job = running_export(plan, supervisor, attempts=3)
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
-        with django_capture_on_commit_callbacks(execute=False) as queued:
-            assert jobs.jobs_reclaim() == jobs.Reclaimed(failed=1)
+        assert jobs.jobs_reclaim() == jobs.Reclaimed(failed=1)
     job.refresh_from_db()
-    assert job.status == ExportJob.Status.FAILED and not queued
+    assert job.status == ExportJob.Status.FAILED
     assert "3" in job.error and "中断" in job.error
     assert job.finished_at == T0 + timedelta(hours=1)
     assert AuditEvent.objects.get(action="export.fail", object_id=str(job.pk)).outcome == "failure"
@@ -91,14 +92,13 @@ def test_progress_is_the_heartbeat_that_keeps_a_long_export_alive(plan, supervis
         assert jobs.jobs_reclaim() == jobs.Reclaimed()
 
 
-def test_a_report_whose_worker_died_is_queued_again_then_failed(county, django_capture_on_commit_callbacks):
+def test_a_report_whose_worker_died_is_queued_again_then_failed(county):
     retried, spent = running_report(county, version=1, attempts=2), running_report(county, version=2, attempts=3)
     with time_machine.travel(T0 + timedelta(minutes=11), tick=False):
-        with django_capture_on_commit_callbacks(execute=False) as queued:
-            assert jobs.jobs_reclaim() == jobs.Reclaimed(retried=1, failed=1)
+        assert jobs.jobs_reclaim() == jobs.Reclaimed(reports=[retried.pk], failed=1)
     retried.refresh_from_db()
     spent.refresh_from_db()
-    assert retried.status == ReportState.PENDING and len(queued) == 1
+    assert retried.status == ReportState.PENDING
     assert spent.status == ReportState.FAILED and "中断" in spent.failure_reason
 
 
