@@ -152,3 +152,16 @@ def test_a_request_for_an_open_period_or_twice_is_refused_in_chinese(as_dept, in
 def test_another_units_reporter_cannot_ask_for_this_indicator(client, stranger, indicator):
     client.force_login(stranger)
     assert client.get(f"/late-entry/ask/{indicator.pk}/").status_code == 404
+
+
+def test_a_work_row_reads_with_chinese_punctuation_in_chinese_and_english_in_english(as_dept, indicator, dept,
+                                                                                    dept_reporter):
+    services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("300"),
+                                    by=dept_reporter)
+    html = as_dept.get("/my-work/?tab=all", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    row = re.search(rf'data-indicator="{indicator.pk}".*?</li>', html, re.S).group()
+    text = re.sub(r"<[^>]+>", "", row)
+    assert "目标值：" in text and "（2025年5月，草稿）" in text, text
+    assert not re.search(r"[\u4e00-\u9fff][,:(]|[,:(][\u4e00-\u9fff]", text), text
+    english = as_dept.get("/my-work/?tab=all", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Target: " in re.sub(r"<[^>]+>", "", english)
