@@ -199,7 +199,8 @@ def report_detail(request, pk):
         "report": report,
         "history": entry_selectors.report_history(report),
         "evidence": list(report.evidence.select_related("uploaded_by")),
-        "comment_form": CommentForm(),
+        # Leaders and auditors do not comment (a leader writes a 批示 instead), so they get no comment box.
+        "comment_form": None if permissions.is_read_only(user) else CommentForm(),
         "return_form": ReturnForm(),
         "reopen_form": ReasonForm(),
         "can_edit": user.is_reporter and review.is_editable(report.status),

@@ -10,6 +10,7 @@ from ..factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+WORDS = {"report": "填报", "item": "督办事项", "bulletin": "通报"}
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
@@ -80,3 +81,37 @@ def test_a_leader_writes_an_instruction_the_unit_answers_and_the_office_closes_i
     _shots(page, "closed")
     actions = [a.get_attribute("data-action") for a in page.locator("[data-audit] [data-action]").all()]
     assert actions == ["instruction.issue", "instruction.acknowledge", "instruction.respond", "instruction.close"]
+
+
+def test_the_panel_and_button_on_the_report_item_and_bulletin_pages(browser_page, county, supervisor, dept,
+                                                                    dept_reporter, indicator):
+    from datetime import date
+
+    from instructions import services
+    from reports.models import GeneratedReport, ReportKind, ReportState
+    from supervision.models import SupervisionItem
+
+    from ..factories import ProgressReportFactory
+
+    leader = UserFactory(username="lingdao", first_name="李", last_name="县长", role=Role.LEADER, region=county)
+    report = ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1),
+                                   created_by=dept_reporter)
+    item = SupervisionItem.objects.create(indicator=indicator, unit=dept, notice="5月进度滞后，请说明原因。",
+                                          reply_due=date(2099, 6, 20), issued_by=supervisor)
+    bulletin = GeneratedReport.objects.create(region=county, kind=ReportKind.MONTHLY, period_start=date(2025, 5, 1),
+                                              period_end=date(2025, 5, 31), status=ReportState.DONE)
+    pages = {"report": (report, f"/reports/{report.pk}/"), "item": (item, f"/supervision/items/{item.pk}/"),
+             "bulletin": (bulletin, f"/reports/bulletins/{bulletin.pk}/")}
+    for kind, (obj, _url) in pages.items():
+        services.instruction_issue(kind=kind, target=obj, by=leader, text=f"请认真研究{WORDS[kind]}反映的问题，抓紧整改。",
+                                   units=[dept])
+    page = browser_page
+    browser_login(page, leader.username)
+    assert page.goto(page.base_url + pages["report"][1]) and page.locator("#comment-form").count() == 0
+    for kind, (obj, url) in pages.items():
+        page.goto(page.base_url + url)
+        panel = page.locator("#instructions")
+        assert panel.locator("[data-instruction]").count() == 1 and panel.locator("#issue-instruction").count() == 1
+        panel.scroll_into_view_if_needed()
+        _shots(page, f"{kind}-panel")
+        _fits(page)
