@@ -20,7 +20,7 @@ from regions.models import Region, RegionLevel, Unit, UnitKind
 from villages import demo as village_demo
 
 from . import lights, rules, selectors
-from .choices import Kind, ReportStatus
+from .choices import PROGRESS_KINDS, Kind, ReportStatus
 from .demo import dongtou, xunyi
 from .models import Allocation, Indicator, Milestone, Plan, ProgressReport, Section, Target
 
@@ -195,7 +195,13 @@ def _scenario(indicator: Indicator, unit: Unit, today: date) -> str:
     return scenario
 
 
-def _value_for(spec: rules.IndicatorSpec, scenario: str, due: date) -> Decimal:
+def _value_for(spec: rules.IndicatorSpec, scenario: str, due: date, name: str) -> Decimal:
+    # As a unit could have entered it: whole counts, shares in percent at most 100 (rules.fit_value).
+    toward = spec.baseline if spec.kind in PROGRESS_KINDS and scenario != "done" else None
+    return rules.fit_value(_raw_value(spec, scenario, due), name=name, unit=spec.unit, toward=toward)
+
+
+def _raw_value(spec: rules.IndicatorSpec, scenario: str, due: date) -> Decimal:
     if spec.kind == Kind.CEILING:
         return spec.target * (Decimal("1.04") if scenario == "far_behind" else Decimal("0.92"))
     if spec.kind == Kind.FLOOR:
@@ -206,7 +212,7 @@ def _value_for(spec: rules.IndicatorSpec, scenario: str, due: date) -> Decimal:
         fraction = min(Decimal("1"), fraction * 2 + Decimal("0.1"))
     else:
         fraction = max(Decimal("0"), min(Decimal("0.99"), fraction + PACE[scenario] * fraction * 2))
-    return (spec.baseline + span * fraction).quantize(Decimal("0.01"))
+    return spec.baseline + span * fraction
 
 
 def _history(demo: DemoPlan, reporters: dict[int, User], fallback: User, today: date) -> list[ProgressReport]:
@@ -233,7 +239,7 @@ def _unit_history(plan, indicator, unit, share, reporter, today) -> list[Progres
         target=share.target_value if share else indicator.target_value,
         start=indicator.start_date, deadline=indicator.deadline, frequency=indicator.frequency,
         milestones=tuple((m.date, m.value) for m in indicator.milestones.all()) if not share else (),
-        due_day=plan.due_day,
+        due_day=plan.due_day, unit=indicator.unit,
     )
     scenario = _scenario(indicator, unit, today)
     periods = rules.periods_past_due(spec, today)
@@ -248,7 +254,7 @@ def _unit_history(plan, indicator, unit, share, reporter, today) -> list[Progres
                                      tzinfo=timezone.get_current_timezone())
         is_latest = index == len(periods) - 1
         reports.append(ProgressReport(
-            indicator=indicator, unit=unit, period_start=period, value=_value_for(spec, scenario, due),
+            indicator=indicator, unit=unit, period_start=period, value=_value_for(spec, scenario, due, indicator.name),
             narrative="按计划推进,本月完成阶段性工作。" if scenario != "far_behind" else "受资金和用地因素影响,进度滞后。",
             problems="" if scenario in ("on_pace", "ahead", "done") else "项目前期手续办理较慢。",
             next_steps="加快推进,确保按期完成。",

@@ -1,6 +1,7 @@
 """Checks on a value a unit enters, and the lock of a reporting period: pure functions, no database.
 
-Hard errors (a negative value, a milestone above 100 %) refuse the entry. Findings ask more of the
+Hard errors (a negative value, a milestone or a share in percent above 100 %, a count that is not
+a whole number) refuse the entry. Findings ask more of the
 reporter before the value is accepted: a written explanation when a cumulative value falls below
 the last approved one, an explicit confirmation when it lies beyond twice the target or far outside
 the indicator's past range. The past range follows DHIS2's min-max generation: the mean of the
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core import periods
 
-from . import numbers
+from . import numbers, rules
 from .choices import Kind
 
 # DHIS2 uses 2 to 3 standard deviations; 3 flags only what is clearly out of line.
@@ -44,15 +45,18 @@ def _shown(value: Decimal) -> str:
     return numbers.shown(value)
 
 
-def value_errors(kind: str, value: Decimal | None) -> list[str]:
-    """Reasons the value cannot be accepted at all."""
+def value_errors(kind: str, value: Decimal | None, *, name: str = "", unit: str = "") -> list[str]:
+    """Reasons the value cannot be accepted at all: a share in percent above 100 and a count that
+    is not whole are refused too (`rules.value_bound_errors`), not only flagged for a tick."""
     if value is None:
         return [_("Enter a number.")]
     if value < 0:
         return [_("A cumulative value cannot be negative.")]
     if kind == Kind.MILESTONE and value > 100:
         return [_("A milestone is reported as percent complete: enter a number from 0 to 100.")]
-    return []
+    if kind == Kind.MILESTONE:
+        return []  # percent complete, whatever the unit of the work
+    return rules.value_bound_errors(name=name, unit=unit, value=value)
 
 
 def past_range(kind: str, history: Sequence[Decimal], span: Decimal) -> tuple[Decimal, Decimal] | None:

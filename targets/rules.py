@@ -10,7 +10,7 @@ import re
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
@@ -507,3 +507,54 @@ def milestone_judgement(spec: IndicatorSpec, due: date, required: Decimal, serie
     lower_is_better = spec.kind in (Kind.DECREASE, Kind.CEILING)
     met = report.value <= required if lower_is_better else report.value >= required
     return MilestoneResult(due, required, MILESTONE_MET if met else MILESTONE_MISSED, report.value, period)
+
+
+# What a value may be, by its unit and name -----------------------------------------------------
+
+# A part of a whole, in percent: never above 100. Growth and increase rates can be (+150 % is a
+# value more than doubled), so a name with one of GROWTH_WORDS is not a share.
+SHARE_WORDS = ("率", "占比", "比重", "比例")
+GROWTH_WORDS = ("增长", "增速", "增幅", "增加", "增收", "提高", "提升", "上升")
+PERCENT_UNITS = ("%", "％")
+# Things counted one by one: a value in these units is a whole number (3.63 个 is no village).
+COUNT_UNITS = frozenset((
+    "个", "户", "宗", "人", "座", "村", "家", "所", "处", "名", "件", "项", "条", "台", "辆", "头", "只",
+    "套", "间", "栋", "幢", "次", "人次", "场", "批", "张", "份", "支", "队", "口", "眼", "株", "棵", "艘",
+    "盏", "块", "部", "起", "例", "单",
+))
+
+
+def is_share_percent(name: str, unit: str) -> bool:
+    """A rate that is a part of a whole (覆盖率, 建成率, 占比 …, in %): it cannot exceed 100 %."""
+    unit = (unit or "").strip()
+    return (unit in PERCENT_UNITS and any(w in name for w in SHARE_WORDS)
+            and not any(w in name for w in GROWTH_WORDS))
+
+
+def is_count_unit(unit: str) -> bool:
+    """个, 户, 宗, 人, 座, 村 …: the value is a whole number."""
+    return (unit or "").strip() in COUNT_UNITS
+
+
+def value_bound_errors(*, name: str, unit: str, value: Decimal) -> list[str]:
+    """What a value cannot be for its indicator's unit and name, in words naming the indicator."""
+    value, errors = Decimal(str(value)), []
+    if is_share_percent(name, unit) and value > 100:
+        errors.append(_("%(name)s is a share in percent: enter a number from 0 to 100 (you entered %(value)s).")
+                      % {"name": name, "value": numbers.shown(value)})
+    if is_count_unit(unit) and value != value.to_integral_value():
+        errors.append(_("%(name)s is counted in %(unit)s: enter a whole number (you entered %(value)s).")
+                      % {"name": name, "unit": unit.strip(), "value": numbers.shown(value)})
+    return errors
+
+
+def fit_value(value: Decimal, *, name: str, unit: str, toward: Decimal | None = None) -> Decimal:
+    """A generated value (the demo's history) made one a unit could enter: whole for a count,
+    at most 100 for a share in percent, two decimals otherwise. With `toward` (the baseline) a
+    count is rounded towards it, so 2.97 of 3 个 stays short of the target rather than reaching it."""
+    if is_share_percent(name, unit):
+        value = min(value, Decimal(100))
+    if not is_count_unit(unit):
+        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    rounding = ROUND_HALF_UP if toward is None else (ROUND_FLOOR if toward <= value else ROUND_CEILING)
+    return value.quantize(Decimal(1), rounding=rounding)

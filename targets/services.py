@@ -122,8 +122,8 @@ def _check_period(indicator: Indicator, period_start: date, frequency: str, toda
                                % {"start": indicator.start_date.isoformat()}})
 
 
-def _check_value(value, kind: str = "") -> None:
-    errors = entry_rules.value_errors(kind, value)
+def _check_value(value, indicator: Indicator) -> None:
+    errors = entry_rules.value_errors(indicator.kind, value, name=indicator.name, unit=indicator.unit)
     if errors:
         raise ValidationError({"value": errors})
 
@@ -223,7 +223,7 @@ def progress_report_create(*, indicator, unit, period: str, value, by, narrative
     except ValueError as exc:
         raise ValidationError({"period": str(exc)}) from exc
     _check_period(indicator, period_start, frequency, today)
-    _check_value(value, indicator.kind)
+    _check_value(value, indicator)
     _check_not_locked(indicator, unit, period_start, today)
     if ProgressReport.objects.filter(indicator=indicator, unit=unit, period_start=period_start).exists():
         raise ValidationError({"period": _("%(unit)s already has a report for %(period)s; open it to edit.")
@@ -271,7 +271,7 @@ def progress_report_update(*, report, by, expected_version: int, confirmed: bool
         if name not in EDITABLE_FIELDS:
             raise ValidationError(_("%(field)s cannot be changed here.") % {"field": name})
     if "value" in changes:
-        _check_value(changes["value"], current.indicator.kind)
+        _check_value(changes["value"], current.indicator)
     old = snapshot(current, EDITABLE_FIELDS)
     previous_value = current.value
     for name, value in changes.items():

@@ -88,3 +88,15 @@ def test_my_work_of_a_first_lead_shows_its_own_history_not_a_co_leads(demo):
     assert row.owed
     assert row.last_report is not None and row.last_report.unit_id == nongye.unit_id
     assert len(row.missed_locked) <= 2
+
+
+def test_every_demo_value_is_one_a_unit_could_enter(demo):
+    """The walkthrough read "新建示范村 3.63 个" and "城乡同质化供水覆盖率 填报值102 %" on the demo."""
+    from targets import rules
+
+    wrong = [(r.indicator.name, r.indicator.unit, r.value)
+             for r in ProgressReport.objects.select_related("indicator")
+             if r.indicator.kind != "milestone"
+             and rules.value_bound_errors(name=r.indicator.name, unit=r.indicator.unit, value=r.value)]
+    assert not wrong, wrong[:5]
+    assert ProgressReport.objects.filter(indicator__unit="个").exists()
