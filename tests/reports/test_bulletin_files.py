@@ -132,7 +132,7 @@ def test_red_list_names_the_indicators_frozen_red_with_their_reasons(demo):
                                         unit__isnull=True, status=Light.RED).select_related("indicator")
     rows = table(report.content, "flagged_red")["rows"]
     assert sorted(r[0] for r in rows) == sorted(s.indicator.name for s in red)
-    reasons = {s.indicator.name: "；".join(s.reasons) for s in red}
+    reasons = {s.indicator.name: "；".join(s.reason_words) for s in red}
     assert all(row[4] == reasons[row[0]] for row in rows)
     docx_rows = _docx_table(_docx(report), report.content, "flagged_red").rows
     assert [r.cells[0].text for r in docx_rows[1:]] == [r[0] for r in rows]
