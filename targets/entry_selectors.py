@@ -87,10 +87,14 @@ def work_rows(*, user, today: date, indicator_ids=None) -> list[WorkRow]:
     history = ProgressReport.objects.filter(unit=unit, indicator_id__in=ids).order_by()
     for pk, indicator_id, period_start, status in history.values_list("pk", "indicator_id", "period_start", "status"):
         own[indicator_id][period_start] = (pk, status)
+    # A township's row shows the light of its own share, not the county figure's (which another
+    # township's missing report can turn red while this one reported on time).
+    own_lights = selectors.share_lights(indicator_ids=shares, unit_ids=[unit.pk], as_of=today)
     granted_indicator, granted_plan = _granted_periods(unit, today)
     rows, shown = [], {}
     for indicator_id, status_row in statuses.items():
-        row = WorkRow(indicator=status_row.indicator, status=status_row.status,
+        row = WorkRow(indicator=status_row.indicator,
+                      status=own_lights.get((indicator_id, unit.pk), status_row.status),
                       owed=unit.pk in owed.get(indicator_id, []),
                       reporter_names=[names[u] for u in owed.get(indicator_id, []) if u in names],
                       share=shares.get(indicator_id))
@@ -185,6 +189,20 @@ def county_rollup(indicator, period_start: date) -> dict | None:
             "complete": all(r.report and r.report.period_start == period_start for r in rows)}
 
 
+@dataclass(frozen=True)
+class ReportTarget:
+    value: Decimal
+    is_share: bool
+
+
+def report_target(report) -> ReportTarget:
+    """What a report's value is read against: the unit's allocated share (a township's 13 个 of the
+    county's 80 个), or the indicator's target."""
+    share = Allocation.objects.filter(indicator_id=report.indicator_id, unit_id=report.unit_id).values_list(
+        "target_value", flat=True).first()
+    return ReportTarget(share, True) if share is not None else ReportTarget(report.indicator.target_value, False)
+
+
 REVIEW_ORDERS = {
     # oldest submission first: first come, first reviewed
     "submitted": ("submitted_at", "id"),
@@ -217,10 +235,13 @@ class ReviewContext:
     previous: ProgressReport | None
     change: Decimal | None
     light: str
+    # What the value is read against: the township's share when the unit has one, else the indicator's target.
+    target: Decimal | None = None
 
 
 def review_context(reports: list, today: date) -> dict[int, ReviewContext]:
-    """The context of each report on a queue page, in three queries whatever the page's length."""
+    """The context of each report on a queue page, in a fixed number of queries whatever the page's
+    length. A township's report is read against its own share: its target and its share's light."""
     if not reports:
         return {}
     indicator_ids = {r.indicator_id for r in reports}
@@ -232,6 +253,10 @@ def review_context(reports: list, today: date) -> dict[int, ReviewContext]:
         earlier[(old.indicator_id, old.unit_id)].append(old)
     lights = selectors.indicator_rows(
         Indicator.objects.filter(pk__in=indicator_ids), today) if indicator_ids else {}
+    unit_ids = {r.unit_id for r in reports}
+    shares = dict(((a, u), t) for a, u, t in Allocation.objects.filter(
+        indicator_id__in=indicator_ids, unit_id__in=unit_ids).values_list("indicator_id", "unit_id", "target_value"))
+    share_lights = selectors.share_lights(indicator_ids=indicator_ids, unit_ids=unit_ids, as_of=today)
     found = {}
     for report in reports:
         before = [o for o in earlier[(report.indicator_id, report.unit_id)] if o.period_start < report.period_start]
@@ -239,9 +264,12 @@ def review_context(reports: list, today: date) -> dict[int, ReviewContext]:
         if previous is not None:
             previous.indicator = report.indicator  # previous.period reads it: no query per row
         row = lights.get(report.indicator_id)
+        key = (report.indicator_id, report.unit_id)
+        light = share_lights[key].status if key in share_lights else (
+            row.status.status if row else Light.NOT_STARTED)
         found[report.pk] = ReviewContext(
             previous=previous, change=report.value - previous.value if previous else None,
-            light=row.status.status if row else Light.NOT_STARTED)
+            light=light, target=shares.get(key, report.indicator.target_value))
     return found
 
 

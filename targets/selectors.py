@@ -250,10 +250,15 @@ def judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_l
     return rows
 
 
-def share_statuses(indicators: dict[int, Indicator], as_of: date) -> list[tuple[Allocation, rules.StatusResult]]:
-    """Each township's light on its own share of an allocated indicator (分解下达), from its own reports."""
+def share_statuses(indicators: dict[int, Indicator], as_of: date,
+                   units=None) -> list[tuple[Allocation, rules.StatusResult]]:
+    """Each township's light on its own share of an allocated indicator (分解下达), from its own
+    reports; only the shares of `units` (ids) when given."""
     specs = {}
-    for allocation in Allocation.objects.filter(indicator_id__in=list(indicators)):
+    allocations = Allocation.objects.filter(indicator_id__in=list(indicators))
+    if units is not None:
+        allocations = allocations.filter(unit_id__in=list(units))
+    for allocation in allocations:
         indicator = indicators[allocation.indicator_id]
         # Milestones are written for the county figure, so a share is judged on the straight path.
         spec = replace(indicator_spec(indicator, (), indicator.target.plan), target=allocation.target_value)
@@ -267,6 +272,29 @@ def share_statuses(indicators: dict[int, Indicator], as_of: date) -> list[tuple[
         series = [r.point for r in reports.get(allocation.indicator_id, []) if r.unit_id == allocation.unit_id]
         results.append((allocation, rules.evaluate_status(spec, series, as_of)))
     return results
+
+
+def share_lights(*, indicator_ids, unit_ids, as_of: date) -> dict[tuple[int, int], rules.StatusResult]:
+    """Per (indicator, township unit) with an allocated share: the township's light on its own share,
+    the one a township's own pages show (My work, the review queue), not the county figure's. Today's
+    is read from the stored lights; one without a valid row, and any other day, is judged afresh."""
+    indicator_ids, unit_ids = set(indicator_ids), set(unit_ids)
+    if not indicator_ids or not unit_ids:
+        return {}
+    pairs = set(Allocation.objects.filter(indicator_id__in=indicator_ids, unit_id__in=unit_ids)
+                .values_list("indicator_id", "unit_id"))
+    found = {}
+    if as_of == timezone.localdate() and pairs:
+        stored = CurrentLight.objects.filter(valid_light_q(as_of), indicator_id__in={i for i, _u in pairs},
+                                             unit_id__in={u for _i, u in pairs})
+        found = {(light.indicator_id, light.unit_id): status_of(light) for light in stored}
+    missing = pairs - set(found)
+    if missing:
+        indicators = Indicator.objects.select_related("target__plan").in_bulk({i for i, _u in missing})
+        for allocation, status in share_statuses(indicators, as_of, units={u for _i, u in missing}):
+            if (allocation.indicator_id, allocation.unit_id) in missing:
+                found[(allocation.indicator_id, allocation.unit_id)] = status
+    return found
 
 
 def indicator_status(indicator: Indicator, as_of: date) -> rules.StatusResult:

@@ -195,8 +195,10 @@ def report_detail(request, pk):
     report = _report_or_404(request.user, pk)
     user = request.user
     office = permissions.is_office(user)
+    target = entry_selectors.report_target(report)
     context = {
         "report": report,
+        "target": target,
         "history": entry_selectors.report_history(report),
         "evidence": list(report.evidence.select_related("uploaded_by")),
         # Leaders and auditors do not comment (a leader writes a 批示 instead), so they get no comment box.
@@ -207,7 +209,7 @@ def report_detail(request, pk):
         "can_review": office and review.can(report.status, review.APPROVE) and report.submitted_by_id != user.pk,
         "can_reopen": office and review.can(report.status, review.REOPEN),
         "rollup": entry_selectors.county_rollup(report.indicator, report.period_start),
-        "chart": charts.line_chart(entry_selectors.report_series(report), report.indicator.target_value),
+        "chart": charts.line_chart(entry_selectors.report_series(report), target.value),
     }
     return render(request, "targets/report_detail.html", context)
 
