@@ -92,3 +92,26 @@ def test_village_income_is_entered_by_its_townships_reporter_and_reviewed_by_the
     assert holders(cast, may.can_enter_village_income, village) == {"town_reporter"}
     assert holders(cast, may.can_import_village_income) == {"town_reporter"}
     assert holders(cast, may.can_review_income) == {"supervisor", "admin"}
+
+
+def test_pages_read_the_same_predicates_through_the_may_context(cast, rf):
+    from accounts.context_processors import role_predicates
+
+    def may(name):
+        request = rf.get("/")
+        request.user = cast[name]
+        return {k for k, v in role_predicates(request)["may"].items() if v}
+
+    assert may("supervisor") == {"office", "whole_region"}
+    assert may("dept_reporter") == {"reporter"}
+    assert may("auditor") == {"audit", "whole_region"}
+    assert may("anonymous") == set()
+
+
+def test_the_menu_shows_the_office_its_links_and_a_reporter_its_own(client, supervisor, dept_reporter):
+    client.force_login(supervisor)
+    html = client.get("/").content.decode()
+    assert 'id="nav-review"' in html and "/reports/import/" in html and 'id="nav-my-work"' not in html
+    client.force_login(dept_reporter)
+    html = client.get("/").content.decode()
+    assert 'id="nav-my-work"' in html and 'id="nav-review"' not in html and "/reports/import/" not in html
