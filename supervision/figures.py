@@ -19,7 +19,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Avg, Case, Count, DecimalField, Exists, IntegerField, OuterRef, Q, Sum, Value, When
+from django.db.models import (
+    Avg, BooleanField, Case, Count, DecimalField, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Sum, Value, When,
+)
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
@@ -31,7 +33,7 @@ from regions.selectors import region_prefix
 from targets import rules
 from targets.choices import Light, ReportStatus
 from targets.models import Allocation, CurrentLight, Indicator, Milestone, Plan, ProgressReport, Section, Target
-from targets.selectors import indicator_spec
+from targets.selectors import indicator_spec, unowned_indicators, unowned_q
 
 from .models import MonthCount, StatusSnapshot, SupervisionItem, SupervisionStatus
 from .rules import days_behind
@@ -131,6 +133,9 @@ class FlaggedRow:
     completion: Decimal | None
     lead_units: list[str]
     days_behind: int | None
+    # No township share and no lead unit: nobody owes its report (未明确责任单位).
+    unowned: bool = False
+    target_id: int | None = None
 
 
 @dataclass
@@ -549,15 +554,18 @@ def flagged(*, region, as_of: date, lights=FLAGGED, plan=None, section=None, uni
 
     Each row carries the reasons frozen with the light, the lead units, the points behind and the
     days behind (how long ago the expected path stood at the reported value; None for ceilings,
-    floors and missing-report lights without a pace). `limit`/`offset` page the list; `total`
+    floors and missing-report lights without a pace, and for an indicator nobody answers for,
+    which is flagged `unowned` and comes last within its light). `limit`/`offset` page the list; `total`
     counts them all. With `township`, the rows are the township's own lights.
     """
     qs = snapshots(region=region, as_of=as_of, plan=plan, section=section, unit=unit, township=township,
                    light=lights, lead_unit=lead_unit)
     severity = Case(*[When(status=light, then=Value(i)) for i, light in enumerate(LIGHTS)],
                     output_field=IntegerField())
-    ordered = qs.select_related("indicator__target__plan").order_by(
-        -severity, Coalesce("gap", Value(Decimal(0))).desc(), "indicator_id")
+    # Within a light, the indicators nobody answers for come last: their light is no unit's lag.
+    unowned = ExpressionWrapper(unowned_q("indicator__"), output_field=BooleanField())
+    ordered = qs.select_related("indicator__target__plan").annotate(unowned=unowned).order_by(
+        -severity, "unowned", Coalesce("gap", Value(Decimal(0))).desc(), "indicator_id")
     page = list(ordered[offset:offset + limit] if limit is not None else ordered[offset:])
     total = qs.count() if limit is not None else len(page) + offset
     milestones = defaultdict(list)
@@ -574,7 +582,8 @@ def flagged(*, region, as_of: date, lights=FLAGGED, plan=None, section=None, uni
             plan_id=indicator.target.plan_id, status=s.status, reasons=[rules.reason_text(r) for r in s.reasons],
             gap=s.gap,
             completion=s.completion, lead_units=leads.get(indicator.target_id, []),
-            days_behind=days_behind(spec, s.actual, checkpoint) if s.unit_id is None else None,
+            days_behind=days_behind(spec, s.actual, checkpoint) if s.unit_id is None and not s.unowned else None,
+            unowned=s.unowned, target_id=indicator.target_id,
         ))
     return FlaggedList(total=total, rows=rows)
 
@@ -641,3 +650,9 @@ def open_items(*, region, today: date | None = None) -> list[OpenItem]:
     return [OpenItem(id=i.pk, indicator_id=i.indicator_id, indicator=i.indicator.name, unit=i.unit.name,
                      status=i.status, light_when_issued=i.light_when_issued, reply_due=i.reply_due,
                      issued_at=i.issued_at, overdue=i.status in awaiting and i.reply_due < today) for i in qs]
+
+
+def unowned(*, region, plan=None) -> list:
+    """The region's indicators nobody answers for (no township share, no lead unit): 未明确责任单位,
+    a problem of the plan's set-up the office puts right by assigning a unit, not a unit's lag."""
+    return unowned_indicators(indicators_in(region=region, plan=plan))

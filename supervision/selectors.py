@@ -86,6 +86,7 @@ def _overview(*, region, as_of, plan, section, unit, township, light, reporting_
         **flagged,
         "newly_done": figures.newly_done(region=region, as_of=as_of, plan=plan) if light in (None, "done") else [],
         "items": figures.open_items(region=region),
+        "unowned": figures.unowned(region=region, plan=plan),
     }
 
 
@@ -158,6 +159,7 @@ def indicator_page(*, indicator: Indicator, as_of: date) -> dict:
         "row": row,
         "spec": spec,
         "lead_units": list(indicator.target.lead_units.all()),
+        "unowned": Indicator.objects.filter(target_selectors.unowned_q(), pk=indicator.pk).exists(),
         "reports": reports,
         "history": list(StatusSnapshot.objects.filter(indicator=indicator, unit__isnull=True).order_by("-as_of")),
         "share_history": _share_history(indicator),

@@ -374,7 +374,7 @@ def _pace_decision(spec, completion, expected, gap, as_of, tau) -> tuple[str, st
 
 def _pace_reason(expected: Decimal, shown_completion: str, gap: Decimal) -> Reason:
     values = {
-        "expected": _shown(expected * 100),
+        "expected": expected_percent(expected),
         "completion": shown_completion,
         "gap": _shown(abs(gap)),
     }
@@ -436,6 +436,17 @@ def _shown(number: Decimal, rounding: str = ROUND_HALF_UP) -> str:
 
 def _completion_percent(completion: Decimal) -> str:
     return _shown(completion * 100, rounding=ROUND_DOWN)
+
+
+def completion_percent(completion: Decimal | None) -> str:
+    """Completion as every page and reason writes it: 75.6 (one decimal, rounded down, so 99.96 %
+    does not read as done); "—" for none."""
+    return "—" if completion is None else _completion_percent(Decimal(completion))
+
+
+def expected_percent(expected: Decimal | None) -> str:
+    """序时进度 as every page and reason writes it: 75.6 (one decimal); "—" for none."""
+    return "—" if expected is None else _shown(Decimal(expected) * 100)
 
 
 def _amount(value: Decimal, unit: str) -> str:

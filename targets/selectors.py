@@ -387,6 +387,21 @@ def plan_light_counts(*, plans, user, as_of: date) -> dict[int, dict[str, int]]:
     return counts
 
 
+def unowned_q(path: str = "") -> Q:
+    """Indicators nobody answers for: no township share and no lead unit, so no unit owes a report
+    (`expected_reporters` gives none). Their light is not a unit's failing: pages list them as
+    未明确责任单位 until a unit is assigned. `path` leads from the queried model to the indicator."""
+    indicator = f"{path}pk" if not path else f"{path.rstrip('_')}_id"
+    target = f"{path}target_id"
+    return ~Q(Exists(Allocation.objects.filter(indicator_id=OuterRef(indicator)))) & ~Q(Exists(
+        Target.lead_units.through.objects.filter(target_id=OuterRef(target))))
+
+
+def unowned_indicators(indicators) -> list[Indicator]:
+    """Those of `indicators` (a queryset) nobody answers for, in plan order, with their task."""
+    return list(indicators.filter(unowned_q()).select_related("target").order_by("target__seq", "order", "pk"))
+
+
 def expected_reporters(indicators) -> dict[int, list[int]]:
     """Which units owe a report for each indicator: its townships when allocated, else its first lead unit.
 

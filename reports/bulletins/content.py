@@ -105,7 +105,8 @@ def flagged_lists(doc: DocumentBuilder, *, region, as_of: date) -> None:
         listed = figures.flagged(region=region, as_of=as_of, lights=(light,))
         doc.heading(2, title)
         doc.paragraph(_("%(count)s indicators.") % {"count": format_cell(listed.total, INT)})
-        doc.table(title, columns, [[r.name, r.target, "、".join(r.lead_units), r.gap, "；".join(r.reasons)]
+        doc.table(title, columns, [[r.name, r.target, _("No responsible unit") if r.unowned else "、".join(r.lead_units),
+                                    r.gap, "；".join(r.reasons)]
                                    for r in listed.rows], key=f"flagged_{light}",
                   empty=_("None at this light."))
 

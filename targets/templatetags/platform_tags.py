@@ -44,6 +44,18 @@ def light_badge(status):
 
 
 @register.filter
+def completion_percent(value):
+    """{{ status.completion|completion_percent }} "75.6": the figure the light's reasons give."""
+    return rules.completion_percent(value)
+
+
+@register.filter
+def expected_percent(value):
+    """{{ status.expected|expected_percent }} "75.6": 序时进度 as the light's reasons give it."""
+    return rules.expected_percent(value)
+
+
+@register.filter
 def cn_number(value, mode=""):
     """Every number a page shows, through targets.numbers.shown: {{ v|cn_number }}, {{ n|cn_number:"count" }},
     {{ v|cn_number:"money" }}, {{ v|cn_number:"input" }}, {{ v|cn_number:indicator.unit }}."""

@@ -22,4 +22,7 @@ def plan_body(*, plan, user, as_of: date) -> dict:
     sections = [{"section": block.section, "depth": block.depth,
                  "cards": [render_to_string("targets/_plan_card.html", {"t": blocks[pk]}) for pk in block.targets]}
                 for block in outline]
-    return {"sections": sections, "counts": counts}
+    # The office sees what nobody answers for; a unit's reporter sees only its own targets anyway.
+    unowned = [] if user.is_reporter else selectors.unowned_indicators(
+        selectors.indicators_visible_to(user).filter(target__plan=plan))
+    return {"sections": sections, "counts": counts, "unowned": unowned}
