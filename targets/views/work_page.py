@@ -17,12 +17,13 @@ TABS = ("overdue", "due", "returned", "supervision", "instructions", "done", "al
 
 @dataclass(frozen=True)
 class _Row:
-    """What the page needs of a row: where it goes, its group's titles, its tabs, what a search matches, its HTML."""
+    """What the page needs of a row: where it goes, its group's titles, its tabs, what a search matches,
+    and the row itself (drawn only when its tab is the one shown)."""
 
     place: entry_selectors.Placement
     plan_title: str
     section_title: str | None
-    html: str
+    row: entry_selectors.WorkRow
     tabs: frozenset = frozenset({"all"})
     text: str = ""
     light: str = ""
@@ -57,7 +58,7 @@ def _rows(*, user, today: date) -> list[_Row]:
         section_title = target.section.title if target.section_id else None
         rows.append(_Row(
             place=entry_selectors.placement(row), plan_title=target.plan.title, section_title=section_title,
-            html=render_to_string("targets/_work_row.html", {"row": row}), tabs=row_tabs(row),
+            row=row, tabs=row_tabs(row),
             light=row.status.status,
             text=" ".join((row.indicator.name, target.name, target.plan.title, section_title or "")).casefold()))
     return rows
@@ -83,4 +84,5 @@ def my_work_todo(*, user, today: date, tab: str = "", query: str = "", plan: int
     chosen = [r for r in rows if tab in r.tabs]
     chosen.sort(key=lambda r: (r.place.order[:3], r.place.plan_id,
                                r.place.section_order if r.place.section_order is not None else -1, r.place.order[3:]))
-    return Todo(tab=tab, counts=counts, rows=tuple(r.html for r in chosen), plans=plans)
+    return Todo(tab=tab, counts=counts, plans=plans,
+                rows=tuple(render_to_string("targets/_work_row.html", {"row": r.row}) for r in chosen))
