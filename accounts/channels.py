@@ -16,6 +16,7 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core import queue
 from regions.selectors import region_prefix
 
 from .models import ChannelDelivery, ChannelKind, DeliveryStatus, UnitChannel
@@ -67,8 +68,6 @@ def deliver(delivery: ChannelDelivery) -> None:
 
 def channel_send(*, unit, title: str, text: str, by=None, dedupe_key: str = "") -> int:
     """Queue the notice for each enabled channel of the unit (once per dedupe_key); returns how many."""
-    from .tasks import channel_deliver
-
     created = []
     for channel in UnitChannel.objects.filter(unit=unit, enabled=True):
         if dedupe_key and ChannelDelivery.objects.filter(channel=channel, dedupe_key=dedupe_key).exists():
@@ -76,7 +75,7 @@ def channel_send(*, unit, title: str, text: str, by=None, dedupe_key: str = "") 
         created.append(ChannelDelivery.objects.create(channel=channel, title=title[:100], text=text,
                                                       dedupe_key=dedupe_key).pk)
     for pk in created:
-        transaction.on_commit(lambda pk=pk: _enqueue(channel_deliver, pk))
+        transaction.on_commit(lambda pk=pk: _enqueue(pk))
     return len(created)
 
 
@@ -85,7 +84,6 @@ def channel_resend(*, deliveries, by=None) -> int:
     """Queue failed deliveries once more, attempts counted from zero (the office's "send again"); each
     one resent is audited as `channel.resend`."""
     from .services import audit_record
-    from .tasks import channel_deliver
 
     failed = list(deliveries.filter(status=DeliveryStatus.FAILED).select_related("channel__unit")
                   .select_for_update(of=("self",)))
@@ -95,7 +93,7 @@ def channel_resend(*, deliveries, by=None) -> int:
                      old={"status": delivery.status, "attempts": delivery.attempts, "last_error": delivery.last_error},
                      new={"status": DeliveryStatus.PENDING, "attempts": 0, "unit": delivery.channel.unit.name,
                           "kind": delivery.channel.kind})
-        transaction.on_commit(lambda pk=delivery.pk: _enqueue(channel_deliver, pk))
+        transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk))
     return len(failed)
 
 
@@ -127,9 +125,9 @@ def _masked(value: str) -> str:
     return "••••" + value[-4:] if len(value) > 8 else "••••"
 
 
-def _enqueue(task, pk: int) -> None:
+def _enqueue(pk: int) -> None:
     try:
-        task.delay(pk)
+        queue.enqueue("accounts.channel_deliver", pk)
     except Exception:  # a broker outage must not fail the request: the delivery stays pending, in the admin
         logger.exception("channel delivery %s not queued", pk)
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.services import audit_record
+from core import queue
 from core.periods import month_end, previous_month_end
 from core.versions import ConflictError
 from regions.models import Region
@@ -48,9 +49,7 @@ logger = logging.getLogger(__name__)
 
 
 def _enqueue(report: GeneratedReport) -> None:
-    from .tasks import generate_report
-
-    transaction.on_commit(lambda: generate_report.delay(report.pk))
+    queue.enqueue_on_commit("reports.tasks.generate_report", report.pk)
 
 
 def report_request(*, region: Region, kind: str, month: date, by=None, schedule_name: str = "",
@@ -175,9 +174,7 @@ def _finish(report_id: int, content: dict, docx: bytes, xlsx: bytes, *, render_p
         audit_record(action="report.generate", obj=report, username=report.schedule_name,
                      new={"version": report.version, "docx": report.docx.name, "xlsx": report.xlsx.name})
         if render_pdf and pdf.soffice():
-            from .tasks import render_report_pdf
-
-            transaction.on_commit(lambda: render_report_pdf.delay(report.pk))
+            queue.enqueue_on_commit("reports.tasks.render_report_pdf", report.pk)
     return report
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.services import audit_record
+from core import queue
 from core import periods
 from core.xlsx import write_table
 from targets.selectors import plans_visible_to
@@ -52,9 +53,7 @@ def export_job_create(*, kind: str, plan, params: dict, by) -> ExportJob:
     _check_params(kind, params)
     job = ExportJob.objects.create(kind=kind, plan=plan, params=params, created_by=by)
     audit_record(action="export.request", by=by, obj=job, new={"kind": kind, "plan": plan.pk, **params})
-    from ..tasks import export_job_run_task
-
-    transaction.on_commit(lambda: export_job_run_task.delay(job.pk))
+    queue.enqueue_on_commit("reports.export_job_run", job.pk)
     return job
 
 
