@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "reports",
     "supervision",
     "instructions",
+    "demo",  # the demo (manage.py load_demo); no app imports it
 ]
 
 MIDDLEWARE = [
@@ -316,8 +317,6 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # With Redis, a message taken by a worker that dies unacknowledged is handed out again after this many
 # seconds. It must exceed the longest task (a report takes seconds); the worker tests set a few seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
-# Test-only: while this file exists, report generation waits (so a worker test can kill a worker mid-report).
-REPORTS_TEST_HOLD_FILE = os.environ.get("REPORTS_TEST_HOLD_FILE", "")
 
 # Mail for reminders; without DJANGO_EMAIL_HOST mail is written to the console log.
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")

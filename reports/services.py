@@ -7,7 +7,6 @@ broker re-queued the message) therefore never leaves two finished reports for on
 scheduled request itself is unique per region, kind and period.
 """
 import logging
-import time
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from regions.models import Region
 from supervision.figures import indicators_in
 from supervision.models import StatusSnapshot
 from supervision.services import snapshot_freeze
-from targets.models import Plan
 
 from . import schedule
 from .bulletins import pdf
@@ -99,18 +97,6 @@ def _claim(report_id: int) -> GeneratedReport | None:
     return report
 
 
-def _hold_for_tests(report: GeneratedReport) -> None:
-    """Only under the test-only setting REPORTS_TEST_HOLD_FILE: wait while that file exists, so a test can
-    kill the worker in the middle of a report. Unset (always, outside the worker tests) it does nothing."""
-    hold = getattr(settings, "REPORTS_TEST_HOLD_FILE", "")
-    if not hold:
-        return
-    Path(f"{hold}.reached").write_text(str(report.pk))
-    deadline = time.monotonic() + 120
-    while Path(hold).exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-
-
 def _months_needed(report: GeneratedReport) -> list[date]:
     # The month before (red at two month ends), and the end of the span before, which every kind compares with.
     ends = [previous_month_end(report.period_end), report.period_end, report.period_start - schedule.ONE_DAY]
@@ -147,7 +133,6 @@ def report_generate(*, report_id: int, render_pdf: bool = True) -> GeneratedRepo
     report = _claim(report_id)
     if report is None:
         return GeneratedReport.objects.get(pk=report_id)
-    _hold_for_tests(report)
     today = timezone.localdate()
     snapshots_for_report(region=report.region, month_ends=_months_needed(report), today=today)
     frame = document_frame_for(report.region)
@@ -229,21 +214,11 @@ def reports_request_due(*, today: date) -> list[GeneratedReport]:
 
 
 def schedules_seed() -> int:
-    """Give every region with plans a ReportSchedule (defaults: calendar quarter ends); returns how many were made.
-
-    The demo's Xunyi plan holds its dispatch at the end of May, August and November and its
-    half-year review in June (targets.demo.xunyi); its region gets those months.
-    """
-    from targets.demo import xunyi
-
-    demo_regions = set(Plan.objects.filter(doc_number=xunyi.PLAN["doc_number"]).values_list("region_id", flat=True))
+    """Give every region with plans and no ReportSchedule one with the defaults (calendar quarter ends);
+    returns how many were made. A region's own months are set in the admin (or by the demo's loader)."""
     made = 0
     for region in schedule_regions().exclude(report_schedule__isnull=False):
-        defaults = {}
-        if region.pk in demo_regions:
-            defaults = {"dispatch_months": ",".join(str(m) for m in xunyi.DISPATCH_MONTHS),
-                        "half_year_month": xunyi.HALF_YEAR_REVIEW_MONTH}
-        ReportSchedule.objects.create(region=region, **defaults)
+        ReportSchedule.objects.create(region=region)
         made += 1
     return made
 
@@ -270,20 +245,6 @@ def document_frame_save(*, region: Region, by, expected_version: int | None, **v
         audit_record(action="document_frame.save", by=by, obj=frame, old=old,
                      new={f: getattr(frame, f) for f in FRAME_FIELDS})
     return frame
-
-
-def document_frames_seed() -> int:
-    """Give the demo regions their offices' frames (reports.demo_frames) where none is set; returns how many."""
-    from .demo_frames import FRAMES
-
-    made = 0
-    for region in Region.objects.filter(code__in=FRAMES).exclude(document_frame__isnull=False):
-        frame = DocumentFrame(region=region, **FRAMES[region.code])
-        frame.full_clean()
-        frame.save()
-        audit_record(action="document_frame.save", obj=frame, username="demo", new=FRAMES[region.code])
-        made += 1
-    return made
 
 
 def notice_download_record(*, item, serial: int, by) -> None:

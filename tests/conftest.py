@@ -112,7 +112,7 @@ def demo_db(django_db_setup, django_db_blocker):
     """
     from django.db import transaction
 
-    from targets.demo_loader import demo_load
+    from demo.services import demo_load
 
     with django_db_blocker.unblock():
         with transaction.atomic():

@@ -16,7 +16,7 @@ from schemathesis.specs.openapi import checks as openapi_checks
 
 from accounts.models import User
 from config.wsgi import application
-from targets.demo_loader import demo_load
+from demo.services import demo_load
 
 # (user, operations it exercises, examples per operation): the supervision office everywhere, a
 # reporter (whose scoping is narrower) with fewer examples, the administrator on the user accounts.

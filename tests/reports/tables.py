@@ -1,10 +1,45 @@
-"""Responsibility tables built the way county offices lay them out, as real .xlsx and .docx files."""
+"""Responsibility tables built the way county offices lay them out, as real .xlsx and .docx files.
+
+Their rows are Dongtou's table as its source document holds it (demo/data/dongtou.xlsx); what each row
+should read as (lead units, co-units, 各街道乡镇, indicators) is the hand-labelled corpus of the same table
+(bench/corpus/dongtou_table.json).
+"""
 import io
+import json
+import re
+import tomllib
+from pathlib import Path
+from types import SimpleNamespace
 
 import docx
 import openpyxl
 
-from targets.demo import dongtou
+ROOT = Path(__file__).resolve().parents[2]
+TOP_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _dongtou():
+    sheet = openpyxl.load_workbook(ROOT / "demo" / "data" / "dongtou.xlsx").active
+    labels = {t["seq"]: t for t in json.loads((ROOT / "bench" / "corpus" / "dongtou_table.json").read_text())["tasks"]}
+    sections, tasks, top, section, name = [], [], None, None, None
+    for seq, cell_name, content, units in sheet.iter_rows(min_row=3, values_only=True):
+        if content is None:  # a section row, merged across
+            top = seq if TOP_SECTION.match(seq) else top
+            sections.append((seq, None if seq == top else top))
+            section = seq
+            continue
+        name = cell_name or name  # a name merged down over the rows below it
+        label = labels[seq]
+        tasks.append({"seq": seq, "section": section, "name": name, "content": content, "units_raw": units,
+                      "lead_units": label["lead_units"], "co_units": label["co_units"],
+                      "all_townships": label["all_townships"], "indicators": label["indicators"]})
+    facts = tomllib.loads((ROOT / "demo" / "data" / "facts.toml").read_text())
+    return SimpleNamespace(SECTIONS=sections, TASKS=tasks, DEPARTMENTS=facts["dongtou"]["departments"])
+
+
+# Dongtou's table: SECTIONS [(title, parent)], TASKS [{seq, section, name, content, units_raw, lead_units,
+# co_units, all_townships, indicators}], DEPARTMENTS (the county's unit names, from the demo's facts file).
+dongtou = _dongtou()
 
 HEADER = ["序号", "任务名称", "主要内容", "责任单位(牵头单位)"]
 TITLE = "洞头区提升县城承载能力和深化“千村示范、万村整治”工程实施方案(2023—2027年)责任分解"

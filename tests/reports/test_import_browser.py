@@ -1,11 +1,10 @@
 """A supervisor uploads a responsibility table in Chromium, edits the preview and saves the plan."""
 import pytest
 
-from targets.demo import dongtou
 from targets.models import Indicator, Plan, Target
 
 from ..conftest import browser_login
-from .tables import dongtou_xlsx
+from .tables import dongtou, dongtou_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

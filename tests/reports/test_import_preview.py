@@ -9,12 +9,11 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from targets import rules
-from targets.demo import dongtou
 from targets.models import Indicator, Plan
 from reports.models import UploadPreview
 from targets.selectors import indicator_spec
 
-from .tables import dongtou_xlsx, upload
+from .tables import dongtou, dongtou_xlsx, upload
 
 pytestmark = pytest.mark.django_db
 SHANGHAI_NOON = "{}T04:00:00Z"

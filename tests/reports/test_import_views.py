@@ -4,10 +4,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from targets.demo import dongtou
 from targets.models import Indicator, Plan, Target
 
-from .tables import dongtou_xlsx, upload
+from .tables import dongtou, dongtou_xlsx, upload
 
 pytestmark = pytest.mark.django_db
 

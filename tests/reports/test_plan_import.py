@@ -7,11 +7,10 @@ from core.uploads import SafeUpload, UnreadableFile
 from regions.models import Unit
 from reports.intake.table import parse_table, split_units
 from reports.plan_import import plan_import, plan_import_parse
-from targets.demo import dongtou
 from targets.models import Indicator, Plan, Target
 
 from ..conftest import api_as
-from .tables import dongtou_docx, dongtou_xlsx, upload
+from .tables import dongtou, dongtou_docx, dongtou_xlsx, upload
 
 
 @pytest.fixture(autouse=True)

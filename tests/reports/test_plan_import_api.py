@@ -9,11 +9,10 @@ import time_machine
 
 from accounts.models import AuditEvent
 from regions.models import Unit
-from targets.demo import dongtou
 from targets.models import Indicator, Plan, Target
 
 from ..conftest import api_as
-from .tables import dongtou_xlsx, upload
+from .tables import dongtou, dongtou_xlsx, upload
 
 pytestmark = pytest.mark.django_db
 URL = "/api/plans/import/"

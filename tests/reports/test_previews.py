@@ -11,10 +11,9 @@ from reports import previews
 from reports.beat import JOBS
 from reports.models import UploadPreview
 from reports.tasks import purge_upload_previews
-from targets.demo import dongtou
 
 from ..factories import UserFactory
-from .tables import dongtou_xlsx, upload
+from .tables import dongtou, dongtou_xlsx, upload
 
 pytestmark = pytest.mark.django_db
 NOON = datetime(2026, 6, 10, 4, 0, tzinfo=dt_timezone.utc)

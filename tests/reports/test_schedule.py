@@ -8,15 +8,17 @@ import time_machine
 from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
+from demo.facts import facts
 from reports import tasks
 from reports.models import GeneratedReport, ReportKind, ReportSchedule, ReportState
 from reports.schedule import ESCALATE, OVERDUE, REMIND, ScheduleSpec, reminders_due_on, reports_due_on
-from targets.demo import xunyi
 
 from ..factories import PlanFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-XUNYI = ScheduleSpec(dispatch_months=xunyi.DISPATCH_MONTHS, half_year_month=xunyi.HALF_YEAR_REVIEW_MONTH)
+# Xunyi's plan holds its dispatch at the end of May, August and November and its half-year review in June.
+XUNYI = ScheduleSpec(dispatch_months=tuple(facts()["xunyi"]["dispatch_months"]),
+                     half_year_month=facts()["xunyi"]["half_year_month"])
 
 
 def kinds(spec, day):
@@ -96,7 +98,7 @@ def test_a_disabled_region_gets_no_scheduled_reports(plan):
 
 @pytest.mark.django_db
 def test_sync_schedule_creates_the_jobs_once_and_keeps_admin_changes(county):
-    PlanFactory(region=county, doc_number=xunyi.PLAN["doc_number"])
+    PlanFactory(region=county)
     call_command("sync_schedule", stdout=StringIO())
     jobs = {t.task: t for t in PeriodicTask.objects.select_related("crontab")}
     assert set(jobs) == {"supervision.tasks.freeze_month_end", "reports.tasks.run_due_reports",
@@ -108,7 +110,7 @@ def test_sync_schedule_creates_the_jobs_once_and_keeps_admin_changes(county):
     assert (morning.hour, morning.minute, str(morning.timezone)) == ("8", "0", "Asia/Shanghai")
     freeze = jobs["supervision.tasks.freeze_month_end"].crontab
     assert (freeze.day_of_month, freeze.hour) == ("1", "0")
-    assert ReportSchedule.objects.get(region=county).dispatch_month_list == (5, 8, 11)
+    assert ReportSchedule.objects.get(region=county).dispatch_month_list == (3, 6, 9, 12)  # calendar quarters
     morning.hour = "7"
     morning.save()
     call_command("sync_schedule", stdout=StringIO())

@@ -47,8 +47,7 @@ def worker_env(tmp_path):
     env.update(
         DATABASE_URL=urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"])),
         DATABASE_CONN_MAX_AGE="0", DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), REPORTS_TEST_HOLD_FILE=str(tmp_path / "hold"),
-        PYTHONUNBUFFERED="1",
+        CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), PYTHONUNBUFFERED="1",
     )
     from config.celery import app
 
@@ -57,10 +56,13 @@ def worker_env(tmp_path):
 
 
 class Worker:
-    def __init__(self, env, log: Path, name: str):
+    """`celery -A config worker`, or with `hold` the same worker stopping mid-report while that file exists."""
+
+    def __init__(self, env, log: Path, name: str, hold: Path | None = None):
         self.log = log
+        command = ["-m", "tests.reports.held_worker", str(hold)] if hold else ["-m", "celery", "-A", "config"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-n", f"{name}@%h",
+            [sys.executable, *command, "worker", "--pool=solo", "-n", f"{name}@%h",
              "--without-gossip", "--without-mingle", "--loglevel=info"],
             cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
         )
@@ -84,8 +86,8 @@ class Worker:
 def workers(worker_env, tmp_path):
     started = []
 
-    def start(name):
-        worker = Worker(worker_env, tmp_path / f"{name}.log", name)
+    def start(name, hold=None):
+        worker = Worker(worker_env, tmp_path / f"{name}.log", name, hold)
         started.append(worker)
         return worker
 
@@ -130,10 +132,10 @@ def test_a_real_worker_generates_a_bulletin(region_with_report, workers, tmp_pat
         assert f.read(2) == b"PK"
 
 
-def test_a_worker_killed_mid_report_leaves_exactly_one_finished_report(region_with_report, workers, worker_env):
-    hold = Path(worker_env["REPORTS_TEST_HOLD_FILE"])
+def test_a_worker_killed_mid_report_leaves_exactly_one_finished_report(region_with_report, workers, tmp_path):
+    hold = tmp_path / "hold"
     hold.touch()
-    first = workers("first")
+    first = workers("first", hold)
     report = services.report_request(region=region_with_report, kind=ReportKind.MONTHLY, month=MAY)
     reached = Path(f"{hold}.reached")
     wait_for(reached.exists, 60, "the worker to reach the middle of the report", [first.log])

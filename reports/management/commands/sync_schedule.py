@@ -33,5 +33,3 @@ class Command(BaseCommand):
             self.stdout.write(f"{'created' if created else 'reset' if reset else 'kept'}: {job.name}")
         made = services.schedules_seed()
         self.stdout.write(f"report schedules created: {made}")
-        frames = services.document_frames_seed()
-        self.stdout.write(f"document frames of the demo offices created: {frames}")

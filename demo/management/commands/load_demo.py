@@ -1,10 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from targets.demo_loader import DEMO_PASSWORD, DEMO_USERS, demo_is_loaded, demo_load
+from demo.services import demo_accounts, demo_is_loaded, demo_load, demo_password
 
 
 class Command(BaseCommand):
-    help = "Load the demo counties (Dongtou, Xunyi) from the seed plans, with people and progress history."
+    help = ("Load the demo counties (Dongtou, Xunyi): their plans imported from demo/data/, with people and "
+            "progress history.")
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true",
@@ -23,6 +24,6 @@ class Command(BaseCommand):
                     f"{result['reports']} progress reports."))
             else:
                 self.stdout.write("The demo is already loaded; nothing changed.")
-        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
-        for username, role, full_name, _county, _unit in DEMO_USERS:
+        self.stdout.write("\nDemo logins (password for all: %s)" % demo_password())
+        for username, role, full_name in demo_accounts():
             self.stdout.write(f"  {username:<14} {role.label:<22} {full_name}")

@@ -1,6 +1,6 @@
 """Demo village economy for the demo counties: profiles, income history and three derived indicators.
 
-Called from `targets.demo_loader.demo_load` once the regions, plans and users exist. Every figure
+Called from `demo.services.demo_load` once the regions, plans and users exist. Every figure
 is MADE UP, deterministically (from a hash of the village code), so that the demo reads plausibly:
 Dongtou's villages are rich (a county of islands and fisheries near Wenzhou), Xunyi's are poor and
 a few are hollow. The derived indicators are the ones the plans name:
@@ -13,6 +13,7 @@ a few are hollow. The derived indicators are the ones the plans name:
 
 Whole-year records for the four years before `today` are approved in January of the next year;
 the current year has records to the end of each finished quarter, the latest still under review.
+Each county's profile flags, growth and reaching count are in the facts file ([<plan>.economy]).
 """
 import hashlib
 from datetime import date, datetime, time, timedelta
@@ -24,22 +25,20 @@ from accounts.models import Role, User
 from accounts.services import audit_record
 from regions.models import Region
 from targets.choices import Frequency, Kind
-from targets.demo import dongtou, xunyi
-from targets.models import Indicator, ProgressReport
+from targets.models import Indicator, Plan, ProgressReport
 from targets.services import indicator_create
-
-from .models import (
+from villages.models import (
     CountyEconomySettings, DerivedRule, IncomeBasis, IncomeRecord, Measure, RecordStatus, VillageProfile, VillageType,
 )
 
+from .facts import PLANS, facts
+
 CENT = Decimal("0.01")
-FLAGS = {
-    "330305000000": ["示范村", "重点帮扶村", "海岛村"],
-    "610429000000": ["脱贫村", "易地搬迁安置村", "重点帮扶村", "示范村"],
-}
-# How many 行政村 of each county reach the plan's level in the latest full year (so the lights vary).
-REACHING = {"330305000000": 13, "610429000000": 10}
-GROWTH = {"330305000000": Decimal("1.055"), "610429000000": Decimal("1.12")}
+DONGTOU, XUNYI = facts()["dongtou"]["county"], facts()["xunyi"]["county"]
+
+
+def _economy(county_code: str) -> dict:
+    return next(facts()[key]["economy"] for key in PLANS if facts()[key]["county"] == county_code)
 
 
 def _h(code: str, salt: str = "") -> int:
@@ -53,7 +52,7 @@ def _money(value) -> Decimal:
 def _latest_income(county_code: str, village: Region, reaching: bool) -> tuple[Decimal, Decimal]:
     """(total, operating) of the latest full year, in 万元."""
     h = _h(village.code)
-    if county_code == "330305000000":
+    if county_code == DONGTOU:
         if village.kind == VillageType.COMMUNITY:
             operating = 90 + h % 160
         else:
@@ -83,21 +82,22 @@ def _at(day: date) -> datetime:
 def _records(county: Region, villages, today: date, enterer, reviewer) -> list[IncomeRecord]:
     county_code = county.code
     ranked = sorted((v for v in villages if v.kind != VillageType.COMMUNITY), key=lambda v: _h(v.code, "rank"))
-    reaching = {v.pk for v in ranked[:REACHING[county_code]]}
+    economy = _economy(county_code)
+    reaching = {v.pk for v in ranked[:economy["reaching"]]}
     records = []
     for village in villages:
         by = enterer.get(village.parent_id) or enterer[None]
         latest = _latest_income(county_code, village, village.pk in reaching)
         for back in range(4):
             year = today.year - 1 - back
-            total, operating = _year_income(latest, GROWTH[county_code], back, village.code)
+            total, operating = _year_income(latest, Decimal(economy["growth"]), back, village.code)
             submitted = _at(date(year + 1, 1, 10 + _h(village.code, "s") % 8))
             records.append(IncomeRecord(
                 village=village, year=year, quarter=0, total_income=total, operating_income=operating,
                 status=RecordStatus.APPROVED, version=3, created_by=by, submitted_by=by, submitted_at=submitted,
                 reviewed_by=reviewer, reviewed_at=submitted + timedelta(days=5),
             ))
-        records += _this_year(village, latest, GROWTH[county_code], today, by, reviewer)
+        records += _this_year(village, latest, Decimal(economy["growth"]), today, by, reviewer)
     return records
 
 
@@ -120,7 +120,7 @@ def _this_year(village, latest, growth, today, by, reviewer) -> list[IncomeRecor
 
 
 def _profiles(county: Region, villages, reporters) -> list[VillageProfile]:
-    flags = FLAGS[county.code]
+    flags = _economy(county.code)["flags"]
     profiles = []
     for village in villages:
         h = _h(village.code, "profile")
@@ -134,13 +134,14 @@ def _profiles(county: Region, villages, reporters) -> list[VillageProfile]:
     return profiles
 
 
-def _indicator(module, phrase: str) -> Indicator:
-    return Indicator.objects.get(target__plan__doc_number=module.PLAN["doc_number"], source_phrase=phrase)
+def _indicator(county_code: str, phrase: str) -> Indicator:
+    plan = Plan.objects.filter(region__code=county_code).order_by("pk").first()
+    return Indicator.objects.get(target__plan=plan, source_phrase=phrase)
 
 
 def _derived_indicators(counties: dict[str, Region], system: User) -> list[DerivedRule]:
-    xunyi_share = _indicator(xunyi, "村级集体经济年收入10万元村达到40%以上")
-    dongtou_sum = _indicator(dongtou, "村级集体经济总收入超2.4亿元")
+    xunyi_share = _indicator(XUNYI, "村级集体经济年收入10万元村达到40%以上")
+    dongtou_sum = _indicator(DONGTOU, "村级集体经济总收入超2.4亿元")
     dongtou_share = indicator_create(
         target=dongtou_sum.target, by=system, name="集体经济年经营性收入50万元以上行政村占比", kind=Kind.INCREASE,
         unit="%", baseline=Decimal("50"), target_value=Decimal("70"), start_date=dongtou_sum.start_date,
@@ -149,11 +150,11 @@ def _derived_indicators(counties: dict[str, Region], system: User) -> list[Deriv
     )
     rules = [
         DerivedRule(indicator=xunyi_share, measure=Measure.SHARE_AT_LEVEL, basis=IncomeBasis.TOTAL,
-                    level=Decimal("10"), scope=counties["610429000000"], village_type=VillageType.ADMINISTRATIVE),
+                    level=Decimal("10"), scope=counties[XUNYI], village_type=VillageType.ADMINISTRATIVE),
         DerivedRule(indicator=dongtou_sum, measure=Measure.SUM, basis=IncomeBasis.TOTAL,
-                    scope=counties["330305000000"]),
+                    scope=counties[DONGTOU]),
         DerivedRule(indicator=dongtou_share, measure=Measure.SHARE_AT_LEVEL, basis=IncomeBasis.OPERATING,
-                    level=Decimal("50"), scope=counties["330305000000"], village_type=VillageType.ADMINISTRATIVE),
+                    level=Decimal("50"), scope=counties[DONGTOU], village_type=VillageType.ADMINISTRATIVE),
     ]
     for rule in rules:
         rule.full_clean()
@@ -165,7 +166,7 @@ def _derived_indicators(counties: dict[str, Region], system: User) -> list[Deriv
 def load(*, today: date) -> dict:
     """Profiles, settings, income history and derived indicators for both demo counties (once)."""
     system = User.objects.get(username="sysadmin")
-    counties = {c.code: c for c in Region.objects.filter(code__in=list(FLAGS))}
+    counties = {c.code: c for c in Region.objects.filter(code__in=[DONGTOU, XUNYI])}
     reporters = {u.unit.township_id: u for u in User.objects.filter(role=Role.REPORTER, unit__township__isnull=False)
                  .select_related("unit")}
     records, profiles = [], []
@@ -173,7 +174,7 @@ def load(*, today: date) -> dict:
         villages = list(Region.objects.filter(code__startswith=code[:6], level="village").order_by("code"))
         reviewer = User.objects.filter(role=Role.SUPERVISOR, region=county).first() or system
         CountyEconomySettings.objects.create(
-            county=county, weak_threshold=Decimal("10") if code == "330305000000" else Decimal("5"),
+            county=county, weak_threshold=Decimal(_economy(code)["weak_threshold"]),
         )
         profiles += _profiles(county, villages, reporters)
         records += _records(county, villages, today, {**reporters, None: system}, reviewer)

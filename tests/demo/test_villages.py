@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from demo.services import demo_load
 from regions.models import Region
 from targets.choices import Light
-from targets.demo_loader import demo_load
 from targets.models import Indicator
 from villages.models import DerivedRule, IncomeRecord, RecordStatus
 
