@@ -40,6 +40,7 @@ ACTIONS = {
     "snapshot.freeze": _("Month's lights frozen"),
     "instruction.issue": _("Leader's instruction issued"), "instruction.acknowledge": _("Instruction acknowledged"),
     "instruction.respond": _("Instruction answered"), "instruction.close": _("Instruction closed"),
+    "instruction.export": _("Leaders' instructions exported"),
     "income.create": _("Village income entered"), "income.update": _("Village income changed"),
     "income.submit": _("Village income submitted"), "income.approve": _("Village income approved"),
     "income.import": _("Village income imported"), "village.profile": _("Village profile changed"),

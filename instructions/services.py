@@ -215,3 +215,9 @@ def instruction_close(*, instruction, by, comment: str = "") -> Instruction:
     _tell_units(instruction, units, "instruction.closed", _("The instruction on %(about)s was closed by %(who)s")
                 % {"about": _about(instruction), "who": _name(by)})
     return instruction
+
+
+def ledger_exported(*, by, rows: int, filters: dict) -> None:
+    """Audit a download of the 领导批示 list: who took which instructions out, filtered how."""
+    audit_record(action="instruction.export", by=by, object_type="instructions.Instruction",
+                 new={"rows": rows, "filters": filters})

@@ -3,9 +3,11 @@ answers, the steps (acknowledge, answer, close) and the office's tracking list."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +15,9 @@ from accounts.permissions import is_leader, is_office
 from regions.models import Unit
 from regions.selectors import region_prefix
 
-from . import selectors, services
+from core.uploads import XLSX
+
+from . import exporters, selectors, services
 from .forms import CloseForm, IssueForm, LedgerFilters, RespondForm
 from .models import InstructionStatus, ReachStatus
 
@@ -117,9 +121,7 @@ def close(request, pk):
                  _("Instruction closed."))
 
 
-@login_required
-def ledger(request):
-    """领导批示: every instruction the user may see, by state (open, overdue, answered, closed), unit and kind."""
+def _ledger(request):
     user = request.user
     units = Unit.objects.order_by("kind", "name")
     if user.is_reporter:
@@ -129,6 +131,31 @@ def ledger(request):
     filters = LedgerFilters(request.GET or None, units=units)
     data = filters.cleaned_data if filters.is_valid() else {}
     found = selectors.ledger(user=user, state=data.get("state", ""), unit=data.get("unit"), kind=data.get("kind", ""))
+    return filters, data, found
+
+
+@login_required
+def ledger(request):
+    """领导批示: every instruction the user may see, by state (open, overdue, answered, closed), unit and kind."""
+    filters, data, found = _ledger(request)
     return render(request, "instructions/ledger.html", {
         "filters": filters, "ledger": found, "state": data.get("state", ""),
-        "query": request.GET.urlencode() if filters.is_valid() else ""})
+        "export_query": request.GET.urlencode()})
+
+
+@login_required
+def ledger_export(request):
+    """The list as the user sees it, with the same filters, as .xlsx (批示落实情况); the export is audited."""
+    _filters, data, found = _ledger(request)
+    user = request.user
+    home = user.unit.name if user.is_reporter and user.unit_id else (user.region.name if user.region_id else "全部地区")
+    now = timezone.now()
+    local = timezone.localtime(now)
+    content = exporters.ledger_xlsx(found.rows, title=f"{home}领导批示落实情况",
+                                    subtitle=f"数据截至{exporters.chinese_date(local.date())}{local:%H:%M}")
+    services.ledger_exported(by=user, rows=len(found.rows), filters={
+        key: str(getattr(value, "pk", value)) for key, value in data.items() if value})
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{home}-领导批示落实情况-{local.year}年{local.month}月{local.day}日.xlsx")
+    return response

@@ -132,3 +132,38 @@ def test_the_ledger_counts_open_overdue_answered_closed(client, leader, indicato
         found = client.get("/instructions/?state=overdue").context["ledger"]
         assert [r.pk for r in found.rows] == [late.pk]
         assert found.counts == {"open": 2, "overdue": 1, "answered": 0, "closed": 0}
+
+
+def test_the_office_exports_the_list_as_it_sees_it_and_the_export_is_audited(
+        client, leader, indicator, supervisor, dept_reporter, stranger):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    answered = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进改厕",
+                                          due_date=date(2025, 6, 30))
+    services.instruction_respond(instruction=answered, by=dept_reporter, response="已完成300户")
+    services.instruction_issue(kind="indicator", target=indicator, by=leader, text="另一条")
+    client.force_login(supervisor)
+    assert 'id="export-xlsx"' in client.get("/instructions/").content.decode()
+    response = client.get("/instructions/export.xlsx?state=answered")
+    from urllib.parse import quote
+
+    assert response.status_code == 200 and quote("洞头区-领导批示落实情况-2025年6月10日.xlsx") in response[
+        "Content-Disposition"]
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["洞头区领导批示落实情况"]
+    header = rows[2]
+    assert header[:5] == ["序号", "下发日期", "批示领导", "批示对象", "批示内容"]
+    data = [r for r in rows[3:] if r]
+    assert len(data) == 1
+    line = dict(zip(header, data[0]))
+    assert line["批示内容"] == "抓紧推进改厕" and line["状态"] == "已答复"
+    assert line["送达单位"] == "区农业农村局（已答复）" and line["落实情况"] == "区农业农村局：已完成300户"
+    assert line["答复期限"] == "2025年6月30日" and line["批示对象"] == f"指标：{indicator.name}"
+    event = AuditEvent.objects.get(action="instruction.export")
+    assert event.user == supervisor and event.new == {"rows": 1, "filters": {"state": "answered"}}
+    client.force_login(stranger)
+    sheet = load_workbook(BytesIO(client.get("/instructions/export.xlsx").content)).active
+    assert not [r for r in sheet.iter_rows(min_row=4, values_only=True) if any(r)]
