@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import permissions
 from accounts.services import audit_record, notify, snapshot
 
 from . import entry_rules, rules, selectors, services
@@ -37,7 +38,7 @@ def late_entry_request_create(*, indicator, period_start: date, reason: str, by,
                               today: date | None = None) -> LateEntryRequest:
     """The unit's request for one missed period; the office is told."""
     today = today or timezone.localdate()
-    if not by.is_reporter or not selectors.indicators_visible_to(by).filter(pk=indicator.pk).exists():
+    if not permissions.is_unit_reporter(by) or not selectors.indicators_visible_to(by).filter(pk=indicator.pk).exists():
         raise PermissionDenied(_("Only a unit that reports this indicator asks for a late entry."))
     errors = {}
     if period_start not in missed_periods(indicator=indicator, unit=by.unit, today=today):

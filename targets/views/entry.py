@@ -27,7 +27,7 @@ FORM_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation")
 
 
 def _reporter_or_404(user):
-    if not user.is_reporter:
+    if not permissions.is_unit_reporter(user):
         raise Http404
 
 
@@ -205,7 +205,7 @@ def report_detail(request, pk):
         "comment_form": None if permissions.is_read_only(user) else CommentForm(),
         "return_form": ReturnForm(),
         "reopen_form": ReasonForm(),
-        "can_edit": user.is_reporter and review.is_editable(report.status),
+        "can_edit": permissions.can_report_for(user, report.unit) and review.is_editable(report.status),
         "can_review": office and review.can(report.status, review.APPROVE) and report.submitted_by_id != user.pk,
         "can_reopen": office and review.can(report.status, review.REOPEN),
         "rollup": entry_selectors.county_rollup(report.indicator, report.period_start),
