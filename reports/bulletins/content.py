@@ -17,7 +17,7 @@ from targets import rules
 from targets.choices import Light
 
 from . import readers
-from .document import AMOUNT, INT, PERCENT, Column, DocumentBuilder, chinese_date, chinese_number, format_cell
+from .document import AMOUNT, INT, PERCENT, QUANTITY, Column, DocumentBuilder, chinese_date, chinese_number, format_cell
 
 LIGHT_ORDER = (Light.DONE, Light.GREEN, Light.AMBER, Light.RED, Light.NOT_STARTED)
 
@@ -128,7 +128,7 @@ def done_this_month(doc: DocumentBuilder, *, region, as_of: date) -> None:
     rows = figures.newly_done(region=region, as_of=as_of)
     doc.heading(1, _("Targets newly completed"))
     doc.paragraph(_("%(count)s indicators reached their target this month.") % {"count": format_cell(len(rows), INT)})
-    doc.table(_("Newly completed"), [Column(_("task")), Column(_("indicator")), Column(_("value"), AMOUNT)],
+    doc.table(_("Newly completed"), [Column(_("task")), Column(_("indicator")), Column(_("value"), QUANTITY)],
               [[r.target, r.name, r.actual] for r in rows], key="newly_done",
               empty=_("No indicator was newly completed this month."))
 
@@ -158,8 +158,8 @@ def milestones(doc: DocumentBuilder, *, region, cover) -> None:
         "count": format_cell(len(judged), INT), "start": chinese_date(cover.start), "date": chinese_date(cover.as_of),
         "met": format_cell(len(judged) - len(missed), INT), "missed": format_cell(len(missed), INT),
         "next": format_cell(len(upcoming), INT), "next_date": chinese_date(cover.next_until)})
-    columns = [Column(_("section")), Column(_("indicator")), Column(_("milestone date")), Column(_("required"), AMOUNT),
-               Column(_("value reported for that period"), AMOUNT), Column(_("unit of measure")), Column(_("met"))]
+    columns = [Column(_("section")), Column(_("indicator")), Column(_("milestone date")), Column(_("required"), QUANTITY),
+               Column(_("value reported for that period"), QUANTITY), Column(_("unit of measure")), Column(_("met"))]
     states = {rules.MILESTONE_MET: pgettext("milestone", "met"), rules.MILESTONE_MISSED: pgettext("milestone", "missed"),
               rules.MILESTONE_PENDING: _("awaiting the period's report"), readers.NEXT: _("due next")}
     doc.table(_("Staged milestones due in the period"), columns,

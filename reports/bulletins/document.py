@@ -12,8 +12,9 @@ CHINESE_NUMERALS = "零一二三四五六七八九十"
 
 # How a column is shown: text as is; whole counts with thousands separators; fractions as
 # percentages with one decimal; 万元 and other amounts with two decimals.
-TEXT, INT, PERCENT, AMOUNT = "text", "int", "percent", "amount"
-NUMERIC_FORMATS = (INT, PERCENT, AMOUNT)
+# A quantity in an indicator's own unit (a milestone's 4 个, 12.5 公里) is whole when it is whole.
+TEXT, INT, PERCENT, AMOUNT, QUANTITY = "text", "int", "percent", "amount", "quantity"
+NUMERIC_FORMATS = (INT, PERCENT, AMOUNT, QUANTITY)
 
 
 def chinese_number(n: int) -> str:
@@ -45,6 +46,8 @@ def format_cell(value, fmt: str) -> str:
     number = _decimal(value)
     if number is None:
         return "—"
+    if fmt == QUANTITY:
+        fmt = INT if number == number.to_integral_value() else AMOUNT
     if fmt == INT:
         return f"{number.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
     if fmt == PERCENT:

@@ -195,7 +195,8 @@ def text_width(text: str) -> float:
 
 
 TABLE_CHAR_MM = TABLE_SIZE.pt / 72 * 25.4
-CELL_PADDING_MM = 2.6
+# A cell's text stands 1.9 mm in from each side (Word's default cell margins), and "%" is wider than a digit.
+CELL_PADDING_MM = 4.6
 
 
 def column_widths(columns: list[dict], cells: list[list[str]], total_mm: float = TYPE_WIDTH_MM) -> list[float]:
@@ -368,8 +369,10 @@ def _properties(document, content) -> None:
     if lang is None:
         lang = OxmlElement("w:lang")
         _insert_ordered(rpr, lang, RPR_ORDER)
-    for key in ("w:val", "w:eastAsia", "w:bidi"):
-        lang.set(qn(key), "zh-CN")
+    # Chinese text is zh-CN; the Latin slot (digits, Latin letters) is en-US, as Word sets it on a Chinese
+    # system: with zh-CN there LibreOffice breaks a line inside a number ("（2" / "026年10月31日）").
+    for key, value in (("w:val", "en-US"), ("w:eastAsia", "zh-CN"), ("w:bidi", "ar-SA")):
+        lang.set(qn(key), value)
 
 
 def write_docx(content: dict) -> bytes:

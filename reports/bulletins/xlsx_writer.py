@@ -15,9 +15,10 @@ from core.xlsx import SheetHead, style_table_sheet
 from targets.choices import Light
 
 from .docx_writer import text_width
-from .document import AMOUNT, INT, NUMERIC_FORMATS, PERCENT, format_cell, tables
+from .document import AMOUNT, INT, NUMERIC_FORMATS, PERCENT, QUANTITY, format_cell, tables
 
-NUMBER_FORMATS = {INT: "#,##0", AMOUNT: "#,##0.00", PERCENT: "0.0%"}
+# A quantity shows as typed in Excel's General format: 4, 12.5 (a column's format is one for all its rows).
+NUMBER_FORMATS = {INT: "#,##0", AMOUNT: "#,##0.00", PERCENT: "0.0%", QUANTITY: "General"}
 SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -35,7 +36,8 @@ def _cell_value(value, fmt):
     if fmt not in NUMERIC_FORMATS or value in (None, ""):
         return value
     number = Decimal(str(value))
-    return int(number) if fmt == INT and number == number.to_integral_value() else float(number)
+    whole = fmt in (INT, QUANTITY) and number == number.to_integral_value()
+    return int(number) if whole else float(number)
 
 
 def _widths(columns, rows) -> list[float]:

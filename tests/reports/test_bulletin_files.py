@@ -310,7 +310,9 @@ def test_quarterly_dispatch_judges_each_milestone_on_its_own_date(demo):
             indicator__target__plan__region=report.region, date__gt=cut_off, date__lte=date(2026, 8, 31)))
     document = _docx(report)
     docx_rows = _docx_table(document, report.content, "milestones").rows[1:]
-    assert [r.cells[3].text for r in docx_rows] == [format_cell(r[3], "amount") for r in rows]
+    assert [r.cells[3].text for r in docx_rows] == [format_cell(r[3], "quantity") for r in rows]
+    # A whole quantity reads whole ("30", not "30.00"), a fraction keeps its two decimals.
+    assert all("." not in r.cells[3].text for r, row in zip(docx_rows, rows) if Decimal(row[3]) == int(Decimal(row[3])))
 
 
 @pytest.mark.django_db
@@ -455,9 +457,15 @@ def test_the_pdf_body_has_28_characters_a_line_and_22_lines_a_page(demo):
     monthly = demo[ReportKind.MONTHLY].content
     sentence = "各镇各部门要对照目标任务逐项分析原因制定整改措施明确完成时限确保按期销号"
     body = [{"type": "paragraph", "text": sentence * 3} for _ in range(30)]
-    with pdfplumber.open(BytesIO(docx_to_pdf(write_docx({**monthly, "blocks": body})))) as pdf:
+    figures = "截至2026年11月30日，共跟踪指标69个：已完成7个，绿灯34个，黄灯11个，红灯15个，未开始2个。与上月末（2026年10月31日）相比。"
+    with pdfplumber.open(BytesIO(docx_to_pdf(write_docx({**monthly, "blocks": body + [
+            {"type": "paragraph", "text": figures}]})))) as pdf:
         pages = [_body_lines(page) for page in pdf.pages]
         numbers = [c for page in pdf.pages for c in page.chars if c["top"] > TYPE_FOOT + 5 and c["text"].strip()]
+    # A number is never broken over two lines ("（2" / "026年"): the line breaks before the bracket.
+    texts = ["".join(c["text"] for c in line) for lines in pages for line in lines]
+    assert any("（2026年10月31日）" in t for t in texts)
+    assert not any(a[-1].isdigit() and b[0].isdigit() for a, b in zip(texts, texts[1:]))
     # The page number ("— 2 —") is in 14 pt (四号) throughout, its digits included.
     assert {c["size"] for c in numbers} == {14.0} and any(c["text"].isdigit() for c in numbers)
     full_pages = pages[1:-1]  # the first page carries the masthead, the last the signature
