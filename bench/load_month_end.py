@@ -20,10 +20,15 @@ Every write is one a careful clerk would make, so that an error means the server
   other non-2xx answer is an error.
 """
 import random
+import sys
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from locust import HttpUser, between, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from targets.rules import is_count_unit  # noqa: E402  (pure rules: no Django settings needed)
 
 PASSWORD = "Demo@2025"
 REPORTERS = ["nongye", "fagai", "damen", "xunyi_nongye"]
@@ -57,7 +62,13 @@ def current_period(indicator, today: date) -> str:
 
 
 def next_value(indicator, history: list[Decimal]) -> Decimal:
-    """A figure that continues the unit's own series: no explanation or confirmation is needed."""
+    """A figure that continues the unit's own series: no explanation or confirmation is needed; a
+    whole number for things counted one by one (targets.rules.is_count_unit), as a clerk writes it."""
+    value = _next_value(indicator, history)
+    return value.quantize(Decimal(1)) if is_count_unit(indicator.get("unit", "")) else value
+
+
+def _next_value(indicator, history: list[Decimal]) -> Decimal:
     if not history:
         return (Decimal(indicator["target_value"] or 1) / 10).quantize(Decimal("0.01"))
     if indicator["kind"] in CUMULATIVE_KINDS:
