@@ -22,7 +22,7 @@ from regions.models import Region, RegionLevel, Unit, UnitKind
 from targets import rules
 from targets.choices import Kind
 from targets.models import Plan, Section, Target
-from targets.services import indicator_create
+from targets.services import indicator_create, target_units_set
 
 from core.uploads import UnreadableFile
 
@@ -214,8 +214,8 @@ def _indicator_fields(proposal: dict, where: str, plan: Plan) -> dict:
 def _write_task(task: dict, plan: Plan, section: Section | None, units: dict[str, Unit], by) -> Target:
     target = Target.objects.create(plan=plan, section=section, seq=int(task["seq"]), name=task["name"][:300],
                                    content=task.get("content", ""), all_townships=bool(task.get("all_townships")))
-    target.lead_units.set([units[n] for n in task["lead_units"]])
-    target.co_units.set([units[n] for n in task["co_units"] if n not in task["lead_units"]])
+    target_units_set(target=target, leads=[units[n] for n in task["lead_units"]],
+                     co_units=[units[n] for n in task["co_units"]])
     for order, proposal in enumerate(task["indicators"]):
         where = _("Task %(seq)s, indicator %(n)s") % {"seq": task["seq"], "n": order + 1}
         fields = _indicator_fields(proposal, where, plan)

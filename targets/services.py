@@ -44,6 +44,20 @@ def _period_words(report) -> str:
     return rules.period_words(report.period_start, report.indicator.frequency)
 
 
+def target_units_set(*, target, leads, co_units=()) -> None:
+    """The target's lead and co-units, kept in the order the responsibility table lists them.
+
+    The first lead is the unit that owes an un-allocated indicator's report
+    (selectors.expected_reporters reads the through rows in insertion order), so the rows are written
+    in list order: a many-to-many `set()` or `add()` of several units inserts them in no set order.
+    """
+    leads = list(dict.fromkeys(leads))
+    shared = [unit for unit in dict.fromkeys(co_units) if unit not in leads]
+    for manager, units in ((target.lead_units, leads), (target.co_units, shared)):
+        manager.clear()
+        manager.through.objects.bulk_create([manager.through(target=target, unit=unit) for unit in units])
+
+
 def indicator_create(*, target, by, milestones=(), **fields) -> Indicator:
     _require_plan_manager(by, target.plan)
     indicator = Indicator(target=target, **fields)

@@ -112,3 +112,18 @@ def test_the_ledger_gets_the_latest_counted_report_itself(indicator, dept, dept_
     row = selectors.indicator_rows(Indicator.objects.filter(pk=indicator.pk), date(2025, 6, 1),
                                    with_last_report=True)[indicator.pk]
     assert row.last_report.narrative == "5月进展"
+
+
+def test_the_first_lead_of_the_table_owes_the_report_whatever_the_units_ids(plan, county):
+    """The table lists 区住建局 first; it was created last, so a many-to-many add() would put it last."""
+    from targets.services import target_units_set
+
+    from ..factories import TargetFactory, UnitFactory
+
+    older, old, listed_first = (UnitFactory(county=county, name=n) for n in ("区农业农村局", "区文广旅体局", "区住建局"))
+    finance = UnitFactory(county=county, name="区财政局")
+    target = TargetFactory(plan=plan)
+    target_units_set(target=target, leads=[listed_first, older, old], co_units=[older, finance])
+    indicator = IndicatorFactory(target=target)
+    assert expected_reporters([indicator.pk]) == {indicator.pk: [listed_first.pk]}
+    assert list(target.co_units.all()) == [finance]  # a lead is not also a co-unit
