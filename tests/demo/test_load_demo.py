@@ -180,3 +180,19 @@ def test_every_demo_value_is_one_a_unit_could_enter(demo):
              and rules.value_bound_errors(name=r.indicator.name, unit=r.indicator.unit, value=r.value)]
     assert not wrong, wrong[:5]
     assert ProgressReport.objects.filter(indicator__unit="个").exists()
+
+
+def test_a_co_lead_is_not_chased_for_the_report_the_first_lead_of_the_table_owes(demo):
+    """Dongtou task 25 lists 区住建局、区农业农村局、区文广旅体局. 区住建局 owes the report; 区农业农村局's My work
+    showed 住建局's 绿灯 78 % beside 'no report' and 40 missed periods, because the leads were stored in no order
+    and another lead was taken for the first."""
+    from targets.entry_selectors import work_rows
+
+    indicator = Indicator.objects.get(target__plan__doc_number=DONGTOU, target__seq=25,
+                                      name__contains="历史文化村落保护利用项目")
+    zhujian = indicator.target.lead_units.get(name="区住建局")
+    assert selectors.expected_reporters([indicator.pk]) == {indicator.pk: [zhujian.pk]}
+    assert set(ProgressReport.objects.filter(indicator=indicator).values_list("unit_id", flat=True)) <= {zhujian.pk}
+    nongye = User.objects.get(username="nongye")
+    row = next(r for r in work_rows(user=nongye, today=TODAY) if r.indicator.pk == indicator.pk)
+    assert not row.owed and row.reporter_names == ["区住建局"] and not row.missed_locked
