@@ -25,7 +25,7 @@ from accounts.services import audit_record
 from core import periods
 from core.versions import ConflictError
 from targets.choices import Kind
-from targets import review
+from targets import review, rules
 from targets.models import Indicator, ProgressReport
 from targets.selectors import expected_reporters
 from targets.services import progress_report_create, progress_report_update
@@ -119,7 +119,7 @@ def build_template(*, unit, period: str) -> bytes:
                 cell.protection = Protection(locked=False)
                 cell.fill = FILL_CELL
         sheet.cell(number, INDEX["due"] + 1).number_format = "yyyy-mm-dd"
-    _finish(sheet, len(indicators))
+    _finish(sheet, indicators)
     meta = workbook.create_sheet(META)
     meta.append(["unit_id", unit.pk])
     meta.append(["period", period])
@@ -142,12 +142,30 @@ def _write_head(sheet, unit, period) -> None:
         sheet.column_dimensions[LETTER[col.key]].width = col.width
 
 
-def _finish(sheet, count: int) -> None:
-    last_row = FIRST_ROW + max(count, 1) - 1
-    validation = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                showErrorMessage=True, errorTitle="本期累计值", error="请输入不小于0的数字")
-    validation.add(f"{LETTER['value']}{FIRST_ROW}:{LETTER['value']}{last_row}")
-    sheet.add_data_validation(validation)
+def _value_rule(indicator) -> str:
+    """Which check Excel makes as the value is typed: the upload refuses the same (targets.rules)."""
+    if indicator.kind == Kind.MILESTONE or rules.is_share_percent(indicator.name, indicator.unit):
+        return "percent"
+    return "whole" if rules.is_count_unit(indicator.unit) else "number"
+
+
+VALUE_RULES = {
+    "number": dict(type="decimal", operator="greaterThanOrEqual", formula1="0", error="请输入不小于0的数字"),
+    "whole": dict(type="whole", operator="greaterThanOrEqual", formula1="0", error="请输入不小于0的整数"),
+    "percent": dict(type="decimal", operator="between", formula1="0", formula2="100", error="请输入0至100之间的数字"),
+}
+
+
+def _finish(sheet, indicators) -> None:
+    rows = {}
+    for offset, indicator in enumerate(indicators or [None]):
+        rows.setdefault(_value_rule(indicator) if indicator else "number", []).append(FIRST_ROW + offset)
+    for name, numbers in rows.items():
+        validation = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle="本期累计值",
+                                    **VALUE_RULES[name])
+        for number in numbers:
+            validation.add(f"{LETTER['value']}{number}")
+        sheet.add_data_validation(validation)
     sheet.freeze_panes = f"A{FIRST_ROW}"
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False

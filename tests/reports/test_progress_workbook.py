@@ -58,8 +58,9 @@ def test_the_workbook_lists_the_units_indicators_with_last_values_and_due_dates(
     assert sheet.protection.sheet
     assert sheet["I4"].protection.locked is False and sheet["L5"].protection.locked is False
     assert sheet["A4"].protection.locked and sheet["F4"].protection.locked
-    validation = sheet.data_validations.dataValidation[0]
-    assert validation.type == "decimal" and str(validation.sqref) == "I4:I5"
+    # Both are counts (座, 户): Excel takes whole numbers only, as the upload does.
+    [validation] = sheet.data_validations.dataValidation
+    assert validation.type == "whole" and str(validation.sqref) == "I4 I5"
     event = AuditEvent.objects.get(action="progress.template")
     assert event.username == dept_reporter.username and event.new == {"period": "2025-05"}
 

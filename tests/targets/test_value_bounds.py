@@ -101,6 +101,8 @@ def test_a_workbook_row_with_a_share_above_100_is_marked_and_nothing_is_written(
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = workbook["填报"]
     row = next(r[0].row for r in sheet.iter_rows(min_row=4) if r[0].value == rate.pk)
+    checks = {str(v.sqref): (v.type, v.formula1, v.formula2) for v in sheet.data_validations.dataValidation}
+    assert checks[f"I{row}"] == ("decimal", "0", "100")  # Excel refuses 150 as it is typed, too
     sheet[f"I{row}"] = 150
     buffer = io.BytesIO()
     workbook.save(buffer)
