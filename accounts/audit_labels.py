@@ -41,6 +41,7 @@ ACTIONS = {
     "instruction.issue": _("Leader's instruction issued"), "instruction.acknowledge": _("Instruction acknowledged"),
     "instruction.respond": _("Instruction answered"), "instruction.close": _("Instruction closed"),
     "instruction.export": _("Leaders' instructions exported"),
+    "instruction.overdue": _("Instruction overdue notice sent"),
     "income.create": _("Village income entered"), "income.update": _("Village income changed"),
     "income.submit": _("Village income submitted"), "income.approve": _("Village income approved"),
     "income.import": _("Village income imported"), "village.profile": _("Village profile changed"),

@@ -103,6 +103,9 @@ class InstructionReach(models.Model):
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     responded_at = models.DateTimeField(pgettext_lazy("instruction", "answered at"), null=True, blank=True)
+    overdue_noticed_at = models.DateTimeField(
+        _("overdue notice sent"), null=True, blank=True,
+        help_text=_("When the unit was told that its answer is overdue (once per instruction)."))
 
     class Meta:
         verbose_name = _("unit reached")

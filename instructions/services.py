@@ -221,3 +221,35 @@ def ledger_exported(*, by, rows: int, filters: dict) -> None:
     """Audit a download of the 领导批示 list: who took which instructions out, filtered how."""
     audit_record(action="instruction.export", by=by, object_type="instructions.Instruction",
                  new={"rows": rows, "filters": filters})
+
+
+def instructions_remind_overdue(*, today: date) -> int:
+    """Each morning (beat): every unit whose answer to an open instruction is past its date is told once, in the
+    app and on its group robot / SMS; the leader and the office hear once per instruction which units are late.
+    Returns how many units were told. Running it twice the same day sends nothing twice."""
+    late = (InstructionReach.objects.filter(instruction__status__in=selectors.OPEN, instruction__due_date__lt=today,
+                                            overdue_noticed_at__isnull=True)
+            .exclude(status=ReachStatus.ANSWERED).select_related("instruction__author", "instruction__region", "unit")
+            .order_by("instruction_id", "unit_id"))
+    by_instruction = {}
+    for reach in late:
+        by_instruction.setdefault(reach.instruction_id, []).append(reach)
+    for reaches in by_instruction.values():
+        _remind_one(reaches)
+    return sum(len(r) for r in by_instruction.values())
+
+
+@transaction.atomic
+def _remind_one(reaches) -> None:
+    instruction = reaches[0].instruction
+    units = [r.unit for r in reaches]
+    InstructionReach.objects.filter(pk__in=[r.pk for r in reaches]).update(overdue_noticed_at=timezone.now())
+    audit_record(action="instruction.overdue", obj=instruction,
+                 new={"due_date": instruction.due_date, "units": [u.name for u in units]})
+    due = instruction.due_date.isoformat()
+    _tell_units(instruction, units, "instruction.overdue", _(
+        "Your answer to the instruction on %(about)s was due on %(date)s; answer it now.") % {
+        "about": _about(instruction), "date": due})
+    _tell_issuers(instruction, "instruction.overdue", _(
+        "Not answered by %(date)s, the instruction on %(about)s: %(units)s") % {
+        "date": due, "about": _about(instruction), "units": "、".join(u.name for u in units)})

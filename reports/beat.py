@@ -41,6 +41,12 @@ JOBS = (
         description="Reminders before the due date, overdue notices the day after, word to the supervision office.",
     ),
     PeriodicJob(
+        name="instructions: overdue answers to leaders' instructions",
+        task="instructions.tasks.remind_overdue_instructions", minute="10", hour="9",
+        description="Tells each unit once that its answer to a leader's instruction (批示) is past its date, and the "
+                    "leader and the supervision office which units are late.",
+    ),
+    PeriodicJob(
         name="reports: delete expired upload previews", task="reports.tasks.purge_upload_previews",
         minute="40", hour="3",
         description="Deletes the plan-import previews and marked progress workbooks whose time has run out.",

@@ -177,3 +177,33 @@ def test_on_a_bulletin_it_reaches_by_default_the_lead_units_of_the_indicators_re
                                               period_end=date(2025, 5, 31), status=ReportState.DONE)
     instruction = services.instruction_issue(kind="bulletin", target=bulletin, by=leader, text="红灯单位限期整改")
     assert [r.unit for r in instruction.reaches.all()] == [dept]
+
+
+def test_units_late_with_their_answer_are_told_once_and_the_leader_and_office_hear_which(
+        leader, indicator, dept, town_unit, dept_reporter, town_reporter, supervisor):
+    from instructions.tasks import remind_overdue_instructions
+
+    indicator.target.lead_units.add(town_unit)
+    UnitChannel.objects.create(unit=town_unit, kind="wecom", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x")
+    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进",
+                                             due_date=date(2025, 6, 20))
+    services.instruction_issue(kind="indicator", target=indicator, by=leader, text="没有期限")
+    services.instruction_respond(instruction=instruction, by=dept_reporter, response="已办")
+    assert services.instructions_remind_overdue(today=date(2025, 6, 20)) == 0  # due today is not late yet
+    with time_machine.travel("2025-06-21 09:10 +0800", tick=False):
+        assert remind_overdue_instructions.delay().get() == 1
+        assert remind_overdue_instructions.delay().get() == 0  # never twice
+    late = Notification.objects.filter(kind="instruction.overdue")
+    assert {n.user.username for n in late} == {"damen", "lingdao", "duchashi"}  # not the unit that answered
+    assert "2025-06-20" in late.get(user=town_reporter).message
+    assert "大门镇" in late.get(user=leader).message
+    assert ChannelDelivery.objects.filter(channel__unit=town_unit, text__contains="现已逾期").count() == 1
+    event = AuditEvent.objects.get(action="instruction.overdue")
+    assert event.object_id == str(instruction.pk) and event.new["units"] == ["大门镇"]
+    assert "instruction.overdue" in ACTIONS
+
+
+def test_the_overdue_job_is_scheduled():
+    from reports.beat import JOBS
+
+    assert any(job.task == "instructions.tasks.remind_overdue_instructions" for job in JOBS)

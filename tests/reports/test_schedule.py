@@ -103,7 +103,8 @@ def test_sync_schedule_creates_the_jobs_once_and_keeps_admin_changes(county):
     jobs = {t.task: t for t in PeriodicTask.objects.select_related("crontab")}
     assert set(jobs) == {"supervision.tasks.freeze_month_end", "reports.tasks.run_due_reports",
                          "reports.tasks.send_reminders", "targets.tasks.lights_rejudge_due",
-                         "reports.tasks.purge_upload_previews", "reports.tasks.reclaim_stalled_jobs"}
+                         "reports.tasks.purge_upload_previews", "reports.tasks.reclaim_stalled_jobs",
+                         "instructions.tasks.remind_overdue_instructions"}
     nightly = jobs["targets.tasks.lights_rejudge_due"].crontab
     assert (nightly.hour, nightly.minute, str(nightly.timezone)) == ("0", "20", "Asia/Shanghai")
     morning = jobs["reports.tasks.run_due_reports"].crontab
@@ -114,7 +115,7 @@ def test_sync_schedule_creates_the_jobs_once_and_keeps_admin_changes(county):
     morning.hour = "7"
     morning.save()
     call_command("sync_schedule", stdout=StringIO())
-    assert PeriodicTask.objects.count() == 6
+    assert PeriodicTask.objects.count() == len(jobs)
     assert PeriodicTask.objects.get(task="reports.tasks.run_due_reports").crontab.hour == "7"
     call_command("sync_schedule", "--reset", stdout=StringIO())
     assert PeriodicTask.objects.get(task="reports.tasks.run_due_reports").crontab.hour == "8"
