@@ -71,8 +71,23 @@ def _replayed(parsed: dict, years: int) -> dict:
     return parsed
 
 
+def _drop_sections(parsed: dict, titles: list[str]) -> None:
+    """Drop the sections named, as on the preview: what they held goes to where they belonged."""
+    moved = {s["key"]: s.get("parent") for s in parsed["sections"] if s["title"] in titles}
+
+    def where(section_key):
+        while section_key in moved:
+            section_key = moved[section_key]
+        return section_key
+
+    parsed["sections"] = [dict(s, parent=where(s.get("parent"))) for s in parsed["sections"] if s["key"] not in moved]
+    for task in parsed["tasks"]:
+        task["section"] = where(task.get("section"))
+
+
 def _with_facts(parsed: dict, key: str, county: Region) -> dict:
     spec = facts()[key]
+    _drop_sections(parsed, spec.get("drop_sections", []))
     tasks = {task["seq"]: task for task in parsed["tasks"]}
     for seq, leads, co_units, every_township in spec.get("tasks", []):
         tasks[seq].update(lead_units=leads, co_units=co_units, all_townships=every_township)
