@@ -1,6 +1,5 @@
 """User accounts over the API, for administrators only (passwords can be set, never read); the API token."""
 import django_filters
-from django.conf import settings
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token
@@ -119,7 +118,7 @@ class TokenRequestSerializer(AuthTokenSerializer):
                 audit_record(action="auth.otp_failed", by=user, obj=user, outcome="failure", new={"via": "api-token"})
                 raise exceptions.ValidationError(
                     {"otp": [gettext("That code is not right; check the time on your phone and try again.")]})
-        elif user.role in settings.OTP_REQUIRED_ROLES:
+        elif perms.needs_second_factor(user):
             raise exceptions.PermissionDenied(
                 gettext("Your role must use a second factor; set it up in the browser first."))
         return attrs

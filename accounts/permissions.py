@@ -14,6 +14,8 @@ The predicates read only the user and the object given (duck-typed: an indicator
 """
 from __future__ import annotations
 
+from django.conf import settings
+
 from regions.models import UnitKind
 from regions.selectors import region_prefix
 
@@ -46,6 +48,11 @@ def is_reporter(user) -> bool:
 def is_unit_reporter(user) -> bool:
     """A reporter attached to a unit (the database requires one; a half-made user has none)."""
     return is_reporter(user) and user.unit_id is not None
+
+
+def needs_second_factor(user) -> bool:
+    """The roles OTP_REQUIRED_ROLES names must log in with a second factor."""
+    return _role(user) in settings.OTP_REQUIRED_ROLES
 
 
 def reads_audit_log(user) -> bool:

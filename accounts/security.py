@@ -107,7 +107,7 @@ class SecondFactorMiddleware:
         if user.is_authenticated and not user.is_verified() and not _exempt(request, self.EXEMPT):
             if _has_device(user):
                 return _refuse(request, "otp-verify", _("Enter the code from your authenticator app."))
-            if user.role in settings.OTP_REQUIRED_ROLES:
+            if permissions.needs_second_factor(user):
                 return _refuse(request, "otp-setup", _("Your role must use a second factor; set it up first."))
         return self.get_response(request)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.versions import ConflictError
 
-from .models import Role, User
+from .models import User
 from .services import audit_record, snapshot
 from .tokens import tokens_revoke
 
@@ -31,11 +31,11 @@ def _check_password(password: str, user: User) -> None:
 
 
 def _check_role_fields(user: User) -> None:
-    if user.role == Role.REPORTER and user.unit_id is None:
+    if user.is_reporter and user.unit_id is None:
         raise ValidationError({"unit": _("A reporter must belong to a unit.")})
-    if user.role != Role.REPORTER and user.unit_id is not None:
+    if not user.is_reporter and user.unit_id is not None:
         raise ValidationError({"unit": _("Only a reporter belongs to a unit.")})
-    if user.role == Role.REPORTER:
+    if user.is_reporter:
         user.region = None
 
 

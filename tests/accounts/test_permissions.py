@@ -115,3 +115,23 @@ def test_the_menu_shows_the_office_its_links_and_a_reporter_its_own(client, supe
     client.force_login(dept_reporter)
     html = client.get("/").content.decode()
     assert 'id="nav-my-work"' in html and 'id="nav-review"' not in html and "/reports/import/" not in html
+
+
+def test_no_module_or_template_outside_the_role_modules_compares_a_role():
+    """Who may do what is decided in accounts.permissions; a new `user.role == …` elsewhere is a second copy."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    allowed = {"accounts/permissions.py", "accounts/roles.py", "accounts/models.py"}
+    pattern = re.compile(r"\brole\s*(==|!=|not\s+in\b|in\b)")
+    found = []
+    for folder in ("accounts", "targets", "villages", "supervision", "reports", "instructions", "core", "regions",
+                   "config", "templates"):
+        for path in (root / folder).rglob("*"):
+            name = path.relative_to(root).as_posix()
+            if path.suffix not in (".py", ".html") or "/migrations/" in name or name in allowed:
+                continue
+            found += [f"{name}:{n}" for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                      if pattern.search(line)]
+    assert found == []
