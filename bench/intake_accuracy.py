@@ -188,18 +188,31 @@ def _prose_reader():
     return prose
 
 
-def read_document(path: Path, start: date, end: date) -> dict:
-    """A document of the corpus read as an upload is: the file reader, then the table or the prose reader."""
+def read_document(path: Path, start: date | None = None, end: date | None = None) -> dict:
+    """A document of the corpus read as an upload is (reports.plan_import.parse_plan_file: the file reader, then
+    the table or the prose reader, the head, the period); without start and end the period is the one read."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from reports.intake import prose
     from reports.intake.files import read_plan_file
-    from reports.intake.table import parse_grid
+    from reports.plan_import import parse_plan_file
 
     plan_file = read_plan_file(SimpleUploadedFile(path.name, path.read_bytes()))
-    if plan_file.grid is not None:
-        return parse_grid(plan_file.grid, start=start, end=end)
-    return prose.parse_lines(plan_file.lines, start=start, end=end, head=prose.document_head(plan_file.lines))
+    return parse_plan_file(plan_file, start=start, end=end)
+
+
+HEAD_FIELDS = ("doc_number", "issuer", "start", "end")
+
+
+def score_head(expected: dict, parsed: dict, where: str, tally: dict[str, Tally]) -> None:
+    """The plan's own fields read from the document's head and foot: number, issuer, period."""
+    from reports.excel.indicators import normalise
+
+    for name in HEAD_FIELDS:
+        if name in expected:
+            got = parsed.get(name) or ""
+            tally["plan head"].add("exact" if normalise(got) == normalise(expected[name]) else
+                                   ("missed" if not got else "wrong"),
+                                   f"{where}: {name} {got!r} (labelled {expected[name]!r})")
 
 
 def measure(corpus_dir: Path = CORPUS) -> tuple[dict[str, dict[str, Tally]], list[str]]:
@@ -230,7 +243,12 @@ def measure(corpus_dir: Path = CORPUS) -> tuple[dict[str, dict[str, Tally]], lis
 
     for labels in sorted((corpus_dir / "other").glob("*.json")):
         other = json.loads(labels.read_text())
+        if "tasks_from" in other:  # the same table as another part of the corpus, in another form
+            other["tasks"] = json.loads((labels.parent / other["tasks_from"]).read_text())["tasks"]
         tally = {name: Tally() for name in ("tasks", "lead units", "co-units", "townships", "indicators", *FIELDS)}
+        if "head" in other:
+            tally["plan head"] = Tally()
+            score_head(other["head"], read_document(labels.parent / other["file"]), other["file"], tally)
         parsed = read_document(labels.parent / other["file"], date.fromisoformat(other["start"]),
                                date.fromisoformat(other["end"]))
         score_tasks(other["tasks"], parsed, other["file"], tally)
@@ -284,7 +302,7 @@ def main() -> int:
         print(f"\nNote: {note}")
     if args.show_misses:
         print("\nNot exact:")
-        for name in ("tasks", "lead units", "co-units", "townships", "indicators"):
+        for name in ("tasks", "lead units", "co-units", "townships", "plan head", "indicators"):
             for miss in combined[name].misses if name in combined else []:
                 print(f"  [{name}] {miss}")
     failures = goals_met(combined)

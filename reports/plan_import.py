@@ -104,16 +104,16 @@ def _stated_period(title: str, plan_file, head) -> tuple[date, date] | None:
     return period_from_text(title) or prose.find_period(plan_file.lines, head)
 
 
-def plan_import_parse(*, file, region: Region, title: str = "", start: date | None = None,
-                      end: date | None = None) -> dict:
-    """Read a plan file (a table, or a plan written as text) into the preview's data; nothing is written.
+def parse_plan_file(plan_file, *, title: str = "", start: date | None = None, end: date | None = None) -> dict:
+    """The preview's data for a file already read (reports.intake.files), before units are matched; pure.
 
     A document that states no period gets a guessed one, marked `period_assumed`: the preview asks
     the person to set it and the import refuses it until then.
     """
-    plan_file = read_plan_file(file)
     head = prose.document_head(plan_file.lines)
-    if plan_file.grid is not None:
+    if plan_file.table_line is not None:  # a plan text whose annex is the responsibility table, as text
+        title = title or head.title or grid_title(plan_file.grid) or plan_file.name
+    elif plan_file.grid is not None:
         title = title or grid_title(plan_file.grid) or head.title or plan_file.name
     elif not plan_file.lines or not any(line.strip() for line in plan_file.lines):
         raise UnreadableFile(_("The file holds no text to read a plan from."))
@@ -125,11 +125,24 @@ def plan_import_parse(*, file, region: Region, title: str = "", start: date | No
     start, end = start or title_start, end or title_end
     if plan_file.grid is not None:
         parsed = parse_grid(plan_file.grid, start=start, end=end)
+        prose.body_end(plan_file.lines, head)  # the signature and date at the foot fill the issuer and date
         parsed.update(head.as_dict())
+        if plan_file.table_line is not None:
+            parsed["warnings"].insert(0, {"row": plan_file.table_line + 1, "message": _(
+                "The tasks were read from the responsibility table that starts on line %(line)s; the plan's text "
+                "above it was read for its title, number, issuer and period only.") % {"line": plan_file.table_line + 1}})
     else:
         parsed = prose.parse_lines(plan_file.lines, start=start, end=end, head=head)
-    parsed.update(title=title[:300], file_name=plan_file.name, region=region.code, start=start.isoformat(),
-                  end=end.isoformat(), units=match_units(parsed, region), period_assumed=period_assumed)
+    parsed.update(title=title[:300], file_name=plan_file.name, start=start.isoformat(), end=end.isoformat(),
+                  period_assumed=period_assumed)
+    return parsed
+
+
+def plan_import_parse(*, file, region: Region, title: str = "", start: date | None = None,
+                      end: date | None = None) -> dict:
+    """Read a plan file (a table, or a plan written as text) into the preview's data; nothing is written."""
+    parsed = parse_plan_file(read_plan_file(file), title=title, start=start, end=end)
+    parsed.update(region=region.code, units=match_units(parsed, region))
     return parsed
 
 

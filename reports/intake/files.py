@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from django.utils.translation import gettext as _
 
 from core.uploads import MACRO_SUFFIXES, UnreadableFile, UnsafeFile, check_upload, max_upload_bytes, open_document
-from . import table
+from . import table, text_table
 
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".shtml": "html", ".pdf": "pdf"}
 CONVERTED = {".doc": "docx", ".wps": "docx", ".xls": "xlsx", ".et": "xlsx"}
@@ -52,6 +52,15 @@ class PlanFile:
     kind: str
     lines: list[str] = field(default_factory=list)
     grid: list[list[str]] | None = None
+    table_line: int | None = None  # the grid was read from the text, its header on this line (0-based)
+
+    def with_text_table(self) -> "PlanFile":
+        """A text without a table grid whose lines hold one cell per line (a table copied as text) gets it."""
+        if self.grid is None and self.lines:
+            found = text_table.grid_from_lines(self.lines)
+            if found is not None:
+                self.grid, self.table_line = found
+        return self
 
 
 def suffix_of(name: str) -> str:
@@ -73,11 +82,11 @@ def read_plan_file(upload) -> PlanFile:
         safe = check_upload(upload, kinds=(kind,), name=str(PurePosixPath(name).with_suffix("." + kind)))
         return _converted(name, suffix, safe.data)
     if suffix == ".pdf":
-        return _from_pdf(name, check_upload(upload, kinds=("pdf",), name=name).data)
+        return _from_pdf(name, check_upload(upload, kinds=("pdf",), name=name).data).with_text_table()
     data = _read_capped(upload)
     if not data.strip():
         raise UnreadableFile(_("%(name)s is empty.") % {"name": name})
-    return (_from_txt if TEXT_SUFFIXES[suffix] == "txt" else _from_html)(name, data)
+    return (_from_txt if TEXT_SUFFIXES[suffix] == "txt" else _from_html)(name, data).with_text_table()
 
 
 def _read_capped(upload) -> bytes:
@@ -101,7 +110,7 @@ def _from_office(name: str, kind: str, safe) -> PlanFile:
     if found is not None:
         title = table._docx_title(document, found)
         grid = ([[title]] if title else []) + table.grid_from_docx_table(found)
-    return PlanFile(name=name, kind=kind, lines=lines, grid=grid)
+    return PlanFile(name=name, kind=kind, lines=lines, grid=grid).with_text_table()
 
 
 def decode_text(data: bytes) -> str:

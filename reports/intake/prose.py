@@ -161,7 +161,7 @@ def document_head(lines: list[str]) -> Head:
             head.doc_number = match.group(0)
         if DATE_LINE.match(text) and index:
             head.issued_on = head.issued_on or _iso(text)
-            signer = normalise(lines[index - 1])
+            signer = _line_before(lines, index)
             if signer.endswith(ISSUER_ENDINGS) and len(signer) <= 40:
                 head.issuer = signer
         if _is_title(text):
@@ -170,6 +170,14 @@ def document_head(lines: list[str]) -> Head:
     if period:
         head.period_text = head.title
     return head
+
+
+def _line_before(lines: list[str], index: int, floor: int = 0) -> str:
+    """The nearest non-blank line above `index` (a signature may stand a blank line or two above its date)."""
+    for above in range(index - 1, max(floor, index - 4) - 1, -1):
+        if normalise(lines[above]):
+            return normalise(lines[above])
+    return ""
 
 
 def _with_years(title: str, lines: list[str], index: int) -> tuple[str, int]:
@@ -193,10 +201,10 @@ def body_end(lines: list[str], head: Head) -> tuple[int, int | None]:
         text = normalise(lines[index])
         if DATE_LINE.match(text):
             head.issued_on = head.issued_on or _iso(text)
-            signer = normalise(lines[index - 1]) if index > head.body_start else ""
+            signer = _line_before(lines, index, head.body_start) if index > head.body_start else ""
             if signer.endswith(ISSUER_ENDINGS) and len(signer) <= 40:
                 head.issuer = head.issuer or signer
-                index -= 1
+                index = next(i for i in range(index - 1, -1, -1) if normalise(lines[i]) == signer)
             end = index
             break
     return end, annex

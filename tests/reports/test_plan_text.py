@@ -227,13 +227,25 @@ def test_the_xunyi_text_goes_through_the_upload_page_preview_and_commit(xunyi, c
 
 
 @pytest.mark.django_db
-def test_the_dongtou_notice_as_text_reads_its_body_and_leaves_the_annex_for_the_table(xunyi):
+def test_the_dongtou_plan_as_published_reads_its_annex_table_as_the_69_tasks(xunyi):
+    """Seed 003 as published: the plan text, then its 责任分解 annex as text, one cell per line (the header cut to
+    任务名称 / 要内容 / 任单位, no 序号; the task-name cell of rows 64-65 and 68-69 given once, as merged)."""
     text = (Path(__file__).resolve().parents[2] / "demo" / "data" / "dongtou.txt").read_bytes()
     parsed = plan_import_parse(file=upload(text, "洞政办发〔2023〕14号.txt"), region=xunyi)
     assert parsed["title"] == "洞头区提升县城承载能力和深化“千村示范、万村整治”工程实施方案(2023—2027年)"
-    assert (parsed["doc_number"], parsed["start"], parsed["end"]) == ("洞政办发〔2023〕14号", "2023-01-01", "2027-12-31")
-    names = [t["name"] for t in parsed["tasks"]]
-    assert names[0] == "发展目标" and names[1] == "实施乡镇分类发展" and names[-1] == "推进要素保障制度化"
-    assert len(names) == 24
-    assert "1.54" in [i["target_value"] for i in parsed["tasks"][0]["indicators"]]
-    assert "annex" in parsed["warnings"][0]["message"] and "责任分解" in parsed["warnings"][0]["message"]
+    assert (parsed["doc_number"], parsed["issuer"], parsed["start"], parsed["end"]) == (
+        "洞政办发〔2023〕14号", "温州市洞头区人民政府办公室", "2023-01-01", "2027-12-31")
+    tasks = parsed["tasks"]
+    assert [t["seq"] for t in tasks] == list(range(1, 70))
+    assert len(parsed["sections"]) == 11
+    assert [t["name"] for t in tasks[:3]] == ["重大项目建设", "常住人口城镇化", "和美乡村建设"]
+    assert (tasks[0]["lead_units"], tasks[0]["co_units"], tasks[0]["all_townships"]) == (
+        ["区发改局"], ["区农业农村局", "区经信局", "生态环境分局", "区住建局"], True)
+    assert [t["name"] for t in tasks[62:65]] == ["政策保证机制"] * 3  # the merged name cell
+    assert tasks[63]["content"].startswith("加大财政资金支持力度") and tasks[63]["lead_units"] == ["区财政局", "人行洞头支行"]
+    assert sum(1 for t in tasks if not t["lead_units"]) == 1  # 63: "各区级相关责任部门,各街道乡镇" names no lead
+    names = {i["name"] for t in tasks for i in t["indicators"]}
+    assert not names & {"县城人口占县域比重年", "区域国内生产总值年"} and "县城人口占县域比重年均提高" in names
+    ratio = next(i for i in tasks[1]["indicators"] if i["unit"] == "%")
+    assert ratio["target_value"] == "60"
+    assert "responsibility table" in parsed["warnings"][0]["message"]

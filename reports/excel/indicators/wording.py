@@ -63,9 +63,17 @@ def kind(before: str, comparison: str) -> str:
     return "increase"
 
 
+# "农业增加值年均增长5%": the number is a yearly rate; the name keeps 年均增长 (not "农业增加值年").
+YEARLY_RATE = re.compile(r"(?:年均|年平均|每年)(?:增长|提高|提升|增速|增幅|增加)率?")
+
+
 def clean_name(raw: str) -> str:
     name = MARKER.sub("", YEAR.sub("", raw))
     name = NAME_LEAD.split(name)[-1] or name
     name = NAME_HEAD.sub("", name)
-    name = NAME_TAIL.sub("", name)
+    rates = [m for m in YEARLY_RATE.finditer(name) if m.start() and not NAME_TAIL.sub("", name[m.end():])]
+    if rates:
+        name = name[:rates[-1].end()]
+    else:
+        name = NAME_TAIL.sub("", name)
     return name.strip("、,").rstrip("的和及与、")
