@@ -3,8 +3,11 @@ from datetime import date
 
 import pytest
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from demo import plans
 from demo.facts import PLANS, document, facts
+from reports.plan_import import plan_import_parse
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +19,10 @@ def parsed(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), transaction.atomic():
         result = {key: plans.plan_parsed(key, plans.geography(key)[0], date(2026, 11, 24)) for key in PLANS}
+        for key in PLANS:
+            path = document(key)
+            result[f"{key}-as-read"] = plan_import_parse(file=SimpleUploadedFile(path.name, path.read_bytes()),
+                                                         region=plans.geography(key)[0])
         transaction.set_rollback(True)
     return result
 
@@ -60,3 +67,14 @@ def test_township_and_village_codes_nest_in_their_county(key):
 def test_the_documents_are_the_ones_the_facts_name():
     assert [document(key).name for key in PLANS] == ["dongtou.xlsx", "xunyi.txt"]
     assert all(document(key).exists() for key in PLANS)
+
+
+@pytest.mark.parametrize("key", PLANS)
+def test_every_section_dropped_and_yearly_target_the_facts_name_is_in_the_document(parsed, key):
+    as_read = parsed[f"{key}-as-read"]
+    for title in facts()[key].get("drop_sections", []):
+        assert title in [s["title"] for s in as_read["sections"]]
+        assert title not in [s["title"] for s in parsed[key]["sections"]]
+    for seq, phrase, _first_year in facts()[key].get("yearly", []):
+        task = next(t for t in as_read["tasks"] if t["seq"] == seq)
+        assert phrase in [p["source_phrase"] for p in task["indicators"]]
