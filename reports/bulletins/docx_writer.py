@@ -11,6 +11,7 @@ type area; the title; 主送; the opening paragraph; the body; the signature cen
 the date four characters in from the right; the 版记 (抄送, 印发机关 and 印发日期 between lines) at the
 foot of the last page.
 """
+import re
 from copy import deepcopy
 from datetime import date
 from functools import lru_cache
@@ -199,6 +200,9 @@ TABLE_CHAR_MM = TABLE_SIZE.pt / 72 * 25.4
 CELL_PADDING_MM = 4.6
 
 
+CHINESE_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+
+
 def column_widths(columns: list[dict], cells: list[list[str]], total_mm: float = TYPE_WIDTH_MM) -> list[float]:
     """Widths (mm) fitted to content: a number column as wide as its longest figure (never broken), at
     least three characters of its header; the text columns share the rest by their longest cell (a
@@ -207,8 +211,12 @@ def column_widths(columns: list[dict], cells: list[list[str]], total_mm: float =
     for index, column in enumerate(columns):
         longest = max((text_width(row[index]) for row in cells), default=0)
         header = text_width(column["header"])
-        if column["fmt"] in NUMERIC_FORMATS:
-            fixed[index] = max(longest, min(header, 3)) * TABLE_CHAR_MM + CELL_PADDING_MM
+        dates = bool(cells) and all(CHINESE_DATE.fullmatch(row[index]) for row in cells)
+        if column["fmt"] in NUMERIC_FORMATS or dates:  # a figure or a date (2026年12月31日) is never broken
+            # A date's eight digits set wider than half a character each (about 0.6 in the Noto CJK faces).
+            fixed[index] = (max(longest, min(header, 3)) + (1.5 if dates else 0)) * TABLE_CHAR_MM + CELL_PADDING_MM
+        elif longest <= 4:  # a short word (个, 下期到期) keeps its width; its header wraps if it must
+            fixed[index] = max(longest, 2) * TABLE_CHAR_MM + CELL_PADDING_MM
         else:
             wanted[index] = max(min(longest, 14), min(header, 4), 2) + 1
     natural = [fixed[i] if i in fixed else wanted[i] * TABLE_CHAR_MM for i in range(len(columns))]
