@@ -7,6 +7,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import pgettext
 
+from accounts import permissions
 from accounts.models import AuditEvent
 from core import periods
 from core.periods import month_end
@@ -136,8 +137,7 @@ def items_ledger(*, user, status: str = "", overdue_only: bool = False):
 def item_visible(item, user) -> bool:
     if user.is_reporter:
         return item.unit_id == user.unit_id
-    return user.region_id is None or item.indicator.target.plan.region.code.startswith(
-        region_prefix(user.region))
+    return permissions.in_region(user, item.indicator.target.plan.region)
 
 
 def indicator_page(*, indicator: Indicator, as_of: date) -> dict:
