@@ -39,6 +39,9 @@ class IndicatorSpec:
     unit: str = ""
     # The plan's first owed period (Plan.first_period): a plan imported in June owes no report for March.
     reporting_from: date | None = None
+    # False when no unit owes the report (no township share, no lead unit: 未明确责任单位); the
+    # reporting clause then has nobody to hold to it, and the reasons say so instead.
+    owned: bool = True
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ REASON_TEXTS = {
     "within_floor": gettext_lazy("reported %(actual)s at or above the floor of %(target)s"),
     "below_floor": gettext_lazy("reported %(actual)s below the floor of %(target)s"),
     "missing": gettext_lazy("%(period)s report missing since %(due)s"),
+    "no_unit": gettext_lazy("no responsible unit: no unit owes this report"),
 }
 
 
@@ -315,6 +319,8 @@ def evaluate_status(spec: IndicatorSpec, reports: Iterable[ReportPoint], as_of: 
         result = _bound_light(spec, latest, tau)
     if result.status == Light.DONE:
         return result
+    if not spec.owned:
+        return replace(result, reasons=result.reasons + (Reason("no_unit"),))
     return _apply_reporting_clause(result, spec, counted, past_due)
 
 

@@ -69,7 +69,7 @@ def reports_visible_to(user):
     return ProgressReport.objects.filter(_region_q(user, "indicator__target__plan__region__"))
 
 
-def indicator_spec(indicator: Indicator, milestones, plan: Plan) -> rules.IndicatorSpec:
+def indicator_spec(indicator: Indicator, milestones, plan: Plan, owned: bool = True) -> rules.IndicatorSpec:
     return rules.IndicatorSpec(
         kind=indicator.kind,
         baseline=indicator.baseline,
@@ -83,6 +83,7 @@ def indicator_spec(indicator: Indicator, milestones, plan: Plan) -> rules.Indica
         due_day=plan.due_day,
         unit=indicator.unit,
         reporting_from=plan.first_period,
+        owned=owned,
     )
 
 
@@ -226,7 +227,11 @@ def judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_l
     allocations = defaultdict(list)
     for indicator_id, unit_id in Allocation.objects.filter(indicator_id__in=ids).values_list("indicator_id", "unit_id"):
         allocations[indicator_id].append(unit_id)
-    specs = {i.pk: indicator_spec(i, milestones[i.pk], i.target.plan) for i in indicators}
+    # Who owes the report (`expected_reporters`): the townships it is allocated to, else a lead unit.
+    led = set(Target.lead_units.through.objects.filter(target_id__in={i.target_id for i in indicators})
+              .values_list("target_id", flat=True))
+    specs = {i.pk: indicator_spec(i, milestones[i.pk], i.target.plan,
+                                  owned=bool(allocations[i.pk]) or i.target_id in led) for i in indicators}
     windows = {pk: date.min if full_series else rules.window_start(spec, as_of)
                for pk, spec in specs.items() if spec.start <= as_of}
     reports = counted_reports(_rollup_windows(windows, allocations, as_of), as_of)

@@ -2,7 +2,9 @@
 as a unit's failing: last in its light's list, no days behind, named on the dashboard and the plan
 page with a way to assign a unit; 落后天数 is explained where it is shown; 序时进度 reads the same
 on the indicator page as in its reasons."""
+from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -55,7 +57,7 @@ def test_the_dashboard_and_the_plan_page_name_it_apart(office, plan, lights):
     assert "未明确责任单位" in block[:300] and f'data-indicator="{orphan.pk}"' in block[:2000]
     red = html[html.index('data-list="red"'):]
     row = red[red.index(f'<tr data-indicator="{orphan.pk}"'):]
-    assert "data-unowned" in row[:1500]
+    assert "data-unowned" in row[:1500] and "未明确责任单位，无单位负责填报" in row[:3000] and "至今未报送" not in row[:3000]
     assert 'data-legend="days-behind"' in red and "落后天数：" in red
     page = office.get(f"/plans/{plan.pk}/").content.decode()
     assert 'data-list="unowned"' in page and "请管理员指定责任单位" in page
@@ -87,3 +89,14 @@ def test_the_indicator_page_writes_expected_progress_as_its_reasons_do(office, l
     assert "." in shown  # 序时进度 at 25 June: 48.x %, not rounded to a whole number
     assert f"<span data-expected>{shown} %</span>" in html
     assert f"{shown} %" in " ".join(status.reasons) or f"{shown}%" in " ".join(status.reasons)
+
+
+def test_with_nobody_owing_the_report_no_report_is_called_missing():
+    spec = rules.IndicatorSpec(kind="increase", baseline=Decimal(0), target=Decimal(100), start=date(2025, 1, 1),
+                               deadline=date(2025, 12, 31))
+    owned = rules.evaluate_status(spec, [], date(2025, 3, 1))
+    orphan = rules.evaluate_status(replace(spec, owned=False), [], date(2025, 3, 1))
+    # January and February are past due: a unit that owed them is red for two missing reports.
+    assert owned.status == "red" and any(r.code == "missing" for r in owned.reasons)
+    # Nobody owed them: the light is the pace's (15 points behind at 25 February: amber), and says why.
+    assert orphan.status == "amber" and [r.code for r in orphan.reasons] == ["behind", "no_unit"]
