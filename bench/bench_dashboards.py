@@ -13,9 +13,10 @@ second run finds the data and reuses it; `--reload` drops and loads again, `--re
 and freezes again.
 
 Then, for each page, it prints the server time (Django test Client, so middleware, view, queries
-and template are all in it): cold is the first request of the page in this process, warm the
-median of --runs requests after it; the number of queries; and, in the same sitting, the time of
-the bare SQL that computes the same figures from the same tables (median of --runs), and the ratio
+and template are all in it): cold is the first request of the page in this process (which has
+served one small page before, a worker's own warm-up), warm the median of --runs requests after
+it; the number of queries; and, in the same sitting, the time of hand-written SQL computing every
+figure the page shows from the same tables (PAGE_SQL lists them; median of --runs), and the ratio
 cold ÷ bare. The pages use no cache, so cold and warm differ only by PostgreSQL's own buffers and
 Python's warm-up.
 """
