@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from regions.models import Unit
 
 from .models import TARGET_KINDS
@@ -39,7 +40,11 @@ class LedgerFilters(forms.Form):
     kind = forms.ChoiceField(label=_("Written on"), required=False,
                              choices=[("", _("Anything"))] + list(TARGET_KINDS.items()))
     unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Unit"), required=False, empty_label=_("All units"))
+    author = forms.ModelChoiceField(User.objects.none(), label=_("Leader"), required=False,
+                                    empty_label=_("All leaders"))
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, units, leaders, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.fields["author"].queryset = leaders
+        self.fields["author"].label_from_instance = lambda user: user.get_full_name() or user.get_username()

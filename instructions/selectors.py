@@ -183,3 +183,11 @@ def audit_trail(instruction) -> list:
     for event in events:
         event.label = action_label(event.action)
     return events
+
+
+def leaders_for(user):
+    """The leaders whose instructions the user may see listed: those who wrote one the user may see."""
+    from accounts.models import User
+
+    return User.objects.filter(pk__in=instructions_visible_to(user).values("author_id")).order_by(
+        "last_name", "first_name", "username")

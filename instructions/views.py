@@ -128,9 +128,10 @@ def _ledger(request):
         units = units.filter(pk=user.unit_id)
     elif user.region_id is not None:
         units = units.filter(county__code__startswith=region_prefix(user.region))
-    filters = LedgerFilters(request.GET or None, units=units)
+    filters = LedgerFilters(request.GET or None, units=units, leaders=selectors.leaders_for(user))
     data = filters.cleaned_data if filters.is_valid() else {}
-    found = selectors.ledger(user=user, state=data.get("state", ""), unit=data.get("unit"), kind=data.get("kind", ""))
+    found = selectors.ledger(user=user, state=data.get("state", ""), unit=data.get("unit"), kind=data.get("kind", ""),
+                             author=data.get("author"))
     return filters, data, found
 
 

@@ -167,3 +167,13 @@ def test_the_office_exports_the_list_as_it_sees_it_and_the_export_is_audited(
     client.force_login(stranger)
     sheet = load_workbook(BytesIO(client.get("/instructions/export.xlsx").content)).active
     assert not [r for r in sheet.iter_rows(min_row=4, values_only=True) if any(r)]
+
+
+def test_the_ledger_filters_by_leader(client, county, leader, indicator, supervisor):
+    other = UserFactory(username="fuxianzhang", first_name="赵", role=Role.LEADER, region=county)
+    mine = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="一")
+    services.instruction_issue(kind="indicator", target=indicator, by=other, text="二")
+    client.force_login(supervisor)
+    page = client.get(f"/instructions/?author={leader.pk}")
+    assert [r.pk for r in page.context["ledger"].rows] == [mine.pk]
+    assert f'<option value="{other.pk}">赵</option>' in page.content.decode()
