@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from regions.models import Unit
 from regions.selectors import region_prefix
+from reports.models import ReportState
 from reports.selectors import reports_visible_to as bulletins_visible_to
 from supervision.selectors import items_visible_to
 from supervision.services import answerable_units
@@ -17,11 +18,12 @@ from targets.selectors import indicators_visible_to, reports_visible_to
 
 from .models import Instruction, InstructionReach, InstructionStatus, ReachStatus
 
-# The objects a 批示 is written on, by the name of its foreign key: who may see which.
+# The objects a 批示 is written on, by the name of its foreign key: who may see which (a bulletin once it
+# has been generated: a pending or failed one has nothing to write on).
 TARGETS = {
     "report": reports_visible_to,
     "indicator": indicators_visible_to,
-    "bulletin": bulletins_visible_to,
+    "bulletin": lambda user: bulletins_visible_to(user).filter(status=ReportState.DONE),
     "item": items_visible_to,
 }
 

@@ -93,3 +93,14 @@ def test_a_token_leader_may_issue_but_not_comment(leader, indicator, dept, dept_
     client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=leader)[1]}")
     assert _issue(client, indicator).status_code == 201
     assert client.post("/api/report-comments/", {"report": report.pk, "text": "抓紧"}, format="json").status_code == 403
+
+
+def test_a_bulletin_not_generated_yet_takes_no_instruction(leader, county, dept):
+    from reports.models import GeneratedReport, ReportKind, ReportState
+
+    failed = GeneratedReport.objects.create(region=county, kind=ReportKind.MONTHLY, period_start=date(2025, 5, 1),
+                                            period_end=date(2025, 5, 31), status=ReportState.FAILED)
+    answer = api_as(leader).post("/api/instructions/", {"on": "bulletin", "object_id": failed.pk, "text": "抓紧",
+                                                        "units": [dept.pk]}, format="json")
+    assert answer.status_code == 400 and "object_id" in answer.json()["fields"]
+    assert not Instruction.objects.exists()
