@@ -126,6 +126,7 @@ def parse_plan_file(plan_file, *, title: str = "", start: date | None = None, en
     if plan_file.grid is not None:
         parsed = parse_grid(plan_file.grid, start=start, end=end)
         prose.body_end(plan_file.lines, head)  # the signature and date at the foot fill the issuer and date
+        head.issuer = head.issuer or prose.issuer_from_number(head.doc_number, plan_file.lines)
         parsed.update(head.as_dict())
         if plan_file.table_line is not None:
             parsed["warnings"].insert(0, {"row": plan_file.table_line + 1, "message": _(

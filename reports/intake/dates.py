@@ -6,7 +6,7 @@
 no date but a reporting frequency; "长期坚持", "持续推进", "常态化" give neither (the plan's end holds).
 
 ``period_from_text("从2024年3月开始至12月底结束")`` → ``(date(2024, 3, 1), date(2024, 12, 31))``;
-"(2023—2027年)" → 1 January 2023 to 31 December 2027.
+"(2023—2027年)" → 1 January 2023 to 31 December 2027; "2027年1月1日至2027年12月31日" as written.
 """
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ FREQUENCIES = (("每季度", "quarterly"), ("按季度", "quarterly"), ("每季"
                ("每月", "monthly"), ("按月", "monthly"), ("每年", "yearly"), ("每半年", "half_yearly"))
 ONGOING = ("长期坚持", "持续推进", "长期", "常态化", "持续", "长效")
 PERIOD = re.compile(
-    r"(?P<y1>20\d{2})年?(?:(?P<m1>1[0-2]|0?[1-9])月)?(?:份)?(?:开始|起)?\s*[-—–~至到]+\s*"
-    r"(?:(?P<y2>20\d{2})年?)?(?:(?P<m2>1[0-2]|0?[1-9])月)?(?:底|末)?"
+    r"(?P<y1>20\d{2})年?(?:(?P<m1>1[0-2]|0?[1-9])月(?:(?P<d1>[0-3]?\d)日)?)?(?:份)?(?:开始|起)?\s*[-—–~至到]+\s*"
+    r"(?:(?P<y2>20\d{2})年?)?(?:(?P<m2>1[0-2]|0?[1-9])月(?:(?P<d2>[0-3]?\d)日)?)?(?:底|末)?"
 )
 
 
@@ -78,4 +78,10 @@ def period_from_text(text: str) -> tuple[date, date] | None:
         return None  # "2024年3月至" with nothing after it
     if (y2, m2) < (y1, m1):
         return None
-    return date(y1, m1, 1), month_end(y2, m2)
+    first, last = date(y1, m1, 1), month_end(y2, m2)
+    try:  # "2027年1月1日至2027年12月31日": the days as written
+        first = date(y1, m1, int(match.group("d1"))) if match.group("d1") else first
+        last = date(y2, m2, int(match.group("d2"))) if match.group("d2") else last
+    except ValueError:
+        pass
+    return (first, last) if first <= last else None

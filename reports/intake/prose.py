@@ -59,7 +59,8 @@ ISSUER_ENDINGS = ("领导小组", "人民政府", "办公室", "委员会", "局
 META_KEYS = {"文号": "doc_number", "发文字号": "doc_number", "发布机构": "publisher", "发文机关": "issuer",
              "成文日期": "issued_on", "公开日期": "published_on", "发布日期": "published_on", "生成日期": "published_on"}
 SENTENCE = re.compile(r"(?<=[。;!?])")
-PERIOD_WORDS = ("开始", "结束", "为期", "实施期", "时间为", "实施时间", "起止")
+PERIOD_WORDS = ("开始", "结束", "为期", "实施期", "时间为", "实施时间", "起止", "实施期限", "期限为", "时间安排",
+                "执行期", "有效期", "工作时间", "时间:", "时间：")
 
 
 @dataclass
@@ -189,6 +190,33 @@ def _with_years(title: str, lines: list[str], index: int) -> tuple[str, int]:
     return title, index + 1
 
 
+# The organ a document number's code stands for (大政发 → 人民政府, 洞政办发 → 人民政府办公室).
+ORGAN_CODES = (("政办", "人民政府办公室"), ("府办", "人民政府办公室"), ("政", "人民政府"))
+PLACE_ENDINGS = "镇乡县区市"
+
+
+def issuer_from_number(doc_number: str, lines: list[str]) -> str:
+    """The issuer a document number names when no signature does: its code's organ (政 = 人民政府) of the place
+    its first character abbreviates, when the text names that place ("大政发" and "大河镇…" → 大河镇人民政府)."""
+    code = re.match(r"^(?P<code>[\u4e00-\u9fa5]{2,8})[〔\[(]", doc_number or "")
+    if not code:
+        return ""
+    code = re.sub(r"(?:发|函|字|文|电|通)$", "", code.group("code"))
+    organ = next(((mark, name) for mark, name in ORGAN_CODES if code.endswith(mark)), None)
+    if organ is None or len(code) == len(organ[0]):
+        return ""
+    abbreviation = code[:-len(organ[0])]
+    text = normalise("".join(lines))
+    named = re.search(rf"({re.escape(abbreviation)}[\u4e00-\u9fa5]{{0,4}}?[{PLACE_ENDINGS}]){organ[1]}", text)
+    if named:
+        return named.group(0)
+    places = re.findall(rf"{re.escape(abbreviation)}[\u4e00-\u9fa5]{{0,3}}?[{PLACE_ENDINGS}]", text)
+    if not places:
+        return ""
+    place = max(set(places), key=places.count)
+    return place + organ[1]
+
+
 ANNEX = re.compile(r"^附件\d*(?:[:：].{0,120})?$")
 
 
@@ -257,6 +285,12 @@ def _states_numbers(text: str) -> bool:
                                                                  end=date(2099, 12, 31)))
 
 
+def _sentence_with_target(title: str) -> bool:
+    """A title that is a sentence stating a target (a clause break or a long one, with a number read as a target),
+    not a heading such as "加强政策业务培训"."""
+    return bool(re.search(r"\d", title)) and ("," in title or len(title) > 25) and _states_numbers(title)
+
+
 class _Builder:
     def __init__(self, start: date, end: date, period_text: str = ""):
         self.start, self.end, self.period_text = start, end, period_text
@@ -307,15 +341,21 @@ class _Builder:
 
     def task(self, node: Node, section: int | None) -> None:
         content = node.text() + "".join(c.mark + c.title + "。" + c.text() for c in node.children)
+        stated = bool(content) and _sentence_with_target(node.title)
+        if stated:
+            # "1.改造农村卫生厕所300座，2027年6月底前完成150座。牵头单位：…": the first sentence is the target itself,
+            # its dates belong to its indicators (a stage by June), not to the task
+            content = node.title + "。" + content
         responsibility, phrases = unit_lists.units_in_text(node.title + "。" + content)
         name = _without(node.title, phrases) or content[:60]
         leader = LEADER.search(node.title + content)
-        deadline_text = _deadline_phrase(node.title) or _labelled_deadline(content)
+        deadline_text = ("" if stated else _deadline_phrase(node.title)) or _labelled_deadline(content)
         deadline, frequency = deadline_from_text(deadline_text, start=self.start, end=self.end) \
             if deadline_text else (None, None)
         if deadline and not self.start <= deadline <= self.end:
             deadline = None
-        proposals = within_plan(indicators.extract(content or name, start=self.start, end=deadline or self.end,
+        targets = _without(content, phrases).strip("。;, ") if phrases else content  # not "牵头单位:…"
+        proposals = within_plan(indicators.extract(targets or name, start=self.start, end=deadline or self.end,
                                                    task_name=name), self.start, deadline or self.end)
         self.tasks.append({
             "row": node.line, "line": node.line, "seq": len(self.tasks) + 1, "label": node.mark,
@@ -388,6 +428,7 @@ def parse_lines(lines: list[str], *, start: date, end: date, head: Head | None =
     """The plan's sections, tasks and not-understood sentences (see the module docstring)."""
     head = head or document_head(lines)
     stop, annex = body_end(lines, head)
+    head.issuer = head.issuer or issuer_from_number(head.doc_number, lines)
     root, preamble = _tree(lines, head.body_start, stop)
     builder = _Builder(start, end, head.period_text)
     builder.sentences(preamble, None)

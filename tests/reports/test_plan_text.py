@@ -249,3 +249,50 @@ def test_the_dongtou_plan_as_published_reads_its_annex_table_as_the_69_tasks(xun
     ratio = next(i for i in tasks[1]["indicators"] if i["unit"] == "%")
     assert ratio["target_value"] == "60"
     assert "responsibility table" in parsed["warnings"][0]["message"]
+
+
+DAZHEN = Path(__file__).resolve().parents[2] / "bench" / "corpus" / "other" / "dazhen_plan.txt"
+
+
+@pytest.mark.django_db
+def test_a_plain_town_plan_reads_its_period_number_issuer_units_and_targets(xunyi):
+    """The walkthrough's .txt: 实施期限为…至…, 大政发〔2027〕3号, items whose first sentence is the target,
+    牵头单位：X，责任单位：Y in one sentence, 各村."""
+    parsed = plan_import_parse(file=upload(DAZHEN.read_bytes(), "大河镇方案.txt"), region=xunyi)
+    assert (parsed["start"], parsed["end"], parsed["period_assumed"]) == ("2027-01-01", "2027-12-31", False)
+    assert (parsed["doc_number"], parsed["issuer"]) == ("大政发〔2027〕3号", "大河镇人民政府")
+    toilets, upkeep, economy, assets = parsed["tasks"][1:5]
+    assert (toilets["lead_units"], toilets["co_units"], toilets["unparsed"]) == (["镇农业农村办"], [], ["各村"])
+    assert [u["name"] for u in parsed["units"]] == ["镇农业农村办", "镇卫生院", "镇经济发展办", "镇财政所", "镇纪委"]
+    [built] = toilets["indicators"]
+    assert (built["kind"], built["target_value"], built["unit"], built["deadline"], built["milestones"]) == (
+        "increase", "300", "座", "2027-12-31", [["2027-06-30", "150"]])
+    assert [(i["kind"], i["target_value"], i["unit"]) for i in upkeep["indicators"]] == [("increase", "95", "%")]
+    assert [(i["target_value"], i["unit"]) for i in economy["indicators"]] == [("30", "万元"), ("5", "个")]
+    [cleanup] = assets["indicators"]
+    assert (cleanup["kind"], cleanup["deadline"]) == ("milestone", "2027-09-30")
+    assert "牵头单位" not in cleanup["source_phrase"]
+
+
+@pytest.mark.django_db
+def test_without_a_signature_the_issuer_comes_from_the_number_and_the_place_the_text_names(xunyi):
+    lines = [line for line in DAZHEN.read_text().splitlines() if line not in ("大河镇人民政府", "2027年1月10日")]
+    parsed = plan_import_parse(file=upload("\n".join(lines).encode(), "大河镇方案.txt"), region=xunyi)
+    assert parsed["issuer"] == "大河镇人民政府"
+    other = "\n".join(lines).replace("大政发", "小政发").encode()
+    assert plan_import_parse(file=upload(other, "方案.txt"), region=xunyi)["issuer"] == ""  # no place 小…镇 in it
+
+
+@pytest.mark.django_db
+def test_the_preview_names_what_is_responsible_but_no_unit(xunyi, client):
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="dahe-office", role=Role.SUPERVISOR, region=xunyi))
+    response = client.post(reverse("import-upload"), {"region": xunyi.code,
+                                                      "file": upload(DAZHEN.read_bytes(), "大河镇方案.txt")})
+    html = client.get(response["Location"]).content.decode()
+    assert html.count("data-unparsed") == 4 and "另写明的责任方：各村（不是本县的单位，保留在任务内容中）。" in html
+    assert 'value="2027-01-01"' in html and 'value="大河镇人民政府"' in html
