@@ -99,7 +99,7 @@ class CloseSerializer(serializers.Serializer):
 class InstructionFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=[(s, s) for s in selectors.STATES], method="filter_state",
                                         help_text=_("open, overdue, answered or closed."))
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), method="filter_unit",
+    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), field_name="reaches__unit", method="filter_unit",
                                             help_text=_("Only instructions reaching this unit."))
 
     class Meta:
