@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from regions.models import Unit
-from regions.selectors import region_prefix
+from regions.selectors import region_prefix, units_visible_to
 from reports.models import ReportState
 from reports.selectors import reports_visible_to as bulletins_visible_to
 from supervision.selectors import items_visible_to
@@ -185,6 +185,12 @@ def audit_trail(instruction) -> list:
     for event in events:
         event.label = action_label(event.action)
     return events
+
+
+def ledger_units(user):
+    """The units the 领导批示 list can be narrowed to: a reporter's own unit, else the units of the user's area."""
+    units = units_visible_to(user).order_by("kind", "name")
+    return units.filter(pk=user.unit_id) if user.is_reporter else units
 
 
 def leaders_for(user):

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_leader, is_office
-from regions.models import Unit
-from regions.selectors import region_prefix
+from regions.selectors import area_name
 
 from core.uploads import XLSX
 
@@ -123,12 +122,7 @@ def close(request, pk):
 
 def _ledger(request):
     user = request.user
-    units = Unit.objects.order_by("kind", "name")
-    if user.is_reporter:
-        units = units.filter(pk=user.unit_id)
-    elif user.region_id is not None:
-        units = units.filter(county__code__startswith=region_prefix(user.region))
-    filters = LedgerFilters(request.GET or None, units=units, leaders=selectors.leaders_for(user))
+    filters = LedgerFilters(request.GET or None, units=selectors.ledger_units(user), leaders=selectors.leaders_for(user))
     data = filters.cleaned_data if filters.is_valid() else {}
     found = selectors.ledger(user=user, state=data.get("state", ""), unit=data.get("unit"), kind=data.get("kind", ""),
                              author=data.get("author"))
@@ -149,7 +143,7 @@ def ledger_export(request):
     """The list as the user sees it, with the same filters, as .xlsx (批示落实情况); the export is audited."""
     _filters, data, found = _ledger(request)
     user = request.user
-    home = user.unit.name if user.is_reporter and user.unit_id else (user.region.name if user.region_id else "全部地区")
+    home = area_name(user)
     now = timezone.now()
     local = timezone.localtime(now)
     content = exporters.ledger_xlsx(found.rows, title=f"{home}领导批示落实情况",

@@ -42,6 +42,13 @@ def regions_visible_to(user):
     return regions.filter(Q(code__startswith=prefix) | Q(code__in=above))
 
 
+def area_name(user) -> str:
+    """The name a user's own lists go out under: the unit of a reporter, else the user's region."""
+    if user.is_reporter and user.unit_id:
+        return user.unit.name
+    return user.region.name if user.region_id else "全部地区"
+
+
 def units_visible_to(user):
     prefix = _area_prefix(user)
     units = Unit.objects.all()

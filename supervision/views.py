@@ -16,6 +16,7 @@ from accounts import channels, permissions
 from core import periods
 from core.versions import ConflictError
 from regions.models import Unit
+from regions.selectors import area_name
 from targets import selectors as target_selectors
 from targets.choices import Light
 
@@ -320,8 +321,7 @@ def items_export(request):
     with translation.override(settings.LANGUAGE_CODE):
         rows = selectors.items_ledger(user=request.user, status=status, overdue_only=overdue)
         now = timezone.now()
-        home = request.user.unit.name if request.user.is_reporter and request.user.unit_id else \
-            (request.user.region.name if request.user.region_id else "全部地区")
+        home = area_name(request.user)
         content = exporters.items_xlsx(rows, title=exporters.items_title(region_name=home),
                                        subtitle=exporters.now_stamp(now))
     services.list_exported(by=request.user, kind="items", rows=len(rows),

@@ -183,6 +183,21 @@ def browser_login(page, username, password=PASSWORD):
     page.wait_for_load_state("networkidle")
 
 
+def browser_upload_plan(page, path):
+    """Uploads a plan document on the import page and waits for its preview."""
+    page.goto(page.base_url + "/reports/import/")
+    page.set_input_files("input[name=file]", str(path))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#preview-form")
+
+
+def browser_create_unknown_units(page):
+    """On the import preview, answers 'create' for every unit the county does not know yet."""
+    for select in page.locator("#units select").all():
+        if not select.input_value():
+            select.select_option("create")
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache, so API throttle counts never leak from one test into the next."""

@@ -78,10 +78,17 @@ def period_from_text(text: str) -> tuple[date, date] | None:
         return None  # "2024年3月至" with nothing after it
     if (y2, m2) < (y1, m1):
         return None
-    first, last = date(y1, m1, 1), month_end(y2, m2)
-    try:  # "2027年1月1日至2027年12月31日": the days as written
-        first = date(y1, m1, int(match.group("d1"))) if match.group("d1") else first
-        last = date(y2, m2, int(match.group("d2"))) if match.group("d2") else last
-    except ValueError:
-        pass
+    # "2027年1月1日至2027年12月31日": the days as written; without a day, the months' first and last.
+    first = _on_day(y1, m1, match.group("d1"), date(y1, m1, 1))
+    last = _on_day(y2, m2, match.group("d2"), month_end(y2, m2))
     return (first, last) if first <= last else None
+
+
+def _on_day(year: int, month: int, day: str | None, fallback: date) -> date:
+    """The day the text names, or the fallback when it names none or one the month lacks (2月30日)."""
+    if not day:
+        return fallback
+    try:
+        return date(year, month, int(day))
+    except ValueError:
+        return fallback

@@ -3,7 +3,7 @@ import pytest
 
 from targets.models import Indicator, Plan, Target
 
-from ..conftest import browser_login
+from ..conftest import browser_create_unknown_units, browser_login, browser_upload_plan
 from .tables import dongtou, dongtou_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,18 +14,13 @@ def test_supervisor_uploads_edits_the_preview_and_commits(browser_page, supervis
     table.write_bytes(dongtou_xlsx(dongtou.TASKS[:3]))
     page = browser_page
     browser_login(page, supervisor.username)
-    page.goto(page.base_url + "/reports/import/")
-    page.set_input_files("input[name=file]", str(table))
-    page.click("#import-form button[type=submit]")
-    page.wait_for_selector("#preview-form")
+    browser_upload_plan(page, table)
     page.shot("preview")
     assert page.locator("[data-task]").count() == 3
     page.fill("input[name=t0-name]", "重大项目(已核)")
     page.uncheck("input[name=t0-i1-keep]")
     page.fill("input[name=t2-i0-target_value]", "95")
-    for select in page.locator("#units select").all():
-        if not select.input_value():
-            select.select_option("create")
+    browser_create_unknown_units(page)
     page.click("#commit")
     page.wait_for_url("**/plans/*/")
     page.shot("plan")
@@ -43,17 +38,12 @@ def test_the_preview_names_each_problem_by_task_and_field_before_anything_is_sav
     table.write_bytes(dongtou_xlsx(dongtou.TASKS[:2]))
     page = browser_page
     browser_login(page, supervisor.username)
-    page.goto(page.base_url + "/reports/import/")
-    page.set_input_files("input[name=file]", str(table))
-    page.click("#import-form button[type=submit]")
-    page.wait_for_selector("#preview-form")
+    browser_upload_plan(page, table)
     assert page.input_value("input[name=start]") == "2023-01-01"
     assert page.input_value("input[name=first_period]")  # the first month not yet past due
     page.fill("input[name=start]", "2028-01-01")
     page.fill("input[name=end]", "2029-12-31")
-    for select in page.locator("#units select").all():
-        if not select.input_value():
-            select.select_option("create")
+    browser_create_unknown_units(page)
     page.click("#check")
     page.wait_for_selector("#problems")
     page.shot("problems-375")

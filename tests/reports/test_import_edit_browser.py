@@ -4,7 +4,7 @@ import pytest
 
 from targets.models import Plan, Section, Target
 
-from ..conftest import browser_login
+from ..conftest import browser_create_unknown_units, browser_login, browser_upload_plan
 from .test_import_preview_edits import two_section_xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,10 +15,7 @@ def test_sections_and_tasks_are_edited_in_the_browser_and_saved_as_left(browser_
     table.write_bytes(two_section_xlsx())
     page = browser_page
     browser_login(page, supervisor.username)
-    page.goto(page.base_url + "/reports/import/")
-    page.set_input_files("input[name=file]", str(table))
-    page.click("#import-form button[type=submit]")
-    page.wait_for_selector("#preview-form")
+    browser_upload_plan(page, table)
     assert page.locator("#sections tr[data-section]").count() == 3  # two sections and the row to add one
     page.fill("input[name=s0-title]", "一、产业兴旺")
     page.fill("input[name=snew-title]", "三、乡村治理")
@@ -39,9 +36,7 @@ def test_sections_and_tasks_are_edited_in_the_browser_and_saved_as_left(browser_
     page.fill("input[name=t0-new-name]", "修订村规民约的村")
     page.fill("input[name=t0-new-target_value]", "100")
     page.fill("input[name=t0-new-unit]", "%")
-    for select in page.locator("#units select").all():
-        if not select.input_value():
-            select.select_option("create")
+    browser_create_unknown_units(page)
     page.click("#check")
     page.wait_for_selector("#preview-form")
     assert not Plan.objects.exists()
