@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .channels import channel_resend, masked_url
-from .tokens import tokens_revoke
 from .models import ApiToken, AuditEvent, ChannelDelivery, UnitChannel, User
+from .tokens import tokens_revoke
 
 
 @admin.register(User)
@@ -16,9 +16,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Role and scope"), {"fields": ("role", "unit", "region", "must_change_password")}),
     )
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (
-        (_("Role and scope"), {"fields": ("role", "unit", "region")}),
-    )
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and scope"), {"fields": ("role", "unit", "region")}),)
     autocomplete_fields = ("unit", "region")
 
     def save_model(self, request, obj, form, change):
@@ -82,9 +80,15 @@ class UnitChannelForm(forms.ModelForm):
     """The signing secret is write-only: the form never shows it, an empty box keeps the one stored."""
 
     secret = forms.CharField(
-        label=_("signing secret"), required=False, strip=True, widget=forms.PasswordInput(render_value=False),
-        help_text=_("DingTalk / Zhezhengding: the robot's signing secret (SEC…), if signing is on. SMS gateway: "
-                    "sent as a bearer token. Never shown again once saved; leave empty to keep the stored one."))
+        label=_("signing secret"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "DingTalk / Zhezhengding: the robot's signing secret (SEC…), if signing is on. SMS gateway: "
+            "sent as a bearer token. Never shown again once saved; leave empty to keep the stored one."
+        ),
+    )
     clear_secret = forms.BooleanField(label=_("Remove the stored secret"), required=False)
 
     class Meta:
@@ -129,12 +133,22 @@ class ChannelDeliveryAdmin(admin.ModelAdmin):
 
     list_display = ("created_at", "channel", "title", "status", "attempts", "last_error", "sent_at")
     exclude = ("channel",)
-    readonly_fields = ("unit_channel", "title", "text", "dedupe_key", "status", "attempts", "last_error",
-                       "created_at", "sent_at")
+    readonly_fields = (
+        "unit_channel",
+        "title",
+        "text",
+        "dedupe_key",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    )
 
     @admin.display(description=_("channel"))
     def unit_channel(self, delivery):
         return f"{delivery.channel} · {masked_url(delivery.channel.url)}"
+
     list_filter = ("status", "channel__kind")
     search_fields = ("channel__unit__name", "text", "last_error")
     date_hierarchy = "created_at"

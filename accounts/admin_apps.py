@@ -1,4 +1,5 @@
 """The admin's AppConfig, named in INSTALLED_APPS instead of django.contrib.admin."""
+
 from django.contrib.admin.apps import AdminConfig
 
 

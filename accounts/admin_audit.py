@@ -18,6 +18,7 @@ other apps' (schedules, tokens, authenticator devices, groups), is wrapped in `A
 Secrets (password hashes, token and authenticator keys) appear only as a short digest, in the
 values and in the object's id and name alike: a change shows, the value does not.
 """
+
 import hashlib
 import json
 
@@ -78,8 +79,11 @@ def _cascade(obj) -> dict[str, int]:
     collector = NestedObjects(using=router.db_for_write(type(obj)))
     collector.collect([obj])
     # Many-to-many link rows (auto-created tables) go too; they are not content, so not counted.
-    counts = {model._meta.label: len(objects) - (model is type(obj))
-              for model, objects in collector.model_objs.items() if not model._meta.auto_created}
+    counts = {
+        model._meta.label: len(objects) - (model is type(obj))
+        for model, objects in collector.model_objs.items()
+        if not model._meta.auto_created
+    }
     return {label: n for label, n in counts.items() if n}
 
 
@@ -92,9 +96,13 @@ class AuditedModelAdmin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        audit_record(action="admin.update" if change else "admin.create", by=request.user,
-                     old=getattr(request, "_audit_before", None), new=values_of(form.instance),
-                     **identity(form.instance))
+        audit_record(
+            action="admin.update" if change else "admin.create",
+            by=request.user,
+            old=getattr(request, "_audit_before", None),
+            new=values_of(form.instance),
+            **identity(form.instance),
+        )
 
     def save_formset(self, request, form, formset, change):
         before = {id(f.instance): _stored(f.instance) for f in formset.initial_forms if f.has_changed()}
@@ -103,8 +111,9 @@ class AuditedModelAdmin:
         for obj in formset.new_objects:
             audit_record(action="admin.create", by=request.user, new=values_of(obj), **identity(obj))
         for obj, _fields in formset.changed_objects:
-            audit_record(action="admin.update", by=request.user, old=before.get(id(obj)), new=values_of(obj),
-                         **identity(obj))
+            audit_record(
+                action="admin.update", by=request.user, old=before.get(id(obj)), new=values_of(obj), **identity(obj)
+            )
         for obj in formset.deleted_objects:
             audit_record(action="admin.delete", by=request.user, old=before.get(id(obj)), **names[id(obj)])
 
@@ -113,8 +122,9 @@ class AuditedModelAdmin:
 
     def delete_queryset(self, request, queryset):
         objects = list(queryset)
-        self._audited_delete(request, objects,
-                             lambda: super(AuditedModelAdmin, self).delete_queryset(request, queryset))
+        self._audited_delete(
+            request, objects, lambda: super(AuditedModelAdmin, self).delete_queryset(request, queryset)
+        )
 
     def _audited_delete(self, request, objects, delete):
         # The changelist's bulk delete runs outside a transaction: the delete and its records are one.
@@ -137,8 +147,13 @@ class AuditedModelAdmin:
         with transaction.atomic(using=router.db_for_write(self.model)):
             response = super().response_action(request, queryset)
             if response is not None:  # None: Django refused to run it (no action or nothing selected)
-                audit_record(action="admin.action", by=request.user, object_type=self.model._meta.label,
-                             object_repr=action, new={"action": action, "objects": ids})
+                audit_record(
+                    action="admin.action",
+                    by=request.user,
+                    object_type=self.model._meta.label,
+                    object_repr=action,
+                    new={"action": action, "objects": ids},
+                )
         return response
 
 
@@ -146,6 +161,9 @@ class AuditedAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, AuditedModelAdmin):
-            admin_class = type(admin_class.__name__, (AuditedModelAdmin, admin_class),
-                               {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__})
+            admin_class = type(
+                admin_class.__name__,
+                (AuditedModelAdmin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
         super().register(model_or_iterable, admin_class, **options)

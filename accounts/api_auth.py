@@ -1,6 +1,7 @@
 """API token authentication: django-rest-knox's (digest stored, idle and absolute expiry), plus what
 ends a session ending the token, and read-only roles refused writes as the middleware refuses their
 session requests (a view's own permission_classes cannot forget it)."""
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
@@ -16,8 +17,12 @@ class TokenAuthentication(KnoxTokenAuthentication):
     def authenticate(self, request):
         result = super().authenticate(request)
         match = getattr(request, "resolver_match", None)
-        if result and request.method not in SAFE_METHODS and read_only_role(result[0]) \
-                and not read_only_may(result[0], match):
+        if (
+            result
+            and request.method not in SAFE_METHODS
+            and read_only_role(result[0])
+            and not read_only_may(result[0], match)
+        ):
             raise exceptions.PermissionDenied()
         return result
 
@@ -26,7 +31,8 @@ class TokenAuthentication(KnoxTokenAuthentication):
             # The password, role, unit, region or active flag changed since the token was issued.
             tokens_revoke(user=auth_token.user, username=auth_token.user.username, reason="account_changed")
             raise exceptions.AuthenticationFailed(
-                _("This token has ended because the account changed; ask for a new one."))
+                _("This token has ended because the account changed; ask for a new one.")
+            )
         return super().validate_user(auth_token)
 
 

@@ -1,4 +1,5 @@
 """User accounts over the API, for administrators only (passwords can be set, never read); the API token."""
+
 import django_filters
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,26 +27,52 @@ class IsAdministrator(permissions.BasePermission):
 
 class UserSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
     password = serializers.CharField(
-        write_only=True, required=False, style={"input_type": "password"}, trim_whitespace=False,
+        write_only=True,
+        required=False,
+        style={"input_type": "password"},
+        trim_whitespace=False,
         help_text=_("New password (never returned); required on creation. The user must change it at first login."),
     )
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, required=False,
-                                              help_text=_("Id of the unit a reporter reports for."))
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), allow_null=True,
-                                          required=False,
-                                          help_text=_("Division code of the region overseen; null for every region."))
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("Id of the unit a reporter reports for."),
+    )
+    region = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("Division code of the region overseen; null for every region."),
+    )
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "role", "unit", "region", "is_active",
-                  "must_change_password", "last_login", "date_joined", "password"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "unit",
+            "region",
+            "is_active",
+            "must_change_password",
+            "last_login",
+            "date_joined",
+            "password",
+        ]
         read_only_fields = ["must_change_password", "last_login", "date_joined"]
         extra_kwargs = {
             "username": {"help_text": _("Login name.")},
             "first_name": {"help_text": _("Given name.")},
             "last_name": {"help_text": _("Family name.")},
             "email": {"help_text": _("E-mail address.")},
-            "role": {"help_text": _("reporter (填报员), supervisor (督查室), leader (领导), admin or auditor (审计员).")},
+            "role": {
+                "help_text": _("reporter (填报员), supervisor (督查室), leader (领导), admin or auditor (审计员).")
+            },
             "is_active": {"help_text": _("False blocks the account from logging in.")},
             "must_change_password": {"help_text": _("The user must choose a new password at next login.")},
             "last_login": {"help_text": _("When the user last logged in.")},
@@ -94,41 +121,55 @@ class UserViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
     def perform_versioned_update(self, serializer, expected_version):
         data = dict(serializer.validated_data)
         serializer.instance = user_services.user_update(
-            user=serializer.instance, by=self.request.user, expected_fingerprint=expected_version,
-            password=data.pop("password", None), **data,
+            user=serializer.instance,
+            by=self.request.user,
+            expected_fingerprint=expected_version,
+            password=data.pop("password", None),
+            **data,
         )
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
     otp = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=True,
-        help_text=_("The 6-digit code from the authenticator app; required when the account has one "
-                    "(and in production for administrators and the supervision office, who must have one)."),
+        required=False,
+        allow_blank=True,
+        trim_whitespace=True,
+        help_text=_(
+            "The 6-digit code from the authenticator app; required when the account has one "
+            "(and in production for administrators and the supervision office, who must have one)."
+        ),
     )
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
         user, code = attrs["user"], attrs.get("otp", "")
         if user.must_change_password:
-            raise exceptions.PermissionDenied(gettext("Choose a new password in the browser before asking for a token."))
+            raise exceptions.PermissionDenied(
+                gettext("Choose a new password in the browser before asking for a token.")
+            )
         if user_has_totp(user):
             if not code:
                 raise exceptions.ValidationError({"otp": [gettext("Enter the code from your authenticator app.")]})
             if match_token(user, code) is None:
                 audit_record(action="auth.otp_failed", by=user, obj=user, outcome="failure", new={"via": "api-token"})
                 raise exceptions.ValidationError(
-                    {"otp": [gettext("That code is not right; check the time on your phone and try again.")]})
+                    {"otp": [gettext("That code is not right; check the time on your phone and try again.")]}
+                )
         elif perms.needs_second_factor(user):
             raise exceptions.PermissionDenied(
-                gettext("Your role must use a second factor; set it up in the browser first."))
+                gettext("Your role must use a second factor; set it up in the browser first.")
+            )
         return attrs
 
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField(help_text=_("Send it as `Authorization: Token <token>`."))
     expiry = serializers.DateTimeField(
-        help_text=_("When the token lapses unless used: each use pushes it on by the idle time, up to the "
-                    "absolute limit after issue."))
+        help_text=_(
+            "When the token lapses unless used: each use pushes it on by the idle time, up to the "
+            "absolute limit after issue."
+        )
+    )
 
 
 class ObtainTokenView(generics.GenericAPIView):

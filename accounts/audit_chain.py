@@ -1,4 +1,5 @@
 """Checking the audit log's hash chain, and the retention purge that is the only way rows leave it."""
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -6,8 +7,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import AuditEvent
 from . import audit_keys
+from .models import AuditEvent
 from .services import _lock_chain, audit_record, event_hash, unkeyed_hash
 
 # Never below this, whatever a setting or a caller says (Cybersecurity Law art. 21: six months).
@@ -58,38 +59,58 @@ def verify_chain(batch_size=2000, anchors=None) -> tuple[int, ChainProblem | Non
 def _check(event, prev, keyed) -> ChainProblem | None:
     expected = event_hash(event) if keyed else unkeyed_hash(event)
     if expected != event.hash:
-        return ChainProblem("altered", event.id, f"record {event.id} does not match its hash"
-                            + (" (its hash is not keyed: written without the audit key)"
-                               if keyed and event.hash == unkeyed_hash(event) else ""))
+        return ChainProblem(
+            "altered",
+            event.id,
+            f"record {event.id} does not match its hash"
+            + (
+                " (its hash is not keyed: written without the audit key)"
+                if keyed and event.hash == unkeyed_hash(event)
+                else ""
+            ),
+        )
     if prev is None:
         return _check_first(event)
     if event.prev_hash != prev.hash:
         if event.id - prev.id > 1:
-            return ChainProblem("removed", event.id,
-                                f"records {prev.id + 1}–{event.id - 1} were removed (record {event.id} "
-                                f"does not chain to record {prev.id})")
-        return ChainProblem("altered", prev.id, f"record {prev.id} was altered and re-hashed "
-                                                f"(record {event.id} no longer chains to it)")
+            return ChainProblem(
+                "removed",
+                event.id,
+                f"records {prev.id + 1}–{event.id - 1} were removed (record {event.id} "
+                f"does not chain to record {prev.id})",
+            )
+        return ChainProblem(
+            "altered", prev.id, f"record {prev.id} was altered and re-hashed (record {event.id} no longer chains to it)"
+        )
     return None
 
 
 def _check_anchors(anchors, seen, head) -> ChainProblem | None:
-    purged_to = max((e["new"].get("up_to_id", 0) for e in AuditEvent.objects.filter(action=PURGE_ACTION)
-                     .values("new")), default=0)
+    purged_to = max(
+        (e["new"].get("up_to_id", 0) for e in AuditEvent.objects.filter(action=PURGE_ACTION).values("new")), default=0
+    )
     for anchor in anchors:
         anchored = anchor.get("last_id", 0)
         if not audit_keys.signature_ok(anchor):
-            return ChainProblem("anchor", anchored, f"the anchor of {anchor.get('at')} is not signed with the "
-                                                    "audit key: the anchor file was altered")
+            return ChainProblem(
+                "anchor",
+                anchored,
+                f"the anchor of {anchor.get('at')} is not signed with the audit key: the anchor file was altered",
+            )
         if anchored == 0 or anchored <= purged_to:
             continue
         if anchored not in seen:
-            return ChainProblem("removed", anchored, f"record {anchored}, the head anchored at {anchor.get('at')}, "
-                                                     f"is gone: the log was cut (it now ends at record "
-                                                     f"{head.id if head else 0})")
+            return ChainProblem(
+                "removed",
+                anchored,
+                f"record {anchored}, the head anchored at {anchor.get('at')}, "
+                f"is gone: the log was cut (it now ends at record "
+                f"{head.id if head else 0})",
+            )
         if seen[anchored] != anchor.get("last_hash"):
-            return ChainProblem("altered", anchored, f"record {anchored} no longer has the hash anchored at "
-                                                     f"{anchor.get('at')}")
+            return ChainProblem(
+                "altered", anchored, f"record {anchored} no longer has the hash anchored at {anchor.get('at')}"
+            )
     return None
 
 
@@ -131,7 +152,10 @@ def audit_purge(*, days=None, by=None) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL accounts.audit_purge = 'on'")
         count, _ = AuditEvent.objects.filter(id__lte=last["id"]).delete()
-        audit_record(action=PURGE_ACTION, by=by, object_type="accounts.AuditEvent",
-                     new={"up_to_id": last["id"], "last_hash": last["hash"], "count": count,
-                          "cutoff": cutoff.isoformat()})
+        audit_record(
+            action=PURGE_ACTION,
+            by=by,
+            object_type="accounts.AuditEvent",
+            new={"up_to_id": last["id"], "last_hash": last["hash"], "count": count, "cutoff": cutoff.isoformat()},
+        )
     return count

@@ -1,4 +1,5 @@
 """The audit log as an .xlsx file, streamed row by row (openpyxl write-only mode)."""
+
 import json
 from io import BytesIO
 

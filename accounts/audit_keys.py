@@ -8,6 +8,7 @@ at least daily, signed with the same key, to an anchor file outside the table (`
 and into every backup's manifest. ``verify_audit`` checks the chain against the key and against
 every anchor: a record an anchor names must still be there with the hash it had.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,9 +33,12 @@ def audit_key() -> bytes:
     path = Path(settings.AUDIT_HMAC_KEY_FILE)
     if path in _cache:
         return _cache[path]
-    key = key_from_file(path, create=settings.AUDIT_HMAC_KEY_CREATE,
-                        missing=f"the audit key file {path} is missing; set AUDIT_HMAC_KEY or "
-                                "AUDIT_HMAC_KEY_FILE (see docs/operations.md)")
+    key = key_from_file(
+        path,
+        create=settings.AUDIT_HMAC_KEY_CREATE,
+        missing=f"the audit key file {path} is missing; set AUDIT_HMAC_KEY or "
+        "AUDIT_HMAC_KEY_FILE (see docs/operations.md)",
+    )
     if len(key) < 32:
         raise ImproperlyConfigured(f"the audit key in {path} is shorter than 32 characters")
     _cache[path] = key
@@ -62,8 +66,12 @@ def chain_head() -> dict:
     from .models import AuditEvent
 
     last = AuditEvent.objects.order_by("-id").values("id", "hash").first() or {"id": 0, "hash": ""}
-    return {"last_id": last["id"], "last_hash": last["hash"], "count": AuditEvent.objects.count(),
-            "at": timezone.now().isoformat()}
+    return {
+        "last_id": last["id"],
+        "last_hash": last["hash"],
+        "count": AuditEvent.objects.count(),
+        "at": timezone.now().isoformat(),
+    }
 
 
 def anchor_write() -> dict:

@@ -4,6 +4,7 @@ to its page, each change as a field's old and new value.
 The codes stay in the database and the Excel export; only the page translates them. A code not listed here
 is shown as it is, so a new action is never hidden.
 """
+
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -11,58 +12,98 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
-    "auth.login": _("Logged in"), "auth.logout": _("Logged out"), "auth.login_failed": _("Failed log-in"),
-    "auth.locked": _("Account locked"), "auth.address_locked": _("Address locked"),
-    "auth.unlocked": _("Account unlocked"), "auth.session_expired": _("Session expired"),
-    "auth.password_changed": _("Password changed"), "auth.otp_enabled": _("Second factor turned on"),
-    "auth.otp_verified": _("Second factor passed"), "auth.otp_failed": _("Second factor failed"),
-    "auth.token": _("API token issued"), "auth.token_revoked": _("API token revoked"),
-    "user.create": _("User created"), "user.access_change": _("User's access changed"),
-    "user.password_reset": _("Password reset"), "unit.create": _("Unit created"),
-    "admin.create": _("Created in the admin"), "admin.update": _("Changed in the admin"),
-    "admin.delete": _("Deleted in the admin"), "admin.action": _("Admin bulk action"),
+    "auth.login": _("Logged in"),
+    "auth.logout": _("Logged out"),
+    "auth.login_failed": _("Failed log-in"),
+    "auth.locked": _("Account locked"),
+    "auth.address_locked": _("Address locked"),
+    "auth.unlocked": _("Account unlocked"),
+    "auth.session_expired": _("Session expired"),
+    "auth.password_changed": _("Password changed"),
+    "auth.otp_enabled": _("Second factor turned on"),
+    "auth.otp_verified": _("Second factor passed"),
+    "auth.otp_failed": _("Second factor failed"),
+    "auth.token": _("API token issued"),
+    "auth.token_revoked": _("API token revoked"),
+    "user.create": _("User created"),
+    "user.access_change": _("User's access changed"),
+    "user.password_reset": _("Password reset"),
+    "unit.create": _("Unit created"),
+    "admin.create": _("Created in the admin"),
+    "admin.update": _("Changed in the admin"),
+    "admin.delete": _("Deleted in the admin"),
+    "admin.action": _("Admin bulk action"),
     "audit.exported": _("Audit log exported"),
-    "plan.import": _("Plan imported"), "indicator.create": _("Indicator created"),
+    "plan.import": _("Plan imported"),
+    "indicator.create": _("Indicator created"),
     "indicator.update": _("Indicator changed"),
-    "report.create": _("Progress report drafted"), "report.update": _("Progress report changed"),
-    "report.submit": _("Progress report submitted"), "report.approve": _("Progress report approved"),
-    "report.return": _("Progress report returned"), "report.reopen": _("Progress report reopened"),
-    "report.comment": _("Comment on a report"), "report.request": _("Bulletin requested"),
-    "report.generate": _("Bulletin generated"), "report.fail": _("Bulletin failed"), "report.retry": _("Bulletin queued again after its worker stopped"),
-    "report.download": _("Bulletin downloaded"), "report.pdf": _("Bulletin PDF made"),
-    "evidence.add": _("Evidence file added"), "evidence.remove": _("Evidence file removed"),
+    "report.create": _("Progress report drafted"),
+    "report.update": _("Progress report changed"),
+    "report.submit": _("Progress report submitted"),
+    "report.approve": _("Progress report approved"),
+    "report.return": _("Progress report returned"),
+    "report.reopen": _("Progress report reopened"),
+    "report.comment": _("Comment on a report"),
+    "report.request": _("Bulletin requested"),
+    "report.generate": _("Bulletin generated"),
+    "report.fail": _("Bulletin failed"),
+    "report.retry": _("Bulletin queued again after its worker stopped"),
+    "report.download": _("Bulletin downloaded"),
+    "report.pdf": _("Bulletin PDF made"),
+    "evidence.add": _("Evidence file added"),
+    "evidence.remove": _("Evidence file removed"),
     "evidence.download": _("Evidence file downloaded"),
-    "late_entry.grant": _("Late entry granted"), "late_entry.request": _("Late entry asked for"),
+    "late_entry.grant": _("Late entry granted"),
+    "late_entry.request": _("Late entry asked for"),
     "late_entry.decide": _("Late-entry request decided"),
-    "supervision.issue": _("Supervision notice issued"), "supervision.reply": _("Supervision item answered"),
-    "supervision.send_back": _("Supervision reply sent back"), "supervision.close": _("Supervision item closed out"),
+    "supervision.issue": _("Supervision notice issued"),
+    "supervision.reply": _("Supervision item answered"),
+    "supervision.send_back": _("Supervision reply sent back"),
+    "supervision.close": _("Supervision item closed out"),
     "supervision_notice.download": _("Supervision notice downloaded"),
     "snapshot.freeze": _("Month's lights frozen"),
-    "instruction.issue": _("Leader's instruction issued"), "instruction.acknowledge": _("Instruction acknowledged"),
-    "instruction.respond": _("Instruction answered"), "instruction.close": _("Instruction closed"),
+    "instruction.issue": _("Leader's instruction issued"),
+    "instruction.acknowledge": _("Instruction acknowledged"),
+    "instruction.respond": _("Instruction answered"),
+    "instruction.close": _("Instruction closed"),
     "instruction.export": _("Leaders' instructions exported"),
     "instruction.overdue": _("Instruction overdue notice sent"),
-    "income.create": _("Village income entered"), "income.update": _("Village income changed"),
-    "income.submit": _("Village income submitted"), "income.approve": _("Village income approved"),
-    "income.import": _("Village income imported"), "village.profile": _("Village profile changed"),
-    "villages.export": _("Villages exported"), "supervision.export": _("Supervision list exported"), "regions.import": _("Regions imported"),
+    "income.create": _("Village income entered"),
+    "income.update": _("Village income changed"),
+    "income.submit": _("Village income submitted"),
+    "income.approve": _("Village income approved"),
+    "income.import": _("Village income imported"),
+    "village.profile": _("Village profile changed"),
+    "villages.export": _("Villages exported"),
+    "supervision.export": _("Supervision list exported"),
+    "regions.import": _("Regions imported"),
     "economy_settings.update": _("Collective-economy settings changed"),
     "document_frame.save": _("Document layout saved"),
-    "progress.template": _("Offline workbook downloaded"), "progress.upload": _("Offline workbook uploaded"),
-    "export.request": _("Export requested"), "export.download": _("Export downloaded"),
-    "export.retry": _("Export queued again after its worker stopped"), "export.fail": _("Export failed"),
-    "reminder.remind": _("Reminder sent"), "reminder.overdue": _("Overdue notice sent"),
+    "progress.template": _("Offline workbook downloaded"),
+    "progress.upload": _("Offline workbook uploaded"),
+    "export.request": _("Export requested"),
+    "export.download": _("Export downloaded"),
+    "export.retry": _("Export queued again after its worker stopped"),
+    "export.fail": _("Export failed"),
+    "reminder.remind": _("Reminder sent"),
+    "reminder.overdue": _("Overdue notice sent"),
     "reminder.escalate": _("Escalated to the office"),
-    "channel.sent": _("Sent to a group robot / SMS"), "channel.failed": _("Group robot / SMS send failed"),
+    "channel.sent": _("Sent to a group robot / SMS"),
+    "channel.failed": _("Group robot / SMS send failed"),
     "channel.resend": _("Failed group robot / SMS delivery sent again"),
-    "ops.backup": _("Backup made"), "ops.restore": _("Backup restored"), "ops.restore_drill": _("Restore drill"),
-    "demo.load": _("Demo loaded"), "demo.villages": _("Demo villages loaded"),
+    "ops.backup": _("Backup made"),
+    "ops.restore": _("Backup restored"),
+    "ops.restore_drill": _("Restore drill"),
+    "demo.load": _("Demo loaded"),
+    "demo.villages": _("Demo villages loaded"),
 }
 
 # The page each kind of object opens on, by its URL name (the object's id is the one argument).
 LINKS = {
-    "targets.Plan": "plan-detail", "targets.ProgressReport": "report-detail",
-    "targets.Indicator": "supervision:indicator", "supervision.SupervisionItem": "supervision:item-detail",
+    "targets.Plan": "plan-detail",
+    "targets.ProgressReport": "report-detail",
+    "targets.Indicator": "supervision:indicator",
+    "supervision.SupervisionItem": "supervision:item-detail",
     "instructions.Instruction": "instructions:detail",
 }
 
@@ -86,7 +127,7 @@ def _model(object_type: str):
 
 
 def object_label(object_type: str) -> str:
-    """"progress report" for targets.ProgressReport; the code when the model is gone."""
+    """ "progress report" for targets.ProgressReport; the code when the model is gone."""
     model = _model(object_type)
     return str(model._meta.verbose_name) if model else object_type
 
@@ -130,6 +171,11 @@ def changes(object_type: str, old, new) -> list[Change]:
         before, after = old.get(name), new.get(name)
         if before == after and old and new:
             continue
-        rows.append(Change(field=_field_label(model, name) if name else "",
-                           old=_shown(before) if old else None, new=_shown(after) if new else None))
+        rows.append(
+            Change(
+                field=_field_label(model, name) if name else "",
+                old=_shown(before) if old else None,
+                new=_shown(after) if new else None,
+            )
+        )
     return rows

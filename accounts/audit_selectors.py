@@ -1,4 +1,5 @@
 """Reading the audit log for the auditor's page and export."""
+
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -27,8 +28,13 @@ class AuditFilter:
                 dates[name] = date.fromisoformat(raw) if raw else None
             except ValueError:
                 errors[name] = raw
-        return cls(user=params.get("user", "").strip(), action=params.get("action", "").strip(),
-                   obj=params.get("object", "").strip(), outcome=params.get("outcome", "").strip(), **dates), errors
+        return cls(
+            user=params.get("user", "").strip(),
+            action=params.get("action", "").strip(),
+            obj=params.get("object", "").strip(),
+            outcome=params.get("outcome", "").strip(),
+            **dates,
+        ), errors
 
 
 def _day_start(day):

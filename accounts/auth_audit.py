@@ -1,4 +1,5 @@
 """Audit events for log-in, log-out, failed log-in, lockout and unlock."""
+
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -25,15 +26,24 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    audit_record(action="auth.login_failed", outcome="failure", username=str(credentials.get("username", ""))[:150],
-                 object_type="accounts.User")
+    audit_record(
+        action="auth.login_failed",
+        outcome="failure",
+        username=str(credentials.get("username", ""))[:150],
+        object_type="accounts.User",
+    )
 
 
 @receiver(user_locked_out)
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    audit_record(action="auth.locked", outcome="failure", username=str(username or "")[:150],
-                 object_type="accounts.User", object_repr=str(username or ""),
-                 new={"ip": ip_address, "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)})
+    audit_record(
+        action="auth.locked",
+        outcome="failure",
+        username=str(username or "")[:150],
+        object_type="accounts.User",
+        object_repr=str(username or ""),
+        new={"ip": ip_address, "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)},
+    )
     # Whoever is guessing this name may hold a token stolen with the password: it ends with the lock.
     tokens_revoke(username=str(username or "")[:150], reason="lockout")
 
@@ -44,5 +54,10 @@ def _unlocked(sender, instance, **kwargs):
     # administrator resets it (admin or `axes_reset`): for a locked name that is the unlock.
     lockout.reset(lockout.name_key(instance.username))  # the reserved checks go with Axes' record
     if instance.failures_since_start >= settings.AXES_FAILURE_LIMIT:
-        audit_record(action="auth.unlocked", username=instance.username[:150], object_type="accounts.User",
-                     object_repr=instance.username, new={"ip": instance.ip_address})
+        audit_record(
+            action="auth.unlocked",
+            username=instance.username[:150],
+            object_type="accounts.User",
+            object_repr=instance.username,
+            new={"ip": instance.ip_address},
+        )

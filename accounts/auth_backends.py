@@ -1,5 +1,6 @@
 """The password backend: the atomic half of the lockout (accounts.lockout; Axes keeps the records,
 the lock page and the unlock commands), and one query per request for the user."""
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
@@ -20,8 +21,13 @@ def _reserve_check(username, ip) -> None:
         raise PermissionDenied("name locked")
     if not lockout.reserve_address(ip):
         lockout.give_back(lockout.name_key(username))
-        audit_record(action="auth.address_locked", outcome="failure", object_type="accounts.User",
-                     username=str(username)[:150], new={"ip": ip})
+        audit_record(
+            action="auth.address_locked",
+            outcome="failure",
+            object_type="accounts.User",
+            username=str(username)[:150],
+            new={"ip": ip},
+        )
         raise PermissionDenied("address locked")
 
 
@@ -44,9 +50,13 @@ class UserBackend(ModelBackend):
     queries per request before."""
 
     def get_user(self, user_id):
-        user = (get_user_model()._default_manager.select_related("unit", "region")
-                .annotate(has_confirmed_device=ExpressionWrapper(confirmed_device_q(), output_field=BooleanField()))
-                .filter(pk=user_id).first())
+        user = (
+            get_user_model()
+            ._default_manager.select_related("unit", "region")
+            .annotate(has_confirmed_device=ExpressionWrapper(confirmed_device_q(), output_field=BooleanField()))
+            .filter(pk=user_id)
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):

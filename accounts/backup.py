@@ -16,6 +16,7 @@ Restore is in steps that can each be run again: files go to a staging folder ins
 are checked; the database loads in one transaction; only then are the files moved into place. An
 interrupted restore is finished by running it again.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -60,8 +61,11 @@ def roots() -> dict[str, Path]:
 def backed_up_models() -> list:
     ordered = serializers.sort_dependencies([(config, None) for config in apps.get_app_configs()], allow_cycles=True)
     through = [m for m in apps.get_models(include_auto_created=True) if m._meta.auto_created]
-    return [m for m in ordered + through
-            if m._meta.label_lower not in SKIPPED_MODELS and not m._meta.proxy and m._meta.managed]
+    return [
+        m
+        for m in ordered + through
+        if m._meta.label_lower not in SKIPPED_MODELS and not m._meta.proxy and m._meta.managed
+    ]
 
 
 def row_counts() -> dict:
@@ -69,6 +73,7 @@ def row_counts() -> dict:
 
 
 # Backing up ----------------------------------------------------------------------------------------
+
 
 def _plain(value):
     if isinstance(value, datetime | date):
@@ -89,9 +94,15 @@ def _write_jsonl(handle, models_list):
     def emit(obj):
         handle.write(squeeze.compress((json.dumps(obj, ensure_ascii=False, default=_plain) + "\n").encode()))
 
-    emit({"contenttypes": {ct.id: [ct.app_label, ct.model] for ct in ContentType.objects.all()},
-          "permissions": {p.id: [p.content_type.app_label, p.content_type.model, p.codename]
-                          for p in Permission.objects.select_related("content_type")}})
+    emit(
+        {
+            "contenttypes": {ct.id: [ct.app_label, ct.model] for ct in ContentType.objects.all()},
+            "permissions": {
+                p.id: [p.content_type.app_label, p.content_type.model, p.codename]
+                for p in Permission.objects.select_related("content_type")
+            },
+        }
+    )
     for model in models_list:
         columns = [f.attname for f in model._meta.concrete_fields]
         emit({"model": model._meta.label_lower, "columns": columns})
@@ -102,8 +113,13 @@ def _write_jsonl(handle, models_list):
 
 def _pg_env() -> dict:
     db = settings.DATABASES["default"]
-    env = {**os.environ, "PGHOST": db.get("HOST") or "", "PGPORT": str(db.get("PORT") or ""),
-           "PGUSER": db.get("USER") or "", "PGDATABASE": db["NAME"]}
+    env = {
+        **os.environ,
+        "PGHOST": db.get("HOST") or "",
+        "PGPORT": str(db.get("PORT") or ""),
+        "PGUSER": db.get("USER") or "",
+        "PGDATABASE": db["NAME"],
+    }
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
     return env
@@ -170,9 +186,16 @@ def backup(out_dir: Path, *, portable: bool = False) -> dict:
             else:
                 _write_jsonl(sink, models_list)
     files = _write_files(out_dir / FILES)
-    manifest = {"format": FORMAT, "created": timezone.now().isoformat(), "database": connection.vendor,
-                "db_format": "pg_dump" if use_pg_dump else "jsonl", "counts": counts, "audit_anchor": anchor,
-                "blobs": {db_name: sink.sha256, FILES: files["sha256"]}, "files": files["files"]}
+    manifest = {
+        "format": FORMAT,
+        "created": timezone.now().isoformat(),
+        "database": connection.vendor,
+        "db_format": "pg_dump" if use_pg_dump else "jsonl",
+        "counts": counts,
+        "audit_anchor": anchor,
+        "blobs": {db_name: sink.sha256, FILES: files["sha256"]},
+        "files": files["files"],
+    }
     manifest["signature"] = manifest_signature(_canonical(manifest))
     (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     return manifest
@@ -184,6 +207,7 @@ def _canonical(manifest: dict) -> bytes:
 
 
 # Verifying -----------------------------------------------------------------------------------------
+
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
@@ -203,8 +227,9 @@ def verify(in_dir: Path) -> dict:
     if manifest.get("format") != FORMAT:
         raise BackupError(f"unknown backup format {manifest.get('format')!r}; expected {FORMAT}")
     if manifest.get("signature") != manifest_signature(_canonical(manifest)):
-        raise BackupError("the manifest's signature does not match: the backup was changed, or it was made "
-                          "with another backup key")
+        raise BackupError(
+            "the manifest's signature does not match: the backup was changed, or it was made with another backup key"
+        )
     for name, expected in manifest["blobs"].items():
         if not (in_dir / name).is_file():
             raise BackupError(f"{name} is listed in the manifest but missing")
@@ -214,6 +239,7 @@ def verify(in_dir: Path) -> dict:
 
 
 # Restoring -----------------------------------------------------------------------------------------
+
 
 def _jsonl_lines(path: Path):
     source, expand, pending = DecryptingReader(path), zlib.decompressobj(), b""
@@ -234,12 +260,20 @@ class _Loader:
 
         ContentType.objects.clear_cache()
         # Content types are made by migrate on the target, with ids of their own; one missing is made here.
-        self.contenttypes = {int(old): ContentType.objects.get_or_create(app_label=key[0], model=key[1])[0].id
-                             for old, key in header["contenttypes"].items() if _model_exists(key)}
+        self.contenttypes = {
+            int(old): ContentType.objects.get_or_create(app_label=key[0], model=key[1])[0].id
+            for old, key in header["contenttypes"].items()
+            if _model_exists(key)
+        }
         self.permissions = {}
         for old, (app_label, model, codename) in header["permissions"].items():
-            found = Permission.objects.filter(content_type__app_label=app_label, content_type__model=model,
-                                              codename=codename).values_list("id", flat=True).first()
+            found = (
+                Permission.objects.filter(
+                    content_type__app_label=app_label, content_type__model=model, codename=codename
+                )
+                .values_list("id", flat=True)
+                .first()
+            )
             if found:
                 self.permissions[int(old)] = found
         self.model, self.batch = None, []
@@ -298,8 +332,15 @@ def _load_jsonl(path: Path) -> None:
 
 
 def _load_pg_dump(path: Path) -> None:
-    command = ["pg_restore", "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error",
-               "-d", settings.DATABASES["default"]["NAME"]]
+    command = [
+        "pg_restore",
+        "--no-owner",
+        "--no-acl",
+        "--single-transaction",
+        "--exit-on-error",
+        "-d",
+        settings.DATABASES["default"]["NAME"],
+    ]
     with subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE, env=_pg_env()) as process:
         try:
             for chunk in DecryptingReader(path)._chunks:
@@ -330,23 +371,32 @@ def _database_restored(manifest) -> bool:
 def _check_database_empty(manifest) -> None:
     if manifest["db_format"] == "pg_dump":
         if connection.vendor != "postgresql":
-            raise BackupError("this backup was made with pg_dump; restore it into PostgreSQL, or take a "
-                              "portable one (backup --portable)")
+            raise BackupError(
+                "this backup was made with pg_dump; restore it into PostgreSQL, or take a "
+                "portable one (backup --portable)"
+            )
         if _public_tables():
-            raise BackupError("a pg_dump backup restores into an empty database: create it (createdb) and do "
-                              "not run migrate before the restore")
+            raise BackupError(
+                "a pg_dump backup restores into an empty database: create it (createdb) and do "
+                "not run migrate before the restore"
+            )
         return
     occupied = [label for label, n in row_counts().items() if n]
     if occupied:
-        raise BackupError("restore needs an empty instance (migrated, no data); these tables have rows: "
-                          + ", ".join(occupied[:8]) + ("…" if len(occupied) > 8 else ""))
+        raise BackupError(
+            "restore needs an empty instance (migrated, no data); these tables have rows: "
+            + ", ".join(occupied[:8])
+            + ("…" if len(occupied) > 8 else "")
+        )
 
 
 def _stage_files(in_dir: Path, manifest) -> None:
     """Unpack every file into each root's staging folder and check it; a marker says it is complete."""
     marker = manifest["signature"]
-    if all((root / STAGING / ".complete").exists() and (root / STAGING / ".complete").read_text() == marker
-           for root in roots().values()):
+    if all(
+        (root / STAGING / ".complete").exists() and (root / STAGING / ".complete").read_text() == marker
+        for root in roots().values()
+    ):
         return
     for root in roots().values():
         shutil.rmtree(root / STAGING, ignore_errors=True)

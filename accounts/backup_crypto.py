@@ -6,6 +6,7 @@ flag as associated data: a chunk changed, swapped, dropped or a file cut short f
 The key (``BACKUP_KEY`` or the file ``BACKUP_KEY_FILE``) never goes into the backup; from it two
 keys are derived, one to encrypt and one to sign the manifest.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,11 @@ def _master_key() -> bytes:
     if settings.BACKUP_KEY:
         return settings.BACKUP_KEY.encode()
     path = Path(settings.BACKUP_KEY_FILE)
-    return key_from_file(path, create=settings.BACKUP_KEY_CREATE,
-                         missing=f"the backup key file {path} is missing; set BACKUP_KEY or BACKUP_KEY_FILE")
+    return key_from_file(
+        path,
+        create=settings.BACKUP_KEY_CREATE,
+        missing=f"the backup key file {path} is missing; set BACKUP_KEY or BACKUP_KEY_FILE",
+    )
 
 
 def _derived(purpose: bytes) -> bytes:
@@ -48,7 +52,12 @@ class EncryptingWriter:
     def __init__(self, path: Path):
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-        self._aead, self._file, self._buffer, self._index = AESGCM(_derived(b"encrypt")), open(path, "wb"), bytearray(), 0
+        self._aead, self._file, self._buffer, self._index = (
+            AESGCM(_derived(b"encrypt")),
+            open(path, "wb"),
+            bytearray(),
+            0,
+        )
         self._digest = hashlib.sha256()
         self._emit(MAGIC)
 
@@ -133,7 +142,7 @@ class DecryptingReader:
             chunk = next(self._chunks, None)
             if chunk is None:
                 break
-            self._buffer, self._position = self._buffer[self._position:] + chunk, 0
+            self._buffer, self._position = self._buffer[self._position :] + chunk, 0
         end = len(self._buffer) if size < 0 else min(len(self._buffer), self._position + size)
-        data, self._position = self._buffer[self._position:end], end
+        data, self._position = self._buffer[self._position : end], end
         return data

@@ -3,15 +3,16 @@
 `channel_send` records one ChannelDelivery per enabled channel of the unit and hands it to Celery after
 the commit; `deliver` makes the HTTP call. Only the URL an administrator set on the UnitChannel is called.
 """
+
 import base64
 import hashlib
 import hmac
 import json
+import logging
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import logging
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -51,8 +52,12 @@ def _request(channel: UnitChannel, title: str, text: str) -> tuple[str, dict, di
 def deliver(delivery: ChannelDelivery) -> None:
     """One HTTP POST; raises ChannelError when the vendor did not accept it."""
     url, body, headers = _request(delivery.channel, delivery.title, delivery.text)
-    request = urllib.request.Request(url, data=json.dumps(body, ensure_ascii=False).encode(), method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8", **headers})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body, ensure_ascii=False).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json; charset=utf-8", **headers},
+    )
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310 (admin-set URL)
             raw = answer.read(4000)
@@ -72,8 +77,9 @@ def channel_send(*, unit, title: str, text: str, by=None, dedupe_key: str = "") 
     for channel in UnitChannel.objects.filter(unit=unit, enabled=True):
         if dedupe_key and ChannelDelivery.objects.filter(channel=channel, dedupe_key=dedupe_key).exists():
             continue
-        created.append(ChannelDelivery.objects.create(channel=channel, title=title[:100], text=text,
-                                                      dedupe_key=dedupe_key).pk)
+        created.append(
+            ChannelDelivery.objects.create(channel=channel, title=title[:100], text=text, dedupe_key=dedupe_key).pk
+        )
     for pk in created:
         transaction.on_commit(lambda pk=pk: _enqueue(pk))
     return len(created)
@@ -85,14 +91,23 @@ def channel_resend(*, deliveries, by=None) -> int:
     one resent is audited as `channel.resend`."""
     from .services import audit_record
 
-    failed = list(deliveries.filter(status=DeliveryStatus.FAILED).select_related("channel__unit")
-                  .select_for_update(of=("self",)))
+    failed = list(
+        deliveries.filter(status=DeliveryStatus.FAILED).select_related("channel__unit").select_for_update(of=("self",))
+    )
     ChannelDelivery.objects.filter(pk__in=[d.pk for d in failed]).update(status=DeliveryStatus.PENDING, attempts=0)
     for delivery in failed:
-        audit_record(action="channel.resend", by=by, obj=delivery,
-                     old={"status": delivery.status, "attempts": delivery.attempts, "last_error": delivery.last_error},
-                     new={"status": DeliveryStatus.PENDING, "attempts": 0, "unit": delivery.channel.unit.name,
-                          "kind": delivery.channel.kind})
+        audit_record(
+            action="channel.resend",
+            by=by,
+            obj=delivery,
+            old={"status": delivery.status, "attempts": delivery.attempts, "last_error": delivery.last_error},
+            new={
+                "status": DeliveryStatus.PENDING,
+                "attempts": 0,
+                "unit": delivery.channel.unit.name,
+                "kind": delivery.channel.kind,
+            },
+        )
         transaction.on_commit(lambda pk=delivery.pk: _enqueue(pk))
     return len(failed)
 
@@ -115,7 +130,8 @@ def masked_url(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     query = "&".join(
         f"{urllib.parse.quote(name)}={_masked(value) if name.lower() in _SECRET_PARAMS else urllib.parse.quote(value)}"
-        for name, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+        for name, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    )
     netloc = parts.hostname or ""  # user:password@ in the address is dropped
     netloc += f":{parts.port}" if parts.port else ""
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, ""))

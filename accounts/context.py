@@ -1,4 +1,5 @@
 """Who is asking, from where: set once per request so services can audit without threading it through."""
+
 from contextvars import ContextVar
 from dataclasses import dataclass
 

@@ -1,4 +1,5 @@
 """What a user sees when the server fails: never a stack trace; 503 when a backing service is down."""
+
 import logging
 import sys
 

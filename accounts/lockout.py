@@ -7,6 +7,7 @@ checks per name and ADDRESS_FAILURE_LIMIT per address are ever made in a window,
 requests arrive at once. The UPDATE ... WHERE checks < limit is atomic on PostgreSQL (the row lock
 makes a second writer re-read the row) and on SQLite (one writer at a time).
 """
+
 from datetime import timedelta
 
 from django.conf import settings

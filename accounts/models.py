@@ -1,4 +1,5 @@
 """Users with a role, and the append-only audit log."""
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as BaseUserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -30,22 +31,35 @@ class UserManager(BaseUserManager):
 
 class User(AbstractUser):
     username = models.CharField(
-        _("username"), max_length=150, unique=True,
+        _("username"),
+        max_length=150,
+        unique=True,
         help_text=_("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
         validators=[UnicodeUsernameValidator(), validate_username_not_reserved],
         error_messages={"unique": _("A user with that username already exists.")},
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.REPORTER)
     unit = models.ForeignKey(
-        "regions.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="users", help_text=_("The unit a reporter reports for."),
+        "regions.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("The unit a reporter reports for."),
     )
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="users", help_text=_("The region a supervisor or leader oversees; empty means every region."),
+        "regions.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("The region a supervisor or leader oversees; empty means every region."),
     )
     must_change_password = models.BooleanField(
-        _("must change password"), default=False,
+        _("must change password"),
+        default=False,
         help_text=_("Set for accounts an administrator creates: the user must choose a new password at first log-in."),
     )
 
@@ -61,11 +75,13 @@ class User(AbstractUser):
                 violation_error_message=_("A reporter must belong to a unit."),
             ),
             models.CheckConstraint(
-                condition=STAFF_MATCHES_ROLE, name="only_admin_is_staff",
+                condition=STAFF_MATCHES_ROLE,
+                name="only_admin_is_staff",
                 violation_error_message=_("Only an administrator can enter the admin site."),
             ),
             models.CheckConstraint(
-                condition=SUPERUSER_MATCHES_ROLE, name="only_admin_is_superuser",
+                condition=SUPERUSER_MATCHES_ROLE,
+                name="only_admin_is_superuser",
                 violation_error_message=_("Only an administrator can be a superuser."),
             ),
         ]
@@ -92,7 +108,12 @@ class AuditEvent(models.Model):
     user = models.ForeignKey(
         # DO_NOTHING: deleting a user must not rewrite audit rows (the database refuses UPDATE on
         # them); the row keeps the username and the now-dangling id.
-        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
         db_constraint=False,
     )
     username = models.CharField(_("username"), max_length=150, blank=True)
@@ -125,8 +146,12 @@ class Notification(models.Model):
     message = models.CharField(_("message"), max_length=500)
     link = models.CharField(_("link"), max_length=300, blank=True)
     dedupe_key = models.CharField(
-        _("de-duplication key"), max_length=200, blank=True,
-        help_text=_("When set, one user never gets two notifications with the same key (e.g. one reminder per period)."),
+        _("de-duplication key"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "When set, one user never gets two notifications with the same key (e.g. one reminder per period)."
+        ),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
@@ -136,8 +161,9 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""),
-                                    name="notification_unique_dedupe_key")
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""), name="notification_unique_dedupe_key"
+            )
         ]
         indexes = [models.Index(fields=["user", "read_at"])]
 
@@ -187,16 +213,26 @@ class ChannelKind(models.TextChoices):
 class UnitChannel(models.Model):
     """Where a unit's notices also go besides the app and e-mail: a group robot's webhook or an SMS gateway."""
 
-    unit = models.ForeignKey("regions.Unit", verbose_name=_("unit"), on_delete=models.CASCADE,
-                             related_name="channels")
+    unit = models.ForeignKey("regions.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="channels")
     kind = models.CharField(_("kind"), max_length=10, choices=ChannelKind.choices)
-    url = models.URLField(_("webhook URL"), max_length=500,
-                          help_text=_("The robot's webhook address, or the SMS gateway's address."))
-    secret = models.CharField(_("signing secret"), max_length=200, blank=True,
-                              help_text=_("DingTalk / Zhezhengding: the robot's signing secret (SEC…), if signing is on. "
-                                          "SMS gateway: sent as a bearer token."))
-    phone = models.CharField(_("phone numbers"), max_length=300, blank=True,
-                             help_text=_("SMS only: the numbers to text, separated by commas."))
+    url = models.URLField(
+        _("webhook URL"), max_length=500, help_text=_("The robot's webhook address, or the SMS gateway's address.")
+    )
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "DingTalk / Zhezhengding: the robot's signing secret (SEC…), if signing is on. "
+            "SMS gateway: sent as a bearer token."
+        ),
+    )
+    phone = models.CharField(
+        _("phone numbers"),
+        max_length=300,
+        blank=True,
+        help_text=_("SMS only: the numbers to text, separated by commas."),
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
 
     class Meta:
@@ -216,13 +252,15 @@ class DeliveryStatus(models.TextChoices):
 class ChannelDelivery(models.Model):
     """One notice to one channel; the Celery task sends it and retries it until sent or given up."""
 
-    channel = models.ForeignKey(UnitChannel, verbose_name=_("channel"), on_delete=models.CASCADE,
-                                related_name="deliveries")
+    channel = models.ForeignKey(
+        UnitChannel, verbose_name=_("channel"), on_delete=models.CASCADE, related_name="deliveries"
+    )
     title = models.CharField(_("title"), max_length=100)
     text = models.TextField(_("text"))
     dedupe_key = models.CharField(_("de-duplication key"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices,
-                              default=DeliveryStatus.PENDING, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, db_index=True
+    )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -233,8 +271,11 @@ class ChannelDelivery(models.Model):
         verbose_name_plural = _("channel deliveries")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["channel", "dedupe_key"], condition=~models.Q(dedupe_key=""),
-                                    name="channel_delivery_unique_dedupe_key")
+            models.UniqueConstraint(
+                fields=["channel", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="channel_delivery_unique_dedupe_key",
+            )
         ]
 
     def __str__(self):

@@ -12,6 +12,7 @@ region sees that region and everything in it; one without a region sees every re
 The predicates read only the user and the object given (duck-typed: an indicator is anything with
 `.target.plan.region`), so accounts imports no app above it.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -21,7 +22,6 @@ from regions.selectors import region_prefix
 
 from .models import Role
 from .roles import AUDIT_READERS, OFFICE_ROLES, READ_ONLY_ROLES, REGION_READERS
-
 
 
 def _role(user) -> str | None:

@@ -5,6 +5,7 @@ must agree with the role, otherwise an auditor with `is_superuser` would be an a
 disguise. Enforced twice: `User.clean()` for forms with a readable message, and check constraints
 in the database for every other path.
 """
+
 from django.db.models import Q
 
 # Plain strings (the values of models.Role) so models.py can import this module.
@@ -22,11 +23,14 @@ def role_flag_errors(user) -> dict:
     errors = {}
     if user.is_superuser and user.role not in STAFF_ROLES:
         errors["is_superuser"] = _("Only an administrator can be a superuser; a %(role)s cannot.") % {
-            "role": user.get_role_display()}
+            "role": user.get_role_display()
+        }
     if user.is_staff and user.role not in STAFF_ROLES:
         errors["is_staff"] = _("Only an administrator can enter the admin site; a %(role)s cannot.") % {
-            "role": user.get_role_display()}
+            "role": user.get_role_display()
+        }
     return errors
+
 
 # Roles that read and never write (outside their own account, notifications and, for a leader, the
 # written instructions of accounts.security.LEADER_WRITE_URL_NAMES). A leader directs through 批示,

@@ -1,4 +1,5 @@
 """Request-level security: CSP header, session limits, second factor, forced password change."""
+
 import time
 
 from django.conf import settings
@@ -128,18 +129,32 @@ class PasswordChangeRequiredMiddleware:
 
 
 # Pages that change only the person's own account, session or notifications: open to every role.
-OWN_ACCOUNT_URL_NAMES = frozenset({
-    "login", "logout", "set_language", "password-change", "otp-setup", "otp-verify", "api-token",
-    "api-token-revoke",
-    "notification-open", "notifications-read-all",
-})
+OWN_ACCOUNT_URL_NAMES = frozenset(
+    {
+        "login",
+        "logout",
+        "set_language",
+        "password-change",
+        "otp-setup",
+        "otp-verify",
+        "api-token",
+        "api-token-revoke",
+        "notification-open",
+        "notifications-read-all",
+    }
+)
 
 
 # A leader's one write: a written instruction (批示), and closing one the leader wrote (the instructions app;
 # view names, namespace included). The services check the role again.
-LEADER_WRITE_URL_NAMES = frozenset({
-    "instructions:issue", "instructions:close", "api:instruction-list", "api:instruction-close",
-})
+LEADER_WRITE_URL_NAMES = frozenset(
+    {
+        "instructions:issue",
+        "instructions:close",
+        "api:instruction-list",
+        "api:instruction-close",
+    }
+)
 
 
 def read_only_role(user) -> bool:
@@ -164,8 +179,11 @@ class ReadOnlyRoleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD", "OPTIONS") and request.user.is_authenticated \
-                and read_only_role(request.user):
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and request.user.is_authenticated
+            and read_only_role(request.user)
+        ):
             try:
                 match = resolve(request.path_info)
             except Resolver404:

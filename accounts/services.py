@@ -1,4 +1,5 @@
 """Writes of the accounts app: the audit log above all."""
+
 import hashlib
 import json
 from datetime import date, datetime
@@ -41,9 +42,23 @@ def snapshot(obj, fields) -> dict:
 
 def _payload(event: AuditEvent) -> bytes:
     return json.dumps(
-        [event.prev_hash, event.at.isoformat(), event.user_id, event.username, event.ip, event.action,
-         event.object_type, event.object_id, event.object_repr, event.old, event.new, event.outcome],
-        ensure_ascii=False, sort_keys=True, default=str,
+        [
+            event.prev_hash,
+            event.at.isoformat(),
+            event.user_id,
+            event.username,
+            event.ip,
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.object_repr,
+            event.old,
+            event.new,
+            event.outcome,
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
     ).encode("utf-8")
 
 
@@ -78,8 +93,19 @@ def _fitted_id(object_id: str) -> str:
     return "sha256:" + hashlib.sha256(object_id.encode()).hexdigest()[: limit - len("sha256:")]
 
 
-def audit_record(*, action, by=None, obj=None, old=None, new=None, outcome="success",
-                 object_type="", object_id="", object_repr="", username="") -> AuditEvent:
+def audit_record(
+    *,
+    action,
+    by=None,
+    obj=None,
+    old=None,
+    new=None,
+    outcome="success",
+    object_type="",
+    object_id="",
+    object_repr="",
+    username="",
+) -> AuditEvent:
     """Append one audit event, chained to the previous one by hash."""
     ctx = context.current()
     user = by if getattr(by, "is_authenticated", False) else None
@@ -113,8 +139,13 @@ def _mark_keyed(last: AuditEvent) -> AuditEvent:
     Records up to the marker keep their public hashes (verify_audit checks them as they were); from
     the marker on only keyed hashes verify, so a record appended with the public formula is caught.
     """
-    marker = AuditEvent(at=timezone.now(), action=KEYED_ACTION, object_type="accounts.AuditEvent",
-                        new={"after_id": last.id, "last_unkeyed_hash": last.hash}, prev_hash=last.hash)
+    marker = AuditEvent(
+        at=timezone.now(),
+        action=KEYED_ACTION,
+        object_type="accounts.AuditEvent",
+        new={"after_id": last.id, "last_unkeyed_hash": last.hash},
+        prev_hash=last.hash,
+    )
     marker.hash = event_hash(marker)
     marker.save(force_insert=True)
     return marker
@@ -172,8 +203,13 @@ def user_access_changed(*, user, old: dict, by, created: bool) -> None:
         audit_record(action="user.create", by=by, obj=user, new=new)
     elif old != new:
         changed = [k for k in new if old.get(k) != new.get(k)]
-        audit_record(action="user.access_change", by=by, obj=user,
-                     old={k: old.get(k) for k in changed}, new={k: new[k] for k in changed})
+        audit_record(
+            action="user.access_change",
+            by=by,
+            obj=user,
+            old={k: old.get(k) for k in changed},
+            new={k: new[k] for k in changed},
+        )
 
 
 def user_access_snapshot(user) -> dict:

@@ -29,9 +29,16 @@ def backup_nightly_task():
     folder = settings.BACKUP_DIR / timezone.localtime().strftime("%Y%m%d-%H%M%S")
     manifest = backup(folder)
     pruned = prune(settings.BACKUP_DIR, settings.BACKUP_KEEP)
-    audit_record(action="ops.backup", object_type="backup", object_repr=str(folder),
-                 new={"rows": sum(manifest["counts"].values()), "files": len(manifest["files"]),
-                      "pruned": [p.name for p in pruned]})
+    audit_record(
+        action="ops.backup",
+        object_type="backup",
+        object_repr=str(folder),
+        new={
+            "rows": sum(manifest["counts"].values()),
+            "files": len(manifest["files"]),
+            "pruned": [p.name for p in pruned],
+        },
+    )
     return str(folder)
 
 
@@ -64,7 +71,9 @@ def channel_deliver(self, delivery_id: int):
                 raise self.retry(countdown=30 * 2 ** (delivery.attempts - 1)) from exc
     delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, timezone.now(), ""
     delivery.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-    audit_record(action="channel.sent", obj=delivery, new={"kind": delivery.channel.kind, "attempts": delivery.attempts})
+    audit_record(
+        action="channel.sent", obj=delivery, new={"kind": delivery.channel.kind, "attempts": delivery.attempts}
+    )
     return "sent"
 
 
@@ -73,6 +82,10 @@ def _channel_failed(delivery, audit_record) -> str:
 
     delivery.status = DeliveryStatus.FAILED
     delivery.save(update_fields=["attempts", "last_error", "status"])
-    audit_record(action="channel.failed", obj=delivery, outcome="failure",
-                 new={"kind": delivery.channel.kind, "attempts": delivery.attempts, "error": delivery.last_error})
+    audit_record(
+        action="channel.failed",
+        obj=delivery,
+        outcome="failure",
+        new={"kind": delivery.channel.kind, "attempts": delivery.attempts, "error": delivery.last_error},
+    )
     return "failed"

@@ -1,5 +1,6 @@
 """Pages of accounts: password, second factor and the audit log under /accounts/ (`urlpatterns`), and
 notifications under /notifications/ (`notification_urlpatterns`, included by config.urls)."""
+
 from django.urls import path
 
 from .views import audit, channels, notifications, security

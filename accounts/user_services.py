@@ -1,4 +1,5 @@
 """Writes of user accounts by an administrator (through the API): checked, saved and audited together."""
+
 import hashlib
 import json
 
@@ -13,8 +14,17 @@ from .models import User
 from .services import audit_record, snapshot
 from .tokens import tokens_revoke
 
-USER_FIELDS = ["username", "first_name", "last_name", "email", "role", "unit", "region", "is_active",
-               "must_change_password"]
+USER_FIELDS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "unit",
+    "region",
+    "is_active",
+    "must_change_password",
+]
 
 
 def user_fingerprint(user: User) -> str:
@@ -57,8 +67,11 @@ def user_create(*, by, password: str, **fields) -> User:
 def user_update(*, user, by, expected_fingerprint: str, password: str | None = None, **changes) -> User:
     current = User.objects.select_for_update().get(pk=user.pk)
     if user_fingerprint(current) != expected_fingerprint:
-        raise ConflictError(_("This account was changed by someone else; reload it and apply your changes again."),
-                            current=current, changes=snapshot(current, USER_FIELDS))
+        raise ConflictError(
+            _("This account was changed by someone else; reload it and apply your changes again."),
+            current=current,
+            changes=snapshot(current, USER_FIELDS),
+        )
     old = snapshot(current, USER_FIELDS)
     for name, value in changes.items():
         setattr(current, name, value)

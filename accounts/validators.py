@@ -1,4 +1,5 @@
 """Password and user-name rules required by GB/T 22239-2019 level 3 (identity verification)."""
+
 import string
 
 from django.core.exceptions import ValidationError
@@ -21,7 +22,8 @@ def validate_username_not_reserved(value):
     if str(value).strip().lower() in RESERVED_USERNAMES:
         raise ValidationError(
             _("“%(name)s” is reserved and cannot be an account name; choose a personal one."),
-            code="reserved_username", params={"name": value},
+            code="reserved_username",
+            params={"name": value},
         )
 
 

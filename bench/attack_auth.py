@@ -16,6 +16,7 @@ Tries:
   6. existence oracle: another unit's supervision items and reports by id, as a detail and as a
      filter, compared with ids that do not exist.
 """
+
 import argparse
 import http.client
 import ipaddress
@@ -59,13 +60,21 @@ class Client:
         self.request("GET", "/accounts/login/")
         csrf = self.cookies.get("csrftoken", "")
         body = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": csrf})
-        status, _, response = self.request("POST", "/accounts/login/", body, {
-            "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{self.host}:{self.port}/"})
+        status, _, response = self.request(
+            "POST",
+            "/accounts/login/",
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{self.host}:{self.port}/"},
+        )
         return status, status == 302 and "sessionid" in self.cookies
 
     def token(self, username, password, headers=None):
-        status, text, _ = self.request("POST", "/api/auth/token/", json.dumps({"username": username, "password": password}),
-                                       {"Content-Type": "application/json", **(headers or {})})
+        status, text, _ = self.request(
+            "POST",
+            "/api/auth/token/",
+            json.dumps({"username": username, "password": password}),
+            {"Content-Type": "application/json", **(headers or {})},
+        )
         return status, (json.loads(text).get("token") if status == 200 else None)
 
     def api(self, method, path, token=None, data=None):
@@ -92,8 +101,9 @@ def race(base, attempt, victim, password):
             if attempt == "form":
                 csrf = client.cookies.get("csrftoken", "")
                 body = urlencode({"username": victim, "password": guess, "csrfmiddlewaretoken": csrf})
-                status, _, _ = client.request("POST", "/accounts/login/", body, {
-                    "Content-Type": "application/x-www-form-urlencoded"})
+                status, _, _ = client.request(
+                    "POST", "/accounts/login/", body, {"Content-Type": "application/x-www-form-urlencoded"}
+                )
                 results[i] = (status, status == 302 and "sessionid" in client.cookies)
             else:
                 status, token = client.token(victim, guess)
@@ -120,35 +130,63 @@ def report(name, got_through, detail):
 def run(args):
     found = []
     right_in, statuses = race(args.base, "form", args.victim, args.password)
-    found.append(report("lockout race, log-in page", right_in,
-                        f"right password logged in inside the burst: {bool(right_in)}; statuses {statuses}"))
+    found.append(
+        report(
+            "lockout race, log-in page",
+            right_in,
+            f"right password logged in inside the burst: {bool(right_in)}; statuses {statuses}",
+        )
+    )
     right_in, statuses = race(args.base, "token", args.token_victim, args.password)
-    found.append(report("lockout race, token endpoint", right_in,
-                        f"right password got a token inside the burst: {bool(right_in)}; statuses {statuses}"))
+    found.append(
+        report(
+            "lockout race, token endpoint",
+            right_in,
+            f"right password got a token inside the burst: {bool(right_in)}; statuses {statuses}",
+        )
+    )
 
     spoof = Client(args.base, "127.0.0.90")
-    codes = [spoof.token(f"nobody{n}", "Wrong-guess-1", {"X-Forwarded-For": f"198.51.100.{n + 1}"})[0] for n in range(25)]
-    found.append(report("throttle with a new X-Forwarded-For per request", 429 not in codes,
-                        f"{codes.count(429)} of 25 throttled"))
+    codes = [
+        spoof.token(f"nobody{n}", "Wrong-guess-1", {"X-Forwarded-For": f"198.51.100.{n + 1}"})[0] for n in range(25)
+    ]
+    found.append(
+        report(
+            "throttle with a new X-Forwarded-For per request", 429 not in codes, f"{codes.count(429)} of 25 throttled"
+        )
+    )
 
     browser, script = Client(args.base, "127.0.0.91"), Client(args.base, "127.0.0.92")
     _, token = script.token(args.user, args.password)
     browser.form_login(args.user, args.password)
-    browser.request("POST", "/accounts/logout/", urlencode({"csrfmiddlewaretoken": browser.cookies.get("csrftoken", "")}),
-                    {"Content-Type": "application/x-www-form-urlencoded"})
+    browser.request(
+        "POST",
+        "/accounts/logout/",
+        urlencode({"csrfmiddlewaretoken": browser.cookies.get("csrftoken", "")}),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
     status = script.api("GET", "/api/plans/", token)[0] if token else None
     found.append(report("token after the account logged out", status == 200, f"GET /api/plans/ with it: {status}"))
 
     anonymous = Client(args.base, "127.0.0.93")
     schema, docs = anonymous.request("GET", "/api/schema/")[0], anonymous.request("GET", "/api/docs/")[0]
-    found.append(report("schema and docs without log-in", schema == 200 or docs == 200,
-                        f"/api/schema/ {schema}, /api/docs/ {docs} (open is the dev default; production closes them)"))
+    found.append(
+        report(
+            "schema and docs without log-in",
+            schema == 200 or docs == 200,
+            f"/api/schema/ {schema}, /api/docs/ {docs} (open is the dev default; production closes them)",
+        )
+    )
 
     leader = Client(args.base, "127.0.0.94")
     _, leader_token = leader.token(args.leader, args.password)
     reports = leader.api("GET", "/api/progress-reports/?page_size=1", leader_token)[1]
     first = (json.loads(reports).get("results") or [{}])[0].get("id")
-    status = leader.api("POST", "/api/report-comments/", leader_token, {"report": first, "text": "抓紧推进"})[0] if first else None
+    status = (
+        leader.api("POST", "/api/report-comments/", leader_token, {"report": first, "text": "抓紧推进"})[0]
+        if first
+        else None
+    )
     found.append(report("leader writes a comment", status == 201, f"POST /api/report-comments/ → {status}"))
 
     found.append(oracle(args))
@@ -161,8 +199,13 @@ def oracle(args):
     client = Client(args.base, "127.0.0.95")
     _, token = client.token(args.oracle_user, args.password)
     differing = []
-    for path in ("/api/supervision-items/{}/", "/api/progress-reports/{}/", "/api/report-comments/?report={}",
-                 "/api/evidence/?report={}", "/api/progress-reports/?indicator={}"):
+    for path in (
+        "/api/supervision-items/{}/",
+        "/api/progress-reports/{}/",
+        "/api/report-comments/?report={}",
+        "/api/evidence/?report={}",
+        "/api/progress-reports/?indicator={}",
+    ):
         answers = {}
         for pk in range(1, 16):
             status, text, _ = client.api("GET", path.format(pk), token)
@@ -172,8 +215,11 @@ def oracle(args):
         kinds = {answer for answer in answers.values() if answer[0] != 200}
         if any(answer != missing for answer in kinds):
             differing.append(f"{path} answers {sorted({a[0] for a in kinds})} vs missing {missing[0]}")
-    return report("existence oracle (other units' ids vs missing ids)", bool(differing),
-                  "; ".join(differing) or "every refused id answers as a missing one")
+    return report(
+        "existence oracle (other units' ids vs missing ids)",
+        bool(differing),
+        "; ".join(differing) or "every refused id answers as a missing one",
+    )
 
 
 def main():

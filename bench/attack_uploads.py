@@ -16,6 +16,7 @@ only its first 64 KB) and a chunked body without a length, and times how soon th
 It prints one line per try and a summary; the exit code is 1 if anything was accepted (2xx/3xx with
 no refusal) or answered 5xx.
 """
+
 import argparse
 import http.client
 import json
@@ -44,8 +45,12 @@ class Session:
     def request(self, method, path, body=b"", headers=None):
         connection = http.client.HTTPConnection(self.host, self.port, timeout=120)
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection.request(method, path, body=body, headers={"Cookie": cookie, "Referer": f"http://{self.host}:"
-                                                             f"{self.port}/", **(headers or {})})
+        connection.request(
+            method,
+            path,
+            body=body,
+            headers={"Cookie": cookie, "Referer": f"http://{self.host}:{self.port}/", **(headers or {})},
+        )
         response = connection.getresponse()
         for header in response.headers.get_all("Set-Cookie") or []:
             name, value = header.split(";")[0].split("=", 1)
@@ -57,30 +62,54 @@ class Session:
     def login(self, username, password):
         _, page = self.request("GET", "/accounts/login/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-        status, _ = self.request("POST", "/accounts/login/", urlencode(
-            {"username": username, "password": password, "csrfmiddlewaretoken": token}).encode(),
-            {"Content-Type": "application/x-www-form-urlencoded"})
+        status, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token}).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
         if status != 302:
             raise SystemExit(f"log-in as {username} failed ({status}); is the demo loaded?")
         return self
 
     def post_multipart(self, path, fields, filename, data):
         boundary = uuid.uuid4().hex
-        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-                 for k, v in {**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}.items()]
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
-                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in {**fields, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        return self.request("POST", path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}",
-                                                 "X-CSRFToken": self.cookies.get("csrftoken", "")})
+        return self.request(
+            "POST",
+            path,
+            body,
+            {
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "X-CSRFToken": self.cookies.get("csrftoken", ""),
+            },
+        )
 
 
 def hostile_files():
-    return {"宏.xlsx": hostile.macro_xlsx(), "宏.docx": hostile.macro_docx(), "炸弹.xlsx": hostile.zip_bomb(400),
-            "笑.xlsx": hostile.billion_laughs_xlsx(), "宏.xls": hostile.macro_xls(), "宏.doc": hostile.macro_doc(),
-            "宏表.xls": hostile.xlm_macro_xls(), "脚本.pdf": hostile.pdf_open_action_javascript(),
-            "启动.pdf": hostile.pdf_escaped_launch(), "藏脚本.pdf": hostile.pdf_javascript_in_object_stream(),
-            "炸弹.pdf": hostile.pdf_object_stream_bomb()}
+    return {
+        "宏.xlsx": hostile.macro_xlsx(),
+        "宏.docx": hostile.macro_docx(),
+        "炸弹.xlsx": hostile.zip_bomb(400),
+        "笑.xlsx": hostile.billion_laughs_xlsx(),
+        "宏.xls": hostile.macro_xls(),
+        "宏.doc": hostile.macro_doc(),
+        "宏表.xls": hostile.xlm_macro_xls(),
+        "脚本.pdf": hostile.pdf_open_action_javascript(),
+        "启动.pdf": hostile.pdf_escaped_launch(),
+        "藏脚本.pdf": hostile.pdf_javascript_in_object_stream(),
+        "炸弹.pdf": hostile.pdf_object_stream_bomb(),
+    }
 
 
 def draft_report(reporter) -> int | None:
@@ -90,27 +119,36 @@ def draft_report(reporter) -> int | None:
 
 
 def paths(office, reporter, town, report):
-    found = [("plan import page", office, "/reports/import/", {"region": "330305000000"}),
-             ("plan import API", office, "/api/plans/import/", {"region": "330305000000"}),
-             ("village income import", town, "/villages/income/import/", {}),
-             ("region import", office, "/villages/regions/import/", {}),
-             ("progress workbook", reporter, "/reports/progress/", {})]
+    found = [
+        ("plan import page", office, "/reports/import/", {"region": "330305000000"}),
+        ("plan import API", office, "/api/plans/import/", {"region": "330305000000"}),
+        ("village income import", town, "/villages/income/import/", {}),
+        ("region import", office, "/villages/regions/import/", {}),
+        ("progress workbook", reporter, "/reports/progress/", {}),
+    ]
     if report is not None:
         found.insert(2, ("evidence API", reporter, "/api/evidence/", {"report": report}))
     return found
 
 
 def refused(status, content) -> bool:
-    return status in (400, 403, 413, 422) or (status == 200 and re.search(
-        "宏|炸弹|XML 实体|不接受|不予接收|内容与其文件名|应为|refused|macros|bomb|not accepted".encode(), content) is not None)
+    return status in (400, 403, 413, 422) or (
+        status == 200
+        and re.search(
+            "宏|炸弹|XML 实体|不接受|不予接收|内容与其文件名|应为|refused|macros|bomb|not accepted".encode(), content
+        )
+        is not None
+    )
 
 
 def oversized(session, path, declared):
     """Declare a large body, send only 64 KB of it, and time the answer."""
     with socket.create_connection((session.host, session.port), timeout=30) as sock:
-        head = (f"POST {path} HTTP/1.1\r\nHost: {session.host}\r\nContent-Type: application/octet-stream\r\n"
-                + (f"Content-Length: {declared}\r\n" if declared else "Transfer-Encoding: chunked\r\n")
-                + "Connection: close\r\n\r\n").encode()
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {session.host}\r\nContent-Type: application/octet-stream\r\n"
+            + (f"Content-Length: {declared}\r\n" if declared else "Transfer-Encoding: chunked\r\n")
+            + "Connection: close\r\n\r\n"
+        ).encode()
         started = time.monotonic()
         sock.sendall(head + (b"ffff\r\n" if not declared else b"") + bytes(64 * 1024))
         answer = sock.recv(200).split(b"\r\n")[0].decode(errors="replace")
@@ -124,8 +162,11 @@ def main():
     parser.add_argument("--reporter", default="nongye")
     parser.add_argument("--town", default="damen")
     parser.add_argument("--password", default="Demo@2025")
-    parser.add_argument("--report", type=int, help="a draft report of --reporter for the evidence API "
-                                                  "(default: the first draft the API lists)")
+    parser.add_argument(
+        "--report",
+        type=int,
+        help="a draft report of --reporter for the evidence API (default: the first draft the API lists)",
+    )
     args = parser.parse_args()
     office = Session(args.base).login(args.office, args.password)
     reporter = Session(args.base).login(args.reporter, args.password)
@@ -141,8 +182,10 @@ def main():
                 status, content = session.post_multipart(path, fields, sent_as, data)
                 ok = refused(status, content)
                 bad += not ok
-                print(f"{label:22} {name:10} as {sent_as:10} -> {status} {'refused' if ok else 'ACCEPTED'} "
-                      f"{time.monotonic() - started:.2f} s")
+                print(
+                    f"{label:22} {name:10} as {sent_as:10} -> {status} {'refused' if ok else 'ACCEPTED'} "
+                    f"{time.monotonic() - started:.2f} s"
+                )
     for declared in (300 * 1024 * 1024, None):
         answer, seconds = oversized(office, "/villages/income/import/", declared)
         what = f"{declared // 1024 // 1024} MB declared" if declared else "chunked, no length"

@@ -20,6 +20,7 @@ figure the page shows from the same tables (PAGE_SQL lists them; median of --run
 cold ÷ bare. The pages use no cache, so cold and warm differ only by PostgreSQL's own buffers and
 Python's warm-up.
 """
+
 import argparse
 import csv
 import io
@@ -52,7 +53,9 @@ def main():
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench_lights: the benchmark measures PostgreSQL.")
+        sys.exit(
+            "Set DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench_lights: the benchmark measures PostgreSQL."
+        )
     _create_database(url)
 
     import django
@@ -78,13 +81,19 @@ def main():
 
 
 def _create_database(url):
-    import psycopg2
     from urllib.parse import urlparse
+
+    import psycopg2
 
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
-    admin = psycopg2.connect(host=parsed.hostname, port=parsed.port or 5432, user=parsed.username or "postgres",
-                             password=parsed.password, dbname="postgres")
+    admin = psycopg2.connect(
+        host=parsed.hostname,
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        dbname="postgres",
+    )
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
@@ -101,6 +110,7 @@ def _timed(label, fn, *args):
 
 
 # Loading -----------------------------------------------------------------------------------------
+
 
 def _copy(model, rows):
     """COPY rows (dicts by attribute name) into the model's table; missing fields take the defaults below."""
@@ -144,7 +154,8 @@ def _flush(connection, model, fields, buffer):
     columns = ", ".join(f'"{f.column}"' for f in fields)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN WITH (FORMAT csv, NULL \'\\N\')', buffer)
+            f"COPY \"{model._meta.db_table}\" ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer
+        )
 
 
 def _load():
@@ -163,8 +174,9 @@ def _load():
         _copy(Region, regions)
         units, departments, towns = _units(counties, townships)
         _copy(Unit, units)
-        plans, sections, targets, leads, indicators, allocations = _plans(rng, counties, departments, towns,
-                                                                          first_month)
+        plans, sections, targets, leads, indicators, allocations = _plans(
+            rng, counties, departments, towns, first_month
+        )
         _copy(Plan, plans)
         _copy(Section, sections)
         _copy(Target, targets)
@@ -172,12 +184,15 @@ def _load():
         _copy(Indicator, indicators)
         _copy(Allocation, allocations)
         admin = User.objects.create_user("bench_admin", password="Bench@2025", role=Role.ADMIN)
-        User.objects.create_user("bench_county", password="Bench@2025", role=Role.SUPERVISOR,
-                                 region=Region.objects.get(code=counties[0]["code"]))
+        User.objects.create_user(
+            "bench_county",
+            password="Bench@2025",
+            role=Role.SUPERVISOR,
+            region=Region.objects.get(code=counties[0]["code"]),
+        )
         count = _copy(ProgressReport, _reports(rng, indicators, allocations, leads, today, admin.pk))
         print(f"  {len(regions)} regions, {len(units)} units, {len(indicators)} indicators, {count} reports")
-        models = [Region, Unit, Plan, Section, Target, Target.lead_units.through, Indicator, Allocation,
-                  ProgressReport]
+        models = [Region, Unit, Plan, Section, Target, Target.lead_units.through, Indicator, Allocation, ProgressReport]
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
@@ -196,27 +211,45 @@ def _regions():
     regions.append({"id": pk, "code": PROVINCE, "name": "基准省", "level": "province"})
     for c in range(CITIES):
         pk += 1
-        city = {"id": pk, "code": f"99{c + 1:02d}00000000", "name": f"基准市{c + 1}", "level": "city",
-                "parent_id": 1}
+        city = {"id": pk, "code": f"99{c + 1:02d}00000000", "name": f"基准市{c + 1}", "level": "city", "parent_id": 1}
         regions.append(city)
         for k in range(COUNTIES_PER_CITY):
             pk += 1
-            county = {"id": pk, "code": f"99{c + 1:02d}{k + 1:02d}000000", "name": f"基准县{c + 1}-{k + 1}",
-                      "level": "county", "parent_id": city["id"]}
+            county = {
+                "id": pk,
+                "code": f"99{c + 1:02d}{k + 1:02d}000000",
+                "name": f"基准县{c + 1}-{k + 1}",
+                "level": "county",
+                "parent_id": city["id"],
+            }
             regions.append(county)
             counties.append(county)
             townships[pk] = []
             for t in range(TOWNSHIPS):
                 pk += 1
-                town = {"id": pk, "code": county["code"][:6] + f"{t + 101:03d}000", "name": f"{county['name']}镇{t + 1}",
-                        "level": "township", "parent_id": county["id"], "kind": "镇"}
+                town = {
+                    "id": pk,
+                    "code": county["code"][:6] + f"{t + 101:03d}000",
+                    "name": f"{county['name']}镇{t + 1}",
+                    "level": "township",
+                    "parent_id": county["id"],
+                    "kind": "镇",
+                }
                 regions.append(town)
                 townships[county["id"]].append(town)
             for v in range(VILLAGES_PER_COUNTY):
                 pk += 1
                 town = townships[county["id"]][v % TOWNSHIPS]
-                regions.append({"id": pk, "code": town["code"][:9] + f"{v // TOWNSHIPS + 1:03d}",
-                                "name": f"村{v + 1}", "level": "village", "parent_id": town["id"], "kind": "行政村"})
+                regions.append(
+                    {
+                        "id": pk,
+                        "code": town["code"][:9] + f"{v // TOWNSHIPS + 1:03d}",
+                        "name": f"村{v + 1}",
+                        "level": "village",
+                        "parent_id": town["id"],
+                        "kind": "行政村",
+                    }
+                )
     return regions, counties, townships
 
 
@@ -231,8 +264,15 @@ def _units(counties, townships):
             departments[county["id"]].append(pk)
         for town in townships[county["id"]]:
             pk += 1
-            units.append({"id": pk, "county_id": county["id"], "name": town["name"], "kind": "township",
-                          "township_id": town["id"]})
+            units.append(
+                {
+                    "id": pk,
+                    "county_id": county["id"],
+                    "name": town["name"],
+                    "kind": "township",
+                    "township_id": town["id"],
+                }
+            )
             towns[county["id"]].append(pk)
     return units, departments, towns
 
@@ -241,10 +281,20 @@ def _plans(rng, counties, departments, towns, first_month):
     plans, sections, targets, leads, indicators, allocations = [], [], [], [], [], []
     section_pk = target_pk = lead_pk = indicator_pk = allocation_pk = 0
     for p, county in enumerate(counties, start=1):
-        plans.append({"id": p, "title": f"{county['name']}乡村振兴实施方案", "doc_number": "BENCH", "region_id": county["id"],
-                      "start_date": first_month, "end_date": _add_months(first_month, 72) - timedelta(days=1),
-                      "amber_gap": Decimal(10), "red_gap": Decimal(20), "due_day": 25,
-                      "created_at": datetime(2020, 1, 1)})
+        plans.append(
+            {
+                "id": p,
+                "title": f"{county['name']}乡村振兴实施方案",
+                "doc_number": "BENCH",
+                "region_id": county["id"],
+                "start_date": first_month,
+                "end_date": _add_months(first_month, 72) - timedelta(days=1),
+                "amber_gap": Decimal(10),
+                "red_gap": Decimal(20),
+                "due_day": 25,
+                "created_at": datetime(2020, 1, 1),
+            }
+        )
         tops = []
         for s in range(5):
             section_pk += 1
@@ -252,12 +302,28 @@ def _plans(rng, counties, departments, towns, first_month):
             tops.append(section_pk)
             for sub in range(2):
                 section_pk += 1
-                sections.append({"id": section_pk, "plan_id": p, "parent_id": tops[-1],
-                                 "title": f"({sub + 1})子行动", "order": s * 3 + sub + 1})
+                sections.append(
+                    {
+                        "id": section_pk,
+                        "plan_id": p,
+                        "parent_id": tops[-1],
+                        "title": f"({sub + 1})子行动",
+                        "order": s * 3 + sub + 1,
+                    }
+                )
         for t in range(INDICATORS_PER_COUNTY // INDICATORS_PER_TARGET):
             target_pk += 1
-            targets.append({"id": target_pk, "plan_id": p, "section_id": tops[t % 5] + 1 + t % 2, "seq": t + 1,
-                            "name": f"任务{t + 1}", "content": "", "all_townships": False})
+            targets.append(
+                {
+                    "id": target_pk,
+                    "plan_id": p,
+                    "section_id": tops[t % 5] + 1 + t % 2,
+                    "seq": t + 1,
+                    "name": f"任务{t + 1}",
+                    "content": "",
+                    "all_townships": False,
+                }
+            )
             for unit in rng.sample(departments[county["id"]], 1 + (t % 4 == 0)):
                 lead_pk += 1
                 leads.append({"id": lead_pk, "target_id": target_pk, "unit_id": unit})
@@ -265,16 +331,33 @@ def _plans(rng, counties, departments, towns, first_month):
                 indicator_pk += 1
                 kind = "increase" if indicator_pk % 10 < 8 else ("milestone" if indicator_pk % 10 == 8 else "ceiling")
                 target_value = Decimal(100) if kind == "milestone" else Decimal(rng.randrange(100, 5000))
-                indicators.append({"id": indicator_pk, "target_id": target_pk, "name": f"指标{t + 1}-{i + 1}",
-                                   "kind": kind, "unit": "个", "baseline": Decimal(0), "target_value": target_value,
-                                   "start_date": first_month,
-                                   "deadline": _add_months(first_month, rng.choice((48, 66, 72, 72))) - timedelta(1),
-                                   "frequency": "monthly", "order": i, "county": county["id"]})
+                indicators.append(
+                    {
+                        "id": indicator_pk,
+                        "target_id": target_pk,
+                        "name": f"指标{t + 1}-{i + 1}",
+                        "kind": kind,
+                        "unit": "个",
+                        "baseline": Decimal(0),
+                        "target_value": target_value,
+                        "start_date": first_month,
+                        "deadline": _add_months(first_month, rng.choice((48, 66, 72, 72))) - timedelta(1),
+                        "frequency": "monthly",
+                        "order": i,
+                        "county": county["id"],
+                    }
+                )
                 if indicator_pk % 20 == 0:
                     for town in towns[county["id"]]:
                         allocation_pk += 1
-                        allocations.append({"id": allocation_pk, "indicator_id": indicator_pk, "unit_id": town,
-                                            "target_value": (target_value / TOWNSHIPS).quantize(Decimal("0.01"))})
+                        allocations.append(
+                            {
+                                "id": allocation_pk,
+                                "indicator_id": indicator_pk,
+                                "unit_id": town,
+                                "target_value": (target_value / TOWNSHIPS).quantize(Decimal("0.01")),
+                            }
+                        )
     return plans, sections, targets, leads, indicators, allocations
 
 
@@ -305,14 +388,25 @@ def _reports(rng, indicators, allocations, leads, today, author):
                 else:
                     value = min(goal, goal * expected * pace)
                 late = rng.random() < 0.1
-                submitted = datetime.combine(due + timedelta(days=3 if late else -3), datetime.min.time()) + \
-                    timedelta(hours=8)
+                submitted = datetime.combine(due + timedelta(days=3 if late else -3), datetime.min.time()) + timedelta(
+                    hours=8
+                )
                 pk += 1
-                yield {"id": pk, "indicator_id": ind["id"], "unit_id": unit, "period_start": month,
-                       "value": value.quantize(Decimal("0.01")), "status": "approved", "is_late": late, "version": 1,
-                       "created_by_id": author, "created_at": submitted.isoformat() + "+08:00",
-                       "updated_at": submitted.isoformat() + "+08:00",
-                       "submitted_by_id": author, "submitted_at": submitted.isoformat() + "+08:00"}
+                yield {
+                    "id": pk,
+                    "indicator_id": ind["id"],
+                    "unit_id": unit,
+                    "period_start": month,
+                    "value": value.quantize(Decimal("0.01")),
+                    "status": "approved",
+                    "is_late": late,
+                    "version": 1,
+                    "created_by_id": author,
+                    "created_at": submitted.isoformat() + "+08:00",
+                    "updated_at": submitted.isoformat() + "+08:00",
+                    "submitted_by_id": author,
+                    "submitted_at": submitted.isoformat() + "+08:00",
+                }
                 month = _add_months(month, 1)
 
 
@@ -321,11 +415,13 @@ def _drop():
 
     print("dropping the previous benchmark data")
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE supervision_statussnapshot, supervision_supervisionitem, targets_progressreport, "
-                       "targets_allocation, targets_milestone, targets_indicator, targets_target_lead_units, "
-                       "targets_target_co_units, targets_target, targets_section, targets_plan, "
-                       "accounts_notification, accounts_apitoken, accounts_user_groups, accounts_user_user_permissions, "
-                       "django_admin_log, accounts_user, villages_unit, villages_region CASCADE")
+        cursor.execute(
+            "TRUNCATE supervision_statussnapshot, supervision_supervisionitem, targets_progressreport, "
+            "targets_allocation, targets_milestone, targets_indicator, targets_target_lead_units, "
+            "targets_target_co_units, targets_target, targets_section, targets_plan, "
+            "accounts_notification, accounts_apitoken, accounts_user_groups, accounts_user_user_permissions, "
+            "django_admin_log, accounts_user, villages_unit, villages_region CASCADE"
+        )
 
 
 def _freeze_history():
@@ -346,12 +442,16 @@ def _freeze_history():
     previous = previous_month_end(today)
     started = time.perf_counter()
     count = lights_rejudge_all(today=previous)
-    print(f"  judged and stored the lights of {previous} (as the nightly job leaves them): {count} indicators in "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"  judged and stored the lights of {previous} (as the nightly job leaves them): {count} indicators in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     started = time.perf_counter()
     count = snapshot_freeze(as_of=previous)
-    print(f"  month-end freeze of {previous:%Y-%m} from the stored lights: {count} indicators in "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"  month-end freeze of {previous:%Y-%m} from the stored lights: {count} indicators in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     started = time.perf_counter()
     count = lights_rejudge_all(today=today)
     print(f"  judged and stored today's lights: {count} indicators in {time.perf_counter() - started:.1f} s")
@@ -361,28 +461,36 @@ def _freeze_history():
         older.append(end)
     StatusSnapshot.objects.filter(as_of__in=older).delete()
     MonthCount.objects.filter(as_of__in=older).delete()
-    columns = [f.column for f in StatusSnapshot._meta.concrete_fields if f.column not in ("id", "as_of", "evaluated_on")]
+    columns = [
+        f.column for f in StatusSnapshot._meta.concrete_fields if f.column not in ("id", "as_of", "evaluated_on")
+    ]
     names = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
         for end in older:
-            cursor.execute(f"INSERT INTO supervision_statussnapshot ({names}, as_of, evaluated_on) "
-                           f"SELECT {names}, %s, %s FROM supervision_statussnapshot WHERE as_of = %s",
-                           [end, end, previous])
-            cursor.execute("INSERT INTO supervision_monthcount (as_of, plan_id, status, count) "
-                           "SELECT %s, plan_id, status, count FROM supervision_monthcount WHERE as_of = %s",
-                           [end, previous])
+            cursor.execute(
+                f"INSERT INTO supervision_statussnapshot ({names}, as_of, evaluated_on) "
+                f"SELECT {names}, %s, %s FROM supervision_statussnapshot WHERE as_of = %s",
+                [end, end, previous],
+            )
+            cursor.execute(
+                "INSERT INTO supervision_monthcount (as_of, plan_id, status, count) "
+                "SELECT %s, plan_id, status, count FROM supervision_monthcount WHERE as_of = %s",
+                [end, previous],
+            )
         cursor.execute("ANALYZE")
     print(f"  copied {previous:%Y-%m} to the 11 month ends before it (trend volume)")
 
 
 def _report_sizes():
+    from regions.models import Region
     from supervision.models import StatusSnapshot
     from targets.models import Indicator, ProgressReport
-    from regions.models import Region
 
-    print(f"data: {Region.objects.filter(level='county').count()} counties, "
-          f"{Region.objects.filter(level='village').count()} villages, {Indicator.objects.count()} indicators, "
-          f"{ProgressReport.objects.count()} reports, {StatusSnapshot.objects.count()} snapshots")
+    print(
+        f"data: {Region.objects.filter(level='county').count()} counties, "
+        f"{Region.objects.filter(level='village').count()} villages, {Indicator.objects.count()} indicators, "
+        f"{ProgressReport.objects.count()} reports, {StatusSnapshot.objects.count()} snapshots"
+    )
 
 
 # Timing ------------------------------------------------------------------------------------------
@@ -400,8 +508,13 @@ _SNAP = """FROM supervision_statussnapshot l JOIN targets_indicator i ON i.id = 
     JOIN villages_region r ON r.id = p.region_id WHERE r.code LIKE %(prefix)s AND l.as_of = %(closed)s"""
 _LEADS = """(SELECT string_agg(u.name, '、' ORDER BY lu.id) FROM targets_target_lead_units lu
     JOIN villages_unit u ON u.id = lu.unit_id WHERE lu.target_id = t.id)"""
-_FLAGGED = ("SELECT l.indicator_id, i.name, t.name, l.status, l.gap, l.completion, l.reasons, " + _LEADS + " "
-            + _LIGHTS + " AND l.status = %(light)s ORDER BY l.gap DESC NULLS LAST, l.indicator_id LIMIT %(rows)s")
+_FLAGGED = (
+    "SELECT l.indicator_id, i.name, t.name, l.status, l.gap, l.completion, l.reasons, "
+    + _LEADS
+    + " "
+    + _LIGHTS
+    + " AND l.status = %(light)s ORDER BY l.gap DESC NULLS LAST, l.indicator_id LIMIT %(rows)s"
+)
 _REPORTING_PART = """SELECT {owner} AS owner, count(*) AS expected, count(rep.id) AS submitted,
         count(CASE WHEN NOT rep.is_late THEN 1 END) AS on_time
     FROM cells c JOIN targets_indicator i ON i.id = c.indicator_id JOIN targets_target t ON t.id = i.target_id
@@ -421,33 +534,44 @@ _REPORTING = """WITH scope AS (SELECT i.id FROM targets_indicator i JOIN targets
         JOIN targets_target_lead_units lu ON lu.id = fl.first
         WHERE NOT EXISTS (SELECT 1 FROM targets_allocation a WHERE a.indicator_id = i.id))
     SELECT x.owner, x.expected, x.submitted, x.on_time, {label} FROM ({part}) x"""
-_PERFORMANCE = ("SELECT {group}, avg(least(l.completion, 1)), count(l.completion), "
-                "count(CASE WHEN l.status = 'red' THEN 1 END) ")
+_PERFORMANCE = (
+    "SELECT {group}, avg(least(l.completion, 1)), count(l.completion), count(CASE WHEN l.status = 'red' THEN 1 END) "
+)
 BARE = {
     "light counts per plan": "SELECT t.plan_id, l.status, count(*) " + _LIGHTS + _VALID + " GROUP BY 1, 2",
     "light counts": "SELECT l.status, count(*) " + _LIGHTS + " GROUP BY 1",
-    "light counts at the month end before": "SELECT l.status, count(*) " + _SNAP.replace("%(closed)s", "%(before)s")
-                                            + " AND l.unit_id IS NULL GROUP BY 1",
+    "light counts at the month end before": "SELECT l.status, count(*) "
+    + _SNAP.replace("%(closed)s", "%(before)s")
+    + " AND l.unit_id IS NULL GROUP BY 1",
     "light counts per county": "SELECT r.id, r.name, r.code, l.status, count(*) " + _LIGHTS + " GROUP BY 1, 2, 3, 4",
-    "light counts per top section": """SELECT coalesce(s.parent_id, s.id), l.status, count(*) """ + _LIGHTS.replace(
-        "WHERE", "JOIN targets_section s ON s.id = t.section_id WHERE") + " GROUP BY 1, 2",
-    "light counts per lead unit": "SELECT lu.unit_id, u.name, l.status, count(*) " + _LIGHTS.replace(
-        "WHERE", "JOIN targets_target_lead_units lu ON lu.target_id = t.id JOIN villages_unit u ON u.id = lu.unit_id WHERE")
-        + " GROUP BY 1, 2, 3",
-    "light counts per township (shares)": "SELECT u.township_id, l.status, count(*) " + _LIGHT.replace(
-        "WHERE", "JOIN villages_unit u ON u.id = l.unit_id WHERE") + " AND l.unit_id IS NOT NULL GROUP BY 1, 2",
+    "light counts per top section": """SELECT coalesce(s.parent_id, s.id), l.status, count(*) """
+    + _LIGHTS.replace("WHERE", "JOIN targets_section s ON s.id = t.section_id WHERE")
+    + " GROUP BY 1, 2",
+    "light counts per lead unit": "SELECT lu.unit_id, u.name, l.status, count(*) "
+    + _LIGHTS.replace(
+        "WHERE",
+        "JOIN targets_target_lead_units lu ON lu.target_id = t.id JOIN villages_unit u ON u.id = lu.unit_id WHERE",
+    )
+    + " GROUP BY 1, 2, 3",
+    "light counts per township (shares)": "SELECT u.township_id, l.status, count(*) "
+    + _LIGHT.replace("WHERE", "JOIN villages_unit u ON u.id = l.unit_id WHERE")
+    + " AND l.unit_id IS NOT NULL GROUP BY 1, 2",
     "12-month trend": """SELECT m.as_of, m.status, sum(m.count) FROM supervision_monthcount m
         JOIN targets_plan p ON p.id = m.plan_id JOIN villages_region r ON r.id = p.region_id
         WHERE r.code LIKE %(prefix)s AND m.as_of >= %(year_before)s GROUP BY 1, 2""",
-    "reporting per county": _REPORTING.format(part=_REPORTING_PART.format(owner="u.county_id"),
-                                              label="(SELECT name FROM villages_region WHERE id = x.owner)"),
-    "reporting per unit": _REPORTING.format(part=_REPORTING_PART.format(owner="u.id"),
-                                            label="(SELECT name FROM villages_unit WHERE id = x.owner)"),
+    "reporting per county": _REPORTING.format(
+        part=_REPORTING_PART.format(owner="u.county_id"), label="(SELECT name FROM villages_region WHERE id = x.owner)"
+    ),
+    "reporting per unit": _REPORTING.format(
+        part=_REPORTING_PART.format(owner="u.id"), label="(SELECT name FROM villages_unit WHERE id = x.owner)"
+    ),
     "red list": _FLAGGED.replace("%(light)s", "'red'"),
     "red total": "SELECT count(*) " + _LIGHTS + " AND l.status = 'red'",
     "amber list": _FLAGGED.replace("%(light)s", "'amber'"),
     "amber total": "SELECT count(*) " + _LIGHTS + " AND l.status = 'amber'",
-    "done since the month end before": "SELECT l.indicator_id, i.name, t.name " + _LIGHTS + """ AND l.status = 'done'
+    "done since the month end before": "SELECT l.indicator_id, i.name, t.name "
+    + _LIGHTS
+    + """ AND l.status = 'done'
         AND NOT EXISTS (SELECT 1 FROM supervision_statussnapshot b WHERE b.indicator_id = l.indicator_id
             AND b.unit_id IS NULL AND b.as_of = %(before)s AND b.status = 'done')""",
     "open supervision items": """SELECT si.id, i.name, u.name, si.status, si.reply_due FROM supervision_supervisionitem si
@@ -455,23 +579,40 @@ BARE = {
         JOIN targets_plan p ON p.id = t.plan_id JOIN villages_region r ON r.id = p.region_id
         JOIN villages_unit u ON u.id = si.unit_id WHERE r.code LIKE %(prefix)s AND si.status <> 'closed'""",
     "performance per county": _PERFORMANCE.format(group="p.region_id") + _SNAP + " AND l.unit_id IS NULL GROUP BY 1",
-    "performance per lead unit": _PERFORMANCE.format(group="lu.unit_id") + _SNAP.replace(
-        "WHERE", "JOIN targets_target_lead_units lu ON lu.target_id = t.id WHERE") + " AND l.unit_id IS NULL GROUP BY 1",
+    "performance per lead unit": _PERFORMANCE.format(group="lu.unit_id")
+    + _SNAP.replace("WHERE", "JOIN targets_target_lead_units lu ON lu.target_id = t.id WHERE")
+    + " AND l.unit_id IS NULL GROUP BY 1",
     "performance per township share": _PERFORMANCE.format(group="l.unit_id") + _SNAP + " AND l.unit_id IS NOT NULL "
-                                                                                       "GROUP BY 1",
+    "GROUP BY 1",
     "plan's lights": """SELECT t.id, t.seq, t.name, i.id, i.name, i.unit, i.target_value, l.status, l.actual,
-        l.completion, l.gap, l.reasons, """ + _LEADS + """ FROM targets_indicator i JOIN targets_target t ON t.id = i.target_id
+        l.completion, l.gap, l.reasons, """
+    + _LEADS
+    + """ FROM targets_indicator i JOIN targets_target t ON t.id = i.target_id
         LEFT JOIN targets_currentlight l ON l.indicator_id = i.id AND l.unit_id IS NULL
         WHERE t.plan_id = %(plan)s ORDER BY t.seq, i."order", i.id""",
 }
-OVERVIEW = ["light counts", "light counts at the month end before", "12-month trend", "red list", "red total",
-            "amber list", "amber total", "done since the month end before", "open supervision items"]
+OVERVIEW = [
+    "light counts",
+    "light counts at the month end before",
+    "12-month trend",
+    "red list",
+    "red total",
+    "amber list",
+    "amber total",
+    "done since the month end before",
+    "open supervision items",
+]
 PAGE_SQL = {
     "province home": ["light counts per plan"],
     "province overview": [*OVERVIEW, "light counts per county", "reporting per county"],
     "province league": ["reporting per county", "performance per county"],
-    "county overview": [*OVERVIEW, "light counts per top section", "light counts per lead unit",
-                        "light counts per township (shares)", "reporting per unit"],
+    "county overview": [
+        *OVERVIEW,
+        "light counts per top section",
+        "light counts per lead unit",
+        "light counts per township (shares)",
+        "reporting per unit",
+    ],
     "county league": ["reporting per unit", "performance per lead unit", "performance per township share"],
     "county red list": ["red list", "red total"],
     "county plan page": ["plan's lights"],
@@ -506,8 +647,8 @@ def _bench(runs):
 
     from accounts.models import User
     from core.periods import month_end, previous_month_end
-    from targets.models import Indicator
     from regions.models import Region
+    from targets.models import Indicator
 
     county = Region.objects.filter(level="county", code__startswith="99").order_by("code").first()
     indicator = Indicator.objects.filter(target__plan__region=county, allocations__isnull=False).first()
@@ -523,28 +664,53 @@ def _bench(runs):
     province, local = PROVINCE[:2], county.code[:6]
     # The overview shows the month under way (its reporting table the month asked for); the league
     # ranks the last closed month, as each page does by default.
-    now = {"today": today, "before": closed, "closed": closed, "month": today.replace(day=1),
-           "month_end": month_end(today), "year_before": year_before, "rows": 20, "plan": indicator.target.plan_id}
+    now = {
+        "today": today,
+        "before": closed,
+        "closed": closed,
+        "month": today.replace(day=1),
+        "month_end": month_end(today),
+        "year_before": year_before,
+        "rows": 20,
+        "plan": indicator.target.plan_id,
+    }
     ranked = dict(now, month=closed.replace(day=1), month_end=closed)
     pages = [
         ("province home (90 plans)", "/", "province home", province, now),
         ("province overview", f"/supervision/?region={PROVINCE}&as_of={month}", "province overview", province, now),
-        ("province league table", f"/supervision/league/?region={PROVINCE}&as_of={last}", "province league",
-         province, ranked),
+        (
+            "province league table",
+            f"/supervision/league/?region={PROVINCE}&as_of={last}",
+            "province league",
+            province,
+            ranked,
+        ),
         ("county overview", f"/supervision/?region={county.code}&as_of={month}", "county overview", local, now),
-        ("county league table", f"/supervision/league/?region={county.code}&as_of={last}", "county league",
-         local, ranked),
-        ("county red list", f"/supervision/list/?region={county.code}&as_of={month}&light=red", "county red list",
-         local, dict(now, rows=50)),
+        (
+            "county league table",
+            f"/supervision/league/?region={county.code}&as_of={last}",
+            "county league",
+            local,
+            ranked,
+        ),
+        (
+            "county red list",
+            f"/supervision/list/?region={county.code}&as_of={month}&light=red",
+            "county red list",
+            local,
+            dict(now, rows=50),
+        ),
         ("county plan page", f"/plans/{indicator.target.plan_id}/", "county plan page", local, now),
         ("indicator page", f"/supervision/indicators/{indicator.pk}/", None, local, now),
     ]
     # One small page first: the process's own warm-up (imports, URL patterns, the base template, the
     # database connection) is paid once by a worker, not by the first dashboard it serves.
     assert client.get("/supervision/items/").status_code == 200
-    print(f"\nserver time in ms (Django test Client, DEBUG off); load average before: "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; warm = median of {runs}; bare = every figure the "
-          f"page shows, by hand-written SQL (median of {runs})")
+    print(
+        f"\nserver time in ms (Django test Client, DEBUG off); load average before: "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; warm = median of {runs}; bare = every figure the "
+        f"page shows, by hand-written SQL (median of {runs})"
+    )
     print(f"  {'page':<26}{'cold':>7}{'warm':>7}{'queries':>9}{'bare SQL':>10}{'cold/bare':>11}{'queries':>9}")
     for label, url, bare, prefix, params in pages:
         queries = []
@@ -561,8 +727,10 @@ def _bench(runs):
         names = PAGE_SQL.get(bare, [])
         bare_ms = _bare(names, dict(params, prefix=prefix + "%"), runs) if names else None
         ratio = f"{cold / bare_ms:10.1f}x" if bare_ms else f"{'':>11}"
-        print(f"  {label:<26}{cold:7.0f}{statistics.median(warm):7.0f}{len(queries):9d}"
-              f"{bare_ms if bare_ms else 0:10.1f}{ratio}{len(names):9d}")
+        print(
+            f"  {label:<26}{cold:7.0f}{statistics.median(warm):7.0f}{len(queries):9d}"
+            f"{bare_ms if bare_ms else 0:10.1f}{ratio}{len(names):9d}"
+        )
     for label, names in PAGE_SQL.items():
         print(f"  bare SQL of the {label}: {', '.join(names)}")
     latest = _bare([LATEST_COUNTED], {"prefix": province + "%"}, runs)

@@ -15,6 +15,7 @@ held by calamine's Rust code counts too) for:
 Each case runs in a forked child so one case's memory does not hide another's; the best of three
 runs is shown. Database writes are not part of the figures (see the README for why).
 """
+
 import argparse
 import io
 import os
@@ -36,10 +37,10 @@ django.setup()
 import openpyxl  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 
-from reports.excel import progress  # noqa: E402
-from reports.excel.ledger import LedgerRow  # noqa: E402
 from core.uploads import check_upload, read_rows  # noqa: E402
 from core.xlsx import write_table  # noqa: E402
+from reports.excel import progress  # noqa: E402
+from reports.excel.ledger import LedgerRow  # noqa: E402
 from reports.excel.writers import LEDGER_COLUMNS  # noqa: E402
 from targets.models import Indicator  # noqa: E402
 
@@ -53,8 +54,22 @@ def progress_workbook(rows: int) -> bytes:
     sheet.append(["请只填写黄色单元格"])
     sheet.append([c.header for c in progress.COLUMNS])
     for i in range(1, rows + 1):
-        sheet.append([i, i, f"任务{i % 70}", f"指标名称{i}", "个", 1200, 300 + i % 50, "2025-05-25",
-                      600 + i % 100, f"完成了第{i}项工作,推进顺利", "资金未到位" if i % 3 else "", "继续推进"])
+        sheet.append(
+            [
+                i,
+                i,
+                f"任务{i % 70}",
+                f"指标名称{i}",
+                "个",
+                1200,
+                300 + i % 50,
+                "2025-05-25",
+                600 + i % 100,
+                f"完成了第{i}项工作,推进顺利",
+                "资金未到位" if i % 3 else "",
+                "继续推进",
+            ]
+        )
     meta = workbook.create_sheet(progress.META)
     meta.append(["unit_id", 1])
     meta.append(["period", "2025-05"])
@@ -65,12 +80,24 @@ def progress_workbook(rows: int) -> bytes:
 
 def ledger_data(rows: int) -> list[LedgerRow]:
     rng = random.Random(6)
-    return [LedgerRow(
-        seq=i // 3 + 1, task=f"任务名称{i // 3}", content=f"全区建设改造农村生活污水处理设施{i}个,覆盖率达98%以上",
-        indicator=f"污水处理设施{i % 3}", measure="个", lead_units="区农业农村局", co_units="区住建局、各街道乡镇", target=Decimal(1200), actual=Decimal(rng.randint(0, 1300)),
-        completion=Decimal(rng.randint(0, 1100)) / 1000, light=LIGHTS[i % 5],
-        progress="=HYPERLINK(\"x\")" if i % 1000 == 0 else f"本月完成{i % 40}个,累计推进顺利", problems="" if i % 4 else "资金未到位",
-    ) for i in range(rows)]
+    return [
+        LedgerRow(
+            seq=i // 3 + 1,
+            task=f"任务名称{i // 3}",
+            content=f"全区建设改造农村生活污水处理设施{i}个,覆盖率达98%以上",
+            indicator=f"污水处理设施{i % 3}",
+            measure="个",
+            lead_units="区农业农村局",
+            co_units="区住建局、各街道乡镇",
+            target=Decimal(1200),
+            actual=Decimal(rng.randint(0, 1300)),
+            completion=Decimal(rng.randint(0, 1100)) / 1000,
+            light=LIGHTS[i % 5],
+            progress='=HYPERLINK("x")' if i % 1000 == 0 else f"本月完成{i % 40}个,累计推进顺利",
+            problems="" if i % 4 else "资金未到位",
+        )
+        for i in range(rows)
+    ]
 
 
 def ours_import(data: bytes, rows: int, indicators: dict):
@@ -93,8 +120,21 @@ def bare_export(data, rows: int):
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet()
     for row in data:
-        sheet.append([row.seq, row.task, row.content, row.lead_units, row.co_units, float(row.target),
-                      float(row.actual), float(row.completion), row.light, row.progress, row.problems])
+        sheet.append(
+            [
+                row.seq,
+                row.task,
+                row.content,
+                row.lead_units,
+                row.co_units,
+                float(row.target),
+                float(row.actual),
+                float(row.completion),
+                row.light,
+                row.progress,
+                row.problems,
+            ]
+        )
     workbook.save(io.BytesIO())
 
 
@@ -135,12 +175,22 @@ def main():
     print(f"import: progress workbook of {args.rows_in:,} rows, {len(workbook) / 1024:.0f} KB")
     # The unit's indicators come from one query in the real upload; here they are made before timing.
     indicators = {i: Indicator(pk=i, kind="increase") for i in range(1, args.rows_in + 1)}
-    report("import", args.rows_in, measure(ours_import, workbook, args.rows_in, indicators),
-           measure(bare_import, workbook, args.rows_in), 3)
+    report(
+        "import",
+        args.rows_in,
+        measure(ours_import, workbook, args.rows_in, indicators),
+        measure(bare_import, workbook, args.rows_in),
+        3,
+    )
     data = ledger_data(args.rows_out)
     print(f"export: ledger of {args.rows_out:,} rows")
-    report("export", args.rows_out, measure(ours_export, data, args.rows_out),
-           measure(bare_export, data, args.rows_out), 1.3)
+    report(
+        "export",
+        args.rows_out,
+        measure(ours_export, data, args.rows_out),
+        measure(bare_export, data, args.rows_out),
+        1.3,
+    )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ way to compare two versions of the code (run both back to back on the same fresh
 The Django test client is used (middleware included); it also instruments template rendering, so
 HTML pages weigh a little more here than under gunicorn.
 """
+
 import collections
 import os
 import random
@@ -77,10 +78,14 @@ def reporter_task(rng, username, indicators, plans, today):
     else:
         indicator = rng.choice(indicators)
         get(username, f"/api/progress-reports/?indicator={indicator['id']}&page_size=24", "own reports")
-        period = (f"{today.year}-{today.month:02d}" if indicator["frequency"] == "monthly"
-                  else f"{today.year}-Q{(today.month - 1) // 3 + 1}")
-        created = post(username, "/api/progress-reports/", "create", {
-            "indicator": indicator["id"], "period": period, "value": "1"})
+        period = (
+            f"{today.year}-{today.month:02d}"
+            if indicator["frequency"] == "monthly"
+            else f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+        )
+        created = post(
+            username, "/api/progress-reports/", "create", {"indicator": indicator["id"], "period": period, "value": "1"}
+        )
         if created.status_code == 201:
             post(username, f"/api/progress-reports/{created.json()['id']}/submit/", "submit", {})
 
@@ -101,8 +106,10 @@ def supervisor_task(rng, username, plans):
 def main(tasks: int) -> None:
     rng, today = random.Random(7), date.today()
     indicators = {u: client(u).get("/api/indicators/?page_size=500").json()["results"] for u in REPORTERS}
-    plans = {u: [p["id"] for p in client(u).get("/api/plans/").json()["results"]]
-             for u in REPORTERS + SUPERVISORS + ["lingdao"]}
+    plans = {
+        u: [p["id"] for p in client(u).get("/api/plans/").json()["results"]]
+        for u in REPORTERS + SUPERVISORS + ["lingdao"]
+    }
     for _ in range(tasks):
         role = rng.choices(["reporter", "supervisor", "leader"], [6, 3, 1])[0]
         if role == "reporter":
@@ -118,8 +125,10 @@ def main(tasks: int) -> None:
     total, count = sum(map(sum, CPU.values())), sum(map(len, CPU.values()))
     print(f"{count} requests, {total / count * 1000:.1f} ms CPU per request")
     for name, seconds in sorted(CPU.items(), key=lambda item: -sum(item[1])):
-        print(f"  {name:17} n={len(seconds):4}  mean {statistics.mean(seconds) * 1000:6.1f} ms  "
-              f"share {sum(seconds) / total * 100:4.1f} %")
+        print(
+            f"  {name:17} n={len(seconds):4}  mean {statistics.mean(seconds) * 1000:6.1f} ms  "
+            f"share {sum(seconds) / total * 100:4.1f} %"
+        )
 
 
 if __name__ == "__main__":

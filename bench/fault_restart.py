@@ -11,6 +11,7 @@ the database, or if a report's versions, audit events and saved copies do not ta
 
     python bench/fault_restart.py
 """
+
 import glob
 import json
 import os
@@ -24,8 +25,8 @@ import threading
 import time
 from collections import Counter
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import requests
 
@@ -57,8 +58,17 @@ class PrivatePostgres:
         self.start()
 
     def start(self):
-        self.run(f"{self.bin}/pg_ctl", "-D", str(self.data), "-w", "-l", str(self.data / "log"), "-o",
-                 f"-p {PG_PORT} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        self.run(
+            f"{self.bin}/pg_ctl",
+            "-D",
+            str(self.data),
+            "-w",
+            "-l",
+            str(self.data / "log"),
+            "-o",
+            f"-p {PG_PORT} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )
 
     def stop(self):
         self.run(f"{self.bin}/pg_ctl", "-D", str(self.data), "-w", "-m", "fast", "stop")
@@ -69,9 +79,25 @@ class PrivateRedis:
         self.dir = Path(base)
 
     def start(self):
-        sh("redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-           "--daemonize", "yes", "--dir", str(self.dir), "--pidfile", str(self.dir / "redis.pid"),
-           "--logfile", str(self.dir / "redis.log"))
+        sh(
+            "redis-server",
+            "--port",
+            str(REDIS_PORT),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "yes",
+            "--dir",
+            str(self.dir),
+            "--pidfile",
+            str(self.dir / "redis.pid"),
+            "--logfile",
+            str(self.dir / "redis.log"),
+        )
         for _ in range(50):
             if subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True).returncode == 0:
                 return
@@ -96,21 +122,23 @@ class Clients:
     def __init__(self, token, indicators, n=6):
         self.token, self.n = token, n
         today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the server's day, whatever this machine's zone
-        self.periods = {"monthly": f"{today.year}-{today.month:02d}",
-                        "quarterly": f"{today.year}-Q{(today.month - 1) // 3 + 1}"}
+        self.periods = {
+            "monthly": f"{today.year}-{today.month:02d}",
+            "quarterly": f"{today.year}-Q{(today.month - 1) // 3 + 1}",
+        }
         self.free = [i for i in indicators if i["frequency"] in self.periods]
         random.shuffle(self.free)
         self.lock = threading.Lock()
         self.phase = "warm-up"
         self.seen = Counter()
         self.bad = []
-        self.created = []   # report ids answered 201
-        self.written = []   # (report id, version, value) answered 200 to a PATCH
+        self.created = []  # report ids answered 201
+        self.written = []  # (report id, version, value) answered 200 to a PATCH
         self.stop = threading.Event()
 
     def classify(self, response):
         body = response.text
-        if "Traceback" in body or "File \"/" in body:
+        if "Traceback" in body or 'File "/' in body:
             self.bad.append((self.phase, response.status_code, body[:300]))
         if response.status_code >= 500 and response.status_code != 503:
             self.bad.append((self.phase, response.status_code, body[:300]))
@@ -132,9 +160,20 @@ class Clients:
         indicator = self.next_indicator()
         if indicator is None:
             return None
-        response = self.classify(session.post(f"{APP}/api/progress-reports/", timeout=10, json={
-            "indicator": indicator["id"], "period": self.periods[indicator["frequency"]], "value": "1",
-            "narrative": MARK, "explanation": MARK, "confirmed": True}))
+        response = self.classify(
+            session.post(
+                f"{APP}/api/progress-reports/",
+                timeout=10,
+                json={
+                    "indicator": indicator["id"],
+                    "period": self.periods[indicator["frequency"]],
+                    "value": "1",
+                    "narrative": MARK,
+                    "explanation": MARK,
+                    "confirmed": True,
+                },
+            )
+        )
         if response.status_code != 201:
             return None
         self.created.append(response.json()["id"])
@@ -160,9 +199,14 @@ class Clients:
                 if report is not None:
                     report_id, version, value = report
                     try:
-                        response = self.classify(session.patch(
-                            f"{APP}/api/progress-reports/{report_id}/", timeout=10,
-                            json={"value": str(value + 1), "confirmed": True}, headers={"If-Match": f'"{version}"'}))
+                        response = self.classify(
+                            session.patch(
+                                f"{APP}/api/progress-reports/{report_id}/",
+                                timeout=10,
+                                json={"value": str(value + 1), "confirmed": True},
+                                headers={"If-Match": f'"{version}"'},
+                            )
+                        )
                     except requests.RequestException:
                         previous = "no answer"
                         raise
@@ -173,8 +217,14 @@ class Clients:
                         if previous == "no answer":
                             self.seen[(self.phase, "412 after no answer")] += 1
                         else:
-                            self.bad.append((self.phase, 412, f"report {report_id} changed behind its only writer "
-                                                              f"(its last correction was answered {previous})"))
+                            self.bad.append(
+                                (
+                                    self.phase,
+                                    412,
+                                    f"report {report_id} changed behind its only writer "
+                                    f"(its last correction was answered {previous})",
+                                )
+                            )
                         current = session.get(f"{APP}/api/progress-reports/{report_id}/", timeout=10).json()
                         report = (report_id, current["version"], int(float(current["value"])))
                     previous = response.status_code
@@ -209,11 +259,18 @@ def main():
     base = tempfile.mkdtemp(prefix="ruralplan-fault-")
     os.chmod(base, 0o755)
     pg, redis = PrivatePostgres(base), PrivateRedis(base)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings",
-           "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PG_PORT}/postgres",
-           "REDIS_CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/0", "CELERY_BROKER_URL": "",
-           "DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_STATIC_ROOT": f"{base}/static",
-           "DJANGO_SECRET_KEY": "fault-test-" + os.urandom(16).hex(), "DJANGO_LOG_LEVEL": "CRITICAL"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{PG_PORT}/postgres",
+        "REDIS_CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+        "CELERY_BROKER_URL": "",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_STATIC_ROOT": f"{base}/static",
+        "DJANGO_SECRET_KEY": "fault-test-" + os.urandom(16).hex(),
+        "DJANGO_LOG_LEVEL": "CRITICAL",
+    }
     gunicorn = None
     failures = []
     try:
@@ -223,12 +280,31 @@ def main():
         subprocess.run([PY, "manage.py", "load_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
         # The server logs each outage with its traceback (for the operator); the clients must not see it.
         server_log = open(f"{base}/server.log", "w")
-        gunicorn = subprocess.Popen([str(Path(PY).parent / "gunicorn"), "config.wsgi", "-w", "2", "-b",
-                                     f"127.0.0.1:{APP_PORT}", "--timeout", "30", "--error-logfile", f"{base}/gunicorn.log"],
-                                    cwd=ROOT, env=env, stdout=server_log, stderr=server_log)
+        gunicorn = subprocess.Popen(
+            [
+                str(Path(PY).parent / "gunicorn"),
+                "config.wsgi",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{APP_PORT}",
+                "--timeout",
+                "30",
+                "--error-logfile",
+                f"{base}/gunicorn.log",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=server_log,
+            stderr=server_log,
+        )
         assert wait_healthy() is not None, "the app did not start"
-        token = requests.post(f"{APP}/api/auth/token/", data={"username": "nongye", "password": "Demo@2025"}).json()["token"]
-        indicators = requests.get(f"{APP}/api/indicators/", headers={"Authorization": f"Token {token}"}).json()["results"]
+        token = requests.post(f"{APP}/api/auth/token/", data={"username": "nongye", "password": "Demo@2025"}).json()[
+            "token"
+        ]
+        indicators = requests.get(f"{APP}/api/indicators/", headers={"Authorization": f"Token {token}"}).json()[
+            "results"
+        ]
         clients = Clients(token, indicators)
         clients.start()
         time.sleep(3)
@@ -240,8 +316,11 @@ def main():
             start()
             recovered = wait_healthy(30)
             time.sleep(3)
-            print(f"{name}: restarted; app healthy again {recovered:.1f} s after the restart" if recovered is not None
-                  else f"{name}: app did NOT recover")
+            print(
+                f"{name}: restarted; app healthy again {recovered:.1f} s after the restart"
+                if recovered is not None
+                else f"{name}: app did NOT recover"
+            )
             if recovered is None:
                 failures.append(f"no recovery after {name} restart")
         clients.phase = "after"
@@ -298,20 +377,23 @@ def integrity(env, created_ids, written):
     reports = {int(k): v for k, v in data["reports"].items()}
     events = {int(k): v for k, v in data["events"].items()}
     copies = data["copies"]
-    print(f"integrity: {len(created_ids)} reports and {len(written)} corrections acknowledged; "
-          f"{len(reports)} reports, {sum(reports.values())} versions in the database; "
-          f"audit chain intact: {data['chain']}")
+    print(
+        f"integrity: {len(created_ids)} reports and {len(written)} corrections acknowledged; "
+        f"{len(reports)} reports, {sum(reports.values())} versions in the database; "
+        f"audit chain intact: {data['chain']}"
+    )
     problems = []
     missing = sorted(set(created_ids) - set(reports))
     if missing:
         problems.append(f"acknowledged but missing reports: {missing[:10]}")
-    lost = [(r, v, value) for r, v, value in written
-            if f"{r}:{v}" not in copies or float(copies[f"{r}:{v}"]) != value]
+    lost = [(r, v, value) for r, v, value in written if f"{r}:{v}" not in copies or float(copies[f"{r}:{v}"]) != value]
     if lost:
         problems.append(f"acknowledged corrections not in the database: {lost[:10]}")
-    half = [(r, version, events.get(r, 0), sum(1 for key in copies if key.startswith(f"{r}:")))
-            for r, version in reports.items()
-            if not (version == events.get(r, 0) == sum(1 for key in copies if key.startswith(f"{r}:")))]
+    half = [
+        (r, version, events.get(r, 0), sum(1 for key in copies if key.startswith(f"{r}:")))
+        for r, version in reports.items()
+        if not (version == events.get(r, 0) == sum(1 for key in copies if key.startswith(f"{r}:")))
+    ]
     if half:
         problems.append(f"half-written (report, version, audit events, saved copies): {half[:10]}")
     if not written:

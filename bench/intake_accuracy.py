@@ -13,6 +13,7 @@ proposal sits where the label is but its value or unit differ; *missed* when not
 it; *extra* counts proposals no label asks for. The exact rate is exact / (labelled + extra), so a
 reader cannot score by proposing everything. Exit status 1 when a goal is not met.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,18 +61,27 @@ def _norm_value(value) -> str:
 
 
 def _label_fields(label: dict) -> dict:
-    out = {"kind": label["kind"], "value": _norm_value(label["value"]), "unit": label["unit"],
-           "deadline": label["deadline"], "milestones": [[d, _norm_value(v)] for d, v in label.get("milestones", [])]}
+    out = {
+        "kind": label["kind"],
+        "value": _norm_value(label["value"]),
+        "unit": label["unit"],
+        "deadline": label["deadline"],
+        "milestones": [[d, _norm_value(v)] for d, v in label.get("milestones", [])],
+    }
     if "baseline" in label:
         out["baseline"] = _norm_value(label["baseline"])
     return out
 
 
 def _found_fields(proposal: dict) -> dict:
-    return {"kind": proposal["kind"], "value": _norm_value(proposal["target_value"]), "unit": proposal["unit"],
-            "deadline": proposal["deadline"], "baseline": None if proposal.get("baseline") in (None, "") else
-            _norm_value(proposal["baseline"]),
-            "milestones": [[d, _norm_value(v)] for d, v in proposal.get("milestones", [])]}
+    return {
+        "kind": proposal["kind"],
+        "value": _norm_value(proposal["target_value"]),
+        "unit": proposal["unit"],
+        "deadline": proposal["deadline"],
+        "baseline": None if proposal.get("baseline") in (None, "") else _norm_value(proposal["baseline"]),
+        "milestones": [[d, _norm_value(v)] for d, v in proposal.get("milestones", [])],
+    }
 
 
 def _align(expected: list[dict], found: list[dict]) -> tuple[list[tuple[dict, dict | None]], list[dict]]:
@@ -91,8 +101,9 @@ def _align(expected: list[dict], found: list[dict]) -> tuple[list[tuple[dict, di
     for i in range(len(expected)):
         if i not in pairs and leftover:
             pairs[i] = leftover.pop(0)
-    return [(label, found[pairs[i]] if i in pairs else None) for i, label in enumerate(expected)], \
-        [found[j] for j in leftover]
+    return [(label, found[pairs[i]] if i in pairs else None) for i, label in enumerate(expected)], [
+        found[j] for j in leftover
+    ]
 
 
 def score_indicators(expected: list[dict], proposals: list[dict], where: str, tally: dict[str, Tally]) -> None:
@@ -141,15 +152,22 @@ def score_tasks(expected: list[dict], parsed: dict, where: str, tally: dict[str,
             continue
         remaining.remove(task)
         same_section = (sections.get(task.get("section")) or "") == normalise(label["section"] or "")
-        tally["tasks"].add("exact" if same_section else "partial", f"{what}: section {sections.get(task.get('section'))}")
-        tally["lead units"].add(_units_outcome(label["lead_units"], task["lead_units"]),
-                                f"{what}: leads {task['lead_units']} (labelled {label['lead_units']})")
-        tally["co-units"].add(_units_outcome(label["co_units"], task["co_units"]),
-                              f"{what}: co-units {task['co_units']} (labelled {label['co_units']})")
+        tally["tasks"].add(
+            "exact" if same_section else "partial", f"{what}: section {sections.get(task.get('section'))}"
+        )
+        tally["lead units"].add(
+            _units_outcome(label["lead_units"], task["lead_units"]),
+            f"{what}: leads {task['lead_units']} (labelled {label['lead_units']})",
+        )
+        tally["co-units"].add(
+            _units_outcome(label["co_units"], task["co_units"]),
+            f"{what}: co-units {task['co_units']} (labelled {label['co_units']})",
+        )
         if "all_townships" in label:
             tally.setdefault("townships", Tally()).add(
                 "exact" if bool(task.get("all_townships")) == label["all_townships"] else "wrong",
-                f"{what}: every township {task.get('all_townships')} (labelled {label['all_townships']})")
+                f"{what}: every township {task.get('all_townships')} (labelled {label['all_townships']})",
+            )
         score_indicators(label["indicators"], task["indicators"], what, tally)
     for task in remaining:
         tally["tasks"].add("extra", f"{where}: unlabelled task {task['name']}")
@@ -210,9 +228,10 @@ def score_head(expected: dict, parsed: dict, where: str, tally: dict[str, Tally]
     for name in HEAD_FIELDS:
         if name in expected:
             got = parsed.get(name) or ""
-            tally["plan head"].add("exact" if normalise(got) == normalise(expected[name]) else
-                                   ("missed" if not got else "wrong"),
-                                   f"{where}: {name} {got!r} (labelled {expected[name]!r})")
+            tally["plan head"].add(
+                "exact" if normalise(got) == normalise(expected[name]) else ("missed" if not got else "wrong"),
+                f"{where}: {name} {got!r} (labelled {expected[name]!r})",
+            )
 
 
 def measure(corpus_dir: Path = CORPUS) -> tuple[dict[str, dict[str, Tally]], list[str]]:
@@ -221,8 +240,9 @@ def measure(corpus_dir: Path = CORPUS) -> tuple[dict[str, dict[str, Tally]], lis
     notes, parts = [], {}
     dongtou = json.loads((corpus_dir / "dongtou_table.json").read_text())
     tally = {name: Tally() for name in ("tasks", "lead units", "co-units", "indicators", *FIELDS)}
-    parsed = _table_reader()(dongtou_grid(dongtou), start=date.fromisoformat(dongtou["start"]),
-                             end=date.fromisoformat(dongtou["end"]))
+    parsed = _table_reader()(
+        dongtou_grid(dongtou), start=date.fromisoformat(dongtou["start"]), end=date.fromisoformat(dongtou["end"])
+    )
     score_tasks(dongtou["tasks"], parsed, "dongtou", tally)
     parts["Dongtou table (69 tasks)"] = tally
 
@@ -249,16 +269,21 @@ def measure(corpus_dir: Path = CORPUS) -> tuple[dict[str, dict[str, Tally]], lis
         if "head" in other:
             tally["plan head"] = Tally()
             score_head(other["head"], read_document(labels.parent / other["file"]), other["file"], tally)
-        parsed = read_document(labels.parent / other["file"], date.fromisoformat(other["start"]),
-                               date.fromisoformat(other["end"]))
+        parsed = read_document(
+            labels.parent / other["file"], date.fromisoformat(other["start"]), date.fromisoformat(other["end"])
+        )
         score_tasks(other["tasks"], parsed, other["file"], tally)
         parts[f"{other['file']} ({len(other['tasks'])} tasks)"] = tally
 
     phrases = json.loads((corpus_dir / "phrases.json").read_text())
     tally = {name: Tally() for name in ("indicators", *FIELDS)}
     for n, phrase in enumerate(phrases, start=1):
-        found = [p.as_dict() for p in extract(phrase["text"], start=date.fromisoformat(phrase["start"]),
-                                               end=date.fromisoformat(phrase["end"]))]
+        found = [
+            p.as_dict()
+            for p in extract(
+                phrase["text"], start=date.fromisoformat(phrase["start"]), end=date.fromisoformat(phrase["end"])
+            )
+        ]
         score_indicators(phrase["expect"], found, f"phrase {n} ({phrase['source']}) {phrase['text'][:30]}", tally)
     parts[f"Target phrases ({len(phrases)})"] = tally
     return parts, notes
@@ -278,13 +303,17 @@ def print_table(title: str, tally: dict[str, Tally]) -> None:
     print(f"  {'field':<12}{'exact':>7}{'partial':>9}{'wrong':>7}{'missed':>8}{'extra':>7}{'exact %':>9}")
     for name, one in tally.items():
         c = one.counts
-        print(f"  {name:<12}{c['exact']:>7}{c['partial']:>9}{c['wrong']:>7}{c['missed']:>8}{c['extra']:>7}"
-              f"{one.rate():>9}")
+        print(
+            f"  {name:<12}{c['exact']:>7}{c['partial']:>9}{c['wrong']:>7}{c['missed']:>8}{c['extra']:>7}{one.rate():>9}"
+        )
 
 
 def goals_met(combined: dict[str, Tally]) -> list[str]:
-    return [f"{name}: {combined[name].rate()} % exact, goal {goal} %" for name, goal in GOALS.items()
-            if combined[name].rate() < goal]
+    return [
+        f"{name}: {combined[name].rate()} % exact, goal {goal} %"
+        for name, goal in GOALS.items()
+        if combined[name].rate() < goal
+    ]
 
 
 def main() -> int:

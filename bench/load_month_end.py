@@ -19,6 +19,7 @@ Every write is one a careful clerk would make, so that an error means the server
   the same report: the loser's 412 (If-Match) is counted apart as "conflicts (expected)". Any
   other non-2xx answer is an error.
 """
+
 import random
 import sys
 from datetime import date
@@ -46,9 +47,12 @@ def log_in_accounts(environment, **kwargs):
     for username in REPORTERS + SUPERVISORS + LEADERS:
         session = requests.Session()
         session.get(environment.host + "/accounts/login/")
-        response = session.post(environment.host + "/accounts/login/", allow_redirects=False, data={
-            "username": username, "password": PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-            headers={"Referer": environment.host + "/accounts/login/"})
+        response = session.post(
+            environment.host + "/accounts/login/",
+            allow_redirects=False,
+            data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+            headers={"Referer": environment.host + "/accounts/login/"},
+        )
         if response.status_code != 302:
             raise SystemExit(f"log-in of {username} failed ({response.status_code}); is the demo loaded?")
         SESSIONS[username] = session.cookies.get_dict()
@@ -139,11 +143,16 @@ class Reporter(PlatformUser):
             return
         indicator = random.choice(self.indicators)
         period = current_period(indicator, date.today())
-        own = self.client.get(f"/api/progress-reports/?indicator={indicator['id']}&page_size=24",
-                              name="/api/progress-reports/?indicator=[id]").json()["results"]
+        own = self.client.get(
+            f"/api/progress-reports/?indicator={indicator['id']}&page_size=24",
+            name="/api/progress-reports/?indicator=[id]",
+        ).json()["results"]
         existing = next((r for r in own if r["period"] == period), None)
-        history = [Decimal(r["value"]) for r in reversed(own)
-                   if r["period"] < period and r["status"] in ("submitted", "approved")][-12:]
+        history = [
+            Decimal(r["value"])
+            for r in reversed(own)
+            if r["period"] < period and r["status"] in ("submitted", "approved")
+        ][-12:]
         value = str(next_value(indicator, history))
         if existing is None:
             report = self.create(indicator, period, value)
@@ -155,21 +164,29 @@ class Reporter(PlatformUser):
         if report is not None:
             # Two simulated users of one account may work the same report: a 412 here is the
             # application refusing to submit a version the other one has just changed.
-            with self.client.post(f"/api/progress-reports/{report['id']}/submit/", catch_response=True,
-                                  name="/api/progress-reports/[id]/submit/",
-                                  headers={"If-Match": f'"{report["version"]}"'}) as response:
+            with self.client.post(
+                f"/api/progress-reports/{report['id']}/submit/",
+                catch_response=True,
+                name="/api/progress-reports/[id]/submit/",
+                headers={"If-Match": f'"{report["version"]}"'},
+            ) as response:
                 judged(response, 200)
 
     def create(self, indicator, period, value):
         payload = {"indicator": indicator["id"], "period": period, "value": value, "narrative": "月末集中填报压力测试"}
-        with self.client.post("/api/progress-reports/", json=payload, name="/api/progress-reports/ (create)",
-                              catch_response=True) as response:
+        with self.client.post(
+            "/api/progress-reports/", json=payload, name="/api/progress-reports/ (create)", catch_response=True
+        ) as response:
             return judged(response, 201)
 
     def correct(self, report, value):
-        with self.client.patch(f"/api/progress-reports/{report['id']}/", json={"value": value},
-                               headers={"If-Match": f'"{report["version"]}"'},
-                               name="/api/progress-reports/[id] (correct)", catch_response=True) as response:
+        with self.client.patch(
+            f"/api/progress-reports/{report['id']}/",
+            json={"value": value},
+            headers={"If-Match": f'"{report["version"]}"'},
+            name="/api/progress-reports/[id] (correct)",
+            catch_response=True,
+        ) as response:
             return judged(response, 200)
 
 
@@ -179,13 +196,18 @@ class Supervisor(PlatformUser):
 
     @task(3)
     def review_queue(self):
-        queue = self.client.get("/api/progress-reports/?status=submitted",
-                                name="/api/progress-reports/?status=submitted").json()["results"]
+        queue = self.client.get(
+            "/api/progress-reports/?status=submitted", name="/api/progress-reports/?status=submitted"
+        ).json()["results"]
         if queue:
             report = random.choice(queue)
-            with self.client.post(f"/api/progress-reports/{report['id']}/approve/", json={"comment": ""},
-                                  headers={"If-Match": f'"{report["version"]}"'},
-                                  name="/api/progress-reports/[id]/approve/", catch_response=True) as response:
+            with self.client.post(
+                f"/api/progress-reports/{report['id']}/approve/",
+                json={"comment": ""},
+                headers={"If-Match": f'"{report["version"]}"'},
+                name="/api/progress-reports/[id]/approve/",
+                catch_response=True,
+            ) as response:
                 judged(response, 200)
 
     @task(2)
@@ -219,15 +241,19 @@ def summary(environment, **kwargs):
     total = stats.total
     seconds = max(total.last_request_timestamp - total.start_time, 1e-9) if total.num_requests else 1
     print("\n=== month-end load summary ===")
-    print(f"users {environment.parsed_options.num_users if environment.parsed_options else '?'}  "
-          f"requests {total.num_requests}  rps {total.num_requests / seconds:.1f}  "
-          f"p50 {total.get_response_time_percentile(0.5):.0f} ms  p95 {total.get_response_time_percentile(0.95):.0f} ms  "
-          f"p99 {total.get_response_time_percentile(0.99):.0f} ms  errors {total.num_failures}  "
-          + "  ".join(f"{name} {n}" for name, n in EXPECTED.items()))
+    print(
+        f"users {environment.parsed_options.num_users if environment.parsed_options else '?'}  "
+        f"requests {total.num_requests}  rps {total.num_requests / seconds:.1f}  "
+        f"p50 {total.get_response_time_percentile(0.5):.0f} ms  p95 {total.get_response_time_percentile(0.95):.0f} ms  "
+        f"p99 {total.get_response_time_percentile(0.99):.0f} ms  errors {total.num_failures}  "
+        + "  ".join(f"{name} {n}" for name, n in EXPECTED.items())
+    )
     for name, entry in sorted(stats.entries.items(), key=lambda kv: kv[0][0]):
-        print(f"  {entry.method:5} {entry.name:48} n={entry.num_requests:6}  p50={entry.get_response_time_percentile(0.5):5.0f}"
-              f"  p95={entry.get_response_time_percentile(0.95):5.0f}  p99={entry.get_response_time_percentile(0.99):5.0f}"
-              f"  errors={entry.num_failures}")
+        print(
+            f"  {entry.method:5} {entry.name:48} n={entry.num_requests:6}  p50={entry.get_response_time_percentile(0.5):5.0f}"
+            f"  p95={entry.get_response_time_percentile(0.95):5.0f}  p99={entry.get_response_time_percentile(0.99):5.0f}"
+            f"  errors={entry.num_failures}"
+        )
     for error in stats.errors.values():
         print(f"  error x{error.occurrences}: {error.method} {error.name}: {str(error.error)[:160]}")
     p95 = total.get_response_time_percentile(0.95)

@@ -7,6 +7,7 @@ five years of approved whole-year income records (99,000), and three derived ind
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/rp_bench .venv/bin/python bench/villages_bench.py
 (SQLite works too, without DATABASE_URL.)
 """
+
 import os
 import sys
 import time
@@ -38,17 +39,27 @@ def build():
     city = Region.objects.create(code="330100000000", name="市", level=RegionLevel.CITY, parent=province)
     user = User.objects.create(username="bench", role=Role.SUPERVISOR)
     counties = Region.objects.bulk_create(
-        Region(code=f"3301{c:02d}000000", name=f"县{c}", level=RegionLevel.COUNTY, parent=city) for c in range(1, COUNTIES + 1)
+        Region(code=f"3301{c:02d}000000", name=f"县{c}", level=RegionLevel.COUNTY, parent=city)
+        for c in range(1, COUNTIES + 1)
     )
     counties = list(Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"))
     townships = Region.objects.bulk_create(
-        Region(code=f"{county.code[:6]}{t:03d}000", name=f"{county.name}镇{t}", level=RegionLevel.TOWNSHIP, parent=county)
-        for county in counties for t in range(100, 100 + TOWNSHIPS)
+        Region(
+            code=f"{county.code[:6]}{t:03d}000", name=f"{county.name}镇{t}", level=RegionLevel.TOWNSHIP, parent=county
+        )
+        for county in counties
+        for t in range(100, 100 + TOWNSHIPS)
     )
     townships = list(Region.objects.filter(level=RegionLevel.TOWNSHIP).order_by("code"))
     Region.objects.bulk_create(
-        (Region(code=f"{t.code[:9]}{v:03d}", name=f"{t.name}村{v}", level=RegionLevel.VILLAGE, parent=t, kind="行政村")
-         for t in townships for v in range(201, 201 + VILLAGES)), batch_size=2000,
+        (
+            Region(
+                code=f"{t.code[:9]}{v:03d}", name=f"{t.name}村{v}", level=RegionLevel.VILLAGE, parent=t, kind="行政村"
+            )
+            for t in townships
+            for v in range(201, 201 + VILLAGES)
+        ),
+        batch_size=2000,
     )
     villages = list(Region.objects.filter(level=RegionLevel.VILLAGE).order_by("code"))
     VillageProfile.objects.bulk_create(
@@ -57,23 +68,45 @@ def build():
     )
     reviewed = timezone.make_aware(datetime(2026, 1, 20, 10))
     IncomeRecord.objects.bulk_create(
-        (IncomeRecord(village=v, year=y, total_income=Decimal(20 + (i * 7 + y) % 180),
-                      operating_income=Decimal((i * 7 + y) % 90), status=RecordStatus.APPROVED, created_by=user,
-                      reviewed_at=reviewed)
-         for i, v in enumerate(villages) for y in YEARS), batch_size=5000,
+        (
+            IncomeRecord(
+                village=v,
+                year=y,
+                total_income=Decimal(20 + (i * 7 + y) % 180),
+                operating_income=Decimal((i * 7 + y) % 90),
+                status=RecordStatus.APPROVED,
+                created_by=user,
+                reviewed_at=reviewed,
+            )
+            for i, v in enumerate(villages)
+            for y in YEARS
+        ),
+        batch_size=5000,
     )
     rules = []
     for county in counties:
-        plan = Plan.objects.create(title=f"{county.name}方案", region=county, start_date=date(2023, 1, 1),
-                                   end_date=date(2027, 12, 31))
+        plan = Plan.objects.create(
+            title=f"{county.name}方案", region=county, start_date=date(2023, 1, 1), end_date=date(2027, 12, 31)
+        )
         target = Target.objects.create(plan=plan, seq=1, name="村级集体经济")
-        specs = [("share_at_level", Decimal("50"), "", "%"), ("sum", None, "", "万元"),
-                 ("count_hollow", None, "脱贫村", "个")]
+        specs = [
+            ("share_at_level", Decimal("50"), "", "%"),
+            ("sum", None, "", "万元"),
+            ("count_hollow", None, "脱贫村", "个"),
+        ]
         for order, (measure, level, flag, unit) in enumerate(specs):
             indicator = Indicator.objects.create(
-                target=target, name=measure, kind="increase", unit=unit, baseline=Decimal("1"),
-                target_value=Decimal("100000"), start_date=date(2023, 1, 1), deadline=date(2027, 12, 31),
-                frequency="quarterly", order=order)
+                target=target,
+                name=measure,
+                kind="increase",
+                unit=unit,
+                baseline=Decimal("1"),
+                target_value=Decimal("100000"),
+                start_date=date(2023, 1, 1),
+                deadline=date(2027, 12, 31),
+                frequency="quarterly",
+                order=order,
+            )
             rules.append(DerivedRule(indicator=indicator, measure=measure, level=level, flag=flag, scope=county))
     DerivedRule.objects.bulk_create(rules)
     return user, counties
@@ -94,9 +127,11 @@ def main():
     try:
         start = time.perf_counter()
         user, counties = build()
-        print(f"built {COUNTIES} counties, {COUNTIES * TOWNSHIPS * VILLAGES} villages, "
-              f"{COUNTIES * TOWNSHIPS * VILLAGES * len(YEARS)} income records, {COUNTIES * 3} derived indicators "
-              f"in {time.perf_counter() - start:.1f} s ({connection.vendor})")
+        print(
+            f"built {COUNTIES} counties, {COUNTIES * TOWNSHIPS * VILLAGES} villages, "
+            f"{COUNTIES * TOWNSHIPS * VILLAGES * len(YEARS)} income records, {COUNTIES * 3} derived indicators "
+            f"in {time.perf_counter() - start:.1f} s ({connection.vendor})"
+        )
         run(user, counties)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -111,18 +146,22 @@ def run(user, counties):
 
     as_of = date(2026, 11, 24)
     everything = Indicator.objects.all()
-    rows = measure("indicator_rows: all 270 derived indicators of the province",
-                   lambda: indicator_rows(everything, as_of))
+    rows = measure(
+        "indicator_rows: all 270 derived indicators of the province", lambda: indicator_rows(everything, as_of)
+    )
     assert all(r.status.actual is not None for r in rows.values())
     one_county = Indicator.objects.filter(target__plan__region=counties[0])
     measure("indicator_rows: the 3 derived indicators of one county", lambda: indicator_rows(one_county, as_of))
     rule = DerivedRule.objects.select_related("scope").first()
     measure("rule_detail: one county rule and its 220 villages", lambda: derived.rule_detail(rule))
     county_villages = selectors.regions_within(counties[0]).filter(level="village")
-    table = measure("village_rows: one county (220 villages)",
-                    lambda: selectors.village_rows(county_villages, year=2025))
-    province = measure("village_rows: the whole province (19,800 villages)",
-                       lambda: selectors.village_rows(selectors.villages_visible_to(user), year=2025))
+    table = measure(
+        "village_rows: one county (220 villages)", lambda: selectors.village_rows(county_villages, year=2025)
+    )
+    province = measure(
+        "village_rows: the whole province (19,800 villages)",
+        lambda: selectors.village_rows(selectors.villages_visible_to(user), year=2025),
+    )
     measure("tier_distribution: the whole province", lambda: selectors.tier_distribution(province))
     data = measure("village_table_xlsx: one county", lambda: village_table_xlsx(table, 2025))
     data = measure("village_table_xlsx: the whole province", lambda: village_table_xlsx(province, 2025))

@@ -5,6 +5,7 @@ fills a table of some two hundred response callbacks; pages here make several ca
 (lights, plan cards, My work rows). The client object holds no connection of its own (the pool
 does, and is shared as before), so one per pool serves every call of the process.
 """
+
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 

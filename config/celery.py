@@ -1,4 +1,5 @@
 """The Celery app. Without CELERY_BROKER_URL the tasks run in-process (eager), see settings."""
+
 import os
 
 from celery import Celery

@@ -1,4 +1,5 @@
 """Production settings: everything from the environment, nothing insecure by default."""
+
 import os
 
 from django.core.exceptions import ImproperlyConfigured

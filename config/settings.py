@@ -4,6 +4,7 @@ The embedded default (no variables set) is a SQLite file and in-process Celery t
 what `make run` and `make test` use. Production is `config.production`, which refuses to start
 without a secret key and a database URL.
 """
+
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -110,11 +111,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # "database is locked"; and every transaction takes the write lock when it begins (IMMEDIATE),
     # so two transactions never both read and then both try to upgrade to writing, the case
     # SQLite cannot wait out. A version conflict then answers 412 as on PostgreSQL.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    })
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -245,7 +248,10 @@ UPLOAD_PREVIEW_HOURS = int(os.environ.get("UPLOAD_PREVIEW_HOURS", 12))
 
 CACHES = {
     "default": (
-        {"BACKEND": "config.cache.RedisCache", "LOCATION": os.environ["REDIS_CACHE_URL"]}  # Django's, one client per pool
+        {
+            "BACKEND": "config.cache.RedisCache",
+            "LOCATION": os.environ["REDIS_CACHE_URL"],
+        }  # Django's, one client per pool
         if os.environ.get("REDIS_CACHE_URL")
         # The cache holds no page data (lights are rows, targets.CurrentLight): login throttling and the like.
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -288,11 +294,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"IndicatorKindEnum": "targets.choices.Kind", "UnitKindEnum": "regions.models.UnitKind",
-                            "ReportKindEnum": "reports.models.ReportKind", "LightEnum": "targets.choices.Light",
-                            "ProgressReportStatusEnum": "targets.choices.ReportStatus",
-                            "SupervisionStatusEnum": "supervision.models.SupervisionStatus",
-                            "GeneratedReportStatusEnum": "reports.models.ReportState"},
+    "ENUM_NAME_OVERRIDES": {
+        "IndicatorKindEnum": "targets.choices.Kind",
+        "UnitKindEnum": "regions.models.UnitKind",
+        "ReportKindEnum": "reports.models.ReportKind",
+        "LightEnum": "targets.choices.Light",
+        "ProgressReportStatusEnum": "targets.choices.ReportStatus",
+        "SupervisionStatusEnum": "supervision.models.SupervisionStatus",
+        "GeneratedReportStatusEnum": "reports.models.ReportState",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.add_error_responses",
@@ -347,5 +357,8 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
 CELERY_BEAT_SCHEDULE["accounts-audit-purge"] = {"task": "accounts.audit_purge", "schedule": crontab(hour=3, minute=17)}
 # The audit chain's head, signed, into the anchor file every hour (accounts.audit_keys).
-CELERY_BEAT_SCHEDULE["accounts-backup-nightly"] = {"task": "accounts.backup_nightly", "schedule": crontab(hour=2, minute=30)}
+CELERY_BEAT_SCHEDULE["accounts-backup-nightly"] = {
+    "task": "accounts.backup_nightly",
+    "schedule": crontab(hour=2, minute=30),
+}
 CELERY_BEAT_SCHEDULE["accounts-audit-anchor"] = {"task": "accounts.audit_anchor", "schedule": crontab(minute=7)}

@@ -61,9 +61,11 @@ urlpatterns = [
     path("api/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/auth/logout/", RevokeTokenView.as_view(), name="api-token-revoke"),
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[ApiDocsAccess]), name="api-schema"),
-    path("api/docs/", docs_page(SpectacularSwaggerSplitView.as_view(url_name="api-schema",
-                                                                    permission_classes=[ApiDocsAccess])),
-         name="api-docs"),
+    path(
+        "api/docs/",
+        docs_page(SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[ApiDocsAccess])),
+        name="api-docs",
+    ),
     path("api/plans/import/", PlanImportApi.as_view(), name="api-plan-import"),
     path("api/", include((router.urls, "api"))),
 ]

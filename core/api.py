@@ -71,6 +71,7 @@ Parameters
 `@extend_schema(parameters=[AS_OF])`. Lights of many objects come from
 `targets.selectors.indicator_rows(queryset, as_of)` in one call, never per row.
 """
+
 import json
 import logging
 from datetime import date
@@ -103,6 +104,7 @@ logger = logging.getLogger("core.api")
 
 
 # --------------------------------------------------------------------------- errors
+
 
 class PreconditionRequired(exceptions.APIException):
     status_code = 428
@@ -173,8 +175,12 @@ def exception_handler(exc, context):
         # The database or Redis went away in the middle of the view: as for a page, 503 and nothing saved.
         logger.warning("Service unavailable in %s", context.get("view").__class__.__name__, exc_info=exc)
         response = Response(
-            {"code": "unavailable", "message": _(
-                "The service is briefly unavailable; nothing was saved from this request. Try again in a minute.")},
+            {
+                "code": "unavailable",
+                "message": _(
+                    "The service is briefly unavailable; nothing was saved from this request. Try again in a minute."
+                ),
+            },
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
         response["Retry-After"] = "30"
@@ -182,16 +188,22 @@ def exception_handler(exc, context):
     if response is None:
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)
         return Response(
-            {"code": "server_error",
-             "message": _("Something went wrong on the server. The error was logged; please try again later.")},
+            {
+                "code": "server_error",
+                "message": _("Something went wrong on the server. The error was logged; please try again later."),
+            },
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     if isinstance(exc, exceptions.ValidationError):
         response.data = _validation_body(exc.detail)
         return response
     code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
-    body = {"code": code if isinstance(code, str) else "error", "message": force_str(
-        exc.detail if isinstance(exc, exceptions.APIException) and isinstance(exc.detail, str) else response.data)}
+    body = {
+        "code": code if isinstance(code, str) else "error",
+        "message": force_str(
+            exc.detail if isinstance(exc, exceptions.APIException) and isinstance(exc.detail, str) else response.data
+        ),
+    }
     if isinstance(exc, PreconditionFailed):
         body |= _conflict_extra(exc, context, response)
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
@@ -217,9 +229,14 @@ def _jsonable(value):
 # --------------------------------------------------------------------------- optimistic concurrency
 
 IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=True,
-    description=gettext_lazy("The ETag of the object as you read it (lost-update protection): "
-                             "428 without it, 412 when someone changed the object since."),
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=gettext_lazy(
+        "The ETag of the object as you read it (lost-update protection): "
+        "428 without it, 412 when someone changed the object since."
+    ),
 )
 
 
@@ -298,6 +315,7 @@ class VersionedMixin:
 
 # --------------------------------------------------------------------------- read-only fields
 
+
 class ProtectedFieldsMixin:
     """Refuse, rather than silently ignore, a read-only field a client tries to set.
 
@@ -322,7 +340,8 @@ class ProtectedFieldsMixin:
             if sent:
                 current = self.to_representation(self.instance) if self.instance is not None else {}
                 refused = {
-                    name: [_("This field is read-only.")] for name in sent
+                    name: [_("This field is read-only.")]
+                    for name in sent
                     if self.instance is None or not _same(data.get(name), current.get(name))
                 }
                 if refused:
@@ -337,6 +356,7 @@ def _same(sent, current) -> bool:
 
 
 # --------------------------------------------------------------------------- lists and parameters
+
 
 class ScopedFilterBackend(DjangoFilterBackend):
     """django-filter checks a model filter against every row: ?report= of another unit's report gave 200
@@ -361,7 +381,9 @@ class ApiPagination(PageNumberPagination):
 
 
 AS_OF = OpenApiParameter(
-    "as_of", str, description=gettext_lazy("Date of the status, YYYY-MM-DD; default today (Asia/Shanghai)."),
+    "as_of",
+    str,
+    description=gettext_lazy("Date of the status, YYYY-MM-DD; default today (Asia/Shanghai)."),
 )
 
 
@@ -377,6 +399,7 @@ def as_of_param(request) -> date:
 
 
 # --------------------------------------------------------------------------- throttles
+
 
 class ClientAddressMixin:
     """DRF's own get_ident believes any X-Forwarded-For; ours asks core.network.client_ip, which
@@ -403,6 +426,7 @@ class ExportRateThrottle(ClientAddressMixin, UserRateThrottle):
 
 # --------------------------------------------------------------------------- schema
 
+
 class ApiDocsAccess(permissions.BasePermission):
     """The schema and its docs page: open, or for logged-in users only when API_DOCS_REQUIRE_LOGIN is set
     (read per request, so the setting needs no new URLconf)."""
@@ -413,6 +437,7 @@ class ApiDocsAccess(permissions.BasePermission):
 
 def docs_page(view):
     """The Swagger UI page: a browser that has not logged in is sent to the log-in page and back."""
+
     def wrapped(request, *args, **kwargs):
         if settings.API_DOCS_REQUIRE_LOGIN and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -426,22 +451,36 @@ ERROR_SCHEMA = {
     "properties": {
         "code": {"type": "string", "description": "Machine-readable error code, e.g. invalid, not_found."},
         "message": {"type": "string", "description": "A sentence for a person, in the request's language."},
-        "fields": {"type": "object", "additionalProperties": True,
-                   "description": "Validation errors by field (400 only)."},
-        "current": {"type": "object", "additionalProperties": True,
-                    "description": "The object as it now is (412 only)."},
-        "changes": {"type": "object", "additionalProperties": True,
-                    "description": "What someone else changed (412 only)."},
+        "fields": {
+            "type": "object",
+            "additionalProperties": True,
+            "description": "Validation errors by field (400 only).",
+        },
+        "current": {
+            "type": "object",
+            "additionalProperties": True,
+            "description": "The object as it now is (412 only).",
+        },
+        "changes": {
+            "type": "object",
+            "additionalProperties": True,
+            "description": "What someone else changed (412 only).",
+        },
         "retry_after": {"type": "integer", "description": "Seconds to wait (429 only)."},
     },
     "required": ["code", "message"],
 }
 
 ERROR_STATUSES = {
-    "400": "Invalid input (see fields).", "401": "Not authenticated.", "403": "Not allowed for your role.",
-    "404": "Not found, or outside what you may see.", "405": "Method not allowed.",
-    "412": "Stale If-Match: someone else changed the object.", "415": "Unsupported media type.",
-    "428": "If-Match missing.", "429": "Too many requests.",
+    "400": "Invalid input (see fields).",
+    "401": "Not authenticated.",
+    "403": "Not allowed for your role.",
+    "404": "Not found, or outside what you may see.",
+    "405": "Method not allowed.",
+    "412": "Stale If-Match: someone else changed the object.",
+    "415": "Unsupported media type.",
+    "428": "If-Match missing.",
+    "429": "Too many requests.",
 }
 
 
@@ -480,5 +519,6 @@ def add_error_responses(result, generator, request, public):
                 if code in ("412", "428") and method not in ("put", "patch", "post"):
                     continue
                 operation["responses"].setdefault(
-                    code, {"description": description, "content": {"application/json": {"schema": ref}}})
+                    code, {"description": description, "content": {"application/json": {"schema": ref}}}
+                )
     return result

@@ -1,4 +1,5 @@
 """Keys kept in a file outside the database and outside any backup (the audit HMAC key, the backup key)."""
+
 import os
 import secrets
 from pathlib import Path

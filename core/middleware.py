@@ -7,6 +7,7 @@ never read. A body sent chunked without a length is refused with 411: under WSGI
 none of it anyway (it reads ``Content-Length`` bytes), and the production front end (nginx)
 buffers chunked uploads, counts them against the same cap and passes them on with a length.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -38,9 +39,17 @@ class BodySizeLimitMiddleware:
             return self._refuse(request, 400, lambda: _("The request's Content-Length is not a number."))
         limit = body_limit(request.path_info)
         if length > limit:
-            return self._refuse(request, 413, lambda: _(
-                "The upload is %(size)s MB; at most %(limit)s MB can be sent at once. Send fewer or smaller "
-                "files.") % {"size": f"{length / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:.0f}"})
+            return self._refuse(
+                request,
+                413,
+                lambda: (
+                    _(
+                        "The upload is %(size)s MB; at most %(limit)s MB can be sent at once. Send fewer or smaller "
+                        "files."
+                    )
+                    % {"size": f"{length / 1024 / 1024:.1f}", "limit": f"{limit / 1024 / 1024:.0f}"}
+                ),
+            )
         return self.get_response(request)
 
     def _refuse(self, request, status: int, message_for):
@@ -48,11 +57,13 @@ class BodySizeLimitMiddleware:
         with translation.override(translation.get_language_from_request(request)):
             message = message_for()
             if request.path_info.startswith("/api/"):
-                response = JsonResponse({"code": "too_large" if status == 413 else "bad_length",
-                                         "message": message}, status=status)
+                response = JsonResponse(
+                    {"code": "too_large" if status == 413 else "bad_length", "message": message}, status=status
+                )
             else:
-                response = HttpResponse(render_to_string("413.html", {"status": status, "message": message}),
-                                        status=status)
+                response = HttpResponse(
+                    render_to_string("413.html", {"status": status, "message": message}), status=status
+                )
         # The body was not read: close the connection rather than read it to reach the next request.
         response["Connection"] = "close"
         return response

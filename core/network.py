@@ -1,4 +1,5 @@
 """Who sent a request: the client address, believed from X-Forwarded-For only behind TRUSTED_PROXIES."""
+
 import ipaddress
 from functools import lru_cache
 

@@ -1,4 +1,5 @@
 """Whether an error means a backing service (the database, Redis, the broker) is down rather than a bug."""
+
 from django.db import InterfaceError, OperationalError
 
 

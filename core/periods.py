@@ -2,6 +2,7 @@
 
 A period is named by its first day; its label is "2025-05" (monthly) or "2025-Q2" (quarterly).
 """
+
 import calendar
 import re
 from datetime import date, timedelta
@@ -65,7 +66,7 @@ _QUARTER_LABEL = re.compile(r"(\d{4})-Q(\d)")
 
 
 def parse_period(label: str) -> tuple[date, str]:
-    """"2025-05" -> (2025-05-01, monthly); "2025-Q2" -> (2025-04-01, quarterly)."""
+    """ "2025-05" -> (2025-05-01, monthly); "2025-Q2" -> (2025-04-01, quarterly)."""
     text = label.strip() if isinstance(label, str) else ""
     if match := _MONTH_LABEL.fullmatch(text):
         year, month = int(match[1]), int(match[2])

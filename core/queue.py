@@ -5,6 +5,7 @@ transaction commits) names the task instead of importing it, which keeps the imp
 free of cycles. The task is looked up in the Celery app's registry once the app has imported every
 app's tasks module (autodiscovery), so eager runs (no broker: tests, `make run`) behave as before.
 """
+
 from functools import cache
 
 from celery import current_app

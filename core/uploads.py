@@ -23,6 +23,7 @@ A refusal is :class:`UnsafeFile` (or :class:`UnreadableFile` for damage) whose `
 sentence for the person who sent the file. Readers then open the vetted bytes: :func:`read_rows`
 (python-calamine, values only), :func:`open_workbook` (openpyxl), :func:`open_document` (python-docx).
 """
+
 from __future__ import annotations
 
 import io
@@ -52,15 +53,22 @@ PDF, JPEG, PNG, CSV = "application/pdf", "image/jpeg", "image/png", "text/csv"
 
 # kind: (suffixes a person may give it, the content type it is stored and served as)
 KINDS = {
-    "xlsx": ({".xlsx"}, XLSX), "docx": ({".docx"}, DOCX), "xls": ({".xls"}, XLS), "doc": ({".doc"}, DOC),
-    "pdf": ({".pdf"}, PDF), "jpeg": ({".jpg", ".jpeg"}, JPEG), "png": ({".png"}, PNG), "csv": ({".csv"}, CSV),
+    "xlsx": ({".xlsx"}, XLSX),
+    "docx": ({".docx"}, DOCX),
+    "xls": ({".xls"}, XLS),
+    "doc": ({".doc"}, DOC),
+    "pdf": ({".pdf"}, PDF),
+    "jpeg": ({".jpg", ".jpeg"}, JPEG),
+    "png": ({".png"}, PNG),
+    "csv": ({".csv"}, CSV),
 }
 OOXML_MAIN = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": "docx",
 }
-MACRO_PARTS = re.compile(r"(^|/)(vbaproject\.bin|vbaprojectsignature\w*\.bin|vbadata\.xml)$|(^|/)macrosheets/",
-                         re.IGNORECASE)
+MACRO_PARTS = re.compile(
+    r"(^|/)(vbaproject\.bin|vbaprojectsignature\w*\.bin|vbadata\.xml)$|(^|/)macrosheets/", re.IGNORECASE
+)
 # Relationship types Office follows to fetch content from elsewhere (remote template injection).
 EXTERNAL_RISKY = ("attachedTemplate", "oleObject", "frame", "subDocument")
 OLE_MACRO_STORAGES = {"macros", "_vba_project_cur", "_vba_project", "vba"}
@@ -123,8 +131,10 @@ def check_upload(upload, *, kinds=("xlsx",), name: str | None = None, max_bytes:
         raise UnreadableFile(_("%(name)s is empty.") % {"name": name})
     found = _detect(data)
     if found != claimed:
-        raise UnreadableFile(_("%(name)s does not contain what its name says (%(suffix)s); save it again in "
-                               "that format or rename it.") % {"name": name, "suffix": _suffix(name)})
+        raise UnreadableFile(
+            _("%(name)s does not contain what its name says (%(suffix)s); save it again in that format or rename it.")
+            % {"name": name, "suffix": _suffix(name)}
+        )
     return SafeUpload(name=name, kind=found, data=data)
 
 
@@ -135,14 +145,21 @@ def _suffix(name: str) -> str:
 def _claimed_kind(name: str, kinds) -> str:
     suffix = _suffix(name)
     if suffix in MACRO_SUFFIXES:
-        raise UnsafeFile(_("Files with macros (%(suffix)s) are not accepted; save the file as .xlsx or .docx "
-                           "without macros and upload it again.") % {"suffix": suffix})
+        raise UnsafeFile(
+            _(
+                "Files with macros (%(suffix)s) are not accepted; save the file as .xlsx or .docx "
+                "without macros and upload it again."
+            )
+            % {"suffix": suffix}
+        )
     for kind in kinds:
         if suffix in KINDS[kind][0]:
             return kind
     if suffix in LEGACY_SUFFIXES:
-        raise UnreadableFile(_("Old %(suffix)s files are not accepted; open the file and save it as %(new)s.")
-                             % {"suffix": suffix, "new": LEGACY_SUFFIXES[suffix]})
+        raise UnreadableFile(
+            _("Old %(suffix)s files are not accepted; open the file and save it as %(new)s.")
+            % {"suffix": suffix, "new": LEGACY_SUFFIXES[suffix]}
+        )
     expected = ", ".join(sorted(s for kind in kinds for s in KINDS[kind][0]))
     raise UnreadableFile(_("Expected a %(expected)s file, got “%(name)s”.") % {"expected": expected, "name": name})
 
@@ -168,8 +185,12 @@ def _too_big(limit: int) -> str:
 
 
 def _damaged() -> UnreadableFile:
-    return UnreadableFile(_("The file could not be read: it is damaged or not a real Office file. Open it in "
-                            "Excel or WPS, save it again and upload the new copy."))
+    return UnreadableFile(
+        _(
+            "The file could not be read: it is damaged or not a real Office file. Open it in "
+            "Excel or WPS, save it again and upload the new copy."
+        )
+    )
 
 
 def _detect(data: bytes) -> str | None:
@@ -192,6 +213,7 @@ def _detect(data: bytes) -> str | None:
 
 # Office Open XML -----------------------------------------------------------------------------------
 
+
 def _check_ooxml(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -203,8 +225,15 @@ def _check_ooxml(data: bytes) -> str:
             kind = _check_content_types(archive.read("[Content_Types].xml"))
             for rels in (n for n in names if n.endswith(".rels")):
                 _check_relationships(rels, archive.read(rels))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-            RuntimeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
         raise _damaged() from exc
     return kind
 
@@ -216,8 +245,9 @@ def _macros() -> UnsafeFile:
 def _check_directory(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     entries = archive.infolist()
     if len(entries) > max_entries():
-        raise UnsafeFile(_("The file holds too many parts (%(count)s) to be a normal workbook.")
-                         % {"count": len(entries)})
+        raise UnsafeFile(
+            _("The file holds too many parts (%(count)s) to be a normal workbook.") % {"count": len(entries)}
+        )
     total = 0
     for info in entries:
         if MACRO_PARTS.search(info.filename):
@@ -226,22 +256,28 @@ def _check_directory(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         if info.file_size > 1024 * 1024 and info.file_size > max_ratio() * max(info.compress_size, 1):
             raise _bomb(info.filename)
     if total > max_unpacked_bytes():
-        raise UnsafeFile(_("The file unpacks to more than %(size)s MB; it is refused.")
-                         % {"size": max_unpacked_bytes() // 1024 // 1024})
+        raise UnsafeFile(
+            _("The file unpacks to more than %(size)s MB; it is refused.")
+            % {"size": max_unpacked_bytes() // 1024 // 1024}
+        )
     return entries
 
 
 def _bomb(part: str) -> UnsafeFile:
-    return UnsafeFile(_("The file unpacks to far more than its size (part %(part)s); it looks like a zip bomb and "
-                        "is refused.") % {"part": part})
+    return UnsafeFile(
+        _("The file unpacks to far more than its size (part %(part)s); it looks like a zip bomb and is refused.")
+        % {"part": part}
+    )
 
 
 def _check_prolog(name: str, head: bytes) -> None:
     root = ROOT_ELEMENT.search(head)
     prolog = head[: root.start()] if root else head
     if any(marker in prolog.upper() for marker in FORBIDDEN_PROLOG):
-        raise UnsafeFile(_("Part %(part)s declares XML entities (a DOCTYPE); Office never writes one, so the "
-                           "file is refused.") % {"part": name})
+        raise UnsafeFile(
+            _("Part %(part)s declares XML entities (a DOCTYPE); Office never writes one, so the file is refused.")
+            % {"part": name}
+        )
     if root is None and len(head) >= PROLOG_LIMIT:
         raise UnsafeFile(_("Part %(part)s does not look like Office XML; the file is refused.") % {"part": name})
 
@@ -272,8 +308,10 @@ def _parse_xml(name: str, data: bytes):
     try:
         return fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise UnsafeFile(_("Part %(part)s declares XML entities (a DOCTYPE); Office never writes one, so the "
-                           "file is refused.") % {"part": name}) from exc
+        raise UnsafeFile(
+            _("Part %(part)s declares XML entities (a DOCTYPE); Office never writes one, so the file is refused.")
+            % {"part": name}
+        ) from exc
     except ParseError as exc:
         raise _damaged() from exc
 
@@ -290,8 +328,13 @@ def _check_content_types(data: bytes) -> str | None:
 def _check_relationships(name: str, data: bytes) -> None:
     for rel in _parse_xml(name, data):
         if rel.get("TargetMode", "") == "External" and rel.get("Type", "").endswith(EXTERNAL_RISKY):
-            raise UnsafeFile(_("The file loads a template or object from elsewhere (%(target)s); save it as a "
-                               "plain document and upload it again.") % {"target": rel.get("Target", "")[:80]})
+            raise UnsafeFile(
+                _(
+                    "The file loads a template or object from elsewhere (%(target)s); save it as a "
+                    "plain document and upload it again."
+                )
+                % {"target": rel.get("Target", "")[:80]}
+            )
 
 
 # PDF ------------------------------------------------------------------------------------------------
@@ -307,9 +350,13 @@ PDF_INFLATE_LIMIT = 64 * 1024 * 1024
 def _pdf_active_words() -> dict[bytes, str]:
     """Names that make a PDF do something when it is opened or clicked, and how a person is told."""
     return {
-        b"JavaScript": _("JavaScript"), b"JS": _("JavaScript"), b"Launch": _("an action that starts a program (Launch)"),
-        b"AA": _("actions that run by themselves (AA)"), b"EmbeddedFile": _("an embedded file"),
-        b"EmbeddedFiles": _("an embedded file"), b"RichMedia": _("rich media (Flash)"),
+        b"JavaScript": _("JavaScript"),
+        b"JS": _("JavaScript"),
+        b"Launch": _("an action that starts a program (Launch)"),
+        b"AA": _("actions that run by themselves (AA)"),
+        b"EmbeddedFile": _("an embedded file"),
+        b"EmbeddedFiles": _("an embedded file"),
+        b"RichMedia": _("rich media (Flash)"),
     }
 
 
@@ -320,8 +367,13 @@ def _pdf_names(chunk: bytes):
 
 
 def _refuse_pdf(what: str) -> UnsafeFile:
-    return UnsafeFile(_("The PDF contains %(what)s, which may run when it is opened or clicked; it is not accepted. "
-                        "Print it to a new PDF, or scan the paper, and upload that.") % {"what": what})
+    return UnsafeFile(
+        _(
+            "The PDF contains %(what)s, which may run when it is opened or clicked; it is not accepted. "
+            "Print it to a new PDF, or scan the paper, and upload that."
+        )
+        % {"what": what}
+    )
 
 
 def _check_pdf_dictionaries(chunk: bytes) -> None:
@@ -331,7 +383,7 @@ def _check_pdf_dictionaries(chunk: bytes) -> None:
             raise _refuse_pdf(words[name])
         # An open action that is a destination array ([page /Fit]) only shows a page; an action dictionary
         # or a reference to one runs something.
-        if name == b"OpenAction" and not chunk[end:end + 64].lstrip().startswith(b"["):
+        if name == b"OpenAction" and not chunk[end : end + 64].lstrip().startswith(b"["):
             raise _refuse_pdf(_("an action that runs when it is opened (OpenAction)"))
 
 
@@ -339,7 +391,7 @@ def _pdf_streams(data: bytes):
     """(offset where the stream's dictionary may begin, stream start, stream end) for every stream, in order."""
     position = 0
     while (match := PDF_STREAM.search(data, position)) is not None:
-        if data[max(0, match.start() - 3):match.start()] == b"end":
+        if data[max(0, match.start() - 3) : match.start()] == b"end":
             position = match.end()
             continue
         end = data.find(b"endstream", match.end())
@@ -356,7 +408,9 @@ def _check_pdf(data: bytes) -> None:
         _check_pdf_dictionaries(data[outside:keyword])
         outside = end
         objects = [m.end() for m in PDF_OBJECT.finditer(data, max(before, keyword - 4096), keyword)]
-        header = {name for name, _end in _pdf_names(data[objects[-1] if objects else max(before, keyword - 4096):keyword])}
+        header = {
+            name for name, _end in _pdf_names(data[objects[-1] if objects else max(before, keyword - 4096) : keyword])
+        }
         if b"ObjStm" not in header:
             continue
         if header & {b"Filter"} and b"FlateDecode" not in header:
@@ -372,14 +426,16 @@ def _inflate_pdf(packed: bytes, budget: int) -> bytes:
     try:
         unpacked = inflater.decompress(packed, budget + 1)
     except zlib.error as exc:
-        raise UnreadableFile(_("The PDF is damaged (a compressed part cannot be read); save or scan it again "
-                               "and upload the new copy.")) from exc
+        raise UnreadableFile(
+            _("The PDF is damaged (a compressed part cannot be read); save or scan it again and upload the new copy.")
+        ) from exc
     if len(unpacked) > budget or inflater.unconsumed_tail:
         raise UnsafeFile(_("The PDF unpacks to far more than its size (a compression bomb); it is not accepted."))
     return unpacked
 
 
 # OLE2 (.xls / .doc) -------------------------------------------------------------------------------
+
 
 def _check_ole2(data: bytes) -> str | None:
     import olefile
@@ -407,8 +463,9 @@ def _refuse_ole_content(paths: list[list[str]]) -> None:
     if any(path[-1] == "\x01ole10native" for path in paths):
         raise UnsafeFile(_("The file carries an embedded file (an OLE package); remove it and upload again."))
     if ["encryptedpackage"] in paths or ["encryptioninfo"] in paths:
-        raise UnsafeFile(_("The file is password-protected, so it cannot be checked; remove the password and "
-                           "upload it again."))
+        raise UnsafeFile(
+            _("The file is password-protected, so it cannot be checked; remove the password and upload it again.")
+        )
 
 
 def _check_biff_sheets(stream: bytes) -> None:
@@ -419,12 +476,12 @@ def _check_biff_sheets(stream: bytes) -> None:
         if record == 0x000A:  # EOF of the globals substream: sheets come after it
             return
         if record == 0x0085 and length >= 6 and stream[offset + 9] in (0x01, 0x06):  # BOUNDSHEET, dt
-            raise UnsafeFile(_("The file contains Excel 4.0 macro sheets; save it without macros and upload it "
-                               "again."))
+            raise UnsafeFile(_("The file contains Excel 4.0 macro sheets; save it without macros and upload it again."))
         offset += 4 + length
 
 
 # Readers of vetted bytes ---------------------------------------------------------------------------
+
 
 def read_rows(upload: SafeUpload, sheet: int | str = 0) -> list[list]:
     """Every row of one sheet as plain Python values (str, float, int, date, datetime, ""), via calamine."""

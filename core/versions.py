@@ -3,6 +3,7 @@
 A row carries a `version` the client read; a write locks the row and calls `check_version`, or uses
 `save_if_version`, a conditional UPDATE. The API turns ConflictError into 412 (core.api).
 """
+
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -27,8 +28,9 @@ def check_version(current, expected_version, message, *, changes=None, required=
         return
     if expected_version is not None and int(expected_version) == current.version:
         return
-    raise ConflictError(str(message) % {"version": current.version, "had": expected_version},
-                        current=current, changes=changes)
+    raise ConflictError(
+        str(message) % {"version": current.version, "had": expected_version}, current=current, changes=changes
+    )
 
 
 def save_if_version(instance, expected_version: int, changes: dict):
@@ -47,15 +49,22 @@ def save_if_version(instance, expected_version: int, changes: dict):
         instance.full_clean()
         values = {fields[name].attname: getattr(instance, fields[name].attname) for name in plain}
         updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
-            version=F("version") + 1, **values)
+            version=F("version") + 1, **values
+        )
         if not updated:
             current = model.objects.get(pk=instance.pk)
             raise ConflictError(
-                _("This record was changed by someone else (now version %(version)s); reload it and apply your "
-                  "changes again.") % {"version": current.version},
+                _(
+                    "This record was changed by someone else (now version %(version)s); reload it and apply your "
+                    "changes again."
+                )
+                % {"version": current.version},
                 current=current,
-                changes={name: getattr(current, fields[name].attname) for name in plain
-                         if getattr(current, fields[name].attname) != values[fields[name].attname]},
+                changes={
+                    name: getattr(current, fields[name].attname)
+                    for name in plain
+                    if getattr(current, fields[name].attname) != values[fields[name].attname]
+                },
             )
         for name, value in changes.items():
             if name not in plain:

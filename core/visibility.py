@@ -6,6 +6,7 @@ core.api uses them to scope the related fields of request bodies (another unit's
 "object does not exist", as a missing id is) and the model filters of lists (?report= of another
 unit's report is "not a valid choice", as a missing id is).
 """
+
 _SCOPES = {}
 
 

@@ -10,6 +10,7 @@ group (for the merged two-row header), its header, how to read the value from a 
 its kind. Every sheet: title, borders, wrapped text, a CJK font, light colours, A4 landscape fitted to
 the width, header rows repeated on each printed page.
 """
+
 from __future__ import annotations
 
 from copy import copy
@@ -27,7 +28,11 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CJK_FONT = "宋体"
 TRIGGER_CHARS = frozenset(FORMULA_TRIGGERS)
 LIGHT_FILLS = {
-    "green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE", "done": "BDD7EE", "not_started": "EDEDED",
+    "green": "C6EFCE",
+    "amber": "FFEB9C",
+    "red": "FFC7CE",
+    "done": "BDD7EE",
+    "not_started": "EDEDED",
 }
 # The printed ledger is an official Chinese document: its words are fixed, like its column headers.
 LIGHT_LABELS = {"green": "绿灯", "amber": "黄灯", "red": "红灯", "done": "已完成", "not_started": "未开始"}
@@ -115,10 +120,12 @@ def _write_headers(ws, title: str, columns, styles: _Styles, subtitle: str = "")
         ws.append([cell])
         ws.merged_cells.add(f"A{row}:{last}{row}")
     upper_row = len(top) + 1
-    upper = [_cell(ws, c.group, font=styles.header_font, alignment=styles.center, border=styles.border)
-             for c in columns]
-    lower = [_cell(ws, c.header, font=styles.header_font, alignment=styles.center, border=styles.border)
-             for c in columns]
+    upper = [
+        _cell(ws, c.group, font=styles.header_font, alignment=styles.center, border=styles.border) for c in columns
+    ]
+    lower = [
+        _cell(ws, c.header, font=styles.header_font, alignment=styles.center, border=styles.border) for c in columns
+    ]
     ws.append(upper)
     ws.append(lower)
     start = 0
@@ -149,13 +156,16 @@ class _Converters:
     def _styled(self, index: int, key, **style) -> WriteOnlyCell:
         cell = self.cells.get((index, key))
         if cell is None:
-            cell = self.cells[index, key] = _cell(self.ws, None, font=self.styles.font, border=self.styles.border,
-                                                  **style)
+            cell = self.cells[index, key] = _cell(
+                self.ws, None, font=self.styles.font, border=self.styles.border, **style
+            )
         return cell
 
     def row(self, row) -> list:
-        return [self.cell(index, kind, get(row), number_format(row) if number_format else None)
-                for index, (get, kind, number_format) in enumerate(self.columns)]
+        return [
+            self.cell(index, kind, get(row), number_format(row) if number_format else None)
+            for index, (get, kind, number_format) in enumerate(self.columns)
+        ]
 
     def cell(self, index: int, kind: str, value, number_format: str | None) -> WriteOnlyCell:
         styles = self.styles
@@ -163,8 +173,12 @@ class _Converters:
             cell = self._styled(index, "empty", alignment=styles.wrap)
         elif number_format is not None or kind == "number":
             value = float(value) if isinstance(value, Decimal) else value
-            cell = self._styled(index, number_format, alignment=styles.right,
-                                **({"number_format": number_format} if number_format else {}))
+            cell = self._styled(
+                index,
+                number_format,
+                alignment=styles.right,
+                **({"number_format": number_format} if number_format else {}),
+            )
         elif kind == "percent":
             value = float(value)
             cell = self._styled(index, "percent", alignment=styles.right, number_format="0.0%")
@@ -195,15 +209,27 @@ class Sheet:
     subtitle: str = ""
 
 
-def write_table(out, *, title: str, columns, rows: Iterable, sheet_title: str = "台账", subtitle: str = "",
-                progress: Callable[[int], None] | None = None, every: int = 1000) -> int:
+def write_table(
+    out,
+    *,
+    title: str,
+    columns,
+    rows: Iterable,
+    sheet_title: str = "台账",
+    subtitle: str = "",
+    progress: Callable[[int], None] | None = None,
+    every: int = 1000,
+) -> int:
     """Stream `rows` into a new workbook saved to `out` (a path or binary file); returns the row count."""
-    return write_sheets(out, [Sheet(title=title, columns=columns, rows=rows, sheet_title=sheet_title,
-                                    subtitle=subtitle)], progress=progress, every=every)
+    return write_sheets(
+        out,
+        [Sheet(title=title, columns=columns, rows=rows, sheet_title=sheet_title, subtitle=subtitle)],
+        progress=progress,
+        every=every,
+    )
 
 
-def write_sheets(out, sheets: list[Sheet], *, progress: Callable[[int], None] | None = None,
-                 every: int = 1000) -> int:
+def write_sheets(out, sheets: list[Sheet], *, progress: Callable[[int], None] | None = None, every: int = 1000) -> int:
     """Stream each sheet into one new workbook saved to `out`; returns the number of rows written."""
     workbook = openpyxl.Workbook(write_only=True)
     styles = _Styles()
@@ -278,8 +304,16 @@ class SheetHead:
     subtitle: str = ""  # e.g. the document number
 
 
-def style_table_sheet(ws, head: SheetHead, headers: list[str], rows: list[list], *, formats: list[str | None],
-                      widths: list[float], lights: dict[str, str] | None = None) -> None:
+def style_table_sheet(
+    ws,
+    head: SheetHead,
+    headers: list[str],
+    rows: list[list],
+    *,
+    formats: list[str | None],
+    widths: list[float],
+    lights: dict[str, str] | None = None,
+) -> None:
     """Write one table as a printable sheet of an ordinary workbook: title and subtitle rows merged over
     the table, a bordered bold header, wrapped bordered cells in the CJK font, `formats` (an Excel
     number format, or None for text) per column, light words filled in their colours, print setup."""

@@ -1,4 +1,5 @@
 """The demo's facts file (demo/data/facts.toml): what its source documents do not say."""
+
 from __future__ import annotations
 
 import tomllib

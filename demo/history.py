@@ -3,6 +3,7 @@
 Most indicators are on pace, some behind, some done, some with missing reports; a closed year is
 mostly achieved. The figures are demo data, not facts; the wording of the reports is in the facts file.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,24 +21,48 @@ from targets.models import Allocation, Indicator, ProgressReport
 
 from .facts import facts
 
-SCENARIOS = ("on_pace", "on_pace", "on_pace", "on_pace", "on_pace", "ahead", "behind", "behind", "far_behind",
-             "done", "missing_one", "missing_two")
-PACE = {"on_pace": Decimal("0"), "ahead": Decimal("0.05"), "behind": Decimal("-0.09"),
-        "far_behind": Decimal("-0.35"), "missing_one": Decimal("0"), "missing_two": Decimal("-0.05")}
+SCENARIOS = (
+    "on_pace",
+    "on_pace",
+    "on_pace",
+    "on_pace",
+    "on_pace",
+    "ahead",
+    "behind",
+    "behind",
+    "far_behind",
+    "done",
+    "missing_one",
+    "missing_two",
+)
+PACE = {
+    "on_pace": Decimal("0"),
+    "ahead": Decimal("0.05"),
+    "behind": Decimal("-0.09"),
+    "far_behind": Decimal("-0.35"),
+    "missing_one": Decimal("0"),
+    "missing_two": Decimal("-0.05"),
+}
 
 
 def allocate(indicators: list[Indicator], units: dict[str, Unit]) -> None:
     """Split the county's count targets of 各街道乡镇 tasks among the townships (分解下达), a few of them."""
     townships = [u for u in units.values() if u.kind == UnitKind.TOWNSHIP]
     chosen = [
-        i for i in indicators
-        if i.target.all_townships and i.kind == Kind.INCREASE and i.unit in ("座", "个", "户") and i.baseline == 0
-        and "每年" not in i.source_phrase and i.target_value >= 10 * len(townships)
+        i
+        for i in indicators
+        if i.target.all_townships
+        and i.kind == Kind.INCREASE
+        and i.unit in ("座", "个", "户")
+        and i.baseline == 0
+        and "每年" not in i.source_phrase
+        and i.target_value >= 10 * len(townships)
     ][:3]
     for indicator in chosen:
         shares = _split(indicator.target_value, len(townships))
         Allocation.objects.bulk_create(
-            Allocation(indicator=indicator, unit=unit, target_value=share) for unit, share in zip(townships, shares))
+            Allocation(indicator=indicator, unit=unit, target_value=share) for unit, share in zip(townships, shares)
+        )
 
 
 def _split(total: Decimal, parts: int) -> list[Decimal]:
@@ -77,8 +102,9 @@ def _raw_value(spec: rules.IndicatorSpec, scenario: str, due: date) -> Decimal:
     return spec.baseline + span * fraction
 
 
-def history(plan, indicators: list[Indicator], reporters: dict[int, User], fallback: User,
-            today: date) -> list[ProgressReport]:
+def history(
+    plan, indicators: list[Indicator], reporters: dict[int, User], fallback: User, today: date
+) -> list[ProgressReport]:
     """Unsaved reports: for each indicator, the reports of the unit that owes them (or of each township's
     share) up to today."""
     allocations = {}
@@ -99,11 +125,15 @@ def history(plan, indicators: list[Indicator], reporters: dict[int, User], fallb
 
 def _unit_history(plan, indicator, unit, share, reporter, today) -> list[ProgressReport]:
     spec = rules.IndicatorSpec(
-        kind=indicator.kind, baseline=indicator.baseline,
+        kind=indicator.kind,
+        baseline=indicator.baseline,
         target=share.target_value if share else indicator.target_value,
-        start=indicator.start_date, deadline=indicator.deadline, frequency=indicator.frequency,
+        start=indicator.start_date,
+        deadline=indicator.deadline,
+        frequency=indicator.frequency,
         milestones=tuple((m.date, m.value) for m in indicator.milestones.all()) if not share else (),
-        due_day=plan.due_day, unit=indicator.unit,
+        due_day=plan.due_day,
+        unit=indicator.unit,
     )
     words = facts()["history"]
     scenario = _scenario(indicator, unit, today)
@@ -115,16 +145,26 @@ def _unit_history(plan, indicator, unit, share, reporter, today) -> list[Progres
     for index, period in enumerate(periods):
         due = due_date(period, spec.frequency, plan.due_day)
         late = (index * 7 + indicator.order) % 11 == 0
-        submitted = datetime.combine(due + timedelta(days=3 if late else -4), time(16, 30),
-                                     tzinfo=timezone.get_current_timezone())
+        submitted = datetime.combine(
+            due + timedelta(days=3 if late else -4), time(16, 30), tzinfo=timezone.get_current_timezone()
+        )
         is_latest = index == len(periods) - 1
-        reports.append(ProgressReport(
-            indicator=indicator, unit=unit, period_start=period, value=_value_for(spec, scenario, due, indicator.name),
-            narrative=words["narrative"] if scenario != "far_behind" else words["narrative_behind"],
-            problems="" if scenario in ("on_pace", "ahead", "done") else words["problems"],
-            next_steps=words["next_steps"],
-            status=ReportStatus.SUBMITTED if is_latest else ReportStatus.APPROVED,
-            is_late=late, created_by=reporter, submitted_by=reporter, submitted_at=submitted,
-            reviewed_at=None if is_latest else submitted + timedelta(days=1), version=2 if is_latest else 3,
-        ))
+        reports.append(
+            ProgressReport(
+                indicator=indicator,
+                unit=unit,
+                period_start=period,
+                value=_value_for(spec, scenario, due, indicator.name),
+                narrative=words["narrative"] if scenario != "far_behind" else words["narrative_behind"],
+                problems="" if scenario in ("on_pace", "ahead", "done") else words["problems"],
+                next_steps=words["next_steps"],
+                status=ReportStatus.SUBMITTED if is_latest else ReportStatus.APPROVED,
+                is_late=late,
+                created_by=reporter,
+                submitted_by=reporter,
+                submitted_at=submitted,
+                reviewed_at=None if is_latest else submitted + timedelta(days=1),
+                version=2 if is_latest else 3,
+            )
+        )
     return reports

@@ -5,6 +5,7 @@ first period, the units of each task where the text names none, the baselines th
 Xunyi's plan ran from March to December 2024; the demo replays it in the current year (every date moved
 by whole years) so that its lights are live. Dongtou's keeps its own dates.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,7 +22,8 @@ from .facts import document, facts
 
 def _region(code, name, level, parent, kind="") -> Region:
     region, _created = Region.objects.update_or_create(
-        code=code, defaults={"name": name, "level": level, "parent": parent, "kind": kind})
+        code=code, defaults={"name": name, "level": level, "parent": parent, "kind": kind}
+    )
     return region
 
 
@@ -39,7 +41,8 @@ def geography(key: str) -> tuple[Region, dict[str, Unit]]:
         for vcode, vname, vkind in spec["villages"].get(code, []):
             _region(vcode, vname, RegionLevel.VILLAGE, township, vkind)
         units[name], _created = Unit.objects.get_or_create(
-            county=county, name=name, defaults={"kind": UnitKind.TOWNSHIP, "township": township})
+            county=county, name=name, defaults={"kind": UnitKind.TOWNSHIP, "township": township}
+        )
     for name in spec["departments"]:
         units[name], _created = Unit.objects.get_or_create(county=county, name=name)
     return county, units
@@ -110,20 +113,26 @@ def plan_parsed(key: str, county: Region, today: date) -> dict:
     """What the import preview shows for plan `key`'s document, with the facts' decisions made."""
     spec, path = facts()[key], document(key)
     start = date.fromisoformat(spec["start"]) if spec.get("start") else None
-    parsed = plan_import_parse(file=SimpleUploadedFile(path.name, path.read_bytes()), region=county,
-                               title=spec.get("title", ""), start=start)
+    parsed = plan_import_parse(
+        file=SimpleUploadedFile(path.name, path.read_bytes()), region=county, title=spec.get("title", ""), start=start
+    )
     return _replayed(_with_facts(parsed, key, county), replay_years(key, today))
 
 
 def plan_load(key: str, county: Region, by, today: date) -> Plan:
     """Import plan `key` as the supervision office would: through the importer, audited, all or nothing."""
     spec = facts()[key]
-    return plan_import(parsed=plan_parsed(key, county, today), region=county, by=by,
-                       title=spec.get("title", ""), doc_number=spec.get("doc_number", ""))
+    return plan_import(
+        parsed=plan_parsed(key, county, today),
+        region=county,
+        by=by,
+        title=spec.get("title", ""),
+        doc_number=spec.get("doc_number", ""),
+    )
 
 
 def yearly_targets(key: str, plan: Plan, by) -> int:
-    """"每年…N个" is a target for each year, not one for the whole plan: as the office would on the indicator
+    """ "每年…N个" is a target for each year, not one for the whole plan: as the office would on the indicator
     page, the imported indicator becomes the first year's and one is added for each later year. Returns how
     many were added."""
     added = 0
@@ -135,12 +144,21 @@ def yearly_targets(key: str, plan: Plan, by) -> int:
         for n, year in enumerate(years):
             fields = {"name": f"{year}年{name}", "start_date": date(year, 1, 1), "deadline": date(year, 12, 31)}
             if n == 0:
-                indicator_update(indicator=indicator, by=by, expected_fingerprint=indicator_fingerprint(indicator),
-                                 **fields)
+                indicator_update(
+                    indicator=indicator, by=by, expected_fingerprint=indicator_fingerprint(indicator), **fields
+                )
                 continue
-            indicator_create(target=indicator.target, by=by, kind=indicator.kind, unit=indicator.unit,
-                             baseline=indicator.baseline, target_value=indicator.target_value,
-                             frequency=indicator.frequency, source_phrase=indicator.source_phrase,
-                             order=order + n - 1, **fields)
+            indicator_create(
+                target=indicator.target,
+                by=by,
+                kind=indicator.kind,
+                unit=indicator.unit,
+                baseline=indicator.baseline,
+                target_value=indicator.target_value,
+                frequency=indicator.frequency,
+                source_phrase=indicator.source_phrase,
+                order=order + n - 1,
+                **fields,
+            )
             added += 1
     return added

@@ -4,6 +4,7 @@ report history, village economy, report schedules and document frames.
 The facts file (demo/data/facts.toml) holds what the documents do not say; demo/plans.py reads the
 documents through the importer; demo/history.py and demo/villages.py generate the figures.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -45,9 +46,14 @@ def _accounts(counties: dict[str, Region], units_by_county: dict[str, dict[str, 
         unit = units_by_county[county_code][unit_name] if role == Role.REPORTER else None
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"role": role, "first_name": full_name, "unit": unit,
-                      "region": counties.get(county_code) if role != Role.REPORTER else None,
-                      "is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN},
+            defaults={
+                "role": role,
+                "first_name": full_name,
+                "unit": unit,
+                "region": counties.get(county_code) if role != Role.REPORTER else None,
+                "is_staff": role == Role.ADMIN,
+                "is_superuser": role == Role.ADMIN,
+            },
         )
         if created:
             user.set_password(demo_password())
@@ -61,9 +67,13 @@ def _office_settings(county: Region, key: str, by: User) -> None:
     """The office's report schedule (its plan's dispatch months) and its documents' frame."""
     spec = facts()[key]
     if spec.get("dispatch_months"):
-        ReportSchedule.objects.update_or_create(region=county, defaults={
-            "dispatch_months": ",".join(str(m) for m in spec["dispatch_months"]),
-            "half_year_month": spec["half_year_month"]})
+        ReportSchedule.objects.update_or_create(
+            region=county,
+            defaults={
+                "dispatch_months": ",".join(str(m) for m in spec["dispatch_months"]),
+                "half_year_month": spec["half_year_month"],
+            },
+        )
     if not hasattr(county, "document_frame"):
         document_frame_save(region=county, by=by, expected_version=None, **spec["frame"])
 
@@ -85,8 +95,9 @@ def demo_load(*, today: date | None = None) -> dict:
         county = counties[facts()[key]["county"]]
         plan = plans.plan_load(key, county, by=system, today=today)
         plans.yearly_targets(key, plan, by=system)
-        loaded = list(Indicator.objects.filter(target__plan=plan).select_related("target")
-                      .order_by("target__seq", "order"))
+        loaded = list(
+            Indicator.objects.filter(target__plan=plan).select_related("target").order_by("target__seq", "order")
+        )
         indicators += len(loaded)
         history.allocate(loaded, units_by_county[county.code])
         reviewer = User.objects.filter(role=Role.SUPERVISOR, region=county).first()
@@ -98,7 +109,13 @@ def demo_load(*, today: date | None = None) -> dict:
     economy = villages.load(today=today)
     lights.lights_rejudge_all(today=today)  # bulk_create passes by the services
     frozen = [end for end, _count in snapshot_history(last=today, months=13, today=today, by=system)]
-    summary = {"created": True, "plans": len(PLANS), "indicators": indicators, "reports": len(reports),
-               "months_frozen": len(frozen), **economy}
+    summary = {
+        "created": True,
+        "plans": len(PLANS),
+        "indicators": indicators,
+        "reports": len(reports),
+        "months_frozen": len(frozen),
+        **economy,
+    }
     audit_record(action="demo.load", by=system, object_type="demo", new=summary)
     return summary

@@ -15,6 +15,7 @@ Whole-year records for the four years before `today` are approved in January of 
 the current year has records to the end of each finished quarter, the latest still under review.
 Each county's profile flags, growth and reaching count are in the facts file ([<plan>.economy]).
 """
+
 import hashlib
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,7 +29,14 @@ from targets.choices import Frequency, Kind
 from targets.models import Indicator, Plan, ProgressReport
 from targets.services import indicator_create
 from villages.models import (
-    CountyEconomySettings, DerivedRule, IncomeBasis, IncomeRecord, Measure, RecordStatus, VillageProfile, VillageType,
+    CountyEconomySettings,
+    DerivedRule,
+    IncomeBasis,
+    IncomeRecord,
+    Measure,
+    RecordStatus,
+    VillageProfile,
+    VillageType,
 )
 
 from .facts import PLANS, facts
@@ -71,7 +79,7 @@ def _latest_income(county_code: str, village: Region, reaching: bool) -> tuple[D
 def _year_income(latest: tuple[Decimal, Decimal], growth: Decimal, years_back: int, code: str):
     if years_back == 0:
         return latest
-    factor = growth ** years_back + Decimal(_h(code, str(years_back)) % 5) / 100
+    factor = growth**years_back + Decimal(_h(code, str(years_back)) % 5) / 100
     return _money(latest[0] / factor), _money(latest[1] / factor)
 
 
@@ -83,7 +91,7 @@ def _records(county: Region, villages, today: date, enterer, reviewer) -> list[I
     county_code = county.code
     ranked = sorted((v for v in villages if v.kind != VillageType.COMMUNITY), key=lambda v: _h(v.code, "rank"))
     economy = _economy(county_code)
-    reaching = {v.pk for v in ranked[:economy["reaching"]]}
+    reaching = {v.pk for v in ranked[: economy["reaching"]]}
     records = []
     for village in villages:
         by = enterer.get(village.parent_id) or enterer[None]
@@ -92,11 +100,22 @@ def _records(county: Region, villages, today: date, enterer, reviewer) -> list[I
             year = today.year - 1 - back
             total, operating = _year_income(latest, Decimal(economy["growth"]), back, village.code)
             submitted = _at(date(year + 1, 1, 10 + _h(village.code, "s") % 8))
-            records.append(IncomeRecord(
-                village=village, year=year, quarter=0, total_income=total, operating_income=operating,
-                status=RecordStatus.APPROVED, version=3, created_by=by, submitted_by=by, submitted_at=submitted,
-                reviewed_by=reviewer, reviewed_at=submitted + timedelta(days=5),
-            ))
+            records.append(
+                IncomeRecord(
+                    village=village,
+                    year=year,
+                    quarter=0,
+                    total_income=total,
+                    operating_income=operating,
+                    status=RecordStatus.APPROVED,
+                    version=3,
+                    created_by=by,
+                    submitted_by=by,
+                    submitted_at=submitted,
+                    reviewed_by=reviewer,
+                    reviewed_at=submitted + timedelta(days=5),
+                )
+            )
         records += _this_year(village, latest, Decimal(economy["growth"]), today, by, reviewer)
     return records
 
@@ -109,13 +128,22 @@ def _this_year(village, latest, growth, today, by, reviewer) -> list[IncomeRecor
         total, operating = (_money(v * growth * share) for v in latest)
         submitted = _at(date(today.year, q * 3, 28) + timedelta(days=8))
         under_review = q == finished[-1]
-        records.append(IncomeRecord(
-            village=village, year=today.year, quarter=q, total_income=total, operating_income=operating,
-            status=RecordStatus.SUBMITTED if under_review else RecordStatus.APPROVED, version=2 if under_review else 3,
-            created_by=by, submitted_by=by, submitted_at=submitted,
-            reviewed_by=None if under_review else reviewer,
-            reviewed_at=None if under_review else submitted + timedelta(days=4),
-        ))
+        records.append(
+            IncomeRecord(
+                village=village,
+                year=today.year,
+                quarter=q,
+                total_income=total,
+                operating_income=operating,
+                status=RecordStatus.SUBMITTED if under_review else RecordStatus.APPROVED,
+                version=2 if under_review else 3,
+                created_by=by,
+                submitted_by=by,
+                submitted_at=submitted,
+                reviewed_by=None if under_review else reviewer,
+                reviewed_at=None if under_review else submitted + timedelta(days=4),
+            )
+        )
     return records
 
 
@@ -126,11 +154,16 @@ def _profiles(county: Region, villages, reporters) -> list[VillageProfile]:
         h = _h(village.code, "profile")
         chosen = [flag for i, flag in enumerate(flags) if (h >> i) % 3 == 0]
         households = 180 + h % 900
-        profiles.append(VillageProfile(
-            village=village, village_type=village.kind or VillageType.ADMINISTRATIVE, flags=chosen,
-            households=households, population=int(households * (2.6 + (h % 7) / 10)),
-            reporter=reporters.get(village.parent_id),
-        ))
+        profiles.append(
+            VillageProfile(
+                village=village,
+                village_type=village.kind or VillageType.ADMINISTRATIVE,
+                flags=chosen,
+                households=households,
+                population=int(households * (2.6 + (h % 7) / 10)),
+                reporter=reporters.get(village.parent_id),
+            )
+        )
     return profiles
 
 
@@ -143,18 +176,37 @@ def _derived_indicators(counties: dict[str, Region], system: User) -> list[Deriv
     xunyi_share = _indicator(XUNYI, "村级集体经济年收入10万元村达到40%以上")
     dongtou_sum = _indicator(DONGTOU, "村级集体经济总收入超2.4亿元")
     dongtou_share = indicator_create(
-        target=dongtou_sum.target, by=system, name="集体经济年经营性收入50万元以上行政村占比", kind=Kind.INCREASE,
-        unit="%", baseline=Decimal("50"), target_value=Decimal("70"), start_date=dongtou_sum.start_date,
-        deadline=dongtou_sum.deadline, frequency=Frequency.QUARTERLY,
-        source_phrase="2027年集体经济年经营性收入50万元以上行政村占比达到70%", order=1,
+        target=dongtou_sum.target,
+        by=system,
+        name="集体经济年经营性收入50万元以上行政村占比",
+        kind=Kind.INCREASE,
+        unit="%",
+        baseline=Decimal("50"),
+        target_value=Decimal("70"),
+        start_date=dongtou_sum.start_date,
+        deadline=dongtou_sum.deadline,
+        frequency=Frequency.QUARTERLY,
+        source_phrase="2027年集体经济年经营性收入50万元以上行政村占比达到70%",
+        order=1,
     )
     rules = [
-        DerivedRule(indicator=xunyi_share, measure=Measure.SHARE_AT_LEVEL, basis=IncomeBasis.TOTAL,
-                    level=Decimal("10"), scope=counties[XUNYI], village_type=VillageType.ADMINISTRATIVE),
-        DerivedRule(indicator=dongtou_sum, measure=Measure.SUM, basis=IncomeBasis.TOTAL,
-                    scope=counties[DONGTOU]),
-        DerivedRule(indicator=dongtou_share, measure=Measure.SHARE_AT_LEVEL, basis=IncomeBasis.OPERATING,
-                    level=Decimal("50"), scope=counties[DONGTOU], village_type=VillageType.ADMINISTRATIVE),
+        DerivedRule(
+            indicator=xunyi_share,
+            measure=Measure.SHARE_AT_LEVEL,
+            basis=IncomeBasis.TOTAL,
+            level=Decimal("10"),
+            scope=counties[XUNYI],
+            village_type=VillageType.ADMINISTRATIVE,
+        ),
+        DerivedRule(indicator=dongtou_sum, measure=Measure.SUM, basis=IncomeBasis.TOTAL, scope=counties[DONGTOU]),
+        DerivedRule(
+            indicator=dongtou_share,
+            measure=Measure.SHARE_AT_LEVEL,
+            basis=IncomeBasis.OPERATING,
+            level=Decimal("50"),
+            scope=counties[DONGTOU],
+            village_type=VillageType.ADMINISTRATIVE,
+        ),
     ]
     for rule in rules:
         rule.full_clean()
@@ -167,14 +219,17 @@ def load(*, today: date) -> dict:
     """Profiles, settings, income history and derived indicators for both demo counties (once)."""
     system = User.objects.get(username="sysadmin")
     counties = {c.code: c for c in Region.objects.filter(code__in=[DONGTOU, XUNYI])}
-    reporters = {u.unit.township_id: u for u in User.objects.filter(role=Role.REPORTER, unit__township__isnull=False)
-                 .select_related("unit")}
+    reporters = {
+        u.unit.township_id: u
+        for u in User.objects.filter(role=Role.REPORTER, unit__township__isnull=False).select_related("unit")
+    }
     records, profiles = [], []
     for code, county in counties.items():
         villages = list(Region.objects.filter(code__startswith=code[:6], level="village").order_by("code"))
         reviewer = User.objects.filter(role=Role.SUPERVISOR, region=county).first() or system
         CountyEconomySettings.objects.create(
-            county=county, weak_threshold=Decimal(_economy(code)["weak_threshold"]),
+            county=county,
+            weak_threshold=Decimal(_economy(code)["weak_threshold"]),
         )
         profiles += _profiles(county, villages, reporters)
         records += _records(county, villages, today, {**reporters, None: system}, reviewer)

@@ -1,5 +1,6 @@
 """Leaders' instructions (批示) over the API: a leader issues one (POST), the units reached acknowledge and
 answer, the office or the issuing leader closes it. The same checks as the pages (instructions.services)."""
+
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +20,16 @@ class ReachSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InstructionReach
-        fields = ["unit", "unit_name", "status", "acknowledged_by", "acknowledged_at", "response", "responded_by",
-                  "responded_at"]
+        fields = [
+            "unit",
+            "unit_name",
+            "status",
+            "acknowledged_by",
+            "acknowledged_at",
+            "response",
+            "responded_by",
+            "responded_at",
+        ]
         read_only_fields = fields
         extra_kwargs = {
             "unit": {"help_text": _("A unit the instruction reaches.")},
@@ -35,14 +44,31 @@ class ReachSerializer(serializers.ModelSerializer):
 
 class InstructionSerializer(serializers.ModelSerializer):
     on = serializers.SerializerMethodField(help_text=_("What it is written on: report, indicator, bulletin or item."))
-    units = ReachSerializer(source="reaches", many=True, read_only=True,
-                            help_text=_("The units it reaches, each with its own status and answer."))
+    units = ReachSerializer(
+        source="reaches",
+        many=True,
+        read_only=True,
+        help_text=_("The units it reaches, each with its own status and answer."),
+    )
     overdue = serializers.SerializerMethodField(help_text=_("True when the answer date has passed and it is open."))
 
     class Meta:
         model = Instruction
-        fields = ["id", "on", *TARGET_FIELDS, "text", "due_date", "status", "author", "issued_at", "units",
-                  "closed_by", "closed_at", "close_comment", "overdue"]
+        fields = [
+            "id",
+            "on",
+            *TARGET_FIELDS,
+            "text",
+            "due_date",
+            "status",
+            "author",
+            "issued_at",
+            "units",
+            "closed_by",
+            "closed_at",
+            "close_comment",
+            "overdue",
+        ]
         read_only_fields = fields
         extra_kwargs = {
             "report": {"help_text": _("The progress report it is written on, when it is on one.")},
@@ -51,8 +77,9 @@ class InstructionSerializer(serializers.ModelSerializer):
             "item": {"help_text": _("The supervision item it is written on, when it is on one.")},
             "text": {"help_text": _("The instruction.")},
             "due_date": {"help_text": _("The date the units must answer by (optional).")},
-            "status": {"help_text": _("issued, acknowledged (some unit took it up), answered (every unit answered) "
-                                      "or closed.")},
+            "status": {
+                "help_text": _("issued, acknowledged (some unit took it up), answered (every unit answered) or closed.")
+            },
             "author": {"help_text": _("The leader who wrote it.")},
             "issued_at": {"help_text": _("When it was issued.")},
             "closed_by": {"help_text": _("The office user or leader who closed it.")},
@@ -68,15 +95,20 @@ class InstructionSerializer(serializers.ModelSerializer):
 
 
 class IssueSerializer(serializers.Serializer):
-    on = serializers.ChoiceField(choices=list(TARGET_FIELDS),
-                                 help_text=_("What it is written on: report, indicator, bulletin or item."))
+    on = serializers.ChoiceField(
+        choices=list(TARGET_FIELDS), help_text=_("What it is written on: report, indicator, bulletin or item.")
+    )
     object_id = serializers.IntegerField(help_text=_("The id of the report, indicator, bulletin or item."))
     text = serializers.CharField(help_text=_("The instruction."))
-    due_date = serializers.DateField(required=False, allow_null=True, default=None,
-                                     help_text=_("The date the units must answer by (optional)."))
+    due_date = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text=_("The date the units must answer by (optional).")
+    )
     units = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), many=True, required=False,
-        help_text=_("The units it goes to; by default the object's responsible units."))
+        queryset=Unit.objects.all(),
+        many=True,
+        required=False,
+        help_text=_("The units it goes to; by default the object's responsible units."),
+    )
 
     def validate(self, data):
         target = selectors.target_visible(kind=data["on"], pk=data["object_id"], user=self.context["request"].user)
@@ -92,15 +124,23 @@ class RespondSerializer(serializers.Serializer):
 
 
 class CloseSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="",
-                                    help_text=_("The closing comment (optional)."))
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("The closing comment (optional).")
+    )
 
 
 class InstructionFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(choices=[(s, s) for s in selectors.STATES], method="filter_state",
-                                        help_text=_("open, overdue, answered or closed."))
-    unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), field_name="reaches__unit", method="filter_unit",
-                                            help_text=_("Only instructions reaching this unit."))
+    state = django_filters.ChoiceFilter(
+        choices=[(s, s) for s in selectors.STATES],
+        method="filter_state",
+        help_text=_("open, overdue, answered or closed."),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.all(),
+        field_name="reaches__unit",
+        method="filter_unit",
+        help_text=_("Only instructions reaching this unit."),
+    )
 
     class Meta:
         model = Instruction
@@ -123,16 +163,25 @@ class InstructionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     ordering_fields = ["issued_at", "due_date", "id"]
 
     def get_queryset(self):
-        return (selectors.instructions_visible_to(self.request.user)
-                .prefetch_related("reaches__unit").order_by("-issued_at", "-id"))
+        return (
+            selectors.instructions_visible_to(self.request.user)
+            .prefetch_related("reaches__unit")
+            .order_by("-issued_at", "-id")
+        )
 
     @extend_schema(request=IssueSerializer, responses={201: InstructionSerializer})
     def create(self, request, *args, **kwargs):
         body = IssueSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        instruction = services.instruction_issue(kind=data["on"], target=data["target"], by=request.user,
-                                                 text=data["text"], units=data.get("units"), due_date=data["due_date"])
+        instruction = services.instruction_issue(
+            kind=data["on"],
+            target=data["target"],
+            by=request.user,
+            text=data["text"],
+            units=data.get("units"),
+            due_date=data["due_date"],
+        )
         return Response(self.get_serializer(instruction).data, status=201)
 
     def _answer(self, instruction):

@@ -1,6 +1,7 @@
 """The 领导批示 list as .xlsx, as the office forwards it to the leaders (批示落实情况): one row per instruction,
 with each unit's status and answer. Column lists are data for core.xlsx (the one writer and formula guard);
 the words of a printed list are fixed Chinese, as in supervision.exporters."""
+
 from io import BytesIO
 
 from django.utils import timezone
@@ -46,13 +47,27 @@ COLUMNS = [
     Column("答复期限", "答复期限", _of(lambda i: chinese_date(i.due_date)), 14),
     Column("状态", "状态", _of(_state), 12),
     Column("落实情况", "落实情况", _of(_answers), 44),
-    Column("办结", "办结", _of(lambda i: f"{chinese_date(timezone.localdate(i.closed_at))} {_name(i.closed_by)}"
-                                   if i.closed_at else "—"), 18),
+    Column(
+        "办结",
+        "办结",
+        _of(lambda i: f"{chinese_date(timezone.localdate(i.closed_at))} {_name(i.closed_by)}" if i.closed_at else "—"),
+        18,
+    ),
 ]
 
 
 def ledger_xlsx(rows, *, title: str, subtitle: str) -> bytes:
     buffer = BytesIO()
-    write_sheets(buffer, [Sheet(title=title, subtitle=subtitle, columns=COLUMNS, rows=list(enumerate(rows, start=1)),
-                                sheet_title="领导批示")])
+    write_sheets(
+        buffer,
+        [
+            Sheet(
+                title=title,
+                subtitle=subtitle,
+                columns=COLUMNS,
+                rows=list(enumerate(rows, start=1)),
+                sheet_title="领导批示",
+            )
+        ],
+    )
     return buffer.getvalue()

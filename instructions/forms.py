@@ -1,4 +1,5 @@
 """Forms of leaders' instructions (批示)."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,11 +13,17 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class IssueForm(forms.Form):
-    text = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("What the units must do, as you would write it in the margin."))
-    units = forms.ModelMultipleChoiceField(Unit.objects.none(), label=_("To units"),
-                                           widget=forms.CheckboxSelectMultiple,
-                                           help_text=_("Ticked: the units responsible for it."))
+    text = forms.CharField(
+        label=_("Instruction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the units must do, as you would write it in the margin."),
+    )
+    units = forms.ModelMultipleChoiceField(
+        Unit.objects.none(),
+        label=_("To units"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ticked: the units responsible for it."),
+    )
     due_date = forms.DateField(label=_("Answer by"), required=False, widget=DATE)
 
     def __init__(self, *args, units, initial_units=(), **kwargs):
@@ -35,13 +42,19 @@ class CloseForm(forms.Form):
 
 
 class LedgerFilters(forms.Form):
-    state = forms.ChoiceField(label=_("State"), required=False, choices=[("", _("All"))] + [
-        (s, label) for s, label in zip(STATES, (_("Open"), _("Overdue"), _("Answered"), _("Closed")))])
-    kind = forms.ChoiceField(label=_("Written on"), required=False,
-                             choices=[("", _("Anything"))] + list(TARGET_KINDS.items()))
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("All"))]
+        + [(s, label) for s, label in zip(STATES, (_("Open"), _("Overdue"), _("Answered"), _("Closed")))],
+    )
+    kind = forms.ChoiceField(
+        label=_("Written on"), required=False, choices=[("", _("Anything"))] + list(TARGET_KINDS.items())
+    )
     unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Unit"), required=False, empty_label=_("All units"))
-    author = forms.ModelChoiceField(User.objects.none(), label=_("Leader"), required=False,
-                                    empty_label=_("All leaders"))
+    author = forms.ModelChoiceField(
+        User.objects.none(), label=_("Leader"), required=False, empty_label=_("All leaders")
+    )
 
     def __init__(self, *args, units, leaders, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ it reaches, each tracked from issue to its answer; the office or the issuing lea
 The object is one of four nullable foreign keys, exactly one set (a check constraint), rather than a
 generic relation: each is a real foreign key the database keeps, and the pages join them directly.
 """
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -41,25 +42,62 @@ def _exactly_one_target() -> Q:
 class Instruction(models.Model):
     """One 批示: who wrote it, on what, what it says, by when, and how far it has got."""
 
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("leader"), on_delete=models.PROTECT,
-                               related_name="+")
-    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="+", help_text=_("The region of the object it is written on."))
-    report = models.ForeignKey("targets.ProgressReport", verbose_name=_("progress report"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="instructions")
-    indicator = models.ForeignKey("targets.Indicator", verbose_name=_("indicator"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="instructions")
-    bulletin = models.ForeignKey("reports.GeneratedReport", verbose_name=_("bulletin"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="instructions")
-    item = models.ForeignKey("supervision.SupervisionItem", verbose_name=_("supervision item"), null=True,
-                             blank=True, on_delete=models.PROTECT, related_name="instructions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The region of the object it is written on."),
+    )
+    report = models.ForeignKey(
+        "targets.ProgressReport",
+        verbose_name=_("progress report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instructions",
+    )
+    indicator = models.ForeignKey(
+        "targets.Indicator",
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instructions",
+    )
+    bulletin = models.ForeignKey(
+        "reports.GeneratedReport",
+        verbose_name=_("bulletin"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instructions",
+    )
+    item = models.ForeignKey(
+        "supervision.SupervisionItem",
+        verbose_name=_("supervision item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instructions",
+    )
     text = models.TextField(_("instruction"))
     due_date = models.DateField(_("answer due"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=InstructionStatus.choices,
-                              default=InstructionStatus.ISSUED)
+    status = models.CharField(
+        _("status"), max_length=12, choices=InstructionStatus.choices, default=InstructionStatus.ISSUED
+    )
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     closed_at = models.DateTimeField(pgettext_lazy("instruction", "closed at"), null=True, blank=True)
     close_comment = models.TextField(_("closing comment"), blank=True)
 
@@ -85,27 +123,47 @@ class Instruction(models.Model):
         return str(TARGET_KINDS[self.target_kind])
 
 
-TARGET_KINDS = {"report": _("progress report"), "indicator": _("indicator"), "bulletin": _("bulletin"),
-                "item": _("supervision item")}
+TARGET_KINDS = {
+    "report": _("progress report"),
+    "indicator": _("indicator"),
+    "bulletin": _("bulletin"),
+    "item": _("supervision item"),
+}
 
 
 class InstructionReach(models.Model):
     """A unit the instruction reaches: it acknowledges, then answers with what it has done."""
 
-    instruction = models.ForeignKey(Instruction, verbose_name=_("instruction"), on_delete=models.CASCADE,
-                                    related_name="reaches")
+    instruction = models.ForeignKey(
+        Instruction, verbose_name=_("instruction"), on_delete=models.CASCADE, related_name="reaches"
+    )
     unit = models.ForeignKey("regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=12, choices=ReachStatus.choices, default=ReachStatus.ISSUED)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("acknowledged by"), null=True,
-                                        blank=True, on_delete=models.PROTECT, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     acknowledged_at = models.DateTimeField(pgettext_lazy("instruction", "acknowledged at"), null=True, blank=True)
     response = models.TextField(_("answer"), blank=True)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     responded_at = models.DateTimeField(pgettext_lazy("instruction", "answered at"), null=True, blank=True)
     overdue_noticed_at = models.DateTimeField(
-        _("overdue notice sent"), null=True, blank=True,
-        help_text=_("When the unit was told that its answer is overdue (once per instruction)."))
+        _("overdue notice sent"),
+        null=True,
+        blank=True,
+        help_text=_("When the unit was told that its answer is overdue (once per instruction)."),
+    )
 
     class Meta:
         verbose_name = _("unit reached")

@@ -1,5 +1,6 @@
 """Reads of leaders' instructions (批示): who sees which, what each object carries, the office's tracking list
 and a unit's to-do."""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,7 +43,8 @@ def instructions_visible_to(user):
         return Instruction.objects.none()
     if user.is_reporter:
         return Instruction.objects.filter(
-            pk__in=InstructionReach.objects.filter(unit_id=user.unit_id).values("instruction_id"))
+            pk__in=InstructionReach.objects.filter(unit_id=user.unit_id).values("instruction_id")
+        )
     if user.region_id is None:
         return Instruction.objects.all()
     return Instruction.objects.filter(region__code__startswith=region_prefix(user.region))
@@ -81,16 +83,18 @@ def default_units(kind: str, obj) -> list:
         return [obj.unit]
     if kind == "indicator":
         return list(obj.target.lead_units.order_by("kind", "name"))
-    red = CurrentLight.objects.filter(unit__isnull=True, status=Light.RED,
-                                      indicator__target__plan__region__code__startswith=region_prefix(obj.region))
-    return list(Unit.objects.filter(led_targets__indicators__in=red.values("indicator_id")).distinct()
-                .order_by("kind", "name"))
+    red = CurrentLight.objects.filter(
+        unit__isnull=True, status=Light.RED, indicator__target__plan__region__code__startswith=region_prefix(obj.region)
+    )
+    return list(
+        Unit.objects.filter(led_targets__indicators__in=red.values("indicator_id")).distinct().order_by("kind", "name")
+    )
 
 
 def _with_reaches(qs):
     return qs.select_related("author", "closed_by").prefetch_related(
-        Prefetch("reaches", queryset=InstructionReach.objects.select_related("unit", "responded_by",
-                                                                             "acknowledged_by")))
+        Prefetch("reaches", queryset=InstructionReach.objects.select_related("unit", "responded_by", "acknowledged_by"))
+    )
 
 
 def on_object(*, kind: str, obj, user) -> list:
@@ -144,10 +148,12 @@ def ledger(*, user, state: str = "", unit=None, author=None, kind: str = "", tod
 def unit_pending(*, unit, today: date | None = None) -> list:
     """A unit's 待落实批示: instructions not closed that the unit has not answered yet, due first on top."""
     today = today or timezone.localdate()
-    reaches = list(InstructionReach.objects.filter(unit=unit, instruction__status__in=OPEN)
-                   .exclude(status=ReachStatus.ANSWERED)
-                   .select_related("instruction__author", *(f"instruction__{f}" for f in _TARGET_JOINS))
-                   .order_by("instruction__due_date", "instruction_id"))
+    reaches = list(
+        InstructionReach.objects.filter(unit=unit, instruction__status__in=OPEN)
+        .exclude(status=ReachStatus.ANSWERED)
+        .select_related("instruction__author", *(f"instruction__{f}" for f in _TARGET_JOINS))
+        .order_by("instruction__due_date", "instruction_id")
+    )
     for reach in reaches:
         reach.overdue = reach.instruction.due_date is not None and reach.instruction.due_date < today
     return reaches
@@ -162,8 +168,9 @@ def reach_of(instruction, user):
 
 def instruction_detail(*, pk: int, user):
     """One instruction the user may see, with its units, or None."""
-    instruction = _with_reaches(instructions_visible_to(user)).select_related(*_TARGET_JOINS, "region").filter(
-        pk=pk).first()
+    instruction = (
+        _with_reaches(instructions_visible_to(user)).select_related(*_TARGET_JOINS, "region").filter(pk=pk).first()
+    )
     if instruction is not None:
         instruction.overdue = is_overdue(instruction, timezone.localdate())
     return instruction
@@ -180,8 +187,11 @@ def audit_trail(instruction) -> list:
     from accounts.audit_labels import action_label
     from accounts.models import AuditEvent
 
-    events = list(AuditEvent.objects.filter(object_type="instructions.Instruction", object_id=str(instruction.pk))
-                  .order_by("at", "id"))
+    events = list(
+        AuditEvent.objects.filter(object_type="instructions.Instruction", object_id=str(instruction.pk)).order_by(
+            "at", "id"
+        )
+    )
     for event in events:
         event.label = action_label(event.action)
     return events
@@ -198,4 +208,5 @@ def leaders_for(user):
     from accounts.models import User
 
     return User.objects.filter(pk__in=instructions_visible_to(user).values("author_id")).order_by(
-        "last_name", "first_name", "username")
+        "last_name", "first_name", "username"
+    )

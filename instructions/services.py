@@ -1,5 +1,6 @@
 """Writes of leaders' instructions (批示): issue (the one write a leader makes), acknowledge and answer (the
 units reached), close (the office or the issuing leader). Each step is checked here, audited and notified."""
+
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,14 +47,20 @@ def _snapshot(instruction) -> dict:
 def _tell_units(instruction, units, kind: str, message: str) -> None:
     """Each unit's reporters in the app, and the unit's group robot / SMS (accounts.channels)."""
     for unit in units:
-        notify(users=User.objects.filter(unit=unit, is_active=True), kind=kind, message=message,
-               link=instruction_link(instruction), unit=unit)
+        notify(
+            users=User.objects.filter(unit=unit, is_active=True),
+            kind=kind,
+            message=message,
+            link=instruction_link(instruction),
+            unit=unit,
+        )
 
 
 def _office(instruction) -> dict:
     """The supervision office of the instruction's region (and of the regions above it), by id."""
     office = User.objects.filter(role=Role.SUPERVISOR, is_active=True).filter(
-        Q(region__isnull=True) | Q(region__code__in=_region_and_above(instruction.region)))
+        Q(region__isnull=True) | Q(region__code__in=_region_and_above(instruction.region))
+    )
     return {u.pk: u for u in office}
 
 
@@ -79,8 +86,12 @@ def _units_for(kind, target, units) -> list:
     allowed = {u.pk for u in choices}
     for unit in units:
         if unit.pk not in allowed:
-            raise InstructionError({"units": _("%(unit)s is not responsible for this %(kind)s; choose among its "
-                                               "responsible units.") % {"unit": unit.name, "kind": _kind_word(kind)}})
+            raise InstructionError(
+                {
+                    "units": _("%(unit)s is not responsible for this %(kind)s; choose among its responsible units.")
+                    % {"unit": unit.name, "kind": _kind_word(kind)}
+                }
+            )
     if not units:
         raise InstructionError({"units": _("Choose at least one unit the instruction goes to.")})
     return sorted({u.pk: u for u in units}.values(), key=lambda u: (u.kind, u.name))
@@ -107,20 +118,40 @@ def instruction_issue(*, kind: str, target, by, text: str, units=None, due_date:
     if not text:
         raise InstructionError({"text": _("Write the instruction first.")})
     if due_date is not None and due_date < timezone.localdate():
-        raise InstructionError({"due_date": _("The answer date %(date)s is in the past.") % {"date": due_date.isoformat()}})
+        raise InstructionError(
+            {"due_date": _("The answer date %(date)s is in the past.") % {"date": due_date.isoformat()}}
+        )
     reached = _units_for(kind, target, units)
     instruction = Instruction.objects.create(author=by, region=region, text=text, due_date=due_date, **{kind: target})
     InstructionReach.objects.bulk_create(InstructionReach(instruction=instruction, unit=u) for u in reached)
-    audit_record(action="instruction.issue", by=by, obj=instruction, new={
-        "on": kind, "object_id": target.pk, "object": str(target), "text": text, "due_date": due_date,
-        "units": [u.name for u in reached]})
+    audit_record(
+        action="instruction.issue",
+        by=by,
+        obj=instruction,
+        new={
+            "on": kind,
+            "object_id": target.pk,
+            "object": str(target),
+            "text": text,
+            "due_date": due_date,
+            "units": [u.name for u in reached],
+        },
+    )
     due = _("; answer by %(date)s") % {"date": due_date.isoformat()} if due_date else ""
     message = _("%(leader)s's instruction on %(about)s: %(text)s%(due)s") % {
-        "leader": _name(by), "about": _about(instruction), "text": text, "due": due}
+        "leader": _name(by),
+        "about": _about(instruction),
+        "text": text,
+        "due": due,
+    }
     _tell_units(instruction, reached, "instruction.issued", message)
     # The office tracks every instruction to its end, so it hears of each one as the units do.
-    notify(users=list(_office(instruction).values()), kind="instruction.issued", message=message,
-           link=instruction_link(instruction))
+    notify(
+        users=list(_office(instruction).values()),
+        kind="instruction.issued",
+        message=message,
+        link=instruction_link(instruction),
+    )
     return instruction
 
 
@@ -163,10 +194,19 @@ def instruction_acknowledge(*, instruction, by) -> InstructionReach:
     reach.status, reach.acknowledged_by, reach.acknowledged_at = ReachStatus.ACKNOWLEDGED, by, timezone.now()
     reach.save()
     _settle(instruction)
-    audit_record(action="instruction.acknowledge", by=by, obj=instruction, old=old,
-                 new=_snapshot(instruction) | {"unit": reach.unit.name})
-    _tell_issuers(instruction, "instruction.acknowledged", _("%(unit)s acknowledged the instruction on %(about)s")
-                  % {"unit": reach.unit.name, "about": _about(instruction)})
+    audit_record(
+        action="instruction.acknowledge",
+        by=by,
+        obj=instruction,
+        old=old,
+        new=_snapshot(instruction) | {"unit": reach.unit.name},
+    )
+    _tell_issuers(
+        instruction,
+        "instruction.acknowledged",
+        _("%(unit)s acknowledged the instruction on %(about)s")
+        % {"unit": reach.unit.name, "about": _about(instruction)},
+    )
     return reach
 
 
@@ -186,10 +226,19 @@ def instruction_respond(*, instruction, by, response: str) -> InstructionReach:
     reach.status, reach.response, reach.responded_by, reach.responded_at = ReachStatus.ANSWERED, response, by, now
     reach.save()
     _settle(instruction)
-    audit_record(action="instruction.respond", by=by, obj=instruction, old=old,
-                 new=_snapshot(instruction) | {"unit": reach.unit.name, "response": response})
-    _tell_issuers(instruction, "instruction.answered", _("%(unit)s answered the instruction on %(about)s: %(text)s")
-                  % {"unit": reach.unit.name, "about": _about(instruction), "text": response})
+    audit_record(
+        action="instruction.respond",
+        by=by,
+        obj=instruction,
+        old=old,
+        new=_snapshot(instruction) | {"unit": reach.unit.name, "response": response},
+    )
+    _tell_issuers(
+        instruction,
+        "instruction.answered",
+        _("%(unit)s answered the instruction on %(about)s: %(text)s")
+        % {"unit": reach.unit.name, "about": _about(instruction), "text": response},
+    )
     return reach
 
 
@@ -209,28 +258,45 @@ def instruction_close(*, instruction, by, comment: str = "") -> Instruction:
     instruction.status, instruction.closed_by, instruction.closed_at = InstructionStatus.CLOSED, by, timezone.now()
     instruction.close_comment = (comment or "").strip()
     instruction.save()
-    audit_record(action="instruction.close", by=by, obj=instruction, old=old,
-                 new=_snapshot(instruction) | {"comment": instruction.close_comment})
+    audit_record(
+        action="instruction.close",
+        by=by,
+        obj=instruction,
+        old=old,
+        new=_snapshot(instruction) | {"comment": instruction.close_comment},
+    )
     units = [r.unit for r in instruction.reaches.select_related("unit")]
-    _tell_units(instruction, units, "instruction.closed", _("The instruction on %(about)s was closed by %(who)s")
-                % {"about": _about(instruction), "who": _name(by)})
+    _tell_units(
+        instruction,
+        units,
+        "instruction.closed",
+        _("The instruction on %(about)s was closed by %(who)s") % {"about": _about(instruction), "who": _name(by)},
+    )
     return instruction
 
 
 def ledger_exported(*, by, rows: int, filters: dict) -> None:
     """Audit a download of the 领导批示 list: who took which instructions out, filtered how."""
-    audit_record(action="instruction.export", by=by, object_type="instructions.Instruction",
-                 new={"rows": rows, "filters": filters})
+    audit_record(
+        action="instruction.export",
+        by=by,
+        object_type="instructions.Instruction",
+        new={"rows": rows, "filters": filters},
+    )
 
 
 def instructions_remind_overdue(*, today: date) -> int:
     """Each morning (beat): every unit whose answer to an open instruction is past its date is told once, in the
     app and on its group robot / SMS; the leader and the office hear once per instruction which units are late.
     Returns how many units were told. Running it twice the same day sends nothing twice."""
-    late = (InstructionReach.objects.filter(instruction__status__in=selectors.OPEN, instruction__due_date__lt=today,
-                                            overdue_noticed_at__isnull=True)
-            .exclude(status=ReachStatus.ANSWERED).select_related("instruction__author", "instruction__region", "unit")
-            .order_by("instruction_id", "unit_id"))
+    late = (
+        InstructionReach.objects.filter(
+            instruction__status__in=selectors.OPEN, instruction__due_date__lt=today, overdue_noticed_at__isnull=True
+        )
+        .exclude(status=ReachStatus.ANSWERED)
+        .select_related("instruction__author", "instruction__region", "unit")
+        .order_by("instruction_id", "unit_id")
+    )
     by_instruction = {}
     for reach in late:
         by_instruction.setdefault(reach.instruction_id, []).append(reach)
@@ -244,12 +310,22 @@ def _remind_one(reaches) -> None:
     instruction = reaches[0].instruction
     units = [r.unit for r in reaches]
     InstructionReach.objects.filter(pk__in=[r.pk for r in reaches]).update(overdue_noticed_at=timezone.now())
-    audit_record(action="instruction.overdue", obj=instruction,
-                 new={"due_date": instruction.due_date, "units": [u.name for u in units]})
+    audit_record(
+        action="instruction.overdue",
+        obj=instruction,
+        new={"due_date": instruction.due_date, "units": [u.name for u in units]},
+    )
     due = instruction.due_date.isoformat()
-    _tell_units(instruction, units, "instruction.overdue", _(
-        "Your answer to the instruction on %(about)s was due on %(date)s; answer it now.") % {
-        "about": _about(instruction), "date": due})
-    _tell_issuers(instruction, "instruction.overdue", _(
-        "Not answered by %(date)s, the instruction on %(about)s: %(units)s") % {
-        "date": due, "about": _about(instruction), "units": "、".join(u.name for u in units)})
+    _tell_units(
+        instruction,
+        units,
+        "instruction.overdue",
+        _("Your answer to the instruction on %(about)s was due on %(date)s; answer it now.")
+        % {"about": _about(instruction), "date": due},
+    )
+    _tell_issuers(
+        instruction,
+        "instruction.overdue",
+        _("Not answered by %(date)s, the instruction on %(about)s: %(units)s")
+        % {"date": due, "about": _about(instruction), "units": "、".join(u.name for u in units)},
+    )

@@ -1,4 +1,5 @@
 """Celery tasks of leaders' instructions: thin, they call a service."""
+
 from celery import shared_task
 from django.utils import timezone
 

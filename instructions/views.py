@@ -1,5 +1,6 @@
 """Pages of leaders' instructions (批示): write one (leaders), the instruction itself with its units'
 answers, the steps (acknowledge, answer, close) and the office's tracking list."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,16 +13,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_leader, is_office
-from regions.selectors import area_name
-
 from core.uploads import XLSX
+from regions.selectors import area_name
 
 from . import exporters, selectors, services
 from .forms import CloseForm, IssueForm, LedgerFilters, RespondForm
 from .models import InstructionStatus, ReachStatus
 
-TARGET_URLS = {"report": "report-detail", "indicator": "supervision:indicator", "bulletin": "reports:bulletin",
-               "item": "supervision:item-detail"}
+TARGET_URLS = {
+    "report": "report-detail",
+    "indicator": "supervision:indicator",
+    "bulletin": "reports:bulletin",
+    "item": "supervision:item-detail",
+}
 
 
 def target_url(kind: str, pk: int) -> str:
@@ -45,17 +49,34 @@ def issue(request, kind, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            instruction = services.instruction_issue(kind=kind, target=target, by=request.user, text=data["text"],
-                                                     units=list(data["units"]), due_date=data["due_date"])
+            instruction = services.instruction_issue(
+                kind=kind,
+                target=target,
+                by=request.user,
+                text=data["text"],
+                units=list(data["units"]),
+                due_date=data["due_date"],
+            )
         except services.InstructionError as error:
             form.add_error(None, _message(error))
         else:
-            messages.success(request, _("Instruction sent to %(units)s.") % {
-                "units": "、".join(r.unit.name for r in instruction.reaches.select_related("unit"))})
+            messages.success(
+                request,
+                _("Instruction sent to %(units)s.")
+                % {"units": "、".join(r.unit.name for r in instruction.reaches.select_related("unit"))},
+            )
             return redirect(target_url(kind, target.pk))
-    return render(request, "instructions/issue.html", {
-        "form": form, "kind": kind, "target": target, "kind_label": selectors.kind_label(kind),
-        "back": target_url(kind, target.pk)})
+    return render(
+        request,
+        "instructions/issue.html",
+        {
+            "form": form,
+            "kind": kind,
+            "target": target,
+            "kind_label": selectors.kind_label(kind),
+            "back": target_url(kind, target.pk),
+        },
+    )
 
 
 def _instruction_or_404(request, pk):
@@ -71,16 +92,24 @@ def detail(request, pk):
     user = request.user
     reach = selectors.reach_of(instruction, user)
     open_ = instruction.status != InstructionStatus.CLOSED
-    can_close = open_ and instruction.status == InstructionStatus.ANSWERED and (
-        (is_leader(user) and instruction.author_id == user.pk) or is_office(user))
-    return render(request, "instructions/detail.html", {
-        "instruction": instruction, "reach": reach,
-        "can_acknowledge": open_ and reach is not None and reach.status == ReachStatus.ISSUED,
-        "respond_form": RespondForm(initial={"response": reach.response}) if open_ and reach is not None else None,
-        "close_form": CloseForm() if can_close else None,
-        "target_url": target_url(instruction.target_kind, instruction.target.pk),
-        "audit": selectors.audit_trail(instruction),
-    })
+    can_close = (
+        open_
+        and instruction.status == InstructionStatus.ANSWERED
+        and ((is_leader(user) and instruction.author_id == user.pk) or is_office(user))
+    )
+    return render(
+        request,
+        "instructions/detail.html",
+        {
+            "instruction": instruction,
+            "reach": reach,
+            "can_acknowledge": open_ and reach is not None and reach.status == ReachStatus.ISSUED,
+            "respond_form": RespondForm(initial={"response": reach.response}) if open_ and reach is not None else None,
+            "close_form": CloseForm() if can_close else None,
+            "target_url": target_url(instruction.target_kind, instruction.target.pk),
+            "audit": selectors.audit_trail(instruction),
+        },
+    )
 
 
 def _step(request, pk, run, done_message):
@@ -97,8 +126,12 @@ def _step(request, pk, run, done_message):
 @login_required
 @require_POST
 def acknowledge(request, pk):
-    return _step(request, pk, lambda i: services.instruction_acknowledge(instruction=i, by=request.user),
-                 _("Acknowledged; the leader and the office can see it."))
+    return _step(
+        request,
+        pk,
+        lambda i: services.instruction_acknowledge(instruction=i, by=request.user),
+        _("Acknowledged; the leader and the office can see it."),
+    )
 
 
 @login_required
@@ -106,9 +139,12 @@ def acknowledge(request, pk):
 def respond(request, pk):
     form = RespondForm(request.POST)
     response = form.cleaned_data["response"] if form.is_valid() else ""
-    return _step(request, pk, lambda i: services.instruction_respond(instruction=i, by=request.user,
-                                                                     response=response),
-                 _("Your answer was sent to the leader and the office."))
+    return _step(
+        request,
+        pk,
+        lambda i: services.instruction_respond(instruction=i, by=request.user, response=response),
+        _("Your answer was sent to the leader and the office."),
+    )
 
 
 @login_required
@@ -116,16 +152,27 @@ def respond(request, pk):
 def close(request, pk):
     form = CloseForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    return _step(request, pk, lambda i: services.instruction_close(instruction=i, by=request.user, comment=comment),
-                 _("Instruction closed."))
+    return _step(
+        request,
+        pk,
+        lambda i: services.instruction_close(instruction=i, by=request.user, comment=comment),
+        _("Instruction closed."),
+    )
 
 
 def _ledger(request):
     user = request.user
-    filters = LedgerFilters(request.GET or None, units=selectors.ledger_units(user), leaders=selectors.leaders_for(user))
+    filters = LedgerFilters(
+        request.GET or None, units=selectors.ledger_units(user), leaders=selectors.leaders_for(user)
+    )
     data = filters.cleaned_data if filters.is_valid() else {}
-    found = selectors.ledger(user=user, state=data.get("state", ""), unit=data.get("unit"), kind=data.get("kind", ""),
-                             author=data.get("author"))
+    found = selectors.ledger(
+        user=user,
+        state=data.get("state", ""),
+        unit=data.get("unit"),
+        kind=data.get("kind", ""),
+        author=data.get("author"),
+    )
     return filters, data, found
 
 
@@ -133,9 +180,11 @@ def _ledger(request):
 def ledger(request):
     """领导批示: every instruction the user may see, by state (open, overdue, answered, closed), unit and kind."""
     filters, data, found = _ledger(request)
-    return render(request, "instructions/ledger.html", {
-        "filters": filters, "ledger": found, "state": data.get("state", ""),
-        "export_query": request.GET.urlencode()})
+    return render(
+        request,
+        "instructions/ledger.html",
+        {"filters": filters, "ledger": found, "state": data.get("state", ""), "export_query": request.GET.urlencode()},
+    )
 
 
 @login_required
@@ -146,11 +195,18 @@ def ledger_export(request):
     home = area_name(user)
     now = timezone.now()
     local = timezone.localtime(now)
-    content = exporters.ledger_xlsx(found.rows, title=f"{home}领导批示落实情况",
-                                    subtitle=f"数据截至{exporters.chinese_date(local.date())}{local:%H:%M}")
-    services.ledger_exported(by=user, rows=len(found.rows), filters={
-        key: str(getattr(value, "pk", value)) for key, value in data.items() if value})
+    content = exporters.ledger_xlsx(
+        found.rows,
+        title=f"{home}领导批示落实情况",
+        subtitle=f"数据截至{exporters.chinese_date(local.date())}{local:%H:%M}",
+    )
+    services.ledger_exported(
+        by=user,
+        rows=len(found.rows),
+        filters={key: str(getattr(value, "pk", value)) for key, value in data.items() if value},
+    )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{home}-领导批示落实情况-{local.year}年{local.month}月{local.day}日.xlsx")
+        as_attachment=True, filename=f"{home}-领导批示落实情况-{local.year}年{local.month}月{local.day}日.xlsx"
+    )
     return response

@@ -3,6 +3,7 @@
 A user sees the regions and units of its own area: a reporter its unit's county, the others their
 region (everything when they have none). Anything else answers 404.
 """
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
@@ -12,8 +13,9 @@ from .selectors import region_prefix, regions_visible_to, units_visible_to
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
-                                          help_text=_("Division code of the enclosing region."))
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text=_("Division code of the enclosing region.")
+    )
 
     class Meta:
         model = Region
@@ -28,10 +30,12 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    county = serializers.SlugRelatedField(slug_field="code", read_only=True,
-                                          help_text=_("Division code of the unit's county."))
-    township = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
-                                            help_text=_("For a township unit: the township it governs."))
+    county = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text=_("Division code of the unit's county.")
+    )
+    township = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text=_("For a township unit: the township it governs.")
+    )
 
     class Meta:
         model = Unit
@@ -44,8 +48,9 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class RegionFilter(django_filters.FilterSet):
-    within = django_filters.CharFilter(method="filter_within",
-                                       help_text=_("Division code; regions inside it (itself included)."))
+    within = django_filters.CharFilter(
+        method="filter_within", help_text=_("Division code; regions inside it (itself included).")
+    )
     parent = django_filters.CharFilter(field_name="parent__code", help_text=_("Division code of the parent."))
 
     class Meta:
@@ -82,5 +87,8 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["name", "id"]
 
     def get_queryset(self):
-        return units_visible_to(self.request.user).select_related("county", "township").order_by("county__code",
-                                                                                                 "kind", "name", "id")
+        return (
+            units_visible_to(self.request.user)
+            .select_related("county", "township")
+            .order_by("county__code", "kind", "name", "id")
+        )

@@ -1,5 +1,6 @@
 """Regions (by 12-digit statistical division code: county → township → village) and the units answerable
 for targets. Every other app builds on these; this app imports none of them."""
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,14 +66,22 @@ class Unit(models.Model):
     """A department or township government answerable for targets within one county."""
 
     county = models.ForeignKey(
-        Region, verbose_name=_("county"), on_delete=models.PROTECT, related_name="units",
+        Region,
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        related_name="units",
         limit_choices_to={"level": RegionLevel.COUNTY},
     )
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=12, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
     township = models.OneToOneField(
-        Region, verbose_name=_("township"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="township_unit", limit_choices_to={"level": RegionLevel.TOWNSHIP},
+        Region,
+        verbose_name=_("township"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="township_unit",
+        limit_choices_to={"level": RegionLevel.TOWNSHIP},
         help_text=_("For a township unit: the township it governs."),
     )
     email = models.EmailField(_("e-mail"), blank=True)

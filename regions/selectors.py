@@ -1,4 +1,5 @@
 """Reads about regions and units: the code prefix that scopes everything, and who sees which regions."""
+
 from django.db.models import Q
 
 from .models import Region, RegionLevel, Unit

@@ -5,8 +5,16 @@ from .models import DocumentFrame, GeneratedReport, ReminderSent, ReportSchedule
 
 @admin.register(ReportSchedule)
 class ReportScheduleAdmin(admin.ModelAdmin):
-    list_display = ("region", "enabled", "bulletin_day", "dispatch_months", "half_year_month", "year_end_month",
-                    "remind_days_before", "escalate_days_after")
+    list_display = (
+        "region",
+        "enabled",
+        "bulletin_day",
+        "dispatch_months",
+        "half_year_month",
+        "year_end_month",
+        "remind_days_before",
+        "escalate_days_after",
+    )
 
 
 @admin.register(GeneratedReport)

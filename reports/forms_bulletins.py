@@ -1,4 +1,5 @@
 """The form asking for a report: which region, which kind, which month."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,9 @@ class ReportRequestForm(forms.Form):
     region = forms.ModelChoiceField(label=_("region"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("kind"), choices=ReportKind.choices)
     month = forms.CharField(
-        label=_("month"), max_length=7, help_text=_("The last month the report covers, as YYYY-MM (e.g. 2025-05)."),
+        label=_("month"),
+        max_length=7,
+        help_text=_("The last month the report covers, as YYYY-MM (e.g. 2025-05)."),
         widget=forms.TextInput(attrs={"type": "month"}),
     )
 
@@ -34,8 +37,10 @@ class ReportRequestForm(forms.Form):
         if frequency != Frequency.MONTHLY:
             raise forms.ValidationError(_("Give a month as YYYY-MM, e.g. 2025-05."))
         if start > timezone.localdate():
-            raise forms.ValidationError(_("%(month)s has not begun yet: a report covers months already under way.")
-                                        % {"month": period_words(start, Frequency.MONTHLY)})
+            raise forms.ValidationError(
+                _("%(month)s has not begun yet: a report covers months already under way.")
+                % {"month": period_words(start, Frequency.MONTHLY)}
+            )
         return start
 
     def clean(self):
@@ -54,6 +59,13 @@ class DocumentFrameForm(forms.ModelForm):
 
     class Meta:
         model = DocumentFrame
-        fields = ["organ_mark", "number_pattern", "main_recipients", "signature", "copy_to", "printed_by",
-                  "requirements"]
+        fields = [
+            "organ_mark",
+            "number_pattern",
+            "main_recipients",
+            "signature",
+            "copy_to",
+            "printed_by",
+            "requirements",
+        ]
         widgets = {"requirements": forms.Textarea(attrs={"rows": 5})}

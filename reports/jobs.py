@@ -8,6 +8,7 @@ JOB_LEASE_SECONDS (an export's `heartbeat_at`, written with its progress; a repo
 generating one takes seconds) goes back to pending and the beat task queues it again, unless it has already been
 started JOB_MAX_ATTEMPTS times: then it is marked failed with its reason, for the page that shows it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -49,16 +50,19 @@ def lease_expired_before(now: datetime) -> datetime:
 
 def _stopped_reason(attempts: int) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        return _("The worker running this job stopped each of the %(n)s times it was started; it was not "
-                 "finished. Ask for it again.") % {"n": attempts}
+        return _(
+            "The worker running this job stopped each of the %(n)s times it was started; it was not "
+            "finished. Ask for it again."
+        ) % {"n": attempts}
 
 
 def _reclaim_export(job: ExportJob, now: datetime, result: Reclaimed) -> None:
     if job.attempts >= settings.JOB_MAX_ATTEMPTS:
         job.status, job.error, job.finished_at = ExportJob.Status.FAILED, _stopped_reason(job.attempts), now
         job.save(update_fields=["status", "error", "finished_at"])
-        audit_record(action="export.fail", obj=job, outcome="failure",
-                     new={"attempts": job.attempts, "reason": job.error})
+        audit_record(
+            action="export.fail", obj=job, outcome="failure", new={"attempts": job.attempts, "reason": job.error}
+        )
         result.failed += 1
         return
     job.status = ExportJob.Status.PENDING
@@ -69,17 +73,29 @@ def _reclaim_export(job: ExportJob, now: datetime, result: Reclaimed) -> None:
 
 def _reclaim_report(report: GeneratedReport, now: datetime, result: Reclaimed) -> None:
     if report.attempts >= settings.JOB_MAX_ATTEMPTS:
-        report.status, report.failure_reason, report.finished_at = ReportState.FAILED, _stopped_reason(
-            report.attempts), now
+        report.status, report.failure_reason, report.finished_at = (
+            ReportState.FAILED,
+            _stopped_reason(report.attempts),
+            now,
+        )
         report.save(update_fields=["status", "failure_reason", "finished_at"])
-        audit_record(action="report.fail", obj=report, username=report.schedule_name, outcome="failure",
-                     new={"attempts": report.attempts, "reason": report.failure_reason})
+        audit_record(
+            action="report.fail",
+            obj=report,
+            username=report.schedule_name,
+            outcome="failure",
+            new={"attempts": report.attempts, "reason": report.failure_reason},
+        )
         result.failed += 1
         return
     report.status = ReportState.PENDING
     report.save(update_fields=["status"])
-    audit_record(action="report.retry", obj=report, username=report.schedule_name,
-                 new={"attempts": report.attempts, "started_at": report.started_at})
+    audit_record(
+        action="report.retry",
+        obj=report,
+        username=report.schedule_name,
+        new={"attempts": report.attempts, "started_at": report.started_at},
+    )
     result.reports.append(report.pk)
 
 
@@ -96,7 +112,8 @@ def jobs_reclaim(*, now: datetime | None = None) -> Reclaimed:
     for job in exports:
         _reclaim_export(job, now, result)
     reports = GeneratedReport.objects.select_for_update(skip_locked=True).filter(
-        status=ReportState.RUNNING, started_at__lt=cutoff)
+        status=ReportState.RUNNING, started_at__lt=cutoff
+    )
     for report in reports:
         _reclaim_report(report, now, result)
     return result

@@ -1,4 +1,5 @@
 """Generated bulletins and dispatch reports, and the per-region schedule that produces them."""
+
 import secrets
 
 from django.conf import settings
@@ -24,7 +25,7 @@ class ReportState(models.TextChoices):
 
 
 def parse_months(text: str) -> tuple[int, ...]:
-    """"5, 8, 11" -> (5, 8, 11); raises ValueError naming the bad part."""
+    """ "5, 8, 11" -> (5, 8, 11); raises ValueError naming the bad part."""
     months = []
     for part in str(text).replace("，", ",").split(","):
         part = part.strip()
@@ -54,11 +55,17 @@ class ReportSchedule(models.Model):
     )
     enabled = models.BooleanField(_("produce reports on schedule"), default=True)
     bulletin_day = models.PositiveSmallIntegerField(
-        _("bulletin day"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(28)],
+        _("bulletin day"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("Day of the month the bulletin is produced; empty means the day after the plans' due day."),
     )
     dispatch_months = models.CharField(
-        _("dispatch months"), max_length=40, default="3,6,9,12", validators=[validate_months],
+        _("dispatch months"),
+        max_length=40,
+        default="3,6,9,12",
+        validators=[validate_months],
         help_text=_("Months whose end holds the quarterly dispatch, e.g. 5,8,11; calendar quarter ends by default."),
     )
     half_year_month = models.PositiveSmallIntegerField(
@@ -71,7 +78,8 @@ class ReportSchedule(models.Model):
         _("remind days before the due date"), default=3, validators=[MaxValueValidator(27)]
     )
     escalate_days_after = models.PositiveSmallIntegerField(
-        _("tell the supervision office this many days after the due date"), default=3,
+        _("tell the supervision office this many days after the due date"),
+        default=3,
         validators=[MinValueValidator(2), MaxValueValidator(20)],
         help_text=_("The overdue notice goes out the day after the due date; this is the further delay."),
     )
@@ -107,8 +115,12 @@ class GeneratedReport(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=ReportState.choices, default=ReportState.PENDING)
     failure_reason = models.TextField(_("reason for failure"), blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     schedule_name = models.CharField(
         _("schedule"), max_length=100, blank=True, help_text=_("The schedule that asked for it, when no person did.")
@@ -118,13 +130,19 @@ class GeneratedReport(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     content = models.JSONField(
-        _("content"), default=dict, blank=True,
+        _("content"),
+        default=dict,
+        blank=True,
         help_text=_("The figures and text as generated; the page, the .docx and the .xlsx are all written from it."),
     )
     docx = models.FileField(_("Word document"), upload_to=report_upload_to, blank=True)
     xlsx = models.FileField(_("Excel workbook"), upload_to=report_upload_to, blank=True)
-    pdf = models.FileField(_("PDF"), upload_to=report_upload_to, blank=True,
-                           help_text=_("The Word document rendered by LibreOffice, where the worker has it."))
+    pdf = models.FileField(
+        _("PDF"),
+        upload_to=report_upload_to,
+        blank=True,
+        help_text=_("The Word document rendered by LibreOffice, where the worker has it."),
+    )
 
     class Meta:
         verbose_name = _("generated report")
@@ -136,7 +154,8 @@ class GeneratedReport(models.Model):
             ),
             # A schedule asks once per period, however often beat fires or a task is redelivered.
             models.UniqueConstraint(
-                fields=["region", "kind", "period_end", "schedule_name"], condition=~Q(schedule_name=""),
+                fields=["region", "kind", "period_end", "schedule_name"],
+                condition=~Q(schedule_name=""),
                 name="generated_report_once_per_schedule",
             ),
         ]
@@ -192,14 +211,20 @@ class ExportJob(models.Model):
     rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
     error = models.TextField(_("error"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
-                                   on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(
-        _("last sign of life"), null=True, blank=True,
-        help_text=_("Written by the worker as it writes rows; a running job silent for longer than its lease is "
-                    "taken back (reports.jobs)."))
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Written by the worker as it writes rows; a running job silent for longer than its lease is "
+            "taken back (reports.jobs)."
+        ),
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -222,8 +247,11 @@ def validate_number_pattern(pattern: str) -> None:
     missing = [name for name in ("{year}", "{n}") if name not in pattern]
     if missing or "〔" not in pattern or "〕" not in pattern:
         raise ValidationError(
-            _("Write the document number with the year in 〔〕 and {year} and {n} where the year and the serial "
-              "number go, e.g. 旬巩衔办发〔{year}〕{n}号."))
+            _(
+                "Write the document number with the year in 〔〕 and {year} and {n} where the year and the serial "
+                "number go, e.g. 旬巩衔办发〔{year}〕{n}号."
+            )
+        )
     try:
         pattern.format(year=2026, n=1, region="", word="")
     except (KeyError, IndexError, ValueError):
@@ -241,21 +269,32 @@ class DocumentFrame(models.Model):
         "regions.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="document_frame"
     )
     organ_mark = models.CharField(
-        _("issuing organ's mark"), max_length=60,
-        help_text=_("Printed in red, centred, at the top of the first page, e.g. 旬邑县巩固衔接工作领导小组办公室."))
+        _("issuing organ's mark"),
+        max_length=60,
+        help_text=_("Printed in red, centred, at the top of the first page, e.g. 旬邑县巩固衔接工作领导小组办公室."),
+    )
     number_pattern = models.CharField(
-        _("document number pattern"), max_length=60, validators=[validate_number_pattern],
-        help_text=_("{year} and {n} stand for the year and the serial number; {word} for the kind's word "
-                    "(通报, 调度 …), e.g. 旬巩衔办发〔{year}〕{n}号."))
+        _("document number pattern"),
+        max_length=60,
+        validators=[validate_number_pattern],
+        help_text=_(
+            "{year} and {n} stand for the year and the serial number; {word} for the kind's word "
+            "(通报, 调度 …), e.g. 旬巩衔办发〔{year}〕{n}号."
+        ),
+    )
     main_recipients = models.CharField(
-        _("main recipients (主送)"), max_length=200, help_text=_("e.g. 各镇人民政府，县直有关部门："))
+        _("main recipients (主送)"), max_length=200, help_text=_("e.g. 各镇人民政府，县直有关部门：")
+    )
     signature = models.CharField(_("signature (发文机关署名)"), max_length=60)
-    copy_to = models.CharField(_("copied to (抄送)"), max_length=300, blank=True,
-                               help_text=_("e.g. 县委办，县政府办，县纪委监委。"))
+    copy_to = models.CharField(
+        _("copied to (抄送)"), max_length=300, blank=True, help_text=_("e.g. 县委办，县政府办，县纪委监委。")
+    )
     printed_by = models.CharField(_("printed and issued by (印发机关)"), max_length=60)
     requirements = models.TextField(
-        _("next-step requirements (下一步工作要求)"), blank=True,
-        help_text=_("One requirement a line; printed under 下一步工作要求 at the end of every report."))
+        _("next-step requirements (下一步工作要求)"),
+        blank=True,
+        help_text=_("One requirement a line; printed under 下一步工作要求 at the end of every report."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -269,9 +308,17 @@ class DocumentFrame(models.Model):
     def default_for(cls, region) -> "DocumentFrame":
         """What a region's reports carry until its office sets its own (unsaved)."""
         office = _("%(region)s supervision office") % {"region": region.name}
-        return cls(region=region, organ_mark=str(office), number_pattern="{region}{word}〔{year}〕{n}号",
-                   main_recipients=str(_("All townships and departments:")), signature=str(office),
-                   printed_by=str(office), copy_to="", requirements="", version=0)
+        return cls(
+            region=region,
+            organ_mark=str(office),
+            number_pattern="{region}{word}〔{year}〕{n}号",
+            main_recipients=str(_("All townships and departments:")),
+            signature=str(office),
+            printed_by=str(office),
+            copy_to="",
+            requirements="",
+            version=0,
+        )
 
     def number(self, *, year: int, serial: int, word: str) -> str:
         return self.number_pattern.format(year=year, n=serial, region=self.region.name, word=word)
@@ -287,8 +334,9 @@ class UploadPreview(models.Model):
         PROGRESS_MARKED = "progress_marked", _("progress workbook with its problems marked")
 
     token = models.CharField(_("token"), max_length=40, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     data = models.JSONField(_("data"), null=True, blank=True)
     content = models.BinaryField(_("file content"), blank=True, default=b"")
@@ -312,15 +360,22 @@ class DocumentNumber(models.Model):
     and every number of a region, to one document; the versions of one report keep its number.
     """
 
-    region = models.ForeignKey("regions.Region", verbose_name=_("region"), on_delete=models.CASCADE,
-                               related_name="document_numbers")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.CASCADE, related_name="document_numbers"
+    )
     sequence = models.CharField(_("number sequence"), max_length=80)
     serial = models.PositiveIntegerField(_("serial number"))
     number = models.CharField(_("document number"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20)
     period_end = models.DateField(_("period end"), null=True, blank=True)
-    item = models.OneToOneField("supervision.SupervisionItem", verbose_name=_("supervision item"), null=True,
-                                blank=True, on_delete=models.CASCADE, related_name="document_number")
+    item = models.OneToOneField(
+        "supervision.SupervisionItem",
+        verbose_name=_("supervision item"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="document_number",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -330,8 +385,11 @@ class DocumentNumber(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["region", "sequence", "serial"], name="document_number_serial_once"),
             models.UniqueConstraint(fields=["region", "number"], name="document_number_text_once"),
-            models.UniqueConstraint(fields=["region", "kind", "period_end"], condition=Q(period_end__isnull=False),
-                                    name="document_number_once_per_report"),
+            models.UniqueConstraint(
+                fields=["region", "kind", "period_end"],
+                condition=Q(period_end__isnull=False),
+                name="document_number_once_per_report",
+            ),
         ]
 
     def __str__(self):

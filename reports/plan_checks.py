@@ -5,6 +5,7 @@ problem, each named by task and field in words a person can act on. Pure: no dat
 shows the problems beside their fields; ``plan_import`` refuses to write while there are any, so a
 constraint name ("indicator_deadline_after_start") never reaches a person.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,7 @@ def parse_date(value) -> date | None:
 
 
 def parse_month(value) -> date | None:
-    """"2024-07" or "2024-07-01" → 2024-07-01; anything else → None."""
+    """ "2024-07" or "2024-07-01" → 2024-07-01; anything else → None."""
     match = MONTH.match(str(value or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         return None
@@ -61,19 +62,32 @@ def _plan_problems(parsed: dict) -> list[Problem]:
         problems.append(Problem("title", _("Enter the plan's title.")))
     start, end = parse_date(parsed.get("start")), parse_date(parsed.get("end"))
     if start is None:
-        problems.append(Problem("start", _("The plan's start “%(value)s” is not a date (YYYY-MM-DD).")
-                                % {"value": parsed.get("start") or ""}))
+        problems.append(
+            Problem(
+                "start",
+                _("The plan's start “%(value)s” is not a date (YYYY-MM-DD).") % {"value": parsed.get("start") or ""},
+            )
+        )
     if end is None:
-        problems.append(Problem("end", _("The plan's end “%(value)s” is not a date (YYYY-MM-DD).")
-                                % {"value": parsed.get("end") or ""}))
+        problems.append(
+            Problem(
+                "end", _("The plan's end “%(value)s” is not a date (YYYY-MM-DD).") % {"value": parsed.get("end") or ""}
+            )
+        )
     if start and end and end < start:
-        problems.append(Problem("end", _("The plan ends (%(end)s) before it starts (%(start)s).")
-                                % {"start": start, "end": end}))
+        problems.append(
+            Problem("end", _("The plan ends (%(end)s) before it starts (%(start)s).") % {"start": start, "end": end})
+        )
     if parsed.get("period_assumed"):
         problems.append(Problem("start", _("The document states no plan period: enter its start and end.")))
     if parsed.get("first_period") and parse_month(parsed.get("first_period")) is None:
-        problems.append(Problem("first_period", _("The first reporting period “%(value)s” is not a month "
-                                                  "(YYYY-MM).") % {"value": parsed["first_period"]}))
+        problems.append(
+            Problem(
+                "first_period",
+                _("The first reporting period “%(value)s” is not a month (YYYY-MM).")
+                % {"value": parsed["first_period"]},
+            )
+        )
     return problems
 
 
@@ -86,11 +100,17 @@ def first_period_notices(parsed: dict) -> list[Problem]:
     first, end = parse_month(parsed.get("first_period")), parse_date(parsed.get("end"))
     if first is None or end is None or first <= end:
         return []
-    return [Problem("first_period", _(
-        "The first reporting period %(first)s is after the plan ends (%(end)s): no unit will ever owe a report "
-        "for this plan and it is kept as a record only. To track it, choose a month within the plan's period "
-        "(and tick “units owe the earlier months too” if that month is past due).")
-        % {"first": f"{first:%Y-%m}", "end": end})]
+    return [
+        Problem(
+            "first_period",
+            _(
+                "The first reporting period %(first)s is after the plan ends (%(end)s): no unit will ever owe a report "
+                "for this plan and it is kept as a record only. To track it, choose a month within the plan's period "
+                "(and tick “units owe the earlier months too” if that month is past due)."
+            )
+            % {"first": f"{first:%Y-%m}", "end": end},
+        )
+    ]
 
 
 def first_period_problems(parsed: dict, today: date | None) -> list[Problem]:
@@ -106,11 +126,17 @@ def first_period_problems(parsed: dict, today: date | None) -> list[Problem]:
     open_from = first_period_not_past_due(today)
     if first >= open_from:
         return []
-    return [Problem("first_period", _(
-        "The report for the first reporting period %(first)s is already past due (today is %(today)s): units "
-        "would at once show as not reported for every month from %(first)s. Choose %(open)s or later, or tick "
-        "“units owe the earlier months too”.") % {"first": f"{first:%Y-%m}", "today": today,
-                                                 "open": f"{open_from:%Y-%m}"})]
+    return [
+        Problem(
+            "first_period",
+            _(
+                "The report for the first reporting period %(first)s is already past due (today is %(today)s): units "
+                "would at once show as not reported for every month from %(first)s. Choose %(open)s or later, or tick "
+                "“units owe the earlier months too”."
+            )
+            % {"first": f"{first:%Y-%m}", "today": today, "open": f"{open_from:%Y-%m}"},
+        )
+    ]
 
 
 def _section_problems(sections: list) -> list[Problem]:
@@ -118,19 +144,33 @@ def _section_problems(sections: list) -> list[Problem]:
     parents = {s.get("key"): s.get("parent") for s in sections}
     for k, section in enumerate(sections):
         if not (section.get("title") or "").strip():
-            problems.append(Problem("section_title", _("Section %(n)s: enter the section's title.") % {"n": k + 1},
-                                    section=k))
+            problems.append(
+                Problem("section_title", _("Section %(n)s: enter the section's title.") % {"n": k + 1}, section=k)
+            )
         parent, seen = section.get("parent"), {section.get("key")}
         if parent is not None and parent not in keys:
-            problems.append(Problem("section_parent", _("Section %(n)s “%(title)s”: the section it belongs under "
-                                                        "no longer exists; choose another.")
-                                    % {"n": k + 1, "title": section.get("title") or ""}, section=k))
+            problems.append(
+                Problem(
+                    "section_parent",
+                    _("Section %(n)s “%(title)s”: the section it belongs under no longer exists; choose another.")
+                    % {"n": k + 1, "title": section.get("title") or ""},
+                    section=k,
+                )
+            )
             continue
         while parent is not None:
             if parent in seen:
-                problems.append(Problem("section_parent", _("Section %(n)s “%(title)s” cannot belong under a section "
-                                                            "that belongs under it; choose another.")
-                                        % {"n": k + 1, "title": section.get("title") or ""}, section=k))
+                problems.append(
+                    Problem(
+                        "section_parent",
+                        _(
+                            "Section %(n)s “%(title)s” cannot belong under a section "
+                            "that belongs under it; choose another."
+                        )
+                        % {"n": k + 1, "title": section.get("title") or ""},
+                        section=k,
+                    )
+                )
                 break
             seen.add(parent)
             parent = parents.get(parent)
@@ -144,17 +184,33 @@ def task_label(task: dict) -> str:
 def _task_problems(index: int, task: dict, seen: dict, section_keys: set) -> list[Problem]:
     problems = []
     if task.get("section") is not None and task.get("section") not in section_keys:
-        problems.append(Problem("section", _("%(task)s: the section it was in no longer exists; choose one.")
-                                % {"task": task_label(task)}, index))
+        problems.append(
+            Problem(
+                "section",
+                _("%(task)s: the section it was in no longer exists; choose one.") % {"task": task_label(task)},
+                index,
+            )
+        )
     if not (task.get("name") or "").strip():
         problems.append(Problem("name", _("Task %(seq)s: enter the task's name.") % {"seq": task.get("seq")}, index))
     seq = str(task.get("seq"))
     if not seq.isdigit():
-        problems.append(Problem("seq", _("%(task)s: the number “%(seq)s” is not a whole number.")
-                                % {"task": task_label(task), "seq": seq}, index))
+        problems.append(
+            Problem(
+                "seq",
+                _("%(task)s: the number “%(seq)s” is not a whole number.") % {"task": task_label(task), "seq": seq},
+                index,
+            )
+        )
     elif seq in seen:
-        problems.append(Problem("seq", _("%(task)s: number %(seq)s is already used by “%(other)s”.")
-                                % {"task": task_label(task), "seq": seq, "other": seen[seq]}, index))
+        problems.append(
+            Problem(
+                "seq",
+                _("%(task)s: number %(seq)s is already used by “%(other)s”.")
+                % {"task": task_label(task), "seq": seq, "other": seen[seq]},
+                index,
+            )
+        )
     seen.setdefault(seq, task.get("name") or "")
     return problems
 
@@ -164,33 +220,60 @@ def _indicator_problems(where: str, proposal: dict, plan_start: date | None) -> 
     found = []
     kind = proposal.get("kind")
     if kind not in Kind.values:
-        found.append(("kind", _("%(where)s: choose a kind (increase, decrease, ceiling, floor or milestone).")
-                      % {"where": where}))
+        found.append(
+            (
+                "kind",
+                _("%(where)s: choose a kind (increase, decrease, ceiling, floor or milestone).") % {"where": where},
+            )
+        )
     if (proposal.get("frequency") or Frequency.MONTHLY) not in Frequency.values:
-        found.append(("frequency", _("%(where)s: choose how often it is reported (monthly or quarterly).")
-                      % {"where": where}))
+        found.append(
+            ("frequency", _("%(where)s: choose how often it is reported (monthly or quarterly).") % {"where": where})
+        )
     target = parse_decimal(proposal.get("target_value"))
     if target is None:
-        found.append(("target_value", _("%(where)s: the target “%(value)s” is not a number.")
-                      % {"where": where, "value": proposal.get("target_value") or ""}))
+        found.append(
+            (
+                "target_value",
+                _("%(where)s: the target “%(value)s” is not a number.")
+                % {"where": where, "value": proposal.get("target_value") or ""},
+            )
+        )
     raw_baseline = proposal.get("baseline")
     baseline = parse_decimal(raw_baseline) if raw_baseline not in (None, "") else None
     if raw_baseline in (None, ""):
-        found.append(("baseline", _("%(where)s: enter the baseline (the value at the plan's start).")
-                      % {"where": where}))
+        found.append(
+            ("baseline", _("%(where)s: enter the baseline (the value at the plan's start).") % {"where": where})
+        )
     elif baseline is None:
-        found.append(("baseline", _("%(where)s: the baseline “%(value)s” is not a number.")
-                      % {"where": where, "value": raw_baseline}))
+        found.append(
+            (
+                "baseline",
+                _("%(where)s: the baseline “%(value)s” is not a number.") % {"where": where, "value": raw_baseline},
+            )
+        )
     if target is not None and baseline is not None:
         found += _value_problems(where, kind, baseline, target)
     deadline = parse_date(proposal.get("deadline"))
     if deadline is None:
-        found.append(("deadline", _("%(where)s: the deadline “%(value)s” is not a date (YYYY-MM-DD).")
-                      % {"where": where, "value": proposal.get("deadline") or ""}))
+        found.append(
+            (
+                "deadline",
+                _("%(where)s: the deadline “%(value)s” is not a date (YYYY-MM-DD).")
+                % {"where": where, "value": proposal.get("deadline") or ""},
+            )
+        )
     elif plan_start and deadline < plan_start:
-        found.append(("deadline", _("%(where)s: the deadline %(deadline)s is before the plan starts (%(start)s); "
-                                    "move the deadline or the plan's start.")
-                      % {"where": where, "deadline": deadline, "start": plan_start}))
+        found.append(
+            (
+                "deadline",
+                _(
+                    "%(where)s: the deadline %(deadline)s is before the plan starts (%(start)s); "
+                    "move the deadline or the plan's start."
+                )
+                % {"where": where, "deadline": deadline, "start": plan_start},
+            )
+        )
     found += _milestone_problems(where, proposal.get("milestones") or [], plan_start, deadline)
     return found
 
@@ -213,12 +296,24 @@ def _milestone_problems(where: str, milestones, start: date | None, deadline: da
         when, value = item if isinstance(item, (list, tuple)) and len(item) == 2 else (item, "")
         on = parse_date(when)
         if on is None or parse_decimal(value) is None:
-            found.append(("milestones", _("%(where)s: the stage “%(date)s: %(value)s” needs a date and a number.")
-                          % {"where": where, "date": when, "value": value}))
+            found.append(
+                (
+                    "milestones",
+                    _("%(where)s: the stage “%(date)s: %(value)s” needs a date and a number.")
+                    % {"where": where, "date": when, "value": value},
+                )
+            )
         elif (start and on < start) or (deadline and on > deadline):
-            found.append(("milestones", _("%(where)s: the stage due %(date)s lies outside the indicator's time "
-                                          "(%(start)s to %(deadline)s).")
-                          % {"where": where, "date": on, "start": start, "deadline": deadline}))
+            found.append(
+                (
+                    "milestones",
+                    _(
+                        "%(where)s: the stage due %(date)s lies outside the indicator's time "
+                        "(%(start)s to %(deadline)s)."
+                    )
+                    % {"where": where, "date": on, "start": start, "deadline": deadline},
+                )
+            )
         elif on in dates:
             found.append(("milestones", _("%(where)s: two stages fall on %(date)s.") % {"where": where, "date": on}))
         dates.add(on)
@@ -234,19 +329,35 @@ def check_plan(parsed: dict, today: date | None = None) -> list[Problem]:
     problems += _section_problems(parsed.get("sections") or [])
     section_keys = {s.get("key") for s in parsed.get("sections") or []}
     if not parsed.get("tasks"):
-        problems.append(Problem("tasks", _("No numbered task was found in the text.") if parsed.get("source") == "text"
-                                else _("The table holds no task rows.")))
+        problems.append(
+            Problem(
+                "tasks",
+                _("No numbered task was found in the text.")
+                if parsed.get("source") == "text"
+                else _("The table holds no task rows."),
+            )
+        )
     plan_start = parse_date(parsed.get("start"))
     seen: dict[str, str] = {}
     for index, task in enumerate(parsed.get("tasks") or []):
         problems += _task_problems(index, task, seen, section_keys)
         for order, proposal in enumerate(task.get("indicators") or []):
             where = _("%(task)s, indicator %(n)s “%(name)s”") % {
-                "task": task_label(task), "n": order + 1, "name": (proposal.get("name") or "")[:30]}
-            problems += [Problem(field, message, index, order)
-                         for field, message in _indicator_problems(where, proposal, plan_start)]
+                "task": task_label(task),
+                "n": order + 1,
+                "name": (proposal.get("name") or "")[:30],
+            }
+            problems += [
+                Problem(field, message, index, order)
+                for field, message in _indicator_problems(where, proposal, plan_start)
+            ]
     undecided = [row["name"] for row in parsed.get("units") or [] if not row.get("decision")]
     if undecided:
-        problems.append(Problem("units", _("Decide for each of these units whether it is an existing unit or a new "
-                                           "one: %(names)s.") % {"names": "、".join(undecided)}))
+        problems.append(
+            Problem(
+                "units",
+                _("Decide for each of these units whether it is an existing unit or a new one: %(names)s.")
+                % {"names": "、".join(undecided)},
+            )
+        )
     return problems

@@ -4,6 +4,7 @@
 the preview page or the API lets a person change it; ``plan_import`` writes it in one
 transaction, with an audit event, or writes nothing and says which task and field are wrong.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -18,13 +19,12 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.services import audit_record
+from core.uploads import UnreadableFile
 from regions.models import Region, RegionLevel, Unit, UnitKind
 from targets import rules
 from targets.choices import Kind
 from targets.models import Plan, Section, Target
 from targets.services import indicator_create, target_units_set
-
-from core.uploads import UnreadableFile
 
 from .excel import indicators as extraction
 from .intake import prose
@@ -32,7 +32,6 @@ from .intake import units as unit_lists
 from .intake.dates import period_from_text
 from .intake.files import read_plan_file
 from .intake.table import grid_title, parse_grid
-
 from .plan_checks import Problem, check_plan, parse_month
 
 CLOSE_MATCH_CUTOFF = 0.6
@@ -43,13 +42,14 @@ PLAN_YEARS = re.compile(r"(20\d{2})\s*[-—–~至到]+\s*(20\d{2})")
 def county_by_code(code: str) -> Region:
     region = Region.objects.filter(code=str(code).strip(), level=RegionLevel.COUNTY).first()
     if region is None:
-        raise ValidationError({"region": _("No county with division code %(code)s is in the platform.")
-                               % {"code": code}})
+        raise ValidationError(
+            {"region": _("No county with division code %(code)s is in the platform.") % {"code": code}}
+        )
     return region
 
 
 def plan_dates(title: str, today: date | None = None) -> tuple[date, date]:
-    """"…(2023—2027年)" → 2023-01-01 … 2027-12-31; without years, this year and the four after it."""
+    """ "…(2023—2027年)" → 2023-01-01 … 2027-12-31; without years, this year and the four after it."""
     match = PLAN_YEARS.search(extraction.normalise(title))
     if match:
         return date(int(match.group(1)), 1, 1), date(int(match.group(2)), 12, 31)
@@ -90,17 +90,25 @@ def match_units(parsed: dict, county: Region) -> list[dict]:
     rows = []
     for name in names:
         exact = units.get(name)
-        rows.append({"name": name, "unit_id": exact.pk if exact else None,
-                     "suggestions": [] if exact else suggest_units(name, units),
-                     "decision": f"use:{exact.pk}" if exact else ""})
+        rows.append(
+            {
+                "name": name,
+                "unit_id": exact.pk if exact else None,
+                "suggestions": [] if exact else suggest_units(name, units),
+                "decision": f"use:{exact.pk}" if exact else "",
+            }
+        )
     return rows
 
 
 def _stated_period(title: str, plan_file, head) -> tuple[date, date] | None:
     """The period the typed title states, else the one the document states (its own title, a sentence)."""
     if plan_file.grid is not None:
-        return period_from_text(title) or period_from_text(grid_title(plan_file.grid)) \
+        return (
+            period_from_text(title)
+            or period_from_text(grid_title(plan_file.grid))
             or (period_from_text(head.title) if head.title else None)
+        )
     return period_from_text(title) or prose.find_period(plan_file.lines, head)
 
 
@@ -129,18 +137,32 @@ def parse_plan_file(plan_file, *, title: str = "", start: date | None = None, en
         head.issuer = head.issuer or prose.issuer_from_number(head.doc_number, plan_file.lines)
         parsed.update(head.as_dict())
         if plan_file.table_line is not None:
-            parsed["warnings"].insert(0, {"row": plan_file.table_line + 1, "message": _(
-                "The tasks were read from the responsibility table that starts on line %(line)s; the plan's text "
-                "above it was read for its title, number, issuer and period only.") % {"line": plan_file.table_line + 1}})
+            parsed["warnings"].insert(
+                0,
+                {
+                    "row": plan_file.table_line + 1,
+                    "message": _(
+                        "The tasks were read from the responsibility table that starts on line %(line)s; the plan's text "
+                        "above it was read for its title, number, issuer and period only."
+                    )
+                    % {"line": plan_file.table_line + 1},
+                },
+            )
     else:
         parsed = prose.parse_lines(plan_file.lines, start=start, end=end, head=head)
-    parsed.update(title=title[:300], file_name=plan_file.name, start=start.isoformat(), end=end.isoformat(),
-                  period_assumed=period_assumed)
+    parsed.update(
+        title=title[:300],
+        file_name=plan_file.name,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        period_assumed=period_assumed,
+    )
     return parsed
 
 
-def plan_import_parse(*, file, region: Region, title: str = "", start: date | None = None,
-                      end: date | None = None) -> dict:
+def plan_import_parse(
+    *, file, region: Region, title: str = "", start: date | None = None, end: date | None = None
+) -> dict:
     """Read a plan file (a table, or a plan written as text) into the preview's data; nothing is written."""
     parsed = parse_plan_file(read_plan_file(file), title=title, start=start, end=end)
     parsed.update(region=region.code, units=match_units(parsed, region))
@@ -178,16 +200,21 @@ def _resolve_units(parsed: dict, county: Region, by) -> dict[str, Unit]:
             resolved[row["name"]] = existing[int(decision[4:])]
         elif decision == "create":
             # get_or_create: "create" on a name that exists after all must not break the unique name.
-            unit, created = Unit.objects.get_or_create(county=county, name=row["name"][:100],
-                                                       defaults={"kind": _unit_kind(row["name"])})
+            unit, created = Unit.objects.get_or_create(
+                county=county, name=row["name"][:100], defaults={"kind": _unit_kind(row["name"])}
+            )
             if created:
                 audit_record(action="unit.create", by=by, obj=unit, new={"name": unit.name, "kind": unit.kind})
             existing[unit.pk] = resolved[row["name"]] = unit
         else:
             missing.append(row["name"])
     if missing:
-        raise ValidationError({"units": _("Decide for each of these units whether it is an existing unit or a new "
-                                          "one: %(names)s.") % {"names": "、".join(missing)}})
+        raise ValidationError(
+            {
+                "units": _("Decide for each of these units whether it is an existing unit or a new one: %(names)s.")
+                % {"names": "、".join(missing)}
+            }
+        )
     return resolved
 
 
@@ -199,42 +226,56 @@ def _decimal(value, where: str, field: str) -> Decimal:
     try:
         return Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({field: _("%(where)s: “%(value)s” is not a number.")
-                               % {"where": where, "value": value}}) from None
+        raise ValidationError(
+            {field: _("%(where)s: “%(value)s” is not a number.") % {"where": where, "value": value}}
+        ) from None
 
 
 def _date(value, where: str, field: str) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationError({field: _("%(where)s: “%(value)s” is not a date (YYYY-MM-DD).")
-                               % {"where": where, "value": value}}) from None
+        raise ValidationError(
+            {field: _("%(where)s: “%(value)s” is not a date (YYYY-MM-DD).") % {"where": where, "value": value}}
+        ) from None
 
 
 def _indicator_fields(proposal: dict, where: str, plan: Plan) -> dict:
     if proposal.get("baseline") in (None, ""):
-        raise ValidationError({"baseline": _("%(where)s: enter the baseline (the value at the plan's start).")
-                               % {"where": where}})
+        raise ValidationError(
+            {"baseline": _("%(where)s: enter the baseline (the value at the plan's start).") % {"where": where}}
+        )
     return {
         "name": (proposal.get("name") or "").strip()[:300] or where,
-        "kind": proposal["kind"], "unit": (proposal.get("unit") or "")[:20],
+        "kind": proposal["kind"],
+        "unit": (proposal.get("unit") or "")[:20],
         "baseline": _decimal(proposal["baseline"], where, "baseline"),
         "target_value": _decimal(proposal["target_value"], where, "target_value"),
-        "start_date": plan.start_date, "deadline": _date(proposal.get("deadline") or plan.end_date, where, "deadline"),
-        "frequency": proposal.get("frequency") or "monthly", "source_phrase": proposal.get("source_phrase", ""),
+        "start_date": plan.start_date,
+        "deadline": _date(proposal.get("deadline") or plan.end_date, where, "deadline"),
+        "frequency": proposal.get("frequency") or "monthly",
+        "source_phrase": proposal.get("source_phrase", ""),
     }
 
 
 def _write_task(task: dict, plan: Plan, section: Section | None, units: dict[str, Unit], by) -> Target:
-    target = Target.objects.create(plan=plan, section=section, seq=int(task["seq"]), name=task["name"][:300],
-                                   content=task.get("content", ""), all_townships=bool(task.get("all_townships")))
-    target_units_set(target=target, leads=[units[n] for n in task["lead_units"]],
-                     co_units=[units[n] for n in task["co_units"]])
+    target = Target.objects.create(
+        plan=plan,
+        section=section,
+        seq=int(task["seq"]),
+        name=task["name"][:300],
+        content=task.get("content", ""),
+        all_townships=bool(task.get("all_townships")),
+    )
+    target_units_set(
+        target=target, leads=[units[n] for n in task["lead_units"]], co_units=[units[n] for n in task["co_units"]]
+    )
     for order, proposal in enumerate(task["indicators"]):
         where = _("Task %(seq)s, indicator %(n)s") % {"seq": task["seq"], "n": order + 1}
         fields = _indicator_fields(proposal, where, plan)
-        milestones = [(_date(d, where, "milestones"), _decimal(v, where, "milestones"))
-                      for d, v in proposal.get("milestones", [])]
+        milestones = [
+            (_date(d, where, "milestones"), _decimal(v, where, "milestones")) for d, v in proposal.get("milestones", [])
+        ]
         try:
             indicator_create(target=target, by=by, order=order, milestones=milestones, **fields)
         except ValidationError as exc:
@@ -296,8 +337,9 @@ def at_save(parsed: dict, today: date) -> dict:
 
 
 @transaction.atomic
-def plan_import(*, parsed: dict, region: Region, by, title: str = "", doc_number: str = "",
-                today: date | None = None) -> Plan:
+def plan_import(
+    *, parsed: dict, region: Region, by, title: str = "", doc_number: str = "", today: date | None = None
+) -> Plan:
     """Write the previewed plan: sections, tasks, units, indicators and milestones; all or nothing.
 
     Everything is checked first (reports.plan_checks), on the day of the save: a default first period is
@@ -312,27 +354,39 @@ def plan_import(*, parsed: dict, region: Region, by, title: str = "", doc_number
     if problems:
         raise PlanProblems(problems)
     units = _resolve_units(parsed, region, by)
-    plan = Plan(title=(title or parsed["title"])[:300], doc_number=(doc_number or parsed.get("doc_number") or "")[:100],
-                issuer=(parsed.get("issuer") or "")[:200], region=region, start_date=_date(parsed["start"], "plan", "start"),
-                end_date=_date(parsed["end"], "plan", "end"),
-                first_period=parse_month(parsed.get("first_period")) or parse_month(default_first_period(parsed)))
+    plan = Plan(
+        title=(title or parsed["title"])[:300],
+        doc_number=(doc_number or parsed.get("doc_number") or "")[:100],
+        issuer=(parsed.get("issuer") or "")[:200],
+        region=region,
+        start_date=_date(parsed["start"], "plan", "start"),
+        end_date=_date(parsed["end"], "plan", "end"),
+        first_period=parse_month(parsed.get("first_period")) or parse_month(default_first_period(parsed)),
+    )
     plan.full_clean()
     plan.save()
     sections = {}
     for order, row in _parents_first(parsed["sections"]):
-        sections[row["key"]] = Section.objects.create(plan=plan, title=row["title"][:300], order=order,
-                                                      parent=sections.get(row.get("parent")))
+        sections[row["key"]] = Section.objects.create(
+            plan=plan, title=row["title"][:300], order=order, parent=sections.get(row.get("parent"))
+        )
     for task in parsed["tasks"]:
         _write_task(task, plan, sections.get(task.get("section")), units, by)
-    audit_record(action="plan.import", by=by, obj=plan, new={
-        "file": parsed.get("file_name", ""), "tasks": len(parsed["tasks"]), "sections": len(parsed["sections"]),
-        "start": parsed["start"], "end": parsed["end"], "first_period": f"{plan.first_period:%Y-%m}",
-        "indicators": sum(len(t["indicators"]) for t in parsed["tasks"]),
-    })
+    audit_record(
+        action="plan.import",
+        by=by,
+        obj=plan,
+        new={
+            "file": parsed.get("file_name", ""),
+            "tasks": len(parsed["tasks"]),
+            "sections": len(parsed["sections"]),
+            "start": parsed["start"],
+            "end": parsed["end"],
+            "first_period": f"{plan.first_period:%Y-%m}",
+            "indicators": sum(len(t["indicators"]) for t in parsed["tasks"]),
+        },
+    )
     return plan
-
-
-
 
 
 INDICATOR_INPUTS = ("name", "kind", "unit", "baseline", "target_value", "deadline", "frequency", "milestones")
@@ -359,18 +413,33 @@ def _edited_indicator(data, prefix: str, proposal: dict | None) -> dict | None:
 
     Only the fields the form sends change; an emptied baseline is no baseline.
     """
-    values = {field: (data.get(f"{prefix}-{field}") or "").strip() for field in INDICATOR_INPUTS
-              if f"{prefix}-{field}" in data}
+    values = {
+        field: (data.get(f"{prefix}-{field}") or "").strip()
+        for field in INDICATOR_INPUTS
+        if f"{prefix}-{field}" in data
+    }
     if proposal is None:
         if not (values.get("name") and values.get("target_value")):
             return None
-        proposal = {"source_phrase": "", "milestones": [], "warnings": [], "kind": "increase", "baseline": "0",
-                    "unit": "", "frequency": "monthly"}
+        proposal = {
+            "source_phrase": "",
+            "milestones": [],
+            "warnings": [],
+            "kind": "increase",
+            "baseline": "0",
+            "unit": "",
+            "frequency": "monthly",
+        }
     elif not data.get(f"{prefix}-keep"):
         return None
     edited = dict(proposal)
-    edited.update({field: value for field, value in values.items()
-                   if (value or field == "unit") and field not in ("milestones", "baseline")})
+    edited.update(
+        {
+            field: value
+            for field, value in values.items()
+            if (value or field == "unit") and field not in ("milestones", "baseline")
+        }
+    )
     if "baseline" in values:
         edited["baseline"] = values["baseline"] or None
     if "milestones" in values:
@@ -426,8 +495,12 @@ def _edited_task(data, prefix: str, task: dict, keys: set, moved: dict) -> dict:
         changes["section"] = data[f"{prefix}-section"]
     if f"{prefix}-name" in data:  # the form always sends the task's inputs together
         changes["all_townships"] = bool(data.get(f"{prefix}-all_townships"))
-    task = dict(task, name=(data.get(f"{prefix}-name") or task["name"]).strip()[:300], **changes,
-                **_edited_units(data, prefix, task))
+    task = dict(
+        task,
+        name=(data.get(f"{prefix}-name") or task["name"]).strip()[:300],
+        **changes,
+        **_edited_units(data, prefix, task),
+    )
     task["section"] = _section_choice(task.get("section"), keys, moved)
     return task
 
@@ -437,9 +510,25 @@ def _added_task(data, tasks: list, keys: set, moved: dict) -> dict | None:
     if not name:
         return None
     seqs = [int(t["seq"]) for t in tasks if str(t.get("seq")).isdigit()]
-    blank = {"row": None, "seq": str(max(seqs, default=0) + 1), "name": name, "content": "", "section": None,
-             "units_raw": "", "lead_units": [], "co_units": [], "all_townships": False, "unparsed": [], "notes": [],
-             "deadline_text": "", "deadline": None, "ongoing": False, "leader": "", "indicators": [], "added": True}
+    blank = {
+        "row": None,
+        "seq": str(max(seqs, default=0) + 1),
+        "name": name,
+        "content": "",
+        "section": None,
+        "units_raw": "",
+        "lead_units": [],
+        "co_units": [],
+        "all_townships": False,
+        "unparsed": [],
+        "notes": [],
+        "deadline_text": "",
+        "deadline": None,
+        "ongoing": False,
+        "leader": "",
+        "indicators": [],
+        "added": True,
+    }
     task = _edited_task(data, "tnew", blank, keys, moved)
     task["seq"] = task["seq"] or blank["seq"]
     return task
@@ -478,11 +567,15 @@ def apply_preview_edits(parsed: dict, data, region: Region | None = None, today:
         tasks.append(task)
     added = _added_task(data, tasks, keys, moved)
     edited["sections"], edited["tasks"] = sections, _in_section_order(tasks + ([added] if added else []), sections)
-    if today is not None and not first_period_is_default(edited) and \
-            edited.get("first_period") == default_first_period(edited, today):
+    if (
+        today is not None
+        and not first_period_is_default(edited)
+        and edited.get("first_period") == default_first_period(edited, today)
+    ):
         edited["first_period_default"] = edited["first_period"]
-    edited["units"] = [dict(row, decision=data.get(f"u{k}-decision", row["decision"]))
-                       for k, row in enumerate(parsed["units"])]
+    edited["units"] = [
+        dict(row, decision=data.get(f"u{k}-decision", row["decision"])) for k, row in enumerate(parsed["units"])
+    ]
     return rematch_units(edited, region) if region is not None else edited
 
 

@@ -5,6 +5,7 @@ marked with its problems waits for its download. Each preview belongs to the use
 (another user's token finds nothing), lives UPLOAD_PREVIEW_HOURS from its last save, and is deleted
 by the nightly `reports.tasks.purge_upload_previews`. Nothing of it sits in the session.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -25,8 +26,9 @@ def _expiry(now: datetime) -> datetime:
 def preview_save(*, by, kind: str, data=None, content: bytes = b"") -> str:
     """Keep a new preview for `by`; the token that finds it again."""
     token = secrets.token_urlsafe(16)
-    UploadPreview.objects.create(token=token, user=by, kind=kind, data=data, content=content,
-                                 expires_at=_expiry(timezone.now()))
+    UploadPreview.objects.create(
+        token=token, user=by, kind=kind, data=data, content=content, expires_at=_expiry(timezone.now())
+    )
     return token
 
 

@@ -5,6 +5,7 @@ Who owes what is `targets.selectors.expected_reporters`; a report counts once su
 approved. Each (unit, month, stage) is recorded in ReminderSent under a unique constraint, and the
 in-app notification carries a dedupe_key, so running the task twice never sends anything twice.
 """
+
 import logging
 from collections import defaultdict
 from datetime import date
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.services import audit_record, notify
 from regions.models import Unit
+
 # The owed-period rule of the reporting-rate figures, so reminders chase exactly what the rates count.
 from supervision.figures import indicators_in
 from targets import rules
@@ -36,14 +38,18 @@ def missing_reports(*, region, month: date) -> dict[int, list[int]]:
     """Per unit id, the indicator ids whose report for `month` (or its quarter) is owed and not submitted."""
     periods = {}
     for pk, frequency, start, deadline, first in indicators_in(region=region).values_list(
-            "pk", "frequency", "start_date", "deadline", "target__plan__first_period"):
+        "pk", "frequency", "start_date", "deadline", "target__plan__first_period"
+    ):
         period = rules.owed_period(frequency, start, deadline, month, first)
         if period is not None:
             periods[pk] = period
-    submitted = set(ProgressReport.objects.filter(
-        indicator_id__in=list(periods), period_start__in=set(periods.values()),
-        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
-    ).values_list("indicator_id", "unit_id", "period_start"))
+    submitted = set(
+        ProgressReport.objects.filter(
+            indicator_id__in=list(periods),
+            period_start__in=set(periods.values()),
+            status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
+        ).values_list("indicator_id", "unit_id", "period_start")
+    )
     missing = defaultdict(list)
     for indicator_id, unit_ids in expected_reporters(periods).items():
         for unit_id in unit_ids:
@@ -69,18 +75,33 @@ def _unit_notice(unit: Unit, stage: str, month: date, count: int, due: date) -> 
     else:
         message = _("Overdue: %(count)s reports for %(month)s were due on %(due)s and are still missing.") % values
     users = list(unit.users.filter(is_active=True))
-    notify(users=users, kind=f"report_{stage}", message=message, link="/",
-           dedupe_key=f"reports:{stage}:{month:%Y-%m}:unit{unit.pk}", unit=unit)
+    notify(
+        users=users,
+        kind=f"report_{stage}",
+        message=message,
+        link="/",
+        dedupe_key=f"reports:{stage}:{month:%Y-%m}:unit{unit.pk}",
+        unit=unit,
+    )
     transaction.on_commit(lambda: _mail([unit.email] + [u.email for u in users], message, message))
 
 
 def _office_notice(region, month: date, units: list[Unit], due: date) -> None:
     names = "、".join(u.name for u in units)
     message = _("%(count)s units have not submitted their %(month)s reports (due %(due)s): %(units)s") % {
-        "count": len(units), "month": f"{month.year}年{month.month}月", "due": due.isoformat(), "units": names}
+        "count": len(units),
+        "month": f"{month.year}年{month.month}月",
+        "due": due.isoformat(),
+        "units": names,
+    }
     office = list(User.objects.filter(role=Role.SUPERVISOR, region=region, is_active=True))
-    notify(users=office, kind="report_escalate", message=message[:500], link="/",
-           dedupe_key=f"reports:escalate:{month:%Y-%m}:region{region.pk}")
+    notify(
+        users=office,
+        kind="report_escalate",
+        message=message[:500],
+        link="/",
+        dedupe_key=f"reports:escalate:{month:%Y-%m}:region{region.pk}",
+    )
     transaction.on_commit(lambda: _mail([u.email for u in office], message[:200], message))
 
 
@@ -89,8 +110,9 @@ def _send_stage(region, stage: str, month: date, due: date) -> int:
     units = Unit.objects.filter(pk__in=list(missing)).order_by("kind", "name")
     chased = []
     with transaction.atomic():
-        already = set(ReminderSent.objects.filter(unit__in=units, month=month, stage=stage)
-                      .values_list("unit_id", flat=True))
+        already = set(
+            ReminderSent.objects.filter(unit__in=units, month=month, stage=stage).values_list("unit_id", flat=True)
+        )
         for unit in units:
             if unit.pk in already:
                 continue
@@ -101,9 +123,13 @@ def _send_stage(region, stage: str, month: date, due: date) -> int:
         if stage == ReminderStage.ESCALATE and chased:
             _office_notice(region, month, chased, due)
         if chased:
-            audit_record(action=f"reminder.{stage}", object_type="reports.ReminderSent",
-                         object_id=f"{region.code}:{month:%Y-%m}", object_repr=str(region),
-                         new={"units": [u.pk for u in chased]})
+            audit_record(
+                action=f"reminder.{stage}",
+                object_type="reports.ReminderSent",
+                object_id=f"{region.code}:{month:%Y-%m}",
+                object_repr=str(region),
+                new={"units": [u.pk for u in chased]},
+            )
     return len(chased)
 
 

@@ -5,6 +5,7 @@ plans' due day into a ScheduleSpec. Days are local dates (Asia/Shanghai): the ta
 `timezone.localdate()`, so a beat firing at 00:30 on the 26th in Shanghai (16:30 UTC on the 25th)
 already counts as the 26th.
 """
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 

@@ -1,4 +1,5 @@
 """Reads of the reports app: who sees which reports, and each region's report calendar."""
+
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -41,9 +42,13 @@ def schedule_spec_for(region: Region) -> schedule.ScheduleSpec:
     if config is None:
         return schedule.ScheduleSpec(due_day=due_day)
     return schedule.ScheduleSpec(
-        due_day=due_day, bulletin_day=config.bulletin_day, dispatch_months=config.dispatch_month_list,
-        half_year_month=config.half_year_month, year_end_month=config.year_end_month,
-        remind_days_before=config.remind_days_before, escalate_days_after=config.escalate_days_after,
+        due_day=due_day,
+        bulletin_day=config.bulletin_day,
+        dispatch_months=config.dispatch_month_list,
+        half_year_month=config.half_year_month,
+        year_end_month=config.year_end_month,
+        remind_days_before=config.remind_days_before,
+        escalate_days_after=config.escalate_days_after,
     )
 
 
@@ -52,13 +57,18 @@ def too_early(*, region: Region, kind: str, month, today) -> str:
     first = schedule.first_day_for(schedule_spec_for(region), kind, month)
     if today >= first:
         return ""
-    return _("A %(kind)s covering %(month)s can be made from %(first)s, once the units' reports for that month are "
-             "due; until then ask for one ending the month before.") % {
-        "kind": ReportKind(kind).label, "month": f"{month.year}年{month.month}月",
-        "first": f"{first.year}年{first.month}月{first.day}日"}
+    return _(
+        "A %(kind)s covering %(month)s can be made from %(first)s, once the units' reports for that month are "
+        "due; until then ask for one ending the month before."
+    ) % {
+        "kind": ReportKind(kind).label,
+        "month": f"{month.year}年{month.month}月",
+        "first": f"{first.year}年{first.month}月{first.day}日",
+    }
 
 
 def document_frame_for(region: Region) -> DocumentFrame:
     """The region's frame as its office set it, or the default one (unsaved) until it does."""
-    return DocumentFrame.objects.filter(region=region).select_related("region").first() or \
-        DocumentFrame.default_for(region)
+    return DocumentFrame.objects.filter(region=region).select_related("region").first() or DocumentFrame.default_for(
+        region
+    )

@@ -6,6 +6,7 @@ writes the result only if no other run finished first. A redelivered task (the w
 broker re-queued the message) therefore never leaves two finished reports for one request, and the
 scheduled request itself is unique per region, kind and period.
 """
+
 import logging
 from datetime import date
 from pathlib import Path
@@ -50,8 +51,9 @@ def _enqueue(report: GeneratedReport) -> None:
     queue.enqueue_on_commit("reports.tasks.generate_report", report.pk)
 
 
-def report_request(*, region: Region, kind: str, month: date, by=None, schedule_name: str = "",
-                   enqueue: bool = True) -> GeneratedReport:
+def report_request(
+    *, region: Region, kind: str, month: date, by=None, schedule_name: str = "", enqueue: bool = True
+) -> GeneratedReport:
     """Ask for a report of `kind` for the period ending in `month`; returns the new pending row.
 
     The generation task is enqueued once the row is committed; `enqueue=False` leaves that to the
@@ -67,20 +69,39 @@ def report_request(*, region: Region, kind: str, month: date, by=None, schedule_
     with transaction.atomic():
         Region.objects.select_for_update().get(pk=region.pk)  # serialises version numbers per region
         if schedule_name:
-            existing = GeneratedReport.objects.filter(region=region, kind=kind, period_end=period.period_end,
-                                                      schedule_name=schedule_name).first()
+            existing = GeneratedReport.objects.filter(
+                region=region, kind=kind, period_end=period.period_end, schedule_name=schedule_name
+            ).first()
             if existing:
                 return existing
-        latest = GeneratedReport.objects.filter(region=region, kind=kind, period_end=period.period_end).aggregate(
-            v=Max("version"))["v"] or 0
+        latest = (
+            GeneratedReport.objects.filter(region=region, kind=kind, period_end=period.period_end).aggregate(
+                v=Max("version")
+            )["v"]
+            or 0
+        )
         report = GeneratedReport.objects.create(
-            region=region, kind=kind, period_start=period.period_start, period_end=period.period_end,
-            version=latest + 1, requested_by=by if getattr(by, "is_authenticated", False) else None,
+            region=region,
+            kind=kind,
+            period_start=period.period_start,
+            period_end=period.period_end,
+            version=latest + 1,
+            requested_by=by if getattr(by, "is_authenticated", False) else None,
             schedule_name=schedule_name,
         )
-        audit_record(action="report.request", by=by, obj=report, username=schedule_name,
-                     new={"region": region.code, "kind": kind, "period_end": period.period_end,
-                          "version": report.version, "schedule": schedule_name})
+        audit_record(
+            action="report.request",
+            by=by,
+            obj=report,
+            username=schedule_name,
+            new={
+                "region": region.code,
+                "kind": kind,
+                "period_end": period.period_end,
+                "version": report.version,
+                "schedule": schedule_name,
+            },
+        )
         if enqueue:
             _enqueue(report)
     return report
@@ -138,10 +159,18 @@ def report_generate(*, report_id: int, render_pdf: bool = True) -> GeneratedRepo
     frame = document_frame_for(report.region)
     with translation.override(settings.LANGUAGE_CODE):
         word = title_of(report.kind, report.region.name, report.period_start, report.period_end)[2]
-        number = document_number_assign(frame=frame, kind=report.kind, year=report.period_end.year, word=str(word),
-                                        period_end=report.period_end)
-        content = compose(kind=report.kind, region=report.region, period_start=report.period_start,
-                          period_end=report.period_end, serial=number.serial, issued_on=today, frame=frame)
+        number = document_number_assign(
+            frame=frame, kind=report.kind, year=report.period_end.year, word=str(word), period_end=report.period_end
+        )
+        content = compose(
+            kind=report.kind,
+            region=report.region,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            serial=number.serial,
+            issued_on=today,
+            frame=frame,
+        )
         docx, xlsx = write_docx(content), write_xlsx(content)
     return _finish(report_id, content, docx, xlsx, render_pdf=render_pdf)
 
@@ -156,8 +185,12 @@ def _finish(report_id: int, content: dict, docx: bytes, xlsx: bytes, *, render_p
         report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
         report.content, report.status, report.finished_at = content, ReportState.DONE, timezone.now()
         report.save(update_fields=["docx", "xlsx", "content", "status", "finished_at"])
-        audit_record(action="report.generate", obj=report, username=report.schedule_name,
-                     new={"version": report.version, "docx": report.docx.name, "xlsx": report.xlsx.name})
+        audit_record(
+            action="report.generate",
+            obj=report,
+            username=report.schedule_name,
+            new={"version": report.version, "docx": report.docx.name, "xlsx": report.xlsx.name},
+        )
         if render_pdf and pdf.soffice():
             queue.enqueue_on_commit("reports.tasks.render_report_pdf", report.pk)
     return report
@@ -206,8 +239,11 @@ def reports_request_due(*, today: date) -> list[GeneratedReport]:
     for region in schedule_regions().exclude(pk__in=disabled):
         for due in schedule.reports_due_on(schedule_spec_for(region), today):
             try:
-                made.append(report_request(region=region, kind=due.kind, month=due.period_end,
-                                           schedule_name=f"schedule:{due.kind}"))
+                made.append(
+                    report_request(
+                        region=region, kind=due.kind, month=due.period_end, schedule_name=f"schedule:{due.kind}"
+                    )
+                )
             except IntegrityError:  # a concurrent beat run made it first; the constraint kept it single
                 logger.info("report %s %s %s already requested", region.code, due.kind, due.period_end)
     return made
@@ -223,8 +259,7 @@ def schedules_seed() -> int:
     return made
 
 
-FRAME_FIELDS = ("organ_mark", "number_pattern", "main_recipients", "signature", "copy_to", "printed_by",
-                "requirements")
+FRAME_FIELDS = ("organ_mark", "number_pattern", "main_recipients", "signature", "copy_to", "printed_by", "requirements")
 
 
 def document_frame_save(*, region: Region, by, expected_version: int | None, **values) -> DocumentFrame:
@@ -233,8 +268,12 @@ def document_frame_save(*, region: Region, by, expected_version: int | None, **v
         frame = DocumentFrame.objects.select_for_update().filter(region=region).first()
         current = frame.version if frame else 0
         if (expected_version or 0) != current:
-            raise ConflictError(_("Someone else saved this office's document frame meanwhile; reload the page and "
-                                  "make your change again."))
+            raise ConflictError(
+                _(
+                    "Someone else saved this office's document frame meanwhile; reload the page and "
+                    "make your change again."
+                )
+            )
         old = {f: getattr(frame, f) for f in FRAME_FIELDS} if frame else None
         frame = frame or DocumentFrame(region=region, version=0)
         for name in FRAME_FIELDS:
@@ -242,8 +281,9 @@ def document_frame_save(*, region: Region, by, expected_version: int | None, **v
         frame.version = current + 1
         frame.full_clean()
         frame.save()
-        audit_record(action="document_frame.save", by=by, obj=frame, old=old,
-                     new={f: getattr(frame, f) for f in FRAME_FIELDS})
+        audit_record(
+            action="document_frame.save", by=by, obj=frame, old=old, new={f: getattr(frame, f) for f in FRAME_FIELDS}
+        )
     return frame
 
 
@@ -254,8 +294,9 @@ def notice_download_record(*, item, serial: int, by) -> None:
 SERIAL = "{n}"
 
 
-def document_number_assign(*, frame: DocumentFrame, kind: str, year: int, word: str, period_end: date | None = None,
-                           item=None) -> DocumentNumber:
+def document_number_assign(
+    *, frame: DocumentFrame, kind: str, year: int, word: str, period_end: date | None = None, item=None
+) -> DocumentNumber:
     """The document number of a report (region, kind, period) or of a supervision item's notice: the one it
     already has, or the next free serial of its sequence (DocumentNumber), given once under the region's lock.
 
@@ -266,17 +307,27 @@ def document_number_assign(*, frame: DocumentFrame, kind: str, year: int, word: 
     region = frame.region
     with transaction.atomic():
         Region.objects.select_for_update().get(pk=region.pk)
-        existing = DocumentNumber.objects.filter(region=region, item=item) if item is not None else \
-            DocumentNumber.objects.filter(region=region, kind=kind, period_end=period_end)
+        existing = (
+            DocumentNumber.objects.filter(region=region, item=item)
+            if item is not None
+            else DocumentNumber.objects.filter(region=region, kind=kind, period_end=period_end)
+        )
         found = existing.first()
         if found is not None:
             return found
         sequence = frame.number(year=year, serial=SERIAL, word=word)
-        serial = (DocumentNumber.objects.filter(region=region, sequence=sequence).aggregate(
-            n=Max("serial"))["n"] or 0) + 1
+        serial = (
+            DocumentNumber.objects.filter(region=region, sequence=sequence).aggregate(n=Max("serial"))["n"] or 0
+        ) + 1
         taken = set(DocumentNumber.objects.filter(region=region).values_list("number", flat=True))
         while frame.number(year=year, serial=serial, word=word) in taken:
             serial += 1
         return DocumentNumber.objects.create(
-            region=region, sequence=sequence, serial=serial, number=frame.number(year=year, serial=serial, word=word),
-            kind=kind, period_end=period_end, item=item)
+            region=region,
+            sequence=sequence,
+            serial=serial,
+            number=frame.number(year=year, serial=serial, word=word),
+            kind=kind,
+            period_end=period_end,
+            item=item,
+        )

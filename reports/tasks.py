@@ -5,6 +5,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST), so each is safe to run twice (see `services.
 Transient errors (the database or Redis briefly gone) are retried with exponential backoff; any
 other error, or the last retry, is recorded on the report's row with its reason.
 """
+
 import logging
 
 from celery import shared_task
@@ -19,7 +20,7 @@ MAX_RETRIES = 5
 
 def backoff(retries: int) -> int:
     """Seconds before retry n: 10, 20, 40, 80, 160 (capped at ten minutes)."""
-    return min(600, 10 * 2 ** retries)
+    return min(600, 10 * 2**retries)
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True, reject_on_worker_lost=True)
@@ -68,8 +69,9 @@ def send_reminders(self) -> int:
         raise self.retry(exc=error, countdown=backoff(self.request.retries))
 
 
-@shared_task(bind=True, name="reports.export_job_run", max_retries=MAX_RETRIES, acks_late=True,
-             reject_on_worker_lost=True)
+@shared_task(
+    bind=True, name="reports.export_job_run", max_retries=MAX_RETRIES, acks_late=True, reject_on_worker_lost=True
+)
 def export_job_run_task(self, job_id: int) -> str:
     from .excel.jobs import export_job_fail, export_job_run
 

@@ -1,6 +1,7 @@
 """Pages of the reports app under /reports/: bulletins, namespaced "reports" (`urlpatterns`), and Excel in and out
 (plan import with preview, offline progress workbooks, ledger exports), whose names are not namespaced
 (`excel_urlpatterns`, included by config.urls)."""
+
 from django.urls import path
 
 from .views import bulletins, excel

@@ -5,6 +5,7 @@ title row, the data stamp under it ("数据截至2026年11月30日，灯色判�
 repeated on every printed page, A4 landscape fitted to the width. The words of a printed list are fixed
 Chinese, like the ledger's (reports.excel.writers); the views write the whole file in the product's language.
 """
+
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -78,8 +79,12 @@ ITEM_COLUMNS = [
     Column("所属任务", "所属任务", lambda pair: str(pair[1].indicator.target), 28),
     Column("责任单位", "责任单位", lambda pair: pair[1].unit.name, 16),
     Column("下发时灯色", "下发时灯色", lambda pair: pair[1].light_when_issued or None, 10, "light"),
-    Column("状态", "状态", lambda pair: str(pair[1].get_status_display()) + ("（逾期未反馈）" if pair[1].overdue else ""),
-           16),
+    Column(
+        "状态",
+        "状态",
+        lambda pair: str(pair[1].get_status_display()) + ("（逾期未反馈）" if pair[1].overdue else ""),
+        16,
+    ),
     Column("反馈期限", "反馈期限", lambda pair: _item_date(pair[1].reply_due), 14),
     Column("整改措施", "整改措施", lambda pair: pair[1].measures or "", 36),
     Column("承诺完成日期", "承诺完成日期", lambda pair: _item_date(pair[1].promised_date), 14),
@@ -102,8 +107,9 @@ def flagged_title(*, region_name: str, light: str, as_of: date) -> str:
 
 
 def flagged_xlsx(rows, *, title: str, subtitle: str) -> bytes:
-    return _workbook([Sheet(title=title, subtitle=subtitle, columns=FLAGGED_COLUMNS, rows=_numbered(rows),
-                            sheet_title="指标清单")])
+    return _workbook(
+        [Sheet(title=title, subtitle=subtitle, columns=FLAGGED_COLUMNS, rows=_numbered(rows), sheet_title="指标清单")]
+    )
 
 
 def league_title(*, region_name: str, month: date) -> str:
@@ -112,10 +118,18 @@ def league_title(*, region_name: str, month: date) -> str:
 
 def league_xlsx(tables: dict, *, title: str, subtitle: str) -> bytes:
     """One sheet per league (部门, 乡镇（街道）, or 县 above county level)."""
-    return _workbook([Sheet(title=f"{title}·{LEAGUE_TITLES.get(name, name)}", subtitle=subtitle,
-                            columns=LEAGUE_COLUMNS, rows=[(row.rank, row) for row in rows],
-                            sheet_title=LEAGUE_TITLES.get(name, name)[:31])
-                      for name, rows in tables.items()])
+    return _workbook(
+        [
+            Sheet(
+                title=f"{title}·{LEAGUE_TITLES.get(name, name)}",
+                subtitle=subtitle,
+                columns=LEAGUE_COLUMNS,
+                rows=[(row.rank, row) for row in rows],
+                sheet_title=LEAGUE_TITLES.get(name, name)[:31],
+            )
+            for name, rows in tables.items()
+        ]
+    )
 
 
 def items_title(*, region_name: str) -> str:
@@ -123,8 +137,9 @@ def items_title(*, region_name: str) -> str:
 
 
 def items_xlsx(items, *, title: str, subtitle: str) -> bytes:
-    return _workbook([Sheet(title=title, subtitle=subtitle, columns=ITEM_COLUMNS, rows=_numbered(items),
-                            sheet_title="督办事项")])
+    return _workbook(
+        [Sheet(title=title, subtitle=subtitle, columns=ITEM_COLUMNS, rows=_numbered(items), sheet_title="督办事项")]
+    )
 
 
 def _workbook(sheets) -> bytes:

@@ -13,6 +13,7 @@ region to look at (a county, a city, a province, or None for everything), and op
 `township` (the township's own lights on its allocated shares, plus the indicators its unit
 answers for that are not allocated).
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,14 +21,25 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
-    Avg, BooleanField, Case, Count, DecimalField, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Sum, Value, When,
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from core import periods
-from core.periods import Frequency
-from core.periods import month_end, previous_month_end
+from core.periods import Frequency, month_end, previous_month_end
 from regions.models import Region, RegionLevel, Unit, UnitKind
 from regions.selectors import region_prefix
 from targets import rules
@@ -150,6 +162,7 @@ def _rate(part: int, whole: int) -> Decimal | None:
 
 # Scoping -----------------------------------------------------------------------------------------
 
+
 def _region_q(region: Region | None, path: str) -> Q:
     return Q(**{f"{path}code__startswith": region_prefix(region)}) if region is not None else Q()
 
@@ -202,14 +215,16 @@ def _source(end: date):
     return CurrentLight.objects.all() if is_current(end) else StatusSnapshot.objects.filter(as_of=end)
 
 
-def _scope(*, region, end: date, plan=None, section=None, unit=None, township=None, light=None, lead_unit=None,
-           shares=False):
+def _scope(
+    *, region, end: date, plan=None, section=None, unit=None, township=None, light=None, lead_unit=None, shares=False
+):
     """Light rows of the month end `end` under the filters: the indicators' own rows, or with `shares` the
     rows of their township shares, or with `township` that township's own lights."""
     qs = _indicator_filters(_source(end), "indicator__", region=region, plan=plan, section=section, unit=unit)
     if lead_unit is not None:
-        qs = qs.filter(Exists(Target.lead_units.through.objects.filter(
-            target_id=OuterRef("indicator__target_id"), unit=lead_unit)))
+        qs = qs.filter(
+            Exists(Target.lead_units.through.objects.filter(target_id=OuterRef("indicator__target_id"), unit=lead_unit))
+        )
     if township is not None:
         qs = qs.filter(_township_q(township))
     else:
@@ -219,22 +234,27 @@ def _scope(*, region, end: date, plan=None, section=None, unit=None, township=No
     return qs
 
 
-def snapshots(*, region, as_of: date, plan=None, section=None, unit=None, township=None, light=None,
-              lead_unit=None):
+def snapshots(*, region, as_of: date, plan=None, section=None, unit=None, township=None, light=None, lead_unit=None):
     """The snapshot rows behind every count: one per indicator, or per township share with `township`.
 
     `lead_unit` keeps the indicators that unit leads (the rows behind a count of the lead-unit split).
     """
-    return _scope(region=region, end=month_end(as_of), plan=plan, section=section, unit=unit, township=township,
-                  light=light, lead_unit=lead_unit)
+    return _scope(
+        region=region,
+        end=month_end(as_of),
+        plan=plan,
+        section=section,
+        unit=unit,
+        township=township,
+        light=light,
+        lead_unit=lead_unit,
+    )
 
 
 def _township_q(township: Region) -> Q:
     """The township's own lights: its shares of allocated indicators, and un-allocated ones its unit answers for."""
-    own = Target.lead_units.through.objects.filter(target_id=OuterRef("indicator__target_id"),
-                                                   unit__township=township)
-    shared = Target.co_units.through.objects.filter(target_id=OuterRef("indicator__target_id"),
-                                                    unit__township=township)
+    own = Target.lead_units.through.objects.filter(target_id=OuterRef("indicator__target_id"), unit__township=township)
+    shared = Target.co_units.through.objects.filter(target_id=OuterRef("indicator__target_id"), unit__township=township)
     allocated = Allocation.objects.filter(indicator_id=OuterRef("indicator_id"))
     return Q(unit__township=township) | (
         Q(unit__isnull=True) & (Q(Exists(own)) | Q(Exists(shared))) & ~Q(Exists(allocated))
@@ -250,8 +270,8 @@ def _count_by_light(qs) -> dict[str, int]:
 
 # Figures -----------------------------------------------------------------------------------------
 
-def light_counts(*, region, as_of: date, plan=None, section=None, unit=None, township=None,
-                 light=None) -> LightCounts:
+
+def light_counts(*, region, as_of: date, plan=None, section=None, unit=None, township=None, light=None) -> LightCounts:
     """How many indicators stand at each light at the month end of `as_of`, and at the month end before.
 
     `change` is the difference with the previous month end (two GROUP BY queries). With `light` only
@@ -261,14 +281,16 @@ def light_counts(*, region, as_of: date, plan=None, section=None, unit=None, tow
     before = previous_month_end(end)
     scope = dict(region=region, plan=plan, section=section, unit=unit, township=township, light=light)
     return LightCounts(
-        as_of=end, previous_as_of=before,
+        as_of=end,
+        previous_as_of=before,
         counts=_count_by_light(snapshots(as_of=end, **scope)),
         previous=_count_by_light(snapshots(as_of=before, **scope)),
     )
 
 
-def light_counts_by(*, dimension: str, region, as_of: date, plan=None, section=None, unit=None,
-                    township=None, light=None) -> list[GroupCounts]:
+def light_counts_by(
+    *, dimension: str, region, as_of: date, plan=None, section=None, unit=None, township=None, light=None
+) -> list[GroupCounts]:
     """The light counts split by "section" (top-level sections of the plans), "lead_unit" or "township".
 
     An indicator with two lead units counts once for each. The township split counts each
@@ -295,8 +317,12 @@ def _grouped(qs, path: str, labels_qs, label_field: str) -> list[GroupCounts]:
     rows = list(qs.order_by().values_list(path, "status").annotate(n=Count("id")))
     keys = {key for key, _status, _n in rows if key is not None}
     with_code = labels_qs.model is Region
-    labels = {pk: (label, code) for pk, label, code in labels_qs.filter(pk__in=keys).values_list(
-        "pk", label_field, "code" if with_code else label_field)}
+    labels = {
+        pk: (label, code)
+        for pk, label, code in labels_qs.filter(pk__in=keys).values_list(
+            "pk", label_field, "code" if with_code else label_field
+        )
+    }
     groups = {}
     for key, status, n in rows:
         if key is None:
@@ -310,16 +336,21 @@ def _grouped(qs, path: str, labels_qs, label_field: str) -> list[GroupCounts]:
 def _by_township(*, region, as_of, plan, section, unit, township, light=None) -> list[GroupCounts]:
     """Each township's own lights, as `_township_q` selects them for one township, for all at once."""
     end = month_end(as_of)
-    shares = _scope(region=region, end=end, plan=plan, section=section, unit=unit, township=township,
-                    light=light, shares=True).filter(unit__isnull=False)
+    shares = _scope(
+        region=region, end=end, plan=plan, section=section, unit=unit, township=township, light=light, shares=True
+    ).filter(unit__isnull=False)
     allocated = Allocation.objects.filter(indicator_id=OuterRef("indicator_id"))
-    loose = _scope(region=region, end=end, plan=plan, section=section, unit=unit,
-                   light=light).filter(~Q(Exists(allocated)))
+    loose = _scope(region=region, end=end, plan=plan, section=section, unit=unit, light=light).filter(
+        ~Q(Exists(allocated))
+    )
     if township is not None:
         loose = loose.none()  # the township's own rows are all in `shares` already
     groups = {}
-    for qs, path in ((shares, "unit__township_id"), (loose, "indicator__target__lead_units__township_id"),
-                     (loose, "indicator__target__co_units__township_id")):
+    for qs, path in (
+        (shares, "unit__township_id"),
+        (loose, "indicator__target__lead_units__township_id"),
+        (loose, "indicator__target__co_units__township_id"),
+    ):
         for group in _grouped(qs, path, Region.objects.all(), "name"):
             merged = groups.setdefault(group.key, GroupCounts(key=group.key, label=group.label, code=group.code))
             for light, n in group.counts.items():
@@ -331,8 +362,10 @@ def _by_top_section(qs) -> list[GroupCounts]:
     rows = list(qs.order_by().values_list("indicator__target__section_id", "status").annotate(n=Count("id")))
     keys = {key for key, _s, _n in rows if key is not None}
     plan_ids = set(Section.objects.filter(pk__in=keys).values_list("plan_id", flat=True))
-    sections = {s.pk: s for s in Section.objects.filter(plan_id__in=plan_ids).only(
-        "pk", "plan_id", "parent_id", "title", "order")}
+    sections = {
+        s.pk: s
+        for s in Section.objects.filter(plan_id__in=plan_ids).only("pk", "plan_id", "parent_id", "title", "order")
+    }
     groups = {}
     for key, status, n in rows:
         top = key
@@ -345,8 +378,9 @@ def _by_top_section(qs) -> list[GroupCounts]:
     return list(groups.values())
 
 
-def trend(*, region, as_of: date, months: int = 12, plan=None, section=None, unit=None,
-          township=None, light=None) -> list[TrendPoint]:
+def trend(
+    *, region, as_of: date, months: int = 12, plan=None, section=None, unit=None, township=None, light=None
+) -> list[TrendPoint]:
     """The light counts at each of the `months` month ends up to `as_of`'s, oldest first (one query)."""
     ends = [month_end(as_of)]
     while len(ends) < months:
@@ -363,8 +397,14 @@ def trend(*, region, as_of: date, months: int = 12, plan=None, section=None, uni
         qs = qs.filter(status=light) if light else qs
         rows = qs.order_by().values_list("as_of", "status").annotate(n=Sum("count"))
     else:
-        qs = _indicator_filters(StatusSnapshot.objects.filter(as_of__in=frozen), "indicator__", region=region,
-                                plan=plan, section=section, unit=unit)
+        qs = _indicator_filters(
+            StatusSnapshot.objects.filter(as_of__in=frozen),
+            "indicator__",
+            region=region,
+            plan=plan,
+            section=section,
+            unit=unit,
+        )
         qs = qs.filter(_township_q(township)) if township is not None else qs.filter(unit__isnull=True)
         qs = qs.filter(status=light) if light else qs
         rows = qs.order_by().values_list("as_of", "status").annotate(n=Count("id"))
@@ -378,6 +418,7 @@ def trend(*, region, as_of: date, months: int = 12, plan=None, section=None, uni
 
 # Reporting completeness and timeliness -----------------------------------------------------------
 
+
 def _reporting_counts(indicators, month: date, *, by_county: bool, unit=None) -> list[tuple[int, int, int, int]]:
     """(owner, expected, submitted, on time) per unit, or per county with `by_county`: every cell
     (indicator, reporter) owing a report in `month`, and its counted report if there is one.
@@ -386,9 +427,18 @@ def _reporting_counts(indicators, month: date, *, by_county: bool, unit=None) ->
     period <= deadline and the plan reports from before the period's end: `rules.owed_period`, as
     conditions. The period is a constant in each part, so the report is found on its unique index."""
     scope, scope_params = indicators.order_by().values("pk").query.sql_with_params()
-    tables = {name: model._meta.db_table for name, model in (
-        ("indicator", Indicator), ("target", Target), ("plan", Plan), ("allocation", Allocation),
-        ("leads", Target.lead_units.through), ("unit", Unit), ("report", ProgressReport))}
+    tables = {
+        name: model._meta.db_table
+        for name, model in (
+            ("indicator", Indicator),
+            ("target", Target),
+            ("plan", Plan),
+            ("allocation", Allocation),
+            ("leads", Target.lead_units.through),
+            ("unit", Unit),
+            ("report", ProgressReport),
+        )
+    }
     owner = "u.county_id" if by_county else "u.id"
     parts, params = [], list(scope_params)
     for frequency in Frequency.values:
@@ -404,8 +454,16 @@ def _reporting_counts(indicators, month: date, *, by_county: bool, unit=None) ->
             WHERE c.frequency = %s AND c.start_date <= %s AND c.deadline >= %s
               AND (c.first_period IS NULL OR c.first_period <= %s) {"AND c.reporter = %s" if unit else ""}
             GROUP BY 1""")
-        params += [period, ReportStatus.SUBMITTED.value, ReportStatus.APPROVED.value, frequency, period, period,
-                   periods.period_end(period, frequency), *([unit.pk] if unit is not None else [])]
+        params += [
+            period,
+            ReportStatus.SUBMITTED.value,
+            ReportStatus.APPROVED.value,
+            frequency,
+            period,
+            period,
+            periods.period_end(period, frequency),
+            *([unit.pk] if unit is not None else []),
+        ]
     if not parts:
         return []
     calendar = "i.frequency, i.start_date, i.deadline, i.first_period"
@@ -444,8 +502,7 @@ def reporting_rates(*, region, month: date, plan=None, section=None, unit=None) 
     indicators = indicators_in(region=region, plan=plan, section=section, unit=unit)
     by_county = region is None or region.level in (RegionLevel.PROVINCE, RegionLevel.CITY)
     rows = _reporting_counts(indicators, month, by_county=by_county, unit=unit)
-    labels = dict((Region if by_county else Unit).objects.filter(pk__in={r[0] for r in rows})
-                  .values_list("pk", "name"))
+    labels = dict((Region if by_county else Unit).objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "name"))
     rates = {}
     for owner, expected, submitted, on_time in rows:
         rate = rates.setdefault(owner, ReportingRate(key=owner, label=labels.get(owner, "")))
@@ -456,6 +513,7 @@ def reporting_rates(*, region, month: date, plan=None, section=None, unit=None) 
 
 
 # League tables -----------------------------------------------------------------------------------
+
 
 class Ranked(list):
     """A league's ranked rows; `idle` holds the units (or counties) that owed no report in the month.
@@ -492,8 +550,9 @@ def league_table(*, region, month: date, plan=None) -> dict[str, Ranked]:
     county_rows = _scope(region=region, end=end, plan=plan)
     led = _performance(county_rows, "indicator__target__lead_units")
     shares = _performance(_scope(region=region, end=end, plan=plan, shares=True), "unit_id")
-    units = list(Unit.objects.filter(pk__in=set(rates) | set(led) | set(shares)).values_list(
-        "pk", "kind", "name", "township_id"))
+    units = list(
+        Unit.objects.filter(pk__in=set(rates) | set(led) | set(shares)).values_list("pk", "kind", "name", "township_id")
+    )
     kinds = {pk: kind for pk, kind, _name, _t in units}
     labels = {pk: name for pk, _kind, name, _t in units}
     township_of = {pk: township for pk, _kind, _name, township in units}
@@ -512,9 +571,14 @@ def league_table(*, region, month: date, plan=None) -> dict[str, Ranked]:
 def _performance(qs, path: str) -> dict[int, tuple[Decimal | None, int, int]]:
     """Per group: (average completion capped at 1, number of lights with a completion, red count)."""
     capped = Least("completion", Decimal(1), output_field=DecimalField(max_digits=12, decimal_places=4))
-    rows = qs.order_by().values_list(path).annotate(
-        avg=Avg(capped), measured=Count("completion"),
-        red=Count(Case(When(status=Light.RED, then=1))),
+    rows = (
+        qs.order_by()
+        .values_list(path)
+        .annotate(
+            avg=Avg(capped),
+            measured=Count("completion"),
+            red=Count(Case(When(status=Light.RED, then=1))),
+        )
     )
     return {key: (avg, measured, red) for key, avg, measured, red in rows if key is not None}
 
@@ -532,15 +596,28 @@ def _ranked(rates: dict, performance: dict, labels: dict) -> Ranked:
     for key in set(rates) | set(performance):
         rate = rates.get(key) or ReportingRate(key=key, label="")
         avg, _measured, red = performance.get(key, (None, 0, 0))
-        rows.append(LeagueRow(
-            key=key, label=labels.get(key, rate.label), expected=rate.expected, submitted=rate.submitted,
-            on_time=rate.on_time, on_time_rate=rate.on_time_rate,
-            completion=(Decimal(avg) * 100).quantize(Decimal("0.1")) if avg is not None else None, red=red,
-        ))
+        rows.append(
+            LeagueRow(
+                key=key,
+                label=labels.get(key, rate.label),
+                expected=rate.expected,
+                submitted=rate.submitted,
+                on_time=rate.on_time,
+                on_time_rate=rate.on_time_rate,
+                completion=(Decimal(avg) * 100).quantize(Decimal("0.1")) if avg is not None else None,
+                red=red,
+            )
+        )
     idle = sorted((r for r in rows if r.expected == 0), key=lambda r: r.label)
     rows = [r for r in rows if r.expected > 0]
-    rows.sort(key=lambda r: (-(r.on_time_rate if r.on_time_rate is not None else -1),
-                             -(r.completion if r.completion is not None else -1), r.red, r.label))
+    rows.sort(
+        key=lambda r: (
+            -(r.on_time_rate if r.on_time_rate is not None else -1),
+            -(r.completion if r.completion is not None else -1),
+            r.red,
+            r.label,
+        )
+    )
     for rank, row in enumerate(rows, start=1):
         row.rank = rank
     return Ranked(rows, idle)
@@ -548,8 +625,20 @@ def _ranked(rates: dict, performance: dict, labels: dict) -> Ranked:
 
 # Lists -------------------------------------------------------------------------------------------
 
-def flagged(*, region, as_of: date, lights=FLAGGED, plan=None, section=None, unit=None, township=None,
-            lead_unit=None, limit: int | None = None, offset: int = 0) -> FlaggedList:
+
+def flagged(
+    *,
+    region,
+    as_of: date,
+    lights=FLAGGED,
+    plan=None,
+    section=None,
+    unit=None,
+    township=None,
+    lead_unit=None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> FlaggedList:
     """The indicators at the given lights (red and amber by default), worst first, with why and who.
 
     Each row carries the reasons frozen with the light, the lead units, the points behind and the
@@ -558,15 +647,25 @@ def flagged(*, region, as_of: date, lights=FLAGGED, plan=None, section=None, uni
     which is flagged `unowned` and comes last within its light). `limit`/`offset` page the list; `total`
     counts them all. With `township`, the rows are the township's own lights.
     """
-    qs = snapshots(region=region, as_of=as_of, plan=plan, section=section, unit=unit, township=township,
-                   light=lights, lead_unit=lead_unit)
-    severity = Case(*[When(status=light, then=Value(i)) for i, light in enumerate(LIGHTS)],
-                    output_field=IntegerField())
+    qs = snapshots(
+        region=region,
+        as_of=as_of,
+        plan=plan,
+        section=section,
+        unit=unit,
+        township=township,
+        light=lights,
+        lead_unit=lead_unit,
+    )
+    severity = Case(*[When(status=light, then=Value(i)) for i, light in enumerate(LIGHTS)], output_field=IntegerField())
     # Within a light, the indicators nobody answers for come last: their light is no unit's lag.
     unowned = ExpressionWrapper(unowned_q("indicator__"), output_field=BooleanField())
-    ordered = qs.select_related("indicator__target__plan").annotate(unowned=unowned).order_by(
-        -severity, "unowned", Coalesce("gap", Value(Decimal(0))).desc(), "indicator_id")
-    page = list(ordered[offset:offset + limit] if limit is not None else ordered[offset:])
+    ordered = (
+        qs.select_related("indicator__target__plan")
+        .annotate(unowned=unowned)
+        .order_by(-severity, "unowned", Coalesce("gap", Value(Decimal(0))).desc(), "indicator_id")
+    )
+    page = list(ordered[offset : offset + limit] if limit is not None else ordered[offset:])
     total = qs.count() if limit is not None else len(page) + offset
     milestones = defaultdict(list)
     for m in _milestones_of([s.indicator_id for s in page]):
@@ -577,14 +676,22 @@ def flagged(*, region, as_of: date, lights=FLAGGED, plan=None, section=None, uni
         indicator = s.indicator
         spec = indicator_spec(indicator, milestones[indicator.pk], indicator.target.plan)
         checkpoint = _checkpoint(spec, s.evaluated_on or s.as_of)
-        rows.append(FlaggedRow(
-            indicator_id=indicator.pk, name=indicator.name, target=str(indicator.target),
-            plan_id=indicator.target.plan_id, status=s.status, reasons=[rules.reason_text(r) for r in s.reasons],
-            gap=s.gap,
-            completion=s.completion, lead_units=leads.get(indicator.target_id, []),
-            days_behind=days_behind(spec, s.actual, checkpoint) if s.unit_id is None and not s.unowned else None,
-            unowned=s.unowned, target_id=indicator.target_id,
-        ))
+        rows.append(
+            FlaggedRow(
+                indicator_id=indicator.pk,
+                name=indicator.name,
+                target=str(indicator.target),
+                plan_id=indicator.target.plan_id,
+                status=s.status,
+                reasons=[rules.reason_text(r) for r in s.reasons],
+                gap=s.gap,
+                completion=s.completion,
+                lead_units=leads.get(indicator.target_id, []),
+                days_behind=days_behind(spec, s.actual, checkpoint) if s.unit_id is None and not s.unowned else None,
+                unowned=s.unowned,
+                target_id=indicator.target_id,
+            )
+        )
     return FlaggedList(total=total, rows=rows)
 
 
@@ -618,12 +725,25 @@ class DoneRow:
 def newly_done(*, region, as_of: date, plan=None) -> list[DoneRow]:
     """Indicators done at the month end of `as_of` that were not done at the month end before."""
     end = month_end(as_of)
-    was_done = StatusSnapshot.objects.filter(indicator_id=OuterRef("indicator_id"), unit__isnull=True,
-                                             as_of=previous_month_end(end), status=Light.DONE)
-    qs = (snapshots(region=region, as_of=end, plan=plan, light=Light.DONE).filter(~Q(Exists(was_done)))
-          .select_related("indicator__target").order_by("indicator__target__seq", "indicator_id"))
-    return [DoneRow(indicator_id=s.indicator_id, name=s.indicator.name, target=str(s.indicator.target),
-                    actual=s.actual, completion=s.completion) for s in qs]
+    was_done = StatusSnapshot.objects.filter(
+        indicator_id=OuterRef("indicator_id"), unit__isnull=True, as_of=previous_month_end(end), status=Light.DONE
+    )
+    qs = (
+        snapshots(region=region, as_of=end, plan=plan, light=Light.DONE)
+        .filter(~Q(Exists(was_done)))
+        .select_related("indicator__target")
+        .order_by("indicator__target__seq", "indicator_id")
+    )
+    return [
+        DoneRow(
+            indicator_id=s.indicator_id,
+            name=s.indicator.name,
+            target=str(s.indicator.target),
+            actual=s.actual,
+            completion=s.completion,
+        )
+        for s in qs
+    ]
 
 
 @dataclass
@@ -643,13 +763,27 @@ def open_items(*, region, today: date | None = None) -> list[OpenItem]:
     """Supervision items not yet closed out in the region, oldest reply date first; `overdue` when the
     reply date has passed without an answer (open or sent back)."""
     today = today or timezone.localdate()
-    qs = (SupervisionItem.objects.exclude(status=SupervisionStatus.CLOSED)
-          .filter(_region_q(region, "indicator__target__plan__region__"))
-          .select_related("indicator", "unit").order_by("reply_due", "id"))
+    qs = (
+        SupervisionItem.objects.exclude(status=SupervisionStatus.CLOSED)
+        .filter(_region_q(region, "indicator__target__plan__region__"))
+        .select_related("indicator", "unit")
+        .order_by("reply_due", "id")
+    )
     awaiting = (SupervisionStatus.OPEN, SupervisionStatus.RETURNED)
-    return [OpenItem(id=i.pk, indicator_id=i.indicator_id, indicator=i.indicator.name, unit=i.unit.name,
-                     status=i.status, light_when_issued=i.light_when_issued, reply_due=i.reply_due,
-                     issued_at=i.issued_at, overdue=i.status in awaiting and i.reply_due < today) for i in qs]
+    return [
+        OpenItem(
+            id=i.pk,
+            indicator_id=i.indicator_id,
+            indicator=i.indicator.name,
+            unit=i.unit.name,
+            status=i.status,
+            light_when_issued=i.light_when_issued,
+            reply_due=i.reply_due,
+            issued_at=i.issued_at,
+            overdue=i.status in awaiting and i.reply_due < today,
+        )
+        for i in qs
+    ]
 
 
 def unowned(*, region, plan=None) -> list:

@@ -1,4 +1,5 @@
 """The filters every dashboard page shares, and the forms of the supervision items."""
+
 from datetime import date
 
 from django import forms
@@ -34,18 +35,28 @@ FLAGGED_LIGHTS = "flagged"  # the red and amber list, the one people forward
 class DashboardFilters(forms.Form):
     """plan, section, unit, township, light and as-of month, scoped to what the user may see."""
 
-    region = forms.ModelChoiceField(Region.objects.none(), required=False, to_field_name="code",
-                                    label=_("Region"), empty_label=_("All regions"))
+    region = forms.ModelChoiceField(
+        Region.objects.none(), required=False, to_field_name="code", label=_("Region"), empty_label=_("All regions")
+    )
     plan = forms.ModelChoiceField(Plan.objects.none(), required=False, label=_("Plan"), empty_label=_("All plans"))
-    section = forms.ModelChoiceField(Section.objects.none(), required=False, label=_("Section"),
-                                     empty_label=_("All sections"))
+    section = forms.ModelChoiceField(
+        Section.objects.none(), required=False, label=_("Section"), empty_label=_("All sections")
+    )
     unit = forms.ModelChoiceField(Unit.objects.none(), required=False, label=_("Unit"), empty_label=_("All units"))
-    township = forms.ModelChoiceField(Region.objects.none(), required=False, label=_("Township"),
-                                      empty_label=_("All townships"))
-    light = forms.ChoiceField(choices=[("", _("All lights")), (FLAGGED_LIGHTS, _("Red and amber")), *Light.choices],
-                              required=False, label=_("Light"))
-    as_of = MonthField(required=False, label=_("As of month"), help_text=_("YYYY-MM: the region as it stood then."),
-                       widget=forms.TextInput(attrs={"type": "month"}))
+    township = forms.ModelChoiceField(
+        Region.objects.none(), required=False, label=_("Township"), empty_label=_("All townships")
+    )
+    light = forms.ChoiceField(
+        choices=[("", _("All lights")), (FLAGGED_LIGHTS, _("Red and amber")), *Light.choices],
+        required=False,
+        label=_("Light"),
+    )
+    as_of = MonthField(
+        required=False,
+        label=_("As of month"),
+        help_text=_("YYYY-MM: the region as it stood then."),
+        widget=forms.TextInput(attrs={"type": "month"}),
+    )
 
     def __init__(self, data, *, user):
         super().__init__(data)
@@ -60,11 +71,13 @@ class DashboardFilters(forms.Form):
         scope = {"region__code__startswith": region_prefix(region)} if region is not None else {}
         self.fields["plan"].queryset = Plan.objects.filter(**scope)
         self.fields["section"].queryset = Section.objects.filter(
-            plan__in=self.fields["plan"].queryset, parent__isnull=True).select_related("plan")
+            plan__in=self.fields["plan"].queryset, parent__isnull=True
+        ).select_related("plan")
         county_scope = {"county__code__startswith": region_prefix(region)} if region is not None else {}
         self.fields["unit"].queryset = Unit.objects.filter(**county_scope)
-        self.fields["township"].queryset = Region.objects.filter(level=RegionLevel.TOWNSHIP, **(
-            {"code__startswith": region_prefix(region)} if region is not None else {}))
+        self.fields["township"].queryset = Region.objects.filter(
+            level=RegionLevel.TOWNSHIP, **({"code__startswith": region_prefix(region)} if region is not None else {})
+        )
         if region is None or region.level != RegionLevel.COUNTY:
             # A province's thousands of units and townships are reached by drilling down, not in a select.
             for name in ("unit", "township", "section"):
@@ -78,11 +91,19 @@ class DashboardFilters(forms.Form):
 
     def scope(self) -> dict:
         """The keyword arguments the figures take; an invalid filter is dropped (the form shows why)."""
-        data = self.cleaned_data if self.is_valid() else {
-            k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        )
         region = data.get("region") or self.user.region
-        return {"region": region, "plan": data.get("plan"), "section": data.get("section"),
-                "unit": data.get("unit"), "township": data.get("township")}
+        return {
+            "region": region,
+            "plan": data.get("plan"),
+            "section": data.get("section"),
+            "unit": data.get("unit"),
+            "township": data.get("township"),
+        }
 
     def as_of_date(self) -> date:
         data = getattr(self, "cleaned_data", {})
@@ -96,8 +117,11 @@ class DashboardFilters(forms.Form):
 
 class IssueForm(forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.none(), label=_("To unit"))
-    notice = forms.CharField(label=_("Notice"), widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("What the unit must explain or put right."))
+    notice = forms.CharField(
+        label=_("Notice"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the unit must explain or put right."),
+    )
     reply_due = forms.DateField(label=_("Reply by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, units, **kwargs):
@@ -107,12 +131,17 @@ class IssueForm(forms.Form):
 
 class ReplyForm(forms.Form):
     measures = forms.CharField(label=_("Measures"), widget=forms.Textarea(attrs={"rows": 3}))
-    promised_date = forms.DateField(label=_("Completed by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    promised_date = forms.DateField(
+        label=_("Completed by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class DecisionForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    reply_due = forms.DateField(label=_("New reply date (when sending back)"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reply_due = forms.DateField(
+        label=_("New reply date (when sending back)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,4 +1,5 @@
 """Month-end status snapshots and supervision items (督办 → 销号)."""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +17,21 @@ class StatusSnapshot(models.Model):
     )
     as_of = models.DateField(_("as of"), help_text=_("The month end the light was frozen at."))
     unit = models.ForeignKey(
-        "regions.Unit", verbose_name=_("township share of"), null=True, blank=True, on_delete=models.CASCADE,
-        related_name="+", help_text=_("Empty for the indicator's own light; a township unit for the light of its allocated share."),
+        "regions.Unit",
+        verbose_name=_("township share of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty for the indicator's own light; a township unit for the light of its allocated share."),
     )
     evaluated_on = models.DateField(
-        _("evaluated on"), null=True, blank=True,
-        help_text=_("The day the light was evaluated: the month end itself, or an earlier day for the month under way."),
+        _("evaluated on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day the light was evaluated: the month end itself, or an earlier day for the month under way."
+        ),
     )
     status = models.CharField(_("light"), max_length=12, choices=Light.choices)
     actual = models.DecimalField(_("value"), **VALUE_FIELD, null=True, blank=True)
@@ -37,10 +47,14 @@ class StatusSnapshot(models.Model):
         verbose_name = _("status snapshot")
         verbose_name_plural = _("status snapshots")
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "as_of"], condition=models.Q(unit__isnull=True),
-                                    name="snapshot_unique_month"),
-            models.UniqueConstraint(fields=["indicator", "unit", "as_of"], condition=models.Q(unit__isnull=False),
-                                    name="snapshot_unique_share_month"),
+            models.UniqueConstraint(
+                fields=["indicator", "as_of"], condition=models.Q(unit__isnull=True), name="snapshot_unique_month"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "as_of"],
+                condition=models.Q(unit__isnull=False),
+                name="snapshot_unique_share_month",
+            ),
         ]
         indexes = [models.Index(fields=["as_of", "status"])]
 
@@ -93,20 +107,34 @@ class SupervisionItem(models.Model):
         "regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="supervision_items"
     )
     notice = models.TextField(_("notice"))
-    status = models.CharField(_("status"), max_length=10, choices=SupervisionStatus.choices,
-                              default=SupervisionStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SupervisionStatus.choices, default=SupervisionStatus.OPEN
+    )
     light_when_issued = models.CharField(_("light when issued"), max_length=12, choices=Light.choices, blank=True)
     reply_due = models.DateField(_("reply due"))
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT,
-                                  related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     measures = models.TextField(_("measures"), blank=True)
     promised_date = models.DateField(_("promised completion date"), null=True, blank=True)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("replied by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replied by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     office_comment = models.TextField(_("office comment"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)

@@ -2,6 +2,7 @@
 
 No database: plain values in, plain values out, like targets.rules.
 """
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -46,8 +47,9 @@ class Projection:
     already_reached: bool = False
 
 
-def projection(*, baseline: Decimal, target: Decimal, deadline: date,
-               points: list[tuple[date, Decimal]], window: int = 3) -> Projection | None:
+def projection(
+    *, baseline: Decimal, target: Decimal, deadline: date, points: list[tuple[date, Decimal]], window: int = 3
+) -> Projection | None:
     """At the pace of the last `window` reports, the day the target is reached and how late that is.
 
     `points` are (day, cumulative value) of the reports, any order. The pace is the straight line
@@ -55,14 +57,18 @@ def projection(*, baseline: Decimal, target: Decimal, deadline: date,
     per day. Negative `days_after_deadline` means that many days early. None with fewer than two
     points: one report gives no pace.
     """
-    points = sorted(points)[-(window + 1):]
+    points = sorted(points)[-(window + 1) :]
     if len(points) < 2:
         return None
     sign = 1 if target > baseline else -1
     (first_day, first_value), (last_day, last_value) = points[0], points[-1]
     if sign * (last_value - target) >= 0:
-        return Projection(pace_per_day=Decimal(0), reached_on=last_day, days_after_deadline=(last_day - deadline).days,
-                          already_reached=True)
+        return Projection(
+            pace_per_day=Decimal(0),
+            reached_on=last_day,
+            days_after_deadline=(last_day - deadline).days,
+            already_reached=True,
+        )
     days = (last_day - first_day).days
     pace = (last_value - first_value) / days if days else Decimal(0)
     if sign * pace <= 0:

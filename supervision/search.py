@@ -1,5 +1,6 @@
 """Global search: plans, tasks, indicators, units, villages and reports, each through the selector that decides
 what the user may see, so a reporter finds only its own unit's things."""
+
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -44,18 +45,34 @@ def search(*, user, query: str) -> dict[str, list[Hit]]:
     plans = matching(target_selectors.plans_visible_to(user), "title", "doc_number").order_by("-start_date")
     targets = matching(target_selectors.targets_visible_to(user).select_related("plan"), "name", "content")
     indicators = matching(target_selectors.indicators_visible_to(user).select_related("target"), "name")
-    reports = matching(target_selectors.reports_visible_to(user).select_related("indicator", "unit"),
-                       "indicator__name", "unit__name").order_by("-period_start", "-id")
+    reports = matching(
+        target_selectors.reports_visible_to(user).select_related("indicator", "unit"), "indicator__name", "unit__name"
+    ).order_by("-period_start", "-id")
     found = {
         "plans": [Hit(p.title, p.doc_number, reverse("plan-detail", args=[p.pk])) for p in plans[:LIMIT]],
-        "targets": [Hit(f"{t.seq}. {t.name}", t.plan.title, reverse("plan-detail", args=[t.plan_id]) + f"#target-{t.pk}")
-                    for t in targets.order_by("plan_id", "seq")[:LIMIT]],
-        "indicators": [Hit(i.name, i.target.name, reverse("supervision:indicator", args=[i.pk]))
-                       for i in indicators.order_by("target__seq", "order")[:LIMIT]],
-        "units": [Hit(u.name, "", reverse("supervision:search") + f"?q={u.name}") for u in matching(_units(user), "name")[:LIMIT]],
-        "villages": [Hit(v.name, v.code, reverse("villages:village-detail", args=[v.code]))
-                     for v in matching(villages_visible_to(user), "name", "code").order_by("code")[:LIMIT]],
-        "reports": [Hit(f"{r.indicator.name} · {r.period}", f"{r.unit.name} · {r.get_status_display()}",
-                        reverse("report-detail", args=[r.pk])) for r in reports[:LIMIT]],
+        "targets": [
+            Hit(f"{t.seq}. {t.name}", t.plan.title, reverse("plan-detail", args=[t.plan_id]) + f"#target-{t.pk}")
+            for t in targets.order_by("plan_id", "seq")[:LIMIT]
+        ],
+        "indicators": [
+            Hit(i.name, i.target.name, reverse("supervision:indicator", args=[i.pk]))
+            for i in indicators.order_by("target__seq", "order")[:LIMIT]
+        ],
+        "units": [
+            Hit(u.name, "", reverse("supervision:search") + f"?q={u.name}")
+            for u in matching(_units(user), "name")[:LIMIT]
+        ],
+        "villages": [
+            Hit(v.name, v.code, reverse("villages:village-detail", args=[v.code]))
+            for v in matching(villages_visible_to(user), "name", "code").order_by("code")[:LIMIT]
+        ],
+        "reports": [
+            Hit(
+                f"{r.indicator.name} · {r.period}",
+                f"{r.unit.name} · {r.get_status_display()}",
+                reverse("report-detail", args=[r.pk]),
+            )
+            for r in reports[:LIMIT]
+        ],
     }
     return {kind: hits for kind, hits in found.items() if hits}

@@ -1,4 +1,5 @@
 """Reads of the supervision pages beyond the shared figures: the indicator page and the items ledger."""
+
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,49 +42,81 @@ def taken_at(*, region, as_of: date, plan=None) -> datetime:
         at = target_selectors.lights_updated_at(indicators)
     else:
         at = StatusSnapshot.objects.filter(as_of=end, unit__isnull=True, indicator__in=indicators).aggregate(
-            at=Max("taken_at"))["at"]
+            at=Max("taken_at")
+        )["at"]
     return at or timezone.now()
 
 
-def overview(*, region, as_of: date, plan=None, section=None, unit=None, township=None, light=None,
-             reporting_month: date | None = None, flagged_rows=20) -> Taken:
+def overview(
+    *,
+    region,
+    as_of: date,
+    plan=None,
+    section=None,
+    unit=None,
+    township=None,
+    light=None,
+    reporting_month: date | None = None,
+    flagged_rows=20,
+) -> Taken:
     """Everything the region overview shows, in a fixed number of queries whatever the region's size.
 
     `light` narrows every light figure (tiles, splits, trend, lists) to the indicators at that light, as
     the list behind the filter shows them; `reporting_month` is the month of the reporting table
     (`as_of`'s by default)."""
-    return Taken(figures=_overview(region=region, as_of=as_of, plan=plan, section=section, unit=unit,
-                                   township=township, light=light or None,
-                                   reporting_month=reporting_month or as_of, flagged_rows=flagged_rows),
-                 at=taken_at(region=region, as_of=as_of, plan=plan))
+    return Taken(
+        figures=_overview(
+            region=region,
+            as_of=as_of,
+            plan=plan,
+            section=section,
+            unit=unit,
+            township=township,
+            light=light or None,
+            reporting_month=reporting_month or as_of,
+            flagged_rows=flagged_rows,
+        ),
+        at=taken_at(region=region, as_of=as_of, plan=plan),
+    )
 
 
 def league(*, region, month: date, plan=None) -> Taken:
     """The league tables of `month` (figures.league_table)."""
-    return Taken(figures=figures.league_table(region=region, month=month, plan=plan),
-                 at=taken_at(region=region, as_of=month, plan=plan))
+    return Taken(
+        figures=figures.league_table(region=region, month=month, plan=plan),
+        at=taken_at(region=region, as_of=month, plan=plan),
+    )
 
 
 def _overview(*, region, as_of, plan, section, unit, township, light, reporting_month, flagged_rows) -> dict:
     scope = dict(region=region, plan=plan, section=section, unit=unit, township=township)
     lit = dict(scope, light=light)
     by_county = region is None or region.level in ("province", "city")
-    splits = [("county", figures.light_counts_by(dimension="county", as_of=as_of, **lit))] if by_county else [
-        ("section", figures.light_counts_by(dimension="section", as_of=as_of, **lit)),
-        ("lead_unit", figures.light_counts_by(dimension="lead_unit", as_of=as_of, **lit)),
-        ("township", figures.light_counts_by(dimension="township", as_of=as_of, **lit)),
-    ]
+    splits = (
+        [("county", figures.light_counts_by(dimension="county", as_of=as_of, **lit))]
+        if by_county
+        else [
+            ("section", figures.light_counts_by(dimension="section", as_of=as_of, **lit)),
+            ("lead_unit", figures.light_counts_by(dimension="lead_unit", as_of=as_of, **lit)),
+            ("township", figures.light_counts_by(dimension="township", as_of=as_of, **lit)),
+        ]
+    )
     trend = figures.trend(as_of=as_of, **lit)
-    flagged = {name: figures.flagged(as_of=as_of, lights=(name,), limit=flagged_rows, **scope)
-               if light in (None, name) else None for name in ("red", "amber")}
+    flagged = {
+        name: figures.flagged(as_of=as_of, lights=(name,), limit=flagged_rows, **scope)
+        if light in (None, name)
+        else None
+        for name in ("red", "amber")
+    }
     return {
         "counts": figures.light_counts(as_of=as_of, **lit),
         "trend": trend,
         "trend_json": trend_chart(trend, light=light),
         "splits": splits,
         "reporting_month": reporting_month,
-        "reporting": figures.reporting_rates(region=region, month=reporting_month, plan=plan, section=section,
-                                             unit=unit),
+        "reporting": figures.reporting_rates(
+            region=region, month=reporting_month, plan=plan, section=section, unit=unit
+        ),
         **flagged,
         "newly_done": figures.newly_done(region=region, as_of=as_of, plan=plan) if light in (None, "done") else [],
         "items": figures.open_items(region=region),
@@ -97,8 +130,11 @@ def trend_chart(trend, light=None) -> dict:
     return {
         "months": [rules.period_words(p.as_of, "monthly") for p in trend],
         "short_months": [_short_month(p.as_of, i == 0 or p.as_of.month == 1) for i, p in enumerate(trend)],
-        "series": [{"light": value, "name": str(label), "data": [p.counts[value] for p in trend]}
-                   for value, label in Light.choices if light in (None, value)],
+        "series": [
+            {"light": value, "name": str(label), "data": [p.counts[value] for p in trend]}
+            for value, label in Light.choices
+            if light in (None, value)
+        ],
     }
 
 
@@ -116,7 +152,8 @@ def items_visible_to(user):
         return SupervisionItem.objects.filter(unit=user.unit)
     if user.region_id is not None:
         return SupervisionItem.objects.filter(
-            indicator__target__plan__region__code__startswith=region_prefix(user.region))
+            indicator__target__plan__region__code__startswith=region_prefix(user.region)
+        )
     return SupervisionItem.objects.all()
 
 
@@ -148,12 +185,19 @@ def indicator_page(*, indicator: Indicator, as_of: date) -> dict:
     indicator = row.indicator
     milestones = list(indicator.milestones.all())
     spec = target_selectors.indicator_spec(indicator, milestones, indicator.target.plan)
-    reports = list(indicator.reports.select_related("unit", "submitted_by", "reviewed_by")
-                   .order_by("-period_start", "unit__name"))
-    counted = [(periods.due_date(p.period_start, spec.frequency, spec.due_day), p.value)
-               for p in row.series if p.submitted_on is not None]
-    ahead = projection(baseline=spec.baseline, target=spec.target, deadline=spec.deadline,
-                       points=counted) if spec.kind in PROGRESS_KINDS else None
+    reports = list(
+        indicator.reports.select_related("unit", "submitted_by", "reviewed_by").order_by("-period_start", "unit__name")
+    )
+    counted = [
+        (periods.due_date(p.period_start, spec.frequency, spec.due_day), p.value)
+        for p in row.series
+        if p.submitted_on is not None
+    ]
+    ahead = (
+        projection(baseline=spec.baseline, target=spec.target, deadline=spec.deadline, points=counted)
+        if spec.kind in PROGRESS_KINDS
+        else None
+    )
     items = list(indicator.supervision_items.select_related("unit", "issued_by", "replied_by", "closed_by"))
     return {
         "row": row,
@@ -199,8 +243,9 @@ def _chart(spec, series, milestones, counted, ahead) -> dict:
         last_day, last_value = max(counted)
         projected = [[last_day.isoformat(), str(last_value)], [ahead.reached_on.isoformat(), str(spec.target)]]
     return {
-        "reported": [[periods.due_date(p.period_start, spec.frequency, spec.due_day).isoformat(), str(p.value)]
-                     for p in series],
+        "reported": [
+            [periods.due_date(p.period_start, spec.frequency, spec.due_day).isoformat(), str(p.value)] for p in series
+        ],
         "expected": expected,
         "milestones": [[m.date.isoformat(), str(m.value)] for m in milestones],
         "projection": projected,
@@ -208,14 +253,20 @@ def _chart(spec, series, milestones, counted, ahead) -> dict:
 
 
 def item_audit(item):
-    return list(AuditEvent.objects.filter(object_type="supervision.SupervisionItem", object_id=str(item.pk))
-                .order_by("at", "id"))
+    return list(
+        AuditEvent.objects.filter(object_type="supervision.SupervisionItem", object_id=str(item.pk)).order_by(
+            "at", "id"
+        )
+    )
 
 
 def unit_open_items(*, unit, today: date) -> list:
     """A unit's items awaiting its reply (open, or sent back), reply due soonest first; `overdue` flags late ones."""
-    items = list(SupervisionItem.objects.filter(unit=unit, status__in=AWAITING_REPLY)
-                 .select_related("indicator__target").order_by("reply_due", "id"))
+    items = list(
+        SupervisionItem.objects.filter(unit=unit, status__in=AWAITING_REPLY)
+        .select_related("indicator__target")
+        .order_by("reply_due", "id")
+    )
     for item in items:
         item.overdue = item.reply_due < today
     return items

@@ -1,4 +1,5 @@
 """Writes of the supervision office: month-end snapshots and supervision items (督办 → 销号)."""
+
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,42 +47,70 @@ def snapshot_freeze(*, as_of: date, indicators=None, by=None, evaluated_on: date
     _copy_lights(held, as_of, evaluated_on)
     ids = list(Indicator.objects.filter(pk__in=scope).exclude(pk__in=held).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), FREEZE_CHUNK):
-        _freeze_chunk(ids[start:start + FREEZE_CHUNK], as_of, evaluated_on)
+        _freeze_chunk(ids[start : start + FREEZE_CHUNK], as_of, evaluated_on)
     _count_month(as_of, indicators)
-    audit_record(action="snapshot.freeze", by=by, object_type="supervision.StatusSnapshot",
-                 object_id=as_of.isoformat(),
-                 new={"as_of": as_of, "evaluated_on": evaluated_on, "indicators": count})
+    audit_record(
+        action="snapshot.freeze",
+        by=by,
+        object_type="supervision.StatusSnapshot",
+        object_id=as_of.isoformat(),
+        new={"as_of": as_of, "evaluated_on": evaluated_on, "indicators": count},
+    )
     return count
 
 
 def _count_month(as_of: date, indicators) -> None:
     """Count the lights of each plan the freeze touched, from all of that plan's snapshots of the month."""
-    plans = list(Indicator.objects.filter(pk__in=indicators.order_by().values("pk"))
-                 .order_by().values_list("target__plan_id", flat=True).distinct())
+    plans = list(
+        Indicator.objects.filter(pk__in=indicators.order_by().values("pk"))
+        .order_by()
+        .values_list("target__plan_id", flat=True)
+        .distinct()
+    )
     MonthCount.objects.filter(as_of=as_of, plan_id__in=plans).delete()
-    counted = (StatusSnapshot.objects.filter(as_of=as_of, unit__isnull=True, indicator__target__plan_id__in=plans)
-               .order_by().values_list("indicator__target__plan_id", "status").annotate(n=Count("id")))
-    MonthCount.objects.bulk_create(MonthCount(as_of=as_of, plan_id=plan, status=status, count=n)
-                                   for plan, status, n in counted)
+    counted = (
+        StatusSnapshot.objects.filter(as_of=as_of, unit__isnull=True, indicator__target__plan_id__in=plans)
+        .order_by()
+        .values_list("indicator__target__plan_id", "status")
+        .annotate(n=Count("id"))
+    )
+    MonthCount.objects.bulk_create(
+        MonthCount(as_of=as_of, plan_id=plan, status=status, count=n) for plan, status, n in counted
+    )
 
 
 def _held_lights(scope, evaluated_on: date):
     """The indicators whose stored light still held on `evaluated_on`: judged on or before it, valid
     after it, and not written since (every write that moves a light judges it again, on the day of
     the write). A fresh judgement on that day gives these lights, so the freeze copies them."""
-    return CurrentLight.objects.filter(target_selectors.valid_light_q(evaluated_on), indicator_id__in=scope,
-                                       unit__isnull=True).values("indicator_id")
+    return CurrentLight.objects.filter(
+        target_selectors.valid_light_q(evaluated_on), indicator_id__in=scope, unit__isnull=True
+    ).values("indicator_id")
 
 
 def _copy_lights(held, as_of: date, evaluated_on: date) -> None:
     """The held lights (own and shares) as snapshots of `as_of`, copied in the database."""
-    select, params = CurrentLight.objects.filter(indicator_id__in=held).values_list(
-        "indicator_id", "unit_id", "status", "actual", "completion", "expected", "gap", "reasons",
-    ).order_by().query.sql_with_params()
+    select, params = (
+        CurrentLight.objects.filter(indicator_id__in=held)
+        .values_list(
+            "indicator_id",
+            "unit_id",
+            "status",
+            "actual",
+            "completion",
+            "expected",
+            "gap",
+            "reasons",
+        )
+        .order_by()
+        .query.sql_with_params()
+    )
     columns = ["indicator_id", "unit_id", "status", "actual", "completion", "expected", "gap", "reasons"]
     table = StatusSnapshot._meta.db_table
-    sql = (f"INSERT INTO {table} ({', '.join(columns)}, as_of, evaluated_on, taken_at) "
-           f"SELECT copied.*, %s, %s, %s FROM ({select}) copied")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}, as_of, evaluated_on, taken_at) "
+        f"SELECT copied.*, %s, %s, %s FROM ({select}) copied"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [as_of, evaluated_on, timezone.now(), *params])
 
@@ -105,13 +134,21 @@ def _evaluate(ids: list[int], evaluated_on: date):
 
 def _snapshot(indicator_id, unit_id, status: rules.StatusResult, as_of, evaluated_on) -> StatusSnapshot:
     return StatusSnapshot(
-        indicator_id=indicator_id, unit_id=unit_id, as_of=as_of, evaluated_on=evaluated_on, status=status.status,
-        actual=status.actual, completion=status.completion, expected=status.expected, gap=status.gap,
+        indicator_id=indicator_id,
+        unit_id=unit_id,
+        as_of=as_of,
+        evaluated_on=evaluated_on,
+        status=status.status,
+        actual=status.actual,
+        completion=status.completion,
+        expected=status.expected,
+        gap=status.gap,
         reasons=[rules.reason_data(r) for r in status.reasons],
     )
 
 
 # Supervision items (督办 → 答复 → 销号) -----------------------------------------------------------
+
 
 class SupervisionError(ValidationError):
     """A step the item's state does not allow, or input it cannot take; the message says why (API: 400)."""
@@ -126,8 +163,11 @@ ITEM_FIELDS = ["status", "notice", "reply_due", "measures", "promised_date", "of
 
 def _check_version(item, version):
     """Optimistic lock: the version the user read must still be the item's (API: 412 with the item now)."""
-    check_version(item, version, _("This item was changed by someone else (version %(version)s, you had %(had)s); "
-                                   "reload it and try again."))
+    check_version(
+        item,
+        version,
+        _("This item was changed by someone else (version %(version)s, you had %(had)s); reload it and try again."),
+    )
 
 
 def _lock(item):
@@ -137,8 +177,13 @@ def _lock(item):
 def _notify_unit(item, kind, message):
     from accounts.models import User
 
-    notify(users=User.objects.filter(unit=item.unit, is_active=True), kind=kind, message=message,
-           link=item_link(item), unit=item.unit)
+    notify(
+        users=User.objects.filter(unit=item.unit, is_active=True),
+        kind=kind,
+        message=message,
+        link=item_link(item),
+        unit=item.unit,
+    )
 
 
 def _notify_office(item, kind, message):
@@ -155,8 +200,11 @@ def answerable_units(indicator):
     from regions.models import Unit
 
     target = indicator.target
-    return Unit.objects.filter(Q(led_targets=target) | Q(shared_targets=target) | Q(allocations__indicator=indicator)
-                               ).distinct().order_by("kind", "name")
+    return (
+        Unit.objects.filter(Q(led_targets=target) | Q(shared_targets=target) | Q(allocations__indicator=indicator))
+        .distinct()
+        .order_by("kind", "name")
+    )
 
 
 def item_link(item) -> str:
@@ -182,13 +230,25 @@ def supervision_item_issue(*, indicator, unit, notice: str, reply_due: date, by)
         raise SupervisionError(_("%(unit)s is not responsible for this indicator.") % {"unit": unit.name})
     light = indicator_status(indicator, timezone.localdate()).status
     if light not in (Light.RED, Light.AMBER):
-        raise SupervisionError(_("Only a red or amber indicator gets a supervision notice (it is %(light)s now).")
-                               % {"light": Light(light).label})
-    item = SupervisionItem.objects.create(indicator=indicator, unit=unit, notice=notice.strip(), reply_due=reply_due,
-                                          issued_by=by, light_when_issued=light)
+        raise SupervisionError(
+            _("Only a red or amber indicator gets a supervision notice (it is %(light)s now).")
+            % {"light": Light(light).label}
+        )
+    item = SupervisionItem.objects.create(
+        indicator=indicator,
+        unit=unit,
+        notice=notice.strip(),
+        reply_due=reply_due,
+        issued_by=by,
+        light_when_issued=light,
+    )
     audit_record(action="supervision.issue", by=by, obj=item, new=snapshot(item, ["indicator", "unit", *ITEM_FIELDS]))
-    _notify_unit(item, "supervision.issued", _("Supervision notice on %(indicator)s: reply by %(date)s")
-                 % {"indicator": indicator.name, "date": reply_due.isoformat()})
+    _notify_unit(
+        item,
+        "supervision.issued",
+        _("Supervision notice on %(indicator)s: reply by %(date)s")
+        % {"indicator": indicator.name, "date": reply_due.isoformat()},
+    )
     return item
 
 
@@ -200,8 +260,9 @@ def supervision_item_reply(*, item, measures: str, promised_date: date, by, vers
     if not permissions.can_answer_supervision(by, item):
         raise NotAllowed(_("Only %(unit)s answers this notice.") % {"unit": item.unit.name})
     if item.status not in (SupervisionStatus.OPEN, SupervisionStatus.RETURNED):
-        raise SupervisionError(_("This item is %(status)s; it cannot be answered now.")
-                               % {"status": item.get_status_display()})
+        raise SupervisionError(
+            _("This item is %(status)s; it cannot be answered now.") % {"status": item.get_status_display()}
+        )
     if not measures.strip():
         raise SupervisionError(_("Describe the measures taken or planned."))
     if promised_date is None:
@@ -214,8 +275,11 @@ def supervision_item_reply(*, item, measures: str, promised_date: date, by, vers
     item.version += 1
     item.save()
     audit_record(action="supervision.reply", by=by, obj=item, old=old, new=snapshot(item, ITEM_FIELDS))
-    _notify_office(item, "supervision.answered", _("%(unit)s answered the notice on %(indicator)s")
-                   % {"unit": item.unit.name, "indicator": item.indicator.name})
+    _notify_office(
+        item,
+        "supervision.answered",
+        _("%(unit)s answered the notice on %(indicator)s") % {"unit": item.unit.name, "indicator": item.indicator.name},
+    )
     return item
 
 
@@ -227,8 +291,10 @@ def _office_decision(item, *, by, version, comment, status, action, kind, messag
     if not permissions.can_supervise(by):
         raise NotAllowed(_("Only the supervision office closes out or sends back an item."))
     if item.status != SupervisionStatus.ANSWERED:
-        raise SupervisionError(_("Only an answered item can be closed out or sent back (this one is %(status)s).")
-                               % {"status": item.get_status_display()})
+        raise SupervisionError(
+            _("Only an answered item can be closed out or sent back (this one is %(status)s).")
+            % {"status": item.get_status_display()}
+        )
     old = snapshot(item, ITEM_FIELDS)
     item.status, item.office_comment, item.version = status, comment.strip(), item.version + 1
     if reply_due is not None:
@@ -244,9 +310,16 @@ def _office_decision(item, *, by, version, comment, status, action, kind, messag
 @transaction.atomic
 def supervision_item_close(*, item, by, comment: str = "", version=None):
     """The office closes the item out (销号): the answer is accepted."""
-    return _office_decision(item, by=by, version=version, comment=comment, status=SupervisionStatus.CLOSED,
-                            action="supervision.close", kind="supervision.closed",
-                            message=_("Supervision item on %(indicator)s closed out"))
+    return _office_decision(
+        item,
+        by=by,
+        version=version,
+        comment=comment,
+        status=SupervisionStatus.CLOSED,
+        action="supervision.close",
+        kind="supervision.closed",
+        message=_("Supervision item on %(indicator)s closed out"),
+    )
 
 
 @transaction.atomic
@@ -254,9 +327,17 @@ def supervision_item_send_back(*, item, by, comment: str, reply_due: date | None
     """The office sends the answer back with a comment; the unit must answer again (by a new date if given)."""
     if not comment.strip():
         raise SupervisionError(_("Say why the answer is sent back."))
-    return _office_decision(item, by=by, version=version, comment=comment, status=SupervisionStatus.RETURNED,
-                            action="supervision.send_back", kind="supervision.returned",
-                            message=_("Your answer on %(indicator)s was sent back"), reply_due=reply_due)
+    return _office_decision(
+        item,
+        by=by,
+        version=version,
+        comment=comment,
+        status=SupervisionStatus.RETURNED,
+        action="supervision.send_back",
+        kind="supervision.returned",
+        message=_("Your answer on %(indicator)s was sent back"),
+        reply_due=reply_due,
+    )
 
 
 def snapshot_history(*, last: date, months: int, today: date, indicators=None, by=None):
@@ -274,5 +355,10 @@ def snapshot_history(*, last: date, months: int, today: date, indicators=None, b
 
 def list_exported(*, by, kind: str, filters: dict, rows: int) -> None:
     """Audit an export of a list (flagged, league, items): who took which figures out, filtered how."""
-    audit_record(action="supervision.export", by=by, object_type="regions.Region",
-                 object_id=filters.get("region") or "", new={"list": kind, "filters": filters, "rows": rows})
+    audit_record(
+        action="supervision.export",
+        by=by,
+        object_type="regions.Region",
+        object_id=filters.get("region") or "",
+        new={"list": kind, "filters": filters, "rows": rows},
+    )

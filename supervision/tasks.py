@@ -1,4 +1,5 @@
 """The scheduled month-end freeze of the status snapshots; thin, it calls supervision.services."""
+
 from celery import shared_task
 from django.utils import timezone
 

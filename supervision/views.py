@@ -1,4 +1,5 @@
 """Dashboard and supervision-item pages: thin, they parse the filters, call a selector or a service, render."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,8 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -68,17 +68,30 @@ def overview(request):
     reporting_month = as_of if chosen else periods.previous_month_end(as_of)
     taken = selectors.overview(as_of=as_of, light=filters.chosen_light(), reporting_month=reporting_month, **scope)
     failed = channels.failed_deliveries(user=request.user).count() if permissions.is_office(request.user) else 0
-    return render(request, "supervision/overview.html", {
-        "filters": filters, "scope": scope, "as_of": as_of, "lights": Light, "failed_deliveries": failed,
-        "base_query": _query(request), "taken_at": taken.at, **_as_of_shown(as_of), **taken.figures,
-    })
+    return render(
+        request,
+        "supervision/overview.html",
+        {
+            "filters": filters,
+            "scope": scope,
+            "as_of": as_of,
+            "lights": Light,
+            "failed_deliveries": failed,
+            "base_query": _query(request),
+            "taken_at": taken.at,
+            **_as_of_shown(as_of),
+            **taken.figures,
+        },
+    )
 
 
 def _as_of_shown(as_of) -> dict:
     """The date a page names for its figures: never one after today; the month under way is provisional."""
     today = timezone.localdate()
-    return {"shown_as_of": min(periods.month_end(as_of), today),
-            "provisional": (as_of.year, as_of.month) == (today.year, today.month)}
+    return {
+        "shown_as_of": min(periods.month_end(as_of), today),
+        "provisional": (as_of.year, as_of.month) == (today.year, today.month),
+    }
 
 
 def _flagged_filters(request):
@@ -86,8 +99,11 @@ def _flagged_filters(request):
     filters, scope, as_of = _filters(request)
     light = filters.chosen_light()
     lights = figures.FLAGGED if light == FLAGGED_LIGHTS else (light,) if light else tuple(Light.values)
-    lead_unit = Unit.objects.filter(pk=request.GET.get("lead_unit")).first() if \
-        request.GET.get("lead_unit", "").isdigit() else None
+    lead_unit = (
+        Unit.objects.filter(pk=request.GET.get("lead_unit")).first()
+        if request.GET.get("lead_unit", "").isdigit()
+        else None
+    )
     return filters, scope, as_of, light, lights, lead_unit
 
 
@@ -96,30 +112,52 @@ def flagged_list(request):
     _dashboard_user(request)
     filters, scope, as_of, light, lights, lead_unit = _flagged_filters(request)
     number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
-    rows = figures.flagged(as_of=as_of, lights=lights, lead_unit=lead_unit, limit=PAGE_SIZE,
-                           offset=(max(number, 1) - 1) * PAGE_SIZE, **scope)
-    return render(request, "supervision/list.html", {
-        "filters": filters, "scope": scope, "as_of": as_of, "light": light, "lead_unit": lead_unit,
-        "export_query": request.GET.urlencode(),
-        "rows": rows, "page": Paginator(range(rows.total), PAGE_SIZE).get_page(number), "base_query": _query(request, light=light,
-                                                                          lead_unit=request.GET.get("lead_unit")),
-        "taken_at": selectors.taken_at(region=scope["region"], as_of=as_of, plan=scope["plan"]),
-        **_as_of_shown(as_of),
-    })
+    rows = figures.flagged(
+        as_of=as_of,
+        lights=lights,
+        lead_unit=lead_unit,
+        limit=PAGE_SIZE,
+        offset=(max(number, 1) - 1) * PAGE_SIZE,
+        **scope,
+    )
+    return render(
+        request,
+        "supervision/list.html",
+        {
+            "filters": filters,
+            "scope": scope,
+            "as_of": as_of,
+            "light": light,
+            "lead_unit": lead_unit,
+            "export_query": request.GET.urlencode(),
+            "rows": rows,
+            "page": Paginator(range(rows.total), PAGE_SIZE).get_page(number),
+            "base_query": _query(request, light=light, lead_unit=request.GET.get("lead_unit")),
+            "taken_at": selectors.taken_at(region=scope["region"], as_of=as_of, plan=scope["plan"]),
+            **_as_of_shown(as_of),
+        },
+    )
 
 
 @login_required
 def league(request):
     _dashboard_user(request)
     # A league ranks a closed month unless asked otherwise: the month under way would rank nobody fairly.
-    filters, scope, as_of = _filters(
-        request, default_month=periods.previous_month_end(timezone.localdate()))
+    filters, scope, as_of = _filters(request, default_month=periods.previous_month_end(timezone.localdate()))
     taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"])
-    return render(request, "supervision/league.html", {
-        "filters": filters, "as_of": as_of, "tables": taken.figures, "base_query": _query(request),
-        "export_query": request.GET.urlencode(),
-        "taken_at": taken.at, **_as_of_shown(as_of),
-    })
+    return render(
+        request,
+        "supervision/league.html",
+        {
+            "filters": filters,
+            "as_of": as_of,
+            "tables": taken.figures,
+            "base_query": _query(request),
+            "export_query": request.GET.urlencode(),
+            "taken_at": taken.at,
+            **_as_of_shown(as_of),
+        },
+    )
 
 
 @login_required
@@ -128,17 +166,38 @@ def indicator_detail(request, pk):
     as_of = timezone.localdate()
     data = selectors.indicator_page(indicator=indicator, as_of=as_of)
     can_issue = permissions.can_supervise(request.user) and data["row"].status.status in (Light.RED, Light.AMBER)
-    issue_form = IssueForm(units=services.answerable_units(indicator), initial={
-        "unit": data["lead_units"][0].pk if data["lead_units"] else None,
-        "reply_due": as_of + timezone.timedelta(days=7),
-    }) if can_issue else None
-    chart_json = {**data["chart"], "labels": {
-        "expected": _("expected"), "reported": _("reported"), "milestones": _("milestones"),
-        "projection": _("at recent pace")}, "unit": indicator.unit}
-    return render(request, "supervision/indicator.html", {
-        "indicator": data["row"].indicator, "as_of": as_of, "issue_form": issue_form, "chart_json": chart_json,
-        **data,
-    })
+    issue_form = (
+        IssueForm(
+            units=services.answerable_units(indicator),
+            initial={
+                "unit": data["lead_units"][0].pk if data["lead_units"] else None,
+                "reply_due": as_of + timezone.timedelta(days=7),
+            },
+        )
+        if can_issue
+        else None
+    )
+    chart_json = {
+        **data["chart"],
+        "labels": {
+            "expected": _("expected"),
+            "reported": _("reported"),
+            "milestones": _("milestones"),
+            "projection": _("at recent pace"),
+        },
+        "unit": indicator.unit,
+    }
+    return render(
+        request,
+        "supervision/indicator.html",
+        {
+            "indicator": data["row"].indicator,
+            "as_of": as_of,
+            "issue_form": issue_form,
+            "chart_json": chart_json,
+            **data,
+        },
+    )
 
 
 @login_required
@@ -159,8 +218,9 @@ def item_issue(request, pk):
 
 
 def _errors(form) -> str:
-    return "; ".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
-                     for f, e in form.errors.items())
+    return "; ".join(
+        f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
+    )
 
 
 def _items_filters(request) -> tuple[str, bool]:
@@ -172,16 +232,27 @@ def _items_filters(request) -> tuple[str, bool]:
 def items(request):
     status, overdue = _items_filters(request)
     rows = selectors.items_ledger(user=request.user, status=status, overdue_only=overdue)
-    return render(request, "supervision/items.html", {
-        "items": rows, "status": status, "overdue": overdue, "statuses": SupervisionStatus.choices,
-        "export_query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "supervision/items.html",
+        {
+            "items": rows,
+            "status": status,
+            "overdue": overdue,
+            "statuses": SupervisionStatus.choices,
+            "export_query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
 def item_detail(request, pk):
-    item = get_object_or_404(SupervisionItem.objects.select_related(
-        "indicator__target__plan__region", "unit", "issued_by", "replied_by", "closed_by"), pk=pk)
+    item = get_object_or_404(
+        SupervisionItem.objects.select_related(
+            "indicator__target__plan__region", "unit", "issued_by", "replied_by", "closed_by"
+        ),
+        pk=pk,
+    )
     if not selectors.item_visible(item, request.user):
         raise Http404  # as for an item that does not exist: a 403 would confirm that it does
     if request.method == "POST":
@@ -193,13 +264,17 @@ def _render_item(request, item, reply_form=None, decision_form=None):
     user = request.user
     can_reply = permissions.can_answer_supervision(user, item) and item.status in selectors.AWAITING_REPLY
     can_decide = permissions.can_supervise(user) and item.status == SupervisionStatus.ANSWERED
-    return render(request, "supervision/item.html", {
-        "item": item,
-        "overdue": item.status in selectors.AWAITING_REPLY and item.reply_due < timezone.localdate(),
-        "reply_form": reply_form or (ReplyForm(initial={"version": item.version}) if can_reply else None),
-        "decision_form": decision_form or (DecisionForm(initial={"version": item.version}) if can_decide else None),
-        "audit": selectors.item_audit(item),
-    })
+    return render(
+        request,
+        "supervision/item.html",
+        {
+            "item": item,
+            "overdue": item.status in selectors.AWAITING_REPLY and item.reply_due < timezone.localdate(),
+            "reply_form": reply_form or (ReplyForm(initial={"version": item.version}) if can_reply else None),
+            "decision_form": decision_form or (DecisionForm(initial={"version": item.version}) if can_decide else None),
+            "audit": selectors.item_audit(item),
+        },
+    )
 
 
 def _item_step(request, item):
@@ -211,16 +286,27 @@ def _item_step(request, item):
     data = form.cleaned_data
     try:
         if action == "reply":
-            services.supervision_item_reply(item=item, measures=data["measures"], promised_date=data["promised_date"],
-                                            by=request.user, version=data["version"])
+            services.supervision_item_reply(
+                item=item,
+                measures=data["measures"],
+                promised_date=data["promised_date"],
+                by=request.user,
+                version=data["version"],
+            )
             messages.success(request, _("Your answer was sent to the supervision office."))
         elif action == "close":
-            services.supervision_item_close(item=item, by=request.user, comment=data["comment"],
-                                            version=data["version"])
+            services.supervision_item_close(
+                item=item, by=request.user, comment=data["comment"], version=data["version"]
+            )
             messages.success(request, _("Item closed out."))
         elif action == "send_back":
-            services.supervision_item_send_back(item=item, by=request.user, comment=data["comment"],
-                                                reply_due=data["reply_due"], version=data["version"])
+            services.supervision_item_send_back(
+                item=item,
+                by=request.user,
+                comment=data["comment"],
+                reply_due=data["reply_due"],
+                version=data["version"],
+            )
             messages.success(request, _("Answer sent back to the unit."))
         else:
             messages.error(request, _("Unknown action."))
@@ -244,10 +330,13 @@ def freeze(request):
     scope, as_of = filters.scope(), filters.as_of_date()
     today = timezone.localdate()
     end = periods.month_end(as_of)
-    count = services.snapshot_freeze(as_of=end, indicators=figures.indicators_in(region=scope["region"]),
-                                     by=request.user, evaluated_on=min(end, today))
-    messages.success(request, _("%(count)s indicators frozen at %(date)s.") % {"count": count,
-                                                                               "date": end.isoformat()})
+    count = services.snapshot_freeze(
+        as_of=end,
+        indicators=figures.indicators_in(region=scope["region"]),
+        by=request.user,
+        evaluated_on=min(end, today),
+    )
+    messages.success(request, _("%(count)s indicators frozen at %(date)s.") % {"count": count, "date": end.isoformat()})
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "supervision:overview"
@@ -258,11 +347,15 @@ def freeze(request):
 def search(request):
     """Global search over what the user may see (supervision.search)."""
     query = request.GET.get("q", "").strip()[:100]
-    return render(request, "supervision/search.html", {"query": query, "found": search_module.search(
-        user=request.user, query=query)})
+    return render(
+        request,
+        "supervision/search.html",
+        {"query": query, "found": search_module.search(user=request.user, query=query)},
+    )
 
 
 # Exports: the rows of the page with its filters, as .xlsx (supervision.exporters), audited --------------
+
 
 def _xlsx_response(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
@@ -292,8 +385,14 @@ def flagged_export(request):
         if lead_unit:
             title = f"{title}·{lead_unit.name}"
         content = exporters.flagged_xlsx(rows, title=title, subtitle=exporters.stamp(as_of=shown, taken_at=taken))
-    services.list_exported(by=request.user, kind="flagged", rows=len(rows), filters=_audited_filters(
-        request, "region", "plan", "section", "unit", "township", "as_of", "light", "lead_unit"))
+    services.list_exported(
+        by=request.user,
+        kind="flagged",
+        rows=len(rows),
+        filters=_audited_filters(
+            request, "region", "plan", "section", "unit", "township", "as_of", "light", "lead_unit"
+        ),
+    )
     words = exporters.flagged_words(light)
     return _xlsx_response(content, f"{region_name}-{as_of.year}年{as_of.month}月-{words}.xlsx")
 
@@ -302,15 +401,20 @@ def flagged_export(request):
 def league_export(request):
     _dashboard_user(request)
     with translation.override(settings.LANGUAGE_CODE):
-        _filters_form, scope, as_of = _filters(
-            request, default_month=periods.previous_month_end(timezone.localdate()))
+        _filters_form, scope, as_of = _filters(request, default_month=periods.previous_month_end(timezone.localdate()))
         taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"])
         region_name = _region_name(scope, request.user)
         content = exporters.league_xlsx(
-            taken.figures, title=exporters.league_title(region_name=region_name, month=as_of),
-            subtitle=exporters.stamp(as_of=_as_of_shown(as_of)["shown_as_of"], taken_at=taken.at))
-    services.list_exported(by=request.user, kind="league", rows=sum(len(rows) for rows in taken.figures.values()),
-                           filters=_audited_filters(request, "region", "plan", "as_of"))
+            taken.figures,
+            title=exporters.league_title(region_name=region_name, month=as_of),
+            subtitle=exporters.stamp(as_of=_as_of_shown(as_of)["shown_as_of"], taken_at=taken.at),
+        )
+    services.list_exported(
+        by=request.user,
+        kind="league",
+        rows=sum(len(rows) for rows in taken.figures.values()),
+        filters=_audited_filters(request, "region", "plan", "as_of"),
+    )
     return _xlsx_response(content, f"{region_name}-{as_of.year}年{as_of.month}月-晾晒排名.xlsx")
 
 
@@ -322,9 +426,11 @@ def items_export(request):
         rows = selectors.items_ledger(user=request.user, status=status, overdue_only=overdue)
         now = timezone.now()
         home = area_name(request.user)
-        content = exporters.items_xlsx(rows, title=exporters.items_title(region_name=home),
-                                       subtitle=exporters.now_stamp(now))
-    services.list_exported(by=request.user, kind="items", rows=len(rows),
-                           filters=_audited_filters(request, "status", "overdue"))
+        content = exporters.items_xlsx(
+            rows, title=exporters.items_title(region_name=home), subtitle=exporters.now_stamp(now)
+        )
+    services.list_exported(
+        by=request.user, kind="items", rows=len(rows), filters=_audited_filters(request, "status", "overdue")
+    )
     today = timezone.localdate(now)
     return _xlsx_response(content, f"{home}-督办事项台账-{today.year}年{today.month}月{today.day}日.xlsx")

@@ -22,6 +22,7 @@ def _register_visibility():
     visibility.register(Indicator, selectors.indicators_visible_to)
     visibility.register(ProgressReport, selectors.reports_visible_to)
     visibility.register(Section, lambda user: Section.objects.filter(plan__in=selectors.plans_visible_to(user)))
-    visibility.register(Milestone, lambda user: Milestone.objects.filter(
-        indicator__in=selectors.indicators_visible_to(user)))
+    visibility.register(
+        Milestone, lambda user: Milestone.objects.filter(indicator__in=selectors.indicators_visible_to(user))
+    )
     visibility.register(Evidence, lambda user: Evidence.objects.filter(report__in=selectors.reports_visible_to(user)))

@@ -1,4 +1,5 @@
 """Small charts drawn on the server as inline SVG: no script, printable, readable on a phone."""
+
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -42,8 +43,21 @@ def line_chart(points: list[tuple[str, Decimal, bool]], target: Decimal | None) 
 
     step = inner_w / max(len(points) - 1, 1)
     every = max(1, -(-len(points) // 8))
-    dots = tuple(Dot(x=round(PAD_X + i * step if len(points) > 1 else WIDTH / 2, 1), y=y(v),
-                     label=label if (len(points) - 1 - i) % every == 0 else "", value=v, current=current)
-                 for i, (label, v, current) in enumerate(points))
-    return LineChart(width=WIDTH, height=HEIGHT, line=" ".join(f"{d.x},{d.y}" for d in dots), dots=dots,
-                     target_y=y(target) if target is not None else None, baseline_y=y(low))
+    dots = tuple(
+        Dot(
+            x=round(PAD_X + i * step if len(points) > 1 else WIDTH / 2, 1),
+            y=y(v),
+            label=label if (len(points) - 1 - i) % every == 0 else "",
+            value=v,
+            current=current,
+        )
+        for i, (label, v, current) in enumerate(points)
+    )
+    return LineChart(
+        width=WIDTH,
+        height=HEIGHT,
+        line=" ".join(f"{d.x},{d.y}" for d in dots),
+        dots=dots,
+        target_y=y(target) if target is not None else None,
+        baseline_y=y(low),
+    )

@@ -1,4 +1,5 @@
 """The words of the domain, defined once and imported everywhere (models, rules, API, templates)."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -1,4 +1,5 @@
 """Forms of the monthly cycle: they parse what people type; the services decide what is allowed."""
+
 from datetime import timedelta
 
 from django import forms
@@ -36,20 +37,26 @@ class PlainNumberInput(forms.TextInput):
 
 class EntryForm(forms.Form):
     value = forms.DecimalField(
-        label=_("Cumulative value"), **VALUE_FIELD,
-        error_messages={"required": _("Enter the cumulative value."), "invalid": _("Enter a number, e.g. 1250 or 37.5.")},
+        label=_("Cumulative value"),
+        **VALUE_FIELD,
+        error_messages={
+            "required": _("Enter the cumulative value."),
+            "invalid": _("Enter a number, e.g. 1250 or 37.5."),
+        },
         widget=PlainNumberInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     narrative = forms.CharField(label=_("Work done"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     problems = forms.CharField(label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     next_steps = forms.CharField(label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     explanation = forms.CharField(
-        label=_("Why is the value lower than the last approved one?"), required=False,
+        label=_("Why is the value lower than the last approved one?"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     confirmed = forms.BooleanField(label=_("I confirm this unusual value is right"), required=False)
     evidence = MultipleFileField(
-        label=_("Evidence files"), required=False,
+        label=_("Evidence files"),
+        required=False,
         help_text=_("Photos (jpg, png), PDF, Word or Excel (doc, docx, xls, xlsx); at most 10 MB each."),
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -92,8 +99,9 @@ class GrantForm(forms.Form):
 
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=None)
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
-    indicator = IndicatorChoiceField(label=_("Indicator"), queryset=None, required=False,
-                                     empty_label=_("Every indicator of the plan"))
+    indicator = IndicatorChoiceField(
+        label=_("Indicator"), queryset=None, required=False, empty_label=_("Every indicator of the plan")
+    )
     period = forms.ChoiceField(label=_("Period"), choices=())
     until = forms.DateField(label=_("Open until"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -105,7 +113,6 @@ class GrantForm(forms.Form):
         self.fields["indicator"].queryset = indicators
         first = min((p.start_date for p in plans), default=today)
         self.fields["period"].choices = periods_since(first, today)
-
 
 
 class LateEntryRequestForm(forms.Form):

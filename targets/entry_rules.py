@@ -7,6 +7,7 @@ the last approved one, an explicit confirmation when it lies beyond twice the ta
 the indicator's past range. The past range follows DHIS2's min-max generation: the mean of the
 recent history plus or minus `RANGE_FACTOR` standard deviations.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -79,25 +80,51 @@ def past_range(kind: str, history: Sequence[Decimal], span: Decimal) -> tuple[De
     return max(low, Decimal(0)), high
 
 
-def value_findings(*, kind: str, value: Decimal, target: Decimal, baseline: Decimal,
-                   last_approved: Decimal | None, history: Sequence[Decimal]) -> list[Finding]:
+def value_findings(
+    *,
+    kind: str,
+    value: Decimal,
+    target: Decimal,
+    baseline: Decimal,
+    last_approved: Decimal | None,
+    history: Sequence[Decimal],
+) -> list[Finding]:
     """What the reporter must add before `value` is accepted (explanation, confirmation)."""
     findings = []
     if kind in CUMULATIVE_KINDS and last_approved is not None and value < last_approved:
-        findings.append(Finding("lower_than_approved", NEEDS_EXPLANATION, _(
-            "%(value)s is lower than the last approved value %(approved)s: explain why the cumulative figure fell."
-        ) % {"value": _shown(value), "approved": _shown(last_approved)}))
+        findings.append(
+            Finding(
+                "lower_than_approved",
+                NEEDS_EXPLANATION,
+                _(
+                    "%(value)s is lower than the last approved value %(approved)s: explain why the cumulative figure fell."
+                )
+                % {"value": _shown(value), "approved": _shown(last_approved)},
+            )
+        )
     if kind in (Kind.INCREASE, Kind.CEILING, Kind.FLOOR) and target > 0 and value > 2 * target:
-        findings.append(Finding("beyond_twice_target", NEEDS_CONFIRMATION, _(
-            "%(value)s is more than twice the target %(target)s: confirm it is right."
-        ) % {"value": _shown(value), "target": _shown(target)}))
+        findings.append(
+            Finding(
+                "beyond_twice_target",
+                NEEDS_CONFIRMATION,
+                _("%(value)s is more than twice the target %(target)s: confirm it is right.")
+                % {"value": _shown(value), "target": _shown(target)},
+            )
+        )
         return findings
     expected = past_range(kind, history, target - baseline)
     if expected is not None and not expected[0] <= value <= expected[1]:
-        findings.append(Finding("outside_past_range", NEEDS_CONFIRMATION, _(
-            "%(value)s is far outside this indicator's past range (expected %(low)s to %(high)s "
-            "from the last %(n)s periods): confirm it is right."
-        ) % {"value": _shown(value), "low": _shown(expected[0]), "high": _shown(expected[1]), "n": len(history)}))
+        findings.append(
+            Finding(
+                "outside_past_range",
+                NEEDS_CONFIRMATION,
+                _(
+                    "%(value)s is far outside this indicator's past range (expected %(low)s to %(high)s "
+                    "from the last %(n)s periods): confirm it is right."
+                )
+                % {"value": _shown(value), "low": _shown(expected[0]), "high": _shown(expected[1]), "n": len(history)},
+            )
+        )
     return findings
 
 
@@ -118,8 +145,17 @@ class Due:
     missed_locked: tuple[date, ...]
 
 
-def period_to_report(*, start: date, deadline: date, frequency: str, due_day: int, lock_after_days: int,
-                     today: date, reported: set[date], granted: set[date]) -> Due:
+def period_to_report(
+    *,
+    start: date,
+    deadline: date,
+    frequency: str,
+    due_day: int,
+    lock_after_days: int,
+    today: date,
+    reported: set[date],
+    granted: set[date],
+) -> Due:
     """The earliest period up to today that has no counted report and still takes entries.
 
     Periods locked without a late-entry grant are listed as missed; when every period so far is

@@ -2,6 +2,7 @@
 
 Each function runs a fixed number of queries whatever the number of rows (no query per row).
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -60,7 +61,9 @@ class WorkRow:
 
 def _granted_periods(unit, today) -> tuple[set, set]:
     by_indicator, by_plan = set(), set()
-    for g in LateEntryGrant.objects.filter(unit=unit, until__gte=today).values("indicator_id", "plan_id", "period_start"):
+    for g in LateEntryGrant.objects.filter(unit=unit, until__gte=today).values(
+        "indicator_id", "plan_id", "period_start"
+    ):
         if g["indicator_id"]:
             by_indicator.add((g["indicator_id"], g["period_start"]))
         else:
@@ -77,9 +80,12 @@ def work_rows(*, user, today: date, indicator_ids=None) -> list[WorkRow]:
     statuses = selectors.indicator_rows(indicators, today)
     ids = list(statuses)
     owed = selectors.expected_reporters(ids)
-    names = dict(Unit.objects.filter(pk__in={u for units in owed.values() for u in units}).order_by()
-                 .values_list("pk", "name"))
-    shares = dict(Allocation.objects.filter(unit=unit, indicator_id__in=ids).values_list("indicator_id", "target_value"))
+    names = dict(
+        Unit.objects.filter(pk__in={u for units in owed.values() for u in units}).order_by().values_list("pk", "name")
+    )
+    shares = dict(
+        Allocation.objects.filter(unit=unit, indicator_id__in=ids).values_list("indicator_id", "target_value")
+    )
     # Every period the unit reported, as (id, status) only: years of history, of which each row
     # shows at most two reports, fetched whole afterwards.
     own = defaultdict(dict)
@@ -93,11 +99,13 @@ def work_rows(*, user, today: date, indicator_ids=None) -> list[WorkRow]:
     granted_indicator, granted_plan = _granted_periods(unit, today)
     rows, shown = [], {}
     for indicator_id, status_row in statuses.items():
-        row = WorkRow(indicator=status_row.indicator,
-                      status=own_lights.get((indicator_id, unit.pk), status_row.status),
-                      owed=unit.pk in owed.get(indicator_id, []),
-                      reporter_names=[names[u] for u in owed.get(indicator_id, []) if u in names],
-                      share=shares.get(indicator_id))
+        row = WorkRow(
+            indicator=status_row.indicator,
+            status=own_lights.get((indicator_id, unit.pk), status_row.status),
+            owed=unit.pk in owed.get(indicator_id, []),
+            reporter_names=[names[u] for u in owed.get(indicator_id, []) if u in names],
+            share=shares.get(indicator_id),
+        )
         reports = own[indicator_id]
         if reports:
             shown.setdefault(reports[max(reports)][0], []).append((row, "last_report"))
@@ -129,10 +137,17 @@ def placement(row: WorkRow) -> Placement:
     indicator = row.indicator
     target = indicator.target
     return Placement(
-        plan_id=target.plan_id, section_id=target.section_id,
+        plan_id=target.plan_id,
+        section_id=target.section_id,
         section_order=target.section.order if target.section_id else None,
-        order=(not row.overdue, not row.owed, row.days_left if row.days_left is not None else 10**6,
-               target.seq, indicator.order, indicator.pk),
+        order=(
+            not row.overdue,
+            not row.owed,
+            row.days_left if row.days_left is not None else 10**6,
+            target.seq,
+            indicator.order,
+            indicator.pk,
+        ),
         overdue=row.overdue,
     )
 
@@ -143,11 +158,17 @@ def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_p
     indicator = row.indicator
     plan = indicator.target.plan
     granted = {p for (i, p) in granted_indicator if i == indicator.pk} | {
-        p for (pl, p) in granted_plan if pl == plan.pk}
+        p for (pl, p) in granted_plan if pl == plan.pk
+    }
     due = entry_rules.period_to_report(
-        start=indicator.start_date, deadline=indicator.deadline, frequency=indicator.frequency,
-        due_day=plan.due_day, lock_after_days=plan.lock_after_days, today=today,
-        reported={p for p, (_pk, status) in reports.items() if status in COUNTED}, granted=granted,
+        start=indicator.start_date,
+        deadline=indicator.deadline,
+        frequency=indicator.frequency,
+        due_day=plan.due_day,
+        lock_after_days=plan.lock_after_days,
+        today=today,
+        reported={p for p, (_pk, status) in reports.items() if status in COUNTED},
+        granted=granted,
     )
     # A target already reached owes nothing more: its unreported periods are not worth a warning.
     row.missed_locked = due.missed_locked if row.status.status != Light.DONE else ()
@@ -161,8 +182,13 @@ def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_p
 
 def entry_context(*, indicator, unit, period_start: date) -> dict:
     """What the entry form shows around the value: the share, the last approved value, the county roll-up."""
-    earlier = ProgressReport.objects.filter(indicator=indicator, unit=unit, period_start__lt=period_start,
-                                            status=ReportStatus.APPROVED).order_by("-period_start").first()
+    earlier = (
+        ProgressReport.objects.filter(
+            indicator=indicator, unit=unit, period_start__lt=period_start, status=ReportStatus.APPROVED
+        )
+        .order_by("-period_start")
+        .first()
+    )
     share = Allocation.objects.filter(indicator=indicator, unit=unit).values_list("target_value", flat=True).first()
     return {"last_approved": earlier, "share": share, "rollup": county_rollup(indicator, period_start)}
 
@@ -185,8 +211,12 @@ def county_rollup(indicator, period_start: date) -> dict | None:
         latest[report.unit_id] = report
     rows = [RollupRow(unit=a.unit, share=a.target_value, report=latest.get(a.unit_id)) for a in allocations]
     total = sum((r.report.value for r in rows if r.report), Decimal(0))
-    return {"rows": rows, "total": total, "target": sum((a.target_value for a in allocations), Decimal(0)),
-            "complete": all(r.report and r.report.period_start == period_start for r in rows)}
+    return {
+        "rows": rows,
+        "total": total,
+        "target": sum((a.target_value for a in allocations), Decimal(0)),
+        "complete": all(r.report and r.report.period_start == period_start for r in rows),
+    }
 
 
 @dataclass(frozen=True)
@@ -198,8 +228,11 @@ class ReportTarget:
 def report_target(report) -> ReportTarget:
     """What a report's value is read against: the unit's allocated share (a township's 13 个 of the
     county's 80 个), or the indicator's target."""
-    share = Allocation.objects.filter(indicator_id=report.indicator_id, unit_id=report.unit_id).values_list(
-        "target_value", flat=True).first()
+    share = (
+        Allocation.objects.filter(indicator_id=report.indicator_id, unit_id=report.unit_id)
+        .values_list("target_value", flat=True)
+        .first()
+    )
     return ReportTarget(share, True) if share is not None else ReportTarget(report.indicator.target_value, False)
 
 
@@ -225,7 +258,8 @@ def review_queue(*, user, plan=None, unit=None, township=None, late=None, sort="
     if late is not None:
         reports = reports.filter(is_late=late)
     return reports.select_related("indicator__target__plan", "unit", "submitted_by").order_by(
-        *REVIEW_ORDERS.get(sort, REVIEW_ORDERS["submitted"]))
+        *REVIEW_ORDERS.get(sort, REVIEW_ORDERS["submitted"])
+    )
 
 
 @dataclass
@@ -247,15 +281,21 @@ def review_context(reports: list, today: date) -> dict[int, ReviewContext]:
     indicator_ids = {r.indicator_id for r in reports}
     earlier = defaultdict(list)
     counted = ProgressReport.objects.filter(
-        indicator_id__in=indicator_ids, unit_id__in={r.unit_id for r in reports}, status__in=COUNTED,
-        period_start__lt=max(r.period_start for r in reports)).order_by("period_start")
+        indicator_id__in=indicator_ids,
+        unit_id__in={r.unit_id for r in reports},
+        status__in=COUNTED,
+        period_start__lt=max(r.period_start for r in reports),
+    ).order_by("period_start")
     for old in counted:
         earlier[(old.indicator_id, old.unit_id)].append(old)
-    lights = selectors.indicator_rows(
-        Indicator.objects.filter(pk__in=indicator_ids), today) if indicator_ids else {}
+    lights = selectors.indicator_rows(Indicator.objects.filter(pk__in=indicator_ids), today) if indicator_ids else {}
     unit_ids = {r.unit_id for r in reports}
-    shares = dict(((a, u), t) for a, u, t in Allocation.objects.filter(
-        indicator_id__in=indicator_ids, unit_id__in=unit_ids).values_list("indicator_id", "unit_id", "target_value"))
+    shares = dict(
+        ((a, u), t)
+        for a, u, t in Allocation.objects.filter(indicator_id__in=indicator_ids, unit_id__in=unit_ids).values_list(
+            "indicator_id", "unit_id", "target_value"
+        )
+    )
     share_lights = selectors.share_lights(indicator_ids=indicator_ids, unit_ids=unit_ids, as_of=today)
     found = {}
     for report in reports:
@@ -265,11 +305,13 @@ def review_context(reports: list, today: date) -> dict[int, ReviewContext]:
             previous.indicator = report.indicator  # previous.period reads it: no query per row
         row = lights.get(report.indicator_id)
         key = (report.indicator_id, report.unit_id)
-        light = share_lights[key].status if key in share_lights else (
-            row.status.status if row else Light.NOT_STARTED)
+        light = share_lights[key].status if key in share_lights else (row.status.status if row else Light.NOT_STARTED)
         found[report.pk] = ReviewContext(
-            previous=previous, change=report.value - previous.value if previous else None,
-            light=light, target=shares.get(key, report.indicator.target_value))
+            previous=previous,
+            change=report.value - previous.value if previous else None,
+            light=light,
+            target=shares.get(key, report.indicator.target_value),
+        )
     return found
 
 
@@ -293,8 +335,17 @@ class HistoryEntry:
     evidence: Evidence | None = None
 
 
-LABELLED_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation", "outlier_confirmed", "status",
-                   "is_late", "review_comment")
+LABELLED_FIELDS = (
+    "value",
+    "narrative",
+    "problems",
+    "next_steps",
+    "explanation",
+    "outlier_confirmed",
+    "status",
+    "is_late",
+    "review_comment",
+)
 
 
 def _shown(name: str, value):
@@ -316,8 +367,14 @@ def _changes(previous: dict, data: dict) -> list[dict]:
         old, new = previous.get(name), data.get(name)
         if old == new or (not previous and new in ("", None, False)):
             continue
-        rows.append({"name": name, "label": ProgressReport._meta.get_field(name).verbose_name,
-                     "old": _shown(name, old) if previous else None, "new": _shown(name, new)})
+        rows.append(
+            {
+                "name": name,
+                "label": ProgressReport._meta.get_field(name).verbose_name,
+                "old": _shown(name, old) if previous else None,
+                "new": _shown(name, new),
+            }
+        )
     return rows
 
 
@@ -326,8 +383,9 @@ def report_history(report) -> list[HistoryEntry]:
     entries, previous = [], {}
     for v in ReportVersion.objects.filter(report=report).select_related("by").order_by("version"):
         changes = _changes(previous, v.data)
-        entries.append(HistoryEntry(at=v.at, by=v.by, kind="version", action=v.action, version=v.version,
-                                    changes=changes))
+        entries.append(
+            HistoryEntry(at=v.at, by=v.by, kind="version", action=v.action, version=v.version, changes=changes)
+        )
         previous = v.data
     for c in ReportComment.objects.filter(report=report).select_related("author"):
         entries.append(HistoryEntry(at=c.created_at, by=c.author, kind="comment", text=c.text))
@@ -339,8 +397,12 @@ def report_history(report) -> list[HistoryEntry]:
 def report_series(report) -> list[tuple[str, Decimal, bool]]:
     """The unit's value for every period of the indicator up to this report's (the counted ones, and this
     report whatever its status), for the report page's chart."""
-    counted = ProgressReport.objects.filter(indicator_id=report.indicator_id, unit_id=report.unit_id,
-                                            period_start__lte=report.period_start, status__in=COUNTED)
+    counted = ProgressReport.objects.filter(
+        indicator_id=report.indicator_id,
+        unit_id=report.unit_id,
+        period_start__lte=report.period_start,
+        status__in=COUNTED,
+    )
     by_period = {p: v for p, v in counted.order_by("period_start").values_list("period_start", "value")}
     by_period[report.period_start] = report.value
     frequency = report.indicator.frequency

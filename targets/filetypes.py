@@ -1,4 +1,5 @@
 """Which files a progress report may carry as evidence; the checks themselves are core.uploads'."""
+
 from __future__ import annotations
 
 from core import uploads

@@ -13,6 +13,7 @@ Readers judge afresh, without writing, whatever has no valid row (an indicator c
 services' back, or the hour between midnight and the nightly task), so a page is never wrong, only
 slower.
 """
+
 from datetime import date
 
 from django.db import transaction
@@ -32,7 +33,7 @@ def lights_rejudge(*, indicator_ids, today: date | None = None) -> int:
     today = today or timezone.localdate()
     ids = sorted({pk for pk in indicator_ids if pk is not None})
     for start in range(0, len(ids), CHUNK):
-        _rejudge_chunk(ids[start:start + CHUNK], today)
+        _rejudge_chunk(ids[start : start + CHUNK], today)
     return len(ids)
 
 
@@ -45,8 +46,9 @@ def _rejudge_chunk(ids: list[int], today: date) -> None:
     old = {(light.indicator_id, light.unit_id): light for light in CurrentLight.objects.filter(indicator_id__in=locked)}
     now = timezone.now()
     new = [_light(pk, None, row.status, row.spec, row.derived, today, now) for pk, row in rows.items()]
-    new += [_light(a.indicator_id, a.unit_id, status, rows[a.indicator_id].spec, False, today, now)
-            for a, status in shares]
+    new += [
+        _light(a.indicator_id, a.unit_id, status, rows[a.indicator_id].spec, False, today, now) for a, status in shares
+    ]
     for light in new:
         before = old.get((light.indicator_id, light.unit_id))
         if before is not None and _same(before, light):
@@ -57,10 +59,20 @@ def _rejudge_chunk(ids: list[int], today: date) -> None:
 
 def _light(indicator_id, unit_id, status: rules.StatusResult, spec, derived, today, now) -> CurrentLight:
     return CurrentLight(
-        indicator_id=indicator_id, unit_id=unit_id, status=status.status, actual=status.actual,
-        completion=status.completion, expected=status.expected, gap=status.gap, checkpoint=status.checkpoint,
-        reasons=[rules.reason_data(r) for r in status.reasons], derived=derived, judged_on=today,
-        valid_until=rules.next_change(spec, today), judged_at=now, changed_at=now,
+        indicator_id=indicator_id,
+        unit_id=unit_id,
+        status=status.status,
+        actual=status.actual,
+        completion=status.completion,
+        expected=status.expected,
+        gap=status.gap,
+        checkpoint=status.checkpoint,
+        reasons=[rules.reason_data(r) for r in status.reasons],
+        derived=derived,
+        judged_on=today,
+        valid_until=rules.next_change(spec, today),
+        judged_at=now,
+        changed_at=now,
     )
 
 
@@ -71,10 +83,11 @@ def _same(a: CurrentLight, b: CurrentLight) -> bool:
 
 def lights_rejudge_all(*, today: date | None = None, indicators=None) -> int:
     """Fill the table for every indicator (or those given), one transaction per chunk."""
-    ids = list((indicators if indicators is not None else Indicator.objects.all())
-               .order_by("pk").values_list("pk", flat=True))
+    ids = list(
+        (indicators if indicators is not None else Indicator.objects.all()).order_by("pk").values_list("pk", flat=True)
+    )
     for start in range(0, len(ids), CHUNK):
-        lights_rejudge(indicator_ids=ids[start:start + CHUNK], today=today)
+        lights_rejudge(indicator_ids=ids[start : start + CHUNK], today=today)
     return len(ids)
 
 
@@ -84,11 +97,13 @@ def lights_rejudge_due(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     stale = Indicator.objects.filter(
         Exists(CurrentLight.objects.filter(indicator_id=OuterRef("pk")).exclude(selectors.valid_light_q(today)))
-        | ~Exists(CurrentLight.objects.filter(indicator_id=OuterRef("pk"), unit__isnull=True)))
+        | ~Exists(CurrentLight.objects.filter(indicator_id=OuterRef("pk"), unit__isnull=True))
+    )
     return lights_rejudge_all(today=today, indicators=stale)
 
 
 # Which indicators a write bears on ------------------------------------------------------------
+
 
 def indicators_of_plan(plan) -> list[int]:
     return list(Indicator.objects.filter(target__plan=plan).values_list("pk", flat=True))

@@ -1,4 +1,5 @@
 """Plans, their sections and targets, the indicators that measure them, and progress reports."""
+
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,7 +19,9 @@ VALUE_FIELD = dict(max_digits=20, decimal_places=4)
 
 class Plan(models.Model):
     title = models.CharField(_("title"), max_length=300)
-    doc_number = models.CharField(_("document number"), max_length=100, blank=True, help_text=_("e.g. 洞政办发〔2023〕14号"))
+    doc_number = models.CharField(
+        _("document number"), max_length=100, blank=True, help_text=_("e.g. 洞政办发〔2023〕14号")
+    )
     issuer = models.CharField(_("issuing body"), max_length=200, blank=True)
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="plans"
@@ -26,24 +29,37 @@ class Plan(models.Model):
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     first_period = models.DateField(
-        _("first reporting period"), null=True, blank=True,
+        _("first reporting period"),
+        null=True,
+        blank=True,
         help_text=_("The first month units owe a report for (its first day); no earlier period counts as missing."),
     )
     amber_gap = models.DecimalField(
-        _("amber threshold (points behind)"), max_digits=5, decimal_places=2, default=Decimal("10"),
+        _("amber threshold (points behind)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
         validators=[MinValueValidator(0)],
     )
     red_gap = models.DecimalField(
-        _("red threshold (points behind)"), max_digits=5, decimal_places=2, default=Decimal("20"),
+        _("red threshold (points behind)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20"),
         validators=[MinValueValidator(0)],
     )
     due_day = models.PositiveSmallIntegerField(
-        _("report due day"), default=25, validators=[MinValueValidator(1), MaxValueValidator(31)],
+        _("report due day"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
         help_text=_("Reports are due on this day of each period's last month."),
     )
     lock_after_days = models.PositiveSmallIntegerField(
-        _("lock after (days past due)"), default=20,
-        help_text=_("This many days after a period's due date the period locks; only a late-entry grant (补报) reopens it."),
+        _("lock after (days past due)"),
+        default=20,
+        help_text=_(
+            "This many days after a period's due date the period locks; only a late-entry grant (补报) reopens it."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -52,10 +68,16 @@ class Plan(models.Model):
         verbose_name_plural = _("plans")
         ordering = ["-start_date", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="plan_end_after_start",
-                                   violation_error_message=_("The plan's end date must not be before its start date.")),
-            models.CheckConstraint(condition=Q(red_gap__gte=F("amber_gap")), name="plan_red_gap_not_below_amber",
-                                   violation_error_message=_("The red threshold must not be below the amber one.")),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="plan_end_after_start",
+                violation_error_message=_("The plan's end date must not be before its start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(red_gap__gte=F("amber_gap")),
+                name="plan_red_gap_not_below_amber",
+                violation_error_message=_("The red threshold must not be below the amber one."),
+            ),
         ]
 
     def __str__(self):
@@ -70,7 +92,11 @@ class Plan(models.Model):
 class Section(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections")
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent section"), null=True, blank=True, on_delete=models.CASCADE,
+        "self",
+        verbose_name=_("parent section"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="children",
     )
     title = models.CharField(_("title"), max_length=300)
@@ -100,7 +126,9 @@ class Target(models.Model):
         "regions.Unit", verbose_name=_("co-units"), blank=True, related_name="shared_targets"
     )
     all_townships = models.BooleanField(
-        _("every township"), default=False, help_text=_("各街道乡镇: every township of the plan's region is responsible.")
+        _("every township"),
+        default=False,
+        help_text=_("各街道乡镇: every township of the plan's region is responsible."),
     )
 
     class Meta:
@@ -117,13 +145,17 @@ class Indicator(models.Model):
     target = models.ForeignKey(Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="indicators")
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    unit = models.CharField(_("unit of measure"), max_length=20, blank=True, help_text=_("个, 座, 户, 人, 亩, 公里, 万元, % …"))
+    unit = models.CharField(
+        _("unit of measure"), max_length=20, blank=True, help_text=_("个, 座, 户, 人, 亩, 公里, 万元, % …")
+    )
     baseline = models.DecimalField(_("baseline"), **VALUE_FIELD, default=Decimal("0"))
     target_value = models.DecimalField(_("target value"), **VALUE_FIELD)
     start_date = models.DateField(_("start"))
     deadline = models.DateField(_("deadline"))
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
-    source_phrase = models.TextField(_("source phrase"), blank=True, help_text=_("The words of the plan this came from."))
+    source_phrase = models.TextField(
+        _("source phrase"), blank=True, help_text=_("The words of the plan this came from.")
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -136,8 +168,11 @@ class Indicator(models.Model):
                 name="indicator_target_differs_from_baseline",
                 violation_error_message=_("The target value must differ from the baseline for this kind."),
             ),
-            models.CheckConstraint(condition=Q(deadline__gte=F("start_date")), name="indicator_deadline_after_start",
-                                   violation_error_message=_("The deadline must not be before the indicator's start.")),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("start_date")),
+                name="indicator_deadline_after_start",
+                violation_error_message=_("The deadline must not be before the indicator's start."),
+            ),
         ]
 
     def __str__(self):
@@ -201,13 +236,21 @@ class ReviewCycle(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
@@ -230,11 +273,13 @@ class ProgressReport(ReviewCycle):
     next_steps = models.TextField(_("next steps"), blank=True)
     is_late = models.BooleanField(_("late"), default=False)
     explanation = models.TextField(
-        _("explanation"), blank=True,
+        _("explanation"),
+        blank=True,
         help_text=_("Why the cumulative value is lower than the last approved one."),
     )
     outlier_confirmed = models.BooleanField(
-        _("unusual value confirmed"), default=False,
+        _("unusual value confirmed"),
+        default=False,
         help_text=_("The reporter confirmed a value beyond twice the target or far outside the past range."),
     )
 
@@ -251,8 +296,12 @@ class ProgressReport(ReviewCycle):
             models.Index(fields=["status", "period_start"]),
             # Each indicator's and unit's latest counted report, read without touching the table
             # (INCLUDE is PostgreSQL's; elsewhere a plain partial index).
-            models.Index(fields=["indicator", "unit", "-period_start", "-submitted_at"], include=["value", "id"],
-                         condition=Q(status__in=["submitted", "approved"]), name="report_latest_counted"),
+            models.Index(
+                fields=["indicator", "unit", "-period_start", "-submitted_at"],
+                include=["value", "id"],
+                condition=Q(status__in=["submitted", "approved"]),
+                name="report_latest_counted",
+            ),
         ]
 
     def __str__(self):
@@ -267,7 +316,6 @@ class ProgressReport(ReviewCycle):
     def counts(self) -> bool:
         """Submitted and approved reports count towards the light; drafts and returned ones do not."""
         return self.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
-
 
 
 def evidence_storage():
@@ -316,8 +364,9 @@ class ReportComment(models.Model):
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="comments"
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -357,16 +406,23 @@ class LateEntryGrant(models.Model):
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="late_entry_grants")
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), null=True, blank=True, on_delete=models.CASCADE,
-        related_name="late_entry_grants", help_text=_("Empty: every indicator of the plan the unit reports."),
+        Indicator,
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="late_entry_grants",
+        help_text=_("Empty: every indicator of the plan the unit reports."),
     )
-    unit = models.ForeignKey("regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
-                             related_name="late_entry_grants")
+    unit = models.ForeignKey(
+        "regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="late_entry_grants"
+    )
     period_start = models.DateField(_("period start"))
     until = models.DateField(_("open until"), help_text=_("The last day the unit may enter the period."))
     reason = models.TextField(_("reason"))
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT,
-                                   related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
+    )
     granted_at = models.DateTimeField(_("granted"), default=timezone.now)
 
     class Meta:
@@ -388,23 +444,39 @@ class LateEntryRequestStatus(models.TextChoices):
 class LateEntryRequest(models.Model):
     """申请补报: a unit asks the supervision office to open one locked period of one indicator."""
 
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE,
-                                  related_name="late_entry_requests")
-    unit = models.ForeignKey("regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT,
-                             related_name="late_entry_requests")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="late_entry_requests"
+    )
+    unit = models.ForeignKey(
+        "regions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="late_entry_requests"
+    )
     period_start = models.DateField(_("period start"))
     reason = models.TextField(_("reason"))
-    status = models.CharField(_("status"), max_length=10, choices=LateEntryRequestStatus.choices,
-                              default=LateEntryRequestStatus.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"),
-                                     on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=LateEntryRequestStatus.choices, default=LateEntryRequestStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(_("asked"), default=timezone.now)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("office's note"), blank=True)
-    grant = models.ForeignKey(LateEntryGrant, verbose_name=_("late-entry grant"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    grant = models.ForeignKey(
+        LateEntryGrant,
+        verbose_name=_("late-entry grant"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("late-entry request")
@@ -412,8 +484,11 @@ class LateEntryRequest(models.Model):
         ordering = ["-requested_at", "-id"]
         constraints = [
             # One open request per period: asking twice adds nothing for the office to decide.
-            models.UniqueConstraint(fields=["indicator", "unit", "period_start"],
-                                    condition=models.Q(status="pending"), name="one_pending_late_entry_request"),
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period_start"],
+                condition=models.Q(status="pending"),
+                name="one_pending_late_entry_request",
+            ),
         ]
 
     @property
@@ -436,7 +511,11 @@ class CurrentLight(models.Model):
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="current_lights"
     )
     unit = models.ForeignKey(
-        "regions.Unit", verbose_name=_("township share of"), null=True, blank=True, on_delete=models.CASCADE,
+        "regions.Unit",
+        verbose_name=_("township share of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     status = models.CharField(_("light"), max_length=12, choices=Light.choices)
@@ -450,7 +529,9 @@ class CurrentLight(models.Model):
     derived = models.BooleanField(_("computed from village records"), default=False)
     judged_on = models.DateField(_("judged on"))
     valid_until = models.DateField(
-        _("valid until"), null=True, blank=True,
+        _("valid until"),
+        null=True,
+        blank=True,
         help_text=_("The first day the date alone may change the light; empty when no day can."),
     )
     judged_at = models.DateTimeField(_("judged at"))
@@ -461,8 +542,9 @@ class CurrentLight(models.Model):
         verbose_name_plural = _("current lights")
         constraints = [
             models.UniqueConstraint(fields=["indicator"], condition=Q(unit__isnull=True), name="current_light_unique"),
-            models.UniqueConstraint(fields=["indicator", "unit"], condition=Q(unit__isnull=False),
-                                    name="current_light_unique_share"),
+            models.UniqueConstraint(
+                fields=["indicator", "unit"], condition=Q(unit__isnull=False), name="current_light_unique_share"
+            ),
         ]
         indexes = [models.Index(fields=["valid_until"], name="current_light_valid_until")]
 

@@ -1,5 +1,6 @@
 """Numbers as people read them on a page or in a sentence: one place, used by the `cn_number` template filter
 and by the status reasons."""
+
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # A large amount is read with 万/亿 from 100,000 on ("671.16万斤"); 万元 becomes 亿元 at 10,000 万元.

@@ -12,6 +12,7 @@ the version and saves. The services of each model (`targets.services.progress_re
 `villages.services.income_record_*`) lock the row, check who may act, call it, and write the audit
 event, the version history, the lights and the notifications in the same transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -69,8 +70,10 @@ REPORT_WORDING = Wording(
         REOPEN: _("Only an approved report can be reopened."),
     },
     own_submission=_("You cannot review a report you submitted yourself."),
-    reason_needed={RETURN: _("Give a reason when returning a report."),
-                   REOPEN: _("Give a reason for reopening an approved report.")},
+    reason_needed={
+        RETURN: _("Give a reason when returning a report."),
+        REOPEN: _("Give a reason for reopening an approved report."),
+    },
 )
 
 

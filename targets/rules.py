@@ -4,6 +4,7 @@ Pure functions on plain values: no database, no models. This is the one place wh
 DOMAIN.md ("Kinds of indicator, and how the status light is decided") is written down; models,
 selectors, bulletins and dashboards all call `evaluate_status` rather than re-deriving a light.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.periods import (
-    Frequency, due_date, first_period, months_per_period, next_period_start, parse_period, period_end, period_label,
+    Frequency,
+    due_date,
+    first_period,
+    months_per_period,
+    next_period_start,
+    parse_period,
+    period_end,
+    period_label,
     period_start_of,
 )
 from targets import numbers
@@ -187,6 +195,7 @@ _SHOWN_PLACES = Decimal("0.1")
 
 # Periods ---------------------------------------------------------------------------------------
 
+
 def _first_period(spec: IndicatorSpec) -> date:
     return first_owed(spec.start, spec.frequency, spec.reporting_from)
 
@@ -203,12 +212,14 @@ def first_period_not_past_due(today: date, due_day: int = 25) -> date:
     a plan imported that day, so nothing is backdated (on the 25th the month is still open; on the 26th
     the next one is the first owed)."""
     month = period_start_of(today, Frequency.MONTHLY)
-    return month if due_date(month, Frequency.MONTHLY, due_day) >= today else next_period_start(
-        month, Frequency.MONTHLY)
+    return (
+        month if due_date(month, Frequency.MONTHLY, due_day) >= today else next_period_start(month, Frequency.MONTHLY)
+    )
 
 
-def owed_period(frequency: str, start: date, deadline: date, month: date,
-                reporting_from: date | None = None) -> date | None:
+def owed_period(
+    frequency: str, start: date, deadline: date, month: date, reporting_from: date | None = None
+) -> date | None:
     """The period whose report falls due in `month` (quarterly: only in a quarter's last month), or None
     when the indicator owes nothing that month (before its first owed period or after its deadline)."""
     period = period_due_in(frequency, month)
@@ -283,6 +294,7 @@ def next_change(spec: IndicatorSpec, as_of: date) -> date | None:
 
 # The expected path -----------------------------------------------------------------------------
 
+
 def expected_value(spec: IndicatorSpec, d: date) -> Decimal:
     """Piecewise linear in days through (S, B), the milestones by date, (D, T)."""
     if d < spec.start:
@@ -303,6 +315,7 @@ def _path(spec: IndicatorSpec) -> list[tuple[date, Decimal]]:
 
 
 # The light -------------------------------------------------------------------------------------
+
 
 def evaluate_status(spec: IndicatorSpec, reports: Iterable[ReportPoint], as_of: date) -> StatusResult:
     _check_spec(spec)
@@ -417,8 +430,11 @@ def _apply_reporting_clause(result, spec, counted, past_due) -> StatusResult:
 
 
 def _missing(spec: IndicatorSpec, period: date) -> Reason:
-    return Reason("missing", period=period_label(period, spec.frequency),
-                  due=due_date(period, spec.frequency, spec.due_day).isoformat())
+    return Reason(
+        "missing",
+        period=period_label(period, spec.frequency),
+        due=due_date(period, spec.frequency, spec.due_day).isoformat(),
+    )
 
 
 def day_words(d: date) -> str:
@@ -461,6 +477,7 @@ def _amount(value: Decimal, unit: str) -> str:
 
 # Several units, one target ---------------------------------------------------------------------
 
+
 def rollup(series_by_unit: Mapping[Hashable, Iterable[ReportPoint]]) -> list[ReportPoint]:
     """Combine the series of every unit a target is allocated to (e.g. each township) into one.
 
@@ -502,8 +519,9 @@ class MilestoneResult:
     period: date  # start of the period that contains the milestone's date
 
 
-def milestone_judgement(spec: IndicatorSpec, due: date, required: Decimal, series: Iterable[ReportPoint],
-                        today: date) -> MilestoneResult:
+def milestone_judgement(
+    spec: IndicatorSpec, due: date, required: Decimal, series: Iterable[ReportPoint], today: date
+) -> MilestoneResult:
     """Whether the staged milestone (due, required) was met, judged on its own date (DOMAIN.md).
 
     The value is the report for the period that contains `due`, as it stood at the end of that
@@ -516,8 +534,9 @@ def milestone_judgement(spec: IndicatorSpec, due: date, required: Decimal, serie
     if due > today or (end > today and due_date(period, spec.frequency, spec.due_day) >= today):
         return MilestoneResult(due, required, MILESTONE_PENDING, None, period)
     stood_on = min(end, today)
-    counted = [r for r in series if r.period_start == period and r.submitted_on is not None
-               and r.submitted_on <= stood_on]
+    counted = [
+        r for r in series if r.period_start == period and r.submitted_on is not None and r.submitted_on <= stood_on
+    ]
     report = max(counted, key=lambda r: r.submitted_on, default=None)
     if report is None:
         return MilestoneResult(due, required, MILESTONE_MISSED, None, period)
@@ -534,18 +553,56 @@ SHARE_WORDS = ("率", "占比", "比重", "比例")
 GROWTH_WORDS = ("增长", "增速", "增幅", "增加", "增收", "提高", "提升", "上升")
 PERCENT_UNITS = ("%", "％")
 # Things counted one by one: a value in these units is a whole number (3.63 个 is no village).
-COUNT_UNITS = frozenset((
-    "个", "户", "宗", "人", "座", "村", "家", "所", "处", "名", "件", "项", "条", "台", "辆", "头", "只",
-    "套", "间", "栋", "幢", "次", "人次", "场", "批", "张", "份", "支", "队", "口", "眼", "株", "棵", "艘",
-    "盏", "块", "部", "起", "例", "单",
-))
+COUNT_UNITS = frozenset(
+    (
+        "个",
+        "户",
+        "宗",
+        "人",
+        "座",
+        "村",
+        "家",
+        "所",
+        "处",
+        "名",
+        "件",
+        "项",
+        "条",
+        "台",
+        "辆",
+        "头",
+        "只",
+        "套",
+        "间",
+        "栋",
+        "幢",
+        "次",
+        "人次",
+        "场",
+        "批",
+        "张",
+        "份",
+        "支",
+        "队",
+        "口",
+        "眼",
+        "株",
+        "棵",
+        "艘",
+        "盏",
+        "块",
+        "部",
+        "起",
+        "例",
+        "单",
+    )
+)
 
 
 def is_share_percent(name: str, unit: str) -> bool:
     """A rate that is a part of a whole (覆盖率, 建成率, 占比 …, in %): it cannot exceed 100 %."""
     unit = (unit or "").strip()
-    return (unit in PERCENT_UNITS and any(w in name for w in SHARE_WORDS)
-            and not any(w in name for w in GROWTH_WORDS))
+    return unit in PERCENT_UNITS and any(w in name for w in SHARE_WORDS) and not any(w in name for w in GROWTH_WORDS)
 
 
 def is_count_unit(unit: str) -> bool:
@@ -557,11 +614,15 @@ def value_bound_errors(*, name: str, unit: str, value: Decimal) -> list[str]:
     """What a value cannot be for its indicator's unit and name, in words naming the indicator."""
     value, errors = Decimal(str(value)), []
     if is_share_percent(name, unit) and value > 100:
-        errors.append(_("%(name)s is a share in percent: enter a number from 0 to 100 (you entered %(value)s).")
-                      % {"name": name, "value": numbers.shown(value)})
+        errors.append(
+            _("%(name)s is a share in percent: enter a number from 0 to 100 (you entered %(value)s).")
+            % {"name": name, "value": numbers.shown(value)}
+        )
     if is_count_unit(unit) and value != value.to_integral_value():
-        errors.append(_("%(name)s is counted in %(unit)s: enter a whole number (you entered %(value)s).")
-                      % {"name": name, "unit": unit.strip(), "value": numbers.shown(value)})
+        errors.append(
+            _("%(name)s is counted in %(unit)s: enter a whole number (you entered %(value)s).")
+            % {"name": name, "unit": unit.strip(), "value": numbers.shown(value)}
+        )
     return errors
 
 

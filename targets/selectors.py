@@ -4,6 +4,7 @@ Scoping is decided here once: a reporter sees the indicators its unit leads, sha
 allocated (and every township unit sees targets marked 各街道乡镇 in its county); the other roles
 see everything inside their region (or everything when they have none).
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -101,8 +102,9 @@ class CountedReport:
 
     @property
     def point(self) -> rules.ReportPoint:
-        return rules.ReportPoint(period_start=self.period_start, value=self.value,
-                                 submitted_on=timezone.localdate(self.submitted_at))
+        return rules.ReportPoint(
+            period_start=self.period_start, value=self.value, submitted_on=timezone.localdate(self.submitted_at)
+        )
 
 
 _COUNTED_FIELDS = ("id", "indicator_id", "unit_id", "period_start", "value", "submitted_at")
@@ -113,8 +115,7 @@ def _counted_on(as_of: date):
     light is judged on the reports as they were that day, as `rules.rollup` requires. Days are the
     county's days (settings.TIME_ZONE, Asia/Shanghai), not UTC ones: a report entered at 07:00 on
     the 26th in Beijing was submitted on the 26th."""
-    before_next_day = datetime.combine(as_of + timedelta(days=1), time.min,
-                                       tzinfo=timezone.get_default_timezone())
+    before_next_day = datetime.combine(as_of + timedelta(days=1), time.min, tzinfo=timezone.get_default_timezone())
     return ProgressReport.objects.filter(
         status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED], submitted_at__lt=before_next_day
     ).order_by()
@@ -134,10 +135,17 @@ def counted_reports(windows: dict[int, date], as_of: date) -> dict[int, list[Cou
         recent |= Q(indicator_id__in=ids, period_start__gte=start)
         earlier |= Q(indicator_id__in=ids, period_start__lt=start)
     counted = _counted_on(as_of)
-    latest_earlier = counted.filter(earlier).annotate(rank=Window(
-        RowNumber(), partition_by=[F("indicator_id"), F("unit_id")],
-        order_by=[F("period_start").desc(), F("submitted_at").desc()],
-    )).filter(rank=1)
+    latest_earlier = (
+        counted.filter(earlier)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id"), F("unit_id")],
+                order_by=[F("period_start").desc(), F("submitted_at").desc()],
+            )
+        )
+        .filter(rank=1)
+    )
     for query in (counted.filter(recent, period_start__lte=as_of), latest_earlier):
         for row in query.values_list(*_COUNTED_FIELDS):
             found[row[1]].append(CountedReport(*row))
@@ -153,8 +161,10 @@ def _rollup_windows(windows: dict[int, date], allocations: dict[int, list[int]],
         return windows
     own_share = Allocation.objects.filter(indicator_id=OuterRef("indicator_id"), unit_id=OuterRef("unit_id"))
     periods = (
-        _counted_on(as_of).filter(Exists(own_share), indicator_id__in=list(allocated), period_start__lte=as_of)
-        .values("indicator_id", "period_start").annotate(units=Count("unit_id", distinct=True))
+        _counted_on(as_of)
+        .filter(Exists(own_share), indicator_id__in=list(allocated), period_start__lte=as_of)
+        .values("indicator_id", "period_start")
+        .annotate(units=Count("unit_id", distinct=True))
         .values_list("indicator_id", "period_start", "units")
     )
     complete = {}
@@ -228,12 +238,20 @@ def judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_l
     for indicator_id, unit_id in Allocation.objects.filter(indicator_id__in=ids).values_list("indicator_id", "unit_id"):
         allocations[indicator_id].append(unit_id)
     # Who owes the report (`expected_reporters`): the townships it is allocated to, else a lead unit.
-    led = set(Target.lead_units.through.objects.filter(target_id__in={i.target_id for i in indicators})
-              .values_list("target_id", flat=True))
-    specs = {i.pk: indicator_spec(i, milestones[i.pk], i.target.plan,
-                                  owned=bool(allocations[i.pk]) or i.target_id in led) for i in indicators}
-    windows = {pk: date.min if full_series else rules.window_start(spec, as_of)
-               for pk, spec in specs.items() if spec.start <= as_of}
+    led = set(
+        Target.lead_units.through.objects.filter(target_id__in={i.target_id for i in indicators}).values_list(
+            "target_id", flat=True
+        )
+    )
+    specs = {
+        i.pk: indicator_spec(i, milestones[i.pk], i.target.plan, owned=bool(allocations[i.pk]) or i.target_id in led)
+        for i in indicators
+    }
+    windows = {
+        pk: date.min if full_series else rules.window_start(spec, as_of)
+        for pk, spec in specs.items()
+        if spec.start <= as_of
+    }
     reports = counted_reports(_rollup_windows(windows, allocations, as_of), as_of)
     # Indicators computed from other records (village income: villages.DerivedRule) take those figures instead.
     derived = series_sources.computed_series(indicators, as_of)
@@ -245,8 +263,11 @@ def judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_l
         else:
             series = _series(indicator.pk, own, allocations[indicator.pk])
         rows[indicator.pk] = IndicatorRow(
-            indicator=indicator, status=rules.evaluate_status(specs[indicator.pk], series, as_of), series=series,
-            derived=indicator.pk in derived, spec=specs[indicator.pk],
+            indicator=indicator,
+            status=rules.evaluate_status(specs[indicator.pk], series, as_of),
+            series=series,
+            derived=indicator.pk in derived,
+            spec=specs[indicator.pk],
         )
         if with_last_report and own:
             last_ids[max(own, key=lambda r: (r.period_start, r.submitted_at)).id] = indicator.pk
@@ -255,8 +276,9 @@ def judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_l
     return rows
 
 
-def share_statuses(indicators: dict[int, Indicator], as_of: date,
-                   units=None) -> list[tuple[Allocation, rules.StatusResult]]:
+def share_statuses(
+    indicators: dict[int, Indicator], as_of: date, units=None
+) -> list[tuple[Allocation, rules.StatusResult]]:
     """Each township's light on its own share of an allocated indicator (分解下达), from its own
     reports; only the shares of `units` (ids) when given."""
     specs = {}
@@ -286,12 +308,16 @@ def share_lights(*, indicator_ids, unit_ids, as_of: date) -> dict[tuple[int, int
     indicator_ids, unit_ids = set(indicator_ids), set(unit_ids)
     if not indicator_ids or not unit_ids:
         return {}
-    pairs = set(Allocation.objects.filter(indicator_id__in=indicator_ids, unit_id__in=unit_ids)
-                .values_list("indicator_id", "unit_id"))
+    pairs = set(
+        Allocation.objects.filter(indicator_id__in=indicator_ids, unit_id__in=unit_ids).values_list(
+            "indicator_id", "unit_id"
+        )
+    )
     found = {}
     if as_of == timezone.localdate() and pairs:
-        stored = CurrentLight.objects.filter(valid_light_q(as_of), indicator_id__in={i for i, _u in pairs},
-                                             unit_id__in={u for _i, u in pairs})
+        stored = CurrentLight.objects.filter(
+            valid_light_q(as_of), indicator_id__in={i for i, _u in pairs}, unit_id__in={u for _i, u in pairs}
+        )
         found = {(light.indicator_id, light.unit_id): status_of(light) for light in stored}
     missing = pairs - set(found)
     if missing:
@@ -345,7 +371,9 @@ def target_blocks(target_ids, as_of: date) -> dict[int, TargetBlock]:
         by_target[row.indicator.target_id].append(row)
     return {
         target.pk: TargetBlock(
-            target=target, lead_units=list(target.lead_units.all()), co_units=list(target.co_units.all()),
+            target=target,
+            lead_units=list(target.lead_units.all()),
+            co_units=list(target.co_units.all()),
             rows=sorted(by_target[target.pk], key=lambda r: (r.indicator.order, r.indicator.pk)),
         )
         for target in targets
@@ -375,11 +403,14 @@ def plan_light_counts(*, plans, user, as_of: date) -> dict[int, dict[str, int]]:
     if as_of == timezone.localdate():
         # Each indicator joined to its valid stored light, if it has one: the counts and the
         # indicators left to judge come out of the same grouped query.
-        lit = indicators.annotate(own=FilteredRelation("current_lights", condition=Q(
-            current_lights__unit__isnull=True) & valid_light_q(as_of, "current_lights__")))
+        lit = indicators.annotate(
+            own=FilteredRelation(
+                "current_lights",
+                condition=Q(current_lights__unit__isnull=True) & valid_light_q(as_of, "current_lights__"),
+            )
+        )
         missing = 0
-        for plan_id, status, n in (lit.order_by().values_list("target__plan_id", "own__status")
-                                   .annotate(n=Count("pk"))):
+        for plan_id, status, n in lit.order_by().values_list("target__plan_id", "own__status").annotate(n=Count("pk")):
             if status is None:
                 missing += n
             else:
@@ -398,8 +429,9 @@ def unowned_q(path: str = "") -> Q:
     未明确责任单位 until a unit is assigned. `path` leads from the queried model to the indicator."""
     indicator = f"{path}pk" if not path else f"{path.rstrip('_')}_id"
     target = f"{path}target_id"
-    return ~Q(Exists(Allocation.objects.filter(indicator_id=OuterRef(indicator)))) & ~Q(Exists(
-        Target.lead_units.through.objects.filter(target_id=OuterRef(target))))
+    return ~Q(Exists(Allocation.objects.filter(indicator_id=OuterRef(indicator)))) & ~Q(
+        Exists(Target.lead_units.through.objects.filter(target_id=OuterRef(target)))
+    )
 
 
 def unowned_indicators(indicators) -> list[Indicator]:
@@ -425,7 +457,9 @@ def expected_reporters(indicators) -> dict[int, list[int]]:
         targets = dict(Indicator.objects.filter(pk__in=scope).order_by().values_list("pk", "target_id"))
         target_scope = set(targets.values())
     owed = defaultdict(list)
-    for indicator_id, unit_id in Allocation.objects.filter(indicator_id__in=scope).values_list("indicator_id", "unit_id"):
+    for indicator_id, unit_id in Allocation.objects.filter(indicator_id__in=scope).values_list(
+        "indicator_id", "unit_id"
+    ):
         owed[indicator_id].append(unit_id)
     first_lead = {}
     leads = Target.lead_units.through.objects.filter(target_id__in=target_scope).order_by("id")
@@ -439,28 +473,39 @@ def expected_reporters(indicators) -> dict[int, list[int]]:
 
 # Today's lights, as stored (targets.lights writes them) --------------------------------------
 
+
 def valid_light_q(today: date, path: str = "") -> Q:
     """The rows that still hold on `today`."""
     return Q(**{f"{path}judged_on__lte": today}) & (
-        Q(**{f"{path}valid_until__isnull": True}) | Q(**{f"{path}valid_until__gt": today}))
+        Q(**{f"{path}valid_until__isnull": True}) | Q(**{f"{path}valid_until__gt": today})
+    )
 
 
 def status_of(light: CurrentLight) -> rules.StatusResult:
     """A stored light as the rule returned it, its reasons in the reader's language."""
     return rules.StatusResult(
-        status=light.status, completion=light.completion, expected=light.expected, gap=light.gap,
-        actual=light.actual, checkpoint=light.checkpoint, reasons=tuple(rules.reason_text(r) for r in light.reasons),
+        status=light.status,
+        completion=light.completion,
+        expected=light.expected,
+        gap=light.gap,
+        actual=light.actual,
+        checkpoint=light.checkpoint,
+        reasons=tuple(rules.reason_text(r) for r in light.reasons),
     )
 
 
 def current_lights(indicators, today: date):
     """The valid stored lights of a queryset of indicators (their own, not their shares), as a queryset."""
-    return CurrentLight.objects.filter(valid_light_q(today), unit__isnull=True,
-                                       indicator_id__in=indicators.order_by().values("pk"))
+    return CurrentLight.objects.filter(
+        valid_light_q(today), unit__isnull=True, indicator_id__in=indicators.order_by().values("pk")
+    )
 
 
 def lights_updated_at(indicators=None):
     """When the newest of these lights (every light by default) was judged: "数据更新于 HH:MM"."""
-    qs = CurrentLight.objects.all() if indicators is None else CurrentLight.objects.filter(
-        indicator_id__in=indicators.order_by().values("pk"))
+    qs = (
+        CurrentLight.objects.all()
+        if indicators is None
+        else CurrentLight.objects.filter(indicator_id__in=indicators.order_by().values("pk"))
+    )
     return qs.aggregate(at=Max("judged_at"))["at"]

@@ -4,6 +4,7 @@ Every field has a help_text (English msgid, the Chinese term in brackets where o
 plans); it is the field's description in /api/schema/. Read-only fields are refused when a client
 sends a different value (core.api.ProtectedFieldsMixin).
 """
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -14,13 +15,26 @@ from .models import Indicator, Milestone, Plan, ProgressReport, Section, Target
 
 
 class PlanSerializer(serializers.ModelSerializer):
-    region = serializers.CharField(source="region.code", read_only=True, help_text=_("Division code of the plan's region."))
+    region = serializers.CharField(
+        source="region.code", read_only=True, help_text=_("Division code of the plan's region.")
+    )
     region_name = serializers.CharField(source="region.name", read_only=True, help_text=_("Name of the plan's region."))
 
     class Meta:
         model = Plan
-        fields = ["id", "title", "doc_number", "issuer", "region", "region_name", "start_date", "end_date",
-                  "amber_gap", "red_gap", "due_day"]
+        fields = [
+            "id",
+            "title",
+            "doc_number",
+            "issuer",
+            "region",
+            "region_name",
+            "start_date",
+            "end_date",
+            "amber_gap",
+            "red_gap",
+            "due_day",
+        ]
         extra_kwargs = {
             "title": {"help_text": _("Title of the implementation plan (实施方案).")},
             "doc_number": {"help_text": _("Document number (文号), e.g. 洞政办发〔2023〕14号.")},
@@ -80,15 +94,25 @@ class IndicatorSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["id", "target", "name", "kind", "unit", "baseline", "target_value", "start_date", "deadline",
-                  "frequency", "milestones", "source_phrase"]
+        fields = [
+            "id",
+            "target",
+            "name",
+            "kind",
+            "unit",
+            "baseline",
+            "target_value",
+            "start_date",
+            "deadline",
+            "frequency",
+            "milestones",
+            "source_phrase",
+        ]
         extra_kwargs = INDICATOR_HELP
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        data["milestones"] = [
-            {"date": m.date.isoformat(), "value": float(m.value)} for m in instance.milestones.all()
-        ]
+        data["milestones"] = [{"date": m.date.isoformat(), "value": float(m.value)} for m in instance.milestones.all()]
         return data
 
 
@@ -97,7 +121,9 @@ class StatusSerializer(serializers.Serializer):
     completion = serializers.FloatField(allow_null=True, help_text=_("Completion as a fraction (1.0 = done)."))
     expected = serializers.FloatField(allow_null=True, help_text=_("Expected completion at the last checkpoint."))
     gap = serializers.FloatField(allow_null=True, help_text=_("Percentage points behind the expected pace."))
-    reasons = serializers.ListField(child=serializers.CharField(), help_text=_("Why the light is what it is, in words."))
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Why the light is what it is, in words.")
+    )
 
 
 def status_data(result) -> dict:
@@ -134,15 +160,31 @@ class IndicatorWithStatusSerializer(IndicatorSerializer):
 class TargetSerializer(serializers.ModelSerializer):
     lead_units = serializers.SerializerMethodField(help_text=_("Names of the lead units (牵头单位)."))
     units = serializers.SerializerMethodField(
-        help_text=_("Names of every responsible unit (责任单位), lead units first."))
-    section = serializers.CharField(source="section.title", default=None, read_only=True, allow_null=True,
-                                    help_text=_("Title of the section the target sits in."))
+        help_text=_("Names of every responsible unit (责任单位), lead units first.")
+    )
+    section = serializers.CharField(
+        source="section.title",
+        default=None,
+        read_only=True,
+        allow_null=True,
+        help_text=_("Title of the section the target sits in."),
+    )
     indicators = IndicatorSerializer(many=True, read_only=True, help_text=_("The indicators measuring the target."))
 
     class Meta:
         model = Target
-        fields = ["id", "plan", "section", "seq", "name", "content", "lead_units", "units", "all_townships",
-                  "indicators"]
+        fields = [
+            "id",
+            "plan",
+            "section",
+            "seq",
+            "name",
+            "content",
+            "lead_units",
+            "units",
+            "all_townships",
+            "indicators",
+        ]
         extra_kwargs = {
             "plan": {"help_text": _("The plan of the target.")},
             "seq": {"help_text": _("Sequence number in the plan's responsibility table.")},
@@ -160,35 +202,72 @@ class TargetSerializer(serializers.ModelSerializer):
 
 
 class ProgressReportSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
-    period = serializers.CharField(help_text=_('Period reported (报告期): "2025-05" for a month, "2025-Q2" for a quarter.'))
-    unit = serializers.CharField(source="unit.name", read_only=True,
-                                 help_text=_("Name of the reporting unit; always the reporter's own unit."))
+    period = serializers.CharField(
+        help_text=_('Period reported (报告期): "2025-05" for a month, "2025-Q2" for a quarter.')
+    )
+    unit = serializers.CharField(
+        source="unit.name", read_only=True, help_text=_("Name of the reporting unit; always the reporter's own unit.")
+    )
     unit_id = serializers.IntegerField(read_only=True, help_text=_("Id of the reporting unit."))
-    value = serializers.DecimalField(max_digits=20, decimal_places=4, min_value=0,
-                                     help_text=_("Cumulative value to date (累计完成值); percent complete for milestones."))
-    submitted_by = serializers.CharField(source="submitted_by.username", default=None, read_only=True, allow_null=True,
-                                         help_text=_("Who submitted it."))
-    reviewed_by = serializers.CharField(source="reviewed_by.username", default=None, read_only=True, allow_null=True,
-                                        help_text=_("Who approved, returned or reopened it (审核人)."))
+    value = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        min_value=0,
+        help_text=_("Cumulative value to date (累计完成值); percent complete for milestones."),
+    )
+    submitted_by = serializers.CharField(
+        source="submitted_by.username", default=None, read_only=True, allow_null=True, help_text=_("Who submitted it.")
+    )
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.username",
+        default=None,
+        read_only=True,
+        allow_null=True,
+        help_text=_("Who approved, returned or reopened it (审核人)."),
+    )
 
     confirmed = serializers.BooleanField(
-        write_only=True, required=False, default=False,
-        help_text=_("Send true to keep a value the checks call unusual (more than twice the target, or far "
-                    "outside the unit's past range); the 400 answer says when it is needed."))
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=_(
+            "Send true to keep a value the checks call unusual (more than twice the target, or far "
+            "outside the unit's past range); the 400 answer says when it is needed."
+        ),
+    )
 
     class Meta:
         model = ProgressReport
-        fields = ["id", "indicator", "unit", "unit_id", "period", "value", "narrative", "problems", "next_steps",
-                  "explanation", "confirmed", "status", "is_late", "version", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at",
-                  "review_comment"]
+        fields = [
+            "id",
+            "indicator",
+            "unit",
+            "unit_id",
+            "period",
+            "value",
+            "narrative",
+            "problems",
+            "next_steps",
+            "explanation",
+            "confirmed",
+            "status",
+            "is_late",
+            "version",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+        ]
         read_only_fields = ["status", "is_late", "version", "submitted_at", "reviewed_at", "review_comment"]
         extra_kwargs = {
             "indicator": {"help_text": _("The indicator reported on; fixed once created.")},
             "narrative": {"help_text": _("Work done this period (工作进展).")},
             "problems": {"help_text": _("Problems met (存在问题).")},
             "next_steps": {"help_text": _("Next steps (下步打算).")},
-            "explanation": {"help_text": _("Why the cumulative value is lower than the last approved one; "
-                                           "required when it is.")},
+            "explanation": {
+                "help_text": _("Why the cumulative value is lower than the last approved one; required when it is.")
+            },
             "status": {"help_text": _("draft, submitted, approved or returned; changed only by the actions.")},
             "is_late": {"help_text": _("Submitted after the due day (逾期).")},
             "version": {"help_text": _("Increases with every change; the ETag carries it.")},
@@ -200,16 +279,23 @@ class ProgressReportSerializer(ProtectedFieldsMixin, serializers.ModelSerializer
     def validate(self, attrs):
         if self.instance is not None:
             fixed = {"indicator": self.instance.indicator, "period": self.instance.period}
-            moved = {name: [_("This cannot be changed once the report exists.")]
-                     for name, value in fixed.items() if name in attrs and attrs[name] != value}
+            moved = {
+                name: [_("This cannot be changed once the report exists.")]
+                for name, value in fixed.items()
+                if name in attrs and attrs[name] != value
+            }
             if moved:
                 raise serializers.ValidationError(moved)
         return attrs
 
 
 class ReviewSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="",
-                                    help_text=_("Comment to the unit; required when returning a report."))
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Comment to the unit; required when returning a report."),
+    )
 
 
 class ReopenSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ replace the reported one. targets thus never imports the app that computes the f
 A source is `source(indicators, as_of) -> {indicator_id: [rules.ReportPoint, …]}`, holding only the
 indicators it computes.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

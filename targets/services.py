@@ -4,6 +4,7 @@ A progress report also keeps every version of itself (ReportVersion) and tells t
 next: the supervision office of the region sees a new submission, the unit sees a return or an
 approval (in-app notifications).
 """
+
 import hashlib
 import json
 from datetime import date
@@ -16,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
 from accounts import permissions
+from accounts.models import Role, User
 from accounts.services import audit_record, notify, snapshot
 from core import periods
 from core.uploads import UnsafeFile
@@ -27,13 +28,39 @@ from regions.selectors import region_prefix
 from . import entry_rules, filetypes, lights, review, rules
 from .choices import ReportStatus
 from .models import (
-    Allocation, Evidence, Indicator, LateEntryGrant, Milestone, ProgressReport, ReportComment, ReportVersion,
+    Allocation,
+    Evidence,
+    Indicator,
+    LateEntryGrant,
+    Milestone,
+    ProgressReport,
+    ReportComment,
+    ReportVersion,
 )
 
 INDICATOR_FIELDS = ["target", "name", "kind", "unit", "baseline", "target_value", "start_date", "deadline", "frequency"]
-REPORT_FIELDS = ["indicator", "unit", "period_start", "value", "narrative", "problems", "next_steps", "status", "version"]
-VERSION_FIELDS = ["value", "narrative", "problems", "next_steps", "explanation", "outlier_confirmed", "status",
-                  "is_late", "review_comment"]
+REPORT_FIELDS = [
+    "indicator",
+    "unit",
+    "period_start",
+    "value",
+    "narrative",
+    "problems",
+    "next_steps",
+    "status",
+    "version",
+]
+VERSION_FIELDS = [
+    "value",
+    "narrative",
+    "problems",
+    "next_steps",
+    "explanation",
+    "outlier_confirmed",
+    "status",
+    "is_late",
+    "review_comment",
+]
 GRANT_FIELDS = ["plan", "indicator", "unit", "period_start", "until", "reason"]
 VALUE_PLACES = Decimal("0.0001")
 
@@ -80,8 +107,10 @@ def indicator_fingerprint(indicator: Indicator) -> str:
     and decimals are written with four places so that a value read back from the database hashes
     as it did before it was saved.
     """
-    values = {name: _canonical(getattr(indicator, Indicator._meta.get_field(name).attname))
-              for name in INDICATOR_FIELDS + ["source_phrase"]}
+    values = {
+        name: _canonical(getattr(indicator, Indicator._meta.get_field(name).attname))
+        for name in INDICATOR_FIELDS + ["source_phrase"]
+    }
     values["milestones"] = [[m.date.isoformat(), _canonical(m.value)] for m in indicator.milestones.all()]
     payload = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
@@ -99,7 +128,8 @@ def indicator_update(*, indicator, by, expected_fingerprint: str, milestones=Non
     if indicator_fingerprint(current) != expected_fingerprint:
         raise ConflictError(
             _("This indicator was changed by someone else; reload it and apply your changes again."),
-            current=current, changes=snapshot(current, INDICATOR_FIELDS),
+            current=current,
+            changes=snapshot(current, INDICATOR_FIELDS),
         )
     if "target" in changes and changes.pop("target").pk != current.target_id:
         raise ValidationError({"target": _("An indicator cannot be moved to another target.")})
@@ -124,16 +154,28 @@ def indicator_update(*, indicator, by, expected_fingerprint: str, milestones=Non
 def _check_period(indicator: Indicator, period_start: date, frequency: str, today: date) -> None:
     if frequency != indicator.frequency:
         raise ValidationError(
-            {"period": _("This indicator is reported %(frequency)s; give the period as %(example)s.")
-             % {"frequency": indicator.get_frequency_display(),
-                "example": "2025-Q2" if indicator.frequency == "quarterly" else "2025-05"}}
+            {
+                "period": _("This indicator is reported %(frequency)s; give the period as %(example)s.")
+                % {
+                    "frequency": indicator.get_frequency_display(),
+                    "example": "2025-Q2" if indicator.frequency == "quarterly" else "2025-05",
+                }
+            }
         )
     if period_start > today:
-        raise ValidationError({"period": _("The period %(period)s has not started yet.")
-                               % {"period": rules.period_words(period_start, frequency)}})
+        raise ValidationError(
+            {
+                "period": _("The period %(period)s has not started yet.")
+                % {"period": rules.period_words(period_start, frequency)}
+            }
+        )
     if periods.period_end(period_start, frequency) < indicator.start_date:
-        raise ValidationError({"period": _("The indicator starts on %(start)s; this period is before it.")
-                               % {"start": indicator.start_date.isoformat()}})
+        raise ValidationError(
+            {
+                "period": _("The indicator starts on %(start)s; this period is before it.")
+                % {"start": indicator.start_date.isoformat()}
+            }
+        )
 
 
 def _check_value(value, indicator: Indicator) -> None:
@@ -145,8 +187,9 @@ def _check_value(value, indicator: Indicator) -> None:
 def grant_in_force(*, indicator, unit, period_start: date, today: date) -> LateEntryGrant | None:
     """The late-entry grant (补报) that lets `unit` enter this locked period today, if any."""
     scope = LateEntryGrant.objects.filter(unit=unit, period_start=period_start, until__gte=today)
-    for_indicator = scope.filter(indicator=indicator) | scope.filter(indicator__isnull=True,
-                                                                      plan_id=indicator.target.plan_id)
+    for_indicator = scope.filter(indicator=indicator) | scope.filter(
+        indicator__isnull=True, plan_id=indicator.target.plan_id
+    )
     return for_indicator.order_by("-until").first()
 
 
@@ -157,23 +200,38 @@ def _check_not_locked(indicator, unit, period_start: date, today: date) -> None:
     if grant_in_force(indicator=indicator, unit=unit, period_start=period_start, today=today):
         return
     locked_on = entry_rules.lock_date(period_start, indicator.frequency, plan.due_day, plan.lock_after_days)
-    raise ValidationError({"period": _(
-        "The period %(period)s locked on %(date)s; ask the supervision office for a late-entry grant (补报)."
-    ) % {"period": rules.period_words(period_start, indicator.frequency), "date": rules.day_words(locked_on)}})
+    raise ValidationError(
+        {
+            "period": _(
+                "The period %(period)s locked on %(date)s; ask the supervision office for a late-entry grant (补报)."
+            )
+            % {"period": rules.period_words(period_start, indicator.frequency), "date": rules.day_words(locked_on)}
+        }
+    )
 
 
 def _check_findings(indicator, unit, period_start: date, value, explanation: str, confirmed: bool) -> bool:
     """Refuse a value that needs an explanation or a confirmation it lacks; True when one was confirmed."""
-    earlier = ProgressReport.objects.filter(
-        indicator=indicator, unit=unit, period_start__lt=period_start,
-        status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
-    ).order_by("-period_start").values_list("value", "status")[:12]
+    earlier = (
+        ProgressReport.objects.filter(
+            indicator=indicator,
+            unit=unit,
+            period_start__lt=period_start,
+            status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED],
+        )
+        .order_by("-period_start")
+        .values_list("value", "status")[:12]
+    )
     earlier = list(earlier)
     last_approved = next((v for v, status in earlier if status == ReportStatus.APPROVED), None)
     share = Allocation.objects.filter(indicator=indicator, unit=unit).values_list("target_value", flat=True).first()
     findings = entry_rules.value_findings(
-        kind=indicator.kind, value=value, target=share if share is not None else indicator.target_value,
-        baseline=indicator.baseline, last_approved=last_approved, history=[v for v, _status in reversed(earlier)],
+        kind=indicator.kind,
+        value=value,
+        target=share if share is not None else indicator.target_value,
+        baseline=indicator.baseline,
+        last_approved=last_approved,
+        history=[v for v, _status in reversed(earlier)],
     )
     errors = {}
     for finding in findings:
@@ -205,8 +263,11 @@ def _unit_reporters(unit):
 def _office_of(plan):
     """Supervisors whose region holds the plan's region (or who oversee every region)."""
     code = plan.region.code
-    return [u for u in User.objects.filter(role=Role.SUPERVISOR, is_active=True).select_related("region")
-            if u.region is None or code.startswith(region_prefix(u.region))]
+    return [
+        u
+        for u in User.objects.filter(role=Role.SUPERVISOR, is_active=True).select_related("region")
+        if u.region is None or code.startswith(region_prefix(u.region))
+    ]
 
 
 def _require_office(by, plan) -> None:
@@ -227,8 +288,20 @@ def _require_reporter(by, unit) -> None:
 
 
 @transaction.atomic
-def progress_report_create(*, indicator, unit, period: str, value, by, narrative="", problems="", next_steps="",
-                           today: date | None = None, explanation: str = "", confirmed: bool = False) -> ProgressReport:
+def progress_report_create(
+    *,
+    indicator,
+    unit,
+    period: str,
+    value,
+    by,
+    narrative="",
+    problems="",
+    next_steps="",
+    today: date | None = None,
+    explanation: str = "",
+    confirmed: bool = False,
+) -> ProgressReport:
     """A new draft for one indicator, unit and period ("2025-05" or "2025-Q2")."""
     _require_reporter(by, unit)
     today = today or timezone.localdate()
@@ -240,24 +313,42 @@ def progress_report_create(*, indicator, unit, period: str, value, by, narrative
     _check_value(value, indicator)
     _check_not_locked(indicator, unit, period_start, today)
     if ProgressReport.objects.filter(indicator=indicator, unit=unit, period_start=period_start).exists():
-        raise ValidationError({"period": _("%(unit)s already has a report for %(period)s; open it to edit.")
-                               % {"unit": unit.name, "period": rules.period_words(period_start, frequency)}})
+        raise ValidationError(
+            {
+                "period": _("%(unit)s already has a report for %(period)s; open it to edit.")
+                % {"unit": unit.name, "period": rules.period_words(period_start, frequency)}
+            }
+        )
     outlier = _check_findings(indicator, unit, period_start, value, explanation, confirmed)
     report = ProgressReport.objects.create(
-        indicator=indicator, unit=unit, period_start=period_start, value=value, narrative=narrative,
-        problems=problems, next_steps=next_steps, created_by=by, explanation=explanation.strip(),
+        indicator=indicator,
+        unit=unit,
+        period_start=period_start,
+        value=value,
+        narrative=narrative,
+        problems=problems,
+        next_steps=next_steps,
+        created_by=by,
+        explanation=explanation.strip(),
         outlier_confirmed=outlier,
     )
-    audit_record(action="report.create", by=by, obj=report,
-                 new=snapshot(report, REPORT_FIELDS + ["explanation", "outlier_confirmed"]))
+    audit_record(
+        action="report.create",
+        by=by,
+        obj=report,
+        new=snapshot(report, REPORT_FIELDS + ["explanation", "outlier_confirmed"]),
+    )
     _record_version(report, "create", by)
     return report
 
 
 def _lock(report: ProgressReport) -> ProgressReport:
     # The checks read the plan (office, lock date) and the unit: one query, locking only the report.
-    return (ProgressReport.objects.select_for_update(of=("self",))
-            .select_related("indicator__target__plan__region", "unit").get(pk=report.pk))
+    return (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("indicator__target__plan__region", "unit")
+        .get(pk=report.pk)
+    )
 
 
 EDITABLE_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation")
@@ -272,14 +363,19 @@ def _check_editable(current: ProgressReport, by, today: date) -> None:
 
 
 @transaction.atomic
-def progress_report_update(*, report, by, expected_version: int, confirmed: bool = False, today: date | None = None,
-                           **changes) -> ProgressReport:
+def progress_report_update(
+    *, report, by, expected_version: int, confirmed: bool = False, today: date | None = None, **changes
+) -> ProgressReport:
     """Change a draft or returned report; refuse when someone saved it since `expected_version` was read."""
     current = _lock(report)
     _require_reporter(by, current.unit)
-    check_version(current, expected_version, _(
-        "This report was changed by someone else (now version %(version)s); reload it and apply your changes again."),
-        changes=snapshot(current, EDITABLE_FIELDS), required=True)
+    check_version(
+        current,
+        expected_version,
+        _("This report was changed by someone else (now version %(version)s); reload it and apply your changes again."),
+        changes=snapshot(current, EDITABLE_FIELDS),
+        required=True,
+    )
     _check_editable(current, by, today or timezone.localdate())
     for name in changes:
         if name not in EDITABLE_FIELDS:
@@ -291,20 +387,29 @@ def progress_report_update(*, report, by, expected_version: int, confirmed: bool
     for name, value in changes.items():
         setattr(current, name, value)
     if "value" in changes and changes["value"] != previous_value:
-        current.outlier_confirmed = _check_findings(current.indicator, current.unit, current.period_start,
-                                                    current.value, current.explanation, confirmed)
+        current.outlier_confirmed = _check_findings(
+            current.indicator, current.unit, current.period_start, current.value, current.explanation, confirmed
+        )
     current.version += 1
     current.save()
-    audit_record(action="report.update", by=by, obj=current, old=old,
-                 new=snapshot(current, EDITABLE_FIELDS + ("outlier_confirmed",)))
+    audit_record(
+        action="report.update",
+        by=by,
+        obj=current,
+        old=old,
+        new=snapshot(current, EDITABLE_FIELDS + ("outlier_confirmed",)),
+    )
     _record_version(current, "update", by)
     return current
 
 
 def _check_version(current: ProgressReport, expected_version: int | None) -> None:
-    check_version(current, expected_version,
-                  _("This report was changed by someone else (now version %(version)s); reload it first."),
-                  changes=snapshot(current, ["status", "version"]))
+    check_version(
+        current,
+        expected_version,
+        _("This report was changed by someone else (now version %(version)s); reload it first."),
+        changes=snapshot(current, ["status", "version"]),
+    )
 
 
 def _plan_of(report):
@@ -323,13 +428,17 @@ def progress_report_submit(*, report, by, expected_version: int | None = None) -
     due = periods.due_date(current.period_start, current.indicator.frequency, plan.due_day)
     current.is_late = timezone.localdate(now) > due
     old = review.review_step(current, review.SUBMIT, by=by, wording=review.REPORT_WORDING, now=now)
-    audit_record(action="report.submit", by=by, obj=current, old=old,
-                 new=snapshot(current, ["status", "version", "is_late"]))
+    audit_record(
+        action="report.submit", by=by, obj=current, old=old, new=snapshot(current, ["status", "version", "is_late"])
+    )
     _record_version(current, "submit", by)
     lights.lights_rejudge(indicator_ids=[current.indicator_id])
     message = _("%(unit)s submitted %(indicator)s for %(period)s%(late)s.") % {
-        "unit": current.unit.name, "indicator": current.indicator.name, "period": _period_words(current),
-        "late": _(" (late)") if current.is_late else ""}
+        "unit": current.unit.name,
+        "indicator": current.indicator.name,
+        "period": _period_words(current),
+        "late": _(" (late)") if current.is_late else "",
+    }
     notify(users=_office_of(plan), kind="report.submitted", message=message, link=report_link(current))
     return current
 
@@ -339,24 +448,34 @@ def _tell_unit(report, kind: str, message: str) -> None:
 
 
 @transaction.atomic
-def progress_report_review(*, report, by, approve: bool, comment: str = "",
-                           expected_version: int | None = None) -> ProgressReport:
+def progress_report_review(
+    *, report, by, approve: bool, comment: str = "", expected_version: int | None = None
+) -> ProgressReport:
     """Approve a submitted report, or return it with a reason. Nobody reviews their own submission."""
     current = _lock(report)
     _require_office(by, _plan_of(current))
     _check_version(current, expected_version)
-    old = review.review_step(current, review.APPROVE if approve else review.RETURN, by=by,
-                             wording=review.REPORT_WORDING, reason=comment)
-    audit_record(action="report.approve" if approve else "report.return", by=by, obj=current, old=old,
-                 new=snapshot(current, ["status", "version", "review_comment"]))
+    old = review.review_step(
+        current, review.APPROVE if approve else review.RETURN, by=by, wording=review.REPORT_WORDING, reason=comment
+    )
+    audit_record(
+        action="report.approve" if approve else "report.return",
+        by=by,
+        obj=current,
+        old=old,
+        new=snapshot(current, ["status", "version", "review_comment"]),
+    )
     _record_version(current, "approve" if approve else "return", by)
     lights.lights_rejudge(indicator_ids=[current.indicator_id])
     values = {"indicator": current.indicator.name, "period": _period_words(current), "reason": current.review_comment}
     if approve:
         _tell_unit(current, "report.approved", _("Your report on %(indicator)s for %(period)s was approved.") % values)
     else:
-        _tell_unit(current, "report.returned",
-                   _("Your report on %(indicator)s for %(period)s was returned: %(reason)s") % values)
+        _tell_unit(
+            current,
+            "report.returned",
+            _("Your report on %(indicator)s for %(period)s was returned: %(reason)s") % values,
+        )
     return current
 
 
@@ -367,14 +486,21 @@ def progress_report_reopen(*, report, by, reason: str, expected_version: int | N
     _require_office(by, _plan_of(current))
     _check_version(current, expected_version)
     old = review.review_step(current, review.REOPEN, by=by, wording=review.REPORT_WORDING, reason=reason)
-    audit_record(action="report.reopen", by=by, obj=current, old=old,
-                 new=snapshot(current, ["status", "version", "review_comment"]))
+    audit_record(
+        action="report.reopen",
+        by=by,
+        obj=current,
+        old=old,
+        new=snapshot(current, ["status", "version", "review_comment"]),
+    )
     _record_version(current, "reopen", by)
     lights.lights_rejudge(indicator_ids=[current.indicator_id])
-    _tell_unit(current, "report.reopened", _("Your approved report on %(indicator)s for %(period)s was reopened: "
-                                             "%(reason)s") % {"indicator": current.indicator.name,
-                                                              "period": _period_words(current),
-                                                              "reason": current.review_comment})
+    _tell_unit(
+        current,
+        "report.reopened",
+        _("Your approved report on %(indicator)s for %(period)s was reopened: %(reason)s")
+        % {"indicator": current.indicator.name, "period": _period_words(current), "reason": current.review_comment},
+    )
     return current
 
 
@@ -389,12 +515,15 @@ def report_comment_add(*, report, by, text: str) -> ReportComment:
     comment = ReportComment.objects.create(report=report, author=by, text=text.strip())
     audit_record(action="report.comment", by=by, obj=report, new={"comment": comment.pk, "text": comment.text})
     message = _("%(author)s commented on %(indicator)s for %(period)s: %(text)s") % {
-        "author": by.get_full_name() or by.username, "indicator": report.indicator.name,
+        "author": by.get_full_name() or by.username,
+        "indicator": report.indicator.name,
         "period": _period_words(report),
-        "text": comment.text}
+        "text": comment.text,
+    }
     recipients = _office_of(_plan_of(report)) if by.is_reporter else _unit_reporters(report.unit)
-    notify(users=[u for u in recipients if u.pk != by.pk], kind="report.comment", message=message,
-           link=report_link(report))
+    notify(
+        users=[u for u in recipients if u.pk != by.pk], kind="report.comment", message=message, link=report_link(report)
+    )
     return comment
 
 
@@ -406,18 +535,30 @@ def evidence_add(*, report, by, upload) -> Evidence:
     if not review.is_editable(current.status):
         raise ValidationError({"evidence": _("Evidence can only be added to a draft or returned report.")})
     if current.evidence.count() >= filetypes.MAX_EVIDENCE_FILES:
-        raise ValidationError({"evidence": _("A report holds at most %(n)s files.") % {"n": filetypes.MAX_EVIDENCE_FILES}})
+        raise ValidationError(
+            {"evidence": _("A report holds at most %(n)s files.") % {"n": filetypes.MAX_EVIDENCE_FILES}}
+        )
     try:
         checked = filetypes.check_evidence(upload)
     except UnsafeFile as exc:
         raise ValidationError({"evidence": str(exc)}) from exc
-    evidence = Evidence(report=current, original_name=checked.name[:255], content_type=checked.content_type,
-                        size=checked.size, sha256=hashlib.sha256(checked.data).hexdigest(), uploaded_by=by)
+    evidence = Evidence(
+        report=current,
+        original_name=checked.name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=hashlib.sha256(checked.data).hexdigest(),
+        uploaded_by=by,
+    )
     # The vetted bytes are what is stored, so nothing read after the checks can differ from them.
     evidence.file.save(checked.name, ContentFile(checked.data), save=False)
     evidence.save()
-    audit_record(action="evidence.add", by=by, obj=current, new=snapshot(
-        evidence, ["original_name", "content_type", "size", "sha256"]) | {"evidence": evidence.pk})
+    audit_record(
+        action="evidence.add",
+        by=by,
+        obj=current,
+        new=snapshot(evidence, ["original_name", "content_type", "size", "sha256"]) | {"evidence": evidence.pk},
+    )
     return evidence
 
 
@@ -425,8 +566,12 @@ def evidence_open(*, evidence, by):
     """The evidence file, opened for download by someone allowed to see its report; the download
     is audited. FileNotFoundError when the file is gone from disk."""
     handle = evidence.file.open("rb")
-    audit_record(action="evidence.download", by=by, obj=evidence.report,
-                 new={"evidence": evidence.pk, "original_name": evidence.original_name, "sha256": evidence.sha256})
+    audit_record(
+        action="evidence.download",
+        by=by,
+        obj=evidence.report,
+        new={"evidence": evidence.pk, "original_name": evidence.original_name, "sha256": evidence.sha256},
+    )
     return handle
 
 
@@ -443,8 +588,9 @@ def evidence_remove(*, evidence, by) -> None:
 
 
 @transaction.atomic
-def late_entry_grant_create(*, plan, unit, period: str, until: date, reason: str, by, indicator=None,
-                            today: date | None = None) -> LateEntryGrant:
+def late_entry_grant_create(
+    *, plan, unit, period: str, until: date, reason: str, by, indicator=None, today: date | None = None
+) -> LateEntryGrant:
     """补报: let one unit enter one locked period (of one indicator, or of the whole plan) until a date."""
     today = today or timezone.localdate()
     _require_office(by, plan)
@@ -463,11 +609,25 @@ def late_entry_grant_create(*, plan, unit, period: str, until: date, reason: str
         errors["unit"] = _("This unit is outside the plan's region.")
     if errors:
         raise ValidationError(errors)
-    grant = LateEntryGrant.objects.create(plan=plan, indicator=indicator, unit=unit, period_start=period_start,
-                                          until=until, reason=reason.strip(), granted_by=by)
+    grant = LateEntryGrant.objects.create(
+        plan=plan,
+        indicator=indicator,
+        unit=unit,
+        period_start=period_start,
+        until=until,
+        reason=reason.strip(),
+        granted_by=by,
+    )
     audit_record(action="late_entry.grant", by=by, obj=grant, new=snapshot(grant, GRANT_FIELDS))
-    notify(users=_unit_reporters(unit), kind="late_entry.granted", message=_(
-        "Late entry (补报) for %(period)s is open until %(until)s: %(reason)s") % {
-        "period": rules.period_words(period_start, _frequency), "until": rules.day_words(until),
-        "reason": grant.reason}, link=reverse("my-work"))
+    notify(
+        users=_unit_reporters(unit),
+        kind="late_entry.granted",
+        message=_("Late entry (补报) for %(period)s is open until %(until)s: %(reason)s")
+        % {
+            "period": rules.period_words(period_start, _frequency),
+            "until": rules.day_words(until),
+            "reason": grant.reason,
+        },
+        link=reverse("my-work"),
+    )
     return grant

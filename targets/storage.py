@@ -1,4 +1,5 @@
 """Where evidence files live: outside MEDIA_ROOT, so no URL serves them except the checked download view."""
+
 import os
 
 from django.conf import settings

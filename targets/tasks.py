@@ -1,4 +1,5 @@
 """The nightly re-judgement of the lights the date alone moves; thin, it calls targets.lights."""
+
 from celery import shared_task
 
 from . import lights

@@ -1,5 +1,6 @@
 """What every browser test checks on a page it visits: nothing wider than the screen, no English left on a
 Chinese page, no asset answered 4xx/5xx."""
+
 import re
 
 WIDTHS = (1366, 375)

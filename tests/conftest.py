@@ -5,6 +5,7 @@
 - `town_reporter`: reporter of 大门镇, a township of the county;
 - `stranger`: reporter of another unit (区教育局), who must see none of the above.
 """
+
 from datetime import date
 
 import pytest
@@ -154,9 +155,17 @@ def browser_page(live_server, tmp_path_factory, request):
     shots.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=executable, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
         page = context.new_page()

@@ -1,4 +1,5 @@
 """factory_boy factories for the domain; tests build only what they need."""
+
 from datetime import date
 from decimal import Decimal
 

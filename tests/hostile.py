@@ -3,6 +3,7 @@
 Office Open XML files are made with openpyxl / python-docx and then altered; OLE2 compound files
 (.xls/.doc) are written by a small compound-file writer, since no library at hand writes them.
 """
+
 from __future__ import annotations
 
 import io
@@ -49,20 +50,29 @@ def rewrite(data: bytes, replace: dict | None = None, add: dict | None = None) -
 def _macro_enable(data: bytes, folder: str, main: str, old_type: bytes, new_type: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         types = archive.read("[Content_Types].xml").replace(old_type, new_type)
-    return rewrite(data, replace={"[Content_Types].xml": types},
-                   add={f"{folder}/vbaProject.bin": _compound_file({"_VBA_PROJECT_CUR/VBA/dir": b"\x01" * 64})})
+    return rewrite(
+        data,
+        replace={"[Content_Types].xml": types},
+        add={f"{folder}/vbaProject.bin": _compound_file({"_VBA_PROJECT_CUR/VBA/dir": b"\x01" * 64})},
+    )
 
 
 def macro_xlsx() -> bytes:
     """An .xlsm saved by Excel and renamed .xlsx: macro-enabled main part and a VBA project."""
-    return _macro_enable(plain_xlsx(), "xl", "workbook.xml",
-                         b"spreadsheetml.sheet.main+xml", b"vnd.ms-excel.sheet.macroEnabled.main+xml")
+    return _macro_enable(
+        plain_xlsx(), "xl", "workbook.xml", b"spreadsheetml.sheet.main+xml", b"vnd.ms-excel.sheet.macroEnabled.main+xml"
+    )
 
 
 def macro_docx() -> bytes:
     """A .docm renamed .docx."""
-    return _macro_enable(plain_docx(), "word", "document.xml", b"wordprocessingml.document.main+xml",
-                         b"vnd.ms-word.document.macroEnabled.main+xml")
+    return _macro_enable(
+        plain_docx(),
+        "word",
+        "document.xml",
+        b"wordprocessingml.document.main+xml",
+        b"vnd.ms-word.document.macroEnabled.main+xml",
+    )
 
 
 def zip_bomb(unpacked_mb: int = 400, base: bytes | None = None) -> bytes:
@@ -76,11 +86,12 @@ def zip_bomb(unpacked_mb: int = 400, base: bytes | None = None) -> bytes:
     return out.getvalue()
 
 
-LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-                     for i in range(1, 10))
-          + b']>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-            b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
+LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+    + b']>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+)
 
 
 def billion_laughs_xlsx() -> bytes:
@@ -92,6 +103,7 @@ def billion_laughs_docx() -> bytes:
 
 
 # OLE2 compound files --------------------------------------------------------------------------------
+
 
 def _biff_workbook(sheet_type: int = 0) -> bytes:
     """BIFF8 workbook globals: BOF, one BOUNDSHEET (0 worksheet, 1 Excel 4 macro sheet), EOF."""
@@ -111,8 +123,13 @@ def clean_doc() -> bytes:
 
 
 def macro_xls() -> bytes:
-    return _compound_file({"Workbook": _biff_workbook(), "_VBA_PROJECT_CUR/VBA/dir": b"\x01" * 64,
-                           "_VBA_PROJECT_CUR/PROJECT": b'ID="{00000000}"\r\n'})
+    return _compound_file(
+        {
+            "Workbook": _biff_workbook(),
+            "_VBA_PROJECT_CUR/VBA/dir": b"\x01" * 64,
+            "_VBA_PROJECT_CUR/PROJECT": b'ID="{00000000}"\r\n',
+        }
+    )
 
 
 def xlm_macro_xls() -> bytes:
@@ -121,8 +138,13 @@ def xlm_macro_xls() -> bytes:
 
 
 def macro_doc() -> bytes:
-    return _compound_file({"WordDocument": struct.pack("<H", 0xA5EC) + bytes(1022),
-                           "Macros/VBA/dir": b"\x01" * 64, "Macros/PROJECT": b'ID="{00000000}"\r\n'})
+    return _compound_file(
+        {
+            "WordDocument": struct.pack("<H", 0xA5EC) + bytes(1022),
+            "Macros/VBA/dir": b"\x01" * 64,
+            "Macros/PROJECT": b'ID="{00000000}"\r\n',
+        }
+    )
 
 
 def _compound_file(streams: dict[str, bytes]) -> bytes:
@@ -138,10 +160,16 @@ def _compound_file(streams: dict[str, bytes]) -> bytes:
         for depth in range(1, len(parts) + 1):
             if parts[:depth] not in index:
                 index[parts[:depth]] = len(entries)
-                entries[index[parts[:depth - 1]]]["children"].append(len(entries))
+                entries[index[parts[: depth - 1]]]["children"].append(len(entries))
                 is_stream = depth == len(parts)
-                entries.append({"name": parts[depth - 1], "type": 2 if is_stream else 1, "children": [],
-                                "data": data.ljust(4096, b"\0") if is_stream else b""})
+                entries.append(
+                    {
+                        "name": parts[depth - 1],
+                        "type": 2 if is_stream else 1,
+                        "children": [],
+                        "data": data.ljust(4096, b"\0") if is_stream else b"",
+                    }
+                )
     directory_sectors = -(-len(entries) * 128 // SECTOR)
     next_sector = 1 + directory_sectors  # sector 0 is the FAT
     fat = [FATSECT] + [i + 2 if i + 1 < directory_sectors else ENDOFCHAIN for i in range(directory_sectors)]
@@ -158,10 +186,15 @@ def _compound_file(streams: dict[str, bytes]) -> bytes:
     assert len(fat) <= SECTOR // 4, "test files stay under one FAT sector"
     fat_sector = b"".join(struct.pack("<I", v) for v in fat + [FREESECT] * (SECTOR // 4 - len(fat)))
     directory = b"".join(_directory_entry(e, entries) for e in entries).ljust(directory_sectors * SECTOR, b"\0")
-    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16)
-              + struct.pack("<HHHHH", 0x003E, 0x0003, 0xFFFE, 9, 6) + bytes(6)
-              + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
-              + struct.pack("<I", 0) + struct.pack("<I", FREESECT) * 108)
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(16)
+        + struct.pack("<HHHHH", 0x003E, 0x0003, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<I", FREESECT) * 108
+    )
     return header + fat_sector + directory + body
 
 
@@ -176,16 +209,21 @@ def _directory_entry(entry, entries) -> bytes:
             entries[left]["right"] = right
     child = entry["children"][0] if entry["children"] else NOSTREAM
     name = entry["name"].encode("utf-16-le") + b"\0\0"
-    return (name.ljust(64, b"\0") + struct.pack("<HBB", len(name), entry["type"], 1)
-            + struct.pack("<III", NOSTREAM, entry.get("right", NOSTREAM), child) + bytes(16 + 4 + 16)
-            + struct.pack("<IQ", entry["start"], len(entry["data"])))
+    return (
+        name.ljust(64, b"\0")
+        + struct.pack("<HBB", len(name), entry["type"], 1)
+        + struct.pack("<III", NOSTREAM, entry.get("right", NOSTREAM), child)
+        + bytes(16 + 4 + 16)
+        + struct.pack("<IQ", entry["start"], len(entry["data"]))
+    )
 
 
 # PDF: a small writer of numbered objects, enough for a viewer to open and for a hostile action to run.
 
+
 def pdf(*objects: bytes, streams: dict[int, tuple[bytes, bytes]] | None = None) -> bytes:
     """A PDF whose object i+1 is objects[i], then the streams (object number → (dictionary, raw bytes)), with
-its cross-reference table: enough for the upload checks, which read what a viewer would act on."""
+    its cross-reference table: enough for the upload checks, which read what a viewer would act on."""
     streams = streams or {}
     out, offsets = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), []
     count = len(objects) + len(streams)
@@ -204,20 +242,21 @@ its cross-reference table: enough for the upload checks, which read what a viewe
     return bytes(out)
 
 
-PDF_PAGES = (b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
+PDF_PAGES = (b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>")
 
 
 def pdf_open_action_javascript() -> bytes:
-    return pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> >>",
-               *PDF_PAGES)
+    return pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert\\(1\\)) >> >>", *PDF_PAGES)
 
 
 def pdf_escaped_launch() -> bytes:
     """A link whose action is /Launch written with #xx escapes (/#4Caunch), as obfuscating tools write it."""
-    return pdf(b"<< /Type /Catalog /Pages 2 0 R >>", PDF_PAGES[0],
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>",
-               b"<< /Type /Annot /Subtype /Link /Rect [0 0 595 842] /A << /S /#4Caunch /F (cmd.exe) >> >>")
+    return pdf(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        PDF_PAGES[0],
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>",
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 595 842] /A << /S /#4Caunch /F (cmd.exe) >> >>",
+    )
 
 
 def pdf_javascript_in_object_stream() -> bytes:
@@ -226,25 +265,39 @@ def pdf_javascript_in_object_stream() -> bytes:
     import zlib
 
     raw = zlib.compress(b"6 0 << /S /JavaScript /JS (this.exportDataObject\\(\\)) >>")
-    return pdf(b"<< /Type /Catalog /Pages 2 0 R >>", PDF_PAGES[0],
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>",
-               b"<< /Type /Annot /Subtype /Link /Rect [0 0 595 842] /A 6 0 R >>",
-               streams={5: (b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>", raw)})
+    return pdf(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        PDF_PAGES[0],
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>",
+        b"<< /Type /Annot /Subtype /Link /Rect [0 0 595 842] /A 6 0 R >>",
+        streams={5: (b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>", raw)},
+    )
 
 
 def pdf_object_stream_bomb(unpacked_mb: int = 100) -> bytes:
     import zlib
 
     raw = zlib.compress(b" " * (unpacked_mb * 1024 * 1024), 9)
-    return pdf(b"<< /Type /Catalog /Pages 2 0 R >>", *PDF_PAGES,
-               streams={4: (b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>", raw)})
+    return pdf(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        *PDF_PAGES,
+        streams={4: (b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode >>", raw)},
+    )
 
 
 def pdf_clean_with_view_and_image() -> bytes:
     """What scanners and "print to PDF" write: an open action that only shows page 1, and an image whose bytes
     happen to spell /JS and /AA (stream contents are pictures, not dictionaries)."""
     image = b"\xff\xd8\xff\xe0 /JS /AA /Launch " + bytes(range(256)) * 8 + b"\xff\xd9"
-    return pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >>", PDF_PAGES[0],
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 4 0 R >> >> >>",
-               streams={4: (b"<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /BitsPerComponent 8 "
-                            b"/ColorSpace /DeviceRGB /Filter /DCTDecode >>", image)})
+    return pdf(
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >>",
+        PDF_PAGES[0],
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 4 0 R >> >> >>",
+        streams={
+            4: (
+                b"<< /Type /XObject /Subtype /Image /Width 16 /Height 16 /BitsPerComponent 8 "
+                b"/ColorSpace /DeviceRGB /Filter /DCTDecode >>",
+                image,
+            )
+        },
+    )

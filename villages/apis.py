@@ -4,6 +4,7 @@ Scoping comes from villages.selectors: a township reporter reaches only its own 
 villages and records (anything else is 404), the others their county or region. Changes go
 through villages.services (checked, audited); updates need If-Match (core.api.VersionedMixin).
 """
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -18,14 +19,18 @@ from . import selectors, services
 from .models import IncomeRecord, VillageProfile
 
 OPTIONAL_IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=False,
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
     description=_("The ETag you read; when sent, the action is refused with 412 if the record changed."),
 )
 
 
 class VillageProfileSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
-    village = serializers.SlugRelatedField(slug_field="code", read_only=True,
-                                           help_text=_("Division code of the village."))
+    village = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text=_("Division code of the village.")
+    )
 
     class Meta:
         model = VillageProfile
@@ -47,10 +52,12 @@ class VillageProfileSerializer(ProtectedFieldsMixin, serializers.ModelSerializer
 
 
 class VillageSerializer(serializers.ModelSerializer):
-    township = serializers.SlugRelatedField(source="parent", slug_field="code", read_only=True,
-                                            help_text=_("Division code of the township."))
-    profile = VillageProfileSerializer(read_only=True, allow_null=True,
-                                       help_text=_("The village profile, if one has been kept."))
+    township = serializers.SlugRelatedField(
+        source="parent", slug_field="code", read_only=True, help_text=_("Division code of the township.")
+    )
+    profile = VillageProfileSerializer(
+        read_only=True, allow_null=True, help_text=_("The village profile, if one has been kept.")
+    )
 
     class Meta:
         model = Region
@@ -63,15 +70,38 @@ class VillageSerializer(serializers.ModelSerializer):
 
 
 class IncomeRecordSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
-    village = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.none(),
-                                           help_text=_("Division code of the village."))
+    village = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.none(), help_text=_("Division code of the village.")
+    )
 
     class Meta:
         model = IncomeRecord
-        fields = ["id", "village", "year", "quarter", "total_income", "operating_income", "note", "status",
-                  "version", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "review_comment"]
-        read_only_fields = ["id", "status", "version", "submitted_by", "submitted_at", "reviewed_by",
-                            "reviewed_at", "review_comment"]
+        fields = [
+            "id",
+            "village",
+            "year",
+            "quarter",
+            "total_income",
+            "operating_income",
+            "note",
+            "status",
+            "version",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "version",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_comment",
+        ]
         extra_kwargs = {
             "year": {"help_text": _("Year of the income.")},
             "quarter": {"help_text": _("0 for the whole year; 1–4 for the year to the end of that quarter.")},
@@ -99,8 +129,12 @@ class IncomeRecordSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
 
 
 class IncomeReviewSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="",
-                                    help_text=_("Comment to the township; required when returning a record."))
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Comment to the township; required when returning a record."),
+    )
 
 
 class VillageViewSet(viewsets.ReadOnlyModelViewSet):
@@ -127,18 +161,24 @@ class VillageProfileViewSet(VersionedMixin, mixins.UpdateModelMixin, viewsets.Re
     http_method_names = ["get", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        return VillageProfile.objects.filter(
-            village__in=selectors.villages_visible_to(self.request.user)
-        ).select_related("village").order_by("village__code")
+        return (
+            VillageProfile.objects.filter(village__in=selectors.villages_visible_to(self.request.user))
+            .select_related("village")
+            .order_by("village__code")
+        )
 
     def perform_versioned_update(self, serializer, expected_version):
         serializer.instance = services.village_profile_update(
-            village=serializer.instance.village, by=self.request.user, expected_version=expected_version,
-            **serializer.validated_data)
+            village=serializer.instance.village,
+            by=self.request.user,
+            expected_version=expected_version,
+            **serializer.validated_data,
+        )
 
 
-class IncomeRecordViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                          viewsets.ReadOnlyModelViewSet):
+class IncomeRecordViewSet(
+    VersionedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Income records: the township reporter drafts, changes (If-Match) and submits; the office approves or returns."""
 
     serializer_class = IncomeRecordSerializer
@@ -155,14 +195,20 @@ class IncomeRecordViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Update
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = services.income_record_create(
-            village=data["village"], year=data["year"], quarter=data.get("quarter", 0),
-            total_income=data["total_income"], operating_income=data["operating_income"],
-            note=data.get("note", ""), by=self.request.user)
+            village=data["village"],
+            year=data["year"],
+            quarter=data.get("quarter", 0),
+            total_income=data["total_income"],
+            operating_income=data["operating_income"],
+            note=data.get("note", ""),
+            by=self.request.user,
+        )
 
     def perform_versioned_update(self, serializer, expected_version):
         changes = {k: v for k, v in serializer.validated_data.items() if k in services.RECORD_EDITABLE}
         serializer.instance = services.income_record_update(
-            record=serializer.instance, by=self.request.user, expected_version=expected_version, **changes)
+            record=serializer.instance, by=self.request.user, expected_version=expected_version, **changes
+        )
 
     def _optional_version(self, record):
         return self.expected_version(record) if self.request.headers.get("If-Match") else None
@@ -171,8 +217,9 @@ class IncomeRecordViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Update
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         record = self.get_object()
-        record = services.income_record_submit(record=record, by=request.user,
-                                               expected_version=self._optional_version(record))
+        record = services.income_record_submit(
+            record=record, by=request.user, expected_version=self._optional_version(record)
+        )
         return self.respond_with(record)
 
     @extend_schema(request=IncomeReviewSerializer, responses=IncomeRecordSerializer, parameters=[OPTIONAL_IF_MATCH])
@@ -192,6 +239,10 @@ class IncomeRecordViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Update
         body = IncomeReviewSerializer(data=self.request.data)
         body.is_valid(raise_exception=True)
         record = services.income_record_review(
-            record=record, by=self.request.user, approve=approve, comment=body.validated_data["comment"],
-            expected_version=self._optional_version(record))
+            record=record,
+            by=self.request.user,
+            approve=approve,
+            comment=body.validated_data["comment"],
+            expected_version=self._optional_version(record),
+        )
         return self.respond_with(record)

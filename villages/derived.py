@@ -10,6 +10,7 @@ For each period the value is the figure of the latest year (not after the period
 records had been approved by `as_of`; the point counts from the later of the period's start and
 the day that year's last record was approved.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -45,8 +46,12 @@ class RuleData:
     def figure(self, year: int) -> Decimal | None:
         rule = self.rule
         return rules.measure_value(
-            rule.measure, current=self.income.get(year, {}), previous=self.income.get(year - 1, {}),
-            basis=rule.basis, level=rule.level, weak_threshold=self.weak_threshold,
+            rule.measure,
+            current=self.income.get(year, {}),
+            previous=self.income.get(year - 1, {}),
+            basis=rule.basis,
+            level=rule.level,
+            weak_threshold=self.weak_threshold,
         )
 
 
@@ -119,9 +124,11 @@ def series_for(indicator, data: RuleData, as_of: date) -> list[status_rules.Repo
         years = [y for y in known if y <= period.year]
         if years:
             year = years[-1]
-            points.append(status_rules.ReportPoint(
-                period_start=period, value=figures[year], submitted_on=max(period, data.approved_on[year])
-            ))
+            points.append(
+                status_rules.ReportPoint(
+                    period_start=period, value=figures[year], submitted_on=max(period, data.approved_on[year])
+                )
+            )
     return points
 
 
@@ -137,11 +144,15 @@ def indicators_over(region: Region) -> list[int]:
     change to its village records, profiles or settings may move."""
     prefix = region_prefix(region)
     rules_ = DerivedRule.objects.values_list("indicator_id", "scope__code", "scope__level")
-    return [pk for pk, code, level in rules_
-            if (scope := code[:PREFIX_LENGTH[level]]).startswith(prefix) or prefix.startswith(scope)]
+    return [
+        pk
+        for pk, code, level in rules_
+        if (scope := code[: PREFIX_LENGTH[level]]).startswith(prefix) or prefix.startswith(scope)
+    ]
 
 
 # The rule's page ---------------------------------------------------------------------------------
+
 
 def rules_visible_to(user):
     """The derived indicators a user can open, for the links on the village pages."""
@@ -149,7 +160,8 @@ def rules_visible_to(user):
 
     return (
         DerivedRule.objects.filter(indicator__in=indicators_visible_to(user))
-        .select_related("indicator__target__plan", "scope").order_by("indicator__target__plan_id", "indicator_id")
+        .select_related("indicator__target__plan", "scope")
+        .order_by("indicator__target__plan_id", "indicator_id")
     )
 
 
@@ -159,11 +171,16 @@ def _amount(value: Decimal | None) -> str:
 
 def rule_in_words(rule: DerivedRule) -> str:
     subset = {VillageType.ADMINISTRATIVE: _("administrative villages"), VillageType.COMMUNITY: _("communities")}.get(
-        rule.village_type, _("villages"))
+        rule.village_type, _("villages")
+    )
     if rule.flag:
         subset = _("%(subset)s flagged %(flag)s") % {"subset": subset, "flag": rule.flag}
-    values = {"subset": subset, "scope": rule.scope.name, "basis": rule.get_basis_display(),
-              "level": _amount(rule.level)}
+    values = {
+        "subset": subset,
+        "scope": rule.scope.name,
+        "basis": rule.get_basis_display(),
+        "level": _amount(rule.level),
+    }
     words = {
         Measure.SHARE_AT_LEVEL: _("Share of %(subset)s in %(scope)s whose %(basis)s is at least %(level)s 万元 (%%)"),
         Measure.COUNT_AT_LEVEL: _("Number of %(subset)s in %(scope)s whose %(basis)s is at least %(level)s 万元"),
@@ -203,8 +220,11 @@ def rule_detail(rule: DerivedRule, year: int | None = None) -> dict:
         )
         rows.append(BehindRow(village, facts.township, income, previous, counted))
     return {
-        "words": rule_in_words(rule), "year": year, "years": years,
-        "value": data.figure(year) if year else None, "rows": rows,
+        "words": rule_in_words(rule),
+        "year": year,
+        "years": years,
+        "value": data.figure(year) if year else None,
+        "rows": rows,
         "with_record": sum(1 for r in rows if r.income is not None),
         "counted": sum(1 for r in rows if r.counted),
     }

@@ -3,6 +3,7 @@
 `read_table` is the one place villages reads uploaded files: every file goes through the shared
 door of `core.uploads` (type from the bytes, size, zip-bomb, XML-bomb and macro checks), CSV is decoded here.
 """
+
 from __future__ import annotations
 
 import csv

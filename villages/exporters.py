@@ -1,4 +1,5 @@
 """The village table as an Excel file: columns declared as data, never magic column numbers."""
+
 from django.utils.translation import gettext as _
 
 from . import rules
@@ -6,8 +7,12 @@ from .excel import MONEY_FORMAT, write_xlsx
 
 
 def _category_label(row) -> str:
-    labels = {"missing": _("no approved record"), "hollow": _("hollow"), "weak": _("weak"),
-              "below": _("below the first tier")}
+    labels = {
+        "missing": _("no approved record"),
+        "hollow": _("hollow"),
+        "weak": _("weak"),
+        "below": _("below the first tier"),
+    }
     return labels.get(row.category) or rules.tier_label(row.tier)
 
 

@@ -1,4 +1,5 @@
 """Forms of the village pages: parsing only; the checks that matter live in services."""
+
 from decimal import Decimal
 
 from django import forms
@@ -12,12 +13,21 @@ from .models import IncomeRecord, VillageType
 class IncomeRecordForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
     quarter = forms.TypedChoiceField(
-        label=_("Period"), coerce=int, initial=0,
-        choices=[(0, _("whole year")), (1, _("to the end of Q1")), (2, _("to the end of Q2")),
-                 (3, _("to the end of Q3")), (4, _("to the end of Q4"))],
+        label=_("Period"),
+        coerce=int,
+        initial=0,
+        choices=[
+            (0, _("whole year")),
+            (1, _("to the end of Q1")),
+            (2, _("to the end of Q2")),
+            (3, _("to the end of Q3")),
+            (4, _("to the end of Q4")),
+        ],
     )
     total_income = forms.DecimalField(label=_("Total income (万元)"), min_value=0, max_digits=12, decimal_places=2)
-    operating_income = forms.DecimalField(label=_("Operating income (万元)"), min_value=0, max_digits=12, decimal_places=2)
+    operating_income = forms.DecimalField(
+        label=_("Operating income (万元)"), min_value=0, max_digits=12, decimal_places=2
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -29,8 +39,12 @@ class IncomeEditForm(forms.Form):
 
     @classmethod
     def for_record(cls, record: IncomeRecord, data=None):
-        initial = {"total_income": record.total_income, "operating_income": record.operating_income,
-                   "note": record.note, "version": record.version}
+        initial = {
+            "total_income": record.total_income,
+            "operating_income": record.operating_income,
+            "note": record.note,
+            "version": record.version,
+        }
         return cls(data, initial=initial)
 
 
@@ -43,7 +57,8 @@ class ReviewForm(forms.Form):
 class ProfileForm(forms.Form):
     village_type = forms.ChoiceField(label=_("Village type"), choices=VillageType.choices)
     flags = forms.CharField(
-        label=_("Flags"), required=False,
+        label=_("Flags"),
+        required=False,
         help_text=_("Separate with commas, e.g. 脱贫村, 重点帮扶村, 示范村."),
     )
     households = forms.IntegerField(label=_("Households"), min_value=0, required=False)
@@ -72,12 +87,20 @@ class IncomeUploadForm(UploadForm):
 
 class EconomySettingsForm(forms.Form):
     weak_threshold = forms.DecimalField(
-        label=_("Weak village threshold (万元)"), min_value=0, max_digits=12, decimal_places=2,
-        help_text=_("A village whose operating income is below this is weak (薄弱村)."))
+        label=_("Weak village threshold (万元)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("A village whose operating income is below this is weak (薄弱村)."),
+    )
     tiers = forms.CharField(
-        label=_("Income tiers (万元)"), required=False,
-        help_text=_("Lower bounds of the operating-income tiers, increasing, separated by commas, e.g. 10, 25, 50, "
-                    "100. Empty: the default tiers."))
+        label=_("Income tiers (万元)"),
+        required=False,
+        help_text=_(
+            "Lower bounds of the operating-income tiers, increasing, separated by commas, e.g. 10, 25, 50, "
+            "100. Empty: the default tiers."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean_tiers(self):
@@ -89,8 +112,9 @@ class EconomySettingsForm(forms.Form):
             except ArithmeticError:
                 raise forms.ValidationError(_("“%(part)s” is not a number.") % {"part": part}) from None
             if value <= 0:
-                raise forms.ValidationError(_("Each tier is a positive amount in 万元 (“%(part)s” is not).")
-                                            % {"part": part})
+                raise forms.ValidationError(
+                    _("Each tier is a positive amount in 万元 (“%(part)s” is not).") % {"part": part}
+                )
             bounds.append(int(value) if value == value.to_integral_value() else float(value))
         if bounds != sorted(set(bounds)):
             raise forms.ValidationError(_("Tiers must be strictly increasing, e.g. 10, 25, 50, 100."))

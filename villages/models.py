@@ -1,5 +1,6 @@
 """Village records: profiles, collective income, county thresholds and the rules that derive indicator values
 from them. Regions and units are in `regions`."""
+
 from decimal import Decimal
 
 from django.conf import settings
@@ -28,21 +29,30 @@ class VillageProfile(models.Model):
     """What a county knows about one village beyond its code and name."""
 
     village = models.OneToOneField(
-        Region, verbose_name=_("village"), on_delete=models.CASCADE, related_name="profile",
+        Region,
+        verbose_name=_("village"),
+        on_delete=models.CASCADE,
+        related_name="profile",
         limit_choices_to={"level": RegionLevel.VILLAGE},
     )
     village_type = models.CharField(
         _("village type"), max_length=10, choices=VillageType.choices, default=VillageType.ADMINISTRATIVE
     )
     flags = models.JSONField(
-        _("flags"), default=list, blank=True,
+        _("flags"),
+        default=list,
+        blank=True,
         help_text=_("Labels such as 脱贫村, 易地搬迁安置村, 重点帮扶村, 示范村; any set of words."),
     )
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("responsible reporter"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="villages",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="villages",
         help_text=_("The township reporter who enters this village's income."),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -59,15 +69,22 @@ class CountyEconomySettings(models.Model):
     """A county's thresholds for reading village income (万元)."""
 
     county = models.OneToOneField(
-        Region, verbose_name=_("county"), on_delete=models.CASCADE, related_name="economy_settings",
+        Region,
+        verbose_name=_("county"),
+        on_delete=models.CASCADE,
+        related_name="economy_settings",
         limit_choices_to={"level": RegionLevel.COUNTY},
     )
     weak_threshold = models.DecimalField(
-        _("weak village threshold (万元)"), **MONEY_FIELD, default=Decimal("10"),
+        _("weak village threshold (万元)"),
+        **MONEY_FIELD,
+        default=Decimal("10"),
         help_text=_("A village whose operating income is below this is weak (薄弱村)."),
     )
     tiers = models.JSONField(
-        _("income tiers (万元)"), default=list, blank=True,
+        _("income tiers (万元)"),
+        default=list,
+        blank=True,
         help_text=_("Lower bounds of the operating-income tiers, e.g. [10, 25, 50, 100]; empty means the default."),
     )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -101,12 +118,17 @@ class IncomeRecord(ReviewCycle):
     """A village's collective income for one year (quarter 0) or a year to the end of a quarter (1–4), in 万元."""
 
     village = models.ForeignKey(
-        Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="income_records",
+        Region,
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="income_records",
         limit_choices_to={"level": RegionLevel.VILLAGE},
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     quarter = models.PositiveSmallIntegerField(
-        _("quarter"), default=0, validators=[MaxValueValidator(4)],
+        _("quarter"),
+        default=0,
+        validators=[MaxValueValidator(4)],
         help_text=_("0 for the whole year; 1–4 for the year to the end of that quarter."),
     )
     total_income = models.DecimalField(_("total income (万元)"), **MONEY_FIELD, validators=[MinValueValidator(0)])
@@ -122,7 +144,8 @@ class IncomeRecord(ReviewCycle):
         constraints = [
             models.UniqueConstraint(fields=["village", "year", "quarter"], name="income_unique_village_period"),
             models.CheckConstraint(
-                condition=Q(operating_income__lte=F("total_income")), name="income_operating_within_total",
+                condition=Q(operating_income__lte=F("total_income")),
+                name="income_operating_within_total",
                 violation_error_message=_("Operating income cannot exceed total income."),
             ),
         ]
@@ -143,8 +166,9 @@ class Measure(models.TextChoices):
     COUNT_WEAK = "count_weak", _("number of weak villages (operating income below the county threshold)")
     SUM = "sum", _("sum of income (万元)")
     GROWTH = "growth", _("year-on-year growth of income (%)")
-    INCREMENT_OPERATING_SHARE = "increment_operating_share", _(
-        "share of the year's income increment that is operating income (%)"
+    INCREMENT_OPERATING_SHARE = (
+        "increment_operating_share",
+        _("share of the year's income increment that is operating income (%)"),
     )
 
 
@@ -161,21 +185,28 @@ class DerivedRule(models.Model):
     )
     measure = models.CharField(_("measure"), max_length=30, choices=Measure.choices)
     basis = models.CharField(
-        _("income"), max_length=10, choices=IncomeBasis.choices, default=IncomeBasis.OPERATING,
+        _("income"),
+        max_length=10,
+        choices=IncomeBasis.choices,
+        default=IncomeBasis.OPERATING,
         help_text=_("Which income the level, sum or growth is read from."),
     )
     level = models.DecimalField(
-        _("level (万元)"), **MONEY_FIELD, null=True, blank=True,
+        _("level (万元)"),
+        **MONEY_FIELD,
+        null=True,
+        blank=True,
         help_text=_("For the share and count measures: villages at or above this income."),
     )
     scope = models.ForeignKey(
-        Region, verbose_name=_("scope"), on_delete=models.PROTECT, related_name="+",
+        Region,
+        verbose_name=_("scope"),
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("The county or township whose villages count."),
     )
     flag = models.CharField(_("only villages flagged"), max_length=30, blank=True)
-    village_type = models.CharField(
-        _("only villages of type"), max_length=10, choices=VillageType.choices, blank=True
-    )
+    village_type = models.CharField(_("only villages of type"), max_length=10, choices=VillageType.choices, blank=True)
 
     class Meta:
         verbose_name = _("derived rule")

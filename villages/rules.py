@@ -7,6 +7,7 @@ Amounts are 万元 as Decimals. A village "has a figure" for a year when it has 
 whole-year record; villages without one are left out of shares, counts and sums (and listed as
 missing on the rule's page) rather than counted as zero, which would hide a missing return.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -31,6 +32,7 @@ class Income:
 
 # Classification -------------------------------------------------------------------------------
 
+
 def is_hollow(income: Income | None) -> bool:
     """空壳村: a village with a record for the year and no operating income at all."""
     return income is not None and income.operating <= 0
@@ -49,8 +51,9 @@ def tier_of(income: Income | None, tiers: Sequence[Decimal] = DEFAULT_TIERS) -> 
     return max(reached) if reached else None
 
 
-def classify(income: Income | None, tiers: Sequence[Decimal] = DEFAULT_TIERS,
-             weak_threshold: Decimal = DEFAULT_WEAK_THRESHOLD) -> str:
+def classify(
+    income: Income | None, tiers: Sequence[Decimal] = DEFAULT_TIERS, weak_threshold: Decimal = DEFAULT_WEAK_THRESHOLD
+) -> str:
     """One word for a village in a year: missing, hollow, weak, or the tier ("10", "25", …) or "below"."""
     if income is None:
         return "missing"
@@ -70,13 +73,20 @@ def tier_label(tier: Decimal | None) -> str:
 
 # Derived measures ---------------------------------------------------------------------------
 
+
 def _percent(part: Decimal, whole: Decimal) -> Decimal:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(_PERCENT_PLACES, rounding=ROUND_HALF_UP)
 
 
-def measure_value(measure: str, *, current: Mapping[object, Income], previous: Mapping[object, Income] | None = None,
-                  basis: str = "operating", level: Decimal | None = None,
-                  weak_threshold: Decimal = DEFAULT_WEAK_THRESHOLD) -> Decimal | None:
+def measure_value(
+    measure: str,
+    *,
+    current: Mapping[object, Income],
+    previous: Mapping[object, Income] | None = None,
+    basis: str = "operating",
+    level: Decimal | None = None,
+    weak_threshold: Decimal = DEFAULT_WEAK_THRESHOLD,
+) -> Decimal | None:
     """The figure of one measure for one year, from each village's income that year (and the year before).
 
     None when the figure cannot be computed: no village has a record, or a growth has no base.
@@ -114,8 +124,7 @@ def _change(measure, current, previous, basis) -> Decimal | None:
     return _percent(operating_increment, total_increment) if total_increment > 0 else None
 
 
-def counts_toward(measure: str, income: Income, *, basis: str, level: Decimal | None,
-                  weak_threshold: Decimal) -> bool:
+def counts_toward(measure: str, income: Income, *, basis: str, level: Decimal | None, weak_threshold: Decimal) -> bool:
     """Whether one village is among those the figure counts (for the list behind a share or count)."""
     if measure in ("share_at_level", "count_at_level"):
         return income.of(basis) >= level

@@ -1,4 +1,5 @@
 """Reads about regions, units, villages and their collective income, with scoping decided once."""
+
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,6 +12,7 @@ from . import rules
 from .models import CountyEconomySettings, IncomeRecord, RecordStatus, VillageProfile
 
 # Villages and their collective income ------------------------------------------------------------
+
 
 def villages_visible_to(user):
     """Villages a user may see: a township reporter only its township's; others their county or region."""
@@ -44,8 +46,9 @@ def economy_settings_for(county_codes) -> dict[str, tuple[tuple[Decimal, ...], D
     """(tiers, weak threshold) per county code prefix (6 digits); the defaults where none is set."""
     found = {
         s.county.code[:6]: (s.tier_bounds, s.weak_threshold)
-        for s in CountyEconomySettings.objects.filter(county__code__in=[c[:6] + "000000" for c in county_codes])
-        .select_related("county")
+        for s in CountyEconomySettings.objects.filter(
+            county__code__in=[c[:6] + "000000" for c in county_codes]
+        ).select_related("county")
     }
     return {c[:6]: found.get(c[:6], (rules.DEFAULT_TIERS, rules.DEFAULT_WEAK_THRESHOLD)) for c in county_codes}
 
@@ -53,7 +56,9 @@ def economy_settings_for(county_codes) -> dict[str, tuple[tuple[Decimal, ...], D
 def latest_record_year(villages) -> int | None:
     return (
         IncomeRecord.objects.filter(village__in=villages, quarter=0, status=RecordStatus.APPROVED)
-        .order_by("-year").values_list("year", flat=True).first()
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
     )
 
 
@@ -76,17 +81,46 @@ class VillageFacts:
     population: int | None
 
 
-_FACT_FIELDS = ("pk", "code", "name", "kind", "parent_id", "parent__code", "parent__name", "profile__village_type",
-                "profile__flags", "profile__households", "profile__population")
+_FACT_FIELDS = (
+    "pk",
+    "code",
+    "name",
+    "kind",
+    "parent_id",
+    "parent__code",
+    "parent__name",
+    "profile__village_type",
+    "profile__flags",
+    "profile__households",
+    "profile__population",
+)
 
 
 def village_facts(villages) -> list[VillageFacts]:
     facts = []
-    for pk, code, name, kind, parent_id, parent_code, parent_name, vtype, flags, households, population in (
-        villages.order_by("code").values_list(*_FACT_FIELDS)
-    ):
-        facts.append(VillageFacts(Place(pk, code, name), Place(parent_id, parent_code, parent_name),
-                                  vtype or kind, tuple(flags or ()), households, population))
+    for (
+        pk,
+        code,
+        name,
+        kind,
+        parent_id,
+        parent_code,
+        parent_name,
+        vtype,
+        flags,
+        households,
+        population,
+    ) in villages.order_by("code").values_list(*_FACT_FIELDS):
+        facts.append(
+            VillageFacts(
+                Place(pk, code, name),
+                Place(parent_id, parent_code, parent_name),
+                vtype or kind,
+                tuple(flags or ()),
+                households,
+                population,
+            )
+        )
     return facts
 
 
@@ -102,7 +136,9 @@ class VillageRow:
         return getattr(self.__dict__["facts"], name)
 
 
-def village_rows(villages, *, year: int, township_code: str = "", flag: str = "", category: str = "") -> list[VillageRow]:
+def village_rows(
+    villages, *, year: int, township_code: str = "", flag: str = "", category: str = ""
+) -> list[VillageRow]:
     """The village table for one year: profile, approved whole-year income and class, in three queries."""
     if township_code:
         villages = villages.filter(parent__code=township_code)
@@ -128,8 +164,12 @@ def village_rows(villages, *, year: int, township_code: str = "", flag: str = ""
 def category_choices(tiers=rules.DEFAULT_TIERS) -> list[tuple[str, str]]:
     from django.utils.translation import gettext as _
 
-    choices = [("missing", _("no approved record")), ("hollow", _("hollow")), ("weak", _("weak")),
-               ("below", _("below the first tier"))]
+    choices = [
+        ("missing", _("no approved record")),
+        ("hollow", _("hollow")),
+        ("weak", _("weak")),
+        ("below", _("below the first tier")),
+    ]
     return choices + [(format(t.normalize(), "f"), rules.tier_label(t)) for t in tiers]
 
 
@@ -137,14 +177,18 @@ def tier_distribution(rows: list[VillageRow]) -> list[dict]:
     """Per township, how many villages fall in each class: the rows of the chart."""
     by_township: dict[int, dict] = {}
     for row in rows:
-        entry = by_township.setdefault(row.township.pk, {"township": row.township, "counts": defaultdict(int), "total": 0})
+        entry = by_township.setdefault(
+            row.township.pk, {"township": row.township, "counts": defaultdict(int), "total": 0}
+        )
         entry["counts"][row.category] += 1
         entry["total"] += 1
     return sorted(by_township.values(), key=lambda e: e["township"].code)
 
 
 def income_history(village: Region):
-    return village.income_records.select_related("created_by", "submitted_by", "reviewed_by").order_by("-year", "-quarter")
+    return village.income_records.select_related("created_by", "submitted_by", "reviewed_by").order_by(
+        "-year", "-quarter"
+    )
 
 
 def townships_visible_to(user):

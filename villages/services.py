@@ -1,4 +1,5 @@
 """Every write to regions, village profiles and income records: checked, saved and audited in one transaction."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from targets import review
 from targets.lights import lights_rejudge
 
 from . import derived
-
 from .excel import ImportRejected, RowError, read_table
 from .models import CountyEconomySettings, IncomeRecord, RecordStatus, VillageProfile, VillageType
 from .selectors import settings_counties_for, villages_visible_to
@@ -91,9 +91,11 @@ def _region_rows(table) -> tuple[list[RegionRow], list[RowError]]:
             return [], [RowError(first_row, "", _("The header must name the columns 统计用区划代码 and 名称."))]
     rows = []
     for number, cells in body:
+
         def cell(key):
             index = columns.get(key)
             return cells[index].strip() if index is not None and index < len(cells) else ""
+
         rows.append(RegionRow(number, cell("code"), cell("name"), cell("urban_rural_code")))
     return rows, []
 
@@ -105,27 +107,50 @@ def _check_region_rows(rows: list[RegionRow], existing: dict[str, Region]) -> li
         try:
             division_code_validator(r.code)
         except ValidationError:
-            errors.append(RowError(r.row, _("code"), _("“%(code)s” is not a 12-digit division code.") % {"code": r.code}))
+            errors.append(
+                RowError(r.row, _("code"), _("“%(code)s” is not a 12-digit division code.") % {"code": r.code})
+            )
             continue
         if not r.name:
             errors.append(RowError(r.row, _("name"), _("The name is empty.")))
         if r.urban_rural_code and not (r.urban_rural_code.isdigit() and len(r.urban_rural_code) == 3):
-            errors.append(RowError(r.row, _("urban-rural class code"),
-                                   _("Expected a 3-digit class code such as 111 or 220, got “%(value)s”.")
-                                   % {"value": r.urban_rural_code}))
+            errors.append(
+                RowError(
+                    r.row,
+                    _("urban-rural class code"),
+                    _("Expected a 3-digit class code such as 111 or 220, got “%(value)s”.")
+                    % {"value": r.urban_rural_code},
+                )
+            )
         if r.code in seen:
-            errors.append(RowError(r.row, _("code"), _("%(code)s appears again (first on row %(first)s).")
-                                   % {"code": r.code, "first": seen[r.code]}))
+            errors.append(
+                RowError(
+                    r.row,
+                    _("code"),
+                    _("%(code)s appears again (first on row %(first)s).") % {"code": r.code, "first": seen[r.code]},
+                )
+            )
             continue
         seen[r.code] = r.row
         parent = parent_code(r.code)
         if parent and parent not in in_file and parent not in existing:
-            errors.append(RowError(r.row, _("code"), _("The parent region %(parent)s is neither in the file nor loaded.")
-                                   % {"parent": parent}))
+            errors.append(
+                RowError(
+                    r.row,
+                    _("code"),
+                    _("The parent region %(parent)s is neither in the file nor loaded.") % {"parent": parent},
+                )
+            )
         key = (parent, r.name)
         if r.name and key in names:
-            errors.append(RowError(r.row, _("name"), _("“%(name)s” is also the name of %(other)s under the same parent.")
-                                   % {"name": r.name, "other": names[key]}))
+            errors.append(
+                RowError(
+                    r.row,
+                    _("name"),
+                    _("“%(name)s” is also the name of %(other)s under the same parent.")
+                    % {"name": r.name, "other": names[key]},
+                )
+            )
         names[key] = r.code
     errors += _name_conflicts_with_loaded(rows, existing)
     return errors
@@ -141,8 +166,14 @@ def _name_conflicts_with_loaded(rows, existing) -> list[RowError]:
         other = loaded.get((parent_code(r.code) if len(r.code) == 12 else None, r.name))
         # A clash with a code also in the file was reported by the in-file check already.
         if other and other != r.code and other not in in_file:
-            errors.append(RowError(r.row, _("name"), _("“%(name)s” is already the name of %(other)s under the same parent.")
-                                   % {"name": r.name, "other": other}))
+            errors.append(
+                RowError(
+                    r.row,
+                    _("name"),
+                    _("“%(name)s” is already the name of %(other)s under the same parent.")
+                    % {"name": r.name, "other": other},
+                )
+            )
     return errors
 
 
@@ -168,8 +199,14 @@ def region_import(*, name: str, data: bytes, by) -> dict:
         level = level_of_code(r.code)
         if region is None:
             parent = existing.get(parent_code(r.code)) if parent_code(r.code) else None
-            region = Region.objects.create(code=r.code, name=r.name, level=level, parent=parent,
-                                           kind=_kind_from_name(level, r.name), urban_rural_code=r.urban_rural_code)
+            region = Region.objects.create(
+                code=r.code,
+                name=r.name,
+                level=level,
+                parent=parent,
+                kind=_kind_from_name(level, r.name),
+                urban_rural_code=r.urban_rural_code,
+            )
             existing[r.code] = region
             created.append(r.code)
             continue
@@ -183,12 +220,18 @@ def region_import(*, name: str, data: bytes, by) -> dict:
             region.save(update_fields=["urban_rural_code"])
     summary = {"rows": len(rows), "created": len(created), "renamed": len(renamed), "reclassified": len(reclassed)}
     if created or renamed or reclassed:
-        audit_record(action="regions.import", by=by, object_type="regions.Region", object_repr=name,
-                     new=summary | {"created_codes": created, "renames": renamed, "class_changes": reclassed})
+        audit_record(
+            action="regions.import",
+            by=by,
+            object_type="regions.Region",
+            object_repr=name,
+            new=summary | {"created_codes": created, "renames": renamed, "class_changes": reclassed},
+        )
     return summary
 
 
 # Income records ------------------------------------------------------------------------------------
+
 
 def _money(value, field: str) -> Decimal:
     try:
@@ -215,16 +258,28 @@ def _check_writer(by, village: Region) -> None:
 
 
 @transaction.atomic
-def income_record_create(*, village: Region, year: int, quarter: int = 0, total_income, operating_income,
-                         by, note: str = "") -> IncomeRecord:
+def income_record_create(
+    *, village: Region, year: int, quarter: int = 0, total_income, operating_income, by, note: str = ""
+) -> IncomeRecord:
     _check_writer(by, village)
     total, operating = _money(total_income, "total_income"), _money(operating_income, "operating_income")
     _check_amounts(total, operating)
     if IncomeRecord.objects.filter(village=village, year=year, quarter=quarter).exists():
-        raise ValidationError({"year": _("%(village)s already has a record for this period; open it to edit.")
-                               % {"village": village.name}})
-    record = IncomeRecord(village=village, year=year, quarter=quarter, total_income=total,
-                          operating_income=operating, note=note, created_by=by)
+        raise ValidationError(
+            {
+                "year": _("%(village)s already has a record for this period; open it to edit.")
+                % {"village": village.name}
+            }
+        )
+    record = IncomeRecord(
+        village=village,
+        year=year,
+        quarter=quarter,
+        total_income=total,
+        operating_income=operating,
+        note=note,
+        created_by=by,
+    )
     record.full_clean()
     record.save()
     audit_record(action="income.create", by=by, obj=record, new=snapshot(record, RECORD_FIELDS))
@@ -236,9 +291,12 @@ def _lock(record: IncomeRecord) -> IncomeRecord:
 
 
 def _check_version(current, expected_version):
-    check_version(current, expected_version, _(
-        "This record was changed by someone else (now version %(version)s); reload it and apply your changes again."),
-        changes=snapshot(current, RECORD_EDITABLE))
+    check_version(
+        current,
+        expected_version,
+        _("This record was changed by someone else (now version %(version)s); reload it and apply your changes again."),
+        changes=snapshot(current, RECORD_EDITABLE),
+    )
 
 
 @transaction.atomic
@@ -284,17 +342,24 @@ def income_record_submit(*, record, by, expected_version: int | None = None) -> 
 
 
 @transaction.atomic
-def income_record_review(*, record, by, approve: bool, comment: str = "",
-                         expected_version: int | None = None) -> IncomeRecord:
+def income_record_review(
+    *, record, by, approve: bool, comment: str = "", expected_version: int | None = None
+) -> IncomeRecord:
     """Approve a submitted record, or return it with a reason. Nobody reviews their own submission."""
     current = _lock(record)
     if not permissions.can_review_income(by) or not villages_visible_to(by).filter(pk=current.village_id).exists():
         raise PermissionDenied(_("Only the supervision office of this county reviews income records."))
     _check_version(current, expected_version)
-    old = review.review_step(current, review.APPROVE if approve else review.RETURN, by=by, wording=INCOME_WORDING,
-                             reason=comment)
-    audit_record(action="income.approve" if approve else "income.return", by=by, obj=current, old=old,
-                 new=snapshot(current, ["status", "version", "review_comment"]))
+    old = review.review_step(
+        current, review.APPROVE if approve else review.RETURN, by=by, wording=INCOME_WORDING, reason=comment
+    )
+    audit_record(
+        action="income.approve" if approve else "income.return",
+        by=by,
+        obj=current,
+        old=old,
+        new=snapshot(current, ["status", "version", "review_comment"]),
+    )
     if approve:
         lights_rejudge(indicator_ids=derived.indicators_over(current.village))
     return current
@@ -302,8 +367,7 @@ def income_record_review(*, record, by, approve: bool, comment: str = "",
 
 def village_table_exported(*, by, filters: dict, rows: int) -> None:
     """Audit an export of the village table: who took which villages' figures out."""
-    audit_record(action="villages.export", by=by, object_type="regions.Region",
-                 new={"filters": filters, "rows": rows})
+    audit_record(action="villages.export", by=by, object_type="regions.Region", new={"filters": filters, "rows": rows})
 
 
 # County economy settings ---------------------------------------------------------------------------
@@ -323,8 +387,9 @@ def economy_settings_update(*, county: Region, by, weak_threshold, tiers: list, 
     current = CountyEconomySettings.objects.select_for_update().filter(county=county).first()
     changed_meanwhile = _("Someone changed these settings since you opened them; here they are now.")
     if (current.version if current else None) != expected_version:
-        raise ConflictError(changed_meanwhile, current=current,
-                            changes=snapshot(current, SETTINGS_FIELDS) if current else {})
+        raise ConflictError(
+            changed_meanwhile, current=current, changes=snapshot(current, SETTINGS_FIELDS) if current else {}
+        )
     old = snapshot(current, SETTINGS_FIELDS) if current else None
     settings_row = current or CountyEconomySettings(county=county)
     settings_row.weak_threshold, settings_row.tiers = weak_threshold, tiers
@@ -337,13 +402,19 @@ def economy_settings_update(*, county: Region, by, weak_threshold, tiers: list, 
     except IntegrityError:
         # Two offices saved a county's first settings at once: the other one's stand.
         raise ConflictError(changed_meanwhile, current=None, changes={}) from None
-    audit_record(action="economy_settings.update" if current else "economy_settings.create", by=by,
-                 obj=settings_row, old=old, new=snapshot(settings_row, SETTINGS_FIELDS + ["version"]))
+    audit_record(
+        action="economy_settings.update" if current else "economy_settings.create",
+        by=by,
+        obj=settings_row,
+        old=old,
+        new=snapshot(settings_row, SETTINGS_FIELDS + ["version"]),
+    )
     lights_rejudge(indicator_ids=derived.indicators_over(county))
     return settings_row
 
 
 # Village profiles ----------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def village_profile_update(*, village: Region, by, expected_version: int | None = None, **changes) -> VillageProfile:
@@ -352,8 +423,11 @@ def village_profile_update(*, village: Region, by, expected_version: int | None 
         raise PermissionDenied(_("Only the village's township or the supervision office edits its profile."))
     profile, created = VillageProfile.objects.select_for_update().get_or_create(village=village)
     if not created and expected_version is not None and profile.version != expected_version:
-        raise ConflictError(_("This profile was changed by someone else; reload it and apply your changes again."),
-                            current=profile, changes=snapshot(profile, PROFILE_EDITABLE))
+        raise ConflictError(
+            _("This profile was changed by someone else; reload it and apply your changes again."),
+            current=profile,
+            changes=snapshot(profile, PROFILE_EDITABLE),
+        )
     old = None if created else snapshot(profile, PROFILE_EDITABLE)
     for name, value in changes.items():
         if name not in PROFILE_EDITABLE:
@@ -362,8 +436,12 @@ def village_profile_update(*, village: Region, by, expected_version: int | None 
     profile.flags = sorted({f.strip() for f in profile.flags if f and f.strip()})
     reporter = profile.reporter
     if reporter is not None and not permissions.can_enter_village_income(reporter, village):
-        raise ValidationError({"reporter": _("The responsible reporter must be a reporter of %(township)s.")
-                               % {"township": village.parent.name if village.parent_id else ""}})
+        raise ValidationError(
+            {
+                "reporter": _("The responsible reporter must be a reporter of %(township)s.")
+                % {"township": village.parent.name if village.parent_id else ""}
+            }
+        )
     if not created:
         profile.version += 1
     profile.full_clean()
@@ -395,17 +473,30 @@ def _income_row(number, cells, columns, villages, seen) -> tuple[dict | None, li
     header = dict((key, title) for key, title, _help in INCOME_COLUMNS)
     village = villages.get(cell("code"))
     if village is None:
-        return None, [RowError(number, header["code"], _("“%(code)s” is not a village you enter income for.")
-                               % {"code": cell("code")})]
+        return None, [
+            RowError(
+                number, header["code"], _("“%(code)s” is not a village you enter income for.") % {"code": cell("code")}
+            )
+        ]
     if cell("name") and cell("name") != village.name:
-        errors.append(RowError(number, header["name"], _("The code %(code)s is %(name)s, not “%(given)s”.")
-                               % {"code": village.code, "name": village.name, "given": cell("name")}))
+        errors.append(
+            RowError(
+                number,
+                header["name"],
+                _("The code %(code)s is %(name)s, not “%(given)s”.")
+                % {"code": village.code, "name": village.name, "given": cell("name")},
+            )
+        )
     year = cell("year")
     if not (year.isdigit() and 1990 <= int(year) <= 2100):
-        errors.append(RowError(number, header["year"], _("Expected a year such as 2025, got “%(value)s”.") % {"value": year}))
+        errors.append(
+            RowError(number, header["year"], _("Expected a year such as 2025, got “%(value)s”.") % {"value": year})
+        )
     quarter = cell("quarter") or "0"
     if quarter not in ("0", "1", "2", "3", "4"):
-        errors.append(RowError(number, header["quarter"], _("Expected empty or 1–4, got “%(value)s”.") % {"value": quarter}))
+        errors.append(
+            RowError(number, header["quarter"], _("Expected empty or 1–4, got “%(value)s”.") % {"value": quarter})
+        )
     amounts = {}
     for key in ("total_income", "operating_income"):
         try:
@@ -418,8 +509,11 @@ def _income_row(number, cells, columns, villages, seen) -> tuple[dict | None, li
         return None, errors
     key = (village.pk, int(year), int(quarter))
     if key in seen:
-        return None, [RowError(number, header["year"], _("The same village and period is on row %(first)s too.")
-                               % {"first": seen[key]})]
+        return None, [
+            RowError(
+                number, header["year"], _("The same village and period is on row %(first)s too.") % {"first": seen[key]}
+            )
+        ]
     seen[key] = number
     return {"village": village, "year": int(year), "quarter": int(quarter), "note": cell("note"), **amounts}, []
 
@@ -436,7 +530,9 @@ def income_import(*, name: str, data: bytes, by, submit: bool = False) -> dict:
         raise ImportRejected([RowError(0, "", _("The file has no rows."))])
     header_row, header = table[0]
     columns = _header_columns(header, {key: (title, key) for key, title, _help in INCOME_COLUMNS})
-    missing = [title for key, title, _help in INCOME_COLUMNS if key not in columns and key not in ("name", "quarter", "note")]
+    missing = [
+        title for key, title, _help in INCOME_COLUMNS if key not in columns and key not in ("name", "quarter", "note")
+    ]
     if missing:
         raise ImportRejected([RowError(header_row, m, _("This column is missing from the header.")) for m in missing])
     villages = {v.code: v for v in villages_visible_to(by) if permissions.can_enter_village_income(by, v)}
@@ -453,9 +549,14 @@ def income_import(*, name: str, data: bytes, by, submit: bool = False) -> dict:
     for number, row in parsed:
         record = existing.get((row["village"].pk, row["year"], row["quarter"]))
         if record is not None and record.status not in (RecordStatus.DRAFT, RecordStatus.RETURNED):
-            errors.append(RowError(number, "", _("%(village)s %(period)s is already %(status)s and cannot be replaced.")
-                                   % {"village": record.village.name, "period": record.period,
-                                      "status": record.get_status_display()}))
+            errors.append(
+                RowError(
+                    number,
+                    "",
+                    _("%(village)s %(period)s is already %(status)s and cannot be replaced.")
+                    % {"village": record.village.name, "period": record.period, "status": record.get_status_display()},
+                )
+            )
     if errors:
         raise ImportRejected(errors)
     created = updated = 0
@@ -465,9 +566,14 @@ def income_import(*, name: str, data: bytes, by, submit: bool = False) -> dict:
             record = income_record_create(by=by, **row)
             created += 1
         else:
-            record = income_record_update(record=record, by=by, expected_version=record.version,
-                                          total_income=row["total_income"], operating_income=row["operating_income"],
-                                          note=row["note"])
+            record = income_record_update(
+                record=record,
+                by=by,
+                expected_version=record.version,
+                total_income=row["total_income"],
+                operating_income=row["operating_income"],
+                note=row["note"],
+            )
             updated += 1
         if submit:
             income_record_submit(record=record, by=by)
@@ -481,6 +587,13 @@ def income_template() -> bytes:
     from .excel import write_xlsx
 
     columns = [(title, (lambda row, key=key: row.get(key, "")), None) for key, title, _help in INCOME_COLUMNS]
-    example = {"code": "330305100201", "name": "观音礁村", "year": timezone.localdate().year - 1, "quarter": "",
-               "total_income": Decimal("56.30"), "operating_income": Decimal("31.25"), "note": ""}
+    example = {
+        "code": "330305100201",
+        "name": "观音礁村",
+        "year": timezone.localdate().year - 1,
+        "quarter": "",
+        "total_income": Decimal("56.30"),
+        "operating_income": Decimal("31.25"),
+        "note": "",
+    }
     return write_xlsx("income", columns, [example])

@@ -1,4 +1,5 @@
 """Village pages: thin, they parse input, call one selector or service, and render."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.versions import ConflictError
 from accounts import permissions
+from core.versions import ConflictError
 from targets import review
 from targets.selectors import indicator_status, indicators_visible_to
 
@@ -33,8 +34,11 @@ def _record_or_404(request, pk):
 
 
 def _error_text(exc: ValidationError) -> str:
-    return " ".join(m for messages_ in exc.message_dict.values() for m in messages_) if hasattr(
-        exc, "error_dict") else " ".join(exc.messages)
+    return (
+        " ".join(m for messages_ in exc.message_dict.values() for m in messages_)
+        if hasattr(exc, "error_dict")
+        else " ".join(exc.messages)
+    )
 
 
 def _table_filters(request):
@@ -44,7 +48,9 @@ def _table_filters(request):
     except ValueError:
         year = selectors.latest_record_year(villages) or timezone.localdate().year - 1
     return villages, {
-        "year": year, "township_code": request.GET.get("township", ""), "flag": request.GET.get("flag", ""),
+        "year": year,
+        "township_code": request.GET.get("township", ""),
+        "flag": request.GET.get("flag", ""),
         "category": request.GET.get("category", ""),
     }
 
@@ -56,16 +62,27 @@ def village_list(request):
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     distribution = selectors.tier_distribution(rows)
     categories = selectors.category_choices()
-    return render(request, "villages/village_list.html", {
-        "page": page, "rows": page.object_list, "filters": filters, "count": len(rows),
-        "townships": selectors.townships_visible_to(request.user), "flags": selectors.flags_in_use(villages),
-        "categories": categories, "distribution": _chart_rows(distribution, categories),
-        "pending": selectors.records_visible_to(request.user).filter(status=RecordStatus.SUBMITTED).count()
-        if permissions.can_review_income(request.user) else 0,
-        "query": _without_page(request), "can_import": permissions.can_import_regions(request.user),
-        "can_import_income": permissions.can_import_village_income(request.user),
-        "derived_rules": derived.rules_visible_to(request.user),
-    })
+    return render(
+        request,
+        "villages/village_list.html",
+        {
+            "page": page,
+            "rows": page.object_list,
+            "filters": filters,
+            "count": len(rows),
+            "townships": selectors.townships_visible_to(request.user),
+            "flags": selectors.flags_in_use(villages),
+            "categories": categories,
+            "distribution": _chart_rows(distribution, categories),
+            "pending": selectors.records_visible_to(request.user).filter(status=RecordStatus.SUBMITTED).count()
+            if permissions.can_review_income(request.user)
+            else 0,
+            "query": _without_page(request),
+            "can_import": permissions.can_import_regions(request.user),
+            "can_import_income": permissions.can_import_village_income(request.user),
+            "derived_rules": derived.rules_visible_to(request.user),
+        },
+    )
 
 
 def _without_page(request) -> str:
@@ -79,9 +96,14 @@ def _chart_rows(distribution, categories):
     chart = []
     for entry in distribution:
         parts = [
-            {"key": key, "label": label, "count": entry["counts"].get(key, 0),
-             "percent": round(entry["counts"].get(key, 0) * 100 / entry["total"], 1)}
-            for key, label in categories if entry["counts"].get(key, 0)
+            {
+                "key": key,
+                "label": label,
+                "count": entry["counts"].get(key, 0),
+                "percent": round(entry["counts"].get(key, 0) * 100 / entry["total"], 1),
+            }
+            for key, label in categories
+            if entry["counts"].get(key, 0)
         ]
         chart.append({"township": entry["township"], "total": entry["total"], "parts": parts})
     return chart
@@ -101,13 +123,19 @@ def village_export(request):
 def village_detail(request, code):
     village = _village_or_404(request, code)
     can_enter = permissions.can_enter_village_income(request.user, village)
-    return render(request, "villages/village_detail.html", {
-        "village": village, "profile": getattr(village, "profile", None),
-        "records": selectors.income_history(village), "can_enter": can_enter,
-        "can_review": permissions.can_review_income(request.user),
-        "form": forms.IncomeRecordForm(initial={"year": timezone.localdate().year - 1}) if can_enter else None,
-        "editable": review.EDITABLE,
-    })
+    return render(
+        request,
+        "villages/village_detail.html",
+        {
+            "village": village,
+            "profile": getattr(village, "profile", None),
+            "records": selectors.income_history(village),
+            "can_enter": can_enter,
+            "can_review": permissions.can_review_income(request.user),
+            "form": forms.IncomeRecordForm(initial={"year": timezone.localdate().year - 1}) if can_enter else None,
+            "editable": review.EDITABLE,
+        },
+    )
 
 
 @login_required
@@ -152,8 +180,9 @@ def record_edit(request, pk):
 def record_submit(request, pk):
     record = _record_or_404(request, pk)
     try:
-        services.income_record_submit(record=record, by=request.user,
-                                      expected_version=int(request.POST.get("version") or record.version))
+        services.income_record_submit(
+            record=record, by=request.user, expected_version=int(request.POST.get("version") or record.version)
+        )
         messages.success(request, _("Submitted for review."))
     except (ValidationError, ConflictError) as exc:
         messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
@@ -170,8 +199,11 @@ def record_review(request, pk):
     else:
         try:
             services.income_record_review(
-                record=record, by=request.user, approve=form.cleaned_data["decision"] == "approve",
-                comment=form.cleaned_data["comment"], expected_version=form.cleaned_data["version"],
+                record=record,
+                by=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                comment=form.cleaned_data["comment"],
+                expected_version=form.cleaned_data["version"],
             )
             messages.success(request, _("Review saved."))
         except (ValidationError, ConflictError) as exc:
@@ -187,8 +219,10 @@ def pending_records(request):
     if not permissions.can_review_income(request.user):
         raise PermissionDenied
     records = (
-        selectors.records_visible_to(request.user).filter(status=RecordStatus.SUBMITTED)
-        .select_related("village__parent", "submitted_by").order_by("village__code", "year", "quarter")
+        selectors.records_visible_to(request.user)
+        .filter(status=RecordStatus.SUBMITTED)
+        .select_related("village__parent", "submitted_by")
+        .order_by("village__code", "year", "quarter")
     )
     return render(request, "villages/pending.html", {"records": records[:500]})
 
@@ -199,10 +233,18 @@ def profile_edit(request, code):
     if not (permissions.can_enter_village_income(request.user, village) or permissions.can_review_income(request.user)):
         raise PermissionDenied
     profile = getattr(village, "profile", None)
-    initial = {"village_type": profile.village_type, "flags": ", ".join(profile.flags),
-               "households": profile.households, "population": profile.population,
-               "reporter": profile.reporter_id, "version": profile.version} if profile else {
-        "village_type": village.kind or "行政村"}
+    initial = (
+        {
+            "village_type": profile.village_type,
+            "flags": ", ".join(profile.flags),
+            "households": profile.households,
+            "population": profile.population,
+            "reporter": profile.reporter_id,
+            "version": profile.version,
+        }
+        if profile
+        else {"village_type": village.kind or "行政村"}
+    )
     form = forms.ProfileForm(request.POST if request.method == "POST" else None, initial=initial, village=village)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -234,18 +276,30 @@ def economy_settings(request):
         county = counties.filter(code=own).first() or (counties.get() if counties.count() == 1 else None)
         if county is None or request.method == "POST":
             # Several counties and none named: choose first (a POST without one saves nothing).
-            return render(request, "villages/economy_settings.html", {"counties": counties, "county": None},
-                          status=400 if request.method == "POST" else 200)
+            return render(
+                request,
+                "villages/economy_settings.html",
+                {"counties": counties, "county": None},
+                status=400 if request.method == "POST" else 200,
+            )
     current = CountyEconomySettings.objects.filter(county=county).first()
     tiers, weak = selectors.economy_settings_for([county.code])[county.code[:6]]
-    initial = {"weak_threshold": weak, "tiers": ", ".join(str(t) for t in tiers),
-               "version": current.version if current else None}
+    initial = {
+        "weak_threshold": weak,
+        "tiers": ", ".join(str(t) for t in tiers),
+        "version": current.version if current else None,
+    }
     form = forms.EconomySettingsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.economy_settings_update(county=county, by=request.user, weak_threshold=data["weak_threshold"],
-                                             tiers=data["tiers"], expected_version=data["version"])
+            services.economy_settings_update(
+                county=county,
+                by=request.user,
+                weak_threshold=data["weak_threshold"],
+                tiers=data["tiers"],
+                expected_version=data["version"],
+            )
         except ConflictError as exc:
             messages.error(request, str(exc))
             return redirect(f"{request.path}?county={county.code}")
@@ -254,8 +308,11 @@ def economy_settings(request):
         else:
             messages.success(request, _("Settings saved; village classes and derived lights now use them."))
             return redirect(f"{request.path}?county={county.code}")
-    return render(request, "villages/economy_settings.html", {
-        "counties": counties, "county": county, "form": form, "current": current})
+    return render(
+        request,
+        "villages/economy_settings.html",
+        {"counties": counties, "county": county, "form": form, "current": current},
+    )
 
 
 def _upload(request, form, run):
@@ -278,10 +335,18 @@ def income_import(request):
     form = forms.IncomeUploadForm(request.POST or None, request.FILES or None)
     summary, errors = None, []
     if request.method == "POST" and form.is_valid():
-        summary, errors = _upload(request, form, lambda name, data: services.income_import(
-            name=name, data=data, by=request.user, submit=form.cleaned_data["submit"]))
-    return render(request, "villages/income_import.html", {
-        "form": form, "summary": summary, "errors": errors, "columns": services.INCOME_COLUMNS})
+        summary, errors = _upload(
+            request,
+            form,
+            lambda name, data: services.income_import(
+                name=name, data=data, by=request.user, submit=form.cleaned_data["submit"]
+            ),
+        )
+    return render(
+        request,
+        "villages/income_import.html",
+        {"form": form, "summary": summary, "errors": errors, "columns": services.INCOME_COLUMNS},
+    )
 
 
 @login_required
@@ -298,8 +363,9 @@ def regions_import(request):
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     summary, errors = None, []
     if request.method == "POST" and form.is_valid():
-        summary, errors = _upload(request, form, lambda name, data: services.region_import(
-            name=name, data=data, by=request.user))
+        summary, errors = _upload(
+            request, form, lambda name, data: services.region_import(name=name, data=data, by=request.user)
+        )
     return render(request, "villages/regions_import.html", {"form": form, "summary": summary, "errors": errors})
 
 
@@ -317,6 +383,15 @@ def derived_rule(request, indicator_pk):
     # The figure is the county's; the villages listed behind it are only those the user may see.
     visible = set(selectors.villages_visible_to(request.user).values_list("pk", flat=True))
     shown = [row for row in detail["rows"] if row.village.pk in visible]
-    return render(request, "villages/derived_rule.html", {
-        "indicator": indicator, "rule": rule, **detail, "rows": shown, "hidden": len(detail["rows"]) - len(shown),
-        "status": indicator_status(indicator, timezone.localdate())})
+    return render(
+        request,
+        "villages/derived_rule.html",
+        {
+            "indicator": indicator,
+            "rule": rule,
+            **detail,
+            "rows": shown,
+            "hidden": len(detail["rows"]) - len(shown),
+            "status": indicator_status(indicator, timezone.localdate()),
+        },
+    )

@@ -1,4 +1,5 @@
 """The auditor's pages: the audit log with filters, and its Excel export. Read-only by design."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -30,18 +31,29 @@ def audit_log(request):
     query.pop("page", None)
     rows = [_row(event) for event in page.object_list]
     actions = [(code, audit_labels.action_label(code)) for code in audit_selectors.audit_actions()]
-    return render(request, "accounts/audit_log.html", {
-        "page": page, "rows": rows, "filter": audit_filter, "errors": errors, "actions": actions,
-        "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filter": audit_filter,
+            "errors": errors,
+            "actions": actions,
+            "query": query.urlencode(),
+        },
+    )
 
 
 def _row(event) -> dict:
     """An event as the page shows it: the action in words, the object by kind and name with a link, the changes."""
-    return {"event": event, "action": audit_labels.action_label(event.action),
-            "kind": audit_labels.object_label(event.object_type) if event.object_type else "",
-            "link": audit_labels.object_link(event.object_type, event.object_id),
-            "changes": audit_labels.changes(event.object_type, event.old, event.new)}
+    return {
+        "event": event,
+        "action": audit_labels.action_label(event.action),
+        "kind": audit_labels.object_label(event.object_type) if event.object_type else "",
+        "link": audit_labels.object_link(event.object_type, event.object_id),
+        "changes": audit_labels.changes(event.object_type, event.old, event.new),
+    }
 
 
 @login_required
@@ -51,8 +63,12 @@ def audit_log_export(request):
     audit_filter, _errors = audit_selectors.AuditFilter.from_query(request.GET)
     events = audit_selectors.audit_events(audit_filter)[:EXPORT_ROW_LIMIT]
     content = audit_workbook(events)
-    audit_record(action="audit.exported", by=request.user, object_type="accounts.AuditEvent",
-                 new={"filter": {k: v for k, v in request.GET.items()}, "rows": events.count()})
+    audit_record(
+        action="audit.exported",
+        by=request.user,
+        object_type="accounts.AuditEvent",
+        new={"filter": {k: v for k, v in request.GET.items()}, "rows": events.count()},
+    )
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="audit-log-{timezone.localdate():%Y%m%d}.xlsx"'
     return response

@@ -1,4 +1,5 @@
 """The office's list of notices that did not reach a unit's group robot or SMS gateway, with "send again"."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -36,6 +37,8 @@ def channel_failures_resend(request):
         messages.error(request, _("Tick at least one failed delivery to send again."))
         return redirect("channel-failures")
     count = channel_resend(deliveries=failed_deliveries(user=request.user).filter(pk__in=ids), by=request.user)
-    messages.success(request, ngettext("%(count)s delivery queued again.", "%(count)s deliveries queued again.",
-                                       count) % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)s delivery queued again.", "%(count)s deliveries queued again.", count) % {"count": count},
+    )
     return redirect("channel-failures")

@@ -1,4 +1,5 @@
 """The notifications page behind the bell: list, open (marks read, follows the link), mark all read."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render

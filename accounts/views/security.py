@@ -1,4 +1,5 @@
 """Own-account security pages: change password, set up and verify the second factor (TOTP)."""
+
 import base64
 
 import qrcode
@@ -19,7 +20,9 @@ from .. import services, user_services
 
 def _next_url(request, default="home"):
     url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return reverse_lazy(default)
 
@@ -58,9 +61,15 @@ def otp_setup(request):
             return redirect(_next_url(request))
         messages.error(request, _("That code is not right; check the time on your phone and try again."))
     secret = base64.b32encode(device.bin_key).decode()
-    return render(request, "accounts/otp_setup.html", {
-        "qr": qr_svg(device.config_url), "secret": secret, "next": request.GET.get("next", ""),
-    })
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "qr": qr_svg(device.config_url),
+            "secret": secret,
+            "next": request.GET.get("next", ""),
+        },
+    )
 
 
 @login_required

@@ -11,6 +11,7 @@ title's "(2023—2027年)". Every other cell is the text's own.
 
 Run from the repository root:  python demo/data/build_dongtou_xlsx.py   (writes demo/data/dongtou.xlsx)
 """
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,8 @@ def table_rows(text: str) -> tuple[str, list[tuple[str, list[str]]]]:
     lines = [line.strip() for line in text.splitlines()]
     title_at = max(i for i, line in enumerate(lines) if line.endswith("责任分解") and not line.startswith("附件"))
     title = re.sub(r"\((\d{4})(\d{4})年\)", r"(\1—\2年)", lines[title_at])
-    cells = [line for line in lines[title_at + 1:] if line]
-    cells = cells[:next((i for i, line in enumerate(cells) if line.startswith("抄送")), len(cells))]  # the 版记
+    cells = [line for line in lines[title_at + 1 :] if line]
+    cells = cells[: next((i for i, line in enumerate(cells) if line.startswith("抄送")), len(cells))]  # the 版记
     start = next(i for i, line in enumerate(cells) if SECTION.match(line))
     rows, pending, name = [], None, ""
     for line in cells[start:] + ["0"]:  # a last number closes the last row
@@ -86,8 +87,10 @@ def workbook_of(title: str, rows) -> openpyxl.Workbook:
 def main() -> int:
     title, rows = table_rows(SOURCE.read_text(encoding="utf-8"))
     workbook_of(title, rows).save(TARGET)
-    print(f"{TARGET.name}: {sum(kind == 'task' for kind, _ in rows)} tasks, "
-          f"{sum(kind == 'section' for kind, _ in rows)} section rows")
+    print(
+        f"{TARGET.name}: {sum(kind == 'task' for kind, _ in rows)} tasks, "
+        f"{sum(kind == 'section' for kind, _ in rows)} section rows"
+    )
     return 0
 
 

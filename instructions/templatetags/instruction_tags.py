@@ -1,5 +1,6 @@
 """Leaders' instructions drawn on the pages of the apps they are written on (report, indicator, bulletin and
 supervision item pages, My work): those apps sit below this one, so the template asks and the view need not know."""
+
 from django import template
 from django.utils import timezone
 
@@ -14,8 +15,12 @@ register = template.Library()
 def instruction_panel(context, kind, obj):
     """The instructions written on obj that the user may see, and for a leader the 批示 button."""
     user = context["request"].user
-    return {"instructions": selectors.on_object(kind=kind, obj=obj, user=user),
-            "can_issue": is_leader(user), "kind": kind, "obj": obj}
+    return {
+        "instructions": selectors.on_object(kind=kind, obj=obj, user=user),
+        "can_issue": is_leader(user),
+        "kind": kind,
+        "obj": obj,
+    }
 
 
 @register.simple_tag

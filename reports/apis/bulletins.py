@@ -1,4 +1,5 @@
 """Reports over the API: ask for one (202, then poll its row), read its status, download its files."""
+
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,6 @@ from ..selectors import regions_for_requests, reports_visible_to, too_early
 from ..views.bulletins import CONTENT_TYPES
 
 
-
 class ReportFilesSerializer(serializers.Serializer):
     docx = serializers.CharField(allow_null=True, help_text=_("Download URL of the Word document."))
     xlsx = serializers.CharField(allow_null=True, help_text=_("Download URL of the Excel workbook."))
@@ -34,9 +34,24 @@ class GeneratedReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = GeneratedReport
-        fields = ["id", "region", "region_name", "kind", "period_start", "period_end", "version", "status",
-                  "failure_reason", "requested_by", "schedule_name", "created_at", "started_at", "finished_at",
-                  "attempts", "files"]
+        fields = [
+            "id",
+            "region",
+            "region_name",
+            "kind",
+            "period_start",
+            "period_end",
+            "version",
+            "status",
+            "failure_reason",
+            "requested_by",
+            "schedule_name",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "attempts",
+            "files",
+        ]
         read_only_fields = fields
         extra_kwargs = {
             "region": {"help_text": _("The region reported on.")},
@@ -69,9 +84,12 @@ class GeneratedReportSerializer(serializers.ModelSerializer):
 
 
 class ReportRequestSerializer(serializers.Serializer):
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.none(),
-                                                help_text=_("Id of the region (with plans) to report on."))
-    kind = serializers.ChoiceField(choices=ReportKind.choices, help_text=_("monthly, quarterly, half_year or year_end."))
+    region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.none(), help_text=_("Id of the region (with plans) to report on.")
+    )
+    kind = serializers.ChoiceField(
+        choices=ReportKind.choices, help_text=_("monthly, quarterly, half_year or year_end.")
+    )
     month = serializers.CharField(max_length=7, help_text=_("The last month covered, YYYY-MM (e.g. 2025-05)."))
 
     def __init__(self, *args, **kwargs):
@@ -115,13 +133,25 @@ class GeneratedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         incoming.is_valid(raise_exception=True)
         report = services.report_request(by=request.user, **incoming.validated_data)
         body = self.get_serializer(report).data
-        return Response(body, status=status.HTTP_202_ACCEPTED,
-                        headers={"Location": reverse("api:generatedreport-detail", kwargs={"pk": report.pk})})
+        return Response(
+            body,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": reverse("api:generatedreport-detail", kwargs={"pk": report.pk})},
+        )
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
-                              404: OpenApiResponse(description=_("No such report, or not done yet."))})
-    @action(detail=True, methods=["get"], url_path=r"files/(?P<fmt>docx|xlsx)", url_name="download",
-            throttle_classes=[ExportRateThrottle])
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description=_("No such report, or not done yet.")),
+        }
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"files/(?P<fmt>docx|xlsx)",
+        url_name="download",
+        throttle_classes=[ExportRateThrottle],
+    )
     def download(self, request, pk=None, fmt=None, **kwargs):
         """The report's .docx or .xlsx (audited)."""
         report = self.get_object()
@@ -129,6 +159,12 @@ class GeneratedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         if report.status != ReportState.DONE or not file:
             raise Http404
         services.report_download_record(report=report, fmt=fmt, by=request.user)
-        name = file_name(kind=report.kind, region_name=report.region.name, period_start=report.period_start,
-                         period_end=report.period_end, version=report.version, ext=fmt)
+        name = file_name(
+            kind=report.kind,
+            region_name=report.region.name,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            version=report.version,
+            ext=fmt,
+        )
         return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])

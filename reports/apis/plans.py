@@ -1,4 +1,5 @@
 """The plan import API: the preview as JSON (dry_run), and the import itself, with the preview's problems."""
+
 from datetime import date
 
 from django.utils import timezone
@@ -13,8 +14,14 @@ from core.uploads import UnsafeFile
 
 from ..plan_checks import check_plan, first_period_notices
 from ..plan_import import (
-    at_save, county_by_code, decide_units, default_missing_baselines, plan_import, plan_import_parse,
-    rematch_units, with_defaults,
+    at_save,
+    county_by_code,
+    decide_units,
+    default_missing_baselines,
+    plan_import,
+    plan_import_parse,
+    rematch_units,
+    with_defaults,
 )
 
 TRUE = {"1", "true", "yes", "on"}
@@ -32,8 +39,9 @@ def _date_param(data, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise exceptions.ValidationError({name: [_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}]}) \
-            from None
+        raise exceptions.ValidationError(
+            {name: [_("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value}]}
+        ) from None
 
 
 class PlanImportApi(APIView):
@@ -62,15 +70,18 @@ class PlanImportApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
 
-    @extend_schema(request={"multipart/form-data": OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
-                   responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request={"multipart/form-data": OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
+        responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
     def post(self, request):
         # Errors are raised, not returned, so core.api's handler gives them the API's code/message shape.
         region = county_by_code(request.data.get("region", ""))
         if not perms.can_import_plans(request.user, region):
             raise exceptions.PermissionDenied(_("You cannot import plans into this county."))
-        parsed = self._client_preview(request, region) if "plan" in request.data else self._file_preview(
-            request, region)
+        parsed = (
+            self._client_preview(request, region) if "plan" in request.data else self._file_preview(request, region)
+        )
         today = timezone.localdate()
         parsed = at_save(parsed, today)
         problems = [p.as_dict() for p in check_plan(parsed, today=today)]
@@ -81,8 +92,10 @@ class PlanImportApi(APIView):
             fields = {}
             for problem in problems:
                 fields.setdefault(problem["field"], []).append(problem["message"])
-            return Response({"code": "invalid", "message": problems[0]["message"], "fields": fields,
-                             "problems": problems}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"code": "invalid", "message": problems[0]["message"], "fields": fields, "problems": problems},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         plan = plan_import(parsed=parsed, region=region, by=request.user, today=today)
         return Response(dict(body, id=plan.pk), status=status.HTTP_201_CREATED)
 
@@ -90,30 +103,44 @@ class PlanImportApi(APIView):
         if "file" not in request.FILES:
             raise exceptions.ValidationError({"file": [_("Attach the table as the form field “file”.")]})
         try:
-            parsed = plan_import_parse(file=request.FILES["file"], region=region, title=request.data.get("title", ""),
-                                       start=_date_param(request.data, "start"), end=_date_param(request.data, "end"))
+            parsed = plan_import_parse(
+                file=request.FILES["file"],
+                region=region,
+                title=request.data.get("title", ""),
+                start=_date_param(request.data, "start"),
+                end=_date_param(request.data, "end"),
+            )
         except UnsafeFile as exc:
             raise exceptions.ValidationError({"file": [str(exc)]}) from exc
         parsed.update({name: str(request.data[name]).strip() for name in OVERRIDES if request.data.get(name)})
         parsed["first_period_backdate"] = _flag(request.data, "first_period_backdate")
-        decide_units(parsed, accept_suggestions=_flag(request.data, "accept_suggestions"),
-                     create_units=_flag(request.data, "create_units"))
+        decide_units(
+            parsed,
+            accept_suggestions=_flag(request.data, "accept_suggestions"),
+            create_units=_flag(request.data, "create_units"),
+        )
         default_missing_baselines(parsed)
         return with_defaults(parsed)
 
     def _client_preview(self, request, region) -> dict:
         plan = request.data.get("plan")
         tasks = plan.get("tasks") if isinstance(plan, dict) else None
-        if not isinstance(tasks, list) or not all(isinstance(t, dict) and isinstance(t.get("indicators", []), list)
-                                                  and all(isinstance(i, dict) for i in t.get("indicators", []))
-                                                  for t in tasks):
-            raise exceptions.ValidationError({"plan": [_("“plan” must be a preview as a dry run returns it, with its "
-                                                         "tasks and their indicators.")]})
+        if not isinstance(tasks, list) or not all(
+            isinstance(t, dict)
+            and isinstance(t.get("indicators", []), list)
+            and all(isinstance(i, dict) for i in t.get("indicators", []))
+            for t in tasks
+        ):
+            raise exceptions.ValidationError(
+                {"plan": [_("“plan” must be a preview as a dry run returns it, with its tasks and their indicators.")]}
+            )
         sections, units = plan.get("sections") or [], plan.get("units") or []
         if not all(isinstance(s, dict) and {"key", "title"} <= set(s) for s in sections) or not all(
-                isinstance(u, dict) and "name" in u for u in units):
-            raise exceptions.ValidationError({"plan": [_("“plan” must be a preview as a dry run returns it, with its "
-                                                         "tasks and their indicators.")]})
+            isinstance(u, dict) and "name" in u for u in units
+        ):
+            raise exceptions.ValidationError(
+                {"plan": [_("“plan” must be a preview as a dry run returns it, with its tasks and their indicators.")]}
+            )
         parsed = {key: value for key, value in plan.items() if key not in ("id", "problems", "notices")}
         parsed.update(region=region.code, sections=[dict(s, parent=s.get("parent")) for s in sections], units=units)
         for task in tasks:

@@ -1,4 +1,5 @@
 """Which parts each kind of report has, its title, its document number and the period it covers."""
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,8 +33,14 @@ class Coverage:
         months = (end.year - start.year) * 12 + end.month - start.month + 1
         if kind in (ReportKind.HALF_YEAR, ReportKind.YEAR_END):
             months = 6 if kind == ReportKind.HALF_YEAR else 12
-        return cls(kind=kind, start=start, end=end, as_of=min(end, issued_on), previous=start - timedelta(days=1),
-                   next_until=_month_end_after(end, months))
+        return cls(
+            kind=kind,
+            start=start,
+            end=end,
+            as_of=min(end, issued_on),
+            previous=start - timedelta(days=1),
+            next_until=_month_end_after(end, months),
+        )
 
     @property
     def complete(self) -> bool:
@@ -64,14 +71,24 @@ def title_of(kind: str, region_name: str, period_start: date, period_end: date) 
     """(title, subtitle, document number word) of a report."""
     year = period_end.year
     if kind == ReportKind.MONTHLY:
-        return (_("%(region)s bulletin on the progress of rural revitalization targets") % {"region": region_name},
-                f"（{year}年{period_end.month}月）", pgettext("document number word", "Bulletin"))
+        return (
+            _("%(region)s bulletin on the progress of rural revitalization targets") % {"region": region_name},
+            f"（{year}年{period_end.month}月）",
+            pgettext("document number word", "Bulletin"),
+        )
     if kind == ReportKind.QUARTERLY:
-        return (_("%(region)s quarterly dispatch report") % {"region": region_name}, _span(period_start, period_end),
-                pgettext("document number word", "Dispatch"))
+        return (
+            _("%(region)s quarterly dispatch report") % {"region": region_name},
+            _span(period_start, period_end),
+            pgettext("document number word", "Dispatch"),
+        )
     if kind == ReportKind.HALF_YEAR:
         span = f"（{year}年上半年）" if period_end.month == 6 else _span(period_start, period_end)
-        return _("%(region)s half-year review") % {"region": region_name}, span, pgettext("document number word", "Review")
+        return (
+            _("%(region)s half-year review") % {"region": region_name},
+            span,
+            pgettext("document number word", "Review"),
+        )
     span = f"（{year}年）" if period_end.month == 12 else _span(period_start, period_end)
     return _("%(region)s year-end summary") % {"region": region_name}, span, pgettext("document number word", "Summary")
 
@@ -86,29 +103,41 @@ def _opening(kind: str, region_name: str, subtitle: str) -> str:
     """The paragraph that says why and what (为……，现将……通报如下：)."""
     span = subtitle.strip("（）").replace("）（", "，")
     if kind == ReportKind.MONTHLY:
-        return _("To keep every target of the plans on schedule and each unit answerable for its share, the "
-                 "progress of %(region)s's targets in %(span)s is reported as follows:") % {"region": region_name,
-                                                                                         "span": span}
-    return _("To review the work of %(span)s and settle what comes next, the progress of %(region)s's targets is "
-             "reported as follows:") % {"region": region_name, "span": span}
+        return _(
+            "To keep every target of the plans on schedule and each unit answerable for its share, the "
+            "progress of %(region)s's targets in %(span)s is reported as follows:"
+        ) % {"region": region_name, "span": span}
+    return _(
+        "To review the work of %(span)s and settle what comes next, the progress of %(region)s's targets is "
+        "reported as follows:"
+    ) % {"region": region_name, "span": span}
 
 
 def frame_block(frame) -> dict:
     """The frame's words as the document keeps them (the writers print them; the page shows them)."""
-    return {"organ_mark": frame.organ_mark, "main_recipients": frame.main_recipients, "signature": frame.signature,
-            "copy_to": frame.copy_to, "printed_by": frame.printed_by}
+    return {
+        "organ_mark": frame.organ_mark,
+        "main_recipients": frame.main_recipients,
+        "signature": frame.signature,
+        "copy_to": frame.copy_to,
+        "printed_by": frame.printed_by,
+    }
 
 
-def compose(*, kind: str, region, period_start: date, period_end: date, serial: int, issued_on: date,
-            frame) -> dict:
+def compose(*, kind: str, region, period_start: date, period_end: date, serial: int, issued_on: date, frame) -> dict:
     title, subtitle, word = title_of(kind, region.name, period_start, period_end)
     cover = Coverage.of(kind, period_start, period_end, issued_on)
     if not cover.complete:
         subtitle += _("(as of %(date)s)") % {"date": chinese_date(cover.as_of)}
-    doc = DocumentBuilder(title=title, subtitle=subtitle,
-                          doc_number=frame.number(year=period_end.year, serial=serial, word=word),
-                          issuer=frame.signature, issued_on=issued_on, frame=frame_block(frame),
-                          opening=_opening(kind, region.name, subtitle))
+    doc = DocumentBuilder(
+        title=title,
+        subtitle=subtitle,
+        doc_number=frame.number(year=period_end.year, serial=serial, word=word),
+        issuer=frame.signature,
+        issued_on=issued_on,
+        frame=frame_block(frame),
+        opening=_opening(kind, region.name, subtitle),
+    )
     _body(doc, kind=kind, region=region, cover=cover, issued_on=issued_on)
     content.requirements(doc, lines=frame.requirements.splitlines())
     return doc.as_dict()

@@ -6,6 +6,7 @@ the period end, problems and measures from report texts and supervision items, a
 needing a leader's decision). Each sentence quotes the same values its table holds, formatted by
 `document.format_cell`, so the text and the tables cannot disagree.
 """
+
 from datetime import date
 from decimal import Decimal
 
@@ -45,16 +46,29 @@ def overview(doc: DocumentBuilder, *, region, cover) -> None:
     this_word, previous_word = cover.words()
     doc.heading(1, _("Overall progress"))
     values = {light: format_cell(counts[light], INT) for light in LIGHT_ORDER}
-    changes = "，".join(change_words(str(Light(light).label), counts[light] - before[light])
-                       for light in (Light.RED, Light.AMBER))
-    doc.paragraph(_(
-        "As of %(date)s, %(total)s indicators are tracked: %(done)s done, %(green)s green, %(amber)s amber, "
-        "%(red)s red and %(not_started)s not started. Against the %(previous)s (%(previous_date)s), %(changes)s."
-    ) % {"date": chinese_date(cover.as_of), "total": format_cell(total, INT), **values, "changes": changes,
-         "previous": previous_word, "previous_date": chinese_date(cover.previous)})
-    doc.table(_("Indicators by light"), [Column(_("light")), Column(this_word, INT),
-                                         Column(previous_word, INT), Column(_("change"), INT)],
-              rows, key="lights")
+    changes = "，".join(
+        change_words(str(Light(light).label), counts[light] - before[light]) for light in (Light.RED, Light.AMBER)
+    )
+    doc.paragraph(
+        _(
+            "As of %(date)s, %(total)s indicators are tracked: %(done)s done, %(green)s green, %(amber)s amber, "
+            "%(red)s red and %(not_started)s not started. Against the %(previous)s (%(previous_date)s), %(changes)s."
+        )
+        % {
+            "date": chinese_date(cover.as_of),
+            "total": format_cell(total, INT),
+            **values,
+            "changes": changes,
+            "previous": previous_word,
+            "previous_date": chinese_date(cover.previous),
+        }
+    )
+    doc.table(
+        _("Indicators by light"),
+        [Column(_("light")), Column(this_word, INT), Column(previous_word, INT), Column(_("change"), INT)],
+        rows,
+        key="lights",
+    )
 
 
 def by_section(doc: DocumentBuilder, *, region, as_of: date) -> None:
@@ -63,128 +77,275 @@ def by_section(doc: DocumentBuilder, *, region, as_of: date) -> None:
     rows = []
     for g in groups:
         on_track = Decimal(g.counts[Light.DONE] + g.counts[Light.GREEN]) / g.total if g.total else None
-        rows.append([g.label or _("(no section)"), g.total, g.counts[Light.DONE], g.counts[Light.GREEN],
-                     g.counts[Light.AMBER], g.counts[Light.RED], on_track, completion.get(g.key)])
+        rows.append(
+            [
+                g.label or _("(no section)"),
+                g.total,
+                g.counts[Light.DONE],
+                g.counts[Light.GREEN],
+                g.counts[Light.AMBER],
+                g.counts[Light.RED],
+                on_track,
+                completion.get(g.key),
+            ]
+        )
     doc.heading(1, _("Progress by plan section"))
     worst = max(groups, key=lambda g: (g.counts[Light.RED], g.counts[Light.AMBER]), default=None)
     if worst is not None and worst.counts[Light.RED]:
-        doc.paragraph(_("The section with the most red lights is “%(section)s” (%(red)s red, %(amber)s amber).") % {
-            "section": worst.label or _("(no section)"), "red": format_cell(worst.counts[Light.RED], INT),
-            "amber": format_cell(worst.counts[Light.AMBER], INT)})
-    doc.table(_("Lights by plan section"), [
-        Column(_("section")), Column(_("indicators"), INT), Column(_("done"), INT), Column(_("green"), INT),
-        Column(_("amber"), INT), Column(_("red"), INT), Column(_("done or on pace"), PERCENT),
-        Column(_("average completion"), PERCENT),
-    ], rows, key="sections")
+        doc.paragraph(
+            _("The section with the most red lights is “%(section)s” (%(red)s red, %(amber)s amber).")
+            % {
+                "section": worst.label or _("(no section)"),
+                "red": format_cell(worst.counts[Light.RED], INT),
+                "amber": format_cell(worst.counts[Light.AMBER], INT),
+            }
+        )
+    doc.table(
+        _("Lights by plan section"),
+        [
+            Column(_("section")),
+            Column(_("indicators"), INT),
+            Column(_("done"), INT),
+            Column(_("green"), INT),
+            Column(_("amber"), INT),
+            Column(_("red"), INT),
+            Column(_("done or on pace"), PERCENT),
+            Column(_("average completion"), PERCENT),
+        ],
+        rows,
+        key="sections",
+    )
 
 
 def league(doc: DocumentBuilder, *, region, month: date) -> None:
     tables = figures.league_table(region=region, month=month)
     doc.heading(1, _("League table of units"))
     doc.paragraph(_("Units are ranked by on-time reporting, then by average completion, then by fewest red lights."))
-    columns = [Column(_("rank"), INT), Column(_("unit")), Column(_("reports due"), INT), Column(_("submitted"), INT),
-               Column(_("on time"), INT), Column(_("on-time rate"), PERCENT), Column(_("average completion"), PERCENT),
-               Column(_("red"), INT)]
+    columns = [
+        Column(_("rank"), INT),
+        Column(_("unit")),
+        Column(_("reports due"), INT),
+        Column(_("submitted"), INT),
+        Column(_("on time"), INT),
+        Column(_("on-time rate"), PERCENT),
+        Column(_("average completion"), PERCENT),
+        Column(_("red"), INT),
+    ]
     titles = {"units": _("Departments"), "townships": _("Townships"), "counties": _("Counties")}
     for key, rows in tables.items():
         doc.heading(2, titles[key])
-        doc.table(titles[key], columns, [
-            [r.rank, r.label, r.expected, r.submitted, r.on_time, _fraction(r.on_time_rate), _fraction(r.completion),
-             r.red] for r in rows], key=f"league_{key}", empty=_("No unit owed a report this month."))
+        doc.table(
+            titles[key],
+            columns,
+            [
+                [
+                    r.rank,
+                    r.label,
+                    r.expected,
+                    r.submitted,
+                    r.on_time,
+                    _fraction(r.on_time_rate),
+                    _fraction(r.completion),
+                    r.red,
+                ]
+                for r in rows
+            ],
+            key=f"league_{key}",
+            empty=_("No unit owed a report this month."),
+        )
         if rows.idle:
             # Ranked last they read as the worst; they owed nothing, so they are named apart.
-            doc.paragraph(_("Owed no report this month (not ranked): %(units)s.") % {
-                "units": pgettext("list separator", ", ").join(r.label for r in rows.idle)})
+            doc.paragraph(
+                _("Owed no report this month (not ranked): %(units)s.")
+                % {"units": pgettext("list separator", ", ").join(r.label for r in rows.idle)}
+            )
 
 
 def flagged_lists(doc: DocumentBuilder, *, region, as_of: date) -> None:
     doc.heading(1, _("Red and amber indicators"))
-    columns = [Column(_("indicator")), Column(_("task")), Column(_("lead units")), Column(_("points behind"), AMOUNT),
-               Column(_("reasons"))]
+    columns = [
+        Column(_("indicator")),
+        Column(_("task")),
+        Column(_("lead units")),
+        Column(_("points behind"), AMOUNT),
+        Column(_("reasons")),
+    ]
     for light, title in ((Light.RED, _("Red indicators")), (Light.AMBER, _("Amber indicators"))):
         listed = figures.flagged(region=region, as_of=as_of, lights=(light,))
         doc.heading(2, title)
         doc.paragraph(_("%(count)s indicators.") % {"count": format_cell(listed.total, INT)})
-        doc.table(title, columns, [[r.name, r.target, _("No responsible unit") if r.unowned else "、".join(r.lead_units),
-                                    r.gap, "；".join(r.reasons)]
-                                   for r in listed.rows], key=f"flagged_{light}",
-                  empty=_("None at this light."))
+        doc.table(
+            title,
+            columns,
+            [
+                [
+                    r.name,
+                    r.target,
+                    _("No responsible unit") if r.unowned else "、".join(r.lead_units),
+                    r.gap,
+                    "；".join(r.reasons),
+                ]
+                for r in listed.rows
+            ],
+            key=f"flagged_{light}",
+            empty=_("None at this light."),
+        )
 
 
 def reporting(doc: DocumentBuilder, *, region, month: date) -> None:
     rates = [r for r in figures.reporting_rates(region=region, month=month) if r.missing or r.on_time < r.submitted]
     rates.sort(key=lambda r: (-r.missing, r.label))
     doc.heading(1, _("Units that reported late or not at all"))
-    doc.paragraph(_("%(count)s units had reports missing or late for %(month)s.") % {
-        "count": format_cell(len(rates), INT), "month": f"{month.year}年{month.month}月"})
-    doc.table(_("Late and missing reports"), [
-        Column(_("unit")), Column(_("reports due"), INT), Column(_("submitted"), INT), Column(_("missing"), INT),
-        Column(_("late"), INT)], [[r.label, r.expected, r.submitted, r.missing, r.submitted - r.on_time]
-                                  for r in rates], key="late_units",
-              empty=_("Every unit reported on time."))
+    doc.paragraph(
+        _("%(count)s units had reports missing or late for %(month)s.")
+        % {"count": format_cell(len(rates), INT), "month": f"{month.year}年{month.month}月"}
+    )
+    doc.table(
+        _("Late and missing reports"),
+        [
+            Column(_("unit")),
+            Column(_("reports due"), INT),
+            Column(_("submitted"), INT),
+            Column(_("missing"), INT),
+            Column(_("late"), INT),
+        ],
+        [[r.label, r.expected, r.submitted, r.missing, r.submitted - r.on_time] for r in rates],
+        key="late_units",
+        empty=_("Every unit reported on time."),
+    )
 
 
 def done_this_month(doc: DocumentBuilder, *, region, as_of: date) -> None:
     rows = figures.newly_done(region=region, as_of=as_of)
     doc.heading(1, _("Targets newly completed"))
     doc.paragraph(_("%(count)s indicators reached their target this month.") % {"count": format_cell(len(rows), INT)})
-    doc.table(_("Newly completed"), [Column(_("task")), Column(_("indicator")), Column(_("value"), QUANTITY)],
-              [[r.target, r.name, r.actual] for r in rows], key="newly_done",
-              empty=_("No indicator was newly completed this month."))
+    doc.table(
+        _("Newly completed"),
+        [Column(_("task")), Column(_("indicator")), Column(_("value"), QUANTITY)],
+        [[r.target, r.name, r.actual] for r in rows],
+        key="newly_done",
+        empty=_("No indicator was newly completed this month."),
+    )
 
 
 def supervision_items(doc: DocumentBuilder, *, region, today: date) -> None:
     items = figures.open_items(region=region, today=today)
     overdue = sum(1 for i in items if i.overdue)
     doc.heading(1, _("Open supervision items"))
-    doc.paragraph(_("%(count)s supervision items are open, %(overdue)s of them past their reply date.") % {
-        "count": format_cell(len(items), INT), "overdue": format_cell(overdue, INT)})
-    doc.table(_("Open supervision items"), [
-        Column(_("indicator")), Column(_("unit")), Column(_("status")), Column(_("reply due")), Column(_("overdue"))],
-        [[i.indicator, i.unit, str(readers.supervision_status_label(i.status)), chinese_date(i.reply_due),
-          _("yes") if i.overdue else _("no")] for i in items], key="open_items",
-        empty=_("No supervision item is open."))
+    doc.paragraph(
+        _("%(count)s supervision items are open, %(overdue)s of them past their reply date.")
+        % {"count": format_cell(len(items), INT), "overdue": format_cell(overdue, INT)}
+    )
+    doc.table(
+        _("Open supervision items"),
+        [Column(_("indicator")), Column(_("unit")), Column(_("status")), Column(_("reply due")), Column(_("overdue"))],
+        [
+            [
+                i.indicator,
+                i.unit,
+                str(readers.supervision_status_label(i.status)),
+                chinese_date(i.reply_due),
+                _("yes") if i.overdue else _("no"),
+            ]
+            for i in items
+        ],
+        key="open_items",
+        empty=_("No supervision item is open."),
+    )
 
 
 def milestones(doc: DocumentBuilder, *, region, cover) -> None:
-    rows = readers.milestone_progress(region=region, period_start=cover.start, as_of=cover.as_of,
-                                      next_until=cover.next_until)
+    rows = readers.milestone_progress(
+        region=region, period_start=cover.start, as_of=cover.as_of, next_until=cover.next_until
+    )
     judged = [r for r in rows if r.state in (rules.MILESTONE_MET, rules.MILESTONE_MISSED)]
     missed = [r for r in judged if r.state == rules.MILESTONE_MISSED]
     upcoming = [r for r in rows if r.state not in (rules.MILESTONE_MET, rules.MILESTONE_MISSED)]
     doc.heading(1, _("Progress against staged milestones"))
-    doc.paragraph(_("%(count)s staged milestones fell due between %(start)s and %(date)s: %(met)s met, %(missed)s "
-                    "missed. %(next)s more fall due by %(next_date)s.") % {
-        "count": format_cell(len(judged), INT), "start": chinese_date(cover.start), "date": chinese_date(cover.as_of),
-        "met": format_cell(len(judged) - len(missed), INT), "missed": format_cell(len(missed), INT),
-        "next": format_cell(len(upcoming), INT), "next_date": chinese_date(cover.next_until)})
-    columns = [Column(_("section")), Column(_("indicator")), Column(_("milestone date")), Column(_("required"), QUANTITY),
-               Column(_("value reported for that period"), QUANTITY), Column(_("unit of measure")), Column(_("met"))]
-    states = {rules.MILESTONE_MET: pgettext("milestone", "met"), rules.MILESTONE_MISSED: pgettext("milestone", "missed"),
-              rules.MILESTONE_PENDING: _("awaiting the period's report"), readers.NEXT: _("due next")}
-    doc.table(_("Staged milestones due in the period"), columns,
-              [[r.section, r.indicator, chinese_date(r.due), r.required, r.value, r.unit, states[r.state]]
-               for r in judged], key="milestones", empty=_("No staged milestone fell due in the period."))
-    doc.table(_("Staged milestones due next"), columns[:4] + [columns[5], Column(_("state"))],
-              [[r.section, r.indicator, chinese_date(r.due), r.required, r.unit, states[r.state]] for r in upcoming],
-              key="milestones_next", empty=_("No staged milestone falls due in the next period."))
+    doc.paragraph(
+        _(
+            "%(count)s staged milestones fell due between %(start)s and %(date)s: %(met)s met, %(missed)s "
+            "missed. %(next)s more fall due by %(next_date)s."
+        )
+        % {
+            "count": format_cell(len(judged), INT),
+            "start": chinese_date(cover.start),
+            "date": chinese_date(cover.as_of),
+            "met": format_cell(len(judged) - len(missed), INT),
+            "missed": format_cell(len(missed), INT),
+            "next": format_cell(len(upcoming), INT),
+            "next_date": chinese_date(cover.next_until),
+        }
+    )
+    columns = [
+        Column(_("section")),
+        Column(_("indicator")),
+        Column(_("milestone date")),
+        Column(_("required"), QUANTITY),
+        Column(_("value reported for that period"), QUANTITY),
+        Column(_("unit of measure")),
+        Column(_("met")),
+    ]
+    states = {
+        rules.MILESTONE_MET: pgettext("milestone", "met"),
+        rules.MILESTONE_MISSED: pgettext("milestone", "missed"),
+        rules.MILESTONE_PENDING: _("awaiting the period's report"),
+        readers.NEXT: _("due next"),
+    }
+    doc.table(
+        _("Staged milestones due in the period"),
+        columns,
+        [[r.section, r.indicator, chinese_date(r.due), r.required, r.value, r.unit, states[r.state]] for r in judged],
+        key="milestones",
+        empty=_("No staged milestone fell due in the period."),
+    )
+    doc.table(
+        _("Staged milestones due next"),
+        columns[:4] + [columns[5], Column(_("state"))],
+        [[r.section, r.indicator, chinese_date(r.due), r.required, r.unit, states[r.state]] for r in upcoming],
+        key="milestones_next",
+        empty=_("No staged milestone falls due in the next period."),
+    )
 
 
 def problems(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -> None:
     """Problems grouped by unit: one row per unit with the indicators concerned, each distinct problem and
     measure once, and the latest date promised (a unit writing one problem for forty indicators is one row)."""
-    groups = readers.problems_by_unit(readers.problems_and_measures(region=region, period_start=period_start,
-                                                                    period_end=as_of))
+    groups = readers.problems_by_unit(
+        readers.problems_and_measures(region=region, period_start=period_start, period_end=as_of)
+    )
     doc.heading(1, _("Problems reported and measures promised"))
-    doc.paragraph(_("%(units)s units reported problems on %(count)s indicators in the period, or answered "
-                    "supervision items with measures.") % {
-        "units": format_cell(len(groups), INT), "count": format_cell(sum(g.indicator_count for g in groups), INT)})
-    doc.table(_("Problems and measures by unit"), [
-        Column(_("unit")), Column(_("indicators"), INT), Column(_("indicators concerned")), Column(_("problem")),
-        Column(_("measures")), Column(_("promised by"))],
-        [[g.unit, g.indicator_count, g.indicators, g.problems, g.measures,
-          chinese_date(g.promised) if g.promised else ""] for g in groups], key="problems",
-        empty=_("No problem was reported in the period."))
+    doc.paragraph(
+        _(
+            "%(units)s units reported problems on %(count)s indicators in the period, or answered "
+            "supervision items with measures."
+        )
+        % {"units": format_cell(len(groups), INT), "count": format_cell(sum(g.indicator_count for g in groups), INT)}
+    )
+    doc.table(
+        _("Problems and measures by unit"),
+        [
+            Column(_("unit")),
+            Column(_("indicators"), INT),
+            Column(_("indicators concerned")),
+            Column(_("problem")),
+            Column(_("measures")),
+            Column(_("promised by")),
+        ],
+        [
+            [
+                g.unit,
+                g.indicator_count,
+                g.indicators,
+                g.problems,
+                g.measures,
+                chinese_date(g.promised) if g.promised else "",
+            ]
+            for g in groups
+        ],
+        key="problems",
+        empty=_("No problem was reported in the period."),
+    )
 
 
 def achievements(doc: DocumentBuilder, *, region, cover) -> None:
@@ -196,43 +357,68 @@ def achievements(doc: DocumentBuilder, *, region, cover) -> None:
     on_track = now[Light.DONE] + now[Light.GREEN]
     total = sum(now.values())
     doc.heading(1, _("Main results"))
-    doc.paragraph(_(
-        "By %(date)s, %(done)s of %(total)s indicators had reached their target, %(new)s more than at the "
-        "%(previous)s; %(on_track)s (%(share)s) were done or on pace, and the plan sections stood at %(average)s "
-        "average completion.") % {
-        "date": chinese_date(cover.as_of), "done": format_cell(now[Light.DONE], INT), "total": format_cell(total, INT),
-        "new": format_cell(max(now[Light.DONE] - before[Light.DONE], 0), INT), "previous": cover.words()[1],
-        "on_track": format_cell(on_track, INT),
-        "share": format_cell(Decimal(on_track) / total if total else None, PERCENT),
-        "average": format_cell(sum(measured) / len(measured) if measured else None, PERCENT)})
+    doc.paragraph(
+        _(
+            "By %(date)s, %(done)s of %(total)s indicators had reached their target, %(new)s more than at the "
+            "%(previous)s; %(on_track)s (%(share)s) were done or on pace, and the plan sections stood at %(average)s "
+            "average completion."
+        )
+        % {
+            "date": chinese_date(cover.as_of),
+            "done": format_cell(now[Light.DONE], INT),
+            "total": format_cell(total, INT),
+            "new": format_cell(max(now[Light.DONE] - before[Light.DONE], 0), INT),
+            "previous": cover.words()[1],
+            "on_track": format_cell(on_track, INT),
+            "share": format_cell(Decimal(on_track) / total if total else None, PERCENT),
+            "average": format_cell(sum(measured) / len(measured) if measured else None, PERCENT),
+        }
+    )
 
 
 def leader_decisions(doc: DocumentBuilder, *, region, as_of: date, today: date) -> None:
     rows = readers.needing_decision(region=region, as_of=as_of, today=today)
     doc.heading(1, _("Matters for a leader's decision"))
-    doc.paragraph(_("%(count)s matters need a leader's decision: indicators red at this and the previous month "
-                    "end, and supervision items past their reply date.") % {"count": format_cell(len(rows), INT)})
-    doc.table(_("Matters for decision"), [Column(_("indicator")), Column(_("lead units")), Column(_("why")),
-                                          Column(_("proposed"))],
-              [[r.indicator, r.units, r.why, r.proposal] for r in rows], key="decisions",
-              empty=_("No matter needs a leader's decision."))
+    doc.paragraph(
+        _(
+            "%(count)s matters need a leader's decision: indicators red at this and the previous month "
+            "end, and supervision items past their reply date."
+        )
+        % {"count": format_cell(len(rows), INT)}
+    )
+    doc.table(
+        _("Matters for decision"),
+        [Column(_("indicator")), Column(_("lead units")), Column(_("why")), Column(_("proposed"))],
+        [[r.indicator, r.units, r.why, r.proposal] for r in rows],
+        key="decisions",
+        empty=_("No matter needs a leader's decision."),
+    )
 
 
 def trend(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -> None:
     months = (as_of.year - period_start.year) * 12 + as_of.month - period_start.month + 1
     points = figures.trend(region=region, as_of=as_of, months=months)
     doc.heading(1, _("Lights month by month"))
-    doc.table(_("Lights month by month"), [Column(_("month end"))] + [Column(Light(l).label, INT) for l in LIGHT_ORDER],
-              [[chinese_date(p.as_of)] + [p.counts[l] for l in LIGHT_ORDER] for p in points], key="trend")
-
+    doc.table(
+        _("Lights month by month"),
+        [Column(_("month end"))] + [Column(Light(l).label, INT) for l in LIGHT_ORDER],
+        [[chinese_date(p.as_of)] + [p.counts[l] for l in LIGHT_ORDER] for p in points],
+        key="trend",
+    )
 
 
 def requirements(doc: DocumentBuilder, *, lines: list[str]) -> None:
     """下一步工作要求: the office's standing requirements, one numbered paragraph each."""
     lines = [line.strip() for line in lines if line.strip()]
     if not lines:
-        lines = [str(_("Every unit answers for its red and amber indicators with measures and a date, and reports "
-                       "by the due day."))]
+        lines = [
+            str(
+                _(
+                    "Every unit answers for its red and amber indicators with measures and a date, and reports "
+                    "by the due day."
+                )
+            )
+        ]
     doc.heading(1, _("Requirements for the next step"))
     for n, line in enumerate(lines, start=1):
         doc.paragraph(f"{'（' + chinese_number(n) + '）' if len(lines) > 1 else ''}{line}")

@@ -4,6 +4,7 @@ Plain JSON-ready dicts, stored on the GeneratedReport row, so the page, the .doc
 are written from the very same numbers. Cells hold raw numbers (Decimals as strings); each column
 says how it is shown (`fmt`), and `format_cell` is the one place that formats a number for people.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -107,15 +108,25 @@ class DocumentBuilder:
         if not rows and empty:
             self.blocks.append({"type": "paragraph", "text": str(empty), "stands_for": key})
             return
-        self.blocks.append({
-            "type": "table", "key": key, "title": str(title), "columns": [c.as_dict() for c in columns],
-            "rows": [[jsonable_number(v) for v in row] for row in rows],
-        })
+        self.blocks.append(
+            {
+                "type": "table",
+                "key": key,
+                "title": str(title),
+                "columns": [c.as_dict() for c in columns],
+                "rows": [[jsonable_number(v) for v in row] for row in rows],
+            }
+        )
 
     def as_dict(self) -> dict:
         return {
-            "title": self.title, "subtitle": self.subtitle, "doc_number": self.doc_number, "issuer": self.issuer,
-            "issued_on": self.issued_on.isoformat(), "frame": self.frame, "opening": self.opening,
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "doc_number": self.doc_number,
+            "issuer": self.issuer,
+            "issued_on": self.issued_on.isoformat(),
+            "frame": self.frame,
+            "opening": self.opening,
             "blocks": self.blocks,
         }
 

@@ -11,6 +11,7 @@ type area; the title; 主送; the opening paragraph; the body; the signature cen
 the date four characters in from the right; the 版记 (抄送, 印发机关 and 印发日期 between lines) at the
 foot of the last page.
 """
+
 import re
 from copy import deepcopy
 from datetime import date
@@ -51,8 +52,10 @@ MARK_MAX_SIZE = 36
 def _run_properties(name: str, size, bold: bool, color) -> str:
     """A run's w:rPr as XML: the font in every slot (Word and WPS take Chinese from w:eastAsia), size, bold."""
     colour = f'<w:color w:val="{color}"/>' if color is not None else ""
-    return (f'<w:rPr {nsdecls("w")}><w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/>'
-            f'<w:b w:val="{1 if bold else 0}"/>{colour}<w:sz w:val="{int(size.pt * 2)}"/></w:rPr>')
+    return (
+        f'<w:rPr {nsdecls("w")}><w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/>'
+        f'<w:b w:val="{1 if bold else 0}"/>{colour}<w:sz w:val="{int(size.pt * 2)}"/></w:rPr>'
+    )
 
 
 @lru_cache(maxsize=64)
@@ -66,20 +69,91 @@ def set_run_font(run, name: str, size, bold: bool = False, color=None) -> None:
     existing = run._element.rPr
     if existing is not None:
         run._element.remove(existing)
-    run._element.insert(0, deepcopy(_run_properties_element(name, int(size.pt * 2), bold,
-                                                            str(color) if color is not None else None)))
+    run._element.insert(
+        0, deepcopy(_run_properties_element(name, int(size.pt * 2), bold, str(color) if color is not None else None))
+    )
 
 
 # The schema's order of a paragraph's and a run's properties: Word refuses a file that breaks it.
-PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-             "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-             "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
-             "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
-             "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
-RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
-             "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
-             "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs",
-             "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+PPR_ORDER = (
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+)
+RPR_ORDER = (
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+)
 
 
 def _insert_ordered(parent, child, order) -> None:
@@ -88,7 +162,7 @@ def _insert_ordered(parent, child, order) -> None:
     existing = parent.find(qn(f"w:{name}"))
     if existing is not None:
         parent.remove(existing)
-    later = order[order.index(name) + 1:]
+    later = order[order.index(name) + 1 :]
     for index, sibling in enumerate(parent):
         if sibling.tag.split("}")[1] in later:
             parent.insert(index, child)
@@ -229,9 +303,11 @@ def column_widths(columns: list[dict], cells: list[list[str]], total_mm: float =
 
 def _cell_xml(text: str, width_twips: int, font: str, align: str | None) -> str:
     jc = f'<w:jc w:val="{align}"/>' if align else ""
-    return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width_twips}"/></w:tcPr><w:p><w:pPr><w:snapToGrid w:val="0"/>'
-            f'{jc}</w:pPr><w:r>{_run_properties(font, TABLE_SIZE, False, None)}'
-            f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>')
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width_twips}"/></w:tcPr><w:p><w:pPr><w:snapToGrid w:val="0"/>'
+        f"{jc}</w:pPr><w:r>{_run_properties(font, TABLE_SIZE, False, None)}"
+        f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>'
+    )
 
 
 def _table(document, block) -> None:
@@ -243,15 +319,19 @@ def _table(document, block) -> None:
     widths = [int(Mm(w).twips) for w in column_widths(columns, cells)]
     aligns = ["right" if column["fmt"] in NUMERIC_FORMATS else None for column in columns]
     head = "".join(_cell_xml(column["header"], width, "黑体", "center") for column, width in zip(columns, widths))
-    body = "".join("<w:tr>" + "".join(_cell_xml(text, width, BODY_FONT, align)
-                                      for text, width, align in zip(row, widths, aligns)) + "</w:tr>"
-                   for row in cells)
+    body = "".join(
+        "<w:tr>"
+        + "".join(_cell_xml(text, width, BODY_FONT, align) for text, width, align in zip(row, widths, aligns))
+        + "</w:tr>"
+        for row in cells
+    )
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
     table = parse_xml(
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
         '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
         'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr>'
-        f'<w:tblGrid>{grid}</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>{head}</w:tr>{body}</w:tbl>')
+        f'<w:tblGrid>{grid}</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>{head}</w:tr>{body}</w:tbl>'
+    )
     document.element.body.find(qn("w:sectPr")).addprevious(table)
 
 
@@ -261,8 +341,7 @@ def _masthead(document, content) -> None:
     mark = frame.get("organ_mark", "")
     if mark:
         size = Pt(min(MARK_MAX_SIZE, int(TYPE_WIDTH_MM / 25.4 * 72 / max(text_width(mark), 1)) - 1))
-        paragraph = _paragraph(document, mark, TITLE_FONT, size, bold=True, align=center, exact_pitch=False,
-                               color=RED)
+        paragraph = _paragraph(document, mark, TITLE_FONT, size, bold=True, align=center, exact_pitch=False, color=RED)
         paragraph.paragraph_format.space_after = LINE_PITCH
     number = _paragraph(document, content["doc_number"], BODY_FONT, BODY_SIZE, align=center)
     if mark:
@@ -309,9 +388,15 @@ def _frame(paragraph, *, top_twips: int, height_twips: int) -> None:
     Each line of the 版记 is its own frame, since LibreOffice joins framed paragraphs into one frame
     only when their borders are the same, and the lines differ (0.35 mm outside, 0.25 mm between)."""
     frame = OxmlElement("w:framePr")
-    for key, value in (("w:w", str(TYPE_WIDTH_TWIPS)), ("w:h", str(height_twips)), ("w:hRule", "exact"),
-                       ("w:vAnchor", "margin"), ("w:hAnchor", "margin"), ("w:xAlign", "center"),
-                       ("w:y", str(top_twips))):
+    for key, value in (
+        ("w:w", str(TYPE_WIDTH_TWIPS)),
+        ("w:h", str(height_twips)),
+        ("w:hRule", "exact"),
+        ("w:vAnchor", "margin"),
+        ("w:hAnchor", "margin"),
+        ("w:xAlign", "center"),
+        ("w:y", str(top_twips)),
+    ):
         frame.set(qn(key), value)
     _insert_ordered(paragraph._p.get_or_add_pPr(), frame, PPR_ORDER)
 
@@ -337,8 +422,10 @@ def _imprint(document, content) -> None:
     rows = [(f"抄送：{frame['copy_to']}", "")] if frame.get("copy_to") else []
     rows.append((frame.get("printed_by", ""), f"{issued}印发"))
     indent = int(IMPRINT_SIZE.pt * 20)
-    heights = [_imprint_lines(left + right, TYPE_WIDTH_TWIPS - 2 * indent) * IMPRINT_LINE_TWIPS + IMPRINT_PAD_TWIPS
-               for left, right in rows]
+    heights = [
+        _imprint_lines(left + right, TYPE_WIDTH_TWIPS - 2 * indent) * IMPRINT_LINE_TWIPS + IMPRINT_PAD_TWIPS
+        for left, right in rows
+    ]
     top = int(TYPE_HEIGHT_MM * TWIPS_PER_MM) - sum(heights)
     for r, ((left, right), height) in enumerate(zip(rows, heights)):
         paragraph = document.add_paragraph()

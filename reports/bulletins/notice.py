@@ -4,6 +4,7 @@ Written by the same GB/T 9704 writer as the reports, in the region's document fr
 mark and a number of the office's pattern (the item's place among the region's items of its year),
 the unit as 主送, the matter in a two-column table, then the signature, the date and the 版记.
 """
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,16 +23,30 @@ def notice_content(*, item, frame, serial: int) -> dict:
     issued_on = timezone.localdate(item.issued_at)
     target = item.indicator.target
     doc = DocumentBuilder(
-        title=str(_("Supervision notice")), doc_number=frame.number(year=issued_on.year, serial=serial, word=notice_word()),
-        issuer=frame.signature, issued_on=issued_on, frame={**frame_block(frame), "main_recipients": f"{item.unit.name}："},
-        opening=str(_("The matter below is put under supervision. Answer with the measures taken and the date they "
-                      "will be completed by %(date)s.") % {"date": chinese_date(item.reply_due)}))
+        title=str(_("Supervision notice")),
+        doc_number=frame.number(year=issued_on.year, serial=serial, word=notice_word()),
+        issuer=frame.signature,
+        issued_on=issued_on,
+        frame={**frame_block(frame), "main_recipients": f"{item.unit.name}："},
+        opening=str(
+            _(
+                "The matter below is put under supervision. Answer with the measures taken and the date they "
+                "will be completed by %(date)s."
+            )
+            % {"date": chinese_date(item.reply_due)}
+        ),
+    )
     light = Light(item.light_when_issued).label if item.light_when_issued else "—"
-    doc.table(_("Supervision notice"), [Column(_("item")), Column(_("content"))], [
-        [str(_("task")), str(target)],
-        [str(_("indicator")), item.indicator.name],
-        [str(_("light when issued")), str(light)],
-        [str(_("what is asked")), item.notice],
-        [str(_("reply by")), chinese_date(item.reply_due)],
-    ], key="notice")
+    doc.table(
+        _("Supervision notice"),
+        [Column(_("item")), Column(_("content"))],
+        [
+            [str(_("task")), str(target)],
+            [str(_("indicator")), item.indicator.name],
+            [str(_("light when issued")), str(light)],
+            [str(_("what is asked")), item.notice],
+            [str(_("reply by")), chinese_date(item.reply_due)],
+        ],
+        key="notice",
+    )
     return doc.as_dict()

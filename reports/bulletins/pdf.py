@@ -5,6 +5,7 @@ binds the fonts the .docx names (宋体, 仿宋, 楷体, 黑体) to the Noto CJK
 shows Chinese faces rather than a fallback. Each conversion runs in its own LibreOffice profile, so
 two workers converting at once do not lock each other out.
 """
+
 import os
 import shutil
 import subprocess
@@ -31,8 +32,17 @@ def docx_to_pdf(docx: bytes) -> bytes:
         work = Path(folder)
         (work / "report.docx").write_bytes(docx)
         env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF), "HOME": folder}
-        command = [program, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--norestore",
-                   "--convert-to", "pdf", "--outdir", folder, str(work / "report.docx")]
+        command = [
+            program,
+            f"-env:UserInstallation=file://{work / 'profile'}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            folder,
+            str(work / "report.docx"),
+        ]
         done = subprocess.run(command, env=env, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
         pdf = work / "report.pdf"
         if not pdf.exists():

@@ -6,6 +6,7 @@ colours, A4 landscape fitted to the width with the header repeated. Numbers are 
 thousands separators; amounts (万元) keep two decimals; percentages are fractions with a percent
 format, so a sum in Excel still works.
 """
+
 from decimal import Decimal
 from io import BytesIO
 
@@ -14,8 +15,8 @@ from openpyxl import Workbook
 from core.xlsx import SheetHead, style_table_sheet
 from targets.choices import Light
 
-from .docx_writer import text_width
 from .document import AMOUNT, INT, NUMERIC_FORMATS, PERCENT, QUANTITY, format_cell, tables
+from .docx_writer import text_width
 
 # A quantity shows as typed in Excel's General format: 4, 12.5 (a column's format is one for all its rows).
 NUMBER_FORMATS = {INT: "#,##0", AMOUNT: "#,##0.00", PERCENT: "0.0%", QUANTITY: "General"}
@@ -57,12 +58,19 @@ def write_xlsx(content: dict) -> bytes:
     for block in tables(content):
         sheet = workbook.create_sheet(_sheet_title(block["title"], used))
         columns = block["columns"]
-        head = SheetHead(title=f"{content['title']}{content.get('subtitle', '')}·{block['title']}",
-                         subtitle=content.get("doc_number", ""))
-        style_table_sheet(sheet, head, [c["header"] for c in columns],
-                          [[_cell_value(v, c["fmt"]) for v, c in zip(row, columns)] for row in block["rows"]],
-                          formats=[NUMBER_FORMATS.get(c["fmt"]) for c in columns],
-                          widths=_widths(columns, block["rows"]), lights=lights)
+        head = SheetHead(
+            title=f"{content['title']}{content.get('subtitle', '')}·{block['title']}",
+            subtitle=content.get("doc_number", ""),
+        )
+        style_table_sheet(
+            sheet,
+            head,
+            [c["header"] for c in columns],
+            [[_cell_value(v, c["fmt"]) for v, c in zip(row, columns)] for row in block["rows"]],
+            formats=[NUMBER_FORMATS.get(c["fmt"]) for c in columns],
+            widths=_widths(columns, block["rows"]),
+            lights=lights,
+        )
     if not workbook.sheetnames:
         workbook.create_sheet("—")
     workbook.properties.creator = (content.get("frame") or {}).get("signature") or content.get("issuer", "")

@@ -4,6 +4,7 @@
 ``export_job_run`` (called by the thin Celery task) streams the workbook to storage and keeps
 ``rows_done`` up to date for the progress bar; ``export_job_download`` checks and audits a download.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -18,8 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.services import audit_record
-from core import queue
-from core import periods
+from core import periods, queue
 from core.xlsx import write_table
 from targets.selectors import plans_visible_to
 
@@ -77,7 +77,8 @@ def export_job_run(job_id: int) -> ExportJob:
     """Write the export of one job; a failure is recorded on the job, never lost."""
     now = timezone.now()
     updated = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
-        status=ExportJob.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1)
+        status=ExportJob.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
+    )
     job = ExportJob.objects.select_related("plan", "created_by").get(pk=job_id)
     if not updated:
         return job  # already run (a retried message): nothing to do
@@ -90,8 +91,9 @@ def export_job_run(job_id: int) -> ExportJob:
             ExportJob.objects.filter(pk=job.pk).update(rows_done=done, heartbeat_at=timezone.now())
 
         with tempfile.TemporaryFile() as out:
-            count = write_table(out, title=title, columns=columns, rows=rows, sheet_title=sheet,
-                                progress=progress, every=PROGRESS_EVERY)
+            count = write_table(
+                out, title=title, columns=columns, rows=rows, sheet_title=sheet, progress=progress, every=PROGRESS_EVERY
+            )
             out.seek(0)
             job.file.save(_file_name(job), File(out), save=False)
         job.rows_done = job.rows_total = count

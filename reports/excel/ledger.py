@@ -1,4 +1,5 @@
 """The rows of the exports, read in a fixed number of queries whatever the plan's size."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,8 +50,7 @@ def _names(units) -> str:
 
 def ledger_rows(*, plan, user, as_of: date) -> list[LedgerRow]:
     """One row per indicator of the plan the user may see, in table order, with its light as of `as_of`."""
-    targets = (targets_visible_to(user).filter(plan=plan).prefetch_related("lead_units", "co_units")
-               .order_by("seq"))
+    targets = targets_visible_to(user).filter(plan=plan).prefetch_related("lead_units", "co_units").order_by("seq")
     targets = {t.pk: t for t in targets}
     indicators = Indicator.objects.filter(target__in=list(targets)).order_by("target__seq", "order", "id")
     rows = []
@@ -61,13 +61,23 @@ def ledger_rows(*, plan, user, as_of: date) -> list[LedgerRow]:
         co_units = _names(target.co_units.all())
         if target.all_townships:
             co_units = "、".join(filter(None, [co_units, "各街道乡镇"]))
-        rows.append(LedgerRow(
-            seq=target.seq, task=target.name, content=target.content or indicator.name,
-            indicator=indicator.name, measure=indicator.unit, lead_units=_names(target.lead_units.all()),
-            co_units=co_units,
-            target=indicator.target_value, actual=status.actual, completion=status.completion,
-            light=status.status, progress=report.narrative if report else "", problems=report.problems if report else "",
-        ))
+        rows.append(
+            LedgerRow(
+                seq=target.seq,
+                task=target.name,
+                content=target.content or indicator.name,
+                indicator=indicator.name,
+                measure=indicator.unit,
+                lead_units=_names(target.lead_units.all()),
+                co_units=co_units,
+                target=indicator.target_value,
+                actual=status.actual,
+                completion=status.completion,
+                light=status.status,
+                progress=report.narrative if report else "",
+                problems=report.problems if report else "",
+            )
+        )
     rows.sort(key=lambda r: r.seq)  # stable: a task's indicators stay in their order
     return rows
 
@@ -76,13 +86,25 @@ def period_rows(*, plan, user, period: str) -> list[PeriodRow]:
     """Every report of one period ("2025-05" or "2025-Q2") the user may see, in table order."""
     period_start, frequency = periods.parse_period(period)
     period_name = period_words(period_start, frequency)  # 2025年5月, 2025年第二季度
-    reports = (reports_visible_to(user)
-               .filter(indicator__target__plan=plan, period_start=period_start)
-               .select_related("indicator__target", "unit")
-               .order_by("indicator__target__seq", "indicator__order", "unit__name"))
-    return [PeriodRow(
-        seq=r.indicator.target.seq, task=r.indicator.target.name, indicator=r.indicator.name, unit=r.unit.name,
-        period=period_name, value=r.value, measure=r.indicator.unit, status=r.get_status_display(),
-        narrative=r.narrative, problems=r.problems, next_steps=r.next_steps,
-    ) for r in reports]
-
+    reports = (
+        reports_visible_to(user)
+        .filter(indicator__target__plan=plan, period_start=period_start)
+        .select_related("indicator__target", "unit")
+        .order_by("indicator__target__seq", "indicator__order", "unit__name")
+    )
+    return [
+        PeriodRow(
+            seq=r.indicator.target.seq,
+            task=r.indicator.target.name,
+            indicator=r.indicator.name,
+            unit=r.unit.name,
+            period=period_name,
+            value=r.value,
+            measure=r.indicator.unit,
+            status=r.get_status_display(),
+            narrative=r.narrative,
+            problems=r.problems,
+            next_steps=r.next_steps,
+        )
+        for r in reports
+    ]

@@ -6,6 +6,7 @@ carries data validation. The upload is checked row by row; every error is named 
 and marked on a copy of the workbook; nothing is written unless every row is valid; uploading the
 same file again changes nothing (values equal to the saved draft are left alone).
 """
+
 from __future__ import annotations
 
 import io
@@ -23,15 +24,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.services import audit_record
 from core import periods
+from core.uploads import SafeUpload, UnreadableFile, open_workbook, read_rows
 from core.versions import ConflictError
-from targets.choices import Kind
+from core.xlsx import is_formula_like
 from targets import review, rules
+from targets.choices import Kind
 from targets.models import Indicator, ProgressReport
 from targets.selectors import expected_reporters
 from targets.services import progress_report_create, progress_report_update
-
-from core.uploads import SafeUpload, UnreadableFile, open_workbook, read_rows
-from core.xlsx import is_formula_like
 
 SHEET, META = "填报", "meta"
 HEADER_ROW, FIRST_ROW = 3, 4
@@ -48,10 +48,18 @@ class Col:
 
 
 COLUMNS = [
-    Col("id", "指标编号", 9), Col("seq", "序号", 6), Col("task", "任务名称", 16), Col("indicator", "指标", 26),
-    Col("measure", "计量单位", 8), Col("target", "目标值", 10), Col("last", "上期累计值", 11),
-    Col("due", "报送截止", 11), Col("value", "本期累计值", 12, True), Col("narrative", "工作进展", 36, True),
-    Col("problems", "存在问题", 28, True), Col("next_steps", "下步打算", 28, True),
+    Col("id", "指标编号", 9),
+    Col("seq", "序号", 6),
+    Col("task", "任务名称", 16),
+    Col("indicator", "指标", 26),
+    Col("measure", "计量单位", 8),
+    Col("target", "目标值", 10),
+    Col("last", "上期累计值", 11),
+    Col("due", "报送截止", 11),
+    Col("value", "本期累计值", 12, True),
+    Col("narrative", "工作进展", 36, True),
+    Col("problems", "存在问题", 28, True),
+    Col("next_steps", "下步打算", 28, True),
 ]
 INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 LETTER = {c.key: openpyxl.utils.get_column_letter(i + 1) for i, c in enumerate(COLUMNS)}
@@ -63,19 +71,27 @@ def owed_indicators(unit, period: str):
     start, frequency = periods.parse_period(period)
     end = periods.period_end(start, frequency)
     candidates = Indicator.objects.filter(
-        target__plan__region__code__startswith=unit.county.code[:6], frequency=frequency,
-        start_date__lte=end, deadline__gte=start,
+        target__plan__region__code__startswith=unit.county.code[:6],
+        frequency=frequency,
+        start_date__lte=end,
+        deadline__gte=start,
     )
     owed = expected_reporters(candidates.values_list("pk", flat=True))
     ids = [pk for pk, units in owed.items() if unit.pk in units]
-    return (Indicator.objects.filter(pk__in=ids).select_related("target__plan")
-            .order_by("target__plan_id", "target__seq", "order", "id"))
+    return (
+        Indicator.objects.filter(pk__in=ids)
+        .select_related("target__plan")
+        .order_by("target__plan_id", "target__seq", "order", "id")
+    )
 
 
 def _last_values(unit, indicators, before: date) -> dict[int, Decimal]:
     last = {}
-    reports = (ProgressReport.objects.filter(unit=unit, indicator__in=indicators, period_start__lt=before)
-               .order_by("indicator_id", "period_start").values_list("indicator_id", "value"))
+    reports = (
+        ProgressReport.objects.filter(unit=unit, indicator__in=indicators, period_start__lt=before)
+        .order_by("indicator_id", "period_start")
+        .values_list("indicator_id", "value")
+    )
     for indicator_id, value in reports:
         last[indicator_id] = value
     return last
@@ -97,8 +113,10 @@ def build_template(*, unit, period: str) -> bytes:
     start, frequency = periods.parse_period(period)
     indicators = list(owed_indicators(unit, period))
     last = _last_values(unit, indicators, start)
-    current = {r.indicator_id: r for r in ProgressReport.objects.filter(unit=unit, period_start=start,
-                                                                        indicator__in=indicators)}
+    current = {
+        r.indicator_id: r
+        for r in ProgressReport.objects.filter(unit=unit, period_start=start, indicator__in=indicators)
+    }
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = SHEET
@@ -106,11 +124,18 @@ def build_template(*, unit, period: str) -> bytes:
     for number, indicator in enumerate(indicators, start=FIRST_ROW):
         report = current.get(indicator.pk)
         due = periods.due_date(start, frequency, indicator.target.plan.due_day)
-        values = {"id": indicator.pk, "seq": indicator.target.seq, "task": indicator.target.name,
-                  "indicator": indicator.name, "measure": indicator.unit, "target": _plain(indicator.target_value),
-                  "last": _plain(last.get(indicator.pk)), "due": due,
-                  "value": _plain(report.value) if report else None,
-                  **{f: getattr(report, f) if report else None for f in TEXT_FIELDS}}
+        values = {
+            "id": indicator.pk,
+            "seq": indicator.target.seq,
+            "task": indicator.target.name,
+            "indicator": indicator.name,
+            "measure": indicator.unit,
+            "target": _plain(indicator.target_value),
+            "last": _plain(last.get(indicator.pk)),
+            "due": due,
+            "value": _plain(report.value) if report else None,
+            **{f: getattr(report, f) if report else None for f in TEXT_FIELDS},
+        }
         for col in COLUMNS:
             cell = sheet.cell(number, INDEX[col.key] + 1, values[col.key])
             if is_formula_like(cell.value):
@@ -161,8 +186,9 @@ def _finish(sheet, indicators) -> None:
     for offset, indicator in enumerate(indicators or [None]):
         rows.setdefault(_value_rule(indicator) if indicator else "number", []).append(FIRST_ROW + offset)
     for name, numbers in rows.items():
-        validation = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle="本期累计值",
-                                    **VALUE_RULES[name])
+        validation = DataValidation(
+            allow_blank=True, showErrorMessage=True, errorTitle="本期累计值", **VALUE_RULES[name]
+        )
         for number in numbers:
             validation.add(f"{LETTER['value']}{number}")
         sheet.add_data_validation(validation)
@@ -186,8 +212,12 @@ class UploadResult:
 
 
 def _error(row: int, key: str, message: str) -> dict:
-    return {"row": row, "column": LETTER[key], "header": dict((c.key, c.header) for c in COLUMNS)[key],
-            "message": message}
+    return {
+        "row": row,
+        "column": LETTER[key],
+        "header": dict((c.key, c.header) for c in COLUMNS)[key],
+        "message": message,
+    }
 
 
 def _meta(upload: SafeUpload) -> tuple[int, str]:
@@ -195,8 +225,12 @@ def _meta(upload: SafeUpload) -> tuple[int, str]:
         rows = {str(r[0]): r[1] for r in read_rows(upload, META) if r and r[0]}
         return int(rows["unit_id"]), str(rows["period"])
     except (UnreadableFile, KeyError, ValueError, TypeError, IndexError):
-        raise UnreadableFile(_("This is not a progress workbook downloaded from the platform (its hidden “meta” "
-                               "sheet is missing). Download the workbook again and copy your figures into it.")) from None
+        raise UnreadableFile(
+            _(
+                "This is not a progress workbook downloaded from the platform (its hidden “meta” "
+                "sheet is missing). Download the workbook again and copy your figures into it."
+            )
+        ) from None
 
 
 def _number(raw) -> Decimal | None:
@@ -218,7 +252,7 @@ def _text(raw) -> str:
 def _parse_rows(rows, indicators: dict[int, Indicator]) -> tuple[list[dict], list[dict]]:
     """Each filled row as {indicator, value, texts, row}; errors named by row and column."""
     parsed, errors, seen = [], [], set()
-    for number, row in enumerate(rows[FIRST_ROW - 1:], start=FIRST_ROW):
+    for number, row in enumerate(rows[FIRST_ROW - 1 :], start=FIRST_ROW):
         row = list(row) + [None] * (len(COLUMNS) - len(row))
         raw_id = _text(row[INDEX["id"]])
         texts = {f: _text(row[INDEX[f]]) for f in TEXT_FIELDS}
@@ -227,8 +261,17 @@ def _parse_rows(rows, indicators: dict[int, Indicator]) -> tuple[list[dict], lis
             continue
         indicator = indicators.get(int(raw_id)) if raw_id.isdigit() else None
         if indicator is None:
-            errors.append(_error(number, "id", _("Indicator number “%(id)s” is not one your unit reports for this "
-                                                 "period; do not change the first column.") % {"id": raw_id}))
+            errors.append(
+                _error(
+                    number,
+                    "id",
+                    _(
+                        "Indicator number “%(id)s” is not one your unit reports for this "
+                        "period; do not change the first column."
+                    )
+                    % {"id": raw_id},
+                )
+            )
             continue
         if indicator.pk in seen:
             errors.append(_error(number, "id", _("Indicator %(id)s appears twice.") % {"id": indicator.pk}))
@@ -267,16 +310,22 @@ def _save_row(item: dict, report: ProgressReport | None, unit, period: str, by, 
         result.unchanged += 1
         return
     if not review.is_editable(report.status):
-        raise ValidationError(_("The report for this period is already %(status)s and cannot be changed here.")
-                              % {"status": report.get_status_display()})
+        raise ValidationError(
+            _("The report for this period is already %(status)s and cannot be changed here.")
+            % {"status": report.get_status_display()}
+        )
     progress_report_update(report=report, by=by, expected_version=report.version, **changes)
     result.updated += 1
 
 
 def _write(items, unit, period: str, by, result: UploadResult) -> None:
     start, _frequency = periods.parse_period(period)
-    existing = {r.indicator_id: r for r in ProgressReport.objects.filter(
-        unit=unit, period_start=start, indicator__in=[i["indicator"] for i in items])}
+    existing = {
+        r.indicator_id: r
+        for r in ProgressReport.objects.filter(
+            unit=unit, period_start=start, indicator__in=[i["indicator"] for i in items]
+        )
+    }
     try:
         with transaction.atomic():
             for item in items:
@@ -287,9 +336,17 @@ def _write(items, unit, period: str, by, result: UploadResult) -> None:
                     result.errors.append(_error(item["row"], "value", "; ".join(messages)))
             if result.errors:
                 raise _Rollback
-            audit_record(action="progress.upload", by=by, obj=unit, new={
-                "period": period, "created": result.created, "updated": result.updated,
-                "unchanged": result.unchanged})
+            audit_record(
+                action="progress.upload",
+                by=by,
+                obj=unit,
+                new={
+                    "period": period,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
     except _Rollback:
         result.created = result.updated = result.unchanged = 0
 

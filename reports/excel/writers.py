@@ -1,4 +1,5 @@
 """The column lists of the ledger and period exports, as data for `core.xlsx.write_table`."""
+
 from core.xlsx import Column
 from core.xlsx import attr as _attr
 

@@ -8,6 +8,7 @@ no date but a reporting frequency; "长期坚持", "持续推进", "常态化" g
 ``period_from_text("从2024年3月开始至12月底结束")`` → ``(date(2024, 3, 1), date(2024, 12, 31))``;
 "(2023—2027年)" → 1 January 2023 to 31 December 2027; "2027年1月1日至2027年12月31日" as written.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -18,8 +19,16 @@ from .units import normalise
 
 FULL = re.compile(r"(?:(?P<year>20\d{2})年)?(?P<month>1[0-2]|0?[1-9])月(?:(?P<day>[0-3]?\d)日|(?P<end>底|末|份)?)")
 YEAR_ONLY = re.compile(r"(?P<year>20\d{2})年(?:底|末)?")
-FREQUENCIES = (("每季度", "quarterly"), ("按季度", "quarterly"), ("每季", "quarterly"), ("季度", "quarterly"),
-               ("每月", "monthly"), ("按月", "monthly"), ("每年", "yearly"), ("每半年", "half_yearly"))
+FREQUENCIES = (
+    ("每季度", "quarterly"),
+    ("按季度", "quarterly"),
+    ("每季", "quarterly"),
+    ("季度", "quarterly"),
+    ("每月", "monthly"),
+    ("按月", "monthly"),
+    ("每年", "yearly"),
+    ("每半年", "half_yearly"),
+)
 ONGOING = ("长期坚持", "持续推进", "长期", "常态化", "持续", "长效")
 PERIOD = re.compile(
     r"(?P<y1>20\d{2})年?(?:(?P<m1>1[0-2]|0?[1-9])月(?:(?P<d1>[0-3]?\d)日)?)?(?:份)?(?:开始|起)?\s*[-—–~至到]+\s*"
@@ -43,8 +52,11 @@ def deadline_from_text(text: str, *, start: date, end: date) -> tuple[date | Non
     if found:
         match = found[-1]
         month = int(match.group("month"))
-        year = int(match.group("year") or next((m.group("year") for m in reversed(found) if m.group("year")), 0)
-                   or _year_for(month, start))
+        year = int(
+            match.group("year")
+            or next((m.group("year") for m in reversed(found) if m.group("year")), 0)
+            or _year_for(month, start)
+        )
         day = int(match.group("day")) if match.group("day") else None
         try:
             return (date(year, month, day) if day else month_end(year, month)), frequency

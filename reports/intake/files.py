@@ -14,6 +14,7 @@
 
 Every refusal is :class:`~core.uploads.UnsafeFile` (or ``UnreadableFile``) with a plain sentence.
 """
+
 from __future__ import annotations
 
 import io
@@ -27,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from django.utils.translation import gettext as _
 
 from core.uploads import MACRO_SUFFIXES, UnreadableFile, UnsafeFile, check_upload, max_upload_bytes, open_document
+
 from . import table, text_table
 
 TEXT_SUFFIXES = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".shtml": "html", ".pdf": "pdf"}
@@ -36,12 +38,49 @@ OFFICE = {".xlsx": "xlsx", ".docx": "docx"}
 ACCEPT = sorted({*TEXT_SUFFIXES, *CONVERTED, *OFFICE})
 CONVERT_SECONDS = 90
 MAX_PDF_PAGES = 300
-DROPPED_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select", "button",
-                "aside", "object", "embed", "svg", "template")
-CHROME = re.compile(r"(?:^|[\s_-])(?:nav|menu|footer|header|breadcrumb|crumb|share|toolbar|sidebar|top|bottom|"
-                    r"banner|link|search|login)(?:$|[\s_-])", re.I)
-BLOCK_TAGS = ("p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section", "article",
-              "center", "blockquote", "pre", "dd", "dt")
+DROPPED_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "iframe",
+    "form",
+    "select",
+    "button",
+    "aside",
+    "object",
+    "embed",
+    "svg",
+    "template",
+)
+CHROME = re.compile(
+    r"(?:^|[\s_-])(?:nav|menu|footer|header|breadcrumb|crumb|share|toolbar|sidebar|top|bottom|"
+    r"banner|link|search|login)(?:$|[\s_-])",
+    re.I,
+)
+BLOCK_TAGS = (
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "center",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+)
 
 
 @dataclass
@@ -72,8 +111,10 @@ def read_plan_file(upload) -> PlanFile:
     name = getattr(upload, "name", "") or "upload"
     suffix = suffix_of(name)
     if suffix not in ACCEPT and suffix not in MACRO_SUFFIXES:
-        raise UnreadableFile(_("Expected a plan or table file (%(expected)s), got “%(name)s”.")
-                             % {"expected": " ".join(ACCEPT), "name": name})
+        raise UnreadableFile(
+            _("Expected a plan or table file (%(expected)s), got “%(name)s”.")
+            % {"expected": " ".join(ACCEPT), "name": name}
+        )
     if suffix in OFFICE or suffix in MACRO_SUFFIXES:
         safe = check_upload(upload, kinds=("xlsx", "docx"), name=name)  # refuses macros, bombs, damage
         return _from_office(name, safe.kind, safe)
@@ -95,8 +136,10 @@ def _read_capped(upload) -> bytes:
         upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise UnsafeFile(_("The file is larger than %(size)s MB; split it or remove pictures and try again.")
-                         % {"size": round(limit / 1024 / 1024, 1)})
+        raise UnsafeFile(
+            _("The file is larger than %(size)s MB; split it or remove pictures and try again.")
+            % {"size": round(limit / 1024 / 1024, 1)}
+        )
     return data
 
 
@@ -118,8 +161,7 @@ def decode_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
-        raise UnreadableFile(_("The file is not plain text; save the plan as .txt, .docx or .pdf and upload it "
-                               "again."))
+        raise UnreadableFile(_("The file is not plain text; save the plan as .txt, .docx or .pdf and upload it again."))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -150,8 +192,9 @@ def _from_html(name: str, data: bytes) -> PlanFile:
     try:
         root = lxml.html.document_fromstring(_html_text(data).encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        raise UnreadableFile(_("The web page could not be read; save it again as a complete web page or as "
-                               "text.")) from exc
+        raise UnreadableFile(
+            _("The web page could not be read; save it again as a complete web page or as text.")
+        ) from exc
     _drop_chrome(root)
     grid = _html_grid(root)
     for element in root.iter(*BLOCK_TAGS):
@@ -219,19 +262,25 @@ def _from_pdf(name: str, data: bytes) -> PlanFile:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) > MAX_PDF_PAGES:
-                raise UnsafeFile(_("The PDF has more than %(pages)s pages; upload the plan alone.")
-                                 % {"pages": MAX_PDF_PAGES})
+                raise UnsafeFile(
+                    _("The PDF has more than %(pages)s pages; upload the plan alone.") % {"pages": MAX_PDF_PAGES}
+                )
             pages = [page.extract_text() or "" for page in pdf.pages]
     except UnsafeFile:
         raise
     except PDFPasswordIncorrect as exc:
         raise UnreadableFile(_("The PDF is protected by a password; upload a copy without one.")) from exc
     except Exception as exc:  # pdfminer raises its own errors (PSEOF, PDFSyntaxError …) for every kind of damage
-        raise UnreadableFile(_("The PDF could not be read: it is damaged. Save it again and upload the new copy.")) \
-            from exc
+        raise UnreadableFile(
+            _("The PDF could not be read: it is damaged. Save it again and upload the new copy.")
+        ) from exc
     if not "".join(pages).strip():
-        raise UnreadableFile(_("The PDF holds no text, only pictures (a scan); upload the plan as .docx, .txt or a "
-                               "PDF saved from the document itself."))
+        raise UnreadableFile(
+            _(
+                "The PDF holds no text, only pictures (a scan); upload the plan as .docx, .txt or a "
+                "PDF saved from the document itself."
+            )
+        )
     return PlanFile(name=name, kind="pdf", lines=unwrap(line for page in pages for line in page.splitlines()))
 
 
@@ -250,8 +299,12 @@ def unwrap(lines) -> list[str]:
     joined: list[str] = []
     for line in lines:
         previous = joined[-1] if joined else ""
-        if previous and not previous.endswith(ENDS_SENTENCE) and len(previous) >= width * 0.85 \
-                and not _mark(normalise(line)):
+        if (
+            previous
+            and not previous.endswith(ENDS_SENTENCE)
+            and len(previous) >= width * 0.85
+            and not _mark(normalise(line))
+        ):
             joined[-1] = previous + line
         else:
             joined.append(line)
@@ -263,22 +316,41 @@ def _converted(name: str, suffix: str, data: bytes) -> PlanFile:
     target = CONVERTED[suffix]
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise UnreadableFile(_("%(suffix)s files cannot be read on this server (LibreOffice is not installed); "
-                               "open the file in WPS or Word, save it as %(new)s and upload that.")
-                             % {"suffix": suffix, "new": "." + target})
+        raise UnreadableFile(
+            _(
+                "%(suffix)s files cannot be read on this server (LibreOffice is not installed); "
+                "open the file in WPS or Word, save it as %(new)s and upload that."
+            )
+            % {"suffix": suffix, "new": "." + target}
+        )
     with tempfile.TemporaryDirectory(prefix="plan-import-") as folder:
         source = Path(folder) / f"upload{suffix}"
         source.write_bytes(data)
         try:
-            subprocess.run([soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless", "--norestore",
-                            "--convert-to", target, "--outdir", folder, str(source)],
-                           capture_output=True, timeout=CONVERT_SECONDS, check=False)
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation=file://{folder}/profile",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    target,
+                    "--outdir",
+                    folder,
+                    str(source),
+                ],
+                capture_output=True,
+                timeout=CONVERT_SECONDS,
+                check=False,
+            )
         except subprocess.TimeoutExpired as exc:
-            raise UnreadableFile(_("The file took too long to convert; save it as %(new)s and upload that.")
-                                 % {"new": "." + target}) from exc
+            raise UnreadableFile(
+                _("The file took too long to convert; save it as %(new)s and upload that.") % {"new": "." + target}
+            ) from exc
         converted = Path(folder) / f"upload.{target}"
         if not converted.exists():
-            raise UnreadableFile(_("The file could not be converted: it is damaged or not a real %(suffix)s file.")
-                                 % {"suffix": suffix})
+            raise UnreadableFile(
+                _("The file could not be converted: it is damaged or not a real %(suffix)s file.") % {"suffix": suffix}
+            )
         safe = check_upload(io.BytesIO(converted.read_bytes()), kinds=(target,), name=f"upload.{target}")
     return _from_office(name, target, safe)

@@ -20,6 +20,7 @@ text PDF). What is understood:
 Every sentence that is neither head, heading nor task text is kept in ``not_understood`` with its line
 and the section it sits in, so the preview shows it and nothing is silently lost.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,9 +44,29 @@ MARKS = [  # (level, pattern) in order of depth; matched on the normalised line
     (4, re.compile(r"^\(\d{1,2}\)[、.]?")),
     (5, re.compile(rf"^[{CIRCLED}]")),
 ]
-FRAMEWORK = ("总体要求", "指导思想", "基本原则", "实施步骤", "保障措施", "工作要求", "组织领导", "组织保障",
-             "组织实施", "工作步骤", "时间安排", "进度安排", "工作机制", "总体思路", "工作原则", "实施范围",
-             "适用范围", "编制依据", "保障机制", "推进机制", "工作保障")
+FRAMEWORK = (
+    "总体要求",
+    "指导思想",
+    "基本原则",
+    "实施步骤",
+    "保障措施",
+    "工作要求",
+    "组织领导",
+    "组织保障",
+    "组织实施",
+    "工作步骤",
+    "时间安排",
+    "进度安排",
+    "工作机制",
+    "总体思路",
+    "工作原则",
+    "实施范围",
+    "适用范围",
+    "编制依据",
+    "保障机制",
+    "推进机制",
+    "工作保障",
+)
 GOALS = ("目标",)
 GOAL_OPENING = re.compile(r"(?:^|(?<=[。;]))(?:力争)?(?:到|至)20\d{2}年")
 GOALS_TASK = "主要目标"  # plan content, in the plan's language, like the section titles
@@ -54,13 +75,50 @@ DATE_LINE = re.compile(r"^(?P<y>(?:19|20)\d{2})年(?P<m>1[0-2]|0?[1-9])月(?P<d>
 ISO_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 TITLE_WORDS = ("方案", "规划", "计划", "意见", "办法", "要点", "措施", "清单")
 COVER = re.compile(r"^(?:现将|现印发|经.{0,20}同意|请结合|请认真|各[^,:]{0,40}[:：]$)")
-ISSUER_ENDINGS = ("领导小组", "人民政府", "办公室", "委员会", "局", "办", "党委", "政府", "小组", "指挥部",
-                  "中心", "镇", "街道", "公室")
-META_KEYS = {"文号": "doc_number", "发文字号": "doc_number", "发布机构": "publisher", "发文机关": "issuer",
-             "成文日期": "issued_on", "公开日期": "published_on", "发布日期": "published_on", "生成日期": "published_on"}
+ISSUER_ENDINGS = (
+    "领导小组",
+    "人民政府",
+    "办公室",
+    "委员会",
+    "局",
+    "办",
+    "党委",
+    "政府",
+    "小组",
+    "指挥部",
+    "中心",
+    "镇",
+    "街道",
+    "公室",
+)
+META_KEYS = {
+    "文号": "doc_number",
+    "发文字号": "doc_number",
+    "发布机构": "publisher",
+    "发文机关": "issuer",
+    "成文日期": "issued_on",
+    "公开日期": "published_on",
+    "发布日期": "published_on",
+    "生成日期": "published_on",
+}
 SENTENCE = re.compile(r"(?<=[。;!?])")
-PERIOD_WORDS = ("开始", "结束", "为期", "实施期", "时间为", "实施时间", "起止", "实施期限", "期限为", "时间安排",
-                "执行期", "有效期", "工作时间", "时间:", "时间：")
+PERIOD_WORDS = (
+    "开始",
+    "结束",
+    "为期",
+    "实施期",
+    "时间为",
+    "实施时间",
+    "起止",
+    "实施期限",
+    "期限为",
+    "时间安排",
+    "执行期",
+    "有效期",
+    "工作时间",
+    "时间:",
+    "时间：",
+)
 
 
 @dataclass
@@ -86,13 +144,13 @@ def _mark(text: str) -> tuple[int, str] | None:
 
 
 def split_item(text: str) -> tuple[str, str]:
-    """"加强政策业务培训。深入镇村一线……" → ("加强政策业务培训", "深入镇村一线……"): the title ends at the first
+    """ "加强政策业务培训。深入镇村一线……" → ("加强政策业务培训", "深入镇村一线……"): the title ends at the first
     。 ; : ! ? outside brackets ("托底行动(牵头领导:杨海生)" stays whole)."""
     depth = 0
     for index, char in enumerate(text[:61]):
         depth += (char in "(《“[") - (char in ")》”]")
         if depth <= 0 and char in "。;!?:：":
-            title, body = text[:index], text[index + 1:]
+            title, body = text[:index], text[index + 1 :]
             if body or len(title) <= 40:
                 return title, body
             break
@@ -112,12 +170,16 @@ class Head:
     body_start: int = 0
 
     def as_dict(self) -> dict:
-        return {"doc_number": self.doc_number, "issuer": self.issuer or self.publisher, "issued_on": self.issued_on,
-                "period_text": self.period_text}
+        return {
+            "doc_number": self.doc_number,
+            "issuer": self.issuer or self.publisher,
+            "issued_on": self.issued_on,
+            "period_text": self.period_text,
+        }
 
 
 def _meta_pairs(line: str) -> dict[str, str]:
-    """"文号 | 旬巩衔组发〔2024〕1号 | 发布机构 | 旬邑县 |" or "文号:洞政办发〔2023〕14号" → {field: value}."""
+    """ "文号 | 旬巩衔组发〔2024〕1号 | 发布机构 | 旬邑县 |" or "文号:洞政办发〔2023〕14号" → {field: value}."""
     found = {}
     cells = [c.strip() for c in re.split(r"\s*[|｜]\s*|\t", line) if c.strip()]
     for index, cell in enumerate(cells[:-1]):
@@ -142,8 +204,12 @@ def _iso(text: str) -> str:
 
 
 def _is_title(text: str) -> bool:
-    return (4 <= len(text) <= 80 and text.endswith(TITLE_WORDS + ("(征求意见稿)", "(试行)", "年)"))
-            and not re.search(r"[。,;:]", text) and not text.startswith(("关于印发", "现将", "《", "(")))
+    return (
+        4 <= len(text) <= 80
+        and text.endswith(TITLE_WORDS + ("(征求意见稿)", "(试行)", "年)"))
+        and not re.search(r"[。,;:]", text)
+        and not text.startswith(("关于印发", "现将", "《", "("))
+    )
 
 
 def document_head(lines: list[str]) -> Head:
@@ -205,7 +271,7 @@ def issuer_from_number(doc_number: str, lines: list[str]) -> str:
     organ = next(((mark, name) for mark, name in ORGAN_CODES if code.endswith(mark)), None)
     if organ is None or len(code) == len(organ[0]):
         return ""
-    abbreviation = code[:-len(organ[0])]
+    abbreviation = code[: -len(organ[0])]
     text = normalise("".join(lines))
     named = re.search(rf"({re.escape(abbreviation)}[\u4e00-\u9fa5]{{0,4}}?[{PLACE_ENDINGS}]){organ[1]}", text)
     if named:
@@ -253,7 +319,7 @@ def _tree(lines: list[str], start: int, end: int | None = None) -> tuple[Node, l
         level, mark = found
         while current is not root and current.level >= level:
             current = current.parent
-        title, body = split_item(text[len(mark):].strip())
+        title, body = split_item(text[len(mark) :].strip())
         node = Node(level=level, mark=mark, title=title, line=number, parent=current)
         if body:
             node.body.append((number, body))
@@ -262,8 +328,10 @@ def _tree(lines: list[str], start: int, end: int | None = None) -> tuple[Node, l
     return root, preamble
 
 
-NOISE = re.compile(r"^(?:扫一扫|打印本页|关闭窗口|分享到|【字体|字体:|浏览次数|发布日期|来源:|索引号|主题分类|"
-                   r"主题词|组配分类|公开方式|有效性|附件:?$|—?\s*\d+\s*—?$|-\d+-$|第\d+页)")
+NOISE = re.compile(
+    r"^(?:扫一扫|打印本页|关闭窗口|分享到|【字体|字体:|浏览次数|发布日期|来源:|索引号|主题分类|"
+    r"主题词|组配分类|公开方式|有效性|附件:?$|—?\s*\d+\s*—?$|-\d+-$|第\d+页)"
+)
 
 
 def _is_noise(text: str) -> bool:
@@ -281,8 +349,7 @@ def _framework(node: Node) -> bool:
 
 def _states_numbers(text: str) -> bool:
     """Whether the text states a measurable target (what the extraction reads as more than a milestone)."""
-    return any(p.kind != "milestone" for p in indicators.extract(text, start=date(2000, 1, 1),
-                                                                 end=date(2099, 12, 31)))
+    return any(p.kind != "milestone" for p in indicators.extract(text, start=date(2000, 1, 1), end=date(2099, 12, 31)))
 
 
 def _sentence_with_target(title: str) -> bool:
@@ -310,15 +377,16 @@ class _Builder:
                 self.sentences(title + self.goals(child, section), section)
 
     def goals(self, node: Node, section: int | None) -> list[tuple[int, str]]:
-        """"到2025年，……增长10%以上" inside 总体要求 / 指导思想 is the plan's goals: a task; the rest is returned."""
+        """ "到2025年，……增长10%以上" inside 总体要求 / 指导思想 is the plan's goals: a task; the rest is returned."""
         rest = []
         for line, text in node.body:
             opening = GOAL_OPENING.search(text)
-            if opening and _states_numbers(text[opening.start():]):
-                goal = text[opening.start():]
-                rest += [(line, text[:opening.start()])] if opening.start() else []
-                self.task(Node(level=node.level + 1, mark="", title=GOALS_TASK, line=line, body=[(line, goal)]),
-                          section)
+            if opening and _states_numbers(text[opening.start() :]):
+                goal = text[opening.start() :]
+                rest += [(line, text[: opening.start()])] if opening.start() else []
+                self.task(
+                    Node(level=node.level + 1, mark="", title=GOALS_TASK, line=line, body=[(line, goal)]), section
+                )
             else:
                 rest.append((line, text))
         return rest
@@ -335,8 +403,15 @@ class _Builder:
 
     def section(self, node: Node, parent: int | None) -> int:
         key = len(self.sections)
-        self.sections.append({"key": key, "title": (node.mark + node.title)[:300], "level": node.level,
-                              "parent": parent, "line": node.line})
+        self.sections.append(
+            {
+                "key": key,
+                "title": (node.mark + node.title)[:300],
+                "level": node.level,
+                "parent": parent,
+                "line": node.line,
+            }
+        )
         return key
 
     def task(self, node: Node, section: int | None) -> None:
@@ -350,19 +425,35 @@ class _Builder:
         name = _without(node.title, phrases) or content[:60]
         leader = LEADER.search(node.title + content)
         deadline_text = ("" if stated else _deadline_phrase(node.title)) or _labelled_deadline(content)
-        deadline, frequency = deadline_from_text(deadline_text, start=self.start, end=self.end) \
-            if deadline_text else (None, None)
+        deadline, frequency = (
+            deadline_from_text(deadline_text, start=self.start, end=self.end) if deadline_text else (None, None)
+        )
         if deadline and not self.start <= deadline <= self.end:
             deadline = None
         targets = _without(content, phrases).strip("。;, ") if phrases else content  # not "牵头单位:…"
-        proposals = within_plan(indicators.extract(targets or name, start=self.start, end=deadline or self.end,
-                                                   task_name=name), self.start, deadline or self.end)
-        self.tasks.append({
-            "row": node.line, "line": node.line, "seq": len(self.tasks) + 1, "label": node.mark,
-            "name": name[:300], "content": content, "section": section, "units_raw": "；".join(phrases),
-            **responsibility, "deadline_text": deadline_text, "deadline": deadline.isoformat() if deadline else None,
-            "ongoing": False, "leader": leader.group("name") if leader else "", "indicators": proposals,
-        })
+        proposals = within_plan(
+            indicators.extract(targets or name, start=self.start, end=deadline or self.end, task_name=name),
+            self.start,
+            deadline or self.end,
+        )
+        self.tasks.append(
+            {
+                "row": node.line,
+                "line": node.line,
+                "seq": len(self.tasks) + 1,
+                "label": node.mark,
+                "name": name[:300],
+                "content": content,
+                "section": section,
+                "units_raw": "；".join(phrases),
+                **responsibility,
+                "deadline_text": deadline_text,
+                "deadline": deadline.isoformat() if deadline else None,
+                "ongoing": False,
+                "leader": leader.group("name") if leader else "",
+                "indicators": proposals,
+            }
+        )
 
     def sentences(self, body, section) -> None:
         for line, text in body:
@@ -400,7 +491,7 @@ def find_period(lines: list[str], head: Head) -> tuple[date, date] | None:
     """The plan period from the title, else from the first sentence that states one (从…开始至…结束)."""
     if head.period_text:
         return period_from_text(head.period_text)
-    for raw in lines[head.body_start:]:
+    for raw in lines[head.body_start :]:
         for sentence in SENTENCE.split(normalise(raw)):
             if any(word in sentence for word in PERIOD_WORDS) and (period := period_from_text(sentence)):
                 head.period_text = sentence
@@ -408,18 +499,20 @@ def find_period(lines: list[str], head: Head) -> tuple[date, date] | None:
     return None
 
 
-DEADLINE_PHRASE = re.compile(r"(?:(?:20\d{2}年)?(?:1[0-2]|0?[1-9])月(?:底|末|份|[0-3]?\d日)?|20\d{2}年(?:底|末)?|年底|年末|"
-                             r"上半年)(?:前|以前|之前|完成)")
+DEADLINE_PHRASE = re.compile(
+    r"(?:(?:20\d{2}年)?(?:1[0-2]|0?[1-9])月(?:底|末|份|[0-3]?\d日)?|20\d{2}年(?:底|末)?|年底|年末|"
+    r"上半年)(?:前|以前|之前|完成)"
+)
 
 
 def _deadline_phrase(title: str) -> str:
-    """"…(10月底前)" in a task's title is the task's deadline; dates inside its text belong to its indicators."""
+    """ "…(10月底前)" in a task's title is the task's deadline; dates inside its text belong to its indicators."""
     found = DEADLINE_PHRASE.findall(normalise(title))
     return found[-1] if found else ""
 
 
 def _labelled_deadline(content: str) -> str:
-    """"完成时限:2024年6月底前" written in the text."""
+    """ "完成时限:2024年6月底前" written in the text."""
     match = re.search(r"(?:完成时限|完成时间|时间节点|时限要求)[:：](?P<when>[^,;。)]+)", content)
     return match.group("when") if match else ""
 
@@ -440,11 +533,30 @@ def parse_lines(lines: list[str], *, start: date, end: date, head: Head | None =
         task["section"] = renumber.get(task["section"])
     for row in builder.not_understood:
         row["section"] = renumber.get(row["section"])
-    warnings = [] if annex is None else [{"row": annex + 1, "message": _(
-        "The annex from line %(line)s on (%(annex)s) was not read; if it is the responsibility table, upload it on "
-        "its own.") % {"line": annex + 1, "annex": normalise(lines[annex])[:60]}}]
-    return {"title": head.title, "source": "text", "sections": sections, "tasks": builder.tasks, "warnings": warnings,
-            "columns": {}, "not_understood": builder.not_understood, **head.as_dict()}
+    warnings = (
+        []
+        if annex is None
+        else [
+            {
+                "row": annex + 1,
+                "message": _(
+                    "The annex from line %(line)s on (%(annex)s) was not read; if it is the responsibility table, upload it on "
+                    "its own."
+                )
+                % {"line": annex + 1, "annex": normalise(lines[annex])[:60]},
+            }
+        ]
+    )
+    return {
+        "title": head.title,
+        "source": "text",
+        "sections": sections,
+        "tasks": builder.tasks,
+        "warnings": warnings,
+        "columns": {},
+        "not_understood": builder.not_understood,
+        **head.as_dict(),
+    }
 
 
 def _with_ancestors(sections, used) -> set[int]:
@@ -464,4 +576,3 @@ def _compact(sections, keep) -> tuple[list[dict], dict[int, int]]:
             renumber[section["key"]] = len(kept)
             kept.append(dict(section, key=len(kept), parent=renumber.get(section["parent"])))
     return kept, renumber
-

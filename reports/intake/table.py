@@ -16,6 +16,7 @@ The layout (DOMAIN.md) and the ways real tables vary from it:
 Nothing here touches the database: :func:`parse_grid` returns the ``parsed`` dict described in
 :mod:`reports.intake`, which the preview page shows and edits and :mod:`reports.plan_import` writes.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,9 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from ..excel import indicators
 from core.uploads import SafeUpload, UnreadableFile, open_document, open_workbook
+
+from ..excel import indicators
 from . import units as unit_lists
 from .dates import deadline_from_text, is_ongoing
 from .prose import within_plan
@@ -32,9 +34,26 @@ from .prose import within_plan
 HEADERS = {
     "seq": ("序号", "编号", "序"),
     "name": ("任务名称", "项目名称", "重点任务", "任务事项", "工作事项", "事项名称", "指标名称", "任务"),
-    "content": ("主要内容", "工作内容", "具体内容", "目标任务", "主要目标", "具体措施", "工作措施", "主要措施",
-                "工作举措", "推进措施", "工作目标", "目标要求", "任务内容", "工作要求", "任务目标", "内容", "措施",
-                "目标"),
+    "content": (
+        "主要内容",
+        "工作内容",
+        "具体内容",
+        "目标任务",
+        "主要目标",
+        "具体措施",
+        "工作措施",
+        "主要措施",
+        "工作举措",
+        "推进措施",
+        "工作目标",
+        "目标要求",
+        "任务内容",
+        "工作要求",
+        "任务目标",
+        "内容",
+        "措施",
+        "目标",
+    ),
     "text": ("工作任务", "重点工作", "任务要求", "任务分解"),
     "co_units": ("配合单位", "配合部门", "协同单位", "协办单位", "参与单位"),
     "lead_units": ("牵头单位", "牵头部门", "主办单位", "主责单位", "牵头"),
@@ -42,12 +61,15 @@ HEADERS = {
     "deadline": ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求", "进度安排", "时限"),
     "leader": ("牵头领导", "责任领导", "分管领导", "包抓领导", "县级领导"),
 }
-ALIASES = sorted(((alias, field) for field, names in HEADERS.items() for alias in names),
-                 key=lambda pair: -len(pair[0]))
+ALIASES = sorted(
+    ((alias, field) for field, names in HEADERS.items() for alias in names), key=lambda pair: -len(pair[0])
+)
 TEXT_FIELDS = ("name", "content", "text")
 NUMERALS = "一二三四五六七八九十"
-SECTION = re.compile(r"^(?P<mark>第[一二三四五六七八九十]+[章部分篇]|[一二三四五六七八九十]+[、.]|"
-                     r"\([一二三四五六七八九十]+\)|\d+\.(?!\d))")
+SECTION = re.compile(
+    r"^(?P<mark>第[一二三四五六七八九十]+[章部分篇]|[一二三四五六七八九十]+[、.]|"
+    r"\([一二三四五六七八九十]+\)|\d+\.(?!\d))"
+)
 SECTION_SEQ = re.compile(r"^(?:(?P<plain>[一二三四五六七八九十]+)[、.]?|\((?P<paren>[一二三四五六七八九十]+)\)[、.]?)$")
 TASK_SEQ = re.compile(r"^\(?(?P<n>\d+)[).、]?$")
 FOOTNOTE = re.compile(r"^(?:注|备注|说明)[:：]")
@@ -137,9 +159,13 @@ def find_columns(grid) -> tuple[int, dict[str, int]]:
         if below and not _seq_cell(grid[index + 1], fields):
             fields.update(below)  # a second header row (责任单位 over 牵头单位 | 配合单位) names the columns below it
             last = index + 1
-        return last, _columns(fields, grid[last + 1:])
-    raise UnreadableFile(_("No header row found: the table needs columns headed 序号, 任务名称 or 主要内容, and "
-                           "责任单位 (or 牵头单位) in its first 20 rows."))
+        return last, _columns(fields, grid[last + 1 :])
+    raise UnreadableFile(
+        _(
+            "No header row found: the table needs columns headed 序号, 任务名称 or 主要内容, and "
+            "责任单位 (or 牵头单位) in its first 20 rows."
+        )
+    )
 
 
 def _seq_cell(row, fields) -> bool:
@@ -177,7 +203,7 @@ def _mean_length(rows, col) -> float:
 
 
 def split_units(raw: str) -> dict:
-    """"*区发改局、区住建局,各街道乡镇(标*的为牵头单位)" → leads, co-units, every township, and notes."""
+    """ "*区发改局、区住建局,各街道乡镇(标*的为牵头单位)" → leads, co-units, every township, and notes."""
     return unit_lists.read_list(raw)
 
 
@@ -248,8 +274,12 @@ class _Reader:
         level = _section_level(title)
         level = 1 if level is None else level
         self.stack = [s for s in self.stack if s["level"] < level]
-        section = {"key": len(self.sections), "title": title, "level": level,
-                   "parent": self.stack[-1]["key"] if self.stack else None}
+        section = {
+            "key": len(self.sections),
+            "title": title,
+            "level": level,
+            "parent": self.stack[-1]["key"] if self.stack else None,
+        }
         self.sections.append(section)
         self.stack.append(section)
 
@@ -266,12 +296,19 @@ class _Reader:
                 return None  # the header again, where a printed page begins
             text = "".join(dict.fromkeys(indicators.normalise(c) for c in row if c))
             if FOOTNOTE.match(text):  # 注 / 备注 rows: shown on the preview, not read as tasks
-                self.notes.append({"line": number, "text": text,
-                                   "section": self.stack[-1]["key"] if self.stack else None})
+                self.notes.append(
+                    {"line": number, "text": text, "section": self.stack[-1]["key"] if self.stack else None}
+                )
             else:
-                self.warnings.append({"row": number, "message": _(
-                    "Row %(row)s has no number in the 序号 column and is not a section heading; it was skipped.")
-                    % {"row": number}})
+                self.warnings.append(
+                    {
+                        "row": number,
+                        "message": _(
+                            "Row %(row)s has no number in the 序号 column and is not a section heading; it was skipped."
+                        )
+                        % {"row": number},
+                    }
+                )
             return None
         self.tasks.append(self._task(row, seq, number))
         return None
@@ -299,9 +336,13 @@ class _Reader:
         return text, deadline, frequency
 
     def _proposals(self, content, name, deadline, frequency) -> list[dict]:
-        proposals = within_plan(indicators.extract(
-            content or name, start=self.start, end=deadline or self.end, task_name=name or content[:30]),
-            self.start, deadline or self.end)
+        proposals = within_plan(
+            indicators.extract(
+                content or name, start=self.start, end=deadline or self.end, task_name=name or content[:30]
+            ),
+            self.start,
+            deadline or self.end,
+        )
         if frequency in ("quarterly", "monthly"):
             for proposal in proposals:
                 proposal["frequency"] = frequency
@@ -311,11 +352,17 @@ class _Reader:
         name, content = self.get(row, "name"), self.content(row)
         deadline_text, deadline, frequency = self._deadline(row)
         return {
-            "row": number, "seq": seq, "name": name or content[:60], "content": content,
+            "row": number,
+            "seq": seq,
+            "name": name or content[:60],
+            "content": content,
             "section": self.stack[-1]["key"] if self.stack else None,
-            "units_raw": self.get(row, "units") or self.get(row, "lead_units"), **self._units(row),
-            "deadline_text": deadline_text, "deadline": deadline.isoformat() if deadline else None,
-            "ongoing": is_ongoing(deadline_text), "leader": self.get(row, "leader"),
+            "units_raw": self.get(row, "units") or self.get(row, "lead_units"),
+            **self._units(row),
+            "deadline_text": deadline_text,
+            "deadline": deadline.isoformat() if deadline else None,
+            "ongoing": is_ongoing(deadline_text),
+            "leader": self.get(row, "leader"),
             "indicators": self._proposals(content, name, deadline, frequency),
         }
 
@@ -332,10 +379,11 @@ FIRST_LEADS = re.compile(r"(?:排在?第一位?|排名第一|第一个|首位)�
 
 
 def _first_listed_leads(grid, header: int, reader: "_Reader") -> None:
-    """"注：责任单位排在第一位的为牵头单位" (in a note row or the header): a task whose cell marks no lead is
+    """ "注：责任单位排在第一位的为牵头单位" (in a note row or the header): a task whose cell marks no lead is
     led by the first unit it lists."""
-    said = any(FIRST_LEADS.search(indicators.normalise(c or "")) for row in grid[:header + 1] for c in row) or any(
-        FIRST_LEADS.search(note["text"]) for note in reader.notes)
+    said = any(FIRST_LEADS.search(indicators.normalise(c or "")) for row in grid[: header + 1] for c in row) or any(
+        FIRST_LEADS.search(note["text"]) for note in reader.notes
+    )
     if not said:
         return
     for task in reader.tasks:
@@ -346,22 +394,33 @@ def _first_listed_leads(grid, header: int, reader: "_Reader") -> None:
 def parse_grid(grid, *, start: date, end: date) -> dict:
     header, columns = find_columns(grid)
     reader = _Reader(columns, start, end)
-    for number, row in enumerate(grid[header + 1:], start=header + 2):
+    for number, row in enumerate(grid[header + 1 :], start=header + 2):
         if any(c and str(c).strip() for c in row):
             reader.row(number, row)
     _first_listed_leads(grid, header, reader)
     _check_sequence(reader.tasks, reader.warnings)
-    return {"title": grid_title(grid), "source": "table", "sections": reader.sections, "tasks": reader.tasks,
-            "warnings": reader.warnings, "columns": {k: v for k, v in columns.items() if k != "content_all"},
-            "not_understood": reader.notes}
+    return {
+        "title": grid_title(grid),
+        "source": "table",
+        "sections": reader.sections,
+        "tasks": reader.tasks,
+        "warnings": reader.warnings,
+        "columns": {k: v for k, v in columns.items() if k != "content_all"},
+        "not_understood": reader.notes,
+    }
 
 
 def _check_sequence(tasks, warnings) -> None:
     seen = set()
     for task in tasks:
         if task["seq"] in seen:
-            warnings.append({"row": task["row"], "message": _("Number %(seq)s appears twice (row %(row)s).")
-                             % {"seq": task["seq"], "row": task["row"]}})
+            warnings.append(
+                {
+                    "row": task["row"],
+                    "message": _("Number %(seq)s appears twice (row %(row)s).")
+                    % {"seq": task["seq"], "row": task["row"]},
+                }
+            )
         seen.add(task["seq"])
 
 

@@ -17,6 +17,7 @@ title row, header row, section rows, and one row per task (序号, 任务名称,
 two cells after its number continues the task-name cell of the row above (a merged cell), as the table
 reader does with a merged Excel cell. It returns None when the lines hold no such table.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,30 @@ from .units import normalise
 BARE_NUMBER = re.compile(r"^\d{1,3}$")
 MIN_ROWS = 3
 GRID_HEADER = ["序号", "任务名称", "主要内容", "责任单位"]
-UNIT_ENDINGS = ("局", "办", "部", "院", "委", "中心", "镇", "乡", "街道", "社", "联", "会", "所", "站", "队", "公司",
-                "分局", "支行", "大队", "室", "团", "部门")
+UNIT_ENDINGS = (
+    "局",
+    "办",
+    "部",
+    "院",
+    "委",
+    "中心",
+    "镇",
+    "乡",
+    "街道",
+    "社",
+    "联",
+    "会",
+    "所",
+    "站",
+    "队",
+    "公司",
+    "分局",
+    "支行",
+    "大队",
+    "室",
+    "团",
+    "部门",
+)
 
 
 def _header_field(text: str) -> str | None:
@@ -37,8 +60,11 @@ def _header_field(text: str) -> str | None:
         return None
     for field, names in HEADERS.items():
         for name in names:
-            if text == name and len(name) >= 2 or (len(name) >= 3 and len(text) >= 2 and len(name) - len(text) == 1
-                                                    and name.endswith(text)):
+            if (
+                text == name
+                and len(name) >= 2
+                or (len(name) >= 3 and len(text) >= 2 and len(name) - len(text) == 1 and name.endswith(text))
+            ):
                 return field
     return None
 
@@ -60,13 +86,12 @@ def _find_header(lines: list[str]) -> int | None:
     units (责任单位 / 牵头单位) and one naming the task or its text."""
     for index in range(len(lines)):
         fields = []
-        for text in lines[index:index + 5]:
+        for text in lines[index : index + 5]:
             field = _header_field(text)
             if field is None:
                 break
             fields.append(field)
-        if len(fields) >= 2 and {"units", "lead_units"} & set(fields) and \
-                {"name", "content", "text"} & set(fields):
+        if len(fields) >= 2 and {"units", "lead_units"} & set(fields) and {"name", "content", "text"} & set(fields):
             return index
     return None
 
@@ -97,8 +122,9 @@ def grid_from_lines(lines: list[str]) -> tuple[list[list[str]], int] | None:
             name, content = parts[0], "".join(parts[1:])
         elif len(parts) == 1:
             # one text cell: the task-name cell merged from the row above, this row's own text
-            name, content = (previous_name, parts[0]) if previous_name and len(normalise(parts[0])) > 20 \
-                else (parts[0], "")
+            name, content = (
+                (previous_name, parts[0]) if previous_name and len(normalise(parts[0])) > 20 else (parts[0], "")
+            )
         else:
             name, content = previous_name, ""
         previous_name = name

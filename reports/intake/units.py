@@ -16,20 +16,43 @@ Sentences (:func:`units_in_text`): "由县乡村振兴局牵头，县财政局�
 "（牵头领导：…，责任科室：镇社会事务办公室）". In a 责任单位 list with no mark and no 牵头单位 beside it,
 the first unit leads: the convention of county documents (排在第一位的为牵头单位).
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 
-ALL_TOWNSHIPS = re.compile(r"^各(?:街道)?(?:乡镇|镇街|街道|镇|乡)(?:\(?(?:街道|乡镇|镇)\)?)?"
-                           r"(?:党委|人民政府|政府|党\(工\)委|街道办事处)?$")
+ALL_TOWNSHIPS = re.compile(
+    r"^各(?:街道)?(?:乡镇|镇街|街道|镇|乡)(?:\(?(?:街道|乡镇|镇)\)?)?"
+    r"(?:党委|人民政府|政府|党\(工\)委|街道办事处)?$"
+)
 LEAD_MARK = re.compile(r"\((?:牵头(?:单位|部门)?|主责|负总责)\)")
 NOTE = re.compile(r"\([^()]*\)")
 SEPARATORS = re.compile(r"[,、;/\s]+")
 # 委 is left out: "区纪委区监委" is one organ (合署办公) and "县委县政府督查室" one office; the preview
 # splits such names only against the county's own units (split_known).
-UNIT_ENDINGS = ("局", "办", "部", "院", "中心", "镇", "街道", "乡", "社", "联", "会", "所", "站", "处",
-                "队", "厅", "公司", "集团", "室", "团")
+UNIT_ENDINGS = (
+    "局",
+    "办",
+    "部",
+    "院",
+    "中心",
+    "镇",
+    "街道",
+    "乡",
+    "社",
+    "联",
+    "会",
+    "所",
+    "站",
+    "处",
+    "队",
+    "厅",
+    "公司",
+    "集团",
+    "室",
+    "团",
+)
 # A new name starts with the level it belongs to; "县委宣传部" has no such start after 委, so it stays whole.
 NAME_STARTS = ("区", "县", "市", "省", "镇", "乡")
 LABELS = {
@@ -38,21 +61,38 @@ LABELS = {
     "units": ("责任单位", "责任部门", "实施单位", "责任主体"),
 }
 LABELLED = re.compile(
-    r"(?P<label>" + "|".join(sorted({w for ws in LABELS.values() for w in ws}, key=len, reverse=True))
+    r"(?P<label>"
+    + "|".join(sorted({w for ws in LABELS.values() for w in ws}, key=len, reverse=True))
     + r")[:：]\s*(?P<list>(?:[^:：;；。()（）]|[(（][^()（）]*[)）])+)"
 )
-LED_BY = re.compile(r"由(?P<lead>[^,，。;；由]{2,60}?)牵头(?:负责)?(?:[,，、](?P<co>[^,，。;；]{2,80}?)(?:等)?"
-                    r"(?:配合|参与|协同|协助|按职责分工负责))?")
+LED_BY = re.compile(
+    r"由(?P<lead>[^,，。;；由]{2,60}?)牵头(?:负责)?(?:[,，、](?P<co>[^,，。;；]{2,80}?)(?:等)?"
+    r"(?:配合|参与|协同|协助|按职责分工负责))?"
+)
 IN_CHARGE = re.compile(r"[(（](?P<lead>[^()（）]{2,60}?)(?:负责|牵头)[)）]")
 # "（县农业农村局牵头，县卫健局、县住建局配合，各乡镇负责）": the first leads, the others share the work.
 LED_IN_BRACKETS = re.compile(r"[(（](?P<lead>[^()（）,，;；]{2,40}?)牵头[,，;；](?P<rest>[^()（）]{2,120}?)[)）]")
 SHARE_WORDS = re.compile(r"(?:等)?(?:配合|参与|协助|协同|共同负责|具体负责|负责落实|抓落实|负责|落实)$")
 # Other labelled lines that may follow a unit list on the next line ("责任单位：县住建局" / "完成时限：…").
-OTHER_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "牵头领导", "责任领导", "分管领导", "包抓领导",
-                "工作目标", "目标要求")
+OTHER_LABELS = (
+    "完成时限",
+    "完成时间",
+    "时间节点",
+    "时限要求",
+    "牵头领导",
+    "责任领导",
+    "分管领导",
+    "包抓领导",
+    "工作目标",
+    "目标要求",
+)
 LABEL_START = re.compile(
-    r"(?<![;；])(?=(?:" + "|".join(sorted({w for ws in LABELS.values() for w in ws if w != "牵头"} | set(OTHER_LABELS),
-                                          key=len, reverse=True)) + r")[:：])")
+    r"(?<![;；])(?=(?:"
+    + "|".join(
+        sorted({w for ws in LABELS.values() for w in ws if w != "牵头"} | set(OTHER_LABELS), key=len, reverse=True)
+    )
+    + r")[:：])"
+)
 
 
 def normalise(text: str) -> str:
@@ -65,7 +105,7 @@ def empty() -> dict:
 
 
 def split_run_together(name: str) -> list[str]:
-    """"区发改局区住建局" → ["区发改局", "区住建局"]; "县委宣传部" and "县乡村振兴局" stay whole."""
+    """ "区发改局区住建局" → ["区发改局", "区住建局"]; "县委宣传部" and "县乡村振兴局" stay whole."""
     pieces, start = [], 0
     for index in range(1, len(name)):
         if not name.startswith(NAME_STARTS, index) or index - start < 3:
@@ -82,7 +122,7 @@ def split_known(name: str, known) -> list[str] | None:
     if name in known:
         return [name]
     for candidate in sorted((k for k in known if name.startswith(k)), key=len, reverse=True):
-        rest = split_known(name[len(candidate):], known)
+        rest = split_known(name[len(candidate) :], known)
         if rest:
             return [candidate, *rest]
     return None
@@ -132,7 +172,7 @@ def read_list(raw: str, *, all_lead: bool = False, first_leads: bool = False) ->
 
 
 def _spaced(line: str) -> list[str]:
-    """"县农业农村局（牵头） 县财政局" → the names the spaces separate; a bracketed mark stays with its name."""
+    """ "县农业农村局（牵头） 县财政局" → the names the spaces separate; a bracketed mark stays with its name."""
     parts = []
     for part in re.split(r"[ \u3000\t]+", line.strip()):
         if parts and part.startswith(("(", "（")):
@@ -143,7 +183,7 @@ def _spaced(line: str) -> list[str]:
 
 
 def _star_pieces(token: str) -> list[str]:
-    """"*A*B" → ["*A", "*B"]; "A(牵头)" was turned into "A*" before."""
+    """ "*A*B" → ["*A", "*B"]; "A(牵头)" was turned into "A*" before."""
     if token.endswith("*") and token.count("*") == 1:
         return [token]
     return re.findall(r"\*?[^*]+", token)
@@ -154,15 +194,18 @@ def _field(label: str) -> str:
 
 
 def _labelled_parts(text: str) -> dict | None:
-    """"牵头单位:A;配合单位:B、C" inside one cell or sentence, or None when no part is labelled."""
+    """ "牵头单位:A;配合单位:B、C" inside one cell or sentence, or None when no part is labelled."""
     matches = list(LABELLED.finditer(LABEL_START.sub("；", text)))
     if not matches:
         return None
     result = empty()
     led = any(_field(m.group("label")) == "lead_units" for m in matches)
     for match in matches:
-        merge(result, _labelled_part(match, led), as_co=_field(match.group("label")) == "co_units" or (
-            led and _field(match.group("label")) == "units"))
+        merge(
+            result,
+            _labelled_part(match, led),
+            as_co=_field(match.group("label")) == "co_units" or (led and _field(match.group("label")) == "units"),
+        )
     return result
 
 

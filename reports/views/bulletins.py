@@ -1,4 +1,5 @@
 """Report pages: the list with download links and the request form, one report's page, the downloads."""
+
 from datetime import date
 from io import BytesIO
 
@@ -14,16 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
+from core.versions import ConflictError
 from supervision.models import SupervisionItem
 from supervision.selectors import item_visible
-from core.versions import ConflictError
 
 from .. import services
 from ..bulletins import pdf
 from ..bulletins.compose import file_name
+from ..bulletins.document import NUMERIC_FORMATS, chinese_date, format_cell
 from ..bulletins.docx_writer import write_docx
 from ..bulletins.notice import notice_content, notice_word
-from ..bulletins.document import NUMERIC_FORMATS, chinese_date, format_cell
 from ..forms_bulletins import DocumentFrameForm, ReportRequestForm
 from ..models import ReportKind, ReportState
 from ..selectors import document_frame_for, regions_for_requests, reports_visible_to
@@ -50,10 +51,18 @@ def report_list(request):
         reports = reports.filter(kind=kind)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     form = ReportRequestForm(user=request.user) if permissions.can_request_reports(request.user) else None
-    return render(request, "reports/bulletins/list.html", {
-        "page": page, "form": form, "kinds": ReportKind.choices, "kind": kind, "states": ReportState,
-        "pdf_available": pdf.soffice() is not None,
-    })
+    return render(
+        request,
+        "reports/bulletins/list.html",
+        {
+            "page": page,
+            "form": form,
+            "kinds": ReportKind.choices,
+            "kind": kind,
+            "states": ReportState,
+            "pdf_available": pdf.soffice() is not None,
+        },
+    )
 
 
 @login_required
@@ -64,11 +73,24 @@ def report_request(request):
     form = ReportRequestForm(request.POST, user=request.user)
     if not form.is_valid():
         page = Paginator(reports_visible_to(request.user), PAGE_SIZE).get_page(1)
-        return render(request, "reports/bulletins/list.html", {
-            "page": page, "form": form, "kinds": ReportKind.choices, "kind": "", "states": ReportState,
-        }, status=400)
-    report = services.report_request(region=form.cleaned_data["region"], kind=form.cleaned_data["kind"],
-                                     month=form.cleaned_data["month"], by=request.user)
+        return render(
+            request,
+            "reports/bulletins/list.html",
+            {
+                "page": page,
+                "form": form,
+                "kinds": ReportKind.choices,
+                "kind": "",
+                "states": ReportState,
+            },
+            status=400,
+        )
+    report = services.report_request(
+        region=form.cleaned_data["region"],
+        kind=form.cleaned_data["kind"],
+        month=form.cleaned_data["month"],
+        by=request.user,
+    )
     messages.success(request, _("Report requested: %(report)s. It appears below when done.") % {"report": report})
     return redirect("reports:bulletins")
 
@@ -79,8 +101,10 @@ def _rendered_blocks(content: dict) -> list[dict]:
     for block in content.get("blocks", []):
         if block["type"] == "table":
             columns = block["columns"]
-            rows = [[(format_cell(v, c["fmt"]), c["fmt"] in NUMERIC_FORMATS, c["header"]) for v, c in zip(row, columns)]
-                    for row in block["rows"]]
+            rows = [
+                [(format_cell(v, c["fmt"]), c["fmt"] in NUMERIC_FORMATS, c["header"]) for v, c in zip(row, columns)]
+                for row in block["rows"]
+            ]
             block = {**block, "cells": rows}
         blocks.append(block)
     return blocks
@@ -90,12 +114,20 @@ def _rendered_blocks(content: dict) -> list[dict]:
 def report_detail(request, pk):
     _reader(request)
     report = get_object_or_404(reports_visible_to(request.user), pk=pk)
-    versions = reports_visible_to(request.user).filter(region=report.region, kind=report.kind,
-                                                       period_end=report.period_end)
-    return render(request, "reports/bulletins/detail.html", {
-        "report": report, "blocks": _rendered_blocks(report.content), "versions": versions, "states": ReportState,
-        "issued_on": chinese_date(date.fromisoformat(report.content["issued_on"])) if report.content else "",
-    })
+    versions = reports_visible_to(request.user).filter(
+        region=report.region, kind=report.kind, period_end=report.period_end
+    )
+    return render(
+        request,
+        "reports/bulletins/detail.html",
+        {
+            "report": report,
+            "blocks": _rendered_blocks(report.content),
+            "versions": versions,
+            "states": ReportState,
+            "issued_on": chinese_date(date.fromisoformat(report.content["issued_on"])) if report.content else "",
+        },
+    )
 
 
 @login_required
@@ -106,8 +138,14 @@ def report_download(request, pk, fmt):
     if report.status != ReportState.DONE or not file:
         raise Http404(_("This report has no such file."))
     services.report_download_record(report=report, fmt=fmt, by=request.user)
-    name = file_name(kind=report.kind, region_name=report.region.name, period_start=report.period_start,
-                     period_end=report.period_end, version=report.version, ext=fmt)
+    name = file_name(
+        kind=report.kind,
+        region_name=report.region.name,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        version=report.version,
+        ext=fmt,
+    )
     return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
 
 
@@ -125,8 +163,9 @@ def document_frame(request):
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.FRAME_FIELDS}
         try:
-            services.document_frame_save(region=region, by=request.user,
-                                         expected_version=form.cleaned_data["version"], **values)
+            services.document_frame_save(
+                region=region, by=request.user, expected_version=form.cleaned_data["version"], **values
+            )
         except ConflictError as error:
             messages.error(request, str(error))
         except ValidationError as error:
@@ -135,16 +174,20 @@ def document_frame(request):
         else:
             messages.success(request, _("Document frame saved; reports generated from now on carry it."))
             return redirect(f"{request.path}?region={region.code}")
-    return render(request, "reports/bulletins/frame.html", {"regions": regions, "region": region, "form": form,
-                                                            "saved": frame.pk is not None},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "reports/bulletins/frame.html",
+        {"regions": regions, "region": region, "form": form, "saved": frame.pk is not None},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def supervision_notice(request, item_pk):
     """The numbered 督办通知单 of one supervision item, as Word (audited like every download)."""
-    item = get_object_or_404(SupervisionItem.objects.select_related(
-        "indicator__target__plan__region", "unit"), pk=item_pk)
+    item = get_object_or_404(
+        SupervisionItem.objects.select_related("indicator__target__plan__region", "unit"), pk=item_pk
+    )
     if not item_visible(item, request.user):
         raise Http404
     region = item.indicator.target.plan.region
@@ -152,10 +195,11 @@ def supervision_notice(request, item_pk):
     with translation.override(settings.LANGUAGE_CODE):
         # Numbered once, the first time the notice is made, in the office's register (reports.DocumentNumber).
         serial = services.document_number_assign(
-            frame=frame, kind="notice", year=timezone.localdate(item.issued_at).year,
-            word=str(notice_word()), item=item).serial
+            frame=frame, kind="notice", year=timezone.localdate(item.issued_at).year, word=str(notice_word()), item=item
+        ).serial
         content = notice_content(item=item, frame=frame, serial=serial)
     services.notice_download_record(item=item, serial=serial, by=request.user)
     name = f"{region.name}-督办通知单-{serial}号-{item.unit.name}.docx"
-    return FileResponse(BytesIO(write_docx(content)), as_attachment=True, filename=name,
-                        content_type=CONTENT_TYPES["docx"])
+    return FileResponse(
+        BytesIO(write_docx(content)), as_attachment=True, filename=name, content_type=CONTENT_TYPES["docx"]
+    )

@@ -1,4 +1,5 @@
 """Thin views for Excel in and out; the work is in reports.plan_import, reports.excel.* and reports.services."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,18 +10,24 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from core import periods
+from core.uploads import UnsafeFile
 from regions.models import Region, RegionLevel, Unit
 from regions.selectors import region_prefix
 from targets.choices import Frequency, Kind
-
-from core.uploads import UnsafeFile
 
 from .. import previews
 from ..intake.files import ACCEPT as PLAN_FILE_SUFFIXES
 from ..plan_checks import check_plan, first_period_notices
 from ..plan_import import (
-    PlanProblems, apply_preview_edits, at_save, milestones_text, plan_import, plan_import_parse, with_defaults,
+    PlanProblems,
+    apply_preview_edits,
+    at_save,
+    milestones_text,
+    plan_import,
+    plan_import_parse,
+    with_defaults,
 )
+
 
 def _importable_counties(user):
     counties = Region.objects.filter(level=RegionLevel.COUNTY)
@@ -48,17 +55,22 @@ def import_upload(request):
             error = _("Choose the responsibility table to upload.")
         else:
             try:
-                parsed = plan_import_parse(file=request.FILES["file"], region=region,
-                                           title=request.POST.get("title", "").strip())
+                parsed = plan_import_parse(
+                    file=request.FILES["file"], region=region, title=request.POST.get("title", "").strip()
+                )
             except (UnsafeFile, ValidationError) as exc:
                 error = str(exc) if isinstance(exc, UnsafeFile) else "; ".join(exc.messages)
             else:
-                token = previews.preview_save(by=request.user, kind=previews.Kind.PLAN_IMPORT,
-                                              data=with_defaults(parsed))
+                token = previews.preview_save(
+                    by=request.user, kind=previews.Kind.PLAN_IMPORT, data=with_defaults(parsed)
+                )
                 return redirect("import-preview", token=token)
-    return render(request, "reports/excel/import_upload.html",
-                  {"counties": counties, "error": error, "accept": ",".join(PLAN_FILE_SUFFIXES)},
-                  status=400 if error else 200)
+    return render(
+        request,
+        "reports/excel/import_upload.html",
+        {"counties": counties, "error": error, "accept": ",".join(PLAN_FILE_SUFFIXES)},
+        status=400 if error else 200,
+    )
 
 
 def _unit_rows(parsed, units) -> list[dict]:
@@ -83,8 +95,9 @@ def _warning_texts() -> dict[str, str]:
         "baseline_needed": _("The text gives no starting value: enter the baseline."),
         "baseline_assumed_zero": _("Baseline assumed 0: enter the real starting rate if it is known."),
         "decrease_without_baseline_kept_as_ceiling": _("No baseline stated: kept as a ceiling."),
-        "deadline_before_plan_start": _("The date in the text is before the plan starts: the task's deadline is "
-                                        "used; check it."),
+        "deadline_before_plan_start": _(
+            "The date in the text is before the plan starts: the task's deadline is used; check it."
+        ),
         "approximate": _("The text gives an approximate amount (余, 近, 约): check the value."),
     }
 
@@ -98,11 +111,24 @@ def _task_rows(parsed: dict, problems) -> list[dict]:
         at.setdefault((problem.task, problem.indicator), []).append(problem.message)
     rows = []
     for i, task in enumerate(parsed["tasks"]):
-        indicators = [dict(p, warning_texts=[texts.get(w, w) for w in p.get("warnings", [])],
-                           milestones_text=milestones_text(p.get("milestones", [])), problems=at.get((i, j), []))
-                      for j, p in enumerate(task["indicators"])]
-        rows.append(dict(task, index=i, indicators=indicators, problems=at.get((i, None), []),
-                         section_title=sections.get(task.get("section"), {}).get("title", "")))
+        indicators = [
+            dict(
+                p,
+                warning_texts=[texts.get(w, w) for w in p.get("warnings", [])],
+                milestones_text=milestones_text(p.get("milestones", [])),
+                problems=at.get((i, j), []),
+            )
+            for j, p in enumerate(task["indicators"])
+        ]
+        rows.append(
+            dict(
+                task,
+                index=i,
+                indicators=indicators,
+                problems=at.get((i, None), []),
+                section_title=sections.get(task.get("section"), {}).get("title", ""),
+            )
+        )
     return rows
 
 
@@ -112,9 +138,15 @@ def _section_rows(parsed: dict, problems) -> list[dict]:
         if problem.section is not None:
             at.setdefault(problem.section, []).append(problem.message)
     sections = parsed.get("sections") or []
-    return [dict(section, index=k, problems=at.get(k, []),
-                 parents=[(s["key"], s["title"]) for s in sections if s["key"] != section["key"]])
-            for k, section in enumerate(sections)]
+    return [
+        dict(
+            section,
+            index=k,
+            problems=at.get(k, []),
+            parents=[(s["key"], s["title"]) for s in sections if s["key"] != section["key"]],
+        )
+        for k, section in enumerate(sections)
+    ]
 
 
 def _preview_context(parsed, region, problems=None, errors=()):
@@ -127,11 +159,20 @@ def _preview_context(parsed, region, problems=None, errors=()):
     for problem in problems:
         if problem.task is None and problem.section is None:
             plan_problems.setdefault(problem.field, []).append(problem.message)
-    return {"parsed": parsed, "tasks": _task_rows(parsed, problems), "region": region,
-            "sections": _section_rows(parsed, problems), "notices": first_period_notices(parsed),
-            "unit_rows": _unit_rows(parsed, units), "errors": errors, "problems": problems,
-            "plan_problems": plan_problems, "kinds": Kind.choices, "frequencies": Frequency.choices,
-            "indicator_count": sum(len(t["indicators"]) for t in parsed["tasks"])}
+    return {
+        "parsed": parsed,
+        "tasks": _task_rows(parsed, problems),
+        "region": region,
+        "sections": _section_rows(parsed, problems),
+        "notices": first_period_notices(parsed),
+        "unit_rows": _unit_rows(parsed, units),
+        "errors": errors,
+        "problems": problems,
+        "plan_problems": plan_problems,
+        "kinds": Kind.choices,
+        "frequencies": Frequency.choices,
+        "indicator_count": sum(len(t["indicators"]) for t in parsed["tasks"]),
+    }
 
 
 @login_required
@@ -154,11 +195,19 @@ def import_preview(request, token):
     try:
         plan = plan_import(parsed=edited, region=region, by=request.user)
     except PlanProblems as exc:
-        return render(request, "reports/excel/import_preview.html",
-                      _preview_context(edited, region, problems=exc.problems), status=400)
+        return render(
+            request,
+            "reports/excel/import_preview.html",
+            _preview_context(edited, region, problems=exc.problems),
+            status=400,
+        )
     except ValidationError as exc:
-        return render(request, "reports/excel/import_preview.html",
-                      _preview_context(edited, region, errors=exc.messages), status=400)
+        return render(
+            request,
+            "reports/excel/import_preview.html",
+            _preview_context(edited, region, errors=exc.messages),
+            status=400,
+        )
     previews.preview_discard(by=request.user, kind=previews.Kind.PLAN_IMPORT, token=token)
     messages.success(request, _("Plan imported: %(tasks)s tasks.") % {"tasks": len(edited["tasks"])})
     return redirect("plan-detail", pk=plan.pk)
@@ -185,8 +234,11 @@ def export_new(request):
     error = ""
     if request.method == "POST":
         kind = request.POST.get("kind", "")
-        params = {"as_of": request.POST.get("as_of", "")} if kind == ExportJob.Kind.LEDGER else {
-            "period": request.POST.get("period", "").strip()}
+        params = (
+            {"as_of": request.POST.get("as_of", "")}
+            if kind == ExportJob.Kind.LEDGER
+            else {"period": request.POST.get("period", "").strip()}
+        )
         try:
             job = export_job_create(kind=kind, plan=plan, params=params, by=request.user)
         except ValidationError as exc:
@@ -194,9 +246,18 @@ def export_new(request):
         else:
             return redirect("excel-export-job", pk=job.pk)
     today = timezone.localdate()
-    return render(request, "reports/excel/export_new.html", {
-        "plan": plan, "error": error, "today": today.isoformat(), "month": f"{today:%Y-%m}",
-        "kinds": ExportJob.Kind.choices}, status=400 if error else 200)
+    return render(
+        request,
+        "reports/excel/export_new.html",
+        {
+            "plan": plan,
+            "error": error,
+            "today": today.isoformat(),
+            "month": f"{today:%Y-%m}",
+            "kinds": ExportJob.Kind.choices,
+        },
+        status=400 if error else 200,
+    )
 
 
 def _own_job(request, pk):
@@ -219,10 +280,17 @@ def export_status(request, pk):
     from django.urls import reverse
 
     job = _own_job(request, pk)
-    return JsonResponse({"status": job.status, "status_display": job.get_status_display(),
-                         "percent": job.percent, "rows_done": job.rows_done,
-                         "rows_total": job.rows_total, "error": job.error,
-                         "download": reverse("excel-export-download", args=[job.pk]) if job.status == "done" else ""})
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_display": job.get_status_display(),
+            "percent": job.percent,
+            "rows_done": job.rows_done,
+            "rows_total": job.rows_total,
+            "error": job.error,
+            "download": reverse("excel-export-download", args=[job.pk]) if job.status == "done" else "",
+        }
+    )
 
 
 @login_required
@@ -250,8 +318,9 @@ def _default_period() -> str:
 @require_http_methods(["GET", "POST"])
 def progress_offline(request):
     """Download the unit's workbook for a period; upload it back filled in."""
-    from ..excel.progress import progress_upload
     from core.uploads import check_upload
+
+    from ..excel.progress import progress_upload
 
     if not permissions.can_report_for(request.user, request.user.unit):
         raise PermissionDenied
@@ -270,7 +339,8 @@ def progress_offline(request):
             context["result"] = result
             if result.marked:
                 context["marked_token"] = previews.preview_save(
-                    by=request.user, kind=previews.Kind.PROGRESS_MARKED, content=result.marked)
+                    by=request.user, kind=previews.Kind.PROGRESS_MARKED, content=result.marked
+                )
                 status = 400
     return render(request, "reports/excel/progress.html", context, status=status)
 
@@ -289,8 +359,10 @@ def progress_template(request):
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("excel-progress")
-    response = HttpResponse(template_download(unit=request.user.unit, period=period, by=request.user),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        template_download(unit=request.user.unit, period=period, by=request.user),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="progress-{period}.xlsx"'
     return response
 
@@ -302,7 +374,8 @@ def progress_marked(request, token):
     preview = previews.preview_get(by=request.user, kind=previews.Kind.PROGRESS_MARKED, token=token)
     if preview is None:
         raise Http404
-    response = HttpResponse(bytes(preview.content),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        bytes(preview.content), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = 'attachment; filename="progress-errors.xlsx"'
     return response

@@ -2,6 +2,7 @@
 
 The month-end snapshots are read through supervision/apis/snapshots.py.
 """
+
 import django_filters
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -23,15 +24,46 @@ class SupervisionItemSerializer(ProtectedFieldsMixin, serializers.ModelSerialize
 
     class Meta:
         model = SupervisionItem
-        fields = ["id", "indicator", "unit", "notice", "reply_due", "status", "light_when_issued", "issued_by",
-                  "issued_at", "measures", "promised_date", "replied_by", "replied_at", "office_comment",
-                  "closed_by", "closed_at", "version", "overdue"]
-        read_only_fields = ["status", "light_when_issued", "issued_by", "issued_at", "measures", "promised_date",
-                            "replied_by", "replied_at", "office_comment", "closed_by", "closed_at", "version"]
+        fields = [
+            "id",
+            "indicator",
+            "unit",
+            "notice",
+            "reply_due",
+            "status",
+            "light_when_issued",
+            "issued_by",
+            "issued_at",
+            "measures",
+            "promised_date",
+            "replied_by",
+            "replied_at",
+            "office_comment",
+            "closed_by",
+            "closed_at",
+            "version",
+            "overdue",
+        ]
+        read_only_fields = [
+            "status",
+            "light_when_issued",
+            "issued_by",
+            "issued_at",
+            "measures",
+            "promised_date",
+            "replied_by",
+            "replied_at",
+            "office_comment",
+            "closed_by",
+            "closed_at",
+            "version",
+        ]
         extra_kwargs = {
             "indicator": {"help_text": _("The red or amber indicator the notice is about.")},
-            "unit": {"help_text": _("The unit that must answer (a lead unit, co-unit or allocated township)."),
-                     "queryset": Unit.objects.all()},
+            "unit": {
+                "help_text": _("The unit that must answer (a lead unit, co-unit or allocated township)."),
+                "queryset": Unit.objects.all(),
+            },
             "notice": {"help_text": _("What the unit must explain or put right (督办通知).")},
             "reply_due": {"help_text": _("The date the unit must answer by.")},
             "status": {"help_text": _("open (awaiting reply), answered, returned (sent back) or closed (销号).")},
@@ -58,10 +90,12 @@ class ReplySerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="",
-                                    help_text=_("The office's comment (required when sending back)."))
-    reply_due = serializers.DateField(required=False, allow_null=True, default=None,
-                                      help_text=_("When sending back: a new reply date."))
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("The office's comment (required when sending back).")
+    )
+    reply_due = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text=_("When sending back: a new reply date.")
+    )
 
 
 class ItemFilter(django_filters.FilterSet):
@@ -92,8 +126,9 @@ class SupervisionItemViewSet(VersionedMixin, mixins.CreateModelMixin, viewsets.R
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         indicator = get_object_or_404(indicators_visible_to(request.user), pk=data["indicator"].pk)
-        item = services.supervision_item_issue(indicator=indicator, unit=data["unit"], notice=data["notice"],
-                                               reply_due=data["reply_due"], by=request.user)
+        item = services.supervision_item_issue(
+            indicator=indicator, unit=data["unit"], notice=data["notice"], reply_due=data["reply_due"], by=request.user
+        )
         return self.respond_with(item, status_code=201)
 
     @extend_schema(request=ReplySerializer, responses=SupervisionItemSerializer, parameters=[IF_MATCH])
@@ -102,8 +137,9 @@ class SupervisionItemViewSet(VersionedMixin, mixins.CreateModelMixin, viewsets.R
         item = self.get_object()
         body = ReplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        item = services.supervision_item_reply(item=item, by=request.user, version=self.expected_version(item),
-                                               **body.validated_data)
+        item = services.supervision_item_reply(
+            item=item, by=request.user, version=self.expected_version(item), **body.validated_data
+        )
         return self.respond_with(item)
 
     @extend_schema(request=DecisionSerializer, responses=SupervisionItemSerializer, parameters=[IF_MATCH])
@@ -112,8 +148,9 @@ class SupervisionItemViewSet(VersionedMixin, mixins.CreateModelMixin, viewsets.R
         item = self.get_object()
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        item = services.supervision_item_close(item=item, by=request.user, comment=body.validated_data["comment"],
-                                               version=self.expected_version(item))
+        item = services.supervision_item_close(
+            item=item, by=request.user, comment=body.validated_data["comment"], version=self.expected_version(item)
+        )
         return self.respond_with(item)
 
     @extend_schema(request=DecisionSerializer, responses=SupervisionItemSerializer, parameters=[IF_MATCH])
@@ -122,8 +159,7 @@ class SupervisionItemViewSet(VersionedMixin, mixins.CreateModelMixin, viewsets.R
         item = self.get_object()
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        item = services.supervision_item_send_back(item=item, by=request.user, version=self.expected_version(item),
-                                                   **body.validated_data)
+        item = services.supervision_item_send_back(
+            item=item, by=request.user, version=self.expected_version(item), **body.validated_data
+        )
         return self.respond_with(item)
-
-

@@ -1,4 +1,5 @@
 """Month-end status snapshots, read only (they are frozen by supervision.services.snapshot_freeze)."""
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
@@ -10,13 +11,29 @@ from ..models import StatusSnapshot
 
 
 class StatusSnapshotSerializer(serializers.ModelSerializer):
-    reasons = serializers.ListField(source="reason_words", child=serializers.CharField(), read_only=True,
-                                    help_text=_("Why the light was what it was, in words."))
+    reasons = serializers.ListField(
+        source="reason_words",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Why the light was what it was, in words."),
+    )
 
     class Meta:
         model = StatusSnapshot
-        fields = ["id", "indicator", "unit", "as_of", "evaluated_on", "status", "actual", "completion", "expected",
-                  "gap", "reasons", "taken_at"]
+        fields = [
+            "id",
+            "indicator",
+            "unit",
+            "as_of",
+            "evaluated_on",
+            "status",
+            "actual",
+            "completion",
+            "expected",
+            "gap",
+            "reasons",
+            "taken_at",
+        ]
         extra_kwargs = {
             "indicator": {"help_text": _("The indicator whose light was frozen.")},
             "as_of": {"help_text": _("The month end the light was frozen at.")},
@@ -33,12 +50,15 @@ class StatusSnapshotSerializer(serializers.ModelSerializer):
 
 class SnapshotFilter(django_filters.FilterSet):
     # A model choice, not a number: an id beyond the database's integer range is a 400, not a 500.
-    plan = django_filters.ModelChoiceFilter(field_name="indicator__target__plan", queryset=Plan.objects.all(),
-                                            help_text=_("Plan id."))
-    as_of_from = django_filters.DateFilter(field_name="as_of", lookup_expr="gte",
-                                           help_text=_("Month ends on or after this date."))
-    as_of_to = django_filters.DateFilter(field_name="as_of", lookup_expr="lte",
-                                         help_text=_("Month ends on or before this date."))
+    plan = django_filters.ModelChoiceFilter(
+        field_name="indicator__target__plan", queryset=Plan.objects.all(), help_text=_("Plan id.")
+    )
+    as_of_from = django_filters.DateFilter(
+        field_name="as_of", lookup_expr="gte", help_text=_("Month ends on or after this date.")
+    )
+    as_of_to = django_filters.DateFilter(
+        field_name="as_of", lookup_expr="lte", help_text=_("Month ends on or before this date.")
+    )
 
     class Meta:
         model = StatusSnapshot

@@ -1,5 +1,6 @@
 """Supervision items drawn on pages of apps above this one (My work lives in targets, which may not import
 supervision): the template asks, the view does not need to know."""
+
 from django import template
 from django.utils import timezone
 
@@ -27,7 +28,12 @@ def filter_field(bound):
     if type(widget) is not forms.Select:
         return str(bound)
     chosen = "" if bound.value() is None else str(bound.value())
-    options = format_html_join("", '<option value="{}"{}>{}</option>', (
-        (value, " selected" if str(value) == chosen else "", label)
-        for value, label in ((str(v), lbl) for v, lbl in widget.choices)))
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, " selected" if str(value) == chosen else "", label)
+            for value, label in ((str(v), lbl) for v, lbl in widget.choices)
+        ),
+    )
     return format_html('<select name="{}" id="{}">{}</select>', bound.html_name, bound.auto_id, options)

@@ -4,6 +4,7 @@ Thin like targets/apis.py: querysets come from the selectors (another unit's obj
 writes go through targets.services (which check, audit and notify), core.api turns their errors
 into JSON.
 """
+
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -23,15 +24,29 @@ from ..models import Evidence, LateEntryGrant, ReportComment, ReportVersion
 
 
 class EvidenceSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
-    file = serializers.FileField(write_only=True, help_text=gettext_lazy(
-        "The file: jpg, png, pdf, doc, docx, xls or xlsx, at most 10 MB; its content is checked."))
-    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True,
-                                        help_text=gettext_lazy("Who uploaded it."))
+    file = serializers.FileField(
+        write_only=True,
+        help_text=gettext_lazy(
+            "The file: jpg, png, pdf, doc, docx, xls or xlsx, at most 10 MB; its content is checked."
+        ),
+    )
+    uploaded_by = serializers.CharField(
+        source="uploaded_by.username", read_only=True, help_text=gettext_lazy("Who uploaded it.")
+    )
 
     class Meta:
         model = Evidence
-        fields = ["id", "report", "file", "original_name", "content_type", "size", "sha256", "uploaded_by",
-                  "uploaded_at"]
+        fields = [
+            "id",
+            "report",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+        ]
         read_only_fields = ["original_name", "content_type", "size", "sha256", "uploaded_at"]
         extra_kwargs = {
             "report": {"help_text": gettext_lazy("The progress report the file supports (a draft or returned one).")},
@@ -74,15 +89,29 @@ class ReportVersionSerializer(serializers.ModelSerializer):
 
 
 class LateEntryGrantSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
-    period = serializers.CharField(write_only=True, max_length=7, help_text=gettext_lazy(
-        "The locked period to open: YYYY-MM, or YYYY-Qn for a quarterly indicator."))
-    granted_by = serializers.CharField(source="granted_by.username", read_only=True,
-                                       help_text=gettext_lazy("The supervisor who granted it."))
+    period = serializers.CharField(
+        write_only=True,
+        max_length=7,
+        help_text=gettext_lazy("The locked period to open: YYYY-MM, or YYYY-Qn for a quarterly indicator."),
+    )
+    granted_by = serializers.CharField(
+        source="granted_by.username", read_only=True, help_text=gettext_lazy("The supervisor who granted it.")
+    )
 
     class Meta:
         model = LateEntryGrant
-        fields = ["id", "plan", "indicator", "unit", "period", "period_start", "until", "reason", "granted_by",
-                  "granted_at"]
+        fields = [
+            "id",
+            "plan",
+            "indicator",
+            "unit",
+            "period",
+            "period_start",
+            "until",
+            "reason",
+            "granted_by",
+            "granted_at",
+        ]
         read_only_fields = ["period_start", "granted_at"]
         extra_kwargs = {
             "plan": {"help_text": gettext_lazy("The plan.")},
@@ -117,8 +146,7 @@ class EvidenceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         report = _visible_report(user, serializer.validated_data["report"])
         if not permissions.can_report_for(user, report.unit):
             raise PermissionDenied(_("Only a reporter of the report's unit adds evidence."))
-        serializer.instance = services.evidence_add(report=report, by=user,
-                                                    upload=serializer.validated_data["file"])
+        serializer.instance = services.evidence_add(report=report, by=user, upload=serializer.validated_data["file"])
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
@@ -129,8 +157,9 @@ class EvidenceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         except FileNotFoundError as exc:
             raise Http404 from exc
         # Served as bytes whatever it is: the real type is in the metadata (content_type).
-        response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                                content_type="application/octet-stream")
+        response = FileResponse(
+            handle, as_attachment=True, filename=evidence.original_name, content_type="application/octet-stream"
+        )
         response["X-Checksum-SHA256"] = evidence.sha256
         return response
 
@@ -149,8 +178,9 @@ class ReportCommentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
 
     def perform_create(self, serializer):
         report = _visible_report(self.request.user, serializer.validated_data["report"])
-        serializer.instance = services.report_comment_add(report=report, by=self.request.user,
-                                                          text=serializer.validated_data["text"])
+        serializer.instance = services.report_comment_add(
+            report=report, by=self.request.user, text=serializer.validated_data["text"]
+        )
 
 
 class ReportVersionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -192,5 +222,11 @@ class LateEntryGrantViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             indicator = get_object_or_404(selectors.indicators_visible_to(user), pk=indicator.pk)
         unit = get_object_or_404(entry_selectors.units_in_region(user), pk=data["unit"].pk)
         serializer.instance = services.late_entry_grant_create(
-            plan=plan, unit=unit, period=data["period"], until=data["until"], reason=data["reason"], by=user,
-            indicator=indicator)
+            plan=plan,
+            unit=unit,
+            period=data["period"],
+            until=data["until"],
+            reason=data["reason"],
+            by=user,
+            indicator=indicator,
+        )

@@ -3,6 +3,7 @@
 Thin: the querysets come from targets.selectors (so scoping answers 404), every write goes through
 targets.services, and core.api supplies errors, ETag/If-Match and pagination.
 """
+
 import django_filters
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -37,7 +38,10 @@ from ..serializers import (
 )
 
 OPTIONAL_IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=False,
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
     description=gettext_lazy("The ETag you read; when sent, the action is refused with 412 if the report changed."),
 )
 
@@ -104,7 +108,8 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
             selectors.targets_visible_to(self.request.user)
             .select_related("section")
             .prefetch_related(
-                "lead_units", "co_units",
+                "lead_units",
+                "co_units",
                 Prefetch("indicators", queryset=Indicator.objects.prefetch_related("milestones")),
             )
             .order_by("plan_id", "seq")
@@ -113,13 +118,16 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
 
 class IndicatorFilter(django_filters.FilterSet):
     plan = django_filters.NumberFilter(field_name="target__plan", help_text=gettext_lazy("Plan id."))
-    region = RegionCodeFilter(path="target__plan__region",
-                              help_text=gettext_lazy("Division code; indicators of plans inside that region."))
-    unit = django_filters.NumberFilter(method="filter_unit",
-                                       help_text=gettext_lazy("Unit id; indicators it leads, shares or is allocated."))
+    region = RegionCodeFilter(
+        path="target__plan__region", help_text=gettext_lazy("Division code; indicators of plans inside that region.")
+    )
+    unit = django_filters.NumberFilter(
+        method="filter_unit", help_text=gettext_lazy("Unit id; indicators it leads, shares or is allocated.")
+    )
     # Declared last: django-filter applies it after the others, on the already narrowed queryset.
     status = django_filters.ChoiceFilter(
-        choices=Light.choices, method="filter_status",
+        choices=Light.choices,
+        method="filter_status",
         help_text=gettext_lazy("Only indicators with this light on the as_of date (red, amber, green …)."),
     )
 
@@ -128,7 +136,9 @@ class IndicatorFilter(django_filters.FilterSet):
         fields = ["target", "kind", "frequency", "plan", "region", "unit", "status"]
 
     def filter_unit(self, qs, name, value):
-        return qs.filter(Q(target__lead_units=value) | Q(target__co_units=value) | Q(allocations__unit=value)).distinct()
+        return qs.filter(
+            Q(target__lead_units=value) | Q(target__co_units=value) | Q(allocations__unit=value)
+        ).distinct()
 
     def filter_status(self, qs, name, value):
         # The light is computed, not stored: one bulk evaluation of the narrowed set, then a filter by id.
@@ -142,8 +152,7 @@ class IndicatorFilter(django_filters.FilterSet):
     update=extend_schema(parameters=[IF_MATCH]),
     partial_update=extend_schema(parameters=[IF_MATCH]),
 )
-class IndicatorViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                       viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Indicators with their light on `?as_of=` (default today). Changes need the ETag in If-Match."""
 
     permission_classes = [permissions.IsAuthenticated, IsPlanManager]
@@ -187,15 +196,19 @@ class IndicatorViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.UpdateMod
         if not selectors.targets_visible_to(self.request.user).filter(pk=target.pk).exists():
             raise ValidationError({"target": _("No such target.")})
         milestones = [(m["date"], m["value"]) for m in data.pop("milestones", [])]
-        serializer.instance = services.indicator_create(target=target, by=self.request.user, milestones=milestones,
-                                                        **data)
+        serializer.instance = services.indicator_create(
+            target=target, by=self.request.user, milestones=milestones, **data
+        )
 
     def perform_versioned_update(self, serializer, expected_version):
         data = dict(serializer.validated_data)
         milestones = data.pop("milestones", None)
         serializer.instance = services.indicator_update(
-            indicator=serializer.instance, by=self.request.user, expected_fingerprint=expected_version,
-            milestones=None if milestones is None else [(m["date"], m["value"]) for m in milestones], **data,
+            indicator=serializer.instance,
+            by=self.request.user,
+            expected_fingerprint=expected_version,
+            milestones=None if milestones is None else [(m["date"], m["value"]) for m in milestones],
+            **data,
         )
 
     @extend_schema(parameters=[AS_OF], responses=StatusSerializer)
@@ -219,10 +232,12 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ReportFilter(django_filters.FilterSet):
     plan = django_filters.NumberFilter(field_name="indicator__target__plan", help_text=gettext_lazy("Plan id."))
-    period_from = django_filters.DateFilter(field_name="period_start", lookup_expr="gte",
-                                            help_text=gettext_lazy("Periods starting on or after this date."))
-    period_to = django_filters.DateFilter(field_name="period_start", lookup_expr="lte",
-                                          help_text=gettext_lazy("Periods starting on or before this date."))
+    period_from = django_filters.DateFilter(
+        field_name="period_start", lookup_expr="gte", help_text=gettext_lazy("Periods starting on or after this date.")
+    )
+    period_to = django_filters.DateFilter(
+        field_name="period_start", lookup_expr="lte", help_text=gettext_lazy("Periods starting on or before this date.")
+    )
 
     class Meta:
         model = ProgressReport
@@ -233,8 +248,9 @@ class ReportFilter(django_filters.FilterSet):
     update=extend_schema(parameters=[IF_MATCH]),
     partial_update=extend_schema(parameters=[IF_MATCH]),
 )
-class ProgressReportViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                            viewsets.ReadOnlyModelViewSet):
+class ProgressReportViewSet(
+    VersionedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """Progress reports: a reporter drafts, changes (with If-Match) and submits; the office approves or returns."""
 
     serializer_class = ProgressReportSerializer
@@ -255,9 +271,15 @@ class ProgressReportViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Upda
         data = serializer.validated_data
         indicator = get_object_or_404(selectors.indicators_visible_to(user), pk=data["indicator"].pk)
         serializer.instance = services.progress_report_create(
-            indicator=indicator, unit=user.unit, period=data["period"], value=data["value"], by=user,
-            narrative=data.get("narrative", ""), problems=data.get("problems", ""),
-            next_steps=data.get("next_steps", ""), explanation=data.get("explanation", ""),
+            indicator=indicator,
+            unit=user.unit,
+            period=data["period"],
+            value=data["value"],
+            by=user,
+            narrative=data.get("narrative", ""),
+            problems=data.get("problems", ""),
+            next_steps=data.get("next_steps", ""),
+            explanation=data.get("explanation", ""),
             confirmed=data.get("confirmed", False),
         )
 
@@ -266,8 +288,12 @@ class ProgressReportViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Upda
         data = serializer.validated_data
         changes = {k: v for k, v in data.items() if k in services.EDITABLE_FIELDS}
         serializer.instance = services.progress_report_update(
-            report=serializer.instance, by=self.request.user, expected_version=expected_version,
-            confirmed=data.get("confirmed", False), **changes)
+            report=serializer.instance,
+            by=self.request.user,
+            expected_version=expected_version,
+            confirmed=data.get("confirmed", False),
+            **changes,
+        )
 
     def _require_own_unit(self, report, message):
         user = self.request.user
@@ -286,8 +312,9 @@ class ProgressReportViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Upda
     def submit(self, request, pk=None, format=None):
         report = self.get_object()
         self._require_own_unit(report, _("Only a reporter of the report's unit submits it."))
-        report = services.progress_report_submit(report=report, by=request.user,
-                                                 expected_version=self._optional_version(report))
+        report = services.progress_report_submit(
+            report=report, by=request.user, expected_version=self._optional_version(report)
+        )
         return self.respond_with(report)
 
     @extend_schema(request=ReviewSerializer, responses=ProgressReportSerializer, parameters=[OPTIONAL_IF_MATCH])
@@ -306,7 +333,10 @@ class ProgressReportViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Upda
         body = ReviewSerializer(data=self.request.data)
         body.is_valid(raise_exception=True)
         report = services.progress_report_review(
-            report=report, by=self.request.user, approve=approve, comment=body.validated_data["comment"],
+            report=report,
+            by=self.request.user,
+            approve=approve,
+            comment=body.validated_data["comment"],
             expected_version=self._optional_version(report),
         )
         return self.respond_with(report)
@@ -318,6 +348,10 @@ class ProgressReportViewSet(VersionedMixin, mixins.CreateModelMixin, mixins.Upda
         self._require_office()
         body = ReopenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        report = services.progress_report_reopen(report=report, by=request.user, reason=body.validated_data["reason"],
-                                                 expected_version=self._optional_version(report))
+        report = services.progress_report_reopen(
+            report=report,
+            by=request.user,
+            reason=body.validated_data["reason"],
+            expected_version=self._optional_version(report),
+        )
         return self.respond_with(report)

@@ -18,7 +18,9 @@ def get_item(mapping, key):
 # What each light means, as a pill's tooltip and in the legend (targets/_light_legend.html).
 LIGHT_HELP = {
     Light.GREEN: _("Green: on pace, or no checkpoint yet"),
-    Light.AMBER: _("Amber: behind the time-proportional pace by more than the amber gap, or last period's report missing"),
+    Light.AMBER: _(
+        "Amber: behind the time-proportional pace by more than the amber gap, or last period's report missing"
+    ),
     Light.RED: _("Red: far behind pace, past the deadline, or two periods' reports missing"),
     Light.DONE: _("Done: the target is reached"),
     Light.NOT_STARTED: _("Not started: the indicator has not begun"),
@@ -40,7 +42,9 @@ def light_badge(status):
         label = Light(status).label
     except ValueError:
         label = Light.NOT_STARTED.label
-    return format_html('<span class="light light-{}" title="{}">{}</span>', status, LIGHT_HELP.get(status, label), label)
+    return format_html(
+        '<span class="light light-{}" title="{}">{}</span>', status, LIGHT_HELP.get(status, label), label
+    )
 
 
 @register.filter

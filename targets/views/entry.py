@@ -3,6 +3,7 @@
 A reporter only ever reaches its own unit's reports and the indicators its unit owes: anything else
 is a 404, so another unit's pages, files and actions cannot even be told apart from missing ones.
 """
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -38,14 +39,18 @@ def my_work(request):
     today = timezone.localdate()
     query = request.GET.get("q", "").strip()[:100]
     plan = request.GET.get("plan", "")
-    todo = work_page.my_work_todo(user=request.user, today=today, tab=request.GET.get("tab", ""), query=query,
-                                  plan=int(plan) if plan.isdigit() else None)
+    todo = work_page.my_work_todo(
+        user=request.user,
+        today=today,
+        tab=request.GET.get("tab", ""),
+        query=query,
+        plan=int(plan) if plan.isdigit() else None,
+    )
     return render(request, "targets/my_work.html", {"todo": todo, "today": today, "query": query, "plan": plan})
 
 
 def _owed_indicator_or_404(user, indicator_id):
-    indicator = get_object_or_404(selectors.indicators_visible_to(user).select_related("target__plan"),
-                                  pk=indicator_id)
+    indicator = get_object_or_404(selectors.indicators_visible_to(user).select_related("target__plan"), pk=indicator_id)
     if user.unit_id not in selectors.expected_reporters([indicator.pk]).get(indicator.pk, []):
         raise Http404
     return indicator
@@ -78,13 +83,20 @@ def entry(request, indicator_id, period):
             conflict = outcome.get("conflict")
     else:
         initial = {name: getattr(report, name) for name in FORM_FIELDS} if report else {}
-        initial |= {"version": report.version if report else None,
-                    "confirmed": report.outlier_confirmed if report else False}
+        initial |= {
+            "version": report.version if report else None,
+            "confirmed": report.outlier_confirmed if report else False,
+        }
         form = EntryForm(initial=initial)
     plan = indicator.target.plan
     context = {
-        "indicator": indicator, "plan": plan, "period": period, "period_start": period_start, "report": report,
-        "form": form, "conflict": conflict,
+        "indicator": indicator,
+        "plan": plan,
+        "period": period,
+        "period_start": period_start,
+        "report": report,
+        "form": form,
+        "conflict": conflict,
         "editable": report is None or review.is_editable(report.status),
         "due": periods.due_date(period_start, indicator.frequency, plan.due_day),
         "evidence": list(report.evidence.all()) if report else [],
@@ -114,8 +126,9 @@ def _save_entry(request, form, indicator, unit, period, report) -> dict:
             for upload in data["evidence"]:
                 stored.append(services.evidence_add(report=report, by=request.user, upload=upload))
             if submit:
-                report = services.progress_report_submit(report=report, by=request.user,
-                                                         expected_version=report.version)
+                report = services.progress_report_submit(
+                    report=report, by=request.user, expected_version=report.version
+                )
     except (_Conflict, ConflictError, ValidationError) as exc:
         # The rows were rolled back; the files already written would otherwise stay on disk unreferenced.
         for evidence in stored:
@@ -125,8 +138,9 @@ def _save_entry(request, form, indicator, unit, period, report) -> dict:
             return {}
         return {"conflict": _conflict_view(form, exc.current, exc.changes)}
     if submit:
-        messages.success(request, _("Submitted %(indicator)s for %(period)s.") % {
-            "indicator": indicator.name, "period": period})
+        messages.success(
+            request, _("Submitted %(indicator)s for %(period)s.") % {"indicator": indicator.name, "period": period}
+        )
         if request.POST.get("action") == "submit_next":
             return {"redirect": _next_entry(request.user, indicator)}
         return {"redirect": redirect("report-detail", report.pk)}
@@ -137,9 +151,14 @@ def _save_entry(request, form, indicator, unit, period, report) -> dict:
 def _next_entry(user, done_indicator):
     """保存并填报下一项: the to-do's next row still owed (overdue first), or My work when none is left."""
     today = timezone.localdate()
-    rows = [r for r in entry_selectors.work_rows(user=user, today=today)
-            if r.owed and r.period_start and r.indicator.pk != done_indicator.pk
-            and (r.report is None or review.is_editable(r.report.status))]
+    rows = [
+        r
+        for r in entry_selectors.work_rows(user=user, today=today)
+        if r.owed
+        and r.period_start
+        and r.indicator.pk != done_indicator.pk
+        and (r.report is None or review.is_editable(r.report.status))
+    ]
     if not rows:
         return redirect("my-work")
     row = min(rows, key=lambda r: entry_selectors.placement(r).order)
@@ -150,17 +169,21 @@ def _write_report(user, indicator, unit, period, report, data, fields):
     if report is None and data["version"] is None:
         try:
             with transaction.atomic():
-                return services.progress_report_create(indicator=indicator, unit=unit, period=period, by=user,
-                                                       confirmed=data["confirmed"], **fields)
+                return services.progress_report_create(
+                    indicator=indicator, unit=unit, period=period, by=user, confirmed=data["confirmed"], **fields
+                )
         except IntegrityError:
-            report = ProgressReport.objects.get(indicator=indicator, unit=unit, period_start=periods.parse_period(period)[0])
+            report = ProgressReport.objects.get(
+                indicator=indicator, unit=unit, period_start=periods.parse_period(period)[0]
+            )
     if data["version"] is None:
         # Someone created this report after the form was opened blank.
         raise _Conflict(report, snapshot(report, FORM_FIELDS))
     if report is None:
         raise Http404
-    return services.progress_report_update(report=report, by=user, expected_version=data["version"],
-                                           confirmed=data["confirmed"], **fields)
+    return services.progress_report_update(
+        report=report, by=user, expected_version=data["version"], confirmed=data["confirmed"], **fields
+    )
 
 
 def _conflict_view(form, current, theirs) -> dict:
@@ -186,8 +209,11 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 def _report_or_404(user, pk):
     return get_object_or_404(
-        selectors.reports_visible_to(user).select_related("indicator__target__plan", "unit", "submitted_by",
-                                                          "reviewed_by"), pk=pk)
+        selectors.reports_visible_to(user).select_related(
+            "indicator__target__plan", "unit", "submitted_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
 
 
 @login_required
@@ -228,8 +254,10 @@ def report_comment(request, pk):
 
 
 def _evidence_or_404(user, pk):
-    return get_object_or_404(Evidence.objects.filter(report__in=selectors.reports_visible_to(user).values("pk"))
-                             .select_related("report"), pk=pk)
+    return get_object_or_404(
+        Evidence.objects.filter(report__in=selectors.reports_visible_to(user).values("pk")).select_related("report"),
+        pk=pk,
+    )
 
 
 @login_required
@@ -239,8 +267,9 @@ def evidence_download(request, pk):
         handle = services.evidence_open(evidence=evidence, by=request.user)
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Checksum-SHA256"] = evidence.sha256
     return response
@@ -268,16 +297,25 @@ def late_entry_ask(request, indicator_id):
     today = timezone.localdate()
     missed = late_entry.missed_periods(indicator=indicator, unit=request.user.unit, today=today)
     labels = {periods.period_label(p, indicator.frequency): p for p in missed}
-    form = LateEntryRequestForm(request.POST or None, periods=list(labels),
-                                initial={"period": request.GET.get("period")})
+    form = LateEntryRequestForm(
+        request.POST or None, periods=list(labels), initial={"period": request.GET.get("period")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            late_entry.late_entry_request_create(indicator=indicator, period_start=labels[form.cleaned_data["period"]],
-                                                 reason=form.cleaned_data["reason"], by=request.user, today=today)
+            late_entry.late_entry_request_create(
+                indicator=indicator,
+                period_start=labels[form.cleaned_data["period"]],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                today=today,
+            )
             messages.success(request, _("Request sent to the supervision office."))
             return redirect("my-work")
         except ValidationError as exc:
             _add_errors(form, exc)
     asked = [r for r in late_entry.requests_of_unit(request.user.unit) if r.indicator_id == indicator.pk]
-    return render(request, "targets/late_entry_ask.html",
-                  {"indicator": indicator, "form": form, "asked": asked, "missed": bool(missed)})
+    return render(
+        request,
+        "targets/late_entry_ask.html",
+        {"indicator": indicator, "form": form, "asked": asked, "missed": bool(missed)},
+    )

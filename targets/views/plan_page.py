@@ -3,6 +3,7 @@
 The lights come from the table of current lights (targets.selectors.indicator_rows), so drawing
 the cards is the page's main cost; nothing is cached.
 """
+
 from datetime import date
 
 from django.template.loader import render_to_string
@@ -19,10 +20,18 @@ def plan_body(*, plan, user, as_of: date) -> dict:
     for block in blocks.values():
         for row in block.rows:
             counts[row.status.status] += 1
-    sections = [{"section": block.section, "depth": block.depth,
-                 "cards": [render_to_string("targets/_plan_card.html", {"t": blocks[pk]}) for pk in block.targets]}
-                for block in outline]
+    sections = [
+        {
+            "section": block.section,
+            "depth": block.depth,
+            "cards": [render_to_string("targets/_plan_card.html", {"t": blocks[pk]}) for pk in block.targets],
+        }
+        for block in outline
+    ]
     # The office sees what nobody answers for; a unit's reporter sees only its own targets anyway.
-    unowned = [] if user.is_reporter else selectors.unowned_indicators(
-        selectors.indicators_visible_to(user).filter(target__plan=plan))
+    unowned = (
+        []
+        if user.is_reporter
+        else selectors.unowned_indicators(selectors.indicators_visible_to(user).filter(target__plan=plan))
+    )
     return {"sections": sections, "counts": counts, "unowned": unowned}

@@ -1,4 +1,5 @@
 """Pages: thin, they call one selector (or the plan page's cached body) and render."""
+
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -20,8 +21,15 @@ def _as_of(request) -> date:
 def home(request):
     as_of = _as_of(request)
     plans = selectors.plans_visible_to(request.user).select_related("region").order_by("-start_date", "id")
-    return render(request, "targets/home.html", {"plans": plans, "summaries": selectors.plan_light_counts(
-        plans=plans, user=request.user, as_of=as_of), "as_of": as_of})
+    return render(
+        request,
+        "targets/home.html",
+        {
+            "plans": plans,
+            "summaries": selectors.plan_light_counts(plans=plans, user=request.user, as_of=as_of),
+            "as_of": as_of,
+        },
+    )
 
 
 @login_required

@@ -1,4 +1,5 @@
 """The supervision office's side of the monthly cycle: the review queue, approve / return, reopen, 补报 grants."""
+
 from datetime import timedelta
 
 from django.contrib import messages
@@ -38,9 +39,13 @@ def _int_or_none(value):
 def _queue_filters(params) -> dict:
     late = {"yes": True, "no": False}.get(params.get("late", ""))
     sort = params.get("sort", "")
-    return {"plan": _int_or_none(params.get("plan")), "unit": _int_or_none(params.get("unit")),
-            "township": _int_or_none(params.get("township")), "late": late,
-            "sort": sort if sort in entry_selectors.REVIEW_ORDERS else "submitted"}
+    return {
+        "plan": _int_or_none(params.get("plan")),
+        "unit": _int_or_none(params.get("unit")),
+        "township": _int_or_none(params.get("township")),
+        "late": late,
+        "sort": sort if sort in entry_selectors.REVIEW_ORDERS else "submitted",
+    }
 
 
 @login_required
@@ -52,11 +57,19 @@ def review_queue(request):
     query = request.GET.copy()
     query.pop("page", None)
     context = entry_selectors.review_context(list(page.object_list), timezone.localdate())
-    return render(request, "targets/review_queue.html", {
-        "page": page, "filters": filters, "late": request.GET.get("late", ""), "query": query.urlencode(),
-        "rows": [(r, context[r.pk]) for r in page.object_list], "return_form": ReturnForm(),
-        **entry_selectors.review_filter_choices(request.user),
-    })
+    return render(
+        request,
+        "targets/review_queue.html",
+        {
+            "page": page,
+            "filters": filters,
+            "late": request.GET.get("late", ""),
+            "query": query.urlencode(),
+            "rows": [(r, context[r.pk]) for r in page.object_list],
+            "return_form": ReturnForm(),
+            **entry_selectors.review_filter_choices(request.user),
+        },
+    )
 
 
 def _report_or_404(user, pk):
@@ -85,8 +98,13 @@ def review(request, pk):
             return redirect("report-detail", report.pk)
         comment = form.cleaned_data["comment"]
     try:
-        services.progress_report_review(report=report, by=request.user, approve=approve, comment=comment,
-                                        expected_version=_int_or_none(request.POST.get("version")))
+        services.progress_report_review(
+            report=report,
+            by=request.user,
+            approve=approve,
+            comment=comment,
+            expected_version=_int_or_none(request.POST.get("version")),
+        )
     except ConflictError:
         messages.error(request, _("The unit changed this report after you opened it; check it again below."))
         return redirect("report-detail", report.pk)
@@ -114,12 +132,17 @@ def _bulk_review(request, *, approve: bool, comment: str = "") -> int:
         try:
             with transaction.atomic():
                 services.progress_report_review(
-                    report=report, by=request.user, approve=approve, comment=comment,
-                    expected_version=_int_or_none(request.POST.get(f"version-{report.pk}")))
+                    report=report,
+                    by=request.user,
+                    approve=approve,
+                    comment=comment,
+                    expected_version=_int_or_none(request.POST.get(f"version-{report.pk}")),
+                )
             done += 1
         except ConflictError:
-            messages.error(request, _("%(report)s: changed since the queue was shown; open it to check.") % {
-                "report": report})
+            messages.error(
+                request, _("%(report)s: changed since the queue was shown; open it to check.") % {"report": report}
+            )
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, f"{report}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
     return done
@@ -162,8 +185,12 @@ def reopen(request, pk):
         messages.error(request, _("Give a reason for reopening an approved report."))
         return redirect("report-detail", report.pk)
     try:
-        services.progress_report_reopen(report=report, by=request.user, reason=form.cleaned_data["reason"],
-                                        expected_version=_int_or_none(request.POST.get("version")))
+        services.progress_report_reopen(
+            report=report,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=_int_or_none(request.POST.get("version")),
+        )
         messages.success(request, _("Reopened: the unit can correct and resubmit it."))
     except ConflictError:
         messages.error(request, _("This report changed after you opened it; check it again below."))
@@ -178,29 +205,57 @@ def late_entry_grants(request):
     _office_or_404(request.user)
     today = timezone.localdate()
     plans = selectors.plans_visible_to(request.user).order_by("-start_date", "id")
-    indicators = (selectors.indicators_visible_to(request.user).select_related("target")
-                  .order_by("target__plan_id", "target__seq", "order", "id"))
-    form = GrantForm(request.POST or None, plans=plans, units=entry_selectors.units_in_region(request.user),
-                     indicators=indicators, today=today,
-                     initial={"plan": request.GET.get("plan"), "unit": request.GET.get("unit"),
-                              "period": request.GET.get("period", ""), "indicator": request.GET.get("indicator")})
+    indicators = (
+        selectors.indicators_visible_to(request.user)
+        .select_related("target")
+        .order_by("target__plan_id", "target__seq", "order", "id")
+    )
+    form = GrantForm(
+        request.POST or None,
+        plans=plans,
+        units=entry_selectors.units_in_region(request.user),
+        indicators=indicators,
+        today=today,
+        initial={
+            "plan": request.GET.get("plan"),
+            "unit": request.GET.get("unit"),
+            "period": request.GET.get("period", ""),
+            "indicator": request.GET.get("indicator"),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.late_entry_grant_create(plan=data["plan"], unit=data["unit"], period=data["period"],
-                                             until=data["until"], reason=data["reason"], by=request.user,
-                                             indicator=data["indicator"])
+            services.late_entry_grant_create(
+                plan=data["plan"],
+                unit=data["unit"],
+                period=data["period"],
+                until=data["until"],
+                reason=data["reason"],
+                by=request.user,
+                indicator=data["indicator"],
+            )
             messages.success(request, _("Late entry granted."))
             return redirect("late-entry-grants")
         except ValidationError as exc:
             for name, errors in exc.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
-    grants = (LateEntryGrant.objects.filter(plan__in=plans).select_related("plan", "unit", "indicator", "granted_by")
-              .order_by("-granted_at")[:100])
-    return render(request, "targets/late_entry_grants.html", {
-        "form": form, "grants": grants, "today": today, "requests": list(late_entry.pending_requests(request.user)),
-        "decision_form": DecisionForm(initial={"until": today + timedelta(days=late_entry.GRANT_DAYS)}),
-    })
+    grants = (
+        LateEntryGrant.objects.filter(plan__in=plans)
+        .select_related("plan", "unit", "indicator", "granted_by")
+        .order_by("-granted_at")[:100]
+    )
+    return render(
+        request,
+        "targets/late_entry_grants.html",
+        {
+            "form": form,
+            "grants": grants,
+            "today": today,
+            "requests": list(late_entry.pending_requests(request.user)),
+            "decision_form": DecisionForm(initial={"until": today + timedelta(days=late_entry.GRANT_DAYS)}),
+        },
+    )
 
 
 @login_required
@@ -213,8 +268,13 @@ def late_entry_decide(request, pk):
     grant = request.POST.get("decision") == "grant"
     if form.is_valid():
         try:
-            late_entry.late_entry_request_decide(request=pending, by=request.user, grant=grant,
-                                                 note=form.cleaned_data["note"], until=form.cleaned_data["until"])
+            late_entry.late_entry_request_decide(
+                request=pending,
+                by=request.user,
+                grant=grant,
+                note=form.cleaned_data["note"],
+                until=form.cleaned_data["until"],
+            )
             messages.success(request, _("Late entry granted.") if grant else _("Request refused."))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))

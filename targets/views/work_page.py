@@ -3,6 +3,7 @@
 The lights come from the table of current lights (targets.selectors.indicator_rows); nothing is
 cached.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,11 +57,17 @@ def _rows(*, user, today: date) -> list[_Row]:
     for row in entry_selectors.work_rows(user=user, today=today):
         target = row.indicator.target
         section_title = target.section.title if target.section_id else None
-        rows.append(_Row(
-            place=entry_selectors.placement(row), plan_title=target.plan.title, section_title=section_title,
-            row=row, tabs=row_tabs(row),
-            light=row.status.status,
-            text=" ".join((row.indicator.name, target.name, target.plan.title, section_title or "")).casefold()))
+        rows.append(
+            _Row(
+                place=entry_selectors.placement(row),
+                plan_title=target.plan.title,
+                section_title=section_title,
+                row=row,
+                tabs=row_tabs(row),
+                light=row.status.status,
+                text=" ".join((row.indicator.name, target.name, target.plan.title, section_title or "")).casefold(),
+            )
+        )
     return rows
 
 
@@ -82,7 +89,17 @@ def my_work_todo(*, user, today: date, tab: str = "", query: str = "", plan: int
     if tab not in TABS:
         tab = next((name for name in ("overdue", "returned", "due") if counts[name]), "all")
     chosen = [r for r in rows if tab in r.tabs]
-    chosen.sort(key=lambda r: (r.place.order[:3], r.place.plan_id,
-                               r.place.section_order if r.place.section_order is not None else -1, r.place.order[3:]))
-    return Todo(tab=tab, counts=counts, plans=plans,
-                rows=tuple(render_to_string("targets/_work_row.html", {"row": r.row}) for r in chosen))
+    chosen.sort(
+        key=lambda r: (
+            r.place.order[:3],
+            r.place.plan_id,
+            r.place.section_order if r.place.section_order is not None else -1,
+            r.place.order[3:],
+        )
+    )
+    return Todo(
+        tab=tab,
+        counts=counts,
+        plans=plans,
+        rows=tuple(render_to_string("targets/_work_row.html", {"row": r.row}) for r in chosen),
+    )

@@ -1,4 +1,5 @@
 """Every write made in the Django admin is audited, for every registered model (accounts.admin_audit)."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -52,7 +53,8 @@ def events(action, model):
 def test_every_model_in_the_admin_is_audited_third_party_ones_too():
     registry = admin.site._registry
     assert {"otp_totp.TOTPDevice", "django_celery_beat.PeriodicTask", "auth.Group", "regions.Unit"} <= {
-        model._meta.label for model in registry}
+        model._meta.label for model in registry
+    }
     assert all(isinstance(model_admin, AuditedModelAdmin) for model_admin in registry.values())
 
 
@@ -68,8 +70,10 @@ def test_renaming_a_unit_in_the_admin_records_old_and_new_values_with_address(ad
 
 
 def test_adding_county_settings_in_the_admin_is_a_create_event(admin_client, county):
-    response = admin_client.post("/admin/villages/countyeconomysettings/add/", {
-        "county": county.pk, "weak_threshold": "8", "tiers": "[5, 20, 50]"})
+    response = admin_client.post(
+        "/admin/villages/countyeconomysettings/add/",
+        {"county": county.pk, "weak_threshold": "8", "tiers": "[5, 20, 50]"},
+    )
     assert response.status_code == 302
     [event] = events("admin.create", CountyEconomySettings)
     assert event.old is None and Decimal(event.new["weak_threshold"]) == 8 and event.new["tiers"] == [5, 20, 50]
@@ -80,15 +84,24 @@ def test_inline_rows_are_audited_each_with_old_and_new(admin_client, plan):
     page = admin_client.get(f"/admin/targets/plan/{plan.pk}/change/")
     data = change_form_data(page)
     prefix = page.context["inline_admin_formsets"][0].formset.prefix
-    data |= {"title": plan.title + "(修订)", f"{prefix}-0-title": "(一)产业振兴",
-             f"{prefix}-TOTAL_FORMS": 2, f"{prefix}-1-title": "(二)人才振兴", f"{prefix}-1-order": 1,
-             f"{prefix}-1-plan": plan.pk}
+    data |= {
+        "title": plan.title + "(修订)",
+        f"{prefix}-0-title": "(一)产业振兴",
+        f"{prefix}-TOTAL_FORMS": 2,
+        f"{prefix}-1-title": "(二)人才振兴",
+        f"{prefix}-1-order": 1,
+        f"{prefix}-1-plan": plan.pk,
+    }
     response = admin_client.post(f"/admin/targets/plan/{plan.pk}/change/", data)
     assert response.status_code == 302, response.context and response.context["errors"]
     [plan_event] = events("admin.update", Plan)
     assert plan_event.new["title"].endswith("(修订)")
     [changed] = events("admin.update", Section)
-    assert (changed.object_id, changed.old["title"], changed.new["title"]) == (str(section.pk), "(一)产业发展", "(一)产业振兴")
+    assert (changed.object_id, changed.old["title"], changed.new["title"]) == (
+        str(section.pk),
+        "(一)产业发展",
+        "(一)产业振兴",
+    )
     [added] = events("admin.create", Section)
     assert added.new["title"] == "(二)人才振兴" and Section.objects.filter(pk=added.object_id).exists()
 
@@ -103,8 +116,14 @@ def test_deleting_a_plan_records_what_went_with_it(admin_client, indicator):
 
 
 def test_a_plan_with_reports_cannot_be_deleted_and_nothing_is_recorded(admin_client, indicator, dept, dept_reporter):
-    ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, 5, 1),
-                          value=10, status=ReportStatus.APPROVED)
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        created_by=dept_reporter,
+        period_start=date(2025, 5, 1),
+        value=10,
+        status=ReportStatus.APPROVED,
+    )
     plan = indicator.target.plan
     admin_client.post(f"/admin/targets/plan/{plan.pk}/delete/", {"post": "yes"})
     assert Plan.objects.filter(pk=plan.pk).exists() and ProgressReport.objects.count() == 1
@@ -113,8 +132,9 @@ def test_a_plan_with_reports_cannot_be_deleted_and_nothing_is_recorded(admin_cli
 
 def test_the_bulk_delete_action_records_one_event_per_object(admin_client, county):
     units = [Unit.objects.create(county=county, name=f"临时单位{n}") for n in range(3)]
-    response = admin_client.post("/admin/regions/unit/", {
-        "action": "delete_selected", "_selected_action": [u.pk for u in units], "post": "yes"})
+    response = admin_client.post(
+        "/admin/regions/unit/", {"action": "delete_selected", "_selected_action": [u.pk for u in units], "post": "yes"}
+    )
     assert response.status_code == 302 and not Unit.objects.filter(pk__in=[u.pk for u in units]).exists()
     assert sorted(e.object_id for e in events("admin.delete", Unit)) == sorted(str(u.pk) for u in units)
 
@@ -150,8 +170,9 @@ def test_an_admin_action_is_recorded_with_the_objects_it_ran_on(admin_client):
 
     every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
     task = PeriodicTask.objects.create(name="提醒", task="reports.tasks.send_reminders", interval=every)
-    response = admin_client.post("/admin/django_celery_beat/periodictask/", {
-        "action": "disable_tasks", "_selected_action": [task.pk]})
+    response = admin_client.post(
+        "/admin/django_celery_beat/periodictask/", {"action": "disable_tasks", "_selected_action": [task.pk]}
+    )
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.enabled is False  # written with queryset.update(), past any save()

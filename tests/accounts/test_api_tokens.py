@@ -1,5 +1,6 @@
 """API tokens end with whatever ends a session: idle and absolute time, log-out, password change,
 lockout, a change of role, unit or region, deactivation. Only their digest is stored."""
+
 from datetime import timedelta
 
 import pytest
@@ -75,8 +76,10 @@ def test_the_api_logout_ends_the_callers_tokens(dept_reporter):
 def test_changing_the_password_ends_the_tokens(client, dept_reporter):
     token = issue()
     client.force_login(dept_reporter)
-    response = client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": "Fresh-pass-2026",
-                                                    "new_password2": "Fresh-pass-2026"})
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "Fresh-pass-2026", "new_password2": "Fresh-pass-2026"},
+    )
     assert response.status_code == 302
     assert reads(token) == 401
 
@@ -89,8 +92,9 @@ def test_a_lockout_ends_the_tokens_of_the_name(dept_reporter):
     assert AuditEvent.objects.filter(action="auth.token_revoked", new__reason="lockout").exists()
 
 
-@pytest.mark.parametrize("change", [{"role": Role.SUPERVISOR, "unit": None}, {"is_active": False},
-                                    {"password": "md5$other$hash"}])
+@pytest.mark.parametrize(
+    "change", [{"role": Role.SUPERVISOR, "unit": None}, {"is_active": False}, {"password": "md5$other$hash"}]
+)
 def test_a_change_made_anywhere_to_the_account_ends_the_token(dept_reporter, change):
     token = issue()
     # Straight in the database, as an admin form, a shell or a future code path might: the stamp catches it.
@@ -122,7 +126,9 @@ def test_old_drf_tokens_are_retired_and_their_holders_told(dept_reporter):
     retire = import_module("accounts.migrations.0007_retire_drf_tokens").retire
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp, user_id bigint)")
-        cursor.execute("INSERT INTO authtoken_token VALUES ('0123456789abcdef', CURRENT_TIMESTAMP, %s)", [dept_reporter.pk])
+        cursor.execute(
+            "INSERT INTO authtoken_token VALUES ('0123456789abcdef', CURRENT_TIMESTAMP, %s)", [dept_reporter.pk]
+        )
 
     class Editor:  # what the migration uses of a schema editor, inside the test's transaction
         def __init__(self):

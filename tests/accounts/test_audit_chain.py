@@ -1,5 +1,6 @@
 """The audit log is append-only and hash-chained; verify_audit names the first altered or removed record;
 the retention purge never removes anything younger than 184 days."""
+
 import os
 from datetime import timedelta
 
@@ -16,13 +17,16 @@ from accounts.models import AuditEvent
 from accounts.services import audit_record
 
 pytestmark = pytest.mark.django_db
-on_postgres = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                                 reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+on_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
+)
 
 
 def make_events(n, user=None):
-    return [audit_record(action="test.event", by=user, object_type="test", object_id=str(i), new={"i": i})
-            for i in range(n)]
+    return [
+        audit_record(action="test.event", by=user, object_type="test", object_id=str(i), new={"i": i}) for i in range(n)
+    ]
 
 
 def raw(sql, params=()):
@@ -59,8 +63,10 @@ def test_altered_and_rehashed_record_is_caught_by_the_next_link():
     events = make_events(5)
     forged = AuditEvent.objects.get(pk=events[1].pk)
     forged.username = "nobody"
-    raw("UPDATE accounts_auditevent SET username = %s, hash = %s WHERE id = %s",
-        ["nobody", event_hash(forged), forged.id])
+    raw(
+        "UPDATE accounts_auditevent SET username = %s, hash = %s WHERE id = %s",
+        ["nobody", event_hash(forged), forged.id],
+    )
     assert f"altered at record {events[1].id}" in verify_message()
 
 
@@ -109,8 +115,10 @@ def test_purge_command_and_task_use_the_same_floor(capsys):
 @on_postgres
 def test_postgres_refuses_update_and_delete_of_audit_rows():
     event = make_events(1)[0]
-    for sql in ("UPDATE accounts_auditevent SET username = 'x' WHERE id = %s",
-                "DELETE FROM accounts_auditevent WHERE id = %s"):
+    for sql in (
+        "UPDATE accounts_auditevent SET username = 'x' WHERE id = %s",
+        "DELETE FROM accounts_auditevent WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError, match="append-only"):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(sql, [event.id])
@@ -135,13 +143,32 @@ def test_a_record_appended_with_the_public_formula_fails_verification():
     from accounts.services import unkeyed_hash
 
     events = make_events(3)
-    forged = AuditEvent(at=timezone.now(), username="duchashi", action="report.approve", object_type="targets.Report",
-                        object_id="7", new={"status": "approved"}, outcome="success", prev_hash=events[-1].hash)
+    forged = AuditEvent(
+        at=timezone.now(),
+        username="duchashi",
+        action="report.approve",
+        object_type="targets.Report",
+        object_id="7",
+        new={"status": "approved"},
+        outcome="success",
+        prev_hash=events[-1].hash,
+    )
     forged.hash = unkeyed_hash(forged)
-    raw("INSERT INTO accounts_auditevent (at, username, action, object_type, object_id, object_repr, new, outcome, "
+    raw(
+        "INSERT INTO accounts_auditevent (at, username, action, object_type, object_id, object_repr, new, outcome, "
         "prev_hash, hash) VALUES (%s, %s, %s, %s, %s, '', %s, %s, %s, %s)",
-        [forged.at, forged.username, forged.action, forged.object_type, forged.object_id, '{"status": "approved"}',
-         forged.outcome, forged.prev_hash, forged.hash])
+        [
+            forged.at,
+            forged.username,
+            forged.action,
+            forged.object_type,
+            forged.object_id,
+            '{"status": "approved"}',
+            forged.outcome,
+            forged.prev_hash,
+            forged.hash,
+        ],
+    )
     message = verify_message()
     assert "altered at record" in message and "written without the audit key" in message
 

@@ -1,4 +1,5 @@
 """The auditor reads and exports the audit log; nobody else sees it."""
+
 from datetime import timedelta
 from io import BytesIO
 
@@ -24,12 +25,26 @@ def auditor(county):
 def events(supervisor, dept_reporter):
     now = timezone.now()
     with time_machine.travel(now - timedelta(days=10), tick=False):
-        audit_record(action="report.submit", by=dept_reporter, object_type="targets.ProgressReport", object_id="7",
-                     object_repr="农村改厕 2025-05", new={"status": "submitted"})
-    audit_record(action="report.approve", by=supervisor, object_type="targets.ProgressReport", object_id="7",
-                 object_repr="农村改厕 2025-05", old={"status": "submitted"}, new={"status": "approved"})
-    audit_record(action="auth.login_failed", outcome="failure", username="=HYPERLINK(\"http://x\")",
-                 object_type="accounts.User")
+        audit_record(
+            action="report.submit",
+            by=dept_reporter,
+            object_type="targets.ProgressReport",
+            object_id="7",
+            object_repr="农村改厕 2025-05",
+            new={"status": "submitted"},
+        )
+    audit_record(
+        action="report.approve",
+        by=supervisor,
+        object_type="targets.ProgressReport",
+        object_id="7",
+        object_repr="农村改厕 2025-05",
+        old={"status": "submitted"},
+        new={"status": "approved"},
+    )
+    audit_record(
+        action="auth.login_failed", outcome="failure", username='=HYPERLINK("http://x")', object_type="accounts.User"
+    )
     return now
 
 
@@ -49,7 +64,8 @@ def test_auditor_filters_by_user_action_object_date_and_outcome(client, auditor,
     assert shown_ids(client.get("/accounts/audit/", {"action": "report.approve"})) == {approve}
     assert len(shown_ids(client.get("/accounts/audit/", {"object": "农村改厕"}))) == 2
     assert shown_ids(client.get("/accounts/audit/", {"outcome": "failure"})) == set(
-        AuditEvent.objects.filter(outcome="failure").values_list("id", flat=True))
+        AuditEvent.objects.filter(outcome="failure").values_list("id", flat=True)
+    )
     today = timezone.localdate().isoformat()
     recent = shown_ids(client.get("/accounts/audit/", {"date_from": today, "date_to": today}))
     assert AuditEvent.objects.get(action="report.submit").id not in recent and approve in recent

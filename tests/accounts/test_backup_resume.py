@@ -1,4 +1,5 @@
 """A restore interrupted at any step leaves nothing half-done and is finished by running it again."""
+
 import pytest
 from django.core.management import call_command
 

@@ -1,4 +1,5 @@
 """A unit's notices reach its DingTalk / WeCom group robot and SMS gateway: checked against a local HTTP server."""
+
 import base64
 import hashlib
 import hmac
@@ -11,8 +12,7 @@ import pytest
 
 from accounts import tasks
 from accounts.channels import channel_send
-from accounts.models import AuditEvent, ChannelDelivery, ChannelKind, DeliveryStatus, Notification, UnitChannel
-from accounts.models import Role
+from accounts.models import AuditEvent, ChannelDelivery, ChannelKind, DeliveryStatus, Notification, Role, UnitChannel
 from accounts.services import notify
 
 from ..factories import UserFactory
@@ -53,7 +53,10 @@ def test_dingtalk_robot_gets_signed_markdown(robot, town_unit, town_reporter, dj
 
     assert Notification.objects.filter(user=town_reporter, kind="report.returned").exists()
     [request] = robot.received
-    assert request["body"] == {"msgtype": "markdown", "markdown": {"title": "目标跟踪提醒", "text": "你的报告已退回：数据有误"}}
+    assert request["body"] == {
+        "msgtype": "markdown",
+        "markdown": {"title": "目标跟踪提醒", "text": "你的报告已退回：数据有误"},
+    }
     query = parse_qs(urlsplit(request["path"]).query)
     assert query["access_token"] == ["abc"]
     timestamp = query["timestamp"][0]
@@ -66,15 +69,22 @@ def test_dingtalk_robot_gets_signed_markdown(robot, town_unit, town_reporter, dj
 
 def test_wecom_robot_and_sms_gateway_bodies(robot, town_unit, django_capture_on_commit_callbacks):
     UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.WECOM, url=robot.url)
-    UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.SMS, url=robot.url.replace("robot", "sms"),
-                               secret="gw-token", phone="13800000000")
+    UnitChannel.objects.create(
+        unit=town_unit,
+        kind=ChannelKind.SMS,
+        url=robot.url.replace("robot", "sms"),
+        secret="gw-token",
+        phone="13800000000",
+    )
     UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.WECOM, url=robot.url, enabled=False)
     with django_capture_on_commit_callbacks(execute=True):
         assert channel_send(unit=town_unit, title="督办通知", text="请于本周内整改") == 2
 
     bodies = sorted((r["body"] for r in robot.received), key=lambda b: "phone" in b)
-    assert bodies == [{"msgtype": "markdown", "markdown": {"content": "请于本周内整改"}},
-                      {"phone": "13800000000", "text": "督办通知：请于本周内整改"}]
+    assert bodies == [
+        {"msgtype": "markdown", "markdown": {"content": "请于本周内整改"}},
+        {"phone": "13800000000", "text": "督办通知：请于本周内整改"},
+    ]
     sms = next(r for r in robot.received if "phone" in r["body"])
     assert sms["headers"]["Authorization"] == "Bearer gw-token"
 
@@ -83,13 +93,19 @@ def test_a_repeated_reminder_goes_to_the_robot_once(robot, town_unit, django_cap
     UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.WECOM, url=robot.url)
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
-            notify(users=[], kind="report_remind", message="提醒", dedupe_key="reports:remind:2026-11:unit1",
-                   unit=town_unit)
+            notify(
+                users=[],
+                kind="report_remind",
+                message="提醒",
+                dedupe_key="reports:remind:2026-11:unit1",
+                unit=town_unit,
+            )
     assert len(robot.received) == 1
 
 
-def test_a_failing_robot_is_retried_then_marked_failed_and_audited(robot, town_unit,
-                                                                   django_capture_on_commit_callbacks):
+def test_a_failing_robot_is_retried_then_marked_failed_and_audited(
+    robot, town_unit, django_capture_on_commit_callbacks
+):
     robot.status = 500
     UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.DINGTALK, url=robot.url)
     with django_capture_on_commit_callbacks(execute=True):
@@ -126,22 +142,31 @@ def test_a_robot_error_code_counts_as_failure(town_unit, django_capture_on_commi
 def test_failed_deliveries_are_listed_for_the_office_in_the_admin(client, town_unit):
     client.force_login(UserFactory(username="sysadmin", role=Role.ADMIN, is_staff=True, is_superuser=True))
     channel = UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.WECOM, url="http://127.0.0.1:9/x")
-    ChannelDelivery.objects.create(channel=channel, title="提醒", text="a", status=DeliveryStatus.FAILED,
-                                   last_error="HTTP Error 500")
+    ChannelDelivery.objects.create(
+        channel=channel, title="提醒", text="a", status=DeliveryStatus.FAILED, last_error="HTTP Error 500"
+    )
     ChannelDelivery.objects.create(channel=channel, title="第二条通知", text="b", status=DeliveryStatus.SENT)
     page = client.get("/admin/accounts/channeldelivery/?status__exact=failed").content.decode()
     assert "HTTP Error 500" in page and "第二条通知" not in page
 
 
-def test_the_office_sends_a_failed_delivery_again_from_the_admin(client, robot, town_unit,
-                                                                 django_capture_on_commit_callbacks):
+def test_the_office_sends_a_failed_delivery_again_from_the_admin(
+    client, robot, town_unit, django_capture_on_commit_callbacks
+):
     client.force_login(UserFactory(username="sysadmin", role=Role.ADMIN, is_staff=True, is_superuser=True))
     channel = UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.WECOM, url=robot.url)
-    failed = ChannelDelivery.objects.create(channel=channel, title="提醒", text="重发", attempts=4,
-                                            status=DeliveryStatus.FAILED, last_error="HTTP Error 500")
+    failed = ChannelDelivery.objects.create(
+        channel=channel,
+        title="提醒",
+        text="重发",
+        attempts=4,
+        status=DeliveryStatus.FAILED,
+        last_error="HTTP Error 500",
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/admin/accounts/channeldelivery/", {
-            "action": "send_again", "_selected_action": [failed.pk]}, follow=True)
+        response = client.post(
+            "/admin/accounts/channeldelivery/", {"action": "send_again", "_selected_action": [failed.pk]}, follow=True
+        )
     assert "1 条推送已重新排队" in response.content.decode()
     failed.refresh_from_db()
     assert (failed.status, failed.attempts, failed.last_error) == (DeliveryStatus.SENT, 1, "")
@@ -150,9 +175,15 @@ def test_the_office_sends_a_failed_delivery_again_from_the_admin(client, robot, 
 
 def _failed(unit, url="http://127.0.0.1:9/robot/send?access_token=0123456789abcdef", **fields):
     channel = UnitChannel.objects.create(unit=unit, kind=ChannelKind.DINGTALK, url=url)
-    return ChannelDelivery.objects.create(channel=channel, title="逾期通知", text=fields.pop("text", "请尽快报送"),
-                                          attempts=4, status=DeliveryStatus.FAILED,
-                                          last_error="HTTP Error 500: Internal Server Error", **fields)
+    return ChannelDelivery.objects.create(
+        channel=channel,
+        title="逾期通知",
+        text=fields.pop("text", "请尽快报送"),
+        attempts=4,
+        status=DeliveryStatus.FAILED,
+        last_error="HTTP Error 500: Internal Server Error",
+        **fields,
+    )
 
 
 def test_the_office_lists_its_regions_failed_deliveries_with_the_token_masked(client, supervisor, town_unit):
@@ -183,7 +214,8 @@ def test_reporters_and_leaders_do_not_get_the_failed_deliveries(client, town_uni
 
 
 def test_the_office_sends_a_failed_delivery_again_and_the_resend_is_audited(
-        client, robot, supervisor, town_unit, django_capture_on_commit_callbacks):
+    client, robot, supervisor, town_unit, django_capture_on_commit_callbacks
+):
     failed = _failed(town_unit, url=robot.url, text="重发给钉钉")
     client.force_login(supervisor)
     assert client.get("/accounts/channels/failed/resend/").status_code == 405
@@ -211,15 +243,25 @@ def test_the_office_cannot_resend_another_countys_delivery(client, supervisor, d
 
 def test_the_admin_never_shows_a_robot_secret_and_an_empty_box_keeps_it(client, town_unit):
     client.force_login(UserFactory(username="sysadmin", role=Role.ADMIN, is_staff=True, is_superuser=True))
-    channel = UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.DINGTALK, secret="SECverysecret123",
-                                         url="https://oapi.dingtalk.com/robot/send?access_token=feedface12345678")
+    channel = UnitChannel.objects.create(
+        unit=town_unit,
+        kind=ChannelKind.DINGTALK,
+        secret="SECverysecret123",
+        url="https://oapi.dingtalk.com/robot/send?access_token=feedface12345678",
+    )
     listing = client.get("/admin/accounts/unitchannel/").content.decode()
     form = client.get(f"/admin/accounts/unitchannel/{channel.pk}/change/").content.decode()
     assert "SECverysecret123" not in listing and "SECverysecret123" not in form
     assert "feedface12345678" not in listing and "access_token=••••5678" in listing
     assert 'type="password"' in form
-    data = {"unit": town_unit.pk, "kind": ChannelKind.DINGTALK, "url": channel.url, "secret": "", "phone": "",
-            "enabled": "on"}
+    data = {
+        "unit": town_unit.pk,
+        "kind": ChannelKind.DINGTALK,
+        "url": channel.url,
+        "secret": "",
+        "phone": "",
+        "enabled": "on",
+    }
     assert client.post(f"/admin/accounts/unitchannel/{channel.pk}/change/", data).status_code == 302
     channel.refresh_from_db()
     assert channel.secret == "SECverysecret123"

@@ -1,5 +1,6 @@
 """The office's failed-deliveries page in a real browser: it fits at 1366 px and 375 px, reads in Chinese,
 and "send again" delivers to the robot."""
+
 import pytest
 
 from accounts.models import AuditEvent, ChannelDelivery, ChannelKind, DeliveryStatus, UnitChannel
@@ -11,22 +12,57 @@ from .test_channels import robot  # noqa: F401 (the local robot fixture)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_office_sends_a_failed_robot_notice_again_from_its_page(browser_page, robot, supervisor,  # noqa: F811
-                                                                    town_unit):
-    channel = UnitChannel.objects.create(unit=town_unit, kind=ChannelKind.WECOM,
-                                         url=robot.url.replace("access_token=abc", "key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"))
+def test_the_office_sends_a_failed_robot_notice_again_from_its_page(
+    browser_page,
+    robot,  # noqa: F811
+    supervisor,
+    town_unit,
+):
+    channel = UnitChannel.objects.create(
+        unit=town_unit,
+        kind=ChannelKind.WECOM,
+        url=robot.url.replace("access_token=abc", "key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"),
+    )
     long_error = "HTTP Error 502: Bad Gateway <html><body>upstream connect error or disconnect/reset before headers</body></html>"
-    failed = ChannelDelivery.objects.create(channel=channel, title="逾期通知", text="大门镇2026年11月进度填报逾期未报",
-                                            attempts=4, status=DeliveryStatus.FAILED, last_error=long_error)
+    failed = ChannelDelivery.objects.create(
+        channel=channel,
+        title="逾期通知",
+        text="大门镇2026年11月进度填报逾期未报",
+        attempts=4,
+        status=DeliveryStatus.FAILED,
+        last_error=long_error,
+    )
     page, base = browser_page, browser_page.base_url
     browser_login(page, supervisor.username)
     page.set_viewport_size({"width": 1280, "height": 812})
     page.goto(f"{base}/supervision/")
     page.click("[data-failed-deliveries] a")
     page.shot("failures-1280")
-    at_each_width(page, f"{base}/accounts/channels/failed/", "failures",
-                  allowed=("HTTP", "Error", "Bad", "Gateway", "html", "body", "upstream", "connect", "error", "or",
-                           "disconnect", "reset", "before", "headers", "key", "http", "robot", "send"))
+    at_each_width(
+        page,
+        f"{base}/accounts/channels/failed/",
+        "failures",
+        allowed=(
+            "HTTP",
+            "Error",
+            "Bad",
+            "Gateway",
+            "html",
+            "body",
+            "upstream",
+            "connect",
+            "error",
+            "or",
+            "disconnect",
+            "reset",
+            "before",
+            "headers",
+            "key",
+            "http",
+            "robot",
+            "send",
+        ),
+    )
     assert "0ec2sifa5aaa" not in page.content()
     page.check(f"tr[data-delivery='{failed.pk}'] input[name=delivery]")
     page.click("#resend")

@@ -1,4 +1,5 @@
 """Passwords, reserved names, separated roles."""
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -62,19 +63,36 @@ def test_admin_created_account_must_change_password_and_role_change_is_audited(c
 
     admin = UserFactory(username="sysadmin", role=Role.ADMIN, is_staff=True, is_superuser=True)
     client.force_login(admin)
-    response = client.post("/admin/accounts/user/add/", {
-        "username": "newclerk", "password1": "Start-pass-2025", "password2": "Start-pass-2025",
-        "role": Role.REPORTER, "unit": dept.pk, "usable_password": "true",
-    })
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "newclerk",
+            "password1": "Start-pass-2025",
+            "password2": "Start-pass-2025",
+            "role": Role.REPORTER,
+            "unit": dept.pk,
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302, response.content[:2000]
     clerk = User.objects.get(username="newclerk")
     assert clerk.must_change_password
     created = AuditEvent.objects.get(action="user.create", object_id=str(clerk.pk))
     assert created.new["role"] == Role.REPORTER and created.username == "sysadmin"
 
-    data = {"username": "newclerk", "role": Role.SUPERVISOR, "region": county.pk, "unit": "", "is_active": "on",
-            "must_change_password": "on", "date_joined_0": "2025-01-01", "date_joined_1": "00:00:00",
-            "first_name": "", "last_name": "", "email": ""}
+    data = {
+        "username": "newclerk",
+        "role": Role.SUPERVISOR,
+        "region": county.pk,
+        "unit": "",
+        "is_active": "on",
+        "must_change_password": "on",
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "00:00:00",
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+    }
     response = client.post(f"/admin/accounts/user/{clerk.pk}/change/", data)
     assert response.status_code == 302, response.content[:3000]
     change = AuditEvent.objects.get(action="user.access_change", object_id=str(clerk.pk))
@@ -87,8 +105,10 @@ def test_password_set_by_an_administrator_must_be_replaced(client, dept_reporter
 
     admin = UserFactory(username="sysadmin", role=Role.ADMIN, is_staff=True, is_superuser=True)
     client.force_login(admin)
-    response = client.post(f"/admin/accounts/user/{dept_reporter.pk}/password/", {
-        "password1": "Reset-pass-2025", "password2": "Reset-pass-2025", "usable_password": "true"})
+    response = client.post(
+        f"/admin/accounts/user/{dept_reporter.pk}/password/",
+        {"password1": "Reset-pass-2025", "password2": "Reset-pass-2025", "usable_password": "true"},
+    )
     assert response.status_code == 302
     dept_reporter.refresh_from_db()
     assert dept_reporter.must_change_password and dept_reporter.check_password("Reset-pass-2025")

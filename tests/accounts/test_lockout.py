@@ -1,4 +1,5 @@
 """Five wrong passwords lock a name for 30 minutes; too many from one address lock the address."""
+
 from datetime import timedelta
 
 import pytest

@@ -1,4 +1,5 @@
 """The notifications page behind the bell: only one's own, opening marks read, mark all read."""
+
 import pytest
 
 from accounts.services import notify

@@ -1,4 +1,5 @@
 """Each role predicate of accounts.permissions, over the shared users and one of every other role."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cast(county, supervisor, dept_reporter, town_reporter, stranger):
     return {
-        "supervisor": supervisor, "dept_reporter": dept_reporter, "town_reporter": town_reporter,
+        "supervisor": supervisor,
+        "dept_reporter": dept_reporter,
+        "town_reporter": town_reporter,
         "stranger": stranger,
         "leader": UserFactory(username="lingdao", role=Role.LEADER, region=county),
         "admin": UserFactory(username="sysadmin", role=Role.ADMIN),
@@ -64,8 +67,11 @@ def test_the_office_reviews_only_inside_its_region(cast, county, indicator):
 
 def test_a_user_without_a_region_is_in_every_region(cast, county):
     assert may.in_region(cast["admin"], county)
-    city_office = UserFactory(username="city", role=Role.SUPERVISOR,
-                              region=RegionFactory(code="330300000000", name="温州市", level=RegionLevel.CITY))
+    city_office = UserFactory(
+        username="city",
+        role=Role.SUPERVISOR,
+        region=RegionFactory(code="330300000000", name="温州市", level=RegionLevel.CITY),
+    )
     assert may.in_region(city_office, county)
 
 
@@ -126,12 +132,25 @@ def test_no_module_or_template_outside_the_role_modules_compares_a_role():
     allowed = {"accounts/permissions.py", "accounts/roles.py", "accounts/models.py"}
     pattern = re.compile(r"\brole\s*(==|!=|not\s+in\b|in\b)")
     found = []
-    for folder in ("accounts", "targets", "villages", "supervision", "reports", "instructions", "core", "regions",
-                   "config", "templates"):
+    for folder in (
+        "accounts",
+        "targets",
+        "villages",
+        "supervision",
+        "reports",
+        "instructions",
+        "core",
+        "regions",
+        "config",
+        "templates",
+    ):
         for path in (root / folder).rglob("*"):
             name = path.relative_to(root).as_posix()
             if path.suffix not in (".py", ".html") or "/migrations/" in name or name in allowed:
                 continue
-            found += [f"{name}:{n}" for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                      if pattern.search(line)]
+            found += [
+                f"{name}:{n}"
+                for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if pattern.search(line)
+            ]
     assert found == []

@@ -1,4 +1,5 @@
 """TOTP second factor: set up with a QR code drawn locally, asked at every log-in, required by role."""
+
 import time
 
 import pytest
@@ -27,7 +28,8 @@ def enrol(client, user):
     page = client.get("/accounts/otp/setup/")
     assert page.status_code == 200
     assert b"<svg" in page.content and b"http" not in page.content.split(b"<svg", 1)[1].split(b"</svg>")[0].replace(
-        b"http://www.w3.org/2000/svg", b"")
+        b"http://www.w3.org/2000/svg", b""
+    )
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     response = client.post("/accounts/otp/setup/", {"token": code_for(device)})
     assert response.status_code == 302
@@ -78,10 +80,19 @@ def test_production_settings_require_totp_of_admins_and_supervisors():
     import sys
 
     code = "from django.conf import settings; print(','.join(sorted(settings.OTP_REQUIRED_ROLES)))"
-    env = {"DJANGO_SETTINGS_MODULE": "config.production", "DJANGO_SECRET_KEY": "x" * 60,
-           "DATABASE_URL": "sqlite:////tmp/unused.sqlite3", "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], env=env,
-                         capture_output=True, text=True, check=True)
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.production",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
+        "PATH": "/usr/bin:/bin",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip().splitlines()[-1] == "admin,supervisor"
 
 
@@ -93,11 +104,11 @@ def test_the_api_token_asks_for_the_code_of_whoever_has_an_authenticator(dept_re
     ask = api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD}, format="json")
     assert ask.status_code == 400 and "otp" in ask.json()["fields"] and "token" not in ask.json()
     # The next step's code: the current one was spent enrolling, and a code is good only once.
-    right = api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD, "otp": code_for(device, 1)},
-                     format="json")
+    right = api.post(
+        "/api/auth/token/", {"username": "nongye", "password": PASSWORD, "otp": code_for(device, 1)}, format="json"
+    )
     assert right.status_code == 200 and right.json()["token"]
-    wrong = api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD, "otp": "000000"},
-                     format="json")
+    wrong = api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD, "otp": "000000"}, format="json")
     assert wrong.status_code == 400 and "token" not in wrong.json()
     assert AuditEvent.objects.filter(action="auth.otp_failed", new__via="api-token").exists()
 
@@ -154,14 +165,24 @@ def test_sessions_opened_under_the_old_backend_name_survive_the_change(client, d
 
     migration = importlib.import_module("accounts.migrations.0004_sessions_to_user_backend")
     store = SessionStore()
-    store.update({"_auth_user_id": str(dept_reporter.pk), "_auth_user_backend": migration.OLD,
-                  "_auth_user_hash": dept_reporter.get_session_auth_hash()})
+    store.update(
+        {
+            "_auth_user_id": str(dept_reporter.pk),
+            "_auth_user_backend": migration.OLD,
+            "_auth_user_hash": dept_reporter.get_session_auth_hash(),
+        }
+    )
     store.create()
     client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
     assert client.get("/my-work/").status_code == 302  # the old name is no longer configured: logged out
     store = SessionStore()
-    store.update({"_auth_user_id": str(dept_reporter.pk), "_auth_user_backend": migration.OLD,
-                  "_auth_user_hash": dept_reporter.get_session_auth_hash()})
+    store.update(
+        {
+            "_auth_user_id": str(dept_reporter.pk),
+            "_auth_user_backend": migration.OLD,
+            "_auth_user_hash": dept_reporter.get_session_auth_hash(),
+        }
+    )
     store.create()
     client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
     migration.forwards(apps, None)

@@ -1,5 +1,6 @@
 """Sessions end after 30 minutes idle and 12 hours in all; a password change ends the other sessions;
 an account an administrator created must change its password first."""
+
 from datetime import timedelta
 
 import pytest
@@ -47,8 +48,10 @@ def test_session_ends_after_twelve_hours_even_when_active(supervisor, plan):
 
 def test_password_change_ends_the_users_other_sessions(supervisor, plan):
     phone, desk = logged_in(supervisor), logged_in(supervisor)
-    response = desk.post("/accounts/password/", {
-        "old_password": PASSWORD, "new_password1": "Fresh-pass-2025", "new_password2": "Fresh-pass-2025"})
+    response = desk.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "Fresh-pass-2025", "new_password2": "Fresh-pass-2025"},
+    )
     assert response.status_code == 302
     assert desk.get("/").status_code == 200
     assert phone.get("/").status_code == 302
@@ -57,8 +60,10 @@ def test_password_change_ends_the_users_other_sessions(supervisor, plan):
 
 def test_weak_new_password_is_refused_with_the_reason(supervisor):
     client = logged_in(supervisor)
-    response = client.post("/accounts/password/", {
-        "old_password": PASSWORD, "new_password1": "alllowercase", "new_password2": "alllowercase"})
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "alllowercase", "new_password2": "alllowercase"},
+    )
     assert response.status_code == 200
     assert b'data-field-error="new_password2"' in response.content
 
@@ -70,8 +75,10 @@ def test_account_made_by_an_administrator_goes_to_password_change_first(supervis
     response = client.get(f"/plans/{plan.pk}/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/password/")
     assert client.get("/api/plans/").status_code == 403
-    client.post("/accounts/password/", {
-        "old_password": PASSWORD, "new_password1": "Fresh-pass-2025", "new_password2": "Fresh-pass-2025"})
+    client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": "Fresh-pass-2025", "new_password2": "Fresh-pass-2025"},
+    )
     supervisor.refresh_from_db()
     assert not supervisor.must_change_password
     assert client.get(f"/plans/{plan.pk}/").status_code == 200

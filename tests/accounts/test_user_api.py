@@ -1,4 +1,5 @@
 """User accounts over the API: administrators only, passwords write-only, every change audited."""
+
 import pytest
 
 from accounts.models import AuditEvent, Role, User
@@ -13,8 +14,11 @@ def admin(db):
 
 
 def test_an_administrator_creates_a_reporter_who_must_change_the_password(admin, dept):
-    response = api_as(admin).post("/api/users/", {"username": "xiaowang", "role": "reporter", "unit": dept.pk,
-                                                  "password": "Qx7-long-pass"}, format="json")
+    response = api_as(admin).post(
+        "/api/users/",
+        {"username": "xiaowang", "role": "reporter", "unit": dept.pk, "password": "Qx7-long-pass"},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     assert "password" not in response.json()
     assert response.json()["must_change_password"] is True
@@ -30,13 +34,18 @@ def test_no_password_is_ever_readable(admin, dept_reporter):
     assert "password" not in client.get(f"/api/users/{dept_reporter.pk}/").json()
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"username": "a1", "role": "reporter", "password": "Qx7-long-pass"}, "unit"),
-    ({"username": "a2", "role": "supervisor", "password": "123"}, "password"),
-    ({"username": "a3", "role": "leader"}, "password"),
-    ({"username": "a4", "role": "leader", "password": "Qx7-long-pass", "must_change_password": False},
-     "must_change_password"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"username": "a1", "role": "reporter", "password": "Qx7-long-pass"}, "unit"),
+        ({"username": "a2", "role": "supervisor", "password": "123"}, "password"),
+        ({"username": "a3", "role": "leader"}, "password"),
+        (
+            {"username": "a4", "role": "leader", "password": "Qx7-long-pass", "must_change_password": False},
+            "must_change_password",
+        ),
+    ],
+)
 def test_a_bad_account_is_refused_with_the_field_named(admin, payload, field):
     response = api_as(admin).post("/api/users/", payload, format="json")
     assert response.status_code == 400

@@ -1,4 +1,5 @@
 """The API schema and its docs page: behind log-in when API_DOCS_REQUIRE_LOGIN is on (config.production)."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -32,8 +33,12 @@ def test_with_the_setting_off_the_schema_is_open(api, settings):
 
 
 def test_production_puts_the_schema_behind_log_in_by_default(tmp_path):
-    env = {"DJANGO_SETTINGS_MODULE": "config.production", "DJANGO_SECRET_KEY": "k" * 60,
-           "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "PATH": "/usr/bin:/bin"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.production",
+        "DJANGO_SECRET_KEY": "k" * 60,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+        "PATH": "/usr/bin:/bin",
+    }
     code = "import django; django.setup(); from django.conf import settings; print(settings.API_DOCS_REQUIRE_LOGIN)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"

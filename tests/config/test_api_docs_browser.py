@@ -1,4 +1,5 @@
 """The interactive API documentation renders in a real browser from our own static files only."""
+
 import pytest
 
 from ..conftest import browser_login

@@ -4,6 +4,7 @@ that breaks the schema, on every operation.
 It runs in-process on the WSGI app (inside the test's transaction, so the demo data it loads is
 rolled back), with a fixed seed and a few examples per operation so both CI passes stay quick.
 """
+
 import logging
 
 import pytest
@@ -43,8 +44,14 @@ def _token(username):
 
 def _exercise(operation, headers, examples) -> str | None:
     @given(case=operation.as_strategy())
-    @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case):
         case.call_and_validate(headers=headers, checks=CHECKS)
 

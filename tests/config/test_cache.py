@@ -1,4 +1,5 @@
 """config.cache.RedisCache, against the real Redis the PostgreSQL pass of CI runs with."""
+
 import os
 import uuid
 

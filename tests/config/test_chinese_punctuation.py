@@ -1,4 +1,5 @@
 """Chinese strings use Chinese punctuation (，：；（）), as GB/T 15834 and every county document do."""
+
 import ast
 import re
 from pathlib import Path
@@ -50,15 +51,18 @@ def ascii_punctuation_in_chinese(msgstr: str) -> list[str]:
         near = (beside(i, -1), beside(i, 1))
         inside = ""
         if text[i] == "(":
-            inside = text[i + 1:text.find(")", i)] if ")" in text[i:] else ""
+            inside = text[i + 1 : text.find(")", i)] if ")" in text[i:] else ""
         if any(CHINESE.match(c) for c in near if c) or HAN.search(inside):
             found.append(f"{text[i]} at {i}")
     return found
 
 
 def test_chinese_translations_use_chinese_punctuation():
-    bad = [(msgid, msgstr) for msgid, msgstr in msgstrs(CATALOGUE.read_text(encoding="utf-8"))
-           if ascii_punctuation_in_chinese(msgstr)]
+    bad = [
+        (msgid, msgstr)
+        for msgid, msgstr in msgstrs(CATALOGUE.read_text(encoding="utf-8"))
+        if ascii_punctuation_in_chinese(msgstr)
+    ]
     assert not bad, f"{len(bad)} Chinese strings with ASCII punctuation, e.g. {bad[:5]}"
 
 

@@ -9,10 +9,12 @@ TEXTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROO
 
 def test_docs_name_no_path_of_a_development_machine():
     machine_path = re.compile(r"/(?:work|home|root|Users)/[\w.-]+/")
-    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-             for path in TEXTS
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if machine_path.search(line)]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in TEXTS
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if machine_path.search(line)
+    ]
     assert not found, "absolute paths of a development machine:\n" + "\n".join(found)
 
 
@@ -31,11 +33,12 @@ def test_every_variable_in_the_configuration_table_is_read_somewhere():
     table = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8").split("\n## ")[0]
     documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)`(?: / `([A-Z][A-Z0-9_]+)`)?", table, re.M))
     names = {name for pair in documented for name in pair if name}
-    sources = "".join(path.read_text(encoding="utf-8")
-                      for folder in ("config", "core", "regions", "accounts", "targets", "villages",
-                                     "supervision", "reports", "demo")
-                      if (ROOT / folder).is_dir()
-                      for path in (ROOT / folder).rglob("*.py"))
+    sources = "".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("config", "core", "regions", "accounts", "targets", "villages", "supervision", "reports", "demo")
+        if (ROOT / folder).is_dir()
+        for path in (ROOT / folder).rglob("*.py")
+    )
     stale = sorted(name for name in names if f'"{name}"' not in sources)
     assert len(names) > 20
     assert not stale, f"docs/configuration.md lists variables nothing reads: {stale}"

@@ -1,4 +1,5 @@
 """The shared API machinery of core/api.py: error bodies, throttles, pagination, the docs without a CDN."""
+
 import logging
 
 from rest_framework.test import APIRequestFactory, force_authenticate
@@ -26,8 +27,11 @@ def test_the_error_message_follows_the_request_language(api):
 
 def test_a_validation_error_keeps_the_detail_of_each_field(supervisor, target):
     response = api_as(supervisor).post(
-        "/api/indicators/", {"target": target.pk, "name": "", "kind": "sideways"}, format="json",
-        HTTP_ACCEPT_LANGUAGE="en")
+        "/api/indicators/",
+        {"target": target.pk, "name": "", "kind": "sideways"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
@@ -71,8 +75,10 @@ def test_guessing_passwords_on_the_token_endpoint_is_throttled(api, dept_reporte
     from core.api import LoginRateThrottle
 
     monkeypatch.setattr(LoginRateThrottle, "THROTTLE_RATES", {"login": "3/min"})
-    codes = [api.post("/api/auth/token/", {"username": "nongye", "password": "wrong"}, format="json").status_code
-             for _ in range(3)]
+    codes = [
+        api.post("/api/auth/token/", {"username": "nongye", "password": "wrong"}, format="json").status_code
+        for _ in range(3)
+    ]
     assert codes == [400, 400, 400]
     blocked = api.post("/api/auth/token/", {"username": "nongye", "password": PASSWORD}, format="json")
     assert blocked.status_code == 429
@@ -132,7 +138,13 @@ def test_the_docs_page_serves_swagger_ui_from_our_own_static_files(supervisor):
 
 def test_the_schema_describes_every_field_of_every_resource(api):
     schema = api.get("/api/schema/?format=json&lang=en").json()
-    undescribed = [f"{name}.{field}" for name, component in schema["components"]["schemas"].items()
-                   for field, prop in component.get("properties", {}).items() if not prop.get("description")]
+    undescribed = [
+        f"{name}.{field}"
+        for name, component in schema["components"]["schemas"].items()
+        for field, prop in component.get("properties", {}).items()
+        if not prop.get("description")
+    ]
     assert undescribed == []
-    assert "lead units (牵头单位)" in schema["components"]["schemas"]["Target"]["properties"]["lead_units"]["description"]
+    assert (
+        "lead units (牵头单位)" in schema["components"]["schemas"]["Target"]["properties"]["lead_units"]["description"]
+    )

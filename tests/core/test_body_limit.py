@@ -1,4 +1,5 @@
 """A body over the cap is refused from its Content-Length, in Chinese, before a byte of it is read."""
+
 import io
 import json
 
@@ -62,8 +63,9 @@ def test_english_is_answered_in_english():
 
 
 def test_a_chunked_body_without_a_length_is_refused_unread():
-    seen, content, read = send("/villages/income/import/", 5 * 1024 * 1024,
-                               {"HTTP_TRANSFER_ENCODING": "chunked"}, declare=False)
+    seen, content, read = send(
+        "/villages/income/import/", 5 * 1024 * 1024, {"HTTP_TRANSFER_ENCODING": "chunked"}, declare=False
+    )
     assert seen["status"] == 411 and read == 0 and "Content-Length" in content
 
 

@@ -1,4 +1,5 @@
 """The calendar of reporting periods, tested with plain values (no database)."""
+
 from datetime import date
 
 import pytest

@@ -1,4 +1,5 @@
 """The one upload door, fed real crafted files: bombs, macros, legacy formats, damage."""
+
 import io
 import struct
 import time
@@ -66,7 +67,7 @@ def lie_about_size(data: bytes, name: bytes, claimed: int) -> bytes:
     position = buffer.find(b"PK\x01\x02" + b"")
     while position != -1:
         name_length = struct.unpack_from("<H", buffer, position + 28)[0]
-        if bytes(buffer[position + 46: position + 46 + name_length]) == name:
+        if bytes(buffer[position + 46 : position + 46 + name_length]) == name:
             struct.pack_into("<I", buffer, position + 24, claimed)
             return bytes(buffer)
         position = buffer.find(b"PK\x01\x02", position + 4)
@@ -144,8 +145,11 @@ def test_macro_files_are_refused_by_name_by_part_and_by_content_type():
         check_upload(file(plain_xlsx(), name="plan.xlsm"))
     with pytest.raises(UnsafeFile, match="vbaProject.bin"):
         check_upload(file(rewrite(plain_xlsx(), add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"})))
-    types = zipfile.ZipFile(io.BytesIO(plain_xlsx())).read("[Content_Types].xml").replace(
-        b"spreadsheetml.sheet.main+xml", b"sheet.macroEnabled.main+xml")
+    types = (
+        zipfile.ZipFile(io.BytesIO(plain_xlsx()))
+        .read("[Content_Types].xml")
+        .replace(b"spreadsheetml.sheet.main+xml", b"sheet.macroEnabled.main+xml")
+    )
     with pytest.raises(UnsafeFile):
         check_upload(file(rewrite(plain_xlsx(), replace={"[Content_Types].xml": types})))
 
@@ -168,7 +172,7 @@ def test_a_file_that_is_not_a_workbook_gets_a_plain_message():
 def test_a_corrupted_part_gets_a_plain_message():
     data = bytearray(plain_xlsx())
     middle = data.find(b"PK\x03\x04", 100) - 20  # inside the first entry's compressed bytes
-    data[middle:middle + 8] = b"\x00" * 8
+    data[middle : middle + 8] = b"\x00" * 8
     with pytest.raises(UnreadableFile):
         check_upload(file(bytes(data)))
 
@@ -185,24 +189,30 @@ def test_a_word_file_renamed_xlsx_is_refused_by_its_content():
 
 
 def test_clean_legacy_files_are_accepted_where_a_path_takes_them():
-    assert check_upload(file(hostile.clean_xls(), name="旧表.xls"), kinds=("xls",)).content_type == \
-        "application/vnd.ms-excel"
+    assert (
+        check_upload(file(hostile.clean_xls(), name="旧表.xls"), kinds=("xls",)).content_type
+        == "application/vnd.ms-excel"
+    )
     assert check_upload(file(hostile.clean_doc(), name="旧文.doc"), kinds=("doc",)).kind == "doc"
 
 
-@pytest.mark.parametrize("name, build, message", [
-    ("宏.xls", hostile.macro_xls, "VBA project"),
-    ("宏.doc", hostile.macro_doc, "VBA project"),
-    ("宏表.xls", hostile.xlm_macro_xls, "Excel 4.0 macro sheets"),
-])
+@pytest.mark.parametrize(
+    "name, build, message",
+    [
+        ("宏.xls", hostile.macro_xls, "VBA project"),
+        ("宏.doc", hostile.macro_doc, "VBA project"),
+        ("宏表.xls", hostile.xlm_macro_xls, "Excel 4.0 macro sheets"),
+    ],
+)
 def test_legacy_files_with_macros_are_refused(name, build, message):
     with pytest.raises(UnsafeFile, match=message):
         check_upload(file(build(), name=name), kinds=("xls", "doc"))
 
 
 def test_a_legacy_file_carrying_an_embedded_package_is_refused():
-    data = hostile._compound_file({"WordDocument": b"\xec\xa5" + bytes(1022),
-                                   "ObjectPool/_1/\x01Ole10Native": b"MZ" + bytes(200)})
+    data = hostile._compound_file(
+        {"WordDocument": b"\xec\xa5" + bytes(1022), "ObjectPool/_1/\x01Ole10Native": b"MZ" + bytes(200)}
+    )
     with pytest.raises(UnsafeFile, match="embedded file"):
         check_upload(file(data, name="附件.doc"), kinds=("doc",))
 
@@ -220,13 +230,16 @@ def test_a_macro_docx_renamed_is_refused():
 
 def test_a_document_that_fetches_a_remote_template_is_refused():
     data = hostile.plain_docx()
-    rels = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
-            b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            b'relationships/attachedTemplate" Target="http://198.51.100.7/t.dotm" TargetMode="External"/>'
-            b'</Relationships>')
+    rels = (
+        b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/attachedTemplate" Target="http://198.51.100.7/t.dotm" TargetMode="External"/>'
+        b"</Relationships>"
+    )
     with pytest.raises(UnsafeFile, match="198.51.100.7"):
-        check_upload(file(hostile.rewrite(data, add={"word/_rels/settings.xml.rels": rels}), name="a.docx"),
-                     kinds=("docx",))
+        check_upload(
+            file(hostile.rewrite(data, add={"word/_rels/settings.xml.rels": rels}), name="a.docx"), kinds=("docx",)
+        )
 
 
 def test_photos_and_pdfs_are_known_by_their_signature():

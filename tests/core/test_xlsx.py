@@ -1,4 +1,5 @@
 """core.xlsx: every cell of a printed list bordered in the CJK font, long text wrapped in a row tall enough."""
+
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -14,8 +15,13 @@ class Row:
 def test_text_cells_are_bordered_wrapped_and_a_long_text_gets_a_taller_row():
     buffer = BytesIO()
     columns = [Column("名称", "名称", attr("name"), 10), Column("说明", "说明", attr("note"), 20)]
-    write_table(buffer, title="清单", subtitle="数据截至2026年11月30日", columns=columns,
-                rows=[Row("甲", "短"), Row("乙", "很长的说明" * 8), Row("丙", '=HYPERLINK("http://x/")')])
+    write_table(
+        buffer,
+        title="清单",
+        subtitle="数据截至2026年11月30日",
+        columns=columns,
+        rows=[Row("甲", "短"), Row("乙", "很长的说明" * 8), Row("丙", '=HYPERLINK("http://x/")')],
+    )
     sheet = load_workbook(BytesIO(buffer.getvalue()))["台账"]
     assert sheet["A2"].value == "数据截至2026年11月30日" and sheet.print_title_rows == "$1:$4"
     short, long, formula = sheet["B5"], sheet["B6"], sheet["B7"]

@@ -1,8 +1,8 @@
 """The demo's facts file (demo/data/facts.toml) agrees with its source documents and with itself."""
+
 from datetime import date
 
 import pytest
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from demo import plans
@@ -21,8 +21,9 @@ def parsed(django_db_setup, django_db_blocker):
         result = {key: plans.plan_parsed(key, plans.geography(key)[0], date(2026, 11, 24)) for key in PLANS}
         for key in PLANS:
             path = document(key)
-            result[f"{key}-as-read"] = plan_import_parse(file=SimpleUploadedFile(path.name, path.read_bytes()),
-                                                         region=plans.geography(key)[0])
+            result[f"{key}-as-read"] = plan_import_parse(
+                file=SimpleUploadedFile(path.name, path.read_bytes()), region=plans.geography(key)[0]
+            )
         transaction.set_rollback(True)
     return result
 

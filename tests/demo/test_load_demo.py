@@ -1,5 +1,6 @@
 """The demo as loaded: both plans imported from their source documents (demo/data/), with the facts the
 documents do not state, people, history and lights."""
+
 import json
 from collections import Counter
 from datetime import date
@@ -37,15 +38,23 @@ def test_dongtou_plan_is_the_workbooks_69_tasks_in_its_11_sections(demo):
     plan = Plan.objects.get(doc_number=DONGTOU)
     labelled = corpus("dongtou_table.json")
     assert plan.region.code == "330305000000" and plan.title == labelled["title"]
-    assert (plan.start_date, plan.end_date, plan.first_period) == (date(2023, 7, 1), date(2027, 12, 31),
-                                                                   date(2023, 7, 1))
+    assert (plan.start_date, plan.end_date, plan.first_period) == (
+        date(2023, 7, 1),
+        date(2027, 12, 31),
+        date(2023, 7, 1),
+    )
     assert list(plan.sections.order_by("order").values_list("title", flat=True)) == [
-        title for title, _parent in labelled["sections"]]
+        title for title, _parent in labelled["sections"]
+    ]
     tasks = {t.seq: t for t in plan.targets.select_related("section")}
     assert sorted(tasks) == list(range(1, 70))
     for label in labelled["tasks"]:
         target = tasks[label["seq"]]
-        assert (target.name, target.content, target.section.title) == (label["name"], label["content"], label["section"])
+        assert (target.name, target.content, target.section.title) == (
+            label["name"],
+            label["content"],
+            label["section"],
+        )
 
 
 def test_dongtou_tasks_keep_the_lead_units_marked_with_a_star(demo):
@@ -83,7 +92,10 @@ def test_indicators_are_the_targets_the_documents_state(demo):
     assert xunyi.filter(target_value=19000, unit="人").exists()
     fund = xunyi.get(source_phrase__contains="项目资金支出率")
     assert [(m.date, int(m.value)) for m in fund.milestones.order_by("date")] == [
-        (date(TODAY.year, 4, 30), 30), (date(TODAY.year, 6, 30), 50), (date(TODAY.year, 9, 30), 75)]
+        (date(TODAY.year, 4, 30), 30),
+        (date(TODAY.year, 6, 30), 50),
+        (date(TODAY.year, 9, 30), 75),
+    ]
     dongtou = Indicator.objects.filter(target__plan__doc_number=DONGTOU)
     for indicator in dongtou.select_related("target"):
         assert indicator.source_phrase in indicator.target.content or indicator.target.seq == 4
@@ -93,15 +105,17 @@ def test_indicators_are_the_targets_the_documents_state(demo):
 def test_baselines_the_documents_do_not_state_come_from_the_facts(demo):
     for key, doc_number in (("dongtou", DONGTOU), ("xunyi", XUNYI)):
         for seq, phrase, baseline in facts()[key]["baselines"]:
-            indicators = Indicator.objects.filter(target__plan__doc_number=doc_number, target__seq=seq,
-                                                  source_phrase=phrase)  # "A、B均达98%" is two indicators
+            indicators = Indicator.objects.filter(
+                target__plan__doc_number=doc_number, target__seq=seq, source_phrase=phrase
+            )  # "A、B均达98%" is two indicators
             assert indicators and {i.baseline for i in indicators} == {Decimal(baseline)}, (seq, phrase)
 
 
 def test_a_yearly_target_is_one_indicator_a_year(demo):
     years = Indicator.objects.filter(target__plan__doc_number=DONGTOU, source_phrase="全区每年滚动推进重大项目90个以上")
     assert [(i.name, i.start_date, i.deadline) for i in years.order_by("start_date")] == [
-        (f"{year}年滚动推进重大项目", date(year, 1, 1), date(year, 12, 31)) for year in range(2024, 2028)]
+        (f"{year}年滚动推进重大项目", date(year, 1, 1), date(year, 12, 31)) for year in range(2024, 2028)
+    ]
 
 
 def test_every_light_appears_in_the_demo(demo):
@@ -140,8 +154,9 @@ def test_each_office_has_its_schedule_and_document_frame(demo):
 def test_one_demo_user_per_role(demo):
     assert {u.role for u in User.objects.all()} == set(Role.values)
     assert User.objects.get(username="damen").unit.name == "大门镇"
-    reporter_units = Unit.objects.filter(users__role=Role.REPORTER, users__username__in=["nongye", "fagai",
-                                                                                        "xunyi_nongye"])
+    reporter_units = Unit.objects.filter(
+        users__role=Role.REPORTER, users__username__in=["nongye", "fagai", "xunyi_nongye"]
+    )
     assert all(Target.objects.filter(lead_units=unit).exists() for unit in reporter_units)
     assert not User.objects.filter(username="admin").exists()
 
@@ -154,8 +169,11 @@ def test_loading_twice_changes_nothing(demo):
 
 def test_every_demo_report_is_written_by_a_unit_that_owes_it(demo):
     owed = selectors.expected_reporters(Indicator.objects.all())
-    strays = [(r.indicator_id, r.unit.name) for r in ProgressReport.objects.select_related("unit")
-              if r.unit_id not in owed.get(r.indicator_id, [])]
+    strays = [
+        (r.indicator_id, r.unit.name)
+        for r in ProgressReport.objects.select_related("unit")
+        if r.unit_id not in owed.get(r.indicator_id, [])
+    ]
     assert not strays, strays[:5]
 
 
@@ -175,10 +193,12 @@ def test_every_demo_value_is_one_a_unit_could_enter(demo):
     """The walkthrough read "新建示范村 3.63 个" and "城乡同质化供水覆盖率 填报值102 %" on the demo."""
     from targets import rules
 
-    wrong = [(r.indicator.name, r.indicator.unit, r.value)
-             for r in ProgressReport.objects.select_related("indicator")
-             if r.indicator.kind != "milestone"
-             and rules.value_bound_errors(name=r.indicator.name, unit=r.indicator.unit, value=r.value)]
+    wrong = [
+        (r.indicator.name, r.indicator.unit, r.value)
+        for r in ProgressReport.objects.select_related("indicator")
+        if r.indicator.kind != "milestone"
+        and rules.value_bound_errors(name=r.indicator.name, unit=r.indicator.unit, value=r.value)
+    ]
     assert not wrong, wrong[:5]
     assert ProgressReport.objects.filter(indicator__unit="个").exists()
 
@@ -189,8 +209,9 @@ def test_a_co_lead_is_not_chased_for_the_report_the_first_lead_of_the_table_owes
     and another lead was taken for the first."""
     from targets.entry_selectors import work_rows
 
-    indicator = Indicator.objects.get(target__plan__doc_number=DONGTOU, target__seq=25,
-                                      name__contains="历史文化村落保护利用项目")
+    indicator = Indicator.objects.get(
+        target__plan__doc_number=DONGTOU, target__seq=25, name__contains="历史文化村落保护利用项目"
+    )
     zhujian = indicator.target.lead_units.get(name="区住建局")
     assert selectors.expected_reporters([indicator.pk]) == {indicator.pk: [zhujian.pk]}
     assert set(ProgressReport.objects.filter(indicator=indicator).values_list("unit_id", flat=True)) <= {zhujian.pk}

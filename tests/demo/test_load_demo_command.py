@@ -1,5 +1,6 @@
 """`manage.py load_demo --if-empty` (make run, make demo): loads into an empty database once, and never into
 a database that holds plans of its own."""
+
 from io import StringIO
 
 import pytest

@@ -1,4 +1,5 @@
 """The demo: village income history and the three derived indicators the plans name, lit on the plan pages."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -24,8 +25,11 @@ def demo(db, settings):
 def test_the_demo_wires_three_derived_indicators_with_live_lights(demo, client):
     assert demo["derived_rules"] == 3
     names = set(DerivedRule.objects.values_list("indicator__source_phrase", flat=True))
-    assert names == {"村级集体经济年收入10万元村达到40%以上", "村级集体经济总收入超2.4亿元",
-                     "2027年集体经济年经营性收入50万元以上行政村占比达到70%"}
+    assert names == {
+        "村级集体经济年收入10万元村达到40%以上",
+        "村级集体经济总收入超2.4亿元",
+        "2027年集体经济年经营性收入50万元以上行政村占比达到70%",
+    }
     assert IncomeRecord.objects.filter(status=RecordStatus.APPROVED, quarter=0, year=2025).count() == 56
     client.force_login(User.objects.get(username="duchashi"))
     for rule in DerivedRule.objects.filter(scope__code="330305000000"):
@@ -33,7 +37,7 @@ def test_the_demo_wires_three_derived_indicators_with_live_lights(demo, client):
         page = client.get(reverse("plan-detail", args=[plan.pk]), {"as_of": TODAY.isoformat()})
         html = page.content.decode()
         marker = f'data-indicator="{rule.indicator_id}" data-status="'
-        status = html[html.index(marker) + len(marker):].split('"')[0]
+        status = html[html.index(marker) + len(marker) :].split('"')[0]
         assert status in (Light.GREEN, Light.AMBER, Light.RED)
 
 

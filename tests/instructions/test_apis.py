@@ -1,5 +1,6 @@
 """/api/instructions/: the same 批示 flow and permissions as the pages; 404 for an instruction not yours, the
 same 400 for another unit's object as for a missing one."""
+
 from datetime import date
 
 import pytest
@@ -26,8 +27,9 @@ def leader(county):
 
 
 def _issue(client, indicator, **extra):
-    return client.post("/api/instructions/", {"on": "indicator", "object_id": indicator.pk, "text": "抓紧推进",
-                                              **extra}, format="json")
+    return client.post(
+        "/api/instructions/", {"on": "indicator", "object_id": indicator.pk, "text": "抓紧推进", **extra}, format="json"
+    )
 
 
 def test_the_flow_over_the_api(leader, indicator, dept, dept_reporter, supervisor):
@@ -51,15 +53,18 @@ def test_the_flow_over_the_api(leader, indicator, dept, dept_reporter, superviso
 def test_a_leader_issues_and_closes_but_takes_no_unit_step(leader, indicator, dept_reporter):
     pk = _issue(api_as(leader), indicator).json()["id"]
     for step in ("acknowledge", "respond"):
-        assert api_as(leader).post(f"/api/instructions/{pk}/{step}/", {"response": "x"}, format="json"
-                                   ).status_code == 403
+        assert (
+            api_as(leader).post(f"/api/instructions/{pk}/{step}/", {"response": "x"}, format="json").status_code == 403
+        )
     api_as(dept_reporter).post(f"/api/instructions/{pk}/respond/", {"response": "已办"}, format="json")
     assert api_as(leader).post(f"/api/instructions/{pk}/close/", {}, format="json").json()["status"] == "closed"
 
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.REPORTER, Role.AUDITOR])
 def test_nobody_else_issues_one(role, indicator, supervisor, dept_reporter, county):
-    user = {Role.SUPERVISOR: supervisor, Role.REPORTER: dept_reporter}.get(role) or UserFactory(role=role, region=county)
+    user = {Role.SUPERVISOR: supervisor, Role.REPORTER: dept_reporter}.get(role) or UserFactory(
+        role=role, region=county
+    )
     assert _issue(api_as(user), indicator).status_code == 403
     assert not Instruction.objects.exists()
 
@@ -76,8 +81,9 @@ def test_not_yours_answers_as_not_there(leader, indicator, stranger, county, oth
 
     far = UserFactory(role=Role.LEADER, region=RegionFactory(code="330302000000", name="鹿城区"))
     hidden = _issue(api_as(far), indicator)
-    missing = api_as(far).post("/api/instructions/", {"on": "indicator", "object_id": indicator.pk + 1000,
-                                                      "text": "抓紧推进"}, format="json")
+    missing = api_as(far).post(
+        "/api/instructions/", {"on": "indicator", "object_id": indicator.pk + 1000, "text": "抓紧推进"}, format="json"
+    )
     assert hidden.status_code == missing.status_code == 400
     assert hidden.json() == missing.json()
 
@@ -87,8 +93,9 @@ def test_a_token_leader_may_issue_but_not_comment(leader, indicator, dept, dept_
 
     from accounts.tokens import token_issue
 
-    report = ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1),
-                                   created_by=dept_reporter)
+    report = ProgressReportFactory(
+        indicator=indicator, unit=dept, period_start=date(2025, 5, 1), created_by=dept_reporter
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=leader)[1]}")
     assert _issue(client, indicator).status_code == 201
@@ -98,9 +105,17 @@ def test_a_token_leader_may_issue_but_not_comment(leader, indicator, dept, dept_
 def test_a_bulletin_not_generated_yet_takes_no_instruction(leader, county, dept):
     from reports.models import GeneratedReport, ReportKind, ReportState
 
-    failed = GeneratedReport.objects.create(region=county, kind=ReportKind.MONTHLY, period_start=date(2025, 5, 1),
-                                            period_end=date(2025, 5, 31), status=ReportState.FAILED)
-    answer = api_as(leader).post("/api/instructions/", {"on": "bulletin", "object_id": failed.pk, "text": "抓紧",
-                                                        "units": [dept.pk]}, format="json")
+    failed = GeneratedReport.objects.create(
+        region=county,
+        kind=ReportKind.MONTHLY,
+        period_start=date(2025, 5, 1),
+        period_end=date(2025, 5, 31),
+        status=ReportState.FAILED,
+    )
+    answer = api_as(leader).post(
+        "/api/instructions/",
+        {"on": "bulletin", "object_id": failed.pk, "text": "抓紧", "units": [dept.pk]},
+        format="json",
+    )
     assert answer.status_code == 400 and "object_id" in answer.json()["fields"]
     assert not Instruction.objects.exists()

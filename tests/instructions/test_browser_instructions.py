@@ -1,5 +1,6 @@
 """A leader's 批示 in a real browser: written on the indicator page, carried out from the unit's My work,
 closed by the office from its list; on a phone (375 px) and a desktop (1280 px)."""
+
 import pytest
 
 from accounts.models import Role
@@ -28,7 +29,8 @@ def _fits(page):
 
 
 def test_a_leader_writes_an_instruction_the_unit_answers_and_the_office_closes_it(
-        browser_page, county, supervisor, dept_reporter, indicator):
+    browser_page, county, supervisor, dept_reporter, indicator
+):
     leader = UserFactory(username="lingdao", first_name="李", last_name="县长", role=Role.LEADER, region=county)
     page = browser_page
     browser_login(page, leader.username)
@@ -83,8 +85,9 @@ def test_a_leader_writes_an_instruction_the_unit_answers_and_the_office_closes_i
     assert actions == ["instruction.issue", "instruction.acknowledge", "instruction.respond", "instruction.close"]
 
 
-def test_the_panel_and_button_on_the_report_item_and_bulletin_pages(browser_page, county, supervisor, dept,
-                                                                    dept_reporter, indicator):
+def test_the_panel_and_button_on_the_report_item_and_bulletin_pages(
+    browser_page, county, supervisor, dept, dept_reporter, indicator
+):
     from datetime import date
 
     from instructions import services
@@ -94,17 +97,32 @@ def test_the_panel_and_button_on_the_report_item_and_bulletin_pages(browser_page
     from ..factories import ProgressReportFactory
 
     leader = UserFactory(username="lingdao", first_name="李", last_name="县长", role=Role.LEADER, region=county)
-    report = ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1),
-                                   created_by=dept_reporter)
-    item = SupervisionItem.objects.create(indicator=indicator, unit=dept, notice="5月进度滞后，请说明原因。",
-                                          reply_due=date(2099, 6, 20), issued_by=supervisor)
-    bulletin = GeneratedReport.objects.create(region=county, kind=ReportKind.MONTHLY, period_start=date(2025, 5, 1),
-                                              period_end=date(2025, 5, 31), status=ReportState.DONE)
-    pages = {"report": (report, f"/reports/{report.pk}/"), "item": (item, f"/supervision/items/{item.pk}/"),
-             "bulletin": (bulletin, f"/reports/bulletins/{bulletin.pk}/")}
+    report = ProgressReportFactory(
+        indicator=indicator, unit=dept, period_start=date(2025, 5, 1), created_by=dept_reporter
+    )
+    item = SupervisionItem.objects.create(
+        indicator=indicator,
+        unit=dept,
+        notice="5月进度滞后，请说明原因。",
+        reply_due=date(2099, 6, 20),
+        issued_by=supervisor,
+    )
+    bulletin = GeneratedReport.objects.create(
+        region=county,
+        kind=ReportKind.MONTHLY,
+        period_start=date(2025, 5, 1),
+        period_end=date(2025, 5, 31),
+        status=ReportState.DONE,
+    )
+    pages = {
+        "report": (report, f"/reports/{report.pk}/"),
+        "item": (item, f"/supervision/items/{item.pk}/"),
+        "bulletin": (bulletin, f"/reports/bulletins/{bulletin.pk}/"),
+    }
     for kind, (obj, _url) in pages.items():
-        services.instruction_issue(kind=kind, target=obj, by=leader, text=f"请认真研究{WORDS[kind]}反映的问题，抓紧整改。",
-                                   units=[dept])
+        services.instruction_issue(
+            kind=kind, target=obj, by=leader, text=f"请认真研究{WORDS[kind]}反映的问题，抓紧整改。", units=[dept]
+        )
     page = browser_page
     browser_login(page, leader.username)
     assert page.goto(page.base_url + pages["report"][1]) and page.locator("#comment-form").count() == 0

@@ -1,8 +1,8 @@
 """The 批示 pages: the button and the instructions on the report, indicator, bulletin and item pages, the form,
 the instruction with its steps, the office's list and the units' to-do tab; 404 for whoever it does not reach."""
-from datetime import date
 
 import re
+from datetime import date
 
 import pytest
 import time_machine
@@ -31,19 +31,29 @@ def leader(county):
 
 @pytest.fixture
 def report(indicator, dept, dept_reporter):
-    return ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1), created_by=dept_reporter)
+    return ProgressReportFactory(
+        indicator=indicator, unit=dept, period_start=date(2025, 5, 1), created_by=dept_reporter
+    )
 
 
 @pytest.fixture
 def objects(report, indicator, dept, supervisor, county):
-    item = SupervisionItem.objects.create(indicator=indicator, unit=dept, notice="说明", reply_due=date(2025, 6, 20),
-                                          issued_by=supervisor)
-    bulletin = GeneratedReport.objects.create(region=county, kind=ReportKind.MONTHLY, period_start=date(2025, 5, 1),
-                                              period_end=date(2025, 5, 31), status=ReportState.DONE)
-    return {"report": (report, f"/reports/{report.pk}/"),
-            "indicator": (indicator, f"/supervision/indicators/{indicator.pk}/"),
-            "item": (item, f"/supervision/items/{item.pk}/"),
-            "bulletin": (bulletin, f"/reports/bulletins/{bulletin.pk}/")}
+    item = SupervisionItem.objects.create(
+        indicator=indicator, unit=dept, notice="说明", reply_due=date(2025, 6, 20), issued_by=supervisor
+    )
+    bulletin = GeneratedReport.objects.create(
+        region=county,
+        kind=ReportKind.MONTHLY,
+        period_start=date(2025, 5, 1),
+        period_end=date(2025, 5, 31),
+        status=ReportState.DONE,
+    )
+    return {
+        "report": (report, f"/reports/{report.pk}/"),
+        "indicator": (indicator, f"/supervision/indicators/{indicator.pk}/"),
+        "item": (item, f"/supervision/items/{item.pk}/"),
+        "bulletin": (bulletin, f"/reports/bulletins/{bulletin.pk}/"),
+    }
 
 
 @pytest.mark.parametrize("kind", ["report", "indicator", "item", "bulletin"])
@@ -54,8 +64,10 @@ def test_a_leader_writes_an_instruction_from_each_page_and_it_shows_there(client
     assert 'id="issue-instruction"' in page and f"/instructions/new/{kind}/{obj.pk}/" in page
     form = client.get(f"/instructions/new/{kind}/{obj.pk}/").content.decode()
     assert f'value="{dept.pk}"' in form
-    answer = client.post(f"/instructions/new/{kind}/{obj.pk}/", {"text": "抓紧推进，月底前见效", "units": [dept.pk],
-                                                                 "due_date": "2025-06-30"})
+    answer = client.post(
+        f"/instructions/new/{kind}/{obj.pk}/",
+        {"text": "抓紧推进，月底前见效", "units": [dept.pk], "due_date": "2025-06-30"},
+    )
     assert answer.status_code == 302 and answer["Location"] == url
     instruction = Instruction.objects.get()
     assert instruction.target == obj and instruction.author == leader
@@ -70,8 +82,9 @@ def test_the_form_ticks_the_lead_units_and_says_what_is_wrong(client, leader, in
     assert boxes == {str(dept.pk): " checked"}  # the lead unit ticked; another unit is not even offered
     page = client.post(f"/instructions/new/indicator/{indicator.pk}/", {"text": "", "units": [dept.pk]})
     assert page.status_code == 200 and not Instruction.objects.exists()
-    page = client.post(f"/instructions/new/indicator/{indicator.pk}/", {"text": "抓紧", "units": [dept.pk],
-                                                                      "due_date": "2025-06-01"})
+    page = client.post(
+        f"/instructions/new/indicator/{indicator.pk}/", {"text": "抓紧", "units": [dept.pk], "due_date": "2025-06-01"}
+    )
     assert "2025-06-01" in page.content.decode() and not Instruction.objects.exists()
 
 
@@ -81,13 +94,16 @@ def test_nobody_else_sees_the_button_or_may_post_the_form(client, role, supervis
     client.force_login(user)
     client.raise_request_exception = False
     assert 'id="issue-instruction"' not in client.get(f"/supervision/indicators/{indicator.pk}/").content.decode()
-    assert client.post(f"/instructions/new/indicator/{indicator.pk}/", {"text": "x", "units": [dept.pk]}
-                       ).status_code == 403
+    assert (
+        client.post(f"/instructions/new/indicator/{indicator.pk}/", {"text": "x", "units": [dept.pk]}).status_code
+        == 403
+    )
     assert not Instruction.objects.exists()
 
 
 def test_a_unit_acknowledges_and_answers_the_office_closes_from_the_page(
-        client, leader, indicator, dept_reporter, supervisor):
+    client, leader, indicator, dept_reporter, supervisor
+):
     instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进")
     client.force_login(dept_reporter)
     work = client.get("/my-work/?tab=instructions").content.decode()
@@ -107,9 +123,11 @@ def test_a_unit_acknowledges_and_answers_the_office_closes_from_the_page(
     assert instruction.status == InstructionStatus.CLOSED
     assert f'data-instruction="{instruction.pk}"' in client.get("/instructions/?state=closed").content.decode()
     assert f'data-instruction="{instruction.pk}"' not in client.get("/instructions/?state=open").content.decode()
-    assert list(AuditEvent.objects.filter(object_type="instructions.Instruction").values_list("action", flat=True)
-                .order_by("id")) == ["instruction.issue", "instruction.acknowledge", "instruction.respond",
-                                      "instruction.close"]
+    assert list(
+        AuditEvent.objects.filter(object_type="instructions.Instruction")
+        .values_list("action", flat=True)
+        .order_by("id")
+    ) == ["instruction.issue", "instruction.acknowledge", "instruction.respond", "instruction.close"]
 
 
 def test_a_unit_not_reached_gets_404_and_sees_nothing_listed(client, leader, indicator, stranger):
@@ -125,7 +143,9 @@ def test_a_unit_not_reached_gets_404_and_sees_nothing_listed(client, leader, ind
 
 
 def test_the_ledger_counts_open_overdue_answered_closed(client, leader, indicator, supervisor, dept_reporter):
-    late = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="一", due_date=date(2025, 6, 12))
+    late = services.instruction_issue(
+        kind="indicator", target=indicator, by=leader, text="一", due_date=date(2025, 6, 12)
+    )
     services.instruction_issue(kind="indicator", target=indicator, by=leader, text="二")
     with time_machine.travel("2025-06-20 10:00 +0800", tick=False):
         client.force_login(supervisor)
@@ -135,13 +155,15 @@ def test_the_ledger_counts_open_overdue_answered_closed(client, leader, indicato
 
 
 def test_the_office_exports_the_list_as_it_sees_it_and_the_export_is_audited(
-        client, leader, indicator, supervisor, dept_reporter, stranger):
+    client, leader, indicator, supervisor, dept_reporter, stranger
+):
     from io import BytesIO
 
     from openpyxl import load_workbook
 
-    answered = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进改厕",
-                                          due_date=date(2025, 6, 30))
+    answered = services.instruction_issue(
+        kind="indicator", target=indicator, by=leader, text="抓紧推进改厕", due_date=date(2025, 6, 30)
+    )
     services.instruction_respond(instruction=answered, by=dept_reporter, response="已完成300户")
     services.instruction_issue(kind="indicator", target=indicator, by=leader, text="另一条")
     client.force_login(supervisor)
@@ -149,8 +171,10 @@ def test_the_office_exports_the_list_as_it_sees_it_and_the_export_is_audited(
     response = client.get("/instructions/export.xlsx?state=answered")
     from urllib.parse import quote
 
-    assert response.status_code == 200 and quote("洞头区-领导批示落实情况-2025年6月10日.xlsx") in response[
-        "Content-Disposition"]
+    assert (
+        response.status_code == 200
+        and quote("洞头区-领导批示落实情况-2025年6月10日.xlsx") in response["Content-Disposition"]
+    )
     sheet = load_workbook(BytesIO(response.content)).active
     rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == ["洞头区领导批示落实情况"]

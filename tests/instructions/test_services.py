@@ -1,5 +1,6 @@
 """A leader's 批示: issued by a leader only, reaching the object's responsible units, acknowledged and answered by
 them, closed by the office or the issuing leader; each step audited and notified."""
+
 from datetime import date
 
 import pytest
@@ -31,14 +32,18 @@ def leader(county):
 
 @pytest.fixture
 def report(indicator, dept, dept_reporter):
-    return ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1), created_by=dept_reporter)
+    return ProgressReportFactory(
+        indicator=indicator, unit=dept, period_start=date(2025, 5, 1), created_by=dept_reporter
+    )
 
 
 def test_a_leader_issues_an_instruction_that_reaches_the_lead_units_audited_and_notified(
-        leader, indicator, dept, dept_reporter, stranger, supervisor):
+    leader, indicator, dept, dept_reporter, stranger, supervisor
+):
     UnitChannel.objects.create(unit=dept, kind="dingtalk", url="https://oapi.dingtalk.com/robot/send?access_token=x")
-    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进，月底前见效",
-                                             due_date=date(2025, 6, 30))
+    instruction = services.instruction_issue(
+        kind="indicator", target=indicator, by=leader, text="抓紧推进，月底前见效", due_date=date(2025, 6, 30)
+    )
     assert [r.unit for r in instruction.reaches.all()] == [dept]
     assert instruction.status == InstructionStatus.ISSUED and instruction.region == indicator.target.plan.region
     event = AuditEvent.objects.get(action="instruction.issue")
@@ -54,8 +59,12 @@ def test_a_leader_issues_an_instruction_that_reaches_the_lead_units_audited_and_
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.REPORTER, Role.ADMIN, Role.AUDITOR])
 def test_nobody_but_a_leader_issues_one(role, indicator, county, dept):
-    user = UserFactory(role=role, region=None if role == Role.REPORTER else county,
-                       unit=dept if role == Role.REPORTER else None, is_staff=role == Role.ADMIN)
+    user = UserFactory(
+        role=role,
+        region=None if role == Role.REPORTER else county,
+        unit=dept if role == Role.REPORTER else None,
+        is_staff=role == Role.ADMIN,
+    )
     with pytest.raises(PermissionDenied):
         services.instruction_issue(kind="indicator", target=indicator, by=user, text="抓紧")
     assert not Instruction.objects.exists() and not AuditEvent.objects.filter(action="instruction.issue").exists()
@@ -73,22 +82,32 @@ def test_the_text_is_required_the_date_not_past_and_units_must_be_responsible(le
     with pytest.raises(ValidationError, match="请先写批示内容"):
         services.instruction_issue(kind="indicator", target=indicator, by=leader, text="  ")
     with pytest.raises(ValidationError, match="2025-06-01"):
-        services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧", due_date=date(2025, 6, 1))
+        services.instruction_issue(
+            kind="indicator", target=indicator, by=leader, text="抓紧", due_date=date(2025, 6, 1)
+        )
     with pytest.raises(ValidationError, match="区教育局"):
         services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧", units=[other_unit])
     assert not Instruction.objects.exists()
 
 
 def test_on_a_report_or_item_it_reaches_that_unit_and_on_a_bulletin_the_chosen_ones(
-        leader, report, indicator, dept, supervisor, county, town_unit):
+    leader, report, indicator, dept, supervisor, county, town_unit
+):
     on_report = services.instruction_issue(kind="report", target=report, by=leader, text="数据要实")
-    item = SupervisionItem.objects.create(indicator=indicator, unit=dept, notice="说明", reply_due=date(2025, 6, 20),
-                                          issued_by=supervisor)
+    item = SupervisionItem.objects.create(
+        indicator=indicator, unit=dept, notice="说明", reply_due=date(2025, 6, 20), issued_by=supervisor
+    )
     on_item = services.instruction_issue(kind="item", target=item, by=leader, text="限期整改")
-    bulletin = GeneratedReport.objects.create(region=county, kind=ReportKind.MONTHLY, period_start=date(2025, 5, 1),
-                                              period_end=date(2025, 5, 31), status=ReportState.DONE)
-    on_bulletin = services.instruction_issue(kind="bulletin", target=bulletin, by=leader, text="各单位对照整改",
-                                             units=[dept, town_unit])
+    bulletin = GeneratedReport.objects.create(
+        region=county,
+        kind=ReportKind.MONTHLY,
+        period_start=date(2025, 5, 1),
+        period_end=date(2025, 5, 31),
+        status=ReportState.DONE,
+    )
+    on_bulletin = services.instruction_issue(
+        kind="bulletin", target=bulletin, by=leader, text="各单位对照整改", units=[dept, town_unit]
+    )
     assert [r.unit for r in on_report.reaches.all()] == [dept] == [r.unit for r in on_item.reaches.all()]
     assert {r.unit for r in on_bulletin.reaches.all()} == {dept, town_unit}
     with pytest.raises(ValidationError, match="至少选择一个"):
@@ -105,7 +124,8 @@ def test_the_database_refuses_an_instruction_on_two_objects_or_none(leader, indi
 
 
 def test_the_flow_issue_acknowledge_respond_close_is_audited_and_notified(
-        leader, indicator, dept, dept_reporter, supervisor):
+    leader, indicator, dept, dept_reporter, supervisor
+):
     instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进")
     services.instruction_acknowledge(instruction=instruction, by=dept_reporter)
     instruction.refresh_from_db()
@@ -125,8 +145,11 @@ def test_the_flow_issue_acknowledge_respond_close_is_audited_and_notified(
     instruction.refresh_from_db()
     assert instruction.status == InstructionStatus.CLOSED and instruction.closed_by == leader
     assert Notification.objects.filter(kind="instruction.closed", user=dept_reporter).exists()
-    actions = list(AuditEvent.objects.filter(object_type="instructions.Instruction").order_by("id")
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_type="instructions.Instruction")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["instruction.issue", "instruction.acknowledge", "instruction.respond", "instruction.close"]
     assert set(actions) <= set(ACTIONS)
     with pytest.raises(ValidationError, match="已办结"):
@@ -134,7 +157,8 @@ def test_the_flow_issue_acknowledge_respond_close_is_audited_and_notified(
 
 
 def test_units_not_reached_cannot_answer_and_only_the_author_or_office_closes(
-        leader, indicator, dept_reporter, stranger, supervisor, county):
+    leader, indicator, dept_reporter, stranger, supervisor, county
+):
     instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进")
     for user in (stranger, supervisor, leader):
         with pytest.raises(PermissionDenied):
@@ -148,8 +172,9 @@ def test_units_not_reached_cannot_answer_and_only_the_author_or_office_closes(
     assert Instruction.objects.get().closed_by == supervisor
 
 
-def test_an_instruction_is_answered_only_once_every_unit_has_answered(leader, indicator, dept, town_unit,
-                                                                        dept_reporter, town_reporter):
+def test_an_instruction_is_answered_only_once_every_unit_has_answered(
+    leader, indicator, dept, town_unit, dept_reporter, town_reporter
+):
     indicator.target.lead_units.add(town_unit)
     instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进")
     assert {r.unit for r in instruction.reaches.all()} == {dept, town_unit}
@@ -162,7 +187,8 @@ def test_an_instruction_is_answered_only_once_every_unit_has_answered(leader, in
 
 
 def test_on_a_bulletin_it_reaches_by_default_the_lead_units_of_the_indicators_red_now(
-        leader, county, indicator, dept, town_unit, target):
+    leader, county, indicator, dept, town_unit, target
+):
     from targets.lights import lights_rejudge_all
 
     from ..factories import IndicatorFactory, TargetFactory
@@ -173,20 +199,29 @@ def test_on_a_bulletin_it_reaches_by_default_the_lead_units_of_the_indicators_re
     indicator.start_date, indicator.deadline = date(2024, 1, 1), date(2025, 3, 31)  # overdue: red
     indicator.save()
     lights_rejudge_all()
-    bulletin = GeneratedReport.objects.create(region=county, kind=ReportKind.MONTHLY, period_start=date(2025, 5, 1),
-                                              period_end=date(2025, 5, 31), status=ReportState.DONE)
+    bulletin = GeneratedReport.objects.create(
+        region=county,
+        kind=ReportKind.MONTHLY,
+        period_start=date(2025, 5, 1),
+        period_end=date(2025, 5, 31),
+        status=ReportState.DONE,
+    )
     instruction = services.instruction_issue(kind="bulletin", target=bulletin, by=leader, text="红灯单位限期整改")
     assert [r.unit for r in instruction.reaches.all()] == [dept]
 
 
 def test_units_late_with_their_answer_are_told_once_and_the_leader_and_office_hear_which(
-        leader, indicator, dept, town_unit, dept_reporter, town_reporter, supervisor):
+    leader, indicator, dept, town_unit, dept_reporter, town_reporter, supervisor
+):
     from instructions.tasks import remind_overdue_instructions
 
     indicator.target.lead_units.add(town_unit)
-    UnitChannel.objects.create(unit=town_unit, kind="wecom", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x")
-    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进",
-                                             due_date=date(2025, 6, 20))
+    UnitChannel.objects.create(
+        unit=town_unit, kind="wecom", url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"
+    )
+    instruction = services.instruction_issue(
+        kind="indicator", target=indicator, by=leader, text="抓紧推进", due_date=date(2025, 6, 20)
+    )
     services.instruction_issue(kind="indicator", target=indicator, by=leader, text="没有期限")
     services.instruction_respond(instruction=instruction, by=dept_reporter, response="已办")
     assert services.instructions_remind_overdue(today=date(2025, 6, 20)) == 0  # due today is not late yet

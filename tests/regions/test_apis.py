@@ -1,4 +1,5 @@
 """The region and unit endpoints show a user the regions and units of its own area only: others are 404."""
+
 import pytest
 
 from accounts.models import Role

@@ -4,6 +4,7 @@ Run as `python -m tests.reports.held_worker HOLD_FILE worker <worker options>`. 
 reports.services.snapshots_for_report, the first step after a report is claimed, so that a test can kill
 the worker while the report is RUNNING; the product's code carries no hook for it.
 """
+
 import os
 import sys
 import time

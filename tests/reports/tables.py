@@ -4,6 +4,7 @@ Their rows are Dongtou's table as its source document holds it (demo/data/dongto
 should read as (lead units, co-units, 各街道乡镇, indicators) is the hand-labelled corpus of the same table
 (bench/corpus/dongtou_table.json).
 """
+
 import io
 import json
 import re
@@ -30,9 +31,19 @@ def _dongtou():
             continue
         name = cell_name or name  # a name merged down over the rows below it
         label = labels[seq]
-        tasks.append({"seq": seq, "section": section, "name": name, "content": content, "units_raw": units,
-                      "lead_units": label["lead_units"], "co_units": label["co_units"],
-                      "all_townships": label["all_townships"], "indicators": label["indicators"]})
+        tasks.append(
+            {
+                "seq": seq,
+                "section": section,
+                "name": name,
+                "content": content,
+                "units_raw": units,
+                "lead_units": label["lead_units"],
+                "co_units": label["co_units"],
+                "all_townships": label["all_townships"],
+                "indicators": label["indicators"],
+            }
+        )
     facts = tomllib.loads((ROOT / "demo" / "data" / "facts.toml").read_text())
     return SimpleNamespace(SECTIONS=sections, TASKS=tasks, DEPARTMENTS=facts["dongtou"]["departments"])
 

@@ -1,4 +1,5 @@
 """The reports API: ask (202), poll, download; scoped like the pages."""
+
 from datetime import date
 
 import pytest
@@ -15,8 +16,9 @@ from ..factories import RegionFactory, UserFactory
 def test_the_office_asks_polls_and_downloads(supervisor, county, indicator, django_capture_on_commit_callbacks):
     client = api_as(supervisor)
     with django_capture_on_commit_callbacks() as queued:
-        response = client.post("/api/reports/", {"region": county.pk, "kind": "monthly", "month": "2025-05"},
-                               format="json")
+        response = client.post(
+            "/api/reports/", {"region": county.pk, "kind": "monthly", "month": "2025-05"}, format="json"
+        )
     assert response.status_code == 202 and len(queued) == 1
     body = response.json()
     assert (body["status"], body["version"], body["files"]) == ("pending", 1, {"docx": None, "xlsx": None})
@@ -31,8 +33,12 @@ def test_the_office_asks_polls_and_downloads(supervisor, county, indicator, djan
 
 @pytest.mark.django_db
 def test_a_bad_request_names_the_field(supervisor, county, plan):
-    response = api_as(supervisor).post("/api/reports/", {"region": county.pk, "kind": "weekly", "month": "May"},
-                                       format="json", HTTP_ACCEPT_LANGUAGE="en")
+    response = api_as(supervisor).post(
+        "/api/reports/",
+        {"region": county.pk, "kind": "weekly", "month": "May"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 400
     assert set(response.json()["fields"]) == {"kind", "month"}
     assert not GeneratedReport.objects.exists()
@@ -40,12 +46,17 @@ def test_a_bad_request_names_the_field(supervisor, county, plan):
 
 @pytest.mark.django_db
 def test_reporters_cannot_ask_and_other_regions_are_not_found(dept_reporter, supervisor, county, indicator):
-    assert api_as(dept_reporter).post("/api/reports/", {"region": county.pk, "kind": "monthly",
-                                                        "month": "2025-05"}, format="json").status_code == 403
+    assert (
+        api_as(dept_reporter)
+        .post("/api/reports/", {"region": county.pk, "kind": "monthly", "month": "2025-05"}, format="json")
+        .status_code
+        == 403
+    )
     report = services.report_request(region=county, kind=ReportKind.MONTHLY, month=date(2025, 5, 1), by=supervisor)
     assert api_as(dept_reporter).get("/api/reports/").json()["count"] == 0
     elsewhere = UserFactory(role=Role.SUPERVISOR, region=RegionFactory(code="610429000000", name="旬邑县"))
     assert api_as(elsewhere).get(f"/api/reports/{report.pk}/").status_code == 404
-    refused = api_as(elsewhere).post("/api/reports/", {"region": county.pk, "kind": "monthly", "month": "2025-05"},
-                                     format="json")
+    refused = api_as(elsewhere).post(
+        "/api/reports/", {"region": county.pk, "kind": "monthly", "month": "2025-05"}, format="json"
+    )
     assert refused.status_code == 400 and "region" in refused.json()["fields"]

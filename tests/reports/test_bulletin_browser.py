@@ -1,4 +1,5 @@
 """The supervision office generates a bulletin in the browser, opens it and downloads the Word file."""
+
 from datetime import date
 from io import BytesIO
 

@@ -1,4 +1,5 @@
 """Generated bulletins on the demo data: the .docx, the .xlsx and the page agree with the frozen snapshot."""
+
 from collections import Counter
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -47,8 +48,9 @@ def report_media():
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo counties loaded once for the module, their May 2026 reports generated, all rolled back after."""
-    fast = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-                             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    fast = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"), PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
     # In the site's language, as the beat jobs freeze, whatever language an earlier test's request left active.
     site_language = translation.override(settings.LANGUAGE_CODE)
     with fast, site_language, django_db_blocker.unblock(), time_machine.travel(BULLETIN_MORNING, tick=False):
@@ -128,11 +130,14 @@ def test_bulletin_text_quotes_the_numbers_of_its_tables(demo):
 @pytest.mark.django_db
 def test_red_list_names_the_indicators_frozen_red_with_their_reasons(demo):
     report = demo[ReportKind.MONTHLY]
-    red = StatusSnapshot.objects.filter(indicator__target__plan__region=report.region, as_of=MAY_END,
-                                        unit__isnull=True, status=Light.RED).select_related("indicator")
+    red = StatusSnapshot.objects.filter(
+        indicator__target__plan__region=report.region, as_of=MAY_END, unit__isnull=True, status=Light.RED
+    ).select_related("indicator")
     rows = table(report.content, "flagged_red")["rows"]
     # Pairs, not a dict by name: two indicators of one plan may share a name.
-    assert sorted((row[0], row[4]) for row in rows) == sorted((s.indicator.name, "；".join(s.reason_words)) for s in red)
+    assert sorted((row[0], row[4]) for row in rows) == sorted(
+        (s.indicator.name, "；".join(s.reason_words)) for s in red
+    )
     docx_rows = _docx_table(_docx(report), report.content, "flagged_red").rows
     assert [r.cells[0].text for r in docx_rows[1:]] == [r[0] for r in rows]
 
@@ -145,22 +150,31 @@ def _east_asian(paragraph) -> str:
 def test_docx_is_laid_out_as_an_official_document(demo):
     document = _docx(demo[ReportKind.MONTHLY])
     section = document.sections[0]
+
     def mm(length):  # Word stores twips, so a millimetre comes back within a few hundredths
         return round(length.mm, 1)
 
     assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
     assert [mm(section.top_margin), mm(section.bottom_margin), mm(section.left_margin), mm(section.right_margin)] == [
-        37, 35, 28, 26]
+        37,
+        35,
+        28,
+        26,
+    ]
     grid = section._sectPr.find(qn("w:docGrid"))
     assert (grid.get(qn("w:type")), grid.get(qn("w:linePitch")), grid.get(qn("w:charSpace"))) == (
-        "linesAndChars", "578", "-849")  # 22 lines of 28 characters
+        "linesAndChars",
+        "578",
+        "-849",
+    )  # 22 lines of 28 characters
     # The page number's line starts 7 mm under the type area: 35 mm less the footer's 23 mm and its 5 mm line.
     assert mm(section.footer_distance) == 23
     title = next(p for p in document.paragraphs if p.runs and p.runs[0].font.size == Pt(22))
     assert title.runs[0].font.bold and _east_asian(title) == "宋体"
     runs = [run for p in document.paragraphs for run in p.runs]
-    runs += [run for t in document.tables for row in t.rows for cell in row.cells for p in cell.paragraphs
-             for run in p.runs]
+    runs += [
+        run for t in document.tables for row in t.rows for cell in row.cells for p in cell.paragraphs for run in p.runs
+    ]
     east_asian = Counter(run._element.rPr.rFonts.get(qn("w:eastAsia")) for run in runs)
     assert None not in east_asian and set(east_asian) <= {"宋体", "仿宋", "黑体", "楷体"}
     body = [p for p in document.paragraphs if p.paragraph_format.first_line_indent and p.runs[0].font.size == Pt(16)]
@@ -178,14 +192,18 @@ def test_docx_is_laid_out_as_an_official_document(demo):
         assert "PAGE" in footer._element.xml and footer.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
     props = document.core_properties
     assert (props.author, props.language) == ("旬邑县巩固衔接工作领导小组办公室", "zh-CN")
-    lang = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(
-        qn("w:lang"))
+    lang = (
+        document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    )
     assert lang.get(qn("w:eastAsia")) == "zh-CN"
 
 
 @pytest.mark.django_db
 def test_docx_carries_each_offices_frame_from_mark_to_imprint(demo):
-    for report, frame in ((demo[ReportKind.MONTHLY], facts()["xunyi"]["frame"]), (demo["dongtou"], facts()["dongtou"]["frame"])):
+    for report, frame in (
+        (demo[ReportKind.MONTHLY], facts()["xunyi"]["frame"]),
+        (demo["dongtou"], facts()["dongtou"]["frame"]),
+    ):
         document = _docx(report)
         paragraphs = [p for p in document.paragraphs if p.text]
         mark, number = paragraphs[0], paragraphs[1]
@@ -205,8 +223,10 @@ def test_docx_carries_each_offices_frame_from_mark_to_imprint(demo):
         # The date four characters (of 16 pt) in from the right; the signature centred over it.
         assert issued.paragraph_format.right_indent == Pt(64)
         centre = lambda p, width: p.paragraph_format.right_indent.pt + width / 2
-        assert abs(centre(signature, max(len(signature.text) * 16, 0)) - centre(issued, 7 * 8 + 3 * 16)) <= 8 or \
-            signature.paragraph_format.right_indent == 0
+        assert (
+            abs(centre(signature, max(len(signature.text) * 16, 0)) - centre(issued, 7 * 8 + 3 * 16)) <= 8
+            or signature.paragraph_format.right_indent == 0
+        )
         copy_to, printed = paragraphs[-2], paragraphs[-1]
         assert copy_to.text == f"抄送：{frame['copy_to']}"
         assert printed.text == f"{frame['printed_by']}\t2026年5月26日印发"
@@ -238,8 +258,11 @@ def test_docx_tables_repeat_their_head_fit_their_columns_and_empty_ones_are_a_se
 def test_sections_are_listed_in_plan_order(demo):
     report = demo["dongtou"]
     listed = [r[0] for r in table(report.content, "sections")["rows"]]
-    tops = list(Section.objects.filter(plan__region=report.region, parent=None).order_by("order").values_list(
-        "title", flat=True))
+    tops = list(
+        Section.objects.filter(plan__region=report.region, parent=None)
+        .order_by("order")
+        .values_list("title", flat=True)
+    )
     assert listed == [t for t in tops if t in listed] and len(listed) > 2
 
 
@@ -255,15 +278,20 @@ def test_xlsx_numbers_are_right_aligned_with_separators_and_amounts_keep_two_dec
     red = workbook.worksheets[keys.index("flagged_red")]
     gaps = [row[3] for row in red.iter_rows(min_row=4)]
     assert gaps and all(c.number_format == "#,##0.00" for c in gaps)
-    assert [c.value for c in gaps] == [float(r[3]) if r[3] is not None else None
-                                       for r in table(report.content, "flagged_red")["rows"]]
+    assert [c.value for c in gaps] == [
+        float(r[3]) if r[3] is not None else None for r in table(report.content, "flagged_red")["rows"]
+    ]
     league = workbook.worksheets[keys.index("league_units")]
     assert league["F4"].number_format == "0.0%"
     # Printable: title and document number over the table, A4 landscape fitted to the width, head repeated.
-    assert lights["A1"].value.startswith(report.content["title"]) and lights["A2"].value == facts()[
-        "dongtou"]["frame"]["number_pattern"].format(year=2026, n=1)
+    assert lights["A1"].value.startswith(report.content["title"]) and lights["A2"].value == facts()["dongtou"]["frame"][
+        "number_pattern"
+    ].format(year=2026, n=1)
     assert (lights.page_setup.orientation, lights.page_setup.paperSize, lights.page_setup.fitToWidth) == (
-        "landscape", 9, 1) and lights.sheet_properties.pageSetUpPr.fitToPage
+        "landscape",
+        9,
+        1,
+    ) and lights.sheet_properties.pageSetUpPr.fitToPage
     assert lights.print_title_rows == "$1:$3"
     assert lights["A4"].font.name == "宋体" and lights["A4"].border.left.style == "thin"
     assert lights["A4"].fill.fgColor.rgb.endswith(LIGHT_FILLS["done"]) and lights["A4"].alignment.wrap_text
@@ -275,9 +303,13 @@ def _reported_for_period(milestone, stood_on):
     month = milestone.date.replace(day=1)
     month_end_day = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     shanghai = ZoneInfo("Asia/Shanghai")
-    reports = [r for r in ProgressReport.objects.filter(indicator=milestone.indicator, period_start=month,
-                                                         status__in=["submitted", "approved"])
-               if r.submitted_at.astimezone(shanghai).date() <= min(month_end_day, stood_on)]
+    reports = [
+        r
+        for r in ProgressReport.objects.filter(
+            indicator=milestone.indicator, period_start=month, status__in=["submitted", "approved"]
+        )
+        if r.submitted_at.astimezone(shanghai).date() <= min(month_end_day, stood_on)
+    ]
     return max(reports, key=lambda r: (r.submitted_at, r.id)).value if reports else None
 
 
@@ -287,16 +319,23 @@ def test_quarterly_dispatch_judges_each_milestone_on_its_own_date(demo):
     assert (report.period_start, report.period_end) == (date(2026, 3, 1), MAY_END)
     assert report.content["doc_number"].endswith("〔2026〕2号")  # the register's next number, after the bulletin's
     cut_off = BULLETIN_MORNING.date()  # made on 26 May: the May figures stand as of that day
-    due = Milestone.objects.filter(indicator__target__plan__region=report.region, date__gte=report.period_start,
-                                   date__lte=cut_off).select_related("indicator")
+    due = Milestone.objects.filter(
+        indicator__target__plan__region=report.region, date__gte=report.period_start, date__lte=cut_off
+    ).select_related("indicator")
     with translation.override(settings.LANGUAGE_CODE):  # the language reports are written in
         met_word, missed_word = pgettext("milestone", "met"), pgettext("milestone", "missed")
     expected = []
     for m in due:
         value = _reported_for_period(m, cut_off)
         met = value is not None and value >= m.value
-        expected.append((m.indicator.name, f"{m.date.year}年{m.date.month}月{m.date.day}日", str(m.value),
-                         met_word if met else missed_word))
+        expected.append(
+            (
+                m.indicator.name,
+                f"{m.date.year}年{m.date.month}月{m.date.day}日",
+                str(m.value),
+                met_word if met else missed_word,
+            )
+        )
     rows = table(report.content, "milestones")["rows"]
     assert len(expected) == 2, "Xunyi's two April milestones fall due in March–May"
     assert sorted((r[1], r[2], r[3], r[6]) for r in rows) == sorted(expected)
@@ -306,8 +345,11 @@ def test_quarterly_dispatch_judges_each_milestone_on_its_own_date(demo):
     # Due next: June to August, none from other years.
     upcoming = table(report.content, "milestones_next")["rows"]
     assert sorted(r[2] for r in upcoming) == sorted(
-        f"{m.date.year}年{m.date.month}月{m.date.day}日" for m in Milestone.objects.filter(
-            indicator__target__plan__region=report.region, date__gt=cut_off, date__lte=date(2026, 8, 31)))
+        f"{m.date.year}年{m.date.month}月{m.date.day}日"
+        for m in Milestone.objects.filter(
+            indicator__target__plan__region=report.region, date__gt=cut_off, date__lte=date(2026, 8, 31)
+        )
+    )
     document = _docx(report)
     docx_rows = _docx_table(document, report.content, "milestones").rows[1:]
     assert [r.cells[3].text for r in docx_rows] == [format_cell(r[3], "quantity") for r in rows]
@@ -356,7 +398,9 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old(demo):
     # Xunyi's number names no kind: its dispatch takes the register's next number, never the bulletin's.
     pattern = facts()["xunyi"]["frame"]["number_pattern"]
     assert (first.content["doc_number"], demo[ReportKind.QUARTERLY].content["doc_number"]) == (
-        pattern.format(year=2026, n=1), pattern.format(year=2026, n=2))
+        pattern.format(year=2026, n=1),
+        pattern.format(year=2026, n=2),
+    )
     assert second.docx.name != first.docx.name
     first.refresh_from_db()
     assert first.status == ReportState.DONE and first.docx.storage.exists(first.docx.name)
@@ -366,9 +410,11 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old(demo):
 @pytest.mark.django_db
 def test_completion_by_section_is_the_mean_of_the_frozen_completions_capped_at_100(demo):
     report = demo["dongtou"]
-    frozen = StatusSnapshot.objects.filter(indicator__target__plan__region=report.region, as_of=MAY_END,
-                                           unit__isnull=True).exclude(completion=None).select_related(
-        "indicator__target__section__parent__parent")
+    frozen = (
+        StatusSnapshot.objects.filter(indicator__target__plan__region=report.region, as_of=MAY_END, unit__isnull=True)
+        .exclude(completion=None)
+        .select_related("indicator__target__section__parent__parent")
+    )
     by_top = {}
     for s in frozen:
         section = s.indicator.target.section
@@ -378,7 +424,9 @@ def test_completion_by_section_is_the_mean_of_the_frozen_completions_capped_at_1
     rows = {r[0]: r[7] for r in table(report.content, "sections")["rows"]}
     assert len(by_top) > 1
     for title, values in by_top.items():
-        assert Decimal(rows[title]).quantize(Decimal("0.0001")) == (sum(values) / len(values)).quantize(Decimal("0.0001"))
+        assert Decimal(rows[title]).quantize(Decimal("0.0001")) == (sum(values) / len(values)).quantize(
+            Decimal("0.0001")
+        )
 
 
 @pytest.mark.django_db
@@ -404,9 +452,19 @@ def test_the_pdf_renders_the_frame_on_page_one_and_the_imprint_last_in_chinese_f
 def test_a_reporters_formula_reaches_the_dispatch_workbook_as_text(demo):
     report = demo[ReportKind.QUARTERLY]
     attack = '=HYPERLINK("http://evil.example/","点击查看")'
-    content = {**report.content, "blocks": report.content["blocks"] + [{
-        "type": "table", "key": "problems_attack", "title": "问题", "rows": [["县农业农村局", attack]],
-        "columns": [{"header": "单位", "fmt": "text"}, {"header": "问题", "fmt": "text"}]}]}
+    content = {
+        **report.content,
+        "blocks": report.content["blocks"]
+        + [
+            {
+                "type": "table",
+                "key": "problems_attack",
+                "title": "问题",
+                "rows": [["县农业农村局", attack]],
+                "columns": [{"header": "单位", "fmt": "text"}, {"header": "问题", "fmt": "text"}],
+            }
+        ],
+    }
     sheet = load_workbook(BytesIO(write_xlsx(content)))["问题"]
     assert sheet["B4"].value == attack and sheet["B4"].data_type == "s" and sheet["B4"].quotePrefix
 
@@ -416,8 +474,11 @@ def test_dispatch_groups_problems_by_unit_with_each_text_once(demo):
     report = demo[ReportKind.QUARTERLY]
     rows = table(report.content, "problems")["rows"]
     reported = ProgressReport.objects.filter(
-        indicator__target__plan__region=report.region, period_start__gte=report.period_start,
-        period_start__lte=MAY_END, status__in=["submitted", "approved"]).exclude(problems="")
+        indicator__target__plan__region=report.region,
+        period_start__gte=report.period_start,
+        period_start__lte=MAY_END,
+        status__in=["submitted", "approved"],
+    ).exclude(problems="")
     by_unit = {}
     for r in reported.select_related("unit"):
         by_unit.setdefault(r.unit.name, set()).add(r.indicator_id)
@@ -425,7 +486,7 @@ def test_dispatch_groups_problems_by_unit_with_each_text_once(demo):
     counts = {r[0]: r[1] for r in rows}
     assert {unit: counts.get(unit) for unit in by_unit} == {unit: len(ids) for unit, ids in by_unit.items()}
     assert all(len(r[3].split("；")) == len(set(r[3].split("；"))) for r in rows)  # each problem once
-    decisions = report.content["blocks"][report.content["blocks"].index(table(report.content, "lights")):]
+    decisions = report.content["blocks"][report.content["blocks"].index(table(report.content, "lights")) :]
     assert any(b.get("key") == "decisions" or b.get("stands_for") == "decisions" for b in decisions)
     if any(b.get("key") == "decisions" for b in decisions):
         assert all(row[3].startswith("建议") for row in table(report.content, "decisions")["rows"])
@@ -458,8 +519,9 @@ def test_the_pdf_body_has_28_characters_a_line_and_22_lines_a_page(demo):
     sentence = "各镇各部门要对照目标任务逐项分析原因制定整改措施明确完成时限确保按期销号"
     body = [{"type": "paragraph", "text": sentence * 3} for _ in range(30)]
     figures = "截至2026年11月30日，共跟踪指标69个：已完成7个，绿灯34个，黄灯11个，红灯15个，未开始2个。与上月末（2026年10月31日）相比。"
-    with pdfplumber.open(BytesIO(docx_to_pdf(write_docx({**monthly, "blocks": body + [
-            {"type": "paragraph", "text": figures}]})))) as pdf:
+    with pdfplumber.open(
+        BytesIO(docx_to_pdf(write_docx({**monthly, "blocks": body + [{"type": "paragraph", "text": figures}]})))
+    ) as pdf:
         pages = [_body_lines(page) for page in pdf.pages]
         numbers = [c for page in pdf.pages for c in page.chars if c["top"] > TYPE_FOOT + 5 and c["text"].strip()]
     # A number is never broken over two lines ("（2" / "026年"): the line breaks before the bracket.
@@ -476,7 +538,9 @@ def test_the_pdf_body_has_28_characters_a_line_and_22_lines_a_page(demo):
         assert all(abs((b - a) - 225 * MM / 22) < 0.5 for a, b in zip(tops, tops[1:]))
         assert TYPE_TOP - 1 < lines[0][0]["top"] and lines[-1][0]["bottom"] < TYPE_FOOT + 1
         # A line that runs to the right edge of the type area holds 28 characters, edge to edge.
-        whole = [line for line in lines if all(_is_cjk(c) for c in line) and line[-1]["x1"] > TYPE_LEFT + TYPE_WIDTH - 8]
+        whole = [
+            line for line in lines if all(_is_cjk(c) for c in line) and line[-1]["x1"] > TYPE_LEFT + TYPE_WIDTH - 8
+        ]
         assert len(whole) > 15
         for line in whole:
             assert len(line) == 28 or (len(line) == 26 and line[0]["x0"] > TYPE_LEFT + 20)  # a first line, indented 2
@@ -489,8 +553,11 @@ def test_the_pdf_sets_the_bulletin_on_the_grid_and_the_imprint_on_the_foot_of_th
     with report.pdf.open("rb") as f, pdfplumber.open(BytesIO(f.read())) as pdf:
         pages = [_body_lines(page) for page in pdf.pages]
         last = pdf.pages[-1]
-        imprint = [c for c in last.chars if abs(c["size"] - 14) < 0.6 and c["top"] > TYPE_TOP and c["text"].strip()
-                   and c["bottom"] < TYPE_FOOT + 5]
+        imprint = [
+            c
+            for c in last.chars
+            if abs(c["size"] - 14) < 0.6 and c["top"] > TYPE_TOP and c["text"].strip() and c["bottom"] < TYPE_FOOT + 5
+        ]
         signature_bottom = max(line[0]["bottom"] for line in pages[-1])
     for lines in pages:
         assert len(lines) <= 22

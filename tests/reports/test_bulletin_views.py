@@ -1,4 +1,5 @@
 """The report pages: who sees them, the request form, downloads checked and audited."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -28,15 +29,21 @@ def leader(county):
 
 @pytest.mark.django_db
 def test_the_list_shows_every_version_with_download_links(client, supervisor, done_report, county):
-    failed = GeneratedReport.objects.create(region=county, kind=ReportKind.MONTHLY, period_start=MAY,
-                                            period_end=date(2025, 5, 31), version=2, status=ReportState.FAILED,
-                                            failure_reason="ValueError: broken")
+    failed = GeneratedReport.objects.create(
+        region=county,
+        kind=ReportKind.MONTHLY,
+        period_start=MAY,
+        period_end=date(2025, 5, 31),
+        version=2,
+        status=ReportState.FAILED,
+        failure_reason="ValueError: broken",
+    )
     client.force_login(supervisor)
     page = client.get("/reports/bulletins/").content.decode()
     assert f'data-report="{done_report.pk}" data-status="done"' in page
-    assert f'/reports/bulletins/{done_report.pk}/docx/' in page and f'/reports/bulletins/{done_report.pk}/xlsx/' in page
+    assert f"/reports/bulletins/{done_report.pk}/docx/" in page and f"/reports/bulletins/{done_report.pk}/xlsx/" in page
     assert f'data-report="{failed.pk}" data-status="failed"' in page and "ValueError: broken" in page
-    assert f'/reports/bulletins/{failed.pk}/docx/' not in page
+    assert f"/reports/bulletins/{failed.pk}/docx/" not in page
 
 
 @pytest.mark.django_db
@@ -71,24 +78,32 @@ def test_the_report_page_shows_the_stored_tables(client, leader, done_report):
 
 
 @pytest.mark.django_db
-def test_the_office_asks_for_a_report_and_gets_a_pending_row(client, supervisor, county, indicator,
-                                                             django_capture_on_commit_callbacks):
+def test_the_office_asks_for_a_report_and_gets_a_pending_row(
+    client, supervisor, county, indicator, django_capture_on_commit_callbacks
+):
     client.force_login(supervisor)
     with django_capture_on_commit_callbacks() as queued:
-        response = client.post("/reports/bulletins/request/",
-                               {"region": county.pk, "kind": ReportKind.QUARTERLY, "month": "2025-06"})
+        response = client.post(
+            "/reports/bulletins/request/", {"region": county.pk, "kind": ReportKind.QUARTERLY, "month": "2025-06"}
+        )
     assert response.status_code == 302 and len(queued) == 1
     report = GeneratedReport.objects.get()
-    assert (report.kind, report.period_start, report.requested_by) == (ReportKind.QUARTERLY, date(2025, 4, 1),
-                                                                       supervisor)
+    assert (report.kind, report.period_start, report.requested_by) == (
+        ReportKind.QUARTERLY,
+        date(2025, 4, 1),
+        supervisor,
+    )
 
 
 @pytest.mark.django_db
 def test_a_bad_month_is_refused_with_the_reason_on_the_field(client, supervisor, county, indicator):
     client.force_login(supervisor)
     with translation.override("en"):
-        response = client.post("/reports/bulletins/request/", {"region": county.pk, "kind": "monthly",
-                                                               "month": "2025-13"}, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(
+            "/reports/bulletins/request/",
+            {"region": county.pk, "kind": "monthly", "month": "2025-13"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
     assert response.status_code == 400
     assert 'data-error="month"' in response.content.decode()
     assert "2025-13" in response.content.decode()
@@ -104,14 +119,17 @@ def test_leaders_read_reports_but_only_the_office_asks_for_them(client, leader, 
 
 
 @pytest.mark.django_db
-def test_a_year_end_summary_of_december_is_refused_on_2_december_with_the_first_possible_day(client, supervisor,
-                                                                                            county, indicator):
+def test_a_year_end_summary_of_december_is_refused_on_2_december_with_the_first_possible_day(
+    client, supervisor, county, indicator
+):
     client.force_login(supervisor)
     with time_machine.travel(datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
-        refused = client.post("/reports/bulletins/request/", {"region": county.pk, "kind": ReportKind.YEAR_END,
-                                                              "month": "2026-12"})
-        november = client.post("/reports/bulletins/request/", {"region": county.pk, "kind": ReportKind.YEAR_END,
-                                                               "month": "2026-11"})
+        refused = client.post(
+            "/reports/bulletins/request/", {"region": county.pk, "kind": ReportKind.YEAR_END, "month": "2026-12"}
+        )
+        november = client.post(
+            "/reports/bulletins/request/", {"region": county.pk, "kind": ReportKind.YEAR_END, "month": "2026-11"}
+        )
     assert refused.status_code == 400
     assert "2026年12月26日" in refused.content.decode()
     assert november.status_code == 302
@@ -121,7 +139,8 @@ def test_a_year_end_summary_of_december_is_refused_on_2_december_with_the_first_
 @pytest.mark.django_db
 @time_machine.travel("2026-12-02 10:00 +08:00", tick=False)
 def test_the_request_form_offers_the_last_closed_month_and_the_list_reads_periods_in_words(
-        client, supervisor, done_report):
+    client, supervisor, done_report
+):
     client.force_login(supervisor)
     page = client.get("/reports/bulletins/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'name="month" value="2026-11"' in page

@@ -1,4 +1,5 @@
 """The office sets its document frame on a page: saved, audited, checked, and carried by its next report."""
+
 from datetime import date
 
 import pytest
@@ -8,9 +9,12 @@ from reports import services
 from reports.models import DocumentFrame, ReportKind
 
 FRAME = {
-    "organ_mark": "测试县巩固衔接工作领导小组办公室", "number_pattern": "测巩衔办发〔{year}〕{n}号",
-    "main_recipients": "各镇人民政府，县直有关部门：", "signature": "测试县巩固衔接工作领导小组办公室",
-    "copy_to": "县委办，县政府办。", "printed_by": "测试县巩固衔接工作领导小组办公室",
+    "organ_mark": "测试县巩固衔接工作领导小组办公室",
+    "number_pattern": "测巩衔办发〔{year}〕{n}号",
+    "main_recipients": "各镇人民政府，县直有关部门：",
+    "signature": "测试县巩固衔接工作领导小组办公室",
+    "copy_to": "县委办，县政府办。",
+    "printed_by": "测试县巩固衔接工作领导小组办公室",
     "requirements": "逐项整改，按期销号。\n按时报送进度。",
 }
 
@@ -36,8 +40,10 @@ def test_the_office_saves_its_frame_and_the_next_report_carries_it(client, super
 @pytest.mark.django_db
 def test_a_number_pattern_without_the_year_in_brackets_is_refused_in_words(client, supervisor, county, indicator):
     client.force_login(supervisor)
-    response = client.post(f"/reports/bulletins/frame/?region={county.code}",
-                           {**FRAME, "number_pattern": "测巩衔办发2026-{n}", "version": 0})
+    response = client.post(
+        f"/reports/bulletins/frame/?region={county.code}",
+        {**FRAME, "number_pattern": "测巩衔办发2026-{n}", "version": 0},
+    )
     assert response.status_code == 400
     assert "〔〕括注年份" in response.content.decode()
     assert not DocumentFrame.objects.exists() and not AuditEvent.objects.filter(action="document_frame.save").exists()
@@ -47,8 +53,11 @@ def test_a_number_pattern_without_the_year_in_brackets_is_refused_in_words(clien
 def test_a_frame_saved_meanwhile_is_not_overwritten(client, supervisor, county, indicator):
     services.document_frame_save(region=county, by=supervisor, expected_version=0, **FRAME)
     client.force_login(supervisor)
-    response = client.post(f"/reports/bulletins/frame/?region={county.code}",
-                           {**FRAME, "organ_mark": "另一个标志", "version": 0}, follow=True)
+    response = client.post(
+        f"/reports/bulletins/frame/?region={county.code}",
+        {**FRAME, "organ_mark": "另一个标志", "version": 0},
+        follow=True,
+    )
     assert "其他人已在此期间保存" in response.content.decode()
     assert DocumentFrame.objects.get(region=county).organ_mark == FRAME["organ_mark"]
 

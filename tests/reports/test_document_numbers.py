@@ -1,5 +1,6 @@
 """The office's register of document numbers: one sequence per kind where the pattern names the kind, one
 register where it does not, never one number for two documents, not even when two workers number at once."""
+
 import os
 import threading
 from datetime import date
@@ -16,8 +17,9 @@ MAY, JUNE = date(2025, 5, 31), date(2025, 6, 30)
 
 def _assign(frame, kind, period_end=None, word=None, item=None):
     words = {ReportKind.MONTHLY: "通报", ReportKind.QUARTERLY: "调度", "notice": "督办"}
-    return services.document_number_assign(frame=frame, kind=kind, year=2025, word=word or words[kind],
-                                           period_end=period_end, item=item).number
+    return services.document_number_assign(
+        frame=frame, kind=kind, year=2025, word=word or words[kind], period_end=period_end, item=item
+    ).number
 
 
 @pytest.mark.django_db
@@ -34,22 +36,29 @@ def test_a_pattern_without_the_kind_gives_every_document_the_next_number_of_one_
     frame = DocumentFrame.default_for(county)
     frame.number_pattern = "洞政办督〔{year}〕{n}号"
     frame.save()
-    numbers = [_assign(frame, ReportKind.MONTHLY, MAY), _assign(frame, ReportKind.QUARTERLY, JUNE),
-               _assign(frame, ReportKind.MONTHLY, JUNE)]
+    numbers = [
+        _assign(frame, ReportKind.MONTHLY, MAY),
+        _assign(frame, ReportKind.QUARTERLY, JUNE),
+        _assign(frame, ReportKind.MONTHLY, JUNE),
+    ]
     assert numbers == ["洞政办督〔2025〕1号", "洞政办督〔2025〕2号", "洞政办督〔2025〕3号"]
     # Changed to name the kind and back: a number the region has already given is skipped.
-    DocumentNumber.objects.create(region=county, sequence="洞政办督〔2025〕{n}号 (old)", serial=1,
-                                  number="洞政办督〔2025〕4号", kind="notice")
+    DocumentNumber.objects.create(
+        region=county, sequence="洞政办督〔2025〕{n}号 (old)", serial=1, number="洞政办督〔2025〕4号", kind="notice"
+    )
     assert _assign(frame, ReportKind.QUARTERLY, date(2025, 9, 30)) == "洞政办督〔2025〕5号"
 
 
 @pytest.mark.django_db
 def test_the_register_refuses_a_second_document_with_a_number_or_a_serial(county):
     frame = document_frame_for(county)
-    number = services.document_number_assign(frame=frame, kind=ReportKind.MONTHLY, year=2025, word="通报",
-                                             period_end=MAY)
-    for clash in ({"sequence": number.sequence, "serial": number.serial, "number": "另一个〔2025〕1号"},
-                  {"sequence": "另一个〔2025〕{n}号", "serial": 1, "number": number.number}):
+    number = services.document_number_assign(
+        frame=frame, kind=ReportKind.MONTHLY, year=2025, word="通报", period_end=MAY
+    )
+    for clash in (
+        {"sequence": number.sequence, "serial": number.serial, "number": "另一个〔2025〕1号"},
+        {"sequence": "另一个〔2025〕{n}号", "serial": 1, "number": number.number},
+    ):
         with pytest.raises(IntegrityError), transaction.atomic():
             DocumentNumber.objects.create(region=county, kind="notice", **clash)
 

@@ -1,4 +1,5 @@
 """Dongtou's responsibility table as the demo keeps it: a workbook built from the published text, read by the importer."""
+
 import importlib.util
 import sys
 from datetime import date

@@ -1,4 +1,5 @@
 """Exports reopened and checked: values, merged headers, colours by light, print set-up, formulas kept as text."""
+
 import io
 import zipfile
 from datetime import date, datetime
@@ -10,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from reports.excel.ledger import ledger_rows
 from core.xlsx import LIGHT_FILLS, write_table
+from reports.excel.ledger import ledger_rows
 from reports.excel.writers import LEDGER_COLUMNS
 from reports.models import ExportJob
 from targets.choices import ReportStatus
-from targets.selectors import indicator_rows
 from targets.models import Indicator
+from targets.selectors import indicator_rows
 
 from ..factories import IndicatorFactory, ProgressReportFactory, TargetFactory
 
@@ -31,9 +32,17 @@ def reported(plan, target, indicator, dept, dept_reporter, town_unit):
     target.content = "@SUM(1+1)*cmd|' /C calc'!A0"
     target.save()
     target.co_units.add(town_unit)
-    ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1), value=Decimal(600),
-                          narrative=EVIL, problems="+1-2", status=ReportStatus.APPROVED,
-                          submitted_at=timezone.make_aware(datetime(2025, 5, 20)), created_by=dept_reporter)
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        period_start=date(2025, 5, 1),
+        value=Decimal(600),
+        narrative=EVIL,
+        problems="+1-2",
+        status=ReportStatus.APPROVED,
+        submitted_at=timezone.make_aware(datetime(2025, 5, 20)),
+        created_by=dept_reporter,
+    )
     late = TargetFactory(plan=plan, name="-危险名称", seq=target.seq + 1, all_townships=True)
     late.lead_units.add(dept)
     IndicatorFactory(target=late, name="\t制表符开头", target_value=Decimal(10))
@@ -53,7 +62,9 @@ def eager():
 
 def export(plan, user, as_of=AS_OF):
     out = io.BytesIO()
-    write_table(out, title=plan.title + "台账", columns=LEDGER_COLUMNS, rows=ledger_rows(plan=plan, user=user, as_of=as_of))
+    write_table(
+        out, title=plan.title + "台账", columns=LEDGER_COLUMNS, rows=ledger_rows(plan=plan, user=user, as_of=as_of)
+    )
     return out.getvalue()
 
 
@@ -99,14 +110,15 @@ def test_a_reporter_exports_only_the_targets_of_their_unit(plan, reported, stran
     assert ledger_rows(plan=plan, user=stranger, as_of=AS_OF) == []
 
 
-def test_an_export_job_runs_reports_progress_and_downloads_once_checked(client, plan, supervisor, reported,
-                                                                        stranger, settings, tmp_path, eager,
-                                                                        django_capture_on_commit_callbacks):
+def test_an_export_job_runs_reports_progress_and_downloads_once_checked(
+    client, plan, supervisor, reported, stranger, settings, tmp_path, eager, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(supervisor)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("excel-export-new"), {"plan": plan.pk, "kind": "ledger",
-                                                             "as_of": AS_OF.isoformat()})
+        response = client.post(
+            reverse("excel-export-new"), {"plan": plan.pk, "kind": "ledger", "as_of": AS_OF.isoformat()}
+        )
     job = ExportJob.objects.get()
     assert response["Location"] == reverse("excel-export-job", args=[job.pk])
     status = client.get(reverse("excel-export-status", args=[job.pk])).json()
@@ -120,8 +132,9 @@ def test_an_export_job_runs_reports_progress_and_downloads_once_checked(client, 
     assert client.get(status["download"]).status_code == 404
 
 
-def test_the_period_export_lists_that_periods_reports(client, plan, supervisor, reported, settings, tmp_path,
-                                                      eager, django_capture_on_commit_callbacks):
+def test_the_period_export_lists_that_periods_reports(
+    client, plan, supervisor, reported, settings, tmp_path, eager, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(supervisor)
     with django_capture_on_commit_callbacks(execute=True):
@@ -149,10 +162,24 @@ def test_every_row_keeps_its_own_light_and_rate_when_many_rows_stream():
     from reports.excel.ledger import LedgerRow
 
     lights = ["green", "amber", "red", "done", "not_started", "red"]
-    rows = [LedgerRow(seq=i + 1, task=f"任务{i}", content="", indicator=f"指标{i}", measure="个", lead_units="",
-                      co_units="", target=Decimal(10),
-                      actual=Decimal(i), completion=Decimal(i) / 10 if i != 2 else None, light=light, progress="",
-                      problems="") for i, light in enumerate(lights)]
+    rows = [
+        LedgerRow(
+            seq=i + 1,
+            task=f"任务{i}",
+            content="",
+            indicator=f"指标{i}",
+            measure="个",
+            lead_units="",
+            co_units="",
+            target=Decimal(10),
+            actual=Decimal(i),
+            completion=Decimal(i) / 10 if i != 2 else None,
+            light=light,
+            progress="",
+            problems="",
+        )
+        for i, light in enumerate(lights)
+    ]
     out = io.BytesIO()
     assert write_table(out, title="台账", columns=LEDGER_COLUMNS, rows=rows) == 6
     sheet = openpyxl.load_workbook(out).active

@@ -1,4 +1,5 @@
 """Indicator extraction from a task's text, table-tested with plain values."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -17,32 +18,38 @@ def one(text, **kwargs):
     return found[0]
 
 
-@pytest.mark.parametrize("text, value, unit", [
-    ("脱贫劳动力务工规模不少于1.9万人", "19000", "人"),
-    ("村级集体经济总收入超2.4亿元", "24000", "万元"),
-    ("完成投资额超60亿元", "600000", "万元"),
-    ("粮播面积稳定在1.18万亩", "11800", "亩"),
-    ("改建卫生厕所2600座", "2600", "座"),
-    ("新增造林500万元", "500", "万元"),
-    ("建设美丽河湖12.5公里", "12.5", "公里"),
-    ("年均提高0.8个百分点", "0.8", "百分点"),
-    ("覆盖率达98%", "98", "%"),
-])
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("脱贫劳动力务工规模不少于1.9万人", "19000", "人"),
+        ("村级集体经济总收入超2.4亿元", "24000", "万元"),
+        ("完成投资额超60亿元", "600000", "万元"),
+        ("粮播面积稳定在1.18万亩", "11800", "亩"),
+        ("改建卫生厕所2600座", "2600", "座"),
+        ("新增造林500万元", "500", "万元"),
+        ("建设美丽河湖12.5公里", "12.5", "公里"),
+        ("年均提高0.8个百分点", "0.8", "百分点"),
+        ("覆盖率达98%", "98", "%"),
+    ],
+)
 def test_numbers_are_expanded_into_their_unit(text, value, unit):
     proposal = one(text)
     assert (proposal.target_value, proposal.unit) == (Decimal(value), unit)
     assert str(proposal.target_value) == value
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("城镇调查失业率控制在5%以内", "ceiling"),
-    ("逾期率控制在0.5%以内", "ceiling"),
-    ("粮播面积稳定在1.18万亩", "floor"),
-    ("城乡居民收入比缩小到1.54以内", "decrease"),
-    ("改建卫生厕所2600座", "increase"),
-    ("务工规模不少于1.9万人", "increase"),
-    ("新建示范村16个", "increase"),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("城镇调查失业率控制在5%以内", "ceiling"),
+        ("逾期率控制在0.5%以内", "ceiling"),
+        ("粮播面积稳定在1.18万亩", "floor"),
+        ("城乡居民收入比缩小到1.54以内", "decrease"),
+        ("改建卫生厕所2600座", "increase"),
+        ("务工规模不少于1.9万人", "increase"),
+        ("新建示范村16个", "increase"),
+    ],
+)
 def test_comparison_words_decide_the_kind(text, kind):
     assert one(text).kind == kind
 
@@ -68,8 +75,9 @@ def test_a_year_of_its_own_is_never_read_as_a_quantity():
 
 
 def test_several_indicators_in_one_task_each_keep_their_phrase():
-    found = extract("建设改造农村生活污水处理设施130个,处理设施行政村覆盖率、出水水质达标率均达98%以上",
-                    start=START, end=END)
+    found = extract(
+        "建设改造农村生活污水处理设施130个,处理设施行政村覆盖率、出水水质达标率均达98%以上", start=START, end=END
+    )
     assert [(p.name, p.target_value, p.unit) for p in found] == [
         ("建设改造农村生活污水处理设施", Decimal(130), "个"),
         ("处理设施行政村覆盖率", Decimal(98), "%"),
@@ -94,7 +102,9 @@ def test_a_task_without_numbers_becomes_a_percent_complete_milestone():
 def test_full_width_punctuation_and_digits_read_like_half_width():
     assert normalise("改建卫生厕所２６００座，覆盖率９８％") == "改建卫生厕所2600座,覆盖率98%"
     assert [p.target_value for p in extract("改建卫生厕所２６００座，覆盖率达９８％", start=START, end=END)] == [
-        Decimal(2600), Decimal(98)]
+        Decimal(2600),
+        Decimal(98),
+    ]
 
 
 def test_the_dongtou_table_reads_as_labelled_by_hand():
@@ -128,29 +138,57 @@ def test_steady_income_growth_is_not_a_floor():
     assert xunyi("森林覆盖率保持在60%以上") == [("floor", Decimal(60), "%")]
 
 
-@pytest.mark.parametrize("text, value, unit", [
-    ("打井20眼", "20", "眼"), ("发放饲料500袋", "500", "袋"), ("新增生猪存栏3000头", "3000", "头"),
-    ("蛋鸡养殖规模达到10万羽", "100000", "羽"), ("修建蓄水池12口", "12", "口"), ("新增肉牛800只", "800", "只"),
-    ("培育家庭农场3家", "3", "家"), ("新建幼儿园2所", "2", "所"), ("新建产业路15条", "15", "条"),
-    ("改造危桥4处", "4", "处"), ("建设冷库6间", "6", "间"), ("购置农机30台", "30", "台"), ("安装路灯200套", "200", "套"),
-    ("配备垃圾清运车5辆", "5", "辆"), ("举办招聘会8场", "8", "场"), ("分3批组织", "3", "批"), ("实施项目21项", "21", "项"),
-    ("组建服务队10支", "10", "支"), ("培育高素质农民300名", "300", "名"), ("培训5000人次", "5000", "人次"),
-    ("走访2000户次", "2000", "户次"), ("新建厂房1.2万平方米", "12000", "平方米"), ("新建蓄水池3000立方米", "3000", "立方米"),
-    ("回收农膜120吨", "120", "吨"), ("新增光伏装机500千瓦", "500", "千瓦"),
-])
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("打井20眼", "20", "眼"),
+        ("发放饲料500袋", "500", "袋"),
+        ("新增生猪存栏3000头", "3000", "头"),
+        ("蛋鸡养殖规模达到10万羽", "100000", "羽"),
+        ("修建蓄水池12口", "12", "口"),
+        ("新增肉牛800只", "800", "只"),
+        ("培育家庭农场3家", "3", "家"),
+        ("新建幼儿园2所", "2", "所"),
+        ("新建产业路15条", "15", "条"),
+        ("改造危桥4处", "4", "处"),
+        ("建设冷库6间", "6", "间"),
+        ("购置农机30台", "30", "台"),
+        ("安装路灯200套", "200", "套"),
+        ("配备垃圾清运车5辆", "5", "辆"),
+        ("举办招聘会8场", "8", "场"),
+        ("分3批组织", "3", "批"),
+        ("实施项目21项", "21", "项"),
+        ("组建服务队10支", "10", "支"),
+        ("培育高素质农民300名", "300", "名"),
+        ("培训5000人次", "5000", "人次"),
+        ("走访2000户次", "2000", "户次"),
+        ("新建厂房1.2万平方米", "12000", "平方米"),
+        ("新建蓄水池3000立方米", "3000", "立方米"),
+        ("回收农膜120吨", "120", "吨"),
+        ("新增光伏装机500千瓦", "500", "千瓦"),
+    ],
+)
 def test_units_of_real_plans_are_read(text, value, unit):
     assert xunyi(text) == [("increase", Decimal(value), unit)]
 
 
 def test_time_limits_in_days_are_ceilings():
     assert xunyi("从发现风险线索到完成监测对象识别认定不超过15天,识别后10天内完成信息系统录入") == [
-        ("ceiling", Decimal(15), "天"), ("ceiling", Decimal(10), "天")]
+        ("ceiling", Decimal(15), "天"),
+        ("ceiling", Decimal(10), "天"),
+    ]
 
 
-@pytest.mark.parametrize("text, value, unit", [
-    ("组建网格员队伍2700余人", "2700", "人"), ("全年新增城镇就业近万人", "10000", "人"),
-    ("约500户完成改造", "500", "户"), ("新增学位3000多个", "3000", "个"), ("带动就业万余人", "10000", "人"),
-])
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("组建网格员队伍2700余人", "2700", "人"),
+        ("全年新增城镇就业近万人", "10000", "人"),
+        ("约500户完成改造", "500", "户"),
+        ("新增学位3000多个", "3000", "个"),
+        ("带动就业万余人", "10000", "人"),
+    ],
+)
 def test_approximate_amounts_are_taken_at_their_value_and_marked(text, value, unit):
     (proposal,) = extract(text, **XUNYI)
     assert (proposal.target_value, proposal.unit) == (Decimal(value), unit)
@@ -160,56 +198,83 @@ def test_approximate_amounts_are_taken_at_their_value_and_marked(text, value, un
 def test_from_a_to_b_is_a_baseline_and_a_target():
     (proposal,) = extract("村集体经营性收入由300万元提高到800万元", **XUNYI)
     assert (proposal.kind, proposal.baseline, proposal.target_value, proposal.unit) == (
-        "increase", Decimal(300), Decimal(800), "万元")
+        "increase",
+        Decimal(300),
+        Decimal(800),
+        "万元",
+    )
     assert proposal.warnings == []
     (down,) = extract("贫困发生率从3.2%下降到1%", **XUNYI)
     assert (down.kind, down.baseline, down.target_value) == ("decrease", Decimal("3.2"), Decimal(1))
 
 
 def test_staged_spending_is_one_indicator_with_milestones():
-    (proposal,) = extract("各项目实施单位要确保项目资金支出率达到4月底30%以上、6月底50%以上、9月底75%以上、12月底100%。",
-                          **XUNYI)
+    (proposal,) = extract(
+        "各项目实施单位要确保项目资金支出率达到4月底30%以上、6月底50%以上、9月底75%以上、12月底100%。", **XUNYI
+    )
     assert (proposal.name, proposal.target_value, proposal.unit, proposal.deadline) == (
-        "项目资金支出率", Decimal(100), "%", date(2024, 12, 31))
-    assert proposal.milestones == [(date(2024, 4, 30), Decimal(30)), (date(2024, 6, 30), Decimal(50)),
-                                   (date(2024, 9, 30), Decimal(75))]
+        "项目资金支出率",
+        Decimal(100),
+        "%",
+        date(2024, 12, 31),
+    )
+    assert proposal.milestones == [
+        (date(2024, 4, 30), Decimal(30)),
+        (date(2024, 6, 30), Decimal(50)),
+        (date(2024, 9, 30), Decimal(75)),
+    ]
     assert proposal.phrase.endswith("12月底100%")
 
 
-@pytest.mark.parametrize("text, value", [
-    ("村级集体经济年收入10万元村达到40%以上", "40"),
-    ("集体经济年经营性收入50万元以上行政村占比达到70%", "70"),
-    ("年经营性收入5万元以上的村占比达到60%", "60"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("村级集体经济年收入10万元村达到40%以上", "40"),
+        ("集体经济年经营性收入50万元以上行政村占比达到70%", "70"),
+        ("年经营性收入5万元以上的村占比达到60%", "60"),
+    ],
+)
 def test_tier_definitions_are_not_targets(text, value):
     assert xunyi(text) == [("increase", Decimal(value), "%")]
     assert "万元" in extract(text, **XUNYI)[0].name
 
 
-@pytest.mark.parametrize("text", [
-    "每户补助500元", "按每亩200元标准给予补贴", "特困人员、孤儿及事实无人扶养儿童给予380元全额资助",
-    "持续落实省外务工人口每人每年一次性500元的跨省转移就业交通补助政策",
-    "每季度评选出优质项目并分别给予100万元经费奖励",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "每户补助500元",
+        "按每亩200元标准给予补贴",
+        "特困人员、孤儿及事实无人扶养儿童给予380元全额资助",
+        "持续落实省外务工人口每人每年一次性500元的跨省转移就业交通补助政策",
+        "每季度评选出优质项目并分别给予100万元经费奖励",
+    ],
+)
 def test_subsidy_rates_are_not_targets(text):
     assert [p.kind for p in extract(text, **XUNYI)] == ["milestone"]
 
 
 def test_routine_frequencies_and_the_scope_of_an_action_are_not_targets():
-    assert [p.kind for p in extract("每月开展2次驻村干部督导检查,每季度下发1次督导检查情况通报", **XUNYI)] == ["milestone"]
+    assert [p.kind for p in extract("每月开展2次驻村干部督导检查,每季度下发1次督导检查情况通报", **XUNYI)] == [
+        "milestone"
+    ]
     assert xunyi("对全县179个行政村集中开展农村饮水安全大排查行动") == [("milestone", Decimal(100), "%")]
     found = extract("对全县210个检测点每月进行1次21项检测,全年进行2次32项全分析检测、2次46项全分析检测", **XUNYI)
     assert [(p.name, p.target_value, p.unit) for p in found] == [
-        ("进行32项全分析检测", Decimal(2), "次"), ("46项全分析检测", Decimal(2), "次")]
+        ("进行32项全分析检测", Decimal(2), "次"),
+        ("46项全分析检测", Decimal(2), "次"),
+    ]
 
 
-@pytest.mark.parametrize("text, deadline", [
-    ("9月底前建成美丽宜居示范村23个", date(2024, 9, 30)),
-    ("6月底前完成改厕2600座", date(2024, 6, 30)),
-    ("年底前培育家庭农场3家", date(2024, 12, 31)),
-    ("2025年底前建成示范村5个", date(2025, 12, 31)),
-    ("对2024年确定的60户危改户,加强监督管理,确保10月底前全部竣工。", date(2024, 10, 31)),
-])
+@pytest.mark.parametrize(
+    "text, deadline",
+    [
+        ("9月底前建成美丽宜居示范村23个", date(2024, 9, 30)),
+        ("6月底前完成改厕2600座", date(2024, 6, 30)),
+        ("年底前培育家庭农场3家", date(2024, 12, 31)),
+        ("2025年底前建成示范村5个", date(2025, 12, 31)),
+        ("对2024年确定的60户危改户,加强监督管理,确保10月底前全部竣工。", date(2024, 10, 31)),
+    ],
+)
 def test_a_month_deadline_sets_the_deadline(text, deadline):
     (proposal,) = extract(text, **XUNYI)
     assert proposal.deadline == deadline
@@ -231,12 +296,19 @@ def test_cleared_to_zero_is_a_decrease_to_zero():
 def test_each_of_several_named_things_is_its_own_indicator():
     found = extract("推荐“万企兴万村”行动典型村、典型项目(企业)各1个", **XUNYI)
     assert [(p.name, p.target_value, p.unit) for p in found] == [
-        ("推荐“万企兴万村”行动典型村", Decimal(1), "个"), ("典型项目(企业)", Decimal(1), "个")]
+        ("推荐“万企兴万村”行动典型村", Decimal(1), "个"),
+        ("典型项目(企业)", Decimal(1), "个"),
+    ]
 
 
-@pytest.mark.parametrize("text, value, unit", [
-    ("新建示范村十六个", "16", "个"), ("农村居民收入三成以上来自经营性收入", "30", "%"), ("建成美丽城镇两个", "2", "个"),
-])
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("新建示范村十六个", "16", "个"),
+        ("农村居民收入三成以上来自经营性收入", "30", "%"),
+        ("建成美丽城镇两个", "2", "个"),
+    ],
+)
 def test_chinese_numerals_are_read(text, value, unit):
     assert xunyi(text) == [("increase", Decimal(value), unit)]
 
@@ -254,7 +326,9 @@ def test_every_proposal_keeps_its_phrase_as_written_in_the_text():
 
 def test_one_verb_governs_every_amount_it_lists():
     assert [(p.kind, p.unit) for p in extract("粮播面积稳定在1.18万亩、总产量658万斤以上", **XUNYI)] == [
-        ("floor", "亩"), ("floor", "斤")]
+        ("floor", "亩"),
+        ("floor", "斤"),
+    ]
 
 
 def test_a_stock_held_is_a_floor_and_so_are_the_parts_of_a_level_kept_from_last_year():
@@ -290,10 +364,15 @@ def test_full_coverage_counts_only_when_coverage_is_what_is_reached():
 
 
 def test_a_deadline_after_the_number_applies_and_a_second_dated_step_is_its_own_indicator():
-    found = extract("对2024年确定的60户危改户,加强监督管理,选择低成本的改造方式加快工程进度,确保10月底前全部竣工,"
-                    "11月底完成验收并兑付补助资金。", **XUNYI)
+    found = extract(
+        "对2024年确定的60户危改户,加强监督管理,选择低成本的改造方式加快工程进度,确保10月底前全部竣工,"
+        "11月底完成验收并兑付补助资金。",
+        **XUNYI,
+    )
     assert [(p.target_value, p.unit, p.deadline) for p in found] == [
-        (Decimal(60), "户", date(2024, 10, 31)), (Decimal(60), "户", date(2024, 11, 30))]
+        (Decimal(60), "户", date(2024, 10, 31)),
+        (Decimal(60), "户", date(2024, 11, 30)),
+    ]
 
 
 def test_an_ordinal_session_is_not_a_count():
@@ -312,10 +391,15 @@ def test_a_dated_part_of_a_total_is_a_stage_of_it():
 
 
 def test_a_count_that_each_must_reach_an_amount_is_scope_and_the_amount_a_floor_for_each():
-    (proposal,) = extract("到2025年，全市101个村集体经济年经营性收入均达25万元以上",
-                          start=date(2024, 1, 1), end=date(2025, 12, 31))
+    (proposal,) = extract(
+        "到2025年，全市101个村集体经济年经营性收入均达25万元以上", start=date(2024, 1, 1), end=date(2025, 12, 31)
+    )
     assert (proposal.kind, proposal.target_value, proposal.baseline, proposal.unit) == (
-        "floor", Decimal(25), Decimal(25), "万元")
+        "floor",
+        Decimal(25),
+        Decimal(25),
+        "万元",
+    )
     assert proposal.name == "每个村集体经济年经营性收入"
     # Two named subjects sharing a value stay two increases.
     assert [(p.name, p.kind) for p in extract("A、B均达98%以上", **XUNYI)] == [("A", "increase"), ("B", "increase")]
@@ -324,17 +408,24 @@ def test_a_count_that_each_must_reach_an_amount_is_scope_and_the_amount_a_floor_
 def test_a_number_per_quarter_is_spread_over_the_quarters_and_reported_quarterly():
     (proposal,) = extract("每季度评选出10个“红黑榜”村，实行动态管理", start=date(2024, 1, 1), end=date(2024, 12, 31))
     assert (proposal.target_value, proposal.frequency) == (Decimal(40), "quarterly")
-    assert proposal.milestones == [(date(2024, 3, 31), Decimal(10)), (date(2024, 6, 30), Decimal(20)),
-                                   (date(2024, 9, 30), Decimal(30))]
+    assert proposal.milestones == [
+        (date(2024, 3, 31), Decimal(10)),
+        (date(2024, 6, 30), Decimal(20)),
+        (date(2024, 9, 30), Decimal(30)),
+    ]
     assert proposal.name == "评选出红黑榜村"
     # A routine frequency is still not a target.
     assert [p.kind for p in extract("每季度开展1次督查", start=date(2024, 1, 1), end=date(2024, 12, 31))] == [
-        "milestone"]
+        "milestone"
+    ]
 
 
 def test_the_counted_parts_of_a_framework_are_not_targets():
-    found = extract("形成1条主线、3个平台、5项机制的乡村治理工作体系，建成示范村20个",
-                    start=date(2024, 1, 1), end=date(2026, 12, 31))
+    found = extract(
+        "形成1条主线、3个平台、5项机制的乡村治理工作体系，建成示范村20个",
+        start=date(2024, 1, 1),
+        end=date(2026, 12, 31),
+    )
     assert [(p.target_value, p.unit) for p in found] == [(Decimal(20), "个")]
     assert [p.kind for p in extract("构建“1条主线、3个平台”的工作体系", **XUNYI)] == ["milestone"]
     assert [(p.target_value, p.unit) for p in extract("建成3个电商服务平台", **XUNYI)] == [(Decimal(3), "个")]

@@ -1,4 +1,5 @@
 """An export job run by a real Celery worker over the configured broker (Redis in CI)."""
+
 import os
 import time
 from datetime import date
@@ -24,16 +25,16 @@ def _close_connection(**_kwargs):
 
 def test_a_worker_picks_up_the_job_and_writes_the_file(plan, indicator, supervisor, settings, tmp_path):
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
 
     from config.celery import app
-
-    from celery.signals import task_postrun
 
     settings.MEDIA_ROOT = tmp_path
     task_postrun.connect(_close_connection, weak=False)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        job = export_job_create(kind=ExportJob.Kind.LEDGER, plan=plan, params={"as_of": date(2025, 6, 30).isoformat()},
-                                by=supervisor)
+        job = export_job_create(
+            kind=ExportJob.Kind.LEDGER, plan=plan, params={"as_of": date(2025, 6, 30).isoformat()}, by=supervisor
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             job.refresh_from_db()

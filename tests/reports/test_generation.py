@@ -1,4 +1,5 @@
 """Generating a report: versions, a second delivery of the same task, failures on the row, retries."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -54,9 +55,16 @@ def test_a_run_cut_off_while_running_is_finished_by_the_next_delivery(requested)
 
 @pytest.mark.django_db
 def test_the_bulletin_freezes_its_month_when_no_snapshot_exists(requested, indicator, dept, dept_reporter):
-    ProgressReportFactory(indicator=indicator, unit=dept, period_start=MAY, value=Decimal("1200"),
-                          status=ReportStatus.SUBMITTED, submitted_by=dept_reporter,
-                          submitted_at="2025-05-20T10:00:00+08:00", created_by=dept_reporter)
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        period_start=MAY,
+        value=Decimal("1200"),
+        status=ReportStatus.SUBMITTED,
+        submitted_by=dept_reporter,
+        submitted_at="2025-05-20T10:00:00+08:00",
+        created_by=dept_reporter,
+    )
     assert not StatusSnapshot.objects.exists()
     report = services.report_generate(report_id=requested.pk)
     assert StatusSnapshot.objects.get(as_of=date(2025, 5, 31), unit__isnull=True).status == "done"
@@ -106,8 +114,7 @@ def test_transient_errors_are_retried_and_a_later_success_stands(requested, monk
 
 
 @pytest.mark.django_db
-def test_a_transient_error_that_outlasts_the_retries_fails_the_row(requested, monkeypatch,
-                                                                   retries_followed_in_process):
+def test_a_transient_error_that_outlasts_the_retries_fails_the_row(requested, monkeypatch, retries_followed_in_process):
     calls = []
 
     def down(*, report_id):
@@ -138,17 +145,24 @@ def test_compose_titles_carry_the_period_and_the_number_uses_chinese_brackets():
     assert compose_module.doc_number(ReportKind.MONTHLY, "洞头区", date(2025, 5, 31), 5).endswith("〔2025〕5号")
 
 
-@pytest.mark.parametrize(("kind", "start", "end", "name"), [
-    (ReportKind.MONTHLY, date(2026, 11, 1), date(2026, 11, 30), "旬邑县-2026年11月-月通报-v1.docx"),
-    (ReportKind.QUARTERLY, date(2026, 9, 1), date(2026, 11, 30), "旬邑县-2026年9月—11月-季调度报告-v1.docx"),
-    (ReportKind.HALF_YEAR, date(2026, 1, 1), date(2026, 6, 30), "旬邑县-2026年上半年-半年点评-v1.docx"),
-    (ReportKind.YEAR_END, date(2026, 1, 1), date(2026, 12, 31), "旬邑县-2026年-年终总结-v1.docx"),
-    (ReportKind.YEAR_END, date(2026, 1, 1), date(2026, 11, 30), "旬邑县-2026年1月—11月-年终总结-v1.docx"),
-])
+@pytest.mark.parametrize(
+    ("kind", "start", "end", "name"),
+    [
+        (ReportKind.MONTHLY, date(2026, 11, 1), date(2026, 11, 30), "旬邑县-2026年11月-月通报-v1.docx"),
+        (ReportKind.QUARTERLY, date(2026, 9, 1), date(2026, 11, 30), "旬邑县-2026年9月—11月-季调度报告-v1.docx"),
+        (ReportKind.HALF_YEAR, date(2026, 1, 1), date(2026, 6, 30), "旬邑县-2026年上半年-半年点评-v1.docx"),
+        (ReportKind.YEAR_END, date(2026, 1, 1), date(2026, 12, 31), "旬邑县-2026年-年终总结-v1.docx"),
+        (ReportKind.YEAR_END, date(2026, 1, 1), date(2026, 11, 30), "旬邑县-2026年1月—11月-年终总结-v1.docx"),
+    ],
+)
 def test_download_names_say_the_region_period_and_kind(kind, start, end, name):
     with translation.override("zh-hans"):
-        assert compose_module.file_name(kind=kind, region_name="旬邑县", period_start=start, period_end=end,
-                                        version=1, ext="docx") == name
+        assert (
+            compose_module.file_name(
+                kind=kind, region_name="旬邑县", period_start=start, period_end=end, version=1, ext="docx"
+            )
+            == name
+        )
 
 
 @pytest.mark.django_db
@@ -161,8 +175,11 @@ def test_only_the_office_of_the_region_asks_for_its_report(county, dept_reporter
     from ..factories import RegionFactory, UserFactory
 
     elsewhere = RegionFactory(code="610429000000", name="旬邑县", level=RegionLevel.COUNTY)
-    for user in (dept_reporter, UserFactory(username="lingdao", role=Role.LEADER, region=county),
-                 UserFactory(username="xunyi", role=Role.SUPERVISOR, region=elsewhere)):
+    for user in (
+        dept_reporter,
+        UserFactory(username="lingdao", role=Role.LEADER, region=county),
+        UserFactory(username="xunyi", role=Role.SUPERVISOR, region=elsewhere),
+    ):
         with pytest.raises(PermissionDenied):
             services.report_request(region=county, kind=ReportKind.MONTHLY, month=MAY, by=user)
     assert not GeneratedReport.objects.exists()

@@ -1,4 +1,5 @@
 """A supervisor uploads a responsibility table in Chromium, edits the preview and saves the plan."""
+
 import pytest
 
 from targets.models import Indicator, Plan, Target
@@ -32,8 +33,9 @@ def test_supervisor_uploads_edits_the_preview_and_commits(browser_page, supervis
     assert Target.objects.get(plan=plan, seq=3).lead_units.get() == dept
 
 
-def test_the_preview_names_each_problem_by_task_and_field_before_anything_is_saved(browser_page, supervisor, dept,
-                                                                                 tmp_path):
+def test_the_preview_names_each_problem_by_task_and_field_before_anything_is_saved(
+    browser_page, supervisor, dept, tmp_path
+):
     table = tmp_path / "责任分解表.xlsx"
     table.write_bytes(dongtou_xlsx(dongtou.TASKS[:2]))
     page = browser_page

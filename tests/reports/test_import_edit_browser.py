@@ -1,5 +1,6 @@
 """In Chromium: the preview's sections and tasks are edited, added, dropped and moved; "Check again" writes
 nothing; the plan is saved as the person left it. Screenshots at 375 px and 1280 px."""
+
 import pytest
 
 from targets.models import Plan, Section, Target

@@ -1,5 +1,6 @@
 """The preview decides the plan's shape before anything is saved: period, first reporting period, every field,
 and every problem named by task and field in plain Chinese."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -8,9 +9,9 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import AuditEvent
+from reports.models import UploadPreview
 from targets import rules
 from targets.models import Indicator, Plan
-from reports.models import UploadPreview
 from targets.selectors import indicator_spec
 
 from .tables import dongtou, dongtou_xlsx, upload
@@ -21,8 +22,10 @@ SHANGHAI_NOON = "{}T04:00:00Z"
 
 def open_preview(client, supervisor, tasks, title=""):
     client.force_login(supervisor)
-    response = client.post(reverse("import-upload"), {"region": "330305000000", "title": title,
-                                                      "file": upload(dongtou_xlsx(tasks), "t.xlsx")})
+    response = client.post(
+        reverse("import-upload"),
+        {"region": "330305000000", "title": title, "file": upload(dongtou_xlsx(tasks), "t.xlsx")},
+    )
     assert response.status_code == 302
     return response["Location"]
 
@@ -41,8 +44,10 @@ def parsed_of(client, url):
     return UploadPreview.objects.get(token=token).data
 
 
-@pytest.mark.parametrize("today, first", [("2026-06-25", "2026-06"), ("2026-06-26", "2026-07"),
-                                          ("2026-06-30", "2026-07"), ("2026-12-31", "2027-01")])
+@pytest.mark.parametrize(
+    "today, first",
+    [("2026-06-25", "2026-06"), ("2026-06-26", "2026-07"), ("2026-06-30", "2026-07"), ("2026-12-31", "2027-01")],
+)
 def test_the_first_reporting_period_defaults_to_the_first_not_yet_past_due(client, supervisor, today, first):
     with time_machine.travel(SHANGHAI_NOON.format(today), tick=False):
         url = open_preview(client, supervisor, dongtou.TASKS[:2])
@@ -69,13 +74,21 @@ def test_a_freshly_imported_plan_owes_nothing_for_the_months_before_it_was_impor
 def test_the_period_and_first_reporting_period_are_what_the_person_sets(client, supervisor, dept):
     with time_machine.travel(SHANGHAI_NOON.format("2026-03-10"), tick=False):
         url = open_preview(client, supervisor, dongtou.TASKS[:1])
-        form = decided(parsed_of(client, url), action="save", start="2026-01-01", end="2028-12-31",
-                       first_period="2026-05", **{"t0-i0-deadline": "2028-12-31", "t0-i0-milestones": "2026-12-31:30",
-                                                  "t0-i0-frequency": "quarterly"})
+        form = decided(
+            parsed_of(client, url),
+            action="save",
+            start="2026-01-01",
+            end="2028-12-31",
+            first_period="2026-05",
+            **{"t0-i0-deadline": "2028-12-31", "t0-i0-milestones": "2026-12-31:30", "t0-i0-frequency": "quarterly"},
+        )
         assert client.post(url, form).status_code == 302
     plan = Plan.objects.get()
-    assert (plan.start_date, plan.end_date, plan.first_period) == (date(2026, 1, 1), date(2028, 12, 31),
-                                                                   date(2026, 5, 1))
+    assert (plan.start_date, plan.end_date, plan.first_period) == (
+        date(2026, 1, 1),
+        date(2028, 12, 31),
+        date(2026, 5, 1),
+    )
     indicator = Indicator.objects.filter(target__plan=plan).first()
     assert indicator.start_date == date(2026, 1, 1) and indicator.deadline == date(2028, 12, 31)
     assert indicator.frequency == "quarterly"
@@ -131,8 +144,10 @@ def test_a_document_that_states_no_period_asks_for_one_before_saving(client, sup
     buffer = __import__("io").BytesIO()
     book.save(buffer)
     client.force_login(supervisor)
-    url = client.post(reverse("import-upload"), {"region": "330305000000", "title": "改厕方案",
-                                                 "file": upload(buffer.getvalue(), "t.xlsx")})["Location"]
+    url = client.post(
+        reverse("import-upload"),
+        {"region": "330305000000", "title": "改厕方案", "file": upload(buffer.getvalue(), "t.xlsx")},
+    )["Location"]
     html = client.get(url).content.decode()
     assert "data-period-assumed" in html and "文件中没有写明方案期限" in html
     form = {"action": "save", "t0-i0-keep": "on"}

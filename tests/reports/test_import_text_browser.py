@@ -1,4 +1,5 @@
 """A supervisor uploads the Xunyi plan as published (plain text) in Chromium, checks the preview and saves it."""
+
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,10 @@ def test_the_xunyi_text_is_uploaded_previewed_and_saved_with_its_actions_and_tas
     page.shot("plan")
     plan = Plan.objects.get()
     assert (plan.doc_number, plan.start_date.isoformat(), plan.end_date.isoformat()) == (
-        "旬巩衔组发〔2024〕1号", "2024-03-01", "2024-12-31")
+        "旬巩衔组发〔2024〕1号",
+        "2024-03-01",
+        "2024-12-31",
+    )
     assert Section.objects.filter(plan=plan, parent__isnull=False).count() == 10
     assert Target.objects.filter(plan=plan).count() == 38
     body = page.locator("main").inner_text() if page.locator("main").count() else page.inner_text("body")

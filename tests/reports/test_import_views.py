@@ -1,4 +1,5 @@
 """The import pages: upload, preview with edits, commit in one transaction."""
+
 from decimal import Decimal
 
 import pytest
@@ -13,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 def preview(client, supervisor, tasks):
     client.force_login(supervisor)
-    response = client.post(reverse("import-upload"), {"region": "330305000000",
-                                                      "file": upload(dongtou_xlsx(tasks), "t.xlsx")})
+    response = client.post(
+        reverse("import-upload"), {"region": "330305000000", "file": upload(dongtou_xlsx(tasks), "t.xlsx")}
+    )
     assert response.status_code == 302
     return response["Location"]
 
@@ -32,11 +34,24 @@ def test_the_preview_shows_tasks_units_and_indicators_and_writes_nothing(client,
 
 def test_edits_drops_and_additions_are_saved_on_commit(client, supervisor, dept):
     url = preview(client, supervisor, dongtou.TASKS[:3])
-    form = {"title": "测试方案", "t0-name": "重大项目", "t1-drop": "on",
-            "t0-i0-keep": "on", "t0-i0-name": "重大项目个数", "t0-i0-kind": "increase", "t0-i0-baseline": "0",
-            "t0-i0-target_value": "95", "t0-i0-unit": "个", "t0-i0-deadline": "2027-12-31",
-            "t2-new-name": "新增指标", "t2-new-kind": "increase", "t2-new-baseline": "0",
-            "t2-new-target_value": "7", "t2-new-unit": "个", "t2-new-deadline": "2026-12-31"}
+    form = {
+        "title": "测试方案",
+        "t0-name": "重大项目",
+        "t1-drop": "on",
+        "t0-i0-keep": "on",
+        "t0-i0-name": "重大项目个数",
+        "t0-i0-kind": "increase",
+        "t0-i0-baseline": "0",
+        "t0-i0-target_value": "95",
+        "t0-i0-unit": "个",
+        "t0-i0-deadline": "2027-12-31",
+        "t2-new-name": "新增指标",
+        "t2-new-kind": "increase",
+        "t2-new-baseline": "0",
+        "t2-new-target_value": "7",
+        "t2-new-unit": "个",
+        "t2-new-deadline": "2026-12-31",
+    }
     for k in range(5):
         form[f"u{k}-decision"] = "create"
     form["u1-decision"] = f"use:{dept.pk}"
@@ -66,8 +81,7 @@ def test_a_reporter_cannot_open_the_import_page(client, dept_reporter):
 
 def test_a_bad_file_is_refused_on_the_page(client, supervisor):
     client.force_login(supervisor)
-    response = client.post(reverse("import-upload"), {"region": "330305000000",
-                                                      "file": upload(b"garbage", "t.xlsx")})
+    response = client.post(reverse("import-upload"), {"region": "330305000000", "file": upload(b"garbage", "t.xlsx")})
     assert response.status_code == 400 and b'data-error="upload"' in response.content
 
 
@@ -79,8 +93,16 @@ def test_a_decrease_without_baseline_is_flagged_and_must_be_completed(client, su
     with translation.override("en"):
         page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "data-warning" in page
-    form = {"t0-i0-keep": "on", "t0-i0-name": "城乡居民收入倍差", "t0-i0-kind": "decrease", "t0-i0-baseline": "",
-            "t0-i0-target_value": "1.54", "t0-i0-unit": "倍", "t0-i0-deadline": "2027-12-31", "u0-decision": "create"}
+    form = {
+        "t0-i0-keep": "on",
+        "t0-i0-name": "城乡居民收入倍差",
+        "t0-i0-kind": "decrease",
+        "t0-i0-baseline": "",
+        "t0-i0-target_value": "1.54",
+        "t0-i0-unit": "倍",
+        "t0-i0-deadline": "2027-12-31",
+        "u0-decision": "create",
+    }
     assert client.post(url, form).status_code == 400 and not Plan.objects.exists()
     form["t0-i0-baseline"] = "1.60"
     assert client.post(url, form).status_code == 302
@@ -90,17 +112,27 @@ def test_a_decrease_without_baseline_is_flagged_and_must_be_completed(client, su
 
 def test_creating_a_unit_that_already_exists_uses_the_existing_one(client, supervisor, dept):
     url = preview(client, supervisor, [t for t in dongtou.TASKS if t["seq"] == 4])
-    response = client.post(url, {"t0-i0-keep": "on", "t0-i0-name": "村级集体经济总收入", "t0-i0-kind": "increase",
-                                 "t0-i0-baseline": "0", "t0-i0-target_value": "24000", "t0-i0-unit": "万元",
-                                 "t0-i0-deadline": "2027-12-31", "u0-decision": "create", "u1-decision": "create"})
+    response = client.post(
+        url,
+        {
+            "t0-i0-keep": "on",
+            "t0-i0-name": "村级集体经济总收入",
+            "t0-i0-kind": "increase",
+            "t0-i0-baseline": "0",
+            "t0-i0-target_value": "24000",
+            "t0-i0-unit": "万元",
+            "t0-i0-deadline": "2027-12-31",
+            "u0-decision": "create",
+            "u1-decision": "create",
+        },
+    )
     assert response.status_code == 302
     assert set(Target.objects.get().lead_units.all()) >= {dept}
 
 
 def test_a_plan_naming_no_unit_gets_no_empty_units_card(client, supervisor, dept):
     client.force_login(supervisor)
-    text = ("洞头区示范村建设实施方案\n一、主要任务\n（一）建设示范村。到2024年底，建成示范村10个。\n"
-            ).encode("utf-8")
+    text = ("洞头区示范村建设实施方案\n一、主要任务\n（一）建设示范村。到2024年底，建成示范村10个。\n").encode("utf-8")
     response = client.post(reverse("import-upload"), {"region": "330305000000", "file": upload(text, "plan.txt")})
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()

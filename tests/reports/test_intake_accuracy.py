@@ -1,4 +1,5 @@
 """The importer reads the hand-labelled corpus (bench/corpus/) at least as well as the goals say."""
+
 import importlib.util
 import sys
 from pathlib import Path
@@ -54,9 +55,15 @@ def test_a_wrong_reading_counts_against_the_rate(bench):
 def test_the_plans_written_outside_the_seeds_are_read_through_the_file_readers(bench):
     """The .txt, .html and .docx documents of bench/corpus/other/ go through read_plan_file as uploads do."""
     parts, _notes = bench.measure()
-    others = {title: tally for title, tally in parts.items() if title.split(" ")[0].endswith((".txt", ".html", ".docx"))}
-    assert {title.split(" ")[0] for title in others} >= {"anping_plan.txt", "ningyuan_table.html", "lanxi_table.docx",
-                                                        "qinghe_plan.docx"}
+    others = {
+        title: tally for title, tally in parts.items() if title.split(" ")[0].endswith((".txt", ".html", ".docx"))
+    }
+    assert {title.split(" ")[0] for title in others} >= {
+        "anping_plan.txt",
+        "ningyuan_table.html",
+        "lanxi_table.docx",
+        "qinghe_plan.docx",
+    }
     for title, tally in others.items():
         for field in ("tasks", "lead units", "co-units", "townships"):
             assert tally[field].rate() == 100, (title, field, tally[field].misses)

@@ -1,5 +1,6 @@
 """A worker that dies mid-job leaves its row running; beat takes it back after its lease and, after
 JOB_MAX_ATTEMPTS starts, marks it failed with a reason a person reads (Chinese)."""
+
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
@@ -34,15 +35,29 @@ def eager():
 
 
 def running_export(plan, user, *, attempts=1, heartbeat=T0):
-    return ExportJob.objects.create(kind=ExportJob.Kind.LEDGER, plan=plan, params={"as_of": "2025-06-30"},
-                                    created_by=user, status=ExportJob.Status.RUNNING, started_at=heartbeat,
-                                    heartbeat_at=heartbeat, attempts=attempts)
+    return ExportJob.objects.create(
+        kind=ExportJob.Kind.LEDGER,
+        plan=plan,
+        params={"as_of": "2025-06-30"},
+        created_by=user,
+        status=ExportJob.Status.RUNNING,
+        started_at=heartbeat,
+        heartbeat_at=heartbeat,
+        attempts=attempts,
+    )
 
 
 def running_report(region, *, version, attempts=1, started=T0):
-    return GeneratedReport.objects.create(region=region, kind=ReportKind.MONTHLY, period_start=date(2025, 5, 1),
-                                          period_end=date(2025, 5, 31), version=version, status=ReportState.RUNNING,
-                                          started_at=started, attempts=attempts)
+    return GeneratedReport.objects.create(
+        region=region,
+        kind=ReportKind.MONTHLY,
+        period_start=date(2025, 5, 1),
+        period_end=date(2025, 5, 31),
+        version=version,
+        status=ReportState.RUNNING,
+        started_at=started,
+        attempts=attempts,
+    )
 
 
 def test_a_running_export_within_its_lease_is_left_to_its_worker(plan, supervisor):
@@ -118,12 +133,14 @@ def retries_followed_in_process():
 
 
 def pending_export(plan, user):
-    return ExportJob.objects.create(kind=ExportJob.Kind.LEDGER, plan=plan, params={"as_of": "2025-06-30"},
-                                    created_by=user)
+    return ExportJob.objects.create(
+        kind=ExportJob.Kind.LEDGER, plan=plan, params={"as_of": "2025-06-30"}, created_by=user
+    )
 
 
-def test_an_export_meeting_a_passing_database_error_is_retried_and_finishes(plan, supervisor, monkeypatch,
-                                                                           retries_followed_in_process):
+def test_an_export_meeting_a_passing_database_error_is_retried_and_finishes(
+    plan, supervisor, monkeypatch, retries_followed_in_process
+):
     from django.db import OperationalError
 
     from reports.excel import jobs as export_jobs
@@ -143,8 +160,9 @@ def test_an_export_meeting_a_passing_database_error_is_retried_and_finishes(plan
     assert (job.status, job.attempts, len(calls)) == (ExportJob.Status.DONE, 3, 3)
 
 
-def test_an_export_whose_database_stays_away_fails_with_the_reason(plan, supervisor, monkeypatch,
-                                                                  retries_followed_in_process):
+def test_an_export_whose_database_stays_away_fails_with_the_reason(
+    plan, supervisor, monkeypatch, retries_followed_in_process
+):
     from django.db import OperationalError
 
     from reports import tasks

@@ -1,4 +1,5 @@
 """Every kind of file a plan arrives in: a portal's web page, a text PDF, old Word/WPS files, and refusals."""
+
 import io
 import shutil
 import subprocess
@@ -73,9 +74,21 @@ def pdf_of(tmp_path, lines) -> bytes:
         document.add_paragraph(line)
     source = tmp_path / "plan.docx"
     document.save(source)
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True,
-                   timeout=120)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return (tmp_path / "plan.pdf").read_bytes()
 
 
@@ -84,8 +97,13 @@ def test_a_text_pdf_reads_its_headings_and_tasks_with_wrapped_lines_joined(tmp_p
     lines = xunyi_lines()[8:40]
     parsed = plan_import_parse(file=upload(pdf_of(tmp_path, lines), "方案.pdf"), region=county)
     assert parsed["title"] == "旬邑县巩固拓展脱贫攻坚成果同乡村振兴有效衔接“十大提升行动”实施方案"
-    assert [t["name"] for t in parsed["tasks"]][:5] == ["加强政策业务培训", "全面开展集中排查", "定期调度分析研判",
-                                                       "严格收支信息管理", "有效应对灾情风险"]
+    assert [t["name"] for t in parsed["tasks"]][:5] == [
+        "加强政策业务培训",
+        "全面开展集中排查",
+        "定期调度分析研判",
+        "严格收支信息管理",
+        "有效应对灾情风险",
+    ]
     assert "熟悉掌握防返贫动态监测和帮扶政策" in parsed["tasks"][0]["content"]
 
 
@@ -101,12 +119,28 @@ def test_a_scanned_pdf_without_text_gets_a_plain_message(tmp_path):
 
 def doc_of(tmp_path, suffix) -> bytes:
     document = docx.Document()
-    for line in ["某县改厕实施方案(2024—2025年)", "一、重点任务", "1.推进户厕改造。改建卫生厕所2600座。（县农业农村局负责）"]:
+    for line in [
+        "某县改厕实施方案(2024—2025年)",
+        "一、重点任务",
+        "1.推进户厕改造。改建卫生厕所2600座。（县农业农村局负责）",
+    ]:
         document.add_paragraph(line)
     document.save(tmp_path / "old.docx")
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "doc", "--outdir", str(tmp_path), str(tmp_path / "old.docx")], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "old.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return (tmp_path / "old.doc").read_bytes()
 
 
@@ -125,16 +159,19 @@ def test_without_libreoffice_an_old_file_gets_a_plain_message(tmp_path, monkeypa
         read_plan_file(upload(data, "方案.wps"))
 
 
-@pytest.mark.parametrize("data, name, message", [
-    (b"\x00\x01binary", "plan.txt", "not plain text"),
-    (b"not a pdf", "plan.pdf", "does not contain what its name says"),
-    (b"%PDF-1.7\n1 0 obj << /Type /Catalog", "cut.pdf", "damaged"),
-    (b"", "empty.txt", "empty|no text"),
-    (b"plain", "plan.csv", "Expected a plan or table file"),
-    (b"PK\x03\x04", "plan.docm", "macros"),
-    (b"not old word", "plan.doc", "does not contain what its name says"),
-    (b"not old wps", "plan.wps", "does not contain what its name says"),
-])
+@pytest.mark.parametrize(
+    "data, name, message",
+    [
+        (b"\x00\x01binary", "plan.txt", "not plain text"),
+        (b"not a pdf", "plan.pdf", "does not contain what its name says"),
+        (b"%PDF-1.7\n1 0 obj << /Type /Catalog", "cut.pdf", "damaged"),
+        (b"", "empty.txt", "empty|no text"),
+        (b"plain", "plan.csv", "Expected a plan or table file"),
+        (b"PK\x03\x04", "plan.docm", "macros"),
+        (b"not old word", "plan.doc", "does not contain what its name says"),
+        (b"not old wps", "plan.wps", "does not contain what its name says"),
+    ],
+)
 def test_files_that_are_not_what_they_claim_get_a_plain_message(data, name, message):
     with pytest.raises(UnsafeFile, match=message):
         read_plan_file(upload(data, name))
@@ -148,9 +185,15 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(settings):
 
 @pytest.mark.django_db
 def test_the_api_imports_a_plan_written_as_text(supervisor, county):
-    response = api_as(supervisor).post("/api/plans/import/", {
-        "file": upload(XUNYI.read_bytes(), "旬邑.txt"), "region": county.code, "dry_run": "true",
-    }, format="multipart")
+    response = api_as(supervisor).post(
+        "/api/plans/import/",
+        {
+            "file": upload(XUNYI.read_bytes(), "旬邑.txt"),
+            "region": county.code,
+            "dry_run": "true",
+        },
+        format="multipart",
+    )
     assert response.status_code == 200, response.json()
     body = response.json()
     assert len(body["tasks"]) == 38 and body["doc_number"] == "旬巩衔组发〔2024〕1号"
@@ -171,9 +214,21 @@ def test_old_excel_and_wps_tables_are_converted_by_libreoffice(tmp_path, county,
     workbook.active.append(["序号", "任务名称", "主要内容", "责任单位"])
     workbook.active.append([1, "农村改厕", "改建卫生厕所2600座", "*区农业农村局、各街道乡镇"])
     workbook.save(tmp_path / "old.xlsx")
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "xls", "--outdir", str(tmp_path), str(tmp_path / "old.xlsx")], check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "old.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     data = (tmp_path / "old.xls").read_bytes()
     parsed = plan_import_parse(file=upload(data, "清单" + suffix), region=county)
     task = parsed["tasks"][0]
@@ -182,9 +237,8 @@ def test_old_excel_and_wps_tables_are_converted_by_libreoffice(tmp_path, county,
 
 
 def test_entities_declared_in_a_web_page_are_never_expanded():
-    entities = '<!ENTITY a0 "lol">' + "".join(
-        f'<!ENTITY a{i} "{("&a%d;" % (i - 1)) * 10}">' for i in range(1, 10))
-    page = f'<!DOCTYPE html [{entities}]><html><body><p>一、任务 &a9;</p></body></html>'
+    entities = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{("&a%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    page = f"<!DOCTYPE html [{entities}]><html><body><p>一、任务 &a9;</p></body></html>"
     plan_file = read_plan_file(upload(page.encode(), "bomb.html"))
     assert sum(len(line) for line in plan_file.lines) < 100 and "lol" not in "".join(plan_file.lines)
 

@@ -1,4 +1,5 @@
 """Plan import from the responsibility table: the Dongtou table end to end, and every refusal."""
+
 import pytest
 from django.utils import translation
 
@@ -19,6 +20,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 pytestmark = pytest.mark.django_db
 
 
@@ -34,6 +36,7 @@ def dongtou_table():
 
 def parse_xlsx(data, **kwargs):
     from datetime import date
+
     return parse_table(SafeUpload("t.xlsx", "xlsx", data), start=date(2023, 7, 1), end=date(2027, 12, 31))
 
 
@@ -44,7 +47,11 @@ def test_the_dongtou_table_parses_into_69_tasks_with_their_sections_and_lead_uni
     assert parsed["title"].startswith("洞头区提升县城承载能力")
     for task, expected in zip(parsed["tasks"], dongtou.TASKS):
         assert (task["seq"], task["name"], task["lead_units"], task["all_townships"]) == (
-            expected["seq"], expected["name"], expected["lead_units"], expected["all_townships"])
+            expected["seq"],
+            expected["name"],
+            expected["lead_units"],
+            expected["all_townships"],
+        )
         section = parsed["sections"][task["section"]]["title"]
         assert section == expected["section"]
     # rows 63-65 and 67-69 share a merged name cell
@@ -55,21 +62,31 @@ def test_the_dongtou_table_parses_into_69_tasks_with_their_sections_and_lead_uni
 
 def test_a_word_table_reads_like_the_workbook(dongtou_table):
     from datetime import date
+
     tasks = dongtou.TASKS[:12] + dongtou.TASKS[60:]  # 63-65 and 67-69 share merged name cells
-    from_docx = parse_table(SafeUpload("t.docx", "docx", dongtou_docx(tasks)),
-                            start=date(2023, 7, 1), end=date(2027, 12, 31))
+    from_docx = parse_table(
+        SafeUpload("t.docx", "docx", dongtou_docx(tasks)), start=date(2023, 7, 1), end=date(2027, 12, 31)
+    )
     from_xlsx = parse_xlsx(dongtou_xlsx(tasks))
     assert [t["name"] for t in from_docx["tasks"][-3:]] == ["督导服务机制"] * 3
     assert from_docx["tasks"] == from_xlsx["tasks"]
     assert from_docx["title"] == from_xlsx["title"]
 
 
-@pytest.mark.parametrize("raw, leads, co, every", [
-    ("*区发改局、区农业农村局,各街道乡镇(标*的为牵头单位,下同)", ["区发改局"], ["区农业农村局"], True),
-    ("*区住建局、*区农业农村局*自然资源和规划分局,各街道乡镇", ["区住建局", "区农业农村局", "自然资源和规划分局"], [], True),
-    ("＊区财政局，区住建局；各乡镇（街道）", ["区财政局"], ["区住建局"], True),
-    ("区教育局", [], ["区教育局"], False),
-])
+@pytest.mark.parametrize(
+    "raw, leads, co, every",
+    [
+        ("*区发改局、区农业农村局,各街道乡镇(标*的为牵头单位,下同)", ["区发改局"], ["区农业农村局"], True),
+        (
+            "*区住建局、*区农业农村局*自然资源和规划分局,各街道乡镇",
+            ["区住建局", "区农业农村局", "自然资源和规划分局"],
+            [],
+            True,
+        ),
+        ("＊区财政局，区住建局；各乡镇（街道）", ["区财政局"], ["区住建局"], True),
+        ("区教育局", [], ["区教育局"], False),
+    ],
+)
 def test_unit_lists_split_into_leads_co_units_and_every_township(raw, leads, co, every):
     units = split_units(raw)
     assert (units["lead_units"], units["co_units"], units["all_townships"]) == (leads, co, every)
@@ -79,6 +96,7 @@ def test_columns_are_found_by_header_text_not_position():
     import io
 
     import openpyxl
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["表头说明"])
@@ -95,6 +113,7 @@ def test_a_table_without_the_expected_headers_gets_a_plain_message():
     import io
 
     import openpyxl
+
     workbook = openpyxl.Workbook()
     workbook.active.append(["姓名", "电话"])
     buffer = io.BytesIO()
@@ -105,9 +124,15 @@ def test_a_table_without_the_expected_headers_gets_a_plain_message():
 
 def test_the_api_imports_the_dongtou_table_end_to_end(supervisor, departments, dongtou_table):
     client = api_as(supervisor)
-    response = client.post("/api/plans/import/", {
-        "file": upload(dongtou_table, "责任分解.xlsx"), "region": "330305000000", "accept_suggestions": "true",
-    }, format="multipart")
+    response = client.post(
+        "/api/plans/import/",
+        {
+            "file": upload(dongtou_table, "责任分解.xlsx"),
+            "region": "330305000000",
+            "accept_suggestions": "true",
+        },
+        format="multipart",
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     plan = Plan.objects.get(pk=body["id"])
@@ -124,9 +149,15 @@ def test_the_api_imports_the_dongtou_table_end_to_end(supervisor, departments, d
 
 
 def test_a_dry_run_returns_the_parsed_plan_and_writes_nothing(supervisor, departments, dongtou_table):
-    response = api_as(supervisor).post("/api/plans/import/", {
-        "file": upload(dongtou_table, "t.xlsx"), "region": "330305000000", "dry_run": "true",
-    }, format="multipart")
+    response = api_as(supervisor).post(
+        "/api/plans/import/",
+        {
+            "file": upload(dongtou_table, "t.xlsx"),
+            "region": "330305000000",
+            "dry_run": "true",
+        },
+        format="multipart",
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["id"] is None and len(body["tasks"]) == 69
@@ -137,9 +168,14 @@ def test_a_dry_run_returns_the_parsed_plan_and_writes_nothing(supervisor, depart
 
 
 def test_units_left_undecided_stop_the_import_and_nothing_is_written(supervisor, county, dongtou_table):
-    response = api_as(supervisor).post("/api/plans/import/", {
-        "file": upload(dongtou_table, "t.xlsx"), "region": "330305000000",
-    }, format="multipart")
+    response = api_as(supervisor).post(
+        "/api/plans/import/",
+        {
+            "file": upload(dongtou_table, "t.xlsx"),
+            "region": "330305000000",
+        },
+        format="multipart",
+    )
     assert response.status_code == 400
     assert "区发改局" in response.json()["fields"]["units"][0]
     assert not Plan.objects.exists() and not Target.objects.exists()
@@ -147,9 +183,15 @@ def test_units_left_undecided_stop_the_import_and_nothing_is_written(supervisor,
 
 def test_new_units_are_created_only_when_asked(supervisor, county):
     data = dongtou_xlsx(dongtou.TASKS[:3])
-    response = api_as(supervisor).post("/api/plans/import/", {
-        "file": upload(data, "t.xlsx"), "region": "330305000000", "create_units": "1",
-    }, format="multipart")
+    response = api_as(supervisor).post(
+        "/api/plans/import/",
+        {
+            "file": upload(data, "t.xlsx"),
+            "region": "330305000000",
+            "create_units": "1",
+        },
+        format="multipart",
+    )
     assert response.status_code == 201
     assert Unit.objects.filter(county=county, name="区发改局").exists()
     assert AuditEvent.objects.filter(action="unit.create").count() == Unit.objects.filter(county=county).count()
@@ -165,21 +207,25 @@ def test_a_bad_indicator_rolls_back_the_whole_plan(supervisor, departments, coun
     assert not Plan.objects.exists() and not Target.objects.exists() and not Indicator.objects.exists()
 
 
-@pytest.mark.parametrize("data, name", [(b"not a workbook", "t.xlsx"), (b"PK\x03\x04broken", "t.xlsx"),
-                                        (b"x", "t.xlsm")])
+@pytest.mark.parametrize(
+    "data, name", [(b"not a workbook", "t.xlsx"), (b"PK\x03\x04broken", "t.xlsx"), (b"x", "t.xlsm")]
+)
 def test_bad_files_get_a_plain_400(supervisor, county, data, name):
-    response = api_as(supervisor).post("/api/plans/import/", {"file": upload(data, name), "region": county.code},
-                                       format="multipart")
+    response = api_as(supervisor).post(
+        "/api/plans/import/", {"file": upload(data, name), "region": county.code}, format="multipart"
+    )
     assert response.status_code == 400
     assert response.json()["fields"]["file"][0]
 
 
 def test_only_the_supervision_office_of_the_county_imports(stranger, county, dongtou_table):
-    response = api_as(stranger).post("/api/plans/import/", {
-        "file": upload(dongtou_table, "t.xlsx"), "region": county.code}, format="multipart")
+    response = api_as(stranger).post(
+        "/api/plans/import/", {"file": upload(dongtou_table, "t.xlsx"), "region": county.code}, format="multipart"
+    )
     assert response.status_code == 403
-    response = api_as(stranger).post("/api/plans/import/", {
-        "file": upload(dongtou_table, "t.xlsx"), "region": "999999000000"}, format="multipart")
+    response = api_as(stranger).post(
+        "/api/plans/import/", {"file": upload(dongtou_table, "t.xlsx"), "region": "999999000000"}, format="multipart"
+    )
     assert response.status_code == 400
 
 
@@ -187,6 +233,7 @@ def test_separate_lead_and_co_unit_columns_are_read_by_their_headers():
     import io
 
     import openpyxl
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["某县乡村振兴实施方案(2024—2026年)任务清单"])
@@ -204,8 +251,14 @@ def test_separate_lead_and_co_unit_columns_are_read_by_their_headers():
 
 
 def test_the_api_takes_the_table_inside_a_word_document(supervisor, departments):
-    response = api_as(supervisor).post("/api/plans/import/", {
-        "file": upload(dongtou_docx(dongtou.TASKS[:10]), "责任分解.docx"), "region": "330305000000",
-        "accept_suggestions": "true"}, format="multipart")
+    response = api_as(supervisor).post(
+        "/api/plans/import/",
+        {
+            "file": upload(dongtou_docx(dongtou.TASKS[:10]), "责任分解.docx"),
+            "region": "330305000000",
+            "accept_suggestions": "true",
+        },
+        format="multipart",
+    )
     assert response.status_code == 201, response.json()
     assert Target.objects.filter(plan_id=response.json()["id"]).count() == 10

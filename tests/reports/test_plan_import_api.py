@@ -1,4 +1,5 @@
 """POST /api/plans/import/: a dry run is the preview with its problems; a commit writes it or names the problems."""
+
 import io
 from datetime import date
 from decimal import Decimal
@@ -48,8 +49,9 @@ def test_a_dry_run_is_the_preview_with_its_problems_and_writes_nothing(superviso
 
 
 def test_the_same_problems_refuse_a_commit_and_nothing_is_written(supervisor, departments):
-    preview = post(supervisor, file=upload(dongtou_xlsx(dongtou.TASKS[:2]), "t.xlsx"), create_units="true",
-                   dry_run="true").json()
+    preview = post(
+        supervisor, file=upload(dongtou_xlsx(dongtou.TASKS[:2]), "t.xlsx"), create_units="true", dry_run="true"
+    ).json()
     assert preview["problems"] == []
     preview.update(start="2028-01-01", end="2029-12-31")  # moved after the deadlines the text states
     response = api_as(supervisor).post(URL, {"region": "330305000000", "plan": preview}, format="json")
@@ -66,8 +68,9 @@ def test_the_same_problems_refuse_a_commit_and_nothing_is_written(supervisor, de
 
 def test_a_commit_with_the_period_given_is_written_not_backdated_and_audited(supervisor, dept):
     with time_machine.travel("2026-06-26T04:00:00Z", tick=False):
-        response = post(supervisor, file=upload(no_period_table(), "t.xlsx"), start="2026-01-01",
-                        end="2026-12-31", title="改厕方案")
+        response = post(
+            supervisor, file=upload(no_period_table(), "t.xlsx"), start="2026-01-01", end="2026-12-31", title="改厕方案"
+        )
     assert response.status_code == 201, response.json()
     plan = Plan.objects.get(pk=response.json()["id"])
     assert (plan.title, plan.start_date, plan.first_period) == ("改厕方案", date(2026, 1, 1), date(2026, 7, 1))
@@ -101,10 +104,13 @@ def test_a_json_plan_in_the_wrong_shape_is_refused_in_words(supervisor):
     response = api_as(supervisor).post(URL, {"region": "330305000000", "plan": {"tasks": "改厕"}}, format="json")
     assert response.status_code == 400
     assert "plan" in response.json()["fields"] and not Plan.objects.exists()
-    broken = {"tasks": [{"seq": 1, "name": "改厕", "indicators": [{"kind": "increase", "milestones": ["x"]}]}],
-              "start": "2026-01-01", "end": "2026-12-31", "title": "t"}
-    response = api_as(supervisor).post(URL, {"region": "330305000000", "plan": broken, "dry_run": True},
-                                       format="json")
+    broken = {
+        "tasks": [{"seq": 1, "name": "改厕", "indicators": [{"kind": "increase", "milestones": ["x"]}]}],
+        "start": "2026-01-01",
+        "end": "2026-12-31",
+        "title": "t",
+    }
+    response = api_as(supervisor).post(URL, {"region": "330305000000", "plan": broken, "dry_run": True}, format="json")
     assert response.status_code == 200
     fields = {p["field"] for p in response.json()["problems"]}
     assert {"target_value", "baseline", "deadline", "milestones"} <= fields

@@ -1,4 +1,5 @@
 """Plans published as text (no table): the Xunyi plan as published, headings, responsibility, head and foot."""
+
 from datetime import date
 from pathlib import Path
 
@@ -16,10 +17,18 @@ from .tables import upload
 
 XUNYI = Path(__file__).resolve().parents[2] / "demo" / "data" / "xunyi.txt"
 NANSONG = Path(__file__).resolve().parent / "nansong.txt"
-ACTIONS = ["(一)开展防返贫监测帮扶提升行动", "(二)开展脱贫成果巩固提升行动", "(三)开展产业发展提升行动",
-           "(四)开展稳岗就业提升行动", "(五)开展驻村帮扶提升行动", "(六)开展易地搬迁后续扶持提升行动",
-           "(七)开展财政衔接资金项目使用管理提升行动", "(八)开展社会帮扶提升行动", "(九)开展乡村建设提升行动",
-           "(十)开展乡村治理提升行动"]
+ACTIONS = [
+    "(一)开展防返贫监测帮扶提升行动",
+    "(二)开展脱贫成果巩固提升行动",
+    "(三)开展产业发展提升行动",
+    "(四)开展稳岗就业提升行动",
+    "(五)开展驻村帮扶提升行动",
+    "(六)开展易地搬迁后续扶持提升行动",
+    "(七)开展财政衔接资金项目使用管理提升行动",
+    "(八)开展社会帮扶提升行动",
+    "(九)开展乡村建设提升行动",
+    "(十)开展乡村治理提升行动",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -72,16 +81,23 @@ def test_the_xunyi_head_gives_number_issuer_date_and_the_period_its_text_states(
 @pytest.mark.django_db
 def test_every_sentence_of_the_plan_is_a_task_a_heading_or_shown_as_not_understood(xunyi):
     parsed = parse_xunyi(xunyi)
-    shown = "".join([s["title"] for s in parsed["sections"]] + [t["name"] + t["content"] for t in parsed["tasks"]]
-                    + [n["text"] for n in parsed["not_understood"]] + [parsed["period_text"]])
+    shown = "".join(
+        [s["title"] for s in parsed["sections"]]
+        + [t["name"] + t["content"] for t in parsed["tasks"]]
+        + [n["text"] for n in parsed["not_understood"]]
+        + [parsed["period_text"]]
+    )
     body = XUNYI.read_text(encoding="utf-8").splitlines()[9:-1]  # after the title, before the portal's footer
     for line in body:
         text = prose.normalise(line)
         mark = prose._mark(text)
-        for sentence in prose.SENTENCE.split(text[len(mark[1]):] if mark else text):
-            assert sentence.strip("。") in shown or sentence in ("一、总体要求", "三、实施步骤", "四、工作要求") \
-                or sentence in ("总体要求", "实施步骤", "工作要求", "强化组织领导。", "强化任务落实。", "强化跟踪问效。"), \
-                sentence
+        for sentence in prose.SENTENCE.split(text[len(mark[1]) :] if mark else text):
+            assert (
+                sentence.strip("。") in shown
+                or sentence in ("一、总体要求", "三、实施步骤", "四、工作要求")
+                or sentence
+                in ("总体要求", "实施步骤", "工作要求", "强化组织领导。", "强化任务落实。", "强化跟踪问效。")
+            ), sentence
     texts = [n["text"] for n in parsed["not_understood"]]
     assert any(t.startswith("“季调度”,于5月底、8月底、11月底") for t in texts)
     assert any(t.startswith("为了深入学习贯彻") for t in texts)
@@ -97,8 +113,11 @@ def test_the_xunyi_text_commits_and_the_plan_page_shows_its_actions_and_tasks(xu
     parsed = parse_xunyi(xunyi)
     default_missing_baselines(parsed)  # as the API does; the preview asks the person instead
     plan = plan_import(parsed=parsed, region=xunyi, by=office)
-    assert (plan.doc_number, plan.start_date, plan.end_date) == ("旬巩衔组发〔2024〕1号", date(2024, 3, 1),
-                                                                 date(2024, 12, 31))
+    assert (plan.doc_number, plan.start_date, plan.end_date) == (
+        "旬巩衔组发〔2024〕1号",
+        date(2024, 3, 1),
+        date(2024, 12, 31),
+    )
     assert list(Section.objects.filter(plan=plan, parent__isnull=False).values_list("title", flat=True)) == ACTIONS
     assert Target.objects.filter(plan=plan).count() == 38
     client.force_login(office)
@@ -139,9 +158,12 @@ def test_chapters_and_every_kind_of_heading_nest_into_sections_and_tasks(xunyi):
     parsed = plan_import_parse(file=upload(PLAN.encode("utf-8"), "方案.txt"), region=xunyi)
     titles = sections_of(parsed)
     assert [(t["name"], titles[t["section"]]) for t in parsed["tasks"]] == [
-        ("推进户厕改造", "一、厕所革命"), ("完善管护机制", "一、厕所革命"),
-        ("新建垃圾中转站3座", "1.建设收运体系"), ("配备保洁员200名", "1.建设收运体系"),
-        ("开展分类试点(2025年底前)", "二、垃圾治理")]
+        ("推进户厕改造", "一、厕所革命"),
+        ("完善管护机制", "一、厕所革命"),
+        ("新建垃圾中转站3座", "1.建设收运体系"),
+        ("配备保洁员200名", "1.建设收运体系"),
+        ("开展分类试点(2025年底前)", "二、垃圾治理"),
+    ]
     chain = [s["title"] for s in parsed["sections"]]
     assert chain == ["第二章重点任务", "一、厕所革命", "二、垃圾治理", "1.建设收运体系"]
     assert (parsed["start"], parsed["end"]) == ("2024-01-01", "2026-12-31")
@@ -157,15 +179,18 @@ def test_chapters_and_every_kind_of_heading_nest_into_sections_and_tasks(xunyi):
     assert [n["text"] for n in parsed["not_understood"]] == ["为持续改善农村人居环境,制定本方案。", "成立工作专班。"]
 
 
-@pytest.mark.parametrize("sentence, leads, co, every", [
-    ("由县乡村振兴局牵头，县财政局配合", ["县乡村振兴局"], ["县财政局"], False),
-    ("责任单位：县农业农村局、各镇（街道）", ["县农业农村局"], [], True),
-    ("做好就业统计（县人社局负责）", ["县人社局"], [], False),
-    ("牵头单位：县发改局；配合单位：县住建局、县自然资源局", ["县发改局"], ["县住建局", "县自然资源局"], False),
-    ("（牵头领导：杨海生，责任科室：镇社会事务办公室）", ["镇社会事务办公室"], [], False),
-    ("责任单位：县农业农村局（牵头）、县财政局，各街道乡镇", ["县农业农村局"], ["县财政局"], True),
-    ("县人社局指导各镇(街道)充分发挥作用", [], [], False),
-])
+@pytest.mark.parametrize(
+    "sentence, leads, co, every",
+    [
+        ("由县乡村振兴局牵头，县财政局配合", ["县乡村振兴局"], ["县财政局"], False),
+        ("责任单位：县农业农村局、各镇（街道）", ["县农业农村局"], [], True),
+        ("做好就业统计（县人社局负责）", ["县人社局"], [], False),
+        ("牵头单位：县发改局；配合单位：县住建局、县自然资源局", ["县发改局"], ["县住建局", "县自然资源局"], False),
+        ("（牵头领导：杨海生，责任科室：镇社会事务办公室）", ["镇社会事务办公室"], [], False),
+        ("责任单位：县农业农村局（牵头）、县财政局，各街道乡镇", ["县农业农村局"], ["县财政局"], True),
+        ("县人社局指导各镇(街道)充分发挥作用", [], [], False),
+    ],
+)
 def test_responsibility_written_in_a_sentence_becomes_lead_and_co_units(sentence, leads, co, every):
     units, _phrases = units_in_text(sentence)
     assert (units["lead_units"], units["co_units"], units["all_townships"]) == (leads, co, every)
@@ -178,7 +203,10 @@ def test_the_nansong_draft_gives_its_goals_and_the_office_it_names(xunyi):
     goals, safety_net = parsed["tasks"]
     assert goals["name"] == "主要目标" and "年均增长15.5%以上" in goals["content"]
     assert (safety_net["name"], safety_net["lead_units"], safety_net["leader"]) == (
-        "托底行动", ["镇社会事务办公室"], "杨海生")
+        "托底行动",
+        ["镇社会事务办公室"],
+        "杨海生",
+    )
 
 
 @pytest.mark.django_db
@@ -187,8 +215,9 @@ def test_a_text_with_no_numbered_task_is_refused_with_a_plain_message(xunyi):
     from tests.factories import UserFactory
 
     office = UserFactory(username="xunyi-office", role=Role.SUPERVISOR, region=xunyi)
-    parsed = plan_import_parse(file=upload("关于做好春耕工作的通知\n请各单位认真落实。".encode(), "n.txt"),
-                               region=xunyi)
+    parsed = plan_import_parse(
+        file=upload("关于做好春耕工作的通知\n请各单位认真落实。".encode(), "n.txt"), region=xunyi
+    )
     assert parsed["tasks"] == []
     assert [n["text"] for n in parsed["not_understood"]] == ["关于做好春耕工作的通知", "请各单位认真落实。"]
     with pytest.raises(Exception, match="No numbered task"):
@@ -204,8 +233,9 @@ def test_the_xunyi_text_goes_through_the_upload_page_preview_and_commit(xunyi, c
     from tests.factories import UserFactory
 
     client.force_login(UserFactory(username="xunyi-office", role=Role.SUPERVISOR, region=xunyi))
-    response = client.post(reverse("import-upload"), {"region": xunyi.code,
-                                                      "file": upload(XUNYI.read_bytes(), "旬邑.txt")})
+    response = client.post(
+        reverse("import-upload"), {"region": xunyi.code, "file": upload(XUNYI.read_bytes(), "旬邑.txt")}
+    )
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()
     assert html.count('data-task="') == 38 and 'id="not-understood"' in html
@@ -220,7 +250,10 @@ def test_the_xunyi_text_goes_through_the_upload_page_preview_and_commit(xunyi, c
     committed = client.post(response["Location"], form)
     assert committed.status_code == 302, committed.content.decode()[:3000]
     plan = Plan.objects.get()
-    assert (plan.doc_number, plan.issuer) == ("旬巩衔组发〔2024〕1号", "旬邑县巩固拓展脱贫攻坚成果同乡村振兴有效衔接领导小组")
+    assert (plan.doc_number, plan.issuer) == (
+        "旬巩衔组发〔2024〕1号",
+        "旬邑县巩固拓展脱贫攻坚成果同乡村振兴有效衔接领导小组",
+    )
     page = client.get(committed["Location"]).content.decode()
     assert all(action in page for action in ACTIONS) and page.count("加强政策业务培训") >= 1
     assert Target.objects.filter(plan=plan).count() == 38
@@ -234,15 +267,25 @@ def test_the_dongtou_plan_as_published_reads_its_annex_table_as_the_69_tasks(xun
     parsed = plan_import_parse(file=upload(text, "洞政办发〔2023〕14号.txt"), region=xunyi)
     assert parsed["title"] == "洞头区提升县城承载能力和深化“千村示范、万村整治”工程实施方案(2023—2027年)"
     assert (parsed["doc_number"], parsed["issuer"], parsed["start"], parsed["end"]) == (
-        "洞政办发〔2023〕14号", "温州市洞头区人民政府办公室", "2023-01-01", "2027-12-31")
+        "洞政办发〔2023〕14号",
+        "温州市洞头区人民政府办公室",
+        "2023-01-01",
+        "2027-12-31",
+    )
     tasks = parsed["tasks"]
     assert [t["seq"] for t in tasks] == list(range(1, 70))
     assert len(parsed["sections"]) == 11
     assert [t["name"] for t in tasks[:3]] == ["重大项目建设", "常住人口城镇化", "和美乡村建设"]
     assert (tasks[0]["lead_units"], tasks[0]["co_units"], tasks[0]["all_townships"]) == (
-        ["区发改局"], ["区农业农村局", "区经信局", "生态环境分局", "区住建局"], True)
+        ["区发改局"],
+        ["区农业农村局", "区经信局", "生态环境分局", "区住建局"],
+        True,
+    )
     assert [t["name"] for t in tasks[62:65]] == ["政策保证机制"] * 3  # the merged name cell
-    assert tasks[63]["content"].startswith("加大财政资金支持力度") and tasks[63]["lead_units"] == ["区财政局", "人行洞头支行"]
+    assert tasks[63]["content"].startswith("加大财政资金支持力度") and tasks[63]["lead_units"] == [
+        "区财政局",
+        "人行洞头支行",
+    ]
     assert sum(1 for t in tasks if not t["lead_units"]) == 1  # 63: "各区级相关责任部门,各街道乡镇" names no lead
     names = {i["name"] for t in tasks for i in t["indicators"]}
     assert not names & {"县城人口占县域比重年", "区域国内生产总值年"} and "县城人口占县域比重年均提高" in names
@@ -266,7 +309,12 @@ def test_a_plain_town_plan_reads_its_period_number_issuer_units_and_targets(xuny
     assert [u["name"] for u in parsed["units"]] == ["镇农业农村办", "镇卫生院", "镇经济发展办", "镇财政所", "镇纪委"]
     [built] = toilets["indicators"]
     assert (built["kind"], built["target_value"], built["unit"], built["deadline"], built["milestones"]) == (
-        "increase", "300", "座", "2027-12-31", [["2027-06-30", "150"]])
+        "increase",
+        "300",
+        "座",
+        "2027-12-31",
+        [["2027-06-30", "150"]],
+    )
     assert [(i["kind"], i["target_value"], i["unit"]) for i in upkeep["indicators"]] == [("increase", "95", "%")]
     assert [(i["target_value"], i["unit"]) for i in economy["indicators"]] == [("30", "万元"), ("5", "个")]
     [cleanup] = assets["indicators"]
@@ -291,8 +339,9 @@ def test_the_preview_names_what_is_responsible_but_no_unit(xunyi, client):
     from tests.factories import UserFactory
 
     client.force_login(UserFactory(username="dahe-office", role=Role.SUPERVISOR, region=xunyi))
-    response = client.post(reverse("import-upload"), {"region": xunyi.code,
-                                                      "file": upload(DAZHEN.read_bytes(), "大河镇方案.txt")})
+    response = client.post(
+        reverse("import-upload"), {"region": xunyi.code, "file": upload(DAZHEN.read_bytes(), "大河镇方案.txt")}
+    )
     html = client.get(response["Location"]).content.decode()
     assert html.count("data-unparsed") == 4 and "另写明的责任方：各村（不是本县的单位，保留在任务内容中）。" in html
     assert 'value="2027-01-01"' in html and 'value="大河镇人民政府"' in html

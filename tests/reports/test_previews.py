@@ -1,4 +1,5 @@
 """Upload previews live server-side for their uploader until they expire, never in the session."""
+
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
@@ -21,8 +22,10 @@ NOON = datetime(2026, 6, 10, 4, 0, tzinfo=dt_timezone.utc)
 
 def uploaded(client, supervisor):
     client.force_login(supervisor)
-    response = client.post(reverse("import-upload"), {"region": "330305000000", "title": "",
-                                                      "file": upload(dongtou_xlsx(dongtou.TASKS[:2]), "t.xlsx")})
+    response = client.post(
+        reverse("import-upload"),
+        {"region": "330305000000", "title": "", "file": upload(dongtou_xlsx(dongtou.TASKS[:2]), "t.xlsx")},
+    )
     assert response.status_code == 302
     return response["Location"]
 
@@ -62,8 +65,7 @@ def test_editing_the_preview_gives_it_its_full_time_again(supervisor, settings):
     with time_machine.travel(NOON, tick=False):
         token = previews.preview_save(by=supervisor, kind=previews.Kind.PLAN_IMPORT, data={"tasks": []})
     with time_machine.travel(NOON + timedelta(hours=10), tick=False):
-        assert previews.preview_update(by=supervisor, kind=previews.Kind.PLAN_IMPORT, token=token,
-                                       data={"tasks": [1]})
+        assert previews.preview_update(by=supervisor, kind=previews.Kind.PLAN_IMPORT, token=token, data={"tasks": [1]})
     with time_machine.travel(NOON + timedelta(hours=21), tick=False):
         assert previews.preview_get(by=supervisor, kind=previews.Kind.PLAN_IMPORT, token=token).data == {"tasks": [1]}
 
@@ -71,7 +73,9 @@ def test_editing_the_preview_gives_it_its_full_time_again(supervisor, settings):
 def test_a_token_of_one_kind_does_not_open_the_other(dept_reporter):
     token = previews.preview_save(by=dept_reporter, kind=previews.Kind.PROGRESS_MARKED, content=b"PK")
     assert previews.preview_get(by=dept_reporter, kind=previews.Kind.PLAN_IMPORT, token=token) is None
-    assert bytes(previews.preview_get(by=dept_reporter, kind=previews.Kind.PROGRESS_MARKED, token=token).content) == b"PK"
+    assert (
+        bytes(previews.preview_get(by=dept_reporter, kind=previews.Kind.PROGRESS_MARKED, token=token).content) == b"PK"
+    )
 
 
 def test_the_nightly_purge_deletes_only_expired_previews(supervisor, settings):

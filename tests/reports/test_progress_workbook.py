@@ -1,4 +1,5 @@
 """The offline progress round trip with real workbooks: download, fill in, upload, errors marked."""
+
 import io
 from datetime import date
 from decimal import Decimal
@@ -26,8 +27,14 @@ def june():
 
 @pytest.fixture
 def owed(plan, target, indicator, dept, dept_reporter, other_unit):
-    ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 4, 1), value=Decimal(300),
-                          status=ReportStatus.APPROVED, created_by=dept_reporter)
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        period_start=date(2025, 4, 1),
+        value=Decimal(300),
+        status=ReportStatus.APPROVED,
+        created_by=dept_reporter,
+    )
     second = IndicatorFactory(target=target, name="改造户厕", unit="户", target_value=Decimal(50), order=1)
     elsewhere = TargetFactory(plan=plan, name="学校建设", seq=target.seq + 1)
     elsewhere.lead_units.add(other_unit)
@@ -115,8 +122,14 @@ def test_one_bad_row_keeps_the_good_rows_out_too(client, dept_reporter, owed):
 
 
 def test_a_submitted_report_is_not_overwritten_from_a_workbook(client, dept_reporter, owed, dept):
-    ProgressReportFactory(indicator=owed[0], unit=dept, period_start=date(2025, 5, 1), value=Decimal(500),
-                          status=ReportStatus.SUBMITTED, created_by=dept_reporter)
+    ProgressReportFactory(
+        indicator=owed[0],
+        unit=dept,
+        period_start=date(2025, 5, 1),
+        value=Decimal(500),
+        status=ReportStatus.SUBMITTED,
+        created_by=dept_reporter,
+    )
     workbook = download(client, dept_reporter)
     workbook["填报"]["I4"] = 700
     response = send(client, workbook)

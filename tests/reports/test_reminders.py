@@ -1,4 +1,5 @@
 """Reminders go to exactly the units whose reports are not submitted, never twice."""
+
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -21,21 +22,25 @@ MAY = date(2025, 5, 1)
 
 
 @pytest.fixture
-def chase(plan, target, indicator, dept, dept_reporter, town_unit, town_reporter, other_unit, stranger, county,
-          supervisor):
+def chase(
+    plan, target, indicator, dept, dept_reporter, town_unit, town_reporter, other_unit, stranger, county, supervisor
+):
     """区农业农村局 owes `indicator`; two townships share an allocated one (大门镇 has reported May, 北岙 not);
     区教育局 leads a quarterly indicator, not owed in May."""
     north = RegionFactory(code="330305001000", name="北岙街道", level=RegionLevel.TOWNSHIP, parent=county)
-    north_unit = UnitFactory(county=county, name="北岙街道", kind=UnitKind.TOWNSHIP, township=north,
-                             email="beiao@example.cn")
+    north_unit = UnitFactory(
+        county=county, name="北岙街道", kind=UnitKind.TOWNSHIP, township=north, email="beiao@example.cn"
+    )
     north_reporter = UserFactory(username="beiao", unit=north_unit, email="clerk@example.cn")
     shared = IndicatorFactory(target=TargetFactory(plan=plan, all_townships=True), name="改造农房")
     Allocation.objects.create(indicator=shared, unit=town_unit, target_value=Decimal("600"))
     Allocation.objects.create(indicator=shared, unit=north_unit, target_value=Decimal("600"))
-    ProgressReportFactory(indicator=shared, unit=town_unit, period_start=MAY, status=ReportStatus.SUBMITTED,
-                          created_by=town_reporter)
-    ProgressReportFactory(indicator=shared, unit=north_unit, period_start=MAY, status=ReportStatus.DRAFT,
-                          created_by=north_reporter)  # a draft is not a report
+    ProgressReportFactory(
+        indicator=shared, unit=town_unit, period_start=MAY, status=ReportStatus.SUBMITTED, created_by=town_reporter
+    )
+    ProgressReportFactory(
+        indicator=shared, unit=north_unit, period_start=MAY, status=ReportStatus.DRAFT, created_by=north_reporter
+    )  # a draft is not a report
     quarterly = IndicatorFactory(target=TargetFactory(plan=plan), frequency=Frequency.QUARTERLY)
     quarterly.target.lead_units.add(other_unit)
     dept.email = "nongye@example.cn"
@@ -50,16 +55,21 @@ def notified(user, stage):
 
 
 @pytest.mark.django_db
-def test_reminders_go_to_exactly_the_units_that_have_not_submitted(chase, dept, dept_reporter, town_reporter,
-                                                                    stranger, django_capture_on_commit_callbacks):
+def test_reminders_go_to_exactly_the_units_that_have_not_submitted(
+    chase, dept, dept_reporter, town_reporter, stranger, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders_send(today=date(2025, 5, 22)) == 2
     assert set(ReminderSent.objects.values_list("unit__name", "stage")) == {
-        ("区农业农村局", ReminderStage.REMIND), ("北岙街道", ReminderStage.REMIND)}
+        ("区农业农村局", ReminderStage.REMIND),
+        ("北岙街道", ReminderStage.REMIND),
+    }
     assert len(notified(dept_reporter, "remind")) == 1 and len(notified(chase["north_reporter"], "remind")) == 1
     assert not Notification.objects.filter(user__in=[town_reporter, stranger]).exists()
     assert sorted(tuple(sorted(m.to)) for m in mail.outbox) == [
-        ("beiao@example.cn", "clerk@example.cn"), ("nongye@example.cn",)]
+        ("beiao@example.cn", "clerk@example.cn"),
+        ("nongye@example.cn",),
+    ]
     assert ReminderSent.objects.get(unit=dept).missing == 1
 
 
@@ -76,10 +86,12 @@ def test_running_the_reminders_again_sends_nothing_twice(chase, dept_reporter, d
 
 @pytest.mark.django_db
 def test_overdue_notice_skips_a_unit_that_submitted_meanwhile_and_the_office_hears_later(
-        chase, indicator, dept, dept_reporter, supervisor, django_capture_on_commit_callbacks):
+    chase, indicator, dept, dept_reporter, supervisor, django_capture_on_commit_callbacks
+):
     reminders_send(today=date(2025, 5, 22))
-    ProgressReportFactory(indicator=indicator, unit=dept, period_start=MAY, status=ReportStatus.SUBMITTED,
-                          created_by=dept_reporter)
+    ProgressReportFactory(
+        indicator=indicator, unit=dept, period_start=MAY, status=ReportStatus.SUBMITTED, created_by=dept_reporter
+    )
     assert reminders_send(today=date(2025, 5, 25)) == 0
     assert reminders_send(today=date(2025, 5, 26)) == 1
     assert notified(chase["north_reporter"], "overdue") and not notified(dept_reporter, "overdue")

@@ -1,4 +1,5 @@
 """The report calendar: the 26th, dispatch and quarter months, Asia/Shanghai midnight, and the beat jobs."""
+
 from datetime import date, datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -17,8 +18,9 @@ from ..factories import PlanFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Xunyi's plan holds its dispatch at the end of May, August and November and its half-year review in June.
-XUNYI = ScheduleSpec(dispatch_months=tuple(facts()["xunyi"]["dispatch_months"]),
-                     half_year_month=facts()["xunyi"]["half_year_month"])
+XUNYI = ScheduleSpec(
+    dispatch_months=tuple(facts()["xunyi"]["dispatch_months"]), half_year_month=facts()["xunyi"]["half_year_month"]
+)
 
 
 def kinds(spec, day):
@@ -38,13 +40,19 @@ def test_calendar_quarter_ends_bring_the_dispatch_report_half_year_and_year_end(
         (ReportKind.HALF_YEAR, date(2025, 1, 1), date(2025, 6, 30)),
     ]
     assert [k for k, *_ in kinds(ScheduleSpec(), date(2025, 12, 26))] == [
-        ReportKind.MONTHLY, ReportKind.QUARTERLY, ReportKind.YEAR_END]
+        ReportKind.MONTHLY,
+        ReportKind.QUARTERLY,
+        ReportKind.YEAR_END,
+    ]
     assert [k for k, *_ in kinds(ScheduleSpec(), date(2025, 5, 26))] == [ReportKind.MONTHLY]
 
 
 def test_xunyi_dispatches_at_the_end_of_may_august_and_november():
-    dispatch = {day.month for day in (date(2025, m, 26) for m in range(1, 13))
-                if ReportKind.QUARTERLY in [k for k, *_ in kinds(XUNYI, day)]}
+    dispatch = {
+        day.month
+        for day in (date(2025, m, 26) for m in range(1, 13))
+        if ReportKind.QUARTERLY in [k for k, *_ in kinds(XUNYI, day)]
+    }
     assert dispatch == {5, 8, 11}
     assert kinds(XUNYI, date(2025, 8, 26))[1] == (ReportKind.QUARTERLY, date(2025, 6, 1), date(2025, 8, 31))
     assert [d.serial for d in reports_due_on(XUNYI, date(2025, 11, 26))] == [11, 3]
@@ -71,7 +79,8 @@ def test_reminder_overdue_and_escalation_days():
     assert reminders_due_on(spec, date(2025, 5, 29)) == [(ESCALATE, may)]
     # A reminder 30 days ahead with due day 5 falls in the month before.
     assert reminders_due_on(ScheduleSpec(due_day=5, remind_days_before=10), date(2025, 4, 25)) == [
-        (REMIND, date(2025, 5, 1))]
+        (REMIND, date(2025, 5, 1))
+    ]
 
 
 @pytest.mark.django_db
@@ -101,10 +110,15 @@ def test_sync_schedule_creates_the_jobs_once_and_keeps_admin_changes(county):
     PlanFactory(region=county)
     call_command("sync_schedule", stdout=StringIO())
     jobs = {t.task: t for t in PeriodicTask.objects.select_related("crontab")}
-    assert set(jobs) == {"supervision.tasks.freeze_month_end", "reports.tasks.run_due_reports",
-                         "reports.tasks.send_reminders", "targets.tasks.lights_rejudge_due",
-                         "reports.tasks.purge_upload_previews", "reports.tasks.reclaim_stalled_jobs",
-                         "instructions.tasks.remind_overdue_instructions"}
+    assert set(jobs) == {
+        "supervision.tasks.freeze_month_end",
+        "reports.tasks.run_due_reports",
+        "reports.tasks.send_reminders",
+        "targets.tasks.lights_rejudge_due",
+        "reports.tasks.purge_upload_previews",
+        "reports.tasks.reclaim_stalled_jobs",
+        "instructions.tasks.remind_overdue_instructions",
+    }
     nightly = jobs["targets.tasks.lights_rejudge_due"].crontab
     assert (nightly.hour, nightly.minute, str(nightly.timezone)) == ("0", "20", "Asia/Shanghai")
     morning = jobs["reports.tasks.run_due_reports"].crontab

@@ -1,4 +1,5 @@
 """A numbered 督办通知单 per supervision item, in the office's frame, reopened with python-docx."""
+
 from datetime import date
 from io import BytesIO
 
@@ -19,14 +20,25 @@ pytestmark = pytest.mark.django_db
 def items(indicator, dept, dept_reporter, supervisor, county):
     submitted(indicator, dept, date(2025, 5, 1), 300, date(2025, 5, 20), dept_reporter)
     report_services.document_frame_save(
-        region=county, by=supervisor, expected_version=0, organ_mark="测试区人民政府办公室",
-        number_pattern="测政办督〔{year}〕{n}号", main_recipients="各单位：", signature="测试区人民政府办公室",
-        copy_to="区委办。", printed_by="测试区人民政府办公室", requirements="")
+        region=county,
+        by=supervisor,
+        expected_version=0,
+        organ_mark="测试区人民政府办公室",
+        number_pattern="测政办督〔{year}〕{n}号",
+        main_recipients="各单位：",
+        signature="测试区人民政府办公室",
+        copy_to="区委办。",
+        printed_by="测试区人民政府办公室",
+        requirements="",
+    )
     made = []
     for day, notice in ((1, "说明6月未报送原因"), (2, "请说明进度滞后原因并提出整改措施")):
         with time_machine.travel(f"2025-07-0{day} 09:00 +08:00", tick=False):
-            made.append(services.supervision_item_issue(indicator=indicator, unit=dept, notice=notice,
-                                                        reply_due=date(2025, 7, 8 + day), by=supervisor))
+            made.append(
+                services.supervision_item_issue(
+                    indicator=indicator, unit=dept, notice=notice, reply_due=date(2025, 7, 8 + day), by=supervisor
+                )
+            )
     return made
 
 

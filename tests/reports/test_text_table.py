@@ -1,4 +1,5 @@
 """A responsibility table that arrives as text, one cell per line (reports.intake.text_table)."""
+
 from reports.intake.text_table import grid_from_lines
 
 LINES = """附件

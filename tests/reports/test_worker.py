@@ -4,6 +4,7 @@ Skipped unless CELERY_BROKER_URL and a postgres DATABASE_URL are set (CI's secon
 The worker is a subprocess (`celery -A config worker`) pointed at pytest's test database, so these
 tests use transaction=True: the worker only sees committed rows.
 """
+
 import os
 import signal
 import subprocess
@@ -29,8 +30,10 @@ BROKER = os.environ.get("CELERY_BROKER_URL", "")
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 pytestmark = [
     pytest.mark.celery_worker,
-    pytest.mark.skipif(not (BROKER and DATABASE_URL.startswith(("postgres://", "postgresql://"))),
-                       reason="needs CELERY_BROKER_URL and a postgres DATABASE_URL"),
+    pytest.mark.skipif(
+        not (BROKER and DATABASE_URL.startswith(("postgres://", "postgresql://"))),
+        reason="needs CELERY_BROKER_URL and a postgres DATABASE_URL",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,8 +49,10 @@ def worker_env(tmp_path):
     env = dict(os.environ)
     env.update(
         DATABASE_URL=urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"])),
-        DATABASE_CONN_MAX_AGE="0", DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT),
-        CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), PYTHONUNBUFFERED="1",
+        DATABASE_CONN_MAX_AGE="0",
+        DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
+        PYTHONUNBUFFERED="1",
     )
     from config.celery import app
 
@@ -62,9 +67,22 @@ class Worker:
         self.log = log
         command = ["-m", "tests.reports.held_worker", str(hold)] if hold else ["-m", "celery", "-A", "config"]
         self.process = subprocess.Popen(
-            [sys.executable, *command, "worker", "--pool=solo", "-n", f"{name}@%h",
-             "--without-gossip", "--without-mingle", "--loglevel=info"],
-            cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                *command,
+                "worker",
+                "--pool=solo",
+                "-n",
+                f"{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def kill(self):
@@ -113,17 +131,23 @@ def status_of(report):
 
 @pytest.fixture
 def region_with_report(county, indicator, dept, dept_reporter):
-    ProgressReportFactory(indicator=indicator, unit=dept, period_start=MAY, value=Decimal("600"),
-                          status=ReportStatus.SUBMITTED, submitted_by=dept_reporter,
-                          submitted_at="2025-05-20T10:00:00+08:00", created_by=dept_reporter)
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        period_start=MAY,
+        value=Decimal("600"),
+        status=ReportStatus.SUBMITTED,
+        submitted_by=dept_reporter,
+        submitted_at="2025-05-20T10:00:00+08:00",
+        created_by=dept_reporter,
+    )
     return county
 
 
 def test_a_real_worker_generates_a_bulletin(region_with_report, workers, tmp_path):
     worker = workers("one")
     report = services.report_request(region=region_with_report, kind=ReportKind.MONTHLY, month=MAY)
-    wait_for(lambda: status_of(report) in (ReportState.DONE, ReportState.FAILED), 60, "the bulletin",
-             [worker.log])
+    wait_for(lambda: status_of(report) in (ReportState.DONE, ReportState.FAILED), 60, "the bulletin", [worker.log])
     assert report.status == ReportState.DONE, report.failure_reason
     assert report.attempts == 1
     lights = table(report.content, "lights")
@@ -145,8 +169,9 @@ def test_a_worker_killed_mid_report_leaves_exactly_one_finished_report(region_wi
     time.sleep(VISIBILITY_TIMEOUT)
     second = workers("second")
     wait_for(lambda: status_of(report) == ReportState.DONE, 90, "the re-queued report", [first.log, second.log])
-    same_period = GeneratedReport.objects.filter(region=region_with_report, kind=ReportKind.MONTHLY,
-                                                 period_end=report.period_end)
+    same_period = GeneratedReport.objects.filter(
+        region=region_with_report, kind=ReportKind.MONTHLY, period_end=report.period_end
+    )
     assert same_period.count() == 1
     assert same_period.filter(status=ReportState.DONE).count() == 1
     assert report.attempts == 2  # the killed run, then the redelivered one

@@ -1,6 +1,7 @@
 """A real application server in a subprocess (gunicorn, threads), on the test's own database, for races
 that need real concurrent clients: pytest-django's live_server shares one SQLite connection between
 its threads, which would serialise the very race under test."""
+
 import os
 import socket
 import sqlite3
@@ -55,16 +56,40 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.hash_log = tmp_path / "hash-checks.log"
         self.hash_log.write_text("")
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.security.live_settings", "DJANGO_DEBUG": "0",
-                    "DATABASE_URL": database_url(tmp_path), "HASH_LOG": str(self.hash_log), **env}
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.security.live_settings",
+            "DJANGO_DEBUG": "0",
+            "DATABASE_URL": database_url(tmp_path),
+            "HASH_LOG": str(self.hash_log),
+            **env,
+        }
         self.env.pop("CELERY_BROKER_URL", None)
         self.log = open(tmp_path / "server.log", "wb")
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{self.port}",
-             "-k", "gthread", "-w", "2", "--threads", "20", "--timeout", "60"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "-k",
+                "gthread",
+                "-w",
+                "2",
+                "--threads",
+                "20",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:

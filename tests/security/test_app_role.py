@@ -1,6 +1,7 @@
 """On PostgreSQL the application's role (docker-compose) reads and writes rows but cannot disable
 the audit trigger, rewrite or truncate the audit log: the red-team pass found the application
 connecting as the owner of its tables."""
+
 import os
 import uuid
 
@@ -12,8 +13,10 @@ from django.db import connection
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                       reason="needs PostgreSQL (DATABASE_URL=postgres://...)"),
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
+    ),
 ]
 
 
@@ -24,8 +27,13 @@ def app_role():
         cursor.execute(f'CREATE ROLE "{name}" LOGIN PASSWORD %s', [password])
     call_command("grant_app_role", name)
     settings = connection.settings_dict
-    as_app = psycopg2.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
-                              dbname=settings["NAME"], user=name, password=password)
+    as_app = psycopg2.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        dbname=settings["NAME"],
+        user=name,
+        password=password,
+    )
     as_app.autocommit = True
     yield as_app
     as_app.close()

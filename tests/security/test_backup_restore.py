@@ -1,6 +1,7 @@
 """Backup, then restore into a NEW database: same rows, same files, intact audit chain; refusals for a
 non-empty target and a damaged backup. Runs the real commands in subprocesses against real databases
 (temporary SQLite files, or two fresh PostgreSQL databases when DATABASE_URL is PostgreSQL)."""
+
 import json
 import os
 import subprocess
@@ -39,9 +40,15 @@ def two_databases(tmp_path):
 
 
 def run(database_url, media, *args, check=True):
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_MEDIA_ROOT": str(media),
-           "DJANGO_EVIDENCE_ROOT": str(media) + "-evidence", "AUDIT_ANCHOR_FILE": str(media) + "-anchors.jsonl",
-           "DJANGO_SETTINGS_MODULE": "config.settings", "CELERY_BROKER_URL": ""}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_MEDIA_ROOT": str(media),
+        "DJANGO_EVIDENCE_ROOT": str(media) + "-evidence",
+        "AUDIT_ANCHOR_FILE": str(media) + "-anchors.jsonl",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "CELERY_BROKER_URL": "",
+    }
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=check)
 
 
@@ -76,8 +83,10 @@ def test_backup_restores_into_an_empty_instance_with_equal_counts_files_and_evid
 
     again = run(target, media_b, "manage.py", "restore", str(backup_dir), check=False)
     assert again.returncode == 0  # already restored: running it again changes nothing
-    assert json.loads(run(target, media_b, "-c", COUNTS).stdout.strip().splitlines()[-1])["targets.indicator"] == \
-        counts_a["targets.indicator"]
+    assert (
+        json.loads(run(target, media_b, "-c", COUNTS).stdout.strip().splitlines()[-1])["targets.indicator"]
+        == counts_a["targets.indicator"]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,9 +95,14 @@ def made_once(tmp_path_factory):
     db_a, media, empty = f"sqlite:///{tmp_path}/a.sqlite3", tmp_path / "media", tmp_path / "empty.sqlite3"
     run(db_a, media, "manage.py", "migrate", "--noinput", "-v0")
     empty.write_bytes((tmp_path / "a.sqlite3").read_bytes())  # a migrated, empty instance, without a second migrate
-    run(db_a, media, "-c", "import django; django.setup(); from tests.factories import UserFactory; "
-                           "from accounts.services import audit_record; UserFactory(username='wangfang', role='supervisor'); "
-                           "audit_record(action='test.event')")
+    run(
+        db_a,
+        media,
+        "-c",
+        "import django; django.setup(); from tests.factories import UserFactory; "
+        "from accounts.services import audit_record; UserFactory(username='wangfang', role='supervisor'); "
+        "audit_record(action='test.event')",
+    )
     run(db_a, media, "manage.py", "backup", str(tmp_path / "bk"))
     return tmp_path
 

@@ -3,6 +3,7 @@
 Real threads, each with its own PostgreSQL connection, through the service that the API and pages
 call (progress_report_update with the version the client read).
 """
+
 import os
 import threading
 from datetime import date
@@ -21,8 +22,10 @@ from ..factories import ProgressReportFactory
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                       reason="needs PostgreSQL (DATABASE_URL=postgres://...)"),
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
+    ),
 ]
 CLIENTS = 50
 
@@ -55,8 +58,17 @@ def reports(indicator, dept, dept_reporter):
     plan = indicator.target.plan
     plan.lock_after_days = 3650
     plan.save(update_fields=["lock_after_days"])
-    return [ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, m, 1), value=Decimal("0"),
-                                  status=ReportStatus.DRAFT, created_by=dept_reporter) for m in (1, 2)]
+    return [
+        ProgressReportFactory(
+            indicator=indicator,
+            unit=dept,
+            period_start=date(2025, m, 1),
+            value=Decimal("0"),
+            status=ReportStatus.DRAFT,
+            created_by=dept_reporter,
+        )
+        for m in (1, 2)
+    ]
 
 
 def test_fifty_clients_with_the_same_version_one_wins_the_rest_conflict(reports, dept_reporter):
@@ -64,8 +76,9 @@ def test_fifty_clients_with_the_same_version_one_wins_the_rest_conflict(reports,
 
     def attempt(i):
         try:
-            progress_report_update(report=report, by=dept_reporter, expected_version=report.version,
-                                   value=Decimal(i + 1))
+            progress_report_update(
+                report=report, by=dept_reporter, expected_version=report.version, value=Decimal(i + 1)
+            )
             return ("won", i + 1)
         except ConflictError:
             return ("conflict", None)
@@ -86,8 +99,9 @@ def test_fifty_clients_incrementing_lose_no_update(reports, dept_reporter):
         while True:
             current = ProgressReport.objects.get(pk=report.pk)
             try:
-                progress_report_update(report=current, by=dept_reporter, expected_version=current.version,
-                                       value=current.value + 1)
+                progress_report_update(
+                    report=current, by=dept_reporter, expected_version=current.version, value=current.value + 1
+                )
                 return i
             except ConflictError:
                 conflicts.append(i)

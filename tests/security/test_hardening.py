@@ -1,4 +1,5 @@
 """Headers, scripts, error pages: what a browser and an assessor see."""
+
 import re
 import subprocess
 import sys
@@ -49,8 +50,12 @@ def broken_api_view(request):
     raise OperationalError("server closed the connection unexpectedly")
 
 
-urlpatterns = [path("broken/", broken_view), path("api/broken/", broken_view), path("crash/", crashing_view),
-               path("api/broken-view/", broken_api_view)]
+urlpatterns = [
+    path("broken/", broken_view),
+    path("api/broken/", broken_view),
+    path("crash/", crashing_view),
+    path("api/broken-view/", broken_api_view),
+]
 handler500 = server_error
 
 
@@ -76,19 +81,34 @@ def test_unknown_page_is_a_plain_404(client, supervisor):
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    env = {"DJANGO_SETTINGS_MODULE": "config.production", "DJANGO_SECRET_KEY": "k" * 20 + "Q7#x" * 10,
-           "DATABASE_URL": f"sqlite:///{tmp_path}/check.sqlite3", "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.production",
+        "DJANGO_SECRET_KEY": "k" * 20 + "Q7#x" * 10,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/check.sqlite3",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_production_serves_no_public_media_and_keeps_debug_off(tmp_path):
-    env = {"DJANGO_SETTINGS_MODULE": "config.production", "DJANGO_SECRET_KEY": "k" * 60,
-           "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "PATH": "/usr/bin:/bin"}
-    code = ("import django; django.setup(); from django.conf import settings; from django.urls import resolve, Resolver404\n"
-            "try:\n    resolve('/media/x.xlsx'); print('public')\nexcept Resolver404:\n    print('private')\n"
-            "print(settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY)")
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.production",
+        "DJANGO_SECRET_KEY": "k" * 60,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+        "PATH": "/usr/bin:/bin",
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings; from django.urls import resolve, Resolver404\n"
+        "try:\n    resolve('/media/x.xlsx'); print('public')\nexcept Resolver404:\n    print('private')\n"
+        "print(settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY)"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["private", "False", "True", "True", "True"]
 

@@ -1,6 +1,7 @@
 """PDF evidence with active content is refused at the one upload door (core.uploads), with a Chinese reason,
 on the evidence API and the entry page; clean PDFs (a view-only open action, images whose bytes look like
 names, a PDF LibreOffice writes) are kept."""
+
 import shutil
 import subprocess
 from decimal import Decimal
@@ -36,10 +37,12 @@ def june(settings, tmp_path):
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_each_hostile_pdf_is_refused_as_evidence_with_the_reason(name, settings, dept, dept_reporter, indicator):
     build, reason = HOSTILE[name]
-    report = services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
-                                             by=dept_reporter)
-    response = api_as(dept_reporter).post("/api/evidence/", {"report": report.pk, "file": SimpleUploadedFile(
-        name, build())}, format="multipart")
+    report = services.progress_report_create(
+        indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"), by=dept_reporter
+    )
+    response = api_as(dept_reporter).post(
+        "/api/evidence/", {"report": report.pk, "file": SimpleUploadedFile(name, build())}, format="multipart"
+    )
     body = response.content.decode()
     assert response.status_code == 400 and reason in body, body
     assert "不予接收" in body or "压缩炸弹" in body
@@ -49,24 +52,38 @@ def test_each_hostile_pdf_is_refused_as_evidence_with_the_reason(name, settings,
 
 def test_the_entry_page_refuses_it_too(client, dept_reporter, indicator):
     client.force_login(dept_reporter)
-    page = client.post(f"/entry/{indicator.pk}/2025-05/", {
-        "value": "400", "narrative": "", "problems": "", "next_steps": "", "version": "", "action": "save",
-        "evidence": [SimpleUploadedFile("台账.pdf", hostile.pdf_open_action_javascript())]})
+    page = client.post(
+        f"/entry/{indicator.pk}/2025-05/",
+        {
+            "value": "400",
+            "narrative": "",
+            "problems": "",
+            "next_steps": "",
+            "version": "",
+            "action": "save",
+            "evidence": [SimpleUploadedFile("台账.pdf", hostile.pdf_open_action_javascript())],
+        },
+    )
     assert "OpenAction" in page.content.decode() and not Evidence.objects.exists()
 
 
-@pytest.mark.parametrize("build", [hostile.pdf_open_action_javascript, hostile.pdf_escaped_launch,
-                                   hostile.pdf_javascript_in_object_stream])
+@pytest.mark.parametrize(
+    "build", [hostile.pdf_open_action_javascript, hostile.pdf_escaped_launch, hostile.pdf_javascript_in_object_stream]
+)
 def test_renaming_it_does_not_help(build):
     with pytest.raises(UnsafeFile):
         check_upload(SimpleUploadedFile("photo.pdf", build()), kinds=("pdf", "jpeg", "png"))
 
 
 def test_a_clean_pdf_with_a_view_only_open_action_and_an_image_is_kept(dept_reporter, dept, indicator):
-    report = services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
-                                             by=dept_reporter)
-    response = api_as(dept_reporter).post("/api/evidence/", {"report": report.pk, "file": SimpleUploadedFile(
-        "验收扫描件.pdf", hostile.pdf_clean_with_view_and_image())}, format="multipart")
+    report = services.progress_report_create(
+        indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"), by=dept_reporter
+    )
+    response = api_as(dept_reporter).post(
+        "/api/evidence/",
+        {"report": report.pk, "file": SimpleUploadedFile("验收扫描件.pdf", hostile.pdf_clean_with_view_and_image())},
+        format="multipart",
+    )
     assert response.status_code == 201, response.content
     assert Evidence.objects.get().content_type == "application/pdf"
 
@@ -75,7 +92,20 @@ def test_a_clean_pdf_with_a_view_only_open_action_and_an_image_is_kept(dept_repo
 def test_a_pdf_libreoffice_writes_is_accepted(tmp_path):
     source = tmp_path / "验收报告.docx"
     source.write_bytes(hostile.plain_docx("农村改厕验收报告：已完成300户。"))
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     data = (tmp_path / "验收报告.pdf").read_bytes()
     assert check_upload(SimpleUploadedFile("验收报告.pdf", data), kinds=("pdf",)).kind == "pdf"

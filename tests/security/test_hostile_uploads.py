@@ -4,6 +4,7 @@ The red-team pass found POST /api/evidence/ taking files the plan import refused
 goes through core.uploads, and this test sends each file to each path twice: under its own name
 and renamed .xlsx (the name every path accepts).
 """
+
 from decimal import Decimal
 from pathlib import Path
 
@@ -50,8 +51,9 @@ def logged_in(user):
 
 
 def _draft(indicator, dept, dept_reporter):
-    return services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
-                                           by=dept_reporter)
+    return services.progress_report_create(
+        indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"), by=dept_reporter
+    )
 
 
 def post_plan_page(ctx, upload):
@@ -59,19 +61,28 @@ def post_plan_page(ctx, upload):
 
 
 def post_plan_api(ctx, upload):
-    return api_as(ctx["supervisor"]).post("/api/plans/import/", {"region": "330305000000", "file": upload},
-                                          format="multipart")
+    return api_as(ctx["supervisor"]).post(
+        "/api/plans/import/", {"region": "330305000000", "file": upload}, format="multipart"
+    )
 
 
 def post_evidence_api(ctx, upload):
     report = _draft(ctx["indicator"], ctx["dept"], ctx["dept_reporter"])
-    return api_as(ctx["dept_reporter"]).post("/api/evidence/", {"report": report.pk, "file": upload},
-                                             format="multipart")
+    return api_as(ctx["dept_reporter"]).post(
+        "/api/evidence/", {"report": report.pk, "file": upload}, format="multipart"
+    )
 
 
 def post_evidence_page(ctx, upload):
-    data = {"value": "400", "narrative": "", "problems": "", "next_steps": "", "version": "", "action": "save",
-            "evidence": [upload]}
+    data = {
+        "value": "400",
+        "narrative": "",
+        "problems": "",
+        "next_steps": "",
+        "version": "",
+        "action": "save",
+        "evidence": [upload],
+    }
     return logged_in(ctx["dept_reporter"]).post(f"/entry/{ctx['indicator'].pk}/2025-05/", data)
 
 
@@ -87,24 +98,42 @@ def post_progress_workbook(ctx, upload):
     return logged_in(ctx["dept_reporter"]).post(reverse("excel-progress"), {"file": upload})
 
 
-PATHS = [post_plan_page, post_plan_api, post_evidence_api, post_evidence_page, post_income, post_regions,
-         post_progress_workbook]
+PATHS = [
+    post_plan_page,
+    post_plan_api,
+    post_evidence_api,
+    post_evidence_page,
+    post_income,
+    post_regions,
+    post_progress_workbook,
+]
 NAMES = ["宏.xlsx", "宏.docx", "炸弹.xlsx", "笑.xlsx", "宏.xls", "宏.doc"]
 
 
 def written():
-    return (Plan.objects.count(), Evidence.objects.count(), IncomeRecord.objects.count(), Region.objects.count(),
-            ProgressReport.objects.exclude(status="draft").count())
+    return (
+        Plan.objects.count(),
+        Evidence.objects.count(),
+        IncomeRecord.objects.count(),
+        Region.objects.count(),
+        ProgressReport.objects.exclude(status="draft").count(),
+    )
 
 
 @pytest.mark.parametrize("renamed", [False, True], ids=["own-name", "renamed-xlsx"])
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("post", PATHS, ids=lambda f: f.__name__)
-def test_every_hostile_file_is_refused_on_every_upload_path(post, name, renamed, hostile_files, settings, supervisor,
-                                                             dept, dept_reporter, town_reporter, indicator):
+def test_every_hostile_file_is_refused_on_every_upload_path(
+    post, name, renamed, hostile_files, settings, supervisor, dept, dept_reporter, town_reporter, indicator
+):
     data, phrases = hostile_files[name]
-    ctx = {"supervisor": supervisor, "dept": dept, "dept_reporter": dept_reporter, "town_reporter": town_reporter,
-           "indicator": indicator}
+    ctx = {
+        "supervisor": supervisor,
+        "dept": dept,
+        "dept_reporter": dept_reporter,
+        "town_reporter": town_reporter,
+        "indicator": indicator,
+    }
     before = written()
     response = post(ctx, SimpleUploadedFile("台账.xlsx" if renamed else name, data))
     body = response.content.decode()
@@ -116,6 +145,9 @@ def test_every_hostile_file_is_refused_on_every_upload_path(post, name, renamed,
 
 def test_a_clean_legacy_workbook_is_accepted_as_evidence(dept_reporter, dept, indicator):
     report = _draft(indicator, dept, dept_reporter)
-    response = api_as(dept_reporter).post("/api/evidence/", {
-        "report": report.pk, "file": SimpleUploadedFile("旧台账.xls", hostile.clean_xls())}, format="multipart")
+    response = api_as(dept_reporter).post(
+        "/api/evidence/",
+        {"report": report.pk, "file": SimpleUploadedFile("旧台账.xls", hostile.clean_xls())},
+        format="multipart",
+    )
     assert response.status_code == 201 and response.json()["content_type"] == "application/vnd.ms-excel"

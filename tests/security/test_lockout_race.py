@@ -5,6 +5,7 @@ endpoint, and the address lock holds against a burst of names from one address.
 A real server in a subprocess (tests/security/live_server.py) with a hasher as slow as a production
 one, which writes down every check: the count of checks is what an attacker got to try.
 """
+
 import http.client
 import json
 import os
@@ -47,8 +48,12 @@ def form_login(server, source, username, password, start, wait):
     start.wait(timeout=60)
     wait_for_checks(server, wait)
     body = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": csrf})
-    conn.request("POST", "/accounts/login/", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}"})
+    conn.request(
+        "POST",
+        "/accounts/login/",
+        body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}"},
+    )
     response = conn.getresponse()
     response.read()
     logged_in = response.status == 302 and "sessionid=" in (response.getheader("Set-Cookie") or "")
@@ -59,8 +64,12 @@ def token_login(server, source, username, password, start, wait):
     conn = connect(server, source)
     start.wait(timeout=60)
     wait_for_checks(server, wait)
-    conn.request("POST", "/api/auth/token/", body=json.dumps({"username": username, "password": password}),
-                 headers={"Content-Type": "application/json"})
+    conn.request(
+        "POST",
+        "/api/auth/token/",
+        body=json.dumps({"username": username, "password": password}),
+        headers={"Content-Type": "application/json"},
+    )
     response = conn.getresponse()
     body = response.read().decode()
     return response.status, response.status == 200 and '"token"' in body
@@ -112,8 +121,10 @@ def assert_the_address_lock_held(tmp_path, attempt, limit=6):
 
 
 on_sqlite = pytest.mark.skipif(ON_POSTGRES, reason="the SQLite pass (make test) runs this one")
-on_postgres = [pytest.mark.postgres,
-               pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL=postgres://...)")]
+on_postgres = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL=postgres://...)"),
+]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,6 +5,7 @@ audit_record, each a debug page with the POSTed password) and 15 failures neithe
 counted, and racing PATCHes answered 503 instead of 412. Here the server `make run` starts, on a
 SQLite file with DEBUG off, takes the same bursts from distinct loopback addresses.
 """
+
 import http.client
 import json
 import os
@@ -52,18 +53,39 @@ def free_port() -> int:
 def server(tmp_path_factory):
     """A runserver process on its own SQLite file with the embedded default's settings and DEBUG off."""
     folder = tmp_path_factory.mktemp("crowd")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}", "DJANGO_DEBUG": "0",
-           "DJANGO_SETTINGS_MODULE": "tests.security.crowd_settings", "DJANGO_EVIDENCE_ROOT": str(folder / "ev"),
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SETTINGS_MODULE": "tests.security.crowd_settings",
+        "DJANGO_EVIDENCE_ROOT": str(folder / "ev"),
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("REDIS_CACHE_URL", None), env.pop("CELERY_BROKER_URL", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    seeded = subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env=env, check=True, capture_output=True,
-                            text=True)
+    seeded = subprocess.run([sys.executable, "-c", SEED], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     port = free_port()
     # The same server and arguments as `make run` (RUN_SERVER in the Makefile).
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
-                                f"127.0.0.1:{port}", "--workers", "1", "--threads", "8", "--worker-class", "gthread"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(folder / "server.log", "w"))
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "8",
+            "--worker-class",
+            "gthread",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(folder / "server.log", "w"),
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -101,8 +123,12 @@ class Browser:
 
     def login(self, username, password, token):
         body = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token}).encode()
-        return self.request("POST", "/accounts/login/", body, {
-            "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{self.port}/"})
+        return self.request(
+            "POST",
+            "/accounts/login/",
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{self.port}/"},
+        )
 
 
 def burst(n, prepare, act):
@@ -129,8 +155,14 @@ def burst(n, prepare, act):
 
 
 def shell(server, code) -> str:
-    return subprocess.run([sys.executable, "-c", "import django; django.setup()\n" + code], cwd=ROOT,
-                          env=server["env"], check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        cwd=ROOT,
+        env=server["env"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 def test_100_simultaneous_failed_log_ins_give_no_500_and_every_one_is_audited(server):
@@ -142,9 +174,12 @@ def test_100_simultaneous_failed_log_ins_give_no_500_and_every_one_is_audited(se
     statuses = [status for status, _ in results]
     assert 500 not in statuses and all(status in (200, 403, 429) for status in statuses), statuses
     assert not any(b"Traceback" in body or b"wrong-password-1" in body for _, body in results)
-    counted = shell(server, "from accounts.models import AuditEvent\n"
-                            "print(AuditEvent.objects.filter(action='auth.login_failed').count())\n"
-                            "from accounts.audit_chain import verify_chain\nprint(verify_chain()[1])")
+    counted = shell(
+        server,
+        "from accounts.models import AuditEvent\n"
+        "print(AuditEvent.objects.filter(action='auth.login_failed').count())\n"
+        "from accounts.audit_chain import verify_chain\nprint(verify_chain()[1])",
+    )
     assert counted.split("\n") == ["100", "None"]
 
 
@@ -169,10 +204,15 @@ def test_30_racing_patches_on_sqlite_give_one_200_and_412s_never_503(server):
     url = f"/api/progress-reports/{server['report']}/"
     status, _ = browser.request("GET", url)
     assert status == 200
-    headers = {"Content-Type": "application/json", "If-Match": '"1"', "X-CSRFToken": browser.cookies["csrftoken"],
-               "Referer": f"http://127.0.0.1:{server['port']}/"}
-    results = burst(30, lambda i: None, lambda i, _: browser.request(
-        "PATCH", url, json.dumps({"value": 100 + i}).encode(), headers))
+    headers = {
+        "Content-Type": "application/json",
+        "If-Match": '"1"',
+        "X-CSRFToken": browser.cookies["csrftoken"],
+        "Referer": f"http://127.0.0.1:{server['port']}/",
+    }
+    results = burst(
+        30, lambda i: None, lambda i, _: browser.request("PATCH", url, json.dumps({"value": 100 + i}).encode(), headers)
+    )
     statuses = sorted(status for status, _ in results)
     assert statuses == [200] + [412] * 29, statuses
 

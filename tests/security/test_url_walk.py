@@ -4,6 +4,7 @@ table of writes is allowed exactly for the roles that should make them.
 The walk reads the URL resolver, so a route added later is walked too; path parameters are filled
 with real objects (the segment before a parameter names its model).
 """
+
 import re
 from datetime import date
 
@@ -12,7 +13,6 @@ import time_machine
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
-
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
@@ -25,8 +25,15 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", Role.REPORTER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.AUDITOR]
 # Tables a refused request may still touch: sessions, the audit log, lockout bookkeeping.
-SIDE_TABLES = {"sessions.session", "accounts.auditevent", "accounts.loginguard", "axes.accessattempt", "axes.accesslog",
-               "axes.accessfailurelog", "axes.accessattemptexpiration"}
+SIDE_TABLES = {
+    "sessions.session",
+    "accounts.auditevent",
+    "accounts.loginguard",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "axes.accessattemptexpiration",
+}
 
 
 def walk(patterns, prefix=()):
@@ -40,7 +47,11 @@ def walk(patterns, prefix=()):
 def model_for(segment):
     key = segment.replace("-", "").replace("_", "").lower()
     for model in apps.get_models():
-        names = {model._meta.model_name, model._meta.model_name + "s", str(model._meta.verbose_name_plural).replace(" ", "")}
+        names = {
+            model._meta.model_name,
+            model._meta.model_name + "s",
+            str(model._meta.verbose_name_plural).replace(" ", ""),
+        }
         if key in names or (key.endswith("s") and key[:-1] == model._meta.model_name):
             return model
     return None
@@ -50,8 +61,15 @@ def first_pk(model):
     return model._default_manager.order_by("pk").values_list("pk", flat=True).first() if model else None
 
 
-SCALARS = {"format": "json", "period": "2025-05", "year": "2025", "month": "5", "quarter": "2",
-           "code": "330305000000", "as_of": "2025-06-30"}
+SCALARS = {
+    "format": "json",
+    "period": "2025-05",
+    "year": "2025",
+    "month": "5",
+    "quarter": "2",
+    "code": "330305000000",
+    "as_of": "2025-06-30",
+}
 
 
 def value_for(name, before):
@@ -84,7 +102,7 @@ def fill(pattern_parts):
                 return ".json"
             if match.group("rname") and re.fullmatch(r"[\w|]+", body):
                 return body.split("|")[0]
-            before = (url + text[:match.start()]).rstrip("/").split("/")[-1]
+            before = (url + text[: match.start()]).rstrip("/").split("/")[-1]
             return value_for(name, before)
 
         url += TOKEN.sub(repl, text)
@@ -94,8 +112,13 @@ def fill(pattern_parts):
 @pytest.fixture
 def cast(county, dept, supervisor, dept_reporter, indicator):
     with time_machine.travel("2025-06-10 10:00 +0800"):
-        report = ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1),
-                                       status=ReportStatus.DRAFT, created_by=dept_reporter)
+        report = ProgressReportFactory(
+            indicator=indicator,
+            unit=dept,
+            period_start=date(2025, 5, 1),
+            status=ReportStatus.DRAFT,
+            created_by=dept_reporter,
+        )
     # A device of someone outside the cast, so the admin's device pages have a real object while the
     # cast's own sessions need no second factor.
     TOTPDevice.objects.create(user=UserFactory(role=Role.REPORTER, unit=dept), name="phone", confirmed=True)
@@ -149,8 +172,11 @@ def test_no_url_answers_500_to_any_role(client, cast, role):
 
 
 def row_counts():
-    return {m._meta.label_lower: m._default_manager.count() for m in apps.get_models()
-            if m._meta.label_lower not in SIDE_TABLES}
+    return {
+        m._meta.label_lower: m._default_manager.count()
+        for m in apps.get_models()
+        if m._meta.label_lower not in SIDE_TABLES
+    }
 
 
 @pytest.mark.parametrize("role", [Role.AUDITOR, Role.LEADER])
@@ -175,17 +201,50 @@ def test_read_only_roles_are_refused_every_write_and_nothing_changes(client, cas
 def writes(cast, indicator, target, dept):
     report = cast["report"]
     return [
-        ("create indicator", "post", "/api/indicators/", {
-            "target": target.pk, "name": "新增指标", "kind": "increase", "baseline": 0, "target_value": 5,
-            "start_date": "2025-01-01", "deadline": "2025-12-31"}, {Role.SUPERVISOR, Role.ADMIN}),
-        ("draft report", "post", "/api/progress-reports/", {
-            "indicator": indicator.pk, "period": "2025-06", "value": 3}, {Role.REPORTER}),
+        (
+            "create indicator",
+            "post",
+            "/api/indicators/",
+            {
+                "target": target.pk,
+                "name": "新增指标",
+                "kind": "increase",
+                "baseline": 0,
+                "target_value": 5,
+                "start_date": "2025-01-01",
+                "deadline": "2025-12-31",
+            },
+            {Role.SUPERVISOR, Role.ADMIN},
+        ),
+        (
+            "draft report",
+            "post",
+            "/api/progress-reports/",
+            {"indicator": indicator.pk, "period": "2025-06", "value": 3},
+            {Role.REPORTER},
+        ),
         ("submit report", "post", f"/api/progress-reports/{report.pk}/submit/", {}, {Role.REPORTER}),
-        ("add user in admin", "post", "/admin/accounts/user/add/", {
-            "username": "walker", "password1": "Walk-pass-2025", "password2": "Walk-pass-2025",
-            "role": Role.REPORTER, "unit": dept.pk, "usable_password": "true"}, {Role.ADMIN}),
-        ("write an instruction", "post", "/api/instructions/", {
-            "on": "indicator", "object_id": indicator.pk, "text": "抓紧推进"}, {Role.LEADER}),
+        (
+            "add user in admin",
+            "post",
+            "/admin/accounts/user/add/",
+            {
+                "username": "walker",
+                "password1": "Walk-pass-2025",
+                "password2": "Walk-pass-2025",
+                "role": Role.REPORTER,
+                "unit": dept.pk,
+                "usable_password": "true",
+            },
+            {Role.ADMIN},
+        ),
+        (
+            "write an instruction",
+            "post",
+            "/api/instructions/",
+            {"on": "indicator", "object_id": indicator.pk, "text": "抓紧推进"},
+            {Role.LEADER},
+        ),
         ("read audit log", "get", "/accounts/audit/", None, {Role.AUDITOR}),
         ("export audit log", "get", "/accounts/audit/export.xlsx", None, {Role.AUDITOR}),
     ]
@@ -208,7 +267,8 @@ def test_writes_are_allowed_exactly_for_their_roles(client, cast, role, indicato
         else:
             response = api.post(url, data, format="json")
         allowed = response.status_code in (200, 201) or (
-            response.status_code == 302 and "/login/" not in response["Location"])
+            response.status_code == 302 and "/login/" not in response["Location"]
+        )
         assert allowed == (role in allowed_roles), (label, role, response.status_code)
 
 
@@ -252,6 +312,7 @@ def test_a_leader_writes_only_instructions_and_an_empty_one_changes_nothing(clie
 
 # ----------------------------------------------------------------- "not yours" answers as "not there"
 
+
 def _same_answer(first, second, ids):
     """Two answers a client cannot tell apart, once the id it sent itself is taken out of the text."""
     texts = []
@@ -268,8 +329,11 @@ def _model_filters(viewset):
     filterset_class = DjangoFilterBackend().get_filterset_class(view, viewset.queryset)
     if filterset_class is None:
         return []
-    return [(name, f.queryset.model) for name, f in filterset_class.base_filters.items()
-            if isinstance(f, (ModelChoiceFilter, ModelMultipleChoiceFilter)) and f.queryset is not None]
+    return [
+        (name, f.queryset.model)
+        for name, f in filterset_class.base_filters.items()
+        if isinstance(f, (ModelChoiceFilter, ModelMultipleChoiceFilter)) and f.queryset is not None
+    ]
 
 
 def test_every_list_filter_on_another_units_object_answers_as_a_missing_id(cast, stranger):
@@ -279,8 +343,13 @@ def test_every_list_filter_on_another_units_object_answers_as_a_missing_id(cast,
     from core import visibility
     from supervision.models import SupervisionItem
 
-    SupervisionItem.objects.create(indicator=cast["report"].indicator, unit=cast["report"].unit, notice="n",
-                                   reply_due=date(2025, 7, 8), issued_by=cast[Role.SUPERVISOR])
+    SupervisionItem.objects.create(
+        indicator=cast["report"].indicator,
+        unit=cast["report"].unit,
+        notice="n",
+        reply_due=date(2025, 7, 8),
+        issued_by=cast[Role.SUPERVISOR],
+    )
     api = APIClient()
     api.force_authenticate(stranger)
     checked, differing = [], []
@@ -293,14 +362,19 @@ def test_every_list_filter_on_another_units_object_answers_as_a_missing_id(cast,
             if pk is None:
                 continue
             missing = (model._default_manager.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
-            same, texts = _same_answer(api.get(f"/api/{prefix}/?{name}={pk}"),
-                                       api.get(f"/api/{prefix}/?{name}={missing}"), (pk, missing))
+            same, texts = _same_answer(
+                api.get(f"/api/{prefix}/?{name}={pk}"), api.get(f"/api/{prefix}/?{name}={missing}"), (pk, missing)
+            )
             checked.append(f"{prefix}?{name}")
             if not same:
                 differing.append((prefix, name, texts))
     assert not differing
-    assert {"progress-reports?indicator", "report-comments?report", "evidence?report",
-            "supervision-items?indicator"} <= set(checked)
+    assert {
+        "progress-reports?indicator",
+        "report-comments?report",
+        "evidence?report",
+        "supervision-items?indicator",
+    } <= set(checked)
 
 
 def test_another_units_objects_in_a_request_body_answer_as_missing_ids(cast, stranger):
@@ -314,8 +388,11 @@ def test_another_units_objects_in_a_request_body_answer_as_missing_ids(cast, str
         ("/api/report-comments/", "report", report.pk, {"text": "看看"}),
     ]:
         missing = hidden + 1000
-        same, texts = _same_answer(api.post(url, {field: hidden, **extra}, format="json"),
-                                   api.post(url, {field: missing, **extra}, format="json"), (hidden, missing))
+        same, texts = _same_answer(
+            api.post(url, {field: hidden, **extra}, format="json"),
+            api.post(url, {field: missing, **extra}, format="json"),
+            (hidden, missing),
+        )
         assert same, texts
         assert texts[0][0] == 400
 
@@ -325,13 +402,21 @@ def test_another_units_supervision_item_answers_as_a_missing_one(client, cast, s
 
     from supervision.models import SupervisionItem
 
-    item = SupervisionItem.objects.create(indicator=cast["report"].indicator, unit=cast["report"].unit, notice="n",
-                                          reply_due=date(2025, 7, 8), issued_by=cast[Role.SUPERVISOR])
+    item = SupervisionItem.objects.create(
+        indicator=cast["report"].indicator,
+        unit=cast["report"].unit,
+        notice="n",
+        reply_due=date(2025, 7, 8),
+        issued_by=cast[Role.SUPERVISOR],
+    )
     client.force_login(stranger)
     page, none = client.get(f"/supervision/items/{item.pk}/"), client.get(f"/supervision/items/{item.pk + 1000}/")
     assert page.status_code == none.status_code == 404
     api = APIClient()
     api.force_authenticate(stranger)
-    same, texts = _same_answer(api.get(f"/api/supervision-items/{item.pk}/"),
-                               api.get(f"/api/supervision-items/{item.pk + 1000}/"), (item.pk, item.pk + 1000))
+    same, texts = _same_answer(
+        api.get(f"/api/supervision-items/{item.pk}/"),
+        api.get(f"/api/supervision-items/{item.pk + 1000}/"),
+        (item.pk, item.pk + 1000),
+    )
     assert same and texts[0][0] == 404

@@ -24,8 +24,14 @@ def lagging(target, dept, dept_reporter):
     """Started six months ago, one small report three months ago, nothing since: red today."""
     today = timezone.localdate()
     start = _months_ago(today, 6)
-    indicator = IndicatorFactory(target=target, name="农村生活污水治理", start_date=start,
-                                 deadline=start + timedelta(days=540), target_value=Decimal("130"), unit="个")
+    indicator = IndicatorFactory(
+        target=target,
+        name="农村生活污水治理",
+        start_date=start,
+        deadline=start + timedelta(days=540),
+        target_value=Decimal("130"),
+        unit="个",
+    )
     period = _months_ago(today, 3)
     submitted(indicator, dept, period, 5, period.replace(day=20), dept_reporter)
     lights_rejudge_all()  # the report went straight to the database, past the services that judge lights
@@ -33,7 +39,8 @@ def lagging(target, dept, dept_reporter):
 
 
 def test_office_follows_a_red_count_to_an_indicator_and_closes_out_a_notice(
-        browser_page, supervisor, dept_reporter, lagging):
+    browser_page, supervisor, dept_reporter, lagging
+):
     page = browser_page
     browser_login(page, supervisor.username)
     page.goto(page.base_url + "/supervision/")

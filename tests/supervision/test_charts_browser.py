@@ -1,5 +1,6 @@
 """The dashboard's trend and the indicator's progress chart on a phone: every label inside the chart and
 none on top of another, at 375 px as at 1366 px."""
+
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -45,8 +46,14 @@ def history(target, dept, dept_reporter):
     """Two years of monthly reports of a large amount (万元), a year of frozen month ends."""
     today = timezone.localdate()
     start = _month_start(today, 24)
-    indicator = IndicatorFactory(target=target, name="村集体经济经营性收入", unit="万元", start_date=start,
-                                 deadline=start + timedelta(days=365 * 4), target_value=Decimal("600000"))
+    indicator = IndicatorFactory(
+        target=target,
+        name="村集体经济经营性收入",
+        unit="万元",
+        start_date=start,
+        deadline=start + timedelta(days=365 * 4),
+        target_value=Decimal("600000"),
+    )
     for back in range(23, 0, -1):
         period = _month_start(today, back)
         submitted(indicator, dept, period, 10000 * (24 - back), period.replace(day=20), dept_reporter)

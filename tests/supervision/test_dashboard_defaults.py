@@ -1,5 +1,6 @@
 """The dashboard as a person reads it: periods in words, the reporting table on a closed month, the light
 filter narrowing every light figure, sections in the plan's order."""
+
 import re
 from datetime import date
 
@@ -46,8 +47,10 @@ def two_sections(plan, dept, dept_reporter):
 
 
 def _tiles(html) -> dict[str, int]:
-    return {light: int(n) for light, n in re.findall(
-        r'data-light="(\w+)" href="[^"]*">\s*<span class="n">(\d+)</span>', html)}
+    return {
+        light: int(n)
+        for light, n in re.findall(r'data-light="(\w+)" href="[^"]*">\s*<span class="n">(\d+)</span>', html)
+    }
 
 
 def test_headings_name_periods_in_words_not_codes(office, two_sections):

@@ -1,5 +1,6 @@
 """One truth on the figure pages: when the figures were taken, the month under way marked provisional, no date
 after today, the league on the last closed month."""
+
 import pytest
 import time_machine
 from django.test import Client

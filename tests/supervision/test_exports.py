@@ -1,4 +1,5 @@
 """The lists people forward, as .xlsx: the page's rows with the page's filters, reopened with openpyxl."""
+
 import re
 from datetime import date
 from io import BytesIO
@@ -104,7 +105,7 @@ def test_the_league_export_has_a_sheet_per_league_with_the_pages_ranks(office, l
     workbook = _workbook(response)
     assert workbook.sheetnames == ["部门", "乡镇（街道）"]
     units = _rows(workbook["部门"])
-    section = html[html.index('data-league="units"'):html.index('data-league="townships"')]
+    section = html[html.index('data-league="units"') : html.index('data-league="townships"')]
     page = re.findall(r'data-rank="(\d+)">\s*<td[^>]*>\d+</td>\s*<td[^>]*>([^<]+)</td>', section)
     assert [(str(r[0]), r[1]) for r in units] == page and page
     first = units[0]
@@ -118,11 +119,23 @@ def test_the_league_export_has_a_sheet_per_league_with_the_pages_ranks(office, l
 @pytest.fixture
 def items(lights, dept, other_unit, supervisor):
     red, amber = lights
-    mine = SupervisionItem.objects.create(indicator=red, unit=dept, notice="说明原因", reply_due=date(2025, 7, 8),
-                                          issued_by=supervisor, light_when_issued="red",
-                                          measures='=HYPERLINK("http://evil.example/","点击")')
-    theirs = SupervisionItem.objects.create(indicator=amber, unit=other_unit, notice="说明原因",
-                                            reply_due=date(2025, 6, 28), issued_by=supervisor, light_when_issued="amber")
+    mine = SupervisionItem.objects.create(
+        indicator=red,
+        unit=dept,
+        notice="说明原因",
+        reply_due=date(2025, 7, 8),
+        issued_by=supervisor,
+        light_when_issued="red",
+        measures='=HYPERLINK("http://evil.example/","点击")',
+    )
+    theirs = SupervisionItem.objects.create(
+        indicator=amber,
+        unit=other_unit,
+        notice="说明原因",
+        reply_due=date(2025, 6, 28),
+        issued_by=supervisor,
+        light_when_issued="amber",
+    )
     return mine, theirs
 
 
@@ -146,8 +159,9 @@ def test_the_supervision_ledger_exports_what_the_page_lists_and_an_overdue_reply
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_ledger_export_keeps_the_pages_filter_and_a_unit_gets_only_its_own_items(client, items, dept_reporter,
-                                                                                    stranger, office):
+def test_the_ledger_export_keeps_the_pages_filter_and_a_unit_gets_only_its_own_items(
+    client, items, dept_reporter, stranger, office
+):
     overdue = _rows(_workbook(office.get("/supervision/items/export.xlsx?overdue=1"))["督办事项"])
     assert [row[4] for row in overdue] == ["区教育局"]
     client.force_login(dept_reporter)
@@ -155,7 +169,9 @@ def test_the_ledger_export_keeps_the_pages_filter_and_a_unit_gets_only_its_own_i
     assert [row[4] for row in _rows(_workbook(response)["督办事项"])] == ["区农业农村局"]
     assert _file_name(response) == "区农业农村局-督办事项台账-2025年7月1日.xlsx"
     client.force_login(stranger)  # the reporter of 区教育局: its own item, never the other unit's
-    assert [row[4] for row in _rows(_workbook(client.get("/supervision/items/export.xlsx"))["督办事项"])] == ["区教育局"]
+    assert [row[4] for row in _rows(_workbook(client.get("/supervision/items/export.xlsx"))["督办事项"])] == [
+        "区教育局"
+    ]
 
 
 def test_reporters_get_no_dashboard_export(client, dept_reporter, db):

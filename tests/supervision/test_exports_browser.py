@@ -1,4 +1,5 @@
 """The office picks the red and amber list in the browser and downloads it as .xlsx, the rows the page shows."""
+
 from datetime import date
 from io import BytesIO
 
@@ -14,8 +15,9 @@ from .builders import submitted
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_office_downloads_the_red_and_amber_list_it_filtered_on_a_phone(browser_page, supervisor, indicator, dept,
-                                                                       dept_reporter):
+def test_office_downloads_the_red_and_amber_list_it_filtered_on_a_phone(
+    browser_page, supervisor, indicator, dept, dept_reporter
+):
     submitted(indicator, dept, date(2025, 5, 1), 300, date(2025, 5, 20), dept_reporter)
     with time_machine.travel("2025-07-01 10:00 +08:00", tick=False):
         snapshot_freeze(as_of=date(2025, 6, 30))

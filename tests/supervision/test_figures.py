@@ -105,12 +105,15 @@ def test_league_table_ranks_by_on_time_rate_then_completion_then_red(county, cou
     tables = figures.league_table(region=county, month=date(2025, 6, 1))
     [department] = tables["units"]
     assert (department.label, department.rank, department.red, department.on_time_rate) == (
-        "区农业农村局", 1, 2, Decimal("0.0"))
+        "区农业农村局",
+        1,
+        2,
+        Decimal("0.0"),
+    )
     # Completion is capped at 100 %: A at 25 %, B at 100 %, C (its county figure) at 6 %.
     assert department.completion == Decimal("43.7")
     [town] = tables["townships"]
-    assert (town.label, town.on_time_rate, town.completion, town.red) == ("大门镇", Decimal("100.0"),
-                                                                          Decimal("6.0"), 1)
+    assert (town.label, town.on_time_rate, town.completion, town.red) == ("大门镇", Decimal("100.0"), Decimal("6.0"), 1)
 
 
 def test_league_table_above_county_level_ranks_counties(county, county_data):
@@ -142,8 +145,9 @@ def test_newly_done_are_those_not_done_a_month_before(county, county_data):
 
 
 def test_open_items_flag_replies_past_their_date(county, county_data, dept, supervisor):
-    item = SupervisionItem.objects.create(indicator=county_data["A"], unit=dept, notice="说明原因",
-                                          reply_due=date(2025, 7, 5), issued_by=supervisor)
+    item = SupervisionItem.objects.create(
+        indicator=county_data["A"], unit=dept, notice="说明原因", reply_due=date(2025, 7, 5), issued_by=supervisor
+    )
     [row] = figures.open_items(region=county, today=date(2025, 7, 6))
     assert row.id == item.pk and row.overdue
     assert not figures.open_items(region=county, today=date(2025, 7, 5))[0].overdue
@@ -164,18 +168,29 @@ def test_reporting_rates_owe_what_the_rule_owes_on_every_calendar(county, plan, 
     for n in range(40):
         start = date(2025, rng.randint(1, 12), rng.choice((1, 10, 28)))
         deadline = date(2025 + rng.randint(0, 1), rng.randint(1, 12), 28)
-        indicator = IndicatorFactory(target=target, name=f"指标{n}", frequency=rng.choice(("monthly", "quarterly")),
-                                     start_date=min(start, deadline), deadline=max(start, deadline))
+        indicator = IndicatorFactory(
+            target=target,
+            name=f"指标{n}",
+            frequency=rng.choice(("monthly", "quarterly")),
+            start_date=min(start, deadline),
+            deadline=max(start, deadline),
+        )
         if n % 4 == 0:
             Allocation.objects.create(indicator=indicator, unit=town_unit, target_value=Decimal("100"))
         indicators.append(indicator)
     for m in range(1, 25):
         month = date(2025 + (m - 1) // 12, (m - 1) % 12 + 1, 1)
-        owed = [i for i in indicators
-                if rules.owed_period(i.frequency, i.start_date, i.deadline, month, plan.first_period) is not None]
-        expected = {"区农业农村局": sum(1 for i in owed if not i.allocations.exists()),
-                    "大门镇": sum(1 for i in owed if i.allocations.exists())}
+        owed = [
+            i
+            for i in indicators
+            if rules.owed_period(i.frequency, i.start_date, i.deadline, month, plan.first_period) is not None
+        ]
+        expected = {
+            "区农业农村局": sum(1 for i in owed if not i.allocations.exists()),
+            "大门镇": sum(1 for i in owed if i.allocations.exists()),
+        }
         rates = {r.label: r.expected for r in figures.reporting_rates(region=county, month=month)}
         assert rates == {k: v for k, v in expected.items() if v}, month
-        assert {r.label: r.expected for r in figures.reporting_rates(region=county, month=month, unit=town_unit)} \
-            == ({"大门镇": expected["大门镇"]} if expected["大门镇"] else {}), month
+        assert {r.label: r.expected for r in figures.reporting_rates(region=county, month=month, unit=town_unit)} == (
+            {"大门镇": expected["大门镇"]} if expected["大门镇"] else {}
+        ), month

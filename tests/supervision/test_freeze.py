@@ -21,7 +21,10 @@ def test_month_end_task_freezes_the_month_that_just_ended_and_is_idempotent(indi
 def test_command_freezes_a_month_and_the_months_before(indicator, capsys):
     call_command("freeze_snapshots", "--month", "2025-06", "--months", "3")
     assert sorted(StatusSnapshot.objects.values_list("as_of", flat=True)) == [
-        date(2025, 4, 30), date(2025, 5, 31), date(2025, 6, 30)]
+        date(2025, 4, 30),
+        date(2025, 5, 31),
+        date(2025, 6, 30),
+    ]
     assert "2025-06: 1 indicators frozen" in capsys.readouterr().out
 
 
@@ -58,8 +61,9 @@ def test_township_shares_get_their_own_light(indicator, town_unit, town_reporter
     assert county.status == "red" and county.actual == 100
 
 
-def test_freeze_gives_the_same_lights_as_the_plan_pages(indicator, target, dept, dept_reporter, town_unit,
-                                                        town_reporter):
+def test_freeze_gives_the_same_lights_as_the_plan_pages(
+    indicator, target, dept, dept_reporter, town_unit, town_reporter
+):
     """The freeze reads reports leaner than targets.selectors.indicator_rows; the lights must not differ."""
     from targets import selectors
     from targets.models import Allocation, Indicator, Milestone
@@ -80,5 +84,6 @@ def test_freeze_gives_the_same_lights_as_the_plan_pages(indicator, target, dept,
         services.snapshot_freeze(as_of=day)
         expected = selectors.indicator_rows(Indicator.objects.all(), day)
         frozen = {s.indicator_id: s for s in StatusSnapshot.objects.filter(as_of=day, unit__isnull=True)}
-        assert {pk: (row.status.status, row.status.actual, list(row.status.reasons)) for pk, row in expected.items()} \
-            == {pk: (s.status, s.actual, s.reason_words) for pk, s in frozen.items()}
+        assert {
+            pk: (row.status.status, row.status.actual, list(row.status.reasons)) for pk, row in expected.items()
+        } == {pk: (s.status, s.actual, s.reason_words) for pk, s in frozen.items()}

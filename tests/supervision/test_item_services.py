@@ -23,8 +23,9 @@ def red_indicator(indicator, dept, dept_reporter):
 @pytest.fixture
 def issued(red_indicator, dept, supervisor):
     with time_machine.travel("2025-07-01 09:00 +08:00", tick=False):
-        return services.supervision_item_issue(indicator=red_indicator, unit=dept, notice="说明6月未报送原因",
-                                               reply_due=date(2025, 7, 8), by=supervisor)
+        return services.supervision_item_issue(
+            indicator=red_indicator, unit=dept, notice="说明6月未报送原因", reply_due=date(2025, 7, 8), by=supervisor
+        )
 
 
 def test_issuing_records_the_light_audits_and_notifies_the_unit(issued, dept_reporter, supervisor):
@@ -39,24 +40,28 @@ def test_issuing_records_the_light_audits_and_notifies_the_unit(issued, dept_rep
 def test_a_green_indicator_gets_no_notice(indicator, dept, supervisor, dept_reporter):
     submitted(indicator, dept, date(2025, 6, 1), 700, date(2025, 6, 20), dept_reporter)
     with pytest.raises(services.SupervisionError):
-        services.supervision_item_issue(indicator=indicator, unit=dept, notice="x", reply_due=date(2025, 7, 8),
-                                        by=supervisor)
+        services.supervision_item_issue(
+            indicator=indicator, unit=dept, notice="x", reply_due=date(2025, 7, 8), by=supervisor
+        )
     assert not AuditEvent.objects.filter(action="supervision.issue").exists()
 
 
 @time_machine.travel("2025-07-01 09:00 +08:00", tick=False)
 def test_only_the_office_issues_and_never_with_a_past_reply_date(red_indicator, dept, dept_reporter, supervisor):
     with pytest.raises(services.NotAllowed):
-        services.supervision_item_issue(indicator=red_indicator, unit=dept, notice="x", reply_due=date(2025, 7, 8),
-                                        by=dept_reporter)
+        services.supervision_item_issue(
+            indicator=red_indicator, unit=dept, notice="x", reply_due=date(2025, 7, 8), by=dept_reporter
+        )
     with pytest.raises(services.SupervisionError, match="2025-06-30"):
-        services.supervision_item_issue(indicator=red_indicator, unit=dept, notice="x", reply_due=date(2025, 6, 30),
-                                        by=supervisor)
+        services.supervision_item_issue(
+            indicator=red_indicator, unit=dept, notice="x", reply_due=date(2025, 6, 30), by=supervisor
+        )
 
 
 def test_the_unit_replies_and_the_office_closes_out(issued, dept_reporter, supervisor):
-    item = services.supervision_item_reply(item=issued, measures="已督促补报,7月20日前完成", promised_date=date(2025, 7, 20),
-                                           by=dept_reporter, version=1)
+    item = services.supervision_item_reply(
+        item=issued, measures="已督促补报,7月20日前完成", promised_date=date(2025, 7, 20), by=dept_reporter, version=1
+    )
     assert item.status == SupervisionStatus.ANSWERED and item.version == 2
     assert Notification.objects.filter(user=supervisor, kind="supervision.answered").exists()
     item = services.supervision_item_close(item=item, by=supervisor, comment="同意销号", version=2)
@@ -69,14 +74,16 @@ def test_the_unit_replies_and_the_office_closes_out(issued, dept_reporter, super
 
 def test_sent_back_answer_must_be_answered_again(issued, dept_reporter, supervisor):
     services.supervision_item_reply(item=issued, measures="措施", promised_date=date(2025, 7, 20), by=dept_reporter)
-    item = services.supervision_item_send_back(item=issued, by=supervisor, comment="措施不具体",
-                                               reply_due=date(2025, 7, 15))
+    item = services.supervision_item_send_back(
+        item=issued, by=supervisor, comment="措施不具体", reply_due=date(2025, 7, 15)
+    )
     assert item.status == SupervisionStatus.RETURNED and item.reply_due == date(2025, 7, 15)
     assert Notification.objects.filter(user=dept_reporter, kind="supervision.returned").exists()
     with pytest.raises(services.SupervisionError):
         services.supervision_item_close(item=item, by=supervisor)
-    item = services.supervision_item_reply(item=item, measures="细化措施", promised_date=date(2025, 7, 25),
-                                           by=dept_reporter)
+    item = services.supervision_item_reply(
+        item=item, measures="细化措施", promised_date=date(2025, 7, 25), by=dept_reporter
+    )
     assert item.status == SupervisionStatus.ANSWERED
 
 
@@ -87,12 +94,14 @@ def test_sending_back_needs_a_reason(issued, dept_reporter, supervisor):
 
 
 def test_a_stale_version_is_refused_rather_than_overwriting(issued, dept_reporter, supervisor):
-    services.supervision_item_reply(item=issued, measures="第一次", promised_date=date(2025, 7, 20), by=dept_reporter,
-                                    version=1)
+    services.supervision_item_reply(
+        item=issued, measures="第一次", promised_date=date(2025, 7, 20), by=dept_reporter, version=1
+    )
     services.supervision_item_send_back(item=issued, by=supervisor, comment="退回", version=2)
     with pytest.raises(ConflictError):
-        services.supervision_item_reply(item=issued, measures="旧页面", promised_date=date(2025, 7, 20),
-                                        by=dept_reporter, version=1)
+        services.supervision_item_reply(
+            item=issued, measures="旧页面", promised_date=date(2025, 7, 20), by=dept_reporter, version=1
+        )
     issued.refresh_from_db()
     assert issued.measures == "第一次"
 
@@ -107,8 +116,9 @@ def test_another_unit_cannot_answer_and_an_open_item_cannot_be_closed(issued, st
 @time_machine.travel("2025-07-01 09:00 +08:00", tick=False)
 def test_a_notice_goes_only_to_a_unit_responsible_for_the_indicator(red_indicator, other_unit, supervisor):
     with pytest.raises(services.SupervisionError, match="区教育局"):
-        services.supervision_item_issue(indicator=red_indicator, unit=other_unit, notice="x",
-                                        reply_due=date(2025, 7, 8), by=supervisor)
+        services.supervision_item_issue(
+            indicator=red_indicator, unit=other_unit, notice="x", reply_due=date(2025, 7, 8), by=supervisor
+        )
 
 
 @time_machine.travel("2025-07-01 09:00 +08:00", tick=False)
@@ -120,8 +130,13 @@ def test_the_office_of_another_county_cannot_issue_a_notice_here(red_indicator, 
 
     elsewhere = RegionFactory(code="610429000000", name="旬邑县", level=RegionLevel.COUNTY)
     with pytest.raises(services.NotAllowed):
-        services.supervision_item_issue(indicator=red_indicator, unit=dept, notice="x", reply_due=date(2025, 7, 8),
-                                        by=UserFactory(username="xunyi", role=Role.SUPERVISOR, region=elsewhere))
+        services.supervision_item_issue(
+            indicator=red_indicator,
+            unit=dept,
+            notice="x",
+            reply_due=date(2025, 7, 8),
+            by=UserFactory(username="xunyi", role=Role.SUPERVISOR, region=elsewhere),
+        )
     assert not AuditEvent.objects.filter(action="supervision.issue").exists()
 
 
@@ -132,9 +147,11 @@ def test_a_leader_neither_answers_nor_closes_out_an_item(issued, county, dept_re
 
     leader = UserFactory(username="lingdao", role=Role.LEADER, region=county)
     with pytest.raises(services.NotAllowed):
-        services.supervision_item_reply(item=issued, measures="x", promised_date=date(2025, 7, 20), by=leader,
-                                        version=1)
-    services.supervision_item_reply(item=issued, measures="已整改", promised_date=date(2025, 7, 20), by=dept_reporter,
-                                    version=1)
+        services.supervision_item_reply(
+            item=issued, measures="x", promised_date=date(2025, 7, 20), by=leader, version=1
+        )
+    services.supervision_item_reply(
+        item=issued, measures="已整改", promised_date=date(2025, 7, 20), by=dept_reporter, version=1
+    )
     with pytest.raises(services.NotAllowed):
         services.supervision_item_close(item=issued, by=leader, version=2)

@@ -1,5 +1,6 @@
 """A unit that owed no report in the month is not ranked: not on the page's ranks, not in the
 export, not in the bulletin's table (the walkthrough found 区财政局 ranked 21st with 应报数 0)."""
+
 from datetime import date
 from io import BytesIO
 
@@ -44,10 +45,10 @@ def test_a_unit_owing_nothing_is_not_ranked_but_named_apart(county, idle_unit):
 @time_machine.travel(NOW, tick=False)
 def test_the_league_page_and_export_leave_the_unit_out_of_the_ranks(office, idle_unit):
     html = office.get("/supervision/league/?as_of=2025-06").content.decode()
-    ranked = html[html.index('data-league="units"'):html.index('data-idle="units"')]
+    ranked = html[html.index('data-league="units"') : html.index('data-idle="units"')]
     assert "区农业农村局" in ranked and "区财政局" not in ranked
-    idle = html[html.index('data-idle="units"'):]
-    assert "本月无应报事项（不参与排名）：<span class=\"idle-names\">区财政局</span>" in idle[:200]
+    idle = html[html.index('data-idle="units"') :]
+    assert '本月无应报事项（不参与排名）：<span class="idle-names">区财政局</span>' in idle[:200]
     sheet = load_workbook(BytesIO(office.get("/supervision/league/export.xlsx?as_of=2025-06").content))["部门"]
     names = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True) if row[1]]
     assert names == ["区农业农村局"]
@@ -58,5 +59,6 @@ def test_the_bulletin_ranks_only_units_that_owed_a_report(county, idle_unit):
     content.league(doc, region=county, month=date(2025, 6, 1))
     built = doc.as_dict()
     assert [row[1] for row in table(built, "league_units")["rows"]] == ["区农业农村局"]
-    assert any(b["type"] == "paragraph" and "区财政局" in b["text"] and "不参与排名" in b["text"]
-               for b in built["blocks"])
+    assert any(
+        b["type"] == "paragraph" and "区财政局" in b["text"] and "不参与排名" in b["text"] for b in built["blocks"]
+    )

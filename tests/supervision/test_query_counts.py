@@ -1,4 +1,5 @@
 """Each dashboard page runs the same number of queries for a county of 30 indicators and one of 3,000."""
+
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -24,44 +25,84 @@ PERIODS = [date(2025, m, 1) for m in (3, 4, 5, 6)]
 def build_county(code: str, indicators: int, author):
     """A county with townships, units, nested sections and `indicators` indicators, in bulk."""
     county = Region.objects.create(code=code, name=f"县{code[:6]}", level=RegionLevel.COUNTY)
-    townships = Region.objects.bulk_create([
-        Region(code=f"{code[:6]}{100 + i:03d}000", name=f"镇{i}", level=RegionLevel.TOWNSHIP, parent=county)
-        for i in range(3)])
-    towns = Unit.objects.bulk_create([Unit(county=county, name=t.name, kind=UnitKind.TOWNSHIP, township=t)
-                                      for t in townships])
+    townships = Region.objects.bulk_create(
+        [
+            Region(code=f"{code[:6]}{100 + i:03d}000", name=f"镇{i}", level=RegionLevel.TOWNSHIP, parent=county)
+            for i in range(3)
+        ]
+    )
+    towns = Unit.objects.bulk_create(
+        [Unit(county=county, name=t.name, kind=UnitKind.TOWNSHIP, township=t) for t in townships]
+    )
     departments = Unit.objects.bulk_create([Unit(county=county, name=f"局{i}") for i in range(5)])
-    plan = Plan.objects.create(title=f"方案{code}", region=county, start_date=date(2025, 1, 1),
-                               end_date=date(2025, 12, 31))
+    plan = Plan.objects.create(
+        title=f"方案{code}", region=county, start_date=date(2025, 1, 1), end_date=date(2025, 12, 31)
+    )
     top = Section.objects.create(plan=plan, title="一、目标", order=1)
     sub = Section.objects.create(plan=plan, parent=top, title="(一)行动", order=2)
-    targets = Target.objects.bulk_create([Target(plan=plan, seq=i + 1, name=f"任务{i}", section=(top, sub)[i % 2])
-                                          for i in range(max(1, indicators // 3))])
-    Target.lead_units.through.objects.bulk_create([
-        Target.lead_units.through(target=t, unit=departments[i % 5]) for i, t in enumerate(targets)])
-    Target.co_units.through.objects.bulk_create([
-        Target.co_units.through(target=t, unit=towns[i % 3]) for i, t in enumerate(targets) if i % 4 == 0])
-    items = Indicator.objects.bulk_create([
-        Indicator(target=targets[i % len(targets)], name=f"指标{i}", kind="increase", baseline=0,
-                  target_value=Decimal(1200), start_date=date(2025, 1, 1), deadline=date(2025, 12, 31), order=i)
-        for i in range(indicators)])
-    Milestone.objects.bulk_create([Milestone(indicator=ind, date=date(2025, 6, 30), value=Decimal(700))
-                                   for ind in items[::7]])
+    targets = Target.objects.bulk_create(
+        [
+            Target(plan=plan, seq=i + 1, name=f"任务{i}", section=(top, sub)[i % 2])
+            for i in range(max(1, indicators // 3))
+        ]
+    )
+    Target.lead_units.through.objects.bulk_create(
+        [Target.lead_units.through(target=t, unit=departments[i % 5]) for i, t in enumerate(targets)]
+    )
+    Target.co_units.through.objects.bulk_create(
+        [Target.co_units.through(target=t, unit=towns[i % 3]) for i, t in enumerate(targets) if i % 4 == 0]
+    )
+    items = Indicator.objects.bulk_create(
+        [
+            Indicator(
+                target=targets[i % len(targets)],
+                name=f"指标{i}",
+                kind="increase",
+                baseline=0,
+                target_value=Decimal(1200),
+                start_date=date(2025, 1, 1),
+                deadline=date(2025, 12, 31),
+                order=i,
+            )
+            for i in range(indicators)
+        ]
+    )
+    Milestone.objects.bulk_create(
+        [Milestone(indicator=ind, date=date(2025, 6, 30), value=Decimal(700)) for ind in items[::7]]
+    )
     allocated = items[::5]
-    Allocation.objects.bulk_create([Allocation(indicator=ind, unit=t, target_value=Decimal(1000))
-                                    for ind in allocated for t in towns])
+    Allocation.objects.bulk_create(
+        [Allocation(indicator=ind, unit=t, target_value=Decimal(1000)) for ind in allocated for t in towns]
+    )
     reports = []
     for n, ind in enumerate(items):
         owners = towns if n % 5 == 0 else [departments[(n // 3) % len(targets) % 5]]
         pace = Decimal((40, 100, 130)[n % 3])
         for p_index, period in enumerate(PERIODS[: 4 - n % 3]):
             submitted = datetime.combine(period.replace(day=20 + p_index), time(10), tzinfo=SHANGHAI)
-            reports += [ProgressReport(indicator=ind, unit=owner, period_start=period, value=pace * (p_index + 3),
-                                       status=ReportStatus.APPROVED, submitted_at=submitted, submitted_by=author,
-                                       created_by=author, is_late=p_index == 2) for owner in owners]
+            reports += [
+                ProgressReport(
+                    indicator=ind,
+                    unit=owner,
+                    period_start=period,
+                    value=pace * (p_index + 3),
+                    status=ReportStatus.APPROVED,
+                    submitted_at=submitted,
+                    submitted_by=author,
+                    created_by=author,
+                    is_late=p_index == 2,
+                )
+                for owner in owners
+            ]
     ProgressReport.objects.bulk_create(reports, batch_size=2000)
-    SupervisionItem.objects.bulk_create([
-        SupervisionItem(indicator=ind, unit=departments[0], notice="请说明", reply_due=date(2025, 7, 5),
-                        issued_by=author) for ind in items[::10]])
+    SupervisionItem.objects.bulk_create(
+        [
+            SupervisionItem(
+                indicator=ind, unit=departments[0], notice="请说明", reply_due=date(2025, 7, 5), issued_by=author
+            )
+            for ind in items[::10]
+        ]
+    )
     snapshot_freeze(as_of=date(2025, 5, 31), indicators=Indicator.objects.filter(target__plan=plan))
     snapshot_freeze(as_of=date(2025, 6, 30), indicators=Indicator.objects.filter(target__plan=plan))
     return county, items[1]
@@ -96,9 +137,12 @@ def test_dashboard_pages_run_as_many_queries_for_3000_indicators_as_for_30(clien
     client.force_login(author)
     counts = {}
     for county, indicator in ((small, small_indicator), (large, large_indicator)):
-        values = {"code": county.code, "indicator": indicator.pk,
-                  "township": Region.objects.filter(parent=county).first().pk,
-                  "section": Section.objects.get(plan__region=county, parent=None).pk}
+        values = {
+            "code": county.code,
+            "indicator": indicator.pk,
+            "township": Region.objects.filter(parent=county).first().pk,
+            "section": Section.objects.get(plan__region=county, parent=None).pk,
+        }
         counts[county.code] = [_count(client, page.format(**values)) for page in PAGES]
     assert counts[small.code] == counts[large.code], dict(zip(PAGES, zip(counts[small.code], counts[large.code])))
     # The large county really has red and amber rows to list, or the equality above proves little.

@@ -1,4 +1,5 @@
 """Reading a page writes nothing (no freeze on GET), and the pages answer with no cache server at all."""
+
 from datetime import date
 
 import pytest
@@ -15,25 +16,35 @@ from .builders import submitted
 TODAY = "2025-07-10 10:00 +08:00"
 WRITES = ("INSERT", "UPDATE", "DELETE")
 # A Redis nobody listens on: every cache call fails at once.
-NO_REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                        "LOCATION": "redis://127.0.0.1:1/0"}}
+NO_REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
 
 
 @pytest.fixture
 def county_pages(indicator, dept, dept_reporter):
     submitted(indicator, dept, date(2025, 5, 1), 300, date(2025, 5, 20), dept_reporter)
     plan = indicator.target.plan_id
-    return ["/supervision/", "/supervision/?as_of=2025-06", "/supervision/list/?light=red",
-            "/supervision/league/", f"/supervision/indicators/{indicator.pk}/", "/supervision/items/",
-            "/", f"/plans/{plan}/", "/review/"]
+    return [
+        "/supervision/",
+        "/supervision/?as_of=2025-06",
+        "/supervision/list/?light=red",
+        "/supervision/league/",
+        f"/supervision/indicators/{indicator.pk}/",
+        "/supervision/items/",
+        "/",
+        f"/plans/{plan}/",
+        "/review/",
+    ]
 
 
 def _writes(client, url) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200, url
     # The session's expiry and the login bookkeeping are not the page's.
-    return [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(WRITES)
-            and "django_session" not in q["sql"] and "axes_" not in q["sql"]]
+    return [
+        q["sql"]
+        for q in captured
+        if q["sql"].lstrip().upper().startswith(WRITES) and "django_session" not in q["sql"] and "axes_" not in q["sql"]
+    ]
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -1,4 +1,5 @@
 """Global search finds plans, tasks, indicators, units, villages and reports, only among what the user may see."""
+
 import re
 
 import pytest

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from supervision.models import StatusSnapshot
 from core.periods import month_end
+from supervision.models import StatusSnapshot
 from supervision.services import snapshot_freeze
 from targets.choices import ReportStatus
 from targets.models import Indicator
@@ -18,9 +18,16 @@ def test_month_end_handles_february_of_a_leap_year():
 
 def test_freezing_twice_replaces_the_month_rather_than_duplicating_it(indicator, dept, dept_reporter):
     snapshot_freeze(as_of=date(2025, 6, 30))
-    ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 6, 1), value=Decimal("1200"),
-                          status=ReportStatus.SUBMITTED, submitted_by=dept_reporter,
-                          submitted_at="2025-06-20T10:00:00+08:00", created_by=dept_reporter)
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        period_start=date(2025, 6, 1),
+        value=Decimal("1200"),
+        status=ReportStatus.SUBMITTED,
+        submitted_by=dept_reporter,
+        submitted_at="2025-06-20T10:00:00+08:00",
+        created_by=dept_reporter,
+    )
     assert snapshot_freeze(as_of=date(2025, 6, 30), indicators=Indicator.objects.all()) == 1
     snapshot = StatusSnapshot.objects.get()
     assert snapshot.status == "done"
@@ -28,8 +35,9 @@ def test_freezing_twice_replaces_the_month_rather_than_duplicating_it(indicator,
 
 
 @pytest.mark.parametrize("seed", range(2))
-def test_the_month_end_freeze_from_stored_lights_equals_a_fresh_judgement(seed, county, target, dept, dept_reporter,
-                                                                          town_unit, town_reporter, supervisor):
+def test_the_month_end_freeze_from_stored_lights_equals_a_fresh_judgement(
+    seed, county, target, dept, dept_reporter, town_unit, town_reporter, supervisor
+):
     """The freeze copies the stored lights that held at the month end; they must be the lights a
     fresh judgement of that day gives, after a month of random writes through the services."""
     import random
@@ -55,8 +63,10 @@ def test_the_month_end_freeze_from_stored_lights_equals_a_fresh_judgement(seed, 
                 _act(rng, cast, day)
     with at(date(2025, 7, 1), hour=0):
         snapshot_freeze(as_of=date(2025, 6, 30))
-    frozen = {(s.indicator_id, s.unit_id): (s.status, s.actual, list(s.reasons))
-              for s in StatusSnapshot.objects.filter(as_of=date(2025, 6, 30))}
+    frozen = {
+        (s.indicator_id, s.unit_id): (s.status, s.actual, list(s.reasons))
+        for s in StatusSnapshot.objects.filter(as_of=date(2025, 6, 30))
+    }
     end = date(2025, 6, 30)
     rows = selectors.judge(list(Indicator.objects.filter(pk__in=cast.ids).select_related("target__plan")), end)
     fresh = {(pk, None): row.status for pk, row in rows.items()}

@@ -2,6 +2,7 @@
 as a unit's failing: last in its light's list, no days behind, named on the dashboard and the plan
 page with a way to assign a unit; 落后天数 is explained where it is shown; 序时进度 reads the same
 on the indicator page as in its reasons."""
+
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -53,11 +54,15 @@ def test_the_unowned_indicator_comes_last_in_its_light_without_days_behind(count
 def test_the_dashboard_and_the_plan_page_name_it_apart(office, plan, lights):
     _owned, orphan = lights
     html = office.get("/supervision/?as_of=2025-06").content.decode()
-    block = html[html.index('data-list="unowned"'):]
+    block = html[html.index('data-list="unowned"') :]
     assert "未明确责任单位" in block[:300] and f'data-indicator="{orphan.pk}"' in block[:2000]
-    red = html[html.index('data-list="red"'):]
-    row = red[red.index(f'<tr data-indicator="{orphan.pk}"'):]
-    assert "data-unowned" in row[:1500] and "未明确责任单位，无单位负责填报" in row[:3000] and "至今未报送" not in row[:3000]
+    red = html[html.index('data-list="red"') :]
+    row = red[red.index(f'<tr data-indicator="{orphan.pk}"') :]
+    assert (
+        "data-unowned" in row[:1500]
+        and "未明确责任单位，无单位负责填报" in row[:3000]
+        and "至今未报送" not in row[:3000]
+    )
     assert 'data-legend="days-behind"' in red and "落后天数：" in red
     page = office.get(f"/plans/{plan.pk}/").content.decode()
     assert 'data-list="unowned"' in page and "请管理员指定责任单位" in page
@@ -92,8 +97,9 @@ def test_the_indicator_page_writes_expected_progress_as_its_reasons_do(office, l
 
 
 def test_with_nobody_owing_the_report_no_report_is_called_missing():
-    spec = rules.IndicatorSpec(kind="increase", baseline=Decimal(0), target=Decimal(100), start=date(2025, 1, 1),
-                               deadline=date(2025, 12, 31))
+    spec = rules.IndicatorSpec(
+        kind="increase", baseline=Decimal(0), target=Decimal(100), start=date(2025, 1, 1), deadline=date(2025, 12, 31)
+    )
     owned = rules.evaluate_status(spec, [], date(2025, 3, 1))
     orphan = rules.evaluate_status(replace(spec, owned=False), [], date(2025, 3, 1))
     # January and February are past due: a unit that owed them is red for two missing reports.

@@ -102,14 +102,18 @@ def test_strangers_get_404_for_the_indicator_page(client, stranger, indicator):
 @time_machine.travel(NOW, tick=False)
 def test_item_flow_through_the_pages(client, red_indicator, dept, supervisor, dept_reporter):
     client.force_login(supervisor)
-    response = client.post(f"/supervision/indicators/{red_indicator.pk}/issue/",
-                           {"unit": dept.pk, "notice": "请说明原因", "reply_due": "2025-07-08"})
+    response = client.post(
+        f"/supervision/indicators/{red_indicator.pk}/issue/",
+        {"unit": dept.pk, "notice": "请说明原因", "reply_due": "2025-07-08"},
+    )
     item = SupervisionItem.objects.get()
     assert response["Location"] == f"/supervision/items/{item.pk}/"
     client.force_login(dept_reporter)
     assert 'data-action="reply"' in client.get(f"/supervision/items/{item.pk}/").content.decode()
-    client.post(f"/supervision/items/{item.pk}/", {"action": "reply", "measures": "补报", "promised_date": "2025-07-15",
-                                                  "version": 1})
+    client.post(
+        f"/supervision/items/{item.pk}/",
+        {"action": "reply", "measures": "补报", "promised_date": "2025-07-15", "version": 1},
+    )
     client.force_login(supervisor)
     client.post(f"/supervision/items/{item.pk}/", {"action": "close", "comment": "", "version": 2})
     item.refresh_from_db()
@@ -120,11 +124,15 @@ def test_item_flow_through_the_pages(client, red_indicator, dept, supervisor, de
 
 @time_machine.travel(NOW, tick=False)
 def test_stale_form_shows_the_conflict_and_changes_nothing(client, red_indicator, dept, supervisor, dept_reporter):
-    item = SupervisionItem.objects.create(indicator=red_indicator, unit=dept, notice="n", reply_due=date(2025, 7, 8),
-                                          issued_by=supervisor, version=3)
+    item = SupervisionItem.objects.create(
+        indicator=red_indicator, unit=dept, notice="n", reply_due=date(2025, 7, 8), issued_by=supervisor, version=3
+    )
     client.force_login(dept_reporter)
-    response = client.post(f"/supervision/items/{item.pk}/", {"action": "reply", "measures": "m",
-                                                             "promised_date": "2025-07-15", "version": 1}, follow=True)
+    response = client.post(
+        f"/supervision/items/{item.pk}/",
+        {"action": "reply", "measures": "m", "promised_date": "2025-07-15", "version": 1},
+        follow=True,
+    )
     item.refresh_from_db()
     assert item.status == "open" and item.measures == ""
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
@@ -132,15 +140,17 @@ def test_stale_form_shows_the_conflict_and_changes_nothing(client, red_indicator
 
 @time_machine.travel("2025-07-10 10:00 +08:00", tick=False)
 def test_ledger_flags_overdue_replies(client, red_indicator, dept, supervisor):
-    SupervisionItem.objects.create(indicator=red_indicator, unit=dept, notice="n", reply_due=date(2025, 7, 8),
-                                   issued_by=supervisor)
+    SupervisionItem.objects.create(
+        indicator=red_indicator, unit=dept, notice="n", reply_due=date(2025, 7, 8), issued_by=supervisor
+    )
     client.force_login(supervisor)
     assert "data-overdue" in client.get("/supervision/items/?overdue=1").content.decode()
 
 
 def test_another_units_item_is_not_found_like_a_missing_one(client, red_indicator, dept, supervisor, stranger):
-    item = SupervisionItem.objects.create(indicator=red_indicator, unit=dept, notice="n", reply_due=date(2025, 7, 8),
-                                          issued_by=supervisor)
+    item = SupervisionItem.objects.create(
+        indicator=red_indicator, unit=dept, notice="n", reply_due=date(2025, 7, 8), issued_by=supervisor
+    )
     client.force_login(stranger)
     assert client.get(f"/supervision/items/{item.pk}/").status_code == 404
 

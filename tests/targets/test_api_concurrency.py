@@ -1,4 +1,5 @@
 """No lost updates over the API: ETag on read, If-Match on write (428 without, 412 when stale)."""
+
 import os
 import threading
 from datetime import date
@@ -83,8 +84,9 @@ def test_a_put_of_what_was_read_with_one_change_is_accepted(dept_reporter, repor
 
 
 def test_a_weak_etag_from_a_proxy_still_matches(dept_reporter, report):
-    response = api_as(dept_reporter).patch(f"/api/progress-reports/{report.pk}/", {"value": 7}, format="json",
-                                           HTTP_IF_MATCH='W/"1"')
+    response = api_as(dept_reporter).patch(
+        f"/api/progress-reports/{report.pk}/", {"value": 7}, format="json", HTTP_IF_MATCH='W/"1"'
+    )
     assert response.status_code == 200
 
 
@@ -102,8 +104,12 @@ def test_two_supervisors_racing_on_an_indicator_one_wins(supervisor, indicator):
     etag = first.get(url)["ETag"]
     assert second.get(url)["ETag"] == etag
 
-    won = first.patch(url, {"target_value": 1500, "milestones": [{"date": "2025-06-30", "value": 600}]},
-                      format="json", HTTP_IF_MATCH=etag)
+    won = first.patch(
+        url,
+        {"target_value": 1500, "milestones": [{"date": "2025-06-30", "value": 600}]},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
     lost = second.patch(url, {"name": "另一个名字"}, format="json", HTTP_IF_MATCH=etag)
 
     assert won.status_code == 200, won.json()
@@ -143,8 +149,9 @@ def test_save_if_version_lets_only_one_of_two_stale_copies_win(report):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_patches_on_postgres_never_both_win(indicator, dept):
     """Two threads PATCH at the same moment with the same ETag: the row lock lets exactly one through."""
-    report = ProgressReportFactory(indicator=indicator, unit=dept, created_by=UserFactory(unit=dept),
-                                   period_start=date(2025, 5, 1))
+    report = ProgressReportFactory(
+        indicator=indicator, unit=dept, created_by=UserFactory(unit=dept), period_start=date(2025, 5, 1)
+    )
     users = [UserFactory(unit=dept) for _ in range(4)]
     barrier = threading.Barrier(len(users))
     codes = []
@@ -153,8 +160,11 @@ def test_simultaneous_patches_on_postgres_never_both_win(indicator, dept):
         try:
             client = api_as(user)
             barrier.wait()
-            codes.append(client.patch(f"/api/progress-reports/{report.pk}/", {"value": value}, format="json",
-                                      HTTP_IF_MATCH='"1"').status_code)
+            codes.append(
+                client.patch(
+                    f"/api/progress-reports/{report.pk}/", {"value": value}, format="json", HTTP_IF_MATCH='"1"'
+                ).status_code
+            )
         finally:
             connection.close()
 

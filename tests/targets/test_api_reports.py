@@ -1,4 +1,5 @@
 """Progress reports and indicators over the API: read-only fields, the review actions, lights in lists."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -23,28 +24,35 @@ def report(indicator, dept, dept_reporter):
 @pytest.fixture
 def submitted(report, dept_reporter):
     ProgressReport.objects.filter(pk=report.pk).update(
-        status=ReportStatus.SUBMITTED, submitted_by=dept_reporter, submitted_at="2025-05-20T10:00:00+08:00", version=2)
+        status=ReportStatus.SUBMITTED, submitted_by=dept_reporter, submitted_at="2025-05-20T10:00:00+08:00", version=2
+    )
     report.refresh_from_db()
     return report
 
 
 @time_machine.travel("2025-06-10 10:00 +0800")
-@pytest.mark.parametrize("field, value", [("status", "approved"), ("version", 9), ("is_late", False),
-                                          ("unit", "区教育局"), ("reviewed_by", "duchashi")])
+@pytest.mark.parametrize(
+    "field, value",
+    [("status", "approved"), ("version", 9), ("is_late", False), ("unit", "区教育局"), ("reviewed_by", "duchashi")],
+)
 def test_a_client_cannot_set_a_read_only_field_on_create(dept_reporter, indicator, field, value):
     response = api_as(dept_reporter).post(
-        "/api/progress-reports/", {"indicator": indicator.pk, "period": "2025-05", "value": 1, field: value},
-        format="json")
+        "/api/progress-reports/",
+        {"indicator": indicator.pk, "period": "2025-05", "value": 1, field: value},
+        format="json",
+    )
     assert response.status_code == 400
     assert list(response.json()["fields"]) == [field]
     assert not ProgressReport.objects.exists()
 
 
-@pytest.mark.parametrize("field, value", [("status", "approved"), ("version", 5), ("unit_id", 999),
-                                          ("review_comment", "ok")])
+@pytest.mark.parametrize(
+    "field, value", [("status", "approved"), ("version", 5), ("unit_id", 999), ("review_comment", "ok")]
+)
 def test_a_client_cannot_change_a_read_only_field_on_update(dept_reporter, report, field, value):
-    response = api_as(dept_reporter).patch(f"/api/progress-reports/{report.pk}/", {field: value}, format="json",
-                                           HTTP_IF_MATCH='"1"')
+    response = api_as(dept_reporter).patch(
+        f"/api/progress-reports/{report.pk}/", {field: value}, format="json", HTTP_IF_MATCH='"1"'
+    )
     assert response.status_code == 400
     assert field in response.json()["fields"]
     report.refresh_from_db()
@@ -53,20 +61,23 @@ def test_a_client_cannot_change_a_read_only_field_on_update(dept_reporter, repor
 
 def test_a_report_cannot_move_to_another_indicator(dept_reporter, report, target):
     other = IndicatorFactory(target=target, name="另一个指标")
-    response = api_as(dept_reporter).patch(f"/api/progress-reports/{report.pk}/", {"indicator": other.pk},
-                                           format="json", HTTP_IF_MATCH='"1"')
+    response = api_as(dept_reporter).patch(
+        f"/api/progress-reports/{report.pk}/", {"indicator": other.pk}, format="json", HTTP_IF_MATCH='"1"'
+    )
     assert response.status_code == 400 and "indicator" in response.json()["fields"]
 
 
 def test_the_supervision_office_cannot_edit_a_units_report(supervisor, report):
-    response = api_as(supervisor).patch(f"/api/progress-reports/{report.pk}/", {"value": 1}, format="json",
-                                        HTTP_IF_MATCH='"1"')
+    response = api_as(supervisor).patch(
+        f"/api/progress-reports/{report.pk}/", {"value": 1}, format="json", HTTP_IF_MATCH='"1"'
+    )
     assert response.status_code == 403
 
 
 def test_the_office_approves_a_submitted_report(supervisor, submitted):
-    response = api_as(supervisor).post(f"/api/progress-reports/{submitted.pk}/approve/", {"comment": "好"},
-                                       format="json", HTTP_IF_MATCH='"2"')
+    response = api_as(supervisor).post(
+        f"/api/progress-reports/{submitted.pk}/approve/", {"comment": "好"}, format="json", HTTP_IF_MATCH='"2"'
+    )
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["status"] == "approved" and body["reviewed_by"] == "duchashi" and body["review_comment"] == "好"
@@ -91,8 +102,9 @@ def test_a_reporter_cannot_approve(dept_reporter, submitted):
 
 
 def test_approving_a_draft_is_refused_with_a_reason(supervisor, report):
-    response = api_as(supervisor).post(f"/api/progress-reports/{report.pk}/approve/", {}, format="json",
-                                       HTTP_ACCEPT_LANGUAGE="en")
+    response = api_as(supervisor).post(
+        f"/api/progress-reports/{report.pk}/approve/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert "submitted" in response.json()["message"]
 
@@ -101,17 +113,21 @@ def test_the_office_reopens_an_approved_report_with_a_reason(supervisor, submitt
     client = api_as(supervisor)
     client.post(f"/api/progress-reports/{submitted.pk}/approve/", {}, format="json")
     assert client.post(f"/api/progress-reports/{submitted.pk}/reopen/", {}, format="json").status_code == 400
-    reopened = client.post(f"/api/progress-reports/{submitted.pk}/reopen/", {"reason": "统计局数据更正"},
-                           format="json")
+    reopened = client.post(f"/api/progress-reports/{submitted.pk}/reopen/", {"reason": "统计局数据更正"}, format="json")
     assert reopened.status_code == 200
     assert reopened.json()["status"] == "returned"
-    assert api_as(dept_reporter).post(f"/api/progress-reports/{submitted.pk}/reopen/", {"reason": "x"},
-                                      format="json").status_code == 403
+    assert (
+        api_as(dept_reporter)
+        .post(f"/api/progress-reports/{submitted.pk}/reopen/", {"reason": "x"}, format="json")
+        .status_code
+        == 403
+    )
 
 
 def test_a_stale_if_match_on_approve_is_412_and_nothing_changes(supervisor, submitted):
-    response = api_as(supervisor).post(f"/api/progress-reports/{submitted.pk}/approve/", {}, format="json",
-                                       HTTP_IF_MATCH='"1"')
+    response = api_as(supervisor).post(
+        f"/api/progress-reports/{submitted.pk}/approve/", {}, format="json", HTTP_IF_MATCH='"1"'
+    )
     assert response.status_code == 412
     submitted.refresh_from_db()
     assert submitted.status == ReportStatus.SUBMITTED
@@ -122,9 +138,16 @@ def _red_and_green(plan, dept, dept_reporter):
     behind, on_pace = (IndicatorFactory(target=TargetFactory(plan=plan), name=name) for name in ("落后", "正常"))
     for indicator, value in ((behind, "10"), (on_pace, "600")):
         indicator.target.lead_units.add(dept)
-        ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1), value=Decimal(value),
-                              status=ReportStatus.SUBMITTED, submitted_by=dept_reporter,
-                              submitted_at="2025-05-20T10:00:00+08:00", created_by=dept_reporter)
+        ProgressReportFactory(
+            indicator=indicator,
+            unit=dept,
+            period_start=date(2025, 5, 1),
+            value=Decimal(value),
+            status=ReportStatus.SUBMITTED,
+            submitted_by=dept_reporter,
+            submitted_at="2025-05-20T10:00:00+08:00",
+            created_by=dept_reporter,
+        )
     return behind, on_pace
 
 
@@ -151,8 +174,7 @@ def test_an_indicator_detail_has_its_light_on_the_as_of_date(supervisor, plan, d
     assert client.get(f"/api/indicators/{behind.pk}/?as_of=20-06").status_code == 400
 
 
-def test_listing_lights_takes_the_same_number_of_queries_for_3_or_30_indicators(supervisor, plan, dept,
-                                                                                dept_reporter):
+def test_listing_lights_takes_the_same_number_of_queries_for_3_or_30_indicators(supervisor, plan, dept, dept_reporter):
     def queries_for_listing():
         with CaptureQueriesContext(connection) as captured:
             assert api_as(supervisor).get("/api/indicators/?as_of=2025-06-20").status_code == 200

@@ -1,4 +1,5 @@
 """Every list and detail endpoint shows a reporter of another unit nothing: empty lists, 404 details."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -22,8 +23,13 @@ def world(plan, target, indicator, dept, dept_reporter):
     report = ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter)
     snapshot = StatusSnapshot.objects.create(indicator=indicator, as_of=date(2025, 5, 31), status="green")
     return {
-        "plans": plan.pk, "sections": section.pk, "targets": target.pk, "indicators": indicator.pk,
-        "milestones": milestone.pk, "progress-reports": report.pk, "status-snapshots": snapshot.pk,
+        "plans": plan.pk,
+        "sections": section.pk,
+        "targets": target.pk,
+        "indicators": indicator.pk,
+        "milestones": milestone.pk,
+        "progress-reports": report.pk,
+        "status-snapshots": snapshot.pk,
     }
 
 

@@ -43,8 +43,18 @@ def test_targets_list_has_the_agreed_shape(supervisor, indicator, dept, other_un
     assert result["lead_units"] == ["区农业农村局"]
     assert result["units"] == ["区农业农村局", "区教育局"]
     first = result["indicators"][0]
-    assert {"id", "name", "kind", "unit", "baseline", "target_value", "start_date", "deadline", "frequency",
-            "milestones"} <= set(first)
+    assert {
+        "id",
+        "name",
+        "kind",
+        "unit",
+        "baseline",
+        "target_value",
+        "start_date",
+        "deadline",
+        "frequency",
+        "milestones",
+    } <= set(first)
     assert first["target_value"] == 1200
     assert first["milestones"] == [{"date": "2025-06-30", "value": 500.0}]
     assert len(result["indicators"]) == 2
@@ -61,37 +71,65 @@ def test_plans_list_and_detail(supervisor, plan):
 
 def test_supervisor_creates_an_indicator_with_milestones(supervisor, target):
     payload = {
-        "target": target.pk, "name": "项目资金支出进度", "kind": "increase", "unit": "%", "baseline": 0,
-        "target_value": 100, "start_date": "2025-01-01", "deadline": "2025-12-31", "frequency": "monthly",
+        "target": target.pk,
+        "name": "项目资金支出进度",
+        "kind": "increase",
+        "unit": "%",
+        "baseline": 0,
+        "target_value": 100,
+        "start_date": "2025-01-01",
+        "deadline": "2025-12-31",
+        "frequency": "monthly",
         "milestones": [{"date": "2025-04-30", "value": 30}, {"date": "2025-06-30", "value": 50}],
     }
     response = api_as(supervisor).post("/api/indicators/", payload, format="json")
     assert response.status_code == 201, response.json()
     created = Indicator.objects.get(pk=response.json()["id"])
     assert [(m.date.isoformat(), m.value) for m in created.milestones.all()] == [
-        ("2025-04-30", Decimal("30")), ("2025-06-30", Decimal("50"))]
+        ("2025-04-30", Decimal("30")),
+        ("2025-06-30", Decimal("50")),
+    ]
     assert response.json()["milestones"][1] == {"date": "2025-06-30", "value": 50.0}
 
 
 def test_an_indicator_whose_target_equals_its_baseline_is_refused(supervisor, target):
-    payload = {"target": target.pk, "name": "x", "kind": "increase", "unit": "个", "baseline": 5,
-               "target_value": 5, "start_date": "2025-01-01", "deadline": "2025-12-31", "frequency": "monthly"}
+    payload = {
+        "target": target.pk,
+        "name": "x",
+        "kind": "increase",
+        "unit": "个",
+        "baseline": 5,
+        "target_value": 5,
+        "start_date": "2025-01-01",
+        "deadline": "2025-12-31",
+        "frequency": "monthly",
+    }
     response = api_as(supervisor).post("/api/indicators/", payload, format="json")
     assert response.status_code == 400
     assert not Indicator.objects.filter(name="x").exists()
 
 
 def test_a_reporter_cannot_create_indicators(dept_reporter, target):
-    payload = {"target": target.pk, "name": "x", "kind": "increase", "baseline": 0, "target_value": 5,
-               "start_date": "2025-01-01", "deadline": "2025-12-31"}
+    payload = {
+        "target": target.pk,
+        "name": "x",
+        "kind": "increase",
+        "baseline": 0,
+        "target_value": 5,
+        "start_date": "2025-01-01",
+        "deadline": "2025-12-31",
+    }
     assert api_as(dept_reporter).post("/api/indicators/", payload, format="json").status_code == 403
 
 
 @time_machine.travel("2025-06-10 10:00 +0800")
 def test_reporter_drafts_and_submits_a_report(dept_reporter, indicator):
     client = api_as(dept_reporter)
-    response = client.post("/api/progress-reports/", {"indicator": indicator.pk, "period": "2025-05", "value": 450,
-                                                      "narrative": "完成改厕450座"}, format="json")
+    response = client.post(
+        "/api/progress-reports/",
+        {"indicator": indicator.pk, "period": "2025-05", "value": 450, "narrative": "完成改厕450座"},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["status"] == "draft" and body["period"] == "2025-05" and body["unit"] == "区农业农村局"
@@ -104,7 +142,8 @@ def test_reporter_drafts_and_submits_a_report(dept_reporter, indicator):
 @time_machine.travel("2025-06-10 10:00 +0800")
 def test_a_report_for_a_future_period_is_refused_with_a_reason(dept_reporter, indicator):
     response = api_as(dept_reporter).post(
-        "/api/progress-reports/", {"indicator": indicator.pk, "period": "2025-07", "value": 1}, format="json")
+        "/api/progress-reports/", {"indicator": indicator.pk, "period": "2025-07", "value": 1}, format="json"
+    )
     assert response.status_code == 400
     assert "period" in response.json()["fields"]
 
@@ -112,15 +151,23 @@ def test_a_report_for_a_future_period_is_refused_with_a_reason(dept_reporter, in
 @time_machine.travel("2025-06-10 10:00 +0800")
 def test_a_monthly_indicator_refuses_a_quarter_label(dept_reporter, indicator):
     response = api_as(dept_reporter).post(
-        "/api/progress-reports/", {"indicator": indicator.pk, "period": "2025-Q1", "value": 1}, format="json")
+        "/api/progress-reports/", {"indicator": indicator.pk, "period": "2025-Q1", "value": 1}, format="json"
+    )
     assert response.status_code == 400
     assert "2025-05" in str(response.json()["fields"]["period"])
 
 
 def test_status_endpoint_returns_fractions_and_reasons(supervisor, indicator, dept, dept_reporter):
-    ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1), value=Decimal("300"),
-                          status=ReportStatus.SUBMITTED, submitted_by=dept_reporter,
-                          submitted_at="2025-05-20T10:00:00+08:00", created_by=dept_reporter)
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        period_start=date(2025, 5, 1),
+        value=Decimal("300"),
+        status=ReportStatus.SUBMITTED,
+        submitted_by=dept_reporter,
+        submitted_at="2025-05-20T10:00:00+08:00",
+        created_by=dept_reporter,
+    )
     response = api_as(supervisor).get(f"/api/indicators/{indicator.pk}/status/?as_of=2025-06-20")
     assert response.status_code == 200
     body = response.json()
@@ -136,8 +183,7 @@ def test_status_endpoint_rejects_a_bad_date(supervisor, indicator):
     assert api_as(supervisor).get(f"/api/indicators/{indicator.pk}/status/?as_of=June").status_code == 400
 
 
-def test_reporter_of_another_unit_gets_404_for_indicator_status_and_report(stranger, indicator, dept,
-                                                                             dept_reporter):
+def test_reporter_of_another_unit_gets_404_for_indicator_status_and_report(stranger, indicator, dept, dept_reporter):
     report = ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter)
     client = api_as(stranger)
     assert client.get(f"/api/indicators/{indicator.pk}/").status_code == 404
@@ -152,7 +198,8 @@ def test_reporter_of_another_unit_gets_404_for_indicator_status_and_report(stran
 @time_machine.travel("2025-06-10 10:00 +0800")
 def test_reporter_of_another_unit_cannot_report_on_a_foreign_indicator(stranger, indicator):
     response = api_as(stranger).post(
-        "/api/progress-reports/", {"indicator": indicator.pk, "period": "2025-05", "value": 1}, format="json")
+        "/api/progress-reports/", {"indicator": indicator.pk, "period": "2025-05", "value": 1}, format="json"
+    )
     assert response.status_code in (400, 404)
     assert not ProgressReport.objects.exists()
 

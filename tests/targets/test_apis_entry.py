@@ -1,4 +1,5 @@
 """The API around a progress report: evidence, comments, versions, late-entry grants; scoping answers 404."""
+
 import hashlib
 from datetime import date
 from decimal import Decimal
@@ -27,14 +28,16 @@ def setup(settings, tmp_path):
 
 @pytest.fixture
 def draft(indicator, dept, dept_reporter):
-    return services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
-                                           by=dept_reporter)
+    return services.progress_report_create(
+        indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"), by=dept_reporter
+    )
 
 
 def test_a_reporter_uploads_evidence_and_downloads_it_with_its_checksum(draft, dept_reporter):
     client = api_as(dept_reporter)
-    response = client.post("/api/evidence/", {"report": draft.pk, "file": SimpleUploadedFile("现场.png", PNG)},
-                           format="multipart")
+    response = client.post(
+        "/api/evidence/", {"report": draft.pk, "file": SimpleUploadedFile("现场.png", PNG)}, format="multipart"
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["sha256"] == hashlib.sha256(PNG).hexdigest() and body["content_type"] == "image/png"
@@ -45,8 +48,9 @@ def test_a_reporter_uploads_evidence_and_downloads_it_with_its_checksum(draft, d
 
 
 def test_a_disguised_file_is_refused_with_a_field_error(draft, dept_reporter):
-    response = api_as(dept_reporter).post("/api/evidence/", {
-        "report": draft.pk, "file": SimpleUploadedFile("photo.jpg", b"%PDF-1.4")}, format="multipart")
+    response = api_as(dept_reporter).post(
+        "/api/evidence/", {"report": draft.pk, "file": SimpleUploadedFile("photo.jpg", b"%PDF-1.4")}, format="multipart"
+    )
     assert response.status_code == 400 and "evidence" in response.json()["fields"]
     assert not Evidence.objects.exists()
 
@@ -59,16 +63,18 @@ def test_another_units_reporter_gets_404_for_evidence_comments_and_versions(draf
     assert client.get("/api/evidence/").json()["count"] == 0
     assert client.get("/api/report-versions/").json()["count"] == 0
     # Another unit's report in a body is an object that does not exist (400), as a missing id is.
-    response = client.post("/api/evidence/", {"report": draft.pk, "file": SimpleUploadedFile("b.png", PNG)},
-                           format="multipart")
+    response = client.post(
+        "/api/evidence/", {"report": draft.pk, "file": SimpleUploadedFile("b.png", PNG)}, format="multipart"
+    )
     assert response.status_code == 400 and "report" in response.json()["fields"]
     assert client.post("/api/report-comments/", {"report": draft.pk, "text": "x"}, format="json").status_code == 400
     assert Evidence.objects.count() == 1 and not draft.comments.exists()
 
 
 def test_comments_and_versions_through_the_api(draft, dept_reporter, supervisor):
-    response = api_as(supervisor).post("/api/report-comments/", {"report": draft.pk, "text": "请补充照片"},
-                                       format="json")
+    response = api_as(supervisor).post(
+        "/api/report-comments/", {"report": draft.pk, "text": "请补充照片"}, format="json"
+    )
     assert response.status_code == 201 and response.json()["author"] == "duchashi"
     comments = api_as(dept_reporter).get(f"/api/report-comments/?report={draft.pk}").json()["results"]
     assert [c["text"] for c in comments] == ["请补充照片"]
@@ -77,8 +83,13 @@ def test_comments_and_versions_through_the_api(draft, dept_reporter, supervisor)
 
 
 def test_the_office_grants_late_entry_and_a_reporter_cannot(indicator, dept, dept_reporter, supervisor):
-    payload = {"plan": indicator.target.plan_id, "unit": dept.pk, "period": "2025-04", "until": "2025-06-30",
-               "reason": "人员调整"}
+    payload = {
+        "plan": indicator.target.plan_id,
+        "unit": dept.pk,
+        "period": "2025-04",
+        "until": "2025-06-30",
+        "reason": "人员调整",
+    }
     assert api_as(dept_reporter).post("/api/late-entry-grants/", payload, format="json").status_code == 403
     response = api_as(supervisor).post("/api/late-entry-grants/", payload, format="json")
     assert response.status_code == 201, response.json()
@@ -93,8 +104,14 @@ def test_the_office_grants_late_entry_and_a_reporter_cannot(indicator, dept, dep
 
 def test_an_api_client_explains_a_lower_value_and_confirms_an_unusual_one(indicator, dept, dept_reporter):
     """The 400 names the field to send; sending it lets the figure through, as the entry form does."""
-    ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, 4, 1),
-                          value=400, status=ReportStatus.APPROVED)
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        created_by=dept_reporter,
+        period_start=date(2025, 4, 1),
+        value=400,
+        status=ReportStatus.APPROVED,
+    )
     client = api_as(dept_reporter)
     lower = {"indicator": indicator.pk, "period": "2025-05", "value": "390"}
     refused = client.post("/api/progress-reports/", lower, format="json")

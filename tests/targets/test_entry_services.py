@@ -1,4 +1,5 @@
 """The report services with the checks of the monthly cycle: values, lock, 补报, evidence, versions, notices."""
+
 import hashlib
 from datetime import date
 from decimal import Decimal
@@ -31,14 +32,22 @@ def june10():
 
 
 def create(indicator, unit, by, value, period="2025-05", **extra):
-    return services.progress_report_create(indicator=indicator, unit=unit, period=period, value=Decimal(value),
-                                           by=by, **extra)
+    return services.progress_report_create(
+        indicator=indicator, unit=unit, period=period, value=Decimal(value), by=by, **extra
+    )
 
 
 def approved(indicator, unit, by, period_start, value):
-    return ProgressReportFactory(indicator=indicator, unit=unit, period_start=period_start, value=Decimal(value),
-                                 status=ReportStatus.APPROVED, submitted_by=by, created_by=by,
-                                 submitted_at="2025-05-20T10:00:00+08:00")
+    return ProgressReportFactory(
+        indicator=indicator,
+        unit=unit,
+        period_start=period_start,
+        value=Decimal(value),
+        status=ReportStatus.APPROVED,
+        submitted_by=by,
+        created_by=by,
+        submitted_at="2025-05-20T10:00:00+08:00",
+    )
 
 
 def errors_of(excinfo) -> dict:
@@ -106,8 +115,14 @@ def test_a_locked_period_is_refused_until_a_late_entry_grant(indicator, dept, de
         with pytest.raises(ValidationError) as exc:
             create(indicator, dept, dept_reporter, "400")
         assert "period" in errors_of(exc)
-        grant = services.late_entry_grant_create(plan=plan, unit=dept, period="2025-05", until=date(2025, 6, 20),
-                                                 reason="系统故障未能按时填报", by=supervisor)
+        grant = services.late_entry_grant_create(
+            plan=plan,
+            unit=dept,
+            period="2025-05",
+            until=date(2025, 6, 20),
+            reason="系统故障未能按时填报",
+            by=supervisor,
+        )
         report = create(indicator, dept, dept_reporter, "400")
         report = services.progress_report_submit(report=report, by=dept_reporter)
     assert report.is_late
@@ -123,8 +138,15 @@ def test_a_locked_period_is_refused_until_a_late_entry_grant(indicator, dept, de
 def test_a_grant_for_one_indicator_does_not_open_the_others(indicator, dept, dept_reporter, supervisor):
     other = IndicatorFactory(target=indicator.target)
     with time_machine.travel("2025-06-15 10:00 +0800"):
-        services.late_entry_grant_create(plan=indicator.target.plan, unit=dept, period="2025-05", indicator=indicator,
-                                         until=date(2025, 6, 30), reason="补报", by=supervisor)
+        services.late_entry_grant_create(
+            plan=indicator.target.plan,
+            unit=dept,
+            period="2025-05",
+            indicator=indicator,
+            until=date(2025, 6, 30),
+            reason="补报",
+            by=supervisor,
+        )
         create(indicator, dept, dept_reporter, "400")
         with pytest.raises(ValidationError):
             create(other, dept, dept_reporter, "400")
@@ -132,25 +154,32 @@ def test_a_grant_for_one_indicator_does_not_open_the_others(indicator, dept, dep
 
 def test_a_returned_report_can_be_corrected_after_the_lock(indicator, dept, dept_reporter, supervisor):
     with time_machine.travel("2025-06-10 10:00 +0800"):
-        report = services.progress_report_submit(report=create(indicator, dept, dept_reporter, "400"),
-                                                 by=dept_reporter)
+        report = services.progress_report_submit(report=create(indicator, dept, dept_reporter, "400"), by=dept_reporter)
     with time_machine.travel("2025-06-20 10:00 +0800"):
         report = services.progress_report_review(report=report, by=supervisor, approve=False, comment="请核实")
-        report = services.progress_report_update(report=report, by=dept_reporter, expected_version=report.version,
-                                                 value=Decimal("410"))
+        report = services.progress_report_update(
+            report=report, by=dept_reporter, expected_version=report.version, value=Decimal("410")
+        )
         assert services.progress_report_submit(report=report, by=dept_reporter).status == ReportStatus.SUBMITTED
 
 
 def test_only_the_supervision_office_grants_late_entry(indicator, dept, dept_reporter):
     with pytest.raises(PermissionDenied):
-        services.late_entry_grant_create(plan=indicator.target.plan, unit=dept, period="2025-05",
-                                         until=date(2099, 1, 1), reason="x", by=dept_reporter)
+        services.late_entry_grant_create(
+            plan=indicator.target.plan,
+            unit=dept,
+            period="2025-05",
+            until=date(2099, 1, 1),
+            reason="x",
+            by=dept_reporter,
+        )
 
 
 def test_a_grant_needs_a_reason_and_a_future_end(june10, indicator, dept, supervisor):
     with pytest.raises(ValidationError) as exc:
-        services.late_entry_grant_create(plan=indicator.target.plan, unit=dept, period="2025-05",
-                                         until=date(2025, 6, 1), reason=" ", by=supervisor)
+        services.late_entry_grant_create(
+            plan=indicator.target.plan, unit=dept, period="2025-05", until=date(2025, 6, 1), reason=" ", by=supervisor
+        )
     assert set(errors_of(exc)) == {"reason", "until"}
 
 
@@ -170,8 +199,9 @@ def test_evidence_is_stored_with_its_checksum_and_audited(june10, indicator, dep
 def test_evidence_of_the_wrong_type_is_refused(june10, indicator, dept, dept_reporter):
     report = create(indicator, dept, dept_reporter, "400")
     with pytest.raises(ValidationError) as exc:
-        services.evidence_add(report=report, by=dept_reporter,
-                              upload=SimpleUploadedFile("photo.jpg", b"%PDF-1.4 really a pdf"))
+        services.evidence_add(
+            report=report, by=dept_reporter, upload=SimpleUploadedFile("photo.jpg", b"%PDF-1.4 really a pdf")
+        )
     assert "evidence" in errors_of(exc)
     assert not Evidence.objects.exists()
 
@@ -189,15 +219,21 @@ def test_every_save_keeps_a_version_with_who_and_what(june10, indicator, dept, d
     report = services.progress_report_review(report=report, by=supervisor, approve=False, comment="缺少照片")
     versions = list(ReportVersion.objects.filter(report=report).order_by("version"))
     assert [(v.version, v.action, v.by.username) for v in versions] == [
-        (1, "create", "nongye"), (2, "update", "nongye"), (3, "submit", "nongye"), (4, "return", "duchashi")]
+        (1, "create", "nongye"),
+        (2, "update", "nongye"),
+        (3, "submit", "nongye"),
+        (4, "return", "duchashi"),
+    ]
     assert versions[0].data["value"] == "400.0000" and versions[1].data["value"] == "420.0000"
     assert versions[3].data["review_comment"] == "缺少照片"
 
 
 def test_the_office_of_the_region_hears_of_a_submission_and_the_unit_of_the_review(
-        june10, indicator, dept, dept_reporter, supervisor):
-    elsewhere = UserFactory(username="other_office", role="supervisor",
-                            region=TargetFactory().plan.region)  # another county's office
+    june10, indicator, dept, dept_reporter, supervisor
+):
+    elsewhere = UserFactory(
+        username="other_office", role="supervisor", region=TargetFactory().plan.region
+    )  # another county's office
     report = services.progress_report_submit(report=create(indicator, dept, dept_reporter, "400"), by=dept_reporter)
     note = Notification.objects.get(kind="report.submitted")
     assert note.user == supervisor and note.link == f"/reports/{report.pk}/"

@@ -1,4 +1,5 @@
 """The pages of the monthly cycle through Django's test client: My work, entry, review, history, 404s, bell."""
+
 import re
 from datetime import date
 from decimal import Decimal
@@ -56,8 +57,9 @@ def post_entry(client, indicator, period="2025-05", action="save", **fields):
 
 
 def submitted(indicator, dept, dept_reporter, value="400"):
-    report = services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal(value),
-                                             by=dept_reporter)
+    report = services.progress_report_create(
+        indicator=indicator, unit=dept, period="2025-05", value=Decimal(value), by=dept_reporter
+    )
     return services.progress_report_submit(report=report, by=dept_reporter)
 
 
@@ -78,13 +80,23 @@ def test_my_work_puts_overdue_indicators_first(as_dept, indicator, dept):
 def test_a_township_sees_its_share_and_the_county_roll_up(client, town_reporter, indicator, town_unit, county):
     from ..factories import RegionFactory, UnitFactory
 
-    other_town = UnitFactory(county=county, name="北岙街道", kind="township",
-                             township=RegionFactory(code="330305001000", name="北岙街道", level="township"))
+    other_town = UnitFactory(
+        county=county,
+        name="北岙街道",
+        kind="township",
+        township=RegionFactory(code="330305001000", name="北岙街道", level="township"),
+    )
     Allocation.objects.create(indicator=indicator, unit=town_unit, target_value=Decimal("700"))
     Allocation.objects.create(indicator=indicator, unit=other_town, target_value=Decimal("500"))
-    ProgressReport.objects.create(indicator=indicator, unit=other_town, period_start=date(2025, 5, 1),
-                                  value=Decimal("120"), status=ReportStatus.SUBMITTED, created_by=town_reporter,
-                                  submitted_at="2025-05-20T10:00:00+08:00")
+    ProgressReport.objects.create(
+        indicator=indicator,
+        unit=other_town,
+        period_start=date(2025, 5, 1),
+        value=Decimal("120"),
+        status=ReportStatus.SUBMITTED,
+        created_by=town_reporter,
+        submitted_at="2025-05-20T10:00:00+08:00",
+    )
     client.force_login(town_reporter)
     assert f'data-indicator="{indicator.pk}"' in client.get("/my-work/").content.decode()
     html = client.get(entry_url(indicator)).content.decode()
@@ -98,9 +110,16 @@ def test_saving_a_draft_then_submitting_with_evidence(as_dept, indicator, dept_r
     response = post_entry(as_dept, indicator, narrative="完成改厕400座")
     report = ProgressReport.objects.get(indicator=indicator)
     assert response.status_code == 302 and report.status == ReportStatus.DRAFT
-    response = as_dept.post(entry_url(indicator), {
-        "value": "410", "narrative": "完成改厕410座", "version": report.version, "action": "submit",
-        "evidence": [SimpleUploadedFile("验收.png", PNG), SimpleUploadedFile("台账.pdf", b"%PDF-1.5\n%%EOF")]})
+    response = as_dept.post(
+        entry_url(indicator),
+        {
+            "value": "410",
+            "narrative": "完成改厕410座",
+            "version": report.version,
+            "action": "submit",
+            "evidence": [SimpleUploadedFile("验收.png", PNG), SimpleUploadedFile("台账.pdf", b"%PDF-1.5\n%%EOF")],
+        },
+    )
     report.refresh_from_db()
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
     assert report.status == ReportStatus.SUBMITTED and report.is_late and report.value == Decimal("410")
@@ -117,8 +136,14 @@ def test_field_errors_are_shown_next_to_the_field(as_dept, indicator):
 
 
 def test_the_explanation_and_confirmation_fields_appear_when_needed(as_dept, indicator, dept, dept_reporter):
-    ProgressReport.objects.create(indicator=indicator, unit=dept, period_start=date(2025, 4, 1), value=Decimal("500"),
-                                  status=ReportStatus.APPROVED, created_by=dept_reporter)
+    ProgressReport.objects.create(
+        indicator=indicator,
+        unit=dept,
+        period_start=date(2025, 4, 1),
+        value=Decimal("500"),
+        status=ReportStatus.APPROVED,
+        created_by=dept_reporter,
+    )
     html = post_entry(as_dept, indicator, value="450").content.decode()
     assert 'data-error-for="explanation"' in html and 'name="explanation"' in html
     response = post_entry(as_dept, indicator, value="450", explanation="5月核减重复统计的50座")
@@ -128,14 +153,22 @@ def test_the_explanation_and_confirmation_fields_appear_when_needed(as_dept, ind
 
 
 def test_a_bad_evidence_file_is_refused_and_nothing_is_saved(as_dept, indicator):
-    response = as_dept.post(entry_url(indicator), {"value": "400", "version": "", "action": "submit",
-                                                   "evidence": [SimpleUploadedFile("photo.jpg", b"MZ not a photo")]})
+    response = as_dept.post(
+        entry_url(indicator),
+        {
+            "value": "400",
+            "version": "",
+            "action": "submit",
+            "evidence": [SimpleUploadedFile("photo.jpg", b"MZ not a photo")],
+        },
+    )
     assert 'data-error-for="evidence"' in response.content.decode()
     assert not ProgressReport.objects.exists() and not Evidence.objects.exists()
 
 
 def test_two_people_racing_on_the_form_the_later_save_is_refused_and_shown_what_changed(
-        client, indicator, dept, dept_reporter):
+    client, indicator, dept, dept_reporter
+):
     from django.test import Client
 
     from ..factories import UserFactory
@@ -177,18 +210,27 @@ def test_two_people_creating_the_same_report_the_second_is_shown_the_first(clien
 
 
 def test_reporter_of_another_unit_gets_404_for_every_page_file_and_action(
-        client, stranger, indicator, dept, dept_reporter, supervisor):
-    report = services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
-                                             by=dept_reporter)
+    client, stranger, indicator, dept, dept_reporter, supervisor
+):
+    report = services.progress_report_create(
+        indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"), by=dept_reporter
+    )
     evidence = services.evidence_add(report=report, by=dept_reporter, upload=SimpleUploadedFile("a.png", PNG))
     client.force_login(stranger)
     gets = [entry_url(indicator), f"/reports/{report.pk}/", f"/evidence/{evidence.pk}/", "/review/", "/late-entry/"]
     for url in gets:
         assert client.get(url).status_code == 404, url
-    posts = [entry_url(indicator), f"/reports/{report.pk}/comment/", f"/reports/{report.pk}/review/",
-             f"/reports/{report.pk}/reopen/", f"/evidence/{evidence.pk}/remove/"]
+    posts = [
+        entry_url(indicator),
+        f"/reports/{report.pk}/comment/",
+        f"/reports/{report.pk}/review/",
+        f"/reports/{report.pk}/reopen/",
+        f"/evidence/{evidence.pk}/remove/",
+    ]
     for url in posts:
-        assert client.post(url, {"value": "1", "text": "x", "decision": "approve", "reason": "x"}).status_code == 404, url
+        assert client.post(url, {"value": "1", "text": "x", "decision": "approve", "reason": "x"}).status_code == 404, (
+            url
+        )
     assert client.post("/review/approve/", {"report": [report.pk]}).status_code == 404
     report.refresh_from_db()
     assert report.value == Decimal("400") and not report.comments.exists() and Evidence.objects.count() == 1
@@ -204,8 +246,9 @@ def test_a_co_unit_sees_the_indicator_but_does_not_enter_it(client, indicator, t
 
 
 def test_evidence_downloads_for_the_unit_and_the_office_with_its_name(as_dept, office, indicator, dept, dept_reporter):
-    report = services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
-                                             by=dept_reporter)
+    report = services.progress_report_create(
+        indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"), by=dept_reporter
+    )
     evidence = services.evidence_add(report=report, by=dept_reporter, upload=SimpleUploadedFile("现场.png", PNG))
     for client in (as_dept, office):
         response = client.get(f"/evidence/{evidence.pk}/")
@@ -221,9 +264,16 @@ def test_review_queue_filters_and_bulk_approval(office, indicator, dept, dept_re
     other = IndicatorFactory(target=indicator.target)
     other.target.co_units.add(town_unit)
     Allocation.objects.create(indicator=other, unit=town_unit, target_value=Decimal("100"))
-    on_time = ProgressReport.objects.create(indicator=other, unit=town_unit, period_start=date(2025, 5, 1),
-                                            value=Decimal("50"), status=ReportStatus.SUBMITTED, created_by=town_reporter,
-                                            submitted_by=town_reporter, submitted_at="2025-05-20T10:00:00+08:00")
+    on_time = ProgressReport.objects.create(
+        indicator=other,
+        unit=town_unit,
+        period_start=date(2025, 5, 1),
+        value=Decimal("50"),
+        status=ReportStatus.SUBMITTED,
+        created_by=town_reporter,
+        submitted_by=town_reporter,
+        submitted_at="2025-05-20T10:00:00+08:00",
+    )
     html = office.get("/review/").content.decode()
     assert 'data-count="2"' in html
     assert 'data-count="1"' in office.get("/review/?late=yes").content.decode()
@@ -252,8 +302,15 @@ def test_returning_needs_a_reason_and_the_unit_sees_it(office, as_dept, indicato
 def test_nobody_approves_their_own_submission_from_the_queue(client, indicator, dept, supervisor):
     # The services let only the unit's reporter submit; a row that names an office member as its
     # submitter (a load made past the services) still cannot be approved by that member.
-    report = ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1), value=Decimal("400"),
-                                   status=ReportStatus.SUBMITTED, created_by=supervisor, submitted_by=supervisor)
+    report = ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        period_start=date(2025, 5, 1),
+        value=Decimal("400"),
+        status=ReportStatus.SUBMITTED,
+        created_by=supervisor,
+        submitted_by=supervisor,
+    )
     client.force_login(supervisor)
     assert 'id="approve"' not in client.get(f"/reports/{report.pk}/").content.decode()
     client.post("/review/approve/", {"report": [report.pk]})
@@ -263,8 +320,9 @@ def test_nobody_approves_their_own_submission_from_the_queue(client, indicator, 
 
 
 def test_reopen_needs_a_reason_and_is_audited(office, indicator, dept, dept_reporter, supervisor):
-    report = services.progress_report_review(report=submitted(indicator, dept, dept_reporter), by=supervisor,
-                                             approve=True)
+    report = services.progress_report_review(
+        report=submitted(indicator, dept, dept_reporter), by=supervisor, approve=True
+    )
     office.post(f"/reports/{report.pk}/reopen/", {"reason": ""})
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
@@ -276,16 +334,19 @@ def test_reopen_needs_a_reason_and_is_audited(office, indicator, dept, dept_repo
 
 
 def test_report_page_shows_every_version_the_comments_and_the_files(
-        office, as_dept, indicator, dept, dept_reporter, supervisor):
-    report = services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
-                                             by=dept_reporter)
+    office, as_dept, indicator, dept, dept_reporter, supervisor
+):
+    report = services.progress_report_create(
+        indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"), by=dept_reporter
+    )
     services.evidence_add(report=report, by=dept_reporter, upload=SimpleUploadedFile("现场.png", PNG))
     report = services.progress_report_submit(report=report, by=dept_reporter)
     office.post(f"/reports/{report.pk}/comment/", {"text": "照片不清楚"})
     office.post(f"/reports/{report.pk}/review/", {"decision": "return", "comment": "请重新拍照"})
     report.refresh_from_db()
-    services.progress_report_update(report=report, by=dept_reporter, expected_version=report.version,
-                                    value=Decimal("430"))
+    services.progress_report_update(
+        report=report, by=dept_reporter, expected_version=report.version, value=Decimal("430")
+    )
     html = as_dept.get(f"/reports/{report.pk}/").content.decode()
     actions = re.findall(r'data-version="(\d+)" data-action="(\w+)"', html)
     assert actions == [("1", "create"), ("2", "submit"), ("3", "return"), ("4", "update")]
@@ -294,21 +355,41 @@ def test_report_page_shows_every_version_the_comments_and_the_files(
 
 
 def test_late_entry_grant_form_creates_an_audited_grant(office, indicator, dept):
-    response = office.post("/late-entry/", {"plan": indicator.target.plan_id, "unit": dept.pk, "period": "2025-04",
-                                            "indicator": indicator.pk, "until": "2025-06-30", "reason": "人员调整"})
+    response = office.post(
+        "/late-entry/",
+        {
+            "plan": indicator.target.plan_id,
+            "unit": dept.pk,
+            "period": "2025-04",
+            "indicator": indicator.pk,
+            "until": "2025-06-30",
+            "reason": "人员调整",
+        },
+    )
     assert response.status_code == 302
     grant = LateEntryGrant.objects.get()
     assert (grant.unit, grant.period_start, grant.indicator) == (dept, date(2025, 4, 1), indicator)
     assert AuditEvent.objects.filter(action="late_entry.grant", object_id=str(grant.pk)).exists()
-    html = office.post("/late-entry/", {"plan": indicator.target.plan_id, "unit": dept.pk, "period": "April",
-                                        "until": "2025-06-30", "reason": ""}).content.decode()
+    html = office.post(
+        "/late-entry/",
+        {"plan": indicator.target.plan_id, "unit": dept.pk, "period": "April", "until": "2025-06-30", "reason": ""},
+    ).content.decode()
     assert 'data-error-for="period"' in html and 'data-error-for="reason"' in html
 
 
 def test_late_entry_grant_refuses_an_indicator_outside_the_region(office, indicator, dept):
     foreign = IndicatorFactory(target=TargetFactory())
-    html = office.post("/late-entry/", {"plan": indicator.target.plan_id, "unit": dept.pk, "period": "2025-04",
-                                        "indicator": foreign.pk, "until": "2025-06-30", "reason": "x"}).content.decode()
+    html = office.post(
+        "/late-entry/",
+        {
+            "plan": indicator.target.plan_id,
+            "unit": dept.pk,
+            "period": "2025-04",
+            "indicator": foreign.pk,
+            "until": "2025-06-30",
+            "reason": "x",
+        },
+    ).content.decode()
     assert 'data-error-for="indicator"' in html and not LateEntryGrant.objects.exists()
 
 
@@ -323,13 +404,21 @@ def _queries(client, url) -> int:
 
 
 def test_my_work_and_the_review_queue_run_the_same_queries_for_2_or_10_rows(
-        as_dept, office, indicator, dept, dept_reporter):
+    as_dept, office, indicator, dept, dept_reporter
+):
     def add_rows(n):
         for _ in range(n):
             extra = IndicatorFactory(target=indicator.target)
-            ProgressReport.objects.create(indicator=extra, unit=dept, period_start=date(2025, 5, 1), value=Decimal("5"),
-                                          status=ReportStatus.SUBMITTED, created_by=dept_reporter,
-                                          submitted_by=dept_reporter, submitted_at="2025-05-20T10:00:00+08:00")
+            ProgressReport.objects.create(
+                indicator=extra,
+                unit=dept,
+                period_start=date(2025, 5, 1),
+                value=Decimal("5"),
+                status=ReportStatus.SUBMITTED,
+                created_by=dept_reporter,
+                submitted_by=dept_reporter,
+                submitted_at="2025-05-20T10:00:00+08:00",
+            )
 
     add_rows(2)
     few = (_queries(as_dept, "/my-work/"), _queries(office, "/review/"))
@@ -337,25 +426,35 @@ def test_my_work_and_the_review_queue_run_the_same_queries_for_2_or_10_rows(
     assert (_queries(as_dept, "/my-work/"), _queries(office, "/review/")) == few
 
 
-def test_a_locked_period_is_refused_on_the_form_and_opens_with_a_grant(client, indicator, dept, dept_reporter,
-                                                                       supervisor):
+def test_a_locked_period_is_refused_on_the_form_and_opens_with_a_grant(
+    client, indicator, dept, dept_reporter, supervisor
+):
     with time_machine.travel("2025-06-16 10:00 +0800"):  # May locked on 15 June
         client.force_login(dept_reporter)
         html = client.get("/my-work/").content.decode()
         # June is open; May is listed as missed and locked.
-        assert 'data-period="2025-06"' in html and re.search(r'class="muted missed">已错过并锁定：共5期，最近2025年3月、2025年4月、2025年5月 ', html)
+        assert 'data-period="2025-06"' in html and re.search(
+            r'class="muted missed">已错过并锁定：共5期，最近2025年3月、2025年4月、2025年5月 ', html
+        )
         html = post_entry(client, indicator, value="400").content.decode()
         assert 'data-error-for="__all__"' in html and not ProgressReport.objects.exists()
-        services.late_entry_grant_create(plan=indicator.target.plan, unit=dept, period="2025-05",
-                                         until=date(2025, 6, 20), reason="补报", by=supervisor)
+        services.late_entry_grant_create(
+            plan=indicator.target.plan,
+            unit=dept,
+            period="2025-05",
+            until=date(2025, 6, 20),
+            reason="补报",
+            by=supervisor,
+        )
         assert 'data-period="2025-05"' in client.get("/my-work/").content.decode()
         assert post_entry(client, indicator, value="400", action="submit").status_code == 302
     assert ProgressReport.objects.get().is_late
 
 
 def test_a_file_can_be_removed_from_a_draft_and_the_removal_is_audited(as_dept, indicator, dept, dept_reporter):
-    report = services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
-                                             by=dept_reporter)
+    report = services.progress_report_create(
+        indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"), by=dept_reporter
+    )
     evidence = services.evidence_add(report=report, by=dept_reporter, upload=SimpleUploadedFile("错的.png", PNG))
     response = as_dept.post(f"/evidence/{evidence.pk}/remove/")
     assert response["Location"] == entry_url(indicator)
@@ -367,8 +466,9 @@ def test_the_office_of_another_county_gets_404_for_the_report(client, indicator,
     from ..factories import RegionFactory, UserFactory
 
     report = submitted(indicator, dept, dept_reporter)
-    elsewhere = UserFactory(username="xunyi_ducha", role="supervisor",
-                            region=RegionFactory(code="610429000000", name="旬邑县"))
+    elsewhere = UserFactory(
+        username="xunyi_ducha", role="supervisor", region=RegionFactory(code="610429000000", name="旬邑县")
+    )
     client.force_login(elsewhere)
     assert client.get(f"/reports/{report.pk}/").status_code == 404
     assert client.post(f"/reports/{report.pk}/review/", {"decision": "approve"}).status_code == 404
@@ -377,21 +477,30 @@ def test_the_office_of_another_county_gets_404_for_the_report(client, indicator,
 
 def test_files_of_a_refused_submission_do_not_stay_on_disk(as_dept, indicator, settings):
     # The value is fine and the photo is fine, but the second file is not: nothing is kept.
-    response = as_dept.post(entry_url(indicator), {"value": "400", "version": "", "action": "submit", "evidence": [
-        SimpleUploadedFile("好的.png", PNG), SimpleUploadedFile("坏的.pdf", b"not a pdf at all")]})
+    response = as_dept.post(
+        entry_url(indicator),
+        {
+            "value": "400",
+            "version": "",
+            "action": "submit",
+            "evidence": [SimpleUploadedFile("好的.png", PNG), SimpleUploadedFile("坏的.pdf", b"not a pdf at all")],
+        },
+    )
     assert 'data-error-for="evidence"' in response.content.decode()
     assert not ProgressReport.objects.exists()
     assert not [p for p in settings.EVIDENCE_ROOT.rglob("*") if p.is_file()]
 
 
 def test_approving_a_report_that_changed_since_the_page_was_shown_is_refused(
-        office, indicator, dept, dept_reporter, supervisor):
+    office, indicator, dept, dept_reporter, supervisor
+):
     report = submitted(indicator, dept, dept_reporter)
     shown = report.version
     # Meanwhile a colleague returns it, the unit corrects and resubmits it.
     report = services.progress_report_review(report=report, by=supervisor, approve=False, comment="请核实")
-    report = services.progress_report_update(report=report, by=dept_reporter, expected_version=report.version,
-                                             value=Decimal("450"))
+    report = services.progress_report_update(
+        report=report, by=dept_reporter, expected_version=report.version, value=Decimal("450")
+    )
     report = services.progress_report_submit(report=report, by=dept_reporter)
     office.post(f"/reports/{report.pk}/review/", {"decision": "approve", "version": shown})
     office.post("/review/approve/", {"report": [report.pk], f"version-{report.pk}": shown})

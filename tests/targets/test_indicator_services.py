@@ -1,4 +1,5 @@
 """Only the supervision office of the plan's region defines and changes indicators (checked in the service)."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -13,9 +14,16 @@ from targets.models import Indicator
 from ..factories import RegionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-FIELDS = {"name": "新建村道公里数", "kind": "increase", "unit": "公里", "baseline": Decimal("0"),
-          "target_value": Decimal("12"), "start_date": date(2025, 1, 1), "deadline": date(2025, 12, 31),
-          "frequency": "monthly"}
+FIELDS = {
+    "name": "新建村道公里数",
+    "kind": "increase",
+    "unit": "公里",
+    "baseline": Decimal("0"),
+    "target_value": Decimal("12"),
+    "start_date": date(2025, 1, 1),
+    "deadline": date(2025, 12, 31),
+    "frequency": "monthly",
+}
 
 
 def test_the_office_of_the_region_creates_an_indicator(target, supervisor):
@@ -30,8 +38,12 @@ def test_a_reporter_or_the_office_of_another_county_cannot_create_or_change_one(
         with pytest.raises(PermissionDenied):
             services.indicator_create(target=target, by=user, **FIELDS)
         with pytest.raises(PermissionDenied):
-            services.indicator_update(indicator=indicator, by=user,
-                                      expected_fingerprint=services.indicator_fingerprint(indicator), name="改名")
+            services.indicator_update(
+                indicator=indicator,
+                by=user,
+                expected_fingerprint=services.indicator_fingerprint(indicator),
+                name="改名",
+            )
     assert Indicator.objects.count() == before
     indicator.refresh_from_db()
     assert indicator.name != "改名"

@@ -1,5 +1,6 @@
 """The table of current lights: written by the services with every write that moves a light,
 re-judged each night for the lights the date moves, and always equal to a fresh judgement."""
+
 import os
 import random
 from datetime import date, datetime, time, timedelta
@@ -31,9 +32,16 @@ def at(day: date, hour: int = 10):
 def stored(indicators) -> dict:
     """Every stored light that holds today, by (indicator, share unit)."""
     today = date.today()
-    return {(light.indicator_id, light.unit_id): (light.status, light.actual, light.completion, light.gap,
-                                                 tuple(rules.reason_text(r) for r in light.reasons))
-            for light in CurrentLight.objects.filter(selectors.valid_light_q(today), indicator__in=indicators)}
+    return {
+        (light.indicator_id, light.unit_id): (
+            light.status,
+            light.actual,
+            light.completion,
+            light.gap,
+            tuple(rules.reason_text(r) for r in light.reasons),
+        )
+        for light in CurrentLight.objects.filter(selectors.valid_light_q(today), indicator__in=indicators)
+    }
 
 
 def fresh(indicators) -> dict:
@@ -46,13 +54,13 @@ def fresh(indicators) -> dict:
     return {key: (s.status, s.actual, s.completion, s.gap, tuple(s.reasons)) for key, s in found.items()}
 
 
-def test_submitting_and_approving_a_report_moves_the_stored_light_at_once(indicator, dept, dept_reporter,
-                                                                          supervisor):
+def test_submitting_and_approving_a_report_moves_the_stored_light_at_once(indicator, dept, dept_reporter, supervisor):
     with at(date(2025, 6, 10)):
         lights.lights_rejudge_all()
         assert CurrentLight.objects.get(indicator=indicator).status == Light.RED  # April and May missing
-        report = services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=500,
-                                                 by=dept_reporter)
+        report = services.progress_report_create(
+            indicator=indicator, unit=dept, period="2025-05", value=500, by=dept_reporter
+        )
         assert CurrentLight.objects.get(indicator=indicator).status == Light.RED  # a draft does not count
         services.progress_report_submit(report=report, by=dept_reporter)
         light = CurrentLight.objects.get(indicator=indicator)
@@ -79,7 +87,14 @@ def test_the_nightly_task_rejudges_only_the_lights_the_new_day_moves(indicator, 
     with at(date(2025, 6, 20)):
         lights.lights_rejudge_all()
     before = {light.indicator_id: light.judged_at for light in CurrentLight.objects.all()}
-    with at(date(2025, 6, 25, ), hour=1):
+    with at(
+        date(
+            2025,
+            6,
+            25,
+        ),
+        hour=1,
+    ):
         assert lights.lights_rejudge_due() == 0  # nothing falls due before the 26th
     with at(date(2025, 6, 26), hour=0):
         assert lights.lights_rejudge_due() == 1  # June's report is now missing; the later one still waits
@@ -89,9 +104,15 @@ def test_the_nightly_task_rejudges_only_the_lights_the_new_day_moves(indicator, 
 
 
 def test_a_light_left_stale_is_judged_afresh_on_read_without_writing(indicator, dept, dept_reporter):
-    ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, 5, 1),
-                          value=Decimal(500), status=ReportStatus.APPROVED,
-                          submitted_at=datetime(2025, 5, 20, 9, tzinfo=SHANGHAI))
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        created_by=dept_reporter,
+        period_start=date(2025, 5, 1),
+        value=Decimal(500),
+        status=ReportStatus.APPROVED,
+        submitted_at=datetime(2025, 5, 20, 9, tzinfo=SHANGHAI),
+    )
     with at(date(2025, 6, 20)):
         lights.lights_rejudge_all()
     with at(date(2025, 6, 27)):
@@ -111,8 +132,12 @@ def test_the_command_fills_the_table_for_indicators_made_past_the_services(indic
 
 
 def test_an_allocated_indicator_stores_each_township_share(indicator, town_unit, county):
-    other = UnitFactory(county=county, name="北岙街道", kind=UnitKind.TOWNSHIP,
-                        township=RegionFactory(code="330305001000", name="北岙街道", level="township", parent=county))
+    other = UnitFactory(
+        county=county,
+        name="北岙街道",
+        kind=UnitKind.TOWNSHIP,
+        township=RegionFactory(code="330305001000", name="北岙街道", level="township", parent=county),
+    )
     Allocation.objects.create(indicator=indicator, unit=town_unit, target_value=600)
     Allocation.objects.create(indicator=indicator, unit=other, target_value=600)
     with at(date(2025, 6, 10)):
@@ -122,6 +147,7 @@ def test_an_allocated_indicator_stores_each_township_share(indicator, town_unit,
 
 # Stored lights against a fresh judgement, on random histories and days -----------------------------
 
+
 class Cast:
     def __init__(self, county, target, dept, dept_reporter, town_unit, town_reporter, supervisor):
         township = RegionFactory(code="330305001000", name="北岙街道", level="township", parent=county)
@@ -130,10 +156,12 @@ class Cast:
         span = dict(start_date=date(2025, 1, 1), deadline=date(2025, 10, 31))
         self.indicators = [
             IndicatorFactory(target=target, name="月度", target_value=Decimal(100), **span),
-            IndicatorFactory(target=target, name="季度", target_value=Decimal(100), frequency=Frequency.QUARTERLY,
-                             **span),
-            IndicatorFactory(target=target, name="上限", kind=Kind.CEILING, baseline=Decimal(5),
-                             target_value=Decimal(8), **span),
+            IndicatorFactory(
+                target=target, name="季度", target_value=Decimal(100), frequency=Frequency.QUARTERLY, **span
+            ),
+            IndicatorFactory(
+                target=target, name="上限", kind=Kind.CEILING, baseline=Decimal(5), target_value=Decimal(8), **span
+            ),
             IndicatorFactory(target=target, name="分解", target_value=Decimal(100), **span),
         ]
         allocated = self.indicators[3]
@@ -154,32 +182,44 @@ def _act(rng, cast: Cast, today: date) -> None:
     try:
         if action == "enter":
             months = rng.randint(0, 3) * (3 if indicator.frequency == Frequency.QUARTERLY else 1)
-            period = rules.period_label(rules.period_start_of(today - timedelta(days=31 * months), indicator.frequency),
-                                        indicator.frequency)
-            report = services.progress_report_create(indicator=indicator, unit=unit, period=period, by=reporter,
-                                                     value=Decimal(rng.randint(0, 120)), confirmed=True,
-                                                     explanation="核减")
+            period = rules.period_label(
+                rules.period_start_of(today - timedelta(days=31 * months), indicator.frequency), indicator.frequency
+            )
+            report = services.progress_report_create(
+                indicator=indicator,
+                unit=unit,
+                period=period,
+                by=reporter,
+                value=Decimal(rng.randint(0, 120)),
+                confirmed=True,
+                explanation="核减",
+            )
             services.progress_report_submit(report=report, by=reporter)
         elif action in ("approve", "return") and (report := mine.filter(status=ReportStatus.SUBMITTED).first()):
-            services.progress_report_review(report=report, by=cast.supervisor, approve=action == "approve",
-                                            comment="请补充")
+            services.progress_report_review(
+                report=report, by=cast.supervisor, approve=action == "approve", comment="请补充"
+            )
         elif action == "reopen" and (report := mine.filter(status=ReportStatus.APPROVED).first()):
             services.progress_report_reopen(report=report, by=cast.supervisor, reason="数据有误")
         elif action == "resubmit" and (report := mine.filter(status=ReportStatus.RETURNED).first()):
             services.progress_report_submit(report=report, by=reporter)
         elif action == "retarget":
             current = Indicator.objects.get(pk=indicator.pk)
-            services.indicator_update(indicator=current, by=cast.supervisor,
-                                      expected_fingerprint=services.indicator_fingerprint(current),
-                                      target_value=Decimal(rng.choice([60, 100, 140])) + (
-                                          current.baseline if current.kind != Kind.CEILING else 0))
+            services.indicator_update(
+                indicator=current,
+                by=cast.supervisor,
+                expected_fingerprint=services.indicator_fingerprint(current),
+                target_value=Decimal(rng.choice([60, 100, 140]))
+                + (current.baseline if current.kind != Kind.CEILING else 0),
+            )
     except (ValidationError, PermissionDenied):
         pass
 
 
 @pytest.mark.parametrize("seed", range(int(os.environ.get("LIGHT_SEEDS", 3))))
-def test_stored_lights_equal_a_fresh_judgement_on_every_day(seed, county, target, dept, dept_reporter, town_unit,
-                                                            town_reporter, supervisor):
+def test_stored_lights_equal_a_fresh_judgement_on_every_day(
+    seed, county, target, dept, dept_reporter, town_unit, town_reporter, supervisor
+):
     rng = random.Random(seed)
     cast = Cast(county, target, dept, dept_reporter, town_unit, town_reporter, supervisor)
     day = date(2024, 12, 20)
@@ -201,15 +241,22 @@ def test_stored_lights_equal_a_fresh_judgement_on_every_day(seed, county, target
                 assert kept.keys() == judged.keys(), day  # after the nightly task every light holds
             rows = selectors.indicator_rows(Indicator.objects.filter(pk__in=cast.ids), day)
             assert {pk: row.status.status for pk, row in rows.items()} == {
-                pk: judged[pk, None][0] for pk in cast.ids}, day
+                pk: judged[pk, None][0] for pk in cast.ids
+            }, day
 
 
 def test_a_report_written_past_the_services_is_caught_by_the_command(indicator, dept, dept_reporter):
     with at(date(2025, 6, 10)):
         lights.lights_rejudge_all()
-        ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, 5, 1),
-                              value=Decimal(1200), status=ReportStatus.APPROVED,
-                              submitted_at=datetime(2025, 6, 1, 9, tzinfo=SHANGHAI))
+        ProgressReportFactory(
+            indicator=indicator,
+            unit=dept,
+            created_by=dept_reporter,
+            period_start=date(2025, 5, 1),
+            value=Decimal(1200),
+            status=ReportStatus.APPROVED,
+            submitted_at=datetime(2025, 6, 1, 9, tzinfo=SHANGHAI),
+        )
         call_command("judge_lights", stdout=StringIO())
         assert CurrentLight.objects.get(indicator=indicator).status == Light.DONE
 
@@ -224,7 +271,8 @@ def _queries(client, url) -> int:
 
 
 def test_home_plan_page_and_my_work_read_stored_lights_in_a_fixed_number_of_queries(
-        client, supervisor, dept_reporter, target, indicator):
+    client, supervisor, dept_reporter, target, indicator
+):
     counts = []
     with at(date(2025, 6, 10)):
         for n in (1, 6):

@@ -1,4 +1,5 @@
 """A staged milestone judged on its own date, with plain values (no database)."""
+
 from datetime import date
 from decimal import Decimal as D
 
@@ -15,8 +16,9 @@ from targets.rules import (
     milestone_judgement,
 )
 
-FUND_SPENDING = IndicatorSpec(kind=Kind.INCREASE, baseline=D(0), target=D(100), start=date(2026, 1, 1),
-                              deadline=date(2026, 12, 31))
+FUND_SPENDING = IndicatorSpec(
+    kind=Kind.INCREASE, baseline=D(0), target=D(100), start=date(2026, 1, 1), deadline=date(2026, 12, 31)
+)
 APRIL, MAY, JUNE = date(2026, 4, 1), date(2026, 5, 1), date(2026, 6, 1)
 
 
@@ -33,7 +35,9 @@ def test_milestone_is_judged_on_its_own_periods_report_not_on_a_later_one():
 
 def test_milestone_reached_in_its_period_is_met():
     series = [point(APRIL, "31", date(2026, 4, 24))]
-    assert milestone_judgement(FUND_SPENDING, date(2026, 4, 30), D(30), series, date(2026, 5, 26)).state == MILESTONE_MET
+    assert (
+        milestone_judgement(FUND_SPENDING, date(2026, 4, 30), D(30), series, date(2026, 5, 26)).state == MILESTONE_MET
+    )
 
 
 def test_a_report_submitted_after_the_period_ended_does_not_rescue_the_milestone():
@@ -57,16 +61,23 @@ def test_a_milestone_on_its_date_is_judged_once_its_periods_report_is_due():
 
 
 def test_a_quarterly_indicator_is_judged_on_the_report_of_the_quarter_containing_the_date():
-    quarterly = IndicatorSpec(kind=Kind.INCREASE, baseline=D(0), target=D(100), start=date(2026, 1, 1),
-                              deadline=date(2026, 12, 31), frequency=Frequency.QUARTERLY)
+    quarterly = IndicatorSpec(
+        kind=Kind.INCREASE,
+        baseline=D(0),
+        target=D(100),
+        start=date(2026, 1, 1),
+        deadline=date(2026, 12, 31),
+        frequency=Frequency.QUARTERLY,
+    )
     series = [point(APRIL, "52", date(2026, 6, 20))]
     assert milestone_judgement(quarterly, date(2026, 5, 31), D(50), series, date(2026, 6, 1)).state == MILESTONE_PENDING
     assert milestone_judgement(quarterly, date(2026, 5, 31), D(50), series, date(2026, 7, 1)).state == MILESTONE_MET
 
 
 def test_a_decrease_milestone_is_met_at_or_below_its_value():
-    ratio = IndicatorSpec(kind=Kind.DECREASE, baseline=D("1.80"), target=D("1.54"), start=date(2026, 1, 1),
-                          deadline=date(2026, 12, 31))
+    ratio = IndicatorSpec(
+        kind=Kind.DECREASE, baseline=D("1.80"), target=D("1.54"), start=date(2026, 1, 1), deadline=date(2026, 12, 31)
+    )
     at = [point(JUNE, "1.70", date(2026, 6, 20))]
     above = [point(JUNE, "1.71", date(2026, 6, 20))]
     assert milestone_judgement(ratio, date(2026, 6, 30), D("1.70"), at, date(2026, 7, 26)).state == MILESTONE_MET
@@ -81,8 +92,14 @@ def test_a_period_whose_figure_is_not_complete_counts_as_unreported():
 
 
 def test_reasons_in_chinese_write_dates_quarters_and_punctuation_the_chinese_way():
-    quarterly = IndicatorSpec(kind=Kind.INCREASE, baseline=D(0), target=D(100), start=date(2026, 1, 1),
-                              deadline=date(2026, 12, 31), frequency=Frequency.QUARTERLY)
+    quarterly = IndicatorSpec(
+        kind=Kind.INCREASE,
+        baseline=D(0),
+        target=D(100),
+        start=date(2026, 1, 1),
+        deadline=date(2026, 12, 31),
+        frequency=Frequency.QUARTERLY,
+    )
     with translation.override("zh-hans"):
         reasons = evaluate_status(quarterly, [], date(2026, 7, 10)).reasons
         late = evaluate_status(FUND_SPENDING, [], date(2027, 1, 5)).reasons

@@ -1,4 +1,5 @@
 """The monthly cycle in a real browser (Debian's Chromium), at phone width, one screenshot per step."""
+
 import re
 from datetime import date
 from decimal import Decimal
@@ -25,8 +26,12 @@ def live_indicator(county, dept, settings, tmp_path):
     plan = PlanFactory(region=county, start_date=date(today.year, 1, 1), end_date=date(today.year + 1, 12, 31))
     target = TargetFactory(plan=plan, name="农村改厕")
     target.lead_units.add(dept)
-    return IndicatorFactory(target=target, target_value=Decimal("1200"), start_date=date(today.year, 1, 1),
-                            deadline=date(today.year + 1, 12, 31))
+    return IndicatorFactory(
+        target=target,
+        target_value=Decimal("1200"),
+        start_date=date(today.year, 1, 1),
+        deadline=date(today.year + 1, 12, 31),
+    )
 
 
 def switch_user(page, username):
@@ -40,7 +45,8 @@ def click_and_wait(page, selector):
 
 
 def test_reporter_submits_office_returns_reporter_corrects_office_approves(
-        browser_page, live_indicator, dept_reporter, supervisor):
+    browser_page, live_indicator, dept_reporter, supervisor
+):
     page, indicator = browser_page, live_indicator
     base = page.base_url
 

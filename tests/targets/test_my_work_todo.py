@@ -2,6 +2,7 @@
 
 Today is 10 June 2025: May's reports were due on 25 May (overdue), January to April are locked.
 """
+
 import re
 from datetime import date
 from decimal import Decimal
@@ -69,8 +70,9 @@ def test_a_search_narrows_the_list_and_its_counts(as_dept, indicator, fresh):
 
 
 def test_a_returned_report_is_listed_under_returned(as_dept, indicator, dept, dept_reporter, supervisor):
-    report = services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
-                                             by=dept_reporter)
+    report = services.progress_report_create(
+        indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"), by=dept_reporter
+    )
     services.progress_report_submit(report=report, by=dept_reporter)
     services.progress_report_review(report=report, by=supervisor, approve=False, comment="照片不清楚")
     html = as_dept.get("/my-work/?tab=returned").content.decode()
@@ -78,30 +80,43 @@ def test_a_returned_report_is_listed_under_returned(as_dept, indicator, dept, de
 
 
 def test_open_supervision_items_of_the_unit_are_on_the_to_do(as_dept, indicator, dept, other_unit, supervisor):
-    mine = SupervisionItem.objects.create(indicator=indicator, unit=dept, notice="请于本周内说明滞后原因",
-                                          reply_due=date(2025, 6, 8), issued_by=supervisor)
-    SupervisionItem.objects.create(indicator=indicator, unit=other_unit, notice="别的单位", reply_due=date(2025, 6, 20),
-                                   issued_by=supervisor)
+    mine = SupervisionItem.objects.create(
+        indicator=indicator,
+        unit=dept,
+        notice="请于本周内说明滞后原因",
+        reply_due=date(2025, 6, 8),
+        issued_by=supervisor,
+    )
+    SupervisionItem.objects.create(
+        indicator=indicator, unit=other_unit, notice="别的单位", reply_due=date(2025, 6, 20), issued_by=supervisor
+    )
     html = as_dept.get("/my-work/?tab=supervision").content.decode()
     assert count(html, "supervision") == 1 and f'data-item="{mine.pk}"' in html and "别的单位" not in html
     assert f'href="/supervision/items/{mine.pk}/"' in html
 
 
 def test_submit_and_next_opens_the_next_item_still_owed(as_dept, indicator, fresh):
-    response = as_dept.post(f"/entry/{indicator.pk}/2025-05/", {
-        "value": "400", "version": "", "action": "submit_next", "explanation": "", "narrative": "完成"})
+    response = as_dept.post(
+        f"/entry/{indicator.pk}/2025-05/",
+        {"value": "400", "version": "", "action": "submit_next", "explanation": "", "narrative": "完成"},
+    )
     assert ProgressReport.objects.get(indicator=indicator).status == ReportStatus.SUBMITTED
     assert response.status_code == 302 and response["Location"] == f"/entry/{fresh.pk}/2025-06/"
-    response = as_dept.post(f"/entry/{fresh.pk}/2025-06/", {
-        "value": "1", "version": "", "action": "submit_next", "explanation": "", "narrative": "完成"})
+    response = as_dept.post(
+        f"/entry/{fresh.pk}/2025-06/",
+        {"value": "1", "version": "", "action": "submit_next", "explanation": "", "narrative": "完成"},
+    )
     assert response["Location"] == f"/entry/{indicator.pk}/2025-06/"
-    response = as_dept.post(f"/entry/{indicator.pk}/2025-06/", {
-        "value": "450", "version": "", "action": "submit_next", "explanation": "", "narrative": "完成"})
+    response = as_dept.post(
+        f"/entry/{indicator.pk}/2025-06/",
+        {"value": "450", "version": "", "action": "submit_next", "explanation": "", "narrative": "完成"},
+    )
     assert response["Location"] == "/my-work/"
 
 
 def test_a_missed_period_offers_a_request_the_office_grants_from_a_list(
-        as_dept, indicator, dept, dept_reporter, supervisor):
+    as_dept, indicator, dept, dept_reporter, supervisor
+):
     html = as_dept.get("/my-work/").content.decode()
     assert f'href="/late-entry/ask/{indicator.pk}/"' in html
     form = as_dept.get(f"/late-entry/ask/{indicator.pk}/").content.decode()
@@ -136,8 +151,9 @@ def test_a_refusal_needs_a_reason_and_tells_the_unit(as_dept, indicator, dept_re
     client.post(f"/late-entry/requests/{request.pk}/decide/", {"decision": "refuse", "note": "三月已通报,不再补报"})
     request.refresh_from_db()
     assert request.status == "refused" and not LateEntryGrant.objects.exists()
-    assert Notification.objects.filter(user=dept_reporter, kind="late_entry.refused",
-                                       message__contains="三月已通报").exists()
+    assert Notification.objects.filter(
+        user=dept_reporter, kind="late_entry.refused", message__contains="三月已通报"
+    ).exists()
     assert AuditEvent.objects.filter(action="late_entry.decide", object_id=str(request.pk)).exists()
 
 
@@ -154,10 +170,12 @@ def test_another_units_reporter_cannot_ask_for_this_indicator(client, stranger, 
     assert client.get(f"/late-entry/ask/{indicator.pk}/").status_code == 404
 
 
-def test_a_work_row_reads_with_chinese_punctuation_in_chinese_and_english_in_english(as_dept, indicator, dept,
-                                                                                    dept_reporter):
-    services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("300"),
-                                    by=dept_reporter)
+def test_a_work_row_reads_with_chinese_punctuation_in_chinese_and_english_in_english(
+    as_dept, indicator, dept, dept_reporter
+):
+    services.progress_report_create(
+        indicator=indicator, unit=dept, period="2025-05", value=Decimal("300"), by=dept_reporter
+    )
     html = as_dept.get("/my-work/?tab=all", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     row = re.search(rf'data-indicator="{indicator.pk}".*?</li>', html, re.S).group()
     text = re.sub(r"<[^>]+>", "", row)

@@ -1,5 +1,6 @@
 """The phone layout in a real browser: a one-row header with the menu behind a button, the dashboard's red
 list before its charts, every page within the screen at 375 px and 1366 px."""
+
 import pytest
 
 from ..browser_checks import at_each_width
@@ -28,9 +29,12 @@ def test_the_phone_menu_opens_without_javascript(browser_page, indicator, dept_r
     """A township clerk's phone browser with scripts off (or app.js blocked) still reaches every page."""
     page, base = browser_page, browser_page.base_url
     browser_login(page, dept_reporter.username)
-    context = page.context.browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN",
-                                               java_script_enabled=False,
-                                               storage_state=page.context.storage_state())
+    context = page.context.browser.new_context(
+        viewport={"width": 375, "height": 812},
+        locale="zh-CN",
+        java_script_enabled=False,
+        storage_state=page.context.storage_state(),
+    )
     plain = context.new_page()
     try:
         plain.goto(f"{base}/my-work/")

@@ -1,5 +1,6 @@
 """The plan page: today's lights come from the table of current lights, any other day is judged
 afresh; whatever a card shows is current on the next view."""
+
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -23,9 +24,15 @@ def page(client, plan_id) -> str:
 
 
 def approved(indicator, unit, by, value):
-    return ProgressReportFactory(indicator=indicator, unit=unit, created_by=by, period_start=date(2025, 5, 1),
-                                 value=Decimal(value), status=ReportStatus.APPROVED,
-                                 submitted_at=datetime(2025, 5, 20, 10, tzinfo=SHANGHAI))
+    return ProgressReportFactory(
+        indicator=indicator,
+        unit=unit,
+        created_by=by,
+        period_start=date(2025, 5, 1),
+        value=Decimal(value),
+        status=ReportStatus.APPROVED,
+        submitted_at=datetime(2025, 5, 20, 10, tzinfo=SHANGHAI),
+    )
 
 
 def test_todays_plan_page_reads_the_stored_lights_and_no_report(client, supervisor, indicator, dept, dept_reporter):
@@ -48,8 +55,9 @@ def test_a_new_figure_shows_on_the_next_view(client, supervisor, indicator, dept
     assert "345" in page(client, indicator.target.plan_id)
 
 
-def test_renamed_units_new_lead_units_and_edited_targets_show_on_the_next_view(client, supervisor, indicator, dept,
-                                                                               other_unit):
+def test_renamed_units_new_lead_units_and_edited_targets_show_on_the_next_view(
+    client, supervisor, indicator, dept, other_unit
+):
     client.force_login(supervisor)
     plan_id = indicator.target.plan_id
     assert "区农业农村局" in page(client, plan_id)
@@ -64,8 +72,9 @@ def test_renamed_units_new_lead_units_and_edited_targets_show_on_the_next_view(c
     assert "完成改厕三千户" in page(client, plan_id)
 
 
-def test_a_reporter_sees_only_its_own_targets_even_after_the_office_cached_them_all(client, supervisor, dept_reporter,
-                                                                                    indicator, plan, other_unit):
+def test_a_reporter_sees_only_its_own_targets_even_after_the_office_cached_them_all(
+    client, supervisor, dept_reporter, indicator, plan, other_unit
+):
     hidden = TargetFactory(plan=plan, name="教育设施提升")
     hidden.lead_units.add(other_unit)
     IndicatorFactory(target=hidden, name="新建幼儿园")

@@ -1,5 +1,6 @@
 """The plan page's small things in a real browser: light pills explained in Chinese with a legend, the language
 menu naming each language in itself, a favicon that loads; at 1366 px and 375 px."""
+
 import pytest
 
 from ..browser_checks import at_each_width
@@ -20,6 +21,9 @@ def test_lights_are_explained_and_the_language_menu_reads_english_and_chinese(br
     icon = page.get_attribute("link[rel=icon]", "href")
     assert page.request.get(base + icon).status == 200
     assert page.locator(f"tr[data-indicator='{indicator.pk}'] a.indicator-link").get_attribute("href") == (
-        f"/supervision/indicators/{indicator.pk}/")
+        f"/supervision/indicators/{indicator.pk}/"
+    )
     page.emulate_media(media="print")
-    assert not page.locator(".topbar").is_visible() and page.locator(f"tr[data-indicator='{indicator.pk}']").is_visible()
+    assert (
+        not page.locator(".topbar").is_visible() and page.locator(f"tr[data-indicator='{indicator.pk}']").is_visible()
+    )

@@ -1,4 +1,5 @@
 """Reasons frozen as words before reasons had codes are read back as codes with parameters."""
+
 from datetime import date
 
 import pytest
@@ -7,13 +8,18 @@ from django.utils import translation
 from targets import rules
 
 REASONS = [
-    ("not_started", {"start": "2026-03-01"}), ("done", {"completion": "100.0"}),
-    ("overdue", {"deadline": "2025-12-31", "completion": "87.5"}), ("no_checkpoint", {}),
+    ("not_started", {"start": "2026-03-01"}),
+    ("done", {"completion": "100.0"}),
+    ("overdue", {"deadline": "2025-12-31", "completion": "87.5"}),
+    ("no_checkpoint", {}),
     ("behind", {"expected": "57.8", "completion": "0.0", "gap": "57.8"}),
     ("ahead", {"expected": "40.0", "completion": "52.1", "gap": "12.1"}),
-    ("on_pace", {"expected": "50.0", "completion": "50.0"}), ("no_report", {}),
-    ("within_ceiling", {"actual": "1,200", "target": "1,500"}), ("below_floor", {"actual": "3", "target": "5"}),
-    ("missing", {"period": "2025-05", "due": "2025-05-25"}), ("missing", {"period": "2025-Q2", "due": "2025-06-25"}),
+    ("on_pace", {"expected": "50.0", "completion": "50.0"}),
+    ("no_report", {}),
+    ("within_ceiling", {"actual": "1,200", "target": "1,500"}),
+    ("below_floor", {"actual": "3", "target": "5"}),
+    ("missing", {"period": "2025-05", "due": "2025-05-25"}),
+    ("missing", {"period": "2025-Q2", "due": "2025-06-25"}),
 ]
 
 

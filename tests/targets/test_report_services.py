@@ -14,8 +14,9 @@ from targets.choices import ReportStatus
 def draft(indicator, dept, dept_reporter):
     # The whole test stays on this day: later the May period locks (Plan.lock_after_days).
     with time_machine.travel("2025-06-10 10:00 +0800"):
-        yield services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"),
-                                               by=dept_reporter)
+        yield services.progress_report_create(
+            indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"), by=dept_reporter
+        )
 
 
 def test_a_stale_version_is_refused_with_what_changed(draft, dept_reporter):
@@ -57,8 +58,9 @@ def test_every_step_is_audited_with_old_and_new_values(draft, dept_reporter, sup
 
 def test_the_office_cannot_enter_or_submit_a_units_report(indicator, dept, supervisor, draft):
     with pytest.raises(PermissionDenied):
-        services.progress_report_create(indicator=indicator, unit=dept, period="2025-04", value=Decimal("300"),
-                                        by=supervisor)
+        services.progress_report_create(
+            indicator=indicator, unit=dept, period="2025-04", value=Decimal("300"), by=supervisor
+        )
     with pytest.raises(PermissionDenied):
         services.progress_report_submit(report=draft, by=supervisor)
     draft.refresh_from_db()
@@ -86,8 +88,10 @@ def test_a_reporter_cannot_approve_and_an_office_of_another_county_cannot_review
 
     services.progress_report_submit(report=draft, by=dept_reporter)
     elsewhere = Region.objects.create(code="610429000000", name="旬邑县", level=RegionLevel.COUNTY)
-    for user in (UserFactory(username="u2", role=Role.REPORTER, unit=draft.unit),
-                 UserFactory(username="xunyi-office", role=Role.SUPERVISOR, region=elsewhere)):
+    for user in (
+        UserFactory(username="u2", role=Role.REPORTER, unit=draft.unit),
+        UserFactory(username="xunyi-office", role=Role.SUPERVISOR, region=elsewhere),
+    ):
         with pytest.raises(PermissionDenied):
             services.progress_report_review(report=draft, by=user, approve=True)
     draft.refresh_from_db()
@@ -100,8 +104,9 @@ def test_a_leader_cannot_comment_on_a_units_report(draft, county):
     from ..factories import UserFactory
 
     with pytest.raises(PermissionDenied):
-        services.report_comment_add(report=draft, by=UserFactory(username="ld", role=Role.LEADER, region=county),
-                                    text="抓紧")
+        services.report_comment_add(
+            report=draft, by=UserFactory(username="ld", role=Role.LEADER, region=county), text="抓紧"
+        )
 
 
 def test_notices_name_the_period_in_words(draft, dept_reporter, supervisor):

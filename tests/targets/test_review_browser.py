@@ -1,4 +1,5 @@
 """Reviewing with context in a real browser (Debian's Chromium) at 1366 px and 375 px."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -26,14 +27,35 @@ def waiting(county, dept, dept_reporter):
     target.lead_units.add(dept)
     reports = []
     for n in range(12):
-        indicator = IndicatorFactory(target=target, name=f"改建卫生厕所{n}", target_value=Decimal("2600"), unit="座",
-                                     start_date=plan.start_date, deadline=plan.end_date)
-        ProgressReport.objects.create(indicator=indicator, unit=dept, period_start=last_month, value=Decimal(100 + n),
-                                      status=ReportStatus.APPROVED, created_by=dept_reporter)
-        reports.append(ProgressReport.objects.create(
-            indicator=indicator, unit=dept, period_start=this_month, value=Decimal(150 + n),
-            status=ReportStatus.SUBMITTED, created_by=dept_reporter, submitted_by=dept_reporter,
-            submitted_at=timezone.now(), outlier_confirmed=n == 0))
+        indicator = IndicatorFactory(
+            target=target,
+            name=f"改建卫生厕所{n}",
+            target_value=Decimal("2600"),
+            unit="座",
+            start_date=plan.start_date,
+            deadline=plan.end_date,
+        )
+        ProgressReport.objects.create(
+            indicator=indicator,
+            unit=dept,
+            period_start=last_month,
+            value=Decimal(100 + n),
+            status=ReportStatus.APPROVED,
+            created_by=dept_reporter,
+        )
+        reports.append(
+            ProgressReport.objects.create(
+                indicator=indicator,
+                unit=dept,
+                period_start=this_month,
+                value=Decimal(150 + n),
+                status=ReportStatus.SUBMITTED,
+                created_by=dept_reporter,
+                submitted_by=dept_reporter,
+                submitted_at=timezone.now(),
+                outlier_confirmed=n == 0,
+            )
+        )
     return reports
 
 
@@ -43,7 +65,8 @@ def click_and_wait(page, selector):
 
 
 def test_the_office_returns_several_reports_with_one_reason_from_the_sticky_bar(
-        browser_page, waiting, supervisor, dept_reporter):
+    browser_page, waiting, supervisor, dept_reporter
+):
     page, base = browser_page, browser_page.base_url
     browser_login(page, supervisor.username)
     at_each_width(page, f"{base}/review/", "review-queue", allowed=[dept_reporter.username])

@@ -1,5 +1,6 @@
 """Review with context: previous value, change, light and flags on each card, sorting, bulk return, approve
 and next, the report page's chart. Today is 10 June 2025."""
+
 import re
 from datetime import date
 from decimal import Decimal
@@ -32,9 +33,17 @@ def office(supervisor):
 
 
 def report(indicator, unit, by, month, value, status=ReportStatus.SUBMITTED, **extra):
-    return ProgressReport.objects.create(indicator=indicator, unit=unit, period_start=date(2025, month, 1),
-                                         value=Decimal(value), status=status, created_by=by, submitted_by=by,
-                                         submitted_at=f"2025-{month:02d}-20T10:00:00+08:00", **extra)
+    return ProgressReport.objects.create(
+        indicator=indicator,
+        unit=unit,
+        period_start=date(2025, month, 1),
+        value=Decimal(value),
+        status=status,
+        created_by=by,
+        submitted_by=by,
+        submitted_at=f"2025-{month:02d}-20T10:00:00+08:00",
+        **extra,
+    )
 
 
 def card(html, pk) -> str:
@@ -65,7 +74,7 @@ def test_bulk_return_sends_every_ticked_report_back_with_one_reason(office, indi
     other = IndicatorFactory(target=indicator.target)
     first, second = report(indicator, dept, dept_reporter, 5, "250"), report(other, dept, dept_reporter, 5, "10")
     html = office.get("/review/").content.decode()
-    assert html.index('id="bulk-bar"') < html.index('queue-row')
+    assert html.index('id="bulk-bar"') < html.index("queue-row")
     office.post("/review/return/", {"report": [first.pk, second.pk], "comment": ""})
     assert ProgressReport.objects.filter(status=ReportStatus.RETURNED).count() == 0
     office.post("/review/return/", {"report": [first.pk, second.pk], "comment": "请附现场照片"})
@@ -77,11 +86,13 @@ def test_bulk_return_sends_every_ticked_report_back_with_one_reason(office, indi
 def test_approve_and_next_opens_the_next_report_waiting(office, indicator, dept, dept_reporter):
     other = IndicatorFactory(target=indicator.target)
     first, second = report(indicator, dept, dept_reporter, 5, "250"), report(other, dept, dept_reporter, 5, "10")
-    response = office.post(f"/reports/{first.pk}/review/", {"decision": "approve", "then": "next",
-                                                            "version": first.version})
+    response = office.post(
+        f"/reports/{first.pk}/review/", {"decision": "approve", "then": "next", "version": first.version}
+    )
     assert response["Location"] == f"/reports/{second.pk}/"
-    response = office.post(f"/reports/{second.pk}/review/", {"decision": "approve", "then": "next",
-                                                             "version": second.version})
+    response = office.post(
+        f"/reports/{second.pk}/review/", {"decision": "approve", "then": "next", "version": second.version}
+    )
     assert response["Location"] == "/review/"
 
 

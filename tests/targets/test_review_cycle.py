@@ -1,4 +1,5 @@
 """The one review cycle (targets.review): its steps as data, and each refusal, for reports and income records."""
+
 from datetime import datetime
 from datetime import timezone as dt_timezone
 
@@ -15,10 +16,15 @@ ALL = [S.DRAFT, S.SUBMITTED, S.APPROVED, S.RETURNED]
 NOW = datetime(2025, 6, 10, 2, 0, tzinfo=dt_timezone.utc)
 
 
-@pytest.mark.parametrize("action, allowed", [
-    (review.SUBMIT, {S.DRAFT, S.RETURNED}), (review.APPROVE, {S.SUBMITTED}), (review.RETURN, {S.SUBMITTED}),
-    (review.REOPEN, {S.APPROVED}),
-])
+@pytest.mark.parametrize(
+    "action, allowed",
+    [
+        (review.SUBMIT, {S.DRAFT, S.RETURNED}),
+        (review.APPROVE, {S.SUBMITTED}),
+        (review.RETURN, {S.SUBMITTED}),
+        (review.REOPEN, {S.APPROVED}),
+    ],
+)
 def test_each_step_is_allowed_only_from_its_statuses(action, allowed):
     assert {status for status in ALL if review.can(status, action)} == allowed
 
@@ -39,12 +45,21 @@ def test_a_step_stamps_who_and_when_and_bumps_the_version(dept_reporter, supervi
     assert before == {"status": "draft", "version": 1}
     report.refresh_from_db()
     assert (report.status, report.version, report.submitted_by, report.submitted_at) == (
-        S.SUBMITTED, 2, dept_reporter, NOW)
-    review.review_step(report, review.RETURN, by=supervisor, wording=review.REPORT_WORDING, reason="  口径不对 ",
-                       now=NOW)
+        S.SUBMITTED,
+        2,
+        dept_reporter,
+        NOW,
+    )
+    review.review_step(
+        report, review.RETURN, by=supervisor, wording=review.REPORT_WORDING, reason="  口径不对 ", now=NOW
+    )
     report.refresh_from_db()
     assert (report.status, report.reviewed_by, report.review_comment, report.version) == (
-        S.RETURNED, supervisor, "口径不对", 3)
+        S.RETURNED,
+        supervisor,
+        "口径不对",
+        3,
+    )
 
 
 @pytest.mark.django_db
@@ -66,8 +81,9 @@ def test_nobody_approves_or_returns_their_own_submission(supervisor):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("action, status, field", [(review.RETURN, S.SUBMITTED, "comment"),
-                                                    (review.REOPEN, S.APPROVED, "reason")])
+@pytest.mark.parametrize(
+    "action, status, field", [(review.RETURN, S.SUBMITTED, "comment"), (review.REOPEN, S.APPROVED, "reason")]
+)
 def test_returning_and_reopening_need_a_reason_in_their_field(supervisor, dept_reporter, action, status, field):
     report = ProgressReportFactory(status=status, submitted_by=dept_reporter, created_by=dept_reporter)
     with pytest.raises(ValidationError) as refused:

@@ -1,4 +1,5 @@
 """The status light and the reporting calendar, tested with plain values (no database)."""
+
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
@@ -87,6 +88,7 @@ def test_periods_past_due_are_those_from_the_start_whose_due_day_has_passed(indi
 
 # The expected path -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "indicator, day, expected",
     [
@@ -121,6 +123,7 @@ def test_the_expected_value_runs_straight_between_start_milestones_and_deadline(
 
 
 # The pace of increase, decrease and milestone indicators -------------------------------------------
+
 
 @pytest.mark.parametrize(
     "value, status, gap",
@@ -206,6 +209,7 @@ def test_an_inconsistent_indicator_is_refused(indicator, message):
 
 # The order of the clauses ----------------------------------------------------------------------
 
+
 def test_an_indicator_before_its_start_is_not_started_whatever_was_reported():
     later = spec(start=date(2026, 1, 1), deadline=date(2026, 12, 31))
     result = evaluate_status(later, [report(date(2025, 12, 1), "100", date(2025, 12, 1))], date(2025, 12, 31))
@@ -219,7 +223,11 @@ def test_an_indicator_on_its_start_day_has_no_checkpoint_yet_and_is_green():
     result = evaluate_status(later, [], date(2026, 1, 1))
     assert result.status == Light.GREEN
     assert (result.completion, result.expected, result.gap, result.actual, result.checkpoint) == (
-        D("0"), None, None, D("0"), None,
+        D("0"),
+        None,
+        None,
+        D("0"),
+        None,
     )
     assert result.reasons == ("no checkpoint yet",)
 
@@ -250,6 +258,7 @@ def test_a_period_already_under_way_at_the_start_is_not_a_checkpoint():
 
 
 # Reporting -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "as_of, status, checkpoint, reasons",
@@ -345,9 +354,18 @@ def test_a_late_report_counts_once_submitted():
 @pytest.mark.parametrize(
     "reports, actual",
     [
-        ([report(date(2025, 5, 1), "4.9", date(2025, 5, 20)), report(date(2025, 4, 1), "5.5", date(2025, 5, 22))], "4.9"),
-        ([report(date(2025, 5, 1), "4.9", date(2025, 5, 22)), report(date(2025, 5, 1), "5.5", date(2025, 5, 20))], "4.9"),
-        ([report(date(2025, 5, 1), "5.5", date(2025, 5, 20)), report(date(2025, 5, 1), "4.9", date(2025, 5, 22))], "4.9"),
+        (
+            [report(date(2025, 5, 1), "4.9", date(2025, 5, 20)), report(date(2025, 4, 1), "5.5", date(2025, 5, 22))],
+            "4.9",
+        ),
+        (
+            [report(date(2025, 5, 1), "4.9", date(2025, 5, 22)), report(date(2025, 5, 1), "5.5", date(2025, 5, 20))],
+            "4.9",
+        ),
+        (
+            [report(date(2025, 5, 1), "5.5", date(2025, 5, 20)), report(date(2025, 5, 1), "4.9", date(2025, 5, 22))],
+            "4.9",
+        ),
     ],
     ids=[
         "the latest period beats a later submission for an earlier one",
@@ -374,6 +392,7 @@ def test_a_quarterly_indicator_is_checked_on_the_25th_of_the_quarters_last_month
 
 
 # Ceiling and floor -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "indicator, value, status, reason",

@@ -38,21 +38,38 @@ def _random_history(rng, indicator, units, by):
             if rng.random() < 0.25:
                 continue
             value += Decimal(rng.randint(-5, 60))
-            status = rng.choice([ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.APPROVED,
-                                 ReportStatus.RETURNED, ReportStatus.DRAFT])
+            status = rng.choice(
+                [
+                    ReportStatus.SUBMITTED,
+                    ReportStatus.APPROVED,
+                    ReportStatus.APPROVED,
+                    ReportStatus.RETURNED,
+                    ReportStatus.DRAFT,
+                ]
+            )
             due = periods.due_date(period, indicator.frequency)
             on = due + timedelta(days=rng.randint(-20, 120))
-            reports.append(ProgressReport(
-                indicator=indicator, unit=unit, period_start=period, value=value, status=status, created_by=by,
-                submitted_by=None if status == ReportStatus.DRAFT else by,
-                submitted_at=None if status == ReportStatus.DRAFT else datetime.combine(on, time(9), tzinfo=SHANGHAI),
-            ))
+            reports.append(
+                ProgressReport(
+                    indicator=indicator,
+                    unit=unit,
+                    period_start=period,
+                    value=value,
+                    status=status,
+                    created_by=by,
+                    submitted_by=None if status == ReportStatus.DRAFT else by,
+                    submitted_at=None
+                    if status == ReportStatus.DRAFT
+                    else datetime.combine(on, time(9), tzinfo=SHANGHAI),
+                )
+            )
     ProgressReport.objects.bulk_create(reports)
 
 
 @pytest.mark.parametrize("seed", range(int(os.environ.get("WINDOW_SEEDS", 3))))
 def test_lights_read_from_the_recent_periods_equal_lights_read_from_the_whole_history(
-        seed, target, dept, town_unit, other_unit, dept_reporter):
+    seed, target, dept, town_unit, other_unit, dept_reporter
+):
     """indicator_rows reads only the periods that can move a light (rules.window_start); over three
     years of messy history the lights must be exactly those the whole history gives, on every day."""
     rng = random.Random(seed)
@@ -73,14 +90,33 @@ def test_lights_read_from_the_recent_periods_equal_lights_read_from_the_whole_hi
         window = selectors.indicator_rows(queryset, day)
         whole = selectors.indicator_rows(queryset, day, full_series=True)
         for pk in window:
-            assert window[pk].status == whole[pk].status, (day, window[pk].indicator.name, window[pk].series, whole[pk].series)
+            assert window[pk].status == whole[pk].status, (
+                day,
+                window[pk].indicator.name,
+                window[pk].series,
+                whole[pk].series,
+            )
 
 
 def test_a_past_day_is_judged_on_the_reports_submitted_by_then(indicator, dept, dept_reporter):
-    ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, 4, 1), value=400,
-                          status=ReportStatus.APPROVED, submitted_at=datetime(2025, 4, 20, 9, tzinfo=SHANGHAI))
-    ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, 5, 1), value=900,
-                          status=ReportStatus.SUBMITTED, submitted_at=datetime(2025, 7, 2, 9, tzinfo=SHANGHAI))
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        created_by=dept_reporter,
+        period_start=date(2025, 4, 1),
+        value=400,
+        status=ReportStatus.APPROVED,
+        submitted_at=datetime(2025, 4, 20, 9, tzinfo=SHANGHAI),
+    )
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        created_by=dept_reporter,
+        period_start=date(2025, 5, 1),
+        value=900,
+        status=ReportStatus.SUBMITTED,
+        submitted_at=datetime(2025, 7, 2, 9, tzinfo=SHANGHAI),
+    )
     queryset = Indicator.objects.filter(pk=indicator.pk)
     assert selectors.indicator_rows(queryset, date(2025, 6, 30))[indicator.pk].status.actual == 400
     assert selectors.indicator_rows(queryset, date(2025, 7, 3))[indicator.pk].status.actual == 900
@@ -91,10 +127,24 @@ def test_days_are_beijing_days_not_utc_days(indicator, dept, dept_reporter, full
     """07:30 on 26 June in Beijing is still 25 June in UTC: the report was submitted on the 26th,
     so it does not count on the 25th, and counts on the 26th; one entered at 23:30 on the 25th
     (15:30 UTC) counts on the 25th."""
-    ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, 4, 1), value=400,
-                          status=ReportStatus.APPROVED, submitted_at=datetime(2025, 6, 25, 23, 30, tzinfo=SHANGHAI))
-    ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, 5, 1), value=900,
-                          status=ReportStatus.SUBMITTED, submitted_at=datetime(2025, 6, 26, 7, 30, tzinfo=SHANGHAI))
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        created_by=dept_reporter,
+        period_start=date(2025, 4, 1),
+        value=400,
+        status=ReportStatus.APPROVED,
+        submitted_at=datetime(2025, 6, 25, 23, 30, tzinfo=SHANGHAI),
+    )
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        created_by=dept_reporter,
+        period_start=date(2025, 5, 1),
+        value=900,
+        status=ReportStatus.SUBMITTED,
+        submitted_at=datetime(2025, 6, 26, 7, 30, tzinfo=SHANGHAI),
+    )
     queryset = Indicator.objects.filter(pk=indicator.pk)
     on_25th = selectors.indicator_rows(queryset, date(2025, 6, 25), full_series=full_series)[indicator.pk]
     on_26th = selectors.indicator_rows(queryset, date(2025, 6, 26), full_series=full_series)[indicator.pk]
@@ -105,12 +155,19 @@ def test_days_are_beijing_days_not_utc_days(indicator, dept, dept_reporter, full
 
 def test_the_ledger_gets_the_latest_counted_report_itself(indicator, dept, dept_reporter):
     for month, value in ((4, 100), (5, 200)):
-        ProgressReportFactory(indicator=indicator, unit=dept, created_by=dept_reporter, period_start=date(2025, month, 1),
-                              value=value,
-                              narrative=f"{month}月进展", status=ReportStatus.APPROVED,
-                              submitted_at=datetime(2025, month, 20, 9, tzinfo=SHANGHAI))
-    row = selectors.indicator_rows(Indicator.objects.filter(pk=indicator.pk), date(2025, 6, 1),
-                                   with_last_report=True)[indicator.pk]
+        ProgressReportFactory(
+            indicator=indicator,
+            unit=dept,
+            created_by=dept_reporter,
+            period_start=date(2025, month, 1),
+            value=value,
+            narrative=f"{month}月进展",
+            status=ReportStatus.APPROVED,
+            submitted_at=datetime(2025, month, 20, 9, tzinfo=SHANGHAI),
+        )
+    row = selectors.indicator_rows(Indicator.objects.filter(pk=indicator.pk), date(2025, 6, 1), with_last_report=True)[
+        indicator.pk
+    ]
     assert row.last_report.narrative == "5月进展"
 
 
@@ -120,7 +177,9 @@ def test_the_first_lead_of_the_table_owes_the_report_whatever_the_units_ids(plan
 
     from ..factories import TargetFactory, UnitFactory
 
-    older, old, listed_first = (UnitFactory(county=county, name=n) for n in ("区农业农村局", "区文广旅体局", "区住建局"))
+    older, old, listed_first = (
+        UnitFactory(county=county, name=n) for n in ("区农业农村局", "区文广旅体局", "区住建局")
+    )
     finance = UnitFactory(county=county, name="区财政局")
     target = TargetFactory(plan=plan)
     target_units_set(target=target, leads=[listed_first, older, old], co_units=[older, finance])

@@ -1,4 +1,5 @@
 """The reporter's to-do and 申请补报 in a real browser (Debian's Chromium) at 1366 px and 375 px."""
+
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -22,8 +23,14 @@ def behind(county, dept):
     plan = PlanFactory(region=county, start_date=start, end_date=date(today.year + 1, 12, 31))
     target = TargetFactory(plan=plan, name="农村改厕")
     target.lead_units.add(dept)
-    return IndicatorFactory(target=target, name="改建卫生厕所", target_value=Decimal("2600"), unit="座",
-                            start_date=start, deadline=date(today.year + 1, 12, 31))
+    return IndicatorFactory(
+        target=target,
+        name="改建卫生厕所",
+        target_value=Decimal("2600"),
+        unit="座",
+        start_date=start,
+        deadline=date(today.year + 1, 12, 31),
+    )
 
 
 def click_and_wait(page, selector):
@@ -32,7 +39,8 @@ def click_and_wait(page, selector):
 
 
 def test_a_reporter_asks_for_a_late_entry_from_the_to_do_and_the_office_grants_it(
-        browser_page, behind, dept_reporter, supervisor):
+    browser_page, behind, dept_reporter, supervisor
+):
     page, base = browser_page, browser_page.base_url
     browser_login(page, dept_reporter.username)
     at_each_width(page, f"{base}/my-work/", "to-do")

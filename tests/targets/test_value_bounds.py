@@ -1,5 +1,6 @@
 """Values no unit could truly report are refused at entry, on the page, through the API and from a
 workbook: a share in percent above 100 (和美乡村建成率 150 %), a count with decimals (3.63 个)."""
+
 import io
 from datetime import date
 from decimal import Decimal
@@ -19,11 +20,19 @@ from ..factories import IndicatorFactory
 from ..reports.tables import upload
 
 
-@pytest.mark.parametrize("name, unit, share", [
-    ("和美乡村建成率", "%", True), ("城乡同质化供水覆盖率", "%", True), ("农业产值占比", "％", True),
-    ("财政支出比重", "%", True), ("村集体经营性收入增长率", "%", False), ("农民收入增幅", "%", False),
-    ("建成率", "个", False), ("新建示范村", "%", False),
-])
+@pytest.mark.parametrize(
+    "name, unit, share",
+    [
+        ("和美乡村建成率", "%", True),
+        ("城乡同质化供水覆盖率", "%", True),
+        ("农业产值占比", "％", True),
+        ("财政支出比重", "%", True),
+        ("村集体经营性收入增长率", "%", False),
+        ("农民收入增幅", "%", False),
+        ("建成率", "个", False),
+        ("新建示范村", "%", False),
+    ],
+)
 def test_a_share_in_percent_is_a_rate_word_with_a_percent_unit_and_no_growth_word(name, unit, share):
     assert rules.is_share_percent(name, unit) is share
 
@@ -58,39 +67,66 @@ def june10():
 
 @pytest.fixture
 def rate(target):
-    return IndicatorFactory(target=target, name="和美乡村建成率", unit="%", kind=Kind.INCREASE,
-                            baseline=Decimal(40), target_value=Decimal(90), order=1)
+    return IndicatorFactory(
+        target=target,
+        name="和美乡村建成率",
+        unit="%",
+        kind=Kind.INCREASE,
+        baseline=Decimal(40),
+        target_value=Decimal(90),
+        order=1,
+    )
 
 
 @pytest.fixture
 def villages(target):
-    return IndicatorFactory(target=target, name="新建示范村", unit="个", kind=Kind.INCREASE,
-                            baseline=Decimal(0), target_value=Decimal(10), order=2)
+    return IndicatorFactory(
+        target=target,
+        name="新建示范村",
+        unit="个",
+        kind=Kind.INCREASE,
+        baseline=Decimal(0),
+        target_value=Decimal(10),
+        order=2,
+    )
 
 
 @pytest.mark.parametrize("which, value", [("rate", "150"), ("villages", "3.63")])
 def test_the_service_refuses_the_value_and_writes_nothing(june10, request, dept, dept_reporter, which, value):
     indicator = request.getfixturevalue(which)
     with pytest.raises(ValidationError) as exc:
-        services.progress_report_create(indicator=indicator, unit=dept, period="2025-05", value=Decimal(value),
-                                        by=dept_reporter, confirmed=True)
+        services.progress_report_create(
+            indicator=indicator, unit=dept, period="2025-05", value=Decimal(value), by=dept_reporter, confirmed=True
+        )
     assert indicator.name in exc.value.message_dict["value"][0]
     assert not ProgressReport.objects.exists()
 
 
 def test_the_entry_page_shows_the_error_next_to_the_value_even_when_confirmed(june10, client, dept_reporter, rate):
     client.force_login(dept_reporter)
-    html = client.post(f"/entry/{rate.pk}/2025-05/", {
-        "value": "150", "narrative": "", "problems": "", "next_steps": "", "version": "", "action": "save",
-        "confirmed": "on"}).content.decode()
+    html = client.post(
+        f"/entry/{rate.pk}/2025-05/",
+        {
+            "value": "150",
+            "narrative": "",
+            "problems": "",
+            "next_steps": "",
+            "version": "",
+            "action": "save",
+            "confirmed": "on",
+        },
+    ).content.decode()
     assert 'data-error-for="value"' in html and "和美乡村建成率" in html and "0 至 100" in html
     assert not ProgressReport.objects.exists()
 
 
 def test_the_api_refuses_a_count_with_decimals_in_chinese(june10, dept_reporter, villages):
-    response = api_as(dept_reporter).post("/api/progress-reports/", {
-        "indicator": villages.pk, "period": "2025-05", "value": "3.63"}, format="json",
-        HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = api_as(dept_reporter).post(
+        "/api/progress-reports/",
+        {"indicator": villages.pk, "period": "2025-05", "value": "3.63"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
     assert response.status_code == 400
     assert "整数" in str(response.json()["fields"]["value"]) and not ProgressReport.objects.exists()
 

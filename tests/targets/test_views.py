@@ -25,9 +25,16 @@ def test_home_lists_the_plans_the_user_can_see(client, supervisor, plan):
 
 
 def test_plan_page_shows_each_indicator_light_and_reason(client, supervisor, indicator, dept, dept_reporter):
-    ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 5, 1), value=Decimal("300"),
-                          status=ReportStatus.SUBMITTED, submitted_by=dept_reporter,
-                          submitted_at="2025-05-20T10:00:00+08:00", created_by=dept_reporter)
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        period_start=date(2025, 5, 1),
+        value=Decimal("300"),
+        status=ReportStatus.SUBMITTED,
+        submitted_by=dept_reporter,
+        submitted_at="2025-05-20T10:00:00+08:00",
+        created_by=dept_reporter,
+    )
     client.force_login(supervisor)
     response = client.get(f"/plans/{indicator.target.plan_id}/?as_of=2025-06-20")
     html = response.content.decode()

@@ -1,4 +1,5 @@
 """Villages of the shared county: three in 大门镇 (the town_reporter's) and two in 鹿西乡 (someone else's)."""
+
 from datetime import datetime
 from decimal import Decimal
 
@@ -42,7 +43,14 @@ def villages(township, other_township):
 def approved(village, year, total, operating, by, *, quarter=0, on=None):
     reviewed = on or timezone.make_aware(datetime(year + 1, 1, 20, 10))
     return IncomeRecord.objects.create(
-        village=village, year=year, quarter=quarter, total_income=Decimal(str(total)),
-        operating_income=Decimal(str(operating)), status=RecordStatus.APPROVED, created_by=by,
-        submitted_by=by, submitted_at=reviewed, reviewed_at=reviewed,
+        village=village,
+        year=year,
+        quarter=quarter,
+        total_income=Decimal(str(total)),
+        operating_income=Decimal(str(operating)),
+        status=RecordStatus.APPROVED,
+        created_by=by,
+        submitted_by=by,
+        submitted_at=reviewed,
+        reviewed_at=reviewed,
     )

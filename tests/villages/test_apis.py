@@ -1,4 +1,5 @@
 """The village API: scope (404 outside the township), If-Match on updates, the review cycle, error format."""
+
 from decimal import Decimal
 
 from tests.conftest import api_as
@@ -55,8 +56,9 @@ def test_a_profile_changes_with_if_match(villages, town_reporter):
     profile = villages["a"].profile
     url = f"/api/village-profiles/{profile.pk}/"
     etag = client.get(url)["ETag"]
-    response = client.patch(url, {"flags": ["示范村", "重点帮扶村"], "households": 300}, format="json",
-                            HTTP_IF_MATCH=etag)
+    response = client.patch(
+        url, {"flags": ["示范村", "重点帮扶村"], "households": 300}, format="json", HTTP_IF_MATCH=etag
+    )
     assert response.status_code == 200 and response.json()["households"] == 300
     assert client.patch(url, {"households": 1}, format="json", HTTP_IF_MATCH=etag).status_code == 412
     other = villages["d"].profile

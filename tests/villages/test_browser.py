@@ -1,4 +1,5 @@
 """In Chromium at phone width: a township reporter enters and submits a village's income; the office approves it."""
+
 import pytest
 
 from villages.models import IncomeRecord, RecordStatus
@@ -8,8 +9,9 @@ from ..conftest import browser_login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_township_reporter_enters_income_on_a_phone_and_the_office_approves(browser_page, villages, town_reporter,
-                                                                            supervisor):
+def test_township_reporter_enters_income_on_a_phone_and_the_office_approves(
+    browser_page, villages, town_reporter, supervisor
+):
     page = browser_page
     browser_login(page, town_reporter.username)
     page.goto(page.base_url + "/villages/")

@@ -1,4 +1,5 @@
 """Derived indicators: each rule on a hand-made set of villages, and the light through the same status rule."""
+
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -36,9 +37,16 @@ def income(villages, supervisor):
 
 
 def rule_for(target, scope, measure, **options):
-    indicator = IndicatorFactory(target=target, name=measure, unit="%", baseline=D("0"), target_value=D("100"),
-                                 start_date=date(2025, 1, 1), deadline=date(2025, 12, 31),
-                                 frequency=Frequency.QUARTERLY)
+    indicator = IndicatorFactory(
+        target=target,
+        name=measure,
+        unit="%",
+        baseline=D("0"),
+        target_value=D("100"),
+        start_date=date(2025, 1, 1),
+        deadline=date(2025, 12, 31),
+        frequency=Frequency.QUARTERLY,
+    )
     return DerivedRule.objects.create(indicator=indicator, measure=measure, scope=scope, **options)
 
 
@@ -46,19 +54,22 @@ def figure(rule, year=2024):
     return derived.rule_detail(rule, year)["value"]
 
 
-@pytest.mark.parametrize("measure, options, expected", [
-    ("share_at_level", {"level": D("50")}, D("50.00")),              # a, c of a b c d
-    ("share_at_level", {"level": D("10"), "village_type": "行政村"}, D("66.67")),  # a, b of a b d
-    ("count_at_level", {"level": D("60"), "basis": "operating"}, D("2")),      # a (exactly 60), c
-    ("count_at_level", {"level": D("100"), "basis": "total"}, D("2")),
-    ("count_hollow", {}, D("1")),                                     # d
-    ("count_weak", {}, D("1")),                                       # d; b has exactly 10
-    ("sum", {"basis": "total"}, D("432.00")),
-    ("sum", {"basis": "operating"}, D("250.00")),
-    ("growth", {"basis": "total"}, D("27.06")),                       # a b c d: 340 -> 432
-    ("growth", {"basis": "operating"}, D("21.95")),                   # 205 -> 250
-    ("increment_operating_share", {}, D("48.91")),                    # 45 of 92
-])
+@pytest.mark.parametrize(
+    "measure, options, expected",
+    [
+        ("share_at_level", {"level": D("50")}, D("50.00")),  # a, c of a b c d
+        ("share_at_level", {"level": D("10"), "village_type": "行政村"}, D("66.67")),  # a, b of a b d
+        ("count_at_level", {"level": D("60"), "basis": "operating"}, D("2")),  # a (exactly 60), c
+        ("count_at_level", {"level": D("100"), "basis": "total"}, D("2")),
+        ("count_hollow", {}, D("1")),  # d
+        ("count_weak", {}, D("1")),  # d; b has exactly 10
+        ("sum", {"basis": "total"}, D("432.00")),
+        ("sum", {"basis": "operating"}, D("250.00")),
+        ("growth", {"basis": "total"}, D("27.06")),  # a b c d: 340 -> 432
+        ("growth", {"basis": "operating"}, D("21.95")),  # 205 -> 250
+        ("increment_operating_share", {}, D("48.91")),  # 45 of 92
+    ],
+)
 def test_each_rule_on_the_whole_county(target, county, income, measure, options, expected):
     assert figure(rule_for(target, county, measure, **options)) == expected
 
@@ -91,21 +102,35 @@ def test_a_village_without_a_record_is_listed_but_not_counted(target, county, in
 
 def test_only_approved_whole_year_records_count(target, county, income, villages, supervisor):
     rule = rule_for(target, county, "sum", basis="total")
-    IncomeRecord.objects.create(village=villages["e"], year=2024, total_income=D("1000"), operating_income=D("1"),
-                                status=RecordStatus.SUBMITTED, created_by=supervisor)
+    IncomeRecord.objects.create(
+        village=villages["e"],
+        year=2024,
+        total_income=D("1000"),
+        operating_income=D("1"),
+        status=RecordStatus.SUBMITTED,
+        created_by=supervisor,
+    )
     approved(villages["e"], 2024, 500, 400, supervisor, quarter=3)
     assert figure(rule) == D("432.00")
 
 
-def test_the_light_follows_the_status_rule_and_changes_when_a_record_is_approved(target, county, income, villages,
-                                                                                  supervisor, dept):
+def test_the_light_follows_the_status_rule_and_changes_when_a_record_is_approved(
+    target, county, income, villages, supervisor, dept
+):
     rule = rule_for(target, county, "share_at_level", level=D("50"))
     indicator = rule.indicator
     indicator.baseline, indicator.target_value = D("40"), D("80")
     indicator.save()
     # A report typed in by a unit is ignored for a derived indicator.
-    ProgressReportFactory(indicator=indicator, unit=dept, period_start=date(2025, 4, 1), value=D("80"),
-                          status=RecordStatus.SUBMITTED, submitted_at=timezone.now(), created_by=supervisor)
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        period_start=date(2025, 4, 1),
+        value=D("80"),
+        status=RecordStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        created_by=supervisor,
+    )
     as_of = date(2025, 8, 1)
     row = indicator_rows(Indicator.objects.filter(pk=indicator.pk), as_of)[indicator.pk]
     # 2024 share 50 % -> completion 25 %; expected at the 25 June checkpoint about 48 %.
@@ -150,6 +175,7 @@ def test_indicator_rows_reads_derived_figures_in_a_fixed_number_of_queries(targe
 def test_the_rule_is_said_in_words(target, county):
     rule = rule_for(target, county, "share_at_level", level=D("50"), village_type="行政村", flag="脱贫村")
     from django.utils import translation
+
     with translation.override("en"):
         words = derived.rule_in_words(rule)
     assert "administrative villages flagged 脱贫村" in words and "洞头区" in words and "50 万元" in words

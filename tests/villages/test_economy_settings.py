@@ -1,4 +1,5 @@
 """The supervision office sets a county's weak-village threshold and income tiers at /villages/settings/."""
+
 from decimal import Decimal
 
 import pytest
@@ -31,8 +32,9 @@ def test_the_office_changes_the_tiers_and_every_class_follows_at_once(client, co
     page = client.get(URL)
     assert page.status_code == 200 and page.context["county"] == county
     assert page.context["form"].initial["tiers"] == "10, 25, 50, 100" and page.context["current"] is None
-    response = client.post(URL + f"?county={county.code}",
-                           {"weak_threshold": "15", "tiers": "20，40、80", "version": ""})
+    response = client.post(
+        URL + f"?county={county.code}", {"weak_threshold": "15", "tiers": "20，40、80", "version": ""}
+    )
     assert response.status_code == 302
     assert classes(client) == {"观音礁村": "40", "口筐村": "weak"}  # 12 万元: under 20 and under 15
     saved = CountyEconomySettings.objects.get(county=county)
@@ -50,8 +52,9 @@ def test_the_office_changes_the_tiers_and_every_class_follows_at_once(client, co
 def test_a_stale_form_is_refused_and_nothing_is_overwritten(client, county, supervisor):
     CountyEconomySettings.objects.create(county=county, tiers=[10, 30], version=3)
     client.force_login(supervisor)
-    response = client.post(URL + f"?county={county.code}", {"weak_threshold": "9", "tiers": "1, 2", "version": "2"},
-                           follow=True)
+    response = client.post(
+        URL + f"?county={county.code}", {"weak_threshold": "9", "tiers": "1, 2", "version": "2"}, follow=True
+    )
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert response.context["form"].initial["tiers"] == "10, 30"  # what is saved now, to start again from
     assert CountyEconomySettings.objects.get(county=county).tiers == [10, 30]
@@ -62,8 +65,11 @@ def test_a_stale_form_is_refused_and_nothing_is_overwritten(client, county, supe
 def test_bad_tiers_are_refused_with_the_reason(client, county, supervisor, tiers, message, settings):
     settings.LANGUAGE_CODE = "en"
     client.force_login(supervisor)
-    response = client.post(URL + f"?county={county.code}", {"weak_threshold": "10", "tiers": tiers, "version": ""},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        URL + f"?county={county.code}",
+        {"weak_threshold": "10", "tiers": tiers, "version": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200 and message in str(response.context["form"].errors["tiers"])
     assert not CountyEconomySettings.objects.exists()
 
@@ -91,7 +97,10 @@ def test_a_province_office_chooses_the_county_first(client, county):
 
 def test_a_county_outside_the_office_is_not_found_and_nothing_is_saved(client, county, supervisor):
     client.force_login(supervisor)
-    assert client.post(URL + "?county=610429000000", {"weak_threshold": "1", "tiers": "", "version": ""}).status_code == 404
+    assert (
+        client.post(URL + "?county=610429000000", {"weak_threshold": "1", "tiers": "", "version": ""}).status_code
+        == 404
+    )
     assert not CountyEconomySettings.objects.exists()
 
 

@@ -1,4 +1,5 @@
 """Bulk income import from the template: row-level errors, all or nothing, a real xlsx reopened."""
+
 import io
 import zipfile
 from decimal import Decimal
@@ -33,8 +34,14 @@ def test_the_template_is_a_workbook_with_the_expected_header():
 
 
 def test_rows_become_drafts_or_submissions(villages, town_reporter):
-    summary = run([["330305101201", "观音礁村", 2024, None, 56.3, 31.25, ""],
-                   ["330305101202", "小荆村", "2024", "3", "12", "0", "备注"]], town_reporter, submit=True)
+    summary = run(
+        [
+            ["330305101201", "观音礁村", 2024, None, 56.3, 31.25, ""],
+            ["330305101202", "小荆村", "2024", "3", "12", "0", "备注"],
+        ],
+        town_reporter,
+        submit=True,
+    )
     assert summary["created"] == 2
     records = {r.village.code: r for r in IncomeRecord.objects.select_related("village")}
     assert records["330305101201"].total_income == Decimal("56.30")
@@ -44,19 +51,25 @@ def test_rows_become_drafts_or_submissions(villages, town_reporter):
 
 def test_every_bad_row_is_reported_and_nothing_is_saved(villages, town_reporter):
     rows = [
-        ["330305101201", "观音礁村", 2024, None, 56.3, 31.25, ""],     # row 2: fine
-        ["330305200201", "口筐村", 2024, None, 10, 5, ""],            # row 3: another township's village
-        ["330305101202", "错名村", 2024, None, 10, 5, ""],            # row 4: wrong name
-        ["330305101202", "小荆村", "二〇二四", None, 10, 5, ""],        # row 5: year
-        ["330305101202", "小荆村", 2024, 5, 10, 5, ""],               # row 6: quarter
-        ["330305101202", "小荆村", 2024, None, 10, 12, ""],           # row 7: operating above total
-        ["330305101202", "小荆村", 2024, None, "1.234", 1, ""],       # row 8: three decimals
-        ["330305101201", "观音礁村", 2024, None, 1, 1, ""],            # row 9: same as row 2
+        ["330305101201", "观音礁村", 2024, None, 56.3, 31.25, ""],  # row 2: fine
+        ["330305200201", "口筐村", 2024, None, 10, 5, ""],  # row 3: another township's village
+        ["330305101202", "错名村", 2024, None, 10, 5, ""],  # row 4: wrong name
+        ["330305101202", "小荆村", "二〇二四", None, 10, 5, ""],  # row 5: year
+        ["330305101202", "小荆村", 2024, 5, 10, 5, ""],  # row 6: quarter
+        ["330305101202", "小荆村", 2024, None, 10, 12, ""],  # row 7: operating above total
+        ["330305101202", "小荆村", 2024, None, "1.234", 1, ""],  # row 8: three decimals
+        ["330305101201", "观音礁村", 2024, None, 1, 1, ""],  # row 9: same as row 2
     ]
     with pytest.raises(ImportRejected) as caught:
         run(rows, town_reporter)
     assert [(e.row, e.column) for e in caught.value.errors] == [
-        (3, "村代码"), (4, "村名称"), (5, "年度"), (6, "季度"), (7, "经营性收入(万元)"), (8, "总收入(万元)"), (9, "年度"),
+        (3, "村代码"),
+        (4, "村名称"),
+        (5, "年度"),
+        (6, "季度"),
+        (7, "经营性收入(万元)"),
+        (8, "总收入(万元)"),
+        (9, "年度"),
     ]
     assert not IncomeRecord.objects.exists()
 

@@ -1,4 +1,5 @@
 """Income records: the draft / submitted / approved / returned cycle, who may write, versions and audit."""
+
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,11 @@ from accounts.models import AuditEvent
 from core.versions import ConflictError
 from villages.models import RecordStatus
 from villages.services import (
-    income_record_create, income_record_review, income_record_submit, income_record_update, village_profile_update,
+    income_record_create,
+    income_record_review,
+    income_record_submit,
+    income_record_update,
+    village_profile_update,
 )
 
 
@@ -79,8 +84,9 @@ def test_a_submitted_record_cannot_be_edited_until_returned(villages, town_repor
         income_record_review(record=record, by=supervisor, approve=False, comment=" ")
     record = income_record_review(record=record, by=supervisor, approve=False, comment="经营性收入与台账不符")
     assert record.status == RecordStatus.RETURNED
-    record = income_record_update(record=record, by=town_reporter, expected_version=record.version,
-                                  operating_income="20")
+    record = income_record_update(
+        record=record, by=town_reporter, expected_version=record.version, operating_income="20"
+    )
     assert record.operating_income == Decimal("20.00")
 
 
@@ -93,16 +99,23 @@ def test_only_the_supervision_office_of_the_county_reviews(villages, town_report
 
 
 def test_a_profile_is_kept_with_a_flexible_set_of_flags_and_audited(villages, town_reporter):
-    profile = village_profile_update(village=villages["a"], by=town_reporter, expected_version=1,
-                                     flags=["易地搬迁安置村", " 示范村", "示范村"], households=320, population=1010)
+    profile = village_profile_update(
+        village=villages["a"],
+        by=town_reporter,
+        expected_version=1,
+        flags=["易地搬迁安置村", " 示范村", "示范村"],
+        households=320,
+        population=1010,
+    )
     assert profile.flags == sorted(["示范村", "易地搬迁安置村"]) and profile.version == 2
     assert AuditEvent.objects.filter(action="village.profile", object_id=str(profile.pk)).exists()
     with pytest.raises(ConflictError):
         village_profile_update(village=villages["a"], by=town_reporter, expected_version=1, households=1)
 
 
-def test_the_responsible_reporter_must_belong_to_the_villages_township(villages, town_reporter, other_town_reporter,
-                                                                        supervisor):
+def test_the_responsible_reporter_must_belong_to_the_villages_township(
+    villages, town_reporter, other_town_reporter, supervisor
+):
     with pytest.raises(ValidationError):
         village_profile_update(village=villages["a"], by=supervisor, reporter=other_town_reporter)
     profile = village_profile_update(village=villages["a"], by=supervisor, reporter=town_reporter)

@@ -1,4 +1,5 @@
 """Region import from the statistical division code list: checks, all or nothing, idempotence, renames, audit."""
+
 import io
 
 import pytest
@@ -67,13 +68,13 @@ def test_two_villages_may_swap_names_in_one_import(db, supervisor):
 def test_every_bad_row_is_reported_with_row_and_column_and_nothing_is_written(db):
     text = HEADER + (
         "330000000000,,浙江省\n330300000000,,温州市\n330305000000,,洞头区\n330305100000,,大门镇\n"
-        "33030510020,220,短码村\n"          # row 6: 11 digits
+        "33030510020,220,短码村\n"  # row 6: 11 digits
         "330305100201,220,观音礁村\n"
-        "330305100201,220,观音礁村\n"       # row 8: duplicate code
-        "330305100203,220,观音礁村\n"       # row 9: same name under the same parent
-        "330305300201,220,孤村\n"           # row 10: parent 330305300000 missing
-        "330305100204,22,坏分类村\n"        # row 11: class code not 3 digits
-        "330305100205,220,\n"               # row 12: empty name
+        "330305100201,220,观音礁村\n"  # row 8: duplicate code
+        "330305100203,220,观音礁村\n"  # row 9: same name under the same parent
+        "330305300201,220,孤村\n"  # row 10: parent 330305300000 missing
+        "330305100204,22,坏分类村\n"  # row 11: class code not 3 digits
+        "330305100205,220,\n"  # row 12: empty name
     )
     errors = errors_of(text)
     rows = [row for row, _column, _message in errors]

@@ -1,4 +1,5 @@
 """Classification and derived measures on plain numbers (villages.rules): the edges people argue about."""
+
 from decimal import Decimal
 
 import pytest
@@ -56,16 +57,19 @@ VILLAGES_2024 = {"a": inc(120, 60), "b": inc(40, 10), "c": inc(8, 0), "d": inc(5
 VILLAGES_2023 = {"a": inc(100, 50), "b": inc(30, 5), "c": inc(10, 0)}
 
 
-@pytest.mark.parametrize("measure, level, basis, expected", [
-    ("share_at_level", "50", "operating", D("50.00")),   # a, d of four
-    ("share_at_level", "10", "operating", D("75.00")),   # exactly 10 counts
-    ("share_at_level", "100", "total", D("25.00")),
-    ("count_at_level", "50", "operating", D("2")),
-    ("count_hollow", None, "operating", D("1")),
-    ("count_weak", None, "operating", D("1")),           # only c: b has exactly 10
-    ("sum", None, "total", D("223")),
-    ("sum", None, "operating", D("120")),
-])
+@pytest.mark.parametrize(
+    "measure, level, basis, expected",
+    [
+        ("share_at_level", "50", "operating", D("50.00")),  # a, d of four
+        ("share_at_level", "10", "operating", D("75.00")),  # exactly 10 counts
+        ("share_at_level", "100", "total", D("25.00")),
+        ("count_at_level", "50", "operating", D("2")),
+        ("count_hollow", None, "operating", D("1")),
+        ("count_weak", None, "operating", D("1")),  # only c: b has exactly 10
+        ("sum", None, "total", D("223")),
+        ("sum", None, "operating", D("120")),
+    ],
+)
 def test_each_measure_on_a_hand_made_set(measure, level, basis, expected):
     value = rules.measure_value(measure, current=VILLAGES_2024, basis=basis, level=D(level) if level else None)
     assert value == expected

@@ -1,4 +1,5 @@
 """Village pages: township scope (404), filters, the chart, Excel export reopened, review flow through the pages."""
+
 import io
 from datetime import date
 from decimal import Decimal
@@ -32,8 +33,9 @@ def test_a_township_reporter_sees_only_its_villages(client, villages, town_repor
     assert client.get(detail(villages["d"])).status_code == 404
 
 
-def test_a_township_reporter_cannot_write_another_townships_records(client, villages, town_reporter,
-                                                                     other_town_reporter):
+def test_a_township_reporter_cannot_write_another_townships_records(
+    client, villages, town_reporter, other_town_reporter
+):
     client.force_login(town_reporter)
     url = reverse("villages:record-create", args=[villages["d"].code])
     response = client.post(url, {"year": 2024, "quarter": 0, "total_income": "5", "operating_income": "1"})
@@ -49,8 +51,10 @@ def test_a_township_reporter_cannot_write_another_townships_records(client, vill
 
 def test_entry_submit_and_review_through_the_pages(client, villages, town_reporter, supervisor):
     client.force_login(town_reporter)
-    client.post(reverse("villages:record-create", args=[villages["a"].code]),
-                {"year": 2024, "quarter": 0, "total_income": "56.30", "operating_income": "31.25"})
+    client.post(
+        reverse("villages:record-create", args=[villages["a"].code]),
+        {"year": 2024, "quarter": 0, "total_income": "56.30", "operating_income": "31.25"},
+    )
     record = IncomeRecord.objects.get()
     client.post(reverse("villages:record-submit", args=[record.pk]), {"version": record.version})
     client.force_login(supervisor)
@@ -64,8 +68,10 @@ def test_entry_submit_and_review_through_the_pages(client, villages, town_report
 
 def test_a_stale_edit_form_does_not_overwrite(client, villages, town_reporter):
     client.force_login(town_reporter)
-    client.post(reverse("villages:record-create", args=[villages["a"].code]),
-                {"year": 2024, "quarter": 0, "total_income": "50", "operating_income": "10"})
+    client.post(
+        reverse("villages:record-create", args=[villages["a"].code]),
+        {"year": 2024, "quarter": 0, "total_income": "50", "operating_income": "10"},
+    )
     record = IncomeRecord.objects.get()
     url = reverse("villages:record-edit", args=[record.pk])
     client.post(url, {"total_income": "60", "operating_income": "10", "version": 1})
@@ -102,14 +108,14 @@ def test_the_list_takes_a_fixed_number_of_queries(client, villages, supervisor, 
 
 
 def test_the_excel_export_reopens_with_tiers_and_no_formulas(client, villages, supervisor, income):
-    villages["a"].name = "=HYPERLINK(\"http://x\")"
+    villages["a"].name = '=HYPERLINK("http://x")'
     villages["a"].save()
     client.force_login(supervisor)
     response = client.get(reverse("villages:village-export"), {"year": 2024})
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
     injected = rows["330305101201"]
-    assert injected[1].value == "=HYPERLINK(\"http://x\")" and injected[1].data_type == "s"
+    assert injected[1].value == '=HYPERLINK("http://x")' and injected[1].data_type == "s"
     assert injected[8].value == 60 and injected[8].number_format == "#,##0.00"
     assert sheet.max_row == 6
     from accounts.models import AuditEvent
@@ -118,10 +124,11 @@ def test_the_excel_export_reopens_with_tiers_and_no_formulas(client, villages, s
     assert event.username == supervisor.username and event.new["rows"] == 5 and event.new["filters"]["year"] == 2024
 
 
-def test_the_derived_rule_page_lists_only_visible_villages(client, villages, town_reporter, supervisor, target,
-                                                          county, income):
-    from villages.models import DerivedRule
+def test_the_derived_rule_page_lists_only_visible_villages(
+    client, villages, town_reporter, supervisor, target, county, income
+):
     from tests.factories import IndicatorFactory
+    from villages.models import DerivedRule
 
     target.all_townships = True
     target.save()
@@ -137,8 +144,9 @@ def test_the_derived_rule_page_lists_only_visible_villages(client, villages, tow
     assert {r.village.code[:9] for r in page.context["rows"]} == {"330305101"}
 
 
-def test_the_plan_page_links_a_derived_indicator_to_its_rule_page(client, villages, supervisor, target, county,
-                                                                   indicator, income):
+def test_the_plan_page_links_a_derived_indicator_to_its_rule_page(
+    client, villages, supervisor, target, county, indicator, income
+):
     from targets.choices import ReportStatus
     from tests.factories import IndicatorFactory, ProgressReportFactory
     from villages.models import DerivedRule
@@ -152,8 +160,14 @@ def test_the_plan_page_links_a_derived_indicator_to_its_rule_page(client, villag
     assert f'href="{reverse("villages:derived-rule", args=[derived.pk])}"' in page
     assert reverse("villages:derived-rule", args=[indicator.pk]) not in page  # a reported indicator has no rule
     # A report on the other indicator redraws the card while the derived light comes from the cache.
-    ProgressReportFactory(indicator=indicator, unit=indicator.target.lead_units.first(), created_by=supervisor,
-                          period_start=date(2025, 4, 1), value=10, status=ReportStatus.APPROVED)
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=indicator.target.lead_units.first(),
+        created_by=supervisor,
+        period_start=date(2025, 4, 1),
+        value=10,
+        status=ReportStatus.APPROVED,
+    )
     assert f'href="{reverse("villages:derived-rule", args=[derived.pk])}"' in client.get(plan_url).content.decode()
     detail = client.get(reverse("supervision:indicator", args=[derived.pk])).content.decode()
     assert f'href="{reverse("villages:derived-rule", args=[derived.pk])}"' in detail
@@ -172,6 +186,7 @@ def test_income_import_page_shows_row_errors(client, villages, town_reporter):
     assert template.status_code == 200
     csv = "村代码,村名称,年度,季度,总收入(万元),经营性收入(万元),备注\n330305200201,,2024,,1,1,\n".encode()
     from django.core.files.uploadedfile import SimpleUploadedFile
+
     page = client.post(reverse("villages:income-import"), {"file": SimpleUploadedFile("x.csv", csv)})
     assert [(e.row, e.column) for e in page.context["errors"]] == [(2, "村代码")]
     assert b'data-row="2"' in page.content

@@ -4,6 +4,7 @@ docker-compose runs migrations as the owner of the tables and the application as
 none: it may read and write rows, but not ALTER a table, so it cannot disable the audit log's
 append-only trigger, and it may not UPDATE or TRUNCATE the audit log at all.
 """
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 

@@ -3,6 +3,7 @@
 The live instance is not touched: the restore and the checks run in child processes pointed at a
 new SQLite file or a new PostgreSQL database (dropped afterwards).
 """
+
 import json
 import os
 import resource
@@ -34,26 +35,42 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="restore-drill-") as scratch, self._database(manifest, scratch) as url:
-            env = {**os.environ, "DATABASE_URL": url, "DJANGO_MEDIA_ROOT": f"{scratch}/media",
-                   "DJANGO_EVIDENCE_ROOT": f"{scratch}/evidence", "AUDIT_ANCHOR_FILE": f"{scratch}/anchors.jsonl",
-                   "CELERY_BROKER_URL": "", "REDIS_CACHE_URL": ""}
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "DJANGO_MEDIA_ROOT": f"{scratch}/media",
+                "DJANGO_EVIDENCE_ROOT": f"{scratch}/evidence",
+                "AUDIT_ANCHOR_FILE": f"{scratch}/anchors.jsonl",
+                "CELERY_BROKER_URL": "",
+                "REDIS_CACHE_URL": "",
+            }
             anchors = Path(scratch) / "backup-anchor.jsonl"
             anchors.write_text(json.dumps(manifest["audit_anchor"]) + "\n")
             steps = ([["migrate", "--noinput", "-v0"]] if manifest["db_format"] == "jsonl" else []) + [
-                ["restore", str(in_dir)], ["verify_audit", "--anchors", str(anchors)]]
+                ["restore", str(in_dir)],
+                ["verify_audit", "--anchors", str(anchors)],
+            ]
             for step in steps:
                 self._run(step, env)
         elapsed = time.monotonic() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        audit_record(action="ops.restore_drill", object_type="backup", object_repr=str(in_dir),
-                     new={"seconds": round(elapsed, 1), "peak_mb": round(peak), "rows": sum(manifest["counts"].values())})
-        self.stdout.write(self.style.SUCCESS(
-            f"restore drill passed: {sum(manifest['counts'].values())} rows and {len(manifest['files'])} files "
-            f"restored and verified in {elapsed:.0f} s, largest process {peak:.0f} MB"))
+        audit_record(
+            action="ops.restore_drill",
+            object_type="backup",
+            object_repr=str(in_dir),
+            new={"seconds": round(elapsed, 1), "peak_mb": round(peak), "rows": sum(manifest["counts"].values())},
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"restore drill passed: {sum(manifest['counts'].values())} rows and {len(manifest['files'])} files "
+                f"restored and verified in {elapsed:.0f} s, largest process {peak:.0f} MB"
+            )
+        )
 
     def _run(self, step, env):
-        result = subprocess.run([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *step], env=env,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *step], env=env, capture_output=True, text=True
+        )
         if result.returncode:
             raise CommandError(f"restore drill failed at {step[0]}: {result.stderr.strip()[-800:]}")
 

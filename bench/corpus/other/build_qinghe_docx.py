@@ -6,6 +6,7 @@ The paragraphs are written out below as the document shows them (labelled from t
 qinghe_plan.json): a cover letter, 第一章 / 第二章 chapters over 一、 parts, items numbered （1） and ①,
 "完成时限：" and "责任单位：…牵头，…配合" lines, blank paragraphs, full-width digits, the signature and date.
 """
+
 from pathlib import Path
 
 import docx

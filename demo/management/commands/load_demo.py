@@ -4,12 +4,13 @@ from demo.services import demo_accounts, demo_is_loaded, demo_load, demo_passwor
 
 
 class Command(BaseCommand):
-    help = ("Load the demo counties (Dongtou, Xunyi): their plans imported from demo/data/, with people and "
-            "progress history.")
+    help = (
+        "Load the demo counties (Dongtou, Xunyi): their plans imported from demo/data/, with people and "
+        "progress history."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Load only into a database that has no plans yet.")
+        parser.add_argument("--if-empty", action="store_true", help="Load only into a database that has no plans yet.")
 
     def handle(self, *args, if_empty=False, **options):
         from targets.models import Plan
@@ -19,9 +20,12 @@ class Command(BaseCommand):
         else:
             result = demo_load()
             if result["created"]:
-                self.stdout.write(self.style.SUCCESS(
-                    f"Demo loaded: {result['plans']} plans, {result['indicators']} indicators, "
-                    f"{result['reports']} progress reports."))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Demo loaded: {result['plans']} plans, {result['indicators']} indicators, "
+                        f"{result['reports']} progress reports."
+                    )
+                )
             else:
                 self.stdout.write("The demo is already loaded; nothing changed.")
         self.stdout.write("\nDemo logins (password for all: %s)" % demo_password())

@@ -18,6 +18,7 @@ What is understood:
   routine frequencies ("每月报送1次"), the scope of an action ("对全县179个行政村");
 * a task with no number → one milestone indicator, reported as percent complete 0–100.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,10 +41,14 @@ CLEARED = re.compile(r"(?P<name>[^,;。]*?)(?:全部|动态|全面|基本)?清�
 ZERO = re.compile(r"(?:实现|确保|保持)(?P<name>[^,;。]*?)零(?P<what>辍学|失学|伤亡|死亡|事故|发生|返贫|新增)")
 PER_HOUSEHOLD = re.compile(r"(?:1户|每户|家庭)(?:至少)?1人(?:以上)?(?P<what>[^,;。]{0,4})")
 EACH_SCOPE = re.compile(r"(?P<count>\d+)(?:个|家|所|户|座)(?P<what>行政村|村|社区|乡镇|镇|街道|企业|学校|农户|户)")
-EACH_ONE = re.compile(r"每(?:个|一个)?(?P<what>行政村|村|社区|乡镇|镇|街道|户|学校|企业)(?:都|均|要)?(?:至少|不少于)"
-                      r"(?:建成|建有|配备|有|设立|配建|设置)?$")
+EACH_ONE = re.compile(
+    r"每(?:个|一个)?(?P<what>行政村|村|社区|乡镇|镇|街道|户|学校|企业)(?:都|均|要)?(?:至少|不少于)"
+    r"(?:建成|建有|配备|有|设立|配建|设置)?$"
+)
 START_STEP = re.compile(r"(?:开工|动工|启动|开始|进场|招标)$")
-ELIMINATED = re.compile(r"(?:全面|全部|基本|彻底)?消除(?P<name>[^,;。]*?\d[^,;。]*?(?:以下|以内)的?(?P<what>行政村|村|社区|户))$")
+ELIMINATED = re.compile(
+    r"(?:全面|全部|基本|彻底)?消除(?P<name>[^,;。]*?\d[^,;。]*?(?:以下|以内)的?(?P<what>行政村|村|社区|户))$"
+)
 # A clause that only names a second measure ("总产量16万吨以上") after one held steady shares its verb.
 BARE_MEASURE = re.compile(r"^[\u4e00-\u9fff]{1,6}$")
 SEPARATELY = re.compile(r"分别于(?P<months>(?:\d{1,2}月(?:份|底|末)?、?){2,})")
@@ -64,10 +69,16 @@ class Proposal:
 
     def as_dict(self) -> dict:
         return {
-            "name": self.name, "kind": self.kind, "unit": self.unit,
-            "target_value": str(self.target_value), "baseline": None if self.baseline is None else str(self.baseline),
-            "deadline": self.deadline.isoformat(), "frequency": self.frequency, "source_phrase": self.phrase,
-            "milestones": [[d.isoformat(), str(v)] for d, v in self.milestones], "warnings": list(self.warnings),
+            "name": self.name,
+            "kind": self.kind,
+            "unit": self.unit,
+            "target_value": str(self.target_value),
+            "baseline": None if self.baseline is None else str(self.baseline),
+            "deadline": self.deadline.isoformat(),
+            "frequency": self.frequency,
+            "source_phrase": self.phrase,
+            "milestones": [[d.isoformat(), str(v)] for d, v in self.milestones],
+            "warnings": list(self.warnings),
         }
 
 
@@ -84,8 +95,16 @@ def _proposal(name, kind, unit, value, deadline, phrase, approximate=False) -> P
     if not unit and name.endswith(("比", "倍差")):
         unit = "倍"
     frequency = "quarterly" if any(word in name for word in STATS_WORDS) else "monthly"
-    proposal = Proposal(name=name[:300], kind=kind, unit=unit, target_value=value, baseline=None,
-                        deadline=deadline, phrase=phrase, frequency=frequency)
+    proposal = Proposal(
+        name=name[:300],
+        kind=kind,
+        unit=unit,
+        target_value=value,
+        baseline=None,
+        deadline=deadline,
+        phrase=phrase,
+        frequency=frequency,
+    )
     if kind in ("floor", "ceiling"):
         proposal.baseline = value
     elif kind == "increase":
@@ -100,20 +119,27 @@ def _proposal(name, kind, unit, value, deadline, phrase, approximate=False) -> P
 
 
 def _milestone(clause: str, previous: Proposal | None, start: date) -> bool:
-    """"其中2023年建成3个" / "其中6月底前完成600人次": a stage of the indicator before it. True when consumed."""
+    """ "其中2023年建成3个" / "其中6月底前完成600人次": a stage of the indicator before it. True when consumed."""
     if previous is None:
         return False
     months = [(m, when) for m, when in dates.month_markers(clause, start) if when >= start]
     year = dates.YEAR.search(clause)
     marker_end = months[0][0].end() if months else year.end() if year else None
-    if marker_end is None or "其中" not in clause and not clause.startswith((months[0][0] if months else year).group(0)):
+    if (
+        marker_end is None
+        or "其中" not in clause
+        and not clause.startswith((months[0][0] if months else year).group(0))
+    ):
         return False
     found = [q for q, _before, why in quantities.quantities(clause[marker_end:]) if why == "target"]
     if len(found) != 1 or (found[0].unit and previous.unit and found[0].unit != previous.unit):
         return False
     when = months[0][1] if months else date(int(year.group("year")), 12, 31)
-    on_the_way = found[0].value > previous.target_value if previous.kind == "decrease" else \
-        found[0].value < previous.target_value
+    on_the_way = (
+        found[0].value > previous.target_value
+        if previous.kind == "decrease"
+        else found[0].value < previous.target_value
+    )
     if when < previous.deadline and on_the_way:
         previous.milestones.append((when, found[0].value))
         previous.phrase = f"{previous.phrase},{clause}"
@@ -122,7 +148,7 @@ def _milestone(clause: str, previous: Proposal | None, start: date) -> bool:
 
 
 def _spread_yearly(proposal: Proposal, clause: str, start: date) -> None:
-    """"每年建成3个" over 2023–2027: 15 in all, with cumulative stages 3, 6, 9, 12 at each year end."""
+    """ "每年建成3个" over 2023–2027: 15 in all, with cumulative stages 3, 6, 9, 12 at each year end."""
     if "每年" not in clause or proposal.kind != "increase" or not any(v in clause for v in YEARLY_VERBS):
         return
     years = list(range(start.year, proposal.deadline.year + 1))
@@ -135,10 +161,13 @@ def _spread_yearly(proposal: Proposal, clause: str, start: date) -> None:
 
 
 def _spread_quarterly(proposal: Proposal, clause: str, start: date) -> None:
-    """"每季度评选出10个" over 2024: 40 in all, 10 more by each quarter's end, reported quarterly."""
-    before = clause[:clause.find(proposal.phrase)] if proposal.phrase in clause else clause
-    if not re.search(r"每(?:个)?季度?", before + proposal.phrase.split(str(plain(proposal.target_value)))[0]) \
-            or proposal.kind != "increase" or proposal.unit == "次":
+    """ "每季度评选出10个" over 2024: 40 in all, 10 more by each quarter's end, reported quarterly."""
+    before = clause[: clause.find(proposal.phrase)] if proposal.phrase in clause else clause
+    if (
+        not re.search(r"每(?:个)?季度?", before + proposal.phrase.split(str(plain(proposal.target_value)))[0])
+        or proposal.kind != "increase"
+        or proposal.unit == "次"
+    ):
         return
     quarters, on = [], date(start.year, (start.month - 1) // 3 * 3 + 1, 1)
     while on <= proposal.deadline:
@@ -152,13 +181,13 @@ def _spread_quarterly(proposal: Proposal, clause: str, start: date) -> None:
     proposal.target_value = step * len(quarters)
     proposal.frequency = "quarterly"
     proposal.name = re.sub(r"每(?:个)?季度?", "", proposal.name, count=1) or proposal.name
-    rest = re.split(r"[、(,]", clause[clause.find(proposal.phrase) + len(proposal.phrase):], maxsplit=1)[0]
+    rest = re.split(r"[、(,]", clause[clause.find(proposal.phrase) + len(proposal.phrase) :], maxsplit=1)[0]
     if len(proposal.name) <= 4 and rest:  # "评选出10个“红黑榜”村": what is chosen follows the number
         proposal.name += rest.replace("“", "").replace("”", "")
 
 
 def _coverage(clause: str, deadline: date) -> Proposal | None:
-    """"实现快递服务和电商配送行政村全覆盖" → a coverage rate that must reach 100 %.
+    """ "实现快递服务和电商配送行政村全覆盖" → a coverage rate that must reach 100 %.
 
     Only when the coverage is the end of the clause: "开展集中全覆盖排查" says how a check is done.
     """
@@ -171,7 +200,7 @@ def _coverage(clause: str, deadline: date) -> Proposal | None:
 
 
 def _cleared(clause: str, deadline: date) -> Proposal | None:
-    """"空壳村全部清零": what is counted must come down to none, a decrease to 0. "零辍学": it stays at 0."""
+    """ "空壳村全部清零": what is counted must come down to none, a decrease to 0. "零辍学": it stays at 0."""
     match = CLEARED.search(clause)
     if match and not quantities._inside_quotes(clause, match.end() - 1):  # “清零消薄”行动 is a campaign's name
         name = wording.clean_name(re.sub(r"^(?:实行|实现|推动|确保)", "", match.group("name")))
@@ -185,35 +214,44 @@ def _cleared(clause: str, deadline: date) -> Proposal | None:
 
 
 def _counted_down(clause: str, targets: list, deadline: date) -> Proposal | None:
-    """"49个“空壳村”全部清零": the number is where it starts, 0 where it must end."""
+    """ "49个“空壳村”全部清零": the number is where it starts, 0 where it must end."""
     match = CLEARED.search(clause)
     if len(targets) != 1 or not match or quantities._inside_quotes(clause, match.end() - 1):
         return None
     quantity, before, _why = targets[0]
-    counted = re.sub(r"(?:全部|动态|全面|基本)?清零$", "", clause[quantity.end:match.end()])
+    counted = re.sub(r"(?:全部|动态|全面|基本)?清零$", "", clause[quantity.end : match.end()])
     name = wording.clean_name(counted).replace("“", "").replace("”", "") or wording.clean_name(before)
-    proposal = _proposal(name, "decrease", quantity.unit, Decimal(0), deadline, clause[:match.end()])
+    proposal = _proposal(name, "decrease", quantity.unit, Decimal(0), deadline, clause[: match.end()])
     proposal.baseline = quantity.value
     proposal.warnings = []
     return proposal
 
 
 def _eliminated(clause: str, deadline: date) -> Proposal | None:
-    """"全面消除10万元以下的村": the villages below the line must come down to none (a decrease to 0)."""
+    """ "全面消除10万元以下的村": the villages below the line must come down to none (a decrease to 0)."""
     match = ELIMINATED.search(clause)
     if not match:
         return None
-    return _proposal(match.group("name"), "decrease", "户" if match.group("what") == "户" else "个", Decimal(0),
-                     deadline, match.group(0))
+    return _proposal(
+        match.group("name"),
+        "decrease",
+        "户" if match.group("what") == "户" else "个",
+        Decimal(0),
+        deadline,
+        match.group(0),
+    )
 
 
 def _shares_floor(found: list[Proposal], clause: str, previous: Proposal | None) -> list[Proposal]:
-    """"稳定在42万亩以上,总产量16万吨以上": the second measure is held like the first."""
+    """ "稳定在42万亩以上,总产量16万吨以上": the second measure is held like the first."""
     if previous is None or previous.kind != "floor" or len(found) != 1 or found[0].kind != "increase":
         return found
     head = re.split(r"\d", clause, maxsplit=1)[0]
-    if not BARE_MEASURE.match(head) or wording.has_kind_word(head) or any(v in head for v in YEARLY_VERBS + (
-            "完成", "实现", "开展", "新增", "增长", "提高")):
+    if (
+        not BARE_MEASURE.match(head)
+        or wording.has_kind_word(head)
+        or any(v in head for v in YEARLY_VERBS + ("完成", "实现", "开展", "新增", "增长", "提高"))
+    ):
         return found
     one = found[0]
     held = _proposal(one.name, "floor", one.unit, one.target_value, one.deadline, one.phrase)
@@ -225,61 +263,76 @@ def _counter(name: str) -> str:
 
 
 def _separately(clause: str, ctx: Context) -> Proposal | None:
-    """"分别于4月份、10月份组织大排查": as many times as months, one by the end of each."""
+    """ "分别于4月份、10月份组织大排查": as many times as months, one by the end of each."""
     match = SEPARATELY.search(clause)
     if not match:
         return None
     months = [int(m) for m in re.findall(r"(\d{1,2})月", match.group("months")) if 1 <= int(m) <= 12]
     ends = [dates.month_end(dates._year_for(month, None, ctx.start), month) for month in months]
-    name = wording.clean_name(clause[match.end():]) or ctx.task_name
+    name = wording.clean_name(clause[match.end() :]) or ctx.task_name
     proposal = _proposal(name, "increase", "次", Decimal(len(ends)), ends[-1], clause)
     proposal.milestones = [(when, Decimal(i + 1)) for i, when in enumerate(ends[:-1])]
     return proposal
 
 
 def _per_household(clause: str, deadline: date) -> Proposal | None:
-    """"实现1户1人以上就业": every household concerned must have one member at work, 100 % held."""
+    """ "实现1户1人以上就业": every household concerned must have one member at work, 100 % held."""
     match = PER_HOUSEHOLD.search(clause)
     if not match:
         return None
-    subject = wording.clean_name(clause[:match.start()])
-    return _proposal(f"{subject}每户至少1人{match.group('what')}比例", "floor", "%", Decimal(100), deadline,
-                     clause[:match.end()])
+    subject = wording.clean_name(clause[: match.start()])
+    return _proposal(
+        f"{subject}每户至少1人{match.group('what')}比例", "floor", "%", Decimal(100), deadline, clause[: match.end()]
+    )
 
 
 def _names(raw: str, task_name: str) -> list[str]:
-    """"A、B均达" / "A、B各": one name each; otherwise one name."""
+    """ "A、B均达" / "A、B各": one name each; otherwise one name."""
     shared = "、" in raw and re.search(r"(?:均|各)(?:达到|达|为)?$", raw)
     names = [wording.clean_name(part) for part in raw.split("、")] if shared else [wording.clean_name(raw)]
     return [name or task_name for name in names]
 
 
 def _stages(clause: str, found: list, ctx: Context, deadline: date) -> Proposal | None:
-    """"达到4月底30%以上、6月底50%以上、9月底75%以上、12月底100%": one indicator, staged."""
+    """ "达到4月底30%以上、6月底50%以上、9月底75%以上、12月底100%": one indicator, staged."""
     staged = [(q, before, STAGE_TAIL.search(before)) for q, before, _why in found]
     if len(staged) < 2 or not all(tail for _q, _b, tail in staged) or len({q.unit for q, _b, _t in staged}) != 1:
         return None
-    points = [(dates.month_end(dates._year_for(int(t.group("month")), None, ctx.start), int(t.group("month"))), q)
-              for q, _b, t in staged]
-    first_before = staged[0][1][:staged[0][2].start()]
+    points = [
+        (dates.month_end(dates._year_for(int(t.group("month")), None, ctx.start), int(t.group("month"))), q)
+        for q, _b, t in staged
+    ]
+    first_before = staged[0][1][: staged[0][2].start()]
     last_when, last = points[-1]
-    proposal = _proposal(wording.clean_name(first_before) or ctx.task_name, "increase", last.unit, last.value,
-                         last_when, clause[len(clause) - len(clause.lstrip()):last.end])
+    proposal = _proposal(
+        wording.clean_name(first_before) or ctx.task_name,
+        "increase",
+        last.unit,
+        last.value,
+        last_when,
+        clause[len(clause) - len(clause.lstrip()) : last.end],
+    )
     proposal.milestones = [(when, q.value) for when, q in points[:-1]]
-    proposal.phrase = clause[clause.find(first_before) if first_before else 0:last.end]
+    proposal.phrase = clause[clause.find(first_before) if first_before else 0 : last.end]
     return proposal
 
 
 def _from_to(clause: str, found: list, index: int, ctx: Context, deadline: date) -> Proposal | None:
-    """"由300万元提高到800万元": the first number is the baseline, the second the target."""
+    """ "由300万元提高到800万元": the first number is the baseline, the second the target."""
     if index + 1 >= len(found):
         return None
     (first, before, _w), (second, bridge, _w2) = found[index], found[index + 1]
     if not re.search(r"(?:由|从)$", before) or not BASELINE_BRIDGE.match(bridge) or first.unit != second.unit:
         return None
     kind = "increase" if second.value > first.value else "decrease"
-    proposal = _proposal(wording.clean_name(before) or ctx.task_name, kind, second.unit, second.value, deadline,
-                         clause[clause.find(before) if before else 0:second.end])
+    proposal = _proposal(
+        wording.clean_name(before) or ctx.task_name,
+        kind,
+        second.unit,
+        second.value,
+        deadline,
+        clause[clause.find(before) if before else 0 : second.end],
+    )
     proposal.baseline = first.value
     proposal.warnings = [w for w in proposal.warnings if w not in ("baseline_needed", "baseline_assumed_zero")]
     return proposal
@@ -288,12 +341,16 @@ def _from_to(clause: str, found: list, index: int, ctx: Context, deadline: date)
 def _proposals_in_clause(clause: str, ctx: Context, deadline: date) -> list[Proposal]:
     household = _per_household(clause, deadline)
     span = PER_HOUSEHOLD.search(clause).span() if household else (0, 0)
-    found = [(q, before, why) for q, before, why in quantities.quantities(clause)
-             if not span[0] <= q.start < span[1]]
+    found = [(q, before, why) for q, before, why in quantities.quantities(clause) if not span[0] <= q.start < span[1]]
     targets = [item for item in found if item[2] == "target"]
     if not targets:
-        special = household or _separately(clause, ctx) or _cleared(clause, deadline) or \
-            _eliminated(clause, deadline) or _coverage(clause, deadline)
+        special = (
+            household
+            or _separately(clause, ctx)
+            or _cleared(clause, deadline)
+            or _eliminated(clause, deadline)
+            or _coverage(clause, deadline)
+        )
         return [special] if special else []
     staged = _stages(clause, targets, ctx, deadline) or _counted_down(clause, targets, deadline)
     if staged:
@@ -322,15 +379,19 @@ def _plain_proposals(clause, found, index, ctx, deadline, consumed, inherited) -
     quantity, before, _why = found[index]
     raw_name = before[consumed:]
     raw_start = quantity.start - len(raw_name)
-    phrase = clause[raw_start:quantity.end]
-    following = found[index + 1][1] if index + 1 < len(found) else clause[quantity.end:]
+    phrase = clause[raw_start : quantity.end]
+    following = found[index + 1][1] if index + 1 < len(found) else clause[quantity.end :]
     rest = re.split(r"[、(,]", following, maxsplit=1)[0]
     names, taken = _names(raw_name, ctx.task_name), 0
-    if len(names) == 1 and len(wording.clean_name(raw_name)) <= 4 and len(rest) >= 2 and \
-            not rest.startswith(("以上", "以内", "左右")):
+    if (
+        len(names) == 1
+        and len(wording.clean_name(raw_name)) <= 4
+        and len(rest) >= 2
+        and not rest.startswith(("以上", "以内", "左右"))
+    ):
         # "新建X个Y", "进行2次32项全分析检测": the thing counted follows the number.
         names = [wording.clean_name(raw_name) + rest]
-        phrase, taken = clause[raw_start:quantity.end + len(rest)], len(rest)
+        phrase, taken = clause[raw_start : quantity.end + len(rest)], len(rest)
     kind = wording.kind(raw_name, quantity.comparison)
     each = EACH_SCOPE.search(raw_name)
     each_one = EACH_ONE.search(raw_name)
@@ -339,10 +400,14 @@ def _plain_proposals(clause, found, index, ctx, deadline, consumed, inherited) -
         names = [f"每个{each_one.group('what')}{rest if len(rest) >= 2 else ''}"]
     elif each and re.search(r"(?:均|都|全部)(?:要|能)?(?:达到|达|超过|超|不低于|不少于|在|为)?$", raw_name):
         # "101个村…均达25万元以上": every one of them at or above the amount, a floor for each.
-        names = [wording.clean_name(raw_name[:each.start()] + "每个" + each.group("what") + raw_name[each.end():])]
+        names = [wording.clean_name(raw_name[: each.start()] + "每个" + each.group("what") + raw_name[each.end() :])]
         kind = "floor" if kind == "increase" else kind
-    elif kind == "increase" and inherited and not wording.has_kind_word(raw_name) and (
-            raw_name.startswith("、") or ctx.sentence_kind):
+    elif (
+        kind == "increase"
+        and inherited
+        and not wording.has_kind_word(raw_name)
+        and (raw_name.startswith("、") or ctx.sentence_kind)
+    ):
         kind = inherited  # "稳定在1.18万亩、总产量658万斤以上": one verb for both
     when = dates.deadline(raw_name, ctx.start, deadline) if dates.month_markers(raw_name, ctx.start) else deadline
     phrase = phrase.lstrip("、")
@@ -353,7 +418,7 @@ def _plain_proposals(clause, found, index, ctx, deadline, consumed, inherited) -
 def _clauses(sentence: str):
     offset = 0
     for clause in CLAUSE_SPLIT.split(sentence):
-        yield clause, sentence[: offset + len(clause)], sentence[offset + len(clause):]
+        yield clause, sentence[: offset + len(clause)], sentence[offset + len(clause) :]
         offset += len(clause) + 1
 
 
@@ -403,15 +468,24 @@ def extract(text: str, *, start: date, end: date, task_name: str = "") -> list[P
             previous = proposals[-1] if len(proposals) > first_of_sentence else None
             if not clause or _milestone(clause, previous, start):
                 continue
-            found = _shares_floor(_proposals_in_clause(clause, ctx, dates.deadline(prefix, start, end)), clause,
-                                  previous)
+            found = _shares_floor(
+                _proposals_in_clause(clause, ctx, dates.deadline(prefix, start, end)), clause, previous
+            )
             for proposal in found:
                 _spread_yearly(proposal, clause, start)
                 _spread_quarterly(proposal, clause, start)
             proposals += _with_later_deadlines(found, prefix, later, ctx)
     if not proposals and text:
         first = CLAUSE_SPLIT.split(text)[0]
-        proposals.append(Proposal(name=(task_name or first)[:300], kind="milestone", unit="%",
-                                  target_value=Decimal(100), baseline=Decimal(0),
-                                  deadline=dates.deadline(text, start, end), phrase=first))
+        proposals.append(
+            Proposal(
+                name=(task_name or first)[:300],
+                kind="milestone",
+                unit="%",
+                target_value=Decimal(100),
+                baseline=Decimal(0),
+                deadline=dates.deadline(text, start, end),
+                phrase=first,
+            )
+        )
     return proposals

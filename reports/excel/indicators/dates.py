@@ -3,6 +3,7 @@
 A month without a year falls in the plan's first year in which that month has not already ended before
 the plan starts (a plan from 2024-03 reads "4月底" as 2024-04-30, "2月底" as 2025-02-28).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -41,8 +42,11 @@ def _marker_date(match: re.Match, start: date) -> date | None:
     if match.group("year_end"):
         return date(year or start.year, 12, 31)
     if match.group("half"):
-        return date(year or start.year, 6 if match.group("half") == "上半年" else 12, 30 if
-                    match.group("half") == "上半年" else 31)
+        return date(
+            year or start.year,
+            6 if match.group("half") == "上半年" else 12,
+            30 if match.group("half") == "上半年" else 31,
+        )
     return None
 
 
@@ -57,15 +61,20 @@ def month_markers(text: str, start: date) -> list[tuple[re.Match, date]]:
 
 
 # "2024年完成改厕3000户" opening a sentence: the year the work is done in.
-YEAR_OPENING = re.compile(r"(?:^|(?<=[。;]))(?P<year>20\d{2})年(?:内|全年)?(?:要|将)?(?:完成|建成|实现|新建|改造|创建|"
-                          r"培育|达到|新增|打造|改建|新改建)")
+YEAR_OPENING = re.compile(
+    r"(?:^|(?<=[。;]))(?P<year>20\d{2})年(?:内|全年)?(?:要|将)?(?:完成|建成|实现|新建|改造|创建|"
+    r"培育|达到|新增|打造|改建|新改建)"
+)
 
 
 def year_deadline(text: str) -> date | None:
-    """"到2025年" / "2025年底前" / a sentence opening "2024年完成…" → that year's end; a bare "2023年" inside a
+    """ "到2025年" / "2025年底前" / a sentence opening "2024年完成…" → that year's end; a bare "2023年" inside a
     sentence is a subject ("其中2023年建成3个", a stage), not a deadline."""
-    years = [(m.start(), int(m.group("year"))) for m in YEAR.finditer(text)
-             if m.group(0).startswith(("到", "至")) or m.group(0).endswith(("前", "底", "末"))]
+    years = [
+        (m.start(), int(m.group("year")))
+        for m in YEAR.finditer(text)
+        if m.group(0).startswith(("到", "至")) or m.group(0).endswith(("前", "底", "末"))
+    ]
     years += [(m.start(), int(m.group("year"))) for m in YEAR_OPENING.finditer(text)]
     return date(max(years)[1], 12, 31) if years else None
 

@@ -4,6 +4,7 @@ A plan's text is full of numbers that are not targets: years, ages, tier definit
 rates ("每户补助500元"), routine frequencies ("每月报送1次") and the scope of an action ("对全县179个
 行政村"). :func:`quantities` yields only the quantities a unit could be asked to reach.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,12 +15,76 @@ from decimal import Decimal
 import cn2an
 
 # Longest first, so that 人次 wins over 人 and 平方米 over 米.
-UNITS = sorted([
-    "个百分点", "百分点", "万元", "亿元", "平方公里", "平方米", "立方米", "公顷", "万千瓦", "千瓦时", "千瓦", "人次",
-    "户次", "批次", "公里", "千米", "公斤", "千克", "%", "个", "座", "户", "人", "亩", "元", "家", "所", "条", "项", "处",
-    "名", "吨", "斤", "米", "宗", "套", "张", "辆", "间", "批", "场", "次", "支", "只", "艘", "栋", "台", "片", "盏",
-    "倍", "天", "袋", "眼", "口", "头", "羽", "株", "棵", "册", "件", "份", "轮", "篇", "成",
-], key=len, reverse=True)
+UNITS = sorted(
+    [
+        "个百分点",
+        "百分点",
+        "万元",
+        "亿元",
+        "平方公里",
+        "平方米",
+        "立方米",
+        "公顷",
+        "万千瓦",
+        "千瓦时",
+        "千瓦",
+        "人次",
+        "户次",
+        "批次",
+        "公里",
+        "千米",
+        "公斤",
+        "千克",
+        "%",
+        "个",
+        "座",
+        "户",
+        "人",
+        "亩",
+        "元",
+        "家",
+        "所",
+        "条",
+        "项",
+        "处",
+        "名",
+        "吨",
+        "斤",
+        "米",
+        "宗",
+        "套",
+        "张",
+        "辆",
+        "间",
+        "批",
+        "场",
+        "次",
+        "支",
+        "只",
+        "艘",
+        "栋",
+        "台",
+        "片",
+        "盏",
+        "倍",
+        "天",
+        "袋",
+        "眼",
+        "口",
+        "头",
+        "羽",
+        "株",
+        "棵",
+        "册",
+        "件",
+        "份",
+        "轮",
+        "篇",
+        "成",
+    ],
+    key=len,
+    reverse=True,
+)
 MONEY = ("元", "万元", "亿元")
 COMPARISONS = ("以上", "以内", "以下", "左右", "内")
 QUANTITY = re.compile(
@@ -28,8 +93,11 @@ QUANTITY = re.compile(
 )
 # "十六个", "三成": Chinese numerals counting something. A lone 一 is idiom (一户一档, 一村一品) and 项
 # after a Chinese numeral enumerates kinds (两项补贴, 三项指标), so neither is converted.
-CN_NUMERAL = re.compile(r"(?<![第“届])(?P<num>[零一二两三四五六七八九十百千]+)(?P<unit>"
-                        + "|".join(map(re.escape, [u for u in UNITS if u not in ("项", "%")])) + r")")
+CN_NUMERAL = re.compile(
+    r"(?<![第“届])(?P<num>[零一二两三四五六七八九十百千]+)(?P<unit>"
+    + "|".join(map(re.escape, [u for u in UNITS if u not in ("项", "%")]))
+    + r")"
+)
 APPROX_WAN = re.compile(r"(近|约|超|逾)万|(?<![\d.])万余")
 TIER_FOLLOWERS = ("村", "行政村", "社区", "户", "农户", "家庭", "企业", "的村", "的行政村", "的户", "的企业", "的家庭")
 # A tier is a threshold of a measure ("10万元村", "人口5000人以上的村"); "5家以上企业" counts the firms.
@@ -38,11 +106,40 @@ RATE_WORDS = ("补助", "补贴", "奖励", "资助", "奖补", "给予")
 PERIOD_WORDS = re.compile(r"每(?:天|日|周|月|季度?|半年|年)")
 SCOPE_TAIL = re.compile(r"对(?:全县|全区|全市|全镇|全乡|全省)?$")
 # "全市101个村集体经济收入均达25万元以上": the count says how many each must reach the amount, not a target.
-EACH_REACHES = re.compile(r"^[^、,;\d]{1,20}?(?:均|都|全部|每村|每个村)(?:要|能)?(?:达到|达|超过|超|不低于|不少于|在|为)\d")
+EACH_REACHES = re.compile(
+    r"^[^、,;\d]{1,20}?(?:均|都|全部|每村|每个村)(?:要|能)?(?:达到|达|超过|超|不低于|不少于|在|为)\d"
+)
 # "1条主线、3个平台、5项机制": a framework's parts, named and counted, not amounts to reach.
-FRAMEWORK_NOUNS = ("主线", "平台", "机制", "体系", "抓手", "路径", "载体", "板块", "战略", "理念", "原则", "重点", "目标",
-                   "任务", "模式", "制度", "方面", "领域", "环节", "维度", "支柱", "工作法", "举措", "清单", "中心工作")
-FRAMEWORK_ITEM = re.compile(r"\d+(?:条|个|项|张|套|支|大)?(?:" + "|".join(FRAMEWORK_NOUNS) + r")(?![\u4e00-\u9fff]{0,2}(?:建设|覆盖))")
+FRAMEWORK_NOUNS = (
+    "主线",
+    "平台",
+    "机制",
+    "体系",
+    "抓手",
+    "路径",
+    "载体",
+    "板块",
+    "战略",
+    "理念",
+    "原则",
+    "重点",
+    "目标",
+    "任务",
+    "模式",
+    "制度",
+    "方面",
+    "领域",
+    "环节",
+    "维度",
+    "支柱",
+    "工作法",
+    "举措",
+    "清单",
+    "中心工作",
+)
+FRAMEWORK_ITEM = re.compile(
+    r"\d+(?:条|个|项|张|套|支|大)?(?:" + "|".join(FRAMEWORK_NOUNS) + r")(?![\u4e00-\u9fff]{0,2}(?:建设|覆盖))"
+)
 
 
 @dataclass
@@ -63,6 +160,7 @@ def normalise(text: str) -> str:
 
 def arabic(text: str) -> str:
     """Chinese numerals that count something become digits (十六个 → 16个; 近万人 → 近1万人)."""
+
     def convert(match: re.Match) -> str:
         if match.group("num") == "一" or _inside_quotes(text, match.start()):
             return match.group(0)
@@ -100,19 +198,23 @@ def _value(match: re.Match) -> tuple[Decimal, str]:
 
 
 def _is_quantity(clause: str, match: re.Match, previous_end: int) -> bool:
-    after = clause[match.end():]
-    if not (match.group("unit") or match.group("cmp")) or (not match.group("unit") and after[:1] != "" and after[:1] in "年月日号"):
+    after = clause[match.end() :]
+    if not (match.group("unit") or match.group("cmp")) or (
+        not match.group("unit") and after[:1] != "" and after[:1] in "年月日号"
+    ):
         return False
     if match.start() > 0 and clause[match.start() - 1] in "-—~第":  # 0—3岁, 第3位
         return False
-    if previous_end == match.start() and previous_end > 0 and match.group("unit") == "项":  # 1次32项检测: names the test
+    if (
+        previous_end == match.start() and previous_end > 0 and match.group("unit") == "项"
+    ):  # 1次32项检测: names the test
         return False
     return not _inside_quotes(clause, match.start())
 
 
 def kind_of_number(clause: str, match: re.Match, before: str, unit: str) -> str:
     """'target', or why the number is not one: 'tier', 'rate', 'routine' or 'scope'."""
-    after = clause[match.end():]
+    after = clause[match.end() :]
     if unit in MEASURE_UNITS and after.startswith(TIER_FOLLOWERS):
         return "tier"
     near = before[-12:] + after[:14]
@@ -132,7 +234,7 @@ def _in_framework(clause: str, position: int) -> bool:
     items = list(FRAMEWORK_ITEM.finditer(clause))
     run, runs = [], []
     for item in items:
-        if run and clause[run[-1].end():item.start()] in ("、", "和", "及", ",", "+"):
+        if run and clause[run[-1].end() : item.start()] in ("、", "和", "及", ",", "+"):
             run.append(item)
         else:
             run = [item]
@@ -151,7 +253,7 @@ def quantities(clause: str):
         if not _is_quantity(clause, match, previous_end):
             continue
         value, unit = _value(match)
-        before = clause[name_from:match.start()]
+        before = clause[name_from : match.start()]
         previous_end = match.end()
         why = kind_of_number(clause, match, before, unit)
         if why == "target":

@@ -1,4 +1,5 @@
 """What the words around a number say: the kind of indicator (DOMAIN.md) and the name of what is counted."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,21 @@ from functools import lru_cache
 from .dates import MARKER, YEAR
 
 CEILING_WORDS = ("控制在", "控制到", "不超过", "不高于", "不得超过", "不多于")
-DECREASE_WORDS = ("缩小到", "缩小至", "降低到", "降低至", "降至", "下降到", "下降至", "减少到", "减少至", "压减到",
-                  "压降到", "压减至", "压降至")
+DECREASE_WORDS = (
+    "缩小到",
+    "缩小至",
+    "降低到",
+    "降低至",
+    "降至",
+    "下降到",
+    "下降至",
+    "减少到",
+    "减少至",
+    "压减到",
+    "压降到",
+    "压减至",
+    "压降至",
+)
 FLOOR_VERBS = ("稳定", "保持")
 # A stock held rather than built up: "公益性岗位保有量30个以上", "安置数量不少于上年度".
 FLOOR_WORDS = ("保有量", "不少于上年", "不低于上年", "不少于去年", "不低于去年")
@@ -31,20 +45,22 @@ def _jieba():
 
 
 def _holds_steady(before: str) -> bool:
-    """"稳定在1.18万亩" / "保持60%": 稳定 governs the number. In "稳定增收" it qualifies another verb."""
+    """ "稳定在1.18万亩" / "保持60%": 稳定 governs the number. In "稳定增收" it qualifies another verb."""
     if not any(verb in before for verb in FLOOR_VERBS):
         return False
     tokens = _jieba().lcut(before + "1")
     for index, token in enumerate(tokens[:-1]):
         if token in FLOOR_VERBS:
-            following = tokens[index + 1:]
+            following = tokens[index + 1 :]
             if following[0] == "在" or (following[0] == "1" and index + 1 == len(tokens) - 1):
                 return True
     return False
 
 
 def has_kind_word(before: str) -> bool:
-    words = DECREASE_WORDS + CEILING_WORDS + FLOOR_VERBS + FLOOR_WORDS + ("达到", "达", "超", "不少于", "不低于", "新增")
+    words = (
+        DECREASE_WORDS + CEILING_WORDS + FLOOR_VERBS + FLOOR_WORDS + ("达到", "达", "超", "不少于", "不低于", "新增")
+    )
     return any(word in before for word in words)
 
 
@@ -71,9 +87,9 @@ def clean_name(raw: str) -> str:
     name = MARKER.sub("", YEAR.sub("", raw))
     name = NAME_LEAD.split(name)[-1] or name
     name = NAME_HEAD.sub("", name)
-    rates = [m for m in YEARLY_RATE.finditer(name) if m.start() and not NAME_TAIL.sub("", name[m.end():])]
+    rates = [m for m in YEARLY_RATE.finditer(name) if m.start() and not NAME_TAIL.sub("", name[m.end() :])]
     if rates:
-        name = name[:rates[-1].end()]
+        name = name[: rates[-1].end()]
     else:
         name = NAME_TAIL.sub("", name)
     return name.strip("、,").rstrip("的和及与、")

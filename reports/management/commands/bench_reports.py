@@ -11,6 +11,7 @@ plain (no fonts, widths or print setup), and `ratio` is writers / bare.
 
 Each run makes real report rows (new versions); use a scratch database (e.g. after `load_demo`).
 """
+
 import time
 from io import BytesIO
 
@@ -94,8 +95,10 @@ class Command(BaseCommand):
         regions = schedule_regions()
         if region:
             regions = regions.filter(code=region)
-        self.stdout.write(f"{'region':<14}{'indicators':>11}  {'kind':<10}{'seconds':>9}{'queries':>9}{'rows':>7}"
-                          f"{'writers':>9}{'bare':>8}{'ratio':>7}" + (f"{'pdf':>7}" if pdf else ""))
+        self.stdout.write(
+            f"{'region':<14}{'indicators':>11}  {'kind':<10}{'seconds':>9}{'queries':>9}{'rows':>7}"
+            f"{'writers':>9}{'bare':>8}{'ratio':>7}" + (f"{'pdf':>7}" if pdf else "")
+        )
         for r in regions:
             count = indicators_in(region=r).count()
             for kind in ReportKind.values:
@@ -112,8 +115,10 @@ class Command(BaseCommand):
             writers = _timed(write_docx, content) + _timed(write_xlsx, content)
         bare = _timed(bare_docx, content) + _timed(bare_xlsx, content)
         rows = sum(len(b["rows"]) for b in content.get("blocks", []) if b["type"] == "table")
-        line = (f"{region.code:<14}{count:>11}  {kind:<10}{took:>9.2f}{len(queries):>9}{rows:>7}"
-                f"{writers:>9.3f}{bare:>8.3f}{writers / bare:>7.2f}")
+        line = (
+            f"{region.code:<14}{count:>11}  {kind:<10}{took:>9.2f}{len(queries):>9}{rows:>7}"
+            f"{writers:>9.3f}{bare:>8.3f}{writers / bare:>7.2f}"
+        )
         if pdf:
             began = time.perf_counter()
             docx_to_pdf(write_docx(content))

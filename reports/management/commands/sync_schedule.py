@@ -4,6 +4,7 @@ Idempotent, and safe to run on every start (`make run`, docker-compose): a job a
 database is left as it is, so a time changed in the admin survives a redeploy. `--reset` puts the
 declared times back.
 """
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
@@ -21,11 +22,16 @@ class Command(BaseCommand):
     def handle(self, *args, reset=False, **options):
         for job in JOBS:
             crontab, _ = CrontabSchedule.objects.get_or_create(
-                minute=job.minute, hour=job.hour, day_of_month=job.day_of_month, month_of_year="*",
-                day_of_week="*", timezone=settings.TIME_ZONE,
+                minute=job.minute,
+                hour=job.hour,
+                day_of_month=job.day_of_month,
+                month_of_year="*",
+                day_of_week="*",
+                timezone=settings.TIME_ZONE,
             )
             task, created = PeriodicTask.objects.get_or_create(
-                name=job.name, defaults={"task": job.task, "crontab": crontab, "description": job.description},
+                name=job.name,
+                defaults={"task": job.task, "crontab": crontab, "description": job.description},
             )
             if reset and not created:
                 task.task, task.crontab, task.interval, task.enabled = job.task, crontab, None, True

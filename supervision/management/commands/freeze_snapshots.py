@@ -9,9 +9,11 @@ from targets.choices import Frequency
 
 
 class Command(BaseCommand):
-    help = ("Freeze every indicator's light at a month end (default: the month that just ended). "
-            "Running it again replaces that month's snapshots. --months N also freezes the N-1 month ends before it; "
-            "the month under way is frozen as of today.")
+    help = (
+        "Freeze every indicator's light at a month end (default: the month that just ended). "
+        "Running it again replaces that month's snapshots. --months N also freezes the N-1 month ends before it; "
+        "the month under way is frozen as of today."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--month", help="The month to freeze, YYYY-MM.")

@@ -1,4 +1,5 @@
 """manage.py import_regions FILE: load regions from the statistical division code list (CSV or xlsx)."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -9,8 +10,10 @@ from villages.services import region_import
 
 
 class Command(BaseCommand):
-    help = "Load counties, townships and villages from a CSV or Excel file in the layout of the national " \
-           "statistical division code list (统计用区划代码, 名称, 城乡分类代码). All or nothing."
+    help = (
+        "Load counties, townships and villages from a CSV or Excel file in the layout of the national "
+        "statistical division code list (统计用区划代码, 名称, 城乡分类代码). All or nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
