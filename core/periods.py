@@ -20,6 +20,11 @@ class Frequency(models.TextChoices):
 _MONTHS_PER_PERIOD = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3}
 
 
+def day_words(d: date) -> str:
+    """A date as a person reads it: 2026-05-25 in English, 2026年5月25日 in Chinese (GB/T 9704 dates)."""
+    return _("%(year)d-%(month)02d-%(day)02d") % {"year": d.year, "month": d.month, "day": d.day}
+
+
 def months_per_period(frequency: str) -> int:
     try:
         return _MONTHS_PER_PERIOD[frequency]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from accounts.permissions import in_region, is_leader, is_office, is_unit_reporter
 from accounts.services import audit_record, notify
+from core.periods import day_words
 
 from . import selectors
 from .models import Instruction, InstructionReach, InstructionStatus, ReachStatus
@@ -119,7 +120,7 @@ def instruction_issue(*, kind: str, target, by, text: str, units=None, due_date:
         raise InstructionError({"text": _("Write the instruction first.")})
     if due_date is not None and due_date < timezone.localdate():
         raise InstructionError(
-            {"due_date": _("The answer date %(date)s is in the past.") % {"date": due_date.isoformat()}}
+            {"due_date": _("The answer date %(date)s is in the past.") % {"date": day_words(due_date)}}
         )
     reached = _units_for(kind, target, units)
     instruction = Instruction.objects.create(author=by, region=region, text=text, due_date=due_date, **{kind: target})
@@ -137,7 +138,7 @@ def instruction_issue(*, kind: str, target, by, text: str, units=None, due_date:
             "units": [u.name for u in reached],
         },
     )
-    due = _("; answer by %(date)s") % {"date": due_date.isoformat()} if due_date else ""
+    due = _("; answer by %(date)s") % {"date": day_words(due_date)} if due_date else ""
     message = _("%(leader)s's instruction on %(about)s: %(text)s%(due)s") % {
         "leader": _name(by),
         "about": _about(instruction),
@@ -315,7 +316,7 @@ def _remind_one(reaches) -> None:
         obj=instruction,
         new={"due_date": instruction.due_date, "units": [u.name for u in units]},
     )
-    due = instruction.due_date.isoformat()
+    due = day_words(instruction.due_date)
     _tell_units(
         instruction,
         units,

@@ -69,7 +69,7 @@ def _mail(recipients, subject: str, body: str) -> None:
 
 
 def _unit_notice(unit: Unit, stage: str, month: date, count: int, due: date) -> None:
-    values = {"count": count, "month": f"{month.year}年{month.month}月", "due": due.isoformat()}
+    values = {"count": count, "month": f"{month.year}年{month.month}月", "due": rules.day_words(due)}
     if stage == ReminderStage.REMIND:
         message = _("Reminder: %(count)s reports for %(month)s are due on %(due)s and not yet submitted.") % values
     else:
@@ -91,7 +91,7 @@ def _office_notice(region, month: date, units: list[Unit], due: date) -> None:
     message = _("%(count)s units have not submitted their %(month)s reports (due %(due)s): %(units)s") % {
         "count": len(units),
         "month": f"{month.year}年{month.month}月",
-        "due": due.isoformat(),
+        "due": rules.day_words(due),
         "units": names,
     }
     office = list(User.objects.filter(role=Role.SUPERVISOR, region=region, is_active=True))

@@ -225,7 +225,7 @@ def supervision_item_issue(*, indicator, unit, notice: str, reply_due: date, by)
     if not notice.strip():
         raise SupervisionError(_("Write the notice: what the unit must explain or put right."))
     if reply_due < timezone.localdate():
-        raise SupervisionError(_("The reply date %(date)s is in the past.") % {"date": reply_due.isoformat()})
+        raise SupervisionError(_("The reply date %(date)s is in the past.") % {"date": rules.day_words(reply_due)})
     if not answerable_units(indicator).filter(pk=unit.pk).exists():
         raise SupervisionError(_("%(unit)s is not responsible for this indicator.") % {"unit": unit.name})
     light = indicator_status(indicator, timezone.localdate()).status
@@ -247,7 +247,7 @@ def supervision_item_issue(*, indicator, unit, notice: str, reply_due: date, by)
         item,
         "supervision.issued",
         _("Supervision notice on %(indicator)s: reply by %(date)s")
-        % {"indicator": indicator.name, "date": reply_due.isoformat()},
+        % {"indicator": indicator.name, "date": rules.day_words(reply_due)},
     )
     return item
 

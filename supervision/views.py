@@ -336,7 +336,9 @@ def freeze(request):
         by=request.user,
         evaluated_on=min(end, today),
     )
-    messages.success(request, _("%(count)s indicators frozen at %(date)s.") % {"count": count, "date": end.isoformat()})
+    messages.success(
+        request, _("%(count)s indicators frozen at %(date)s.") % {"count": count, "date": periods.day_words(end)}
+    )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "supervision:overview"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from core.periods import (
     Frequency,
+    day_words,
     due_date,
     first_period,
     months_per_period,
@@ -435,11 +436,6 @@ def _missing(spec: IndicatorSpec, period: date) -> Reason:
         period=period_label(period, spec.frequency),
         due=due_date(period, spec.frequency, spec.due_day).isoformat(),
     )
-
-
-def day_words(d: date) -> str:
-    """A date in a reason: 2026-05-25 in English, 2026年5月25日 in Chinese (GB/T 9704 dates)."""
-    return _("%(year)d-%(month)02d-%(day)02d") % {"year": d.year, "month": d.month, "day": d.day}
 
 
 def period_words(p: date, frequency: str) -> str:

@@ -173,7 +173,7 @@ def _check_period(indicator: Indicator, period_start: date, frequency: str, toda
         raise ValidationError(
             {
                 "period": _("The indicator starts on %(start)s; this period is before it.")
-                % {"start": indicator.start_date.isoformat()}
+                % {"start": rules.day_words(indicator.start_date)}
             }
         )
 

@@ -81,7 +81,7 @@ def test_a_leader_of_another_region_cannot_write_on_this_county(indicator):
 def test_the_text_is_required_the_date_not_past_and_units_must_be_responsible(leader, indicator, other_unit):
     with pytest.raises(ValidationError, match="请先写批示内容"):
         services.instruction_issue(kind="indicator", target=indicator, by=leader, text="  ")
-    with pytest.raises(ValidationError, match="2025-06-01"):
+    with pytest.raises(ValidationError, match="2025年6月1日"):
         services.instruction_issue(
             kind="indicator", target=indicator, by=leader, text="抓紧", due_date=date(2025, 6, 1)
         )
@@ -230,7 +230,7 @@ def test_units_late_with_their_answer_are_told_once_and_the_leader_and_office_he
         assert remind_overdue_instructions.delay().get() == 0  # never twice
     late = Notification.objects.filter(kind="instruction.overdue")
     assert {n.user.username for n in late} == {"damen", "lingdao", "duchashi"}  # not the unit that answered
-    assert "2025-06-20" in late.get(user=town_reporter).message
+    assert "2025年6月20日" in late.get(user=town_reporter).message
     assert "大门镇" in late.get(user=leader).message
     assert ChannelDelivery.objects.filter(channel__unit=town_unit, text__contains="现已逾期").count() == 1
     event = AuditEvent.objects.get(action="instruction.overdue")

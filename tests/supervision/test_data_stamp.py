@@ -29,9 +29,9 @@ def test_the_month_under_way_is_provisional_and_no_date_after_today_is_named(off
     with time_machine.travel("2025-06-02 10:42 +0800", tick=False):
         html = office.get("/supervision/").content.decode()
         closed = office.get("/supervision/?as_of=2025-05").content.decode()
-    assert "2025-06-02灯色情况" in html and "2025-06-30灯色情况" not in html
+    assert "2025年6月2日灯色情况" in html and "2025年6月30日灯色情况" not in html
     assert 'data-provisional="1"' in html and "本月数据尚未截止" in html
-    assert 'data-provisional="1"' not in closed and "2025-05-31灯色情况" in closed
+    assert 'data-provisional="1"' not in closed and "2025年5月31日灯色情况" in closed
 
 
 def test_the_league_ranks_the_last_closed_month_unless_asked(office, indicator):

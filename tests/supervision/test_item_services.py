@@ -52,7 +52,7 @@ def test_only_the_office_issues_and_never_with_a_past_reply_date(red_indicator, 
         services.supervision_item_issue(
             indicator=red_indicator, unit=dept, notice="x", reply_due=date(2025, 7, 8), by=dept_reporter
         )
-    with pytest.raises(services.SupervisionError, match="2025-06-30"):
+    with pytest.raises(services.SupervisionError, match="2025年6月30日"):
         services.supervision_item_issue(
             indicator=red_indicator, unit=dept, notice="x", reply_due=date(2025, 6, 30), by=supervisor
         )
