@@ -38,7 +38,7 @@ def test_an_event_shows_its_action_in_words_its_object_with_a_link_and_each_chan
     ).group(0)
     assert "审核通过进度填报" in event and "report.approve" not in event.split(">", 1)[1]
     assert f'href="/reports/{report.pk}/"' in event and "进度填报" in event
-    assert re.search(r"状态</span>: <del>submitted</del> → <ins>approved</ins>", event)
+    assert re.search(r"状态</span>：<del>submitted</del> → <ins>approved</ins>", event)
     assert "{'status'" not in html and "accounts.User" not in html
     assert '<option value="report.approve">审核通过进度填报</option>' in html
 

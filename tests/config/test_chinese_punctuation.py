@@ -75,3 +75,48 @@ def test_the_check_tells_a_chinese_comma_from_a_literal_one():
     assert not ascii_punctuation_in_chinese("每天 12:30 提醒，详见 https://example.org/a:b。")
     assert not ascii_punctuation_in_chinese("以 `Authorization: Token <token>` 形式发送。")
     assert not ascii_punctuation_in_chinese("Reported: %(value)s (late)")
+
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+HTML_TAG = re.compile(r"<[^>]*>", re.S)
+SCRIPT_OR_STYLE = re.compile(r"<(script|style)[^>]*>.*?</\1>", re.S)
+
+
+def literal_punctuation(source: str) -> list[str]:
+    """The ASCII , : ; ( ) a template writes as its own text, outside translated strings, template tags,
+    HTML tags (a title written across template tags counts: a tooltip is read) and entities. Such a mark
+    sits between translated Chinese words, so it goes through {% translate ": " context "…" %} instead."""
+    from django.template.base import Lexer, TokenType
+
+    parts, inside = [], 0
+    for token in Lexer(source).tokenize():
+        if token.token_type == TokenType.BLOCK:
+            name = (token.contents.split() or [""])[0]
+            inside += name in ("blocktranslate", "blocktrans", "comment")
+            inside -= name in ("endblocktranslate", "endblocktrans", "endcomment")
+        parts.append(token.contents if token.token_type == TokenType.TEXT and not inside else "\0")
+    text = "".join(parts)
+    text = SCRIPT_OR_STYLE.sub(" ", text)
+    titles = " ".join(re.findall(r'\btitle="([^"]*)"', text))
+    text = re.sub(r"&#?\w+;", " ", HTML_TAG.sub(" ", text) + " " + titles)
+    return [text[max(0, m.start() - 15) : m.end() + 15].replace("\0", "…") for m in ASCII.finditer(text)]
+
+
+def test_templates_write_no_ascii_punctuation_of_their_own():
+    bad = {
+        str(path.relative_to(TEMPLATES)): found
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        if (found := literal_punctuation(path.read_text(encoding="utf-8")))
+    }
+    assert not bad, bad
+
+
+def test_the_template_check_finds_a_colon_between_translated_words():
+    assert literal_punctuation('<p>{% translate "Type" %}: {{ v }}</p>')
+    assert literal_punctuation('<h2>{% translate "Red" %} ({{ n }})</h2>')
+    assert literal_punctuation('<span title="{{ label }}: {{ n }}"></span>')
+    assert not literal_punctuation('<a href="?a=1&amp;b=2" style="width:50%">{% translate "Type" %}</a>')
+    assert not literal_punctuation("{% blocktranslate %}Saved: {{ n }} new, {{ m }} changed{% endblocktranslate %}")
+    assert not literal_punctuation(
+        '<p>{% translate "Type" %}{% translate ": " context "between a label and its value" %}{{ v }}</p>'
+    )
