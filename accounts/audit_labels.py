@@ -5,11 +5,17 @@ The codes stay in the database and the Excel export; only the page translates th
 is shown as it is, so a new action is never hidden.
 """
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
 from django.apps import apps
+from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
+
+from core.periods import day_words
 
 ACTIONS = {
     "auth.login": _("Logged in"),
@@ -98,6 +104,31 @@ ACTIONS = {
     "demo.villages": _("Demo villages loaded"),
 }
 
+# Names the audit records use beside a model's own fields (a plan import's counts, a demo load's, an admin
+# delete's cascade); a name not listed here or on the model is shown as stored.
+KEYS = {
+    "_deleted_with_it": pgettext_lazy("audit record key", "deleted with it"),
+    "action": pgettext_lazy("audit record key", "action"),
+    "objects": pgettext_lazy("audit record key", "objects"),
+    "milestones": pgettext_lazy("audit record key", "milestones"),
+    "indicators": pgettext_lazy("audit record key", "indicators"),
+    "sections": pgettext_lazy("audit record key", "sections"),
+    "tasks": pgettext_lazy("audit record key", "tasks"),
+    "plans": pgettext_lazy("audit record key", "plans"),
+    "reports": pgettext_lazy("audit record key", "reports"),
+    "file": pgettext_lazy("audit record key", "file"),
+    "start": pgettext_lazy("audit record key", "start date"),
+    "end": pgettext_lazy("audit record key", "end date"),
+    "created": pgettext_lazy("audit record key", "created"),
+    "units": pgettext_lazy("audit record key", "units"),
+    "filters": pgettext_lazy("audit record key", "filters"),
+    "rows": pgettext_lazy("audit record key", "rows"),
+}
+
+_MODEL_LABEL = re.compile(r"^[a-z_]+\.[A-Z][A-Za-z]+$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 # The page each kind of object opens on, by its URL name (the object's id is the one argument).
 LINKS = {
     "targets.Plan": "plan-detail",
@@ -142,22 +173,57 @@ def object_link(object_type: str, object_id: str) -> str:
         return ""
 
 
-def _field_label(model, name: str) -> str:
+def _field(model, name: str):
     try:
-        return str(model._meta.get_field(name).verbose_name) if model else name
-    except Exception:  # noqa: BLE001 — any name the model does not know is shown as stored
-        return name
+        return model._meta.get_field(name) if model else None
+    except Exception:  # noqa: BLE001 — a name the model does not know has no field
+        return None
 
 
-def _shown(value) -> str:
+def _key_label(model, name: str) -> str:
+    """A stored name in words: the model's field, another model (a cascade's count), or a known record key."""
+    field = _field(model, name)
+    if field is not None and hasattr(field, "verbose_name"):
+        return str(field.verbose_name)
+    if _MODEL_LABEL.match(name) and (other := _model(name)):
+        return str(other._meta.verbose_name)
+    return str(KEYS.get(name, name))
+
+
+def _related(field, value) -> str | None:
+    """A foreign key kept by id, named as the object is now (the id when it is gone)."""
+    try:
+        found = field.related_model._default_manager.filter(pk=value).first()
+    except (TypeError, ValueError):
+        return None
+    return str(found) if found is not None else None
+
+
+def _shown(value, field=None, model=None) -> str:
+    """A stored value as a person reads it: a choice by its label (已通过, not approved), a day in words, a
+    foreign key by the object's name, a dict as 名称：值；… with its names in words."""
     if value in (None, ""):
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, (list, tuple)):
-        return "、".join(_shown(v) for v in value)
+        return "、".join(_shown(v, field) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+        colon = pgettext("between a label and its value", ": ")
+        return pgettext("between two clauses", "; ").join(
+            f"{_key_label(model, str(k))}{colon}{_shown(v, _field(model, str(k)))}" for k, v in value.items()
+        )
+    if field is not None:
+        choices = dict((str(k), label) for k, label in (field.flatchoices or []))
+        if str(value) in choices:
+            return str(choices[str(value)])
+        if isinstance(field, (models.ForeignKey, models.ManyToManyField)) and (name := _related(field, value)):
+            return name
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        try:
+            return day_words(date.fromisoformat(value))
+        except ValueError:
+            return value
     return str(value)
 
 
@@ -173,9 +239,9 @@ def changes(object_type: str, old, new) -> list[Change]:
             continue
         rows.append(
             Change(
-                field=_field_label(model, name) if name else "",
-                old=_shown(before) if old else None,
-                new=_shown(after) if new else None,
+                field=_key_label(model, name) if name else "",
+                old=_shown(before, _field(model, name), model) if old else None,
+                new=_shown(after, _field(model, name), model) if new else None,
             )
         )
     return rows

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from accounts import permissions
+from accounts.audit_labels import action_label
 from accounts.models import AuditEvent
 from core import periods
 from core.periods import month_end
@@ -227,7 +228,15 @@ def _audit_trail(indicator, reports, items):
     q = Q(object_type="targets.Indicator", object_id=str(indicator.pk))
     q |= Q(object_type="targets.ProgressReport", object_id__in=[str(r.pk) for r in reports])
     q |= Q(object_type="supervision.SupervisionItem", object_id__in=[str(i.pk) for i in items])
-    return list(AuditEvent.objects.filter(q).order_by("-at", "-id")[:200])
+    return _labelled(AuditEvent.objects.filter(q).order_by("-at", "-id")[:200])
+
+
+def _labelled(events) -> list:
+    """Audit events with their actions in words (督办通知已下发, not supervision.issue) as e.label."""
+    events = list(events)
+    for event in events:
+        event.label = action_label(event.action)
+    return events
 
 
 def _chart(spec, series, milestones, counted, ahead) -> dict:
@@ -253,7 +262,7 @@ def _chart(spec, series, milestones, counted, ahead) -> dict:
 
 
 def item_audit(item):
-    return list(
+    return _labelled(
         AuditEvent.objects.filter(object_type="supervision.SupervisionItem", object_id=str(item.pk)).order_by(
             "at", "id"
         )
