@@ -722,15 +722,19 @@ class DoneRow:
     completion: Decimal | None
 
 
-def newly_done(*, region, as_of: date, plan=None) -> list[DoneRow]:
-    """Indicators done at the month end of `as_of` that were not done at the month end before."""
+def newly_done(*, region, as_of: date, plan=None, section=None, unit=None, township=None) -> list[DoneRow]:
+    """Indicators done at the month end of `as_of` that were not done at the month end before, under the
+    dashboard's filters as every other tile (with `township`, that township's own lights)."""
     end = month_end(as_of)
-    was_done = StatusSnapshot.objects.filter(
-        indicator_id=OuterRef("indicator_id"), unit__isnull=True, as_of=previous_month_end(end), status=Light.DONE
+    before = StatusSnapshot.objects.filter(
+        indicator_id=OuterRef("indicator_id"), as_of=previous_month_end(end), status=Light.DONE
+    )
+    was_done = (Q(unit__isnull=True) & Q(Exists(before.filter(unit__isnull=True)))) | (
+        Q(unit__isnull=False) & Q(Exists(before.filter(unit_id=OuterRef("unit_id"))))
     )
     qs = (
-        snapshots(region=region, as_of=end, plan=plan, light=Light.DONE)
-        .filter(~Q(Exists(was_done)))
+        snapshots(region=region, as_of=end, plan=plan, section=section, unit=unit, township=township, light=Light.DONE)
+        .filter(~was_done)
         .select_related("indicator__target")
         .order_by("indicator__target__seq", "indicator_id")
     )
@@ -759,16 +763,38 @@ class OpenItem:
     overdue: bool
 
 
-def open_items(*, region, today: date | None = None) -> list[OpenItem]:
+def open_items(
+    *,
+    region,
+    today: date | None = None,
+    as_of: date | None = None,
+    plan=None,
+    section=None,
+    unit=None,
+    township=None,
+    light=None,
+) -> list[OpenItem]:
     """Supervision items not yet closed out in the region, oldest reply date first; `overdue` when the
-    reply date has passed without an answer (open or sent back)."""
+    reply date has passed without an answer (open or sent back).
+
+    The dashboard's filters narrow them as they narrow every other tile: the plan, section and unit filters
+    keep the items on indicators they keep, `township` the items sent to that township's units, and `light`
+    the items on indicators at that light at the month end of `as_of` (the township's own light with it)."""
     today = today or timezone.localdate()
-    qs = (
-        SupervisionItem.objects.exclude(status=SupervisionStatus.CLOSED)
-        .filter(_region_q(region, "indicator__target__plan__region__"))
-        .select_related("indicator", "unit")
-        .order_by("reply_due", "id")
+    qs = _indicator_filters(
+        SupervisionItem.objects.exclude(status=SupervisionStatus.CLOSED),
+        "indicator__",
+        region=region,
+        plan=plan,
+        section=section,
+        unit=unit,
     )
+    if township is not None:
+        qs = qs.filter(unit__township=township)
+    if light:
+        lit = snapshots(region=region, as_of=as_of or today, plan=plan, section=section, unit=unit, township=township)
+        qs = qs.filter(indicator_id__in=lit.filter(status=light).values("indicator_id"))
+    qs = qs.select_related("indicator", "unit").order_by("reply_due", "id")
     awaiting = (SupervisionStatus.OPEN, SupervisionStatus.RETURNED)
     return [
         OpenItem(

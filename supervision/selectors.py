@@ -119,8 +119,8 @@ def _overview(*, region, as_of, plan, section, unit, township, light, reporting_
             region=region, month=reporting_month, plan=plan, section=section, unit=unit
         ),
         **flagged,
-        "newly_done": figures.newly_done(region=region, as_of=as_of, plan=plan) if light in (None, "done") else [],
-        "items": figures.open_items(region=region),
+        "newly_done": figures.newly_done(as_of=as_of, **scope) if light in (None, "done") else [],
+        "items": figures.open_items(as_of=as_of, **lit),
         "unowned": figures.unowned(region=region, plan=plan),
     }
 

@@ -153,6 +153,45 @@ def test_open_items_flag_replies_past_their_date(county, county_data, dept, supe
     assert not figures.open_items(region=county, today=date(2025, 7, 5))[0].overdue
 
 
+def test_newly_done_follows_the_dashboard_filters(county, county_data, plan, other_unit, township, dept):
+    from ..factories import PlanFactory
+
+    assert [d.name for d in figures.newly_done(region=county, as_of=JUNE, section=county_data["section"])] == ["B"]
+    assert [d.name for d in figures.newly_done(region=county, as_of=JUNE, unit=dept)] == ["B"]
+    assert figures.newly_done(region=county, as_of=JUNE, unit=other_unit) == []
+    assert figures.newly_done(region=county, as_of=JUNE, township=township) == []  # 大门镇's share of C is red
+    assert figures.newly_done(region=county, as_of=JUNE, plan=PlanFactory(region=county)) == []
+
+
+def test_open_items_follow_the_dashboard_filters(
+    county, county_data, dept, town_unit, other_unit, township, supervisor
+):
+    from supervision.selectors import overview
+
+    from ..factories import PlanFactory
+
+    on_a = SupervisionItem.objects.create(
+        indicator=county_data["A"], unit=dept, notice="说明原因", reply_due=date(2025, 7, 5), issued_by=supervisor
+    )
+    on_c = SupervisionItem.objects.create(
+        indicator=county_data["C"], unit=town_unit, notice="说明原因", reply_due=date(2025, 7, 6), issued_by=supervisor
+    )
+
+    def ids(**filters):
+        return [i.id for i in figures.open_items(region=county, today=date(2025, 7, 1), as_of=JUNE, **filters)]
+
+    assert ids() == [on_a.pk, on_c.pk]
+    assert ids(section=county_data["section"]) == [on_a.pk]
+    assert ids(township=township) == [on_c.pk]
+    assert ids(unit=other_unit) == []
+    assert ids(plan=PlanFactory(region=county)) == []
+    assert ids(light="red") == [on_a.pk, on_c.pk] and ids(light="done") == []
+    # The dashboard passes its filters on: the tile counts what the other tiles count.
+    assert [i.id for i in overview(region=county, as_of=JUNE, township=township).figures["items"]] == [on_c.pk]
+    assert overview(region=county, as_of=JUNE, light="done").figures["items"] == []
+    assert [d.name for d in overview(region=county, as_of=JUNE, unit=other_unit).figures["newly_done"]] == []
+
+
 def test_reporting_rates_owe_what_the_rule_owes_on_every_calendar(county, plan, target, dept, town_unit, other_unit):
     """The database counts the cells `rules.owed_period` owes: random frequencies, starts (mid-period
     too), deadlines, a plan's first reporting period, allocations and second lead units, month by month."""
