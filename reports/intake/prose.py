@@ -33,6 +33,7 @@ from ..excel import indicators
 from . import units as unit_lists
 from .dates import deadline_from_text, period_from_text
 from .units import normalise
+from .written import as_written
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CN = "一二三四五六七八九十"
@@ -134,6 +135,9 @@ class Node:
     def text(self) -> str:
         return "".join(text for _line, text in self.body)
 
+    def last_line(self) -> int:
+        return max([self.line, *(line for line, _text in self.body), *(c.last_line() for c in self.children)])
+
 
 def _mark(text: str) -> tuple[int, str] | None:
     for level, pattern in MARKS:
@@ -214,7 +218,7 @@ def _is_title(text: str) -> bool:
 
 def document_head(lines: list[str]) -> Head:
     """Title, document number, issuer, date and where the plan's own text starts, read from the head."""
-    head = Head()
+    head, title_lines = Head(), []
     first_heading = next((i for i, line in enumerate(lines) if _mark(normalise(line))), len(lines))
     for index, raw in enumerate(lines[:first_heading]):
         text = normalise(raw)
@@ -233,9 +237,12 @@ def document_head(lines: list[str]) -> Head:
                 head.issuer = signer
         if _is_title(text):
             head.title, head.body_start = _with_years(text, lines, index)
+            title_lines = lines[index : head.body_start]
     period = period_from_text(head.title) if head.title else None
     if period:
         head.period_text = head.title
+    if head.title:
+        head.title = as_written(head.title, *title_lines)
     return head
 
 
@@ -359,8 +366,8 @@ def _sentence_with_target(title: str) -> bool:
 
 
 class _Builder:
-    def __init__(self, start: date, end: date, period_text: str = ""):
-        self.start, self.end, self.period_text = start, end, period_text
+    def __init__(self, start: date, end: date, period_text: str = "", lines: list[str] = ()):
+        self.start, self.end, self.period_text, self.lines = start, end, period_text, lines
         self.sections, self.tasks, self.not_understood = [], [], []
 
     def walk(self, node: Node, section: int | None) -> None:
@@ -406,7 +413,7 @@ class _Builder:
         self.sections.append(
             {
                 "key": key,
-                "title": (node.mark + node.title)[:300],
+                "title": as_written(node.mark + node.title, self.lines[node.line - 1])[:300],
                 "level": node.level,
                 "parent": parent,
                 "line": node.line,
@@ -422,7 +429,8 @@ class _Builder:
             # its dates belong to its indicators (a stage by June), not to the task
             content = node.title + "。" + content
         responsibility, phrases = unit_lists.units_in_text(node.title + "。" + content)
-        name = _without(node.title, phrases) or content[:60]
+        written = self.lines[node.line - 1 : node.last_line()]
+        name = as_written(_without(node.title, phrases) or content[:60], *written)
         leader = LEADER.search(node.title + content)
         deadline_text = ("" if stated else _deadline_phrase(node.title)) or _labelled_deadline(content)
         deadline, frequency = (
@@ -443,7 +451,7 @@ class _Builder:
                 "seq": len(self.tasks) + 1,
                 "label": node.mark,
                 "name": name[:300],
-                "content": content,
+                "content": as_written(content, *written),
                 "section": section,
                 "units_raw": "；".join(phrases),
                 **responsibility,
@@ -460,7 +468,9 @@ class _Builder:
             for sentence in filter(None, SENTENCE.split(text)):
                 if sentence == self.period_text:
                     continue  # read as the plan's period
-                self.not_understood.append({"line": line, "text": sentence, "section": section})
+                self.not_understood.append(
+                    {"line": line, "text": as_written(sentence, self.lines[line - 1]), "section": section}
+                )
 
 
 LEADER = re.compile(r"(?:牵头领导|责任领导|分管领导|包抓领导)[:：](?P<name>[^,;)]+)")
@@ -523,7 +533,7 @@ def parse_lines(lines: list[str], *, start: date, end: date, head: Head | None =
     stop, annex = body_end(lines, head)
     head.issuer = head.issuer or issuer_from_number(head.doc_number, lines)
     root, preamble = _tree(lines, head.body_start, stop)
-    builder = _Builder(start, end, head.period_text)
+    builder = _Builder(start, end, head.period_text, lines)
     builder.sentences(preamble, None)
     builder.walk(root, None)
     used = {s for s in (t["section"] for t in builder.tasks) if s is not None}

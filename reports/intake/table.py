@@ -30,6 +30,7 @@ from ..excel import indicators
 from . import units as unit_lists
 from .dates import deadline_from_text, is_ongoing
 from .prose import within_plan
+from .written import as_written
 
 HEADERS = {
     "seq": ("序号", "编号", "序"),
@@ -229,15 +230,16 @@ def _section_row(row, columns) -> str | None:
     cells = [indicators.normalise(c) for c in row if c and c.strip()]
     distinct = list(dict.fromkeys(cells))
     if len(distinct) == 1 and _section_level(distinct[0]) is not None:
-        return distinct[0]
+        return as_written(distinct[0], next(c for c in row if c and c.strip()))
     seq_col = columns.get("seq")
     if seq_col is None or seq_col >= len(row):
         return None
     mark = SECTION_SEQ.match(indicators.normalise(row[seq_col]))
     rest = list(dict.fromkeys(c for i, c in enumerate(row) if i != seq_col and c and c.strip()))
     if mark and len(rest) == 1:
-        prefix = f"{mark.group('plain')}、" if mark.group("plain") else f"({mark.group('paren')})"
-        return prefix + indicators.normalise(rest[0])
+        seq = as_written(indicators.normalise(row[seq_col]), row[seq_col])
+        prefix = seq if mark.group("paren") or seq.endswith(("、", ".", "．")) else seq + "、"
+        return prefix + as_written(indicators.normalise(rest[0]), rest[0])
     return None
 
 
@@ -245,7 +247,8 @@ def grid_title(grid) -> str:
     """The first text above the header row: the table's title."""
     header, _columns = find_columns(grid)
     first = next((i for i, row in enumerate(grid) if _is_header(_row_fields(row))), header)
-    return indicators.normalise(next((c for row in grid[:first] for c in row if c), ""))
+    title = next((c for row in grid[:first] for c in row if c), "")
+    return as_written(indicators.normalise(title), title)
 
 
 class _Reader:
@@ -264,8 +267,10 @@ class _Reader:
         return (row[col] or "") if col is not None and col < len(row) else ""
 
     def content(self, row) -> str:
+        """The content cells' text as written (several content columns joined by 。)."""
         cols = self.columns.get("content_all") or ([self.columns["content"]] if "content" in self.columns else [])
-        parts = list(dict.fromkeys(indicators.normalise(row[c]) for c in cols if c < len(row) and row[c]))
+        cells = {indicators.normalise(row[c]): row[c] for c in cols if c < len(row) and row[c]}
+        parts = [as_written(normal, raw) for normal, raw in cells.items() if normal]
         if len(parts) < 2:
             return parts[0] if parts else ""
         return "。".join(p.rstrip("。") for p in parts) + "。"
@@ -318,7 +323,9 @@ class _Reader:
         if seq is not None:
             return seq == previous["seq"] and "seq" in self.columns
         name = self.get(row, "name")
-        return bool(self.content(row)) and name in ("", previous["name"]) and "seq" in self.columns
+        return (
+            bool(self.content(row)) and name in ("", indicators.normalise(previous["name"])) and "seq" in self.columns
+        )
 
     def _units(self, row) -> dict:
         units = unit_lists.read_list(self.raw(row, "units"))
@@ -349,7 +356,7 @@ class _Reader:
         return proposals
 
     def _task(self, row, seq, number) -> dict:
-        name, content = self.get(row, "name"), self.content(row)
+        name, content = as_written(self.get(row, "name"), self.raw(row, "name")), self.content(row)
         deadline_text, deadline, frequency = self._deadline(row)
         return {
             "row": number,
@@ -368,7 +375,7 @@ class _Reader:
 
     def _extend(self, task, row) -> None:
         content = self.content(row)
-        if content and content not in task["content"]:
+        if content and indicators.normalise(content) not in indicators.normalise(task["content"]):
             task["content"] = f"{task['content']}\n{content}" if task["content"] else content
             _text_, deadline, frequency = self._deadline(row)
             task["indicators"] += self._proposals(content, task["name"], deadline, frequency)

@@ -243,7 +243,7 @@ def test_wps_section_rows_with_the_number_in_the_first_cell_and_the_title_beside
     parsed = parse(xlsx(rows))
     assert [(s["title"], s["parent"]) for s in parsed["sections"]] == [
         ("一、发展目标", None),
-        ("(一)产业振兴", 0),
+        ("（一）产业振兴", 0),
         ("二、乡村建设", None),
     ]
     assert [t["section"] for t in parsed["tasks"]] == [1, 2]

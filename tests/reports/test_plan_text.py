@@ -162,10 +162,10 @@ def test_chapters_and_every_kind_of_heading_nest_into_sections_and_tasks(xunyi):
         ("完善管护机制", "一、厕所革命"),
         ("新建垃圾中转站3座", "1.建设收运体系"),
         ("配备保洁员200名", "1.建设收运体系"),
-        ("开展分类试点(2025年底前)", "二、垃圾治理"),
+        ("开展分类试点（2025年底前）", "二、垃圾治理"),
     ]
     chain = [s["title"] for s in parsed["sections"]]
-    assert chain == ["第二章重点任务", "一、厕所革命", "二、垃圾治理", "1.建设收运体系"]
+    assert chain == ["第二章 重点任务", "一、厕所革命", "二、垃圾治理", "1.建设收运体系"]
     assert (parsed["start"], parsed["end"]) == ("2024-01-01", "2026-12-31")
     toilets, care, stations, cleaners, pilot = parsed["tasks"]
     assert (toilets["lead_units"], toilets["co_units"]) == (["县农业农村局"], [])
@@ -176,7 +176,7 @@ def test_chapters_and_every_kind_of_heading_nest_into_sections_and_tasks(xunyi):
     assert (pilot["lead_units"], pilot["co_units"]) == (["县综合执法局"], ["县财政局"])  # on a line of its own
     assert pilot["indicators"][0]["deadline"] == "2025-12-31"
     assert toilets["indicators"][0]["target_value"] == "500"
-    assert [n["text"] for n in parsed["not_understood"]] == ["为持续改善农村人居环境,制定本方案。", "成立工作专班。"]
+    assert [n["text"] for n in parsed["not_understood"]] == ["为持续改善农村人居环境，制定本方案。", "成立工作专班。"]
 
 
 @pytest.mark.parametrize(
