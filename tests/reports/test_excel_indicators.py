@@ -287,10 +287,49 @@ def test_a_month_in_a_multi_year_plan_falls_in_its_first_year_not_yet_past():
     assert (milestone.kind, milestone.deadline) == ("milestone", date(2024, 12, 31))
 
 
-def test_cleared_to_zero_is_a_decrease_to_zero():
-    (proposal,) = extract("空壳村全部清零", **XUNYI)
-    assert (proposal.name, proposal.kind, proposal.target_value, proposal.unit) == ("空壳村", "decrease", 0, "个")
-    assert "baseline_needed" in proposal.warnings
+@pytest.mark.parametrize(
+    "text, name, unit",
+    [
+        ("空壳村全部清零", "空壳村", "个"),
+        ("确保返贫致贫风险动态清零", "返贫致贫风险", "个"),
+        ("农村危房动态清零。", "农村危房", "个"),
+        ("义务教育阶段适龄儿童少年失学辍学动态清零", "义务教育阶段适龄儿童少年失学辍学", "人"),
+    ],
+)
+def test_cleared_to_zero_is_a_ceiling_at_zero_not_an_increase(text, name, unit):
+    (proposal,) = extract(text, **XUNYI)
+    assert (proposal.name, proposal.kind, proposal.target_value, proposal.baseline, proposal.unit) == (
+        name,
+        "ceiling",
+        0,
+        0,
+        unit,
+    )
+    assert "baseline_needed" not in proposal.warnings
+
+
+def test_a_stated_stock_cleared_to_zero_comes_down_from_it():
+    (proposal,) = extract("49个“空壳村”全部清零", **XUNYI)
+    assert (proposal.kind, proposal.baseline, proposal.target_value) == ("decrease", 49, 0)
+
+
+def test_risks_reported_after_a_dynamic_clearing_light_red_and_none_light_green():
+    from targets.rules import IndicatorSpec, ReportPoint, evaluate_status
+
+    (proposal,) = extract("确保返贫致贫风险动态清零", **XUNYI)
+    spec = IndicatorSpec(
+        kind=proposal.kind,
+        baseline=proposal.baseline,
+        target=proposal.target_value,
+        start=date(2024, 3, 1),
+        deadline=proposal.deadline,
+    )
+
+    def light(value):
+        report = ReportPoint(period_start=date(2024, 3, 1), value=Decimal(value), submitted_on=date(2024, 3, 20))
+        return evaluate_status(spec, [report], date(2024, 4, 1)).status
+
+    assert (light(2), light(0)) == ("red", "green")
 
 
 def test_each_of_several_named_things_is_its_own_indicator():

@@ -8,7 +8,8 @@ What is understood:
   in 万元: 60亿元 → 600000 万元); Chinese numerals (十六个, 三成 = 30 %); approximate amounts
   (3000余人, 近万人, 约500户) taken at their stated value and marked approximate;
 * units of measure (个 座 户 人 亩 公里 万元 % 天 口 头 羽 人次 …), or a bare ratio followed by 以内/以上;
-* comparison words → kinds (DOMAIN.md, see :mod:`.wording`); "全部清零" → a decrease to 0;
+* comparison words → kinds (DOMAIN.md, see :mod:`.wording`); "动态清零" / "全部清零" → a ceiling at 0
+  (none may remain), "49个空壳村全部清零" → a decrease from 49 to 0;
 * "由300万元提高到800万元" → baseline 300, target 800;
 * "到2025年", "2025年底前", "9月底前", "年底前" → the deadline of what follows in that sentence;
 * "支出率达到4月底30%以上、6月底50%以上…12月底100%" → one indicator with staged milestones;
@@ -200,15 +201,16 @@ def _coverage(clause: str, deadline: date) -> Proposal | None:
 
 
 def _cleared(clause: str, deadline: date) -> Proposal | None:
-    """ "空壳村全部清零": what is counted must come down to none, a decrease to 0. "零辍学": it stays at 0."""
+    """ "返贫致贫风险动态清零", "空壳村全部清零", "零辍学": none may remain, a ceiling at 0 (lower is better). With
+    no count stated there is no baseline to come down from, so the light holds each report to 0."""
     match = CLEARED.search(clause)
     if match and not quantities._inside_quotes(clause, match.end() - 1):  # “清零消薄”行动 is a campaign's name
         name = wording.clean_name(re.sub(r"^(?:实行|实现|推动|确保)", "", match.group("name")))
-        return _proposal(name or clause, "decrease", _counter(name), Decimal(0), deadline, match.group(0))
+        return _proposal(name or clause, "ceiling", _counter(name), Decimal(0), deadline, match.group(0))
     match = ZERO.search(clause)
     if match:
         name = wording.clean_name(match.group("name")) + match.group("what")
-        unit = "人" if match.group("what") in ("辍学", "失学", "伤亡", "死亡", "返贫") else "起"
+        unit = "人" if match.group("what") in PEOPLE else "起"
         return _proposal(name, "ceiling", unit, Decimal(0), deadline, match.group(0))
     return None
 
@@ -258,8 +260,11 @@ def _shares_floor(found: list[Proposal], clause: str, previous: Proposal | None)
     return [held]
 
 
+PEOPLE = ("人", "辍学", "失学", "伤亡", "死亡", "返贫")  # what is counted in people ("失学辍学动态清零": 0 人)
+
+
 def _counter(name: str) -> str:
-    return "户" if name.endswith("户") else "人" if name.endswith("人") else "个"
+    return "户" if name.endswith("户") else "人" if name.endswith(PEOPLE) else "个"
 
 
 def _separately(clause: str, ctx: Context) -> Proposal | None:
