@@ -11,6 +11,9 @@ text PDF). What is understood:
 * the deepest numbered items that hold text are the tasks (numbered 1…n across the plan, in order),
   the headings above them the sections; a heading with no numbered item under it is a task of its own
   ("(一)推进村庄规划编制。……");
+* what a copy from a portal loses: a mark's opening bracket ("四)…"), a heading's mark (a short line with no
+  punctuation before a paragraph), a heading altogether (a part's opening text that states a target, or the
+  text after a line that only names units, is an item of its own named by its first clause);
 * the framework parts that hold no task (总体要求, 指导思想, 基本原则, 实施步骤, 保障措施, 工作要求 …),
   except a goals part (主要目标 …) that states numbers, which becomes a task of its own;
 * responsibility written in a task's text (:func:`reports.intake.units.units_in_text`);
@@ -40,7 +43,7 @@ CN = "一二三四五六七八九十"
 MARKS = [  # (level, pattern) in order of depth; matched on the normalised line
     (0, re.compile(rf"^第[{CN}]+[章部篇](?:分)?")),
     (1, re.compile(rf"^[{CN}]+[、.](?!\d)")),
-    (2, re.compile(rf"^\([{CN}]+\)[、.]?")),
+    (2, re.compile(rf"^(?:\([{CN}]+\)|[{CN}]+\))[、.]?")),  # "四)乡贤助力发展行动": a bracket lost in copying
     (3, re.compile(r"^\d{1,2}(?:\.|、|\)(?!\d))(?!\d)")),
     (4, re.compile(r"^\(\d{1,2}\)[、.]?")),
     (5, re.compile(rf"^[{CIRCLED}]")),
@@ -311,17 +314,59 @@ def body_end(lines: list[str], head: Head) -> tuple[int, int | None]:
     return end, annex
 
 
-def _tree(lines: list[str], start: int, end: int | None = None) -> tuple[Node, list[tuple[int, str]]]:
-    """Headings and items as a tree; text before the first heading is returned apart (the preamble)."""
-    root = Node(level=-1, mark="", title="", line=0)
-    current, preamble = root, []
-    for number, raw in enumerate(lines[start:end], start=start + 1):
-        text = normalise(raw.lstrip("•·●■□◆-— "))
-        if not text or _is_noise(text):
-            continue
+TITLE_PUNCTUATION = re.compile(r"[。,;:!?、]")
+
+
+def _untitled_levels(texts: list[tuple[int, str]]) -> dict[int, int]:
+    """Headings written without a mark ("生态农业提质行动" on a line of its own, then its text): a short line
+    with no punctuation, not a unit's name, after the first heading and followed by a paragraph. It stands beside
+    the numbered heading that follows it (one below the heading before it, at most). {line: level}."""
+    levels, previous = {}, None
+    for index, (number, text) in enumerate(texts):
         found = _mark(text)
+        if found:
+            previous = found[0]
+            continue
+        following = texts[index + 1][1] if index + 1 < len(texts) else ""
+        if (
+            previous is None
+            or not 4 <= len(text) <= 25
+            or TITLE_PUNCTUATION.search(text)
+            or text.endswith(ISSUER_ENDINGS)
+            or DATE_LINE.match(text)
+            or _mark(following)
+            or len(following) < 20
+            or not re.search(r"[。;!?]", following)
+        ):
+            continue
+        after = next((found[0] for _n, t in texts[index + 1 :] if (found := _mark(t))), previous)
+        levels[number] = min(previous + 1, after) if after > previous else previous
+    return levels
+
+
+def _tree(lines: list[str], start: int, end: int | None = None) -> tuple[Node, list[tuple[int, str]]]:
+    """Headings and items as a tree; text before the first heading is returned apart (the preamble), and so are
+    the lines that only name units without saying whose they are (they end the item above them)."""
+    root = Node(level=-1, mark="", title="", line=0)
+    current, preamble, loose = root, [], []
+    texts = [
+        (number, normalise(raw.lstrip("•·●■□◆-— "))) for number, raw in enumerate(lines[start:end], start=start + 1)
+    ]
+    texts = [(number, text) for number, text in texts if text and not _is_noise(text)]
+    untitled = _untitled_levels(texts)
+    for number, text in texts:
+        found = _mark(text) or ((untitled[number], "") if number in untitled else None)
+        if found is None and current is not root and unit_lists.is_unit_list(text):
+            # "镇宣传办、镇社会事务办公室…" alone between two paragraphs: the text after it is another item, whose
+            # heading the copy lost; whose units these are it does not say, so the preview shows the line
+            loose.append((number, text))
+            current = _headless(current, number)
+            continue
         if found is None:
-            (current.body if current is not root else preamble).append((number, text))
+            if current is not root and current.mark == "" and not current.title and not current.body:
+                current.title, current.line = _headless_title(text), number
+            if text:
+                (current.body if current is not root else preamble).append((number, text))
             continue
         level, mark = found
         while current is not root and current.level >= level:
@@ -332,7 +377,22 @@ def _tree(lines: list[str], start: int, end: int | None = None) -> tuple[Node, l
             node.body.append((number, body))
         current.children.append(node)
         current = node
-    return root, preamble
+    return root, preamble + loose
+
+
+def _headless_title(text: str) -> str:
+    """The name of an item whose heading was lost: its first clause, when short; its text keeps it."""
+    first = re.split(r"[。;!?,:]", text, maxsplit=1)[0]
+    return first if len(first) <= 40 else ""
+
+
+def _headless(current: Node, line: int) -> Node:
+    """A new item beside `current` (a task with text), for the text that follows; `current` itself when it has none."""
+    if not current.body and not current.children:
+        return current
+    node = Node(level=current.level, mark="", title="", line=line + 1, parent=current.parent)
+    current.parent.children.append(node)
+    return node
 
 
 NOISE = re.compile(
@@ -376,12 +436,21 @@ class _Builder:
                 self.task(child, section)
             elif child.children:
                 key = self.section(child, section)
-                self.sentences(child.body, key)
+                self.opening(child, key)
                 self.walk(child, key)
             else:
                 # a heading that states a date or number ("(一)宣传动员阶段(4月3日前)") is shown with its text
                 title = [(child.line, child.mark + child.title)] if re.search(r"\d", child.title) else []
                 self.sentences(title + self.goals(child, section), section)
+
+    def opening(self, node: Node, section: int) -> None:
+        """The text of a part of the tasks before its first heading: an item whose heading the copy lost when it
+        states a target ("3-5家总部企业“金凤凰”落户。建立……"), else an introduction, not understood."""
+        if not node.body or _framework(node) or not _states_numbers(node.text()):
+            return self.sentences(node.body, section)
+        line = node.body[0][0]
+        item = Node(level=node.level + 1, mark="", title=_headless_title(node.text()), line=line, body=node.body)
+        return self.task(item, section)
 
     def goals(self, node: Node, section: int | None) -> list[tuple[int, str]]:
         """ "到2025年，……增长10%以上" inside 总体要求 / 指导思想 is the plan's goals: a task; the rest is returned."""
@@ -423,7 +492,7 @@ class _Builder:
 
     def task(self, node: Node, section: int | None) -> None:
         content = node.text() + "".join(c.mark + c.title + "。" + c.text() for c in node.children)
-        stated = bool(content) and _sentence_with_target(node.title)
+        stated = bool(content) and _sentence_with_target(node.title) and not content.startswith(node.title)
         if stated:
             # "1.改造农村卫生厕所300座，2027年6月底前完成150座。牵头单位：…": the first sentence is the target itself,
             # its dates belong to its indicators (a stage by June), not to the task

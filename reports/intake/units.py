@@ -100,6 +100,15 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
+def is_unit_list(text: str) -> bool:
+    """A line that only names units ("镇宣传办、镇社会事务办公室、镇农业和经济综合服务中心"), no label, no sentence."""
+    text = normalise(text)
+    if re.search(r"[^\u4e00-\u9fff,、;\s]", text):  # a label ("责任单位:"), a note, a sentence
+        return False
+    names = [n for n in SEPARATORS.split(text) if n]
+    return len(names) >= 2 and all(3 <= len(n) <= 20 and n.endswith(UNIT_ENDINGS) for n in names)
+
+
 def empty() -> dict:
     return {"lead_units": [], "co_units": [], "all_townships": False, "unparsed": [], "notes": []}
 

@@ -308,6 +308,25 @@ def test_cleared_to_zero_is_a_ceiling_at_zero_not_an_increase(text, name, unit):
     assert "baseline_needed" not in proposal.warnings
 
 
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("引进3-5家总部企业", 3, "家"),
+        ("培育2—3个示范村", 2, "个"),
+        ("引进3至5家企业", 3, "家"),
+        ("增收3-5万元", 3, "万元"),
+    ],
+)
+def test_a_range_is_at_least_its_lower_end_marked_approximate(text, value, unit):
+    (proposal,) = extract(text, **XUNYI)
+    assert (proposal.kind, proposal.target_value, proposal.unit) == ("increase", value, unit)
+    assert "approximate" in proposal.warnings
+
+
+def test_an_age_band_is_no_range_target():
+    assert [p.kind for p in extract("做好0—3岁婴幼儿托育指导", **XUNYI)] == ["milestone"]
+
+
 def test_a_stated_stock_cleared_to_zero_comes_down_from_it():
     (proposal,) = extract("49个“空壳村”全部清零", **XUNYI)
     assert (proposal.kind, proposal.baseline, proposal.target_value) == ("decrease", 49, 0)

@@ -197,13 +197,24 @@ def _value(match: re.Match) -> tuple[Decimal, str]:
     return plain(value), unit
 
 
+RANGE_LOW = re.compile(r"(?<![\d.])(?P<low>\d+(?:\.\d+)?)(?:-|—|–|~|至|到)$")
+
+
+def _range_low(clause: str, match: re.Match) -> re.Match | None:
+    """ "3-5家" / "3至5家": the lower end of a range of a counted amount (an age band "0—3岁" is no target)."""
+    low = RANGE_LOW.search(clause, 0, match.start())
+    if not low or not match.group("unit") or match.group("unit") == "岁":
+        return None
+    return low if 0 < Decimal(low.group("low")) < Decimal(match.group("num")) else None
+
+
 def _is_quantity(clause: str, match: re.Match, previous_end: int) -> bool:
     after = clause[match.end() :]
     if not (match.group("unit") or match.group("cmp")) or (
         not match.group("unit") and after[:1] != "" and after[:1] in "年月日号"
     ):
         return False
-    if match.start() > 0 and clause[match.start() - 1] in "-—~第":  # 0—3岁, 第3位
+    if match.start() > 0 and clause[match.start() - 1] in "-—~第" and not _range_low(clause, match):  # 0—3岁, 第3位
         return False
     if (
         previous_end == match.start() and previous_end > 0 and match.group("unit") == "项"
@@ -253,11 +264,15 @@ def quantities(clause: str):
         if not _is_quantity(clause, match, previous_end):
             continue
         value, unit = _value(match)
-        before = clause[name_from : match.start()]
+        start = match.start()
+        low = _range_low(clause, match)
+        if low:  # "引进3-5家": at least the lower end, marked approximate for the person to confirm
+            value, start = plain(value * Decimal(low.group("low")) / Decimal(match.group("num"))), low.start()
+        before = clause[name_from:start]
         previous_end = match.end()
         why = kind_of_number(clause, match, before, unit)
         if why == "target":
             name_from = match.end()
-        approximate = bool(match.group("pre") or match.group("more") or match.group("more2"))
-        quantity = Quantity(match.start(), match.end(), value, unit, match.group("cmp") or "", approximate)
+        approximate = bool(match.group("pre") or match.group("more") or match.group("more2") or low)
+        quantity = Quantity(start, match.end(), value, unit, match.group("cmp") or "", approximate)
         yield quantity, before, why
