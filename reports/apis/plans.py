@@ -25,7 +25,7 @@ from ..plan_import import (
 )
 
 TRUE = {"1", "true", "yes", "on"}
-OVERRIDES = ("title", "doc_number", "first_period")
+OVERRIDES = ("title", "doc_number", "issuer", "first_period")  # the plan's own fields the preview edits
 
 
 def _flag(data, name: str) -> bool:
@@ -49,7 +49,7 @@ class PlanImportApi(APIView):
     (.docx paragraphs, .txt, a portal's .html, a text .pdf, .doc, .wps); see docs/plan-import.md.
 
     Multipart form: ``file``; ``region`` (division code of a county in the platform); optional ``title``,
-    ``doc_number``, ``start`` and ``end`` (the plan period, YYYY-MM-DD; needed when the document states
+    ``doc_number``, ``issuer``, ``start`` and ``end`` (the plan period, YYYY-MM-DD; needed when the document states
     none), ``first_period`` (YYYY-MM, the first month units owe a report for; default the first month
     not yet past due on the day of the import; a chosen month already past due needs
     ``first_period_backdate``), ``accept_suggestions`` (use the closest existing unit when the name is nearly the

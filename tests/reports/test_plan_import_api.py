@@ -80,6 +80,29 @@ def test_a_commit_with_the_period_given_is_written_not_backdated_and_audited(sup
     assert event.new["first_period"] == "2026-07" and event.new["start"] == "2026-01-01"
 
 
+def test_the_plan_fields_the_preview_edits_are_overridden_in_the_form_as_typed(supervisor, dept):
+    fields = {
+        "title": "改厕方案（2026年）",
+        "doc_number": "洞政办发〔2026〕3号",
+        "issuer": "温州市洞头区人民政府办公室",
+    }
+    preview = post(
+        supervisor,
+        file=upload(no_period_table(), "t.xlsx"),
+        start="2026-01-01",
+        end="2026-12-31",
+        dry_run="true",
+        **fields,
+    ).json()
+    assert {name: preview[name] for name in fields} == fields
+    response = post(
+        supervisor, file=upload(no_period_table(), "t.xlsx"), start="2026-01-01", end="2026-12-31", **fields
+    )
+    assert response.status_code == 201, response.json()
+    plan = Plan.objects.get(pk=response.json()["id"])
+    assert (plan.title, plan.doc_number, plan.issuer) == tuple(fields.values())
+
+
 @time_machine.travel("2026-06-26T04:00:00Z", tick=False)
 def test_a_dry_run_edited_by_the_client_is_committed_as_json(supervisor, dept):
     preview = post(supervisor, file=upload(no_period_table(), "t.xlsx"), dry_run="true").json()
