@@ -315,6 +315,7 @@ def body_end(lines: list[str], head: Head) -> tuple[int, int | None]:
 
 
 TITLE_PUNCTUATION = re.compile(r"[。,;:!?、]")
+LABEL_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}:")
 
 
 def _untitled_levels(texts: list[tuple[int, str]]) -> dict[int, int]:
@@ -332,6 +333,8 @@ def _untitled_levels(texts: list[tuple[int, str]]) -> dict[int, int]:
             previous is None
             or not 4 <= len(text) <= 25
             or TITLE_PUNCTUATION.search(text)
+            or text.startswith("(")  # a note: "(此件主动公开)"
+            or LABEL_LINE.match(following)  # what follows is 抄送: / 责任单位: …, not a paragraph
             or text.endswith(ISSUER_ENDINGS)
             or DATE_LINE.match(text)
             or _mark(following)
