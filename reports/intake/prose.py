@@ -357,9 +357,10 @@ def _tree(lines: list[str], start: int, end: int | None = None) -> tuple[Node, l
     ]
     texts = [(number, text) for number, text in texts if text and not _is_noise(text)]
     untitled = _untitled_levels(texts)
-    for number, text in texts:
+    for index, (number, text) in enumerate(texts):
         found = _mark(text) or ((untitled[number], "") if number in untitled else None)
-        if found is None and current is not root and unit_lists.is_unit_list(text):
+        following = texts[index + 1] if index + 1 < len(texts) else None
+        if found is None and current is not root and _between_paragraphs(text, following, untitled):
             # "镇宣传办、镇社会事务办公室…" alone between two paragraphs: the text after it is another item, whose
             # heading the copy lost; whose units these are it does not say, so the preview shows the line
             loose.append((number, text))
@@ -368,8 +369,7 @@ def _tree(lines: list[str], start: int, end: int | None = None) -> tuple[Node, l
         if found is None:
             if current is not root and current.mark == "" and not current.title and not current.body:
                 current.title, current.line = _headless_title(text), number
-            if text:
-                (current.body if current is not root else preamble).append((number, text))
+            (current.body if current is not root else preamble).append((number, text))
             continue
         level, mark = found
         while current is not root and current.level >= level:
@@ -381,6 +381,17 @@ def _tree(lines: list[str], start: int, end: int | None = None) -> tuple[Node, l
         current.children.append(node)
         current = node
     return root, preamble + loose
+
+
+def _between_paragraphs(text: str, following: tuple[int, str] | None, untitled: dict[int, int]) -> bool:
+    """A line that only names units with more text after it that is no heading: that text is another item. (Before
+    a heading the line stays in the text of the item above it.)"""
+    return (
+        following is not None
+        and following[0] not in untitled
+        and not _mark(following[1])
+        and unit_lists.is_unit_list(text)
+    )
 
 
 def _headless_title(text: str) -> str:

@@ -259,6 +259,17 @@ def test_headings_lost_or_unmarked_in_a_copied_plan_still_give_their_items(xunyi
 
 
 @pytest.mark.django_db
+def test_a_line_of_units_before_the_next_item_stays_with_the_item_above(xunyi):
+    text = "某县方案（2025年）\n二、重点任务\n1.推进改厕。完成改厕300户。\n县农业农村局、县卫健局\n2.治理污水。新建管网8公里。\n"
+    parsed = plan_import_parse(file=upload(text.encode(), "某县.txt"), region=xunyi)
+    assert [(t["name"], t["content"]) for t in parsed["tasks"]] == [
+        ("推进改厕", "完成改厕300户。县农业农村局、县卫健局"),
+        ("治理污水", "新建管网8公里。"),
+    ]
+    assert parsed["not_understood"] == []
+
+
+@pytest.mark.django_db
 def test_a_bracketed_note_before_the_copy_list_is_no_heading(xunyi):
     text = "某县方案（2025年）\n二、重点任务\n（一）推进改厕。完成改厕300户。\n（此件主动公开）\n抄送：县委办公室、县政府办公室、县人大常委会办公室。\n"
     parsed = plan_import_parse(file=upload(text.encode(), "某县.txt"), region=xunyi)
