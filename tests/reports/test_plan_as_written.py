@@ -56,6 +56,27 @@ def test_a_txt_plan_is_saved_with_its_own_punctuation(county, supervisor):
 
 
 @pytest.mark.django_db
+def test_a_real_seed_with_full_width_punctuation_is_saved_as_published(county, supervisor):
+    """Seed 000 (石狮市农业农村局's reply, kept as tests/reports/shishi_reply.txt): its five numbered measures."""
+    text = (Path(__file__).resolve().parent / "shishi_reply.txt").read_text(encoding="utf-8")
+    parsed = plan_import_parse(
+        file=upload(text.encode(), "石狮.txt"), region=county, start=date(2024, 1, 1), end=date(2024, 12, 31)
+    )
+    sections, tasks = saved(save(parsed, county, supervisor))
+    assert list(tasks) == [
+        "共拼强志，激发主体内驱力",
+        "共商集智，凝聚社会发展力",
+        "共建筹资，提高要素供给力",
+        "共管善治，增强基层治理力",
+        "共享立制，提高分配调节力",
+    ]
+    assert tasks["共拼强志，激发主体内驱力"].startswith("组织开展“共同富裕”擂台大比拼活动，建立覆盖村、镇、市直单位")
+    assert "全市 16 个强村公司累计签订 69 个项目" in tasks["共建筹资，提高要素供给力"]
+    flat = text.replace("\n", "")
+    assert all(content in flat for content in tasks.values())
+
+
+@pytest.mark.django_db
 def test_a_docx_plan_in_paragraphs_is_saved_with_its_own_punctuation(county, supervisor):
     data = (OTHER / "qinghe_plan.docx").read_bytes()
     paragraphs = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
