@@ -36,7 +36,7 @@ from ..excel import indicators
 from . import units as unit_lists
 from .dates import deadline_from_text, period_from_text
 from .units import normalise
-from .written import as_written
+from .written import as_written, proposals_as_written
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CN = "一二三四五六七八九十"
@@ -542,7 +542,7 @@ class _Builder:
                 "deadline": deadline.isoformat() if deadline else None,
                 "ongoing": False,
                 "leader": leader.group("name") if leader else "",
-                "indicators": proposals,
+                "indicators": proposals_as_written(proposals, *written),
             }
         )
 

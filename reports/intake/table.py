@@ -30,7 +30,7 @@ from ..excel import indicators
 from . import units as unit_lists
 from .dates import deadline_from_text, is_ongoing
 from .prose import within_plan
-from .written import as_written
+from .written import as_written, proposals_as_written
 
 HEADERS = {
     "seq": ("序号", "编号", "序"),
@@ -343,6 +343,7 @@ class _Reader:
         return text, deadline, frequency
 
     def _proposals(self, content, name, deadline, frequency) -> list[dict]:
+        """The indicators `content` states, their names and phrases as written (`content` and `name` are)."""
         proposals = within_plan(
             indicators.extract(
                 content or name, start=self.start, end=deadline or self.end, task_name=name or content[:30]
@@ -353,7 +354,7 @@ class _Reader:
         if frequency in ("quarterly", "monthly"):
             for proposal in proposals:
                 proposal["frequency"] = frequency
-        return proposals
+        return proposals_as_written(proposals, content, name)
 
     def _task(self, row, seq, number) -> dict:
         name, content = as_written(self.get(row, "name"), self.raw(row, "name")), self.content(row)

@@ -55,3 +55,11 @@ def as_written(text: str, *raw: str) -> str:
         elif op in ("replace", "delete"):  # what the reader wrote itself; "insert" is source it left out
             out.append(text[i1:i2])
     return "".join(out).strip()
+
+
+def proposals_as_written(proposals: list[dict], *raw: str) -> list[dict]:
+    """Each proposed indicator's name and the phrase it was read from, in the characters of the task's text."""
+    for proposal in proposals:
+        for key in ("name", "source_phrase"):
+            proposal[key] = as_written(proposal.get(key) or "", *raw)
+    return proposals

@@ -11,7 +11,7 @@ import pytest
 
 from reports.intake.written import as_written
 from reports.plan_import import decide_units, default_missing_baselines, plan_import, plan_import_parse
-from targets.models import Plan, Section, Target
+from targets.models import Indicator, Plan, Section, Target
 
 from .tables import upload
 
@@ -48,6 +48,8 @@ def test_a_txt_plan_is_saved_with_its_own_punctuation(county, supervisor):
     assert "（一）提升乡村产业发展水平" in sections and "（二）改善农村人居环境" in sections
     assert "(一)提升乡村产业发展水平" not in sections
     assert tasks["稳定粮食生产"] == "全县粮食播种面积稳定在２６.５万亩以上。（县农业农村局牵头，各乡镇负责）"
+    phrases = set(Indicator.objects.filter(target__plan=plan).values_list("source_phrase", flat=True))
+    assert "２０２４年完成农村户用卫生厕所改造３０００户，其中６月底前完成１２００户" in phrases  # the quote under it
     toilets = tasks["推进农村厕所革命"]
     assert toilets.startswith("２０２４年完成农村户用卫生厕所改造３０００户，其中６月底前完成１２００户。")
     assert toilets in text
@@ -113,3 +115,5 @@ def test_an_xlsx_table_is_saved_with_its_cells_as_written(county, supervisor):
     assert tasks["农村电商"] == "培育电商示范村２０个；农村网络零售额达到１５亿元。\n建成村级电商服务站点５０个。"
     assert tasks["污水治理"] == "农村生活污水治理率达到６５％以上，其中６月底前达到６０％。"
     assert tasks["绿化美化"] == "完成村庄绿化造林３０００亩，9月底前完成。"
+    phrases = set(Indicator.objects.values_list("source_phrase", flat=True))
+    assert {"农村生活污水治理率达到６５％以上，其中６月底前达到６０％", "新认证绿色食品、有机农产品各１０个"} <= phrases
