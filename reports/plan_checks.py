@@ -14,10 +14,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.periods import Frequency
 from targets.choices import PROGRESS_KINDS, Kind
-from targets.rules import first_period_not_past_due
+from targets.rules import first_period_not_past_due, indicator_bound_errors
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-01)?$")
 
@@ -254,6 +255,18 @@ def _indicator_problems(where: str, proposal: dict, plan_start: date | None) -> 
         )
     if target is not None and baseline is not None:
         found += _value_problems(where, kind, baseline, target)
+    stages = [(d, parse_decimal(v)) for d, v in _stages(proposal.get("milestones") or [])]
+    colon = pgettext("between a label and its value", ": ")
+    found += [
+        (field, f"{where}{colon}{message}")
+        for field, message in indicator_bound_errors(
+            name=(proposal.get("name") or "").strip(),
+            unit=proposal.get("unit") or "",
+            baseline=baseline,
+            target=target,
+            milestones=[(d, v) for d, v in stages if v is not None],
+        )
+    ]
     deadline = parse_date(proposal.get("deadline"))
     if deadline is None:
         found.append(
@@ -276,6 +289,12 @@ def _indicator_problems(where: str, proposal: dict, plan_start: date | None) -> 
         )
     found += _milestone_problems(where, proposal.get("milestones") or [], plan_start, deadline)
     return found
+
+
+def _stages(milestones) -> list:
+    """The (date, value) pairs of a proposal's stages, whatever is malformed left out (_milestone_problems names it)."""
+    items = milestones if isinstance(milestones, list) else [milestones]
+    return [tuple(item) for item in items if isinstance(item, (list, tuple)) and len(item) == 2]
 
 
 def _value_problems(where: str, kind, baseline: Decimal, target: Decimal) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts import permissions
 from accounts.services import audit_record
@@ -279,7 +280,9 @@ def _write_task(task: dict, plan: Plan, section: Section | None, units: dict[str
         try:
             indicator_create(target=target, by=by, order=order, milestones=milestones, **fields)
         except ValidationError as exc:
-            raise ValidationError({"indicators": f"{where}: " + "; ".join(exc.messages)}) from None
+            colon = pgettext("between a label and its value", ": ")
+            clauses = pgettext("between two clauses", "; ").join(exc.messages)
+            raise ValidationError({"indicators": f"{where}{colon}{clauses}"}) from None
     return target
 
 

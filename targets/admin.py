@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
-from . import lights
+from . import lights, services
 from .models import Allocation, Indicator, Milestone, Plan, ProgressReport, Section, Target
 
 
@@ -48,8 +50,32 @@ class SectionAdmin(admin.ModelAdmin):
     list_filter = ("plan",)
 
 
+class IndicatorAdminForm(forms.ModelForm):
+    """The admin refuses what the services refuse (a share in percent above 100: services.check_indicator_bounds)."""
+
+    class Meta:
+        model = Indicator
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        figures = Indicator(
+            name=cleaned.get("name") or "",
+            unit=cleaned.get("unit") or "",
+            baseline=cleaned.get("baseline"),
+            target_value=cleaned.get("target_value"),
+        )
+        try:
+            services.check_indicator_bounds(figures)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        return cleaned
+
+
 class IndicatorInline(admin.StackedInline):
     model = Indicator
+    form = IndicatorAdminForm
     extra = 0
 
 
@@ -77,6 +103,7 @@ class AllocationInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(RejudgesLights, admin.ModelAdmin):
+    form = IndicatorAdminForm
     list_display = ("name", "target", "kind", "unit", "baseline", "target_value", "deadline", "frequency")
     list_filter = ("kind", "frequency", "target__plan")
     search_fields = ("name", "source_phrase")

@@ -622,6 +622,39 @@ def value_bound_errors(*, name: str, unit: str, value: Decimal) -> list[str]:
     return errors
 
 
+def _day_or_text(d) -> str:
+    if isinstance(d, date):
+        return day_words(d)
+    try:
+        return day_words(date.fromisoformat(str(d)))
+    except ValueError:
+        return str(d)
+
+
+def indicator_bound_errors(*, name: str, unit: str, baseline, target, milestones=()) -> list[tuple[str, str]]:
+    """(field, message) for an indicator whose own figures its unit refuses: a share in percent (建成率 …, in %)
+    has its baseline, target and stages from 0 to 100. One rule for the services, the admin and the import
+    preview; the message names the indicator, the field and what is expected."""
+    if not is_share_percent(name, unit):
+        return []
+    found = []
+    figures = [("baseline", _("the baseline"), baseline), ("target_value", _("the target"), target)]
+    figures += [("milestones", _("the stage due %(date)s") % {"date": _day_or_text(d)}, v) for d, v in milestones]
+    for field, words, value in figures:
+        if value is None or value == "":
+            continue
+        value = Decimal(str(value))
+        if not 0 <= value <= 100:
+            found.append(
+                (
+                    field,
+                    _("%(name)s is a share in percent: %(what)s must be from 0 to 100 (it is %(value)s).")
+                    % {"name": name, "what": words, "value": numbers.shown(value)},
+                )
+            )
+    return found
+
+
 def fit_value(value: Decimal, *, name: str, unit: str, toward: Decimal | None = None) -> Decimal:
     """A generated value (the demo's history) made one a unit could enter: whole for a count,
     at most 100 for a share in percent, two decimals otherwise. With `toward` (the baseline) a

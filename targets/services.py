@@ -85,10 +85,28 @@ def target_units_set(*, target, leads, co_units=()) -> None:
         manager.through.objects.bulk_create([manager.through(target=target, unit=unit) for unit in units])
 
 
+def check_indicator_bounds(indicator: Indicator, milestones=()) -> None:
+    """Refuse an indicator whose figures its unit cannot have (a share in percent above 100), field by field,
+    in words naming the indicator: every path that writes an indicator (API, plan import, admin) asks this."""
+    errors: dict[str, list[str]] = {}
+    found = rules.indicator_bound_errors(
+        name=indicator.name,
+        unit=indicator.unit,
+        baseline=indicator.baseline,
+        target=indicator.target_value,
+        milestones=milestones,
+    )
+    for field, message in found:
+        errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
 def indicator_create(*, target, by, milestones=(), **fields) -> Indicator:
     _require_plan_manager(by, target.plan)
     indicator = Indicator(target=target, **fields)
     indicator.full_clean()
+    check_indicator_bounds(indicator, milestones)
     indicator.save()
     for when, value in milestones:
         milestone = Milestone(indicator=indicator, date=when, value=value)
@@ -137,6 +155,9 @@ def indicator_update(*, indicator, by, expected_fingerprint: str, milestones=Non
     for name, value in changes.items():
         setattr(current, name, value)
     current.full_clean()
+    check_indicator_bounds(
+        current, milestones if milestones is not None else [(m.date, m.value) for m in current.milestones.all()]
+    )
     current.save()
     if milestones is not None:
         current.milestones.all().delete()
