@@ -83,3 +83,25 @@ def test_a_reporter_sees_only_its_own_targets_even_after_the_office_cached_them_
     client.force_login(dept_reporter)
     html = page(client, plan.pk)
     assert "改建卫生厕所" in html and "新建幼儿园" not in html
+
+
+def test_the_cards_are_drawn_in_one_template_and_the_same_queries_whatever_the_number_of_targets(
+    client, supervisor, plan, dept, other_unit
+):
+    client.force_login(supervisor)
+    seen = []
+    for n in (1, 6):
+        for i in range(n):
+            target = TargetFactory(plan=plan, name=f"任务{n}-{i}")
+            target.lead_units.add(dept)
+            target.co_units.add(other_unit)
+            IndicatorFactory(target=target, name=f"指标{n}-{i}")
+        lights_rejudge_all()
+        client.get(f"/plans/{plan.pk}/")  # the first request of a session records its activity
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/plans/{plan.pk}/")
+        html = response.content.decode()
+        assert html.count('class="card target"') == plan.targets.count()
+        assert all(f"任务{n}-{i}" in html for i in range(n))
+        seen.append((len(captured), [t.name for t in response.templates]))
+    assert seen[0] == seen[1]
