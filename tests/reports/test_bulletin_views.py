@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.utils import translation
 
 from accounts.models import AuditEvent, Role
@@ -75,6 +76,21 @@ def test_the_report_page_shows_the_stored_tables(client, leader, done_report):
     page = client.get(f"/reports/bulletins/{done_report.pk}/").content.decode()
     assert 'data-table="lights"' in page and 'data-table="league_units"' in page
     assert done_report.content["doc_number"] in page
+
+
+@pytest.mark.django_db
+def test_the_report_page_links_the_pdf_once_there_is_one(client, leader, done_report):
+    client.force_login(leader)
+    link = f"/reports/bulletins/{done_report.pk}/pdf/"
+    page = client.get(f"/reports/bulletins/{done_report.pk}/").content.decode()
+    assert f"/reports/bulletins/{done_report.pk}/docx/" in page and link not in page
+    done_report.pdf.save("monthly.pdf", ContentFile(b"%PDF-1.7 rendered"), save=True)
+    page = client.get(f"/reports/bulletins/{done_report.pk}/").content.decode()
+    assert f'href="{link}" data-download="pdf"' in page
+    response = client.get(link)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 rendered"
+    assert AuditEvent.objects.get(action="report.download").new == {"format": "pdf"}
 
 
 @pytest.mark.django_db
