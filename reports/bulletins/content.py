@@ -18,7 +18,19 @@ from targets import rules
 from targets.choices import Light
 
 from . import readers
-from .document import AMOUNT, INT, PERCENT, QUANTITY, Column, DocumentBuilder, chinese_date, chinese_number, format_cell
+from .document import (
+    AMOUNT,
+    INT,
+    PERCENT,
+    QUANTITY,
+    Column,
+    DocumentBuilder,
+    chinese_date,
+    chinese_number,
+    chinese_span,
+    format_cell,
+    quoted,
+)
 
 LIGHT_ORDER = (Light.DONE, Light.GREEN, Light.AMBER, Light.RED, Light.NOT_STARTED)
 
@@ -35,6 +47,14 @@ def change_words(label: str, change: int) -> str:
     if change < 0:
         return _("%(light)s down by %(n)s") % {"light": label, "n": format_cell(-change, INT)}
     return _("%(light)s unchanged") % {"light": label}
+
+
+def _listed(doc: DocumentBuilder, intro: str, title: str, columns: list[Column], rows: list, *, key: str, empty: str):
+    """A sentence with the count, then the table; with no rows one sentence says so (never "0个" and then
+    "无……" again)."""
+    if rows:
+        doc.paragraph(intro)
+    doc.table(title, columns, rows, key=key, empty=empty)
 
 
 def overview(doc: DocumentBuilder, *, region, cover) -> None:
@@ -93,9 +113,9 @@ def by_section(doc: DocumentBuilder, *, region, as_of: date) -> None:
     worst = max(groups, key=lambda g: (g.counts[Light.RED], g.counts[Light.AMBER]), default=None)
     if worst is not None and worst.counts[Light.RED]:
         doc.paragraph(
-            _("The section with the most red lights is “%(section)s” (%(red)s red, %(amber)s amber).")
+            _("The section with the most red lights is %(section)s (%(red)s red, %(amber)s amber).")
             % {
-                "section": worst.label or _("(no section)"),
+                "section": quoted(worst.label or str(_("(no section)"))),
                 "red": format_cell(worst.counts[Light.RED], INT),
                 "amber": format_cell(worst.counts[Light.AMBER], INT),
             }
@@ -161,6 +181,23 @@ def league(doc: DocumentBuilder, *, region, month: date) -> None:
             )
 
 
+# A bulletin lists at most this many red (or amber) indicators in its body, the worst first; a longer list
+# is printed in full, with each light's reasons, as an attachment (附件), so the body stays a few pages.
+BODY_ROWS = 10
+UNITS_NAMED = 6
+
+
+def _by_lead_unit(rows) -> str:
+    """How a light's indicators fall to their lead units: 区农业农村局15个、区发改局2个等 (each lead counted)."""
+    counts: dict[str, int] = {}
+    for r in rows:
+        for name in [str(_("No responsible unit"))] if r.unowned else r.lead_units:
+            counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    named = "、".join(f"{name}{format_cell(n, INT)}个" for name, n in ranked[:UNITS_NAMED])
+    return named + ("等" if len(ranked) > UNITS_NAMED else "")
+
+
 def flagged_lists(doc: DocumentBuilder, *, region, as_of: date) -> None:
     doc.heading(1, _("Red and amber indicators"))
     columns = [
@@ -170,25 +207,47 @@ def flagged_lists(doc: DocumentBuilder, *, region, as_of: date) -> None:
         Column(_("points behind"), AMOUNT),
         Column(_("reasons")),
     ]
-    for light, title in ((Light.RED, _("Red indicators")), (Light.AMBER, _("Amber indicators"))):
+    for light, title, annex_title in (
+        (Light.RED, _("Red indicators"), _("List of red indicators")),
+        (Light.AMBER, _("Amber indicators"), _("List of amber indicators")),
+    ):
         listed = figures.flagged(region=region, as_of=as_of, lights=(light,))
-        doc.heading(2, title)
-        doc.paragraph(_("%(count)s indicators.") % {"count": format_cell(listed.total, INT)})
-        doc.table(
-            title,
-            columns,
+        rows = [
             [
-                [
-                    r.name,
-                    r.target,
-                    _("No responsible unit") if r.unowned else "、".join(r.lead_units),
-                    r.gap,
-                    "；".join(r.reasons),
-                ]
-                for r in listed.rows
-            ],
-            key=f"flagged_{light}",
-            empty=_("None at this light."),
+                r.name,
+                r.target,
+                _("No responsible unit") if r.unowned else "、".join(r.lead_units),
+                r.gap,
+                "；".join(r.reasons),
+            ]
+            for r in listed.rows
+        ]
+        doc.heading(2, title)
+        words = {"count": format_cell(listed.total, INT), "light": Light(light).label}
+        if len(rows) <= BODY_ROWS:
+            _listed(
+                doc,
+                _("%(count)s %(light)s indicators.") % words,
+                title,
+                columns,
+                rows,
+                key=f"flagged_{light}",
+                empty=_("None at this light."),
+            )
+            continue
+        n = doc.annex(annex_title, columns, rows, key=f"flagged_{light}")
+        doc.paragraph(
+            _(
+                "%(count)s %(light)s indicators, their lead units: %(units)s. The %(shown)s furthest behind are listed "
+                "below; all %(count)s with their reasons are in attachment %(n)s."
+            )
+            % {**words, "units": _by_lead_unit(listed.rows), "shown": format_cell(BODY_ROWS, INT), "n": n}
+        )
+        doc.table(
+            _("%(title)s (the %(shown)s furthest behind)") % {"title": title, "shown": format_cell(BODY_ROWS, INT)},
+            columns[:4],
+            [row[:4] for row in rows[:BODY_ROWS]],
+            key=f"flagged_{light}_top",
         )
 
 
@@ -196,11 +255,10 @@ def reporting(doc: DocumentBuilder, *, region, month: date) -> None:
     rates = [r for r in figures.reporting_rates(region=region, month=month) if r.missing or r.on_time < r.submitted]
     rates.sort(key=lambda r: (-r.missing, r.label))
     doc.heading(1, _("Units that reported late or not at all"))
-    doc.paragraph(
+    _listed(
+        doc,
         _("%(count)s units had reports missing or late for %(month)s.")
-        % {"count": format_cell(len(rates), INT), "month": f"{month.year}年{month.month}月"}
-    )
-    doc.table(
+        % {"count": format_cell(len(rates), INT), "month": f"{month.year}年{month.month}月"},
         _("Late and missing reports"),
         [
             Column(_("unit")),
@@ -218,8 +276,9 @@ def reporting(doc: DocumentBuilder, *, region, month: date) -> None:
 def done_this_month(doc: DocumentBuilder, *, region, as_of: date) -> None:
     rows = figures.newly_done(region=region, as_of=as_of)
     doc.heading(1, _("Targets newly completed"))
-    doc.paragraph(_("%(count)s indicators reached their target this month.") % {"count": format_cell(len(rows), INT)})
-    doc.table(
+    _listed(
+        doc,
+        _("%(count)s indicators reached their target this month.") % {"count": format_cell(len(rows), INT)},
         _("Newly completed"),
         [Column(_("task")), Column(_("indicator")), Column(_("value"), QUANTITY)],
         [[r.target, r.name, r.actual] for r in rows],
@@ -232,11 +291,15 @@ def supervision_items(doc: DocumentBuilder, *, region, today: date) -> None:
     items = figures.open_items(region=region, today=today)
     overdue = sum(1 for i in items if i.overdue)
     doc.heading(1, _("Open supervision items"))
-    doc.paragraph(
-        _("%(count)s supervision items are open, %(overdue)s of them past their reply date.")
-        % {"count": format_cell(len(items), INT), "overdue": format_cell(overdue, INT)}
-    )
-    doc.table(
+    counts = {"count": format_cell(len(items), INT), "overdue": format_cell(overdue, INT)}
+    _listed(
+        doc,
+        (
+            _("%(count)s supervision items are open, %(overdue)s of them past their reply date.")
+            if overdue
+            else _("%(count)s supervision items are open, none past its reply date.")
+        )
+        % counts,
         _("Open supervision items"),
         [Column(_("indicator")), Column(_("unit")), Column(_("status")), Column(_("reply due")), Column(_("overdue"))],
         [
@@ -262,19 +325,32 @@ def milestones(doc: DocumentBuilder, *, region, cover) -> None:
     missed = [r for r in judged if r.state == rules.MILESTONE_MISSED]
     upcoming = [r for r in rows if r.state not in (rules.MILESTONE_MET, rules.MILESTONE_MISSED)]
     doc.heading(1, _("Progress against staged milestones"))
+    words = {
+        "span": chinese_span(cover.start, cover.as_of),
+        "count": format_cell(len(judged), INT),
+        "met": format_cell(len(judged) - len(missed), INT),
+        "missed": format_cell(len(missed), INT),
+        "next": format_cell(len(upcoming), INT),
+        "next_date": chinese_date(cover.next_until),
+    }
+    # One sentence says what fell due and what falls due next; a table follows only where there are rows.
     doc.paragraph(
-        _(
-            "%(count)s staged milestones fell due between %(start)s and %(date)s: %(met)s met, %(missed)s "
-            "missed. %(next)s more fall due by %(next_date)s."
-        )
+        _("%(judged)s; %(upcoming)s.")
         % {
-            "count": format_cell(len(judged), INT),
-            "start": chinese_date(cover.start),
-            "date": chinese_date(cover.as_of),
-            "met": format_cell(len(judged) - len(missed), INT),
-            "missed": format_cell(len(missed), INT),
-            "next": format_cell(len(upcoming), INT),
-            "next_date": chinese_date(cover.next_until),
+            "judged": (
+                _("no staged milestone fell due %(span)s")
+                if not judged
+                else _("%(count)s staged milestones fell due %(span)s, all met")
+                if not missed
+                else _("%(count)s staged milestones fell due %(span)s, none met")
+                if len(missed) == len(judged)
+                else _("%(count)s staged milestones fell due %(span)s: %(met)s met, %(missed)s missed")
+            )
+            % words,
+            "upcoming": (
+                _("%(next)s more fall due by %(next_date)s") if upcoming else _("none falls due by %(next_date)s")
+            )
+            % words,
         }
     )
     columns = [
@@ -292,20 +368,23 @@ def milestones(doc: DocumentBuilder, *, region, cover) -> None:
         rules.MILESTONE_PENDING: _("awaiting the period's report"),
         readers.NEXT: _("due next"),
     }
-    doc.table(
-        _("Staged milestones due in the period"),
-        columns,
-        [[r.section, r.indicator, chinese_date(r.due), r.required, r.value, r.unit, states[r.state]] for r in judged],
-        key="milestones",
-        empty=_("No staged milestone fell due in the period."),
-    )
-    doc.table(
-        _("Staged milestones due next"),
-        columns[:4] + [columns[5], Column(_("state"))],
-        [[r.section, r.indicator, chinese_date(r.due), r.required, r.unit, states[r.state]] for r in upcoming],
-        key="milestones_next",
-        empty=_("No staged milestone falls due in the next period."),
-    )
+    if judged:
+        doc.table(
+            _("Staged milestones due in the period"),
+            columns,
+            [
+                [r.section, r.indicator, chinese_date(r.due), r.required, r.value, r.unit, states[r.state]]
+                for r in judged
+            ],
+            key="milestones",
+        )
+    if upcoming:
+        doc.table(
+            _("Staged milestones due next"),
+            columns[:4] + [columns[5], Column(_("state"))],
+            [[r.section, r.indicator, chinese_date(r.due), r.required, r.unit, states[r.state]] for r in upcoming],
+            key="milestones_next",
+        )
 
 
 def problems(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -> None:
@@ -315,14 +394,13 @@ def problems(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -
         readers.problems_and_measures(region=region, period_start=period_start, period_end=as_of)
     )
     doc.heading(1, _("Problems reported and measures promised"))
-    doc.paragraph(
+    _listed(
+        doc,
         _(
             "%(units)s units reported problems on %(count)s indicators in the period, or answered "
             "supervision items with measures."
         )
-        % {"units": format_cell(len(groups), INT), "count": format_cell(sum(g.indicator_count for g in groups), INT)}
-    )
-    doc.table(
+        % {"units": format_cell(len(groups), INT), "count": format_cell(sum(g.indicator_count for g in groups), INT)},
         _("Problems and measures by unit"),
         [
             Column(_("unit")),
@@ -379,14 +457,13 @@ def achievements(doc: DocumentBuilder, *, region, cover) -> None:
 def leader_decisions(doc: DocumentBuilder, *, region, as_of: date, today: date) -> None:
     rows = readers.needing_decision(region=region, as_of=as_of, today=today)
     doc.heading(1, _("Matters for a leader's decision"))
-    doc.paragraph(
+    _listed(
+        doc,
         _(
             "%(count)s matters need a leader's decision: indicators red at this and the previous month "
             "end, and supervision items past their reply date."
         )
-        % {"count": format_cell(len(rows), INT)}
-    )
-    doc.table(
+        % {"count": format_cell(len(rows), INT)},
         _("Matters for decision"),
         [Column(_("indicator")), Column(_("lead units")), Column(_("why")), Column(_("proposed"))],
         [[r.indicator, r.units, r.why, r.proposal] for r in rows],

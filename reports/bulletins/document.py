@@ -5,6 +5,7 @@ are written from the very same numbers. Cells hold raw numbers (Decimals as stri
 says how it is shown (`fmt`), and `format_cell` is the one place that formats a number for people.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -29,6 +30,42 @@ def chinese_number(n: int) -> str:
 def chinese_date(d: date) -> str:
     """GB/T 9704 dates: 2024年3月29日 (no leading zeros)."""
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’"
+_ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])")
+_ASCII_BY_CJK = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_ASCII_NEXT_TO_CJK = re.compile(rf"(?<=[{CJK}])\s*([,;:?!])\s*|\s*([,;:?!])\s*(?=[{CJK}])")
+# (三) and (企业) as typed in a plan or a report: brackets round Chinese words, not a formula's or a link's.
+_ASCII_BRACKETS = re.compile(r"\(([^()\"'=/<>]*[\u4e00-\u9fff][^()\"'=/<>]*)\)")
+_SPACE_BEFORE_BRACKET = re.compile(rf"(?<=[{CJK}])\s+(?=（)")
+# A stop or comma set against another stop where a sentence was joined to the next: 。； ，。 。。 ；。
+_DOUBLED = re.compile(r"[。，；、：]+(?=[。；！？])|[。，；、]+(?=[，、：])")
+
+
+def tidy(text: str) -> str:
+    """Chinese running text as an office writes it: full-width punctuation next to Chinese (, ; : ( ) as
+    typed into a plan or a report become ， ； ： （ ）), dates as 2026年5月31日 not 2026-05-31, and no two
+    stops in a row where sentences were joined (。； → ；, ，。 → 。). A formula or a link is left as typed."""
+    if not text or text.startswith("=") or "://" in text:
+        return text
+    text = _ISO_DATE.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
+    text = _ASCII_BRACKETS.sub(r"（\1）", text)
+    text = _SPACE_BEFORE_BRACKET.sub("", text)
+    text = _ASCII_NEXT_TO_CJK.sub(lambda m: _ASCII_BY_CJK[m[1] or m[2]], text)
+    return _DOUBLED.sub("", text)
+
+
+def quoted(text: str) -> str:
+    """A name set inside “…” in a sentence: its own double quotes become single ones (“二、深化‘千村示范’工程”)."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
+def chinese_span(start: date, end: date) -> str:
+    """2026年9月1日至11月30日: the year once when both days are in it."""
+    if start.year == end.year:
+        return f"{chinese_date(start)}至{end.month}月{end.day}日"
+    return f"{chinese_date(start)}至{chinese_date(end)}"
 
 
 def _decimal(value) -> Decimal | None:
@@ -86,6 +123,7 @@ class DocumentBuilder:
     frame: dict = field(default_factory=dict)
     opening: str = ""
     blocks: list = field(default_factory=list)
+    annexes: list = field(default_factory=list)
     _counters: list = field(default_factory=lambda: [0, 0, 0])
 
     def heading(self, level: int, text: str) -> None:
@@ -94,10 +132,30 @@ class DocumentBuilder:
             self._counters[deeper] = 0
         n = self._counters[level - 1]
         prefix = {1: f"{chinese_number(n)}、", 2: f"（{chinese_number(n)}）", 3: f"{n}."}[level]
-        self.blocks.append({"type": "heading", "level": level, "text": prefix + text})
+        self.blocks.append({"type": "heading", "level": level, "text": prefix + tidy(str(text))})
 
     def paragraph(self, text: str) -> None:
-        self.blocks.append({"type": "paragraph", "text": text})
+        self.blocks.append({"type": "paragraph", "text": tidy(str(text))})
+
+    def annex(self, title: str, columns: list[Column], rows: list[list], key: str) -> int:
+        """A table printed in full as an attachment (附件) after the signature; returns its number, for the
+        body to say "见附件1". The body ends with the 附件说明 naming each attachment."""
+        n = len(self.annexes) + 1
+        table = self._table_block(title, columns, rows, key)
+        self.annexes.append({"type": "annex", "n": n, "title": str(title), "text": f"附件{n}", "table": table})
+        return n
+
+    def _table_block(self, title, columns, rows, key) -> dict:
+        return {
+            "type": "table",
+            "key": key,
+            "title": str(title),
+            "columns": [c.as_dict() for c in columns],
+            "rows": [
+                [tidy(v) if c.fmt == TEXT and isinstance(v, str) else jsonable_number(v) for v, c in zip(row, columns)]
+                for row in rows
+            ],
+        }
 
     def table(self, title: str, columns: list[Column], rows: list[list], key: str, empty: str = "") -> None:
         """`key` names the table for tests and for the workbook's sheet; rows hold raw values.
@@ -108,15 +166,7 @@ class DocumentBuilder:
         if not rows and empty:
             self.blocks.append({"type": "paragraph", "text": str(empty), "stands_for": key})
             return
-        self.blocks.append(
-            {
-                "type": "table",
-                "key": key,
-                "title": str(title),
-                "columns": [c.as_dict() for c in columns],
-                "rows": [[jsonable_number(v) for v in row] for row in rows],
-            }
-        )
+        self.blocks.append(self._table_block(title, columns, rows, key))
 
     def as_dict(self) -> dict:
         return {
@@ -127,8 +177,18 @@ class DocumentBuilder:
             "issued_on": self.issued_on.isoformat(),
             "frame": self.frame,
             "opening": self.opening,
-            "blocks": self.blocks,
+            "blocks": self.blocks + self._annex_blocks(),
         }
+
+    def _annex_blocks(self) -> list[dict]:
+        """The 附件说明 closing the body (附件：1．……), then each attachment: its marker, then its table."""
+        if not self.annexes:
+            return []
+        lines = [f"{a['n']}．{a['title']}" for a in self.annexes]
+        blocks = [{"type": "annex_note", "lines": lines, "text": "附件：" + "；".join(lines)}]
+        for annex in self.annexes:
+            blocks += [{k: v for k, v in annex.items() if k != "table"}, {**annex["table"], "annex": annex["n"]}]
+        return blocks
 
 
 def tables(content: dict) -> list[dict]:

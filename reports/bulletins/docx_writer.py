@@ -12,6 +12,7 @@ the date four characters in from the right; the 版记 (抄送, 印发机关 and
 foot of the last page.
 """
 
+import math
 import re
 from copy import deepcopy
 from datetime import date
@@ -270,35 +271,91 @@ def text_width(text: str) -> float:
 
 
 TABLE_CHAR_MM = TABLE_SIZE.pt / 72 * 25.4
-# A cell's text stands 1.9 mm in from each side (Word's default cell margins), and "%" is wider than a digit.
+# A cell's text stands 1.9 mm in from each side (Word's default cell margins), with a little to spare.
 CELL_PADDING_MM = 4.6
+# Widths in the table face (Noto Serif CJK for 仿宋, in ems), measured in the PDF: a digit is 0.56, not
+# half a character, and "%" nearly a whole one, so "100.0%" takes 3.5 characters and broke at 3.
+LATIN_WIDTHS = {**dict.fromkeys("0123456789", 0.56), ".": 0.33, ",": 0.33, "%": 0.93, "-": 0.35, " ": 0.25}
+# What LibreOffice and Word round up when they set a figure in a cell.
+FIGURE_SLACK = 0.3
+
+
+# Word and LibreOffice set a fifth of an em between Chinese and a figure (autoSpaceDE/DN): 2026年12月31日
+# is 7.3 ems of glyphs and 8.3 set.
+CJK_LATIN_GAP = 0.2
+
+
+def set_width(text: str) -> float:
+    """Width in characters (ems) of `text` as set in a table: a Chinese character 1, a digit 0.56, "%" 0.93,
+    and the gap wherever Chinese meets a figure or a Latin letter."""
+    wide = [ord(c) >= 0x2E80 for c in text]
+    gaps = sum(1 for a, b in zip(wide, wide[1:]) if a != b)
+    return sum(1 if w else LATIN_WIDTHS.get(c, 0.6) for c, w in zip(text, wide)) + gaps * CJK_LATIN_GAP
 
 
 CHINESE_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 
 
 def column_widths(columns: list[dict], cells: list[list[str]], total_mm: float = TYPE_WIDTH_MM) -> list[float]:
-    """Widths (mm) fitted to content: a number column as wide as its longest figure (never broken), at
-    least three characters of its header; the text columns share the rest by their longest cell (a
-    long text counts at most 14 characters, since it wraps), at least their header's first word."""
-    fixed, wanted = {}, {}
+    """Widths (mm) fitted to content, a Chinese character counting as wide as two digits.
+
+    A figure, a date (2026年12月31日) or a short word (个, 下期到期) is never broken: its column is at least
+    as wide as its longest cell and as half its header (a header wraps onto two lines at most, 按时/报送,
+    never 按时报/送). The headers are then set on one line, the narrowest first, where the text columns
+    still get their natural width: the mean of their cells, at least their longest short cell and their
+    header's first word. When the texts do not fit, they share the room by their mean length (each
+    keeping five characters), so a long reason gets more than a unit's name."""
+    least, full, wanted, floor, mean = {}, {}, {}, {}, {}
     for index, column in enumerate(columns):
-        longest = max((text_width(row[index]) for row in cells), default=0)
-        header = text_width(column["header"])
+        lengths = [set_width(row[index]) for row in cells] or [0]
+        longest = max(lengths)
+        header = set_width(column["header"])
+        two_lines = math.ceil(header / 2)
         dates = bool(cells) and all(CHINESE_DATE.fullmatch(row[index]) for row in cells)
-        if column["fmt"] in NUMERIC_FORMATS or dates:  # a figure or a date (2026年12月31日) is never broken
-            # A date's eight digits set wider than half a character each (about 0.6 in the Noto CJK faces).
-            fixed[index] = (max(longest, min(header, 3)) + (1.5 if dates else 0)) * TABLE_CHAR_MM + CELL_PADDING_MM
-        elif longest <= 4:  # a short word (个, 下期到期) keeps its width; its header wraps if it must
-            fixed[index] = max(longest, 2) * TABLE_CHAR_MM + CELL_PADDING_MM
+        if column["fmt"] in NUMERIC_FORMATS or dates:
+            content = longest + FIGURE_SLACK
+        elif longest <= 4:
+            content = longest
         else:
-            wanted[index] = max(min(longest, 14), min(header, 4), 2) + 1
-    natural = [fixed[i] if i in fixed else wanted[i] * TABLE_CHAR_MM for i in range(len(columns))]
-    room = total_mm - sum(fixed.values())
-    if sum(natural) <= total_mm or room < 12 * len(wanted):  # all fits (or too many figures): scale alike
-        return [w * total_mm / sum(natural) for w in natural]
-    share = room / sum(wanted.values())  # too wide: the figures keep their width, the texts wrap
-    return [fixed[i] if i in fixed else wanted[i] * share for i in range(len(columns))]
+            mean[index] = sum(lengths) / len(lengths) or 1
+            wanted[index] = max(min(mean[index] * 1.3, 30), min(longest, 6), min(header, 4), 2) + 1
+            floor[index] = longest
+            continue
+        least[index] = max(content, two_lines, 2) * TABLE_CHAR_MM + CELL_PADDING_MM
+        full[index] = max(content, header, 2) * TABLE_CHAR_MM + CELL_PADDING_MM
+    room = total_mm - sum(least.values())
+    if room < 12 * len(wanted) or (not wanted and room < 0):  # too many figures: everything scales alike
+        widths = [least.get(i) or wanted[i] * TABLE_CHAR_MM for i in range(len(columns))]
+        return [w * total_mm / sum(widths) for w in widths]
+    natural = {i: w * TABLE_CHAR_MM for i, w in wanted.items()}
+    fixed, spare = dict(least), room - sum(natural.values())
+    for index in sorted(fixed, key=lambda i: full[i] - least[i]):  # headers on one line where texts lose nothing
+        if full[index] - least[index] <= spare:
+            spare -= full[index] - least[index]
+            fixed[index] = full[index]
+    if not wanted:  # figures only: the spare room goes to every column alike
+        return [fixed[i] * total_mm / sum(fixed.values()) for i in range(len(columns))]
+    left = total_mm - sum(fixed.values())
+    if sum(natural.values()) <= left:  # room to spare: the texts grow alike
+        return [fixed[i] if i in fixed else natural[i] * left / sum(natural.values()) for i in range(len(columns))]
+    # Too narrow for all: widths go by the texts' mean length, so a row's columns wrap onto about as many lines
+    # (a reason gets more than a unit's name), each keeping its longest cell up to five characters.
+    for chars in (5, 4, 3, 2):
+        kept = {i: min(longest, chars) * TABLE_CHAR_MM + CELL_PADDING_MM for i, longest in floor.items()}
+        if sum(kept.values()) <= left:
+            break
+    else:
+        return [fixed[i] if i in fixed else natural[i] * left / sum(natural.values()) for i in range(len(columns))]
+    widths, free = {}, set(wanted)
+    while free:
+        scale = (left - sum(widths.values())) / sum(mean[i] for i in free)
+        short = {i for i in free if mean[i] * scale < kept[i]}
+        if not short:
+            widths.update({i: mean[i] * scale for i in free})
+            break
+        widths.update({i: kept[i] for i in short})
+        free -= short
+    return [fixed[i] if i in fixed else widths[i] for i in range(len(columns))]
 
 
 def _cell_xml(text: str, width_twips: int, font: str, align: str | None) -> str:
@@ -310,17 +367,22 @@ def _cell_xml(text: str, width_twips: int, font: str, align: str | None) -> str:
     )
 
 
-def _table(document, block) -> None:
+def _table(document, block, caption: bool = True) -> None:
     """A table with its head repeated on each page and its columns fitted (column_widths), written as one
     piece of XML: python-docx's cell objects cost more than the rest of the document together."""
-    _paragraph(document, block["title"], HEADING_FONTS[3][0], BODY_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if caption:  # an attachment's table has the attachment's title instead
+        head = _paragraph(
+            document, block["title"], HEADING_FONTS[3][0], BODY_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+        )
+        head.paragraph_format.keep_with_next = True  # a caption never stands alone at the foot of a page
     columns = block["columns"]
     cells = [[format_cell(value, column["fmt"]) for value, column in zip(row, columns)] for row in block["rows"]]
     widths = [int(Mm(w).twips) for w in column_widths(columns, cells)]
     aligns = ["right" if column["fmt"] in NUMERIC_FORMATS else None for column in columns]
     head = "".join(_cell_xml(column["header"], width, "黑体", "center") for column, width in zip(columns, widths))
+    # A row is never split over two pages (w:cantSplit); the head row repeats on each page (w:tblHeader).
     body = "".join(
-        "<w:tr>"
+        "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
         + "".join(_cell_xml(text, width, BODY_FONT, align) for text, width, align in zip(row, widths, aligns))
         + "</w:tr>"
         for row in cells
@@ -330,7 +392,8 @@ def _table(document, block) -> None:
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
         '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
         'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr>'
-        f'<w:tblGrid>{grid}</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>{head}</w:tr>{body}</w:tbl>'
+        f"<w:tblGrid>{grid}</w:tblGrid>"
+        f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader w:val="true"/></w:trPr>{head}</w:tr>{body}</w:tbl>'
     )
     document.element.body.find(qn("w:sectPr")).addprevious(table)
 
@@ -470,6 +533,44 @@ def _properties(document, content) -> None:
         lang.set(qn(key), value)
 
 
+def _annex_note(document, lines: list[str]) -> None:
+    """附件说明 (GB/T 9704 7.3.4): a line under the body, two characters in, "附件：1．……", each further
+    name under the first."""
+    char = BODY_SIZE.pt
+    for n, line in enumerate(lines):
+        paragraph = _paragraph(document, ("附件：" if n == 0 else "") + line, BODY_FONT, BODY_SIZE)
+        paragraph.paragraph_format.left_indent = Pt(2 * char if n == 0 else 5 * char)
+        if n == 0:
+            paragraph.paragraph_format.space_before = LINE_PITCH
+
+
+def _annex_head(document, block) -> None:
+    """An attachment starts a page: 附件1 in 黑体 at the top left, its title centred as the document's."""
+    mark = _paragraph(document, block["text"], HEADING_FONTS[1][0], BODY_SIZE)
+    mark.paragraph_format.page_break_before = True
+    mark.paragraph_format.keep_with_next = True
+    title = _paragraph(
+        document, block["title"], TITLE_FONT, TITLE_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, exact_pitch=False
+    )
+    title.paragraph_format.space_before = title.paragraph_format.space_after = LINE_PITCH
+    title.paragraph_format.keep_with_next = True
+
+
+def _block(document, block) -> None:
+    if block["type"] == "heading":
+        font, bold = HEADING_FONTS[block["level"]]
+        heading = _paragraph(document, block["text"], font, BODY_SIZE, bold=bold, indent=True)
+        heading.paragraph_format.keep_with_next = True  # never left alone at the foot of a page
+    elif block["type"] == "paragraph":
+        _paragraph(document, block["text"], BODY_FONT, BODY_SIZE, indent=True)
+    elif block["type"] == "annex_note":
+        _annex_note(document, block["lines"])
+    elif block["type"] == "annex":
+        _annex_head(document, block)
+    else:
+        _table(document, block, caption="annex" not in block)
+
+
 def write_docx(content: dict) -> bytes:
     document = Document()
     _page_setup(document)
@@ -484,15 +585,14 @@ def write_docx(content: dict) -> bytes:
     _insert_ordered(normal.element.get_or_add_pPr(), snap, PPR_ORDER)
     _properties(document, content)
     _masthead(document, content)
-    for block in content["blocks"]:
-        if block["type"] == "heading":
-            font, bold = HEADING_FONTS[block["level"]]
-            _paragraph(document, block["text"], font, BODY_SIZE, bold=bold, indent=True)
-        elif block["type"] == "paragraph":
-            _paragraph(document, block["text"], BODY_FONT, BODY_SIZE, indent=True)
-        else:
-            _table(document, block)
+    blocks = content["blocks"]
+    # The attachments (附件) follow the signature, each from a new page; the 附件说明 closes the body.
+    first_annex = next((i for i, b in enumerate(blocks) if b["type"] == "annex"), len(blocks))
+    for block in blocks[:first_annex]:
+        _block(document, block)
     _signature(document, content)
+    for block in blocks[first_annex:]:
+        _block(document, block)
     if content.get("frame"):
         _imprint(document, content)
     buffer = BytesIO()

@@ -1,5 +1,6 @@
 """Generated bulletins on the demo data: the .docx, the .xlsx and the page agree with the frozen snapshot."""
 
+import re
 from collections import Counter
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -26,7 +27,8 @@ from demo.facts import facts
 from demo.services import demo_load
 from regions.models import Region
 from reports import services
-from reports.bulletins.document import format_cell, table
+from reports.bulletins.content import BODY_ROWS
+from reports.bulletins.document import format_cell, table, tidy
 from reports.bulletins.xlsx_writer import write_xlsx
 from reports.models import GeneratedReport, ReportKind, ReportState
 from supervision.models import StatusSnapshot
@@ -121,8 +123,9 @@ def test_bulletin_text_quotes_the_numbers_of_its_tables(demo):
     for light in LIGHT_ROWS:
         assert format_cell(counts[light], "int") in overview
     blocks = report.content["blocks"]
-    red_at = blocks.index(table(report.content, "flagged_red"))
-    assert len(blocks[red_at]["rows"]) == counts[Light.RED]
+    assert len(table(report.content, "flagged_red")["rows"]) == counts[Light.RED]
+    # The body's red table (the worst ten when the list is longer) follows the sentence with the count.
+    red_at = blocks.index(table(report.content, "flagged_red_top" if counts[Light.RED] > BODY_ROWS else "flagged_red"))
     assert blocks[red_at - 1]["type"] == "paragraph"
     assert format_cell(counts[Light.RED], "int") in blocks[red_at - 1]["text"]
 
@@ -135,8 +138,9 @@ def test_red_list_names_the_indicators_frozen_red_with_their_reasons(demo):
     ).select_related("indicator")
     rows = table(report.content, "flagged_red")["rows"]
     # Pairs, not a dict by name: two indicators of one plan may share a name.
+    # As the document sets them: 典型项目(企业) as typed in the plan reads 典型项目（企业）.
     assert sorted((row[0], row[4]) for row in rows) == sorted(
-        (s.indicator.name, "；".join(s.reason_words)) for s in red
+        (tidy(s.indicator.name), "；".join(s.reason_words)) for s in red
     )
     docx_rows = _docx_table(_docx(report), report.content, "flagged_red").rows
     assert [r.cells[0].text for r in docx_rows[1:]] == [r[0] for r in rows]
@@ -218,7 +222,9 @@ def test_docx_carries_each_offices_frame_from_mark_to_imprint(demo):
         requirements = next(i for i, t in enumerate(texts) if t.endswith("、下一步工作要求"))
         assert requirements == max(i for i, t in enumerate(texts) if t[:2].endswith("、") and len(t) < 12)
         assert texts[requirements + 1] == "（一）" + frame["requirements"].splitlines()[0]
-        signature, issued = paragraphs[-4], paragraphs[-3]
+        # The signature and the date close the body; the attachments (附件), if any, follow them.
+        at = len(texts) - 1 - texts[::-1].index("2026年5月26日")
+        signature, issued = paragraphs[at - 1], paragraphs[at]
         assert (signature.text, issued.text) == (frame["signature"], "2026年5月26日")
         # The date four characters (of 16 pt) in from the right; the signature centred over it.
         assert issued.paragraph_format.right_indent == Pt(64)
@@ -341,7 +347,9 @@ def test_quarterly_dispatch_judges_each_milestone_on_its_own_date(demo):
     assert sorted((r[1], r[2], r[3], r[6]) for r in rows) == sorted(expected)
     missed = sum(1 for e in expected if e[3] == missed_word)
     intro = report.content["blocks"][report.content["blocks"].index(table(report.content, "milestones")) - 1]
-    assert f"未达成{missed}个" in intro["text"] and "截至2026年5月31日" not in str(report.content)
+    said = {0: "均已达成", len(expected): "均未达成"}.get(missed, f"未达成{missed}个")
+    assert f"节点目标{len(expected)}个，" in intro["text"] and said in intro["text"]
+    assert "截至2026年5月31日" not in str(report.content)
     # Due next: June to August, none from other years.
     upcoming = table(report.content, "milestones_next")["rows"]
     assert sorted(r[2] for r in upcoming) == sorted(
@@ -558,7 +566,10 @@ def test_the_pdf_sets_the_bulletin_on_the_grid_and_the_imprint_on_the_foot_of_th
             for c in last.chars
             if abs(c["size"] - 14) < 0.6 and c["top"] > TYPE_TOP and c["text"].strip() and c["bottom"] < TYPE_FOOT + 5
         ]
-        signature_bottom = max(line[0]["bottom"] for line in pages[-1])
+        imprinted = {id(c) for c in imprint}
+        # Above the 版记: the signature and date (16 pt), or the end of the last attachment's table.
+        above = [c for c in last.chars if id(c) not in imprinted and c["text"].strip() and c["bottom"] < TYPE_FOOT]
+        above_bottom = max((c["bottom"] for c in above), default=TYPE_TOP)
     for lines in pages:
         assert len(lines) <= 22
         assert all(sum(1 if _is_cjk(c) else 0.5 for c in line) <= 28 for line in lines)
@@ -567,4 +578,95 @@ def test_the_pdf_sets_the_bulletin_on_the_grid_and_the_imprint_on_the_foot_of_th
     # The 版记's last line ends on the foot of the type area, below the signature and the date with at least a
     # line between them (how much more depends on where the body ends on its last page).
     assert imprint and abs(max(c["bottom"] for c in imprint) - TYPE_FOOT) < 12
-    assert min(c["top"] for c in imprint) > signature_bottom + 28.9
+    assert min(c["top"] for c in imprint) > above_bottom + (28.9 if pages[-1] else 0)
+
+
+def _reports(demo):
+    return (demo[ReportKind.MONTHLY], demo[ReportKind.QUARTERLY], demo["dongtou"])
+
+
+@pytest.mark.django_db
+def test_headings_and_captions_keep_with_what_follows_and_table_rows_never_split(demo):
+    for report in _reports(demo):
+        document = _docx(report)
+        blocks = report.content["blocks"]
+        kept = {b["text"] for b in blocks if b["type"] in ("heading", "annex")}
+        kept |= {b["title"] for b in blocks if b["type"] in ("annex",) or (b["type"] == "table" and "annex" not in b)}
+        paragraphs = [p for p in document.paragraphs if p.text in kept]
+        assert {p.text for p in paragraphs} == kept
+        assert all(p.paragraph_format.keep_with_next for p in paragraphs), [
+            p.text for p in paragraphs if not p.paragraph_format.keep_with_next
+        ]
+        assert document.tables
+        for docx_table in document.tables:
+            rows = docx_table._tbl.findall(qn("w:tr"))
+            assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
+            assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+            # The paragraph over each table (its caption, or the attachment's title) keeps with it.
+            above = docx_table._tbl.getprevious()
+            assert above.tag == qn("w:p") and above.pPr.find(qn("w:keepNext")) is not None
+
+
+DOUBLED_STOPS = re.compile(r"[。，；、：][。，；：]")
+ASCII_BY_CHINESE = re.compile(r"[\u4e00-\u9fff][,;:()?!]|[,;:()?!][\u4e00-\u9fff]")
+ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{4}-Q\d")
+
+
+@pytest.mark.django_db
+def test_the_text_has_chinese_punctuation_and_dates_and_says_each_thing_once(demo):
+    for report in _reports(demo):
+        document = _docx(report)
+        paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        for text in paragraphs + cells:
+            assert not DOUBLED_STOPS.search(text), text
+            assert not ASCII_BY_CHINESE.search(text), text
+            assert not ISO_DATE.search(text), text
+        # No sentence of the running text is said twice.
+        said = [report.content["opening"]] + [b["text"] for b in report.content["blocks"] if b["type"] == "paragraph"]
+        sentences = [s for p in said for s in re.split(r"(?<=[。：；])", p) if len(s) > 6]
+        assert [s for s, n in Counter(sentences).items() if n > 1] == []
+        # Nothing is counted as none and then said to be none again ("节点目标0个" + "本期无到期节点目标。").
+        blocks = report.content["blocks"]
+        for at, block in enumerate(blocks):
+            if block.get("stands_for"):
+                assert blocks[at - 1]["type"] == "heading", block
+        # Outside the overview's light by light counts, a zero is said in words ("均未达成", "无……").
+        zeros = [p for p in paragraphs if re.search(r"(?<![\d.,])0(个|件|项)", p) and not p.startswith("截至")]
+        assert zeros == []
+
+
+@pytest.mark.django_db
+def test_the_dispatch_says_in_one_sentence_what_milestones_fell_due_and_what_falls_due_next(demo):
+    blocks = demo[ReportKind.QUARTERLY].content["blocks"]
+    at = next(i for i, b in enumerate(blocks) if b["type"] == "heading" and b["text"].endswith("节点目标完成情况"))
+    said = blocks[at + 1]["text"]
+    assert blocks[at + 2]["type"] in ("table", "heading")
+    assert said.startswith("2026年3月1日至5月") and said.count("。") == 1  # the year said once
+    assert "无到期节点目标。" not in [b.get("text") for b in blocks]
+
+
+@pytest.mark.django_db
+def test_a_long_red_list_is_the_worst_ten_in_the_body_and_whole_in_an_attachment(demo, client):
+    report = demo[ReportKind.MONTHLY]
+    content, blocks = report.content, report.content["blocks"]
+    whole, top = table(content, "flagged_red"), table(content, "flagged_red_top")
+    assert len(whole["rows"]) > BODY_ROWS
+    assert top["rows"] == [row[:4] for row in whole["rows"][:BODY_ROWS]]
+    said = blocks[blocks.index(top) - 1]["text"]
+    assert f"红灯指标共{len(whole['rows'])}个" in said and "见附件1" in said
+    lead = Counter(u for row in whole["rows"] for u in row[2].split("、")).most_common(1)[0]
+    assert f"{lead[0]}{lead[1]}个" in said
+    note = next(i for i, b in enumerate(blocks) if b["type"] == "annex_note")
+    assert blocks.index(top) < note < blocks.index(whole)
+    assert blocks[blocks.index(whole) - 1] == {"type": "annex", "n": 1, "title": "红灯指标清单", "text": "附件1"}
+    assert all(b["type"] in ("annex", "table") for b in blocks[note + 1 :])
+    # In the .docx: the 附件说明 closes the body, the signature and date follow, then each attachment from a new page.
+    document = _docx(report)
+    texts = [p.text for p in document.paragraphs]
+    issued = texts.index("2026年5月26日")
+    assert texts.index("附件：1．红灯指标清单") < issued < texts.index("附件1")
+    assert document.paragraphs[texts.index("附件1")].paragraph_format.page_break_before
+    client.force_login(User.objects.get(username="sysadmin"))
+    page = client.get(f"/reports/bulletins/{report.pk}/").content.decode()
+    assert 'data-annex="1"' in page and "data-annex-note" in page
