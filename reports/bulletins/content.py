@@ -394,33 +394,50 @@ def problems(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -
         readers.problems_and_measures(region=region, period_start=period_start, period_end=as_of)
     )
     doc.heading(1, _("Problems reported and measures promised"))
+    columns = [
+        Column(_("unit")),
+        Column(_("indicators"), INT),
+        Column(_("indicators concerned")),
+        Column(_("problem")),
+        Column(_("measures")),
+        Column(_("promised by")),
+    ]
+    cells = [
+        [
+            g.unit,
+            g.indicator_count,
+            g.indicators,
+            g.problems,
+            g.measures,
+            chinese_date(g.promised) if g.promised else "",
+        ]
+        for g in groups
+    ]
+    intro = _(
+        "%(units)s units reported problems on %(count)s indicators in the period, or answered "
+        "supervision items with measures."
+    ) % {"units": format_cell(len(groups), INT), "count": format_cell(sum(g.indicator_count for g in groups), INT)}
+    # A problem or a measure every unit wrote alike is said once above the table, not in each row.
+    shared = (
+        (3, _("Every unit reports the same problem: %(text)s")),
+        (4, _("Every unit promises the same measures: %(text)s")),
+    )
+    dropped = set()
+    for index, words in shared:
+        texts = {row[index] for row in cells}
+        if len(cells) > 1 and len(texts) == 1 and next(iter(texts)):
+            intro += " " + words % {"text": next(iter(texts))}
+            dropped.add(index)
+    if not any(g.promised for g in groups):  # no unit promised a date: no empty column
+        dropped.add(5)
+    keep = [i for i in range(len(columns)) if i not in dropped]
+    columns, cells = [columns[i] for i in keep], [[row[i] for i in keep] for row in cells]
     _listed(
         doc,
-        _(
-            "%(units)s units reported problems on %(count)s indicators in the period, or answered "
-            "supervision items with measures."
-        )
-        % {"units": format_cell(len(groups), INT), "count": format_cell(sum(g.indicator_count for g in groups), INT)},
+        intro,
         _("Problems and measures by unit"),
-        [
-            Column(_("unit")),
-            Column(_("indicators"), INT),
-            Column(_("indicators concerned")),
-            Column(_("problem")),
-            Column(_("measures")),
-            Column(_("promised by")),
-        ],
-        [
-            [
-                g.unit,
-                g.indicator_count,
-                g.indicators,
-                g.problems,
-                g.measures,
-                chinese_date(g.promised) if g.promised else "",
-            ]
-            for g in groups
-        ],
+        columns,
+        cells,
         key="problems",
         empty=_("No problem was reported in the period."),
     )
@@ -457,16 +474,22 @@ def achievements(doc: DocumentBuilder, *, region, cover) -> None:
 def leader_decisions(doc: DocumentBuilder, *, region, as_of: date, today: date) -> None:
     rows = readers.needing_decision(region=region, as_of=as_of, today=today)
     doc.heading(1, _("Matters for a leader's decision"))
+    intro = _(
+        "%(count)s matters need a leader's decision: indicators red at this and the previous month "
+        "end, and supervision items past their reply date."
+    ) % {"count": format_cell(len(rows), INT)}
+    columns = [Column(_("indicator")), Column(_("lead units")), Column(_("why")), Column(_("proposed"))]
+    cells = [[r.indicator, r.units, r.why, r.proposal] for r in rows]
+    if len({r.proposal for r in rows}) == 1 and len(rows) > 1:
+        # One proposal for every row is said once, not printed in each.
+        intro += " " + _("For each of them: %(proposal)s") % {"proposal": rows[0].proposal}
+        columns, cells = columns[:3], [row[:3] for row in cells]
     _listed(
         doc,
-        _(
-            "%(count)s matters need a leader's decision: indicators red at this and the previous month "
-            "end, and supervision items past their reply date."
-        )
-        % {"count": format_cell(len(rows), INT)},
+        intro,
         _("Matters for decision"),
-        [Column(_("indicator")), Column(_("lead units")), Column(_("why")), Column(_("proposed"))],
-        [[r.indicator, r.units, r.why, r.proposal] for r in rows],
+        columns,
+        cells,
         key="decisions",
         empty=_("No matter needs a leader's decision."),
     )

@@ -38,7 +38,7 @@ _ASCII_BY_CJK = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _ASCII_NEXT_TO_CJK = re.compile(rf"(?<=[{CJK}])\s*([,;:?!])\s*|\s*([,;:?!])\s*(?=[{CJK}])")
 # (三) and (企业) as typed in a plan or a report: brackets round Chinese words, not a formula's or a link's.
 _ASCII_BRACKETS = re.compile(r"\(([^()\"'=/<>]*[\u4e00-\u9fff][^()\"'=/<>]*)\)")
-_SPACE_BEFORE_BRACKET = re.compile(rf"(?<=[{CJK}])\s+(?=（)")
+_SPACE_BEFORE_BRACKET = re.compile(rf"(?<=[{CJK}])\s+(?=（)|(?<=[。；：，！？])\s+")
 # A stop or comma set against another stop where a sentence was joined to the next: 。； ，。 。。 ；。
 _DOUBLED = re.compile(r"[。，；、：]+(?=[。；！？])|[。，；、]+(?=[，、：])")
 

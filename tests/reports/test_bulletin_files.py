@@ -493,11 +493,22 @@ def test_dispatch_groups_problems_by_unit_with_each_text_once(demo):
     assert len(rows) == len({r[0] for r in rows})  # one row per unit
     counts = {r[0]: r[1] for r in rows}
     assert {unit: counts.get(unit) for unit in by_unit} == {unit: len(ids) for unit, ids in by_unit.items()}
-    assert all(len(r[3].split("；")) == len(set(r[3].split("；"))) for r in rows)  # each problem once
-    decisions = report.content["blocks"][report.content["blocks"].index(table(report.content, "lights")) :]
+    blocks = report.content["blocks"]
+    problems = table(report.content, "problems")
+    headers = [c["header"] for c in problems["columns"]]
+    if gettext_zh("problem") in headers:
+        column = headers.index(gettext_zh("problem"))
+        assert all(len(r[column].split("；")) == len(set(r[column].split("；"))) for r in rows)  # each problem once
+    else:  # every unit wrote the same problem: said once, above the table
+        assert "各单位反映的问题均为：" in blocks[blocks.index(problems) - 1]["text"]
+    decisions = blocks[blocks.index(table(report.content, "lights")) :]
     assert any(b.get("key") == "decisions" or b.get("stands_for") == "decisions" for b in decisions)
     if any(b.get("key") == "decisions" for b in decisions):
-        assert all(row[3].startswith("建议") for row in table(report.content, "decisions")["rows"])
+        listed = table(report.content, "decisions")
+        if len(listed["columns"]) == 4:
+            assert all(row[3].startswith("建议") for row in listed["rows"])
+        else:
+            assert "对上述事项，建议" in blocks[blocks.index(listed) - 1]["text"]
 
 
 MM = 72 / 25.4  # PDF points a millimetre
@@ -670,3 +681,21 @@ def test_a_long_red_list_is_the_worst_ten_in_the_body_and_whole_in_an_attachment
     client.force_login(User.objects.get(username="sysadmin"))
     page = client.get(f"/reports/bulletins/{report.pk}/").content.decode()
     assert 'data-annex="1"' in page and "data-annex-note" in page
+
+
+@pytest.mark.django_db
+def test_no_table_prints_one_sentence_in_every_row_or_a_column_of_nothing(demo):
+    for report in _reports(demo):
+        for block in (b for b in report.content["blocks"] if b["type"] == "table"):
+            for index, column in enumerate(block["columns"]):
+                values = {format_cell(row[index], column["fmt"]) for row in block["rows"]}
+                assert values != {""}, (block["key"], column["header"])
+                if len(block["rows"]) > 1 and column["fmt"] == "text":
+                    # The same sentence in every row is said once, above the table.
+                    sentence = len(values) == 1 and any(stop in next(iter(values)) for stop in "。，；")
+                    assert not sentence, (block["key"], column["header"])
+    report_blocks = demo[ReportKind.QUARTERLY].content["blocks"]
+    decisions = next((b for b in report_blocks if b.get("key") == "decisions"), None)
+    if decisions is not None and len(decisions["rows"]) > 1:
+        intro = report_blocks[report_blocks.index(decisions) - 1]["text"]
+        assert len(decisions["columns"]) == 3 and "对上述事项，建议" in intro

@@ -17,6 +17,7 @@ def test_iso_dates_become_chinese_dates_and_stops_are_not_doubled():
     assert tidy("项目前期手续办理较慢。；资金未到位。") == "项目前期手续办理较慢；资金未到位。"
     assert tidy("已完成，。") == "已完成。"
     assert tidy("已完成。。") == "已完成。"
+    assert tidy("督办事项。 对上述事项，建议") == "督办事项。对上述事项，建议"
 
 
 def test_formulas_links_and_latin_text_are_left_as_typed():
