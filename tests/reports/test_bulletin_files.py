@@ -446,6 +446,12 @@ def test_the_pdf_renders_the_frame_on_page_one_and_the_imprint_last_in_chinese_f
         first = pdf.pages[0].extract_text().replace(" ", "")
         last = pdf.pages[-1].extract_text().replace(" ", "")
         faces = Counter(ch["fontname"].split("+")[-1] for page in pdf.pages for ch in page.chars)
+        words = [w["text"] for page in pdf.pages for w in page.extract_words()]
+        page_ends = ["".join(c["text"] for c in lines[-1]) for lines in map(_body_lines, pdf.pages) if lines]
+    # A percentage is never broken ("100.0" / "%"), and no heading is left alone at the foot of a page.
+    assert "%" not in words and any(w.endswith("100.0%") for w in words)
+    headings = {b["text"] for b in report.content["blocks"] if b["type"] == "heading"}
+    assert not [end for end in page_ends if end in headings]
     assert frame["organ_mark"] in first and frame["number_pattern"].format(year=2026, n=1) in first
     assert report.content["title"] in first and frame["main_recipients"] in first
     assert f"抄送：{frame['copy_to']}"[:12] in last and "2026年5月26日印发" in last
