@@ -47,7 +47,11 @@ class Coverage:
         return self.as_of == self.end
 
     def words(self) -> tuple[str, str]:
-        """(this span's end, the span before's end) as a table head and a sentence name them."""
+        """(this span's end, the span before's end) as a table head and a sentence name them; a half-year
+        review or year-end summary cut short of June or December (made before its last month's due date)
+        stands at 本期末, not 本年末."""
+        if self.kind in (ReportKind.HALF_YEAR, ReportKind.YEAR_END) and self.end.month not in (6, 12):
+            return _("this period end"), _("previous year end")
         return {
             ReportKind.MONTHLY: (_("this month end"), _("previous month end")),
             ReportKind.QUARTERLY: (_("this dispatch"), _("previous dispatch")),

@@ -452,17 +452,31 @@ def achievements(doc: DocumentBuilder, *, region, cover) -> None:
     on_track = now[Light.DONE] + now[Light.GREEN]
     total = sum(now.values())
     doc.heading(1, _("Main results"))
+    new = max(now[Light.DONE] - before[Light.DONE], 0)
     doc.paragraph(
-        _(
-            "By %(date)s, %(done)s of %(total)s indicators had reached their target, %(new)s more than at the "
-            "%(previous)s; %(on_track)s (%(share)s) were done or on pace, and the plan sections stood at %(average)s "
-            "average completion."
+        (
+            _(
+                "By %(date)s, %(done)s of %(total)s indicators had reached their target, %(new)s more than at the "
+                "%(previous)s; %(on_track)s (%(share)s) were done or on pace, and the plan sections stood at "
+                "%(average)s average completion."
+            )
+            if new
+            else _(
+                "By %(date)s, none of the %(total)s indicators had reached its target yet; %(on_track)s (%(share)s) "
+                "were on pace, and the plan sections stood at %(average)s average completion."
+            )
+            if not now[Light.DONE]
+            else _(
+                "By %(date)s, %(done)s of %(total)s indicators had reached their target, as many as at the "
+                "%(previous)s; %(on_track)s (%(share)s) were done or on pace, and the plan sections stood at "
+                "%(average)s average completion."
+            )
         )
         % {
             "date": chinese_date(cover.as_of),
             "done": format_cell(now[Light.DONE], INT),
             "total": format_cell(total, INT),
-            "new": format_cell(max(now[Light.DONE] - before[Light.DONE], 0), INT),
+            "new": format_cell(new, INT),
             "previous": cover.words()[1],
             "on_track": format_cell(on_track, INT),
             "share": format_cell(Decimal(on_track) / total if total else None, PERCENT),

@@ -62,6 +62,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             xunyi_region = Region.objects.get(code=facts()["xunyi"]["county"])
             reports = {kind: _generate(xunyi_region, kind) for kind in (ReportKind.MONTHLY, ReportKind.QUARTERLY)}
             reports["dongtou"] = _generate(Region.objects.get(code="330305000000"), ReportKind.MONTHLY)
+            # January to May, as a half-year review asked for before June is over stands (made last, so the
+            # register's numbers of the others stay as they were).
+            reports[ReportKind.HALF_YEAR] = _generate(xunyi_region, ReportKind.HALF_YEAR)
             yield reports
             transaction.set_rollback(True)
 
@@ -599,7 +602,7 @@ def test_the_pdf_sets_the_bulletin_on_the_grid_and_the_imprint_on_the_foot_of_th
 
 
 def _reports(demo):
-    return (demo[ReportKind.MONTHLY], demo[ReportKind.QUARTERLY], demo["dongtou"])
+    return (demo[ReportKind.MONTHLY], demo[ReportKind.QUARTERLY], demo["dongtou"], demo[ReportKind.HALF_YEAR])
 
 
 @pytest.mark.django_db
@@ -649,7 +652,7 @@ def test_the_text_has_chinese_punctuation_and_dates_and_says_each_thing_once(dem
             if block.get("stands_for"):
                 assert blocks[at - 1]["type"] == "heading", block
         # Outside the overview's light by light counts, a zero is said in words ("均未达成", "无……").
-        zeros = [p for p in paragraphs if re.search(r"(?<![\d.,])0(个|件|项)", p) and not p.startswith("截至")]
+        zeros = [p for p in paragraphs if re.search(r"(?<![\d.,])0(个|件|项)", p) and "共跟踪指标" not in p]
         assert zeros == []
 
 
@@ -705,3 +708,11 @@ def test_no_table_prints_one_sentence_in_every_row_or_a_column_of_nothing(demo):
     if decisions is not None and len(decisions["rows"]) > 1:
         intro = report_blocks[report_blocks.index(decisions) - 1]["text"]
         assert len(decisions["columns"]) == 3 and "对上述事项，建议" in intro
+
+
+@pytest.mark.django_db
+def test_a_half_year_review_cut_short_of_june_heads_its_lights_at_the_period_end(demo):
+    report = demo[ReportKind.HALF_YEAR]
+    assert (report.period_start, report.period_end) == (date(2026, 1, 1), MAY_END)
+    heads = [c["header"] for c in table(report.content, "lights")["columns"]]
+    assert heads[1:3] == ["本期末", "上年末"]
