@@ -689,7 +689,7 @@ def test_a_long_red_list_is_the_worst_ten_in_the_body_and_whole_in_an_attachment
     assert document.paragraphs[texts.index("附件1")].paragraph_format.page_break_before
     client.force_login(User.objects.get(username="sysadmin"))
     page = client.get(f"/reports/bulletins/{report.pk}/").content.decode()
-    assert 'data-annex="1"' in page and "data-annex-note" in page
+    assert 'data-annex="1"' in page and "data-annex-note>附件：1．红灯指标清单" in page
 
 
 @pytest.mark.django_db
