@@ -304,7 +304,7 @@ def column_widths(columns: list[dict], cells: list[list[str]], total_mm: float =
     never 按时报/送). The headers are then set on one line, the narrowest first, where the text columns
     still get their natural width: the mean of their cells, at least their longest short cell and their
     header's first word. When the texts do not fit, they share the room by their mean length (each
-    keeping five characters), so a long reason gets more than a unit's name."""
+    keeping six characters), so a long reason gets more than a unit's name."""
     least, full, wanted, floor, mean = {}, {}, {}, {}, {}
     for index, column in enumerate(columns):
         lengths = [set_width(row[index]) for row in cells] or [0]
@@ -339,8 +339,8 @@ def column_widths(columns: list[dict], cells: list[list[str]], total_mm: float =
     if sum(natural.values()) <= left:  # room to spare: the texts grow alike
         return [fixed[i] if i in fixed else natural[i] * left / sum(natural.values()) for i in range(len(columns))]
     # Too narrow for all: widths go by the texts' mean length, so a row's columns wrap onto about as many lines
-    # (a reason gets more than a unit's name), each keeping its longest cell up to five characters.
-    for chars in (5, 4, 3, 2):
+    # (a reason gets more than a unit's name), each keeping its longest cell up to six characters (县农业农村局).
+    for chars in (6, 5, 4, 3, 2):
         kept = {i: min(longest, chars) * TABLE_CHAR_MM + CELL_PADDING_MM for i, longest in floor.items()}
         if sum(kept.values()) <= left:
             break
@@ -422,12 +422,17 @@ def _masthead(document, content) -> None:
 
 
 def _signature(document, content) -> None:
-    """The signature centred over the date; the date four characters in from the right (GB/T 9704 7.3.5)."""
+    """The signature centred over the date; the date four characters in from the right (GB/T 9704 7.3.5).
+
+    The body's last paragraph (and the 附件说明) keeps with them, so the signature never stands on a page
+    of its own without text above it."""
     issued = chinese_date(date.fromisoformat(content["issued_on"]))
     right = WD_ALIGN_PARAGRAPH.RIGHT
-    _paragraph(document, "", BODY_FONT, BODY_SIZE)
-    _paragraph(document, "", BODY_FONT, BODY_SIZE)
+    document.paragraphs[-1].paragraph_format.keep_with_next = True
+    for _blank in range(2):
+        _paragraph(document, "", BODY_FONT, BODY_SIZE).paragraph_format.keep_with_next = True
     signature = _paragraph(document, content["issuer"], BODY_FONT, BODY_SIZE, align=right)
+    signature.paragraph_format.keep_with_next = True
     date_line = _paragraph(document, issued, BODY_FONT, BODY_SIZE, align=right)
     char = BODY_SIZE.pt
     date_line.paragraph_format.right_indent = Pt(4 * char)
@@ -537,8 +542,10 @@ def _annex_note(document, lines: list[str]) -> None:
     """附件说明 (GB/T 9704 7.3.4): a line under the body, two characters in, "附件：1．……", each further
     name under the first."""
     char = BODY_SIZE.pt
+    document.paragraphs[-1].paragraph_format.keep_with_next = True  # the body's last words go with the note
     for n, line in enumerate(lines):
         paragraph = _paragraph(document, ("附件：" if n == 0 else "") + line, BODY_FONT, BODY_SIZE)
+        paragraph.paragraph_format.keep_with_next = True  # with the signature that follows
         paragraph.paragraph_format.left_indent = Pt(2 * char if n == 0 else 5 * char)
         if n == 0:
             paragraph.paragraph_format.space_before = LINE_PITCH
@@ -556,13 +563,15 @@ def _annex_head(document, block) -> None:
     title.paragraph_format.keep_with_next = True
 
 
-def _block(document, block) -> None:
+def _block(document, block, before_table: bool = False) -> None:
     if block["type"] == "heading":
         font, bold = HEADING_FONTS[block["level"]]
         heading = _paragraph(document, block["text"], font, BODY_SIZE, bold=bold, indent=True)
         heading.paragraph_format.keep_with_next = True  # never left alone at the foot of a page
     elif block["type"] == "paragraph":
-        _paragraph(document, block["text"], BODY_FONT, BODY_SIZE, indent=True)
+        paragraph = _paragraph(document, block["text"], BODY_FONT, BODY_SIZE, indent=True)
+        # The sentence that introduces a table ("黄灯指标共9个。") stays on the page of the table's head.
+        paragraph.paragraph_format.keep_with_next = before_table
     elif block["type"] == "annex_note":
         _annex_note(document, block["lines"])
     elif block["type"] == "annex":
@@ -588,8 +597,9 @@ def write_docx(content: dict) -> bytes:
     blocks = content["blocks"]
     # The attachments (附件) follow the signature, each from a new page; the 附件说明 closes the body.
     first_annex = next((i for i, b in enumerate(blocks) if b["type"] == "annex"), len(blocks))
-    for block in blocks[:first_annex]:
-        _block(document, block)
+    follows = [b["type"] for b in blocks[1:]] + [None]
+    for block, after in zip(blocks[:first_annex], follows):
+        _block(document, block, before_table=after == "table")
     _signature(document, content)
     for block in blocks[first_annex:]:
         _block(document, block)

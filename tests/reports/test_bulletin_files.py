@@ -622,9 +622,13 @@ def test_headings_and_captions_keep_with_what_follows_and_table_rows_never_split
             rows = docx_table._tbl.findall(qn("w:tr"))
             assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
             assert rows[0].trPr.find(qn("w:tblHeader")) is not None
-            # The paragraph over each table (its caption, or the attachment's title) keeps with it.
+            # The paragraph over each table (its caption, or the attachment's title) keeps with it, and so does
+            # the sentence over the caption that introduces the table.
             above = docx_table._tbl.getprevious()
             assert above.tag == qn("w:p") and above.pPr.find(qn("w:keepNext")) is not None
+            intro = above.getprevious()
+            if intro.tag == qn("w:p") and intro.pPr.find(qn("w:jc")) is None:
+                assert intro.pPr.find(qn("w:keepNext")) is not None
 
 
 DOUBLED_STOPS = re.compile(r"[。，；、：][。，；：]")
@@ -687,6 +691,9 @@ def test_a_long_red_list_is_the_worst_ten_in_the_body_and_whole_in_an_attachment
     issued = texts.index("2026年5月26日")
     assert texts.index("附件：1．红灯指标清单") < issued < texts.index("附件1")
     assert document.paragraphs[texts.index("附件1")].paragraph_format.page_break_before
+    # The body's last words, the 附件说明 and the signature keep together: the signature never has a page alone.
+    last_words = max(i for i, t in enumerate(texts[:issued]) if t.startswith("（") or t.startswith("附件："))
+    assert all(p.paragraph_format.keep_with_next for p in document.paragraphs[last_words - 1 : issued])
     client.force_login(User.objects.get(username="sysadmin"))
     page = client.get(f"/reports/bulletins/{report.pk}/").content.decode()
     assert 'data-annex="1"' in page and "data-annex-note>附件：1．红灯指标清单" in page
