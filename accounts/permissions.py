@@ -5,7 +5,7 @@ before they write (defence in depth: a service called by a command, a task, a bu
 view refuses a user who may not act, with `PermissionDenied`, which the API answers as 403).
 
 The roles (accounts.models.Role): a unit reporter enters its unit's figures; the supervision office
-(督查室) oversees a region and reviews; a leader reads and writes instructions (批示); an administrator
+(督查室) oversees a region and reviews; a leader reads, writes instructions (批示) and signs off reports (签发); an administrator
 runs the platform and may do what the office does; an auditor reads the audit log. A user with a
 region sees that region and everything in it; one without a region sees every region.
 
@@ -103,6 +103,11 @@ def can_import_plans(user, region) -> bool:
 def can_request_reports(user) -> bool:
     """Ask for a bulletin or dispatch report, set the document frame."""
     return is_office(user)
+
+
+def can_sign_report(user, region) -> bool:
+    """Sign off (签发) a generated report, or return it to the office: a leader of its region."""
+    return is_leader(user) and in_region(user, region)
 
 
 def can_open_export(user, job) -> bool:

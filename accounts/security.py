@@ -145,14 +145,18 @@ OWN_ACCOUNT_URL_NAMES = frozenset(
 )
 
 
-# A leader's one write: a written instruction (批示), and closing one the leader wrote (the instructions app;
-# view names, namespace included). The services check the role again.
+# A leader's writes: a written instruction (批示), closing one the leader wrote (the instructions app), and
+# signing off or returning a generated report (reports; view names, namespace included). The services check
+# the role again.
 LEADER_WRITE_URL_NAMES = frozenset(
     {
         "instructions:issue",
         "instructions:close",
         "api:instruction-list",
         "api:instruction-close",
+        "reports:bulletin-signoff",
+        "api:generatedreport-sign",
+        "api:generatedreport-return-to-office",
     }
 )
 

@@ -21,8 +21,18 @@ class ReportScheduleAdmin(admin.ModelAdmin):
 class GeneratedReportAdmin(admin.ModelAdmin):
     """Reports are records: they are read here, never edited."""
 
-    list_display = ("region", "kind", "period_end", "version", "status", "requested_by", "schedule_name", "finished_at")
-    list_filter = ("kind", "status")
+    list_display = (
+        "region",
+        "kind",
+        "period_end",
+        "version",
+        "status",
+        "signoff",
+        "requested_by",
+        "schedule_name",
+        "finished_at",
+    )
+    list_filter = ("kind", "status", "signoff")
     readonly_fields = [f.name for f in GeneratedReport._meta.fields]
 
     def has_add_permission(self, request):

@@ -24,6 +24,14 @@ class ReportState(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+class SignoffState(models.TextChoices):
+    """A finished report waits for a leader's 签发; returned, the office regenerates it as the next version."""
+
+    AWAITING = "awaiting", _("awaiting sign-off")
+    SIGNED = "signed", _("signed off")
+    RETURNED = "returned", _("returned to the office")
+
+
 def parse_months(text: str) -> tuple[int, ...]:
     """ "5, 8, 11" -> (5, 8, 11); raises ValueError naming the bad part."""
     months = []
@@ -142,6 +150,19 @@ class GeneratedReport(models.Model):
         upload_to=report_upload_to,
         blank=True,
         help_text=_("The Word document rendered by LibreOffice, where the worker has it."),
+    )
+    signoff = models.CharField(_("sign-off"), max_length=8, choices=SignoffState.choices, default=SignoffState.AWAITING)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed off or returned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed off or returned at"), null=True, blank=True)
+    signoff_comment = models.TextField(
+        _("sign-off remarks"), blank=True, help_text=_("The leader's remarks (签发意见), or why it was returned.")
     )
 
     class Meta:

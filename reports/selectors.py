@@ -15,7 +15,7 @@ def reports_visible_to(user):
     """Reports are the supervision office's and the leaders': every role but reporters, within their region."""
     if not user.is_authenticated or user.is_reporter:
         return GeneratedReport.objects.none()
-    qs = GeneratedReport.objects.select_related("region", "requested_by")
+    qs = GeneratedReport.objects.select_related("region", "requested_by", "signed_by")
     if user.region_id is None:
         return qs
     return qs.filter(Q(region__code__startswith=region_prefix(user.region)))

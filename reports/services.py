@@ -1,4 +1,4 @@
-"""Writes of the reports app: asking for a report, generating it, recording a failure.
+"""Writes of the reports app: asking for a report, generating it, recording a failure, a leader's sign-off.
 
 A report is a row first (pending), then a task generates it. `report_generate` is safe to run
 twice for one row: it claims the row under a lock, does nothing when the row is already done, and
@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
@@ -41,6 +41,7 @@ from .models import (
     ReportKind,
     ReportSchedule,
     ReportState,
+    SignoffState,
 )
 from .selectors import document_frame_for, schedule_regions, schedule_spec_for
 
@@ -230,6 +231,68 @@ def report_fail(*, report_id: int, reason: str) -> None:
 
 def report_download_record(*, report: GeneratedReport, fmt: str, by) -> None:
     audit_record(action="report.download", by=by, obj=report, new={"format": fmt})
+
+
+def _signoff_claim(*, report: GeneratedReport, by) -> GeneratedReport:
+    if not permissions.can_sign_report(by, report.region):
+        raise PermissionDenied(_("Only a leader of this region signs off its reports or returns them."))
+    locked = GeneratedReport.objects.select_for_update(of=("self",)).select_related("region").get(pk=report.pk)
+    if locked.status != ReportState.DONE:
+        raise ValidationError(_("This report is not generated yet; it can be signed off once it is done."))
+    if locked.signoff != SignoffState.AWAITING:
+        raise ValidationError(
+            _("This report is already dealt with (%(state)s, %(name)s); reload the page.")
+            % {"state": locked.get_signoff_display(), "name": _person(locked.signed_by)}
+        )
+    return locked
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def _signoff_save(report: GeneratedReport, *, state: str, by, comment: str, action: str) -> GeneratedReport:
+    report.signoff, report.signed_by, report.signed_at, report.signoff_comment = state, by, timezone.now(), comment
+    report.save(update_fields=["signoff", "signed_by", "signed_at", "signoff_comment"])
+    audit_record(
+        action=action,
+        by=by,
+        obj=report,
+        old={"signoff": SignoffState.AWAITING},
+        new={"signoff": state, "comment": comment, "version": report.version},
+    )
+    return report
+
+
+def report_sign(*, report: GeneratedReport, by, comment: str = "") -> GeneratedReport:
+    """A leader of the report's region signs it off (签发), with optional remarks (签发意见); once only."""
+    with transaction.atomic():
+        locked = _signoff_claim(report=report, by=by)
+        return _signoff_save(locked, state=SignoffState.SIGNED, by=by, comment=comment.strip(), action="report.sign")
+
+
+def report_return(*, report: GeneratedReport, by, reason: str) -> GeneratedReport:
+    """A leader returns a report to the office with a reason; the office regenerates it (`report_regenerate`)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the report goes back to the office, so it knows what to change.")})
+    with transaction.atomic():
+        locked = _signoff_claim(report=report, by=by)
+        return _signoff_save(locked, state=SignoffState.RETURNED, by=by, comment=reason, action="report.return")
+
+
+def report_regenerate(*, report: GeneratedReport, by) -> GeneratedReport:
+    """The office asks again for a report a leader returned: the next version, awaiting sign-off anew."""
+    if not (permissions.can_request_reports(by) and permissions.in_region(by, report.region)):
+        raise PermissionDenied(_("Only the supervision office of this region asks for its reports."))
+    if report.signoff != SignoffState.RETURNED:
+        raise ValidationError(_("Only a report a leader returned is regenerated from its page."))
+    newer = GeneratedReport.objects.filter(
+        region=report.region, kind=report.kind, period_end=report.period_end, version__gt=report.version
+    ).aggregate(v=Max("version"))["v"]
+    if newer:
+        raise ValidationError(_("Version %(v)s of this report has been asked for already.") % {"v": newer})
+    return report_request(region=report.region, kind=report.kind, month=report.period_end, by=by)
 
 
 def reports_request_due(*, today: date) -> list[GeneratedReport]:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("bulletins/notices/<int:item_pk>/", bulletins.supervision_notice, name="supervision-notice"),
     path("bulletins/request/", bulletins.report_request, name="bulletin-request"),
     path("bulletins/<int:pk>/", bulletins.report_detail, name="bulletin"),
+    path("bulletins/<int:pk>/signoff/", bulletins.report_signoff, name="bulletin-signoff"),
+    path("bulletins/<int:pk>/regenerate/", bulletins.report_regenerate, name="bulletin-regenerate"),
     path("bulletins/<int:pk>/<str:fmt>/", bulletins.report_download, name="bulletin-download"),
 ]
 

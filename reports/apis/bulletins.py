@@ -1,4 +1,5 @@
-"""Reports over the API: ask for one (202, then poll its row), read its status, download its files."""
+"""Reports over the API: ask for one (202, then poll its row), read its status, download its files; a leader
+signs a finished one off or returns it to the office."""
 
 from django.http import FileResponse, Http404
 from django.urls import reverse
@@ -50,6 +51,10 @@ class GeneratedReportSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "attempts",
+            "signoff",
+            "signed_by",
+            "signed_at",
+            "signoff_comment",
             "files",
         ]
         read_only_fields = fields
@@ -67,6 +72,10 @@ class GeneratedReportSerializer(serializers.ModelSerializer):
             "started_at": {"help_text": _("When a worker last started it.")},
             "finished_at": {"help_text": _("When it was done or failed.")},
             "attempts": {"help_text": _("How many times a worker started it.")},
+            "signoff": {"help_text": _("awaiting, signed or returned: the leader's sign-off of a done report.")},
+            "signed_by": {"help_text": _("The leader who signed it off or returned it.")},
+            "signed_at": {"help_text": _("When it was signed off or returned.")},
+            "signoff_comment": {"help_text": _("The leader's remarks (签发意见), or why it was returned.")},
         }
 
     @extend_schema_field(ReportFilesSerializer)
@@ -112,6 +121,16 @@ class ReportRequestSerializer(serializers.Serializer):
         if early:
             raise serializers.ValidationError({"month": early})
         return attrs
+
+
+class SignSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text=_("Remarks (签发意见), optional.")
+    )
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("Why the report goes back to the office."))
 
 
 class GeneratedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -168,3 +187,23 @@ class GeneratedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
             ext=fmt,
         )
         return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+
+    @extend_schema(request=SignSerializer, responses=GeneratedReportSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None, **kwargs):
+        """A leader of the report's region signs it off (签发), once; 403 for any other role."""
+        body = SignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        report = services.report_sign(
+            report=self.get_object(), by=request.user, comment=body.validated_data.get("comment", "")
+        )
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(request=ReturnSerializer, responses=GeneratedReportSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return-to-office")
+    def return_to_office(self, request, pk=None, **kwargs):
+        """A leader returns the report to the office with a reason; the office asks for it again."""
+        body = ReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        report = services.report_return(report=self.get_object(), by=request.user, reason=body.validated_data["reason"])
+        return Response(self.get_serializer(report).data)

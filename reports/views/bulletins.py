@@ -26,7 +26,7 @@ from ..bulletins.document import NUMERIC_FORMATS, chinese_date, format_cell
 from ..bulletins.docx_writer import write_docx
 from ..bulletins.notice import notice_content, notice_word
 from ..forms_bulletins import DocumentFrameForm, ReportRequestForm
-from ..models import ReportKind, ReportState
+from ..models import ReportKind, ReportState, SignoffState
 from ..selectors import document_frame_for, regions_for_requests, reports_visible_to
 
 PAGE_SIZE = 50
@@ -125,9 +125,48 @@ def report_detail(request, pk):
             "blocks": _rendered_blocks(report.content),
             "versions": versions,
             "states": ReportState,
+            "signoffs": SignoffState,
+            "may_sign": permissions.can_sign_report(request.user, report.region),
+            "may_regenerate": permissions.can_request_reports(request.user),
             "issued_on": chinese_date(date.fromisoformat(report.content["issued_on"])) if report.content else "",
         },
     )
+
+
+@login_required
+@require_POST
+def report_signoff(request, pk):
+    """A leader signs the report off (签发, with optional remarks) or returns it to the office with a reason."""
+    _reader(request)
+    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    decision, text = request.POST.get("decision", ""), request.POST.get("comment", "")
+    try:
+        if decision == "sign":
+            services.report_sign(report=report, by=request.user, comment=text)
+            messages.success(request, _("Signed off: %(report)s.") % {"report": report})
+        elif decision == "return":
+            services.report_return(report=report, by=request.user, reason=text)
+            messages.success(request, _("Returned to the office: %(report)s.") % {"report": report})
+        else:
+            messages.error(request, _("Choose to sign the report off or to return it."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("reports:bulletin", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_regenerate(request, pk):
+    """The office asks again for a report a leader returned; the page of the new version follows."""
+    _reader(request)
+    report = get_object_or_404(reports_visible_to(request.user), pk=pk)
+    try:
+        new = services.report_regenerate(report=report, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:bulletin", pk=report.pk)
+    messages.success(request, _("Version %(v)s requested; this page shows it once it is done.") % {"v": new.version})
+    return redirect("reports:bulletin", pk=new.pk)
 
 
 @login_required
