@@ -1,6 +1,7 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -162,5 +163,9 @@ class ChannelDeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send the selected failed deliveries again"), permissions=["view"])
     def send_again(self, request, queryset):
-        count = channel_resend(deliveries=queryset, by=request.user)
+        try:
+            count = channel_resend(deliveries=queryset, by=request.user)
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), level=messages.ERROR)
+            return
         self.message_user(request, _("%(count)s deliveries queued again.") % {"count": count})

@@ -14,12 +14,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import queue
 from regions.selectors import region_prefix
 
+from . import permissions
 from .models import ChannelDelivery, ChannelKind, DeliveryStatus, UnitChannel
 
 TIMEOUT_SECONDS = 5
@@ -86,14 +88,25 @@ def channel_send(*, unit, title: str, text: str, by=None, dedupe_key: str = "") 
 
 
 @transaction.atomic
-def channel_resend(*, deliveries, by=None) -> int:
+def channel_resend(*, deliveries, by) -> int:
     """Queue failed deliveries once more, attempts counted from zero (the office's "send again"); each
-    one resent is audited as `channel.resend`."""
+    one resent is audited as `channel.resend`. PermissionDenied, and nothing queued, unless `by` is the
+    office of every delivery's unit."""
     from .services import audit_record
 
+    if not permissions.is_office(by):
+        raise PermissionDenied(_("Only the supervision office sends failed notices again."))
     failed = list(
-        deliveries.filter(status=DeliveryStatus.FAILED).select_related("channel__unit").select_for_update(of=("self",))
+        deliveries.filter(status=DeliveryStatus.FAILED)
+        .select_related("channel__unit__county")
+        .select_for_update(of=("self",))
     )
+    outside = [d for d in failed if not permissions.can_resend_delivery(by, d)]
+    if outside:
+        raise PermissionDenied(
+            _("%(unit)s is outside your region; its notices are not yours to send again.")
+            % {"unit": outside[0].channel.unit.name}
+        )
     ChannelDelivery.objects.filter(pk__in=[d.pk for d in failed]).update(status=DeliveryStatus.PENDING, attempts=0)
     for delivery in failed:
         audit_record(

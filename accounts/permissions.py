@@ -141,3 +141,22 @@ def can_review_income(user) -> bool:
 
 def can_import_regions(user) -> bool:
     return is_office(user)
+
+
+def can_see_report(user, report) -> bool:
+    """A reporter sees its own unit's reports; every other role the reports of plans in its region."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    if is_reporter(user):
+        return user.unit_id is not None and user.unit_id == report.unit_id
+    return in_region(user, report.indicator.target.plan.region)
+
+
+def can_comment_on_report(user, report) -> bool:
+    """The office and the report's unit talk in its thread; leaders and auditors only read it."""
+    return not is_read_only(user) and can_see_report(user, report)
+
+
+def can_resend_delivery(user, delivery) -> bool:
+    """The office sends a failed notice again to a unit of its region."""
+    return is_office(user) and in_region(user, delivery.channel.unit.county)

@@ -531,6 +531,8 @@ def report_comment_add(*, report, by, text: str) -> ReportComment:
     if permissions.is_read_only(by):
         # A leader directs through a written instruction (批示), never a comment in the unit's thread.
         raise PermissionDenied(_("Your role reads only; it cannot change anything."))
+    if not permissions.can_comment_on_report(by, report):
+        raise PermissionDenied(_("This report is not yours to comment on."))
     if not text.strip():
         raise ValidationError({"text": _("Write a comment first.")})
     comment = ReportComment.objects.create(report=report, author=by, text=text.strip())
@@ -585,7 +587,9 @@ def evidence_add(*, report, by, upload) -> Evidence:
 
 def evidence_open(*, evidence, by):
     """The evidence file, opened for download by someone allowed to see its report; the download
-    is audited. FileNotFoundError when the file is gone from disk."""
+    is audited. FileNotFoundError when the file is gone from disk; PermissionDenied for anyone else."""
+    if not permissions.can_see_report(by, evidence.report):
+        raise PermissionDenied(_("This evidence belongs to a report you cannot see."))
     handle = evidence.file.open("rb")
     audit_record(
         action="evidence.download",

@@ -274,3 +274,25 @@ def test_the_admin_never_shows_a_robot_secret_and_an_empty_box_keeps_it(client, 
     delivery = ChannelDelivery.objects.create(channel=channel, title="t", text="x", status=DeliveryStatus.FAILED)
     detail = client.get(f"/admin/accounts/channeldelivery/{delivery.pk}/change/").content.decode()
     assert "feedface12345678" not in detail
+
+
+def test_the_resend_service_refuses_a_reporter_and_an_office_of_another_county(
+    supervisor, town_unit, town_reporter, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.channels import channel_resend
+
+    from ..factories import RegionFactory, UnitFactory
+
+    ours = _failed(town_unit)
+    theirs = _failed(UnitFactory(county=RegionFactory(name="别县"), name="别县农业局"))
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(PermissionDenied):
+            channel_resend(deliveries=ChannelDelivery.objects.filter(pk=ours.pk), by=town_reporter)
+        with pytest.raises(PermissionDenied, match="别县农业局"):
+            channel_resend(deliveries=ChannelDelivery.objects.all(), by=supervisor)
+    for delivery in (ours, theirs):
+        delivery.refresh_from_db()
+        assert delivery.status == DeliveryStatus.FAILED
+    assert not AuditEvent.objects.filter(action="channel.resend").exists()

@@ -121,3 +121,35 @@ def test_notices_name_the_period_in_words(draft, dept_reporter, supervisor):
     assert "2025年5月" in office_note and "2025-05" not in office_note, office_note
     message = Notification.objects.filter(user=dept_reporter).latest("pk").message
     assert "2025年5月" in message and "2025-05" not in message, message
+
+
+def test_the_comment_service_refuses_another_units_reporter_and_an_office_elsewhere(draft, stranger):
+    from accounts.models import Role
+    from regions.models import Region, RegionLevel
+    from targets.models import ReportComment
+
+    from ..factories import UserFactory
+
+    elsewhere = Region.objects.create(code="610429000000", name="旬邑县", level=RegionLevel.COUNTY)
+    outsider = UserFactory(username="xunyi-office", role=Role.SUPERVISOR, region=elsewhere)
+    for user in (stranger, outsider):
+        with pytest.raises(PermissionDenied):
+            services.report_comment_add(report=draft, by=user, text="这不是你的报告")
+    assert not ReportComment.objects.exists()
+    assert not AuditEvent.objects.filter(action="report.comment").exists()
+
+
+def test_the_evidence_service_opens_a_file_only_for_someone_who_sees_the_report(
+    draft, dept_reporter, supervisor, stranger, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    evidence = services.evidence_add(report=draft, by=dept_reporter, upload=SimpleUploadedFile("a.png", png))
+    with pytest.raises(PermissionDenied):
+        services.evidence_open(evidence=evidence, by=stranger)
+    assert not AuditEvent.objects.filter(action="evidence.download").exists()
+    with services.evidence_open(evidence=evidence, by=supervisor) as handle:
+        assert handle.read() == png
+    assert AuditEvent.objects.filter(action="evidence.download", username=supervisor.username).count() == 1
