@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
+from core.api import IF_MATCH, VersionedMixin
 from regions.models import Unit
 
 from . import selectors, services
@@ -68,6 +68,7 @@ class InstructionSerializer(serializers.ModelSerializer):
             "closed_at",
             "close_comment",
             "overdue",
+            "version",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -85,6 +86,7 @@ class InstructionSerializer(serializers.ModelSerializer):
             "closed_by": {"help_text": _("The office user or leader who closed it.")},
             "closed_at": {"help_text": _("When it was closed.")},
             "close_comment": {"help_text": _("The closing comment.")},
+            "version": {"help_text": _("Raised by every step; send it back in If-Match to take the next one.")},
         }
 
     def get_on(self, instruction) -> str:
@@ -153,10 +155,11 @@ class InstructionFilter(django_filters.FilterSet):
         return qs.filter(reaches__unit=value).distinct()
 
 
-class InstructionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class InstructionViewSet(VersionedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Leaders' instructions (批示): issued by a leader on a report, indicator, bulletin or supervision item,
     acknowledged and answered by each unit reached, closed by the office or the issuing leader. Every step is
-    audited and notified; an instruction the caller may not see answers 404."""
+    audited and notified; an instruction the caller may not see answers 404. Each step needs the ETag read
+    in If-Match (428 without it, 412 when someone took a step since)."""
 
     serializer_class = InstructionSerializer
     filterset_class = InstructionFilter
@@ -182,32 +185,44 @@ class InstructionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             units=data.get("units"),
             due_date=data["due_date"],
         )
-        return Response(self.get_serializer(instruction).data, status=201)
+        return self.respond_with(instruction, status_code=201)
 
     def _answer(self, instruction):
-        return Response(self.get_serializer(self.get_queryset().get(pk=instruction.pk)).data)
+        return self.respond_with(self.get_queryset().get(pk=instruction.pk))
 
-    @extend_schema(request=None, responses=InstructionSerializer)
+    @extend_schema(request=None, responses=InstructionSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None, **kwargs):
         instruction = self.get_object()
-        services.instruction_acknowledge(instruction=instruction, by=request.user)
+        services.instruction_acknowledge(
+            instruction=instruction, by=request.user, expected_version=self.expected_version(instruction)
+        )
         return self._answer(instruction)
 
-    @extend_schema(request=RespondSerializer, responses=InstructionSerializer)
+    @extend_schema(request=RespondSerializer, responses=InstructionSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None, **kwargs):
         instruction = self.get_object()
         body = RespondSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.instruction_respond(instruction=instruction, by=request.user, response=body.validated_data["response"])
+        services.instruction_respond(
+            instruction=instruction,
+            by=request.user,
+            response=body.validated_data["response"],
+            expected_version=self.expected_version(instruction),
+        )
         return self._answer(instruction)
 
-    @extend_schema(request=CloseSerializer, responses=InstructionSerializer)
+    @extend_schema(request=CloseSerializer, responses=InstructionSerializer, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None, **kwargs):
         instruction = self.get_object()
         body = CloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.instruction_close(instruction=instruction, by=request.user, comment=body.validated_data["comment"])
+        services.instruction_close(
+            instruction=instruction,
+            by=request.user,
+            comment=body.validated_data["comment"],
+            expected_version=self.expected_version(instruction),
+        )
         return self._answer(instruction)

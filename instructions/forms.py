@@ -33,11 +33,21 @@ class IssueForm(forms.Form):
             self.initial["units"] = [u.pk for u in initial_units]
 
 
-class RespondForm(forms.Form):
+class StepForm(forms.Form):
+    """The instruction's version the page showed, sent back so a step on a stale page is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AcknowledgeForm(StepForm):
+    pass
+
+
+class RespondForm(StepForm):
     response = forms.CharField(label=_("What your unit has done"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CloseForm(forms.Form):
+class CloseForm(StepForm):
     comment = forms.CharField(label=_("Closing comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -100,6 +100,9 @@ class Instruction(models.Model):
     )
     closed_at = models.DateTimeField(pgettext_lazy("instruction", "closed at"), null=True, blank=True)
     close_comment = models.TextField(_("closing comment"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised by every step, so a step taken on a stale page is refused.")
+    )
 
     class Meta:
         verbose_name = _("leader's instruction")

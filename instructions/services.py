@@ -14,6 +14,7 @@ from accounts.models import Role, User
 from accounts.permissions import in_region, is_leader, is_office, is_unit_reporter
 from accounts.services import audit_record, notify
 from core.periods import day_words
+from core.versions import check_version
 
 from . import selectors
 from .models import Instruction, InstructionReach, InstructionStatus, ReachStatus
@@ -160,6 +161,17 @@ def _lock(instruction) -> Instruction:
     return Instruction.objects.select_for_update().select_related("author", "region").get(pk=instruction.pk)
 
 
+def _check_version(instruction, expected_version) -> None:
+    check_version(
+        instruction,
+        expected_version,
+        _(
+            "Someone else took a step on this instruction since you opened it (now version %(version)s, you had "
+            "%(had)s); reload the page and try again."
+        ),
+    )
+
+
 def _unit_reach(instruction, by) -> InstructionReach:
     reach = None
     if is_unit_reporter(by):
@@ -181,14 +193,17 @@ def _settle(instruction) -> None:
         instruction.status = InstructionStatus.ACKNOWLEDGED
     else:
         instruction.status = InstructionStatus.ISSUED
-    instruction.save(update_fields=["status"])
+    instruction.version += 1
+    instruction.save(update_fields=["status", "version"])
 
 
 @transaction.atomic
-def instruction_acknowledge(*, instruction, by) -> InstructionReach:
-    """A unit reached says it has received the instruction and is on it (签收)."""
+def instruction_acknowledge(*, instruction, by, expected_version: int | None = None) -> InstructionReach:
+    """A unit reached says it has received the instruction and is on it (签收). With `expected_version`,
+    ConflictError when the instruction moved on since the caller read it (every step raises its version)."""
     instruction = _lock(instruction)
     reach = _unit_reach(instruction, by)
+    _check_version(instruction, expected_version)
     if reach.status != ReachStatus.ISSUED:
         raise InstructionError(_("%(unit)s has already acknowledged this instruction.") % {"unit": reach.unit.name})
     old = _snapshot(instruction)
@@ -212,11 +227,12 @@ def instruction_acknowledge(*, instruction, by) -> InstructionReach:
 
 
 @transaction.atomic
-def instruction_respond(*, instruction, by, response: str) -> InstructionReach:
+def instruction_respond(*, instruction, by, response: str, expected_version: int | None = None) -> InstructionReach:
     """A unit reached answers with what it has done (落实情况); it may answer again until the instruction is
-    closed, each answer audited."""
+    closed, each answer audited. ConflictError on a stale `expected_version`."""
     instruction = _lock(instruction)
     reach = _unit_reach(instruction, by)
+    _check_version(instruction, expected_version)
     response = (response or "").strip()
     if not response:
         raise InstructionError({"response": _("Describe what your unit has done about the instruction.")})
@@ -244,12 +260,14 @@ def instruction_respond(*, instruction, by, response: str) -> InstructionReach:
 
 
 @transaction.atomic
-def instruction_close(*, instruction, by, comment: str = "") -> Instruction:
-    """The supervision office, or the leader who wrote it, closes an instruction every unit has answered."""
+def instruction_close(*, instruction, by, comment: str = "", expected_version: int | None = None) -> Instruction:
+    """The supervision office, or the leader who wrote it, closes an instruction every unit has answered.
+    ConflictError on a stale `expected_version`."""
     instruction = _lock(instruction)
     own = is_leader(by) and instruction.author_id == by.pk
     if not (own or (is_office(by) and in_region(by, instruction.region))):
         raise NotAllowed(_("Only the supervision office or the leader who wrote it closes an instruction."))
+    _check_version(instruction, expected_version)
     if instruction.status == InstructionStatus.CLOSED:
         raise InstructionError(_("This instruction is already closed."))
     waiting = [r.unit.name for r in instruction.reaches.select_related("unit") if r.status != ReachStatus.ANSWERED]
@@ -258,6 +276,7 @@ def instruction_close(*, instruction, by, comment: str = "") -> Instruction:
     old = _snapshot(instruction)
     instruction.status, instruction.closed_by, instruction.closed_at = InstructionStatus.CLOSED, by, timezone.now()
     instruction.close_comment = (comment or "").strip()
+    instruction.version += 1
     instruction.save()
     audit_record(
         action="instruction.close",

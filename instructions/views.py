@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import is_leader, is_office
 from core.uploads import XLSX
+from core.versions import ConflictError
 from regions.selectors import area_name
 
 from . import exporters, selectors, services
-from .forms import CloseForm, IssueForm, LedgerFilters, RespondForm
+from .forms import AcknowledgeForm, CloseForm, IssueForm, LedgerFilters, RespondForm
 from .models import InstructionStatus, ReachStatus
 
 TARGET_URLS = {
@@ -103,19 +104,30 @@ def detail(request, pk):
         {
             "instruction": instruction,
             "reach": reach,
-            "can_acknowledge": open_ and reach is not None and reach.status == ReachStatus.ISSUED,
-            "respond_form": RespondForm(initial={"response": reach.response}) if open_ and reach is not None else None,
-            "close_form": CloseForm() if can_close else None,
+            "acknowledge_form": AcknowledgeForm(initial={"version": instruction.version})
+            if open_ and reach is not None and reach.status == ReachStatus.ISSUED
+            else None,
+            "respond_form": RespondForm(initial={"response": reach.response, "version": instruction.version})
+            if open_ and reach is not None
+            else None,
+            "close_form": CloseForm(initial={"version": instruction.version}) if can_close else None,
             "target_url": target_url(instruction.target_kind, instruction.target.pk),
             "audit": selectors.audit_trail(instruction),
         },
     )
 
 
-def _step(request, pk, run, done_message):
+def _step(request, pk, form, run, done_message):
+    """One step from the page; the hidden version the page showed is checked by the service."""
     instruction = _instruction_or_404(request, pk)
+    form.is_valid()
+    data = form.cleaned_data
     try:
-        run(instruction)
+        if "version" not in data:
+            raise ConflictError(_("The page did not say which version of the instruction it showed; reload it."))
+        run(instruction, data)
+    except ConflictError as error:
+        messages.error(request, str(error))
     except (services.InstructionError, services.NotAllowed) as error:
         messages.error(request, _message(error))
     else:
@@ -129,7 +141,10 @@ def acknowledge(request, pk):
     return _step(
         request,
         pk,
-        lambda i: services.instruction_acknowledge(instruction=i, by=request.user),
+        AcknowledgeForm(request.POST),
+        lambda i, data: services.instruction_acknowledge(
+            instruction=i, by=request.user, expected_version=data["version"]
+        ),
         _("Acknowledged; the leader and the office can see it."),
     )
 
@@ -137,12 +152,13 @@ def acknowledge(request, pk):
 @login_required
 @require_POST
 def respond(request, pk):
-    form = RespondForm(request.POST)
-    response = form.cleaned_data["response"] if form.is_valid() else ""
     return _step(
         request,
         pk,
-        lambda i: services.instruction_respond(instruction=i, by=request.user, response=response),
+        RespondForm(request.POST),
+        lambda i, data: services.instruction_respond(
+            instruction=i, by=request.user, response=data.get("response", ""), expected_version=data["version"]
+        ),
         _("Your answer was sent to the leader and the office."),
     )
 
@@ -150,12 +166,13 @@ def respond(request, pk):
 @login_required
 @require_POST
 def close(request, pk):
-    form = CloseForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
     return _step(
         request,
         pk,
-        lambda i: services.instruction_close(instruction=i, by=request.user, comment=comment),
+        CloseForm(request.POST),
+        lambda i, data: services.instruction_close(
+            instruction=i, by=request.user, comment=data.get("comment", ""), expected_version=data["version"]
+        ),
         _("Instruction closed."),
     )
 

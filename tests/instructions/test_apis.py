@@ -41,10 +41,15 @@ def test_the_flow_over_the_api(leader, indicator, dept, dept_reporter, superviso
     pk = body["id"]
     unit = api_as(dept_reporter)
     assert unit.get("/api/instructions/?state=open").json()["count"] == 1
-    assert unit.post(f"/api/instructions/{pk}/acknowledge/").json()["status"] == "acknowledged"
-    answered = unit.post(f"/api/instructions/{pk}/respond/", {"response": "已完成"}, format="json").json()
+    assert unit.get(f"/api/instructions/{pk}/")["ETag"] == '"1"'
+    acknowledged = unit.post(f"/api/instructions/{pk}/acknowledge/", HTTP_IF_MATCH='"1"')
+    assert acknowledged.json()["status"] == "acknowledged" and acknowledged["ETag"] == '"2"'
+    answered = unit.post(f"/api/instructions/{pk}/respond/", {"response": "已完成"}, format="json", HTTP_IF_MATCH='"2"')
+    answered = answered.json()
     assert answered["status"] == "answered" and answered["units"][0]["response"] == "已完成"
-    closed = api_as(supervisor).post(f"/api/instructions/{pk}/close/", {"comment": "同意"}, format="json")
+    closed = api_as(supervisor).post(
+        f"/api/instructions/{pk}/close/", {"comment": "同意"}, format="json", HTTP_IF_MATCH='"3"'
+    )
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     assert AuditEvent.objects.filter(object_type="instructions.Instruction").count() == 4
     assert Notification.objects.filter(kind="instruction.issued", user=dept_reporter).exists()
@@ -54,10 +59,34 @@ def test_a_leader_issues_and_closes_but_takes_no_unit_step(leader, indicator, de
     pk = _issue(api_as(leader), indicator).json()["id"]
     for step in ("acknowledge", "respond"):
         assert (
-            api_as(leader).post(f"/api/instructions/{pk}/{step}/", {"response": "x"}, format="json").status_code == 403
+            api_as(leader)
+            .post(f"/api/instructions/{pk}/{step}/", {"response": "x"}, format="json", HTTP_IF_MATCH='"1"')
+            .status_code
+            == 403
         )
-    api_as(dept_reporter).post(f"/api/instructions/{pk}/respond/", {"response": "已办"}, format="json")
-    assert api_as(leader).post(f"/api/instructions/{pk}/close/", {}, format="json").json()["status"] == "closed"
+    api_as(dept_reporter).post(
+        f"/api/instructions/{pk}/respond/", {"response": "已办"}, format="json", HTTP_IF_MATCH="1"
+    )
+    closed = api_as(leader).post(f"/api/instructions/{pk}/close/", {}, format="json", HTTP_IF_MATCH='"2"')
+    assert closed.json()["status"] == "closed"
+
+
+def test_a_step_on_a_stale_version_answers_412_and_changes_nothing(leader, indicator, dept, dept_reporter, county):
+    other = UserFactory(username="dept-2", role=Role.REPORTER, unit=dept)
+    pk = _issue(api_as(leader), indicator).json()["id"]
+    assert (
+        api_as(dept_reporter).post(f"/api/instructions/{pk}/respond/", {"response": "x"}, format="json").status_code
+        == 428
+    )
+    assert api_as(dept_reporter).post(f"/api/instructions/{pk}/acknowledge/", HTTP_IF_MATCH='"1"').status_code == 200
+    # A colleague still looking at version 1 answers: refused, the first answer is not overwritten.
+    stale = api_as(other).post(
+        f"/api/instructions/{pk}/respond/", {"response": "旧页面"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert stale.status_code == 412
+    instruction = Instruction.objects.get(pk=pk)
+    assert instruction.version == 2 and instruction.reaches.get().response == ""
+    assert not AuditEvent.objects.filter(action="instruction.respond").exists()
 
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.REPORTER, Role.AUDITOR])

@@ -110,15 +110,16 @@ def test_a_unit_acknowledges_and_answers_the_office_closes_from_the_page(
     assert f'data-instruction="{instruction.pk}"' in work and 'data-tab="instructions"' in work
     page = client.get(f"/instructions/{instruction.pk}/").content.decode()
     assert 'id="acknowledge"' in page and 'id="close"' not in page
-    client.post(f"/instructions/{instruction.pk}/acknowledge/")
-    client.post(f"/instructions/{instruction.pk}/respond/", {"response": "已完成改厕300户"})
+    assert 'name="version" value="1"' in page
+    client.post(f"/instructions/{instruction.pk}/acknowledge/", {"version": 1})
+    client.post(f"/instructions/{instruction.pk}/respond/", {"response": "已完成改厕300户", "version": 2})
     assert f'data-instruction="{instruction.pk}"' not in client.get("/my-work/?tab=instructions").content.decode()
     client.force_login(supervisor)
     ledger = client.get("/instructions/?state=answered").content.decode()
     assert f'data-instruction="{instruction.pk}"' in ledger
     page = client.get(f"/instructions/{instruction.pk}/").content.decode()
     assert "已完成改厕300户" in page and 'id="close"' in page
-    client.post(f"/instructions/{instruction.pk}/close/", {"comment": "同意销号"})
+    client.post(f"/instructions/{instruction.pk}/close/", {"comment": "同意销号", "version": 3})
     instruction.refresh_from_db()
     assert instruction.status == InstructionStatus.CLOSED
     assert f'data-instruction="{instruction.pk}"' in client.get("/instructions/?state=closed").content.decode()
@@ -201,3 +202,16 @@ def test_the_ledger_filters_by_leader(client, county, leader, indicator, supervi
     page = client.get(f"/instructions/?author={leader.pk}")
     assert [r.pk for r in page.context["ledger"].rows] == [mine.pk]
     assert f'<option value="{other.pk}">赵</option>' in page.content.decode()
+
+
+def test_a_step_from_a_stale_page_is_refused_in_chinese(client, leader, indicator, dept, dept_reporter):
+    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进")
+    services.instruction_acknowledge(instruction=instruction, by=dept_reporter)
+    client.force_login(dept_reporter)
+    response = client.post(
+        f"/instructions/{instruction.pk}/respond/", {"response": "旧页面上的答复", "version": 1}, follow=True
+    )
+    page = response.content.decode()
+    assert "有人在你打开页面后办理了这条批示（现为第2版，你看到的是第1版），请刷新页面后重试。" in page
+    assert instruction.reaches.get().response == ""
+    assert 'name="version" value="2"' in page  # the reloaded page carries the version now
