@@ -4,7 +4,8 @@ and a unit's to-do."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from regions.models import Unit
@@ -120,10 +121,32 @@ def state_q(state: str, today: date) -> Q:
     return Q()
 
 
+PAGE_SIZE = 50
+
+
 @dataclass(frozen=True)
 class Ledger:
-    rows: list
+    """The filtered instructions, newest first (`instructions`, lazy), and how many each state holds."""
+
+    instructions: QuerySet
     counts: dict
+    today: date
+
+    @property
+    def rows(self) -> list:
+        """Every instruction of the ledger, uncapped (the export takes them all)."""
+        return self._marked(list(self.instructions))
+
+    def page(self, number, size: int | None = None) -> Page:
+        """One page of the ledger (PAGE_SIZE rows), as the list page shows it."""
+        page = Paginator(self.instructions, size or PAGE_SIZE).get_page(number)
+        page.object_list = self._marked(list(page.object_list))
+        return page
+
+    def _marked(self, rows: list) -> list:
+        for row in rows:
+            row.overdue = is_overdue(row, self.today)
+        return rows
 
 
 def ledger(*, user, state: str = "", unit=None, author=None, kind: str = "", today: date | None = None) -> Ledger:
@@ -139,10 +162,11 @@ def ledger(*, user, state: str = "", unit=None, author=None, kind: str = "", tod
         qs = qs.filter(**{f"{kind}__isnull": False})
     counts = {name: qs.filter(state_q(name, today)).count() for name in STATES}
     qs = qs.filter(state_q(state, today)) if state in STATES else qs
-    rows = list(_with_reaches(qs.select_related(*_TARGET_JOINS)).order_by("-issued_at", "-id")[:500])
-    for row in rows:
-        row.overdue = is_overdue(row, today)
-    return Ledger(rows=rows, counts=counts)
+    return Ledger(
+        instructions=_with_reaches(qs.select_related(*_TARGET_JOINS)).order_by("-issued_at", "-id"),
+        counts=counts,
+        today=today,
+    )
 
 
 def unit_pending(*, unit, today: date | None = None) -> list:

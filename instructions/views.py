@@ -197,10 +197,19 @@ def _ledger(request):
 def ledger(request):
     """领导批示: every instruction the user may see, by state (open, overdue, answered, closed), unit and kind."""
     filters, data, found = _ledger(request)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "instructions/ledger.html",
-        {"filters": filters, "ledger": found, "state": data.get("state", ""), "export_query": request.GET.urlencode()},
+        {
+            "filters": filters,
+            "ledger": found,
+            "page": found.page(request.GET.get("page")),
+            "query": query.urlencode(),
+            "state": data.get("state", ""),
+            "export_query": query.urlencode(),
+        },
     )
 
 
@@ -212,14 +221,15 @@ def ledger_export(request):
     home = area_name(user)
     now = timezone.now()
     local = timezone.localtime(now)
+    rows = found.rows
     content = exporters.ledger_xlsx(
-        found.rows,
+        rows,
         title=f"{home}领导批示落实情况",
         subtitle=f"数据截至{exporters.chinese_date(local.date())}{local:%H:%M}",
     )
     services.ledger_exported(
         by=user,
-        rows=len(found.rows),
+        rows=len(rows),
         filters={key: str(getattr(value, "pk", value)) for key, value in data.items() if value},
     )
     response = HttpResponse(content, content_type=XLSX)

@@ -215,3 +215,33 @@ def test_a_step_from_a_stale_page_is_refused_in_chinese(client, leader, indicato
     assert "有人在你打开页面后办理了这条批示（现为第2版，你看到的是第1版），请刷新页面后重试。" in page
     assert instruction.reaches.get().response == ""
     assert 'name="version" value="2"' in page  # the reloaded page carries the version now
+
+
+def test_the_ledger_pages_through_every_instruction_and_the_export_keeps_them_all(
+    client, leader, indicator, supervisor, county
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from instructions.models import Instruction
+    from instructions.selectors import PAGE_SIZE
+
+    count = 501  # more than the page ever held
+    Instruction.objects.bulk_create(
+        Instruction(author=leader, region=county, indicator=indicator, text=f"批示{n}") for n in range(count)
+    )
+    client.force_login(supervisor)
+    first = client.get("/instructions/?state=open")
+    assert len(first.context["page"].object_list) == PAGE_SIZE
+    assert "?state=open&amp;page=2" in first.content.decode()
+    pages = -(-count // PAGE_SIZE)
+    seen = set()
+    for number in range(1, pages + 1):
+        page = client.get(f"/instructions/?state=open&page={number}").context["page"]
+        seen |= {i.pk for i in page.object_list}
+    assert len(seen) == count
+    assert len(client.get(f"/instructions/?state=open&page={pages}").context["page"].object_list) == count % PAGE_SIZE
+    sheet = load_workbook(BytesIO(client.get("/instructions/export.xlsx?state=open&page=3").content)).active
+    assert sum(1 for row in sheet.iter_rows(min_row=4, values_only=True) if any(row)) == count
+    assert AuditEvent.objects.get(action="instruction.export").new["rows"] == count
