@@ -20,6 +20,7 @@ from targets.choices import Light
 from . import readers
 from .document import (
     AMOUNT,
+    CHANGE,
     INT,
     PERCENT,
     QUANTITY,
@@ -85,7 +86,7 @@ def overview(doc: DocumentBuilder, *, region, cover) -> None:
     )
     doc.table(
         _("Indicators by light"),
-        [Column(_("light")), Column(this_word, INT), Column(previous_word, INT), Column(_("change"), INT)],
+        [Column(_("light")), Column(this_word, INT), Column(previous_word, INT), Column(_("change"), CHANGE)],
         rows,
         key="lights",
     )

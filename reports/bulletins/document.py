@@ -10,13 +10,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 CHINESE_NUMERALS = "零一二三四五六七八九十"
 
 # How a column is shown: text as is; whole counts with thousands separators; fractions as
 # percentages with one decimal; 万元 and other amounts with two decimals.
 # A quantity in an indicator's own unit (a milestone's 4 个, 12.5 公里) is whole when it is whole.
-TEXT, INT, PERCENT, AMOUNT, QUANTITY = "text", "int", "percent", "amount", "quantity"
-NUMERIC_FORMATS = (INT, PERCENT, AMOUNT, QUANTITY)
+# A change of a count reads as an office writes it: 增加6个, 减少9个, 持平 (never "-9").
+TEXT, INT, PERCENT, AMOUNT, QUANTITY, CHANGE = "text", "int", "percent", "amount", "quantity", "change"
+NUMERIC_FORMATS = (INT, PERCENT, AMOUNT, QUANTITY, CHANGE)
+
+
+def change_cell_words() -> tuple[str, str, str]:
+    """The words of a change cell around its number, "{n}" standing for it: 增加{n}个, 减少{n}个, 持平."""
+    n = {"n": "{n}"}
+    return _("up by %(n)s") % n, _("down by %(n)s") % n, _("unchanged")
 
 
 def chinese_number(n: int) -> str:
@@ -86,6 +95,10 @@ def format_cell(value, fmt: str) -> str:
         return "—"
     if fmt == QUANTITY:
         fmt = INT if number == number.to_integral_value() else AMOUNT
+    if fmt == CHANGE:
+        up, down, same = change_cell_words()
+        whole = int(number.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+        return (up if whole > 0 else down).replace("{n}", f"{abs(whole):,}") if whole else same
     if fmt == INT:
         return f"{number.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
     if fmt == PERCENT:

@@ -15,11 +15,28 @@ from openpyxl import Workbook
 from core.xlsx import SheetHead, style_table_sheet
 from targets.choices import Light
 
-from .document import AMOUNT, INT, NUMERIC_FORMATS, PERCENT, QUANTITY, format_cell, tables
+from .document import AMOUNT, CHANGE, INT, NUMERIC_FORMATS, PERCENT, QUANTITY, change_cell_words, format_cell, tables
 from .docx_writer import text_width
 
 # A quantity shows as typed in Excel's General format: 4, 12.5 (a column's format is one for all its rows).
 NUMBER_FORMATS = {INT: "#,##0", AMOUNT: "#,##0.00", PERCENT: "0.0%", QUANTITY: "General"}
+
+
+def change_format() -> str:
+    """Excel's format for a change, in the page's words and still a number: "增加"#,##0"个";"减少"#,##0"个";"持平"."""
+    up, down, same = change_cell_words()
+
+    def side(words):
+        before, _n, after = words.partition("{n}")
+        return (f'"{before}"' if before else "") + "#,##0" + (f'"{after}"' if after else "")
+
+    return f'{side(up)};{side(down)};"{same}"'
+
+
+def _number_format(fmt: str) -> str | None:
+    return change_format() if fmt == CHANGE else NUMBER_FORMATS.get(fmt)
+
+
 SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
@@ -37,7 +54,7 @@ def _cell_value(value, fmt):
     if fmt not in NUMERIC_FORMATS or value in (None, ""):
         return value
     number = Decimal(str(value))
-    whole = fmt in (INT, QUANTITY) and number == number.to_integral_value()
+    whole = fmt in (INT, QUANTITY, CHANGE) and number == number.to_integral_value()
     return int(number) if whole else float(number)
 
 
@@ -67,7 +84,7 @@ def write_xlsx(content: dict) -> bytes:
             head,
             [c["header"] for c in columns],
             [[_cell_value(v, c["fmt"]) for v, c in zip(row, columns)] for row in block["rows"]],
-            formats=[NUMBER_FORMATS.get(c["fmt"]) for c in columns],
+            formats=[_number_format(c["fmt"]) for c in columns],
             widths=_widths(columns, block["rows"]),
             lights=lights,
         )

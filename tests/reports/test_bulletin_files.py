@@ -119,6 +119,23 @@ def test_bulletin_light_counts_match_the_frozen_snapshot_in_docx_xlsx_and_page(d
 
 
 @pytest.mark.django_db
+def test_the_change_of_each_light_is_written_in_words_in_docx_and_page_and_stays_a_number_in_xlsx(demo, client):
+    report = demo[ReportKind.MONTHLY]
+    docx_rows = _docx_table(_docx(report), report.content, "lights").rows[1:]
+    sheet = _xlsx(report).worksheets[0]
+    client.force_login(User.objects.get(username="sysadmin"))
+    page = client.get(f"/reports/bulletins/{report.pk}/").content.decode()
+    for r, row in enumerate(docx_rows):
+        now, before = (int(row.cells[i].text.replace(",", "")) for i in (1, 2))
+        change = now - before
+        words = f"增加{change:,}个" if change > 0 else f"减少{-change:,}个" if change < 0 else "持平"
+        assert row.cells[3].text == words and "-" not in row.cells[3].text
+        assert f">{words}</td>" in page
+        cell = sheet.cell(row=4 + r, column=4)
+        assert cell.value == change and cell.number_format == '"增加"#,##0"个";"减少"#,##0"个";"持平"'
+
+
+@pytest.mark.django_db
 def test_bulletin_text_quotes_the_numbers_of_its_tables(demo):
     report = demo[ReportKind.MONTHLY]
     counts = _snapshot_counts(report.region)

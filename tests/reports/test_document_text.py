@@ -2,7 +2,10 @@
 
 from datetime import date
 
-from reports.bulletins.document import Column, DocumentBuilder, chinese_span, quoted, tidy
+from django.utils import translation
+
+from reports.bulletins.document import CHANGE, Column, DocumentBuilder, chinese_span, format_cell, quoted, tidy
+from reports.bulletins.xlsx_writer import change_format
 
 
 def test_ascii_punctuation_typed_next_to_chinese_becomes_full_width():
@@ -54,3 +57,17 @@ def test_an_attachment_follows_the_body_with_its_note_and_marker():
     assert blocks[1]["lines"] == ["1．红灯指标清单"]
     assert (blocks[2]["text"], blocks[2]["title"]) == ("附件1", "红灯指标清单")
     assert blocks[3]["key"] == "flagged_red" and blocks[3]["annex"] == 1 and len(blocks[3]["rows"]) == 2
+
+
+def test_a_change_reads_as_an_office_writes_it_never_with_a_hyphen():
+    with translation.override("zh-hans"):
+        assert [format_cell(v, CHANGE) for v in (6, -9, 0, "-1200", None)] == [
+            "增加6个",
+            "减少9个",
+            "持平",
+            "减少1,200个",
+            "—",
+        ]
+        assert change_format() == '"增加"#,##0"个";"减少"#,##0"个";"持平"'
+    with translation.override("en"):
+        assert [format_cell(v, CHANGE) for v in (6, -9, 0)] == ["up by 6", "down by 9", "unchanged"]
