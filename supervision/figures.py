@@ -657,42 +657,64 @@ def flagged(
         light=lights,
         lead_unit=lead_unit,
     )
+    ordered = _worst_first(qs)
+    page = list(ordered[offset : offset + limit] if limit is not None else ordered[offset:])
+    total = qs.count() if limit is not None else len(page) + offset
+    return FlaggedList(total=total, rows=_flagged_rows([page])[0])
+
+
+def flagged_lists(*, region, as_of: date, totals: dict[str, int], limit: int, **scope) -> dict[str, FlaggedList]:
+    """The first `limit` rows of each light in `totals` (a light -> how many stand at it, as
+    light_counts counted them over the same scope), as `flagged` lists them one light at a time,
+    in one query per light and two for all their milestones and lead units."""
+    pages = [
+        list(_worst_first(snapshots(region=region, as_of=as_of, light=(light,), **scope))[:limit]) for light in totals
+    ]
+    return {
+        light: FlaggedList(total=total, rows=rows)
+        for (light, total), rows in zip(totals.items(), _flagged_rows(pages), strict=True)
+    }
+
+
+def _worst_first(qs):
     severity = Case(*[When(status=light, then=Value(i)) for i, light in enumerate(LIGHTS)], output_field=IntegerField())
     # Within a light, the indicators nobody answers for come last: their light is no unit's lag.
     unowned = ExpressionWrapper(unowned_q("indicator__"), output_field=BooleanField())
-    ordered = (
+    return (
         qs.select_related("indicator__target__plan")
         .annotate(unowned=unowned)
         .order_by(-severity, "unowned", Coalesce("gap", Value(Decimal(0))).desc(), "indicator_id")
     )
-    page = list(ordered[offset : offset + limit] if limit is not None else ordered[offset:])
-    total = qs.count() if limit is not None else len(page) + offset
+
+
+def _flagged_rows(pages) -> list[list[FlaggedRow]]:
+    """The rows of each page of snapshots, their milestones and lead units read once for all pages."""
+    every = [s for page in pages for s in page]
     milestones = defaultdict(list)
-    for m in _milestones_of([s.indicator_id for s in page]):
+    for m in _milestones_of([s.indicator_id for s in every]):
         milestones[m.indicator_id].append(m)
-    leads = _lead_names({s.indicator.target_id for s in page})
-    rows = []
-    for s in page:
-        indicator = s.indicator
-        spec = indicator_spec(indicator, milestones[indicator.pk], indicator.target.plan)
-        checkpoint = _checkpoint(spec, s.evaluated_on or s.as_of)
-        rows.append(
-            FlaggedRow(
-                indicator_id=indicator.pk,
-                name=indicator.name,
-                target=str(indicator.target),
-                plan_id=indicator.target.plan_id,
-                status=s.status,
-                reasons=[rules.reason_text(r) for r in s.reasons],
-                gap=s.gap,
-                completion=s.completion,
-                lead_units=leads.get(indicator.target_id, []),
-                days_behind=days_behind(spec, s.actual, checkpoint) if s.unit_id is None and not s.unowned else None,
-                unowned=s.unowned,
-                target_id=indicator.target_id,
-            )
-        )
-    return FlaggedList(total=total, rows=rows)
+    leads = _lead_names({s.indicator.target_id for s in every})
+    return [[_flagged_row(s, milestones, leads) for s in page] for page in pages]
+
+
+def _flagged_row(s, milestones, leads) -> FlaggedRow:
+    indicator = s.indicator
+    spec = indicator_spec(indicator, milestones[indicator.pk], indicator.target.plan)
+    checkpoint = _checkpoint(spec, s.evaluated_on or s.as_of)
+    return FlaggedRow(
+        indicator_id=indicator.pk,
+        name=indicator.name,
+        target=str(indicator.target),
+        plan_id=indicator.target.plan_id,
+        status=s.status,
+        reasons=[rules.reason_text(r) for r in s.reasons],
+        gap=s.gap,
+        completion=s.completion,
+        lead_units=leads.get(indicator.target_id, []),
+        days_behind=days_behind(spec, s.actual, checkpoint) if s.unit_id is None and not s.unowned else None,
+        unowned=s.unowned,
+        target_id=indicator.target_id,
+    )
 
 
 def _checkpoint(spec: rules.IndicatorSpec, on: date) -> date | None:

@@ -103,14 +103,14 @@ def _overview(*, region, as_of, plan, section, unit, township, light, reporting_
         ]
     )
     trend = figures.trend(as_of=as_of, **lit)
-    flagged = {
-        name: figures.flagged(as_of=as_of, lights=(name,), limit=flagged_rows, **scope)
-        if light in (None, name)
-        else None
-        for name in ("red", "amber")
-    }
+    counts = figures.light_counts(as_of=as_of, **lit)
+    # The lists' totals are the counts' own (the same rows), so only their first rows are read.
+    shown = {name: counts.counts[name] for name in ("red", "amber") if light in (None, name)}
+    flagged = dict.fromkeys(("red", "amber")) | figures.flagged_lists(
+        as_of=as_of, totals=shown, limit=flagged_rows, **scope
+    )
     return {
-        "counts": figures.light_counts(as_of=as_of, **lit),
+        "counts": counts,
         "trend": trend,
         "trend_json": trend_chart(trend, light=light),
         "splits": splits,
