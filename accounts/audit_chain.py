@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import audit_keys
+from .audit import _lock_chain, audit_record, event_hash, unkeyed_hash
 from .models import AuditEvent
-from .services import _lock_chain, audit_record, event_hash, unkeyed_hash
 
 # Never below this, whatever a setting or a caller says (Cybersecurity Law art. 21: six months).
 MINIMUM_RETENTION_DAYS = 184

@@ -22,6 +22,7 @@ from core import queue
 from regions.selectors import region_prefix
 
 from . import permissions
+from .audit import audit_record
 from .models import ChannelDelivery, ChannelKind, DeliveryStatus, UnitChannel
 
 TIMEOUT_SECONDS = 5
@@ -92,8 +93,6 @@ def channel_resend(*, deliveries, by) -> int:
     """Queue failed deliveries once more, attempts counted from zero (the office's "send again"); each
     one resent is audited as `channel.resend`. PermissionDenied, and nothing queued, unless `by` is the
     office of every delivery's unit."""
-    from .services import audit_record
-
     if not permissions.is_office(by):
         raise PermissionDenied(_("Only the supervision office sends failed notices again."))
     failed = list(
