@@ -4,9 +4,10 @@ Exports (ExportJob) and generated reports (GeneratedReport) are rows with a stat
 done / failed. A worker killed in the middle (out of memory, a deploy, the machine restarted) leaves its
 row running; Celery's late acknowledgement redelivers the message only while the broker still holds it.
 Every few minutes beat runs `jobs_reclaim`: a running row whose last sign of life is older than
-JOB_LEASE_SECONDS (an export's `heartbeat_at`, written with its progress; a report's `started_at`, since
-generating one takes seconds) goes back to pending and the beat task queues it again, unless it has already been
-started JOB_MAX_ATTEMPTS times: then it is marked failed with its reason, for the page that shows it.
+JOB_LEASE_SECONDS (its `heartbeat_at`, which both runners write through `heartbeat`: an export with its
+progress, a report at each stage of its generation; `started_at` for a row that never wrote one) goes back
+to pending and the beat task queues it again, unless it has already been started JOB_MAX_ATTEMPTS times:
+then it is marked failed with its reason, for the page that shows it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ class Reclaimed:
     @property
     def retried(self) -> int:
         return len(self.exports) + len(self.reports)
+
+
+def heartbeat(job) -> None:
+    """The worker's sign of life on a running export or report: it keeps the job's lease, so a long job
+    whose worker is alive is never taken back. Written at once, outside any transaction of the caller's."""
+    type(job).objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
 
 
 def lease_expired_before(now: datetime) -> datetime:
@@ -94,7 +101,7 @@ def _reclaim_report(report: GeneratedReport, now: datetime, result: Reclaimed) -
         action="report.retry",
         obj=report,
         username=report.schedule_name,
-        new={"attempts": report.attempts, "started_at": report.started_at},
+        new={"attempts": report.attempts, "started_at": report.started_at, "last_heartbeat": report.heartbeat_at},
     )
     result.reports.append(report.pk)
 
@@ -111,9 +118,7 @@ def jobs_reclaim(*, now: datetime | None = None) -> Reclaimed:
     exports = ExportJob.objects.select_for_update(skip_locked=True).filter(silent, status=ExportJob.Status.RUNNING)
     for job in exports:
         _reclaim_export(job, now, result)
-    reports = GeneratedReport.objects.select_for_update(skip_locked=True).filter(
-        status=ReportState.RUNNING, started_at__lt=cutoff
-    )
+    reports = GeneratedReport.objects.select_for_update(skip_locked=True).filter(silent, status=ReportState.RUNNING)
     for report in reports:
         _reclaim_report(report, now, result)
     return result

@@ -135,6 +135,15 @@ class GeneratedReport(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Written by the worker at each stage of the generation; a running report silent for longer than "
+            "its lease is taken back (reports.jobs)."
+        ),
+    )
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     content = models.JSONField(

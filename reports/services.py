@@ -34,6 +34,7 @@ from .bulletins import pdf
 from .bulletins.compose import compose, title_of
 from .bulletins.docx_writer import write_docx
 from .bulletins.xlsx_writer import write_xlsx
+from .jobs import heartbeat
 from .models import (
     DocumentFrame,
     DocumentNumber,
@@ -113,9 +114,15 @@ def _claim(report_id: int) -> GeneratedReport | None:
         report = GeneratedReport.objects.select_for_update(of=("self",)).select_related("region").get(pk=report_id)
         if report.status == ReportState.DONE:
             return None
-        report.status, report.started_at, report.failure_reason = ReportState.RUNNING, timezone.now(), ""
+        now = timezone.now()
+        report.status, report.started_at, report.heartbeat_at, report.failure_reason = (
+            ReportState.RUNNING,
+            now,
+            now,
+            "",
+        )
         report.attempts += 1
-        report.save(update_fields=["status", "started_at", "failure_reason", "attempts"])
+        report.save(update_fields=["status", "started_at", "heartbeat_at", "failure_reason", "attempts"])
     return report
 
 
@@ -130,9 +137,9 @@ def _months_needed(report: GeneratedReport) -> list[date]:
     return sorted(set(ends))
 
 
-def snapshots_for_report(*, region: Region, month_ends: list[date], today: date) -> None:
+def snapshots_for_report(*, region: Region, month_ends: list[date], today: date, beat=None) -> None:
     """Freeze the region's months a report reads, where that month has no snapshot yet or only a
-    provisional one evaluated before today.
+    provisional one evaluated before today. `beat` (the runner's heartbeat) is called after each month.
 
     Pages never freeze (they read the month under way from today's stored lights); a report is a
     record, so the months it covers are frozen as they stand today, and once written its figures
@@ -145,18 +152,23 @@ def snapshots_for_report(*, region: Region, month_ends: list[date], today: date)
         wanted = min(end, today)
         if end not in evaluated or (evaluated[end] is not None and evaluated[end] < wanted):
             snapshot_freeze(as_of=end, indicators=indicators, evaluated_on=wanted)
+        if beat is not None:
+            beat()
 
 
 def report_generate(*, report_id: int, render_pdf: bool = True) -> GeneratedReport:
     """Generate a requested report: snapshots, content, .docx and .xlsx; idempotent per row.
 
     The PDF follows in its own task where LibreOffice is installed (`render_pdf=False`: not queued,
-    as the benchmark times generation alone)."""
+    as the benchmark times generation alone). Each stage ends with a heartbeat (reports.jobs), as an
+    export's progress does, so a long generation keeps its lease while its worker lives."""
     report = _claim(report_id)
     if report is None:
         return GeneratedReport.objects.get(pk=report_id)
     today = timezone.localdate()
-    snapshots_for_report(region=report.region, month_ends=_months_needed(report), today=today)
+    snapshots_for_report(
+        region=report.region, month_ends=_months_needed(report), today=today, beat=lambda: heartbeat(report)
+    )
     frame = document_frame_for(report.region)
     with translation.override(settings.LANGUAGE_CODE):
         word = title_of(report.kind, report.region.name, report.period_start, report.period_end)[2]
@@ -172,7 +184,11 @@ def report_generate(*, report_id: int, render_pdf: bool = True) -> GeneratedRepo
             issued_on=today,
             frame=frame,
         )
-        docx, xlsx = write_docx(content), write_xlsx(content)
+        heartbeat(report)
+        docx = write_docx(content)
+        heartbeat(report)
+        xlsx = write_xlsx(content)
+        heartbeat(report)
     return _finish(report_id, content, docx, xlsx, render_pdf=render_pdf)
 
 

@@ -178,3 +178,39 @@ def test_an_export_whose_database_stays_away_fails_with_the_reason(
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED and "could not connect" in job.error
     assert job.attempts == 1 + tasks.MAX_RETRIES
+
+
+def test_a_long_report_generation_writes_heartbeats_that_keep_its_lease(county, indicator, supervisor, monkeypatch):
+    from reports import services
+
+    real_compose, real_docx = services.compose, services.write_docx
+    reclaimed = []
+    with time_machine.travel(T0, tick=False) as traveller:
+
+        def slow_compose(**kwargs):
+            traveller.shift(timedelta(seconds=400))  # composing a province's report: most of a lease
+            return real_compose(**kwargs)
+
+        def slow_docx(content):
+            traveller.shift(timedelta(seconds=400))  # 800 s since the start, longer than the lease
+            reclaimed.append(jobs.jobs_reclaim())  # beat runs while the worker is still writing
+            return real_docx(content)
+
+        monkeypatch.setattr(services, "compose", slow_compose)
+        monkeypatch.setattr(services, "write_docx", slow_docx)
+        report = services.report_request(region=county, kind=ReportKind.MONTHLY, month=date(2025, 5, 1), by=supervisor)
+        done = services.report_generate(report_id=report.pk, render_pdf=False)
+    assert reclaimed == [jobs.Reclaimed()]
+    assert done.status == ReportState.DONE and done.attempts == 1
+    assert done.heartbeat_at == T0 + timedelta(seconds=800)
+    assert not AuditEvent.objects.filter(action="report.retry").exists()
+
+
+def test_a_report_silent_past_its_last_heartbeat_is_taken_back(county):
+    report = running_report(county, version=1)
+    GeneratedReport.objects.filter(pk=report.pk).update(heartbeat_at=T0 + timedelta(minutes=5))
+    with time_machine.travel(T0 + timedelta(minutes=14), tick=False):
+        assert jobs.jobs_reclaim() == jobs.Reclaimed()
+    with time_machine.travel(T0 + timedelta(minutes=16), tick=False):
+        assert jobs.jobs_reclaim() == jobs.Reclaimed(reports=[report.pk])
+    assert AuditEvent.objects.get(action="report.retry").new["last_heartbeat"].startswith("2025-06-30T02:05")
