@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -77,6 +78,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
 
+def _https_by_default(db_field, **kwargs):
+    """A webhook address typed without a scheme is taken as https:// (Django 6's default, set now)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class UnitChannelForm(forms.ModelForm):
     """The signing secret is write-only: the form never shows it, an empty box keeps the one stored."""
 
@@ -95,6 +103,7 @@ class UnitChannelForm(forms.ModelForm):
     class Meta:
         model = UnitChannel
         fields = ("unit", "kind", "url", "secret", "clear_secret", "phone", "enabled")
+        formfield_callback = _https_by_default
 
     def clean(self):
         cleaned = super().clean()
@@ -108,6 +117,7 @@ class UnitChannelForm(forms.ModelForm):
 @admin.register(UnitChannel)
 class UnitChannelAdmin(admin.ModelAdmin):
     form = UnitChannelForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("unit", "kind", "webhook", "has_secret", "enabled")
     list_filter = ("kind", "enabled")
     search_fields = ("unit__name",)

@@ -296,3 +296,23 @@ def test_the_resend_service_refuses_a_reporter_and_an_office_of_another_county(
         delivery.refresh_from_db()
         assert delivery.status == DeliveryStatus.FAILED
     assert not AuditEvent.objects.filter(action="channel.resend").exists()
+
+
+def test_a_webhook_typed_without_a_scheme_is_taken_as_https_without_a_deprecation_warning(town_unit, rf):
+    import warnings
+
+    from django.contrib import admin as django_admin
+    from django.utils.deprecation import RemovedInDjango60Warning
+
+    from accounts.admin import UnitChannelForm
+
+    request = rf.get("/admin/accounts/unitchannel/add/")
+    request.user = UserFactory(username="sysadmin", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    data = {"unit": town_unit.pk, "kind": ChannelKind.WECOM, "url": "qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RemovedInDjango60Warning)
+        admin_form = django_admin.site._registry[UnitChannel].get_form(request)
+        forms = [UnitChannelForm(data=dict(data, enabled="on")), admin_form(data=dict(data, enabled="on"))]
+    for form in forms:
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["url"] == "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
