@@ -8,8 +8,11 @@ class InstructionsConfig(AppConfig):
 
     def ready(self):
         from core import visibility
+        from supervision.search import register_source
 
         from .models import Instruction
+        from .search import instruction_hits
         from .selectors import instructions_visible_to
 
         visibility.register(Instruction, instructions_visible_to)
+        register_source("instructions", instruction_hits)

@@ -1,5 +1,6 @@
 """Global search: plans, tasks, indicators, units, villages and reports, each through the selector that decides
-what the user may see, so a reporter finds only its own unit's things."""
+what the user may see, so a reporter finds only its own unit's things. An app above supervision adds its own kind
+with `register_source` (the instructions app: leaders' instructions), which supervision cannot import."""
 
 from dataclasses import dataclass
 
@@ -11,6 +12,14 @@ from targets import selectors as target_selectors
 from villages.selectors import villages_visible_to
 
 LIMIT = 10
+
+# kind -> source(user=, matching=, limit=) -> list[Hit]; `matching(qs, *fields)` keeps the rows holding every word.
+_SOURCES = {}
+
+
+def register_source(kind: str, source) -> None:
+    """Add a kind of hit to the search; the source scopes its rows to what the user may see."""
+    _SOURCES[kind] = source
 
 
 @dataclass(frozen=True)
@@ -75,4 +84,6 @@ def search(*, user, query: str) -> dict[str, list[Hit]]:
             for r in reports[:LIMIT]
         ],
     }
+    for kind, source in _SOURCES.items():
+        found[kind] = source(user=user, matching=matching, limit=LIMIT)
     return {kind: hits for kind, hits in found.items() if hits}

@@ -38,3 +38,22 @@ def test_a_reporter_finds_only_its_own_units_things(client, dept_reporter, found
     assert "改建卫生厕所" in hits["indicators"] and "改造学校厕所" not in hits["indicators"]
     assert "units" not in kinds(client, "教育局")
     assert "没有与“教育局”相符" in client.get("/supervision/search/", {"q": "教育局"}).content.decode()
+
+
+def test_leaders_instructions_are_found_only_by_those_who_may_see_them(
+    client, indicator, county, dept_reporter, supervisor, stranger
+):
+    from accounts.models import Role
+    from instructions import services
+
+    from ..factories import UserFactory
+
+    leader = UserFactory(username="lingdao", role=Role.LEADER, region=county)
+    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进农村改厕")
+    link = f'href="/instructions/{instruction.pk}/"'
+    for user in (supervisor, dept_reporter, leader):
+        client.force_login(user)
+        hits = kinds(client, "改厕 抓紧")
+        assert link in hits["instructions"] and "领导批示" in hits["instructions"], user.username
+    client.force_login(stranger)  # another unit's reporter: the instruction does not reach it
+    assert "instructions" not in kinds(client, "改厕")
