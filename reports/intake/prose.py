@@ -311,7 +311,28 @@ def body_end(lines: list[str], head: Head) -> tuple[int, int | None]:
                 index = next(i for i in range(index - 1, -1, -1) if normalise(lines[i]) == signer)
             end = index
             break
-    return end, annex
+    return _before_foot(lines, head.body_start, end), annex
+
+
+# The sign-off under a reply or a notice: who signed, who handled it, a telephone, how it is published,
+# who it is copied to. "分管领导:蔡芳臻" there signs the document; it is no task's leader.
+FOOT_LINE = re.compile(
+    r"^(?:(?:分管领导|签发人?|核稿人?|经办人员?|承办人员?|联系人|联系电话|电话|传真|抄送|抄报|印发)[:]"
+    r"|\(此件[^)]{0,8}\)$)"
+)
+
+
+def _before_foot(lines: list[str], floor: int, end: int) -> int:
+    """The end moved up over the sign-off lines (and blank lines among them) at the foot of the body."""
+    index = end
+    while index > floor:
+        text = normalise(lines[index - 1])
+        if text and not FOOT_LINE.match(text):
+            break
+        index -= 1
+    while index < end and not normalise(lines[index]):  # blank lines before the sign-off stay with the body
+        index += 1
+    return index if any(normalise(lines[i]) for i in range(index, end)) else end
 
 
 TITLE_PUNCTUATION = re.compile(r"[。,;:!?、]")
@@ -556,7 +577,7 @@ class _Builder:
                 )
 
 
-LEADER = re.compile(r"(?:牵头领导|责任领导|分管领导|包抓领导)[:：](?P<name>[^,;)]+)")
+LEADER = re.compile(r"(?:牵头领导|责任领导|分管领导|包抓领导)[:：](?P<name>[^,;)(。\s]+)")
 
 
 def within_plan(proposals, start: date, end: date) -> list[dict]:

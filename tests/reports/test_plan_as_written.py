@@ -9,6 +9,7 @@ import docx
 import openpyxl
 import pytest
 
+from reports.intake.prose import parse_lines
 from reports.intake.written import as_written
 from reports.plan_import import decide_units, default_missing_baselines, plan_import, plan_import_parse
 from targets.models import Indicator, Plan, Section, Target
@@ -76,6 +77,25 @@ def test_a_real_seed_with_full_width_punctuation_is_saved_as_published(county, s
     assert "全市 16 个强村公司累计签订 69 个项目" in tasks["共建筹资，提高要素供给力"]
     flat = text.replace("\n", "")
     assert all(content in flat for content in tasks.values())
+
+
+def test_the_sign_off_under_a_reply_is_no_task_leader_nor_task_text(county):
+    """Seed 000 ends "分管领导：蔡芳臻 / 经办人员：祝小慧 / 联系电话：… / （此件主动公开）": it signs the reply."""
+    text = (Path(__file__).resolve().parent / "shishi_reply.txt").read_text(encoding="utf-8")
+    parsed = plan_import_parse(
+        file=upload(text.encode(), "石狮.txt"), region=county, start=date(2024, 1, 1), end=date(2024, 12, 31)
+    )
+    last = parsed["tasks"][-1]
+    assert last["name"] == "共享立制，提高分配调节力"
+    assert last["leader"] == ""
+    assert not any("经办人员" in task["content"] or "联系电话" in task["content"] for task in parsed["tasks"])
+    assert last["content"].endswith("全年新增城镇就业近万人。")
+
+
+def test_a_leader_named_in_a_task_is_read_up_to_the_bracket():
+    lines = ["一、重点任务", "（一）推进厕所改造。全县完成改造3000户。牵头领导：张三（副县长），责任单位：县农业农村局"]
+    parsed = parse_lines(lines, start=date(2024, 1, 1), end=date(2024, 12, 31))
+    assert parsed["tasks"][0]["leader"] == "张三"
 
 
 @pytest.mark.django_db
