@@ -37,6 +37,7 @@ from django.core import serializers
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import audit_keys
 from .backup_crypto import DecryptError, DecryptingReader, EncryptingWriter, manifest_signature
@@ -222,19 +223,37 @@ def verify(in_dir: Path) -> dict:
     in_dir = Path(in_dir)
     try:
         manifest = json.loads((in_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BackupError(f"{in_dir / MANIFEST} is missing or unreadable: {exc}") from exc
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"unknown backup format {manifest.get('format')!r}; expected {FORMAT}")
+    except OSError as exc:
+        raise BackupError(
+            _("%(path)s is missing or cannot be read (%(error)s): give the folder a backup was written to.")
+            % {"path": in_dir / MANIFEST, "error": exc.strerror or exc}
+        ) from exc
+    except ValueError as exc:
+        raise BackupError(
+            _("%(path)s is not a backup manifest (not JSON: %(error)s): the backup is damaged or not one of ours.")
+            % {"path": in_dir / MANIFEST, "error": exc}
+        ) from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupError(
+            _(
+                "This backup's format is %(found)s; this version restores only %(expected)s. A backup made by an "
+                "older version is restored with that version, then backed up again."
+            )
+            % {"found": found or _("not stated"), "expected": FORMAT}
+        )
     if manifest.get("signature") != manifest_signature(_canonical(manifest)):
         raise BackupError(
-            "the manifest's signature does not match: the backup was changed, or it was made with another backup key"
+            _(
+                "The manifest's signature does not match: the backup was changed, or it was made with another "
+                "backup key."
+            )
         )
     for name, expected in manifest["blobs"].items():
         if not (in_dir / name).is_file():
-            raise BackupError(f"{name} is listed in the manifest but missing")
+            raise BackupError(_("%(name)s is listed in the manifest but missing.") % {"name": name})
         if _sha256(in_dir / name) != expected:
-            raise BackupError(f"{name} does not match its checksum: the backup is damaged")
+            raise BackupError(_("%(name)s does not match its checksum: the backup is damaged.") % {"name": name})
     return manifest
 
 

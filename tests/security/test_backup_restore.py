@@ -130,7 +130,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_loaded(small_backup):
     data = bytearray(dump.read_bytes())
     data[len(data) // 2] ^= 1
     dump.write_bytes(bytes(data))
-    refused(small_backup, "checksum")
+    refused(small_backup, "与其校验值不符：备份已损坏。")
 
 
 def test_a_backup_changed_with_its_checksum_recomputed_is_refused_by_the_signature(small_backup):
@@ -143,9 +143,32 @@ def test_a_backup_changed_with_its_checksum_recomputed_is_refused_by_the_signatu
     manifest = json.loads(manifest_path.read_text())
     manifest["blobs"]["db.jsonl.enc"] = hashlib.sha256(bytes(data)).hexdigest()
     manifest_path.write_text(json.dumps(manifest))
-    refused(small_backup, "signature does not match")
+    refused(small_backup, "备份清单的签名不符")
 
 
 def test_a_backup_holds_no_password_hash_or_name_in_clear(small_backup):
     everything = b"".join(p.read_bytes() for p in small_backup[0].iterdir() if p.name != "manifest.json")
     assert b"wangfang" not in everything and b"md5$" not in everything and b"pbkdf2" not in everything
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "manifest, expected",
+    [
+        (None, "不存在或无法读取"),
+        ("{not json", "不是备份清单（不是JSON："),
+        (
+            json.dumps({"format": "ruralplan-backup-1"}),
+            "这份备份的格式是ruralplan-backup-1，本版本只能恢复ruralplan-backup-2格式的备份",
+        ),
+        (json.dumps(["a list"]), "这份备份的格式是未注明"),
+    ],
+)
+def test_an_old_or_unreadable_backup_is_refused_in_chinese(tmp_path, manifest, expected):
+    from django.core.management import CommandError, call_command
+
+    if manifest is not None:
+        (tmp_path / "manifest.json").write_text(manifest, encoding="utf-8")
+    with pytest.raises(CommandError) as refusal:
+        call_command("restore", str(tmp_path))
+    assert expected in str(refusal.value), str(refusal.value)

@@ -1,6 +1,8 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from accounts.backup import BackupError, restore
 from accounts.services import audit_record
@@ -17,7 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, in_dir, **options):
         try:
-            manifest = restore(in_dir)
+            with translation.override(settings.LANGUAGE_CODE):  # refusals in the operators' language (Chinese)
+                manifest = restore(in_dir)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         audit_record(
