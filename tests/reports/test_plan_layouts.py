@@ -149,8 +149,9 @@ def test_a_table_with_leaders_time_points_repeated_header_and_notes(county):
     assert (tasks["农产品品牌"]["lead_units"], tasks["农产品品牌"]["co_units"]) == (["县市场监管局"], ["县农业农村局"])
     assert [(p["kind"], p["target_value"], p["unit"]) for p in tasks["村级集体经济"]["indicators"]] == [
         ("increase", "30", "个"),
-        ("decrease", "0", "个"),
+        ("ceiling", "0", "个"),  # 10万元 is the tier, not a count to come down from: no baseline to ask for
     ]
+    assert "baseline_needed" not in tasks["村级集体经济"]["indicators"][1]["warnings"]
     assert tasks["粮食安全"]["all_townships"] and tasks["粮食安全"]["leader"] == "王副县长"
 
 

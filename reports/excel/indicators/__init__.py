@@ -8,8 +8,8 @@ What is understood:
   in 万元: 60亿元 → 600000 万元); Chinese numerals (十六个, 三成 = 30 %); approximate amounts
   (3000余人, 近万人, 约500户) taken at their stated value and marked approximate;
 * units of measure (个 座 户 人 亩 公里 万元 % 天 口 头 羽 人次 …), or a bare ratio followed by 以内/以上;
-* comparison words → kinds (DOMAIN.md, see :mod:`.wording`); "动态清零" / "全部清零" → a ceiling at 0
-  (none may remain), "49个空壳村全部清零" → a decrease from 49 to 0;
+* comparison words → kinds (DOMAIN.md, see :mod:`.wording`); "动态清零" / "全部清零" / "全面消除10万元以下的村"
+  → a ceiling at 0 (none may remain), "49个空壳村全部清零" → a decrease from 49 to 0;
 * "由300万元提高到800万元" → baseline 300, target 800;
 * "到2025年", "2025年底前", "9月底前", "年底前" → the deadline of what follows in that sentence;
 * "支出率达到4月底30%以上、6月底50%以上…12月底100%" → one indicator with staged milestones;
@@ -230,13 +230,14 @@ def _counted_down(clause: str, targets: list, deadline: date) -> Proposal | None
 
 
 def _eliminated(clause: str, deadline: date) -> Proposal | None:
-    """ "全面消除10万元以下的村": the villages below the line must come down to none (a decrease to 0)."""
+    """ "全面消除10万元以下的村": none may remain below the line, a ceiling at 0. "10万元" defines the tier, it is
+    no count of villages to come down from, so no baseline is needed (as for "空壳村全部清零")."""
     match = ELIMINATED.search(clause)
     if not match:
         return None
     return _proposal(
         match.group("name"),
-        "decrease",
+        "ceiling",
         "户" if match.group("what") == "户" else "个",
         Decimal(0),
         deadline,
