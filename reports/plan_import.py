@@ -28,6 +28,7 @@ from targets.models import Plan, Section, Target
 from targets.services import indicator_create, target_units_set
 
 from .excel import indicators as extraction
+from .intake import head as plan_head
 from .intake import prose
 from .intake import units as unit_lists
 from .intake.dates import period_from_text
@@ -110,7 +111,7 @@ def _stated_period(title: str, plan_file, head) -> tuple[date, date] | None:
             or period_from_text(grid_title(plan_file.grid))
             or (period_from_text(head.title) if head.title else None)
         )
-    return period_from_text(title) or prose.find_period(plan_file.lines, head)
+    return period_from_text(title) or plan_head.find_period(plan_file.lines, head)
 
 
 def parse_plan_file(plan_file, *, title: str = "", start: date | None = None, end: date | None = None) -> dict:
@@ -119,7 +120,7 @@ def parse_plan_file(plan_file, *, title: str = "", start: date | None = None, en
     A document that states no period gets a guessed one, marked `period_assumed`: the preview asks
     the person to set it and the import refuses it until then.
     """
-    head = prose.document_head(plan_file.lines)
+    head = plan_head.document_head(plan_file.lines)
     if plan_file.table_line is not None:  # a plan text whose annex is the responsibility table, as text
         title = title or head.title or grid_title(plan_file.grid) or plan_file.name
     elif plan_file.grid is not None:
@@ -134,8 +135,8 @@ def parse_plan_file(plan_file, *, title: str = "", start: date | None = None, en
     start, end = start or title_start, end or title_end
     if plan_file.grid is not None:
         parsed = parse_grid(plan_file.grid, start=start, end=end)
-        prose.body_end(plan_file.lines, head)  # the signature and date at the foot fill the issuer and date
-        head.issuer = head.issuer or prose.issuer_from_number(head.doc_number, plan_file.lines)
+        plan_head.body_end(plan_file.lines, head)  # the signature and date at the foot fill the issuer and date
+        head.issuer = head.issuer or plan_head.issuer_from_number(head.doc_number, plan_file.lines)
         parsed.update(head.as_dict())
         if plan_file.table_line is not None:
             parsed["warnings"].insert(

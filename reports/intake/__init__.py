@@ -1,8 +1,8 @@
 """Plan intake: read the plans and tables that counties hold, as they are published, into one ``parsed`` dict.
 
 ``files.read_plan_file`` checks and reads the upload (table grid and/or lines of text); ``table.parse_grid``
-reads a responsibility table and ``prose.parse_lines`` a plan written as text. Both return the same shape,
-which the preview edits and :func:`reports.plan_import.plan_import` writes:
+reads a responsibility table and ``prose.parse_lines`` a plan written as text (``head`` reads its head and foot).
+Both return the same shape, which the preview edits and :func:`reports.plan_import.plan_import` writes:
 
 ``parsed`` (JSON-ready; optional keys may be missing in data saved before they existed)::
 
