@@ -20,11 +20,12 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CN = "一二三四五六七八九十"
 MARKS = [  # (level, pattern) in order of depth; matched on the normalised line
     (0, re.compile(rf"^第[{CN}]+[章部篇](?:分)?")),
-    (1, re.compile(rf"^[{CN}]+[、.](?!\d)")),
-    (2, re.compile(rf"^(?:\([{CN}]+\)|[{CN}]+\))[、.]?")),  # "四)乡贤助力发展行动": a bracket lost in copying
-    (3, re.compile(r"^\d{1,2}(?:\.|、|\)(?!\d))(?!\d)")),
-    (4, re.compile(r"^\(\d{1,2}\)[、.]?")),
-    (5, re.compile(rf"^[{CIRCLED}]")),
+    (1, re.compile(rf"^第[{CN}]+节")),  # "第一章 重点任务 / 第一节 壮大村级集体经济 / 一、…"
+    (2, re.compile(rf"^[{CN}]+[、.](?!\d)")),
+    (3, re.compile(rf"^(?:\([{CN}]+\)|[{CN}]+\))[、.]?")),  # "四)乡贤助力发展行动": a bracket lost in copying
+    (4, re.compile(r"^\d{1,2}(?:\.|、|\)(?!\d))(?!\d)")),
+    (5, re.compile(r"^\(\d{1,2}\)[、.]?")),
+    (6, re.compile(rf"^[{CIRCLED}]")),
 ]
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[(](?:19|20)\d{2}[〕\])]\s*\d{1,4}\s*号")

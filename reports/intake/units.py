@@ -69,9 +69,11 @@ LED_BY = re.compile(
     r"由(?P<lead>[^,，。;；由]{2,60}?)牵头(?:负责)?(?:[,，、](?P<co>[^,，。;；]{2,80}?)(?:等)?"
     r"(?:配合|参与|协同|协助|按职责分工负责))?"
 )
-IN_CHARGE = re.compile(r"[(（](?P<lead>[^()（）]{2,60}?)(?:负责|牵头)[)）]")
 # "（县农业农村局牵头，县卫健局、县住建局配合，各乡镇负责）": the first leads, the others share the work.
-LED_IN_BRACKETS = re.compile(r"[(（](?P<lead>[^()（）,，;；]{2,40}?)牵头[,，;；](?P<rest>[^()（）]{2,120}?)[)）]")
+# "各镇（街道）" may stand inside: one short bracket within the bracket.
+INNER = r"(?:[^()（）]|[(（][^()（）]{1,8}[)）])"
+IN_CHARGE = re.compile(rf"[(（](?P<lead>{INNER}{{2,60}}?)(?:负责|牵头)[)）]")
+LED_IN_BRACKETS = re.compile(rf"[(（](?P<lead>[^()（）,，;；]{{2,40}}?)牵头[,，;；](?P<rest>{INNER}{{2,120}}?)[)）]")
 SHARE_WORDS = re.compile(r"(?:等)?(?:配合|参与|协助|协同|共同负责|具体负责|负责落实|抓落实|负责|落实)$")
 # Other labelled lines that may follow a unit list on the next line ("责任单位：县住建局" / "完成时限：…").
 OTHER_LABELS = (

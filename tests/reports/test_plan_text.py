@@ -57,7 +57,8 @@ def sections_of(parsed):
 def test_the_xunyi_plan_reads_as_its_ten_actions_with_their_38_tasks(xunyi):
     parsed = parse_xunyi(xunyi)
     titles = sections_of(parsed)
-    assert [s["title"] for s in parsed["sections"] if s["level"] == 2] == ACTIONS
+    # 第X章 0, 第X节 1, 一、 2, (一) 3
+    assert [s["title"] for s in parsed["sections"] if s["level"] == 3] == ACTIONS
     per_action = [sum(1 for t in parsed["tasks"] if titles[t["section"]] == action) for action in ACTIONS]
     assert per_action == [5, 6, 4, 4, 3, 3, 2, 3, 4, 4]
     assert [t["seq"] for t in parsed["tasks"]] == list(range(1, 39))
@@ -420,3 +421,30 @@ def test_the_preview_names_what_is_responsible_but_no_unit(xunyi, client):
     html = client.get(response["Location"]).content.decode()
     assert html.count("data-unparsed") == 4 and "另写明的责任方：各村（不是本县的单位，保留在任务内容中）。" in html
     assert 'value="2027-01-01"' in html and 'value="大河镇人民政府"' in html
+
+
+def test_sections_under_a_chapter_and_a_bracket_inside_a_responsibility_bracket():
+    lines = [
+        "某县乡村振兴三年行动方案（2025—2027年）",
+        "第二章 重点任务",
+        "第一节 壮大村级集体经济",
+        "一、实施集体经济强村工程。全面消除10万元以下的村。（县委组织部牵头，县农业农村局、县财政局配合，各镇（街道）负责）",
+        "二、盘活农村闲置资产。盘活闲置农房500套。责任单位：县农业农村局、县自然资源局、各镇（街道）",
+        "第二节 夯实农业基础",
+        "三、建设高标准农田。每年新增高标准农田1.2万亩。（县农业农村局负责）",
+    ]
+    parsed = prose.parse_lines(lines, start=date(2025, 1, 1), end=date(2027, 12, 31))
+    titles = {s["key"]: s["title"] for s in parsed["sections"]}
+    tasks = {t["name"]: t for t in parsed["tasks"]}
+    assert list(tasks) == ["实施集体经济强村工程", "盘活农村闲置资产", "建设高标准农田"]
+    assert titles[tasks["盘活农村闲置资产"]["section"]] == "第一节 壮大村级集体经济"
+    assert titles[tasks["建设高标准农田"]["section"]] == "第二节 夯实农业基础"
+    assert "第二节" not in tasks["盘活农村闲置资产"]["content"] and tasks["盘活农村闲置资产"]["all_townships"]
+    strong = tasks["实施集体经济强村工程"]
+    assert (strong["lead_units"], strong["co_units"], strong["all_townships"]) == (
+        ["县委组织部"],
+        ["县农业农村局", "县财政局"],
+        True,
+    )
+    (ceiling,) = strong["indicators"]
+    assert (ceiling["kind"], ceiling["target_value"], ceiling["warnings"]) == ("ceiling", "0", [])
