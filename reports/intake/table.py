@@ -333,6 +333,9 @@ class _Reader:
             unit_lists.merge(units, unit_lists.read_list(self.raw(row, "lead_units"), all_lead=True))
         if self.get(row, "co_units"):
             unit_lists.merge(units, unit_lists.read_list(self.raw(row, "co_units")), as_co=True)
+        elif not units["lead_units"] and len(units["co_units"]) == 1 and not units["all_townships"]:
+            units["lead_units"] = units["co_units"]  # the one unit responsible, with no one beside it, leads
+            units["co_units"] = []
         return units
 
     def _deadline(self, row):

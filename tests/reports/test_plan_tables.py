@@ -75,6 +75,22 @@ def test_a_lead_and_a_co_unit_column_beside_a_responsibility_column():
     assert (task["lead_units"], task["co_units"], task["all_townships"]) == (["县农业农村局"], ["县卫健局"], True)
 
 
+def test_the_one_unit_in_a_responsibility_column_leads_its_task():
+    parsed = parse(
+        xlsx(
+            [
+                ["序号", "任务", "责任单位", "完成时限"],
+                [1, "户厕改造4500户", "县农业农村局", "2026年12月底前"],
+                [2, "污水治理率达到45%", "县生态环境局、县住建局", "2026年12月底前"],
+                [3, "村庄清洁行动", "各镇(街道)", "2026年12月底前"],
+            ]
+        )
+    )
+    units = [(t["lead_units"], t["co_units"], t["all_townships"]) for t in parsed["tasks"]]
+    # two unmarked units name no lead (no note says the first one leads); towns alone are no unit to lead
+    assert units == [(["县农业农村局"], [], False), ([], ["县生态环境局", "县住建局"], False), ([], [], True)]
+
+
 @pytest.mark.parametrize(
     "when, deadline, frequency, ongoing",
     [
