@@ -238,6 +238,7 @@ class _Builder:
     def __init__(self, start: date, end: date, period_text: str = "", lines: list[str] = ()):
         self.start, self.end, self.period_text, self.lines = start, end, period_text, lines
         self.sections, self.tasks, self.not_understood = [], [], []
+        self.inherited: list[dict] = []  # responsibility stated on the headings above, nearest last
 
     def walk(self, node: Node, section: int | None) -> None:
         for child in node.children:
@@ -245,8 +246,17 @@ class _Builder:
                 self.task(child, section)
             elif child.children:
                 key = self.section(child, section)
-                self.opening(child, key)
+                stated, _phrases = unit_lists.units_in_text(child.text())
+                states = bool(stated["lead_units"] or stated["co_units"] or stated["all_townships"]) and not (
+                    _states_numbers(child.text())  # an opening with targets is an item of its own (opening)
+                )
+                if states:  # "2.开发公益性岗位。责任单位：…" over its items (1) (2): the items' units
+                    self.inherited.append(stated)
+                else:
+                    self.opening(child, key)
                 self.walk(child, key)
+                if states:
+                    self.inherited.pop()
             else:
                 # a heading that states a date or number ("(一)宣传动员阶段(4月3日前)") is shown with its text
                 title = [(child.line, child.mark + child.title)] if re.search(r"\d", child.title) else []
@@ -307,6 +317,9 @@ class _Builder:
             # its dates belong to its indicators (a stage by June), not to the task
             content = node.title + "。" + content
         responsibility, phrases = unit_lists.units_in_text(node.title + "。" + content)
+        if self.inherited and not (responsibility["lead_units"] or responsibility["co_units"]):
+            above = self.inherited[-1]
+            responsibility = {**responsibility, **{k: above[k] for k in ("lead_units", "co_units", "all_townships")}}
         written = self.lines[node.line - 1 : node.last_line()]
         name = as_written(_without(node.title, phrases) or content[:60], *written)
         leader = LEADER.search(node.title + content)

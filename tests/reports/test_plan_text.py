@@ -448,3 +448,23 @@ def test_sections_under_a_chapter_and_a_bracket_inside_a_responsibility_bracket(
     )
     (ceiling,) = strong["indicators"]
     assert (ceiling["kind"], ceiling["target_value"], ceiling["warnings"]) == ("ceiling", "0", [])
+
+
+def test_the_units_stated_on_an_item_hold_for_the_sub_items_under_it():
+    lines = [
+        "某县2025年就业帮扶工作方案",
+        "二、重点任务",
+        "（一）拓宽就业渠道",
+        "1.开展劳务输出。全年组织劳务输出5000人次。（县人社局负责）",
+        "2.开发乡村公益性岗位。责任单位：县农业农村局、各镇（街道）",
+        "（1）新开发公益性岗位800个。",
+        "（2）岗位补贴按月发放到位。",
+    ]
+    parsed = prose.parse_lines(lines, start=date(2025, 1, 1), end=date(2025, 12, 31))
+    units = {t["name"]: (t["lead_units"], t["all_townships"]) for t in parsed["tasks"]}
+    assert units == {
+        "开展劳务输出": (["县人社局"], False),
+        "新开发公益性岗位800个": (["县农业农村局"], True),
+        "岗位补贴按月发放到位": (["县农业农村局"], True),
+    }
+    assert not any("责任单位" in row["text"] for row in parsed["not_understood"])
