@@ -56,6 +56,8 @@ ACTIONS = {
     "report.retry": _("Bulletin queued again after its worker stopped"),
     "report.download": _("Bulletin downloaded"),
     "report.pdf": _("Bulletin PDF made"),
+    "report.sign": _("Bulletin signed off by a leader"),
+    "report.send_back": _("Bulletin returned by a leader"),
     "evidence.add": _("Evidence file added"),
     "evidence.remove": _("Evidence file removed"),
     "evidence.download": _("Evidence file downloaded"),

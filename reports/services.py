@@ -294,7 +294,7 @@ def report_return(*, report: GeneratedReport, by, reason: str) -> GeneratedRepor
         raise ValidationError({"reason": _("Say why the report goes back to the office, so it knows what to change.")})
     with transaction.atomic():
         locked = _signoff_claim(report=report, by=by)
-        return _signoff_save(locked, state=SignoffState.RETURNED, by=by, comment=reason, action="report.return")
+        return _signoff_save(locked, state=SignoffState.RETURNED, by=by, comment=reason, action="report.send_back")
 
 
 def report_regenerate(*, report: GeneratedReport, by) -> GeneratedReport:

@@ -39,7 +39,7 @@ def test_a_leader_signs_off_a_report_once_and_it_is_recorded_and_audited(done_re
     assert (event.username, event.new["signoff"], event.new["comment"]) == ("lingdao", "signed", "同意印发。")
     with translation.override("zh-hans"), pytest.raises(ValidationError, match="已签发"):
         services.report_return(report=done_report, by=leader, reason="再改改")
-    assert not AuditEvent.objects.filter(action="report.return").exists()
+    assert not AuditEvent.objects.filter(action="report.send_back").exists()
 
 
 @pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_returning_needs_a_reason_and_the_office_regenerates_the_next_version(do
     services.report_return(report=done_report, by=leader, reason="红灯原因写得不具体")
     done_report.refresh_from_db()
     assert (done_report.signoff, done_report.signoff_comment) == ("returned", "红灯原因写得不具体")
-    assert AuditEvent.objects.get(action="report.return").new["comment"] == "红灯原因写得不具体"
+    assert AuditEvent.objects.get(action="report.send_back").new["comment"] == "红灯原因写得不具体"
     with pytest.raises(PermissionDenied):
         services.report_regenerate(report=done_report, by=leader)
     new = services.report_regenerate(report=done_report, by=supervisor)
