@@ -161,3 +161,14 @@ def test_the_request_form_offers_the_last_closed_month_and_the_list_reads_period
     page = client.get("/reports/bulletins/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'name="month" value="2026-11"' in page
     assert "2025年5月" in page and ">2025-05<" not in page
+
+
+@pytest.mark.django_db
+def test_the_report_page_names_its_period_in_words_in_its_title_and_head(client, leader, county, indicator, supervisor):
+    report = services.report_request(region=county, kind=ReportKind.QUARTERLY, month=date(2025, 6, 1), by=supervisor)
+    services.report_generate(report_id=report.pk)
+    client.force_login(leader)
+    page = client.get(f"/reports/bulletins/{report.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "2025年4月–2025年6月" in title and "2025-06" not in title and " v1" not in title
+    assert "<span data-span>2025年4月–2025年6月</span>" in page
