@@ -120,3 +120,17 @@ def test_the_template_check_finds_a_colon_between_translated_words():
     assert not literal_punctuation(
         '<p>{% translate "Type" %}{% translate ": " context "between a label and its value" %}{{ v }}</p>'
     )
+
+
+def test_form_labels_end_with_a_chinese_colon_in_chinese_only():
+    """Django adds ":" after every form label and its own Chinese catalogue keeps it ASCII; ours gives "："."""
+    from django import forms
+    from django.utils import translation
+
+    class Notice(forms.Form):
+        notice = forms.CharField(label="督办通知")
+
+    with translation.override("zh-hans"):
+        assert Notice()["notice"].label_tag() == '<label for="id_notice">督办通知：</label>'
+    with translation.override("en"):
+        assert Notice()["notice"].label_tag().endswith("督办通知:</label>")
