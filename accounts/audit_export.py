@@ -6,7 +6,8 @@ from io import BytesIO
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+
+from core.xlsx import safe_value
 
 
 def _json(value):
@@ -29,20 +30,13 @@ COLUMNS = [
 ]
 
 
-def text_cell(sheet, value):
-    """Strings always stay text: a user name such as "=HYPERLINK(...)" must not become a formula."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
-
-
 def audit_workbook(events) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_("Audit log")))
-    sheet.append([text_cell(sheet, str(header)) for header, _getter in COLUMNS])
+    sheet.append([str(header) for header, _getter in COLUMNS])
     for event in events.iterator(chunk_size=2000):
-        sheet.append([text_cell(sheet, getter(event)) for _header, getter in COLUMNS])
+        # core.xlsx.safe_value is the product's one formula guard: a user name such as "=HYPERLINK(...)" stays text.
+        sheet.append([safe_value(sheet, getter(event)) for _header, getter in COLUMNS])
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
