@@ -65,6 +65,11 @@ class User(AbstractUser):
 
     objects = UserManager()
 
+    @property
+    def shown_name(self) -> str:
+        """The name pages, documents and exports show for the person: the full name, else the username."""
+        return self.get_full_name() or self.get_username()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

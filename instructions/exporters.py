@@ -18,7 +18,7 @@ def chinese_date(d) -> str:
 
 
 def _name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+    return user.shown_name if user else ""
 
 
 def _of(get):

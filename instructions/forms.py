@@ -70,4 +70,4 @@ class LedgerFilters(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["author"].queryset = leaders
-        self.fields["author"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        self.fields["author"].label_from_instance = lambda user: user.shown_name

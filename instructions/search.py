@@ -14,7 +14,7 @@ def instruction_hits(*, user, matching, limit: int) -> list[Hit]:
     return [
         Hit(
             Truncator(i.text).chars(60),
-            f"{i.author.get_full_name() or i.author.username} · {i.get_status_display()}",
+            f"{i.author.shown_name} · {i.get_status_display()}",
             reverse("instructions:detail", args=[i.pk]),
         )
         for i in found[:limit]

@@ -32,10 +32,6 @@ def instruction_link(instruction) -> str:
     return reverse("instructions:detail", args=[instruction.pk])
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def _about(instruction) -> str:
     """What the instruction is on, in a few words for a notice: "指标 农村改厕户数"."""
     return f"{instruction.get_target_kind_display()}「{instruction.target}」"
@@ -141,7 +137,7 @@ def instruction_issue(*, kind: str, target, by, text: str, units=None, due_date:
     )
     due = _("; answer by %(date)s") % {"date": day_words(due_date)} if due_date else ""
     message = _("%(leader)s's instruction on %(about)s: %(text)s%(due)s") % {
-        "leader": _name(by),
+        "leader": by.shown_name,
         "about": _about(instruction),
         "text": text,
         "due": due,
@@ -290,7 +286,7 @@ def instruction_close(*, instruction, by, comment: str = "", expected_version: i
         instruction,
         units,
         "instruction.closed",
-        _("The instruction on %(about)s was closed by %(who)s") % {"about": _about(instruction), "who": _name(by)},
+        _("The instruction on %(about)s was closed by %(who)s") % {"about": _about(instruction), "who": by.shown_name},
     )
     return instruction
 

@@ -258,13 +258,9 @@ def _signoff_claim(*, report: GeneratedReport, by) -> GeneratedReport:
     if locked.signoff != SignoffState.AWAITING:
         raise ValidationError(
             _("This report is already dealt with (%(state)s, %(name)s); reload the page.")
-            % {"state": locked.get_signoff_display(), "name": _person(locked.signed_by)}
+            % {"state": locked.get_signoff_display(), "name": locked.signed_by.shown_name if locked.signed_by else ""}
         )
     return locked
-
-
-def _person(user) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
 
 
 def _signoff_save(report: GeneratedReport, *, state: str, by, comment: str, action: str) -> GeneratedReport:

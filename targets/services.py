@@ -538,7 +538,7 @@ def report_comment_add(*, report, by, text: str) -> ReportComment:
     comment = ReportComment.objects.create(report=report, author=by, text=text.strip())
     audit_record(action="report.comment", by=by, obj=report, new={"comment": comment.pk, "text": comment.text})
     message = _("%(author)s commented on %(indicator)s for %(period)s: %(text)s") % {
-        "author": by.get_full_name() or by.username,
+        "author": by.shown_name,
         "indicator": report.indicator.name,
         "period": _period_words(report),
         "text": comment.text,
