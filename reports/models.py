@@ -9,6 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import Frequency
+from targets.rules import period_words
+
 
 class ReportKind(models.TextChoices):
     MONTHLY = "monthly", _("monthly bulletin")
@@ -192,7 +195,10 @@ class GeneratedReport(models.Model):
         indexes = [models.Index(fields=["region", "kind", "period_end"])]
 
     def __str__(self):
-        return f"{self.region} {self.get_kind_display()} {self.period_end:%Y-%m} v{self.version}"
+        """洞头区 月通报 2026年11月 第1版: how messages, the admin and the audit log name the report."""
+        month = period_words(self.period_end, Frequency.MONTHLY)
+        version = _("version %(v)s") % {"v": self.version}
+        return f"{self.region} {self.get_kind_display()} {month} {version}"
 
     @property
     def is_finished(self) -> bool:
