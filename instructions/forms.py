@@ -39,10 +39,6 @@ class StepForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AcknowledgeForm(StepForm):
-    pass
-
-
 class RespondForm(StepForm):
     response = forms.CharField(label=_("What your unit has done"), widget=forms.Textarea(attrs={"rows": 3}))
 

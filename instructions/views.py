@@ -18,7 +18,7 @@ from core.versions import ConflictError
 from regions.selectors import area_name
 
 from . import exporters, selectors, services
-from .forms import AcknowledgeForm, CloseForm, IssueForm, LedgerFilters, RespondForm
+from .forms import CloseForm, IssueForm, LedgerFilters, RespondForm, StepForm
 from .models import InstructionStatus, ReachStatus
 
 TARGET_URLS = {
@@ -104,7 +104,7 @@ def detail(request, pk):
         {
             "instruction": instruction,
             "reach": reach,
-            "acknowledge_form": AcknowledgeForm(initial={"version": instruction.version})
+            "acknowledge_form": StepForm(initial={"version": instruction.version})
             if open_ and reach is not None and reach.status == ReachStatus.ISSUED
             else None,
             "respond_form": RespondForm(initial={"response": reach.response, "version": instruction.version})
@@ -141,7 +141,7 @@ def acknowledge(request, pk):
     return _step(
         request,
         pk,
-        AcknowledgeForm(request.POST),
+        StepForm(request.POST),
         lambda i, data: services.instruction_acknowledge(
             instruction=i, by=request.user, expected_version=data["version"]
         ),
