@@ -1,8 +1,9 @@
 """The one .xlsx writer of the product: workbooks for people to print, with the one formula guard.
 
 Every workbook the product makes goes through here: the ledgers and period exports (`write_table`,
-streamed in write-only mode), the bulletins' workbooks (`style_table_sheet`) and the village
-exports. Text that begins with ``= + - @`` or a tab or carriage return is written as a string cell
+streamed in write-only mode), the bulletins' workbooks (`style_table_sheet`), the plain lists people
+sort or fill in and upload back (`write_list`: the village table, the income template) and the cells of
+the progress workbook (`set_text`). Text that begins with ``= + - @`` or a tab or carriage return is written as a string cell
 with Excel's quote prefix (`safe_value`), so Excel shows it as typed and never runs it as a formula.
 
 Column lists are data (e.g. reports.excel.writers.LEDGER_COLUMNS): each column names its header
@@ -269,6 +270,44 @@ def _write_sheet(ws, sheet: Sheet, styles: _Styles, progress, every: int) -> int
     for i, (_value, first) in runs.items():
         _merge_run(ws, i, first, count, header_rows)
     return count
+
+
+def write_list(out, *, sheet_title: str, columns, rows: Iterable) -> int:
+    """One sheet with a bold header in its first row and a row per item under it, nothing above or beside.
+
+    For a file people sort and filter, or fill in and upload back (the village table, the income import
+    template): a title or merged cells above the header would read as data there. Every value goes through
+    `safe_value`, the formula guard; a column's `number_format` formats its numbers. Returns the row count.
+    """
+    workbook = openpyxl.Workbook(write_only=True)
+    ws = workbook.create_sheet(sheet_title[:31])
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = _cell(ws, column.header, font=bold)
+        if is_formula_like(column.header):
+            cell.data_type, cell.quotePrefix = "s", True
+        header.append(cell)
+    ws.append(header)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        ws.append([_list_cell(ws, column, row) for column in columns])
+    workbook.save(out)
+    return count
+
+
+def _list_cell(ws, column: Column, row):
+    raw = column.get(row)
+    value = safe_value(ws, raw)
+    number_format = column.number_format(row) if column.number_format else None
+    if number_format is None or value is None or is_formula_like(raw):
+        return value
+    cell = WriteOnlyCell(ws, value)
+    cell.number_format = number_format
+    return cell
 
 
 LINE_HEIGHT_PT = 14.5  # one line of 11 pt 宋体

@@ -94,48 +94,25 @@ MONEY_FORMAT = "#,##0.00"
 def write_xlsx(title: str, columns, rows) -> bytes:
     """A one-sheet workbook: `columns` is [(header, getter, number format or None), …] applied to each row.
 
-    Text beginning with = + - @ or a tab is stored as text, never as a formula (formula injection).
-    Written in openpyxl's write-only mode so a province of villages streams out without a cell tree.
+    Written by core.xlsx.write_list, the product's one writer: text beginning with = + - @ or a tab is
+    stored as text, never as a formula, and the sheet streams out in write-only mode.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from core.xlsx import Column, write_list
 
-    from core.xlsx import is_formula_like
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index, (header, _getter, _format) in enumerate(columns, start=1):
-        sheet.column_dimensions[_column_letter(index)].width = max(10, len(header) * 2 + 2)
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header_cells = []
-    for header, _getter, _format in columns:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        cells = []
-        for _header, getter, number_format in columns:
-            value = getter(row)
-            if is_formula_like(value):  # the product's one formula guard (core.xlsx)
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cells.append(cell)
-            elif number_format and value is not None:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = number_format
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
     out = io.BytesIO()
-    workbook.save(out)
+    write_list(
+        out,
+        sheet_title=title,
+        columns=[
+            Column(
+                group=header,
+                header=header,
+                get=getter,
+                width=max(10, len(header) * 2 + 2),
+                number_format=(lambda _row, number_format=number_format: number_format) if number_format else None,
+            )
+            for header, getter, number_format in columns
+        ],
+        rows=rows,
+    )
     return out.getvalue()
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)

@@ -26,7 +26,7 @@ from accounts.services import audit_record
 from core import periods
 from core.uploads import SafeUpload, UnreadableFile, open_workbook, read_rows
 from core.versions import ConflictError
-from core.xlsx import is_formula_like
+from core.xlsx import set_text
 from targets import review, rules
 from targets.choices import Kind
 from targets.models import Indicator, ProgressReport
@@ -137,9 +137,8 @@ def build_template(*, unit, period: str) -> bytes:
             **{f: getattr(report, f) if report else None for f in TEXT_FIELDS},
         }
         for col in COLUMNS:
-            cell = sheet.cell(number, INDEX[col.key] + 1, values[col.key])
-            if is_formula_like(cell.value):
-                cell.data_type, cell.quotePrefix = "s", True
+            cell = sheet.cell(number, INDEX[col.key] + 1)
+            set_text(cell, values[col.key])
             if col.editable:
                 cell.protection = Protection(locked=False)
                 cell.fill = FILL_CELL
@@ -156,12 +155,15 @@ def build_template(*, unit, period: str) -> bytes:
 
 
 def _write_head(sheet, unit, period) -> None:
-    sheet.cell(1, 1, f"{unit.name} {period} 目标任务进度填报表").font = Font(bold=True, size=14)
+    # Every cell through core.xlsx.set_text, the one formula guard: a unit named "=…" stays text in the title.
+    set_text(sheet.cell(1, 1), f"{unit.name} {period} 目标任务进度填报表")
+    sheet.cell(1, 1).font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    sheet.cell(2, 1, "请只填写黄色单元格;本期累计值为截至本期末的累计数。")
+    set_text(sheet.cell(2, 1), "请只填写黄色单元格;本期累计值为截至本期末的累计数。")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(COLUMNS))
     for col in COLUMNS:
-        cell = sheet.cell(HEADER_ROW, INDEX[col.key] + 1, col.header)
+        cell = sheet.cell(HEADER_ROW, INDEX[col.key] + 1)
+        set_text(cell, col.header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
         sheet.column_dimensions[LETTER[col.key]].width = col.width

@@ -72,6 +72,17 @@ def test_the_workbook_lists_the_units_indicators_with_last_values_and_due_dates(
     assert event.username == dept_reporter.username and event.new == {"period": "2025-05"}
 
 
+def test_names_that_start_with_a_formula_sign_come_out_as_text(client, dept, dept_reporter, owed):
+    dept.name = "=1+2"
+    dept.save()
+    owed[0].name = '=HYPERLINK("http://x/")'
+    owed[0].save()
+    sheet = download(client, dept_reporter)["填报"]
+    title, name = sheet["A1"], sheet["D4"]
+    assert title.value.startswith("=1+2 2025-05") and title.data_type == "s"
+    assert name.value == '=HYPERLINK("http://x/")' and name.data_type == "s" and name.quotePrefix
+
+
 def test_an_upload_saves_drafts_through_the_services_and_again_changes_nothing(client, dept_reporter, owed):
     workbook = download(client, dept_reporter)
     sheet = workbook["填报"]

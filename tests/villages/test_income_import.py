@@ -33,6 +33,19 @@ def test_the_template_is_a_workbook_with_the_expected_header():
     assert [c.value for c in sheet[1]] == HEADER
 
 
+def test_a_village_workbook_keeps_text_that_starts_with_a_formula_sign_as_text():
+    from villages.excel import MONEY_FORMAT, write_xlsx
+
+    columns = [("村名", lambda r: r["name"], None), ("总收入", lambda r: r["total"], MONEY_FORMAT)]
+    rows = [{"name": '=HYPERLINK("http://x/")', "total": Decimal("56.30")}, {"name": "+1", "total": None}]
+    sheet = load_workbook(io.BytesIO(write_xlsx("收入", columns, rows)))["收入"]
+    assert [c.value for c in sheet[1]] == ["村名", "总收入"] and sheet.freeze_panes == "A2"
+    injected, plus = sheet["A2"], sheet["A3"]
+    assert injected.value == '=HYPERLINK("http://x/")' and injected.data_type == "s" and injected.quotePrefix
+    assert plus.value == "+1" and plus.data_type == "s"
+    assert sheet["B2"].value == 56.3 and sheet["B2"].number_format == MONEY_FORMAT and sheet["B3"].value is None
+
+
 def test_rows_become_drafts_or_submissions(villages, town_reporter):
     summary = run(
         [
