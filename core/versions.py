@@ -18,18 +18,21 @@ class ConflictError(Exception):
         self.changes = changes or {}
 
 
-def check_version(current, expected_version, message, *, changes=None, required=False) -> None:
+def check_version(current, expected_version, message, *, changes=None, required=False, shown=None) -> None:
     """ConflictError unless the locked row `current` still has the version the client read.
 
     `message` may name %(version)s (the row's version now) and %(had)s (the one read). No version
-    (None) means the caller chose not to check, unless `required`.
+    (None) means the caller chose not to check, unless `required`. `shown` is the object the conflict
+    carries back when the row is a part of it (an instruction's reach: the API shows the instruction).
     """
     if expected_version is None and not required:
         return
     if expected_version is not None and int(expected_version) == current.version:
         return
     raise ConflictError(
-        str(message) % {"version": current.version, "had": expected_version}, current=current, changes=changes
+        str(message) % {"version": current.version, "had": expected_version},
+        current=shown if shown is not None else current,
+        changes=changes,
     )
 
 

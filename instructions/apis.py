@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
-from core.api import IF_MATCH, VersionedMixin
+from core.api import IF_MATCH, PreconditionFailed, VersionedMixin, parse_if_match, version_etag
 from regions.models import Unit
 
 from . import selectors, services
@@ -29,6 +29,7 @@ class ReachSerializer(serializers.ModelSerializer):
             "response",
             "responded_by",
             "responded_at",
+            "version",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -39,6 +40,7 @@ class ReachSerializer(serializers.ModelSerializer):
             "response": {"help_text": _("The unit's answer: what it has done.")},
             "responded_by": {"help_text": _("The unit user who answered.")},
             "responded_at": {"help_text": _("When the unit last answered.")},
+            "version": {"help_text": _("Raised by each step of this unit; other units' steps leave it as it is.")},
         }
 
 
@@ -86,7 +88,12 @@ class InstructionSerializer(serializers.ModelSerializer):
             "closed_by": {"help_text": _("The office user or leader who closed it.")},
             "closed_at": {"help_text": _("When it was closed.")},
             "close_comment": {"help_text": _("The closing comment.")},
-            "version": {"help_text": _("Raised by every step; send it back in If-Match to take the next one.")},
+            "version": {
+                "help_text": _(
+                    "Raised by every step. The ETag is this version, and for a unit reached this version and its "
+                    "own unit's after a dot (3.2); send the ETag back in If-Match to take the next step."
+                )
+            },
         }
 
     def get_on(self, instruction) -> str:
@@ -159,7 +166,10 @@ class InstructionViewSet(VersionedMixin, mixins.CreateModelMixin, viewsets.ReadO
     """Leaders' instructions (批示): issued by a leader on a report, indicator, bulletin or supervision item,
     acknowledged and answered by each unit reached, closed by the office or the issuing leader. Every step is
     audited and notified; an instruction the caller may not see answers 404. Each step needs the ETag read
-    in If-Match (428 without it, 412 when someone took a step since)."""
+    in If-Match (428 without it, 412 when someone took a step since). A unit's ETag is "<instruction>.<its
+    reach>" and its acknowledge and answer are checked against its reach only, so two units answering at once
+    both go through, while two people of one unit answering the same page conflict; the close is checked
+    against the instruction, which every unit's step raises."""
 
     serializer_class = InstructionSerializer
     filterset_class = InstructionFilter
@@ -187,6 +197,31 @@ class InstructionViewSet(VersionedMixin, mixins.CreateModelMixin, viewsets.ReadO
         )
         return self.respond_with(instruction, status_code=201)
 
+    def etag_of(self, instruction) -> str:
+        reach = selectors.reach_of(instruction, self.request.user)
+        if reach is None:
+            return version_etag(instruction.version)
+        return version_etag(f"{instruction.version}.{reach.version}")
+
+    def expected_version(self, obj=None):
+        """The instruction's version, from the whole ETag sent back (the close)."""
+        tag = parse_if_match(self.request)
+        if version_etag(tag) != self.etag_of(obj):
+            raise PreconditionFailed(current=obj)
+        return int(tag.partition(".")[0])
+
+    def reach_version(self, instruction) -> int:
+        """The version of the caller's own reach, from the part of the ETag after the dot (a unit's step):
+        428 without If-Match, 412 when that part is stale, whatever other units did since."""
+        tag = parse_if_match(self.request)
+        reach = selectors.reach_of(instruction, self.request.user)
+        if reach is None:
+            raise services.NotAllowed(_("Only the units this instruction reaches acknowledge or answer it."))
+        _instruction, dot, own = tag.partition(".")
+        if not dot or own != str(reach.version):
+            raise PreconditionFailed(current=instruction)
+        return reach.version
+
     def _answer(self, instruction):
         return self.respond_with(self.get_queryset().get(pk=instruction.pk))
 
@@ -195,7 +230,7 @@ class InstructionViewSet(VersionedMixin, mixins.CreateModelMixin, viewsets.ReadO
     def acknowledge(self, request, pk=None, **kwargs):
         instruction = self.get_object()
         services.instruction_acknowledge(
-            instruction=instruction, by=request.user, expected_version=self.expected_version(instruction)
+            instruction=instruction, by=request.user, expected_version=self.reach_version(instruction)
         )
         return self._answer(instruction)
 
@@ -209,7 +244,7 @@ class InstructionViewSet(VersionedMixin, mixins.CreateModelMixin, viewsets.ReadO
             instruction=instruction,
             by=request.user,
             response=body.validated_data["response"],
-            expected_version=self.expected_version(instruction),
+            expected_version=self.reach_version(instruction),
         )
         return self._answer(instruction)
 

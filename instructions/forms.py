@@ -34,7 +34,8 @@ class IssueForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    """The instruction's version the page showed, sent back so a step on a stale page is refused."""
+    """The version the page showed (the unit's reach for its steps, the instruction for the close), sent back
+    so a step on a stale page is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -167,6 +167,14 @@ class InstructionReach(models.Model):
         blank=True,
         help_text=_("When the unit was told that its answer is overdue (once per instruction)."),
     )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_(
+            "Raised by each step of this unit, so a step taken on a stale page is refused; other units' steps "
+            "leave it as it is."
+        ),
+    )
 
     class Meta:
         verbose_name = _("unit reached")

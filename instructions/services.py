@@ -154,17 +154,22 @@ def instruction_issue(*, kind: str, target, by, text: str, units=None, due_date:
 
 
 def _lock(instruction) -> Instruction:
-    return Instruction.objects.select_for_update().select_related("author", "region").get(pk=instruction.pk)
+    # of=self: the instruction row alone, not its author's and region's rows the join brings along.
+    return Instruction.objects.select_for_update(of=("self",)).select_related("author", "region").get(pk=instruction.pk)
 
 
-def _check_version(instruction, expected_version) -> None:
+def _check_version(instruction, expected_version, *, reach=None) -> None:
+    """The instruction's version for the close, the unit's own reach's for a unit's step: each step is checked
+    against the row it writes, so two units answering at once do not refuse each other. The conflict carries
+    the instruction either way."""
     check_version(
-        instruction,
+        reach if reach is not None else instruction,
         expected_version,
         _(
             "Someone else took a step on this instruction since you opened it (now version %(version)s, you had "
             "%(had)s); reload the page and try again."
         ),
+        shown=instruction,
     )
 
 
@@ -195,15 +200,17 @@ def _settle(instruction) -> None:
 
 @transaction.atomic
 def instruction_acknowledge(*, instruction, by, expected_version: int | None = None) -> InstructionReach:
-    """A unit reached says it has received the instruction and is on it (签收). With `expected_version`,
-    ConflictError when the instruction moved on since the caller read it (every step raises its version)."""
+    """A unit reached says it has received the instruction and is on it (签收). `expected_version` is the
+    version of the unit's own reach the caller read: ConflictError when someone of the same unit took a step
+    since; another unit's step since is no conflict. The instruction's version rises as well, for the close."""
     instruction = _lock(instruction)
     reach = _unit_reach(instruction, by)
-    _check_version(instruction, expected_version)
+    _check_version(instruction, expected_version, reach=reach)
     if reach.status != ReachStatus.ISSUED:
         raise InstructionError(_("%(unit)s has already acknowledged this instruction.") % {"unit": reach.unit.name})
     old = _snapshot(instruction)
     reach.status, reach.acknowledged_by, reach.acknowledged_at = ReachStatus.ACKNOWLEDGED, by, timezone.now()
+    reach.version += 1
     reach.save()
     _settle(instruction)
     audit_record(
@@ -225,10 +232,10 @@ def instruction_acknowledge(*, instruction, by, expected_version: int | None = N
 @transaction.atomic
 def instruction_respond(*, instruction, by, response: str, expected_version: int | None = None) -> InstructionReach:
     """A unit reached answers with what it has done (落实情况); it may answer again until the instruction is
-    closed, each answer audited. ConflictError on a stale `expected_version`."""
+    closed, each answer audited. ConflictError on a stale `expected_version` of the unit's own reach."""
     instruction = _lock(instruction)
     reach = _unit_reach(instruction, by)
-    _check_version(instruction, expected_version)
+    _check_version(instruction, expected_version, reach=reach)
     response = (response or "").strip()
     if not response:
         raise InstructionError({"response": _("Describe what your unit has done about the instruction.")})
@@ -237,6 +244,7 @@ def instruction_respond(*, instruction, by, response: str, expected_version: int
     if reach.acknowledged_at is None:
         reach.acknowledged_by, reach.acknowledged_at = by, now
     reach.status, reach.response, reach.responded_by, reach.responded_at = ReachStatus.ANSWERED, response, by, now
+    reach.version += 1
     reach.save()
     _settle(instruction)
     audit_record(
@@ -258,7 +266,8 @@ def instruction_respond(*, instruction, by, response: str, expected_version: int
 @transaction.atomic
 def instruction_close(*, instruction, by, comment: str = "", expected_version: int | None = None) -> Instruction:
     """The supervision office, or the leader who wrote it, closes an instruction every unit has answered.
-    ConflictError on a stale `expected_version`."""
+    ConflictError on a stale `expected_version` of the instruction, which every unit's step raises too: the
+    answers the closer read are the answers it closes on."""
     instruction = _lock(instruction)
     own = is_leader(by) and instruction.author_id == by.pk
     if not (own or (is_office(by) and in_region(by, instruction.region))):

@@ -104,10 +104,11 @@ def detail(request, pk):
         {
             "instruction": instruction,
             "reach": reach,
-            "acknowledge_form": StepForm(initial={"version": instruction.version})
+            # A unit's steps carry its own reach's version, the close the instruction's (services._check_version).
+            "acknowledge_form": StepForm(initial={"version": reach.version})
             if open_ and reach is not None and reach.status == ReachStatus.ISSUED
             else None,
-            "respond_form": RespondForm(initial={"response": reach.response, "version": instruction.version})
+            "respond_form": RespondForm(initial={"response": reach.response, "version": reach.version})
             if open_ and reach is not None
             else None,
             "close_form": CloseForm(initial={"version": instruction.version}) if can_close else None,

@@ -41,10 +41,13 @@ def test_the_flow_over_the_api(leader, indicator, dept, dept_reporter, superviso
     pk = body["id"]
     unit = api_as(dept_reporter)
     assert unit.get("/api/instructions/?state=open").json()["count"] == 1
-    assert unit.get(f"/api/instructions/{pk}/")["ETag"] == '"1"'
-    acknowledged = unit.post(f"/api/instructions/{pk}/acknowledge/", HTTP_IF_MATCH='"1"')
-    assert acknowledged.json()["status"] == "acknowledged" and acknowledged["ETag"] == '"2"'
-    answered = unit.post(f"/api/instructions/{pk}/respond/", {"response": "已完成"}, format="json", HTTP_IF_MATCH='"2"')
+    assert api_as(leader).get(f"/api/instructions/{pk}/")["ETag"] == '"1"'
+    assert unit.get(f"/api/instructions/{pk}/")["ETag"] == '"1.1"'  # the instruction's, then its own reach's
+    acknowledged = unit.post(f"/api/instructions/{pk}/acknowledge/", HTTP_IF_MATCH='"1.1"')
+    assert acknowledged.json()["status"] == "acknowledged" and acknowledged["ETag"] == '"2.2"'
+    answered = unit.post(
+        f"/api/instructions/{pk}/respond/", {"response": "已完成"}, format="json", HTTP_IF_MATCH='"2.2"'
+    )
     answered = answered.json()
     assert answered["status"] == "answered" and answered["units"][0]["response"] == "已完成"
     closed = api_as(supervisor).post(
@@ -65,7 +68,7 @@ def test_a_leader_issues_and_closes_but_takes_no_unit_step(leader, indicator, de
             == 403
         )
     api_as(dept_reporter).post(
-        f"/api/instructions/{pk}/respond/", {"response": "已办"}, format="json", HTTP_IF_MATCH="1"
+        f"/api/instructions/{pk}/respond/", {"response": "已办"}, format="json", HTTP_IF_MATCH="1.1"
     )
     closed = api_as(leader).post(f"/api/instructions/{pk}/close/", {}, format="json", HTTP_IF_MATCH='"2"')
     assert closed.json()["status"] == "closed"
@@ -78,15 +81,73 @@ def test_a_step_on_a_stale_version_answers_412_and_changes_nothing(leader, indic
         api_as(dept_reporter).post(f"/api/instructions/{pk}/respond/", {"response": "x"}, format="json").status_code
         == 428
     )
-    assert api_as(dept_reporter).post(f"/api/instructions/{pk}/acknowledge/", HTTP_IF_MATCH='"1"').status_code == 200
-    # A colleague still looking at version 1 answers: refused, the first answer is not overwritten.
+    assert api_as(dept_reporter).post(f"/api/instructions/{pk}/acknowledge/", HTTP_IF_MATCH='"1.1"').status_code == 200
+    # A colleague of the same unit still looking at what it read before answers: the same reach, a true
+    # conflict; refused, and the 412 carries the instruction as it now is with the unit's ETag.
     stale = api_as(other).post(
-        f"/api/instructions/{pk}/respond/", {"response": "旧页面"}, format="json", HTTP_IF_MATCH='"1"'
+        f"/api/instructions/{pk}/respond/", {"response": "旧页面"}, format="json", HTTP_IF_MATCH='"1.1"'
     )
-    assert stale.status_code == 412
+    assert stale.status_code == 412 and stale["ETag"] == '"2.2"'
+    assert stale.json()["current"]["units"][0]["status"] == "acknowledged"
     instruction = Instruction.objects.get(pk=pk)
     assert instruction.version == 2 and instruction.reaches.get().response == ""
     assert not AuditEvent.objects.filter(action="instruction.respond").exists()
+
+
+@pytest.fixture
+def two_units(indicator, town_unit):
+    indicator.target.lead_units.add(town_unit)
+    return indicator
+
+
+def test_two_units_answer_their_own_parts_from_the_same_read(leader, two_units, dept_reporter, town_reporter):
+    pk = _issue(api_as(leader), two_units).json()["id"]
+    dept, town = api_as(dept_reporter), api_as(town_reporter)
+    dept_tag, town_tag = dept.get(f"/api/instructions/{pk}/")["ETag"], town.get(f"/api/instructions/{pk}/")["ETag"]
+    assert dept_tag == town_tag == '"1.1"'
+    assert dept.post(f"/api/instructions/{pk}/acknowledge/", HTTP_IF_MATCH=dept_tag).status_code == 200
+    # 大门镇 read before 区农业农村局 acknowledged; its own part has not moved, so nothing conflicts.
+    answered = town.post(
+        f"/api/instructions/{pk}/respond/", {"response": "已完成"}, format="json", HTTP_IF_MATCH=town_tag
+    )
+    assert answered.status_code == 200, answered.json()
+    assert answered["ETag"] == '"3.2"'
+    assert {u["unit_name"]: u["status"] for u in answered.json()["units"]} == {
+        "区农业农村局": "acknowledged",
+        "大门镇": "answered",
+    }
+    assert AuditEvent.objects.filter(action__in=["instruction.acknowledge", "instruction.respond"]).count() == 2
+
+
+def test_a_close_on_answers_read_before_a_unit_answered_again_answers_412(
+    leader, two_units, dept_reporter, town_reporter, supervisor
+):
+    pk = _issue(api_as(leader), two_units).json()["id"]
+    for user in (dept_reporter, town_reporter):
+        client = api_as(user)
+        tag = client.get(f"/api/instructions/{pk}/")["ETag"]
+        client.post(f"/api/instructions/{pk}/respond/", {"response": "已办"}, format="json", HTTP_IF_MATCH=tag)
+    office = api_as(supervisor)
+    read = office.get(f"/api/instructions/{pk}/")["ETag"]
+    town = api_as(town_reporter)
+    town.post(
+        f"/api/instructions/{pk}/respond/",
+        {"response": "补充：已全部验收"},
+        format="json",
+        HTTP_IF_MATCH=town.get(f"/api/instructions/{pk}/")["ETag"],
+    )
+    stale = office.post(f"/api/instructions/{pk}/close/", {}, format="json", HTTP_IF_MATCH=read)
+    assert stale.status_code == 412
+    assert Instruction.objects.get(pk=pk).status == "answered"
+    fresh = office.post(f"/api/instructions/{pk}/close/", {}, format="json", HTTP_IF_MATCH=stale["ETag"])
+    assert fresh.status_code == 200 and fresh.json()["status"] == "closed"
+
+
+def test_a_unit_step_with_the_instructions_tag_alone_answers_412(leader, indicator, dept_reporter):
+    pk = _issue(api_as(leader), indicator).json()["id"]
+    answer = api_as(dept_reporter).post(f"/api/instructions/{pk}/acknowledge/", HTTP_IF_MATCH='"1"')
+    assert answer.status_code == 412 and answer["ETag"] == '"1.1"'
+    assert Instruction.objects.get(pk=pk).reaches.get().status == "issued"
 
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.REPORTER, Role.AUDITOR])

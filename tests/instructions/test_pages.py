@@ -217,6 +217,56 @@ def test_a_step_from_a_stale_page_is_refused_in_chinese(client, leader, indicato
     assert 'name="version" value="2"' in page  # the reloaded page carries the version now
 
 
+def _page_version(page: str, step: str) -> str:
+    """The hidden version in the page's form for one step (acknowledge, respond, close)."""
+    form = page[page.index(f'/{step}/"') :]
+    return re.search(r'name="version" value="(\d+)"', form).group(1)
+
+
+def test_two_units_answer_from_pages_opened_at_the_same_time(
+    client, leader, indicator, town_unit, dept_reporter, town_reporter
+):
+    indicator.target.lead_units.add(town_unit)
+    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进")
+    pages = {}
+    for user in (dept_reporter, town_reporter):
+        client.force_login(user)
+        pages[user.username] = client.get(f"/instructions/{instruction.pk}/").content.decode()
+    client.force_login(dept_reporter)
+    client.post(
+        f"/instructions/{instruction.pk}/acknowledge/", {"version": _page_version(pages["nongye"], "acknowledge")}
+    )
+    # 大门镇's page was opened before 区农业农村局 acknowledged; its own part is unchanged, so its answer goes in.
+    client.force_login(town_reporter)
+    answer = client.post(
+        f"/instructions/{instruction.pk}/respond/",
+        {"response": "大门镇已完成改厕120户", "version": _page_version(pages["damen"], "respond")},
+        follow=True,
+    )
+    page = answer.content.decode()
+    assert "答复已送领导和督查室。" in page and "有人在你打开页面后办理了这条批示" not in page
+    states = dict(instruction.reaches.values_list("unit__name", "status"))
+    assert states == {"区农业农村局": "acknowledged", "大门镇": "answered"}
+
+
+def test_the_office_closing_from_a_page_opened_before_a_unit_answered_again_is_refused(
+    client, leader, indicator, dept_reporter, supervisor
+):
+    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进")
+    services.instruction_respond(instruction=instruction, by=dept_reporter, response="已办")
+    client.force_login(supervisor)
+    opened = client.get(f"/instructions/{instruction.pk}/").content.decode()
+    services.instruction_respond(instruction=instruction, by=dept_reporter, response="已办，补充验收材料")
+    answer = client.post(
+        f"/instructions/{instruction.pk}/close/", {"version": _page_version(opened, "close")}, follow=True
+    )
+    assert (
+        "有人在你打开页面后办理了这条批示（现为第3版，你看到的是第2版），请刷新页面后重试。" in answer.content.decode()
+    )
+    instruction.refresh_from_db()
+    assert instruction.status == InstructionStatus.ANSWERED
+
+
 def test_the_ledger_pages_through_every_instruction_and_the_export_keeps_them_all(
     client, leader, indicator, supervisor, county
 ):
