@@ -99,6 +99,10 @@ def _warning_texts() -> dict[str, str]:
             "The date in the text is before the plan starts: the task's deadline is used; check it."
         ),
         "approximate": _("The text gives an approximate amount (余, 近, 约): check the value."),
+        "stage_not_before_deadline": _(
+            "The text gives a stage that is not before this indicator's deadline, so it is not set as a stage: "
+            "check the deadline, or enter the stage."
+        ),
     }
 
 

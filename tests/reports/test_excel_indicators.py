@@ -487,3 +487,70 @@ def test_the_counted_parts_of_a_framework_are_not_targets():
     assert [(p.target_value, p.unit) for p in found] == [(Decimal(20), "个")]
     assert [p.kind for p in extract("构建“1条主线、3个平台”的工作体系", **XUNYI)] == ["milestone"]
     assert [(p.target_value, p.unit) for p in extract("建成3个电商服务平台", **XUNYI)] == [(Decimal(3), "个")]
+
+
+@pytest.mark.parametrize(
+    "text, target, unit, stages",
+    [
+        ("新开发公益性岗位800个，6月底前完成400个", 800, "个", [(date(2024, 6, 30), 400)]),
+        ("农村劳动力转移就业率力争达到50%，9月底前达到30%", 50, "%", [(date(2024, 9, 30), 30)]),
+        ("新开发公益性岗位800个，力争6月底前完成400个以上", 800, "个", [(date(2024, 6, 30), 400)]),
+        ("新增转移就业3000人，截至9月底累计完成2400人", 3000, "人", [(date(2024, 9, 30), 2400)]),
+        ("新开发公益性岗位800个，到6月底新开发400个", 800, "个", [(date(2024, 6, 30), 400)]),
+        (
+            "改造农房200户，6月底前完成100户，9月底前完成150户",
+            200,
+            "户",
+            [(date(2024, 6, 30), 100), (date(2024, 9, 30), 150)],
+        ),
+        (
+            "新建污水管网20公里。6月底前完成8公里，9月底前完成15公里。",
+            20,
+            "公里",
+            [(date(2024, 6, 30), 8), (date(2024, 9, 30), 15)],
+        ),
+        ("改造提升农村户厕200户，力争6月底前完成总任务的50%", 200, "户", [(date(2024, 6, 30), 100)]),
+    ],
+)
+def test_a_dated_smaller_amount_after_a_target_is_a_stage_of_it_without_qizhong(text, target, unit, stages):
+    (proposal,) = extract(text, **XUNYI)
+    assert (proposal.target_value, proposal.unit, proposal.deadline) == (Decimal(target), unit, date(2024, 12, 31))
+    assert proposal.milestones == [(when, Decimal(value)) for when, value in stages]
+    assert normalise(text).rstrip("。").split(",")[-1] in proposal.phrase  # the stage stays in what it was read from
+
+
+def test_a_year_end_stage_of_a_multi_year_target_falls_in_the_first_year():
+    (proposal,) = extract("完成农村危房改造1000户，年底前完成600户", start=date(2024, 1, 1), end=date(2025, 12, 31))
+    assert (proposal.target_value, proposal.deadline) == (Decimal(1000), date(2025, 12, 31))
+    assert proposal.milestones == [(date(2024, 12, 31), Decimal(600))]
+
+
+def test_a_dated_amount_of_something_else_is_its_own_indicator():
+    found = extract("培训农民500人次，6月底前培训致富带头人100人次。新建道路10公里，改造桥梁5座。", **XUNYI)
+    assert [(p.target_value, p.unit, p.deadline, p.milestones) for p in found] == [
+        (Decimal(500), "人次", date(2024, 12, 31), []),
+        (Decimal(100), "人次", date(2024, 6, 30), []),
+        (Decimal(10), "公里", date(2024, 12, 31), []),
+        (Decimal(5), "座", date(2024, 12, 31), []),
+    ]
+    (roads, repairs) = extract("新建道路10公里，6月底前改造道路5公里", **XUNYI)
+    assert (roads.milestones, repairs.target_value, repairs.deadline) == ([], Decimal(5), date(2024, 6, 30))
+
+
+def test_a_stage_the_deadline_cannot_hold_is_no_second_indicator_and_is_flagged():
+    (proposal,) = extract("完成改造1000户，年底前完成600户", **XUNYI)  # a one-year plan: 年底 is its deadline
+    assert (proposal.target_value, proposal.milestones) == (Decimal(1000), [])
+    assert "stage_not_before_deadline" in proposal.warnings
+    assert proposal.phrase == "完成改造1000户,年底前完成600户"
+    (late,) = extract("新开发公益性岗位800个，6月底前完成400个", start=date(2024, 7, 1), end=date(2024, 12, 31))
+    assert (late.target_value, late.milestones, late.warnings) == (Decimal(800), [], ["stage_not_before_deadline"])
+
+
+def test_a_stage_date_is_not_the_deadline_of_the_targets_after_it_and_a_later_completion_date_is():
+    found = extract("培训农民500人次，6月底前培训300人次，新建蔬菜大棚20座", **XUNYI)
+    assert [(p.target_value, p.deadline) for p in found] == [
+        (Decimal(500), date(2024, 12, 31)),
+        (20, date(2024, 12, 31)),
+    ]
+    (fields,) = extract("新建高标准农田1万亩，6月底前完成5000亩，10月底前全部完成", **XUNYI)
+    assert (fields.deadline, fields.milestones) == (date(2024, 10, 31), [(date(2024, 6, 30), Decimal(5000))])

@@ -1,5 +1,6 @@
 """The import pages: upload, preview with edits, commit in one transaction."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -140,3 +141,28 @@ def test_a_plan_naming_no_unit_gets_no_empty_units_card(client, supervisor, dept
     assert 'id="units"' not in html
     with_units = client.get(preview(client, supervisor, dongtou.TASKS[:1])).content.decode()
     assert 'id="units"' in with_units
+
+
+STAGED_PLAN = """禾丰县2024年农村就业帮扶工作实施方案
+
+实施期限为2024年1月1日至2024年12月31日。
+
+一、主要任务
+（一）开发公益性岗位。新开发公益性岗位800个，6月底前完成400个。（县人社局负责）
+（二）农房改造。完成改造1000户，年底前完成600户。（县住建局负责）
+（三）基础设施。新建道路10公里，改造桥梁5座。（县交通局负责）
+"""
+
+
+def test_a_staged_target_written_without_qizhong_is_one_indicator_on_the_preview(client, supervisor):
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("import-upload"), {"region": "330305000000", "file": upload(STAGED_PLAN.encode(), "staged.txt")}
+    )
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert html.count('data-task="') == 3 and len(re.findall(r'data-indicator="\d', html)) == 4
+    assert "2024-06-30:400" in html  # the stage, editable beside its indicator
+    assert "新开发公益性岗位800个，6月底前完成400个" in html
+    # 年底 is this one-year plan's deadline: the 600 is no stage it can hold, and no second target either
+    assert "不早于本指标的截止日期" in html

@@ -13,7 +13,8 @@ What is understood:
 * "由300万元提高到800万元" → baseline 300, target 800;
 * "到2025年", "2025年底前", "9月底前", "年底前" → the deadline of what follows in that sentence;
 * "支出率达到4月底30%以上、6月底50%以上…12月底100%" → one indicator with staged milestones;
-* "其中2023年建成3个" → a milestone of the indicator just before it;
+* "其中2023年建成3个", and without 其中 "新开发公益性岗位800个,6月底前完成400个" or "完成总任务的50%" → a
+  milestone of the indicator just before it (a date before another named thing is a target of its own);
 * "A、B均达98%以上" and "A、B各1个" → one indicator for each of A and B;
 * numbers that are not targets are left out: tiers ("10万元村"), subsidy rates ("每户补助500元"),
   routine frequencies ("每月报送1次"), the scope of an action ("对全县179个行政村");
@@ -119,33 +120,87 @@ def _proposal(name, kind, unit, value, deadline, phrase, approximate=False) -> P
     return proposal
 
 
-def _milestone(clause: str, previous: Proposal | None, start: date) -> bool:
-    """ "其中2023年建成3个" / "其中6月底前完成600人次": a stage of the indicator before it. True when consumed."""
-    if previous is None:
-        return False
+# Words that may open a stage before its date: "力争6月底前完成400个", "到9月底达到30%", "截至年底完成600户".
+STAGE_LEAD = re.compile(r"^(?:其中|并|同时|力争|确保|争取|计划|预计|要|到|至|截至|截止|截止到|于|在)*$")
+# Words between a stage's date and its amount that say only "so much of it is done".
+STAGE_VERBS = re.compile(
+    r"(?:前|以前|之前|底|末|要|力争|确保|累计|全部|基本|完成|实现|达到|达|总|年度|全年|任务量|任务|目标|工程量|总量|的|共|计)"
+)
+# "6月底前完成总任务的50%": a share of the indicator's own amount.
+SHARE_OF_TOTAL = re.compile(r"(?:总|全部|年度|全年)?(?:任务|目标|任务量|总量|工程量|总数)的?$")
+
+
+def _stage_marker(clause: str, start: date) -> tuple[re.Match, date] | None:
+    """The date a stage opens with: a month, year end or half year ("6月底前", "年底前", "上半年"), else a year."""
     months = [(m, when) for m, when in dates.month_markers(clause, start) if when >= start]
+    if months:
+        return months[0]
     year = dates.YEAR.search(clause)
-    marker_end = months[0][0].end() if months else year.end() if year else None
-    if (
-        marker_end is None
-        or "其中" not in clause
-        and not clause.startswith((months[0][0] if months else year).group(0))
-    ):
+    return (year, date(int(year.group("year")), 12, 31)) if year else None
+
+
+def _same_measure(words: str, previous: Proposal, strict: bool = False) -> bool:
+    """ "6月底前完成400个" / "6月底前新开发400个" after "新开发公益性岗位800个": nothing named that the indicator does
+    not name already. "6月底前培训致富带头人100人次" after "培训农民500人次" names other people: its own indicator.
+    `strict`: only "so much done" words, no name at all."""
+    rest = STAGE_VERBS.sub("", words)
+    if not rest or strict:
+        return not rest
+    known = previous.name + previous.phrase
+    return all(token in known for token in wording.tokens(rest))
+
+
+def _bare_stage(clause: str, start: date) -> bool:
+    """A clause that is only a date and an amount done ("6月底前完成5000亩"), naming nothing."""
+    marker = _stage_marker(clause, start)
+    if marker is None or not STAGE_LEAD.match(clause[: marker[0].start()]):
         return False
-    found = [q for q, _before, why in quantities.quantities(clause[marker_end:]) if why == "target"]
-    if len(found) != 1 or (found[0].unit and previous.unit and found[0].unit != previous.unit):
+    found = [item for item in quantities.quantities(clause[marker[0].end() :]) if item[2] == "target"]
+    return len(found) == 1 and not STAGE_VERBS.sub("", found[0][1])
+
+
+def _stage_value(found, previous: Proposal) -> Decimal | None:
+    """The stage's amount in the indicator's unit; a share of a count ("完成总任务的50%") taken of its target."""
+    quantity, before, _why = found
+    if not quantity.unit or not previous.unit or quantity.unit == previous.unit:
+        return quantity.value
+    if quantity.unit == "%" and SHARE_OF_TOTAL.search(before) and 0 < quantity.value < 100:
+        return plain(previous.target_value * quantity.value / 100)
+    return None
+
+
+def _milestone(clause: str, previous: Proposal | None, start: date, strict: bool = False) -> bool:
+    """A dated part of the indicator before it, in the same sentence: a stage of it. True when consumed.
+
+    "其中2023年建成3个", "其中6月底前完成600人次", and without 其中 when the clause opens with its date and names
+    nothing new: "新开发公益性岗位800个,6月底前完成400个", "完成改造1000户,年底前完成600户", "力争达到50%,9月底前达到30%".
+    A stage the indicator's time cannot hold (on or after its deadline) is still no second target: it stays in the
+    phrase and the indicator is marked, for the person to set the deadline or the stage. `strict` (a sentence of its
+    own, "…800个。6月底前完成400个。"): the date and "so much done", nothing else.
+    """
+    if previous is None or previous.kind not in ("increase", "decrease"):
         return False
-    when = months[0][1] if months else date(int(year.group("year")), 12, 31)
-    on_the_way = (
-        found[0].value > previous.target_value
-        if previous.kind == "decrease"
-        else found[0].value < previous.target_value
+    marker = _stage_marker(clause, start)
+    if marker is None:
+        return False
+    (match, when), partial = marker, "其中" in clause
+    if not partial and not STAGE_LEAD.match(clause[: match.start()]):
+        return False
+    found = [item for item in quantities.quantities(clause[match.end() :]) if item[2] == "target"]
+    if len(found) != 1 or not (partial and not strict or _same_measure(found[0][1], previous, strict)):
+        return False
+    value = _stage_value(found[0], previous)
+    on_the_way = value is not None and (
+        value > previous.target_value if previous.kind == "decrease" else value < previous.target_value
     )
-    if when < previous.deadline and on_the_way:
-        previous.milestones.append((when, found[0].value))
-        previous.phrase = f"{previous.phrase},{clause}"
-        return True
-    return False
+    if not on_the_way:
+        return False
+    if when < previous.deadline:
+        previous.milestones.append((when, value))
+    elif "stage_not_before_deadline" not in previous.warnings:
+        previous.warnings.append("stage_not_before_deadline")
+    previous.phrase = f"{previous.phrase},{clause}"
+    return True
 
 
 def _spread_yearly(proposal: Proposal, clause: str, start: date) -> None:
@@ -432,6 +487,8 @@ def _later_deadlines(later: str, ctx: Context) -> list[tuple[date, str]]:
     """Deadlines in the clauses after a number, up to the next number: "…60户,…,确保10月底前全部竣工,11月底完成验收"."""
     found = []
     for clause in CLAUSE_SPLIT.split(later.lstrip(",;")):
+        if _bare_stage(clause, ctx.start):  # "…1万亩,6月底前完成5000亩,10月底前全部完成": a stage on the way
+            continue
         if next((q for q, _b, why in quantities.quantities(clause) if why == "target"), None):
             break
         if START_STEP.search(clause):  # "6月底前开工,10月底前完工": work starting is not the amount done
@@ -469,11 +526,21 @@ def extract(text: str, *, start: date, end: date, task_name: str = "") -> list[P
     proposals: list[Proposal] = []
     for sentence in filter(None, SENTENCE_SPLIT.split(text)):
         first_of_sentence = len(proposals)  # a stage belongs to an indicator of its own sentence
+        # "…800个。6月底前完成400个。": a sentence that opens with a bare stage carries on the indicator before it.
+        stages, carried = [], None
         for clause, prefix, later in _clauses(sentence):
             ctx.sentence_kind = _sentence_kind(sentence, prefix)
-            previous = proposals[-1] if len(proposals) > first_of_sentence else None
-            if not clause or _milestone(clause, previous, start):
+            previous = proposals[-1] if len(proposals) > first_of_sentence else carried
+            opening = prefix == clause and proposals and previous is None
+            if opening and _milestone(clause, proposals[-1], start, strict=True):
+                carried = proposals[-1]
+                stages.append(clause)
                 continue
+            if not clause or _milestone(clause, previous, start):
+                stages.append(clause)
+                continue
+            for stage in stages:  # a stage's date is its own, not the deadline of the clauses after it
+                prefix = prefix.replace(stage, "", 1)
             found = _shares_floor(
                 _proposals_in_clause(clause, ctx, dates.deadline(prefix, start, end)), clause, previous
             )

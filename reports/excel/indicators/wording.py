@@ -57,6 +57,11 @@ def _holds_steady(before: str) -> bool:
     return False
 
 
+def tokens(text: str) -> list[str]:
+    """The words of a text (jieba), punctuation left out."""
+    return [token for token in _jieba().lcut(text) if re.match(r"[\w%]", token)]
+
+
 def has_kind_word(before: str) -> bool:
     words = (
         DECREASE_WORDS + CEILING_WORDS + FLOOR_VERBS + FLOOR_WORDS + ("达到", "达", "超", "不少于", "不低于", "新增")
