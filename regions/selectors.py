@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from .models import Region, RegionLevel, Unit
+from .models import Region, RegionLevel, Unit, UnitKind
 
 PREFIX_LENGTH = {
     RegionLevel.PROVINCE: 2,
@@ -24,6 +24,13 @@ def regions_within(region: Region):
 
 def townships_of(county: Region):
     return Region.objects.filter(parent=county, level=RegionLevel.TOWNSHIP).order_by("code")
+
+
+def township_units_of(region: Region):
+    """The township units of the region's county (各街道乡镇 of a plan there), in division-code order."""
+    return Unit.objects.filter(kind=UnitKind.TOWNSHIP, county__code__startswith=region.code[:6]).order_by(
+        "township__code", "name"
+    )
 
 
 def _area_prefix(user) -> str | None:

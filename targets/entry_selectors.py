@@ -71,6 +71,27 @@ def _granted_periods(unit, today) -> tuple[set, set]:
     return by_indicator, by_plan
 
 
+@dataclass(frozen=True)
+class OwnLight:
+    """An indicator a unit reports, as the unit is judged on it: its own share's light and target
+    when the indicator is allocated (分解下达) to it, else the indicator's own light."""
+
+    status: rules.StatusResult
+    share: Decimal | None = None
+
+
+def unit_own_lights(*, unit, rows: dict, as_of: date) -> dict[int, OwnLight]:
+    """Of `rows` (indicator id → selectors.IndicatorRow), those `unit` owes a report for, with the
+    light its own pages show (My work's): a township is not red for another township's missing share."""
+    owed = selectors.expected_reporters(list(rows))
+    mine = [pk for pk, units in owed.items() if unit.pk in units]
+    shares = dict(
+        Allocation.objects.filter(unit=unit, indicator_id__in=mine).values_list("indicator_id", "target_value")
+    )
+    lights = selectors.share_lights(indicator_ids=shares, unit_ids=[unit.pk], as_of=as_of)
+    return {pk: OwnLight(status=lights.get((pk, unit.pk), rows[pk].status), share=shares.get(pk)) for pk in mine}
+
+
 def work_rows(*, user, today: date, indicator_ids=None) -> list[WorkRow]:
     """My work's row for each indicator the unit sees (only those of `indicator_ids` when given)."""
     unit = user.unit

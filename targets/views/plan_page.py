@@ -11,25 +11,32 @@ from datetime import date
 
 from django.urls import reverse
 
-from .. import numbers, selectors
+from regions.selectors import township_units_of
+
+from .. import entry_selectors, numbers, selectors
 from ..choices import Light
 from ..templatetags.platform_tags import light_badge
 
 
 def plan_body(*, plan, user, as_of: date) -> dict:
-    """The sections of the plan page with each visible target's card, and the light counts."""
+    """The sections of the plan page with each visible target's card, and the light counts.
+
+    `counts` are the lights of every indicator listed, as the county stands on them. A unit's
+    reporter also gets `own_counts`: the indicators the unit reports, each on the light it is judged
+    by (its own share's for a township), marked on their rows too; a township sees every task marked
+    各街道乡镇, so the county's counts alone read as if the whole plan's red lights were its own.
+    """
     outline = selectors.plan_outline(plan=plan, user=user)
     blocks = selectors.target_blocks([pk for block in outline for pk in block.targets], as_of)
-    counts = dict.fromkeys(Light.values, 0)
-    for block in blocks.values():
-        for row in block.rows:
-            counts[row.status.status] += 1
+    rows = {row.indicator.pk: row for block in blocks.values() for row in block.rows}
+    counts = _tally(row.status for row in rows.values())
+    own = entry_selectors.unit_own_lights(unit=user.unit, rows=rows, as_of=as_of) if user.is_reporter else {}
     links = {False: _link("supervision:indicator"), True: _link("villages:derived-rule")}
     sections = [
         {
             "section": block.section,
             "depth": block.depth,
-            "targets": [_card(blocks[pk], links) for pk in block.targets],
+            "targets": [_card(blocks[pk], links, own) for pk in block.targets],
         }
         for block in outline
     ]
@@ -39,7 +46,29 @@ def plan_body(*, plan, user, as_of: date) -> dict:
         if user.is_reporter
         else selectors.unowned_indicators(selectors.indicators_visible_to(user).filter(target__plan=plan))
     )
-    return {"sections": sections, "counts": counts, "unowned": unowned}
+    return {
+        "sections": sections,
+        "counts": counts,
+        "shown_total": len(rows),
+        "own_counts": _tally(light.status for light in own.values()) if user.is_reporter else None,
+        "own_total": len(own),
+        "unowned": unowned,
+        "townships": _townships(plan, blocks),
+    }
+
+
+def _townships(plan, blocks) -> list[str]:
+    """The townships 各街道乡镇 stands for on this plan's cards, named once for the page."""
+    if not any(block.target.all_townships for block in blocks.values()):
+        return []
+    return list(township_units_of(plan.region).values_list("name", flat=True))
+
+
+def _tally(statuses) -> dict[str, int]:
+    counts = dict.fromkeys(Light.values, 0)
+    for status in statuses:
+        counts[status.status] += 1
+    return counts
 
 
 def _link(name: str):
@@ -49,7 +78,7 @@ def _link(name: str):
     return lambda pk: f"{prefix}/{pk}/{suffix}"
 
 
-def _card(block: selectors.TargetBlock, links) -> dict:
+def _card(block: selectors.TargetBlock, links, own: dict) -> dict:
     target = block.target
     return {
         "pk": target.pk,
@@ -70,7 +99,19 @@ def _card(block: selectors.TargetBlock, links) -> dict:
                 "target": numbers.shown(row.indicator.target_value, row.indicator.unit),
                 "actual": None if row.status.actual is None else numbers.shown(row.status.actual, row.indicator.unit),
                 "reasons": row.status.reasons,
+                "own": _own(own.get(row.indicator.pk), row.indicator.unit),
             }
             for row in block.rows
         ],
+    }
+
+
+def _own(light: entry_selectors.OwnLight | None, unit: str) -> dict | None:
+    """What a row says of the reporter's own part: the unit reports it, on its share when it has one."""
+    if light is None:
+        return None
+    return {
+        "share": None if light.share is None else numbers.shown(light.share, unit),
+        "badge": light_badge(light.status.status) if light.share is not None else None,
+        "status": light.status.status,
     }

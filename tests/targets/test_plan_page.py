@@ -6,14 +6,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from targets.choices import ReportStatus
 from targets.lights import lights_rejudge_all
+from targets.models import Allocation
 
-from ..factories import IndicatorFactory, ProgressReportFactory, TargetFactory
+from ..factories import IndicatorFactory, ProgressReportFactory, RegionFactory, TargetFactory, UnitFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -105,3 +107,79 @@ def test_the_cards_are_drawn_in_one_template_and_the_same_queries_whatever_the_n
         assert all(f"任务{n}-{i}" in html for i in range(n))
         seen.append((len(captured), [t.name for t in response.templates]))
     assert seen[0] == seen[1]
+
+
+@pytest.fixture
+def every_township_plan(plan, indicator, dept, town_unit, town_reporter, county):
+    """Two tasks marked 各街道乡镇 led by the bureau. 改建卫生厕所 is allocated: 大门镇 130 座, on pace
+    every month; 北岙街道 1,070 座, never reported, so the county figure is red. 新建公厕 is the
+    bureau's to report and was never reported: red too, and none of 大门镇's business."""
+    other = UnitFactory(
+        county=county,
+        name="北岙街道",
+        kind="township",
+        township=RegionFactory(code="330305001000", name="北岙街道", level="township", parent=county),
+    )
+    indicator.target.all_townships = True
+    indicator.target.save()
+    Allocation.objects.create(indicator=indicator, unit=town_unit, target_value=Decimal("130"))
+    Allocation.objects.create(indicator=indicator, unit=other, target_value=Decimal("1070"))
+    for month in range(1, 7):
+        ProgressReportFactory(
+            indicator=indicator,
+            unit=town_unit,
+            created_by=town_reporter,
+            period_start=date(2025, month, 1),
+            value=Decimal(12 * month),
+            status=ReportStatus.APPROVED,
+            submitted_at=datetime(2025, month, 20, 10, tzinfo=SHANGHAI),
+        )
+    toilets = TargetFactory(plan=plan, name="公厕建设", all_townships=True)
+    toilets.lead_units.add(dept)
+    IndicatorFactory(target=toilets, name="新建公厕", target_value=Decimal("60"))
+    return plan
+
+
+def counts_in(html: str, line: str) -> dict[str, int]:
+    """The light pills of one counts line of the page (own-counts, county-counts), as {light: n}."""
+    part = html[html.index(f'class="counts-line {line}"') :]
+    part = part[: part.index("</span></span>") + len("</span>")]
+    return {light: int(n) for light, n in re.findall(r'light-(\w+)" title="[^"]*">(\d+)<', part)}
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["stored lights", "judged afresh"])
+@time_machine.travel("2025-07-10 10:00 +08:00", tick=False)
+def test_a_township_reporter_counts_its_own_lights_apart_from_the_countys(
+    client, town_reporter, every_township_plan, indicator, stored
+):
+    if stored:
+        lights_rejudge_all()
+    client.force_login(town_reporter)
+    html = client.get(f"/plans/{every_township_plan.pk}/").content.decode()
+    assert "本单位填报1项指标：" in html and "全区灯色（本页所列2项指标）：" in html
+    assert counts_in(html, "own-counts") == {"not_started": 0, "done": 0, "green": 1, "amber": 0, "red": 0}
+    assert counts_in(html, "county-counts")["red"] == 2
+    row = html[html.index(f'data-indicator="{indicator.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert 'data-status="red"' in row  # the county figure's light, as the office sees it
+    assert 'data-own-status="green"' in row and "分解任务 130 座" in row and "light-green" in row
+
+
+@time_machine.travel("2025-07-10 10:00 +08:00", tick=False)
+def test_the_office_sees_the_countys_counts_alone(client, supervisor, every_township_plan):
+    client.force_login(supervisor)
+    html = client.get(f"/plans/{every_township_plan.pk}/").content.decode()
+    assert "own-counts" not in html and "本单位填报" not in html
+    assert "全区灯色" not in html and html.count('class="light light-red"') >= 2
+
+
+def test_every_township_reads_as_the_townships_it_stands_for(client, supervisor, every_township_plan, indicator):
+    client.force_login(supervisor)
+    html = page(client, every_township_plan.pk)
+    card = html[html.index(f'id="target-{indicator.target_id}"') :]
+    units = card[card.index('class="units"') : card.index("</div>")]
+    assert "<strong>各街道乡镇" not in units
+    assert re.search(
+        r"<strong>责任单位：</strong>\s*<details class=\"townships\"><summary>各街道乡镇（2个）</summary>", units
+    )
+    assert "北岙街道、大门镇</details>" in units
