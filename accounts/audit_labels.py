@@ -125,6 +125,7 @@ KEYS = {
     "units": pgettext_lazy("audit record key", "units"),
     "filters": pgettext_lazy("audit record key", "filters"),
     "rows": pgettext_lazy("audit record key", "rows"),
+    "format": pgettext_lazy("audit record key", "file format"),
 }
 
 _MODEL_LABEL = re.compile(r"^[a-z_]+\.[A-Z][A-Za-z]+$")

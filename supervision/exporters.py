@@ -1,7 +1,7 @@
-"""The lists people forward as .xlsx: the red and amber list, the league tables, the supervision ledger.
+"""The lists people forward as .xlsx and .docx: the red and amber list, the league tables, the supervision ledger.
 
-Column lists are data for `core.xlsx` (the product's one writer and formula guard); each sheet has a
-title row, the data stamp under it ("数据截至2026年11月30日，灯色判定于2026年12月2日10:42"), a header
+Column lists are data for `core.xlsx` (the product's one writer and formula guard) and, the same lists, for
+`core.docx` (a Word document of the same title, stamp and tables); each sheet has a title row, the data stamp under it ("数据截至2026年11月30日，灯色判定于2026年12月2日10:42"), a header
 repeated on every printed page, A4 landscape fitted to the width. The words of a printed list are fixed
 Chinese, like the ledger's (reports.excel.writers); the views write the whole file in the product's language.
 """
@@ -12,6 +12,7 @@ from io import BytesIO
 
 from django.utils import timezone
 
+from core.docx import write_list_docx
 from core.xlsx import LIGHT_LABELS, Column, Sheet, write_sheets
 
 LEAGUE_TITLES = {"units": "部门", "townships": "乡镇（街道）", "counties": "县（市、区）"}
@@ -106,43 +107,47 @@ def flagged_title(*, region_name: str, light: str, as_of: date) -> str:
     return f"{region_name}{flagged_words(light)}（{as_of.year}年{as_of.month}月）"
 
 
-def flagged_xlsx(rows, *, title: str, subtitle: str) -> bytes:
-    return _workbook(
-        [Sheet(title=title, subtitle=subtitle, columns=FLAGGED_COLUMNS, rows=_numbered(rows), sheet_title="指标清单")]
-    )
+def flagged_sheets(rows, *, title: str, subtitle: str) -> list[Sheet]:
+    return [
+        Sheet(title=title, subtitle=subtitle, columns=FLAGGED_COLUMNS, rows=_numbered(rows), sheet_title="指标清单")
+    ]
 
 
 def league_title(*, region_name: str, month: date) -> str:
     return f"{region_name}晾晒排名（{month.year}年{month.month}月）"
 
 
-def league_xlsx(tables: dict, *, title: str, subtitle: str) -> bytes:
+def league_sheets(tables: dict, *, title: str, subtitle: str) -> list[Sheet]:
     """One sheet per league (部门, 乡镇（街道）, or 县 above county level)."""
-    return _workbook(
-        [
-            Sheet(
-                title=f"{title}·{LEAGUE_TITLES.get(name, name)}",
-                subtitle=subtitle,
-                columns=LEAGUE_COLUMNS,
-                rows=[(row.rank, row) for row in rows],
-                sheet_title=LEAGUE_TITLES.get(name, name)[:31],
-            )
-            for name, rows in tables.items()
-        ]
-    )
+    return [
+        Sheet(
+            title=f"{title}·{LEAGUE_TITLES.get(name, name)}",
+            subtitle=subtitle,
+            columns=LEAGUE_COLUMNS,
+            rows=[(row.rank, row) for row in rows],
+            sheet_title=LEAGUE_TITLES.get(name, name)[:31],
+        )
+        for name, rows in tables.items()
+    ]
 
 
 def items_title(*, region_name: str) -> str:
     return f"{region_name}督办事项台账"
 
 
-def items_xlsx(items, *, title: str, subtitle: str) -> bytes:
-    return _workbook(
-        [Sheet(title=title, subtitle=subtitle, columns=ITEM_COLUMNS, rows=_numbered(items), sheet_title="督办事项")]
-    )
+def items_sheets(items, *, title: str, subtitle: str) -> list[Sheet]:
+    return [Sheet(title=title, subtitle=subtitle, columns=ITEM_COLUMNS, rows=_numbered(items), sheet_title="督办事项")]
 
 
-def _workbook(sheets) -> bytes:
+# The red and amber list and the ledger have long texts (原因, 整改措施): their Word pages are A4 across.
+LANDSCAPE = {"flagged": True, "league": False, "items": True}
+
+
+def write_list(kind: str, fmt: str, sheets: list[Sheet], *, title: str, subtitle: str, author: str) -> bytes:
+    """The list `kind` (flagged, league, items) as a file of `fmt` (xlsx or docx); the Word document has
+    the list's title over all its tables, the workbook each sheet's own."""
+    if fmt == "docx":
+        return write_list_docx(title=title, subtitle=subtitle, sheets=sheets, author=author, landscape=LANDSCAPE[kind])
     buffer = BytesIO()
     write_sheets(buffer, sheets)
     return buffer.getvalue()

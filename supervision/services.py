@@ -353,12 +353,13 @@ def snapshot_history(*, last: date, months: int, today: date, indicators=None, b
         yield end, snapshot_freeze(as_of=end, indicators=indicators, by=by, evaluated_on=evaluated_on)
 
 
-def list_exported(*, by, kind: str, filters: dict, rows: int) -> None:
-    """Audit an export of a list (flagged, league, items): who took which figures out, filtered how."""
+def list_exported(*, by, kind: str, filters: dict, rows: int, fmt: str = "xlsx") -> None:
+    """Audit an export of a list (flagged, league, items): who took which figures out, filtered how, as which
+    file (xlsx or docx)."""
     audit_record(
         action="supervision.export",
         by=by,
         object_type="regions.Region",
         object_id=filters.get("region") or "",
-        new={"list": kind, "filters": filters, "rows": rows},
+        new={"list": kind, "format": fmt, "filters": filters, "rows": rows},
     )

@@ -356,12 +356,15 @@ def search(request):
     )
 
 
-# Exports: the rows of the page with its filters, as .xlsx (supervision.exporters), audited --------------
+# Exports: the rows of the page with its filters, as .xlsx or .docx (supervision.exporters), audited -------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CONTENT_TYPES = {"xlsx": XLSX, "docx": DOCX}
 
 
-def _xlsx_response(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+def _file_response(content: bytes, name: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{name}.{fmt}")
     return response
 
 
@@ -375,7 +378,7 @@ def _audited_filters(request, *keys) -> dict:
 
 
 @login_required
-def flagged_export(request):
+def flagged_export(request, fmt="xlsx"):
     _dashboard_user(request)
     with translation.override(settings.LANGUAGE_CODE):
         _filters_form, scope, as_of, light, lights, lead_unit = _flagged_filters(request)
@@ -386,53 +389,60 @@ def flagged_export(request):
         title = exporters.flagged_title(region_name=region_name, light=light, as_of=as_of)
         if lead_unit:
             title = f"{title}·{lead_unit.name}"
-        content = exporters.flagged_xlsx(rows, title=title, subtitle=exporters.stamp(as_of=shown, taken_at=taken))
+        subtitle = exporters.stamp(as_of=shown, taken_at=taken)
+        sheets = exporters.flagged_sheets(rows, title=title, subtitle=subtitle)
+        content = exporters.write_list("flagged", fmt, sheets, title=title, subtitle=subtitle, author=region_name)
     services.list_exported(
         by=request.user,
         kind="flagged",
+        fmt=fmt,
         rows=len(rows),
         filters=_audited_filters(
             request, "region", "plan", "section", "unit", "township", "as_of", "light", "lead_unit"
         ),
     )
     words = exporters.flagged_words(light)
-    return _xlsx_response(content, f"{region_name}-{as_of.year}年{as_of.month}月-{words}.xlsx")
+    return _file_response(content, f"{region_name}-{as_of.year}年{as_of.month}月-{words}", fmt)
 
 
 @login_required
-def league_export(request):
+def league_export(request, fmt="xlsx"):
     _dashboard_user(request)
     with translation.override(settings.LANGUAGE_CODE):
         _filters_form, scope, as_of = _filters(request, default_month=periods.previous_month_end(timezone.localdate()))
         taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"])
         region_name = _region_name(scope, request.user)
-        content = exporters.league_xlsx(
-            taken.figures,
-            title=exporters.league_title(region_name=region_name, month=as_of),
-            subtitle=exporters.stamp(as_of=_as_of_shown(as_of)["shown_as_of"], taken_at=taken.at),
-        )
+        title = exporters.league_title(region_name=region_name, month=as_of)
+        subtitle = exporters.stamp(as_of=_as_of_shown(as_of)["shown_as_of"], taken_at=taken.at)
+        sheets = exporters.league_sheets(taken.figures, title=title, subtitle=subtitle)
+        content = exporters.write_list("league", fmt, sheets, title=title, subtitle=subtitle, author=region_name)
     services.list_exported(
         by=request.user,
         kind="league",
+        fmt=fmt,
         rows=sum(len(rows) for rows in taken.figures.values()),
         filters=_audited_filters(request, "region", "plan", "as_of"),
     )
-    return _xlsx_response(content, f"{region_name}-{as_of.year}年{as_of.month}月-晾晒排名.xlsx")
+    return _file_response(content, f"{region_name}-{as_of.year}年{as_of.month}月-晾晒排名", fmt)
 
 
 @login_required
-def items_export(request):
+def items_export(request, fmt="xlsx"):
     """The supervision ledger as the user sees it: a unit's reporter gets only the unit's own items."""
     status, overdue = _items_filters(request)
     with translation.override(settings.LANGUAGE_CODE):
         rows = selectors.items_ledger(user=request.user, status=status, overdue_only=overdue)
         now = timezone.now()
         home = area_name(request.user)
-        content = exporters.items_xlsx(
-            rows, title=exporters.items_title(region_name=home), subtitle=exporters.now_stamp(now)
-        )
+        title, subtitle = exporters.items_title(region_name=home), exporters.now_stamp(now)
+        sheets = exporters.items_sheets(rows, title=title, subtitle=subtitle)
+        content = exporters.write_list("items", fmt, sheets, title=title, subtitle=subtitle, author=home)
     services.list_exported(
-        by=request.user, kind="items", rows=len(rows), filters=_audited_filters(request, "status", "overdue")
+        by=request.user,
+        kind="items",
+        fmt=fmt,
+        rows=len(rows),
+        filters=_audited_filters(request, "status", "overdue"),
     )
     today = timezone.localdate(now)
-    return _xlsx_response(content, f"{home}-督办事项台账-{today.year}年{today.month}月{today.day}日.xlsx")
+    return _file_response(content, f"{home}-督办事项台账-{today.year}年{today.month}月{today.day}日", fmt)

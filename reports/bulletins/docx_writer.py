@@ -12,28 +12,36 @@ the date four characters in from the right; the 版记 (抄送, 印发机关 and
 foot of the last page.
 """
 
-import math
-import re
-from copy import deepcopy
 from datetime import date
-from functools import lru_cache
 from io import BytesIO
-from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+
+from core.docx import (
+    PPR_ORDER,
+    RPR_ORDER,
+    TYPE_WIDTH_MM,
+    TableColumn,
+    add_table,
+    insert_ordered,
+    no_grid,
+    page_number_footer,
+    set_language,
+    set_run_font,
+)
 
 from .document import NUMERIC_FORMATS, chinese_date, format_cell
 
-TITLE_FONT, BODY_FONT, PAGE_NUMBER_FONT = "宋体", "仿宋", "宋体"
+TITLE_FONT, BODY_FONT = "宋体", "仿宋"
 HEADING_FONTS = {1: ("黑体", False), 2: ("楷体", False), 3: ("仿宋", True)}
-TITLE_SIZE, BODY_SIZE, TABLE_SIZE, PAGE_NUMBER_SIZE, IMPRINT_SIZE = Pt(22), Pt(16), Pt(12), Pt(14), Pt(14)
+TITLE_SIZE, BODY_SIZE, IMPRINT_SIZE = Pt(22), Pt(16), Pt(14)
 RED = RGBColor(0xFF, 0x00, 0x00)
-TYPE_WIDTH_MM, TYPE_HEIGHT_MM = 156, 225
+TYPE_HEIGHT_MM = 225
 # 22 lines on a 225 mm type area: 225 mm / 22 ≈ 28.9 pt a line (578 twips).
 LINE_PITCH = Pt(28.9)
 LINE_PITCH_TWIPS = 578
@@ -50,138 +58,15 @@ FOOTER_DISTANCE_MM = 23
 MARK_MAX_SIZE = 36
 
 
-def _run_properties(name: str, size, bold: bool, color) -> str:
-    """A run's w:rPr as XML: the font in every slot (Word and WPS take Chinese from w:eastAsia), size, bold."""
-    colour = f'<w:color w:val="{color}"/>' if color is not None else ""
-    return (
-        f'<w:rPr {nsdecls("w")}><w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/>'
-        f'<w:b w:val="{1 if bold else 0}"/>{colour}<w:sz w:val="{int(size.pt * 2)}"/></w:rPr>'
-    )
-
-
-@lru_cache(maxsize=64)
-def _run_properties_element(name: str, half_points: int, bold: bool, color):
-    return parse_xml(_run_properties(name, Pt(half_points / 2), bold, color))
-
-
-def set_run_font(run, name: str, size, bold: bool = False, color=None) -> None:
-    """Give a run its font, size and weight: a copy of one parsed w:rPr per combination, since setting them
-    through python-docx's properties costs a schema lookup per property and run."""
-    existing = run._element.rPr
-    if existing is not None:
-        run._element.remove(existing)
-    run._element.insert(
-        0, deepcopy(_run_properties_element(name, int(size.pt * 2), bold, str(color) if color is not None else None))
-    )
-
-
-# The schema's order of a paragraph's and a run's properties: Word refuses a file that breaks it.
-PPR_ORDER = (
-    "pStyle",
-    "keepNext",
-    "keepLines",
-    "pageBreakBefore",
-    "framePr",
-    "widowControl",
-    "numPr",
-    "suppressLineNumbers",
-    "pBdr",
-    "shd",
-    "tabs",
-    "suppressAutoHyphens",
-    "kinsoku",
-    "wordWrap",
-    "overflowPunct",
-    "topLinePunct",
-    "autoSpaceDE",
-    "autoSpaceDN",
-    "bidi",
-    "adjustRightInd",
-    "snapToGrid",
-    "spacing",
-    "ind",
-    "contextualSpacing",
-    "mirrorIndents",
-    "suppressOverlap",
-    "jc",
-    "textDirection",
-    "textAlignment",
-    "textboxTightWrap",
-    "outlineLvl",
-    "divId",
-    "cnfStyle",
-    "rPr",
-    "sectPr",
-    "pPrChange",
-)
-RPR_ORDER = (
-    "rStyle",
-    "rFonts",
-    "b",
-    "bCs",
-    "i",
-    "iCs",
-    "caps",
-    "smallCaps",
-    "strike",
-    "dstrike",
-    "outline",
-    "shadow",
-    "emboss",
-    "imprint",
-    "noProof",
-    "snapToGrid",
-    "vanish",
-    "webHidden",
-    "color",
-    "spacing",
-    "w",
-    "kern",
-    "position",
-    "sz",
-    "szCs",
-    "highlight",
-    "u",
-    "effect",
-    "bdr",
-    "shd",
-    "fitText",
-    "vertAlign",
-    "rtl",
-    "cs",
-    "em",
-    "lang",
-    "eastAsianLayout",
-    "specVanish",
-    "oMath",
-)
-
-
-def _insert_ordered(parent, child, order) -> None:
-    """Insert `child` into pPr/rPr where the schema puts it, replacing one of the same name."""
-    name = child.tag.split("}")[1]
-    existing = parent.find(qn(f"w:{name}"))
-    if existing is not None:
-        parent.remove(existing)
-    later = order[order.index(name) + 1 :]
-    for index, sibling in enumerate(parent):
-        if sibling.tag.split("}")[1] in later:
-            parent.insert(index, child)
-            return
-    parent.append(child)
-
-
 def _no_grid(paragraph) -> None:
     """Keep a paragraph off the character grid (tables, the mark, the title): laid out by its own font."""
-    snap = OxmlElement("w:snapToGrid")
-    snap.set(qn("w:val"), "0")
-    _insert_ordered(paragraph._p.get_or_add_pPr(), snap, PPR_ORDER)
+    no_grid(paragraph._p.get_or_add_pPr())
 
 
 def _condense(run) -> None:
     spacing = OxmlElement("w:spacing")
     spacing.set(qn("w:val"), str(CONDENSE_TWIPS))
-    _insert_ordered(run._element.get_or_add_rPr(), spacing, RPR_ORDER)
+    insert_ordered(run._element.get_or_add_rPr(), spacing, RPR_ORDER)
 
 
 def _paragraph(container, text, font, size, bold=False, align=None, indent=False, exact_pitch=True, color=None):
@@ -209,7 +94,7 @@ def _border(element, side: str, *, size: int, color: str = "000000", space: int 
     container = element.find(qn("w:pBdr"))
     if container is None:
         container = OxmlElement("w:pBdr")
-        _insert_ordered(element, container, PPR_ORDER)
+        insert_ordered(element, container, PPR_ORDER)
     line = OxmlElement(f"w:{side}")
     for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", str(space)), ("w:color", color)):
         line.set(qn(key), value)
@@ -233,36 +118,8 @@ def _page_setup(document) -> None:
     # GB/T 9704-2012 7.5: odd pages numbered at the right, even pages at the left, each one
     # character in from the edge of the type area, as a printed and bound document opens.
     document.settings.odd_and_even_pages_header_footer = True
-    _page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
-
-
-def _page_number_footer(footer, align) -> None:
-    footer.is_linked_to_previous = False
-    paragraph = footer.paragraphs[0]
-    paragraph.alignment = align
-    if align == WD_ALIGN_PARAGRAPH.RIGHT:
-        paragraph.paragraph_format.right_indent = PAGE_NUMBER_SIZE
-    else:
-        paragraph.paragraph_format.left_indent = PAGE_NUMBER_SIZE
-    set_run_font(paragraph.add_run("— "), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
-    # One run per part of the field, each in the number's font: LibreOffice sizes the number it
-    # computes by the run that holds the result, Word by the one that holds the field's start.
-    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
-        run = paragraph.add_run()
-        set_run_font(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        elif text == "PAGE":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = " PAGE "
-        else:
-            element = OxmlElement("w:t")
-            element.text = text
-        run._element.append(element)
-    set_run_font(paragraph.add_run(" —"), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    page_number_footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
 
 
 def text_width(text: str) -> float:
@@ -270,106 +127,8 @@ def text_width(text: str) -> float:
     return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
 
 
-TABLE_CHAR_MM = TABLE_SIZE.pt / 72 * 25.4
-# A cell's text stands 1.9 mm in from each side (Word's default cell margins), with a little to spare.
-CELL_PADDING_MM = 4.6
-# Widths in the table face (Noto Serif CJK for 仿宋, in ems), measured in the PDF: a digit is 0.56, not
-# half a character, and "%" nearly a whole one, so "100.0%" takes 3.5 characters and broke at 3.
-LATIN_WIDTHS = {**dict.fromkeys("0123456789", 0.56), ".": 0.33, ",": 0.33, "%": 0.93, "-": 0.35, " ": 0.25}
-# What LibreOffice and Word round up when they set a figure in a cell.
-FIGURE_SLACK = 0.3
-
-
-# Word and LibreOffice set a fifth of an em between Chinese and a figure (autoSpaceDE/DN): 2026年12月31日
-# is 7.3 ems of glyphs and 8.3 set.
-CJK_LATIN_GAP = 0.2
-
-
-def set_width(text: str) -> float:
-    """Width in characters (ems) of `text` as set in a table: a Chinese character 1, a digit 0.56, "%" 0.93,
-    and the gap wherever Chinese meets a figure or a Latin letter."""
-    wide = [ord(c) >= 0x2E80 for c in text]
-    gaps = sum(1 for a, b in zip(wide, wide[1:]) if a != b)
-    return sum(1 if w else LATIN_WIDTHS.get(c, 0.6) for c, w in zip(text, wide)) + gaps * CJK_LATIN_GAP
-
-
-CHINESE_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
-
-
-def column_widths(columns: list[dict], cells: list[list[str]], total_mm: float = TYPE_WIDTH_MM) -> list[float]:
-    """Widths (mm) fitted to content, a Chinese character counting as wide as two digits.
-
-    A figure, a date (2026年12月31日) or a short word (个, 下期到期) is never broken: its column is at least
-    as wide as its longest cell and as half its header (a header wraps onto two lines at most, 按时/报送,
-    never 按时报/送). The headers are then set on one line, the narrowest first, where the text columns
-    still get their natural width: the mean of their cells, at least their longest short cell and their
-    header's first word. When the texts do not fit, they share the room by their mean length (each
-    keeping six characters), so a long reason gets more than a unit's name."""
-    least, full, wanted, floor, mean = {}, {}, {}, {}, {}
-    for index, column in enumerate(columns):
-        lengths = [set_width(row[index]) for row in cells] or [0]
-        longest = max(lengths)
-        header = set_width(column["header"])
-        two_lines = math.ceil(header / 2)
-        dates = bool(cells) and all(CHINESE_DATE.fullmatch(row[index]) for row in cells)
-        if column["fmt"] in NUMERIC_FORMATS or dates:
-            content = longest + FIGURE_SLACK
-        elif longest <= 4:
-            content = longest
-        else:
-            mean[index] = sum(lengths) / len(lengths) or 1
-            wanted[index] = max(min(mean[index] * 1.3, 30), min(longest, 6), min(header, 4), 2) + 1
-            floor[index] = longest
-            continue
-        least[index] = max(content, two_lines, 2) * TABLE_CHAR_MM + CELL_PADDING_MM
-        full[index] = max(content, header, 2) * TABLE_CHAR_MM + CELL_PADDING_MM
-    room = total_mm - sum(least.values())
-    if room < 12 * len(wanted) or (not wanted and room < 0):  # too many figures: everything scales alike
-        widths = [least.get(i) or wanted[i] * TABLE_CHAR_MM for i in range(len(columns))]
-        return [w * total_mm / sum(widths) for w in widths]
-    natural = {i: w * TABLE_CHAR_MM for i, w in wanted.items()}
-    fixed, spare = dict(least), room - sum(natural.values())
-    for index in sorted(fixed, key=lambda i: full[i] - least[i]):  # headers on one line where texts lose nothing
-        if full[index] - least[index] <= spare:
-            spare -= full[index] - least[index]
-            fixed[index] = full[index]
-    if not wanted:  # figures only: the spare room goes to every column alike
-        return [fixed[i] * total_mm / sum(fixed.values()) for i in range(len(columns))]
-    left = total_mm - sum(fixed.values())
-    if sum(natural.values()) <= left:  # room to spare: the texts grow alike
-        return [fixed[i] if i in fixed else natural[i] * left / sum(natural.values()) for i in range(len(columns))]
-    # Too narrow for all: widths go by the texts' mean length, so a row's columns wrap onto about as many lines
-    # (a reason gets more than a unit's name), each keeping its longest cell up to six characters (县农业农村局).
-    for chars in (6, 5, 4, 3, 2):
-        kept = {i: min(longest, chars) * TABLE_CHAR_MM + CELL_PADDING_MM for i, longest in floor.items()}
-        if sum(kept.values()) <= left:
-            break
-    else:
-        return [fixed[i] if i in fixed else natural[i] * left / sum(natural.values()) for i in range(len(columns))]
-    widths, free = {}, set(wanted)
-    while free:
-        scale = (left - sum(widths.values())) / sum(mean[i] for i in free)
-        short = {i for i in free if mean[i] * scale < kept[i]}
-        if not short:
-            widths.update({i: mean[i] * scale for i in free})
-            break
-        widths.update({i: kept[i] for i in short})
-        free -= short
-    return [fixed[i] if i in fixed else widths[i] for i in range(len(columns))]
-
-
-def _cell_xml(text: str, width_twips: int, font: str, align: str | None) -> str:
-    jc = f'<w:jc w:val="{align}"/>' if align else ""
-    return (
-        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width_twips}"/></w:tcPr><w:p><w:pPr><w:snapToGrid w:val="0"/>'
-        f"{jc}</w:pPr><w:r>{_run_properties(font, TABLE_SIZE, False, None)}"
-        f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>'
-    )
-
-
 def _table(document, block, caption: bool = True) -> None:
-    """A table with its head repeated on each page and its columns fitted (column_widths), written as one
-    piece of XML: python-docx's cell objects cost more than the rest of the document together."""
+    """A table with its head repeated on each page and its columns fitted (core.docx.add_table)."""
     if caption:  # an attachment's table has the attachment's title instead
         head = _paragraph(
             document, block["title"], HEADING_FONTS[3][0], BODY_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
@@ -377,25 +136,12 @@ def _table(document, block, caption: bool = True) -> None:
         head.paragraph_format.keep_with_next = True  # a caption never stands alone at the foot of a page
     columns = block["columns"]
     cells = [[format_cell(value, column["fmt"]) for value, column in zip(row, columns)] for row in block["rows"]]
-    widths = [int(Mm(w).twips) for w in column_widths(columns, cells)]
-    aligns = ["right" if column["fmt"] in NUMERIC_FORMATS else None for column in columns]
-    head = "".join(_cell_xml(column["header"], width, "黑体", "center") for column, width in zip(columns, widths))
-    # A row is never split over two pages (w:cantSplit); the head row repeats on each page (w:tblHeader).
-    body = "".join(
-        "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
-        + "".join(_cell_xml(text, width, BODY_FONT, align) for text, width, align in zip(row, widths, aligns))
-        + "</w:tr>"
-        for row in cells
-    )
-    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
-    table = parse_xml(
-        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
-        '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
-        'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr>'
-        f"<w:tblGrid>{grid}</w:tblGrid>"
-        f'<w:tr><w:trPr><w:cantSplit/><w:tblHeader w:val="true"/></w:trPr>{head}</w:tr>{body}</w:tbl>'
-    )
-    document.element.body.find(qn("w:sectPr")).addprevious(table)
+    add_table(document, table_columns(columns), cells)
+
+
+def table_columns(columns: list[dict]) -> list[TableColumn]:
+    """A report table's columns as core.docx measures them: a figure is any of the numeric formats."""
+    return [TableColumn(column["header"], numeric=column["fmt"] in NUMERIC_FORMATS) for column in columns]
 
 
 def _masthead(document, content) -> None:
@@ -466,7 +212,7 @@ def _frame(paragraph, *, top_twips: int, height_twips: int) -> None:
         ("w:y", str(top_twips)),
     ):
         frame.set(qn(key), value)
-    _insert_ordered(paragraph._p.get_or_add_pPr(), frame, PPR_ORDER)
+    insert_ordered(paragraph._p.get_or_add_pPr(), frame, PPR_ORDER)
 
 
 def _right_tab(paragraph, position_twips: int) -> None:
@@ -475,7 +221,7 @@ def _right_tab(paragraph, position_twips: int) -> None:
     tab.set(qn("w:val"), "right")
     tab.set(qn("w:pos"), str(position_twips))
     tabs.append(tab)
-    _insert_ordered(paragraph._p.get_or_add_pPr(), tabs, PPR_ORDER)
+    insert_ordered(paragraph._p.get_or_add_pPr(), tabs, PPR_ORDER)
 
 
 IMPRINT_LINE_TWIPS = int(IMPRINT_LINE.pt * 20)
@@ -521,21 +267,12 @@ def _imprint(document, content) -> None:
 def _properties(document, content) -> None:
     """zh-CN as the language, and the office (not the library) as the author."""
     frame = content.get("frame") or {}
-    props = document.core_properties
-    props.title = content["title"]
-    props.subject = content.get("doc_number", "")
-    props.author = props.last_modified_by = frame.get("signature") or content.get("issuer", "")
-    props.comments = props.keywords = ""
-    props.language = "zh-CN"
-    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        _insert_ordered(rpr, lang, RPR_ORDER)
-    # Chinese text is zh-CN; the Latin slot (digits, Latin letters) is en-US, as Word sets it on a Chinese
-    # system: with zh-CN there LibreOffice breaks a line inside a number ("（2" / "026年10月31日）").
-    for key, value in (("w:val", "en-US"), ("w:eastAsia", "zh-CN"), ("w:bidi", "ar-SA")):
-        lang.set(qn(key), value)
+    set_language(
+        document,
+        author=frame.get("signature") or content.get("issuer", ""),
+        title=content["title"],
+        subject=content.get("doc_number", ""),
+    )
 
 
 def _annex_note(document, lines: list[str]) -> None:
@@ -591,7 +328,7 @@ def write_docx(content: dict) -> bytes:
     # ("2026年") to whole grid cells.
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
-    _insert_ordered(normal.element.get_or_add_pPr(), snap, PPR_ORDER)
+    insert_ordered(normal.element.get_or_add_pPr(), snap, PPR_ORDER)
     _properties(document, content)
     _masthead(document, content)
     blocks = content["blocks"]

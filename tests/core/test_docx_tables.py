@@ -1,18 +1,18 @@
-"""Table columns of a report document: figures, dates and short words keep their width, long texts wrap."""
+"""core.docx table columns (the bulletins' and the printed lists'): figures, dates and short words keep their width, long texts wrap."""
 
 import math
 
-from reports.bulletins.docx_writer import CELL_PADDING_MM, TABLE_CHAR_MM, TYPE_WIDTH_MM, column_widths, set_width
+from core.docx import CELL_PADDING_MM, TABLE_CHAR_MM, TYPE_WIDTH_MM, TableColumn, column_widths, set_width
 
 
 def test_a_date_column_and_a_unit_column_are_never_squeezed_by_long_texts():
     columns = [
-        {"header": "章节", "fmt": "text"},
-        {"header": "指标", "fmt": "text"},
-        {"header": "节点日期", "fmt": "text"},
-        {"header": "应达值", "fmt": "quantity"},
-        {"header": "计量单位", "fmt": "text"},
-        {"header": "状态", "fmt": "text"},
+        TableColumn("章节"),
+        TableColumn("指标"),
+        TableColumn("节点日期"),
+        TableColumn("应达值", numeric=True),
+        TableColumn("计量单位"),
+        TableColumn("状态"),
     ]
     long = "健全城乡公共资源合理配置机制" * 2
     cells = [
@@ -28,14 +28,14 @@ def test_a_date_column_and_a_unit_column_are_never_squeezed_by_long_texts():
 
 
 LEAGUE = [
-    {"header": "排名", "fmt": "int"},
-    {"header": "单位", "fmt": "text"},
-    {"header": "应报数", "fmt": "int"},
-    {"header": "已报送", "fmt": "int"},
-    {"header": "按时报送", "fmt": "int"},
-    {"header": "按时报送率", "fmt": "percent"},
-    {"header": "平均完成率", "fmt": "percent"},
-    {"header": "红灯", "fmt": "int"},
+    TableColumn("排名", numeric=True),
+    TableColumn("单位"),
+    TableColumn("应报数", numeric=True),
+    TableColumn("已报送", numeric=True),
+    TableColumn("按时报送", numeric=True),
+    TableColumn("按时报送率", numeric=True),
+    TableColumn("平均完成率", numeric=True),
+    TableColumn("红灯", numeric=True),
 ]
 
 
@@ -50,21 +50,21 @@ def test_a_percentage_is_never_broken_and_a_number_header_wraps_onto_two_lines_a
     assert 3.4 < set_width("100.0%") < 3.7
     text_room = CELL_PADDING_MM - 0.8  # the cell margins, 1.9 mm a side
     for index, column in enumerate(LEAGUE):
-        if column["fmt"] == "text":
+        if not column.numeric:
             continue
         longest = max(set_width(row[index]) for row in cells)
-        assert widths[index] - text_room >= longest * TABLE_CHAR_MM, column["header"]
-        assert widths[index] - text_room >= math.ceil(set_width(column["header"]) / 2) * TABLE_CHAR_MM
+        assert widths[index] - text_room >= longest * TABLE_CHAR_MM, column.header
+        assert widths[index] - text_room >= math.ceil(set_width(column.header) / 2) * TABLE_CHAR_MM
     assert widths[1] >= 8 * TABLE_CHAR_MM  # the unit's name keeps room
 
 
 def test_long_reasons_get_the_widest_column_and_short_texts_keep_six_characters():
     columns = [
-        {"header": "指标", "fmt": "text"},
-        {"header": "任务", "fmt": "text"},
-        {"header": "牵头单位", "fmt": "text"},
-        {"header": "落后百分点", "fmt": "amount"},
-        {"header": "原因", "fmt": "text"},
+        TableColumn("指标"),
+        TableColumn("任务"),
+        TableColumn("牵头单位"),
+        TableColumn("落后百分点", numeric=True),
+        TableColumn("原因"),
     ]
     reason = "序时进度应达75.6%，实际完成22.6%，落后52.9个百分点；2026年10月进度填报截止于2026年10月25日，至今未报送"
     cells = [["引育农创客", "59. 乡村数字经济", "区农业农村局", "52.94", reason]] * 4
