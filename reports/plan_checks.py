@@ -1,7 +1,8 @@
 """What would stop a previewed plan from saving, found before anything is written.
 
 ``check_plan(parsed)`` reads the preview's data (as the page or the API left it) and returns every
-problem, each named by task and field in words a person can act on. Pure: no database. The preview
+problem, each named by task and field in words a person can act on, once each (the task, the indicator, the
+field, what is expected), with dates as a person reads them (2026年6月30日). Pure: no database. The preview
 shows the problems beside their fields; ``plan_import`` refuses to write while there are any, so a
 constraint name ("indicator_deadline_after_start") never reaches a person.
 """
@@ -14,11 +15,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from core.periods import Frequency
+from core.periods import Frequency, day_words
+from targets import numbers
 from targets.choices import PROGRESS_KINDS, Kind
-from targets.rules import first_period_not_past_due, indicator_bound_errors
+from targets.rules import first_period_not_past_due, period_words, share_bound_breaches
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-01)?$")
 
@@ -33,6 +34,11 @@ class Problem:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def _month_words(first: date) -> str:
+    """A first reporting period as a person reads it: 2026年7月 (the field itself takes 2026-07)."""
+    return period_words(first, Frequency.MONTHLY)
 
 
 def parse_date(value) -> date | None:
@@ -77,7 +83,11 @@ def _plan_problems(parsed: dict) -> list[Problem]:
         )
     if start and end and end < start:
         problems.append(
-            Problem("end", _("The plan ends (%(end)s) before it starts (%(start)s).") % {"start": start, "end": end})
+            Problem(
+                "end",
+                _("The plan ends (%(end)s) before it starts (%(start)s).")
+                % {"start": day_words(start), "end": day_words(end)},
+            )
         )
     if parsed.get("period_assumed"):
         problems.append(Problem("start", _("The document states no plan period: enter its start and end.")))
@@ -109,7 +119,7 @@ def first_period_notices(parsed: dict) -> list[Problem]:
                 "for this plan and it is kept as a record only. To track it, choose a month within the plan's period "
                 "(and tick “units owe the earlier months too” if that month is past due)."
             )
-            % {"first": f"{first:%Y-%m}", "end": end},
+            % {"first": _month_words(first), "end": day_words(end)},
         )
     ]
 
@@ -135,7 +145,7 @@ def first_period_problems(parsed: dict, today: date | None) -> list[Problem]:
                 "would at once show as not reported for every month from %(first)s. Choose %(open)s or later, or tick "
                 "“units owe the earlier months too”."
             )
-            % {"first": f"{first:%Y-%m}", "today": today, "open": f"{open_from:%Y-%m}"},
+            % {"first": _month_words(first), "today": day_words(today), "open": _month_words(open_from)},
         )
     ]
 
@@ -256,10 +266,14 @@ def _indicator_problems(where: str, proposal: dict, plan_start: date | None) -> 
     if target is not None and baseline is not None:
         found += _value_problems(where, kind, baseline, target)
     stages = [(d, parse_decimal(v)) for d, v in _stages(proposal.get("milestones") or [])]
-    colon = pgettext("between a label and its value", ": ")
+    # `where` names the indicator already: the message says only which figure and what it must be.
     found += [
-        (field, f"{where}{colon}{message}")
-        for field, message in indicator_bound_errors(
+        (
+            field,
+            _("%(where)s: %(what)s must be from 0 to 100, as the indicator is a share in percent (it is %(value)s).")
+            % {"where": where, "what": what, "value": numbers.shown(value)},
+        )
+        for field, what, value in share_bound_breaches(
             name=(proposal.get("name") or "").strip(),
             unit=proposal.get("unit") or "",
             baseline=baseline,
@@ -284,7 +298,7 @@ def _indicator_problems(where: str, proposal: dict, plan_start: date | None) -> 
                     "%(where)s: the deadline %(deadline)s is before the plan starts (%(start)s); "
                     "move the deadline or the plan's start."
                 )
-                % {"where": where, "deadline": deadline, "start": plan_start},
+                % {"where": where, "deadline": day_words(deadline), "start": day_words(plan_start)},
             )
         )
     found += _milestone_problems(where, proposal.get("milestones") or [], plan_start, deadline)
@@ -330,11 +344,18 @@ def _milestone_problems(where: str, milestones, start: date | None, deadline: da
                         "%(where)s: the stage due %(date)s lies outside the indicator's time "
                         "(%(start)s to %(deadline)s)."
                     )
-                    % {"where": where, "date": on, "start": start, "deadline": deadline},
+                    % {
+                        "where": where,
+                        "date": day_words(on),
+                        "start": day_words(start) if start else "",
+                        "deadline": day_words(deadline) if deadline else "",
+                    },
                 )
             )
         elif on in dates:
-            found.append(("milestones", _("%(where)s: two stages fall on %(date)s.") % {"where": where, "date": on}))
+            found.append(
+                ("milestones", _("%(where)s: two stages fall on %(date)s.") % {"where": where, "date": day_words(on)})
+            )
         dates.add(on)
     return found
 

@@ -631,10 +631,9 @@ def _day_or_text(d) -> str:
         return str(d)
 
 
-def indicator_bound_errors(*, name: str, unit: str, baseline, target, milestones=()) -> list[tuple[str, str]]:
-    """(field, message) for an indicator whose own figures its unit refuses: a share in percent (建成率 …, in %)
-    has its baseline, target and stages from 0 to 100. One rule for the services, the admin and the import
-    preview; the message names the indicator, the field and what is expected."""
+def share_bound_breaches(*, name: str, unit: str, baseline, target, milestones=()) -> list[tuple[str, str, Decimal]]:
+    """(field, the figure in words, its value) for each figure a share in percent (建成率 …, in %) cannot have: its
+    baseline, target and stages lie from 0 to 100. The callers word the message for where it is shown."""
     if not is_share_percent(name, unit):
         return []
     found = []
@@ -645,14 +644,23 @@ def indicator_bound_errors(*, name: str, unit: str, baseline, target, milestones
             continue
         value = Decimal(str(value))
         if not 0 <= value <= 100:
-            found.append(
-                (
-                    field,
-                    _("%(name)s is a share in percent: %(what)s must be from 0 to 100 (it is %(value)s).")
-                    % {"name": name, "what": words, "value": numbers.shown(value)},
-                )
-            )
+            found.append((field, words, value))
     return found
+
+
+def indicator_bound_errors(*, name: str, unit: str, baseline, target, milestones=()) -> list[tuple[str, str]]:
+    """(field, message) for an indicator whose own figures its unit refuses (share_bound_breaches). One rule for the
+    services and the admin; the message names the indicator, the field and what is expected."""
+    return [
+        (
+            field,
+            _("%(name)s is a share in percent: %(what)s must be from 0 to 100 (it is %(value)s).")
+            % {"name": name, "what": words, "value": numbers.shown(value)},
+        )
+        for field, words, value in share_bound_breaches(
+            name=name, unit=unit, baseline=baseline, target=target, milestones=milestones
+        )
+    ]
 
 
 def fit_value(value: Decimal, *, name: str, unit: str, toward: Decimal | None = None) -> Decimal:

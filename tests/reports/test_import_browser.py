@@ -52,7 +52,7 @@ def test_the_preview_names_each_problem_by_task_and_field_before_anything_is_sav
     page.set_viewport_size({"width": 1366, "height": 900})
     page.shot("problems-1366")
     problem = page.locator('#problems li[data-problem-field="deadline"]').first.inner_text()
-    assert "任务1“重大项目建设”" in problem and "截止日期2027-12-31早于方案开始日期2028-01-01" in problem
+    assert "任务1“重大项目建设”" in problem and "截止日期2027年12月31日早于方案开始日期2028年1月1日" in problem
     assert page.locator('#task-0 [data-problem="indicator"]').count() >= 1
     assert not Plan.objects.exists()
     page.fill("input[name=start]", "2023-01-01")

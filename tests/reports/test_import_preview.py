@@ -102,7 +102,7 @@ def test_a_deadline_before_the_plan_starts_is_named_by_task_and_field_and_nothin
     assert response.status_code == 400
     html = response.content.decode()
     assert "indicator_deadline_after_start" not in html and "约束" not in html
-    assert "任务1“重大项目建设”" in html and "截止日期2027-12-31早于方案开始日期2028-01-01" in html
+    assert "任务1“重大项目建设”" in html and "截止日期2027年12月31日早于方案开始日期2028年1月1日" in html
     assert 'data-problem-field="deadline" data-problem-task="0"' in html
     assert not Plan.objects.exists()
 

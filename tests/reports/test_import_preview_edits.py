@@ -171,8 +171,8 @@ def test_a_chosen_first_period_already_past_due_is_named_and_can_be_confirmed(cl
         parsed = stored_preview(client, url)
         response = client.post(url, keep_all(parsed, action="check", first_period="2026-05"))
         assert response.status_code == 200
-        assert "首个填报期2026-05的报送截止日已过（今天是2026-06-25）" in response.content.decode()
-        assert "请改为2026-06或以后的月份" in response.content.decode()
+        assert "首个填报期2026年5月的报送截止日已过（今天是2026年6月25日）" in response.content.decode()
+        assert "请改为2026年6月或以后的月份" in response.content.decode()
         response = client.post(url, keep_all(parsed, action="save", first_period="2026-05"))
         assert response.status_code == 400 and not Plan.objects.exists()
         assert 'data-problem="first_period"' in response.content.decode()
@@ -202,7 +202,7 @@ def test_a_dry_run_kept_for_days_is_judged_on_the_day_it_is_committed(supervisor
         assert again["first_period"] == "2026-07" and not again["problems"]
         response = client.post(URL, {"region": "330305000000", "plan": chosen}, format="json")
         assert response.status_code == 400 and list(response.json()["fields"]) == ["first_period"]
-        assert "首个填报期2026-06的报送截止日已过（今天是2026-07-02）" in response.json()["message"]
+        assert "首个填报期2026年6月的报送截止日已过（今天是2026年7月2日）" in response.json()["message"]
         response = client.post(URL, {"region": "330305000000", "plan": preview}, format="json")
         assert response.status_code == 201
     assert Plan.objects.get().first_period == date(2026, 7, 1)
@@ -213,7 +213,7 @@ def test_a_first_period_after_the_plan_ends_is_said_in_chinese(client, superviso
         url = open_preview(client, supervisor)
         html = client.get(url).content.decode()
         assert 'data-notice="first_period"' in html
-        assert "首个填报期2029-02晚于方案结束日期（2028-12-31）" in html
+        assert "首个填报期2029年2月晚于方案结束日期（2028年12月31日）" in html
         preview = (
             api_as(supervisor)
             .post(URL, {"file": upload(two_section_xlsx(), "t.xlsx"), "region": "330305000000", "dry_run": "true"})

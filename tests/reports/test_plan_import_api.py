@@ -61,7 +61,7 @@ def test_the_same_problems_refuse_a_commit_and_nothing_is_written(supervisor, de
     deadline = [p for p in body["problems"] if p["field"] == "deadline"]
     assert deadline[0]["task"] == 0 and deadline[0]["indicator"] == 0
     assert deadline[0]["message"].startswith("任务1“重大项目建设”，第1个指标")
-    assert "截止日期2027-12-31早于方案开始日期2028-01-01" in deadline[0]["message"]
+    assert "截止日期2027年12月31日早于方案开始日期2028年1月1日" in deadline[0]["message"]
     assert body["fields"]["deadline"][0] == deadline[0]["message"]
     assert not Plan.objects.exists()
 

@@ -109,6 +109,8 @@ def test_the_plan_import_names_the_task_and_indicator_before_saving(supervisor, 
         plan_import(parsed=parsed, region=county, by=supervisor)
     [problem] = [p for p in refused.value.problems if p.field == "target_value"]
     assert (problem.task, problem.indicator) == (4, 0)
-    assert problem.message.startswith("任务5“城乡居民收入倍差”，第1个指标“和美乡村建成率”：“和美乡村建成率”是比率（%）")
-    assert problem.message.endswith("目标值应为 0 至 100 之间的数（现为 150）。")
+    assert problem.message == (
+        "任务5“城乡居民收入倍差”，第1个指标“和美乡村建成率”：目标值应为 0 至 100 之间的数（该指标是比率，按%计；现为 150）。"
+    )
+    assert problem.message.count("和美乡村建成率") == 1  # the indicator is named once
     assert not Plan.objects.exists()
