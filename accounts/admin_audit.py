@@ -41,7 +41,7 @@ def _secret_fields(model) -> list:
 
 
 def values_of(obj) -> dict:
-    """The object's fields (foreign keys and many-to-many by id) as the audit log keeps them."""
+    """The object's fields (foreign keys and many-to-many by id, in order) as the audit log keeps them."""
     secret = {f.name for f in _secret_fields(type(obj))}
     values = {}
     for field in obj._meta.concrete_fields:
@@ -51,7 +51,9 @@ def values_of(obj) -> dict:
         values[field.name] = value
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
-            values[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+            # In the order of the link rows, which can be data (a task's first lead unit reports for it).
+            links = field.remote_field.through.objects.filter(**{field.m2m_field_name(): obj.pk}).order_by("pk")
+            values[field.name] = list(links.values_list(field.m2m_reverse_name(), flat=True))
     # Whatever jsonable does not know (a time zone, a UUID, a timedelta) is kept as its text.
     return json.loads(json.dumps(jsonable(values), default=str))
 

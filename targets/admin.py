@@ -1,8 +1,13 @@
+import re
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from . import lights, services
+from regions.models import Unit
+
+from . import lights, selectors, services
 from .models import Allocation, Indicator, Milestone, Plan, ProgressReport, Section, Target
 
 
@@ -79,13 +84,85 @@ class IndicatorInline(admin.StackedInline):
     extra = 0
 
 
+# 、 and commas, full- or half-width, as responsibility tables separate units; a leading * marks a lead there.
+UNIT_SEPARATORS = re.compile(r"[、,，;；\s]+")
+
+
+class UnitNamesField(forms.CharField):
+    """Units typed by name in their order (区发改局、区农业农村局), as the responsibility table lists them."""
+
+    def to_python(self, value) -> list[str]:
+        names = [name.lstrip("*＊") for name in UNIT_SEPARATORS.split(super().to_python(value))]
+        return list(dict.fromkeys(name for name in names if name))
+
+
+class TargetAdminForm(forms.ModelForm):
+    """Lead and co-units written by name in the responsibility table's order, which the page keeps.
+
+    The order is data: the first lead owes the report of an indicator not allocated to townships
+    (selectors.expected_reporters), and pages list the units as the table does. A many-to-many
+    widget cannot say it: the selector box sorts its choice by name and saving adds the rows in no
+    order, so the first lead could change on any save.
+    """
+
+    lead_names = UnitNamesField(
+        label=_("lead units"),
+        required=False,
+        help_text=_("In the responsibility table's order, separated by 、 or commas; the first one reports."),
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+    co_names = UnitNamesField(
+        label=_("co-units"),
+        required=False,
+        help_text=_("In the responsibility table's order, separated by 、 or commas."),
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+
+    class Meta:
+        model = Target
+        exclude = ("lead_units", "co_units")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            leads, co_units = selectors.units_in_table_order([self.instance.pk])
+            self.initial["lead_names"] = "、".join(u.name for u in leads.get(self.instance.pk, []))
+            self.initial["co_names"] = "、".join(u.name for u in co_units.get(self.instance.pk, []))
+
+    def clean(self):
+        cleaned = super().clean()
+        plan = cleaned.get("plan")
+        if plan is None:
+            return cleaned
+        names = set(cleaned.get("lead_names") or []) | set(cleaned.get("co_names") or [])
+        units = {u.name: u for u in Unit.objects.filter(county__code__startswith=plan.region.code[:6], name__in=names)}
+        for field in ("lead_names", "co_names"):
+            unknown = [name for name in cleaned.get(field) or [] if name not in units]
+            if unknown:
+                self.add_error(
+                    field,
+                    _("No unit of the plan's county is named %(names)s: add it under Units first, or check the name.")
+                    % {"names": "、".join(f"“{name}”" for name in unknown)},
+                )
+            cleaned[field] = [units[name] for name in cleaned.get(field) or [] if name in units]
+        return cleaned
+
+
 @admin.register(Target)
 class TargetAdmin(RejudgesLights, admin.ModelAdmin):
+    form = TargetAdminForm
+    fields = ("plan", "section", "seq", "name", "content", "lead_names", "co_names", "all_townships")
     list_display = ("seq", "name", "plan", "section", "all_townships")
     list_filter = ("plan",)
     search_fields = ("name", "content")
-    filter_horizontal = ("lead_units", "co_units")
     inlines = [IndicatorInline]
+
+    def save_related(self, request, form, formsets, change):
+        # Before the lights are judged again (RejudgesLights): whether a task has a lead moves them.
+        services.target_units_set(
+            target=form.instance, leads=form.cleaned_data["lead_names"], co_units=form.cleaned_data["co_names"]
+        )
+        super().save_related(request, form, formsets, change)
 
     def lights_of(self, obj):
         return list(obj.indicators.values_list("pk", flat=True)) if obj.pk else []

@@ -362,9 +362,21 @@ def plan_outline(*, plan: Plan, user) -> list[SectionBlock]:
     return ordered
 
 
+def units_in_table_order(target_ids) -> tuple[dict, dict]:
+    """Each target's lead units and co-units (lists of Unit by target id) in the order the
+    responsibility table lists them, as services.target_units_set wrote them: a many-to-many
+    `all()` sorts them by the unit's own order (by name), which put 区农业农村局 before 区发改局."""
+    found = ({}, {})
+    for by_target, through in zip(found, (Target.lead_units.through, Target.co_units.through), strict=True):
+        for row in through.objects.filter(target_id__in=list(target_ids)).select_related("unit").order_by("id"):
+            by_target.setdefault(row.target_id, []).append(row.unit)
+    return found
+
+
 def target_blocks(target_ids, as_of: date) -> dict[int, TargetBlock]:
     """Each target with its lead and co-units and its indicators' rows (lights on `as_of`)."""
-    targets = Target.objects.filter(pk__in=list(target_ids)).prefetch_related("lead_units", "co_units")
+    targets = Target.objects.filter(pk__in=list(target_ids))
+    leads, co_units = units_in_table_order(target_ids)
     rows = indicator_rows(Indicator.objects.filter(target__in=list(target_ids)), as_of)
     by_target = defaultdict(list)
     for row in rows.values():
@@ -372,8 +384,8 @@ def target_blocks(target_ids, as_of: date) -> dict[int, TargetBlock]:
     return {
         target.pk: TargetBlock(
             target=target,
-            lead_units=list(target.lead_units.all()),
-            co_units=list(target.co_units.all()),
+            lead_units=leads.get(target.pk, []),
+            co_units=co_units.get(target.pk, []),
             rows=sorted(by_target[target.pk], key=lambda r: (r.indicator.order, r.indicator.pk)),
         )
         for target in targets

@@ -9,7 +9,7 @@ from decimal import Decimal
 from core import periods
 from targets.models import Indicator
 from targets.rules import period_words
-from targets.selectors import indicator_rows, reports_visible_to, targets_visible_to
+from targets.selectors import indicator_rows, reports_visible_to, targets_visible_to, units_in_table_order
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,15 @@ def _names(units) -> str:
 
 def ledger_rows(*, plan, user, as_of: date) -> list[LedgerRow]:
     """One row per indicator of the plan the user may see, in table order, with its light as of `as_of`."""
-    targets = targets_visible_to(user).filter(plan=plan).prefetch_related("lead_units", "co_units").order_by("seq")
-    targets = {t.pk: t for t in targets}
+    targets = {t.pk: t for t in targets_visible_to(user).filter(plan=plan).order_by("seq")}
+    leads, shared = units_in_table_order(list(targets))
     indicators = Indicator.objects.filter(target__in=list(targets)).order_by("target__seq", "order", "id")
     rows = []
     for row in indicator_rows(indicators, as_of, with_last_report=True).values():
         indicator, status = row.indicator, row.status
         target = targets[indicator.target_id]
         report = row.last_report
-        co_units = _names(target.co_units.all())
+        co_units = _names(shared.get(target.pk, []))
         if target.all_townships:
             co_units = "、".join(filter(None, [co_units, "各街道乡镇"]))
         rows.append(
@@ -68,7 +68,7 @@ def ledger_rows(*, plan, user, as_of: date) -> list[LedgerRow]:
                 content=target.content or indicator.name,
                 indicator=indicator.name,
                 measure=indicator.unit,
-                lead_units=_names(target.lead_units.all()),
+                lead_units=_names(leads.get(target.pk, [])),
                 co_units=co_units,
                 target=indicator.target_value,
                 actual=status.actual,
