@@ -82,7 +82,7 @@ def _plain(value):
     if isinstance(value, Decimal | UUID):
         return str(value)
     if isinstance(value, bytes | memoryview):
-        raise BackupError("binary columns are not supported by the portable format")
+        raise BackupError(_("The portable backup format cannot hold binary columns."))
     return value
 
 
@@ -132,7 +132,7 @@ def _pipe_into(command: list[str], handle, env) -> None:
             handle.write(chunk)
         error = process.stderr.read().decode(errors="replace")
     if process.returncode:
-        raise BackupError(f"{command[0]} failed: {error.strip()[:500]}")
+        raise BackupError(_("%(command)s failed: %(error)s") % {"command": command[0], "error": error.strip()[:500]})
 
 
 class _Hashing:
@@ -167,7 +167,7 @@ def backup(out_dir: Path, *, portable: bool = False) -> dict:
     """Write a backup into a new directory; on PostgreSQL through pg_dump unless ``portable``."""
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
-        raise BackupError(f"{out_dir} is not empty; give a new directory")
+        raise BackupError(_("%(path)s is not empty; give a new folder for the backup.") % {"path": out_dir})
     out_dir.mkdir(parents=True, exist_ok=True)
     out_dir.chmod(0o700)
     use_pg_dump = connection.vendor == "postgresql" and not portable
@@ -368,7 +368,7 @@ def _load_pg_dump(path: Path) -> None:
             process.stdin.close()
         error = process.stderr.read().decode(errors="replace")
     if process.returncode:
-        raise BackupError(f"pg_restore failed (nothing was committed): {error.strip()[:500]}")
+        raise BackupError(_("pg_restore failed and nothing was restored: %(error)s") % {"error": error.strip()[:500]})
 
 
 def _public_tables() -> list[str]:
@@ -391,21 +391,24 @@ def _check_database_empty(manifest) -> None:
     if manifest["db_format"] == "pg_dump":
         if connection.vendor != "postgresql":
             raise BackupError(
-                "this backup was made with pg_dump; restore it into PostgreSQL, or take a "
-                "portable one (backup --portable)"
+                _(
+                    "This backup was made with pg_dump: restore it into PostgreSQL, or take a portable one "
+                    "(backup --portable)."
+                )
             )
         if _public_tables():
             raise BackupError(
-                "a pg_dump backup restores into an empty database: create it (createdb) and do "
-                "not run migrate before the restore"
+                _(
+                    "A pg_dump backup restores into an empty database: create it (createdb) and do not run "
+                    "migrate before the restore."
+                )
             )
         return
     occupied = [label for label, n in row_counts().items() if n]
     if occupied:
         raise BackupError(
-            "restore needs an empty instance (migrated, no data); these tables have rows: "
-            + ", ".join(occupied[:8])
-            + ("…" if len(occupied) > 8 else "")
+            _("A restore needs an empty instance (migrated, with no data); these tables have rows: %(tables)s")
+            % {"tables": "、".join(occupied[:8]) + ("…" if len(occupied) > 8 else "")}
         )
 
 
@@ -428,7 +431,10 @@ def _stage_files(in_dir: Path, manifest) -> None:
     except DecryptError as exc:
         raise BackupError(str(exc)) from exc
     if seen != set(manifest["files"]):
-        raise BackupError(f"{len(set(manifest['files']) - seen)} files listed in the manifest are not in the backup")
+        raise BackupError(
+            _("%(count)s files listed in the manifest are not in the backup: the backup is damaged.")
+            % {"count": len(set(manifest["files"]) - seen)}
+        )
     for root in roots().values():
         (root / STAGING / ".complete").write_text(marker)
 
@@ -437,9 +443,14 @@ def _extract(archive, member, listed) -> str:
     name = PurePosixPath(member.name)
     prefix, *rest = name.parts
     if not member.isfile() or name.is_absolute() or ".." in name.parts or prefix not in roots() or not rest:
-        raise BackupError(f"the backup holds an unexpected entry {member.name!r}")
+        raise BackupError(
+            _("The backup holds an entry it should not (%(name)s): it was not made by this product.")
+            % {"name": member.name}
+        )
     if member.name not in listed:
-        raise BackupError(f"{member.name} is in the backup but not in its manifest")
+        raise BackupError(
+            _("%(name)s is in the backup but not in its manifest: the backup was changed.") % {"name": member.name}
+        )
     target = roots()[prefix] / STAGING / Path(*rest)
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
@@ -448,7 +459,7 @@ def _extract(archive, member, listed) -> str:
             digest.update(chunk)
             out.write(chunk)
     if digest.hexdigest() != listed[member.name]:
-        raise BackupError(f"{member.name} does not match its checksum")
+        raise BackupError(_("%(name)s does not match its checksum: the backup is damaged.") % {"name": member.name})
     return member.name
 
 
@@ -468,7 +479,9 @@ def _swap_files() -> None:
 def _check_roots_empty() -> None:
     for root in roots().values():
         if root.exists() and any(p.is_file() for p in root.rglob("*") if STAGING not in p.parts):
-            raise BackupError(f"restore needs an empty {root}; it has files")
+            raise BackupError(
+                _("A restore needs an empty %(path)s; it has files. Restore into a new instance.") % {"path": root}
+            )
 
 
 def restore(in_dir: Path) -> dict:
@@ -500,7 +513,16 @@ def _check_counts(manifest) -> None:
     counts = row_counts()
     wrong = {k: (v, counts.get(k)) for k, v in manifest["counts"].items() if counts.get(k) != v}
     if wrong:
-        raise BackupError(f"row counts after loading differ from the backup's (expected, got): {wrong}")
+        raise BackupError(
+            _("The row counts after loading differ from the backup's: %(tables)s")
+            % {
+                "tables": "；".join(
+                    _("%(table)s: %(expected)s expected, %(got)s loaded")
+                    % {"table": table, "expected": expected, "got": got}
+                    for table, (expected, got) in wrong.items()
+                )
+            }
+        )
 
 
 def prune(folder: Path, keep: int) -> list[Path]:

@@ -16,6 +16,7 @@ import struct
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from core.keyfiles import key_from_file
 
@@ -34,7 +35,7 @@ def _master_key() -> bytes:
     return key_from_file(
         path,
         create=settings.BACKUP_KEY_CREATE,
-        missing=f"the backup key file {path} is missing; set BACKUP_KEY or BACKUP_KEY_FILE",
+        missing=_("The backup key file %(path)s is missing; set BACKUP_KEY or BACKUP_KEY_FILE.") % {"path": path},
     )
 
 
@@ -105,12 +106,12 @@ def decrypted_chunks(path: Path):
     aead = AESGCM(_derived(b"encrypt"))
     with open(path, "rb") as handle:
         if handle.read(len(MAGIC)) != MAGIC:
-            raise DecryptError(f"{path.name} is not an encrypted backup file")
+            raise DecryptError(_("%(name)s is not an encrypted backup file.") % {"name": path.name})
         index, last = 0, False
         while not last:
             header = handle.read(4)
             if len(header) < 4:
-                raise DecryptError(f"{path.name} is cut short")
+                raise DecryptError(_("%(name)s is cut short: the backup is incomplete.") % {"name": path.name})
             sealed_length = struct.unpack("<I", header)[0]
             nonce, sealed = handle.read(12), handle.read(sealed_length)
             for last in (False, True):
@@ -120,11 +121,15 @@ def decrypted_chunks(path: Path):
                 except InvalidTag:
                     plain = None
             if plain is None:
-                raise DecryptError(f"{path.name} was changed, or the backup key is not the one it was made with")
+                raise DecryptError(
+                    _("%(name)s was changed, or the backup key is not the one it was made with.") % {"name": path.name}
+                )
             yield plain
             index += 1
         if handle.read(1):
-            raise DecryptError(f"{path.name} has data after its last chunk")
+            raise DecryptError(
+                _("%(name)s has data after its last part: the backup was changed.") % {"name": path.name}
+            )
 
 
 class DecryptingReader:

@@ -1,6 +1,10 @@
 from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.backup import BackupError, backup
 from accounts.services import audit_record
@@ -21,23 +25,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, out_dir, portable=False, **options):
+        with translation.override(settings.LANGUAGE_CODE):  # in the operators' language (Chinese)
+            self._backup(out_dir, portable)
+
+    def _backup(self, out_dir, portable):
         try:
             manifest = backup(out_dir, portable=portable)
-        except BackupError as exc:
+        except (BackupError, ImproperlyConfigured) as exc:  # ImproperlyConfigured: no backup key
             raise CommandError(str(exc)) from exc
+        rows, files = sum(manifest["counts"].values()), len(manifest["files"])
         audit_record(
             action="ops.backup",
             object_type="backup",
             object_repr=str(out_dir),
-            new={
-                "rows": sum(manifest["counts"].values()),
-                "files": len(manifest["files"]),
-                "db_format": manifest["db_format"],
-            },
+            new={"rows": rows, "files": files, "db_format": manifest["db_format"]},
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"backup written to {out_dir} ({manifest['db_format']}): {sum(manifest['counts'].values())} rows, "
-                f"{len(manifest['files'])} files"
+                _("Backup written to %(path)s (%(format)s): %(rows)s rows, %(files)s files.")
+                % {"path": out_dir, "format": manifest["db_format"], "rows": rows, "files": files}
             )
         )

@@ -1,8 +1,10 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.backup import BackupError, restore
 from accounts.services import audit_record
@@ -18,19 +20,24 @@ class Command(BaseCommand):
         parser.add_argument("in_dir", type=Path)
 
     def handle(self, *args, in_dir, **options):
+        with translation.override(settings.LANGUAGE_CODE):  # refusals in the operators' language (Chinese)
+            self._restore(in_dir)
+
+    def _restore(self, in_dir):
         try:
-            with translation.override(settings.LANGUAGE_CODE):  # refusals in the operators' language (Chinese)
-                manifest = restore(in_dir)
-        except BackupError as exc:
+            manifest = restore(in_dir)
+        except (BackupError, ImproperlyConfigured) as exc:  # ImproperlyConfigured: no backup key
             raise CommandError(str(exc)) from exc
+        rows = sum(manifest["counts"].values())
         audit_record(
             action="ops.restore",
             object_type="backup",
             object_repr=str(in_dir),
-            new={"rows": sum(manifest["counts"].values()), "created": manifest["created"]},
+            new={"rows": rows, "created": manifest["created"]},
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"restored {sum(manifest['counts'].values())} rows and {len(manifest['files'])} files from {in_dir}"
+                _("Restored %(rows)s rows and %(files)s files from %(path)s.")
+                % {"rows": rows, "files": len(manifest["files"]), "path": in_dir}
             )
         )

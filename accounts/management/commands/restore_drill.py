@@ -15,8 +15,11 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.backup import BackupError, verify
 from accounts.services import audit_record
@@ -29,9 +32,13 @@ class Command(BaseCommand):
         parser.add_argument("in_dir", type=Path)
 
     def handle(self, *args, in_dir, **options):
+        with translation.override(settings.LANGUAGE_CODE):  # in the operators' language (Chinese)
+            self._drill(in_dir)
+
+    def _drill(self, in_dir):
         try:
             manifest = verify(in_dir)
-        except BackupError as exc:
+        except (BackupError, ImproperlyConfigured) as exc:  # ImproperlyConfigured: no backup key
             raise CommandError(str(exc)) from exc
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="restore-drill-") as scratch, self._database(manifest, scratch) as url:
@@ -62,8 +69,16 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"restore drill passed: {sum(manifest['counts'].values())} rows and {len(manifest['files'])} files "
-                f"restored and verified in {elapsed:.0f} s, largest process {peak:.0f} MB"
+                _(
+                    "Restore drill passed: %(rows)s rows and %(files)s files restored and verified in %(seconds)s s, "
+                    "largest process %(mb)s MB."
+                )
+                % {
+                    "rows": sum(manifest["counts"].values()),
+                    "files": len(manifest["files"]),
+                    "seconds": f"{elapsed:.0f}",
+                    "mb": f"{peak:.0f}",
+                }
             )
         )
 
@@ -72,13 +87,16 @@ class Command(BaseCommand):
             [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *step], env=env, capture_output=True, text=True
         )
         if result.returncode:
-            raise CommandError(f"restore drill failed at {step[0]}: {result.stderr.strip()[-800:]}")
+            raise CommandError(
+                _("The restore drill failed at %(step)s: %(error)s")
+                % {"step": step[0], "error": result.stderr.strip()[-800:]}
+            )
 
     def _database(self, manifest, scratch):
         if connection.vendor == "postgresql":
             return _ScratchPostgres()
         if manifest["db_format"] == "pg_dump":
-            raise CommandError("a pg_dump backup needs PostgreSQL for its drill")
+            raise CommandError(_("A pg_dump backup is drilled on PostgreSQL; run the drill there."))
         return _Fixed(f"sqlite:///{scratch}/drill.sqlite3")
 
 
