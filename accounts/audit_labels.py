@@ -80,6 +80,8 @@ ACTIONS = {
     "income.update": _("Village income changed"),
     "income.submit": _("Village income submitted"),
     "income.approve": _("Village income approved"),
+    "income.return": _("Village income returned"),
+    "income.reopen": _("Village income reopened"),
     "income.import": _("Village income imported"),
     "village.profile": _("Village profile changed"),
     "villages.export": _("Villages exported"),

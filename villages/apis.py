@@ -137,6 +137,10 @@ class IncomeReviewSerializer(serializers.Serializer):
     )
 
 
+class IncomeReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text=_("Why an approved record is reopened (required)."))
+
+
 class VillageViewSet(viewsets.ReadOnlyModelViewSet):
     """Villages with their profile; `?township=<code>` narrows to one township."""
 
@@ -231,6 +235,20 @@ class IncomeRecordViewSet(
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         return self._review(approve=False)
+
+    @extend_schema(request=IncomeReopenSerializer, responses=IncomeRecordSerializer, parameters=[OPTIONAL_IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        record = self.get_object()
+        body = IncomeReopenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        record = services.income_record_reopen(
+            record=record,
+            by=request.user,
+            reason=body.validated_data["reason"],
+            expected_version=self._optional_version(record),
+        )
+        return self.respond_with(record)
 
     def _review(self, *, approve):
         record = self.get_object()

@@ -325,10 +325,19 @@ INCOME_WORDING = review.Wording(
         review.SUBMIT: gettext_lazy("Only a draft or returned record can be submitted (this one is %(status)s)."),
         review.APPROVE: gettext_lazy("Only a submitted record can be reviewed."),
         review.RETURN: gettext_lazy("Only a submitted record can be reviewed."),
+        review.REOPEN: gettext_lazy("Only an approved record can be reopened."),
     },
     own_submission=gettext_lazy("You cannot review a record you submitted yourself."),
-    reason_needed={review.RETURN: gettext_lazy("Give a reason when returning a record.")},
+    reason_needed={
+        review.RETURN: gettext_lazy("Give a reason when returning a record."),
+        review.REOPEN: gettext_lazy("Give a reason for reopening an approved record."),
+    },
 )
+
+
+def _check_reviewer(by, current: IncomeRecord) -> None:
+    if not permissions.can_review_income(by) or not villages_visible_to(by).filter(pk=current.village_id).exists():
+        raise PermissionDenied(_("Only the supervision office of this county reviews income records."))
 
 
 @transaction.atomic
@@ -347,8 +356,7 @@ def income_record_review(
 ) -> IncomeRecord:
     """Approve a submitted record, or return it with a reason. Nobody reviews their own submission."""
     current = _lock(record)
-    if not permissions.can_review_income(by) or not villages_visible_to(by).filter(pk=current.village_id).exists():
-        raise PermissionDenied(_("Only the supervision office of this county reviews income records."))
+    _check_reviewer(by, current)
     _check_version(current, expected_version)
     old = review.review_step(
         current, review.APPROVE if approve else review.RETURN, by=by, wording=INCOME_WORDING, reason=comment
@@ -362,6 +370,25 @@ def income_record_review(
     )
     if approve:
         lights_rejudge(indicator_ids=derived.indicators_over(current.village))
+    return current
+
+
+@transaction.atomic
+def income_record_reopen(*, record, by, reason: str, expected_version: int | None = None) -> IncomeRecord:
+    """Undo an approval (the supervision office only, with a reason): the record goes back to the township
+    as returned, and the indicators derived from the village's income no longer count it."""
+    current = _lock(record)
+    _check_reviewer(by, current)
+    _check_version(current, expected_version)
+    old = review.review_step(current, review.REOPEN, by=by, wording=INCOME_WORDING, reason=reason)
+    audit_record(
+        action="income.reopen",
+        by=by,
+        obj=current,
+        old=old,
+        new=snapshot(current, ["status", "version", "review_comment"]),
+    )
+    lights_rejudge(indicator_ids=derived.indicators_over(current.village))
     return current
 
 

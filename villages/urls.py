@@ -16,6 +16,7 @@ urlpatterns = [
     path("records/<int:pk>/edit/", views.record_edit, name="record-edit"),
     path("records/<int:pk>/submit/", views.record_submit, name="record-submit"),
     path("records/<int:pk>/review/", views.record_review, name="record-review"),
+    path("records/<int:pk>/reopen/", views.record_reopen, name="record-reopen"),
     path("<str:code>/", views.village_detail, name="village-detail"),
     path("<str:code>/records/new/", views.record_create, name="record-create"),
     path("<str:code>/profile/", views.profile_edit, name="profile-edit"),

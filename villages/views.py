@@ -215,6 +215,24 @@ def record_review(request, pk):
 
 
 @login_required
+@require_POST
+def record_reopen(request, pk):
+    """The office undoes an approval with a reason; the record goes back to the township as returned."""
+    record = _record_or_404(request, pk)
+    try:
+        services.income_record_reopen(
+            record=record,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+            expected_version=int(request.POST.get("version") or record.version),
+        )
+        messages.success(request, _("Reopened: the record is back with the township."))
+    except (ValidationError, ConflictError) as exc:
+        messages.error(request, _error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+    return redirect("villages:village-detail", code=record.village.code)
+
+
+@login_required
 def pending_records(request):
     if not permissions.can_review_income(request.user):
         raise PermissionDenied

@@ -41,6 +41,17 @@ def test_draft_update_with_if_match_then_submit_and_approve(villages, town_repor
     assert IncomeRecord.objects.get().total_income == Decimal("60.00")
 
 
+def test_the_office_reopens_an_approved_record_through_the_api(villages, town_reporter, supervisor):
+    record = create(api_as(town_reporter)).json()
+    url = f"/api/income-records/{record['id']}/"
+    api_as(town_reporter).post(url + "submit/")
+    api_as(supervisor).post(url + "approve/", {}, format="json")
+    assert api_as(town_reporter).post(url + "reopen/", {"reason": "想改"}, format="json").status_code == 403
+    assert api_as(supervisor).post(url + "reopen/", {}, format="json").status_code == 400
+    reopened = api_as(supervisor).post(url + "reopen/", {"reason": "数据有误"}, format="json")
+    assert reopened.status_code == 200 and reopened.json()["status"] == RecordStatus.RETURNED
+
+
 def test_status_and_version_cannot_be_set_by_a_client(villages, town_reporter):
     response = create(api_as(town_reporter), status="approved")
     assert response.status_code == 400 and "status" in response.json()["fields"]

@@ -144,6 +144,16 @@ def test_the_light_follows_the_status_rule_and_changes_when_a_record_is_approved
     assert row.status.status == Light.DONE
 
 
+def test_a_reopened_record_no_longer_counts(target, county, income, villages, supervisor):
+    from villages.services import income_record_reopen
+
+    rule = rule_for(target, county, "sum", basis="total")
+    assert figure(rule) == D("432.00")
+    record = IncomeRecord.objects.get(village=villages["c"], year=2024)
+    income_record_reopen(record=record, by=supervisor, reason="数据有误")
+    assert figure(rule) == D("172.00")  # a b d without c's 260
+
+
 def test_a_figure_approved_after_as_of_is_not_known_then(target, county, villages, supervisor):
     rule = rule_for(target, county, "sum", basis="total")
     approved(villages["a"], 2024, 100, 50, supervisor, on=timezone.make_aware(datetime(2025, 3, 1)))

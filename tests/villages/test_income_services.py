@@ -10,6 +10,7 @@ from core.versions import ConflictError
 from villages.models import RecordStatus
 from villages.services import (
     income_record_create,
+    income_record_reopen,
     income_record_review,
     income_record_submit,
     income_record_update,
@@ -30,6 +31,35 @@ def test_a_township_reporter_enters_submits_and_the_office_approves(villages, to
     assert record.status == RecordStatus.APPROVED and record.reviewed_by == supervisor
     actions = list(AuditEvent.objects.filter(object_id=str(record.pk)).order_by("id").values_list("action", flat=True))
     assert actions == ["income.create", "income.submit", "income.approve"]
+
+
+def test_the_office_reopens_an_approved_record_with_a_reason_and_the_township_submits_again(
+    villages, town_reporter, supervisor
+):
+    record = draft(villages["a"], town_reporter)
+    record = income_record_submit(record=record, by=town_reporter)
+    with pytest.raises(ValidationError):  # only an approved record is reopened
+        income_record_reopen(record=record, by=supervisor, reason="数据有误")
+    record = income_record_review(record=record, by=supervisor, approve=True)
+    with pytest.raises(ValidationError) as caught:
+        income_record_reopen(record=record, by=supervisor, reason="  ")
+    assert "reason" in caught.value.message_dict
+    with pytest.raises(PermissionDenied):
+        income_record_reopen(record=record, by=town_reporter, reason="想改")
+    with pytest.raises(ConflictError):
+        income_record_reopen(record=record, by=supervisor, reason="数据有误", expected_version=record.version - 1)
+    record = income_record_reopen(
+        record=record, by=supervisor, reason="经营性收入有误", expected_version=record.version
+    )
+    assert record.status == RecordStatus.RETURNED and record.review_comment == "经营性收入有误"
+    event = AuditEvent.objects.get(action="income.reopen")
+    assert event.username == supervisor.username and event.old["status"] == RecordStatus.APPROVED
+    assert event.new == {"status": RecordStatus.RETURNED, "version": record.version, "review_comment": "经营性收入有误"}
+    record = income_record_update(
+        record=record, by=town_reporter, expected_version=record.version, operating_income="30"
+    )
+    record = income_record_submit(record=record, by=town_reporter)
+    assert record.status == RecordStatus.SUBMITTED
 
 
 def test_a_township_reporter_cannot_write_another_townships_village(villages, town_reporter, other_town_reporter):

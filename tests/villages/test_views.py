@@ -66,6 +66,26 @@ def test_entry_submit_and_review_through_the_pages(client, villages, town_report
     assert record.status == RecordStatus.APPROVED
 
 
+def test_the_office_reopens_an_approved_record_from_the_village_page(
+    client, villages, supervisor, town_reporter, income
+):
+    record = IncomeRecord.objects.get(village=villages["a"])
+    client.force_login(town_reporter)
+    page = client.get(detail(villages["a"])).content.decode()
+    assert 'name="reopen-record"' not in page
+    assert client.post(reverse("villages:record-reopen", args=[record.pk]), {"reason": "想改"}).status_code == 403
+    client.force_login(supervisor)
+    assert 'name="reopen-record"' in client.get(detail(villages["a"])).content.decode()
+    url = reverse("villages:record-reopen", args=[record.pk])
+    client.post(url, {"reason": "", "version": record.version})
+    record.refresh_from_db()
+    assert record.status == RecordStatus.APPROVED
+    page = client.post(url, {"reason": "总收入有误", "version": record.version}, follow=True)
+    record.refresh_from_db()
+    assert record.status == RecordStatus.RETURNED and record.review_comment == "总收入有误"
+    assert 'name="reopen-record"' not in page.content.decode()
+
+
 def test_a_stale_edit_form_does_not_overwrite(client, villages, town_reporter):
     client.force_login(town_reporter)
     client.post(
