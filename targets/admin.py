@@ -3,11 +3,12 @@ import re
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Unit
 
-from . import lights, selectors, services
+from . import lights, rules, selectors, services
 from .models import Allocation, Indicator, Milestone, Plan, ProgressReport, Section, Target
 
 
@@ -168,8 +169,31 @@ class TargetAdmin(RejudgesLights, admin.ModelAdmin):
         return list(obj.indicators.values_list("pk", flat=True)) if obj.pk else []
 
 
+class MilestoneFormSet(BaseInlineFormSet):
+    """Each stage is refused as the services refuse it (rules.indicator_bound_errors: a share in percent
+    lies from 0 to 100), on its own row, in words naming the indicator and the stage."""
+
+    def clean(self):
+        super().clean()
+        indicator = self.instance
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("date") is None or data.get("value") is None:
+                continue
+            errors = rules.indicator_bound_errors(
+                name=indicator.name,
+                unit=indicator.unit,
+                baseline=None,
+                target=None,
+                milestones=[(data["date"], data["value"])],
+            )
+            for _field, message in errors:
+                form.add_error("value", message)
+
+
 class MilestoneInline(admin.TabularInline):
     model = Milestone
+    formset = MilestoneFormSet
     extra = 0
 
 

@@ -1,12 +1,16 @@
-"""The targets admin: a task's units keep the order they are written in."""
+"""The targets admin: a task's units keep the order they are written in, a milestone's figures are
+checked as the services check them."""
+
+from decimal import Decimal
 
 import pytest
 
 from accounts.models import Role
 from targets import selectors
+from targets.models import Milestone
 
 from ..accounts.test_admin_audit import change_form_data
-from ..factories import UnitFactory, UserFactory
+from ..factories import IndicatorFactory, UnitFactory, UserFactory
 
 
 @pytest.fixture
@@ -72,3 +76,39 @@ def test_reordering_the_leads_is_audited_as_a_change(admin_client, target, dept,
     before, after = AuditEvent.objects.filter(action="admin.update", object_type="targets.Target").order_by("id")
     assert before.new["lead_units"] == [dept.pk, fagai.pk]
     assert (after.old["lead_units"], after.new["lead_units"]) == ([dept.pk, fagai.pk], [fagai.pk, dept.pk])
+
+
+@pytest.fixture
+def share_indicator(target):
+    return IndicatorFactory(target=target, name="和美乡村建成率", unit="%", baseline=Decimal("40"), target_value=100)
+
+
+def save_indicator_with_stage(admin_client, indicator, value):
+    url = f"/admin/targets/indicator/{indicator.pk}/change/"
+    page = admin_client.get(url)
+    data = change_form_data(page)
+    prefix = page.context["inline_admin_formsets"][0].formset.prefix
+    data |= {
+        f"{prefix}-TOTAL_FORMS": 1,
+        f"{prefix}-0-date": "2025-06-30",
+        f"{prefix}-0-value": value,
+        f"{prefix}-0-indicator": indicator.pk,
+    }
+    return admin_client.post(url, data)
+
+
+def test_a_stage_above_100_percent_is_refused_on_its_row_in_chinese(admin_client, share_indicator):
+    response = save_indicator_with_stage(admin_client, share_indicator, "120")
+    assert response.status_code == 200
+    [row] = response.context["inline_admin_formsets"][0].formset.forms
+    assert row.errors["value"] == [
+        "“和美乡村建成率”是比率（%），2025年6月30日的阶段节点值应为 0 至 100 之间的数（现为 120）。"
+    ]
+    assert "2025年6月30日的阶段节点值应为 0 至 100 之间的数" in response.content.decode()
+    assert not Milestone.objects.filter(indicator=share_indicator).exists()
+
+
+def test_a_stage_within_bounds_is_saved(admin_client, share_indicator):
+    response = save_indicator_with_stage(admin_client, share_indicator, "75")
+    assert response.status_code == 302
+    assert list(Milestone.objects.filter(indicator=share_indicator).values_list("value", flat=True)) == [75]
