@@ -834,7 +834,17 @@ def open_items(
     ]
 
 
-def unowned(*, region, plan=None) -> list:
+def unowned(
+    *, region, as_of: date | None = None, plan=None, section=None, unit=None, township=None, light=None
+) -> list:
     """The region's indicators nobody answers for (no township share, no lead unit): 未明确责任单位,
-    a problem of the plan's set-up the office puts right by assigning a unit, not a unit's lag."""
-    return unowned_indicators(indicators_in(region=region, plan=plan))
+    a problem of the plan's set-up the office puts right by assigning a unit, not a unit's lag.
+
+    Under the dashboard's filters, as its other figures are: a section, a unit (one it shares them
+    with as a co-unit), a township (likewise) and a light at the month end of `as_of`."""
+    indicators = indicators_in(region=region, plan=plan, section=section, unit=unit)
+    if township is not None or light:
+        end = month_end(as_of or timezone.localdate())
+        lit = _scope(region=region, end=end, plan=plan, section=section, unit=unit, township=township, light=light)
+        indicators = indicators.filter(pk__in=lit.values("indicator_id"))
+    return unowned_indicators(indicators)

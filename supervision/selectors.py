@@ -121,7 +121,7 @@ def _overview(*, region, as_of, plan, section, unit, township, light, reporting_
         **flagged,
         "newly_done": figures.newly_done(as_of=as_of, **scope) if light in (None, "done") else [],
         "items": figures.open_items(as_of=as_of, **lit),
-        "unowned": figures.unowned(region=region, plan=plan),
+        "unowned": figures.unowned(as_of=as_of, **lit),
     }
 
 

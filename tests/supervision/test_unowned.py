@@ -3,6 +3,7 @@ as a unit's failing: last in its light's list, no days behind, named on the dash
 page with a way to assign a unit; 落后天数 is explained where it is shown; 序时进度 reads the same
 on the indicator page as in its reasons."""
 
+import re
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -18,7 +19,7 @@ from targets import rules
 from targets.lights import lights_rejudge_all
 from targets.selectors import indicator_status
 
-from ..factories import IndicatorFactory, TargetFactory, UserFactory
+from ..factories import IndicatorFactory, SectionFactory, TargetFactory, UserFactory
 from .builders import submitted
 
 NOW = "2025-07-01 10:00 +08:00"
@@ -106,3 +107,29 @@ def test_with_nobody_owing_the_report_no_report_is_called_missing():
     assert owned.status == "red" and any(r.code == "missing" for r in owned.reasons)
     # Nobody owed them: the light is the pace's (15 points behind at 25 February: amber), and says why.
     assert orphan.status == "amber" and [r.code for r in orphan.reasons] == ["behind", "no_unit"]
+
+
+def unowned_listed(office, query: str) -> set[int]:
+    """The indicators of the dashboard's 未明确责任单位 list under a query (none when it is not shown)."""
+    html = office.get(f"/supervision/?as_of=2025-06{query}").content.decode()
+    if 'data-list="unowned"' not in html:
+        return set()
+    block = html[html.index('data-list="unowned"') :]
+    block = block[: block.index("</section>")]
+    return {int(pk) for pk in re.findall(r'<li data-indicator="(\d+)"', block)}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_unowned_list_follows_the_dashboards_filters(office, plan, lights, dept, other_unit):
+    _owned, orphan = lights
+    section = SectionFactory(plan=plan, title="（二）人才振兴")
+    talent = TargetFactory(plan=plan, name="人才引进", section=section)
+    talent.co_units.add(other_unit)  # a co-unit, but no lead: still nobody owes the report
+    second = IndicatorFactory(target=talent, name="引进乡村人才")
+    snapshot_freeze(as_of=JUNE)
+    assert unowned_listed(office, "") == {orphan.pk, second.pk}
+    assert unowned_listed(office, f"&section={section.pk}") == {second.pk}
+    assert unowned_listed(office, f"&unit={other_unit.pk}") == {second.pk}
+    assert unowned_listed(office, f"&unit={dept.pk}") == set()
+    assert unowned_listed(office, "&light=done") == set()
+    assert orphan.pk in unowned_listed(office, "&light=red")
