@@ -228,11 +228,24 @@ IMPRINT_LINE_TWIPS = int(IMPRINT_LINE.pt * 20)
 IMPRINT_PAD_TWIPS = 60  # the lines' width and their one point of space
 
 
+def _keep_end_with_imprint(document) -> None:
+    """The body's last lines go with the 版记 when the body ends with the date under the signature (which the
+    signature and the body's last paragraph keep with): a body that ends in the 版记's place at a page's
+    foot carries them over with it, instead of leaving the 版记 alone on a page of its own.
+
+    An attachment's table is left as it is: LibreOffice keeps a table with what follows by moving the whole
+    of its part on that page, which empties the page before and still fails when the part is long."""
+    last = document.element.body[-2]  # the element before the section's properties
+    if last.tag == qn("w:p"):
+        insert_ordered(last.get_or_add_pPr(), OxmlElement("w:keepNext"), PPR_ORDER)
+
+
 def _imprint(document, content) -> None:
     """The 版记 at the foot of the last page: 抄送, then 印发机关 with 印发日期 at the right, each between
     lines (the first and last 0.35 mm, the one between 0.25 mm), the last line on the type area's foot."""
     frame = content.get("frame") or {}
     issued = chinese_date(date.fromisoformat(content["issued_on"]))
+    _keep_end_with_imprint(document)
     rows = [(f"抄送：{frame['copy_to']}", "")] if frame.get("copy_to") else []
     rows.append((frame.get("printed_by", ""), f"{issued}印发"))
     indent = int(IMPRINT_SIZE.pt * 20)
@@ -250,6 +263,7 @@ def _imprint(document, content) -> None:
         fmt.left_indent = fmt.right_indent = Pt(IMPRINT_SIZE.pt)
         fmt.space_before = fmt.space_after = Pt(0)
         fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, IMPRINT_LINE
+        fmt.keep_with_next = True  # with the paragraph LibreOffice anchors the frames to
         pPr = paragraph._p.get_or_add_pPr()
         if r == 0:
             _border(pPr, "top", size=8, space=1)

@@ -28,7 +28,7 @@ from demo.services import demo_load
 from regions.models import Region
 from reports import services
 from reports.bulletins.content import BODY_ROWS
-from reports.bulletins.document import format_cell, table, tidy
+from reports.bulletins.document import chinese_date, format_cell, table, tidy
 from reports.bulletins.xlsx_writer import write_xlsx
 from reports.models import GeneratedReport, ReportKind, ReportState
 from supervision.models import StatusSnapshot
@@ -616,6 +616,40 @@ def test_the_pdf_sets_the_bulletin_on_the_grid_and_the_imprint_on_the_foot_of_th
     # line between them (how much more depends on where the body ends on its last page).
     assert imprint and abs(max(c["bottom"] for c in imprint) - TYPE_FOOT) < 12
     assert min(c["top"] for c in imprint) > above_bottom + (28.9 if pages[-1] else 0)
+
+
+def _last_page(content):
+    """The last page of `content` rendered: its 16 pt body characters and its 14 pt 版记 characters."""
+    from reports.bulletins.docx_writer import write_docx
+    from reports.bulletins.pdf import docx_to_pdf
+
+    with pdfplumber.open(BytesIO(docx_to_pdf(write_docx(content)))) as pdf:
+        chars = [c for c in pdf.pages[-1].chars if c["text"].strip() and TYPE_TOP < c["top"] < TYPE_FOOT + 5]
+        pages = len(pdf.pages)
+    body = [c for c in chars if abs(c["size"] - 16) < 0.6]
+    imprint = [c for c in chars if abs(c["size"] - 14) < 0.6]
+    return pages, body, imprint
+
+
+@pytest.mark.django_db
+def test_a_body_ending_where_the_imprint_goes_carries_its_last_lines_over_with_it(demo):
+    """The 版记 never stands alone on a last page: when the signature and date would end in its place at the
+    foot of a page, the body's last paragraph, the signature and the date go over with it."""
+    content = demo[ReportKind.MONTHLY].content
+    first_annex = next((i for i, b in enumerate(content["blocks"]) if b["type"] == "annex_note"), None)
+    body_only = {**content, "blocks": content["blocks"][:first_annex]}  # the signature ends the body
+    _pages, body, imprint = _last_page(body_only)
+    room = min(c["top"] for c in imprint) - max(c["bottom"] for c in body)
+    # One-line paragraphs before the last one, bringing the date a line or two down into the 版记's place (a
+    # date that no longer fits the page at all went over with the body's last paragraph before).
+    filler = [{"type": "paragraph", "text": "补充一行。"}] * (int(room / 28.9) + 2)
+    crowded = {**body_only, "blocks": body_only["blocks"][:-1] + filler + body_only["blocks"][-1:]}
+    pages, body, imprint = _last_page(crowded)
+    text = "".join(c["text"] for c in body)
+    assert chinese_date(date.fromisoformat(content["issued_on"])) in text and content["issuer"] in text
+    assert body_only["blocks"][-1]["text"][-6:] in text  # with the body's last words
+    assert imprint and abs(max(c["bottom"] for c in imprint) - TYPE_FOOT) < 12
+    assert min(c["top"] for c in imprint) > max(c["bottom"] for c in body)
 
 
 def _reports(demo):
