@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from accounts import permissions
 from accounts.services import audit_record
@@ -28,8 +28,8 @@ from targets.models import Plan, Section, Target
 from targets.services import indicator_create, target_units_set
 
 from .excel import indicators as extraction
+from .intake import beside, prose
 from .intake import head as plan_head
-from .intake import prose
 from .intake import units as unit_lists
 from .intake.dates import period_from_text
 from .intake.files import read_plan_file
@@ -110,8 +110,37 @@ def _stated_period(title: str, plan_file, head) -> tuple[date, date] | None:
             period_from_text(title)
             or period_from_text(grid_title(plan_file.grid))
             or (period_from_text(head.title) if head.title else None)
+            or (plan_head.find_period(plan_file.lines, head) if plan_file.lines else None)
         )
     return period_from_text(title) or plan_head.find_period(plan_file.lines, head)
+
+
+def _with_text_beside(parsed: dict, plan_file, start: date, end: date) -> None:
+    """The text around a table read as well: its tasks the table does not cover are kept aside for the person to
+    import (``text_tasks``), its sentences that are no task listed as not understood (reports.intake.beside)."""
+    lines = plan_file.lines[: plan_file.table_line] if plan_file.table_line is not None else plan_file.lines
+    if not any(line.strip() for line in lines):
+        parsed["text_tasks"] = []
+        return
+    text = prose.parse_lines(lines, start=start, end=end, head=plan_head.document_head(lines))
+    parsed["text_tasks"] = beside.text_tasks_beside(parsed, text)
+    parsed["not_understood"] = parsed.get("not_understood", []) + [
+        dict(row, section=None) for row in text["not_understood"]
+    ]
+    if parsed["text_tasks"]:
+        parsed["warnings"].append(
+            {
+                "row": None,
+                "message": ngettext(
+                    "The plan's text also numbers %(n)s task that the table does not list; it is shown under the "
+                    "table's tasks: tick it to import it as well.",
+                    "The plan's text also numbers %(n)s tasks that the table does not list; they are shown under the "
+                    "table's tasks: tick those to import as well.",
+                    len(parsed["text_tasks"]),
+                )
+                % {"n": len(parsed["text_tasks"])},
+            }
+        )
 
 
 def parse_plan_file(plan_file, *, title: str = "", start: date | None = None, end: date | None = None) -> dict:
@@ -150,6 +179,7 @@ def parse_plan_file(plan_file, *, title: str = "", start: date | None = None, en
                     % {"line": plan_file.table_line + 1},
                 },
             )
+        _with_text_beside(parsed, plan_file, start, end)
     else:
         parsed = prose.parse_lines(plan_file.lines, start=start, end=end, head=head)
     parsed.update(
@@ -570,7 +600,10 @@ def apply_preview_edits(parsed: dict, data, region: Region | None = None, today:
         task["indicators"] = [p for p in proposals if p is not None]
         tasks.append(task)
     added = _added_task(data, tasks, keys, moved)
-    edited["sections"], edited["tasks"] = sections, _in_section_order(tasks + ([added] if added else []), sections)
+    edited["sections"], edited["tasks"] = sections, tasks + ([added] if added else [])
+    taken = [k for k in range(len(parsed.get("text_tasks") or [])) if data.get(f"x{k}-take")]
+    edited = beside.take_text_tasks(edited, taken)  # the text's own tasks the person chose to import too
+    edited["tasks"] = _in_section_order(edited["tasks"], edited["sections"])
     if (
         today is not None
         and not first_period_is_default(edited)

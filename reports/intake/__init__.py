@@ -19,6 +19,8 @@ Both return the same shape, which the preview edits and :func:`reports.plan_impo
                        indicators [Proposal.as_dict(), plus warnings such as "deadline_before_plan_start"]}]
     warnings         [{row, message}]
     not_understood   [{line, text, section}]: sentences that are neither head, heading nor task text
+    text_tasks       [task, plus section_title and from_text]: a table's plan text numbers these, the table does
+                     not list them (``beside.text_tasks_beside``); the preview imports those the person ticks
     columns          {field: column} (tables)
     doc_number       "旬巩衔组发〔2024〕1号" | ""
     issuer           the signature above the date (or the portal's 发布机构) | ""

@@ -196,7 +196,9 @@ def _from_html(name: str, data: bytes) -> PlanFile:
             _("The web page could not be read; save it again as a complete web page or as text.")
         ) from exc
     _drop_chrome(root)
-    grid = _html_grid(root)
+    grid, found = _html_grid(root)
+    if found is not None and found.getparent() is not None:
+        found.drop_tree()  # the table is read as the grid; the lines are the text around it
     for element in root.iter(*BLOCK_TAGS):
         element.tail = "\n" + (element.tail or "")
     for cell in root.iter("td", "th"):
@@ -215,16 +217,17 @@ def _drop_chrome(root) -> None:
             element.drop_tree()
 
 
-def _html_grid(root) -> list[list[str]] | None:
-    """The page's largest table that has a responsibility table's header, rowspan/colspan copied out."""
+def _html_grid(root) -> tuple[list[list[str]] | None, object | None]:
+    """The page's largest table that has a responsibility table's header, rowspan/colspan copied out; and the
+    table element it was read from."""
     for element in sorted(root.iter("table"), key=lambda t: -len(t.findall(".//tr"))):
         grid = _table_cells(element)
         try:
             table.find_columns(grid)
         except UnreadableFile:
             continue
-        return grid
-    return None
+        return grid, element
+    return None, None
 
 
 def _table_cells(element) -> list[list[str]]:
