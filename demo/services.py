@@ -1,5 +1,5 @@
 """Load the demo: two counties, their plans imported from the source documents in demo/data/, people,
-report history, village economy, report schedules and document frames.
+report history, village economy, report schedules, document frames and leaders' instructions (批示).
 
 The facts file (demo/data/facts.toml) holds what the documents do not say; demo/plans.py reads the
 documents through the importer; demo/history.py and demo/villages.py generate the figures.
@@ -22,7 +22,7 @@ from targets import lights
 from targets.choices import ReportStatus
 from targets.models import Indicator, Plan, ProgressReport
 
-from . import history, plans, villages
+from . import history, instructions, plans, villages
 from .facts import PLANS, facts
 
 
@@ -108,6 +108,7 @@ def demo_load(*, today: date | None = None) -> dict:
     ProgressReport.objects.bulk_create(reports, batch_size=1000)
     economy = villages.load(today=today)
     lights.lights_rejudge_all(today=today)  # bulk_create passes by the services
+    written = instructions.load(counties=counties, today=today)
     frozen = [end for end, _count in snapshot_history(last=today, months=13, today=today, by=system)]
     summary = {
         "created": True,
@@ -115,6 +116,7 @@ def demo_load(*, today: date | None = None) -> dict:
         "indicators": indicators,
         "reports": len(reports),
         "months_frozen": len(frozen),
+        "instructions": written,
         **economy,
     }
     audit_record(action="demo.load", by=system, object_type="demo", new=summary)

@@ -218,3 +218,41 @@ def test_a_co_lead_is_not_chased_for_the_report_the_first_lead_of_the_table_owes
     nongye = User.objects.get(username="nongye")
     row = next(r for r in work_rows(user=nongye, today=TODAY) if r.indicator.pk == indicator.pk)
     assert not row.owed and row.reporter_names == ["区住建局"] and not row.missed_locked
+
+
+def test_the_leaders_instructions_show_one_open_one_acknowledged_and_one_closed(demo, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Notification
+    from instructions.models import Instruction
+
+    found = {i.status: i for i in Instruction.objects.select_related("author", "indicator", "closed_by")}
+    assert set(found) == {"issued", "acknowledged", "closed"}
+    assert {i.author.username for i in found.values()} == {"lingdao"}
+    assert {i.indicator.target.plan.doc_number for i in found.values()} == {DONGTOU}
+    reaches = {status: list(i.reaches.select_related("unit", "acknowledged_by")) for status, i in found.items()}
+    assert {r.unit.name for r in reaches["issued"]} == {"区农业农村局", "大门镇"}
+    assert {r.status for r in reaches["issued"]} == {"issued"}
+    assert {(r.status, r.acknowledged_by.unit_id == r.unit_id) for r in reaches["acknowledged"]} == {
+        ("acknowledged", True)
+    }
+    closed = found["closed"]
+    assert closed.closed_by.username == "duchashi" and closed.close_comment
+    assert all(r.status == "answered" and r.response for r in reaches["closed"])
+    # Dated in the story's days before the demo's today, the closed one answered before its date.
+    assert timezone.localdate(closed.issued_at) == TODAY - timedelta(days=40)
+    assert max(r.responded_at for r in reaches["closed"]) < timezone.localtime(closed.closed_at)
+    assert all(timezone.localdate(r.responded_at) <= closed.due_date < TODAY for r in reaches["closed"])
+    assert found["issued"].due_date == TODAY + timedelta(days=10)
+    # Written through the services: audited, and the units were told.
+    assert AuditEvent.objects.filter(action="instruction.issue").count() == 3
+    assert AuditEvent.objects.filter(action="instruction.close", username="duchashi").count() == 1
+    assert Notification.objects.filter(user__username="damen", kind="instruction.issued").count() == 2
+    client.force_login(User.objects.get(username="duchashi"))
+    ledger = client.get("/instructions/").content.decode()
+    assert all(f'data-instruction="{i.pk}"' in ledger for i in found.values())
+    client.force_login(User.objects.get(username="damen"))
+    work = client.get("/my-work/?tab=instructions").content.decode()
+    assert f'data-instruction="{found["issued"].pk}"' in work
