@@ -194,6 +194,16 @@ class GeneratedReport(models.Model):
         ]
         indexes = [models.Index(fields=["region", "kind", "period_end"])]
 
+    @property
+    def asked_by(self) -> str:
+        """Who the list names as having asked for it: the person, else the schedule, else the system
+        (a report made by a command or the demo's loader, which neither a person nor a schedule asked for)."""
+        if self.requested_by_id is not None:
+            return self.requested_by.shown_name
+        if self.schedule_name:
+            return str(_("on schedule"))
+        return str(_("the system"))
+
     def __str__(self):
         """洞头区 月通报 2026年11月 第1版: how messages, the admin and the audit log name the report."""
         month = period_words(self.period_end, Frequency.MONTHLY)

@@ -172,3 +172,31 @@ def test_the_report_page_names_its_period_in_words_in_its_title_and_head(client,
     title = page.split("<title>")[1].split("</title>")[0]
     assert "2025年4月–2025年6月" in title and "2025-06" not in title and " v1" not in title
     assert "<span data-span>2025年4月–2025年6月</span>" in page
+
+
+@pytest.mark.django_db
+def test_the_list_names_who_asked_a_person_a_schedule_or_the_system(client, supervisor, done_report, county):
+    made = {
+        name: GeneratedReport.objects.create(
+            region=county,
+            kind=ReportKind.MONTHLY,
+            period_start=MAY,
+            period_end=date(2025, 5, 31),
+            version=version,
+            schedule_name=name,
+        )
+        for version, name in ((2, "schedule:monthly"), (3, ""))
+    }
+    supervisor.first_name, supervisor.last_name = "晓明", "王"
+    supervisor.save()
+    client.force_login(supervisor)
+    page = client.get("/reports/bulletins/").content.decode()
+
+    def asked_by(report) -> str:
+        row = page[page.index(f'data-report="{report.pk}"') :]
+        return row[row.index("<span data-asked-by>") + 20 : row.index("</span>", row.index("<span data-asked-by>"))]
+
+    assert asked_by(done_report) == supervisor.shown_name
+    assert asked_by(made["schedule:monthly"]) == "按计划自动生成"
+    assert asked_by(made[""]) == "系统"
+    assert "schedule:monthly" not in page
