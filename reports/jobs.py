@@ -5,18 +5,22 @@ done / failed. A worker killed in the middle (out of memory, a deploy, the machi
 row running; Celery's late acknowledgement redelivers the message only while the broker still holds it.
 Every few minutes beat runs `jobs_reclaim`: a running row whose last sign of life is older than
 JOB_LEASE_SECONDS (its `heartbeat_at`, which both runners write through `heartbeat`: an export with its
-progress, a report at each stage of its generation; `started_at` for a row that never wrote one) goes back
+progress, a report at each stage of its generation and, through `lease_kept`, every JOB_HEARTBEAT_SECONDS
+while a stage runs; `started_at` for a row that never wrote one) goes back
 to pending and the beat task queues it again, unless it has already been started JOB_MAX_ATTEMPTS times:
 then it is marked failed with its reason, for the page that shows it.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,6 +33,7 @@ from .models import ExportJob, GeneratedReport, ReportState
 
 # Errors that pass: the database or Redis briefly gone. A task meeting one is retried with backoff.
 TRANSIENT = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -48,6 +53,37 @@ def heartbeat(job) -> None:
     """The worker's sign of life on a running export or report: it keeps the job's lease, so a long job
     whose worker is alive is never taken back. Written at once, outside any transaction of the caller's."""
     type(job).objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+
+
+@contextmanager
+def lease_kept(job):
+    """Beat for `job` from a thread of the worker every JOB_HEARTBEAT_SECONDS (a quarter of the lease)
+    while the block runs.
+
+    The stages of a generation beat as they end, but one stage alone can outlast a lease (one month's
+    snapshot or the content of a large region): the thread keeps the lease through it for as long as
+    the worker's process lives, and dies with it, so a dead worker's job is still taken back.
+    """
+    stop = threading.Event()
+    interval = settings.JOB_HEARTBEAT_SECONDS
+
+    def keep():
+        try:
+            while not stop.wait(interval):
+                try:
+                    heartbeat(job)
+                except Exception:  # a missed beat is no reason to stop the job; the next one may pass
+                    logger.warning("%s %s: heartbeat not written", job._meta.label, job.pk, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=keep, name=f"lease-{job._meta.model_name}-{job.pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def lease_expired_before(now: datetime) -> datetime:

@@ -34,7 +34,7 @@ from .bulletins import pdf
 from .bulletins.compose import compose, title_of
 from .bulletins.docx_writer import write_docx
 from .bulletins.xlsx_writer import write_xlsx
-from .jobs import heartbeat
+from .jobs import heartbeat, lease_kept
 from .models import (
     DocumentFrame,
     DocumentNumber,
@@ -161,10 +161,17 @@ def report_generate(*, report_id: int, render_pdf: bool = True) -> GeneratedRepo
 
     The PDF follows in its own task where LibreOffice is installed (`render_pdf=False`: not queued,
     as the benchmark times generation alone). Each stage ends with a heartbeat (reports.jobs), as an
-    export's progress does, so a long generation keeps its lease while its worker lives."""
+    export's progress does, and a thread beats while a stage runs (`lease_kept`), so a long generation
+    keeps its lease, even through one stage longer than the lease, while its worker lives."""
     report = _claim(report_id)
     if report is None:
         return GeneratedReport.objects.get(pk=report_id)
+    with lease_kept(report):
+        content, docx, xlsx = _generate(report)
+    return _finish(report_id, content, docx, xlsx, render_pdf=render_pdf)
+
+
+def _generate(report: GeneratedReport) -> tuple[dict, bytes, bytes]:
     today = timezone.localdate()
     snapshots_for_report(
         region=report.region, month_ends=_months_needed(report), today=today, beat=lambda: heartbeat(report)
@@ -189,7 +196,7 @@ def report_generate(*, report_id: int, render_pdf: bool = True) -> GeneratedRepo
         heartbeat(report)
         xlsx = write_xlsx(content)
         heartbeat(report)
-    return _finish(report_id, content, docx, xlsx, render_pdf=render_pdf)
+    return content, docx, xlsx
 
 
 def _finish(report_id: int, content: dict, docx: bytes, xlsx: bytes, *, render_pdf: bool) -> GeneratedReport:

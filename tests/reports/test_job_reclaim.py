@@ -1,6 +1,9 @@
 """A worker that dies mid-job leaves its row running; beat takes it back after its lease and, after
 JOB_MAX_ATTEMPTS starts, marks it failed with a reason a person reads (Chinese)."""
 
+import os
+import threading
+import time
 from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
@@ -214,3 +217,55 @@ def test_a_report_silent_past_its_last_heartbeat_is_taken_back(county):
     with time_machine.travel(T0 + timedelta(minutes=16), tick=False):
         assert jobs.jobs_reclaim() == jobs.Reclaimed(reports=[report.pk])
     assert AuditEvent.objects.get(action="report.retry").new["last_heartbeat"].startswith("2025-06-30T02:05")
+
+
+@pytest.mark.django_db(transaction=True)  # the keeper writes from its own thread, on its own connection
+def test_a_stage_longer_than_the_lease_keeps_it_through_the_keepers_heartbeats(county, monkeypatch, settings):
+    settings.JOB_HEARTBEAT_SECONDS = 0.01
+    report = running_report(county, version=1)
+    real_heartbeat, beaten = jobs.heartbeat, threading.Event()
+
+    def heartbeat_seen(job):  # the real heartbeat; the test waits for one instead of guessing how long
+        real_heartbeat(job)
+        beaten.set()
+
+    monkeypatch.setattr(jobs, "heartbeat", heartbeat_seen)
+    with time_machine.travel(T0 + timedelta(seconds=700), tick=False):  # one stage, longer than the lease
+        with jobs.lease_kept(report):
+            assert beaten.wait(30)
+        assert not any(t.name == f"lease-generatedreport-{report.pk}" for t in threading.enumerate())
+        assert jobs.jobs_reclaim() == jobs.Reclaimed()
+    report.refresh_from_db()
+    assert report.status == ReportState.RUNNING and report.heartbeat_at == T0 + timedelta(seconds=700)
+    assert not AuditEvent.objects.filter(action="report.retry").exists()
+
+
+POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+@pytest.mark.skipif(not POSTGRES, reason="a second connection writing during the generation needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_report_whose_composing_outlasts_the_lease_is_not_taken_back(
+    county, indicator, supervisor, monkeypatch, settings
+):
+    from reports import services
+
+    settings.JOB_HEARTBEAT_SECONDS = 0.01
+    real_compose, reclaimed = services.compose, []
+    with time_machine.travel(T0, tick=False) as traveller:
+
+        def long_compose(**kwargs):
+            traveller.shift(timedelta(seconds=700))  # composing alone takes longer than the 600 s lease
+            for _ in range(3000):  # until the keeper has written a heartbeat in this stage
+                if GeneratedReport.objects.filter(heartbeat_at__gte=T0 + timedelta(seconds=700)).exists():
+                    break
+                time.sleep(0.01)
+            reclaimed.append(jobs.jobs_reclaim())  # beat runs while the worker is still composing
+            return real_compose(**kwargs)
+
+        monkeypatch.setattr(services, "compose", long_compose)
+        report = services.report_request(region=county, kind=ReportKind.MONTHLY, month=date(2025, 5, 1), by=supervisor)
+        done = services.report_generate(report_id=report.pk, render_pdf=False)
+    assert reclaimed == [jobs.Reclaimed()]
+    assert done.status == ReportState.DONE and done.attempts == 1
+    assert not AuditEvent.objects.filter(action="report.retry").exists()
