@@ -55,6 +55,11 @@ FLAGGED = (Light.RED.value, Light.AMBER.value)
 DIMENSIONS = ("section", "lead_unit", "township", "county")
 
 
+def lights_of(light) -> list[str]:
+    """A light filter as the lights it keeps: one light ("red") or several (FLAGGED, the red and amber list)."""
+    return [light] if isinstance(light, str) else list(light)
+
+
 def _zero() -> dict[str, int]:
     return {light: 0 for light in LIGHTS}
 
@@ -230,7 +235,7 @@ def _scope(
     else:
         qs = qs.filter(unit__isnull=not shares)
     if light:
-        qs = qs.filter(status__in=[light] if isinstance(light, str) else list(light))
+        qs = qs.filter(status__in=lights_of(light))
     return qs
 
 
@@ -394,7 +399,7 @@ def trend(
     if section is None and unit is None and township is None:
         qs = MonthCount.objects.filter(_region_q(region, "plan__region__"), as_of__in=frozen)
         qs = qs.filter(plan=plan) if plan is not None else qs
-        qs = qs.filter(status=light) if light else qs
+        qs = qs.filter(status__in=lights_of(light)) if light else qs
         rows = qs.order_by().values_list("as_of", "status").annotate(n=Sum("count"))
     else:
         qs = _indicator_filters(
@@ -406,7 +411,7 @@ def trend(
             unit=unit,
         )
         qs = qs.filter(_township_q(township)) if township is not None else qs.filter(unit__isnull=True)
-        qs = qs.filter(status=light) if light else qs
+        qs = qs.filter(status__in=lights_of(light)) if light else qs
         rows = qs.order_by().values_list("as_of", "status").annotate(n=Count("id"))
     for end, status, n in rows:
         points[end][status] = n
@@ -815,7 +820,7 @@ def open_items(
         qs = qs.filter(unit__township=township)
     if light:
         lit = snapshots(region=region, as_of=as_of or today, plan=plan, section=section, unit=unit, township=township)
-        qs = qs.filter(indicator_id__in=lit.filter(status=light).values("indicator_id"))
+        qs = qs.filter(indicator_id__in=lit.filter(status__in=lights_of(light)).values("indicator_id"))
     qs = qs.select_related("indicator", "unit").order_by("reply_due", "id")
     awaiting = (SupervisionStatus.OPEN, SupervisionStatus.RETURNED)
     return [

@@ -105,7 +105,7 @@ def _overview(*, region, as_of, plan, section, unit, township, light, reporting_
     trend = figures.trend(as_of=as_of, **lit)
     counts = figures.light_counts(as_of=as_of, **lit)
     # The lists' totals are the counts' own (the same rows), so only their first rows are read.
-    shown = {name: counts.counts[name] for name in ("red", "amber") if light in (None, name)}
+    shown = {name: counts.counts[name] for name in ("red", "amber") if _keeps(light, name)}
     flagged = dict.fromkeys(("red", "amber")) | figures.flagged_lists(
         as_of=as_of, totals=shown, limit=flagged_rows, **scope
     )
@@ -119,10 +119,15 @@ def _overview(*, region, as_of, plan, section, unit, township, light, reporting_
             region=region, month=reporting_month, plan=plan, section=section, unit=unit
         ),
         **flagged,
-        "newly_done": figures.newly_done(as_of=as_of, **scope) if light in (None, "done") else [],
+        "newly_done": figures.newly_done(as_of=as_of, **scope) if _keeps(light, "done") else [],
         "items": figures.open_items(as_of=as_of, **lit),
         "unowned": figures.unowned(as_of=as_of, **lit),
     }
+
+
+def _keeps(light, value: str) -> bool:
+    """Whether a light filter (none, one light or several) keeps the light `value`."""
+    return light is None or value in figures.lights_of(light)
 
 
 def trend_chart(trend, light=None) -> dict:
@@ -134,7 +139,7 @@ def trend_chart(trend, light=None) -> dict:
         "series": [
             {"light": value, "name": str(label), "data": [p.counts[value] for p in trend]}
             for value, label in Light.choices
-            if light in (None, value)
+            if _keeps(light, value)
         ],
     }
 

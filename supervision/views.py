@@ -66,7 +66,10 @@ def overview(request):
     # under way nothing is due yet, so every unit would stand at 0 %.
     chosen = bool(request.GET.get("as_of")) and "as_of" not in filters.errors
     reporting_month = as_of if chosen else periods.previous_month_end(as_of)
-    taken = selectors.overview(as_of=as_of, light=filters.chosen_light(), reporting_month=reporting_month, **scope)
+    light = filters.chosen_light()
+    # 红灯和黄灯 keeps both lights in every figure, as the list behind it does.
+    light = figures.FLAGGED if light == FLAGGED_LIGHTS else light
+    taken = selectors.overview(as_of=as_of, light=light, reporting_month=reporting_month, **scope)
     failed = channels.failed_deliveries(user=request.user).count() if permissions.is_office(request.user) else 0
     return render(
         request,

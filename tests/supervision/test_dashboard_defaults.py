@@ -91,3 +91,15 @@ def test_sections_stand_in_the_plans_order_with_their_red_counts(office, two_sec
     assert re.findall(r'<tr data-key="(\d+)">', block) == [str(first.pk), str(second.pk)]
     second_row = block.split(f'<tr data-key="{second.pk}">')[1].split("</tr>")[0]
     assert "light=red&amp;section=" in second_row
+
+
+def test_the_red_and_amber_filter_keeps_both_lights_in_every_count(office, two_sections):
+    html = office.get("/supervision/?light=flagged").content.decode()
+    tiles = _tiles(html)
+    listing = office.get("/supervision/list/?light=flagged").content.decode()
+    listed = int(re.search(r'data-total="(\d+)"', listing).group(1))
+    assert tiles["red"] == 1 and tiles["not_started"] == 0  # the dashboard read 0 at every light
+    assert tiles["red"] + tiles["amber"] == sum(tiles.values()) == listed
+    assert 'data-list="red"' in html
+    section_rows = re.findall(r'<tr data-key="(\d+)">', html.split('data-split="section"')[1].split("</section>")[0])
+    assert section_rows == [str(two_sections[1].pk)]
