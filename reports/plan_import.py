@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import pgettext
 
 from accounts import permissions
 from accounts.services import audit_record
@@ -30,6 +30,7 @@ from targets.services import indicator_create, target_units_set
 from .excel import indicators as extraction
 from .intake import beside, prose
 from .intake import head as plan_head
+from .intake import parts as intake_parts
 from .intake import units as unit_lists
 from .intake.dates import period_from_text
 from .intake.files import read_plan_file
@@ -128,19 +129,7 @@ def _with_text_beside(parsed: dict, plan_file, start: date, end: date) -> None:
         dict(row, section=None) for row in text["not_understood"]
     ]
     if parsed["text_tasks"]:
-        parsed["warnings"].append(
-            {
-                "row": None,
-                "message": ngettext(
-                    "The plan's text also numbers %(n)s task that the table does not list; it is shown under the "
-                    "table's tasks: tick it to import it as well.",
-                    "The plan's text also numbers %(n)s tasks that the table does not list; they are shown under the "
-                    "table's tasks: tick those to import as well.",
-                    len(parsed["text_tasks"]),
-                )
-                % {"n": len(parsed["text_tasks"])},
-            }
-        )
+        parsed["warnings"].append(beside.aside_warning(len(parsed["text_tasks"])))
 
 
 def parse_plan_file(plan_file, *, title: str = "", start: date | None = None, end: date | None = None) -> dict:
@@ -192,11 +181,24 @@ def parse_plan_file(plan_file, *, title: str = "", start: date | None = None, en
     return parsed
 
 
+def parse_plan_files(plan_files: list, *, title: str = "", start: date | None = None, end: date | None = None) -> dict:
+    """Several files of one plan (its text and its table, or tables of its parts) as one preview
+    (reports.intake.parts); the period the first file states holds for all, so their dates agree."""
+    parts = [parse_plan_file(f, title=title, start=start, end=end) for f in plan_files]
+    stated = next((p for p in parts if not p["period_assumed"]), None)
+    if len(parts) > 1 and stated is not None and not (start and end):
+        start, end = date.fromisoformat(stated["start"]), date.fromisoformat(stated["end"])
+        parts = [parse_plan_file(f, title=title, start=start, end=end) for f in plan_files]
+    return intake_parts.combined(parts)
+
+
 def plan_import_parse(
     *, file, region: Region, title: str = "", start: date | None = None, end: date | None = None
 ) -> dict:
-    """Read a plan file (a table, or a plan written as text) into the preview's data; nothing is written."""
-    parsed = parse_plan_file(read_plan_file(file), title=title, start=start, end=end)
+    """Read a plan file (a table, or a plan written as text), or a list of the files of one plan, into the
+    preview's data; nothing is written."""
+    uploads = list(file) if isinstance(file, (list, tuple)) else [file]
+    parsed = parse_plan_files([read_plan_file(f) for f in uploads], title=title, start=start, end=end)
     parsed.update(region=region.code, units=match_units(parsed, region))
     return parsed
 

@@ -104,7 +104,7 @@ class PlanImportApi(APIView):
             raise exceptions.ValidationError({"file": [_("Attach the table as the form field “file”.")]})
         try:
             parsed = plan_import_parse(
-                file=request.FILES["file"],
+                file=request.FILES.getlist("file"),  # several files of one plan: its text and its table
                 region=region,
                 title=request.data.get("title", ""),
                 start=_date_param(request.data, "start"),

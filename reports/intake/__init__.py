@@ -27,5 +27,6 @@ Both return the same shape, which the preview edits and :func:`reports.plan_impo
     issued_on        "YYYY-MM-DD" | ""
     period_text      the words the plan period was read from ("从2024年3月开始至12月底结束") | ""
 
-``plan_import_parse`` adds ``file_name``, ``region``, ``start``, ``end`` and ``units`` (the unit decisions).
+``plan_import_parse`` adds ``file_name``, ``region``, ``start``, ``end`` and ``units`` (the unit decisions). Several
+files of one plan are combined by ``parts.combined``: ``files`` names them and each task its ``file``.
 """

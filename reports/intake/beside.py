@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import difflib
 
+from django.utils.translation import ngettext
+
 from .units import normalise
 
 SAME_NAME = 0.75  # difflib ratio from which two task names are taken as one task written twice
@@ -46,6 +48,18 @@ def text_tasks_beside(table: dict, text: dict) -> list[dict]:
         for task in text["tasks"]
         if not _covered(task, names, table_text, measures)
     ]
+
+
+def aside_warning(count: int) -> dict:
+    """The warning at the top of the preview that the text holds tasks the table does not list."""
+    message = ngettext(
+        "The plan's text also numbers %(n)s task that the table does not list; it is shown under the "
+        "table's tasks: tick it to import it as well.",
+        "The plan's text also numbers %(n)s tasks that the table does not list; they are shown under the "
+        "table's tasks: tick those to import as well.",
+        count,
+    ) % {"n": count}
+    return {"row": None, "message": message, "text_tasks": True}
 
 
 def take_text_tasks(parsed: dict, chosen: list[int]) -> dict:

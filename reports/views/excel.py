@@ -56,7 +56,7 @@ def import_upload(request):
         else:
             try:
                 parsed = plan_import_parse(
-                    file=request.FILES["file"], region=region, title=request.POST.get("title", "").strip()
+                    file=request.FILES.getlist("file"), region=region, title=request.POST.get("title", "").strip()
                 )
             except (UnsafeFile, ValidationError) as exc:
                 error = str(exc) if isinstance(exc, UnsafeFile) else "; ".join(exc.messages)
