@@ -92,6 +92,18 @@ def unit_own_lights(*, unit, rows: dict, as_of: date) -> dict[int, OwnLight]:
     return {pk: OwnLight(status=lights.get((pk, unit.pk), rows[pk].status), share=shares.get(pk)) for pk in mine}
 
 
+def unit_own_light_counts(*, user, plans, as_of: date) -> dict[int, dict[str, int]]:
+    """Per plan, how many of the indicators the reporter's unit reports stand at each light, each on
+    the light the unit is judged by (unit_own_lights): the home page's counts beside the county's."""
+    plan_ids = [p.pk for p in plans]
+    counts = {pk: dict.fromkeys(Light.values, 0) for pk in plan_ids}
+    indicators = selectors.indicators_visible_to(user).filter(target__plan__in=plan_ids)
+    rows = selectors.indicator_rows(indicators, as_of)
+    for pk, light in unit_own_lights(unit=user.unit, rows=rows, as_of=as_of).items():
+        counts[rows[pk].indicator.target.plan_id][light.status.status] += 1
+    return counts
+
+
 def work_rows(*, user, today: date, indicator_ids=None) -> list[WorkRow]:
     """My work's row for each indicator the unit sees (only those of `indicator_ids` when given)."""
     unit = user.unit

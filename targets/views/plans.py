@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from .. import selectors
+from .. import entry_selectors, selectors
 from . import plan_page
 
 
@@ -20,15 +20,20 @@ def _as_of(request) -> date:
 @login_required
 def home(request):
     as_of = _as_of(request)
-    plans = selectors.plans_visible_to(request.user).select_related("region").order_by("-start_date", "id")
+    plans = list(selectors.plans_visible_to(request.user).select_related("region").order_by("-start_date", "id"))
+    summaries = selectors.plan_light_counts(plans=plans, user=request.user, as_of=as_of)
+    own = None
+    if request.user.is_reporter:
+        # A reporter reads its own counts beside the county's, as on the plan page.
+        counts = entry_selectors.unit_own_light_counts(user=request.user, plans=plans, as_of=as_of)
+        own = {
+            pk: {"counts": c, "total": sum(c.values()), "county_total": sum(summaries[pk].values())}
+            for pk, c in counts.items()
+        }
     return render(
         request,
         "targets/home.html",
-        {
-            "plans": plans,
-            "summaries": selectors.plan_light_counts(plans=plans, user=request.user, as_of=as_of),
-            "as_of": as_of,
-        },
+        {"plans": plans, "summaries": summaries, "own_summaries": own, "as_of": as_of},
     )
 
 

@@ -143,7 +143,7 @@ def every_township_plan(plan, indicator, dept, town_unit, town_reporter, county)
 def counts_in(html: str, line: str) -> dict[str, int]:
     """The light pills of one counts line of the page (own-counts, county-counts), as {light: n}."""
     part = html[html.index(f'class="counts-line {line}"') :]
-    part = part[: part.index("</span></span>") + len("</span>")]
+    part = part[: part.index("</span></span>") + len("</span>")]  # the last pill, then the pills' own span
     return {light: int(n) for light, n in re.findall(r'light-(\w+)" title="[^"]*">(\d+)<', part)}
 
 
@@ -183,3 +183,17 @@ def test_every_township_reads_as_the_townships_it_stands_for(client, supervisor,
         r"<strong>责任单位：</strong>\s*<details class=\"townships\"><summary>各街道乡镇（2个）</summary>", units
     )
     assert "北岙街道、大门镇</details>" in units
+
+
+@time_machine.travel("2025-07-10 10:00 +08:00", tick=False)
+def test_the_home_page_gives_a_township_the_same_two_counts_as_the_plan_page(
+    client, town_reporter, every_township_plan
+):
+    lights_rejudge_all()
+    client.force_login(town_reporter)
+    home = client.get("/").content.decode()
+    plan_page = client.get(f"/plans/{every_township_plan.pk}/").content.decode()
+    assert "本单位填报1项指标：" in home and "全区灯色（共2项指标）：" in home
+    for line in ("own-counts", "county-counts"):
+        assert counts_in(home, line) == counts_in(plan_page, line)
+    assert counts_in(home, "own-counts")["green"] == 1 and counts_in(home, "county-counts")["red"] == 2
