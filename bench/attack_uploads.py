@@ -9,7 +9,7 @@ tests/hostile.py (macro .xlsx/.docx renamed, a 412 KB zip that inflates to 400 M
 .xlsx, OLE2 .xls/.doc with VBA, an Excel 4 macro sheet; PDFs that run JavaScript on opening, launch a
 program through an escaped /#4Caunch, hide JavaScript in a compressed object stream, or inflate an
 object stream to 100 MB) under its own name and renamed .xlsx to:
-the plan import page and API, the evidence API (a draft report of the reporter), the village income
+the plan import page and API, the evidence API (a draft report of the reporter, written if it has none), the village income
 import, the region import and the progress workbook upload. Then it declares a 300 MB body (sending
 only its first 64 KB) and a chunked body without a length, and times how soon the server answers.
 
@@ -113,9 +113,31 @@ def hostile_files():
 
 
 def draft_report(reporter) -> int | None:
+    """The reporter's first draft, else a draft it writes through the API for a month it may still report."""
     status, content = reporter.request("GET", "/api/progress-reports/?status=draft")
     results = json.loads(content).get("results", []) if status == 200 else []
-    return results[0]["id"] if results else None
+    if results:
+        return results[0]["id"]
+    status, content = reporter.request("GET", "/api/indicators/?page_size=20")
+    indicators = json.loads(content).get("results", []) if status == 200 else []
+    today = time.localtime()
+    for indicator in indicators:
+        for back in range(6):
+            year, month = divmod(today.tm_year * 12 + today.tm_mon - 1 - back, 12)
+            period = f"{year}-{month + 1:02d}"
+            if indicator.get("frequency") == "quarterly":
+                period = f"{year}-Q{month // 3 + 1}"
+            body = {"indicator": indicator["id"], "period": period, "value": "1", "narrative": "attack_uploads"}
+            body |= {"explanation": "attack_uploads", "confirmed": True}
+            status, content = reporter.request(
+                "POST",
+                "/api/progress-reports/",
+                json.dumps(body).encode(),
+                {"Content-Type": "application/json", "X-CSRFToken": reporter.cookies.get("csrftoken", "")},
+            )
+            if status == 201:
+                return json.loads(content)["id"]
+    return None
 
 
 def paths(office, reporter, town, report):
@@ -165,7 +187,7 @@ def main():
     parser.add_argument(
         "--report",
         type=int,
-        help="a draft report of --reporter for the evidence API (default: the first draft the API lists)",
+        help="a draft report of --reporter for the evidence API (default: the first draft the API lists, else one it writes)",
     )
     args = parser.parse_args()
     office = Session(args.base).login(args.office, args.password)
