@@ -32,7 +32,7 @@ from .intake import beside, prose
 from .intake import head as plan_head
 from .intake import parts as intake_parts
 from .intake import units as unit_lists
-from .intake.dates import period_from_text
+from .intake.dates import period_from_text, year_of_title
 from .intake.files import read_plan_file
 from .intake.table import grid_title, parse_grid
 from .plan_checks import Problem, check_plan, parse_month
@@ -105,15 +105,19 @@ def match_units(parsed: dict, county: Region) -> list[dict]:
 
 
 def _stated_period(title: str, plan_file, head) -> tuple[date, date] | None:
-    """The period the typed title states, else the one the document states (its own title, a sentence)."""
+    """The period the typed title states, else the one the document states (its own title, a sentence), else the
+    one year a title names ("禾丰县2024年乡村振兴重点工作实施方案": that calendar year)."""
+    titles = [title, grid_title(plan_file.grid) if plan_file.grid is not None else "", head.title]
     if plan_file.grid is not None:
-        return (
+        stated = (
             period_from_text(title)
-            or period_from_text(grid_title(plan_file.grid))
+            or period_from_text(titles[1])
             or (period_from_text(head.title) if head.title else None)
             or (plan_head.find_period(plan_file.lines, head) if plan_file.lines else None)
         )
-    return period_from_text(title) or plan_head.find_period(plan_file.lines, head)
+    else:
+        stated = period_from_text(title) or plan_head.find_period(plan_file.lines, head)
+    return stated or next((year for t in titles if t and (year := year_of_title(t))), None)
 
 
 def _with_text_beside(parsed: dict, plan_file, start: date, end: date) -> None:

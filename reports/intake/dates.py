@@ -7,6 +7,7 @@ no date but a reporting frequency; "长期坚持", "持续推进", "常态化" g
 
 ``period_from_text("从2024年3月开始至12月底结束")`` → ``(date(2024, 3, 1), date(2024, 12, 31))``;
 "(2023—2027年)" → 1 January 2023 to 31 December 2027; "2027年1月1日至2027年12月31日" as written.
+``year_of_title("禾丰县2024年乡村振兴重点工作实施方案")`` → that year, 1 January to 31 December.
 """
 
 from __future__ import annotations
@@ -94,6 +95,20 @@ def period_from_text(text: str) -> tuple[date, date] | None:
     first = _on_day(y1, m1, match.group("d1"), date(y1, m1, 1))
     last = _on_day(y2, m2, match.group("d2"), month_end(y2, m2))
     return (first, last) if first <= last else None
+
+
+TITLE_YEAR = re.compile(r"(?<![到至\d])(?P<year>20\d{2})年(?:度)?(?![\d底末]|\d{0,2}月)")
+
+
+def year_of_title(title: str) -> tuple[date, date] | None:
+    """The one year a plan's title names ("禾丰县2024年乡村振兴重点工作实施方案", "2024年度…要点") as its period;
+    None when it names none, several, or a year the plan works towards ("到2025年…")."""
+    text = normalise(title)
+    years = {int(m.group("year")) for m in TITLE_YEAR.finditer(text)}
+    if len(years) != 1 or len(re.findall(r"20\d{2}", text)) != 1:
+        return None
+    (year,) = years
+    return date(year, 1, 1), date(year, 12, 31)
 
 
 def _on_day(year: int, month: int, day: str | None, fallback: date) -> date:

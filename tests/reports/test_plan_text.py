@@ -468,3 +468,37 @@ def test_the_units_stated_on_an_item_hold_for_the_sub_items_under_it():
         "岗位补贴按月发放到位": (["县农业农村局"], True),
     }
     assert not any("责任单位" in row["text"] for row in parsed["not_understood"])
+
+
+HEFENG_2024 = """禾丰县2024年乡村振兴重点工作实施方案
+为扎实推进乡村振兴，结合我县实际，制定本方案。
+一、重点任务
+（一）改造农村卫生厕所。全年改造农村卫生厕所300座，6月底前完成150座。（县农业农村局牵头，县卫健局配合）
+（二）建设高标准农田。新建高标准农田1万亩。（县农业农村局负责）
+"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text, period",
+    [
+        (HEFENG_2024, ("2024-01-01", "2024-12-31")),
+        (HEFENG_2024.replace("2024年", "2023—2025年"), ("2023-01-01", "2025-12-31")),
+        (
+            HEFENG_2024.replace("制定本方案。", "制定本方案。实施期限为2024年3月1日至2024年11月30日。"),
+            ("2024-03-01", "2024-11-30"),
+        ),
+    ],
+)
+def test_a_title_naming_one_year_gives_that_year_when_the_plan_states_no_other_period(xunyi, text, period):
+    parsed = plan_import_parse(file=upload(text.encode(), "禾丰县方案.txt"), region=xunyi)
+    assert (parsed["start"], parsed["end"], parsed["period_assumed"]) == (*period, False)
+    toilets = parsed["tasks"][0]["indicators"][0]
+    assert toilets["milestones"][0][0] == f"{period[0][:4]}-06-30"
+
+
+@pytest.mark.django_db
+def test_a_title_naming_no_year_or_a_year_it_works_towards_states_no_period(xunyi):
+    for title in ("禾丰县乡村振兴重点工作实施方案", "禾丰县关于到2027年基本实现农业现代化的实施方案"):
+        text = HEFENG_2024.replace("禾丰县2024年乡村振兴重点工作实施方案", title)
+        assert plan_import_parse(file=upload(text.encode(), "方案.txt"), region=xunyi)["period_assumed"] is True
