@@ -65,12 +65,12 @@ GRANT_FIELDS = ["plan", "indicator", "unit", "period_start", "until", "reason"]
 VALUE_PLACES = Decimal("0.0001")
 
 
-@transaction.atomic
 def _period_words(report) -> str:
     """The report's period in a notice as a person reads it: 2026年5月, 2026年第二季度."""
     return rules.period_words(report.period_start, report.indicator.frequency)
 
 
+@transaction.atomic
 def target_units_set(*, target, leads, co_units=()) -> None:
     """The target's lead and co-units, kept in the order the responsibility table lists them.
 
@@ -102,6 +102,7 @@ def check_indicator_bounds(indicator: Indicator, milestones=()) -> None:
         raise ValidationError(errors)
 
 
+@transaction.atomic
 def indicator_create(*, target, by, milestones=(), **fields) -> Indicator:
     _require_plan_manager(by, target.plan)
     indicator = Indicator(target=target, **fields)

@@ -4,12 +4,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
 from regions.models import RegionLevel
 from targets import services
-from targets.models import Indicator
+from targets.models import Indicator, Milestone
 
 from ..factories import RegionFactory, UserFactory
 
@@ -47,3 +47,23 @@ def test_a_reporter_or_the_office_of_another_county_cannot_create_or_change_one(
     assert Indicator.objects.count() == before
     indicator.refresh_from_db()
     assert indicator.name != "改名"
+
+
+def test_an_indicator_refused_at_its_second_milestone_is_not_created_with_its_first(target, supervisor):
+    """Two stages on one date: the second milestone fails its unique check after the indicator and the first
+    stage were saved; nothing of the indicator may stay behind."""
+    before = Indicator.objects.count()
+    stages = [(date(2025, 6, 30), Decimal("4")), (date(2025, 6, 30), Decimal("6"))]
+    with pytest.raises(ValidationError):
+        services.indicator_create(target=target, by=supervisor, milestones=stages, **FIELDS)
+    assert Indicator.objects.count() == before
+    assert not Milestone.objects.filter(indicator__name=FIELDS["name"]).exists()
+
+
+def test_the_units_of_a_target_change_all_or_not_at_all(target, dept, other_unit, township):
+    """The co-units fail to write (a township region where a unit belongs) after the leads were replaced:
+    the old leads stay."""
+    with pytest.raises(ValueError):
+        services.target_units_set(target=target, leads=[other_unit], co_units=[township])
+    assert list(target.lead_units.all()) == [dept]
+    assert not target.co_units.exists()
