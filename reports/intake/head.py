@@ -28,8 +28,12 @@ MARKS = [  # (level, pattern) in order of depth; matched on the normalised line
     (6, re.compile(rf"^[{CIRCLED}]")),
 ]
 
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[(](?:19|20)\d{2}[〕\])]\s*\d{1,4}\s*号")
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5A-Za-z]{1,12}[〔\[(](?:19|20)\d{2}[〕\])]\s*\d{1,4}\s*号")
 DATE_LINE = re.compile(r"^(?P<y>(?:19|20)\d{2})年(?P<m>1[0-2]|0?[1-9])月(?P<d>[0-3]?\d)日$")
+# "(2024年2月20日印发)" under a title: when it was issued, no part of the title
+ISSUED_NOTE = re.compile(
+    r"^\((?P<y>(?:19|20)\d{2})年(?P<m>1[0-2]|0?[1-9])月(?P<d>[0-3]?\d)日(?:印发|发布|通过|起施行|施行)?\)$"
+)
 ISO_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 TITLE_WORDS = ("方案", "规划", "计划", "意见", "办法", "要点", "措施", "清单")
 COVER = re.compile(r"^(?:现将|现印发|经.{0,20}同意|请结合|请认真|各[^,:]{0,40}[:：]$)")
@@ -55,6 +59,8 @@ META_KEYS = {
     "发布机构": "publisher",
     "发文机关": "issuer",
     "成文日期": "issued_on",
+    "印发日期": "issued_on",
+    "发文日期": "issued_on",
     "公开日期": "published_on",
     "发布日期": "published_on",
     "生成日期": "published_on",
@@ -122,7 +128,7 @@ def _meta_pairs(line: str) -> dict[str, str]:
 
 
 def _iso(text: str) -> str:
-    match = DATE_LINE.match(text) or ISO_DATE.search(text)
+    match = DATE_LINE.match(text) or ISSUED_NOTE.match(text) or ISO_DATE.search(text)
     if not match:
         return ""
     try:
@@ -154,6 +160,8 @@ def document_head(lines: list[str]) -> Head:
                 setattr(head, key, value)
         if not head.doc_number and (match := DOC_NUMBER.search(text)) and len(text) < 60:
             head.doc_number = match.group(0)
+        if ISSUED_NOTE.match(text):
+            head.issued_on = head.issued_on or _iso(text)
         if DATE_LINE.match(text) and index:
             head.issued_on = head.issued_on or _iso(text)
             signer = _line_before(lines, index)
@@ -170,6 +178,29 @@ def document_head(lines: list[str]) -> Head:
     return head
 
 
+def head_lines(lines: list[str], start: int, end: int) -> set[int]:
+    """The lines between the title and the first heading that belong to the notice issuing the plan, not to the
+    plan: its number ("禾政办发〔2024〕12号"), the addressees ("各乡镇人民政府、县直各单位："), the cover letter
+    ("现将《…》印发给你们，请认真贯彻落实。"), a date or "(2024年2月20日印发)", the signature above that date and a
+    publication note ("(此件公开发布)"). Their figures are read by :func:`document_head`; indexes into `lines`."""
+    found = set()
+    for index in range(start, min(end, len(lines))):
+        text = normalise(lines[index])
+        if (
+            DOC_NUMBER.fullmatch(text)
+            or COVER.match(text)
+            or ISSUED_NOTE.match(text)
+            or re.fullmatch(r"\(此件[^)]{0,8}\)", text)
+        ):
+            found.add(index)
+        elif DATE_LINE.match(text):
+            found.add(index)
+            signer = _line_before(lines, index, start)
+            if signer.endswith(ISSUER_ENDINGS) and len(signer) <= 40:
+                found.add(next(i for i in range(index - 1, start - 1, -1) if normalise(lines[i]) == signer))
+    return found
+
+
 def _line_before(lines: list[str], index: int, floor: int = 0) -> str:
     """The nearest non-blank line above `index` (a signature may stand a blank line or two above its date)."""
     for above in range(index - 1, max(floor, index - 4) - 1, -1):
@@ -182,7 +213,7 @@ def _with_years(title: str, lines: list[str], index: int) -> tuple[str, int]:
     """A title whose "(2023—2027年)" or "(征求意见稿)" stands on the next line takes it in."""
     after = next((i for i in range(index + 1, min(index + 4, len(lines))) if lines[i].strip()), None)
     following = normalise(lines[after]) if after is not None else ""
-    if following and re.fullmatch(r"\(?[^()]{0,20}\)", following):
+    if following and re.fullmatch(r"\(?[^()]{0,20}\)", following) and not ISSUED_NOTE.match(following):
         return title + ("" if following.startswith("(") else "(") + following, after + 1
     return title, index + 1
 
@@ -222,7 +253,9 @@ def body_end(lines: list[str], head: Head) -> tuple[int, int | None]:
     which fill the head's issuer and date when the head had none. Returns (end, line of the annex or None)."""
     annex = next((i for i in range(head.body_start, len(lines)) if ANNEX.match(normalise(lines[i]))), None)
     end = len(lines) if annex is None else annex
-    for index in range(end - 1, max(head.body_start, end - 8) - 1, -1):
+    # the foot lies below the first heading: a short plan's notice date above it is no signature at its foot
+    first_heading = next((i for i in range(head.body_start, end) if _mark(normalise(lines[i]))), head.body_start)
+    for index in range(end - 1, max(first_heading, end - 8) - 1, -1):
         text = normalise(lines[index])
         if DATE_LINE.match(text):
             head.issued_on = head.issued_on or _iso(text)

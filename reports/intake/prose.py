@@ -43,6 +43,7 @@ from .head import (
     _meta_pairs,
     body_end,
     document_head,
+    head_lines,
     issuer_from_number,
 )
 from .units import normalise
@@ -412,6 +413,9 @@ def parse_lines(lines: list[str], *, start: date, end: date, head: Head | None =
     stop, annex = body_end(lines, head)
     head.issuer = head.issuer or issuer_from_number(head.doc_number, lines)
     root, preamble = _tree(lines, head.body_start, stop)
+    first_heading = next((i for i in range(head.body_start, stop) if _mark(normalise(lines[i]))), stop)
+    notice = head_lines(lines, head.body_start, first_heading)
+    preamble = [(line, text) for line, text in preamble if line - 1 not in notice]
     builder = _Builder(start, end, head.period_text, lines)
     builder.sentences(preamble, None)
     builder.walk(root, None)

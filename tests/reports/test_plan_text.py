@@ -502,3 +502,63 @@ def test_a_title_naming_no_year_or_a_year_it_works_towards_states_no_period(xuny
     for title in ("禾丰县乡村振兴重点工作实施方案", "禾丰县关于到2027年基本实现农业现代化的实施方案"):
         text = HEFENG_2024.replace("禾丰县2024年乡村振兴重点工作实施方案", title)
         assert plan_import_parse(file=upload(text.encode(), "方案.txt"), region=xunyi)["period_assumed"] is True
+
+
+NOTICE_UNDER_TITLE = """禾丰县2024年乡村振兴重点工作实施方案
+{number}
+印发日期：2024年2月20日
+各乡镇人民政府、县直各单位：
+现将《禾丰县2024年乡村振兴重点工作实施方案》印发给你们，请认真贯彻落实。
+禾丰县人民政府办公室
+2024年2月20日
+为扎实推进乡村振兴，结合我县实际，制定本方案。
+一、重点任务
+（一）改造农村卫生厕所。全年改造农村卫生厕所300座。（县农业农村局负责）
+"""
+
+
+def _as_docx(text: str) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _as_html(text: str) -> bytes:
+    body = "".join(f"<p>{line}</p>" for line in text.splitlines())
+    return f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix, build", [("txt", str.encode), ("docx", _as_docx), ("html", _as_html)])
+@pytest.mark.parametrize(
+    "written, number",
+    [
+        ("禾政办发〔2024〕12号", "禾政办发〔2024〕12号"),
+        ("X政发[2024]3号", "X政发[2024]3号"),
+        ("文号：禾政发〔2024〕3号", "禾政发〔2024〕3号"),
+    ],
+)
+def test_the_notice_under_the_title_gives_the_plan_its_number_and_date_and_is_not_listed(
+    xunyi, suffix, build, written, number
+):
+    text = NOTICE_UNDER_TITLE.format(number=written)
+    parsed = plan_import_parse(file=upload(build(text), f"禾丰县方案.{suffix}"), region=xunyi)
+    assert (parsed["doc_number"], parsed["issued_on"]) == (number, "2024-02-20")
+    assert (parsed["title"], parsed["issuer"]) == ("禾丰县2024年乡村振兴重点工作实施方案", "禾丰县人民政府办公室")
+    assert [row["text"] for row in parsed["not_understood"]] == ["为扎实推进乡村振兴，结合我县实际，制定本方案。"]
+    assert [t["name"] for t in parsed["tasks"]] == ["改造农村卫生厕所"]
+
+
+@pytest.mark.django_db
+def test_an_issuing_date_under_the_title_is_the_plan_date_not_part_of_its_title(xunyi):
+    text = HEFENG_2024.replace("实施方案\n", "实施方案\n（2024年2月20日印发）\n", 1)
+    parsed = plan_import_parse(file=upload(text.encode(), "禾丰县方案.txt"), region=xunyi)
+    assert (parsed["title"], parsed["issued_on"]) == ("禾丰县2024年乡村振兴重点工作实施方案", "2024-02-20")
+    assert "印发" not in "".join(row["text"] for row in parsed["not_understood"])
