@@ -245,10 +245,15 @@ class TableColumn:
     light: bool = False  # a light word (红灯): centred on its colour
 
 
+# Words of four or more characters and no figure in a figure's column (逾期未报, not 持平 or 增加6个).
+WORDS_IN_FIGURES = re.compile(r"[\u4e00-\u9fff、]{4,}")
+
+
 def column_widths(columns: list[TableColumn], cells: list[list[str]], total_mm: float = TYPE_WIDTH_MM) -> list[float]:
     """Widths (mm) fitted to content, a Chinese character counting as wide as two digits.
 
-    A figure, a date (2026年12月31日) or a short word (个, 下期到期) is never broken: its column is at least
+    A figure, a date (2026年12月31日) or a short word (个, 下期到期) is never broken (words of four or more
+    characters standing for a figure, 逾期未报, wrap onto two lines as a header): its column is at least
     as wide as its longest cell and as half its header (a header wraps onto two lines at most, 按时/报送,
     never 按时报/送). The headers are then set on one line, the narrowest first, where the text columns
     still get their natural width: the mean of their cells, at least their longest cell up to SHORT_TEXT
@@ -262,7 +267,11 @@ def column_widths(columns: list[TableColumn], cells: list[list[str]], total_mm: 
         two_lines = math.ceil(header / 2)
         dates = bool(cells) and all(CHINESE_DATE.fullmatch(row[index]) for row in cells)
         if column.numeric or dates:
-            content = longest + FIGURE_SLACK
+            # Words standing for a figure (落后百分点: 逾期未报) wrap onto two lines as a header does.
+            figures = [
+                n if not WORDS_IN_FIGURES.fullmatch(row[index]) else math.ceil(n / 2) for row, n in zip(cells, lengths)
+            ]
+            content = max(figures, default=0) + FIGURE_SLACK
         elif longest <= 4:
             content = longest
         else:
@@ -367,6 +376,8 @@ def cell_text(column, value, row) -> str:
         return "—" if column.kind in ("number", "percent", "light") or column.number_format else ""
     if column.kind == "light":
         return LIGHT_LABELS.get(value, str(value))
+    if isinstance(value, str) and column.kind in ("number", "percent"):
+        return value  # words in a figure's column: why there is no figure (落后百分点: 逾期未报)
     if column.kind == "percent":
         return f"{(Decimal(str(value)) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}%"
     if column.number_format:

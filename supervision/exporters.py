@@ -53,7 +53,7 @@ FLAGGED_COLUMNS = [
     Column("所属任务", "所属任务", _of("target"), 30),
     Column("灯色", "灯色", _of("status"), 8, "light"),
     Column("牵头单位", "牵头单位", lambda pair: "、".join(pair[1].lead_units), 18),
-    Column("落后百分点", "落后百分点", _of("gap"), 11, "number", number_format=lambda pair: "#,##0.0"),
+    Column("落后百分点", "落后百分点", _of("behind"), 11, "number", number_format=lambda pair: "#,##0.0"),
     Column("落后天数", "落后天数", _of("days_behind"), 10, "number", number_format=lambda pair: "#,##0"),
     Column("原因", "原因", lambda pair: "；".join(str(r) for r in pair[1].reasons), 50),
 ]

@@ -48,7 +48,7 @@ from targets.models import Allocation, CurrentLight, Indicator, Milestone, Plan,
 from targets.selectors import indicator_spec, unowned_indicators, unowned_q
 
 from .models import MonthCount, StatusSnapshot, SupervisionItem, SupervisionStatus
-from .rules import days_behind
+from .rules import behind, days_behind
 
 LIGHTS = tuple(Light.values)  # not_started, done, green, amber, red
 FLAGGED = (Light.RED.value, Light.AMBER.value)
@@ -150,6 +150,8 @@ class FlaggedRow:
     completion: Decimal | None
     lead_units: list[str]
     days_behind: int | None
+    # The 落后百分点 a list shows: the gap when behind pace, else why a late light is lit (rules.behind).
+    behind: Decimal | str | None = None
     # No township share and no lead unit: nobody owes its report (未明确责任单位).
     unowned: bool = False
     target_id: int | None = None
@@ -706,14 +708,16 @@ def _flagged_row(s, milestones, leads) -> FlaggedRow:
     indicator = s.indicator
     spec = indicator_spec(indicator, milestones[indicator.pk], indicator.target.plan)
     checkpoint = _checkpoint(spec, s.evaluated_on or s.as_of)
+    reasons = [rules.reason_text(r) for r in s.reasons]
     return FlaggedRow(
         indicator_id=indicator.pk,
         name=indicator.name,
         target=str(indicator.target),
         plan_id=indicator.target.plan_id,
         status=s.status,
-        reasons=[rules.reason_text(r) for r in s.reasons],
+        reasons=reasons,
         gap=s.gap,
+        behind=behind(s.gap, s.reasons),
         completion=s.completion,
         lead_units=leads.get(indicator.target_id, []),
         days_behind=days_behind(spec, s.actual, checkpoint) if s.unit_id is None and not s.unowned else None,

@@ -8,6 +8,8 @@ from targets import rules
 from targets.choices import Light
 from targets.models import VALUE_FIELD
 
+from .rules import behind
+
 
 class StatusSnapshot(models.Model):
     """An indicator's light frozen at a month end, so trends, league tables and bulletins can be reproduced."""
@@ -62,6 +64,11 @@ class StatusSnapshot(models.Model):
     def is_provisional(self) -> bool:
         """True for the month under way: the light was evaluated before the month ended."""
         return self.evaluated_on is not None and self.evaluated_on < self.as_of
+
+    @property
+    def behind(self):
+        """The points behind pace as the history shows them: never a negative figure (supervision.rules.behind)."""
+        return behind(self.gap, self.reasons)
 
     @property
     def reason_words(self) -> list[str]:

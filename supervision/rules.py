@@ -7,8 +7,42 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
+
 from targets import rules
 from targets.choices import PROGRESS_KINDS
+
+# Why a light stands when the indicator is not behind its pace, as a list's 落后百分点 column says it.
+LATE_WORDS = {
+    "overdue": gettext_lazy("past deadline, not done"),
+    "missing": gettext_lazy("report overdue"),
+}
+_SHOWN_GAP = Decimal("0.1")
+
+
+def reason_codes(reasons) -> list[str]:
+    """The codes of stored reasons ([code, params]) or of reasons in words made with one (targets.rules.Reason)."""
+    codes = []
+    for reason in reasons:
+        code = getattr(reason, "code", None)
+        if code is None and isinstance(reason, (list, tuple)) and reason:
+            code = reason[0]
+        if code is not None:
+            codes.append(code)
+    return codes
+
+
+def behind(gap: Decimal | None, reasons) -> Decimal | str | None:
+    """What a list's 落后百分点 column shows: the points behind pace when there are any to show (0.1 or
+    more), else why the light is late in words (逾期未完成 when its deadline passed, else 逾期未报 when a
+    report is missing, as its reasons say), else None.
+
+    An indicator ahead of its pace has a negative gap; it is lit only because it is late, and "-0.14
+    behind" would say the opposite of why."""
+    if gap is not None and gap.quantize(_SHOWN_GAP) > 0:
+        return gap
+    codes = reason_codes(reasons)
+    return next((str(text) for code, text in LATE_WORDS.items() if code in codes), None)
 
 
 def days_behind(spec: rules.IndicatorSpec, actual: Decimal | None, checkpoint: date | None) -> int | None:

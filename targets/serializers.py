@@ -120,7 +120,9 @@ class StatusSerializer(serializers.Serializer):
     status = serializers.CharField(help_text=_("The light: not_started, done, green, amber or red (红黄绿灯)."))
     completion = serializers.FloatField(allow_null=True, help_text=_("Completion as a fraction (1.0 = done)."))
     expected = serializers.FloatField(allow_null=True, help_text=_("Expected completion at the last checkpoint."))
-    gap = serializers.FloatField(allow_null=True, help_text=_("Percentage points behind the expected pace."))
+    gap = serializers.FloatField(
+        allow_null=True, help_text=_("Percentage points behind the expected pace; negative when ahead of it.")
+    )
     reasons = serializers.ListField(
         child=serializers.CharField(), help_text=_("Why the light is what it is, in words.")
     )

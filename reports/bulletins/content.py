@@ -218,7 +218,7 @@ def flagged_lists(doc: DocumentBuilder, *, region, as_of: date) -> None:
                 r.name,
                 r.target,
                 _("No responsible unit") if r.unowned else "、".join(r.lead_units),
-                r.gap,
+                r.behind,
                 "；".join(r.reasons),
             ]
             for r in listed.rows

@@ -92,7 +92,8 @@ def format_cell(value, fmt: str) -> str:
         return "" if value is None else str(value)
     number = _decimal(value)
     if number is None:
-        return "—"
+        # A figure's column may say in words why there is no figure (落后百分点: 逾期未报).
+        return "—" if value is None or value == "" else str(value)
     if fmt == QUANTITY:
         fmt = INT if number == number.to_integral_value() else AMOUNT
     if fmt == CHANGE:

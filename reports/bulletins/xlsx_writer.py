@@ -7,7 +7,7 @@ thousands separators; amounts (万元) keep two decimals; percentages are fracti
 format, so a sum in Excel still works.
 """
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -53,7 +53,10 @@ def _sheet_title(title: str, used: set) -> str:
 def _cell_value(value, fmt):
     if fmt not in NUMERIC_FORMATS or value in (None, ""):
         return value
-    number = Decimal(str(value))
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:  # words in a figure's column (落后百分点: 逾期未报) stay words
+        return value
     whole = fmt in (INT, QUANTITY, CHANGE) and number == number.to_integral_value()
     return int(number) if whole else float(number)
 

@@ -17,6 +17,14 @@ class StatusSnapshotSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text=_("Why the light was what it was, in words."),
     )
+    behind = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "落后百分点 as the lists show it: the points behind pace when behind it, else why a late light is lit "
+            "in words (逾期未完成, 逾期未报), else null; never a negative figure."
+        ),
+    )
 
     class Meta:
         model = StatusSnapshot
@@ -31,6 +39,7 @@ class StatusSnapshotSerializer(serializers.ModelSerializer):
             "completion",
             "expected",
             "gap",
+            "behind",
             "reasons",
             "taken_at",
         ]
@@ -43,7 +52,7 @@ class StatusSnapshotSerializer(serializers.ModelSerializer):
             "actual": {"help_text": _("The cumulative value then.")},
             "completion": {"help_text": _("Completion as a fraction (1.0 = done).")},
             "expected": {"help_text": _("Expected completion at the last checkpoint.")},
-            "gap": {"help_text": _("Percentage points behind the expected pace.")},
+            "gap": {"help_text": _("Percentage points behind the expected pace; negative when ahead of it.")},
             "taken_at": {"help_text": _("When the snapshot was last written.")},
         }
 

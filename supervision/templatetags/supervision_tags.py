@@ -5,6 +5,7 @@ from django import template
 from django.utils import timezone
 
 from supervision.selectors import unit_open_items
+from targets.templatetags.platform_tags import cn_number
 
 register = template.Library()
 
@@ -37,3 +38,11 @@ def filter_field(bound):
         ),
     )
     return format_html('<select name="{}" id="{}">{}</select>', bound.html_name, bound.auto_id, options)
+
+
+@register.filter
+def behind_cell(behind):
+    """A 落后百分点 cell (supervision.rules.behind): the figure, the words why a late light is lit, or —."""
+    if behind is None:
+        return "—"
+    return behind if isinstance(behind, str) else cn_number(behind)
