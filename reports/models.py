@@ -33,6 +33,8 @@ class SignoffState(models.TextChoices):
     AWAITING = "awaiting", _("awaiting sign-off")
     SIGNED = "signed", _("signed off")
     RETURNED = "returned", _("returned to the office")
+    # Made before the sign-off flow existed (migration 0010): nobody will sign it, so it is not offered.
+    PREDATES = "predates", _("not put through sign-off")
 
 
 def parse_months(text: str) -> tuple[int, ...]:

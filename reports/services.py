@@ -262,6 +262,8 @@ def _signoff_claim(*, report: GeneratedReport, by) -> GeneratedReport:
     locked = GeneratedReport.objects.select_for_update(of=("self",)).select_related("region").get(pk=report.pk)
     if locked.status != ReportState.DONE:
         raise ValidationError(_("This report is not generated yet; it can be signed off once it is done."))
+    if locked.signoff == SignoffState.PREDATES:
+        raise ValidationError(_("This report was made before reports were signed off here; it is not signed."))
     if locked.signoff != SignoffState.AWAITING:
         raise ValidationError(
             _("This report is already dealt with (%(state)s, %(name)s); reload the page.")

@@ -72,7 +72,12 @@ class GeneratedReportSerializer(serializers.ModelSerializer):
             "started_at": {"help_text": _("When a worker last started it.")},
             "finished_at": {"help_text": _("When it was done or failed.")},
             "attempts": {"help_text": _("How many times a worker started it.")},
-            "signoff": {"help_text": _("awaiting, signed or returned: the leader's sign-off of a done report.")},
+            "signoff": {
+                "help_text": _(
+                    "awaiting, signed or returned: the leader's sign-off of a done report; predates for a report made "
+                    "before sign-off existed, which nobody signs."
+                )
+            },
             "signed_by": {"help_text": _("The leader who signed it off or returned it.")},
             "signed_at": {"help_text": _("When it was signed off or returned.")},
             "signoff_comment": {"help_text": _("The leader's remarks (签发意见), or why it was returned.")},
