@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from core.api import ProtectedFieldsMixin
 
+from . import selectors
 from .models import Indicator, Milestone, Plan, ProgressReport, Section, Target
 
 
@@ -195,12 +196,19 @@ class TargetSerializer(serializers.ModelSerializer):
             "all_townships": {"help_text": _("Every township of the region is responsible (各街道乡镇).")},
         }
 
+    def _units(self, target) -> tuple[list, list]:
+        """Lead and co-units in the responsibility table's order: the view passes them for the whole page
+        (`units_in_order`, one query per relation); `all()` would sort them by name."""
+        leads, co_units = self.context.get("units_in_order") or selectors.units_in_table_order([target.pk])
+        return leads.get(target.pk, []), co_units.get(target.pk, [])
+
     def get_lead_units(self, target) -> list[str]:
-        return [u.name for u in target.lead_units.all()]
+        return [u.name for u in self._units(target)[0]]
 
     def get_units(self, target) -> list[str]:
-        leads = [u.name for u in target.lead_units.all()]
-        return leads + [u.name for u in target.co_units.all() if u.name not in leads]
+        leads, co_units = self._units(target)
+        names = [u.name for u in leads]
+        return names + [u.name for u in co_units if u.name not in names]
 
 
 class ProgressReportSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):

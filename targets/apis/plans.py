@@ -107,13 +107,17 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             selectors.targets_visible_to(self.request.user)
             .select_related("section")
-            .prefetch_related(
-                "lead_units",
-                "co_units",
-                Prefetch("indicators", queryset=Indicator.objects.prefetch_related("milestones")),
-            )
+            .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.prefetch_related("milestones")))
             .order_by("plan_id", "seq")
         )
+
+    def get_serializer(self, instance=None, *args, **kwargs):
+        """The page's (or the one target's) units in table order, read once for all of them."""
+        if instance is not None:
+            targets = instance if kwargs.get("many") else [instance]
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["units_in_order"] = selectors.units_in_table_order([t.pk for t in targets])
+        return super().get_serializer(instance, *args, **kwargs)
 
 
 class IndicatorFilter(django_filters.FilterSet):

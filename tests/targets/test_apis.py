@@ -209,3 +209,19 @@ def test_township_reporter_sees_every_township_targets_of_its_county(town_report
     IndicatorFactory(target=shared)
     assert api_as(town_reporter).get(f"/api/targets/?plan={plan.pk}").json()["count"] == 1
     assert api_as(stranger).get(f"/api/targets/?plan={plan.pk}").status_code == 400  # as for a missing plan
+
+
+def test_targets_list_names_lead_and_co_units_in_the_responsibility_tables_order(supervisor, indicator, dept, county):
+    from targets.services import target_units_set
+
+    from ..factories import UnitFactory
+
+    fagai, zhujian, caizheng = (UnitFactory(county=county, name=n) for n in ("区发改局", "区住建局", "区财政局"))
+    # 区发改局 before 区农业农村局 and 区财政局 before 区住建局, as the table lists them, not as their names sort
+    target_units_set(target=indicator.target, leads=[fagai, dept], co_units=[caizheng, zhujian])
+    client = api_as(supervisor)
+    [listed] = client.get(f"/api/targets/?plan={indicator.target.plan_id}").json()["results"]
+    assert listed["lead_units"] == ["区发改局", "区农业农村局"]
+    assert listed["units"] == ["区发改局", "区农业农村局", "区财政局", "区住建局"]
+    detail = client.get(f"/api/targets/{indicator.target_id}/").json()
+    assert (detail["lead_units"], detail["units"]) == (listed["lead_units"], listed["units"])
