@@ -80,16 +80,17 @@ class OwnLight:
     share: Decimal | None = None
 
 
-def unit_own_lights(*, unit, rows: dict, as_of: date) -> dict[int, OwnLight]:
-    """Of `rows` (indicator id → selectors.IndicatorRow), those `unit` owes a report for, with the
-    light its own pages show (My work's): a township is not red for another township's missing share."""
-    owed = selectors.expected_reporters(list(rows))
+def unit_own_lights(*, unit, statuses: dict, as_of: date) -> dict[int, OwnLight]:
+    """Of `statuses` (indicator id → the indicator's rules.StatusResult), the indicators `unit` owes
+    a report for, with the light its own pages show (My work's): a township is not red for another
+    township's missing share."""
+    owed = selectors.expected_reporters(list(statuses))
     mine = [pk for pk, units in owed.items() if unit.pk in units]
     shares = dict(
         Allocation.objects.filter(unit=unit, indicator_id__in=mine).values_list("indicator_id", "target_value")
     )
     lights = selectors.share_lights(indicator_ids=shares, unit_ids=[unit.pk], as_of=as_of)
-    return {pk: OwnLight(status=lights.get((pk, unit.pk), rows[pk].status), share=shares.get(pk)) for pk in mine}
+    return {pk: OwnLight(status=lights.get((pk, unit.pk), statuses[pk]), share=shares.get(pk)) for pk in mine}
 
 
 def unit_own_light_counts(*, user, plans, as_of: date) -> dict[int, dict[str, int]]:
@@ -99,7 +100,9 @@ def unit_own_light_counts(*, user, plans, as_of: date) -> dict[int, dict[str, in
     counts = {pk: dict.fromkeys(Light.values, 0) for pk in plan_ids}
     indicators = selectors.indicators_visible_to(user).filter(target__plan__in=plan_ids)
     rows = selectors.indicator_rows(indicators, as_of)
-    for pk, light in unit_own_lights(unit=user.unit, rows=rows, as_of=as_of).items():
+    for pk, light in unit_own_lights(
+        unit=user.unit, statuses={pk: row.status for pk, row in rows.items()}, as_of=as_of
+    ).items():
         counts[rows[pk].indicator.target.plan_id][light.status.status] += 1
     return counts
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -339,23 +339,21 @@ class SectionBlock:
     targets: list = field(default_factory=list)
 
 
-@dataclass
-class TargetBlock:
-    target: Target
-    lead_units: list
-    co_units: list
-    rows: list
-
-
 def plan_outline(*, plan: Plan, user) -> list[SectionBlock]:
-    """The plan page's skeleton: its sections in order, each with the ids of its visible targets in
-    `targets`. Sections with no visible target are kept when they head sub-sections."""
-    targets = targets_visible_to(user).filter(plan=plan).order_by("seq").values_list("pk", "section_id")
+    """The plan page's skeleton: its sections in order, each with its visible targets in `targets`
+    as plain rows (pk, seq, name, content, all_townships, section_id). Sections with no visible
+    target are kept when they head sub-sections."""
+    targets = (
+        targets_visible_to(user)
+        .filter(plan=plan)
+        .order_by("seq")
+        .values("pk", "seq", "name", "content", "all_townships", "section_id")
+    )
     sections = list(plan.sections.all())
     blocks = {s.pk: SectionBlock(section=s, depth=_depth(s, sections)) for s in sections}
     loose = SectionBlock(section=None, depth=0)
-    for target_id, section_id in targets:
-        blocks.get(section_id, loose).targets.append(target_id)
+    for target in targets:
+        blocks.get(target["section_id"], loose).targets.append(target)
     ordered = [blocks[s.pk] for s in sections if blocks[s.pk].targets or _has_children(s, sections)]
     if loose.targets:
         ordered.insert(0, loose)
@@ -373,23 +371,76 @@ def units_in_table_order(target_ids) -> tuple[dict, dict]:
     return found
 
 
-def target_blocks(target_ids, as_of: date) -> dict[int, TargetBlock]:
-    """Each target with its lead and co-units and its indicators' rows (lights on `as_of`)."""
-    targets = Target.objects.filter(pk__in=list(target_ids))
-    leads, co_units = units_in_table_order(target_ids)
-    rows = indicator_rows(Indicator.objects.filter(target__in=list(target_ids)), as_of)
-    by_target = defaultdict(list)
-    for row in rows.values():
-        by_target[row.indicator.target_id].append(row)
-    return {
-        target.pk: TargetBlock(
-            target=target,
-            lead_units=leads.get(target.pk, []),
-            co_units=co_units.get(target.pk, []),
-            rows=sorted(by_target[target.pk], key=lambda r: (r.indicator.order, r.indicator.pk)),
+def unit_names_in_table_order(target_ids) -> tuple[dict, dict]:
+    """Each target's lead units' and co-units' names (lists by target id) in the order of
+    `units_in_table_order`, both read in one query."""
+    lead, co = (
+        through.objects.filter(target_id__in=list(target_ids))
+        .order_by()
+        .annotate(role=Value(role))
+        .values_list("role", "id", "target_id", "unit__name")
+        for role, through in enumerate((Target.lead_units.through, Target.co_units.through))
+    )
+    found = ({}, {})
+    for role, _id, target_id, name in sorted(lead.union(co, all=True)):
+        found[role].setdefault(target_id, []).append(name)
+    return found
+
+
+def plan_rows(target_ids, as_of: date) -> dict[int, list[dict]]:
+    """The indicators of these targets with their lights on `as_of`, as plain rows by target id in
+    each target's order: pk, target_id, name, unit, target_value, allocated, status (a
+    rules.StatusResult) and derived.
+
+    One read of the indicators with today's stored light joined (values(): a plan page lists
+    hundreds and needs no model of them); an indicator without a valid stored light, and every one
+    on another day, is judged afresh as `indicator_rows` does.
+    """
+    indicators = (
+        Indicator.objects.filter(target_id__in=list(target_ids))
+        .order_by("target_id", "order", "pk")
+        .annotate(allocated=Exists(Allocation.objects.filter(indicator_id=OuterRef("pk"))))
+    )
+    fields = ["pk", "target_id", "name", "unit", "target_value", "allocated"]
+    today = as_of == timezone.localdate()
+    if today:
+        indicators = indicators.annotate(
+            light=FilteredRelation(
+                "current_lights",
+                condition=Q(current_lights__unit__isnull=True) & valid_light_q(as_of, "current_lights__"),
+            )
         )
-        for target in targets
-    }
+        fields += [f"light__{name}" for name in _LIGHT_FIELDS]
+    rows = list(indicators.values(*fields))
+    missing = [row["pk"] for row in rows if not today or row["light__status"] is None]
+    judged = (
+        judge(list(Indicator.objects.filter(pk__in=missing).select_related("target__plan")), as_of) if missing else {}
+    )
+    by_target = defaultdict(list)
+    for row in rows:
+        if row["pk"] in judged:
+            row["status"], row["derived"] = judged[row["pk"]].status, judged[row["pk"]].derived
+        else:
+            row["status"] = _stored_status({name: row[f"light__{name}"] for name in _LIGHT_FIELDS})
+            row["derived"] = row["light__derived"]
+        by_target[row["target_id"]].append(row)
+    return by_target
+
+
+_LIGHT_FIELDS = ("status", "completion", "expected", "gap", "actual", "checkpoint", "reasons", "derived")
+
+
+def _stored_status(light: dict) -> rules.StatusResult:
+    """A stored light read as values() (`_LIGHT_FIELDS`), as `status_of` reads a CurrentLight."""
+    return rules.StatusResult(
+        status=light["status"],
+        completion=light["completion"],
+        expected=light["expected"],
+        gap=light["gap"],
+        actual=light["actual"],
+        checkpoint=light["checkpoint"],
+        reasons=tuple(rules.reason_text(r) for r in light["reasons"]),
+    )
 
 
 def _depth(section, sections) -> int:

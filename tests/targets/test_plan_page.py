@@ -107,6 +107,9 @@ def test_the_cards_are_drawn_in_one_template_and_the_same_queries_whatever_the_n
         assert all(f"任务{n}-{i}" in html for i in range(n))
         seen.append((len(captured), [t.name for t in response.templates]))
     assert seen[0] == seen[1]
+    # Session, user, notifications, the plan, its sections, its targets, their units (one read of
+    # both tables) and the indicators with their stored lights (one read).
+    assert seen[0][0] <= 8, [q["sql"] for q in captured]
 
 
 @pytest.fixture
@@ -197,3 +200,13 @@ def test_the_home_page_gives_a_township_the_same_two_counts_as_the_plan_page(
     for line in ("own-counts", "county-counts"):
         assert counts_in(home, line) == counts_in(plan_page, line)
     assert counts_in(home, "own-counts")["green"] == 1 and counts_in(home, "county-counts")["red"] == 2
+
+
+def test_an_indicators_name_and_unit_show_as_text_not_markup(client, supervisor, indicator):
+    indicator.name = '<img src=x onerror="alert(1)">改厕'
+    indicator.unit = "<b>座</b>"
+    indicator.save()
+    client.force_login(supervisor)
+    html = page(client, indicator.target.plan_id)
+    assert "<img src=x" not in html and "<b>座</b>" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;改厕" in html and "&lt;b&gt;座&lt;/b&gt;" in html
