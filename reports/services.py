@@ -54,7 +54,14 @@ def _enqueue(report: GeneratedReport) -> None:
 
 
 def report_request(
-    *, region: Region, kind: str, month: date, by=None, schedule_name: str = "", enqueue: bool = True
+    *,
+    region: Region,
+    kind: str,
+    month: date,
+    by=None,
+    schedule_name: str = "",
+    enqueue: bool = True,
+    replaces: GeneratedReport | None = None,
 ) -> GeneratedReport:
     """Ask for a report of `kind` for the period ending in `month`; returns the new pending row.
 
@@ -62,7 +69,9 @@ def report_request(
     caller (the benchmark command times `report_generate` itself).
 
     Each request makes the next version for that region, kind and period; older versions stay.
-    A schedule asks once per period: asking again returns the row it already made.
+    A schedule asks once per period: asking again returns the row it already made. With `replaces`
+    (a returned report regenerated) the request is refused when a later version exists, checked under
+    the same lock, so two clicks at once make one new version.
     """
     person = by if getattr(by, "is_authenticated", False) else None  # None: a schedule asks
     if person is not None and not (permissions.can_request_reports(person) and permissions.in_region(person, region)):
@@ -82,6 +91,8 @@ def report_request(
             )["v"]
             or 0
         )
+        if replaces is not None and latest > replaces.version:
+            raise ValidationError(_("Version %(v)s of this report has been asked for already.") % {"v": latest})
         report = GeneratedReport.objects.create(
             region=region,
             kind=kind,
@@ -308,12 +319,7 @@ def report_regenerate(*, report: GeneratedReport, by) -> GeneratedReport:
         raise PermissionDenied(_("Only the supervision office of this region asks for its reports."))
     if report.signoff != SignoffState.RETURNED:
         raise ValidationError(_("Only a report a leader returned is regenerated from its page."))
-    newer = GeneratedReport.objects.filter(
-        region=report.region, kind=report.kind, period_end=report.period_end, version__gt=report.version
-    ).aggregate(v=Max("version"))["v"]
-    if newer:
-        raise ValidationError(_("Version %(v)s of this report has been asked for already.") % {"v": newer})
-    return report_request(region=report.region, kind=report.kind, month=report.period_end, by=by)
+    return report_request(region=report.region, kind=report.kind, month=report.period_end, by=by, replaces=report)
 
 
 def reports_request_due(*, today: date) -> list[GeneratedReport]:
