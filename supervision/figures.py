@@ -296,51 +296,63 @@ def light_counts(*, region, as_of: date, plan=None, section=None, unit=None, tow
 
 
 def light_counts_by(
-    *, dimension: str, region, as_of: date, plan=None, section=None, unit=None, township=None, light=None
+    *,
+    dimension: str,
+    region,
+    as_of: date,
+    plan=None,
+    section=None,
+    unit=None,
+    township=None,
+    light=None,
+    known: dict | None = None,
 ) -> list[GroupCounts]:
     """The light counts split by "section" (top-level sections of the plans), "lead_unit" or "township".
 
     An indicator with two lead units counts once for each. The township split counts each
     township's own lights on its allocated shares. Sections stand in the order the plan reads;
-    the other groups are ordered by red, then amber, count.
+    the other groups are ordered by red, then amber, count. `known` holds units or townships the
+    page has already read ({pk: object}), whose names are not read again.
     """
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}; expected one of {', '.join(DIMENSIONS)}")
     scope = dict(region=region, plan=plan, section=section, unit=unit, light=light)
     rows = snapshots(as_of=as_of, township=township, **scope)
     if dimension == "township":
-        groups = _by_township(as_of=as_of, township=township, **scope)
+        groups = _by_township(as_of=as_of, township=township, known=known, **scope)
     elif dimension == "lead_unit":
-        groups = _grouped(rows, "indicator__target__lead_units", Unit.objects.all(), "name")
+        groups = _labelled(_grouped(rows, "indicator__target__lead_units"), Unit, known)
     elif dimension == "county":
-        groups = _grouped(rows, "indicator__target__plan__region_id", Region.objects.all(), "name")
+        groups = _labelled(_grouped(rows, "indicator__target__plan__region_id"), Region, known)
     else:
         # Tasks outside any section (key None) come after the plan's own sections.
         return sorted(_by_top_section(rows), key=lambda g: (g.key is None, g.order))
     return sorted(groups, key=lambda g: (-g.counts[Light.RED], -g.counts[Light.AMBER], g.label))
 
 
-def _grouped(qs, path: str, labels_qs, label_field: str) -> list[GroupCounts]:
-    rows = list(qs.order_by().values_list(path, "status").annotate(n=Count("id")))
-    keys = {key for key, _status, _n in rows if key is not None}
-    with_code = labels_qs.model is Region
-    labels = {
-        pk: (label, code)
-        for pk, label, code in labels_qs.filter(pk__in=keys).values_list(
-            "pk", label_field, "code" if with_code else label_field
-        )
-    }
+def _grouped(qs, path: str) -> dict[int, GroupCounts]:
+    """The light counts of `qs` grouped by `path`, unlabelled (`_labelled` names them)."""
     groups = {}
-    for key, status, n in rows:
-        if key is None:
-            continue
-        label, code = labels.get(key, ("", ""))
-        group = groups.setdefault(key, GroupCounts(key=key, label=label, code=code if with_code else ""))
-        group.counts[status] += n
+    for key, status, n in qs.order_by().values_list(path, "status").annotate(n=Count("id")):
+        if key is not None:
+            groups.setdefault(key, GroupCounts(key=key, label="")).counts[status] += n
+    return groups
+
+
+def _labelled(groups: dict[int, GroupCounts], model, known: dict | None = None) -> list[GroupCounts]:
+    """The groups named by their unit's or region's name (and code): those in `known` ({pk: object},
+    already read by the page) as they are, the others in one query."""
+    known = known or {}
+    missing = [key for key in groups if key not in known]
+    found = model.objects.filter(pk__in=missing).in_bulk() if missing else {}
+    for key, group in groups.items():
+        obj = known.get(key) or found.get(key)
+        if obj is not None:
+            group.label, group.code = obj.name, obj.code if model is Region else ""
     return list(groups.values())
 
 
-def _by_township(*, region, as_of, plan, section, unit, township, light=None) -> list[GroupCounts]:
+def _by_township(*, region, as_of, plan, section, unit, township, light=None, known=None) -> list[GroupCounts]:
     """Each township's own lights, as `_township_q` selects them for one township, for all at once."""
     end = month_end(as_of)
     shares = _scope(
@@ -358,11 +370,11 @@ def _by_township(*, region, as_of, plan, section, unit, township, light=None) ->
         (loose, "indicator__target__lead_units__township_id"),
         (loose, "indicator__target__co_units__township_id"),
     ):
-        for group in _grouped(qs, path, Region.objects.all(), "name"):
-            merged = groups.setdefault(group.key, GroupCounts(key=group.key, label=group.label, code=group.code))
+        for key, group in _grouped(qs, path).items():
+            merged = groups.setdefault(key, GroupCounts(key=key, label=""))
             for light, n in group.counts.items():
                 merged.counts[light] += n
-    return list(groups.values())
+    return _labelled(groups, Region, known)
 
 
 def _by_top_section(qs) -> list[GroupCounts]:
@@ -498,18 +510,19 @@ def _reporting_counts(indicators, month: date, *, by_county: bool, unit=None) ->
         return [(owner, int(e), int(s), int(o)) for owner, e, s, o in cursor.fetchall()]
 
 
-def reporting_rates(*, region, month: date, plan=None, section=None, unit=None) -> list[ReportingRate]:
+def reporting_rates(*, region, month: date, plan=None, section=None, unit=None, known=None) -> list[ReportingRate]:
     """Per unit: reports expected for the period ending in `month`, submitted, and submitted on time.
 
     Who owes a report is the rule of `targets.selectors.expected_reporters` (allocated townships,
     else the first lead unit). A quarterly indicator is owed only in its quarter's last month. Above
     county level (a city or province) the rows are the counties instead of their units. Ordered by
-    on-time rate. Counted in the database (one grouped query, and one for the labels) whatever the size.
+    on-time rate. Counted in the database (one grouped query, and one for the labels) whatever the size;
+    the labels of `known` (the county's units the page has read, {pk: Unit}) are not read again.
     """
     indicators = indicators_in(region=region, plan=plan, section=section, unit=unit)
     by_county = region is None or region.level in (RegionLevel.PROVINCE, RegionLevel.CITY)
     rows = _reporting_counts(indicators, month, by_county=by_county, unit=unit)
-    labels = dict((Region if by_county else Unit).objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "name"))
+    labels = _names({r[0] for r in rows}, Region if by_county else Unit, known)
     rates = {}
     for owner, expected, submitted, on_time in rows:
         rate = rates.setdefault(owner, ReportingRate(key=owner, label=labels.get(owner, "")))
@@ -517,6 +530,16 @@ def reporting_rates(*, region, month: date, plan=None, section=None, unit=None) 
         rate.submitted += submitted
         rate.on_time += on_time
     return sorted(rates.values(), key=lambda r: (-(r.on_time_rate or 0), -(r.submitted_rate or 0), r.label))
+
+
+def _names(keys, model, known: dict | None = None) -> dict[int, str]:
+    """The names of these units or regions: those of `known` ({pk: object}) as they are, the others read."""
+    known = known or {}
+    names = {key: known[key].name for key in keys if key in known}
+    missing = set(keys) - set(names)
+    if missing:
+        names.update(model.objects.filter(pk__in=missing).values_list("pk", "name"))
+    return names
 
 
 # League tables -----------------------------------------------------------------------------------
@@ -534,16 +557,17 @@ class Ranked(list):
         self.idle = list(idle)
 
 
-def league_table(*, region, month: date, plan=None) -> dict[str, Ranked]:
+def league_table(*, region, month: date, plan=None, known=None) -> dict[str, Ranked]:
     """Units ranked (晾晒) for `month`: by on-time rate, then average completion, then fewest red lights.
 
     Returns {"units": departments, "townships": township units}; above county level one list,
     "counties". Only units that owed at least one report in the month are ranked; each list's
     `idle` names those that owed none (`Ranked`). Completion is the average of the unit's
     indicators (its own share for a township), each capped at 100 %, from the snapshots of the
-    month end; red counts those lights.
+    month end; red counts those lights. The units of `known` (the county's, read by the page:
+    {pk: Unit}) are not read again.
     """
-    rates = {r.key: r for r in reporting_rates(region=region, month=month, plan=plan)}
+    rates = {r.key: r for r in reporting_rates(region=region, month=month, plan=plan, known=known)}
     end = month_end(month)
     if region is None or region.level in (RegionLevel.PROVINCE, RegionLevel.CITY):
         performance = _performance(_scope(region=region, end=end, plan=plan), "indicator__target__plan__region_id")
@@ -557,9 +581,10 @@ def league_table(*, region, month: date, plan=None) -> dict[str, Ranked]:
     county_rows = _scope(region=region, end=end, plan=plan)
     led = _performance(county_rows, "indicator__target__lead_units")
     shares = _performance(_scope(region=region, end=end, plan=plan, shares=True), "unit_id")
-    units = list(
-        Unit.objects.filter(pk__in=set(rates) | set(led) | set(shares)).values_list("pk", "kind", "name", "township_id")
-    )
+    keys = set(rates) | set(led) | set(shares)
+    known = {pk: u for pk, u in (known or {}).items() if pk in keys}
+    read = Unit.objects.filter(pk__in=keys - set(known)) if keys - set(known) else []
+    units = [(u.pk, u.kind, u.name, u.township_id) for u in [*known.values(), *read]]
     kinds = {pk: kind for pk, kind, _name, _t in units}
     labels = {pk: name for pk, _kind, name, _t in units}
     township_of = {pk: township for pk, _kind, _name, township in units}

@@ -4,6 +4,7 @@ from datetime import date
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import parse_period
@@ -32,18 +33,29 @@ class MonthField(forms.CharField):
 FLAGGED_LIGHTS = "flagged"  # the red and amber list, the one people forward
 
 
+class KnownChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that takes its object from those the form reads anyway (`known()`: {pk or
+    code: object}) instead of reading it again."""
+
+    known = None
+
+    def to_python(self, value):
+        found = self.known().get(str(value)) if self.known is not None and value not in self.empty_values else None
+        return found if found is not None else super().to_python(value)
+
+
 class DashboardFilters(forms.Form):
     """plan, section, unit, township, light and as-of month, scoped to what the user may see."""
 
-    region = forms.ModelChoiceField(
+    region = KnownChoiceField(
         Region.objects.none(), required=False, to_field_name="code", label=_("Region"), empty_label=_("All regions")
     )
     plan = forms.ModelChoiceField(Plan.objects.none(), required=False, label=_("Plan"), empty_label=_("All plans"))
     section = forms.ModelChoiceField(
         Section.objects.none(), required=False, label=_("Section"), empty_label=_("All sections")
     )
-    unit = forms.ModelChoiceField(Unit.objects.none(), required=False, label=_("Unit"), empty_label=_("All units"))
-    township = forms.ModelChoiceField(
+    unit = KnownChoiceField(Unit.objects.none(), required=False, label=_("Unit"), empty_label=_("All units"))
+    township = KnownChoiceField(
         Region.objects.none(), required=False, label=_("Township"), empty_label=_("All townships")
     )
     light = forms.ChoiceField(
@@ -78,16 +90,48 @@ class DashboardFilters(forms.Form):
         self.fields["township"].queryset = Region.objects.filter(
             level=RegionLevel.TOWNSHIP, **({"code__startswith": region_prefix(region)} if region is not None else {})
         )
-        if region is None or region.level != RegionLevel.COUNTY:
+        self.in_county = region is not None and region.level == RegionLevel.COUNTY
+        if not self.in_county:
             # A province's thousands of units and townships are reached by drilling down, not in a select.
             for name in ("unit", "township", "section"):
                 self.fields[name].widget = forms.HiddenInput()
+        else:
+            # A county's units and townships are read once, when first needed, for the selects, the
+            # fields' checks and the figures' labels.
+            for name in ("unit", "township"):
+                field = self.fields[name]
+                field.known = lambda name=name: {str(pk): obj for pk, obj in self._options(name).items()}
+                field.widget.choices = lambda field=field, name=name: [
+                    ("", field.empty_label),
+                    *((pk, field.label_from_instance(obj)) for pk, obj in self._options(name).items()),
+                ]
+
+    @cached_property
+    def units(self) -> dict:
+        """The county's units, {pk: Unit}, as the unit select lists them (none above county level)."""
+        return self._options("unit")
+
+    @cached_property
+    def townships(self) -> dict:
+        """The county's townships, {pk: Region}, as the township select lists them."""
+        return self._options("township")
+
+    def _options(self, name: str) -> dict:
+        if not self.in_county:
+            return {}
+        cache = self.__dict__.setdefault("_read_options", {})
+        if name not in cache:
+            cache[name] = {obj.pk: obj for obj in self.fields[name].queryset}
+        return cache[name]
 
     def _chosen_region(self):
         code = self.data.get("region")
         if not code:
             return None
-        return self.fields["region"].queryset.filter(code=code).first()
+        found = self.fields["region"].queryset.filter(code=code).first()
+        if found is not None:
+            self.fields["region"].known = lambda: {found.code: found}  # the field's own check reads it no more
+        return found
 
     def scope(self) -> dict:
         """The keyword arguments the figures take; an invalid filter is dropped (the form shows why)."""

@@ -59,12 +59,15 @@ def overview(
     light=None,
     reporting_month: date | None = None,
     flagged_rows=20,
+    units=None,
+    townships=None,
 ) -> Taken:
     """Everything the region overview shows, in a fixed number of queries whatever the region's size.
 
     `light` narrows every light figure (tiles, splits, trend, lists) to the indicators at that light, as
     the list behind the filter shows them; `reporting_month` is the month of the reporting table
-    (`as_of`'s by default)."""
+    (`as_of`'s by default). `units` and `townships` ({pk: object}) are those the page has read for
+    its filters: their names are not read again."""
     return Taken(
         figures=_overview(
             region=region,
@@ -76,20 +79,24 @@ def overview(
             light=light or None,
             reporting_month=reporting_month or as_of,
             flagged_rows=flagged_rows,
+            units=units or {},
+            townships=townships or {},
         ),
         at=taken_at(region=region, as_of=as_of, plan=plan),
     )
 
 
-def league(*, region, month: date, plan=None) -> Taken:
-    """The league tables of `month` (figures.league_table)."""
+def league(*, region, month: date, plan=None, units=None) -> Taken:
+    """The league tables of `month` (figures.league_table); `units` as `overview` takes them."""
     return Taken(
-        figures=figures.league_table(region=region, month=month, plan=plan),
+        figures=figures.league_table(region=region, month=month, plan=plan, known=units),
         at=taken_at(region=region, as_of=month, plan=plan),
     )
 
 
-def _overview(*, region, as_of, plan, section, unit, township, light, reporting_month, flagged_rows) -> dict:
+def _overview(
+    *, region, as_of, plan, section, unit, township, light, reporting_month, flagged_rows, units, townships
+) -> dict:
     scope = dict(region=region, plan=plan, section=section, unit=unit, township=township)
     lit = dict(scope, light=light)
     by_county = region is None or region.level in ("province", "city")
@@ -98,8 +105,8 @@ def _overview(*, region, as_of, plan, section, unit, township, light, reporting_
         if by_county
         else [
             ("section", figures.light_counts_by(dimension="section", as_of=as_of, **lit)),
-            ("lead_unit", figures.light_counts_by(dimension="lead_unit", as_of=as_of, **lit)),
-            ("township", figures.light_counts_by(dimension="township", as_of=as_of, **lit)),
+            ("lead_unit", figures.light_counts_by(dimension="lead_unit", as_of=as_of, known=units, **lit)),
+            ("township", figures.light_counts_by(dimension="township", as_of=as_of, known=townships, **lit)),
         ]
     )
     trend = figures.trend(as_of=as_of, **lit)
@@ -116,7 +123,7 @@ def _overview(*, region, as_of, plan, section, unit, township, light, reporting_
         "splits": splits,
         "reporting_month": reporting_month,
         "reporting": figures.reporting_rates(
-            region=region, month=reporting_month, plan=plan, section=section, unit=unit
+            region=region, month=reporting_month, plan=plan, section=section, unit=unit, known=units
         ),
         **flagged,
         "newly_done": figures.newly_done(as_of=as_of, **scope) if _keeps(light, "done") else [],

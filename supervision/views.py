@@ -69,7 +69,14 @@ def overview(request):
     light = filters.chosen_light()
     # 红灯和黄灯 keeps both lights in every figure, as the list behind it does.
     light = figures.FLAGGED if light == FLAGGED_LIGHTS else light
-    taken = selectors.overview(as_of=as_of, light=light, reporting_month=reporting_month, **scope)
+    taken = selectors.overview(
+        as_of=as_of,
+        light=light,
+        reporting_month=reporting_month,
+        units=filters.units,
+        townships=filters.townships,
+        **scope,
+    )
     failed = channels.failed_deliveries(user=request.user).count() if permissions.is_office(request.user) else 0
     return render(
         request,
@@ -147,7 +154,7 @@ def league(request):
     _dashboard_user(request)
     # A league ranks a closed month unless asked otherwise: the month under way would rank nobody fairly.
     filters, scope, as_of = _filters(request, default_month=periods.previous_month_end(timezone.localdate()))
-    taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"])
+    taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"], units=filters.units)
     return render(
         request,
         "supervision/league.html",
@@ -412,8 +419,8 @@ def flagged_export(request, fmt="xlsx"):
 def league_export(request, fmt="xlsx"):
     _dashboard_user(request)
     with translation.override(settings.LANGUAGE_CODE):
-        _filters_form, scope, as_of = _filters(request, default_month=periods.previous_month_end(timezone.localdate()))
-        taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"])
+        filters, scope, as_of = _filters(request, default_month=periods.previous_month_end(timezone.localdate()))
+        taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"], units=filters.units)
         region_name = _region_name(scope, request.user)
         title = exporters.league_title(region_name=region_name, month=as_of)
         subtitle = exporters.stamp(as_of=_as_of_shown(as_of)["shown_as_of"], taken_at=taken.at)
