@@ -325,8 +325,17 @@ def _cell_xml(text: str, width_twips: int, font: str, align: str | None, fill: s
     return (
         f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width_twips}"/>{shading}</w:tcPr><w:p><w:pPr>'
         f'<w:snapToGrid w:val="0"/>{jc}</w:pPr><w:r>{run_properties(font, TABLE_SIZE, False, None)}'
-        f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>'
+        + "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in text.split("\n"))
+        + "</w:r></w:p></w:tc>"
     )
+
+
+def _in_figures(text: str, numeric: bool) -> str:
+    """Words in a figure's column on two even lines (逾期/未报), as column_widths measured them, not 逾期未/报."""
+    if not numeric or not WORDS_IN_FIGURES.fullmatch(text):
+        return text
+    half = math.ceil(len(text) / 2)
+    return f"{text[:half]}\n{text[half:]}"
 
 
 def add_table(document, columns: list[TableColumn], cells: list[list[str]], total_mm: float = TYPE_WIDTH_MM):
@@ -341,7 +350,9 @@ def add_table(document, columns: list[TableColumn], cells: list[list[str]], tota
     body = "".join(
         "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
         + "".join(
-            _cell_xml(text, width, BODY_FONT, align, fills.get(text) if column.light else None)
+            _cell_xml(
+                _in_figures(text, column.numeric), width, BODY_FONT, align, fills.get(text) if column.light else None
+            )
             for text, width, align, column in zip(row, widths, aligns, columns)
         )
         + "</w:tr>"

@@ -18,6 +18,7 @@ LATE_WORDS = {
     "missing": gettext_lazy("report overdue"),
 }
 _SHOWN_GAP = Decimal("0.1")
+NO_PROGRESS = gettext_lazy("no progress yet")
 
 
 def reason_codes(reasons) -> list[str]:
@@ -45,18 +46,22 @@ def behind(gap: Decimal | None, reasons) -> Decimal | str | None:
     return next((str(text) for code, text in LATE_WORDS.items() if code in codes), None)
 
 
-def days_behind(spec: rules.IndicatorSpec, actual: Decimal | None, checkpoint: date | None) -> int | None:
+def days_behind(spec: rules.IndicatorSpec, actual: Decimal | None, checkpoint: date | None) -> int | str | None:
     """How many days the expected path had reached `actual` before the checkpoint (0 when on or ahead of pace).
 
     The expected path is piecewise linear (targets.rules.expected_value), so the day it first
     reached the reported value is found segment by segment. None for ceilings and floors, and
-    before the first checkpoint, where a distance in days means nothing.
+    before the first checkpoint, where a distance in days means nothing. An indicator not moved
+    from its baseline reads 尚无进展 (NO_PROGRESS): the path stood there on the plan's first day, so
+    a figure would only count the days since the plan began (1,243 days into a five-year plan).
     """
     if spec.kind not in PROGRESS_KINDS or actual is None or checkpoint is None:
         return None
     sign = 1 if spec.target > spec.baseline else -1
     if sign * (actual - rules.expected_value(spec, checkpoint)) >= 0:
         return 0
+    if sign * (actual - spec.baseline) <= 0:
+        return str(NO_PROGRESS)
     reached = _day_path_reaches(spec, actual, sign)
     return max(0, (checkpoint - reached).days)
 

@@ -12,6 +12,7 @@ the date four characters in from the right; the 版记 (抄送, 印发机关 and
 foot of the last page.
 """
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -191,9 +192,29 @@ TWIPS_PER_MM = 1440 / 25.4
 TYPE_WIDTH_TWIPS = int(TYPE_WIDTH_MM * TWIPS_PER_MM)
 
 
+def _imprint_per_line(width_twips: int) -> int:
+    return max(int(width_twips / 20 / IMPRINT_SIZE.pt), 1)
+
+
 def _imprint_lines(text: str, width_twips: int) -> int:
-    per_line = max(int(width_twips / 20 / IMPRINT_SIZE.pt), 1)
-    return -(-int(text_width(text) + 0.5) // per_line) or 1
+    return -(-int(text_width(text) + 0.5) // _imprint_per_line(width_twips)) or 1
+
+
+COPY_TO_LEAD = "抄送："
+_ORGANS = re.compile(r"[^，、,；;]+(?:[，、,；;。]+|$)")
+
+
+def copy_to_lines(copy_to: str, per_line: int) -> list[str]:
+    """The 抄送 line broken between organs, never inside one's name (县政府督查/室。): each line holds the
+    whole names that fit, the lines after the first under the first name (they start after 抄送：)."""
+    lines, line = [], COPY_TO_LEAD
+    for organ in _ORGANS.findall(copy_to.strip()):
+        room = per_line - (0 if not lines else len(COPY_TO_LEAD))
+        if line.strip() and line != COPY_TO_LEAD and text_width(line + organ) > room:
+            lines.append(line)
+            line = ""
+        line += organ
+    return [*lines, line]
 
 
 def _frame(paragraph, *, top_twips: int, height_twips: int) -> None:
@@ -246,11 +267,14 @@ def _imprint(document, content) -> None:
     frame = content.get("frame") or {}
     issued = chinese_date(date.fromisoformat(content["issued_on"]))
     _keep_end_with_imprint(document)
-    rows = [(f"抄送：{frame['copy_to']}", "")] if frame.get("copy_to") else []
-    rows.append((frame.get("printed_by", ""), f"{issued}印发"))
     indent = int(IMPRINT_SIZE.pt * 20)
+    per_line = _imprint_per_line(TYPE_WIDTH_TWIPS - 2 * indent)
+    rows = [("\n".join(copy_to_lines(frame["copy_to"], per_line)), "")] if frame.get("copy_to") else []
+    rows.append((frame.get("printed_by", ""), f"{issued}印发"))
     heights = [
-        _imprint_lines(left + right, TYPE_WIDTH_TWIPS - 2 * indent) * IMPRINT_LINE_TWIPS + IMPRINT_PAD_TWIPS
+        (len(left.split("\n")) if not right else _imprint_lines(left + right, TYPE_WIDTH_TWIPS - 2 * indent))
+        * IMPRINT_LINE_TWIPS
+        + IMPRINT_PAD_TWIPS
         for left, right in rows
     ]
     top = int(TYPE_HEIGHT_MM * TWIPS_PER_MM) - sum(heights)
@@ -261,6 +285,9 @@ def _imprint(document, content) -> None:
         _no_grid(paragraph)
         fmt = paragraph.paragraph_format
         fmt.left_indent = fmt.right_indent = Pt(IMPRINT_SIZE.pt)
+        if not right and "\n" in left:  # 抄送 wraps under the first name, after the colon (GB/T 9704 7.4.2)
+            fmt.left_indent = Pt(IMPRINT_SIZE.pt * (1 + len(COPY_TO_LEAD)))
+            fmt.first_line_indent = Pt(-IMPRINT_SIZE.pt * len(COPY_TO_LEAD))
         fmt.space_before = fmt.space_after = Pt(0)
         fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, IMPRINT_LINE
         fmt.keep_with_next = True  # with the paragraph LibreOffice anchors the frames to

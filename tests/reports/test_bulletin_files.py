@@ -254,7 +254,11 @@ def test_docx_carries_each_offices_frame_from_mark_to_imprint(demo):
             or signature.paragraph_format.right_indent == 0
         )
         copy_to, printed = paragraphs[-2], paragraphs[-1]
-        assert copy_to.text == f"抄送：{frame['copy_to']}"
+        # 抄送 breaks between organs, never inside a name, its second line under the first name.
+        assert copy_to.text.replace("\n", "") == f"抄送：{frame['copy_to']}"
+        assert all(line[-1] in "，、" for line in copy_to.text.split("\n")[:-1])
+        if "\n" in copy_to.text:
+            assert copy_to.paragraph_format.first_line_indent == Pt(-42)
         assert printed.text == f"{frame['printed_by']}\t2026年5月26日印发"
         # Each line of the 版记 in a frame on the type area, the last one ending on its foot (225 mm).
         frames = [p._p.pPr.find(qn("w:framePr")) for p in (copy_to, printed)]
@@ -475,6 +479,9 @@ def test_the_pdf_renders_the_frame_on_page_one_and_the_imprint_last_in_chinese_f
     assert frame["organ_mark"] in first and frame["number_pattern"].format(year=2026, n=1) in first
     assert report.content["title"] in first and frame["main_recipients"] in first
     assert f"抄送：{frame['copy_to']}"[:12] in last and "2026年5月26日印发" in last
+    # The 抄送 line wraps between two organs, the next line starting under the first name: 县政府督查室。, not 室。
+    copy_lines = last[last.index("抄送：") : last.index("2026年5月26日印发")].splitlines()[:-1]
+    assert len(copy_lines) == 2 and copy_lines[1] == frame["copy_to"].split("，")[-1]
     # Every face is a Noto CJK one that fonts/fonts.conf binds the document's fonts to: no fallback.
     assert faces and all(face.startswith(("NotoSerifCJK", "NotoSansCJK")) for face in faces), faces
     assert any(face.startswith("NotoSansCJK") for face in faces)  # 黑体 headings

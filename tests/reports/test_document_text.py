@@ -5,6 +5,7 @@ from datetime import date
 from django.utils import translation
 
 from reports.bulletins.document import CHANGE, Column, DocumentBuilder, chinese_span, format_cell, quoted, tidy
+from reports.bulletins.docx_writer import copy_to_lines
 from reports.bulletins.xlsx_writer import change_format
 
 
@@ -71,3 +72,14 @@ def test_a_change_reads_as_an_office_writes_it_never_with_a_hyphen():
         assert change_format() == '"增加"#,##0"个";"减少"#,##0"个";"持平"'
     with translation.override("en"):
         assert [format_cell(v, CHANGE) for v in (6, -9, 0)] == ["up by 6", "down by 9", "unchanged"]
+
+
+def test_the_copy_to_line_breaks_between_organs_never_inside_a_name():
+    lines = copy_to_lines("县委办，县政府办，县纪委监委，县委督查室，县政府督查室。", 29)
+    assert lines == ["抄送：县委办，县政府办，县纪委监委，县委督查室，", "县政府督查室。"]
+    # The lines after the first stand under the first name, so they hold three characters fewer.
+    long = "、".join(f"{n}单位" for n in "甲乙丙丁戊己庚辛壬癸子丑寅卯辰") + "。"
+    lines = copy_to_lines(long, 29)
+    assert "".join(lines) == "抄送：" + long and lines[0].startswith("抄送：甲单位")
+    assert all(line[-1] == "、" for line in lines[:-1]) and all(len(line) <= 26 for line in lines[1:])
+    assert copy_to_lines("县委办。", 29) == ["抄送：县委办。"]

@@ -55,7 +55,7 @@ def test_the_red_and_amber_page_and_its_exports_say_late_instead_of_a_negative_g
     values = [row for row in sheet.active.iter_rows(values_only=True) if ahead_but_late.name in row]
     assert values and values[0][5] == "逾期未报"
     document = Document(BytesIO(client.get("/supervision/list/export.docx?as_of=2025-06&light=flagged").content))
-    cells = [c.text for r in document.tables[0].rows[1:] for c in r.cells]
+    cells = [c.text.replace("\n", "") for r in document.tables[0].rows[1:] for c in r.cells]
     assert "逾期未报" in cells and not any(re.fullmatch(r"-[\d.,]+", c) for c in cells)
 
 
@@ -78,7 +78,7 @@ def test_the_bulletin_says_late_in_its_table_its_word_file_and_its_workbook(coun
     rows = table(report.content, "flagged_amber")["rows"]
     assert [row[3] for row in rows if row[0] == ahead_but_late.name] == ["逾期未报"]
     document = Document(report.docx.path)
-    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    cells = [c.text.replace("\n", "") for t in document.tables for r in t.rows for c in r.cells]
     assert "逾期未报" in cells and not any(re.fullmatch(r"-[\d.,]+", c) for c in cells)
     workbook = load_workbook(BytesIO(write_xlsx(report.content)))
     values = [v for ws in workbook.worksheets for r in ws.iter_rows(values_only=True) for v in r]

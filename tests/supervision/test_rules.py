@@ -1,6 +1,8 @@
 from datetime import date
 from decimal import Decimal
 
+from django.utils import translation
+
 from supervision.rules import days_behind, projection
 from targets.rules import IndicatorSpec
 
@@ -39,7 +41,14 @@ def test_days_behind_of_a_decrease_counts_downwards():
         start=date(2025, 1, 1),
         deadline=date(2025, 12, 31),
     )
-    assert days_behind(spec, Decimal("2.0"), date(2025, 7, 25)) == (date(2025, 7, 25) - date(2025, 1, 1)).days
+    assert days_behind(spec, Decimal("1.9"), date(2025, 7, 25)) == (date(2025, 7, 25) - date(2025, 3, 14)).days
+
+
+def test_an_indicator_not_moved_from_its_baseline_has_no_progress_rather_than_the_days_since_its_start():
+    with translation.override("zh-hans"):
+        assert days_behind(YEAR, Decimal("0"), date(2025, 5, 25)) == "尚无进展"
+        assert days_behind(YEAR, Decimal("-3"), date(2025, 5, 25)) == "尚无进展"
+    assert days_behind(YEAR, Decimal("1"), date(2025, 5, 25)) == 143
 
 
 def test_days_behind_means_nothing_for_a_ceiling_or_without_checkpoint():
