@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MonthSelect
 from core.periods import parse_period, previous_month_end
 from targets.choices import Frequency
 from targets.rules import period_words
@@ -18,8 +19,8 @@ class ReportRequestForm(forms.Form):
     month = forms.CharField(
         label=_("month"),
         max_length=7,
-        help_text=_("The last month the report covers, as YYYY-MM (e.g. 2025-05)."),
-        widget=forms.TextInput(attrs={"type": "month"}),
+        help_text=_("The last month the report covers."),
+        widget=MonthSelect(),
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import MonthSelect
 from core.periods import parse_period
 from regions.models import Region, RegionLevel, Unit
 from regions.selectors import region_prefix
@@ -66,8 +67,8 @@ class DashboardFilters(forms.Form):
     as_of = MonthField(
         required=False,
         label=_("As of month"),
-        help_text=_("YYYY-MM: the region as it stood then."),
-        widget=forms.TextInput(attrs={"type": "month"}),
+        help_text=_("The region as it stood at the end of that month."),
+        widget=MonthSelect(),
     )
 
     def __init__(self, data, *, user):

@@ -1,5 +1,7 @@
 """Thin views for Excel in and out; the work is in reports.plan_import, reports.excel.* and reports.services."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from core import periods
+from core.forms import MonthSelect, months_between
 from core.uploads import UnsafeFile
 from regions.models import Region, RegionLevel, Unit
 from regions.selectors import region_prefix
@@ -153,6 +156,19 @@ def _section_rows(parsed: dict, problems) -> list[dict]:
     ]
 
 
+def _first_period_select(parsed):
+    """首个填报期 as a list of the plan period's months in the page's language (a native month input is drawn in the
+    browser's), which static/js/app.js rebuilds when the period's dates are edited; a period not yet readable offers
+    the last three years."""
+    try:
+        months = months_between(date.fromisoformat(parsed["start"]), date.fromisoformat(parsed["end"]))
+    except (KeyError, TypeError, ValueError):
+        months = None
+    widget = MonthSelect(months=months if months and len(months) <= 240 else None)
+    attrs = {"id": "id_first_period", "data-months-from": "input[name=start]", "data-months-to": "input[name=end]"}
+    return widget.render("first_period", parsed.get("first_period") or "", attrs=attrs)
+
+
 def _preview_context(parsed, region, problems=None, errors=()):
     from django.utils import timezone
 
@@ -169,6 +185,7 @@ def _preview_context(parsed, region, problems=None, errors=()):
         "region": region,
         "sections": _section_rows(parsed, problems),
         "notices": first_period_notices(parsed),
+        "first_period_select": _first_period_select(parsed),
         "unit_rows": _unit_rows(parsed, units),
         "errors": errors,
         "problems": problems,

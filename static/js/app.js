@@ -30,3 +30,32 @@ document.querySelectorAll("[data-job-poll][data-status-url]").forEach(function (
   if (box.dataset.status === "pending" || box.dataset.status === "running") { poll(); }
 });
 
+
+// <select data-months-from="…" data-months-to="…"> (首个填报期): the months between the two date inputs it names,
+// rebuilt when either changes and read in the page's language (2026年11月 / November 2026), as the server lists them.
+document.querySelectorAll("select[data-months-from][data-months-to]").forEach(function (select) {
+  var from = document.querySelector(select.dataset.monthsFrom), to = document.querySelector(select.dataset.monthsTo);
+  if (!from || !to) { return; }
+  var words = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {year: "numeric", month: "long"});
+  function index(value) {
+    var parts = (value || "").split("-");
+    return parts.length >= 2 && parts[0].length === 4 ? Number(parts[0]) * 12 + Number(parts[1]) - 1 : NaN;
+  }
+  function option(n) {
+    var year = Math.floor(n / 12), month = n % 12 + 1;
+    return new Option(words.format(new Date(year, month - 1, 1)), year + "-" + (month < 10 ? "0" : "") + month);
+  }
+  function rebuild() {
+    var first = index(from.value), last = index(to.value), chosen = select.value;
+    if (!(last >= first) || last - first > 240) { return; }
+    select.textContent = "";
+    for (var n = first; n <= last; n++) { select.add(option(n)); }
+    var kept = index(chosen);
+    if (chosen && !(kept >= first && kept <= last) && !isNaN(kept)) { select.add(option(kept), 0); }
+    select.value = chosen;
+  }
+  ["input", "change"].forEach(function (name) {
+    from.addEventListener(name, rebuild);
+    to.addEventListener(name, rebuild);
+  });
+});

@@ -19,7 +19,7 @@ def test_office_generates_opens_and_downloads_a_bulletin_on_a_phone(browser_page
     browser_login(page, supervisor.username)
     page.goto(page.base_url + "/reports/bulletins/")
     page.select_option("#id_kind", "monthly")
-    page.fill("#id_month", "2025-05")
+    page.select_option("#id_month", "2025-05")
     page.shot("request-form")
     page.click("#report-request button[type=submit]")
     page.wait_for_load_state("networkidle")

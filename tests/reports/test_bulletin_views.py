@@ -159,7 +159,7 @@ def test_the_request_form_offers_the_last_closed_month_and_the_list_reads_period
 ):
     client.force_login(supervisor)
     page = client.get("/reports/bulletins/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert 'name="month" value="2026-11"' in page
+    assert '<option value="2026-11" selected>2026年11月</option>' in page
     assert "2025年5月" in page and ">2025-05<" not in page
 
 

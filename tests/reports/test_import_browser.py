@@ -42,7 +42,7 @@ def test_the_preview_names_each_problem_by_task_and_field_before_anything_is_sav
     browser_login(page, supervisor.username)
     browser_upload_plan(page, table)
     assert page.input_value("input[name=start]") == "2023-01-01"
-    assert page.input_value("input[name=first_period]")  # the first month not yet past due
+    assert page.input_value("select[name=first_period]")  # the first month not yet past due
     page.fill("input[name=start]", "2028-01-01")
     page.fill("input[name=end]", "2029-12-31")
     browser_create_unknown_units(page)
@@ -57,7 +57,12 @@ def test_the_preview_names_each_problem_by_task_and_field_before_anything_is_sav
     assert not Plan.objects.exists()
     page.fill("input[name=start]", "2023-01-01")
     page.fill("input[name=end]", "2027-12-31")
-    page.fill("input[name=first_period]", "2027-01")
+    # the months follow the period just typed back (static/js/app.js), read in Chinese as the server writes them
+    page.select_option("select[name=first_period]", "2027-01")
+    first = page.locator("select[name=first_period]")
+    assert first.evaluate("e => e.options[e.selectedIndex].textContent") == "2027年1月"
+    months = first.evaluate("e => Array.from(e.options, o => o.value)")
+    assert months[-60:] == [f"{y}-{m:02d}" for y in range(2023, 2028) for m in range(1, 13)]
     page.click("#commit")
     page.wait_for_url("**/plans/*/")
     assert Plan.objects.get().first_period.isoformat() == "2027-01-01"
