@@ -1,25 +1,23 @@
 """The demo: village income history and the three derived indicators the plans name, lit on the plan pages."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import User
-from demo.services import demo_load
 from regions.models import Region
 from targets.choices import Light
 from targets.models import Indicator
 from villages.models import DerivedRule, IncomeRecord, RecordStatus
 
-TODAY = date(2026, 11, 24)
+from ..conftest import DEMO_TODAY as TODAY
 
 
 @pytest.fixture
-def demo(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return demo_load(today=TODAY)
+def demo(demo_db, db):
+    """The demo loaded once for the module (tests/conftest.py demo_db): these tests only read it."""
+    return demo_db
 
 
 def test_the_demo_wires_three_derived_indicators_with_live_lights(demo, client):

@@ -69,6 +69,14 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
 
 
+@pytest.fixture(scope="module")
+def monthly_pdf(demo, django_db_blocker):
+    """The monthly bulletin rendered as PDF once for the module (each LibreOffice run costs seconds), kept in
+    the module's demo transaction as the bulletins are."""
+    with django_db_blocker.unblock():
+        return services.report_pdf_render(report_id=demo[ReportKind.MONTHLY].pk)
+
+
 def _generate(region, kind, month=MAY_END):
     report = services.report_request(region=region, kind=kind, month=month)
     return services.report_generate(report_id=report.pk)
@@ -462,8 +470,8 @@ def test_completion_by_section_is_the_mean_of_the_frozen_completions_capped_at_1
 
 
 @pytest.mark.django_db
-def test_the_pdf_renders_the_frame_on_page_one_and_the_imprint_last_in_chinese_faces(demo):
-    report = services.report_pdf_render(report_id=demo[ReportKind.MONTHLY].pk)
+def test_the_pdf_renders_the_frame_on_page_one_and_the_imprint_last_in_chinese_faces(monthly_pdf):
+    report = monthly_pdf
     frame = facts()["xunyi"]["frame"]
     with report.pdf.open("rb") as f, pdfplumber.open(BytesIO(f.read())) as pdf:
         assert len(pdf.pages) >= 3  # the whole bulletin, not a page of fallback
@@ -600,8 +608,8 @@ def test_the_pdf_body_has_28_characters_a_line_and_22_lines_a_page(demo):
 
 
 @pytest.mark.django_db
-def test_the_pdf_sets_the_bulletin_on_the_grid_and_the_imprint_on_the_foot_of_the_last_page(demo):
-    report = services.report_pdf_render(report_id=demo[ReportKind.MONTHLY].pk)
+def test_the_pdf_sets_the_bulletin_on_the_grid_and_the_imprint_on_the_foot_of_the_last_page(monthly_pdf):
+    report = monthly_pdf
     with report.pdf.open("rb") as f, pdfplumber.open(BytesIO(f.read())) as pdf:
         pages = [_body_lines(page) for page in pdf.pages]
         last = pdf.pages[-1]
