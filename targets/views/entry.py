@@ -19,7 +19,7 @@ from accounts.services import snapshot
 from core import periods
 from core.versions import ConflictError
 
-from .. import charts, entry_selectors, late_entry, review, selectors, services
+from .. import charts, entry_selectors, late_entry, review, rules, selectors, services
 from ..entry_forms import CommentForm, EntryForm, LateEntryRequestForm, ReasonForm, ReturnForm
 from ..models import Evidence, ProgressReport
 from . import work_page
@@ -139,7 +139,9 @@ def _save_entry(request, form, indicator, unit, period, report) -> dict:
         return {"conflict": _conflict_view(form, exc.current, exc.changes)}
     if submit:
         messages.success(
-            request, _("Submitted %(indicator)s for %(period)s.") % {"indicator": indicator.name, "period": period}
+            request,
+            _("Submitted %(indicator)s for %(period)s.")
+            % {"indicator": indicator.name, "period": rules.period_words(report.period_start, indicator.frequency)},
         )
         if request.POST.get("action") == "submit_next":
             return {"redirect": _next_entry(request.user, indicator)}

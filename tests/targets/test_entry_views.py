@@ -127,6 +127,12 @@ def test_saving_a_draft_then_submitting_with_evidence(as_dept, indicator, dept_r
     assert Notification.objects.filter(user=supervisor, kind="report.submitted").count() == 1
 
 
+def test_the_message_after_submitting_names_the_period_in_words(as_dept, indicator):
+    response = post_entry(as_dept, indicator, action="submit")
+    html = as_dept.get(response["Location"]).content.decode()
+    assert f"已报送{indicator.name} 2025年5月的进度填报。" in html
+
+
 def test_field_errors_are_shown_next_to_the_field(as_dept, indicator):
     html = post_entry(as_dept, indicator, value="四百").content.decode()
     assert 'data-error-for="value"' in html
