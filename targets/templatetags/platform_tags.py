@@ -60,6 +60,12 @@ def expected_percent(value):
 
 
 @register.filter
+def percent(value):
+    """{{ rate|percent }}: "80.6%" in Chinese, as the light's reasons write it, "80.6 %" in English."""
+    return _("%(n)s %%") % {"n": value}
+
+
+@register.filter
 def cn_number(value, mode=""):
     """Every number a page shows, through targets.numbers.shown: {{ v|cn_number }}, {{ n|cn_number:"count" }},
     {{ v|cn_number:"money" }}, {{ v|cn_number:"input" }}, {{ v|cn_number:indicator.unit }}."""

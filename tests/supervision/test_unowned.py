@@ -93,7 +93,7 @@ def test_the_indicator_page_writes_expected_progress_as_its_reasons_do(office, l
     status = indicator_status(owned, date(2025, 7, 10))
     shown = rules.expected_percent(status.expected)
     assert "." in shown  # 序时进度 at 25 June: 48.x %, not rounded to a whole number
-    assert f"<span data-expected>{shown} %</span>" in html
+    assert f"<span data-expected>{shown}%</span>" in html  # 48.4%, no space before the sign in Chinese
     assert f"{shown} %" in " ".join(status.reasons) or f"{shown}%" in " ".join(status.reasons)
 
 

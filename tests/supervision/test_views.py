@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -80,6 +81,17 @@ def test_list_behind_a_count_links_each_row_to_the_indicator(office, red_indicat
 def test_league_table_ranks_the_units(office, red_indicator):
     html = office.get("/supervision/league/?as_of=2025-06").content.decode()
     assert 'data-league="units"' in html and 'data-rank="1"' in html and "区农业农村局" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_rates_read_with_the_percent_sign_close_in_chinese_and_spaced_in_english(office, red_indicator):
+    pages = ("/supervision/?as_of=2025-06", "/supervision/league/?as_of=2025-06")
+    for url in pages:
+        html = office.get(url).content.decode()
+        assert re.search(r">\d+\.\d%<", html) and not re.search(r"\d %<", html), url
+    with translation.override("en"):
+        html = office.get(pages[1], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r">\d+\.\d %<", html)
 
 
 @time_machine.travel(NOW, tick=False)
