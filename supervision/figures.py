@@ -28,14 +28,16 @@ from django.db.models import (
     DecimalField,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Least, RowNumber
 from django.utils import timezone
 
 from core import periods
@@ -380,10 +382,9 @@ def _by_township(*, region, as_of, plan, section, unit, township, light=None, kn
 def _by_top_section(qs) -> list[GroupCounts]:
     rows = list(qs.order_by().values_list("indicator__target__section_id", "status").annotate(n=Count("id")))
     keys = {key for key, _s, _n in rows if key is not None}
-    plan_ids = set(Section.objects.filter(pk__in=keys).values_list("plan_id", flat=True))
+    plans = Section.objects.filter(pk__in=keys).values("plan_id")
     sections = {
-        s.pk: s
-        for s in Section.objects.filter(plan_id__in=plan_ids).only("pk", "plan_id", "parent_id", "title", "order")
+        s.pk: s for s in Section.objects.filter(plan_id__in=plans).only("pk", "plan_id", "parent_id", "title", "order")
     }
     groups = {}
     for key, status, n in rows:
@@ -698,10 +699,22 @@ def flagged(
 def flagged_lists(*, region, as_of: date, totals: dict[str, int], limit: int, **scope) -> dict[str, FlaggedList]:
     """The first `limit` rows of each light in `totals` (a light -> how many stand at it, as
     light_counts counted them over the same scope), as `flagged` lists them one light at a time,
-    in one query per light and two for all their milestones and lead units."""
-    pages = [
-        list(_worst_first(snapshots(region=region, as_of=as_of, light=(light,), **scope))[:limit]) for light in totals
-    ]
+    in one query for all lights (each light's first rows, numbered within their light) and two for
+    all their milestones and lead units."""
+    rows = snapshots(region=region, as_of=as_of, light=tuple(totals), **scope) if totals else None
+    first = (
+        _worst_first(rows.annotate(unowned=_unowned()))
+        .annotate(
+            place=Window(RowNumber(), partition_by=[F("status")], order_by=[F("unowned").asc(), *_within_light()])
+        )
+        .filter(place__lte=limit)
+        if rows is not None
+        else []
+    )
+    by_light = defaultdict(list)
+    for snapshot in first:
+        by_light[snapshot.status].append(snapshot)
+    pages = [by_light[light] for light in totals]
     return {
         light: FlaggedList(total=total, rows=rows)
         for (light, total), rows in zip(totals.items(), _flagged_rows(pages), strict=True)
@@ -711,12 +724,17 @@ def flagged_lists(*, region, as_of: date, totals: dict[str, int], limit: int, **
 def _worst_first(qs):
     severity = Case(*[When(status=light, then=Value(i)) for i, light in enumerate(LIGHTS)], output_field=IntegerField())
     # Within a light, the indicators nobody answers for come last: their light is no unit's lag.
-    unowned = ExpressionWrapper(unowned_q("indicator__"), output_field=BooleanField())
-    return (
-        qs.select_related("indicator__target__plan")
-        .annotate(unowned=unowned)
-        .order_by(-severity, "unowned", Coalesce("gap", Value(Decimal(0))).desc(), "indicator_id")
-    )
+    qs = qs if "unowned" in qs.query.annotations else qs.annotate(unowned=_unowned())
+    return qs.select_related("indicator__target__plan").order_by(-severity, "unowned", *_within_light())
+
+
+def _unowned():
+    return ExpressionWrapper(unowned_q("indicator__"), output_field=BooleanField())
+
+
+def _within_light():
+    """The order within a light after the unowned: the most points behind first."""
+    return [Coalesce("gap", Value(Decimal(0))).desc(), F("indicator_id").asc()]
 
 
 def _flagged_rows(pages) -> list[list[FlaggedRow]]:

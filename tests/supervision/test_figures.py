@@ -2,14 +2,17 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 
+from accounts.models import Role
 from supervision import figures
 from supervision.models import SupervisionItem
 from supervision.services import snapshot_freeze
 from targets.models import Allocation
 
-from ..factories import IndicatorFactory, RegionFactory, SectionFactory, TargetFactory
+from ..factories import IndicatorFactory, RegionFactory, SectionFactory, TargetFactory, UserFactory
 from .builders import submitted
+from .test_query_counts import build_county
 
 MAY, JUNE = date(2025, 5, 31), date(2025, 6, 30)
 
@@ -233,3 +236,18 @@ def test_reporting_rates_owe_what_the_rule_owes_on_every_calendar(county, plan, 
         assert {r.label: r.expected for r in figures.reporting_rates(region=county, month=month, unit=town_unit)} == (
             {"大门镇": expected["大门镇"]} if expected["大门镇"] else {}
         ), month
+
+
+@pytest.mark.django_db
+@time_machine.travel("2025-07-10 10:00 +08:00", tick=False)
+def test_the_overviews_lists_show_the_first_rows_the_list_page_shows_at_each_light():
+    county, _indicator = build_county("330302000000", 300, UserFactory(role=Role.ADMIN))
+    june = date(2025, 6, 1)
+    totals = figures.light_counts(region=county, as_of=june).counts
+    lists = figures.flagged_lists(
+        region=county, as_of=june, totals={"red": totals["red"], "amber": totals["amber"]}, limit=7
+    )
+    for light in ("red", "amber"):
+        page = figures.flagged(region=county, as_of=june, lights=(light,), limit=7)
+        assert page.total > 7 and lists[light].total == page.total
+        assert [r.indicator_id for r in lists[light].rows] == [r.indicator_id for r in page.rows]
