@@ -17,7 +17,8 @@ and template are all in it): cold is the first request of the page in this proce
 served one small page before, a worker's own warm-up), warm the median of --runs requests after
 it; the number of queries; and, in the same sitting, the time of hand-written SQL computing every
 figure the page shows from the same tables (PAGE_SQL lists them; median of --runs), and the ratio
-cold ÷ bare. The pages use no cache, so cold and warm differ only by PostgreSQL's own buffers and
+cold ÷ bare. `cpu` is the warm requests' median process time: this process's own work (Python,
+template, driver), which other processes on a busy machine do not stretch as they stretch wall time. The pages use no cache, so cold and warm differ only by PostgreSQL's own buffers and
 Python's warm-up.
 """
 
@@ -711,7 +712,9 @@ def _bench(runs):
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; warm = median of {runs}; bare = every figure the "
         f"page shows, by hand-written SQL (median of {runs})"
     )
-    print(f"  {'page':<26}{'cold':>7}{'warm':>7}{'queries':>9}{'bare SQL':>10}{'cold/bare':>11}{'queries':>9}")
+    print(
+        f"  {'page':<26}{'cold':>7}{'warm':>7}{'cpu':>6}{'queries':>9}{'bare SQL':>10}{'cold/bare':>11}{'queries':>9}"
+    )
     for label, url, bare, prefix, params in pages:
         queries = []
         started = time.perf_counter()
@@ -719,16 +722,17 @@ def _bench(runs):
             response = client.get(url)
         cold = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, (url, response.status_code)
-        warm = []
+        warm, cpu = [], []
         for _ in range(runs):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             client.get(url)
             warm.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
         names = PAGE_SQL.get(bare, [])
         bare_ms = _bare(names, dict(params, prefix=prefix + "%"), runs) if names else None
         ratio = f"{cold / bare_ms:10.1f}x" if bare_ms else f"{'':>11}"
         print(
-            f"  {label:<26}{cold:7.0f}{statistics.median(warm):7.0f}{len(queries):9d}"
+            f"  {label:<26}{cold:7.0f}{statistics.median(warm):7.0f}{statistics.median(cpu):6.0f}{len(queries):9d}"
             f"{bare_ms if bare_ms else 0:10.1f}{ratio}{len(names):9d}"
         )
     for label, names in PAGE_SQL.items():
