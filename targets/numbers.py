@@ -3,6 +3,8 @@ and by the status reasons."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 # A large amount is read with 万/亿 from 100,000 on ("671.16万斤"); 万元 becomes 亿元 at 10,000 万元.
 _WAN = Decimal(10_000)
 _YI = Decimal(100_000_000)
@@ -27,6 +29,9 @@ def _read_large(number: Decimal, unit: str) -> str:
         return f"{_grouped(number / _YI, 2)}亿{unit}"
     if unit not in ("万元", "亿元") and abs(number) >= _READ_FROM:
         return f"{_grouped(number / _WAN, 2)}万{unit}"
+    if unit == "%":
+        # The sign sits close in Chinese (98.5%), as the light's reasons write it; English spaces it.
+        return gettext("%(n)s %%") % {"n": _grouped(number, 2)}
     return f"{_grouped(number, 2)} {unit}"
 
 

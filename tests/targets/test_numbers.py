@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from targets.entry_forms import EntryForm
 from targets.numbers import shown
@@ -26,7 +27,7 @@ from targets.numbers import shown
         (Decimal("6711600"), "斤", "671.16万斤"),
         (Decimal("260000000"), "人", "2.6亿人"),
         (Decimal("12036"), "亩", "12,036 亩"),
-        (Decimal("98.5"), "%", "98.5 %"),
+        (Decimal("98.5"), "%", "98.5%"),
         (Decimal("2.4"), "亿元", "2.4 亿元"),
         (None, "", "—"),
         ("not a number", "", "—"),
@@ -34,6 +35,13 @@ from targets.numbers import shown
 )
 def test_numbers_read_the_way_people_write_them(value, mode, expected):
     assert shown(value, mode) == expected
+
+
+def test_a_percentage_spaces_its_sign_in_english_only():
+    with translation.override("en"):
+        assert shown(Decimal("98.5"), "%") == "98.5 %"
+    with translation.override("zh-hans"):
+        assert shown(Decimal("100"), "%") == "100%"
 
 
 def test_the_filter_draws_a_value_with_its_unit_on_a_page():
