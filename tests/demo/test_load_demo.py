@@ -256,3 +256,15 @@ def test_the_leaders_instructions_show_one_open_one_acknowledged_and_one_closed(
     client.force_login(User.objects.get(username="damen"))
     work = client.get("/my-work/?tab=instructions").content.decode()
     assert f'data-instruction="{found["issued"].pk}"' in work
+
+
+def test_the_demo_reports_are_written_with_chinese_punctuation(demo):
+    """The report page read "按计划推进,本月完成阶段性工作。" with an ASCII comma between Chinese words."""
+    import re
+
+    texts = set()
+    for row in ProgressReport.objects.values_list("narrative", "problems", "next_steps").distinct():
+        texts.update(row)
+    assert texts - {""}
+    ascii_between = re.compile(r"[\u4e00-\u9fff][,;:?!()][\u4e00-\u9fff]")
+    assert not [t for t in texts if ascii_between.search(t)]
