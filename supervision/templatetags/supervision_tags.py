@@ -1,11 +1,12 @@
 """Supervision items drawn on pages of apps above this one (My work lives in targets, which may not import
 supervision): the template asks, the view does not need to know."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 from django.utils import timezone
 
 from supervision.selectors import unit_open_items
-from targets.templatetags.platform_tags import cn_number
 
 register = template.Library()
 
@@ -45,4 +46,7 @@ def behind_cell(behind):
     """A 落后百分点 cell (supervision.rules.behind): the figure, the words why a late light is lit, or —."""
     if behind is None:
         return "—"
-    return behind if isinstance(behind, str) else cn_number(behind)
+    if isinstance(behind, str):
+        return behind
+    # One decimal, as the reasons beside it (落后75.6个百分点) and the Excel column write it.
+    return f"{Decimal(behind).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,.1f}"

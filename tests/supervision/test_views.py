@@ -95,6 +95,23 @@ def test_rates_read_with_the_percent_sign_close_in_chinese_and_spaced_in_english
 
 
 @time_machine.travel(NOW, tick=False)
+def test_points_behind_read_with_one_decimal_as_the_reasons_beside_them(office, red_indicator):
+    html = office.get("/supervision/list/?as_of=2025-06&light=red").content.decode()
+    cells = re.findall(r'data-label="落后百分点">([^<]*)<', html)
+    assert cells and all(re.fullmatch(r"[\d,]+\.\d", c) for c in cells), cells
+    gap = re.search(r"落后([\d.]+)个百分点", html)
+    assert gap and gap.group(1) in cells
+
+
+@time_machine.travel("2025-07-10 10:00 +08:00", tick=False)
+def test_the_indicator_page_joins_a_months_reasons_with_a_chinese_semicolon(office, red_indicator):
+    lights_rejudge_all()
+    html = office.get(f"/supervision/indicators/{red_indicator.pk}/").content.decode()
+    reasons = re.findall(r'<td class="reasons"[^>]*>([^<]*)</td>', html)
+    assert any("；" in r for r in reasons) and not any("; " in r for r in reasons)
+
+
+@time_machine.travel(NOW, tick=False)
 def test_indicator_page_shows_projection_history_and_offers_a_notice(office, red_indicator):
     html = office.get(f"/supervision/indicators/{red_indicator.pk}/").content.decode()
     # 200 in the 61 days from 25 March to 25 May; 900 more take 275 days: 24 February 2026,
