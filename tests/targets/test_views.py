@@ -24,6 +24,13 @@ def test_home_lists_the_plans_the_user_can_see(client, supervisor, plan):
     assert plan.title in response.content.decode()
 
 
+def test_home_says_what_the_coloured_counts_under_each_plan_mean(client, supervisor, plan):
+    """The counts under a plan are coloured pills with only a number; a phone has no tooltip to explain them."""
+    client.force_login(supervisor)
+    html = client.get("/").content.decode()
+    assert plan.title in html and 'class="light-legend"' in html and "灯色说明" in html
+
+
 def test_plan_page_shows_each_indicator_light_and_reason(client, supervisor, indicator, dept, dept_reporter):
     ProgressReportFactory(
         indicator=indicator,
