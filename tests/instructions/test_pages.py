@@ -295,3 +295,15 @@ def test_the_ledger_pages_through_every_instruction_and_the_export_keeps_them_al
     sheet = load_workbook(BytesIO(client.get("/instructions/export.xlsx?state=open&page=3").content)).active
     assert sum(1 for row in sheet.iter_rows(min_row=4, values_only=True) if any(row)) == count
     assert AuditEvent.objects.get(action="instruction.export").new["rows"] == count
+
+
+def test_the_ledger_and_the_instruction_punctuate_in_the_pages_language(client, leader, indicator, dept, supervisor):
+    """An English page read 'indicator：打造环境整治村' and '区农业农村局（to acknowledge）'."""
+    instruction = services.instruction_issue(kind="indicator", target=indicator, by=leader, text="请抓紧推进")
+    client.force_login(supervisor)
+    zh = client.get("/instructions/").content.decode()
+    assert f"指标：{indicator.name}" in zh and f"{dept.name}（待签收）" in zh
+    en = client.get("/instructions/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    en_detail = client.get(f"/instructions/{instruction.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{dept.name} (to acknowledge)" in en and f": {indicator.name}" in en
+    assert "：" not in en + en_detail.split("<main", 1)[1].split(instruction.text)[0]
