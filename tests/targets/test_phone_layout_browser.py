@@ -64,3 +64,18 @@ def test_the_dashboard_puts_the_red_list_before_the_charts_on_a_phone(browser_pa
     red = page.evaluate("document.querySelector('[data-list=red]').getBoundingClientRect().top")
     chart = page.evaluate("document.querySelector('#trend-chart').getBoundingClientRect().top")
     assert red < chart
+
+
+def test_on_a_desktop_the_bell_stays_on_the_first_row_of_a_long_english_menu(browser_page, indicator, supervisor):
+    """The office's menu in English wrapped into three rows, the language list and the bell each alone on one."""
+    page, base = browser_page, browser_page.base_url
+    browser_login(page, supervisor.username)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{base}/supervision/")
+    page.select_option("select[name=language]", "en")
+    page.wait_for_load_state()
+    page.locator("a[href='/review/']", has_text="Review").first.wait_for()
+    brand, bell, nav = (page.locator(s).bounding_box() for s in (".brand", "#bell", "#main-nav"))
+    assert bell["y"] < brand["y"] + brand["height"], (brand, bell)
+    assert nav["y"] + nav["height"] <= 2 * 48, nav  # at most two rows of links
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
