@@ -122,6 +122,30 @@ def demo_db(django_db_setup, django_db_blocker):
             transaction.set_rollback(True)
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    """One migrated, empty SQLite file for the process, for the tests that run the product in subprocesses on
+    databases of their own: they copy it where they would each run `manage.py migrate` (several seconds)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path_factory.mktemp("migrated") / "empty.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{path}",
+        "DJANGO_MEDIA_ROOT": str(path.parent / "media"),
+        "DJANGO_EVIDENCE_ROOT": str(path.parent / "evidence"),
+        "AUDIT_ANCHOR_FILE": str(path.parent / "anchors.jsonl"),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "CELERY_BROKER_URL": "",
+    }
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=root, env=env, check=True)
+    return path
+
+
 @pytest.fixture
 def api():
     return APIClient()

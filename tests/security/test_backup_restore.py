@@ -4,6 +4,7 @@ non-empty target and a damaged backup. Runs the real commands in subprocesses ag
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -52,7 +53,18 @@ def run(database_url, media, *args, check=True):
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=check)
 
 
-def test_backup_restores_into_an_empty_instance_with_equal_counts_files_and_evidence(tmp_path, two_databases):
+def migrate(database_url, media, template):
+    """`manage.py migrate` on a new database: a copy of the migrated template for SQLite, the command itself
+    on PostgreSQL."""
+    if database_url.startswith("sqlite:///"):
+        shutil.copy(template, database_url.removeprefix("sqlite:///"))
+    else:
+        run(database_url, media, "manage.py", "migrate", "--noinput", "-v0")
+
+
+def test_backup_restores_into_an_empty_instance_with_equal_counts_files_and_evidence(
+    tmp_path, two_databases, migrated_sqlite
+):
     source, target = two_databases
     media_a, media_b, backup_dir = tmp_path / "media_a", tmp_path / "media_b", tmp_path / "backup"
     (media_a / "bulletins").mkdir(parents=True)
@@ -60,7 +72,7 @@ def test_backup_restores_into_an_empty_instance_with_equal_counts_files_and_evid
     evidence = Path(str(media_a) + "-evidence") / "evidence" / "2025" / "现场.jpg"
     evidence.parent.mkdir(parents=True)
     evidence.write_bytes(os.urandom(70_000))
-    run(source, media_a, "manage.py", "migrate", "--noinput", "-v0")
+    migrate(source, media_a, migrated_sqlite)
     run(source, media_a, "manage.py", "load_demo")
     run(source, media_a, "manage.py", "backup", str(backup_dir))
     manifest = json.loads((backup_dir / "manifest.json").read_text())
@@ -69,7 +81,7 @@ def test_backup_restores_into_an_empty_instance_with_equal_counts_files_and_evid
     assert {"media/bulletins/2025-05 月报.docx", "evidence/evidence/2025/现场.jpg"} <= set(manifest["files"])
 
     if manifest["db_format"] == "jsonl":  # a pg_dump backup restores into a new database, schema included
-        run(target, media_b, "manage.py", "migrate", "--noinput", "-v0")
+        migrate(target, media_b, migrated_sqlite)
     run(target, media_b, "manage.py", "restore", str(backup_dir))
     counts_a = json.loads(run(source, media_a, "-c", COUNTS).stdout.strip().splitlines()[-1])
     counts_b = json.loads(run(target, media_b, "-c", COUNTS).stdout.strip().splitlines()[-1])
@@ -90,11 +102,11 @@ def test_backup_restores_into_an_empty_instance_with_equal_counts_files_and_evid
 
 
 @pytest.fixture(scope="module")
-def made_once(tmp_path_factory):
+def made_once(tmp_path_factory, migrated_sqlite):
     tmp_path = tmp_path_factory.mktemp("small")
     db_a, media, empty = f"sqlite:///{tmp_path}/a.sqlite3", tmp_path / "media", tmp_path / "empty.sqlite3"
-    run(db_a, media, "manage.py", "migrate", "--noinput", "-v0")
-    empty.write_bytes((tmp_path / "a.sqlite3").read_bytes())  # a migrated, empty instance, without a second migrate
+    migrate(db_a, media, migrated_sqlite)
+    shutil.copy(migrated_sqlite, empty)  # a migrated, empty instance, without a second migrate
     run(
         db_a,
         media,
@@ -110,8 +122,6 @@ def made_once(tmp_path_factory):
 @pytest.fixture
 def small_backup(made_once, tmp_path):
     """Each test's own copy of one small backup and of a migrated, empty instance."""
-    import shutil
-
     shutil.copytree(made_once / "bk", tmp_path / "bk")
     shutil.copy(made_once / "empty.sqlite3", tmp_path / "empty.sqlite3")
     return tmp_path / "bk", f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path / "media"
