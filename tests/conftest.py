@@ -157,6 +157,62 @@ def api_as(user) -> APIClient:
     return client
 
 
+# The Playwright and Chromium of this process while browser tests follow one another: each test gets its own
+# context (cookies, storage), and a launch, which costs a second or two, is made once per run of browser tests.
+_CHROMIUM: dict = {}
+
+
+def _chromium(sync_api, executable):
+    browser = _CHROMIUM.get("browser")
+    if browser is not None and browser.is_connected():
+        return browser
+    _chromium_stop()
+    _CHROMIUM["playwright"] = sync_api.sync_playwright().start()
+    _CHROMIUM["browser"] = _CHROMIUM["playwright"].chromium.launch(
+        executable_path=executable,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    )
+    return _CHROMIUM["browser"]
+
+
+def _chromium_stop():
+    browser, playwright = _CHROMIUM.pop("browser", None), _CHROMIUM.pop("playwright", None)
+    if browser is not None and browser.is_connected():
+        browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The browser tests run one after another, so that a process launches Chromium once for them: after
+    pytest-django's ordering (which puts them among the transactional tests), they go to the end of that group."""
+    browser = [k for k, item in enumerate(items) if "browser_page" in item.fixturenames]
+    if browser:
+        block = items[browser[0] : browser[-1] + 1]
+        items[browser[0] : browser[-1] + 1] = [i for i in block if "browser_page" not in i.fixturenames] + [
+            i for i in block if "browser_page" in i.fixturenames
+        ]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Chromium stops before any test that is no browser test: while Playwright runs, this thread has a running
+    event loop, under which Django's async_to_sync refuses to run (as it did when each test had its own)."""
+    yield
+    if nextitem is None or "browser_page" not in getattr(nextitem, "fixturenames", ()):
+        _chromium_stop()
+
+
 @pytest.fixture
 def browser_page(live_server, tmp_path_factory, request):
     """A Playwright page in Debian's Chromium (never a downloaded browser), 375 px wide like a phone.
@@ -177,34 +233,20 @@ def browser_page(live_server, tmp_path_factory, request):
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     shots = Path("test-artifacts") / request.node.name
     shots.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
-        page = context.new_page()
-        page.base_url = live_server.url
-        counter = {"n": 0}
+    browser = _chromium(sync_api, executable)
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+    page = context.new_page()
+    page.base_url = live_server.url
+    counter = {"n": 0}
 
-        def shot(name):
-            counter["n"] += 1
-            page.screenshot(path=str(shots / f"{counter['n']:02d}-{name}.png"), full_page=True)
+    def shot(name):
+        counter["n"] += 1
+        page.screenshot(path=str(shots / f"{counter['n']:02d}-{name}.png"), full_page=True)
 
-        page.shot = shot
-        page.shots = shots
-        yield page
-        context.close()
-        browser.close()
+    page.shot = shot
+    page.shots = shots
+    yield page
+    context.close()
     print(f"\nscreenshots: {shots.resolve()}")
 
 
