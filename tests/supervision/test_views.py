@@ -112,6 +112,12 @@ def test_the_indicator_page_joins_a_months_reasons_with_a_chinese_semicolon(offi
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_league_names_its_rank_column_on_a_phone_too(office, red_indicator):
+    html = office.get("/supervision/league/?as_of=2025-06").content.decode()
+    assert '<th class="num">排名</th>' in html and 'data-label="排名">1<' in html and 'data-label="#"' not in html
+
+
+@time_machine.travel(NOW, tick=False)
 def test_indicator_page_shows_projection_history_and_offers_a_notice(office, red_indicator):
     html = office.get(f"/supervision/indicators/{red_indicator.pk}/").content.decode()
     # 200 in the 61 days from 25 March to 25 May; 900 more take 275 days: 24 February 2026,

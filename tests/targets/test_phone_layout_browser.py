@@ -79,3 +79,14 @@ def test_on_a_desktop_the_bell_stays_on_the_first_row_of_a_long_english_menu(bro
     assert bell["y"] < brand["y"] + brand["height"], (brand, bell)
     assert nav["y"] + nav["height"] <= 2 * 48, nav  # at most two rows of links
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+
+def test_a_filters_checkbox_sits_beside_its_words_on_a_phone(browser_page, indicator, supervisor):
+    """仅显示反馈逾期的事项 had its box stretched to the screen's width, centred on a line above the words."""
+    page, base = browser_page, browser_page.base_url
+    browser_login(page, supervisor.username)
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{base}/supervision/items/")
+    box = page.locator("input[name=overdue]").bounding_box()
+    label = page.locator("label:has(input[name=overdue])").bounding_box()
+    assert box["width"] < 40 and box["y"] < label["y"] + 10, (box, label)
