@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -17,7 +18,16 @@ from regions.selectors import region_prefix
 
 from . import entry_rules, rules, selectors
 from .choices import Light, ReportStatus
-from .models import Allocation, Evidence, Indicator, LateEntryGrant, ProgressReport, ReportComment, ReportVersion
+from .models import (
+    Allocation,
+    Evidence,
+    Indicator,
+    LateEntryGrant,
+    ProgressReport,
+    ReportComment,
+    ReportVersion,
+    Target,
+)
 
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
@@ -83,12 +93,27 @@ class OwnLight:
 def unit_own_lights(*, unit, statuses: dict, as_of: date) -> dict[int, OwnLight]:
     """Of `statuses` (indicator id → the indicator's rules.StatusResult), the indicators `unit` owes
     a report for, with the light its own pages show (My work's): a township is not red for another
-    township's missing share."""
-    owed = selectors.expected_reporters(list(statuses))
-    mine = [pk for pk, units in owed.items() if unit.pk in units]
-    shares = dict(
-        Allocation.objects.filter(unit=unit, indicator_id__in=mine).values_list("indicator_id", "target_value")
+    township's missing share.
+
+    Who owes is selectors.expected_reporters' rule (the townships of an allocated indicator, else
+    its target's first lead unit), asked here of this unit only, in one read of the indicators."""
+    first_lead = Target.lead_units.through.objects.filter(target_id=OuterRef("target_id")).order_by("id")
+    indicators = (
+        Indicator.objects.filter(pk__in=list(statuses))
+        .order_by()
+        .annotate(
+            allocated=Exists(Allocation.objects.filter(indicator_id=OuterRef("pk"))),
+            first_lead=Subquery(first_lead.values("unit_id")[:1]),
+            share=Subquery(Allocation.objects.filter(indicator_id=OuterRef("pk"), unit=unit).values("target_value")),
+        )
+        .values_list("pk", "allocated", "first_lead", "share")
     )
+    mine, shares = [], {}
+    for pk, allocated, lead, share in indicators:
+        if share is not None:
+            shares[pk] = share
+        if share is not None or (not allocated and lead == unit.pk):
+            mine.append(pk)
     lights = selectors.share_lights(indicator_ids=shares, unit_ids=[unit.pk], as_of=as_of)
     return {pk: OwnLight(status=lights.get((pk, unit.pk), statuses[pk]), share=shares.get(pk)) for pk in mine}
 

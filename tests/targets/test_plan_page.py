@@ -210,3 +210,18 @@ def test_an_indicators_name_and_unit_show_as_text_not_markup(client, supervisor,
     html = page(client, indicator.target.plan_id)
     assert "<img src=x" not in html and "<b>座</b>" not in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;改厕" in html and "&lt;b&gt;座&lt;/b&gt;" in html
+
+
+def test_a_township_reporters_plan_page_reads_its_own_lights_in_a_fixed_number_of_queries(
+    client, every_township_plan, town_reporter
+):
+    client.force_login(town_reporter)
+    with time_machine.travel(datetime(2025, 6, 20, 9, tzinfo=SHANGHAI)):
+        lights_rejudge_all()
+        client.get(f"/plans/{every_township_plan.pk}/")  # the first request of a session records its activity
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(f"/plans/{every_township_plan.pk}/").content.decode()
+    assert counts_in(html, "own-counts")["green"] == 1
+    # The office's page (8 reads, the plan's region with it) and the townships' names; then who owes
+    # what with the unit's shares (one read of the indicators) and the shares' stored lights (two).
+    assert len(captured) <= 13, "\n".join(q["sql"][:150] for q in captured)
