@@ -240,14 +240,16 @@ def _audit_trail(indicator, reports, items):
     q = Q(object_type="targets.Indicator", object_id=str(indicator.pk))
     q |= Q(object_type="targets.ProgressReport", object_id__in=[str(r.pk) for r in reports])
     q |= Q(object_type="supervision.SupervisionItem", object_id__in=[str(i.pk) for i in items])
-    return _labelled(AuditEvent.objects.filter(q).order_by("-at", "-id")[:200])
+    return _labelled(AuditEvent.objects.filter(q).select_related("user").order_by("-at", "-id")[:200])
 
 
 def _labelled(events) -> list:
-    """Audit events with their actions in words (督办通知已下发, not supervision.issue) as e.label."""
+    """Audit events with their actions in words (督办通知已下发, not supervision.issue) as e.label, and who
+    acted by name (洞头区督查室, not the login duchashi) as e.who; a deleted user keeps the stored login."""
     events = list(events)
     for event in events:
         event.label = action_label(event.action)
+        event.who = (event.user.get_full_name() if event.user else "") or event.username
     return events
 
 
@@ -275,9 +277,9 @@ def _chart(spec, series, milestones, counted, ahead) -> dict:
 
 def item_audit(item):
     return _labelled(
-        AuditEvent.objects.filter(object_type="supervision.SupervisionItem", object_id=str(item.pk)).order_by(
-            "at", "id"
-        )
+        AuditEvent.objects.filter(object_type="supervision.SupervisionItem", object_id=str(item.pk))
+        .select_related("user")
+        .order_by("at", "id")
     )
 
 

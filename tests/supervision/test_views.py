@@ -210,3 +210,18 @@ def test_cached_figures_change_as_soon_as_the_month_is_frozen_again(office, red_
     html = office.get("/supervision/?as_of=2025-06").content.decode()
     assert f'<tr data-indicator="{red_indicator.pk}" data-status="red">' not in html
     assert 'href="/supervision/indicators/%d/"' % red_indicator.pk in html  # now listed as done this month
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_audit_trail_names_who_acted_not_their_login(office, red_indicator, supervisor, dept):
+    supervisor.first_name, supervisor.last_name = "洞头区督查室", ""
+    supervisor.save()
+    response = office.post(
+        f"/supervision/indicators/{red_indicator.pk}/issue/",
+        {"unit": dept.pk, "notice": "请说明滞后原因", "reply_due": "2025-07-10"},
+    )
+    item = SupervisionItem.objects.get(indicator=red_indicator)
+    assert response.status_code == 302
+    for url in (f"/supervision/items/{item.pk}/", f"/supervision/indicators/{red_indicator.pk}/"):
+        audit = office.get(url).content.decode().split("data-audit", 1)[1]
+        assert "<td>洞头区督查室</td>" in audit and f"<td>{supervisor.username}</td>" not in audit, url
