@@ -6,6 +6,7 @@
 - `stranger`: reporter of another unit (区教育局), who must see none of the above.
 """
 
+import os
 from datetime import date
 
 import pytest
@@ -23,6 +24,15 @@ PASSWORD = "Test-pass-123"
 # creates hundreds of users; set here, before any fixture (module-scoped ones included) hashes one.
 django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEMO_TODAY = date(2026, 11, 24)
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
+# The marks of a module that needs PostgreSQL (row locks, roles, concurrent sessions) and commits for real;
+# the SQLite pass skips it, the PostgreSQL pass of .ci/run runs it.
+POSTGRES_ONLY = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL=postgres://...)"),
+]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 connection: every unit's answer goes in (each is checked against its own part), while two people of one
 unit answering the same read conflict, one 200 and one 412."""
 
-import os
 import threading
 
 import pytest
@@ -12,17 +11,10 @@ from accounts.models import Role
 from instructions import services
 from instructions.models import Instruction, InstructionStatus
 
-from ..conftest import api_as
+from ..conftest import POSTGRES_ONLY, api_as
 from ..factories import UnitFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
-]
+pytestmark = POSTGRES_ONLY
 
 
 def _answer_at_once(instruction, users, tag):

@@ -2,12 +2,10 @@
 version is made under the region's lock that numbers the versions, each click with its own PostgreSQL
 connection."""
 
-import os
 import threading
 import time
 from datetime import date
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
@@ -16,16 +14,10 @@ from regions.models import Region
 from reports import services
 from reports.models import GeneratedReport, ReportKind
 
+from ..conftest import POSTGRES_ONLY
 from ..factories import UserFactory
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
-]
+pytestmark = POSTGRES_ONLY
 
 
 def _waiting_on_locks() -> int:

@@ -2,7 +2,6 @@
 the audit trigger, rewrite or truncate the audit log: the red-team pass found the application
 connecting as the owner of its tables."""
 
-import os
 import uuid
 
 import psycopg2
@@ -10,14 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
-]
+from ..conftest import POSTGRES_ONLY
+
+pytestmark = POSTGRES_ONLY
 
 
 @pytest.fixture

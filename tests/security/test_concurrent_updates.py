@@ -4,7 +4,6 @@ Real threads, each with its own PostgreSQL connection, through the service that 
 call (progress_report_update with the version the client read).
 """
 
-import os
 import threading
 from datetime import date
 from decimal import Decimal
@@ -17,16 +16,10 @@ from targets.choices import ReportStatus
 from targets.models import ProgressReport
 from targets.services import progress_report_update
 
+from ..conftest import POSTGRES_ONLY
 from ..factories import ProgressReportFactory
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs PostgreSQL (DATABASE_URL=postgres://...)",
-    ),
-]
+pytestmark = POSTGRES_ONLY
 CLIENTS = 50
 
 
