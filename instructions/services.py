@@ -33,8 +33,8 @@ def instruction_link(instruction) -> str:
 
 
 def _about(instruction) -> str:
-    """What the instruction is on, in a few words for a notice: "指标 农村改厕户数"."""
-    return f"{instruction.get_target_kind_display()}「{instruction.target}」"
+    """What the instruction is on, in a few words for a notice: 指标“农村改厕户数”."""
+    return _("%(kind)s “%(target)s”") % {"kind": instruction.get_target_kind_display(), "target": instruction.target}
 
 
 def _snapshot(instruction) -> dict:

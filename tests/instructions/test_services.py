@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from accounts.audit_labels import ACTIONS
 from accounts.models import AuditEvent, ChannelDelivery, Notification, Role, UnitChannel
@@ -53,6 +54,9 @@ def test_a_leader_issues_an_instruction_that_reaches_the_lead_units_audited_and_
     assert set(told) == {"nongye", "duchashi"}  # the unit, and the office that tracks it
     notice = told["nongye"]
     assert "抓紧推进" in notice.message and notice.link == f"/instructions/{instruction.pk}/"
+    assert f"“{indicator.name}”" in notice.message and "「" not in notice.message  # as supervision notices quote
+    with translation.override("zh-hans"):
+        assert services._about(instruction) == f"指标“{indicator.name}”"
     assert not Notification.objects.filter(user=stranger).exists()
     assert ChannelDelivery.objects.filter(channel__unit=dept, text__contains="抓紧推进").count() == 1
 
