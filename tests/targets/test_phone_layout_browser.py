@@ -90,3 +90,12 @@ def test_a_filters_checkbox_sits_beside_its_words_on_a_phone(browser_page, indic
     box = page.locator("input[name=overdue]").bounding_box()
     label = page.locator("label:has(input[name=overdue])").bounding_box()
     assert box["width"] < 40 and box["y"] < label["y"] + 10, (box, label)
+
+
+def test_an_empty_tab_of_my_work_is_not_numbered(browser_page, indicator, dept_reporter):
+    """已退回 with nothing in it read "1. 暂无事项。"."""
+    page, base = browser_page, browser_page.base_url
+    browser_login(page, dept_reporter.username)
+    page.goto(f"{base}/my-work/?tab=returned")
+    empty = page.locator("#todo > li.empty")
+    assert empty.inner_text() and empty.evaluate("li => getComputedStyle(li).listStyleType") == "none"
