@@ -133,6 +133,13 @@ def test_the_message_after_submitting_names_the_period_in_words(as_dept, indicat
     assert f"已报送{indicator.name} 2025年5月的进度填报。" in html
 
 
+def test_the_entry_page_gives_the_last_approved_value_with_its_unit(as_dept, indicator, dept, dept_reporter):
+    report = submitted(indicator, dept, dept_reporter, value="400")
+    ProgressReport.objects.filter(pk=report.pk).update(status=ReportStatus.APPROVED)
+    html = as_dept.get(entry_url(indicator, "2025-06")).content.decode()
+    assert f"最近一次通过 400 {indicator.unit}（2025年5月）" in html
+
+
 def test_field_errors_are_shown_next_to_the_field(as_dept, indicator):
     html = post_entry(as_dept, indicator, value="四百").content.decode()
     assert 'data-error-for="value"' in html
