@@ -207,10 +207,15 @@ class GeneratedReport(models.Model):
         return str(_("the system"))
 
     def __str__(self):
-        """洞头区 月通报 2026年11月 第1版: how messages, the admin and the audit log name the report."""
+        """洞头区2026年11月月通报（第1版）: how messages, the admin and the audit log name the report."""
         month = period_words(self.period_end, Frequency.MONTHLY)
         version = _("version %(v)s") % {"v": self.version}
-        return f"{self.region} {self.get_kind_display()} {month} {version}"
+        return _("%(region)s %(kind)s %(month)s %(version)s") % {
+            "region": self.region,
+            "kind": self.get_kind_display(),
+            "month": month,
+            "version": version,
+        }
 
     @property
     def is_finished(self) -> bool:

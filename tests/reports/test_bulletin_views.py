@@ -200,3 +200,12 @@ def test_the_list_names_who_asked_a_person_a_schedule_or_the_system(client, supe
     assert asked_by(made["schedule:monthly"]) == "按计划自动生成"
     assert asked_by(made[""]) == "系统"
     assert "schedule:monthly" not in page
+
+
+@pytest.mark.django_db
+def test_a_report_is_named_in_one_run_of_chinese_and_spaced_in_english(done_report, county):
+    """The messages read 已发起生成报表：洞头区 月通报 2026年11月 第1版, with spaces between the Chinese words."""
+    with translation.override("zh-hans"):
+        assert str(done_report) == f"{county.name}2025年5月月通报（第1版）"
+    with translation.override("en"):
+        assert str(done_report) == f"{county.name} monthly bulletin 2025-05 version 1"
