@@ -262,8 +262,11 @@ class RollupRow:
 
 
 def county_rollup(indicator, period_start: date) -> dict | None:
-    """For an allocated indicator: each township's latest counted value up to the period, and their sum."""
-    allocations = list(Allocation.objects.filter(indicator=indicator).select_related("unit").order_by("unit__name"))
+    """For an allocated indicator: each township's latest counted value up to the period, and their sum, named
+    by the county it adds up to (洞头区汇总, 旬邑县（合计）)."""
+    allocations = list(
+        Allocation.objects.filter(indicator=indicator).select_related("unit__county").order_by("unit__name")
+    )
     if not allocations:
         return None
     latest = {}
@@ -273,6 +276,7 @@ def county_rollup(indicator, period_start: date) -> dict | None:
     rows = [RollupRow(unit=a.unit, share=a.target_value, report=latest.get(a.unit_id)) for a in allocations]
     total = sum((r.report.value for r in rows if r.report), Decimal(0))
     return {
+        "area": allocations[0].unit.county.name,
         "rows": rows,
         "total": total,
         "target": sum((a.target_value for a in allocations), Decimal(0)),

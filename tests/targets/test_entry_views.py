@@ -101,6 +101,8 @@ def test_a_township_sees_its_share_and_the_county_roll_up(client, town_reporter,
     assert f'data-indicator="{indicator.pk}"' in client.get("/my-work/").content.decode()
     html = client.get(entry_url(indicator)).content.decode()
     assert 'id="rollup" data-total="120' in html and "北岙街道" in html
+    # named by the county it adds up to (a district reads 洞头区汇总, not 全县汇总)
+    assert f"{county.name}汇总" in html and f"{county.name}（合计）" in html and "全县" not in html
     post_entry(client, indicator, value="300", action="submit")
     html = client.get(entry_url(indicator)).content.decode()
     assert 'data-total="420' in html  # 300 + 120, the rule shown on the page

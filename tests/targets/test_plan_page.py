@@ -159,7 +159,7 @@ def test_a_township_reporter_counts_its_own_lights_apart_from_the_countys(
         lights_rejudge_all()
     client.force_login(town_reporter)
     html = client.get(f"/plans/{every_township_plan.pk}/").content.decode()
-    assert "本单位填报1项指标：" in html and "全区灯色（本页所列2项指标）：" in html
+    assert "本单位填报1项指标：" in html and f"{every_township_plan.region.name}灯色（本页所列2项指标）：" in html
     assert counts_in(html, "own-counts") == {"not_started": 0, "done": 0, "green": 1, "amber": 0, "red": 0}
     assert counts_in(html, "county-counts")["red"] == 2
     row = html[html.index(f'data-indicator="{indicator.pk}"') :]
@@ -173,7 +173,7 @@ def test_the_office_sees_the_countys_counts_alone(client, supervisor, every_town
     client.force_login(supervisor)
     html = client.get(f"/plans/{every_township_plan.pk}/").content.decode()
     assert "own-counts" not in html and "本单位填报" not in html
-    assert "全区灯色" not in html and html.count('class="light light-red"') >= 2
+    assert "灯色（本页所列" not in html and html.count('class="light light-red"') >= 2
 
 
 def test_every_township_reads_as_the_townships_it_stands_for(client, supervisor, every_township_plan, indicator):
@@ -196,7 +196,7 @@ def test_the_home_page_gives_a_township_the_same_two_counts_as_the_plan_page(
     client.force_login(town_reporter)
     home = client.get("/").content.decode()
     plan_page = client.get(f"/plans/{every_township_plan.pk}/").content.decode()
-    assert "本单位填报1项指标：" in home and "全区灯色（共2项指标）：" in home
+    assert "本单位填报1项指标：" in home and f"{every_township_plan.region.name}灯色（共2项指标）：" in home
     for line in ("own-counts", "county-counts"):
         assert counts_in(home, line) == counts_in(plan_page, line)
     assert counts_in(home, "own-counts")["green"] == 1 and counts_in(home, "county-counts")["red"] == 2
