@@ -20,7 +20,7 @@ from reports.services import document_frame_save
 from supervision.services import snapshot_history
 from targets import lights
 from targets.choices import ReportStatus
-from targets.models import Indicator, Plan, ProgressReport
+from targets.models import Indicator, Plan, ProgressReport, ReportVersion
 
 from . import history, instructions, plans, villages
 from .facts import PLANS, facts
@@ -106,6 +106,7 @@ def demo_load(*, today: date | None = None) -> dict:
             reports.append(report)
         _office_settings(county, key, system)
     ProgressReport.objects.bulk_create(reports, batch_size=1000)
+    ReportVersion.objects.bulk_create(history.versions(reports), batch_size=1000)
     economy = villages.load(today=today)
     lights.lights_rejudge_all(today=today)  # bulk_create passes by the services
     written = instructions.load(counties=counties, today=today)

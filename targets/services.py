@@ -266,12 +266,19 @@ def _check_findings(indicator, unit, period_start: date, value, explanation: str
     return any(f.needs == entry_rules.NEEDS_CONFIRMATION for f in findings)
 
 
-def _record_version(report: ProgressReport, action: str, by) -> None:
+def report_version(report: ProgressReport, action: str, by, at=None) -> ReportVersion:
+    """The report's state as its version `report.version` keeps it (unsaved), after `action` by `by`."""
     data = snapshot(report, VERSION_FIELDS)
     # As stored (4 places), whether the value came from the form or from the database, so that
     # comparing two versions shows only real changes.
     data["value"] = str(Decimal(report.value).quantize(VALUE_PLACES))
-    ReportVersion.objects.create(report=report, version=report.version, action=action, data=data, by=by)
+    return ReportVersion(
+        report=report, version=report.version, action=action, data=data, by=by, at=at or timezone.now()
+    )
+
+
+def _record_version(report: ProgressReport, action: str, by) -> None:
+    report_version(report, action, by).save()
 
 
 def report_link(report) -> str:

@@ -268,3 +268,21 @@ def test_the_demo_reports_are_written_with_chinese_punctuation(demo):
     assert texts - {""}
     ascii_between = re.compile(r"[\u4e00-\u9fff][,;:?!()][\u4e00-\u9fff]")
     assert not [t for t in texts if ascii_between.search(t)]
+
+
+def test_every_demo_report_keeps_its_versions_as_the_services_would(demo, client):
+    """Version 2 (submitted) or 3 (approved), each with the versions before it: its page's 历史记录 lists them."""
+    from targets.models import ReportVersion
+
+    reports = ProgressReport.objects.order_by("id")
+    kept = Counter(ReportVersion.objects.values_list("report_id", flat=True))
+    assert reports.exists() and all(kept[r.pk] == r.version for r in reports)
+    latest = {(v.report_id, v.version): v for v in ReportVersion.objects.filter(report__in=reports[:200])}
+    for report in reports[:200]:
+        last = latest[(report.pk, report.version)]
+        assert last.data["status"] == report.status and last.at >= latest[(report.pk, 1)].at
+        assert last.action == {"approved": "approve", "submitted": "submit"}[report.status]
+    report = reports.filter(status="approved").first()
+    client.force_login(User.objects.get(username="duchashi"))
+    html = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "暂无版本记录" not in html and 'data-version="3" data-action="approve"' in html
