@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 WIDTH, HEIGHT, PAD_X, PAD_TOP, PAD_BOTTOM = 600, 240, 40, 24, 40
+LABELS = 4  # period labels at most, so that 2026年第二季度 fits four times across a phone
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,7 @@ class Dot:
     label: str
     value: Decimal
     current: bool
+    anchor: str = "middle"  # the label's text-anchor: the first and last stay inside the chart
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,8 @@ class LineChart:
 def line_chart(points: list[tuple[str, Decimal, bool]], target: Decimal | None) -> LineChart | None:
     """A value per period (label, value, is this the report shown) against the target line; None without points.
 
-    Period labels are written under at most eight dots, counted back from the latest, so they never overlap on
-    a phone.
+    Period labels (2026年5月, 2026年第二季度) are written under at most four dots, counted back from the latest,
+    so that they never run together on a phone; the first and the last end inside the chart.
     """
     if not points:
         return None
@@ -42,14 +44,22 @@ def line_chart(points: list[tuple[str, Decimal, bool]], target: Decimal | None) 
         return round(PAD_TOP + float((high - value) / span) * inner_h, 1)
 
     step = inner_w / max(len(points) - 1, 1)
-    every = max(1, -(-len(points) // 8))
+    every = max(1, -(-(len(points) - 1) // (LABELS - 1))) if len(points) > 1 else 1
+    labelled = [i for i in range(len(points)) if (len(points) - 1 - i) % every == 0]
+
+    def anchor(i: int) -> str:
+        if len(points) == 1:
+            return "middle"
+        return "start" if i == 0 else "end" if i == len(points) - 1 else "middle"
+
     dots = tuple(
         Dot(
             x=round(PAD_X + i * step if len(points) > 1 else WIDTH / 2, 1),
             y=y(v),
-            label=label if (len(points) - 1 - i) % every == 0 else "",
+            label=label if i in labelled else "",
             value=v,
             current=current,
+            anchor=anchor(i),
         )
         for i, (label, v, current) in enumerate(points)
     )

@@ -471,7 +471,7 @@ def report_series(report) -> list[tuple[str, Decimal, bool]]:
     by_period = {p: v for p, v in counted.order_by("period_start").values_list("period_start", "value")}
     by_period[report.period_start] = report.value
     frequency = report.indicator.frequency
-    return [(periods.period_label(p, frequency), v, p == report.period_start) for p, v in sorted(by_period.items())]
+    return [(rules.period_words(p, frequency), v, p == report.period_start) for p, v in sorted(by_period.items())]
 
 
 def units_in_region(user):

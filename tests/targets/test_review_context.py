@@ -102,14 +102,21 @@ def test_the_report_page_draws_the_units_values_by_period(office, indicator, dep
     may = report(indicator, dept, dept_reporter, 5, "250")
     html = office.get(f"/reports/{may.pk}/").content.decode()
     svg = re.search(r'<svg class="line-chart".*?</svg>', html, flags=re.S).group(0)
-    assert svg.count("<circle") == 3 and "2025-03" in svg and "2025-05" in svg and 'class="current"' in svg
+    assert svg.count("<circle") == 3 and "2025年3月" in svg and "2025年5月" in svg and 'class="current"' in svg
+    assert "2025-03" not in svg
 
 
-def test_the_chart_puts_a_higher_value_higher_and_labels_at_most_eight_periods():
-    points = [(f"2025-{m:02d}", Decimal(m * 10), m == 12) for m in range(1, 13)]
-    chart = line_chart(points, Decimal("200"))
-    assert chart.dots[-1].y < chart.dots[0].y and chart.target_y < chart.dots[-1].y
-    assert 1 < sum(bool(d.label) for d in chart.dots) <= 8 and chart.dots[-1].label == "2025-12"
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 12, 36])
+def test_the_chart_puts_a_higher_value_higher_and_labels_at_most_four_periods(count):
+    points = [(f"{2025 + m // 12}年{m % 12 + 1}月", Decimal(m * 10), m == count - 1) for m in range(count)]
+    chart = line_chart(points, Decimal("500"))
+    assert chart.dots[-1].y <= chart.dots[0].y and chart.target_y < chart.dots[-1].y
+    labelled = [d for d in chart.dots if d.label]
+    assert 1 <= len(labelled) <= 4 and chart.dots[-1].label == points[-1][0]
+    # labels stand at least a quarter of the width apart, the first and last ending inside the chart
+    assert all(b.x - a.x >= 150 for a, b in zip(labelled, labelled[1:]))
+    if count > 1:
+        assert labelled[-1].anchor == "end" and chart.dots[0].anchor == "start"
     assert line_chart([], Decimal("1")) is None
 
 
