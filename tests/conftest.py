@@ -284,6 +284,18 @@ def browser_create_unknown_units(page):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (zh-hans). A request sent with Accept-Language: en leaves
+    English active in the thread that served it (LocaleMiddleware activates and never resets), so the next
+    test in that process would read the services' messages in English."""
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache, so API throttle counts never leak from one test into the next."""
     from django.core.cache import cache
