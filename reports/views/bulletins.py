@@ -91,7 +91,11 @@ def report_request(request):
         month=form.cleaned_data["month"],
         by=request.user,
     )
-    messages.success(request, _("Report requested: %(report)s. It appears below when done.") % {"report": report})
+    report.refresh_from_db(fields=["status"])  # generated already where tasks run in-process (make run)
+    if report.status == ReportState.DONE:
+        messages.success(request, _("Report generated: %(report)s, at the top of the list below.") % {"report": report})
+    else:
+        messages.success(request, _("Report requested: %(report)s. It appears below when done.") % {"report": report})
     return redirect("reports:bulletins")
 
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.utils import translation
 
@@ -109,6 +110,32 @@ def test_the_office_asks_for_a_report_and_gets_a_pending_row(
         date(2025, 4, 1),
         supervisor,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_where_tasks_run_in_process_the_message_says_the_report_is_there(client, supervisor, county, indicator):
+    """make run generates in the request (Celery in-process, the request's transaction committed at once)."""
+    client.force_login(supervisor)
+    response = client.post("/reports/bulletins/request/", {"region": county.pk, "kind": "monthly", "month": "2025-05"})
+    report = GeneratedReport.objects.get()
+    assert report.status == ReportState.DONE
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [f"已生成报表：{report}，见下方列表首行。"]
+
+
+@pytest.mark.django_db
+def test_left_to_a_worker_the_message_says_the_report_will_appear(
+    client, supervisor, county, indicator, django_capture_on_commit_callbacks
+):
+    client.force_login(supervisor)
+    with django_capture_on_commit_callbacks():
+        response = client.post(
+            "/reports/bulletins/request/", {"region": county.pk, "kind": "monthly", "month": "2025-05"}
+        )
+    report = GeneratedReport.objects.get()
+    assert report.status == ReportState.PENDING
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"已发起生成报表：{report}。生成完成后将显示在下方。"
+    ]
 
 
 @pytest.mark.django_db
