@@ -59,3 +59,11 @@ document.querySelectorAll("select[data-months-from][data-months-to]").forEach(fu
     to.addEventListener(name, rebuild);
   });
 });
+
+// <button data-confirm="question">: ask before the form goes with that button (an act that cannot be undone).
+document.querySelectorAll("form").forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) { event.preventDefault(); }
+  });
+});

@@ -6,10 +6,12 @@ from io import BytesIO
 import pytest
 from docx import Document
 
+from accounts.models import Role
 from reports import services
 from reports.models import GeneratedReport
 
 from ..conftest import browser_login
+from ..factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,3 +62,30 @@ def test_office_sets_its_document_frame_on_a_phone_and_on_a_desktop(browser_page
     page.shot("frame-desktop")
     report = services.report_request(region=county, kind="monthly", month=date(2025, 5, 1))
     assert services.report_generate(report_id=report.pk).content["doc_number"] == "测巩衔办发〔2025〕1号"
+
+
+def test_a_leader_confirms_before_signing_and_a_dismissed_question_signs_nothing(
+    browser_page, supervisor, county, indicator
+):
+    leader = UserFactory(username="lingdao", role=Role.LEADER, region=county)
+    report = services.report_request(region=county, kind="monthly", month=date(2025, 5, 1), by=supervisor)
+    services.report_generate(report_id=report.pk)
+    page = browser_page
+    browser_login(page, leader.username)
+    page.goto(f"{page.base_url}/reports/bulletins/{report.pk}/")
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    page.click("#signoff-form button[value=sign]")
+    page.wait_for_timeout(300)
+    report.refresh_from_db()
+    assert report.signoff == "awaiting" and questions == [f"确认签发{report}？签发后即为定稿，不能退回或再次签发。"]
+    page.once("dialog", lambda dialog: answer(dialog, True))
+    page.click("#signoff-form button[value=sign]")
+    page.wait_for_load_state("networkidle")
+    report.refresh_from_db()
+    assert report.signoff == "signed" and len(questions) == 2
