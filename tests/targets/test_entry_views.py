@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import AuditEvent, Notification
 from targets import services
@@ -272,6 +273,13 @@ def test_evidence_downloads_for_the_unit_and_the_office_with_its_name(as_dept, o
     downloads = AuditEvent.objects.filter(action="evidence.download", object_id=str(report.pk))
     assert sorted(downloads.values_list("username", flat=True)) == sorted([dept_reporter.username, "duchashi"])
     assert downloads.first().new["sha256"] == evidence.sha256
+    # the page lists the file by its name, size and upload time; its fingerprint is a tooltip for an auditor
+    item = as_dept.get(f"/reports/{report.pk}/").content.decode()
+    item = item[item.index(f'data-evidence="{evidence.pk}"') :]
+    item = item[: item.index("</li>")]
+    up = timezone.localtime(evidence.uploaded_at)
+    assert f"{up.year}年{up.month}月{up.day}日" in item and f'title="SHA-256 {evidence.sha256}"' in item
+    assert ">SHA-256" not in item and "· SHA-256" not in item
 
 
 def test_review_queue_filters_and_bulk_approval(office, indicator, dept, dept_reporter, town_unit, town_reporter):
