@@ -286,3 +286,6 @@ def test_every_demo_report_keeps_its_versions_as_the_services_would(demo, client
     client.force_login(User.objects.get(username="duchashi"))
     html = client.get(f"/reports/{report.pk}/").content.decode()
     assert "暂无版本记录" not in html and 'data-version="3" data-action="approve"' in html
+    first = html[html.index('data-version="1" data-action="create"') :]
+    first = first[: first.index("</li>")]
+    assert "版本 1</strong> · 已创建" in first and "创建时间" not in first  # the action, not a column's name
