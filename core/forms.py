@@ -46,6 +46,11 @@ class MonthSelect(forms.Select):
         return [_as_month(value)] if value not in (None, "") else [""]
 
     def get_context(self, name, value, attrs):
+        self.choices = self.month_choices(value)
+        return super().get_context(name, value, attrs)
+
+    def month_choices(self, value) -> list[tuple[str, str]]:
+        """The (YYYY-MM, month in words) options for the chosen `value`, as the select lists them."""
         months = list(self.months) if self.months is not None else months_back(timezone.localdate())
         values = [m.strftime("%Y-%m") for m in months]
         chosen = _as_month(value)
@@ -55,8 +60,7 @@ class MonthSelect(forms.Select):
             choices.insert(0, (chosen, _label_of(chosen)))
         if self.empty_label is not None:
             choices.insert(0, ("", self.empty_label))
-        self.choices = choices
-        return super().get_context(name, value, attrs)
+        return choices
 
 
 def _label_of(value: str) -> str:

@@ -1,12 +1,21 @@
 """Supervision items drawn on pages of apps above this one (My work lives in targets, which may not import
 supervision): the template asks, the view does not need to know."""
 
+import html
 from decimal import ROUND_HALF_UP, Decimal
 
-from django import template
+from django import forms, template
+from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
+from core.forms import MonthSelect
 from supervision.selectors import unit_open_items
+from targets.choices import Light
+from targets.templatetags.platform_tags import light_badge
 
 register = template.Library()
 
@@ -21,24 +30,34 @@ def unit_awaiting_reply(user):
 
 @register.simple_tag
 def filter_field(bound):
-    """A filter of the dashboards: a select written directly (Django renders each option through a
-    template, most of the time of a county dashboard), anything else as the form renders it."""
-    from django import forms
-    from django.utils.html import format_html, format_html_join
-
+    """A filter of the dashboards: a select (the month select too) written directly (Django renders
+    each option through a template, most of the time of a county dashboard), anything else as the
+    form renders it."""
     widget = bound.field.widget
-    if type(widget) is not forms.Select:
+    if isinstance(widget, MonthSelect):
+        # With the attributes Django gives it (its help text's aria-describedby).
+        value = bound.value()
+        choices = widget.month_choices(value)
+        chosen = widget.format_value(value)[0]
+        attrs = {**widget.attrs, **bound.build_widget_attrs({}, widget)}
+    elif type(widget) is forms.Select:
+        choices = widget.choices
+        chosen = "" if bound.value() is None else str(bound.value())
+        attrs = {}
+    else:
         return str(bound)
-    chosen = "" if bound.value() is None else str(bound.value())
+    attrs["id"] = widget.attrs.get("id", bound.auto_id)
     options = format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
         (
             (value, " selected" if str(value) == chosen else "", label)
-            for value, label in ((str(v), lbl) for v, lbl in widget.choices)
+            for value, label in ((str(v), lbl) for v, lbl in choices)
         ),
     )
-    return format_html('<select name="{}" id="{}">{}</select>', bound.html_name, bound.auto_id, options)
+    return format_html(
+        '<select name="{}"{}>{}</select>', bound.html_name, flatatt({k: v for k, v in attrs.items() if v}), options
+    )
 
 
 @register.filter
@@ -50,3 +69,102 @@ def behind_cell(behind):
         return behind
     # One decimal, as the reasons beside it (落后75.6个百分点) and the Excel column write it.
     return f"{Decimal(behind).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,.1f}"
+
+
+# The dashboards' long tables (the splits' rows, the red and amber lists) are written here, every
+# value escaped once and every label, link and badge made once per table: through the template
+# engine, with a url tag and a translated label in each cell, they took most of a county
+# overview's drawing time.
+
+
+def _escape(value) -> str:
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _link(name: str):
+    """The page of an id under URL `name` (an `<int:pk>` route), reversed once per table."""
+    prefix, _sep, suffix = reverse(name, args=[0]).rpartition("/0/")
+    return lambda pk: f"{prefix}/{pk}/{suffix}"
+
+
+_SPLIT_FILTER = {"section": "section", "lead_unit": "lead_unit", "township": "township"}
+
+
+@register.simple_tag(takes_context=True)
+def split_rows(context, dimension, groups):
+    """The rows of one split of the overview (by section, lead unit, township or county): each
+    group's name and its count at each light, linked to the list behind it."""
+    query = _escape(context.get("base_query", ""))
+    overview, listing = reverse("supervision:overview"), reverse("supervision:list")
+    month = context["as_of"].strftime("%Y-%m")
+    cells = [(light, f'<td class="num" data-label="{_escape(label)}">') for light, label in Light.choices]
+    rows = []
+    for g in groups:
+        if dimension == "county":
+            name = f'<a href="{overview}?region={_escape(g.code)}&amp;as_of={month}">{_escape(g.label)}</a>'
+            extra = f"&amp;region={_escape(g.code)}"
+        elif dimension == "township":
+            name = f'<a href="{overview}?{query}&amp;township={g.key}">{_escape(g.label)}</a>'
+            extra = f"&amp;township={g.key}"
+        else:
+            name = _escape(g.label or "—")
+            extra = f"&amp;{_SPLIT_FILTER[dimension]}={g.key}" if g.key is not None else ""
+        counts = "".join(
+            f'{cell}<a href="{listing}?{query}&amp;light={light}{extra}">{g.counts[light]}</a></td>'
+            if g.counts.get(light)
+            else f"{cell}0</td>"
+            for light, cell in cells
+        )
+        rows.append(f'<tr data-key="{g.key}"><td>{name}</td>{counts}</tr>')
+    if not rows:
+        rows.append(f'<tr><td colspan="6" class="muted">{_escape(gettext("None."))}</td></tr>')
+    # Safe: every value above is escaped.
+    return mark_safe("\n".join(rows))
+
+
+@register.simple_tag(takes_context=True)
+def flagged_rows(context, rows):
+    """The rows of a red and amber list (figures.FlaggedRow): the indicator and its task, its light,
+    lead units, points and days behind, and why."""
+    labels = {
+        key: _escape(gettext(text))
+        for key, text in (
+            ("indicator", "Indicator"),
+            ("light", "Light"),
+            ("leads", "Lead units"),
+            ("behind", "Points behind"),
+            ("days", "Days behind"),
+            ("why", "Why"),
+        )
+    }
+    indicator_page = _link("supervision:indicator")
+    user = context.get("user")
+    assign = _link("admin:targets_target_change") if user is not None and user.is_staff else None
+    unowned = f'<strong class="unowned" data-unowned>{_escape(gettext("No responsible unit"))}</strong>'
+    assign_label = _escape(gettext("Assign a unit"))
+    badges = {light: light_badge(light) for light in Light.values}
+    out = []
+    for row in rows:
+        if row.unowned:
+            leads = unowned + (f' <a href="{assign(row.target_id)}">{assign_label}</a>' if assign else "")
+        else:
+            leads = "、".join(_escape(name) for name in row.lead_units) or "—"
+        badge = badges.get(row.status) or light_badge(row.status)
+        out.append(
+            f'<tr data-indicator="{row.indicator_id}" data-status="{_escape(row.status)}">'
+            f'<td data-label="{labels["indicator"]}"><a href="{indicator_page(row.indicator_id)}">'
+            f'{_escape(row.name)}</a><div class="muted">{_escape(row.target)}</div></td>'
+            f'<td data-label="{labels["light"]}">{badge}</td>'
+            f'<td data-label="{labels["leads"]}">{leads}</td>'
+            f'<td class="num" data-label="{labels["behind"]}">{_escape(behind_cell(row.behind))}</td>'
+            f'<td class="num" data-label="{labels["days"]}">'
+            f"{row.days_behind if row.days_behind is not None else '—'}</td>"
+            f'<td class="reasons" data-label="{labels["why"]}">'
+            f"{''.join(f'<div>{_escape(reason)}</div>' for reason in row.reasons)}</td></tr>"
+        )
+    if not out:
+        out.append(f'<tr><td colspan="6" class="muted">{_escape(gettext("None."))}</td></tr>')
+    # Safe: every value above is escaped.
+    return mark_safe("\n".join(out))
