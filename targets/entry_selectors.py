@@ -114,7 +114,7 @@ def unit_own_lights(*, unit, statuses: dict, as_of: date) -> dict[int, OwnLight]
             shares[pk] = share
         if share is not None or (not allocated and lead == unit.pk):
             mine.append(pk)
-    lights = selectors.share_lights(indicator_ids=shares, unit_ids=[unit.pk], as_of=as_of)
+    lights = selectors.share_lights(indicator_ids=shares, unit_ids=[unit.pk], as_of=as_of, allocated=True)
     return {pk: OwnLight(status=lights.get((pk, unit.pk), statuses[pk]), share=shares.get(pk)) for pk in mine}
 
 
@@ -156,7 +156,7 @@ def work_rows(*, user, today: date, indicator_ids=None) -> list[WorkRow]:
         own[indicator_id][period_start] = (pk, status)
     # A township's row shows the light of its own share, not the county figure's (which another
     # township's missing report can turn red while this one reported on time).
-    own_lights = selectors.share_lights(indicator_ids=shares, unit_ids=[unit.pk], as_of=today)
+    own_lights = selectors.share_lights(indicator_ids=shares, unit_ids=[unit.pk], as_of=today, allocated=True)
     granted_indicator, granted_plan = _granted_periods(unit, today)
     rows, shown = [], {}
     for indicator_id, status_row in statuses.items():

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.periods import (
     Frequency,
@@ -88,7 +88,11 @@ class Reason(str):
     params: dict
 
     def __new__(cls, code: str, **params):
-        reason = super().__new__(cls, str(REASON_TEXTS[code]) % _in_words(params))
+        try:
+            words = _reason_words(get_language(), code, tuple(sorted(params.items())))
+        except TypeError:  # a parameter that cannot be a key (none the rule writes)
+            words = str(REASON_TEXTS[code]) % _in_words(params)
+        reason = super().__new__(cls, words)
         reason.code, reason.params = code, params
         return reason
 
@@ -97,6 +101,15 @@ class Reason(str):
 
     def as_data(self) -> list:
         return [self.code, self.params]
+
+
+@lru_cache(maxsize=8192)
+def _reason_words(language: str | None, code: str, params: tuple) -> str:
+    """A reason's words in `language` (the active one, passed so that it is part of the key). A plan
+    page shows hundreds of stored reasons, each of which took three or four translation look-ups;
+    the words depend on the code, the parameters and the language only, so each is written once
+    per process."""
+    return str(REASON_TEXTS[code]) % _in_words(dict(params))
 
 
 _DAY_PARAMS = ("start", "deadline", "due")

@@ -301,18 +301,27 @@ def share_statuses(
     return results
 
 
-def share_lights(*, indicator_ids, unit_ids, as_of: date) -> dict[tuple[int, int], rules.StatusResult]:
+def share_lights(
+    *, indicator_ids, unit_ids, as_of: date, allocated: bool = False
+) -> dict[tuple[int, int], rules.StatusResult]:
     """Per (indicator, township unit) with an allocated share: the township's light on its own share,
     the one a township's own pages show (My work, the review queue), not the county figure's. Today's
-    is read from the stored lights; one without a valid row, and any other day, is judged afresh."""
+    is read from the stored lights; one without a valid row, and any other day, is judged afresh.
+
+    `allocated` says the caller has read the allocations already: every indicator of
+    `indicator_ids` is allocated to every unit of `unit_ids` (one unit's shares), so they are not
+    read again."""
     indicator_ids, unit_ids = set(indicator_ids), set(unit_ids)
     if not indicator_ids or not unit_ids:
         return {}
-    pairs = set(
-        Allocation.objects.filter(indicator_id__in=indicator_ids, unit_id__in=unit_ids).values_list(
-            "indicator_id", "unit_id"
+    if allocated:
+        pairs = {(i, u) for i in indicator_ids for u in unit_ids}
+    else:
+        pairs = set(
+            Allocation.objects.filter(indicator_id__in=indicator_ids, unit_id__in=unit_ids).values_list(
+                "indicator_id", "unit_id"
+            )
         )
-    )
     found = {}
     if as_of == timezone.localdate() and pairs:
         stored = CurrentLight.objects.filter(
