@@ -338,11 +338,18 @@ def _in_figures(text: str, numeric: bool) -> str:
     return f"{text[:half]}\n{text[half:]}"
 
 
-def add_table(document, columns: list[TableColumn], cells: list[list[str]], total_mm: float = TYPE_WIDTH_MM):
+def add_table(
+    document,
+    columns: list[TableColumn],
+    cells: list[list[str]],
+    total_mm: float = TYPE_WIDTH_MM,
+    widths_mm: list[float] | None = None,
+):
     """A table at the end of the body with its head repeated on each page and its columns fitted
-    (column_widths), written as one piece of XML: python-docx's cell objects cost more than the rest of a
-    bulletin together. A light column's cells carry the light's colour. Returns the w:tbl element."""
-    widths = [int(Mm(w).twips) for w in column_widths(columns, cells, total_mm)]
+    (column_widths, or `widths_mm` when the table is the second part of one measured whole), written as one
+    piece of XML: python-docx's cell objects cost more than the rest of a bulletin together. A light column's
+    cells carry the light's colour. Returns the w:tbl element."""
+    widths = [int(Mm(w).twips) for w in (widths_mm or column_widths(columns, cells, total_mm))]
     aligns = ["right" if c.numeric else "center" if c.light else None for c in columns]
     fills = {label: LIGHT_FILLS[light] for light, label in LIGHT_LABELS.items()}
     head = "".join(_cell_xml(column.header, width, HEAD_FONT, "center") for column, width in zip(columns, widths))

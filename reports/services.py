@@ -241,7 +241,9 @@ def report_pdf_render(*, report_id: int) -> GeneratedReport:
     if report.status != ReportState.DONE or report.pdf:
         return report
     with report.docx.open("rb") as f:
-        rendered = pdf.docx_to_pdf(f.read())
+        docx = f.read()
+    with translation.override(settings.LANGUAGE_CODE):
+        rendered = pdf.report_pdf(docx, report.content)
     with transaction.atomic():
         report = GeneratedReport.objects.select_for_update(of=("self",)).select_related("region").get(pk=report_id)
         if report.pdf:

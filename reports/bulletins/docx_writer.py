@@ -29,6 +29,7 @@ from core.docx import (
     TYPE_WIDTH_MM,
     TableColumn,
     add_table,
+    column_widths,
     insert_ordered,
     no_grid,
     page_number_footer,
@@ -128,16 +129,32 @@ def text_width(text: str) -> float:
     return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
 
 
-def _table(document, block, caption: bool = True) -> None:
-    """A table with its head repeated on each page and its columns fitted (core.docx.add_table)."""
+def _table(document, block, caption: bool = True, last_rows_over: int = 0) -> None:
+    """A table with its head repeated on each page and its columns fitted (core.docx.add_table).
+
+    `last_rows_over` > 0 starts a new page before the table's last rows (the head repeated over them, the
+    widths those of the whole table): the PDF's second render when the first left the 版记 after the last
+    attachment's table alone on a page (reports.bulletins.pdf)."""
     if caption:  # an attachment's table has the attachment's title instead
         head = _paragraph(
             document, block["title"], HEADING_FONTS[3][0], BODY_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
         )
         head.paragraph_format.keep_with_next = True  # a caption never stands alone at the foot of a page
-    columns = block["columns"]
-    cells = [[format_cell(value, column["fmt"]) for value, column in zip(row, columns)] for row in block["rows"]]
-    add_table(document, table_columns(columns), cells)
+    columns = table_columns(block["columns"])
+    cells = [
+        [format_cell(value, column["fmt"]) for value, column in zip(row, block["columns"])] for row in block["rows"]
+    ]
+    over = min(last_rows_over, len(cells) - 1)
+    if over <= 0:
+        add_table(document, columns, cells)
+        return
+    widths = column_widths(columns, cells)
+    add_table(document, columns, cells[:-over], widths_mm=widths)
+    # A paragraph of one point that starts the page: the rest of the table goes on under its repeated head.
+    page = _paragraph(document, "", BODY_FONT, Pt(1), exact_pitch=False)
+    page.paragraph_format.page_break_before = True
+    page.paragraph_format.line_spacing_rule, page.paragraph_format.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(1)
+    add_table(document, columns, cells[-over:], widths_mm=widths)
 
 
 def table_columns(columns: list[dict]) -> list[TableColumn]:
@@ -341,7 +358,7 @@ def _annex_head(document, block) -> None:
     title.paragraph_format.keep_with_next = True
 
 
-def _block(document, block, before_table: bool = False) -> None:
+def _block(document, block, before_table: bool = False, last_rows_over: int = 0) -> None:
     if block["type"] == "heading":
         font, bold = HEADING_FONTS[block["level"]]
         heading = _paragraph(document, block["text"], font, BODY_SIZE, bold=bold, indent=True)
@@ -355,10 +372,12 @@ def _block(document, block, before_table: bool = False) -> None:
     elif block["type"] == "annex":
         _annex_head(document, block)
     else:
-        _table(document, block, caption="annex" not in block)
+        _table(document, block, caption="annex" not in block, last_rows_over=last_rows_over)
 
 
-def write_docx(content: dict) -> bytes:
+def write_docx(content: dict, *, last_rows_over: int = 0) -> bytes:
+    """The report as a .docx. `last_rows_over` (the PDF's second render only) puts that many of the last
+    attachment's last rows on a page of their own, with the 版记 under them."""
     document = Document()
     _page_setup(document)
     normal = document.styles["Normal"]
@@ -379,8 +398,9 @@ def write_docx(content: dict) -> bytes:
     for block, after in zip(blocks[:first_annex], follows):
         _block(document, block, before_table=after == "table")
     _signature(document, content)
-    for block in blocks[first_annex:]:
-        _block(document, block)
+    annexed = blocks[first_annex:]
+    for n, block in enumerate(annexed):
+        _block(document, block, last_rows_over=last_rows_over if n == len(annexed) - 1 else 0)
     if content.get("frame"):
         _imprint(document, content)
     buffer = BytesIO()

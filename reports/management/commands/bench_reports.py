@@ -26,7 +26,7 @@ from docx import Document
 from core.periods import parse_period
 from reports import services
 from reports.bulletins.docx_writer import write_docx
-from reports.bulletins.pdf import docx_to_pdf, soffice
+from reports.bulletins.pdf import report_pdf, soffice
 from reports.bulletins.xlsx_writer import write_xlsx
 from reports.models import ReportKind
 from reports.selectors import schedule_regions
@@ -121,6 +121,7 @@ class Command(BaseCommand):
         )
         if pdf:
             began = time.perf_counter()
-            docx_to_pdf(write_docx(content))
+            with translation.override(settings.LANGUAGE_CODE):
+                report_pdf(write_docx(content), content)
             line += f"{time.perf_counter() - began:>7.1f}"
         self.stdout.write(line)
