@@ -6,7 +6,9 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from .. import schedule
 from ..models import ReportKind
+from ..selectors import schedule_spec_for
 from . import content
 from .document import DocumentBuilder, chinese_date
 
@@ -147,14 +149,22 @@ def compose(*, kind: str, region, period_start: date, period_end: date, serial: 
     return doc.as_dict()
 
 
+def _reports_not_due(region, month: date, issued_on: date) -> date | None:
+    """The due date of `month`'s reports when it has not passed on the day the report is made (a bulletin of
+    the month under way), else None: until then no unit is late, and the units are ranked on the month before."""
+    due = schedule.month_due_date(schedule_spec_for(region), month)
+    return due if issued_on <= due else None
+
+
 def _body(doc, *, kind, region, cover, issued_on) -> None:
     period_start, period_end = cover.start, cover.end
+    not_due = _reports_not_due(region, period_end, issued_on)
     content.overview(doc, region=region, cover=cover)
     if kind == ReportKind.MONTHLY:
         content.by_section(doc, region=region, as_of=period_end)
-        content.league(doc, region=region, month=period_end)
+        content.league(doc, region=region, month=period_end, not_due=not_due)
         content.flagged_lists(doc, region=region, as_of=period_end)
-        content.reporting(doc, region=region, month=period_end)
+        content.reporting(doc, region=region, month=period_end, not_due=not_due, as_of=cover.as_of)
         content.done_this_month(doc, region=region, as_of=period_end)
         content.supervision_items(doc, region=region, today=issued_on)
         return
@@ -165,7 +175,7 @@ def _body(doc, *, kind, region, cover, issued_on) -> None:
     content.milestones(doc, region=region, cover=cover)
     content.problems(doc, region=region, period_start=period_start, as_of=period_end)
     content.leader_decisions(doc, region=region, as_of=period_end, today=issued_on)
-    content.league(doc, region=region, month=period_end)
+    content.league(doc, region=region, month=period_end, not_due=not_due)
 
 
 def file_name(*, kind: str, region_name: str, period_start: date, period_end: date, version: int, ext: str) -> str:

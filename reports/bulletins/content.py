@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.periods import previous_month_end
 from supervision import figures
 from targets import rules
 from targets.choices import Light
@@ -138,10 +139,28 @@ def by_section(doc: DocumentBuilder, *, region, as_of: date) -> None:
     )
 
 
-def league(doc: DocumentBuilder, *, region, month: date) -> None:
-    tables = figures.league_table(region=region, month=month)
+def _month_words(month: date) -> str:
+    return f"{month.year}年{month.month}月"
+
+
+def league(doc: DocumentBuilder, *, region, month: date, not_due: date | None = None) -> None:
+    """The units ranked for `month`; when that month's reports are not due yet (`not_due`, their due date:
+    a bulletin of the month under way), for the month before, whose reports are, and the text says so."""
+    ranked_month = previous_month_end(month) if not_due else month
+    tables = figures.league_table(region=region, month=ranked_month)
     doc.heading(1, _("League table of units"))
-    doc.paragraph(_("Units are ranked by on-time reporting, then by average completion, then by fewest red lights."))
+    if not_due:
+        doc.paragraph(
+            _(
+                "Reports for %(month)s are due by %(due)s, so units are ranked on their reports for %(ranked)s: by "
+                "on-time reporting, then by average completion, then by fewest red lights."
+            )
+            % {"month": _month_words(month), "due": chinese_date(not_due), "ranked": _month_words(ranked_month)}
+        )
+    else:
+        doc.paragraph(
+            _("Units are ranked by on-time reporting, then by average completion, then by fewest red lights.")
+        )
     columns = [
         Column(_("rank"), INT),
         Column(_("unit")),
@@ -172,13 +191,16 @@ def league(doc: DocumentBuilder, *, region, month: date) -> None:
                 for r in rows
             ],
             key=f"league_{key}",
-            empty=_("No unit owed a report this month."),
+            empty=_("No unit owed a report for %(month)s.") % {"month": _month_words(ranked_month)},
         )
         if rows.idle:
             # Ranked last they read as the worst; they owed nothing, so they are named apart.
             doc.paragraph(
-                _("Owed no report this month (not ranked): %(units)s.")
-                % {"units": pgettext("list separator", ", ").join(r.label for r in rows.idle)}
+                _("Owed no report for %(month)s (not ranked): %(units)s.")
+                % {
+                    "month": _month_words(ranked_month),
+                    "units": pgettext("list separator", ", ").join(r.label for r in rows.idle),
+                }
             )
 
 
@@ -252,14 +274,32 @@ def flagged_lists(doc: DocumentBuilder, *, region, as_of: date) -> None:
         )
 
 
-def reporting(doc: DocumentBuilder, *, region, month: date) -> None:
-    rates = [r for r in figures.reporting_rates(region=region, month=month) if r.missing or r.on_time < r.submitted]
-    rates.sort(key=lambda r: (-r.missing, r.label))
+def reporting(doc: DocumentBuilder, *, region, month: date, not_due: date | None = None, as_of: date | None = None):
+    """Units late or missing with their reports for `month`. Before the month's due date (`not_due`) no unit
+    is late yet: the part says when they are due and how many are in so far, and names no unit."""
+    all_rates = figures.reporting_rates(region=region, month=month)
     doc.heading(1, _("Units that reported late or not at all"))
+    if not_due:
+        doc.paragraph(
+            _(
+                "Reports for %(month)s are due by %(due)s, so no unit is late yet; by %(date)s %(submitted)s of the "
+                "%(expected)s reports owed were in."
+            )
+            % {
+                "month": _month_words(month),
+                "due": chinese_date(not_due),
+                "date": chinese_date(as_of or month),
+                "submitted": format_cell(sum(r.submitted for r in all_rates), INT),
+                "expected": format_cell(sum(r.expected for r in all_rates), INT),
+            }
+        )
+        return
+    rates = [r for r in all_rates if r.missing or r.on_time < r.submitted]
+    rates.sort(key=lambda r: (-r.missing, r.label))
     _listed(
         doc,
         _("%(count)s units had reports missing or late for %(month)s.")
-        % {"count": format_cell(len(rates), INT), "month": f"{month.year}年{month.month}月"},
+        % {"count": format_cell(len(rates), INT), "month": _month_words(month)},
         _("Late and missing reports"),
         [
             Column(_("unit")),
@@ -454,45 +494,49 @@ def achievements(doc: DocumentBuilder, *, region, cover) -> None:
     total = sum(now.values())
     doc.heading(1, _("Main results"))
     new = max(now[Light.DONE] - before[Light.DONE], 0)
-    doc.paragraph(
-        (
-            _(
-                "By %(date)s, %(done)s of %(total)s indicators had reached their target, %(new)s more than at the "
-                "%(previous)s; %(on_track)s (%(share)s) were done or on pace, and the plan sections stood at "
-                "%(average)s average completion."
-            )
-            if new
-            else _(
-                "By %(date)s, none of the %(total)s indicators had reached its target yet; %(on_track)s (%(share)s) "
-                "were on pace, and the plan sections stood at %(average)s average completion."
-            )
-            if not now[Light.DONE]
-            else _(
-                "By %(date)s, %(done)s of %(total)s indicators had reached their target, as many as at the "
-                "%(previous)s; %(on_track)s (%(share)s) were done or on pace, and the plan sections stood at "
-                "%(average)s average completion."
-            )
+    sentence = (
+        _(
+            "By %(date)s, %(done)s of %(total)s indicators had reached their target, %(new)s more than at the "
+            "%(previous)s; %(on_track)s (%(share)s) were done or on pace."
         )
-        % {
-            "date": chinese_date(cover.as_of),
-            "done": format_cell(now[Light.DONE], INT),
-            "total": format_cell(total, INT),
-            "new": format_cell(new, INT),
-            "previous": cover.words()[1],
-            "on_track": format_cell(on_track, INT),
-            "share": format_cell(Decimal(on_track) / total if total else None, PERCENT),
-            "average": format_cell(sum(measured) / len(measured) if measured else None, PERCENT),
+        if new
+        else _(
+            "By %(date)s, none of the %(total)s indicators had reached its target yet; %(on_track)s (%(share)s) "
+            "were on pace."
+        )
+        if not now[Light.DONE]
+        else _(
+            "By %(date)s, %(done)s of %(total)s indicators had reached their target, as many as at the "
+            "%(previous)s; %(on_track)s (%(share)s) were done or on pace."
+        )
+    ) % {
+        "date": chinese_date(cover.as_of),
+        "done": format_cell(now[Light.DONE], INT),
+        "total": format_cell(total, INT),
+        "new": format_cell(new, INT),
+        "previous": cover.words()[1],
+        "on_track": format_cell(on_track, INT),
+        "share": format_cell(Decimal(on_track) / total if total else None, PERCENT),
+    }
+    if measured:  # a span with no report has no completion to speak of (never "平均完成率—")
+        sentence += " " + _("The plan sections stood at %(average)s average completion.") % {
+            "average": format_cell(sum(measured) / len(measured), PERCENT)
         }
-    )
+    doc.paragraph(sentence)
 
 
 def leader_decisions(doc: DocumentBuilder, *, region, as_of: date, today: date) -> None:
     rows = readers.needing_decision(region=region, as_of=as_of, today=today)
     doc.heading(1, _("Matters for a leader's decision"))
+    before = previous_month_end(as_of)
     intro = _(
-        "%(count)s matters need a leader's decision: indicators red at this and the previous month "
-        "end, and supervision items past their reply date."
-    ) % {"count": format_cell(len(rows), INT)}
+        "%(count)s matters need a leader's decision: indicators red at the end of both %(month)s and %(before)s, "
+        "and supervision items past their reply date."
+    ) % {
+        "count": format_cell(len(rows), INT),
+        "month": _month_words(as_of),
+        "before": f"{before.month}月" if before.year == as_of.year else _month_words(before),
+    }
     columns = [Column(_("indicator")), Column(_("lead units")), Column(_("why")), Column(_("proposed"))]
     cells = [[r.indicator, r.units, r.why, r.proposal] for r in rows]
     if len({r.proposal for r in rows}) == 1 and len(rows) > 1:

@@ -2,7 +2,7 @@
 
 Written by the same GB/T 9704 writer as the reports, in the region's document frame: the organ's
 mark and a number of the office's pattern (the item's place among the region's items of its year),
-the unit as 主送, the matter in a two-column table, then the signature, the date and the 版记.
+the unit as 主送, the matter in a two-column table, the reply asked for, then the signature, the date and the 版记.
 """
 
 from django.utils import timezone
@@ -28,13 +28,7 @@ def notice_content(*, item, frame, serial: int) -> dict:
         issuer=frame.signature,
         issued_on=issued_on,
         frame={**frame_block(frame), "main_recipients": f"{item.unit.name}："},
-        opening=str(
-            _(
-                "The matter below is put under supervision. Answer with the measures taken and the date they "
-                "will be completed by %(date)s."
-            )
-            % {"date": chinese_date(item.reply_due)}
-        ),
+        opening=str(_("The matter below is put under supervision:")),
     )
     light = Light(item.light_when_issued).label if item.light_when_issued else "—"
     doc.table(
@@ -48,5 +42,11 @@ def notice_content(*, item, frame, serial: int) -> dict:
             [str(_("reply by")), chinese_date(item.reply_due)],
         ],
         key="notice",
+    )
+    # The notice ends in a sentence, not in its table: the signature keeps with the body's last paragraph, so
+    # it never goes over to a page of its own (GB/T 9704 7.3.5: the signature stands with the text).
+    doc.paragraph(
+        _("Answer with the measures taken and the date they will be completed by %(date)s.")
+        % {"date": chinese_date(item.reply_due)}
     )
     return doc.as_dict()

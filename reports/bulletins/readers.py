@@ -210,7 +210,7 @@ def needing_decision(*, region, as_of: date, today: date) -> list[DecisionRow]:
     rows = [
         DecisionRow(
             indicator=r.name,
-            units="、".join(r.lead_units),
+            units=str(_("No responsible unit")) if r.unowned else "、".join(r.lead_units),
             why="；".join(r.reasons),
             proposal=_("The leader in charge meets the lead units' heads and sets a date to put it right."),
         )

@@ -31,6 +31,7 @@ from reports.bulletins.content import BODY_ROWS
 from reports.bulletins.document import chinese_date, format_cell, table, tidy
 from reports.bulletins.xlsx_writer import write_xlsx
 from reports.models import GeneratedReport, ReportKind, ReportState
+from supervision import figures
 from supervision.models import StatusSnapshot
 from targets.choices import Light
 from targets.models import Indicator, Milestone, ProgressReport, Section
@@ -789,3 +790,72 @@ def test_a_half_year_review_cut_short_of_june_heads_its_lights_at_the_period_end
     assert (report.period_start, report.period_end) == (date(2026, 1, 1), MAY_END)
     heads = [c["header"] for c in table(report.content, "lights")["columns"]]
     assert heads[1:3] == ["本期末", "上年末"]
+
+
+def _after_heading(blocks, ending: str) -> dict:
+    at = next(i for i, b in enumerate(blocks) if b["type"] == "heading" and b["text"].endswith(ending))
+    return blocks[at + 1]
+
+
+@pytest.mark.django_db
+def test_a_bulletin_of_the_month_under_way_names_no_unit_late_and_ranks_the_month_before(demo):
+    """Made on 10 May, before May's reports are due (25 May): no unit is late yet, so none is listed as late,
+    and the league ranks April, whose reports were due, rather than every unit at 0 % for May."""
+    region = demo[ReportKind.MONTHLY].region
+    with time_machine.travel(datetime(2026, 5, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        report = _generate(region, ReportKind.MONTHLY)
+    document = _docx(report)
+    texts = [p.text for p in document.paragraphs]
+    owed = figures.reporting_rates(region=region, month=MAY_END)
+    late = texts[texts.index(next(t for t in texts if t.endswith("逾期报送或未报送的单位"))) + 1]
+    assert late == (
+        f"2026年5月进度填报截止于2026年5月25日，尚未到期，暂无逾期单位；截至2026年5月10日，"
+        f"应报{sum(r.expected for r in owed)}个，已报送{sum(r.submitted for r in owed)}个。"
+    )
+    assert "late_units" not in [b.get("key") for b in report.content["blocks"]]
+    league = texts[texts.index(next(t for t in texts if t.endswith("单位晾晒排名"))) + 1]
+    assert league.startswith("2026年5月进度填报截止于2026年5月25日，尚未到期，以下按2026年4月报送情况排名")
+    april = figures.league_table(region=region, month=date(2026, 4, 30))["units"]
+    units = _docx_table(document, report.content, "league_units")
+    assert [row.cells[1].text for row in units.rows[1:]] == [r.label for r in april]
+    assert [row.cells[2].text for row in units.rows[1:]] == [str(r.expected) for r in april]
+    # A bulletin made once May's reports are due names the late units of May as before.
+    made = demo[ReportKind.MONTHLY].content["blocks"]
+    assert "尚未到期" not in _after_heading(made, "单位晾晒排名")["text"]
+
+
+@pytest.mark.django_db
+def test_a_summary_of_a_year_without_reports_says_no_average_completion_and_others_say_it_in_figures(demo):
+    region = demo[ReportKind.MONTHLY].region
+    empty = _generate(region, ReportKind.YEAR_END, month=date(2025, 12, 31))  # before the demo's first report
+    said = _after_heading(empty.content["blocks"], "主要成效")["text"]
+    assert said.startswith("截至2025年12月31日，") and "平均完成率" not in said and "—" not in said
+    said = _after_heading(demo[ReportKind.HALF_YEAR].content["blocks"], "主要成效")["text"]
+    assert re.search(r"进度的\d+个，占\d+\.\d%。各章节平均完成率\d+\.\d%。$", said), said
+
+
+@pytest.mark.django_db
+def test_the_matters_for_decision_name_the_two_month_ends_and_the_unit_or_its_absence(demo):
+    dongtou = _generate(demo["dongtou"].region, ReportKind.QUARTERLY)
+    for report in (demo[ReportKind.QUARTERLY], dongtou):
+        blocks = report.content["blocks"]
+        decisions = table(report.content, "decisions")
+        intro = blocks[blocks.index(decisions) - 1]["text"]
+        assert f"需提请领导决策的事项共{len(decisions['rows'])}项：2026年5月末和4月末均为红灯的指标" in intro
+        assert "本月末" not in intro and all(row[1] for row in decisions["rows"])
+    red_both = set(
+        StatusSnapshot.objects.filter(
+            indicator__target__plan__region=dongtou.region, unit__isnull=True, status=Light.RED, as_of=MAY_END
+        ).values_list("indicator_id", flat=True)
+    ) & set(
+        StatusSnapshot.objects.filter(
+            indicator__target__plan__region=dongtou.region,
+            unit__isnull=True,
+            status=Light.RED,
+            as_of=date(2026, 4, 30),
+        ).values_list("indicator_id", flat=True)
+    )
+    unowned = Indicator.objects.filter(pk__in=red_both, target__lead_units__isnull=True)
+    assert unowned.exists()  # the demo's 政策保证机制, whose plan names no unit
+    rows = {row[0]: row[1] for row in table(dongtou.content, "decisions")["rows"]}
+    assert all(rows[i.name] == "未明确责任单位" for i in unowned)

@@ -6,6 +6,8 @@ from io import BytesIO
 import pytest
 import time_machine
 from docx import Document
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from accounts.models import AuditEvent
 from reports import services as report_services
@@ -63,3 +65,19 @@ def test_each_item_prints_as_its_own_numbered_notice_to_its_unit(client, supervi
 def test_another_units_reporter_cannot_fetch_the_notice(client, stranger, items):
     client.force_login(stranger)
     assert client.get(f"/reports/bulletins/notices/{items[0].pk}/").status_code == 404
+
+
+def test_the_notice_ends_in_the_reply_it_asks_for_which_keeps_the_signature_with_the_text(client, supervisor, items):
+    """GB/T 9704 7.3.5: the signature stands on a page with text. A notice ending in its table let the signature go
+    over alone (LibreOffice keeps a table with what follows only as a whole); it ends in a sentence, kept with it."""
+    client.force_login(supervisor)
+    response = client.get(f"/reports/bulletins/notices/{items[1].pk}/")
+    document = Document(BytesIO(b"".join(response.streaming_content)))
+    body = list(document.element.body)
+    table = next(i for i, element in enumerate(body) if element.tag == qn("w:tbl"))
+    after = Paragraph(body[table + 1], document)
+    assert after.text == "请于2025年7月10日前反馈整改措施和完成时限。" and after.paragraph_format.keep_with_next
+    # The opening announces the table; the sentence after it is the last of the body, before the signature.
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert "现将下列事项列入督办：" in texts
+    assert texts[texts.index(after.text) + 1] == "测试区人民政府办公室"
