@@ -8,14 +8,13 @@ from django import forms, template
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from core.forms import MonthSelect
 from supervision.selectors import unit_open_items
 from targets.choices import Light
-from targets.templatetags.platform_tags import light_badge
+from targets.templatetags.platform_tags import light_badge, percent
 
 register = template.Library()
 
@@ -47,16 +46,15 @@ def filter_field(bound):
     else:
         return str(bound)
     attrs["id"] = widget.attrs.get("id", bound.auto_id)
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (value, " selected" if str(value) == chosen else "", label)
-            for value, label in ((str(v), lbl) for v, lbl in choices)
-        ),
-    )
-    return format_html(
-        '<select name="{}"{}>{}</select>', bound.html_name, flatatt({k: v for k, v in attrs.items() if v}), options
+    options = []
+    for value, label in choices:
+        value = str(value)
+        selected = " selected" if value == chosen else ""
+        options.append(f'<option value="{_escape(value)}"{selected}>{_escape(label)}</option>')
+    # Safe: the name, the attributes (flatatt), every value and label are escaped.
+    return mark_safe(
+        f'<select name="{_escape(bound.html_name)}"{flatatt({k: v for k, v in attrs.items() if v})}>'
+        f"{''.join(options)}</select>"
     )
 
 
@@ -167,4 +165,26 @@ def flagged_rows(context, rows):
     if not out:
         out.append(f'<tr><td colspan="6" class="muted">{_escape(gettext("None."))}</td></tr>')
     # Safe: every value above is escaped.
+    return mark_safe("\n".join(out))
+
+
+@register.simple_tag
+def reporting_rows(rates):
+    """The rows of the overview's reporting table (figures.ReportingRate): each unit's reports owed,
+    submitted and on time, and its on-time rate."""
+    labels = [_escape(gettext(text)) for text in ("Expected", "Submitted", "On time", "On-time rate")]
+    out = []
+    for r in rates:
+        rate = _escape(percent(r.on_time_rate)) if r.on_time_rate is not None else "—"
+        cells = zip(labels, (r.expected, r.submitted, r.on_time, rate), strict=True)
+        out.append(
+            f'<tr data-unit="{r.key}"><td>{_escape(r.label)}</td>'
+            + "".join(f'<td class="num" data-label="{label}">{value}</td>' for label, value in cells)
+            + "</tr>"
+        )
+    if not out:
+        out.append(
+            f'<tr><td colspan="5" class="muted">{_escape(gettext("No report is owed for this month."))}</td></tr>'
+        )
+    # Safe: every value above is escaped (the counts are integers).
     return mark_safe("\n".join(out))
