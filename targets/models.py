@@ -541,7 +541,14 @@ class CurrentLight(models.Model):
         verbose_name = _("current light")
         verbose_name_plural = _("current lights")
         constraints = [
-            models.UniqueConstraint(fields=["indicator"], condition=Q(unit__isnull=True), name="current_light_unique"),
+            # The pages count lights per plan from this index alone (an index-only scan; INCLUDE is
+            # PostgreSQL's, elsewhere a plain partial unique index).
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=Q(unit__isnull=True),
+                include=["status", "judged_on", "valid_until"],
+                name="current_light_unique",
+            ),
             models.UniqueConstraint(
                 fields=["indicator", "unit"], condition=Q(unit__isnull=False), name="current_light_unique_share"
             ),

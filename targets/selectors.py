@@ -466,12 +466,16 @@ def _has_children(section, sections) -> bool:
 
 
 def plan_light_counts(*, plans, user, as_of: date) -> dict[int, dict[str, int]]:
-    """Per plan, how many visible indicators stand at each light: today's counted in the database
-    from the stored lights (one grouped query; those without a valid row judged afresh), another
-    day judged afresh."""
+    """Per plan (of those `plans_visible_to(user)` gives), how many visible indicators stand at
+    each light: today's counted in the database from the stored lights (one grouped query; those
+    without a valid row judged afresh), another day judged afresh."""
     plan_ids = [p.pk for p in plans]
     counts = {pk: {light: 0 for light in Light.values} for pk in plan_ids}
-    indicators = indicators_visible_to(user).filter(target__plan__in=plan_ids)
+    # Outside a unit every indicator of a visible plan is visible: the plans are already scoped, and
+    # `indicators_visible_to`'s region test again would join every target once more.
+    indicators = Indicator.objects.filter(target__plan__in=plan_ids)
+    if user.is_reporter:
+        indicators = indicators.filter(target__in=targets_visible_to(user).values("pk"))
     if as_of == timezone.localdate():
         # Each indicator joined to its valid stored light, if it has one: the counts and the
         # indicators left to judge come out of the same grouped query.
