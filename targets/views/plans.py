@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from .. import entry_selectors, selectors
-from . import plan_page
+from . import home_page, plan_page
 
 
 def _as_of(request) -> date:
@@ -30,11 +30,8 @@ def home(request):
             pk: {"counts": c, "total": sum(c.values()), "county_total": sum(summaries[pk].values())}
             for pk, c in counts.items()
         }
-    return render(
-        request,
-        "targets/home.html",
-        {"plans": plans, "summaries": summaries, "own_summaries": own, "as_of": as_of},
-    )
+    cards = home_page.plan_cards(plans=plans, summaries=summaries, own_summaries=own)
+    return render(request, "targets/home.html", {"plans": plans, "cards": cards, "as_of": as_of})
 
 
 @login_required
