@@ -169,12 +169,20 @@ def ledger(*, user, state: str = "", unit=None, author=None, kind: str = "", tod
     )
 
 
+def _unit_pending_reaches(unit):
+    return InstructionReach.objects.filter(unit=unit, instruction__status__in=OPEN).exclude(status=ReachStatus.ANSWERED)
+
+
+def unit_pending_count(*, unit) -> int:
+    """How many of unit_pending's instructions there are: My work's tab count when another tab is shown."""
+    return _unit_pending_reaches(unit).count()
+
+
 def unit_pending(*, unit, today: date | None = None) -> list:
     """A unit's 待落实批示: instructions not closed that the unit has not answered yet, due first on top."""
     today = today or timezone.localdate()
     reaches = list(
-        InstructionReach.objects.filter(unit=unit, instruction__status__in=OPEN)
-        .exclude(status=ReachStatus.ANSWERED)
+        _unit_pending_reaches(unit)
         .select_related("instruction__author", *(f"instruction__{f}" for f in _TARGET_JOINS))
         .order_by("instruction__due_date", "instruction_id")
     )

@@ -283,6 +283,11 @@ def item_audit(item):
     )
 
 
+def unit_open_item_count(*, unit) -> int:
+    """How many of unit_open_items' items there are: My work's tab count when another tab is shown."""
+    return SupervisionItem.objects.filter(unit=unit, status__in=AWAITING_REPLY).count()
+
+
 def unit_open_items(*, unit, today: date) -> list:
     """A unit's items awaiting its reply (open, or sent back), reply due soonest first; `overdue` flags late ones."""
     items = list(

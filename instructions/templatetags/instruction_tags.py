@@ -29,3 +29,11 @@ def unit_pending_instructions(user):
     if not user.is_authenticated or not user.is_reporter:
         return []
     return selectors.unit_pending(unit=user.unit, today=timezone.localdate())
+
+
+@register.simple_tag
+def unit_pending_instruction_count(user):
+    """How many 待落实批示 the user's unit has (unit_pending_instructions' length, in a COUNT)."""
+    if not user.is_authenticated or not user.is_reporter:
+        return 0
+    return selectors.unit_pending_count(unit=user.unit)

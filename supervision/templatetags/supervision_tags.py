@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from core.forms import MonthSelect
-from supervision.selectors import unit_open_items
+from supervision.selectors import unit_open_item_count, unit_open_items
 from targets.choices import Light
 from targets.templatetags.platform_tags import light_badge, percent
 
@@ -25,6 +25,14 @@ def unit_awaiting_reply(user):
     if not user.is_authenticated or not user.is_reporter:
         return []
     return unit_open_items(unit=user.unit, today=timezone.localdate())
+
+
+@register.simple_tag
+def unit_awaiting_reply_count(user):
+    """How many supervision items wait for the user's unit's reply (unit_awaiting_reply's length, in a COUNT)."""
+    if not user.is_authenticated or not user.is_reporter:
+        return 0
+    return unit_open_item_count(unit=user.unit)
 
 
 @register.simple_tag

@@ -10,13 +10,13 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from accounts.models import AuditEvent, Notification
+from accounts.models import AuditEvent, Notification, Role
 from supervision.models import SupervisionItem
 from targets import services
 from targets.choices import ReportStatus
 from targets.models import LateEntryGrant, LateEntryRequest, ProgressReport
 
-from ..factories import IndicatorFactory
+from ..factories import IndicatorFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("june10")
 
@@ -93,6 +93,27 @@ def test_open_supervision_items_of_the_unit_are_on_the_to_do(as_dept, indicator,
     html = as_dept.get("/my-work/?tab=supervision").content.decode()
     assert count(html, "supervision") == 1 and f'data-item="{mine.pk}"' in html and "别的单位" not in html
     assert f'href="/supervision/items/{mine.pk}/"' in html
+
+
+def test_the_supervision_and_instruction_tabs_count_the_same_from_every_tab(
+    as_dept, indicator, dept, other_unit, supervisor, county
+):
+    from instructions import services as instruction_services
+
+    leader = UserFactory(username="lingdao", role=Role.LEADER, region=county)
+    SupervisionItem.objects.create(
+        indicator=indicator, unit=dept, notice="请说明滞后原因", reply_due=date(2025, 6, 8), issued_by=supervisor
+    )
+    SupervisionItem.objects.create(
+        indicator=indicator, unit=other_unit, notice="别的单位", reply_due=date(2025, 6, 20), issued_by=supervisor
+    )
+    instruction_services.instruction_issue(kind="indicator", target=indicator, by=leader, text="抓紧推进", units=[dept])
+    instruction_services.instruction_issue(kind="indicator", target=indicator, by=leader, text="再抓紧", units=[dept])
+    for tab in ("", "all", "supervision", "instructions"):
+        html = as_dept.get(f"/my-work/?tab={tab}").content.decode()
+        assert (count(html, "supervision"), count(html, "instructions")) == (1, 2), tab
+        assert re.search(r'data-tab="supervision" class="[^"]*urgent', html), tab
+        assert re.search(r'data-tab="instructions" class="[^"]*urgent', html), tab
 
 
 def test_submit_and_next_opens_the_next_item_still_owed(as_dept, indicator, fresh):
