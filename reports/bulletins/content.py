@@ -437,7 +437,7 @@ def problems(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -
     doc.heading(1, _("Problems reported and measures promised"))
     columns = [
         Column(_("unit")),
-        Column(_("indicators"), INT),
+        Column(pgettext("a count", "number of indicators"), INT),
         Column(_("indicators concerned")),
         Column(_("problem")),
         Column(_("measures")),

@@ -32,7 +32,7 @@ def notice_content(*, item, frame, serial: int) -> dict:
     )
     light = Light(item.light_when_issued).label if item.light_when_issued else "—"
     doc.table(
-        _("Supervision notice"),
+        _("Matter under supervision"),
         [Column(_("item")), Column(_("content"))],
         [
             [str(_("task")), str(target)],

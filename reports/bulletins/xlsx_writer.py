@@ -61,6 +61,17 @@ def _cell_value(value, fmt):
     return int(number) if whole else float(number)
 
 
+def _quantity_formats(sheet, columns, first_row: int) -> None:
+    """A quantity column (a milestone's value: 12 个, 27.5 %, 600000 万元) holds whole numbers and decimals: each
+    cell is shown as the Word table shows it, #,##0 or #,##0.00, never General's 600000 without its separator."""
+    for index, column in enumerate(columns, start=1):
+        if column["fmt"] != QUANTITY:
+            continue
+        for (cell,) in sheet.iter_rows(min_row=first_row, min_col=index, max_col=index):
+            if isinstance(cell.value, (int, float)):
+                cell.number_format = NUMBER_FORMATS[INT] if isinstance(cell.value, int) else NUMBER_FORMATS[AMOUNT]
+
+
 def _widths(columns, rows) -> list[float]:
     """Excel widths (in Latin characters) fitted to the longest cell, a long text wrapping at 40."""
     widths = []
@@ -91,6 +102,7 @@ def write_xlsx(content: dict) -> bytes:
             widths=_widths(columns, block["rows"]),
             lights=lights,
         )
+        _quantity_formats(sheet, columns, first_row=(3 if head.subtitle else 2) + 1)
     if not workbook.sheetnames:
         workbook.create_sheet("—")
     workbook.properties.creator = (content.get("frame") or {}).get("signature") or content.get("issuer", "")

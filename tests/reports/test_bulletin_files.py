@@ -859,3 +859,26 @@ def test_the_matters_for_decision_name_the_two_month_ends_and_the_unit_or_its_ab
     assert unowned.exists()  # the demo's 政策保证机制, whose plan names no unit
     rows = {row[0]: row[1] for row in table(dongtou.content, "decisions")["rows"]}
     assert all(rows[i.name] == "未明确责任单位" for i in unowned)
+
+
+@pytest.mark.django_db
+def test_milestone_values_read_alike_in_word_and_excel_and_the_problems_count_is_headed_as_one(demo):
+    report = demo[ReportKind.QUARTERLY]
+    milestones = table(report.content, "milestones")
+    sheet = _xlsx(report)[milestones["title"]]
+    heads = [c.value for c in sheet[3]]
+    cells = [
+        (row[heads.index("应达值")], row[heads.index("该期报送值")])
+        for row in sheet.iter_rows(min_row=4)
+        if row[0].value
+    ]
+    formats = {type(c.value): c.number_format for pair in cells for c in pair}
+    assert formats == {int: "#,##0", float: "#,##0.00"}  # 2 个 as 2, 27.5 % as 27.50, never General
+    document = _docx(report)
+    words = _docx_table(document, report.content, "milestones")
+    shown = [(row.cells[3].text, row.cells[4].text) for row in words.rows[1:]]
+    assert shown == [
+        (format_cell(r[3], "quantity"), format_cell(r[4], "quantity")) for r in milestones["rows"]
+    ] and any("." in value for pair in shown for value in pair)
+    heads = [c["header"] for c in table(report.content, "problems")["columns"]]
+    assert heads[:3] == ["单位", "指标数", "涉及指标"]

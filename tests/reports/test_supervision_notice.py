@@ -79,5 +79,6 @@ def test_the_notice_ends_in_the_reply_it_asks_for_which_keeps_the_signature_with
     assert after.text == "请于2025年7月10日前反馈整改措施和完成时限。" and after.paragraph_format.keep_with_next
     # The opening announces the table; the sentence after it is the last of the body, before the signature.
     texts = [p.text for p in document.paragraphs if p.text]
-    assert "现将下列事项列入督办：" in texts
+    assert "现将下列事项列入督办：" in texts and Paragraph(body[table - 1], document).text == "督办事项"
+    assert texts.count("督办通知单") == 1  # the title; the table's caption names the matter
     assert texts[texts.index(after.text) + 1] == "测试区人民政府办公室"
