@@ -470,7 +470,8 @@ def plan_light_counts(*, plans, user, as_of: date) -> dict[int, dict[str, int]]:
     each light: today's counted in the database from the stored lights (one grouped query; those
     without a valid row judged afresh), another day judged afresh."""
     plan_ids = [p.pk for p in plans]
-    counts = {pk: {light: 0 for light in Light.values} for pk in plan_ids}
+    lights = Light.values  # worked out afresh on each read
+    counts = {pk: dict.fromkeys(lights, 0) for pk in plan_ids}
     # Outside a unit every indicator of a visible plan is visible: the plans are already scoped, and
     # `indicators_visible_to`'s region test again would join every target once more.
     indicators = Indicator.objects.filter(target__plan__in=plan_ids)

@@ -50,6 +50,13 @@ def plan_cards(*, plans, summaries: dict, own_summaries: dict | None) -> str:
             + "</span>"
         )
 
+    days = {}  # most plans run over the same years: each date in words once
+
+    def day(d) -> str:
+        if d not in days:
+            days[d] = _escape(day_words(d))
+        return days[d]
+
     cards = []
     for plan in plans:
         region = _escape(plan.region.name)
@@ -75,8 +82,8 @@ def plan_cards(*, plans, summaries: dict, own_summaries: dict | None) -> str:
                 doc_number=_escape(plan.doc_number),
                 issuer=_escape(plan.issuer),
                 region=region,
-                start=_escape(day_words(plan.start_date)),
-                end=_escape(day_words(plan.end_date)),
+                start=day(plan.start_date),
+                end=day(plan.end_date),
                 counts=shown,
             )
         )
