@@ -366,16 +366,19 @@ def _by_township(*, region, as_of, plan, section, unit, township, light=None, kn
     )
     if township is not None:
         loose = loose.none()  # the township's own rows are all in `shares` already
+    parts = [
+        qs.order_by().values_list(path, "status").annotate(n=Count("id"))
+        for qs, path in (
+            (shares, "unit__township_id"),
+            (loose, "indicator__target__lead_units__township_id"),
+            (loose, "indicator__target__co_units__township_id"),
+        )
+    ]
     groups = {}
-    for qs, path in (
-        (shares, "unit__township_id"),
-        (loose, "indicator__target__lead_units__township_id"),
-        (loose, "indicator__target__co_units__township_id"),
-    ):
-        for key, group in _grouped(qs, path).items():
-            merged = groups.setdefault(key, GroupCounts(key=key, label=""))
-            for light, n in group.counts.items():
-                merged.counts[light] += n
+    # The three counts in one query (UNION ALL), summed per township here.
+    for key, status, n in parts[0].union(*parts[1:], all=True):
+        if key is not None:
+            groups.setdefault(key, GroupCounts(key=key, label="")).counts[status] += n
     return _labelled(groups, Region, known)
 
 
@@ -399,9 +402,20 @@ def _by_top_section(qs) -> list[GroupCounts]:
 
 
 def trend(
-    *, region, as_of: date, months: int = 12, plan=None, section=None, unit=None, township=None, light=None
+    *,
+    region,
+    as_of: date,
+    months: int = 12,
+    plan=None,
+    section=None,
+    unit=None,
+    township=None,
+    light=None,
+    counted: LightCounts | None = None,
 ) -> list[TrendPoint]:
-    """The light counts at each of the `months` month ends up to `as_of`'s, oldest first (one query)."""
+    """The light counts at each of the `months` month ends up to `as_of`'s, oldest first (one query,
+    and one for the month under way). `counted` is `light_counts` of the same scope, which the page
+    has read: the month under way is taken from it, not counted again."""
     ends = [month_end(as_of)]
     while len(ends) < months:
         ends.append(previous_month_end(ends[-1]))
@@ -432,7 +446,8 @@ def trend(
         points[end][status] = n
     for end in ends:
         if is_current(end):
-            points[end] = _count_by_light(_scope(end=end, **scope))
+            known = counted is not None and counted.as_of == end
+            points[end] = dict(counted.counts) if known else _count_by_light(_scope(end=end, **scope))
     return [TrendPoint(as_of=end, counts=points[end]) for end in ends]
 
 

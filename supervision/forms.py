@@ -106,6 +106,15 @@ class DashboardFilters(forms.Form):
                     ("", field.empty_label),
                     *((pk, field.label_from_instance(obj)) for pk, obj in self._options(name).items()),
                 ]
+        # The region, plan and section selects list plain rows: the model choice iterator made an object of
+        # each of a province's hundred regions to write its name.
+        for name, key, label in (("region", "code", "name"), ("plan", "pk", "title"), ("section", "pk", "title")):
+            field = self.fields[name]
+            if not field.widget.is_hidden:
+                field.widget.choices = lambda field=field, key=key, label=label: [
+                    ("", field.empty_label),
+                    *field.queryset.values_list(key, label),
+                ]
 
     @cached_property
     def units(self) -> dict:

@@ -109,8 +109,8 @@ def _overview(
             ("township", figures.light_counts_by(dimension="township", as_of=as_of, known=townships, **lit)),
         ]
     )
-    trend = figures.trend(as_of=as_of, **lit)
     counts = figures.light_counts(as_of=as_of, **lit)
+    trend = figures.trend(as_of=as_of, counted=counts, **lit)
     # The lists' totals are the counts' own (the same rows), so only their first rows are read.
     shown = {name: counts.counts[name] for name in ("red", "amber") if _keeps(light, name)}
     flagged = dict.fromkeys(("red", "amber")) | figures.flagged_lists(
