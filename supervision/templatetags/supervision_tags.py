@@ -196,3 +196,47 @@ def reporting_rows(rates):
         )
     # Safe: every value above is escaped (the counts are integers).
     return mark_safe("\n".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def league_rows(context, name, rows):
+    """The rows of one league table (figures.LeagueRow): rank, name, reports due and on time, on-time
+    rate, completion and red lights, linked to the red list of the unit, township or county."""
+    labels = {
+        key: _escape(gettext(text))
+        for key, text in (
+            ("rank", "Rank"),
+            ("name", "Name"),
+            ("due", "Reports due"),
+            ("on_time", "On time"),
+            ("rate", "On-time rate"),
+            ("completion", "Completion"),
+            ("red", "Red"),
+        )
+    }
+    red_list = f"{reverse('supervision:list')}?{_escape(context.get('base_query', ''))}&amp;light=red"
+    out = []
+    for r in rows:
+        if name == "counties":
+            whose = f"&amp;region={_escape(r.code)}"
+        elif name == "townships":
+            whose = f"&amp;township={r.township_id}"
+        else:
+            whose = f"&amp;lead_unit={r.key}"
+        rate = _escape(percent(r.on_time_rate)) if r.on_time_rate is not None else "—"
+        completion = _escape(percent(r.completion)) if r.completion is not None else "—"
+        red = f'<a href="{red_list}{whose}">{r.red}</a>' if r.red else "0"
+        out.append(
+            f'<tr data-key="{r.key}" data-rank="{r.rank}">'
+            f'<td class="num" data-label="{labels["rank"]}">{r.rank}</td>'
+            f'<td data-label="{labels["name"]}">{_escape(r.label)}</td>'
+            f'<td class="num" data-label="{labels["due"]}">{r.expected}</td>'
+            f'<td class="num" data-label="{labels["on_time"]}">{r.on_time}</td>'
+            f'<td class="num" data-label="{labels["rate"]}">{rate}</td>'
+            f'<td class="num" data-label="{labels["completion"]}">{completion}</td>'
+            f'<td class="num" data-label="{labels["red"]}">{red}</td></tr>'
+        )
+    if not out:
+        out.append(f'<tr><td colspan="7" class="muted">{_escape(gettext("None."))}</td></tr>')
+    # Safe: every value above is escaped (ranks and counts are integers).
+    return mark_safe("\n".join(out))
