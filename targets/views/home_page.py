@@ -35,7 +35,7 @@ def _escape(value) -> str:
 
 
 def plan_cards(*, plans, summaries: dict, own_summaries: dict | None) -> str:
-    """The `<li>` card of each plan, in the order given: `summaries` are the plan's light counts
+    """The `<li>` card of each plan (selectors.home_plans), in the order given: `summaries` are the plan's light counts
     (selectors.plan_light_counts), `own_summaries` the reporter's own beside them (None for others)."""
     pills = {
         light: (f'<span class="light light-{light}" title="{_escape(label)}">', "</span>")
@@ -59,7 +59,7 @@ def plan_cards(*, plans, summaries: dict, own_summaries: dict | None) -> str:
 
     cards = []
     for plan in plans:
-        region = _escape(plan.region.name)
+        region = _escape(plan.region_name)
         shown = counts(summaries[plan.pk])
         if own_summaries is not None:
             own = own_summaries[plan.pk]
@@ -68,7 +68,7 @@ def plan_cards(*, plans, summaries: dict, own_summaries: dict | None) -> str:
             ) % {"n": own["total"]}
             county_label = ngettext(
                 "Lights of %(area)s, %(n)s indicator:", "Lights of %(area)s, %(n)s indicators:", own["county_total"]
-            ) % {"area": plan.region.name, "n": own["county_total"]}
+            ) % {"area": plan.region_name, "n": own["county_total"]}
             shown = _OWN.format(
                 own_label=_escape(own_label),
                 own=counts(own["counts"]),

@@ -20,7 +20,7 @@ def _as_of(request) -> date:
 @login_required
 def home(request):
     as_of = _as_of(request)
-    plans = list(selectors.plans_visible_to(request.user).select_related("region").order_by("-start_date", "id"))
+    plans = selectors.home_plans(request.user)
     summaries = selectors.plan_light_counts(plans=plans, user=request.user, as_of=as_of)
     own = None
     if request.user.is_reporter:
