@@ -166,7 +166,7 @@ def _body(doc, *, kind, region, cover, issued_on) -> None:
         content.flagged_lists(doc, region=region, as_of=period_end)
         content.reporting(doc, region=region, month=period_end, not_due=not_due, as_of=cover.as_of)
         content.done_this_month(doc, region=region, as_of=period_end)
-        content.supervision_items(doc, region=region, today=issued_on)
+        content.supervision_items(doc, region=region, today=issued_on, as_of=cover.as_of)
         return
     if kind in (ReportKind.HALF_YEAR, ReportKind.YEAR_END):
         content.achievements(doc, region=region, cover=cover)

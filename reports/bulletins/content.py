@@ -10,6 +10,7 @@ needing a leader's decision). Each sentence quotes the same values its table hol
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -174,6 +175,9 @@ def league(doc: DocumentBuilder, *, region, month: date, not_due: date | None = 
     titles = {"units": _("Departments"), "townships": _("Townships"), "counties": _("Counties")}
     for key, rows in tables.items():
         doc.heading(2, titles[key])
+        if not rows and rows.idle:  # nobody owed a report: one sentence, not "无应报送单位" and then every name
+            doc.paragraph(_("No unit here owed a report for %(month)s.") % {"month": _month_words(ranked_month)})
+            continue
         doc.table(
             titles[key],
             columns,
@@ -255,7 +259,7 @@ def flagged_lists(doc: DocumentBuilder, *, region, as_of: date) -> None:
                 columns,
                 rows,
                 key=f"flagged_{light}",
-                empty=_("None at this light."),
+                empty=_("No %(light)s indicator this month.") % words,
             )
             continue
         n = doc.annex(annex_title, columns, rows, key=f"flagged_{light}")
@@ -294,6 +298,9 @@ def reporting(doc: DocumentBuilder, *, region, month: date, not_due: date | None
             }
         )
         return
+    if not any(r.expected for r in all_rates):  # not "各单位均按时报送" when nobody owed a report
+        doc.paragraph(_("No report was owed for %(month)s.") % {"month": _month_words(month)})
+        return
     rates = [r for r in all_rates if r.missing or r.on_time < r.submitted]
     rates.sort(key=lambda r: (-r.missing, r.label))
     _listed(
@@ -328,8 +335,12 @@ def done_this_month(doc: DocumentBuilder, *, region, as_of: date) -> None:
     )
 
 
-def supervision_items(doc: DocumentBuilder, *, region, today: date) -> None:
+def supervision_items(doc: DocumentBuilder, *, region, today: date, as_of: date | None = None) -> None:
+    """Items not closed out, as the report is made; a report of an earlier month leaves out the items issued
+    after its cut-off (`as_of`), which its month never saw."""
     items = figures.open_items(region=region, today=today)
+    if as_of is not None:
+        items = [i for i in items if timezone.localdate(i.issued_at) <= as_of]
     overdue = sum(1 for i in items if i.overdue)
     doc.heading(1, _("Open supervision items"))
     counts = {"count": format_cell(len(items), INT), "overdue": format_cell(overdue, INT)}

@@ -191,9 +191,9 @@ def reporting_rows(rates):
             + "</tr>"
         )
     if not out:
-        out.append(
-            f'<tr><td colspan="5" class="muted">{_escape(gettext("No report is owed for this month."))}</td></tr>'
-        )
+        # Outside the f-string, where makemessages (xgettext) finds it: inside one the entry was dropped from the .po.
+        none_owed = gettext("No report is owed for this month.")
+        out.append(f'<tr><td colspan="5" class="muted">{_escape(none_owed)}</td></tr>')
     # Safe: every value above is escaped (the counts are integers).
     return mark_safe("\n".join(out))
 

@@ -32,6 +32,7 @@ from reports.bulletins.document import chinese_date, format_cell, table, tidy
 from reports.bulletins.xlsx_writer import write_xlsx
 from reports.models import GeneratedReport, ReportKind, ReportState
 from supervision import figures
+from supervision import services as supervision_services
 from supervision.models import StatusSnapshot
 from targets.choices import Light
 from targets.models import Indicator, Milestone, ProgressReport, Section
@@ -882,3 +883,30 @@ def test_milestone_values_read_alike_in_word_and_excel_and_the_problems_count_is
     ] and any("." in value for pair in shown for value in pair)
     heads = [c["header"] for c in table(report.content, "problems")["columns"]]
     assert heads[:3] == ["单位", "指标数", "涉及指标"]
+
+
+@pytest.mark.django_db
+def test_a_bulletin_of_a_month_with_nothing_owed_says_so_once_and_leaves_out_later_supervision_items(demo):
+    """December 2025, before the demo's first report: no light is red or amber and nobody owed a report; a
+    supervision item issued now belongs to the bulletins of now, not to that month's."""
+    region = demo[ReportKind.MONTHLY].region
+    red = figures.flagged(region=region, as_of=MAY_END, lights=(Light.RED,)).rows[0]
+    indicator = Indicator.objects.get(pk=red.indicator_id)
+    supervision_services.supervision_item_issue(
+        indicator=indicator,
+        unit=supervision_services.answerable_units(indicator).first(),
+        notice="请说明进度滞后原因",
+        reply_due=date(2026, 6, 5),
+        by=User.objects.get(username="xunyi_ducha"),
+    )
+    old = _generate(region, ReportKind.MONTHLY, month=date(2025, 12, 31))
+    texts = [p.text for p in _docx(old).paragraphs if p.text.strip()]
+    assert texts[texts.index("（一）红灯指标") + 1] == "本月无红灯指标。"
+    assert texts[texts.index("（二）黄灯指标") + 1] == "本月无黄灯指标。"
+    assert texts[texts.index("五、逾期报送或未报送的单位") + 1] == "2025年12月无应报送的进度。"
+    assert texts[texts.index("（一）部门") + 1] == "2025年12月均无应报事项，不参与排名。"
+    assert texts[texts.index("（二）乡镇（街道）") + 1] == "2025年12月均无应报事项，不参与排名。"
+    assert not [t for t in texts if "各单位均按时报送" in t or "无应报送单位" in t]
+    assert texts[texts.index("七、未销号督办事项") + 1] == "无未销号督办事项。"
+    now = _generate(region, ReportKind.MONTHLY)
+    assert [r[0] for r in table(now.content, "open_items")["rows"]] == [indicator.name]
