@@ -8,7 +8,6 @@ one, which writes down every check: the count of checks is what an attacker got 
 
 import http.client
 import json
-import os
 import threading
 import time
 from http.cookies import SimpleCookie
@@ -17,11 +16,10 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 
-from ..conftest import PASSWORD
+from ..conftest import ON_POSTGRES, PASSWORD, POSTGRES_ONLY
 from ..factories import UserFactory
 from .live_server import Server
 
-ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith("postgres")
 CLIENTS = 30
 
 
@@ -121,10 +119,6 @@ def assert_the_address_lock_held(tmp_path, attempt, limit=6):
 
 
 on_sqlite = pytest.mark.skipif(ON_POSTGRES, reason="the SQLite pass (make test) runs this one")
-on_postgres = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL=postgres://...)"),
-]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -141,9 +135,8 @@ class TestOnSQLite:
         assert_the_address_lock_held(tmp_path, form_login)
 
 
-@pytest.mark.django_db(transaction=True)
 class TestOnPostgreSQL:
-    pytestmark = on_postgres
+    pytestmark = POSTGRES_ONLY
 
     def test_a_burst_on_the_log_in_page_checks_at_most_the_limit(self, tmp_path):
         assert_the_lockout_held(tmp_path, form_login)
