@@ -16,7 +16,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from accounts import permissions as perms
-from core.api import AS_OF, IF_MATCH, VersionedMixin, as_of_param, version_etag
+from core.api import AS_OF, IF_MATCH, IdFilter, VersionedMixin, as_of_param, version_etag
 from regions.models import Region
 from regions.selectors import region_prefix
 from targets.choices import Light
@@ -121,11 +121,11 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="target__plan", help_text=gettext_lazy("Plan id."))
+    plan = IdFilter(field_name="target__plan", help_text=gettext_lazy("Plan id."))
     region = RegionCodeFilter(
         path="target__plan__region", help_text=gettext_lazy("Division code; indicators of plans inside that region.")
     )
-    unit = django_filters.NumberFilter(
+    unit = IdFilter(
         method="filter_unit", help_text=gettext_lazy("Unit id; indicators it leads, shares or is allocated.")
     )
     # Declared last: django-filter applies it after the others, on the already narrowed queryset.
@@ -235,7 +235,7 @@ class MilestoneViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ReportFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="indicator__target__plan", help_text=gettext_lazy("Plan id."))
+    plan = IdFilter(field_name="indicator__target__plan", help_text=gettext_lazy("Plan id."))
     period_from = django_filters.DateFilter(
         field_name="period_start", lookup_expr="gte", help_text=gettext_lazy("Periods starting on or after this date.")
     )

@@ -225,3 +225,12 @@ def test_targets_list_names_lead_and_co_units_in_the_responsibility_tables_order
     assert listed["units"] == ["区发改局", "区农业农村局", "区财政局", "区住建局"]
     detail = client.get(f"/api/targets/{indicator.target_id}/").json()
     assert (detail["lead_units"], detail["units"]) == (listed["lead_units"], listed["units"])
+
+
+@pytest.mark.parametrize("query", ["plan=579753138224970587963392", "unit=-4.274331399936248e%2B16", "plan=1.5"])
+def test_an_id_filter_that_no_database_integer_holds_is_refused_as_input(supervisor, indicator, query):
+    """A number past 2**63 overflowed SQLite's INTEGER (a 500); a fraction is no id either."""
+    response = api_as(supervisor).get(f"/api/indicators/?{query}")
+    assert response.status_code == 400, response.content
+    assert api_as(supervisor).get(f"/api/progress-reports/?{query.replace('unit', 'plan')}").status_code == 400
+    assert api_as(supervisor).get(f"/api/indicators/?plan={indicator.target.plan_id}").json()["count"] == 1
