@@ -226,3 +226,18 @@ def test_a_township_reporters_plan_page_reads_its_own_lights_in_a_fixed_number_o
     # what with the unit's shares (one read of the indicators) and the shares' stored lights (one:
     # the shares are known from that read, not read again).
     assert len(captured) <= 12, "\n".join(q["sql"][:150] for q in captured)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['农村<改厕> & "户厕"', 12.5, None],
+)
+def test_the_plan_page_escapes_values_as_conditional_escape_does(value):
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from targets.views.plan_page import _escape
+
+    for given in (value, mark_safe(f"<b>{value}</b>"), gettext_lazy(str(value))):
+        assert _escape(given) == conditional_escape(given)  # a SafeString as it is, never escaped twice
