@@ -175,13 +175,10 @@ def versions(reports: list[ProgressReport]) -> list[ReportVersion]:
     page's 历史记录 reads as for a report written through the services."""
     kept = []
     for report in reports:
-        final = (report.status, report.version)
         steps = [(ReportStatus.DRAFT, "create", report.created_by, report.submitted_at - timedelta(hours=2))]
         steps.append((ReportStatus.SUBMITTED, "submit", report.submitted_by, report.submitted_at))
         if report.status == ReportStatus.APPROVED:
             steps.append((ReportStatus.APPROVED, "approve", report.reviewed_by, report.reviewed_at))
         for version, (status, action, by, at) in enumerate(steps, start=1):
-            report.status, report.version = status, version
-            kept.append(services.report_version(report, action, by, at))
-        report.status, report.version = final
+            kept.append(services.report_version(report, action, by, at, status=status, version=version))
     return kept

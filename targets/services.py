@@ -266,14 +266,24 @@ def _check_findings(indicator, unit, period_start: date, value, explanation: str
     return any(f.needs == entry_rules.NEEDS_CONFIRMATION for f in findings)
 
 
-def report_version(report: ProgressReport, action: str, by, at=None) -> ReportVersion:
-    """The report's state as its version `report.version` keeps it (unsaved), after `action` by `by`."""
+def report_version(
+    report: ProgressReport, action: str, by, at=None, *, status: str | None = None, version: int | None = None
+) -> ReportVersion:
+    """The report's state as its version `report.version` keeps it (unsaved), after `action` by `by`; `status`
+    and `version`, when given, are those of an earlier step (the demo writes a report's history after the fact)."""
     data = snapshot(report, VERSION_FIELDS)
+    if status is not None:
+        data["status"] = status
     # As stored (4 places), whether the value came from the form or from the database, so that
     # comparing two versions shows only real changes.
     data["value"] = str(Decimal(report.value).quantize(VALUE_PLACES))
     return ReportVersion(
-        report=report, version=report.version, action=action, data=data, by=by, at=at or timezone.now()
+        report=report,
+        version=report.version if version is None else version,
+        action=action,
+        data=data,
+        by=by,
+        at=at or timezone.now(),
     )
 
 
