@@ -140,12 +140,20 @@ def work_rows(*, user, today: date, indicator_ids=None) -> list[WorkRow]:
         indicators = indicators.filter(pk__in=list(indicator_ids))
     statuses = selectors.indicator_rows(indicators, today)
     ids = list(statuses)
-    owed = selectors.expected_reporters(ids)
+    # Who owes each row is selectors.expected_reporters' rule, on the rows' own targets and one read
+    # of their allocations, which also gives the unit's own shares.
+    allocated, shares = defaultdict(list), {}
+    for indicator_id, unit_id, value in Allocation.objects.filter(indicator_id__in=ids).values_list(
+        "indicator_id", "unit_id", "target_value"
+    ):
+        allocated[indicator_id].append(unit_id)
+        if unit_id == unit.pk:
+            shares[indicator_id] = value
+    owed = selectors.reporters_owed(
+        targets={pk: row.indicator.target_id for pk, row in statuses.items()}, allocated=allocated
+    )
     names = dict(
         Unit.objects.filter(pk__in={u for units in owed.values() for u in units}).order_by().values_list("pk", "name")
-    )
-    shares = dict(
-        Allocation.objects.filter(unit=unit, indicator_id__in=ids).values_list("indicator_id", "target_value")
     )
     # Every period the unit reported, as (id, status) only: years of history, of which each row
     # shows at most two reports, fetched whole afterwards.

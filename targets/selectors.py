@@ -550,6 +550,17 @@ def expected_reporters(indicators) -> dict[int, list[int]]:
         "indicator_id", "unit_id"
     ):
         owed[indicator_id].append(unit_id)
+    return reporters_owed(targets=targets, allocated=owed, target_scope=target_scope)
+
+
+def reporters_owed(
+    *, targets: dict[int, int], allocated: dict[int, list[int]], target_scope=None
+) -> dict[int, list[int]]:
+    """expected_reporters' rule on what the caller has read already: `targets` (indicator id →
+    its target id) and `allocated` (indicator id → the units it is allocated to); the targets'
+    lead units are read here, of `target_scope` when given (a subquery), else of `targets`'."""
+    owed = defaultdict(list, {pk: list(units) for pk, units in allocated.items() if units})
+    target_scope = set(targets.values()) if target_scope is None else target_scope
     first_lead = {}
     leads = Target.lead_units.through.objects.filter(target_id__in=target_scope).order_by("id")
     for target_id, unit_id in leads.values_list("target_id", "unit_id"):

@@ -532,3 +532,9 @@ def test_approving_a_report_that_changed_since_the_page_was_shown_is_refused(
     office.post("/review/approve/", {"report": [report.pk], f"version-{report.pk}": report.version})
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
+
+
+def test_my_work_reads_its_rows_in_a_fixed_ceiling_of_queries(as_dept, indicator):
+    # 13 on the demo (every light stored); here the indicator has no stored light and is judged
+    # afresh. It read the rows' targets and the unit's shares apart (20).
+    assert _queries(as_dept, "/my-work/") <= 18
