@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import ProtectedFieldsMixin
+from core.api import BuiltOnceFieldsMixin, ProtectedFieldsMixin
 
 from . import selectors
 from .models import Indicator, Milestone, Plan, ProgressReport, Section, Target
@@ -90,7 +90,7 @@ INDICATOR_HELP = {
 }
 
 
-class IndicatorSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
+class IndicatorSerializer(ProtectedFieldsMixin, BuiltOnceFieldsMixin, serializers.ModelSerializer):
     milestones = MilestoneSerializer(many=True, required=False, help_text=_("Staged milestones, by date."))
 
     class Meta:
@@ -211,7 +211,7 @@ class TargetSerializer(serializers.ModelSerializer):
         return names + [u.name for u in co_units if u.name not in names]
 
 
-class ProgressReportSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):
+class ProgressReportSerializer(ProtectedFieldsMixin, BuiltOnceFieldsMixin, serializers.ModelSerializer):
     period = serializers.CharField(
         help_text=_('Period reported (报告期): "2025-05" for a month, "2025-Q2" for a quarter.')
     )
