@@ -159,7 +159,8 @@ def _reports_not_due(region, month: date, issued_on: date) -> date | None:
 def _body(doc, *, kind, region, cover, issued_on) -> None:
     period_start, period_end = cover.start, cover.end
     not_due = _reports_not_due(region, period_end, issued_on)
-    content.overview(doc, region=region, cover=cover)
+    under_way = kind == ReportKind.MONTHLY and not_due is not None and not cover.complete
+    content.overview(doc, region=region, cover=cover, under_way=under_way)
     if kind == ReportKind.MONTHLY:
         content.by_section(doc, region=region, as_of=period_end)
         content.league(doc, region=region, month=period_end, not_due=not_due)

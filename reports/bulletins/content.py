@@ -60,13 +60,17 @@ def _listed(doc: DocumentBuilder, intro: str, title: str, columns: list[Column],
     doc.table(title, columns, rows, key=key, empty=empty)
 
 
-def overview(doc: DocumentBuilder, *, region, cover) -> None:
+def overview(doc: DocumentBuilder, *, region, cover, under_way: bool = False) -> None:
+    """The lights now and at the end of the span before. A bulletin of the month under way (`under_way`: made
+    before its reports are due) heads its column with its day (截至12月5日), not 本月末."""
     counts = figures.light_counts(region=region, as_of=cover.end).counts
     before = figures.light_counts(region=region, as_of=cover.previous).counts
     total, total_before = sum(counts.values()), sum(before.values())
     rows = [[Light(light).label, counts[light], before[light], counts[light] - before[light]] for light in LIGHT_ORDER]
     rows.append([_("total"), total, total_before, total - total_before])
     this_word, previous_word = cover.words()
+    if under_way:
+        this_word = _("as of %(day)s") % {"day": f"{cover.as_of.month}月{cover.as_of.day}日"}
     doc.heading(1, _("Overall progress"))
     values = {light: format_cell(counts[light], INT) for light in LIGHT_ORDER}
     changes = "，".join(

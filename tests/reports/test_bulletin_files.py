@@ -814,6 +814,8 @@ def test_a_bulletin_of_the_month_under_way_names_no_unit_late_and_ranks_the_mont
         f"应报{sum(r.expected for r in owed)}个，已报送{sum(r.submitted for r in owed)}个。"
     )
     assert "late_units" not in [b.get("key") for b in report.content["blocks"]]
+    heads = [c.text for c in _docx_table(document, report.content, "lights").rows[0].cells]
+    assert heads[1:3] == ["截至5月10日", "上月末"]  # not 本月末 three weeks before it
     league = texts[texts.index(next(t for t in texts if t.endswith("单位晾晒排名"))) + 1]
     assert league.startswith("2026年5月进度填报截止于2026年5月25日，尚未到期，以下按2026年4月报送情况排名")
     april = figures.league_table(region=region, month=date(2026, 4, 30))["units"]
