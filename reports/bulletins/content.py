@@ -21,10 +21,10 @@ from targets.choices import Light
 
 from . import readers
 from .document import (
-    AMOUNT,
     CHANGE,
     INT,
     PERCENT,
+    POINTS,
     QUANTITY,
     Column,
     DocumentBuilder,
@@ -235,7 +235,7 @@ def flagged_lists(doc: DocumentBuilder, *, region, as_of: date) -> None:
         Column(_("indicator")),
         Column(_("task")),
         Column(_("lead units")),
-        Column(_("points behind"), AMOUNT),
+        Column(_("points behind"), POINTS),
         Column(_("reasons")),
     ]
     for light, title, annex_title in (

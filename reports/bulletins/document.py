@@ -19,7 +19,9 @@ CHINESE_NUMERALS = "零一二三四五六七八九十"
 # A quantity in an indicator's own unit (a milestone's 4 个, 12.5 公里) is whole when it is whole.
 # A change of a count reads as an office writes it: 增加6个, 减少9个, 持平 (never "-9").
 TEXT, INT, PERCENT, AMOUNT, QUANTITY, CHANGE = "text", "int", "percent", "amount", "quantity", "change"
-NUMERIC_FORMATS = (INT, PERCENT, AMOUNT, QUANTITY, CHANGE)
+# Percentage points (落后百分点) to one decimal, as the reasons beside them (落后75.6个百分点) and the dashboards say them.
+POINTS = "points"
+NUMERIC_FORMATS = (INT, PERCENT, AMOUNT, QUANTITY, CHANGE, POINTS)
 
 
 def change_cell_words() -> tuple[str, str, str]:
@@ -104,6 +106,8 @@ def format_cell(value, fmt: str) -> str:
         return f"{number.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
     if fmt == PERCENT:
         return f"{(number * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}%"
+    if fmt == POINTS:
+        return f"{number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"
     return f"{number.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 

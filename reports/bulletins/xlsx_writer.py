@@ -15,11 +15,22 @@ from openpyxl import Workbook
 from core.xlsx import SheetHead, style_table_sheet
 from targets.choices import Light
 
-from .document import AMOUNT, CHANGE, INT, NUMERIC_FORMATS, PERCENT, QUANTITY, change_cell_words, format_cell, tables
+from .document import (
+    AMOUNT,
+    CHANGE,
+    INT,
+    NUMERIC_FORMATS,
+    PERCENT,
+    POINTS,
+    QUANTITY,
+    change_cell_words,
+    format_cell,
+    tables,
+)
 from .docx_writer import text_width
 
 # A quantity shows as typed in Excel's General format: 4, 12.5 (a column's format is one for all its rows).
-NUMBER_FORMATS = {INT: "#,##0", AMOUNT: "#,##0.00", PERCENT: "0.0%", QUANTITY: "General"}
+NUMBER_FORMATS = {INT: "#,##0", AMOUNT: "#,##0.00", PERCENT: "0.0%", QUANTITY: "General", POINTS: "#,##0.0"}
 
 
 def change_format() -> str:
