@@ -269,6 +269,22 @@ def report_download_record(*, report: GeneratedReport, fmt: str, by) -> None:
     audit_record(action="report.download", by=by, obj=report, new={"format": fmt})
 
 
+def report_file_open(*, report: GeneratedReport, fmt: str, by):
+    """The report's stored .docx or .xlsx opened for `by`, and the download recorded; None when the
+    stored file is gone from the file store (a restore without its media, a disk cleaned by hand):
+    logged as an error, nothing recorded, so that the page answers "regenerate" rather than a 500
+    and the audit trail holds only downloads that happened."""
+    try:
+        handle = getattr(report, fmt).open("rb")
+    except FileNotFoundError:
+        logger.error(
+            "report %s: its %s file %s is missing from the file store", report.pk, fmt, getattr(report, fmt).name
+        )
+        return None
+    report_download_record(report=report, fmt=fmt, by=by)
+    return handle
+
+
 def _signoff_claim(*, report: GeneratedReport, by) -> GeneratedReport:
     if not permissions.can_sign_report(by, report.region):
         raise PermissionDenied(_("Only a leader of this region signs off its reports or returns them."))

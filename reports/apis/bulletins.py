@@ -182,7 +182,11 @@ class GeneratedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         file = getattr(report, fmt)
         if report.status != ReportState.DONE or not file:
             raise Http404
-        services.report_download_record(report=report, fmt=fmt, by=request.user)
+        handle = services.report_file_open(report=report, fmt=fmt, by=request.user)
+        if handle is None:
+            raise exceptions.NotFound(
+                _("This report's file is no longer in the file store; generate the report again.")
+            )
         name = file_name(
             kind=report.kind,
             region_name=report.region.name,
@@ -191,7 +195,7 @@ class GeneratedReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
             version=report.version,
             ext=fmt,
         )
-        return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+        return FileResponse(handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
 
     @extend_schema(request=SignSerializer, responses=GeneratedReportSerializer)
     @action(detail=True, methods=["post"])

@@ -180,7 +180,11 @@ def report_download(request, pk, fmt):
     file = getattr(report, fmt, None) if fmt in CONTENT_TYPES else None
     if report.status != ReportState.DONE or not file:
         raise Http404(_("This report has no such file."))
-    services.report_download_record(report=report, fmt=fmt, by=request.user)
+    handle = services.report_file_open(report=report, fmt=fmt, by=request.user)
+    if handle is None:
+        # Back to the report's page, where 重新生成 is, with what happened.
+        messages.error(request, _("This report's file is no longer in the file store; generate the report again."))
+        return redirect("reports:bulletin", pk=report.pk)
     name = file_name(
         kind=report.kind,
         region_name=report.region.name,
@@ -189,7 +193,7 @@ def report_download(request, pk, fmt):
         version=report.version,
         ext=fmt,
     )
-    return FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
 
 
 @login_required

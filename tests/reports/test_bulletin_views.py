@@ -13,6 +13,7 @@ from accounts.models import AuditEvent, Role
 from reports import services
 from reports.models import GeneratedReport, ReportKind, ReportState
 
+from ..conftest import api_as
 from ..factories import RegionFactory, UserFactory
 
 MAY = date(2025, 5, 1)
@@ -57,6 +58,25 @@ def test_a_download_is_permission_checked_and_audited(client, leader, done_repor
     assert "attachment" in response["Content-Disposition"]
     event = AuditEvent.objects.get(action="report.download")
     assert (event.username, event.new) == ("lingdao", {"format": "docx"})
+
+
+@pytest.mark.django_db
+def test_a_report_whose_file_left_the_file_store_answers_regenerate_and_records_no_download(
+    client, leader, done_report, caplog
+):
+    """A restore without its media, or a disk cleaned by hand: the page says what to do and the API answers 404, not a 500."""
+    done_report.docx.storage.delete(done_report.docx.name)
+    client.force_login(leader)
+    page = client.get(f"/reports/bulletins/{done_report.pk}/docx/", follow=True)
+    assert page.redirect_chain == [(f"/reports/bulletins/{done_report.pk}/", 302)]
+    assert "该报表的文件已不在文件存储中，请重新生成。" in page.content.decode()
+    answer = api_as(leader).get(f"/api/reports/{done_report.pk}/files/docx/")
+    assert answer.status_code == 404
+    assert answer.json() == {"code": "not_found", "message": "该报表的文件已不在文件存储中，请重新生成。"}
+    assert not AuditEvent.objects.filter(action="report.download").exists()
+    assert "missing from the file store" in caplog.text
+    # The other file is still there and still downloads.
+    assert client.get(f"/reports/bulletins/{done_report.pk}/xlsx/").status_code == 200
 
 
 @pytest.mark.django_db
