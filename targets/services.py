@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -351,26 +351,35 @@ def progress_report_create(
     _check_period(indicator, period_start, frequency, today)
     _check_value(value, indicator)
     _check_not_locked(indicator, unit, period_start, today)
-    if ProgressReport.objects.filter(indicator=indicator, unit=unit, period_start=period_start).exists():
-        raise ValidationError(
-            {
-                "period": _("%(unit)s already has a report for %(period)s; open it to edit.")
-                % {"unit": unit.name, "period": rules.period_words(period_start, frequency)}
-            }
-        )
-    outlier = _check_findings(indicator, unit, period_start, value, explanation, confirmed)
-    report = ProgressReport.objects.create(
-        indicator=indicator,
-        unit=unit,
-        period_start=period_start,
-        value=value,
-        narrative=narrative,
-        problems=problems,
-        next_steps=next_steps,
-        created_by=by,
-        explanation=explanation.strip(),
-        outlier_confirmed=outlier,
+    already = ValidationError(
+        {
+            "period": _("%(unit)s already has a report for %(period)s; open it to edit.")
+            % {"unit": unit.name, "period": rules.period_words(period_start, frequency)}
+        }
     )
+    if _report_exists(indicator, unit, period_start):
+        raise already
+    outlier = _check_findings(indicator, unit, period_start, value, explanation, confirmed)
+    try:
+        report = ProgressReport.objects.create(
+            indicator=indicator,
+            unit=unit,
+            period_start=period_start,
+            value=value,
+            narrative=narrative,
+            problems=problems,
+            next_steps=next_steps,
+            created_by=by,
+            explanation=explanation.strip(),
+            outlier_confirmed=outlier,
+        )
+    except IntegrityError as exc:
+        # Two people of one unit creating the same period's report at once: both passed the check
+        # above and the database's unique constraint refused the second. It gets the same answer as
+        # if it had come a moment later (the transaction is rolled back with the exception).
+        if not _is_duplicate_report(exc):
+            raise
+        raise already from exc
     audit_record(
         action="report.create",
         by=by,
@@ -379,6 +388,16 @@ def progress_report_create(
     )
     _record_version(report, "create", by)
     return report
+
+
+def _report_exists(indicator, unit, period_start: date) -> bool:
+    return ProgressReport.objects.filter(indicator=indicator, unit=unit, period_start=period_start).exists()
+
+
+def _is_duplicate_report(exc: IntegrityError) -> bool:
+    """The unique (indicator, unit, period) constraint, as PostgreSQL (by its name) or SQLite (by its columns) reports it."""
+    text = str(exc)
+    return "report_unique_indicator_unit_period" in text or "targets_progressreport.period_start" in text
 
 
 def _lock(report: ProgressReport) -> ProgressReport:

@@ -28,6 +28,25 @@ def test_a_stale_version_is_refused_with_what_changed(draft, dept_reporter):
     assert draft.value == Decimal("420")
 
 
+def test_a_second_report_of_the_same_period_created_at_the_same_moment_gets_the_same_refusal(
+    draft, indicator, dept, dept_reporter, monkeypatch
+):
+    """Two people of one unit creating May's report at once: the second passed the check before the first
+    committed, so the database's unique constraint refuses it; the answer is the sentence, not a 500."""
+    with time_machine.travel("2025-06-10 10:05 +0800"):
+        later = services.progress_report_create  # the refusal of a moment later, for comparison
+        with pytest.raises(ValidationError) as moment_later:
+            later(indicator=indicator, unit=dept, period="2025-05", value=Decimal("410"), by=dept_reporter)
+        monkeypatch.setattr(services, "_report_exists", lambda *args: False)
+        with pytest.raises(ValidationError) as same_moment:
+            services.progress_report_create(
+                indicator=indicator, unit=dept, period="2025-05", value=Decimal("410"), by=dept_reporter
+            )
+    assert same_moment.value.message_dict == moment_later.value.message_dict
+    assert "已有" in same_moment.value.message_dict["period"][0]
+    assert AuditEvent.objects.filter(action="report.create").count() == 1
+
+
 def test_nobody_reviews_their_own_submission(draft, dept_reporter):
     services.progress_report_submit(report=draft, by=dept_reporter)
     with pytest.raises(PermissionDenied):
