@@ -1,7 +1,6 @@
 """Supervision items drawn on pages of apps above this one (My work lives in targets, which may not import
 supervision): the template asks, the view does not need to know."""
 
-import html
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms, template
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from core.escaping import escape
 from core.forms import MonthSelect
 from supervision.selectors import unit_open_item_count, unit_open_items
 from targets.choices import Light
@@ -58,10 +58,10 @@ def filter_field(bound):
     for value, label in choices:
         value = str(value)
         selected = " selected" if value == chosen else ""
-        options.append(f'<option value="{_escape(value)}"{selected}>{_escape(label)}</option>')
+        options.append(f'<option value="{escape(value)}"{selected}>{escape(label)}</option>')
     # Safe: the name, the attributes (flatatt), every value and label are escaped.
     return mark_safe(
-        f'<select name="{_escape(bound.html_name)}"{flatatt({k: v for k, v in attrs.items() if v})}>'
+        f'<select name="{escape(bound.html_name)}"{flatatt({k: v for k, v in attrs.items() if v})}>'
         f"{''.join(options)}</select>"
     )
 
@@ -83,12 +83,6 @@ def behind_cell(behind):
 # overview's drawing time.
 
 
-def _escape(value) -> str:
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
 def _link(name: str):
     """The page of an id under URL `name` (an `<int:pk>` route), reversed once per table."""
     prefix, _sep, suffix = reverse(name, args=[0]).rpartition("/0/")
@@ -102,20 +96,20 @@ _SPLIT_FILTER = {"section": "section", "lead_unit": "lead_unit", "township": "to
 def split_rows(context, dimension, groups):
     """The rows of one split of the overview (by section, lead unit, township or county): each
     group's name and its count at each light, linked to the list behind it."""
-    query = _escape(context.get("base_query", ""))
+    query = escape(context.get("base_query", ""))
     overview, listing = reverse("supervision:overview"), reverse("supervision:list")
     month = context["as_of"].strftime("%Y-%m")
-    cells = [(light, f'<td class="num" data-label="{_escape(label)}">') for light, label in Light.choices]
+    cells = [(light, f'<td class="num" data-label="{escape(label)}">') for light, label in Light.choices]
     rows = []
     for g in groups:
         if dimension == "county":
-            name = f'<a href="{overview}?region={_escape(g.code)}&amp;as_of={month}">{_escape(g.label)}</a>'
-            extra = f"&amp;region={_escape(g.code)}"
+            name = f'<a href="{overview}?region={escape(g.code)}&amp;as_of={month}">{escape(g.label)}</a>'
+            extra = f"&amp;region={escape(g.code)}"
         elif dimension == "township":
-            name = f'<a href="{overview}?{query}&amp;township={g.key}">{_escape(g.label)}</a>'
+            name = f'<a href="{overview}?{query}&amp;township={g.key}">{escape(g.label)}</a>'
             extra = f"&amp;township={g.key}"
         else:
-            name = _escape(g.label or "—")
+            name = escape(g.label or "—")
             extra = f"&amp;{_SPLIT_FILTER[dimension]}={g.key}" if g.key is not None else ""
         counts = "".join(
             f'{cell}<a href="{listing}?{query}&amp;light={light}{extra}">{g.counts[light]}</a></td>'
@@ -125,7 +119,7 @@ def split_rows(context, dimension, groups):
         )
         rows.append(f'<tr data-key="{g.key}"><td>{name}</td>{counts}</tr>')
     if not rows:
-        rows.append(f'<tr><td colspan="6" class="muted">{_escape(gettext("None."))}</td></tr>')
+        rows.append(f'<tr><td colspan="6" class="muted">{escape(gettext("None."))}</td></tr>')
     # Safe: every value above is escaped.
     return mark_safe("\n".join(rows))
 
@@ -135,7 +129,7 @@ def flagged_rows(context, rows):
     """The rows of a red and amber list (figures.FlaggedRow): the indicator and its task, its light,
     lead units, points and days behind, and why."""
     labels = {
-        key: _escape(gettext(text))
+        key: escape(gettext(text))
         for key, text in (
             ("indicator", "Indicator"),
             ("light", "Light"),
@@ -148,30 +142,30 @@ def flagged_rows(context, rows):
     indicator_page = _link("supervision:indicator")
     user = context.get("user")
     assign = _link("admin:targets_target_change") if user is not None and user.is_staff else None
-    unowned = f'<strong class="unowned" data-unowned>{_escape(gettext("No responsible unit"))}</strong>'
-    assign_label = _escape(gettext("Assign a unit"))
+    unowned = f'<strong class="unowned" data-unowned>{escape(gettext("No responsible unit"))}</strong>'
+    assign_label = escape(gettext("Assign a unit"))
     badges = {light: light_badge(light) for light in Light.values}
     out = []
     for row in rows:
         if row.unowned:
             leads = unowned + (f' <a href="{assign(row.target_id)}">{assign_label}</a>' if assign else "")
         else:
-            leads = "、".join(_escape(name) for name in row.lead_units) or "—"
+            leads = "、".join(escape(name) for name in row.lead_units) or "—"
         badge = badges.get(row.status) or light_badge(row.status)
         out.append(
-            f'<tr data-indicator="{row.indicator_id}" data-status="{_escape(row.status)}">'
+            f'<tr data-indicator="{row.indicator_id}" data-status="{escape(row.status)}">'
             f'<td data-label="{labels["indicator"]}"><a href="{indicator_page(row.indicator_id)}">'
-            f'{_escape(row.name)}</a><div class="muted">{_escape(row.target)}</div></td>'
+            f'{escape(row.name)}</a><div class="muted">{escape(row.target)}</div></td>'
             f'<td data-label="{labels["light"]}">{badge}</td>'
             f'<td data-label="{labels["leads"]}">{leads}</td>'
-            f'<td class="num" data-label="{labels["behind"]}">{_escape(behind_cell(row.behind))}</td>'
+            f'<td class="num" data-label="{labels["behind"]}">{escape(behind_cell(row.behind))}</td>'
             f'<td class="num" data-label="{labels["days"]}">'
             f"{row.days_behind if row.days_behind is not None else '—'}</td>"
             f'<td class="reasons" data-label="{labels["why"]}">'
-            f"{''.join(f'<div>{_escape(reason)}</div>' for reason in row.reasons)}</td></tr>"
+            f"{''.join(f'<div>{escape(reason)}</div>' for reason in row.reasons)}</td></tr>"
         )
     if not out:
-        out.append(f'<tr><td colspan="6" class="muted">{_escape(gettext("None."))}</td></tr>')
+        out.append(f'<tr><td colspan="6" class="muted">{escape(gettext("None."))}</td></tr>')
     # Safe: every value above is escaped.
     return mark_safe("\n".join(out))
 
@@ -180,20 +174,20 @@ def flagged_rows(context, rows):
 def reporting_rows(rates):
     """The rows of the overview's reporting table (figures.ReportingRate): each unit's reports owed,
     submitted and on time, and its on-time rate."""
-    labels = [_escape(gettext(text)) for text in ("Expected", "Submitted", "On time", "On-time rate")]
+    labels = [escape(gettext(text)) for text in ("Expected", "Submitted", "On time", "On-time rate")]
     out = []
     for r in rates:
-        rate = _escape(percent(r.on_time_rate)) if r.on_time_rate is not None else "—"
+        rate = escape(percent(r.on_time_rate)) if r.on_time_rate is not None else "—"
         cells = zip(labels, (r.expected, r.submitted, r.on_time, rate), strict=True)
         out.append(
-            f'<tr data-unit="{r.key}"><td>{_escape(r.label)}</td>'
+            f'<tr data-unit="{r.key}"><td>{escape(r.label)}</td>'
             + "".join(f'<td class="num" data-label="{label}">{value}</td>' for label, value in cells)
             + "</tr>"
         )
     if not out:
         # Outside the f-string, where makemessages (xgettext) finds it: inside one the entry was dropped from the .po.
         none_owed = gettext("No report is owed for this month.")
-        out.append(f'<tr><td colspan="5" class="muted">{_escape(none_owed)}</td></tr>')
+        out.append(f'<tr><td colspan="5" class="muted">{escape(none_owed)}</td></tr>')
     # Safe: every value above is escaped (the counts are integers).
     return mark_safe("\n".join(out))
 
@@ -203,7 +197,7 @@ def league_rows(context, name, rows):
     """The rows of one league table (figures.LeagueRow): rank, name, reports due and on time, on-time
     rate, completion and red lights, linked to the red list of the unit, township or county."""
     labels = {
-        key: _escape(gettext(text))
+        key: escape(gettext(text))
         for key, text in (
             ("rank", "Rank"),
             ("name", "Name"),
@@ -214,22 +208,22 @@ def league_rows(context, name, rows):
             ("red", "Red"),
         )
     }
-    red_list = f"{reverse('supervision:list')}?{_escape(context.get('base_query', ''))}&amp;light=red"
+    red_list = f"{reverse('supervision:list')}?{escape(context.get('base_query', ''))}&amp;light=red"
     out = []
     for r in rows:
         if name == "counties":
-            whose = f"&amp;region={_escape(r.code)}"
+            whose = f"&amp;region={escape(r.code)}"
         elif name == "townships":
             whose = f"&amp;township={r.township_id}"
         else:
             whose = f"&amp;lead_unit={r.key}"
-        rate = _escape(percent(r.on_time_rate)) if r.on_time_rate is not None else "—"
-        completion = _escape(percent(r.completion)) if r.completion is not None else "—"
+        rate = escape(percent(r.on_time_rate)) if r.on_time_rate is not None else "—"
+        completion = escape(percent(r.completion)) if r.completion is not None else "—"
         red = f'<a href="{red_list}{whose}">{r.red}</a>' if r.red else "0"
         out.append(
             f'<tr data-key="{r.key}" data-rank="{r.rank}">'
             f'<td class="num" data-label="{labels["rank"]}">{r.rank}</td>'
-            f'<td data-label="{labels["name"]}">{_escape(r.label)}</td>'
+            f'<td data-label="{labels["name"]}">{escape(r.label)}</td>'
             f'<td class="num" data-label="{labels["due"]}">{r.expected}</td>'
             f'<td class="num" data-label="{labels["on_time"]}">{r.on_time}</td>'
             f'<td class="num" data-label="{labels["rate"]}">{rate}</td>'
@@ -237,6 +231,6 @@ def league_rows(context, name, rows):
             f'<td class="num" data-label="{labels["red"]}">{red}</td></tr>'
         )
     if not out:
-        out.append(f'<tr><td colspan="7" class="muted">{_escape(gettext("None."))}</td></tr>')
+        out.append(f'<tr><td colspan="7" class="muted">{escape(gettext("None."))}</td></tr>')
     # Safe: every value above is escaped (ranks and counts are integers).
     return mark_safe("\n".join(out))

@@ -6,12 +6,11 @@ written here into one string, every value escaped once and the labels worked out
 the template draws the heading and the legend only.
 """
 
-import html
-
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
+from core.escaping import escape
 from core.periods import day_words
 
 from ..choices import Light
@@ -30,15 +29,11 @@ _OWN = (
 )
 
 
-def _escape(value) -> str:
-    return html.escape(str(value))
-
-
 def plan_cards(*, plans, summaries: dict, own_summaries: dict | None) -> str:
     """The `<li>` card of each plan (selectors.home_plans), in the order given: `summaries` are the plan's light counts
     (selectors.plan_light_counts), `own_summaries` the reporter's own beside them (None for others)."""
     pills = {
-        light: (f'<span class="light light-{light}" title="{_escape(label)}">', "</span>")
+        light: (f'<span class="light light-{light}" title="{escape(label)}">', "</span>")
         for light, label in Light.choices
     }
     prefix, _sep, suffix = reverse("plan-detail", args=[0]).rpartition("/0/")
@@ -54,12 +49,12 @@ def plan_cards(*, plans, summaries: dict, own_summaries: dict | None) -> str:
 
     def day(d) -> str:
         if d not in days:
-            days[d] = _escape(day_words(d))
+            days[d] = escape(day_words(d))
         return days[d]
 
     cards = []
     for plan in plans:
-        region = _escape(plan.region_name)
+        region = escape(plan.region_name)
         shown = counts(summaries[plan.pk])
         if own_summaries is not None:
             own = own_summaries[plan.pk]
@@ -70,17 +65,17 @@ def plan_cards(*, plans, summaries: dict, own_summaries: dict | None) -> str:
                 "Lights of %(area)s, %(n)s indicator:", "Lights of %(area)s, %(n)s indicators:", own["county_total"]
             ) % {"area": plan.region_name, "n": own["county_total"]}
             shown = _OWN.format(
-                own_label=_escape(own_label),
+                own_label=escape(own_label),
                 own=counts(own["counts"]),
-                county_label=_escape(county_label),
+                county_label=escape(county_label),
                 county=shown,
             )
         cards.append(
             _CARD.format(
                 href=f"{prefix}/{plan.pk}/{suffix}",
-                title=_escape(plan.title),
-                doc_number=_escape(plan.doc_number),
-                issuer=_escape(plan.issuer),
+                title=escape(plan.title),
+                doc_number=escape(plan.doc_number),
+                issuer=escape(plan.issuer),
                 region=region,
                 start=day(plan.start_date),
                 end=day(plan.end_date),

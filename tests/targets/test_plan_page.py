@@ -237,7 +237,7 @@ def test_the_plan_page_escapes_values_as_conditional_escape_does(value):
     from django.utils.safestring import mark_safe
     from django.utils.translation import gettext_lazy
 
-    from targets.views.plan_page import _escape
+    from core.escaping import escape
 
     for given in (value, mark_safe(f"<b>{value}</b>"), gettext_lazy(str(value))):
-        assert _escape(given) == conditional_escape(given)  # a SafeString as it is, never escaped twice
+        assert escape(given) == conditional_escape(given)  # a SafeString as it is, never escaped twice
