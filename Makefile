@@ -31,6 +31,8 @@ RUN_SERVER := $(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PO
 
 run: demo
 	$(PY) manage.py sync_schedule
+	@# whitenoise looks for STATIC_ROOT at start-up; the finders serve the files, so no collectstatic
+	@mkdir -p $${DJANGO_STATIC_ROOT:-staticfiles}
 	@if command -v soffice >/dev/null 2>&1; then echo "PDF: LibreOffice found ($$(command -v soffice)); each report gets a PDF after its Word file."; else echo "PDF: soffice (LibreOffice) not found, so reports come as Word and Excel only; install libreoffice-writer and fonts-noto-cjk for PDF."; fi
 	@echo "Open http://127.0.0.1:$(PORT)/ and log in with a demo account above."
 	DJANGO_DEBUG=0 $(RUN_SERVER)
