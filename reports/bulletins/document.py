@@ -54,17 +54,60 @@ _SPACE_BEFORE_BRACKET = re.compile(rf"(?<=[{CJK}])\s+(?=（)|(?<=[。；：，�
 _DOUBLED = re.compile(r"[。，；、：]+(?=[。；！？])|[。，；、]+(?=[，、：])")
 
 
+# Spans tidy leaves exactly as typed inside a text it tidies: a link (up to a space or Chinese, less a trailing
+# stop or comma that belongs to the sentence) and a spreadsheet formula with its bracketed arguments.
+_LINK = re.compile(rf"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s{CJK}]*[^\s{CJK},.;:!?)]")
+_FORMULA = re.compile(r"=\s*[A-Za-z_][A-Za-z0-9_.]*\(")
+_KEPT = "\ue000"  # a private-use mark standing for a kept span while the rest is tidied
+
+
+def _formula_end(text: str, start: int) -> int:
+    """Where a formula starting at `start` ends: after the bracket closing its first one (quotes respected)."""
+    depth, quote = 0, False
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == '"':
+            quote = not quote
+        elif not quote and ch == "(":
+            depth += 1
+        elif not quote and ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
+
+
+def _kept_spans(text: str) -> list[tuple[int, int]]:
+    spans, i = [], 0
+    while i < len(text):
+        formula, link = _FORMULA.search(text, i), _LINK.search(text, i)
+        found = min((m for m in (formula, link) if m), key=lambda m: m.start(), default=None)
+        if found is None:
+            break
+        end = _formula_end(text, found.start()) if found is formula else found.end()
+        spans.append((found.start(), end))
+        i = end
+    return spans
+
+
 def tidy(text: str) -> str:
     """Chinese running text as an office writes it: full-width punctuation next to Chinese (, ; : ( ) as
     typed into a plan or a report become ， ； ： （ ）), dates as 2026年5月31日 not 2026-05-31, and no two
-    stops in a row where sentences were joined (。； → ；, ，。 → 。). A formula or a link is left as typed."""
-    if not text or text.startswith("=") or "://" in text:
+    stops in a row where sentences were joined (。； → ；, ，。 → 。). A formula or a link inside the text is
+    left as typed (its commas and brackets are its own), and the sentence around it is tidied all the same."""
+    if not text or _KEPT in text:
         return text
+    spans = _kept_spans(text)
+    kept = [text[a:b] for a, b in spans]
+    for a, b in reversed(spans):
+        text = text[:a] + _KEPT + text[b:]
     text = _ISO_DATE.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
     text = _ASCII_BRACKETS.sub(r"（\1）", text)
     text = _SPACE_BEFORE_BRACKET.sub("", text)
     text = _ASCII_NEXT_TO_CJK.sub(lambda m: _ASCII_BY_CJK[m[1] or m[2]], text)
-    return _DOUBLED.sub("", text)
+    text = _DOUBLED.sub("", text)
+    pieces = text.split(_KEPT)
+    return "".join(piece + (kept[n] if n < len(kept) else "") for n, piece in enumerate(pieces))
 
 
 def quoted(text: str) -> str:

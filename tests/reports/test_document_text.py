@@ -31,6 +31,13 @@ def test_formulas_links_and_latin_text_are_left_as_typed():
     assert tidy("GDP(2025), 3A") == "GDP(2025), 3A"
 
 
+def test_a_text_holding_a_link_or_a_formula_is_tidied_around_it_and_the_link_kept_as_typed():
+    text = "请于月底前整改,详见https://xunyi.gov.cn/a?id=1,2,并于2026-12-10前反馈;金额1,234.50万元"
+    assert tidy(text) == "请于月底前整改，详见https://xunyi.gov.cn/a?id=1,2，并于2026年12月10日前反馈；金额1,234.50万元"
+    assert tidy("按公式=SUM(A1,B2),请核对:见www.xunyi.gov.cn") == "按公式=SUM(A1,B2)，请核对：见www.xunyi.gov.cn"
+    assert tidy('=HYPERLINK("http://a.example/","看"),请点击') == '=HYPERLINK("http://a.example/","看")，请点击'
+
+
 def test_a_quoted_name_turns_its_own_quotes_single_and_a_span_names_its_year_once():
     assert quoted("二、持续深化“千村示范、万村整治”工程") == "“二、持续深化‘千村示范、万村整治’工程”"
     assert chinese_span(date(2026, 7, 1), date(2026, 9, 30)) == "2026年7月1日至9月30日"

@@ -82,3 +82,21 @@ def test_the_notice_ends_in_the_reply_it_asks_for_which_keeps_the_signature_with
     assert "现将下列事项列入督办：" in texts and Paragraph(body[table - 1], document).text == "督办事项"
     assert texts.count("督办通知单") == 1  # the title; the table's caption names the matter
     assert texts[texts.index(after.text) + 1] == "测试区人民政府办公室"
+
+
+def test_a_notice_holding_a_link_reads_in_chinese_punctuation_and_keeps_the_link_whole(
+    client, supervisor, items, indicator, dept
+):
+    """A link or a formula in the office's request used to leave the whole text as typed, ASCII commas and all."""
+    with time_machine.travel("2025-07-03 09:00 +08:00", tick=False):
+        item = services.supervision_item_issue(
+            indicator=indicator,
+            unit=dept,
+            notice="请于月底前整改,详见https://xunyi.gov.cn/d?id=1,2;完成1,234.50万元投资(含配套)",
+            reply_due=date(2025, 7, 12),
+            by=supervisor,
+        )
+    client.force_login(supervisor)
+    document = Document(BytesIO(b"".join(client.get(f"/reports/bulletins/notices/{item.pk}/").streaming_content)))
+    rows = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows[1:]}
+    assert rows["督办要求"] == "请于月底前整改，详见https://xunyi.gov.cn/d?id=1,2；完成1,234.50万元投资（含配套）"
