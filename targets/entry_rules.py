@@ -155,13 +155,16 @@ def period_to_report(
     today: date,
     reported: set[date],
     granted: set[date],
+    reporting_from: date | None = None,
 ) -> Due:
     """The earliest period up to today that has no counted report and still takes entries.
 
     Periods locked without a late-entry grant are listed as missed; when every period so far is
-    reported, there is nothing to report (None) until the next one starts.
+    reported, there is nothing to report (None) until the next one starts. No period before the
+    plan's first reporting period (`reporting_from`, Plan.first_period) is owed: the status rule's
+    `rules.first_owed`.
     """
-    missed, p = [], periods.first_period(start, frequency)
+    missed, p = [], rules.first_owed(start, frequency, reporting_from)
     while p <= deadline and p <= today:
         if p not in reported:
             if p in granted or not is_locked(p, frequency, due_day, lock_after_days, today):

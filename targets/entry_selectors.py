@@ -238,6 +238,7 @@ def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_p
         today=today,
         reported={p for p, (_pk, status) in reports.items() if status in COUNTED},
         granted=granted,
+        reporting_from=plan.first_period,
     )
     # A target already reached owes nothing more: its unreported periods are not worth a warning.
     row.missed_locked = due.missed_locked if row.status.status != Light.DONE else ()

@@ -40,6 +40,7 @@ def missed_periods(*, indicator, unit, today: date) -> list[date]:
         today=today,
         reported=reported,
         granted=set(),
+        reporting_from=plan.first_period,
     )
     return list(due.missed_locked)
 

@@ -103,6 +103,21 @@ def test_the_period_to_report_skips_locked_ones_unless_granted():
     assert done.period_start is None and done.missed_locked == ()
 
 
+def test_no_period_before_the_plans_first_reporting_period_is_owed_or_missed():
+    due = entry_rules.period_to_report(
+        start=date(2025, 1, 1),
+        deadline=date(2025, 12, 31),
+        frequency=Frequency.MONTHLY,
+        due_day=25,
+        lock_after_days=20,
+        today=date(2025, 6, 10),
+        reported=set(),
+        granted=set(),
+        reporting_from=date(2025, 4, 1),
+    )
+    assert due.period_start == date(2025, 5, 1) and due.missed_locked == (date(2025, 4, 1),)
+
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 40
 JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 40
 PDF = b"%PDF-1.7\n" + b"\0" * 40

@@ -162,6 +162,17 @@ def test_a_missed_period_offers_a_request_the_office_grants_from_a_list(
     assert entry.status_code == 200 and 'id="submit-report"' in entry.content.decode()
 
 
+def test_periods_before_the_plans_first_reporting_period_are_neither_missed_nor_asked_for(as_dept, indicator):
+    # A plan imported in March owes nothing for January and February (Plan.first_period), as its lights say.
+    plan = indicator.target.plan
+    plan.first_period = date(2025, 3, 1)
+    plan.save()
+    form = as_dept.get(f"/late-entry/ask/{indicator.pk}/").content.decode()
+    assert re.findall(r'<option value="(2025-\d\d)"', form) == ["2025-03", "2025-04"]
+    html = as_dept.post(f"/late-entry/ask/{indicator.pk}/", {"period": "2025-02", "reason": "漏报"}).content.decode()
+    assert 'data-error-for="period"' in html and not LateEntryRequest.objects.exists()
+
+
 def test_a_refusal_needs_a_reason_and_tells_the_unit(as_dept, indicator, dept_reporter, supervisor):
     as_dept.post(f"/late-entry/ask/{indicator.pk}/", {"period": "2025-03", "reason": "漏报"})
     request = LateEntryRequest.objects.get()
