@@ -21,12 +21,13 @@ Every write is one a careful clerk would make, so that an error means the server
 """
 
 import random
+import resource
 import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from targets.rules import is_count_unit  # noqa: E402  (pure rules: no Django settings needed)
@@ -37,7 +38,20 @@ SUPERVISORS = ["duchashi", "xunyi_ducha"]
 LEADERS = ["lingdao"]
 CUMULATIVE_KINDS = {"increase", "decrease", "milestone"}
 EXPECTED = {"refused": 0, "conflicts": 0, "nothing to do": 0}
-SESSIONS: dict[str, dict] = {}
+SESSIONS: dict = {}
+# locust's own CPU seconds (user + system) when the statistics were reset (--reset-stats), so the
+# summary can say how much of the two cores the load generator took per request.
+CPU_AT_RESET: list[float] = []
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+@events.spawning_complete.add_listener
+def note_cpu(user_count, **kwargs):
+    CPU_AT_RESET.append(cpu_seconds())
 
 
 @events.test_start.add_listener
@@ -55,7 +69,7 @@ def log_in_accounts(environment, **kwargs):
         )
         if response.status_code != 302:
             raise SystemExit(f"log-in of {username} failed ({response.status_code}); is the demo loaded?")
-        SESSIONS[username] = session.cookies.get_dict()
+        SESSIONS[username] = session.cookies
 
 
 def current_period(indicator, today: date) -> str:
@@ -98,7 +112,7 @@ def judged(response, wanted: int):
     return response.json()
 
 
-class PlatformUser(HttpUser):
+class PlatformUser(FastHttpUser):
     abstract = True
     wait_time = between(0.5, 2)
     accounts: list[str] = []
@@ -108,9 +122,9 @@ class PlatformUser(HttpUser):
         # hashes would otherwise be what this test measures. Users of one account share its session,
         # as colleagues at one desk would not, but the server cannot tell the difference.
         cookies = SESSIONS[random.choice(self.accounts)]
-        self.client.cookies.update(cookies)
-        self.client.headers["X-CSRFToken"] = cookies["csrftoken"]
-        self.client.headers["Referer"] = self.host + "/"
+        for cookie in cookies:
+            self.client.cookiejar.set_cookie(cookie)
+        self.client.client.default_headers.update({"X-CSRFToken": cookies["csrftoken"], "Referer": self.host + "/"})
         plans = self.client.get("/api/plans/", name="/api/plans/").json()["results"]
         self.plan_ids = [p["id"] for p in plans] or [None]
 
@@ -248,6 +262,8 @@ def summary(environment, **kwargs):
         f"p99 {total.get_response_time_percentile(0.99):.0f} ms  errors {total.num_failures}  "
         + "  ".join(f"{name} {n}" for name, n in EXPECTED.items())
     )
+    if CPU_AT_RESET and total.num_requests:
+        print(f"locust CPU {(cpu_seconds() - CPU_AT_RESET[0]) / total.num_requests * 1000:.1f} ms per request")
     for name, entry in sorted(stats.entries.items(), key=lambda kv: kv[0][0]):
         print(
             f"  {entry.method:5} {entry.name:48} n={entry.num_requests:6}  p50={entry.get_response_time_percentile(0.5):5.0f}"
