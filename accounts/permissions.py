@@ -110,6 +110,16 @@ def can_sign_report(user, region) -> bool:
     return is_leader(user) and in_region(user, region)
 
 
+def can_read_generated_report(user, report) -> bool:
+    """Open a generated bulletin or dispatch report: the office, leaders, administrators and auditors of its region."""
+    return sees_whole_region(user) and in_region(user, report.region)
+
+
+def can_manage_accounts(user) -> bool:
+    """Create accounts and change their roles, units and regions."""
+    return is_admin(user)
+
+
 def can_open_export(user, job) -> bool:
     """An export belongs to the person who asked for it; an administrator may open any."""
     return getattr(user, "pk", None) == job.created_by_id or is_admin(user)

@@ -4,12 +4,13 @@ import hashlib
 import json
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.versions import ConflictError
 
+from . import permissions
 from .models import User
 from .services import audit_record, snapshot
 from .tokens import tokens_revoke
@@ -49,9 +50,15 @@ def _check_role_fields(user: User) -> None:
         user.region = None
 
 
+def _check_manager(by) -> None:
+    if not permissions.can_manage_accounts(by):
+        raise PermissionDenied(_("Only an administrator creates accounts and changes them."))
+
+
 @transaction.atomic
 def user_create(*, by, password: str, **fields) -> User:
     """A new account; it must change the password an administrator gave it at first login."""
+    _check_manager(by)
     user = User(**fields)
     _check_role_fields(user)
     _check_password(password, user)
@@ -65,6 +72,7 @@ def user_create(*, by, password: str, **fields) -> User:
 
 @transaction.atomic
 def user_update(*, user, by, expected_fingerprint: str, password: str | None = None, **changes) -> User:
+    _check_manager(by)
     current = User.objects.select_for_update().get(pk=user.pk)
     if user_fingerprint(current) != expected_fingerprint:
         raise ConflictError(

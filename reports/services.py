@@ -274,6 +274,8 @@ def report_file_open(*, report: GeneratedReport, fmt: str, by):
     stored file is gone from the file store (a restore without its media, a disk cleaned by hand):
     logged as an error, nothing recorded, so that the page answers "regenerate" rather than a 500
     and the audit trail holds only downloads that happened."""
+    if not permissions.can_read_generated_report(by, report):
+        raise PermissionDenied(_("Reports are for the supervision office, leaders and auditors."))
     try:
         handle = getattr(report, fmt).open("rb")
     except FileNotFoundError:
@@ -372,6 +374,8 @@ FRAME_FIELDS = ("organ_mark", "number_pattern", "main_recipients", "signature", 
 
 def document_frame_save(*, region: Region, by, expected_version: int | None, **values) -> DocumentFrame:
     """Save the office's frame for `region`; refused (ConflictError) when someone saved it since it was read."""
+    if not (permissions.can_request_reports(by) and permissions.in_region(by, region)):
+        raise PermissionDenied(_("Only the supervision office sets its document frame."))
     with transaction.atomic():
         frame = DocumentFrame.objects.select_for_update().filter(region=region).first()
         current = frame.version if frame else 0

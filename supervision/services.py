@@ -288,7 +288,7 @@ def _office_decision(item, *, by, version, comment, status, action, kind, messag
 
     item = _lock(item)
     _check_version(item, version)
-    if not permissions.can_supervise(by):
+    if not permissions.can_supervise(by) or not permissions.in_region(by, item.indicator.target.plan.region):
         raise NotAllowed(_("Only the supervision office closes out or sends back an item."))
     if item.status != SupervisionStatus.ANSWERED:
         raise SupervisionError(

@@ -182,8 +182,11 @@ def region_import(*, name: str, data: bytes, by) -> dict:
     """Load counties, townships and villages from the statistical division code list; all or nothing.
 
     Rows already loaded with the same name change nothing, so a second import of one file is a no-op;
-    a known code with a new name is a rename of that region, not a new one.
+    a known code with a new name is a rename of that region, not a new one. `by` None is the
+    `import_regions` command on a deployment that has no account yet.
     """
+    if by is not None and not permissions.can_import_regions(by):
+        raise PermissionDenied(_("Only the supervision office imports regions."))
     rows, errors = _region_rows(read_table(name, data))
     codes = {r.code for r in rows} | {parent_code(r.code) for r in rows if len(r.code) == 12 and r.code.isdigit()}
     existing = {r.code: r for r in Region.objects.filter(code__in=[c for c in codes if c])}
