@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import pgettext
 
@@ -24,6 +24,8 @@ from .models import StatusSnapshot, SupervisionItem, SupervisionStatus
 from .rules import days_behind, projection
 
 AWAITING_REPLY = (SupervisionStatus.OPEN, SupervisionStatus.RETURNED)
+# What the indicator page's table of reports shows of each report (with its unit's name, unit_name).
+REPORT_FIELDS = ("pk", "period_start", "value", "status", "is_late", "submitted_at", "narrative")
 
 
 @dataclass(frozen=True)
@@ -198,8 +200,10 @@ def indicator_page(*, indicator: Indicator, as_of: date) -> dict:
     indicator = row.indicator
     milestones = list(indicator.milestones.all())
     spec = target_selectors.indicator_spec(indicator, milestones, indicator.target.plan)
+    # Plain rows: a township-allocated indicator lists hundreds of reports (12 townships × 60 months),
+    # and the page shows only these fields of each (supervision_tags.report_rows writes them).
     reports = list(
-        indicator.reports.select_related("unit", "submitted_by", "reviewed_by").order_by("-period_start", "unit__name")
+        indicator.reports.order_by("-period_start", "unit__name").values(*REPORT_FIELDS, unit_name=F("unit__name"))
     )
     counted = [
         (periods.due_date(p.period_start, spec.frequency, spec.due_day), p.value)
@@ -238,7 +242,7 @@ def _share_history(indicator):
 
 def _audit_trail(indicator, reports, items):
     q = Q(object_type="targets.Indicator", object_id=str(indicator.pk))
-    q |= Q(object_type="targets.ProgressReport", object_id__in=[str(r.pk) for r in reports])
+    q |= Q(object_type="targets.ProgressReport", object_id__in=[str(r["pk"]) for r in reports])
     q |= Q(object_type="supervision.SupervisionItem", object_id__in=[str(i.pk) for i in items])
     return _labelled(AuditEvent.objects.filter(q).select_related("user").order_by("-at", "-id")[:200])
 

@@ -8,12 +8,15 @@ from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from core.escaping import escape
 from core.forms import MonthSelect
+from core.templatetags.core_dates import day_words
 from supervision.selectors import unit_open_item_count, unit_open_items
-from targets.choices import Light
+from targets import numbers, rules
+from targets.choices import Light, ReportStatus
 from targets.templatetags.platform_tags import light_badge, percent
 
 register = template.Library()
@@ -234,3 +237,46 @@ def league_rows(context, name, rows):
         out.append(f'<tr><td colspan="7" class="muted">{escape(gettext("None."))}</td></tr>')
     # Safe: every value above is escaped (ranks and counts are integers).
     return mark_safe("\n".join(out))
+
+
+@register.simple_tag
+def report_rows(reports, frequency):
+    """The rows of the indicator page's table of reports (supervision.selectors.indicator_page's
+    plain rows): the period, the unit, the value, the status (late or not), the day submitted and the
+    work done, its first 80 characters. Written here as the other long tables: through the template,
+    with a translated label in each cell, the 720 reports of an indicator allocated to 12 townships
+    took most of the page's time."""
+    if not reports:
+        return mark_safe(f'<tr><td colspan="6" class="muted">{escape(gettext("No report yet."))}</td></tr>')
+    labels = [escape(gettext(text)) for text in ("Period", "Unit", "Value", "Status", "Submitted", "Work done")]
+    statuses = {value: escape(label) for value, label in ReportStatus.choices}
+    current = timezone.get_current_timezone()  # as the day_words filter shows a moment: its local day
+    # The value's cell (the third) is a number's.
+    cell_attrs = [(' class="num"' if i == 2 else "") + f' data-label="{label}"' for i, label in enumerate(labels)]
+    late = f" · {escape(gettext('late'))}"
+    # Periods and days recur down the table (one period per township): each written once.
+    period_words, days = {}, {}
+    out = []
+    for r in reports:
+        period, submitted = r["period_start"], r["submitted_at"]
+        if period not in period_words:
+            period_words[period] = escape(rules.period_words(period, frequency))
+        day = submitted.astimezone(current) if submitted is not None and timezone.is_aware(submitted) else submitted
+        day = day.date() if day is not None else None
+        if day not in days:
+            days[day] = escape(day_words(day))
+        cells = (
+            period_words[period],
+            escape(r["unit_name"]),
+            escape(numbers.shown(r["value"])),
+            statuses.get(r["status"], escape(r["status"])) + (late if r["is_late"] else ""),
+            days[day],
+            escape(Truncator(r["narrative"]).chars(80)) if r["narrative"] else "",
+        )
+        out.append(
+            "\n      <tr>"
+            + "".join(f"<td{attrs}>{value}</td>" for attrs, value in zip(cell_attrs, cells, strict=True))
+            + "</tr>\n    "
+        )
+    # Safe: every value above is escaped.
+    return mark_safe("".join(out))

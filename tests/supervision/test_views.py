@@ -225,3 +225,62 @@ def test_the_audit_trail_names_who_acted_not_their_login(office, red_indicator, 
     for url in (f"/supervision/items/{item.pk}/", f"/supervision/indicators/{red_indicator.pk}/"):
         audit = office.get(url).content.decode().split("data-audit", 1)[1]
         assert "<td>洞头区督查室</td>" in audit and f"<td>{supervisor.username}</td>" not in audit, url
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_indicator_pages_reports_read_period_unit_value_status_day_and_work_done(
+    office, indicator, dept, town_unit, dept_reporter
+):
+    """The table of reports, written in Python (supervision_tags.report_rows), reads as the template wrote
+    it: a quarter in words, late marked, the local day of a moment (an evening in UTC is the next day in
+    Beijing), no day for a draft, the work done cut at 80 characters and every value escaped."""
+    from datetime import datetime, timezone
+    from decimal import Decimal
+
+    from targets.choices import ReportStatus
+    from targets.models import ProgressReport
+
+    indicator.frequency = "quarterly"
+    indicator.save()
+    words = "<b>改厕</b>" + "完成" * 50
+    submitted(indicator, dept, date(2025, 1, 1), 300, date(2025, 4, 20), dept_reporter, late=True)
+    ProgressReport.objects.create(
+        indicator=indicator,
+        unit=town_unit,
+        period_start=date(2025, 4, 1),
+        value=Decimal("1234.5"),
+        status=ReportStatus.APPROVED,
+        submitted_by=dept_reporter,
+        submitted_at=datetime(2025, 6, 30, 17, 30, tzinfo=timezone.utc),
+        created_by=dept_reporter,
+        narrative=words,
+    )
+    ProgressReport.objects.create(
+        indicator=indicator,
+        unit=dept,
+        period_start=date(2025, 4, 1),
+        value=Decimal(0),
+        status=ReportStatus.DRAFT,
+        created_by=dept_reporter,
+    )
+    html = office.get(f"/supervision/indicators/{indicator.pk}/").content.decode()
+    body = html[html.index("data-reports") :]
+    body = body[body.index("<tbody>") + len("<tbody>") : body.index("</tbody>")]
+    cut = "&lt;b&gt;改厕&lt;/b&gt;" + "完成" * 34 + "..."  # 80 characters, as truncatechars:80 cut them
+    labels = ["填报期", "单位", "数值", "状态", "已报送", "工作进展"]
+    rows = [
+        ["2025年第二季度", dept.name, "0", "草稿", "", ""],
+        ["2025年第二季度", town_unit.name, "1,234.5", "已通过", "2025年7月1日", cut],
+        ["2025年第一季度", dept.name, "300", "已报送 · 逾期报送", "2025年4月20日", ""],
+    ]
+    assert sorted([dept.name, town_unit.name])[0] == dept.name, "rows of a period stand by the unit's name"
+    expected = "".join(
+        "\n      <tr>"
+        + "".join(
+            "<td" + (' class="num"' if i == 2 else "") + f' data-label="{label}">{value}</td>'
+            for i, (label, value) in enumerate(zip(labels, row, strict=True))
+        )
+        + "</tr>\n    "
+        for row in rows
+    )
+    assert body == expected, body
