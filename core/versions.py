@@ -22,15 +22,20 @@ def check_version(current, expected_version, message, *, changes=None, required=
     """ConflictError unless the locked row `current` still has the version the client read.
 
     `message` may name %(version)s (the row's version now) and %(had)s (the one read). No version
-    (None) means the caller chose not to check, unless `required`. `shown` is the object the conflict
-    carries back when the row is a part of it (an instruction's reach: the API shows the instruction).
+    (None) means the caller chose not to check, unless `required`. `current` None is a row not made
+    yet (a county's first settings): only a client that read no version (None) finds it so. `shown` is
+    the object the conflict carries back when the row is a part of it (an instruction's reach: the
+    API shows the instruction).
     """
-    if expected_version is None and not required:
+    if current is None:
+        if expected_version is None:
+            return
+    elif expected_version is None and not required:
         return
-    if expected_version is not None and int(expected_version) == current.version:
+    elif expected_version is not None and int(expected_version) == current.version:
         return
     raise ConflictError(
-        str(message) % {"version": current.version, "had": expected_version},
+        str(message) % {"version": getattr(current, "version", None), "had": expected_version},
         current=shown if shown is not None else current,
         changes=changes,
     )

@@ -23,7 +23,7 @@ from accounts import permissions
 from accounts.services import audit_record
 from core import queue
 from core.periods import month_end, previous_month_end
-from core.versions import ConflictError
+from core.versions import check_version
 from regions.models import Region
 from supervision.figures import indicators_in
 from supervision.models import StatusSnapshot
@@ -378,14 +378,14 @@ def document_frame_save(*, region: Region, by, expected_version: int | None, **v
         raise PermissionDenied(_("Only the supervision office sets its document frame."))
     with transaction.atomic():
         frame = DocumentFrame.objects.select_for_update().filter(region=region).first()
+        # A frame not saved yet is version 0 on the page.
+        check_version(
+            frame,
+            expected_version or None,
+            _("Someone else saved this office's document frame meanwhile; reload the page and make your change again."),
+            required=True,
+        )
         current = frame.version if frame else 0
-        if (expected_version or 0) != current:
-            raise ConflictError(
-                _(
-                    "Someone else saved this office's document frame meanwhile; reload the page and "
-                    "make your change again."
-                )
-            )
         old = {f: getattr(frame, f) for f in FRAME_FIELDS} if frame else None
         frame = frame or DocumentFrame(region=region, version=0)
         for name in FRAME_FIELDS:

@@ -416,10 +416,13 @@ def economy_settings_update(*, county: Region, by, weak_threshold, tiers: list, 
         raise PermissionDenied(_("Only the supervision office of this county changes its settings."))
     current = CountyEconomySettings.objects.select_for_update().filter(county=county).first()
     changed_meanwhile = _("Someone changed these settings since you opened them; here they are now.")
-    if (current.version if current else None) != expected_version:
-        raise ConflictError(
-            changed_meanwhile, current=current, changes=snapshot(current, SETTINGS_FIELDS) if current else {}
-        )
+    check_version(
+        current,
+        expected_version,
+        changed_meanwhile,
+        changes=snapshot(current, SETTINGS_FIELDS) if current else {},
+        required=True,
+    )
     old = snapshot(current, SETTINGS_FIELDS) if current else None
     settings_row = current or CountyEconomySettings(county=county)
     settings_row.weak_threshold, settings_row.tiers = weak_threshold, tiers
@@ -452,10 +455,11 @@ def village_profile_update(*, village: Region, by, expected_version: int | None 
     if not (permissions.can_enter_village_income(by, village) or permissions.can_review_income(by)):
         raise PermissionDenied(_("Only the village's township or the supervision office edits its profile."))
     profile, created = VillageProfile.objects.select_for_update().get_or_create(village=village)
-    if not created and expected_version is not None and profile.version != expected_version:
-        raise ConflictError(
+    if not created:
+        check_version(
+            profile,
+            expected_version,
             _("This profile was changed by someone else; reload it and apply your changes again."),
-            current=profile,
             changes=snapshot(profile, PROFILE_EDITABLE),
         )
     old = None if created else snapshot(profile, PROFILE_EDITABLE)
