@@ -40,9 +40,10 @@ def lights_rejudge(*, indicator_ids, today: date | None = None) -> int:
 def _rejudge_chunk(ids: list[int], today: date) -> None:
     # Two writers of one indicator take turns: each deletes and inserts its rows.
     locked = list(Indicator.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    # Read after the lock, in a statement of its own, so the plan and target are as the writer
+    # that held the lock left them (a join in the locking query would read them as they were).
     indicators = list(Indicator.objects.filter(pk__in=locked).select_related("target__plan"))
-    rows = selectors.judge(indicators, today)
-    shares = selectors.share_statuses({pk: row.indicator for pk, row in rows.items()}, today)
+    rows, shares = selectors.judge_with_shares(indicators, today)
     old = {(light.indicator_id, light.unit_id): light for light in CurrentLight.objects.filter(indicator_id__in=locked)}
     now = timezone.now()
     new = [_light(pk, None, row.status, row.spec, row.derived, today, now) for pk, row in rows.items()]

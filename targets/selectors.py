@@ -164,6 +164,44 @@ def counted_reports(windows: dict[int, date], as_of: date) -> dict[int, list[Cou
     return found
 
 
+@dataclass(frozen=True)
+class ReadReports:
+    """What a judgement of indicators read: which of them are allocated, and the windows and reports
+    of its `counted_reports` call, for a second judgement of the same indicators on the same day
+    (their township shares) to narrow instead of reading again."""
+
+    allocated: frozenset[int]
+    windows: dict[int, date]
+    reports: dict[int, list[CountedReport]]
+
+
+def narrowed(reports: list[CountedReport], start: date) -> list[CountedReport]:
+    """Of one indicator's `reports` as counted_reports read them from a window at or before
+    `start`, exactly those it reads from `start`: the reports from `start` on, and each unit's
+    latest before it (which is among them: either it lies at or after the earlier window, or it is
+    the unit's latest before that window)."""
+    recent = [r for r in reports if r.period_start >= start]
+    latest = {}
+    for r in reports:
+        if r.period_start < start:
+            kept = latest.get(r.unit_id)
+            if kept is None or (r.period_start, r.submitted_at) > (kept.period_start, kept.submitted_at):
+                latest[r.unit_id] = r
+    return recent + list(latest.values())
+
+
+def _counted_within(windows: dict[int, date], as_of: date, read: ReadReports | None) -> dict[int, list[CountedReport]]:
+    """counted_reports(windows, as_of), narrowing what `read` holds (read on the same day from
+    windows at or before these) instead of reading it again."""
+    if read is None:
+        return counted_reports(windows, as_of)
+    covered = {pk: start for pk, start in windows.items() if pk in read.windows and read.windows[pk] <= start}
+    found = counted_reports({pk: start for pk, start in windows.items() if pk not in covered}, as_of)
+    for pk, start in covered.items():
+        found[pk] = narrowed(read.reports.get(pk, []), start)
+    return found
+
+
 def _rollup_windows(windows: dict[int, date], allocations: dict[int, list[int]], as_of: date) -> dict[int, date]:
     """`windows`, reaching back for township roll-ups. The county figure of an allocated indicator
     counts only for a period every township reported (`rules.rollup`), and the latest such period
@@ -240,8 +278,22 @@ def indicator_rows(indicators, as_of: date, *, full_series=False, with_last_repo
 
 def judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_last_report=False):
     """Each indicator's light on `as_of`, judged afresh from its reports (the one rule, targets.rules)."""
+    return _judge(indicators, as_of, full_series=full_series, with_last_report=with_last_report)[0]
+
+
+def judge_with_shares(
+    indicators: list[Indicator], as_of: date
+) -> tuple[dict[int, IndicatorRow], list[tuple[Allocation, rules.StatusResult]]]:
+    """judge(indicators, as_of) and share_statuses of the same indicators, in one pass over their
+    reports: the shares are judged on the reports the indicators' own judgement read (narrowed to
+    the shares' windows), not on a second read. What targets.lights stores after a write."""
+    rows, read = _judge(indicators, as_of)
+    return rows, share_statuses({pk: row.indicator for pk, row in rows.items()}, as_of, read=read)
+
+
+def _judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_last_report=False):
     if not indicators:
-        return {}
+        return {}, ReadReports(frozenset(), {}, {})
     ids = [i.pk for i in indicators]
     milestones = defaultdict(list)
     for m in Milestone.objects.filter(indicator_id__in=ids).order_by("date"):
@@ -264,7 +316,8 @@ def judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_l
         for pk, spec in specs.items()
         if spec.start <= as_of
     }
-    reports = counted_reports(_rollup_windows(windows, allocations, as_of), as_of)
+    windows = _rollup_windows(windows, allocations, as_of)
+    reports = counted_reports(windows, as_of)
     # Indicators computed from other records (village income: villages.DerivedRule) take those figures instead.
     derived = series_sources.computed_series(indicators, as_of)
     rows, last_ids = {}, {}
@@ -285,16 +338,21 @@ def judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_l
             last_ids[max(own, key=lambda r: (r.period_start, r.submitted_at)).id] = indicator.pk
     for report in ProgressReport.objects.filter(pk__in=list(last_ids)).select_related("unit") if last_ids else ():
         rows[last_ids[report.pk]].last_report = report
-    return rows
+    return rows, ReadReports(frozenset(pk for pk, units in allocations.items() if units), windows, reports)
 
 
 def share_statuses(
-    indicators: dict[int, Indicator], as_of: date, units=None
+    indicators: dict[int, Indicator], as_of: date, units=None, *, read: ReadReports | None = None
 ) -> list[tuple[Allocation, rules.StatusResult]]:
     """Each township's light on its own share of an allocated indicator (分解下达), from its own
-    reports; only the shares of `units` (ids) when given."""
+    reports; only the shares of `units` (ids) when given. `read`: the reports a judgement of these
+    indicators on `as_of` has read already (judge_with_shares)."""
     specs = {}
-    allocations = Allocation.objects.filter(indicator_id__in=list(indicators))
+    # Of a judgement's indicators only the allocated ones have shares: none is the usual case of a write.
+    wanted = list(indicators) if read is None else [pk for pk in indicators if pk in read.allocated]
+    if not wanted:
+        return []
+    allocations = Allocation.objects.filter(indicator_id__in=wanted)
     if units is not None:
         allocations = allocations.filter(unit_id__in=list(units))
     for allocation in allocations:
@@ -305,7 +363,7 @@ def share_statuses(
             continue  # a share of nothing has no pace to judge
         specs[allocation] = spec
     windows = {a.indicator_id: rules.window_start(spec, as_of) for a, spec in specs.items() if spec.start <= as_of}
-    reports = counted_reports(windows, as_of)
+    reports = _counted_within(windows, as_of, read)
     results = []
     for allocation, spec in specs.items():
         series = [r.point for r in reports.get(allocation.indicator_id, []) if r.unit_id == allocation.unit_id]
