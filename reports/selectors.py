@@ -72,3 +72,16 @@ def document_frame_for(region: Region) -> DocumentFrame:
     return DocumentFrame.objects.filter(region=region).select_related("region").first() or DocumentFrame.default_for(
         region
     )
+
+
+FILE_LABELS = {"docx": "Word", "xlsx": "Excel", "pdf": "PDF"}
+
+
+def report_files_missing(report: GeneratedReport) -> list[str]:
+    """The formats (docx, xlsx, pdf) of a report's stored files that have left the file store (a restore
+    without its media, a disk cleaned by hand); one existence check per file the row names."""
+    return [
+        fmt
+        for fmt in FILE_LABELS
+        if getattr(report, fmt) and not getattr(report, fmt).storage.exists(getattr(report, fmt).name)
+    ]

@@ -44,7 +44,7 @@ from .models import (
     ReportState,
     SignoffState,
 )
-from .selectors import document_frame_for, schedule_regions, schedule_spec_for
+from .selectors import document_frame_for, report_files_missing, schedule_regions, schedule_spec_for
 
 logger = logging.getLogger(__name__)
 
@@ -334,11 +334,16 @@ def report_return(*, report: GeneratedReport, by, reason: str) -> GeneratedRepor
 
 
 def report_regenerate(*, report: GeneratedReport, by) -> GeneratedReport:
-    """The office asks again for a report a leader returned: the next version, awaiting sign-off anew."""
+    """The office asks again for a report a leader returned, or one whose files have left the file store
+    (its page says "请重新生成"): the next version, awaiting sign-off anew."""
     if not (permissions.can_request_reports(by) and permissions.in_region(by, report.region)):
         raise PermissionDenied(_("Only the supervision office of this region asks for its reports."))
-    if report.signoff != SignoffState.RETURNED:
-        raise ValidationError(_("Only a report a leader returned is regenerated from its page."))
+    if report.signoff != SignoffState.RETURNED and not report_files_missing(report):
+        raise ValidationError(
+            _(
+                "Only a report a leader returned, or one whose files have left the file store, is regenerated from its page."
+            )
+        )
     return report_request(region=report.region, kind=report.kind, month=report.period_end, by=by, replaces=report)
 
 

@@ -10,7 +10,7 @@ from .. import schedule
 from ..models import ReportKind
 from ..selectors import schedule_spec_for
 from . import content
-from .document import DocumentBuilder, chinese_date
+from .document import DocumentBuilder, chinese_date, chinese_span
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,19 @@ class Coverage:
         stands at 本期末, not 本年末."""
         if self.kind in (ReportKind.HALF_YEAR, ReportKind.YEAR_END) and self.end.month not in (6, 12):
             return _("this period end"), _("previous year end")
+        if self.kind in (ReportKind.HALF_YEAR, ReportKind.YEAR_END) and not self.complete:
+            # Made before 31 December (the schedule makes it on the 26th): it stands as of its day, not the year end.
+            return self.as_of_words(), _("previous year end")
         return {
             ReportKind.MONTHLY: (_("this month end"), _("previous month end")),
             ReportKind.QUARTERLY: (_("this dispatch"), _("previous dispatch")),
             ReportKind.HALF_YEAR: (_("this half-year end"), _("previous year end")),
             ReportKind.YEAR_END: (_("this year end"), _("previous year end")),
         }[self.kind]
+
+    def as_of_words(self) -> str:
+        """截至12月2日: the cut-off of a report made before its span ends, as a table head says it."""
+        return _("as of %(day)s") % {"day": f"{self.as_of.month}月{self.as_of.day}日"}
 
 
 def _month_end_after(end: date, months: int) -> date:
@@ -105,9 +112,10 @@ def doc_number(kind: str, region_name: str, period_end: date, serial: int) -> st
     return f"{region_name}{word}〔{period_end.year}〕{serial}号"
 
 
-def _opening(kind: str, region_name: str, subtitle: str) -> str:
-    """The paragraph that says why and what (为……，现将……通报如下：)."""
-    span = subtitle.strip("（）").replace("）（", "，")
+def _opening(kind: str, region_name: str, subtitle: str, cover: Coverage) -> str:
+    """The paragraph that says why and what (为……，现将……通报如下：). A span cut short names its days
+    (2026年1月1日至12月2日), not "2026年，截至2026年12月2日"."""
+    span = subtitle.strip("（）") if cover.complete else chinese_span(cover.start, cover.as_of)
     if kind == ReportKind.MONTHLY:
         return _(
             "To keep every target of the plans on schedule and each unit answerable for its share, the "
@@ -142,7 +150,7 @@ def compose(*, kind: str, region, period_start: date, period_end: date, serial: 
         issuer=frame.signature,
         issued_on=issued_on,
         frame=frame_block(frame),
-        opening=_opening(kind, region.name, subtitle),
+        opening=_opening(kind, region.name, subtitle, cover),
     )
     _body(doc, kind=kind, region=region, cover=cover, issued_on=issued_on)
     content.requirements(doc, lines=frame.requirements.splitlines())
@@ -171,11 +179,11 @@ def _body(doc, *, kind, region, cover, issued_on) -> None:
         return
     if kind in (ReportKind.HALF_YEAR, ReportKind.YEAR_END):
         content.achievements(doc, region=region, cover=cover)
-        content.trend(doc, region=region, period_start=period_start, as_of=period_end)
+        content.trend(doc, region=region, cover=cover)
     content.by_section(doc, region=region, as_of=period_end)
     content.milestones(doc, region=region, cover=cover)
     content.problems(doc, region=region, period_start=period_start, as_of=period_end)
-    content.leader_decisions(doc, region=region, as_of=period_end, today=issued_on)
+    content.leader_decisions(doc, region=region, cover=cover, today=issued_on)
     content.league(doc, region=region, month=period_end, not_due=not_due)
 
 

@@ -7,7 +7,7 @@ needing a leader's decision). Each sentence quotes the same values its table hol
 `document.format_cell`, so the text and the tables cannot disagree.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -374,41 +374,56 @@ def supervision_items(doc: DocumentBuilder, *, region, today: date, as_of: date 
 
 
 def milestones(doc: DocumentBuilder, *, region, cover) -> None:
+    """The milestones of the span, judged on their own dates, then those due in the next span. A report made
+    before its span ends (a year-end summary of 2 December) counts its later milestones (31 December) in the span,
+    not yet due, as a bulletin of the month under way does its month: never missed early, never "下期"."""
     rows = readers.milestone_progress(
-        region=region, period_start=cover.start, as_of=cover.as_of, next_until=cover.next_until
+        region=region, period_start=cover.start, as_of=cover.as_of, period_end=cover.end, next_until=cover.next_until
     )
     judged = [r for r in rows if r.state in (rules.MILESTONE_MET, rules.MILESTONE_MISSED)]
     missed = [r for r in judged if r.state == rules.MILESTONE_MISSED]
-    upcoming = [r for r in rows if r.state not in (rules.MILESTONE_MET, rules.MILESTONE_MISSED)]
+    in_span = [r for r in rows if r.state != readers.NEXT]
+    open_in_span = [r for r in in_span if r.state not in (rules.MILESTONE_MET, rules.MILESTONE_MISSED)]
+    upcoming = [r for r in rows if r.state == readers.NEXT]
     doc.heading(1, _("Progress against staged milestones"))
     words = {
         "span": chinese_span(cover.start, cover.as_of),
         "count": format_cell(len(judged), INT),
         "met": format_cell(len(judged) - len(missed), INT),
         "missed": format_cell(len(missed), INT),
+        "open": format_cell(len(open_in_span), INT),
+        "end": chinese_date(cover.end),
         "next": format_cell(len(upcoming), INT),
         "next_date": chinese_date(cover.next_until),
+        "next_span": chinese_span(cover.end + timedelta(days=1), cover.next_until),
     }
-    # One sentence says what fell due and what falls due next; a table follows only where there are rows.
-    doc.paragraph(
-        _("%(judged)s; %(upcoming)s.")
-        % {
-            "judged": (
-                _("no staged milestone fell due %(span)s")
-                if not judged
-                else _("%(count)s staged milestones fell due %(span)s, all met")
-                if not missed
-                else _("%(count)s staged milestones fell due %(span)s, none met")
-                if len(missed) == len(judged)
-                else _("%(count)s staged milestones fell due %(span)s: %(met)s met, %(missed)s missed")
-            )
-            % words,
-            "upcoming": (
-                _("%(next)s more fall due by %(next_date)s") if upcoming else _("none falls due by %(next_date)s")
-            )
-            % words,
-        }
-    )
+    # One sentence says what fell due, what is still to fall due in the span, and what falls due next; a table
+    # follows only where there are rows.
+    clauses = [
+        (
+            _("no staged milestone fell due %(span)s")
+            if not judged
+            else _("%(count)s staged milestones fell due %(span)s, all met")
+            if not missed
+            else _("%(count)s staged milestones fell due %(span)s, none met")
+            if len(missed) == len(judged)
+            else _("%(count)s staged milestones fell due %(span)s: %(met)s met, %(missed)s missed")
+        )
+        % words
+    ]
+    if open_in_span:
+        clauses.append(
+            _("%(open)s more fall due within the period, by %(end)s, and are judged once their period's report is due")
+            % words
+        )
+        clauses.append(
+            (_("%(next)s fall due %(next_span)s") if upcoming else _("none falls due %(next_span)s")) % words
+        )
+    else:
+        clauses.append(
+            (_("%(next)s more fall due by %(next_date)s") if upcoming else _("none falls due by %(next_date)s")) % words
+        )
+    doc.paragraph("；".join(str(c) for c in clauses) + "。")
     columns = [
         Column(_("section")),
         Column(_("indicator")),
@@ -422,15 +437,16 @@ def milestones(doc: DocumentBuilder, *, region, cover) -> None:
         rules.MILESTONE_MET: pgettext("milestone", "met"),
         rules.MILESTONE_MISSED: pgettext("milestone", "missed"),
         rules.MILESTONE_PENDING: _("awaiting the period's report"),
+        readers.LATER: _("not yet due"),
         readers.NEXT: _("due next"),
     }
-    if judged:
+    if in_span:
         doc.table(
             _("Staged milestones due in the period"),
             columns,
             [
                 [r.section, r.indicator, chinese_date(r.due), r.required, r.value, r.unit, states[r.state]]
-                for r in judged
+                for r in in_span
             ],
             key="milestones",
         )
@@ -540,18 +556,30 @@ def achievements(doc: DocumentBuilder, *, region, cover) -> None:
     doc.paragraph(sentence)
 
 
-def leader_decisions(doc: DocumentBuilder, *, region, as_of: date, today: date) -> None:
+def leader_decisions(doc: DocumentBuilder, *, region, cover, today: date) -> None:
+    """Indicators red at the span's last two month ends; the last one, when the span has not ended, is its
+    cut-off (截至12月2日), not a month end to come."""
+    as_of = cover.end
     rows = readers.needing_decision(region=region, as_of=as_of, today=today)
     doc.heading(1, _("Matters for a leader's decision"))
     before = previous_month_end(as_of)
-    intro = _(
-        "%(count)s matters need a leader's decision: indicators red at the end of both %(month)s and %(before)s, "
-        "and supervision items past their reply date."
-    ) % {
+    words = {
         "count": format_cell(len(rows), INT),
         "month": _month_words(as_of),
+        "day": f"{cover.as_of.month}月{cover.as_of.day}日",
         "before": f"{before.month}月" if before.year == as_of.year else _month_words(before),
     }
+    intro = (
+        _(
+            "%(count)s matters need a leader's decision: indicators red at the end of both %(month)s and %(before)s, "
+            "and supervision items past their reply date."
+        )
+        if cover.complete
+        else _(
+            "%(count)s matters need a leader's decision: indicators red both as of %(day)s and at the end of "
+            "%(before)s, and supervision items past their reply date."
+        )
+    ) % words
     columns = [Column(_("indicator")), Column(_("lead units")), Column(_("why")), Column(_("proposed"))]
     cells = [[r.indicator, r.units, r.why, r.proposal] for r in rows]
     if len({r.proposal for r in rows}) == 1 and len(rows) > 1:
@@ -569,14 +597,21 @@ def leader_decisions(doc: DocumentBuilder, *, region, as_of: date, today: date) 
     )
 
 
-def trend(doc: DocumentBuilder, *, region, period_start: date, as_of: date) -> None:
+def trend(doc: DocumentBuilder, *, region, cover) -> None:
+    """The lights at each month end of the span; a month not ended when the report is made reads as of its
+    cut-off (截至2026年12月2日), as the overview does."""
+    period_start, as_of = cover.start, cover.end
     months = (as_of.year - period_start.year) * 12 + as_of.month - period_start.month + 1
     points = figures.trend(region=region, as_of=as_of, months=months)
+
+    def when(day: date) -> str:
+        return chinese_date(day) if day <= cover.as_of else _("as of %(day)s") % {"day": chinese_date(cover.as_of)}
+
     doc.heading(1, _("Lights month by month"))
     doc.table(
         _("Lights month by month"),
         [Column(_("month end"))] + [Column(Light(l).label, INT) for l in LIGHT_ORDER],
-        [[chinese_date(p.as_of)] + [p.counts[l] for l in LIGHT_ORDER] for p in points],
+        [[when(p.as_of)] + [p.counts[l] for l in LIGHT_ORDER] for p in points],
         key="trend",
     )
 

@@ -38,15 +38,20 @@ class MilestoneRow:
     due: date
     required: Decimal
     value: Decimal | None
-    state: str  # rules.MILESTONE_MET / _MISSED / _PENDING, or NEXT for one due after the report's cut-off
+    state: str  # rules.MILESTONE_MET / _MISSED / _PENDING, LATER or NEXT (see below)
 
 
-NEXT = "next"
+# A milestone dated after the report's cut-off but within its span (a year-end summary made on 2 December, its
+# 31 December milestones): in the period, not yet due. NEXT: dated after the span, in the next one.
+LATER, NEXT = "later", "next"
 
 
-def milestone_progress(*, region, period_start: date, as_of: date, next_until: date) -> list[MilestoneRow]:
+def milestone_progress(
+    *, region, period_start: date, as_of: date, period_end: date, next_until: date
+) -> list[MilestoneRow]:
     """The staged milestones due in [period_start, as_of], each judged on its own date by
-    `rules.milestone_judgement`, then those due next, in (as_of, next_until]; in plan order.
+    `rules.milestone_judgement`, those of the span still to come, in (as_of, period_end] (LATER), then those
+    due next, in (period_end, next_until] (NEXT); in plan order.
 
     A milestone's figure is read as it stood at the end of the period containing its date (or on
     `as_of`, if that period is still under way): one read of the series per distinct such day.
@@ -73,7 +78,7 @@ def milestone_progress(*, region, period_start: date, as_of: date, next_until: d
             )
             value, state = result.value, result.state
         else:
-            value, state = None, NEXT
+            value, state = None, LATER if m.date <= period_end else NEXT
         section = m.indicator.target.section
         rows.append(
             MilestoneRow(

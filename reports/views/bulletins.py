@@ -27,7 +27,13 @@ from ..bulletins.docx_writer import write_docx
 from ..bulletins.notice import notice_content, notice_word
 from ..forms_bulletins import DocumentFrameForm, ReportRequestForm
 from ..models import ReportKind, ReportState, SignoffState
-from ..selectors import document_frame_for, regions_for_requests, reports_visible_to
+from ..selectors import (
+    FILE_LABELS,
+    document_frame_for,
+    regions_for_requests,
+    report_files_missing,
+    reports_visible_to,
+)
 
 PAGE_SIZE = 50
 CONTENT_TYPES = {
@@ -121,6 +127,8 @@ def report_detail(request, pk):
     versions = reports_visible_to(request.user).filter(
         region=report.region, kind=report.kind, period_end=report.period_end
     )
+    missing = report_files_missing(report) if report.status == ReportState.DONE else []
+    latest = max(versions, key=lambda v: v.version, default=report)
     return render(
         request,
         "reports/bulletins/detail.html",
@@ -132,6 +140,9 @@ def report_detail(request, pk):
             "signoffs": SignoffState,
             "may_sign": permissions.can_sign_report(request.user, report.region),
             "may_regenerate": permissions.can_request_reports(request.user),
+            "missing": missing,
+            "missing_names": "、".join(FILE_LABELS[fmt] for fmt in missing),
+            "latest": latest,
             "issued_on": chinese_date(date.fromisoformat(report.content["issued_on"])) if report.content else "",
         },
     )

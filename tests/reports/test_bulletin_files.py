@@ -438,12 +438,29 @@ def test_a_year_end_summary_made_on_2_december_stands_as_of_that_day_and_misses_
         report = _generate(demo["dongtou"].region, ReportKind.YEAR_END, month=date(2026, 12, 31))
     text = str(report.content)
     assert "截至2026年12月2日" in text and "截至2026年12月31日" not in text
-    assert "milestones" not in [b.get("key") for b in report.content["blocks"]]  # none judged yet
-    upcoming = table(report.content, "milestones_next")["rows"]
-    assert sorted(r[2] for r in upcoming) == ["2026年12月31日", "2026年12月31日"]
-    assert [c["header"] for c in table(report.content, "lights")["columns"][1:3]] == ["本年末", "上年末"]
+    # Its own 31 December milestones are the year's, not yet due: in the year's table, neither missed nor "下期".
+    in_year = table(report.content, "milestones")["rows"]
+    assert [(r[2], r[4], r[6]) for r in in_year] == [("2026年12月31日", None, "尚未到期")] * 2
+    assert "milestones_next" not in [b.get("key") for b in report.content["blocks"]]
+    said = report.content["blocks"][report.content["blocks"].index(table(report.content, "milestones")) - 1]["text"]
+    assert said == (
+        "2026年1月1日至12月2日无到期节点目标；另有2个节点目标在本期内（2026年12月31日前）到期，待该期报送后判定；"
+        "2027年1月1日至12月31日无节点目标到期。"
+    )
+    # The year does not end on 2 December: its lights stand as of that day (截至12月2日), as a bulletin's do.
+    assert [c["header"] for c in table(report.content, "lights")["columns"][1:3]] == ["截至12月2日", "上年末"]
+    assert table(report.content, "trend")["rows"][-1][0] == "截至2026年12月2日"
+    assert "为总结2026年1月1日至12月2日工作" in report.content["opening"]
+    assert any("截至12月2日和11月末均为红灯" in b.get("text", "") for b in report.content["blocks"])
+    assert "12月末" not in text and "本年末" not in text
     results = next(i for i, b in enumerate(report.content["blocks"]) if b.get("text") == "二、主要成效")
     assert report.content["blocks"][results + 1]["text"].startswith("截至2026年12月2日，")
+    # The Word file says the same.
+    document = _docx(report)
+    docx_rows = _docx_table(document, report.content, "milestones").rows
+    assert [c.text for c in docx_rows[1].cells][2:] == ["2026年12月31日", "4", "—", "个", "尚未到期"]
+    assert [c.text for c in _docx_table(document, report.content, "lights").rows[0].cells][1] == "截至12月2日"
+    assert not any("下期到期" in p.text for p in document.paragraphs)
 
 
 @pytest.mark.django_db
@@ -860,8 +877,9 @@ def test_the_matters_for_decision_name_the_two_month_ends_and_the_unit_or_its_ab
         blocks = report.content["blocks"]
         decisions = table(report.content, "decisions")
         intro = blocks[blocks.index(decisions) - 1]["text"]
-        assert f"需提请领导决策的事项共{len(decisions['rows'])}项：2026年5月末和4月末均为红灯的指标" in intro
-        assert "本月末" not in intro and all(row[1] for row in decisions["rows"])
+        # Made on 26 May, the dispatch reads May's lights as of that day, not at a month end still to come.
+        assert f"需提请领导决策的事项共{len(decisions['rows'])}项：截至5月26日和4月末均为红灯的指标" in intro
+        assert "5月末" not in intro and "本月末" not in intro and all(row[1] for row in decisions["rows"])
     red_both = set(
         StatusSnapshot.objects.filter(
             indicator__target__plan__region=dongtou.region, unit__isnull=True, status=Light.RED, as_of=MAY_END

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import translation
 
@@ -77,6 +78,41 @@ def test_a_report_whose_file_left_the_file_store_answers_regenerate_and_records_
     assert "missing from the file store" in caplog.text
     # The other file is still there and still downloads.
     assert client.get(f"/reports/bulletins/{done_report.pk}/xlsx/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_page_of_a_report_whose_file_left_the_store_offers_the_office_a_new_version(
+    client, leader, supervisor, done_report, django_capture_on_commit_callbacks
+):
+    """The page the download sends back to says which file is gone and has the button its sentence asks for: the
+    office regenerates (the regenerate button was shown only for a returned report), a leader is told who does."""
+    done_report.docx.storage.delete(done_report.docx.name)
+    client.force_login(leader)
+    page = client.get(f"/reports/bulletins/{done_report.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<span data-missing="docx">Word</span>' in page and 'data-download="docx"' not in page
+    assert 'data-download="xlsx"' in page
+    assert "本版本的Word文件已不在文件存储中。请督查室重新生成。" in page and "regenerate-missing-form" not in page
+    client.force_login(supervisor)
+    page = client.get(f"/reports/bulletins/{done_report.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="regenerate-missing-form"' in page and "请督查室" not in page
+    with django_capture_on_commit_callbacks(execute=True):  # the generation task, run in-process
+        response = client.post(f"/reports/bulletins/{done_report.pk}/regenerate/")
+    new = GeneratedReport.objects.get(region=done_report.region, version=2)
+    assert response.status_code == 302 and response["Location"] == f"/reports/bulletins/{new.pk}/"
+    new.refresh_from_db()
+    assert new.status == ReportState.DONE and new.docx.storage.exists(new.docx.name)
+    with new.docx.open("rb") as f:
+        assert f.read(2) == b"PK"
+    # The old version's page now points to the new one instead of offering a third.
+    page = client.get(f"/reports/bulletins/{done_report.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'<a href="/reports/bulletins/{new.pk}/">最新为第2版，请打开查看。</a>' in page
+    assert "regenerate-missing-form" not in page
+
+
+@pytest.mark.django_db
+def test_a_report_with_its_files_in_place_is_not_regenerated_unless_returned(supervisor, done_report):
+    with pytest.raises(ValidationError):
+        services.report_regenerate(report=done_report, by=supervisor)
 
 
 @pytest.mark.django_db
