@@ -18,15 +18,32 @@ def test_docs_name_no_path_of_a_development_machine():
     assert not found, "absolute paths of a development machine:\n" + "\n".join(found)
 
 
+APPS = (
+    "config",
+    "core",
+    "regions",
+    "accounts",
+    "targets",
+    "villages",
+    "supervision",
+    "reports",
+    "instructions",
+    "demo",
+)
+
+
 def test_every_environment_variable_read_by_the_settings_is_documented():
-    settings_text = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "config").glob("*.py"))
-    read = set(re.findall(r"""environ(?:\.get)?\(\s*["']([A-Z][A-Z0-9_]+)["']""", settings_text))
+    settings_text = "".join(
+        path.read_text(encoding="utf-8") for folder in APPS for path in (ROOT / folder).rglob("*.py")
+    )
+    read = set(re.findall(r"""environ(?:\.get|\.setdefault)?\(\s*["']([A-Z][A-Z0-9_]+)["']""", settings_text))
+    read |= set(re.findall(r"""\bgetenv\(\s*["']([A-Z][A-Z0-9_]+)["']""", settings_text))
     read |= set(re.findall(r"""environ\[["']([A-Z][A-Z0-9_]+)["']\]""", settings_text))
     read |= set(re.findall(r"""\benv_\w+\(\s*["']([A-Z][A-Z0-9_]+)["']""", settings_text))
     documented = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     missing = sorted(name for name in read if name not in documented)
     assert read, "the settings read no environment variable: the pattern no longer matches config/"
-    assert not missing, f"environment variables read in config/ but not in docs/configuration.md: {missing}"
+    assert not missing, f"environment variables read by the code but not in docs/configuration.md: {missing}"
 
 
 def test_every_variable_in_the_configuration_table_is_read_somewhere():
@@ -35,7 +52,7 @@ def test_every_variable_in_the_configuration_table_is_read_somewhere():
     names = {name for pair in documented for name in pair if name}
     sources = "".join(
         path.read_text(encoding="utf-8")
-        for folder in ("config", "core", "regions", "accounts", "targets", "villages", "supervision", "reports", "demo")
+        for folder in APPS
         if (ROOT / folder).is_dir()
         for path in (ROOT / folder).rglob("*.py")
     )
