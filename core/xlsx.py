@@ -218,6 +218,7 @@ def write_table(
     rows: Iterable,
     sheet_title: str = "台账",
     subtitle: str = "",
+    author: str = "",
     progress: Callable[[int], None] | None = None,
     every: int = 1000,
 ) -> int:
@@ -225,14 +226,28 @@ def write_table(
     return write_sheets(
         out,
         [Sheet(title=title, columns=columns, rows=rows, sheet_title=sheet_title, subtitle=subtitle)],
+        author=author,
         progress=progress,
         every=every,
     )
 
 
-def write_sheets(out, sheets: list[Sheet], *, progress: Callable[[int], None] | None = None, every: int = 1000) -> int:
-    """Stream each sheet into one new workbook saved to `out`; returns the number of rows written."""
+def write_sheets(
+    out,
+    sheets: list[Sheet],
+    *,
+    author: str = "",
+    progress: Callable[[int], None] | None = None,
+    every: int = 1000,
+) -> int:
+    """Stream each sheet into one new workbook saved to `out`; returns the number of rows written.
+
+    The workbook's properties name who issues it (`author`), never the library ("openpyxl"), and carry the
+    first sheet's title, as the Word files do."""
     workbook = openpyxl.Workbook(write_only=True)
+    workbook.properties.creator = workbook.properties.lastModifiedBy = author
+    workbook.properties.title = sheets[0].title if sheets else ""
+    workbook.properties.language = "zh-CN"
     styles = _Styles()
     total = 0
     for sheet in sheets:

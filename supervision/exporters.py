@@ -149,5 +149,5 @@ def write_list(kind: str, fmt: str, sheets: list[Sheet], *, title: str, subtitle
     if fmt == "docx":
         return write_list_docx(title=title, subtitle=subtitle, sheets=sheets, author=author, landscape=LANDSCAPE[kind])
     buffer = BytesIO()
-    write_sheets(buffer, sheets)
+    write_sheets(buffer, sheets, author=author)
     return buffer.getvalue()

@@ -25,6 +25,7 @@ from targets.selectors import plans_visible_to
 
 from ..jobs import TRANSIENT
 from ..models import ExportJob
+from ..selectors import document_frame_for
 from .ledger import ledger_rows, period_rows
 from .writers import LEDGER_COLUMNS, PERIOD_COLUMNS
 
@@ -92,7 +93,14 @@ def export_job_run(job_id: int) -> ExportJob:
 
         with tempfile.TemporaryFile() as out:
             count = write_table(
-                out, title=title, columns=columns, rows=rows, sheet_title=sheet, progress=progress, every=PROGRESS_EVERY
+                out,
+                title=title,
+                columns=columns,
+                rows=rows,
+                sheet_title=sheet,
+                author=document_frame_for(job.plan.region).signature,
+                progress=progress,
+                every=PROGRESS_EVERY,
             )
             out.seek(0)
             job.file.save(_file_name(job), File(out), save=False)

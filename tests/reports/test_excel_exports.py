@@ -15,6 +15,7 @@ from core.xlsx import LIGHT_FILLS, write_table
 from reports.excel.ledger import ledger_rows
 from reports.excel.writers import LEDGER_COLUMNS
 from reports.models import ExportJob
+from reports.selectors import document_frame_for
 from targets.choices import ReportStatus
 from targets.models import Indicator
 from targets.selectors import indicator_rows
@@ -125,8 +126,12 @@ def test_an_export_job_runs_reports_progress_and_downloads_once_checked(
     assert (status["status"], status["percent"], status["rows_total"]) == ("done", 100, 2)
     download = client.get(status["download"])
     assert download.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    sheet = workbook.active
     assert sheet["B4"].value == "农村改厕"
+    # Its properties name the office, as the reports' do, not the library (openpyxl's default).
+    assert workbook.properties.creator == document_frame_for(plan.region).signature != ""
+    assert workbook.properties.title == sheet["A1"].value
     assert AuditEvent.objects.filter(action="export.download", object_id=str(job.pk)).exists()
     client.force_login(stranger)
     assert client.get(status["download"]).status_code == 404

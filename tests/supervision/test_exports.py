@@ -86,6 +86,8 @@ def test_the_red_and_amber_list_exports_the_rows_of_the_page_in_its_order_with_t
     red = _rows(sheet)[0]
     assert red[4] == "区农业农村局" and re.search("[\u4e00-\u9fff]", red[7]) and "," not in red[7]  # reasons in Chinese
     _assert_prints(sheet)
+    properties = load_workbook(BytesIO(response.content)).properties
+    assert (properties.creator, properties.title) == ("洞头区", sheet["A1"].value)  # not "openpyxl"
     assert _file_name(response) == "洞头区-2025年6月-红灯、黄灯指标清单.xlsx"
     event = AuditEvent.objects.get(action="supervision.export")
     assert event.new["list"] == "flagged" and event.new["rows"] == 2
