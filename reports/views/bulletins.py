@@ -25,7 +25,7 @@ from ..bulletins.compose import file_name
 from ..bulletins.document import NUMERIC_FORMATS, chinese_date, format_cell
 from ..bulletins.docx_writer import write_docx
 from ..bulletins.notice import notice_content, notice_word
-from ..forms_bulletins import DocumentFrameForm, ReportRequestForm
+from ..forms import DocumentFrameForm, ReportRequestForm
 from ..models import ReportKind, ReportState, SignoffState
 from ..selectors import (
     FILE_LABELS,

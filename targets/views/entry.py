@@ -20,7 +20,7 @@ from core import periods
 from core.versions import ConflictError
 
 from .. import charts, entry_selectors, late_entry, review, rules, selectors, services
-from ..entry_forms import CommentForm, EntryForm, LateEntryRequestForm, ReasonForm, ReturnForm
+from ..forms import CommentForm, EntryForm, LateEntryRequestForm, ReasonForm, ReturnForm
 from ..models import Evidence, ProgressReport
 from . import work_page
 

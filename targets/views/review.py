@@ -18,7 +18,7 @@ from accounts import permissions
 from core.versions import ConflictError
 
 from .. import entry_selectors, late_entry, selectors, services
-from ..entry_forms import DecisionForm, GrantForm, ReasonForm, ReturnForm
+from ..forms import DecisionForm, GrantForm, ReasonForm, ReturnForm
 from ..models import LateEntryGrant
 
 PAGE_SIZE = 50

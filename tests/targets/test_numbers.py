@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from targets.entry_forms import EntryForm
+from targets.forms import EntryForm
 from targets.numbers import shown
 
 
