@@ -15,9 +15,10 @@ from regions.models import Region, Unit
 from regions.selectors import region_prefix
 
 from . import permissions as perms
-from . import tokens, user_services
+from . import tokens
 from .models import User
 from .services import audit_record, user_has_totp
+from .services import users as user_services
 
 
 class IsAdministrator(permissions.BasePermission):

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import audit_labels, audit_selectors, permissions
+from .. import audit_labels, permissions, selectors
 from ..audit_export import audit_workbook
 from ..services import audit_record
 
@@ -25,12 +25,12 @@ def _auditor(request):
 @require_GET
 def audit_log(request):
     _auditor(request)
-    audit_filter, errors = audit_selectors.AuditFilter.from_query(request.GET)
-    page = Paginator(audit_selectors.audit_events(audit_filter), 100).get_page(request.GET.get("page"))
+    audit_filter, errors = selectors.AuditFilter.from_query(request.GET)
+    page = Paginator(selectors.audit_events(audit_filter), 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     rows = [_row(event) for event in page.object_list]
-    actions = [(code, audit_labels.action_label(code)) for code in audit_selectors.audit_actions()]
+    actions = [(code, audit_labels.action_label(code)) for code in selectors.audit_actions()]
     return render(
         request,
         "accounts/audit_log.html",
@@ -60,8 +60,8 @@ def _row(event) -> dict:
 @require_GET
 def audit_log_export(request):
     _auditor(request)
-    audit_filter, _errors = audit_selectors.AuditFilter.from_query(request.GET)
-    events = audit_selectors.audit_events(audit_filter)[:EXPORT_ROW_LIMIT]
+    audit_filter, _errors = selectors.AuditFilter.from_query(request.GET)
+    events = selectors.audit_events(audit_filter)[:EXPORT_ROW_LIMIT]
     content = audit_workbook(events)
     audit_record(
         action="audit.exported",

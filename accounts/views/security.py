@@ -15,7 +15,8 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
 
-from .. import services, user_services
+from .. import services
+from ..services import users as user_services
 
 
 def _next_url(request, default="home"):

@@ -104,7 +104,7 @@ def test_a_change_made_anywhere_to_the_account_ends_the_token(dept_reporter, cha
 
 
 def test_moving_a_reporter_to_another_unit_through_the_api_ends_the_token(dept_reporter, other_unit):
-    from accounts.user_services import user_fingerprint, user_update
+    from accounts.services.users import user_fingerprint, user_update
 
     token = issue()
     admin = User.objects.create(username="sysadmin", role=Role.ADMIN, is_staff=True)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Role, User
-from accounts.user_services import user_create, user_fingerprint, user_update
+from accounts.services.users import user_create, user_fingerprint, user_update
 from regions.models import Region
 from reports import services as report_services
 from reports.models import DocumentFrame, ReportKind

@@ -3,17 +3,16 @@ lives in accounts.audit and is re-exported here, where every app imports it from
 
 from django.db import transaction
 
-from .audit import (  # noqa: F401 (the audit log's public names, imported by every app from here)
+from ..audit import (  # noqa: F401 (the audit log's public names, imported by every app from here)
     AUDIT_CHAIN_LOCK,
     KEYED_ACTION,
-    _lock_chain,
     audit_record,
     event_hash,
     jsonable,
     snapshot,
     unkeyed_hash,
 )
-from .channels import channel_send, notice_title
+from ..channels import channel_send, notice_title
 
 
 def notify(*, users, kind: str, message: str, link: str = "", dedupe_key: str = "", unit=None) -> int:
@@ -22,7 +21,7 @@ def notify(*, users, kind: str, message: str, link: str = "", dedupe_key: str = 
     With a unit (reminders, returns, supervision notices to a unit), the notice also goes to the unit's
     group robots and SMS gateway (accounts.channels), sent by Celery after the commit.
     """
-    from .models import Notification
+    from ..models import Notification
 
     rows = [Notification(user=u, kind=kind, message=message[:500], link=link, dedupe_key=dedupe_key) for u in users]
     created = Notification.objects.bulk_create(rows, ignore_conflicts=bool(dedupe_key))

@@ -1,4 +1,4 @@
-"""Reading the audit log for the auditor's page and export."""
+"""Reads of the accounts app: the audit log for the auditor's page and export."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from core.versions import ConflictError
 
-from . import permissions
-from .models import User
-from .services import audit_record, snapshot
-from .tokens import tokens_revoke
+from .. import permissions
+from ..models import User
+from ..tokens import tokens_revoke
+from . import audit_record, snapshot
 
 USER_FIELDS = [
     "username",
