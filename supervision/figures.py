@@ -47,7 +47,7 @@ from regions.selectors import region_prefix
 from targets import rules
 from targets.choices import Light, ReportStatus
 from targets.models import Allocation, CurrentLight, Indicator, Milestone, Plan, ProgressReport, Section, Target
-from targets.selectors import indicator_spec, unowned_indicators, unowned_q
+from targets.selectors import unowned_indicators, unowned_q
 
 from .models import MonthCount, StatusSnapshot, SupervisionItem, SupervisionStatus
 from .rules import behind, days_behind
@@ -705,7 +705,7 @@ def flagged(
         light=lights,
         lead_unit=lead_unit,
     )
-    ordered = _worst_first(qs)
+    ordered = _page_values(_worst_first(qs))
     page = list(ordered[offset : offset + limit] if limit is not None else ordered[offset:])
     total = qs.count() if limit is not None else len(page) + offset
     return FlaggedList(total=total, rows=_flagged_rows([page])[0])
@@ -717,10 +717,14 @@ def flagged_lists(*, region, as_of: date, totals: dict[str, int], limit: int, **
     in one query for all lights (each light's first rows, numbered within their light) and two for
     all their milestones and lead units."""
     rows = snapshots(region=region, as_of=as_of, light=tuple(totals), **scope) if totals else None
-    first = _worst_first(rows.model.objects.filter(pk__in=_first_of_each_light(rows, limit))) if totals else []
+    first = (
+        _page_values(_worst_first(rows.model.objects.filter(pk__in=_first_of_each_light(rows, limit))))
+        if totals
+        else []
+    )
     by_light = defaultdict(list)
-    for snapshot in first:
-        by_light[snapshot.status].append(snapshot)
+    for light in first:
+        by_light[light["status"]].append(light)
     pages = [by_light[light] for light in totals]
     return {
         light: FlaggedList(total=total, rows=rows)
@@ -752,6 +756,37 @@ def _worst_first(qs):
     return qs.select_related("indicator__target__plan").order_by(-severity, "unowned", *_within_light())
 
 
+# What a list's row reads of a light, its indicator, task and plan (`_flagged_row`): plain rows, not
+# four model instances per row. The light's own fields by their names, the others by these.
+_LIGHT_FIELDS = ("indicator_id", "unit_id", "status", "reasons", "gap", "completion", "actual", "unowned")
+_PAGE_FIELDS = {
+    "i_name": F("indicator__name"),
+    "i_kind": F("indicator__kind"),
+    "i_baseline": F("indicator__baseline"),
+    "i_target_value": F("indicator__target_value"),
+    "i_start": F("indicator__start_date"),
+    "i_deadline": F("indicator__deadline"),
+    "i_frequency": F("indicator__frequency"),
+    "i_unit": F("indicator__unit"),
+    "target_id": F("indicator__target_id"),
+    "t_seq": F("indicator__target__seq"),
+    "t_name": F("indicator__target__name"),
+    "plan_id": F("indicator__target__plan_id"),
+    "p_amber_gap": F("indicator__target__plan__amber_gap"),
+    "p_red_gap": F("indicator__target__plan__red_gap"),
+    "p_due_day": F("indicator__target__plan__due_day"),
+    "p_first_period": F("indicator__target__plan__first_period"),
+}
+
+
+def _page_values(qs):
+    """`qs` (lights or snapshots in `_worst_first`'s order) as the plain rows `_flagged_row` reads, with
+    `day`, the day the light was judged (a snapshot's evaluated_on or its
+    month end; a current light's judged_on)."""
+    day = F("judged_on") if qs.model is CurrentLight else Coalesce("evaluated_on", "as_of")
+    return qs.values(*_LIGHT_FIELDS, day=day, **_PAGE_FIELDS)
+
+
 def _unowned():
     return ExpressionWrapper(unowned_q("indicator__"), output_field=BooleanField())
 
@@ -762,34 +797,48 @@ def _within_light():
 
 
 def _flagged_rows(pages) -> list[list[FlaggedRow]]:
-    """The rows of each page of snapshots, their milestones and lead units read once for all pages."""
+    """The rows of each page of lights (`_page_values`), their milestones and lead units read once for all pages."""
     every = [s for page in pages for s in page]
     milestones = defaultdict(list)
-    for m in _milestones_of([s.indicator_id for s in every]):
-        milestones[m.indicator_id].append(m)
-    leads = _lead_names({s.indicator.target_id for s in every})
+    for indicator_id, day, value in _milestones_of([s["indicator_id"] for s in every]):
+        milestones[indicator_id].append((day, value))
+    leads = _lead_names({s["target_id"] for s in every})
     return [[_flagged_row(s, milestones, leads) for s in page] for page in pages]
 
 
-def _flagged_row(s, milestones, leads) -> FlaggedRow:
-    indicator = s.indicator
-    spec = indicator_spec(indicator, milestones[indicator.pk], indicator.target.plan)
-    checkpoint = _checkpoint(spec, s.evaluated_on or s.as_of)
-    reasons = [rules.reason_text(r) for r in s.reasons]
+def _flagged_row(s: dict, milestones, leads) -> FlaggedRow:
+    # As targets.selectors.indicator_spec makes it from the indicator, its milestones and its plan.
+    spec = rules.IndicatorSpec(
+        kind=s["i_kind"],
+        baseline=s["i_baseline"],
+        target=s["i_target_value"],
+        start=s["i_start"],
+        deadline=s["i_deadline"],
+        frequency=s["i_frequency"],
+        milestones=tuple(milestones[s["indicator_id"]]),
+        amber_gap=s["p_amber_gap"],
+        red_gap=s["p_red_gap"],
+        due_day=s["p_due_day"],
+        unit=s["i_unit"],
+        reporting_from=s["p_first_period"],
+    )
+    checkpoint = _checkpoint(spec, s["day"])
+    reasons = [rules.reason_text(r) for r in s["reasons"]]
+    unowned = s["unowned"]
     return FlaggedRow(
-        indicator_id=indicator.pk,
-        name=indicator.name,
-        target=str(indicator.target),
-        plan_id=indicator.target.plan_id,
-        status=s.status,
+        indicator_id=s["indicator_id"],
+        name=s["i_name"],
+        target=f"{s['t_seq']}. {s['t_name']}",  # str(Target)
+        plan_id=s["plan_id"],
+        status=s["status"],
         reasons=reasons,
-        gap=s.gap,
-        behind=behind(s.gap, s.reasons),
-        completion=s.completion,
-        lead_units=leads.get(indicator.target_id, []),
-        days_behind=days_behind(spec, s.actual, checkpoint) if s.unit_id is None and not s.unowned else None,
-        unowned=s.unowned,
-        target_id=indicator.target_id,
+        gap=s["gap"],
+        behind=behind(s["gap"], s["reasons"]),
+        completion=s["completion"],
+        lead_units=leads.get(s["target_id"], []),
+        days_behind=days_behind(spec, s["actual"], checkpoint) if s["unit_id"] is None and not unowned else None,
+        unowned=unowned,
+        target_id=s["target_id"],
     )
 
 
@@ -799,7 +848,14 @@ def _checkpoint(spec: rules.IndicatorSpec, on: date) -> date | None:
 
 
 def _milestones_of(indicator_ids):
-    return Milestone.objects.filter(indicator_id__in=indicator_ids).order_by("date") if indicator_ids else []
+    """(indicator id, date, value) of these indicators' milestones, by date."""
+    if not indicator_ids:
+        return []
+    return (
+        Milestone.objects.filter(indicator_id__in=indicator_ids)
+        .order_by("date")
+        .values_list("indicator_id", "date", "value")
+    )
 
 
 def _lead_names(target_ids) -> dict[int, list[str]]:
