@@ -874,6 +874,7 @@ class DoneRow:
     target: str
     actual: Decimal | None
     completion: Decimal | None
+    unit: str = ""  # the indicator's unit of measure (座, 万元), which a figure is read in
 
 
 def newly_done(*, region, as_of: date, plan=None, section=None, unit=None, township=None) -> list[DoneRow]:
@@ -899,6 +900,7 @@ def newly_done(*, region, as_of: date, plan=None, section=None, unit=None, towns
             target=str(s.indicator.target),
             actual=s.actual,
             completion=s.completion,
+            unit=s.indicator.unit,
         )
         for s in qs
     ]

@@ -332,8 +332,8 @@ def done_this_month(doc: DocumentBuilder, *, region, as_of: date) -> None:
         doc,
         _("%(count)s indicators reached their target this month.") % {"count": format_cell(len(rows), INT)},
         _("Newly completed"),
-        [Column(_("task")), Column(_("indicator")), Column(_("value"), QUANTITY)],
-        [[r.target, r.name, r.actual] for r in rows],
+        [Column(_("task")), Column(_("indicator")), Column(_("value reached"), QUANTITY), Column(_("unit of measure"))],
+        [[r.target, r.name, r.actual, r.unit] for r in rows],
         key="newly_done",
         empty=_("No indicator was newly completed this month."),
     )

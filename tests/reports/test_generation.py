@@ -2,10 +2,12 @@
 
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.db import OperationalError
 from django.utils import translation
+from docx import Document
 
 from accounts.models import AuditEvent
 from reports import services, tasks
@@ -70,6 +72,30 @@ def test_the_bulletin_freezes_its_month_when_no_snapshot_exists(requested, indic
     assert StatusSnapshot.objects.get(as_of=date(2025, 5, 31), unit__isnull=True).status == "done"
     done_row = report.content["blocks"][2]["rows"][0]  # the lights table: done first
     assert done_row[1] == 1
+
+
+@pytest.mark.django_db
+def test_a_newly_completed_indicator_reads_with_its_unit_of_measure_in_word(requested, indicator, dept, dept_reporter):
+    """完成值 1,200 alone does not say 1,200 what: the table of newly completed targets carries 计量单位."""
+    ProgressReportFactory(
+        indicator=indicator,
+        unit=dept,
+        period_start=MAY,
+        value=Decimal("1200"),
+        status=ReportStatus.SUBMITTED,
+        submitted_by=dept_reporter,
+        submitted_at="2025-05-20T10:00:00+08:00",
+        created_by=dept_reporter,
+    )
+    report = services.report_generate(report_id=requested.pk)
+    with report.docx.open("rb") as f:
+        document = Document(BytesIO(f.read()))
+    keys = [b["key"] for b in report.content["blocks"] if b["type"] == "table"]
+    rows = [[c.text for c in r.cells] for r in document.tables[keys.index("newly_done")].rows]
+    assert rows == [
+        ["任务", "指标", "完成值", "计量单位"],
+        [f"{indicator.target.seq}. 农村改厕", "改建卫生厕所", "1,200", "座"],
+    ]
 
 
 @pytest.mark.django_db
