@@ -107,6 +107,14 @@ def test_text_that_looks_like_a_formula_stays_text(plan, supervisor, reported):
     assert b"<f>" not in xml and b"<f " not in xml
 
 
+def test_the_ledger_prints_plan_and_report_texts_in_chinese_punctuation(plan, target, supervisor, reported):
+    """A plan's text as typed (督促各镇(街道)…,加快) reads as the documents print it; a link stays as typed."""
+    target.content = "督促各镇(街道)组织排查,加快推进;详见https://x.gov.cn/a?id=1,2"
+    target.save()
+    sheet = openpyxl.load_workbook(io.BytesIO(export(plan, supervisor))).active
+    assert sheet["C4"].value == "督促各镇（街道）组织排查，加快推进；详见https://x.gov.cn/a?id=1,2"
+
+
 def test_a_reporter_exports_only_the_targets_of_their_unit(plan, reported, stranger):
     assert ledger_rows(plan=plan, user=stranger, as_of=AS_OF) == []
 
