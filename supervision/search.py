@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from regions.models import Unit
-from targets import entry_selectors
 from targets import selectors as target_selectors
+from targets.selectors import entry as entry_selectors
 from villages.selectors import villages_visible_to
 
 LIMIT = 10

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.services import audit_record, notify, snapshot
 
-from . import entry_rules, rules, selectors, services
+from . import rules, selectors, services
 from .models import LateEntryRequest, LateEntryRequestStatus, ProgressReport
+from .rules import entry as entry_rules
 
 REQUEST_FIELDS = ["indicator", "unit", "period_start", "reason", "status", "decision_note"]
 COUNTED = ("submitted", "approved")

@@ -25,7 +25,7 @@ from core.uploads import UnsafeFile
 from core.versions import ConflictError, check_version
 from regions.selectors import region_prefix
 
-from . import entry_rules, filetypes, lights, review, rules
+from . import filetypes, lights, review, rules
 from .choices import ReportStatus
 from .models import (
     Allocation,
@@ -37,6 +37,7 @@ from .models import (
     ReportComment,
     ReportVersion,
 )
+from .rules import entry as entry_rules
 
 INDICATOR_FIELDS = ["target", "name", "kind", "unit", "baseline", "target_value", "start_date", "deadline", "frequency"]
 REPORT_FIELDS = [

@@ -19,8 +19,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from accounts import permissions
 from core.api import ProtectedFieldsMixin
 
-from .. import entry_selectors, selectors, services
+from .. import selectors, services
 from ..models import Evidence, LateEntryGrant, ReportComment, ReportVersion
+from ..selectors import entry as entry_selectors
 
 
 class EvidenceSerializer(ProtectedFieldsMixin, serializers.ModelSerializer):

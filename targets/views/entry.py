@@ -19,9 +19,10 @@ from accounts.services import snapshot
 from core import periods
 from core.versions import ConflictError
 
-from .. import charts, entry_selectors, late_entry, review, rules, selectors, services
+from .. import charts, late_entry, review, rules, selectors, services
 from ..forms import CommentForm, EntryForm, LateEntryRequestForm, ReasonForm, ReturnForm
 from ..models import Evidence, ProgressReport
+from ..selectors import entry as entry_selectors
 from . import work_page
 
 FORM_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation")

@@ -17,8 +17,9 @@ from django.utils.translation import gettext, ngettext, pgettext
 from core.escaping import escape
 from regions.selectors import township_units_of
 
-from .. import entry_selectors, numbers, selectors
+from .. import numbers, selectors
 from ..choices import Light
+from ..selectors import entry as entry_selectors
 from ..templatetags.platform_tags import light_badge
 
 

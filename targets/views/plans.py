@@ -6,7 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from .. import entry_selectors, selectors
+from .. import selectors
+from ..selectors import entry as entry_selectors
 from . import home_page, plan_page
 
 

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from core.versions import ConflictError
 
-from .. import entry_selectors, late_entry, selectors, services
+from .. import late_entry, selectors, services
 from ..forms import DecisionForm, GrantForm, ReasonForm, ReturnForm
 from ..models import LateEntryGrant
+from ..selectors import entry as entry_selectors
 
 PAGE_SIZE = 50
 

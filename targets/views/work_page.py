@@ -10,8 +10,8 @@ from datetime import date
 from django.template.loader import get_template
 from django.utils.translation import gettext, pgettext
 
-from .. import entry_selectors
 from ..choices import ReportStatus
+from ..selectors import entry as entry_selectors
 
 # The to-do's tabs, in the order shown; a row can sit in several (a returned report can be overdue).
 TABS = ("overdue", "due", "returned", "supervision", "instructions", "done", "all")

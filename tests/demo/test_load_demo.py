@@ -180,7 +180,7 @@ def test_every_demo_report_is_written_by_a_unit_that_owes_it(demo):
 def test_my_work_of_a_reporter_shows_its_own_units_history(demo):
     """A co-lead's report never stands in for the unit's own: 区农业农村局's My work showed another lead's
     light beside 'no report' and dozens of missed periods when the demo wrote reports as any lead."""
-    from targets.entry_selectors import work_rows
+    from targets.selectors.entry import work_rows
 
     nongye = User.objects.get(username="nongye")
     rows = [row for row in work_rows(user=nongye, today=TODAY) if row.owed]
@@ -207,7 +207,7 @@ def test_a_co_lead_is_not_chased_for_the_report_the_first_lead_of_the_table_owes
     """Dongtou task 25 lists 区住建局、区农业农村局、区文广旅体局. 区住建局 owes the report; 区农业农村局's My work
     showed 住建局's 绿灯 78 % beside 'no report' and 40 missed periods, because the leads were stored in no order
     and another lead was taken for the first."""
-    from targets.entry_selectors import work_rows
+    from targets.selectors.entry import work_rows
 
     indicator = Indicator.objects.get(
         target__plan__doc_number=DONGTOU, target__seq=25, name__contains="历史文化村落保护利用项目"

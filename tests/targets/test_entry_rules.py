@@ -8,8 +8,9 @@ import pytest
 from django.utils import translation
 
 from core.uploads import UnsafeFile
-from targets import entry_rules, filetypes
+from targets import filetypes
 from targets.choices import Frequency, Kind
+from targets.rules import entry as entry_rules
 from tests import hostile
 
 D = Decimal

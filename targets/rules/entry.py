@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from core import periods
 
-from . import numbers, rules
-from .choices import Kind
+from .. import numbers, rules
+from ..choices import Kind
 
 # DHIS2 uses 2 to 3 standard deviations; 3 flags only what is clearly out of line.
 RANGE_FACTOR = Decimal("3")

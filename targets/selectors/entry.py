@@ -16,9 +16,9 @@ from core import periods
 from regions.models import Region, RegionLevel, Unit
 from regions.selectors import region_prefix
 
-from . import entry_rules, rules, selectors
-from .choices import Light, ReportStatus
-from .models import (
+from .. import rules, selectors
+from ..choices import Light, ReportStatus
+from ..models import (
     Allocation,
     Evidence,
     Indicator,
@@ -28,6 +28,7 @@ from .models import (
     ReportVersion,
     Target,
 )
+from ..rules import entry as entry_rules
 
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 

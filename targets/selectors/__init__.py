@@ -17,9 +17,9 @@ from django.utils import timezone
 from regions.models import UnitKind
 from regions.selectors import region_prefix
 
-from . import rules, series_sources
-from .choices import PROGRESS_KINDS, Light, ReportStatus
-from .models import Allocation, CurrentLight, Indicator, Milestone, Plan, ProgressReport, Section, Target
+from .. import rules, series_sources
+from ..choices import PROGRESS_KINDS, Light, ReportStatus
+from ..models import Allocation, CurrentLight, Indicator, Milestone, Plan, ProgressReport, Section, Target
 
 
 def _region_q(user, path: str) -> Q:
