@@ -502,16 +502,33 @@ def rollup(series_by_unit: Mapping[Hashable, Iterable[ReportPoint]]) -> list[Rep
     """
     series = [list(reports) for reports in series_by_unit.values()]
     periods = sorted({r.period_start for reports in series for r in reports})
-    return [_combined_point(series, period) for period in periods]
-
-
-def _combined_point(series: list[list[ReportPoint]], period: date) -> ReportPoint:
-    counted = [[r for r in reports if r.submitted_on is not None] for reports in series]
-    latest = [_latest_report(reports, period) for reports in counted]
-    value = sum((r.value for r in latest if r is not None), Decimal(0))
-    exact = [r for r in latest if r is not None and r.period_start == period]
-    submitted_on = max(r.submitted_on for r in exact) if len(exact) == len(series) else None
-    return ReportPoint(period_start=period, value=value, submitted_on=submitted_on)
+    # One pass over each unit's counted reports in the order of `_latest_report`'s choice (period,
+    # then day submitted; of equals the first given, as max() keeps it), not a search of them all for
+    # each period: an indicator allocated to 12 townships over 60 months searched 43,000 reports.
+    counted = [
+        [
+            r
+            for _key, r in sorted(
+                ((r.period_start, r.submitted_on, -i), r) for i, r in enumerate(reports) if r.submitted_on is not None
+            )
+        ]
+        for reports in series
+    ]
+    latest: list[ReportPoint | None] = [None] * len(series)
+    taken = [0] * len(series)
+    points = []
+    for period in periods:
+        for unit, reports in enumerate(counted):
+            k = taken[unit]
+            while k < len(reports) and reports[k].period_start <= period:
+                latest[unit] = reports[k]
+                k += 1
+            taken[unit] = k
+        value = sum((r.value for r in latest if r is not None), Decimal(0))
+        exact = [r for r in latest if r is not None and r.period_start == period]
+        submitted_on = max(r.submitted_on for r in exact) if len(exact) == len(series) else None
+        points.append(ReportPoint(period_start=period, value=value, submitted_on=submitted_on))
+    return points
 
 
 # Staged milestones -----------------------------------------------------------------------------

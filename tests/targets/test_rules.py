@@ -467,6 +467,41 @@ def test_townships_roll_up_into_one_series_complete_only_when_every_township_rep
     assert rollup(series) == combined
 
 
+def test_a_roll_up_sums_each_townships_latest_counted_report_of_every_period_as_defined():
+    """rollup against its definition, period by period, on random townships' series: drafts, periods
+    skipped, a period resubmitted (on a later day, or on the same day: the first given stands, as
+    the latest report is chosen)."""
+    import random
+
+    rng = random.Random(17)
+    months = [date(2025, m, 1) for m in range(1, 13)]
+    for _ in range(300):
+        series = {}
+        for town in range(rng.randint(1, 4)):
+            reports = []
+            for month in rng.sample(months, rng.randint(0, 8)):
+                for _copy in range(rng.choice((1, 1, 2, 3))):
+                    day = rng.choice((None, month.replace(day=20), month.replace(day=25)))
+                    reports.append(report(month, str(rng.randint(0, 99)), day))
+            rng.shuffle(reports)
+            series[town] = reports
+        expected = []
+        for period in sorted({r.period_start for reports in series.values() for r in reports}):
+            latest = []
+            for reports in series.values():
+                eligible = [r for r in reports if r.submitted_on is not None and r.period_start <= period]
+                latest.append(max(eligible, key=lambda r: (r.period_start, r.submitted_on), default=None))
+            exact = [r for r in latest if r is not None and r.period_start == period]
+            expected.append(
+                report(
+                    period,
+                    str(sum((r.value for r in latest if r is not None), D(0))),
+                    max(r.submitted_on for r in exact) if len(exact) == len(series) else None,
+                )
+            )
+        assert rollup(series) == expected, series
+
+
 @pytest.mark.parametrize(
     "as_of, status, actual",
     [(date(2025, 5, 26), Light.AMBER, D("700")), (date(2025, 5, 29), Light.GREEN, D("1300"))],
