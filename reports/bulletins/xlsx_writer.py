@@ -118,6 +118,7 @@ def write_xlsx(content: dict) -> bytes:
         workbook.create_sheet("—")
     workbook.properties.creator = (content.get("frame") or {}).get("signature") or content.get("issuer", "")
     workbook.properties.title = content.get("title", "")
+    workbook.properties.language = "zh-CN"
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

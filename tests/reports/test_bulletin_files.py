@@ -120,8 +120,11 @@ def test_bulletin_light_counts_match_the_frozen_snapshot_in_docx_xlsx_and_page(d
         docx_table = _docx_table(_docx(report), report.content, "lights")
         assert [int(row.cells[1].text.replace(",", "")) for row in docx_table.rows[1:6]] == want
         assert int(docx_table.rows[6].cells[1].text.replace(",", "")) == sum(want)
-        sheet = _xlsx(report).worksheets[0]
+        workbook = _xlsx(report)
+        sheet = workbook.worksheets[0]
         assert [sheet.cell(row=r, column=2).value for r in range(4, 9)] == want
+        frame = report.content["frame"]
+        assert (workbook.properties.creator, workbook.properties.language) == (frame["signature"], "zh-CN")
         client.force_login(User.objects.get(username="sysadmin"))
         page = client.get(f"/reports/bulletins/{report.pk}/").content.decode()
         for light, n in zip(LIGHT_ROWS, want):
