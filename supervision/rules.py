@@ -67,7 +67,7 @@ def days_behind(spec: rules.IndicatorSpec, actual: Decimal | None, checkpoint: d
 
 
 def _day_path_reaches(spec: rules.IndicatorSpec, value: Decimal, sign: int) -> date:
-    points = rules._path(spec)
+    points = rules.planned_path(spec)
     if sign * (value - spec.baseline) <= 0:
         return spec.start
     for (d0, v0), (d1, v1) in zip(points, points[1:]):

@@ -315,14 +315,15 @@ def expected_value(spec: IndicatorSpec, d: date) -> Decimal:
         return spec.baseline
     if d >= spec.deadline:
         return spec.target
-    points = _path(spec)
+    points = planned_path(spec)
     for (d0, v0), (d1, v1) in zip(points, points[1:]):
         if d0 <= d < d1:
             return v0 + (v1 - v0) * Decimal((d - d0).days) / Decimal((d1 - d0).days)
     raise AssertionError("the path covers [S, D)")
 
 
-def _path(spec: IndicatorSpec) -> list[tuple[date, Decimal]]:
+def planned_path(spec: IndicatorSpec) -> list[tuple[date, Decimal]]:
+    """The planned path's corners: (start, baseline), the milestones inside, (deadline, target)."""
     # A milestone outside (S, D) contradicts "B before S, T after D", so it cannot bend the path.
     inside = sorted(m for m in spec.milestones if spec.start < m[0] < spec.deadline)
     return [(spec.start, spec.baseline), *inside, (spec.deadline, spec.target)]
