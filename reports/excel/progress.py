@@ -15,13 +15,14 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import openpyxl
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from accounts import permissions
 from accounts.services import audit_record
 from core import periods
 from core.uploads import SafeUpload, UnreadableFile, open_workbook, read_rows
@@ -102,7 +103,10 @@ def _plain(value):
 
 
 def template_download(*, unit, period: str, by) -> bytes:
-    """build_template for a download by `by`, audited: the workbook carries the unit's figures."""
+    """build_template for a download by `by`, audited: the workbook carries the unit's figures, for its
+    own reporters only."""
+    if not permissions.can_report_for(by, unit):
+        raise PermissionDenied(_("This workbook belongs to another unit; download your own."))
     workbook = build_template(unit=unit, period=period)
     audit_record(action="progress.template", by=by, obj=unit, new={"period": period})
     return workbook

@@ -11,6 +11,7 @@ from accounts.models import AuditEvent, Role, User
 from accounts.services.users import user_create, user_fingerprint, user_update
 from regions.models import Region
 from reports import services as report_services
+from reports.excel.progress import template_download
 from reports.models import DocumentFrame, ReportKind
 from supervision import services as supervision_services
 from supervision.models import SupervisionItem, SupervisionStatus
@@ -97,3 +98,11 @@ def test_only_an_administrator_creates_and_changes_accounts(dept, supervisor, de
     assert dept_reporter.is_active
     admin = UserFactory(role=Role.ADMIN, is_staff=True)
     assert user_create(by=admin, password="Xin-ren-2025!", **fields).must_change_password
+
+
+def test_a_units_offline_workbook_is_made_only_for_its_own_reporters(dept, dept_reporter, stranger, supervisor):
+    for outsider in (stranger, supervisor):
+        with pytest.raises(PermissionDenied):
+            template_download(unit=dept, period="2025-05", by=outsider)
+    assert not AuditEvent.objects.filter(action="progress.template").exists()
+    assert template_download(unit=dept, period="2025-05", by=dept_reporter).startswith(b"PK")
