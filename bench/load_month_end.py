@@ -38,6 +38,8 @@ SUPERVISORS = ["duchashi", "xunyi_ducha"]
 LEADERS = ["lingdao"]
 CUMULATIVE_KINDS = {"increase", "decrease", "milestone"}
 EXPECTED = {"refused": 0, "conflicts": 0, "nothing to do": 0}
+# The goals of issue 17: p95 per number of users, with no errors.
+GOAL_P95_MS = {50: 150, 100: 300}
 SESSIONS: dict = {}
 # locust's own CPU seconds (user + system) when the statistics were reset (--reset-stats), so the
 # summary can say how much of the two cores the load generator took per request.
@@ -273,5 +275,10 @@ def summary(environment, **kwargs):
     for error in stats.errors.values():
         print(f"  error x{error.occurrences}: {error.method} {error.name}: {str(error.error)[:160]}")
     p95 = total.get_response_time_percentile(0.95)
-    verdict = "MET" if p95 < 300 and total.num_failures == 0 else "NOT MET"
-    print(f"goal p95 < 300 ms with no errors: {verdict}")
+    users = environment.parsed_options.num_users if environment.parsed_options else None
+    goal = GOAL_P95_MS.get(users)
+    if goal is None:
+        print(f"no goal is set for {users} users (goals: {GOAL_P95_MS})")
+    else:
+        verdict = "MET" if p95 <= goal and total.num_failures == 0 else "NOT MET"
+        print(f"goal at {users} users, p95 <= {goal} ms with no errors: {verdict}")
