@@ -115,19 +115,27 @@ def celery_in_process(request):
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
+@pytest.fixture(scope="session")
+def demo_shared_folder(tmp_path_factory):
+    """A folder every pytest-xdist worker of this run sees (tests/demo_rows.py keeps the demo's rows there)."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "demo-rows"
+
+
 @pytest.fixture(scope="module")
-def demo_db(django_db_setup, django_db_blocker):
-    """The demo counties loaded once per test module (inside a transaction rolled back at the end).
+def demo_db(django_db_setup, django_db_blocker, demo_shared_folder):
+    """The demo counties as of DEMO_TODAY, in once per test module (inside a transaction rolled back at the
+    end): loaded by the run's first module that asks, copied in as rows for the others (tests/demo_rows.py).
 
     Tests using it also need the `db` fixture or `pytest.mark.django_db`.
     """
     from django.db import transaction
 
-    from demo.services import demo_load
+    from .demo_rows import demo_loaded
 
     with django_db_blocker.unblock():
         with transaction.atomic():
-            summary = demo_load(today=DEMO_TODAY)
+            summary = demo_loaded(today=DEMO_TODAY, shared=demo_shared_folder)
             yield summary
             transaction.set_rollback(True)
 

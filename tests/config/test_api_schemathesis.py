@@ -3,8 +3,8 @@ that breaks the schema, on every operation.
 
 It runs in-process on the WSGI app, with a fixed seed and a few examples per operation so both CI
 passes stay quick. Each (user, operation) is its own test, so pytest-xdist spreads them over the
-workers; the demo data is loaded once per module and process (rolled back at the end), and each test
-runs in its own savepoint over it, so what one operation writes is gone before the next.
+workers; the demo data is in once per module and process (tests/conftest.py demo_db, rolled back at the
+end), and each test runs in its own savepoint over it, so what one operation writes is gone before the next.
 """
 
 import functools
@@ -13,7 +13,7 @@ import logging
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import checks as builtin_checks
 from schemathesis.specs.openapi import checks as openapi_checks
@@ -87,18 +87,6 @@ def _exercise(operation, headers, examples) -> None:
     run()
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data, loaded once per module and process inside a transaction rolled back at the end."""
-    from demo.services import demo_load
-
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            demo_load()
-            yield
-            transaction.set_rollback(True)
-
-
 @pytest.fixture
 def connection_kept_open():
     """Keep the test's database connection across the in-process WSGI calls.
@@ -123,7 +111,7 @@ def test_every_served_operation_is_exercised():
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("demo", "connection_kept_open")
+@pytest.mark.usefixtures("demo_db", "connection_kept_open")
 @pytest.mark.parametrize(("username", "method", "path", "examples"), CASES)
 def test_operation_keeps_to_the_schema_with_the_demo_data(caplog, username, method, path, examples):
     caplog.set_level(logging.ERROR, logger="django.request")  # hundreds of expected 400s and 404s
