@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 # The suite runs on one process per core (pytest-xdist); `make test TEST_WORKERS=0` runs it in one.
+# A worker that runs out of tests takes half of another's queue (worksteal), so the long tests
+# (the URL walk, LibreOffice renders, the backup round trip) do not leave one worker running alone.
 TEST_WORKERS ?= auto
+TEST_DIST := $(if $(filter 0,$(TEST_WORKERS)),,--dist worksteal)
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
 .PHONY: run dev test venv migrate demo messages worker beat check clean
@@ -43,7 +46,7 @@ dev: demo
 
 test: venv
 	@bash .ci/test-deps
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(TEST_DIST) $(PYTEST_ARGS)
 
 worker: venv
 	$(VENV)/bin/celery -A config worker --loglevel=info
