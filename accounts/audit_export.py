@@ -31,8 +31,10 @@ COLUMNS = [
 ]
 
 
-def audit_workbook(events) -> bytes:
+def audit_workbook(events, *, author: str = "") -> bytes:
     columns = [Column(group=str(header), header=str(header), get=get, width=width) for header, get, width in COLUMNS]
     out = BytesIO()
-    write_list(out, sheet_title=str(_("Audit log")), columns=columns, rows=events.iterator(chunk_size=2000))
+    write_list(
+        out, sheet_title=str(_("Audit log")), columns=columns, rows=events.iterator(chunk_size=2000), author=author
+    )
     return out.getvalue()

@@ -244,16 +244,23 @@ def write_sheets(
 
     The workbook's properties name who issues it (`author`), never the library ("openpyxl"), and carry the
     first sheet's title, as the Word files do."""
-    workbook = openpyxl.Workbook(write_only=True)
-    workbook.properties.creator = workbook.properties.lastModifiedBy = author
-    workbook.properties.title = sheets[0].title if sheets else ""
-    workbook.properties.language = "zh-CN"
+    workbook = _named_workbook(author=author, title=sheets[0].title if sheets else "")
     styles = _Styles()
     total = 0
     for sheet in sheets:
         total += _write_sheet(workbook.create_sheet(sheet.sheet_title), sheet, styles, progress, every)
     workbook.save(out)
     return total
+
+
+def _named_workbook(*, author: str, title: str):
+    """A write-only workbook whose properties name who issues it and its title, in zh-CN: never openpyxl's
+    default creator "openpyxl"."""
+    workbook = openpyxl.Workbook(write_only=True)
+    workbook.properties.creator = workbook.properties.lastModifiedBy = author
+    workbook.properties.title = title
+    workbook.properties.language = "zh-CN"
+    return workbook
 
 
 def _write_sheet(ws, sheet: Sheet, styles: _Styles, progress, every: int) -> int:
@@ -287,14 +294,15 @@ def _write_sheet(ws, sheet: Sheet, styles: _Styles, progress, every: int) -> int
     return count
 
 
-def write_list(out, *, sheet_title: str, columns, rows: Iterable) -> int:
+def write_list(out, *, sheet_title: str, columns, rows: Iterable, author: str = "") -> int:
     """One sheet with a bold header in its first row and a row per item under it, nothing above or beside.
 
     For a file people sort and filter, or fill in and upload back (the village table, the income import
     template): a title or merged cells above the header would read as data there. Every value goes through
-    `safe_value`, the formula guard; a column's `number_format` formats its numbers. Returns the row count.
+    `safe_value`, the formula guard; a column's `number_format` formats its numbers. Its properties name
+    `author` and carry `sheet_title`, as write_sheets' do. Returns the row count.
     """
-    workbook = openpyxl.Workbook(write_only=True)
+    workbook = _named_workbook(author=author, title=sheet_title)
     ws = workbook.create_sheet(sheet_title[:31])
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width

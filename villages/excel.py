@@ -91,11 +91,12 @@ def _read_csv(data: bytes) -> list[list[str]]:
 MONEY_FORMAT = "#,##0.00"
 
 
-def write_xlsx(title: str, columns, rows) -> bytes:
+def write_xlsx(title: str, columns, rows, *, author: str = "") -> bytes:
     """A one-sheet workbook: `columns` is [(header, getter, number format or None), …] applied to each row.
 
     Written by core.xlsx.write_list, the product's one writer: text beginning with = + - @ or a tab is
-    stored as text, never as a formula, and the sheet streams out in write-only mode.
+    stored as text, never as a formula, and the sheet streams out in write-only mode. `author` is who the
+    file goes out under (its properties name it).
     """
     from core.xlsx import Column, write_list
 
@@ -114,5 +115,6 @@ def write_xlsx(title: str, columns, rows) -> bytes:
             for header, getter, number_format in columns
         ],
         rows=rows,
+        author=author,
     )
     return out.getvalue()

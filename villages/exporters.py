@@ -31,5 +31,5 @@ def village_columns():
     ]
 
 
-def village_table_xlsx(rows, year: int) -> bytes:
-    return write_xlsx(_("Villages %(year)s") % {"year": year}, village_columns(), rows)
+def village_table_xlsx(rows, year: int, *, author: str = "") -> bytes:
+    return write_xlsx(_("Villages %(year)s") % {"year": year}, village_columns(), rows, author=author)

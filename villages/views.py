@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from core.versions import ConflictError
+from regions.selectors import area_name
 from targets import review
 from targets.selectors import indicator_status, indicators_visible_to
 
@@ -114,7 +115,9 @@ def village_export(request):
     villages, filters = _table_filters(request)
     rows = selectors.village_rows(villages, **filters)
     services.village_table_exported(by=request.user, filters=filters, rows=len(rows))
-    response = HttpResponse(village_table_xlsx(rows, filters["year"]), content_type=XLSX)
+    response = HttpResponse(
+        village_table_xlsx(rows, filters["year"], author=area_name(request.user)), content_type=XLSX
+    )
     response["Content-Disposition"] = f'attachment; filename="villages-{filters["year"]}.xlsx"'
     return response
 

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from regions.selectors import area_name
+
 from .. import audit_labels, permissions, selectors
 from ..audit_export import audit_workbook
 from ..services import audit_record
@@ -62,7 +64,7 @@ def audit_log_export(request):
     _auditor(request)
     audit_filter, _errors = selectors.AuditFilter.from_query(request.GET)
     events = selectors.audit_events(audit_filter)[:EXPORT_ROW_LIMIT]
-    content = audit_workbook(events)
+    content = audit_workbook(events, author=area_name(request.user))
     audit_record(
         action="audit.exported",
         by=request.user,

@@ -82,6 +82,9 @@ def test_export_is_a_real_workbook_with_formula_text_kept_as_text(client, audito
     users = [row[1] for row in rows]
     assert len(rows) == 1
     assert users[0].value == '=HYPERLINK("http://x")' and users[0].data_type == "s"
+    # Its properties name the auditor's region and the sheet, as every core.xlsx workbook does, not "openpyxl".
+    properties = load_workbook(BytesIO(response.content)).properties
+    assert (properties.creator, properties.title, properties.language) == ("洞头区", "审计日志", "zh-CN")
     exported = AuditEvent.objects.get(action="audit.exported")
     assert exported.username == "shenji" and exported.new["rows"] == 1
 

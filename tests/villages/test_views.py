@@ -138,6 +138,9 @@ def test_the_excel_export_reopens_with_tiers_and_no_formulas(client, villages, s
     assert injected[1].value == '=HYPERLINK("http://x")' and injected[1].data_type == "s"
     assert injected[8].value == 60 and injected[8].number_format == "#,##0.00"
     assert sheet.max_row == 6
+    # Its properties name the region it was exported for, as every core.xlsx workbook does, not the library.
+    properties = load_workbook(io.BytesIO(response.content)).properties
+    assert (properties.creator, properties.title, properties.language) == ("洞头区", "2024年村（社区）情况", "zh-CN")
     from accounts.models import AuditEvent
 
     event = AuditEvent.objects.get(action="villages.export")
