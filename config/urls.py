@@ -14,6 +14,7 @@ from regions import apis as region_apis
 from reports import urls as report_urls
 from reports.apis import bulletins as report_apis
 from reports.apis.plans import PlanImportApi
+from supervision import urls as supervision_urls
 from supervision.apis import items as supervision_apis
 from supervision.apis import snapshots as snapshot_apis
 from targets.apis import entry as entry_apis
@@ -47,7 +48,11 @@ router.register("instructions", InstructionViewSet, basename="instruction")
 urlpatterns = [
     path("", include("targets.urls")),
     path("villages/", include("villages.urls")),
-    path("supervision/", include("supervision.urls")),
+    # The lists' exports are supervision pages served by reports, which reads the office's document frame.
+    path(
+        "supervision/",
+        include((supervision_urls.urlpatterns + report_urls.supervision_export_urlpatterns, supervision_urls.app_name)),
+    ),
     path("reports/", include("reports.urls")),
     path("instructions/", include("instructions.urls")),
     path("reports/", include(report_urls.excel_urlpatterns)),

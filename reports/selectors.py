@@ -74,6 +74,15 @@ def document_frame_for(region: Region) -> DocumentFrame:
     )
 
 
+def issuer_name(region: Region | None) -> str:
+    """Who a list exported from the dashboards goes out under: the signature the region's office set in its
+    document frame (as on its bulletins), else the region's name until it sets one; "全部地区" above every region."""
+    if region is None:
+        return "全部地区"
+    signature = DocumentFrame.objects.filter(region=region).values_list("signature", flat=True).first()
+    return signature or region.name
+
+
 FILE_LABELS = {"docx": "Word", "xlsx": "Excel", "pdf": "PDF"}
 
 

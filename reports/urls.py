@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from .views import bulletins, excel
+from .views import bulletins, excel, lists
 
 app_name = "reports"
 
@@ -29,4 +29,15 @@ excel_urlpatterns = [
     path("exports/<int:pk>/", excel.export_job, name="excel-export-job"),
     path("exports/<int:pk>/status/", excel.export_status, name="excel-export-status"),
     path("exports/<int:pk>/download/", excel.export_download, name="excel-export-download"),
+]
+
+# The dashboards' lists as files, named and placed as supervision pages ("supervision:list-export" at
+# /supervision/list/export.xlsx …); config.urls adds them to the supervision namespace.
+supervision_export_urlpatterns = [
+    path("list/export.xlsx", lists.flagged_export, name="list-export"),
+    path("list/export.docx", lists.flagged_export, {"fmt": "docx"}, name="list-export-docx"),
+    path("league/export.xlsx", lists.league_export, name="league-export"),
+    path("league/export.docx", lists.league_export, {"fmt": "docx"}, name="league-export-docx"),
+    path("items/export.xlsx", lists.items_export, name="items-export"),
+    path("items/export.docx", lists.items_export, {"fmt": "docx"}, name="items-export-docx"),
 ]

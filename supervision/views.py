@@ -1,14 +1,13 @@
 """Dashboard and supervision-item pages: thin, they parse the filters, call a selector or a service, render."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,25 +15,23 @@ from accounts import channels, permissions
 from core import periods
 from core.versions import ConflictError
 from regions.models import Unit
-from regions.selectors import area_name
 from targets import selectors as target_selectors
 from targets.choices import Light
 
-from . import exporters, figures, selectors, services
+from . import figures, selectors, services
 from . import search as search_module
 from .forms import FLAGGED_LIGHTS, DashboardFilters, DecisionForm, IssueForm, ReplyForm
 from .models import SupervisionItem, SupervisionStatus
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
 
-def _dashboard_user(request):
+def dashboard_user(request):
     if not permissions.sees_whole_region(request.user):
         raise PermissionDenied(_("The dashboards are for the supervision office and leaders."))
 
 
-def _filters(request, *, default_month=None):
+def dashboard_filters(request, *, default_month=None):
     data = request.GET.copy()
     # so the month box shows the month shown
     data.setdefault("as_of", (default_month or timezone.localdate()).strftime("%Y-%m"))
@@ -60,8 +57,8 @@ def _query(request, **changes) -> str:
 
 @login_required
 def overview(request):
-    _dashboard_user(request)
-    filters, scope, as_of = _filters(request)
+    dashboard_user(request)
+    filters, scope, as_of = dashboard_filters(request)
     # The reporting table, like the league, reads a closed month unless a month is chosen: in the month
     # under way nothing is due yet, so every unit would stand at 0 %.
     chosen = bool(request.GET.get("as_of")) and "as_of" not in filters.errors
@@ -89,13 +86,13 @@ def overview(request):
             "failed_deliveries": failed,
             "base_query": _query(request),
             "taken_at": taken.at,
-            **_as_of_shown(as_of),
+            **as_of_shown(as_of),
             **taken.figures,
         },
     )
 
 
-def _as_of_shown(as_of) -> dict:
+def as_of_shown(as_of) -> dict:
     """The date a page names for its figures: never one after today; the month under way is provisional."""
     today = timezone.localdate()
     return {
@@ -104,9 +101,9 @@ def _as_of_shown(as_of) -> dict:
     }
 
 
-def _flagged_filters(request):
+def flagged_filters(request):
     """The list's filters, read once for the page and for its export: the same rows in both."""
-    filters, scope, as_of = _filters(request)
+    filters, scope, as_of = dashboard_filters(request)
     light = filters.chosen_light()
     lights = figures.FLAGGED if light == FLAGGED_LIGHTS else (light,) if light else tuple(Light.values)
     lead_unit = (
@@ -119,8 +116,8 @@ def _flagged_filters(request):
 
 @login_required
 def flagged_list(request):
-    _dashboard_user(request)
-    filters, scope, as_of, light, lights, lead_unit = _flagged_filters(request)
+    dashboard_user(request)
+    filters, scope, as_of, light, lights, lead_unit = flagged_filters(request)
     number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
     rows = figures.flagged(
         as_of=as_of,
@@ -144,16 +141,16 @@ def flagged_list(request):
             "page": Paginator(range(rows.total), PAGE_SIZE).get_page(number),
             "base_query": _query(request, light=light, lead_unit=request.GET.get("lead_unit")),
             "taken_at": selectors.taken_at(region=scope["region"], as_of=as_of, plan=scope["plan"]),
-            **_as_of_shown(as_of),
+            **as_of_shown(as_of),
         },
     )
 
 
 @login_required
 def league(request):
-    _dashboard_user(request)
+    dashboard_user(request)
     # A league ranks a closed month unless asked otherwise: the month under way would rank nobody fairly.
-    filters, scope, as_of = _filters(request, default_month=periods.previous_month_end(timezone.localdate()))
+    filters, scope, as_of = dashboard_filters(request, default_month=periods.previous_month_end(timezone.localdate()))
     taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"], units=filters.units)
     return render(
         request,
@@ -165,7 +162,7 @@ def league(request):
             "base_query": _query(request),
             "export_query": request.GET.urlencode(),
             "taken_at": taken.at,
-            **_as_of_shown(as_of),
+            **as_of_shown(as_of),
         },
     )
 
@@ -233,14 +230,14 @@ def _errors(form) -> str:
     )
 
 
-def _items_filters(request) -> tuple[str, bool]:
+def items_filters(request) -> tuple[str, bool]:
     status = request.GET.get("status", "")
     return (status if status in SupervisionStatus.values else ""), request.GET.get("overdue") == "1"
 
 
 @login_required
 def items(request):
-    status, overdue = _items_filters(request)
+    status, overdue = items_filters(request)
     rows = selectors.items_ledger(user=request.user, status=status, overdue_only=overdue)
     return render(
         request,
@@ -364,95 +361,3 @@ def search(request):
         "supervision/search.html",
         {"query": query, "found": search_module.search(user=request.user, query=query)},
     )
-
-
-# Exports: the rows of the page with its filters, as .xlsx or .docx (supervision.exporters), audited -------
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-CONTENT_TYPES = {"xlsx": XLSX, "docx": DOCX}
-
-
-def _file_response(content: bytes, name: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{name}.{fmt}")
-    return response
-
-
-def _region_name(scope, user) -> str:
-    region = scope["region"] or user.region
-    return region.name if region is not None else "全部地区"
-
-
-def _audited_filters(request, *keys) -> dict:
-    return {key: request.GET[key] for key in keys if request.GET.get(key)}
-
-
-@login_required
-def flagged_export(request, fmt="xlsx"):
-    _dashboard_user(request)
-    with translation.override(settings.LANGUAGE_CODE):
-        _filters_form, scope, as_of, light, lights, lead_unit = _flagged_filters(request)
-        rows = figures.flagged(as_of=as_of, lights=lights, lead_unit=lead_unit, **scope).rows
-        taken = selectors.taken_at(region=scope["region"], as_of=as_of, plan=scope["plan"])
-        shown = _as_of_shown(as_of)["shown_as_of"]
-        region_name = _region_name(scope, request.user)
-        title = exporters.flagged_title(region_name=region_name, light=light, as_of=as_of)
-        if lead_unit:
-            title = f"{title}·{lead_unit.name}"
-        subtitle = exporters.stamp(as_of=shown, taken_at=taken)
-        sheets = exporters.flagged_sheets(rows, title=title, subtitle=subtitle)
-        content = exporters.write_list("flagged", fmt, sheets, title=title, subtitle=subtitle, author=region_name)
-    services.list_exported(
-        by=request.user,
-        kind="flagged",
-        fmt=fmt,
-        rows=len(rows),
-        filters=_audited_filters(
-            request, "region", "plan", "section", "unit", "township", "as_of", "light", "lead_unit"
-        ),
-    )
-    words = exporters.flagged_words(light)
-    return _file_response(content, f"{region_name}-{as_of.year}年{as_of.month}月-{words}", fmt)
-
-
-@login_required
-def league_export(request, fmt="xlsx"):
-    _dashboard_user(request)
-    with translation.override(settings.LANGUAGE_CODE):
-        filters, scope, as_of = _filters(request, default_month=periods.previous_month_end(timezone.localdate()))
-        taken = selectors.league(region=scope["region"], month=as_of, plan=scope["plan"], units=filters.units)
-        region_name = _region_name(scope, request.user)
-        title = exporters.league_title(region_name=region_name, month=as_of)
-        subtitle = exporters.stamp(as_of=_as_of_shown(as_of)["shown_as_of"], taken_at=taken.at)
-        sheets = exporters.league_sheets(taken.figures, title=title, subtitle=subtitle)
-        content = exporters.write_list("league", fmt, sheets, title=title, subtitle=subtitle, author=region_name)
-    services.list_exported(
-        by=request.user,
-        kind="league",
-        fmt=fmt,
-        rows=sum(len(rows) for rows in taken.figures.values()),
-        filters=_audited_filters(request, "region", "plan", "as_of"),
-    )
-    return _file_response(content, f"{region_name}-{as_of.year}年{as_of.month}月-晾晒排名", fmt)
-
-
-@login_required
-def items_export(request, fmt="xlsx"):
-    """The supervision ledger as the user sees it: a unit's reporter gets only the unit's own items."""
-    status, overdue = _items_filters(request)
-    with translation.override(settings.LANGUAGE_CODE):
-        rows = selectors.items_ledger(user=request.user, status=status, overdue_only=overdue)
-        now = timezone.now()
-        home = area_name(request.user)
-        title, subtitle = exporters.items_title(region_name=home), exporters.now_stamp(now)
-        sheets = exporters.items_sheets(rows, title=title, subtitle=subtitle)
-        content = exporters.write_list("items", fmt, sheets, title=title, subtitle=subtitle, author=home)
-    services.list_exported(
-        by=request.user,
-        kind="items",
-        fmt=fmt,
-        rows=len(rows),
-        filters=_audited_filters(request, "status", "overdue"),
-    )
-    today = timezone.localdate(now)
-    return _file_response(content, f"{home}-督办事项台账-{today.year}年{today.month}月{today.day}日", fmt)
