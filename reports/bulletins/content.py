@@ -52,6 +52,30 @@ def change_words(label: str, change: int) -> str:
     return _("%(light)s unchanged") % {"light": label}
 
 
+# Red and amber are said even when there are none (无红灯); the other lights only when some stand at them.
+ALWAYS_SAID = (Light.AMBER, Light.RED)
+
+
+def light_counts_words(counts) -> str:
+    """The lights as an office counts them: 已完成7个，绿灯34个，黄灯11个，无红灯 (an empty 已完成, 绿灯 or 未开始
+    left out, never "红灯0个")."""
+    parts = []
+    for light in LIGHT_ORDER:
+        label = str(Light(light).label)
+        if counts[light]:
+            parts.append(
+                pgettext("light count", "%(n)s %(light)s") % {"n": format_cell(counts[light], INT), "light": label}
+            )
+        elif light in ALWAYS_SAID:
+            parts.append(pgettext("light count", "no %(light)s") % {"light": label})
+    if len(parts) == 1:
+        return parts[0]
+    return pgettext("list", "%(items)s and %(last)s") % {
+        "items": pgettext("list", ", ").join(parts[:-1]),
+        "last": parts[-1],
+    }
+
+
 def _listed(doc: DocumentBuilder, intro: str, title: str, columns: list[Column], rows: list, *, key: str, empty: str):
     """A sentence with the count, then the table; with no rows one sentence says so (never "0个" and then
     "无……" again)."""
@@ -72,19 +96,18 @@ def overview(doc: DocumentBuilder, *, region, cover, under_way: bool = False) ->
     if under_way:
         this_word = _("as of %(day)s") % {"day": f"{cover.as_of.month}月{cover.as_of.day}日"}
     doc.heading(1, _("Overall progress"))
-    values = {light: format_cell(counts[light], INT) for light in LIGHT_ORDER}
     changes = "，".join(
         change_words(str(Light(light).label), counts[light] - before[light]) for light in (Light.RED, Light.AMBER)
     )
     doc.paragraph(
         _(
-            "As of %(date)s, %(total)s indicators are tracked: %(done)s done, %(green)s green, %(amber)s amber, "
-            "%(red)s red and %(not_started)s not started. Against the %(previous)s (%(previous_date)s), %(changes)s."
+            "As of %(date)s, %(total)s indicators are tracked: %(lights)s. Against the %(previous)s "
+            "(%(previous_date)s), %(changes)s."
         )
         % {
             "date": chinese_date(cover.as_of),
             "total": format_cell(total, INT),
-            **values,
+            "lights": light_counts_words(counts),
             "changes": changes,
             "previous": previous_word,
             "previous_date": chinese_date(cover.previous),
@@ -120,11 +143,12 @@ def by_section(doc: DocumentBuilder, *, region, as_of: date) -> None:
     worst = max(groups, key=lambda g: (g.counts[Light.RED], g.counts[Light.AMBER]), default=None)
     if worst is not None and worst.counts[Light.RED]:
         doc.paragraph(
-            _("The section with the most red lights is %(section)s (%(red)s red, %(amber)s amber).")
+            _("The section with the most red lights is %(section)s (%(lights)s).")
             % {
                 "section": quoted(worst.label or str(_("(no section)"))),
-                "red": format_cell(worst.counts[Light.RED], INT),
-                "amber": format_cell(worst.counts[Light.AMBER], INT),
+                "lights": light_counts_words(
+                    {light: worst.counts[light] if light in ALWAYS_SAID else 0 for light in LIGHT_ORDER}
+                ),
             }
         )
     doc.table(

@@ -153,8 +153,21 @@ def test_bulletin_text_quotes_the_numbers_of_its_tables(demo):
     report = demo[ReportKind.MONTHLY]
     counts = _snapshot_counts(report.region)
     overview = next(p.text for p in _docx(report).paragraphs if str(sum(counts.values())) in p.text)
+    labels = {
+        Light.DONE: "已完成",
+        Light.GREEN: "绿灯",
+        Light.AMBER: "黄灯",
+        Light.RED: "红灯",
+        Light.NOT_STARTED: "未开始",
+    }
     for light in LIGHT_ROWS:
-        assert format_cell(counts[light], "int") in overview
+        # Each light with its count; none is 无红灯 / 无黄灯, and an empty 已完成, 绿灯 or 未开始 is left out.
+        if counts[light]:
+            assert f"{labels[light]}{format_cell(counts[light], 'int')}个" in overview
+        elif light in (Light.RED, Light.AMBER):
+            assert f"无{labels[light]}" in overview
+        else:
+            assert f"{labels[light]}0个" not in overview
     blocks = report.content["blocks"]
     assert len(table(report.content, "flagged_red")["rows"]) == counts[Light.RED]
     # The body's red table (the worst ten when the list is longer) follows the sentence with the count.
@@ -759,8 +772,8 @@ def test_the_text_has_chinese_punctuation_and_dates_and_says_each_thing_once(dem
         for at, block in enumerate(blocks):
             if block.get("stands_for"):
                 assert blocks[at - 1]["type"] == "heading", block
-        # Outside the overview's light by light counts, a zero is said in words ("均未达成", "无……").
-        zeros = [p for p in paragraphs if re.search(r"(?<![\d.,])0(个|件|项)", p) and "共跟踪指标" not in p]
+        # A zero is said in words ("均未达成", "无红灯") or left out, never as "0个".
+        zeros = [p for p in paragraphs if re.search(r"(?<![\d.,])0(个|件|项)", p)]
         assert zeros == []
 
 
