@@ -116,7 +116,9 @@ def quoted(text: str) -> str:
 
 
 def chinese_span(start: date, end: date) -> str:
-    """2026年9月1日至11月30日: the year once when both days are in it."""
+    """2026年9月1日至11月30日: the year once when both days are in it; one day is named once."""
+    if start == end:
+        return chinese_date(start)
     if start.year == end.year:
         return f"{chinese_date(start)}至{end.month}月{end.day}日"
     return f"{chinese_date(start)}至{chinese_date(end)}"

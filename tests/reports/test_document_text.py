@@ -42,6 +42,7 @@ def test_a_quoted_name_turns_its_own_quotes_single_and_a_span_names_its_year_onc
     assert quoted("二、持续深化“千村示范、万村整治”工程") == "“二、持续深化‘千村示范、万村整治’工程”"
     assert chinese_span(date(2026, 7, 1), date(2026, 9, 30)) == "2026年7月1日至9月30日"
     assert chinese_span(date(2025, 12, 1), date(2026, 2, 28)) == "2025年12月1日至2026年2月28日"
+    assert chinese_span(date(2026, 12, 1), date(2026, 12, 1)) == "2026年12月1日"
 
 
 def test_the_builder_tidies_paragraphs_headings_and_text_cells_but_not_numbers():
