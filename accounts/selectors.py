@@ -1,4 +1,5 @@
-"""Reads of the accounts app: the audit log for the auditor's page and export."""
+"""Reads of the accounts app: who the supervision office of a region is; the audit log for the auditor's
+page and export."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -6,7 +7,26 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import AuditEvent
+from regions.selectors import region_and_above_codes
+
+from .models import AuditEvent, Role, User
+
+
+def office_of(region, *, own_only: bool = False):
+    """The supervision office of `region`, the people the product tells when something there needs the
+    office: active supervisors whose region is `region` or one above it (a township's county, city and
+    province), and those without a region (they oversee every region). One query, whatever the number of
+    supervisors. It is the office `permissions.oversees` lets act on the region, so whoever is told can act.
+
+    `own_only=True` narrows it to the supervisors of exactly `region`, without those above it or those
+    without a region. Only the monthly escalation of missing reports (reports.reminders) asks for that: it
+    is sent for every region with plans, so an office of a province or of every region would otherwise
+    get one escalation per county each month, and the county office is the one that chases its units.
+    """
+    supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
+    if own_only:
+        return supervisors.filter(region=region)
+    return supervisors.filter(Q(region__isnull=True) | Q(region__code__in=region_and_above_codes(region)))
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,13 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.permissions import in_region, is_leader, is_office, is_unit_reporter
+from accounts.selectors import office_of
 from accounts.services import audit_record, notify
 from core.periods import day_words
 from core.versions import check_version
@@ -55,11 +55,8 @@ def _tell_units(instruction, units, kind: str, message: str) -> None:
 
 
 def _office(instruction) -> dict:
-    """The supervision office of the instruction's region (and of the regions above it), by id."""
-    office = User.objects.filter(role=Role.SUPERVISOR, is_active=True).filter(
-        Q(region__isnull=True) | Q(region__code__in=_region_and_above(instruction.region))
-    )
-    return {u.pk: u for u in office}
+    """The supervision office of the instruction's region (accounts.selectors.office_of), by id."""
+    return {u.pk: u for u in office_of(instruction.region)}
 
 
 def _tell_issuers(instruction, kind: str, message: str) -> None:
@@ -67,14 +64,6 @@ def _tell_issuers(instruction, kind: str, message: str) -> None:
     users = _office(instruction)
     users[instruction.author_id] = instruction.author
     notify(users=list(users.values()), kind=kind, message=message, link=instruction_link(instruction))
-
-
-def _region_and_above(region) -> list[str]:
-    codes = []
-    while region is not None:
-        codes.append(region.code)
-        region = region.parent
-    return codes
 
 
 def _units_for(kind, target, units) -> list:

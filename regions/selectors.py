@@ -18,6 +18,13 @@ def region_prefix(region: Region) -> str:
     return region.code[: PREFIX_LENGTH[region.level]]
 
 
+def region_and_above_codes(region: Region) -> list[str]:
+    """The division codes of the region and of each region above it (its township, county, city and
+    province), read from the code itself: a county's code begins with its city's and province's prefixes."""
+    prefix = region_prefix(region)
+    return [prefix[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(prefix)] + [region.code]
+
+
 def regions_within(region: Region):
     return Region.objects.filter(code__startswith=region_prefix(region))
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
+from accounts.selectors import office_of
 from accounts.services import audit_record, notify
 from regions.models import Unit
 
@@ -94,7 +94,10 @@ def _office_notice(region, month: date, units: list[Unit], due: date) -> None:
         "due": rules.day_words(due),
         "units": names,
     }
-    office = list(User.objects.filter(role=Role.SUPERVISOR, region=region, is_active=True))
+    # The region's own office only (own_only, see accounts.selectors.office_of), not the offices above it or
+    # those of every region: an escalation goes out for each region with plans, so a province or
+    # all-region office would get one per county each month; the county office chases its units.
+    office = list(office_of(region, own_only=True))
     notify(
         users=office,
         kind="report_escalate",

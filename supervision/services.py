@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.selectors import office_of
 from accounts.services import audit_record, notify, snapshot
 from core.periods import month_end, previous_month_end
 from core.versions import check_version
@@ -187,12 +188,8 @@ def _notify_unit(item, kind, message):
 
 
 def _notify_office(item, kind, message):
-    from accounts.models import Role, User
-
-    office = User.objects.filter(role=Role.SUPERVISOR, is_active=True).filter(
-        Q(region__isnull=True) | Q(region__code=item.unit.county.code)
-    )
-    notify(users=office, kind=kind, message=message, link=item_link(item))
+    """The office of the item's region: the region of its indicator's plan, whose office closes it out."""
+    notify(users=office_of(item.indicator.target.plan.region), kind=kind, message=message, link=item_link(item))
 
 
 def answerable_units(indicator):

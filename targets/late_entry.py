@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.selectors import office_of
 from accounts.services import audit_record, notify, snapshot
 
 from . import rules, selectors, services
@@ -72,7 +73,7 @@ def late_entry_request_create(
         raise ValidationError({"period": _("A request for this period is already waiting for the office.")}) from exc
     audit_record(action="late_entry.request", by=by, obj=request, new=snapshot(request, REQUEST_FIELDS))
     notify(
-        users=services._office_of(indicator.target.plan),
+        users=office_of(indicator.target.plan.region),
         kind="late_entry.requested",
         message=_("%(unit)s asks to enter %(indicator)s for %(period)s late: %(reason)s")
         % {

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Role, User
+from accounts.selectors import office_of
 from accounts.services import audit_record, notify, snapshot
 from core import periods
 from core.uploads import UnsafeFile
@@ -300,16 +301,6 @@ def _unit_reporters(unit):
     return User.objects.filter(unit=unit, role=Role.REPORTER, is_active=True)
 
 
-def _office_of(plan):
-    """Supervisors whose region holds the plan's region (or who oversee every region)."""
-    code = plan.region.code
-    return [
-        u
-        for u in User.objects.filter(role=Role.SUPERVISOR, is_active=True).select_related("region")
-        if u.region is None or code.startswith(region_prefix(u.region))
-    ]
-
-
 def _require_office(by, plan) -> None:
     if not permissions.is_office(by):
         raise PermissionDenied(_("Only the supervision office does this."))
@@ -498,7 +489,7 @@ def progress_report_submit(*, report, by, expected_version: int | None = None) -
         "period": _period_words(current),
         "late": _(" (late)") if current.is_late else "",
     }
-    notify(users=_office_of(plan), kind="report.submitted", message=message, link=report_link(current))
+    notify(users=office_of(plan.region), kind="report.submitted", message=message, link=report_link(current))
     return current
 
 
@@ -581,7 +572,7 @@ def report_comment_add(*, report, by, text: str) -> ReportComment:
         "period": _period_words(report),
         "text": comment.text,
     }
-    recipients = _office_of(_plan_of(report)) if by.is_reporter else _unit_reporters(report.unit)
+    recipients = office_of(_plan_of(report).region) if by.is_reporter else _unit_reporters(report.unit)
     notify(
         users=[u for u in recipients if u.pk != by.pk], kind="report.comment", message=message, link=report_link(report)
     )

@@ -3,7 +3,8 @@
 - `supervisor`: the county supervision office, sees the whole county;
 - `dept_reporter`: reporter of the agriculture bureau (区农业农村局), lead of `indicator`;
 - `town_reporter`: reporter of 大门镇, a township of the county;
-- `stranger`: reporter of another unit (区教育局), who must see none of the above.
+- `stranger`: reporter of another unit (区教育局), who must see none of the above;
+- `offices`: the supervision offices above, below, beside and outside the county, for who is told what.
 """
 
 import os
@@ -63,6 +64,30 @@ def other_unit(county):
 @pytest.fixture
 def supervisor(county):
     return UserFactory(username="duchashi", role=Role.SUPERVISOR, region=county)
+
+
+@pytest.fixture
+def offices(county, township, supervisor):
+    """The supervision offices around `county` (whose own office is `supervisor`, 洞头区), by name: the
+    township's, the city's and the province's above it, one with no region (every region), another county's
+    and a township's of that county, and a county office no longer active."""
+    province = RegionFactory(code="330000000000", name="浙江省", level=RegionLevel.PROVINCE)
+    city = RegionFactory(code="330300000000", name="温州市", level=RegionLevel.CITY, parent=province)
+    other = RegionFactory(code="330324000000", name="永嘉县", level=RegionLevel.COUNTY, parent=city)
+    other_town = RegionFactory(code="330324101000", name="上塘镇", level=RegionLevel.TOWNSHIP, parent=other)
+    regions = {
+        "township": township,
+        "city": city,
+        "province": province,
+        "everywhere": None,
+        "other_county": other,
+        "other_township": other_town,
+    }
+    people = {
+        name: UserFactory(username=f"office_{name}", role=Role.SUPERVISOR, region=r) for name, r in regions.items()
+    }
+    people["retired"] = UserFactory(username="office_retired", role=Role.SUPERVISOR, region=county, is_active=False)
+    return {"county": supervisor, **people}
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from instructions.models import Instruction, InstructionStatus, ReachStatus
 from reports.models import GeneratedReport, ReportKind, ReportState
 from supervision.models import SupervisionItem
 
-from ..factories import ProgressReportFactory, UserFactory
+from ..factories import IndicatorFactory, PlanFactory, ProgressReportFactory, TargetFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,18 @@ def test_a_leader_issues_an_instruction_that_reaches_the_lead_units_audited_and_
         assert services._about(instruction) == f"指标“{indicator.name}”"
     assert not Notification.objects.filter(user=stranger).exists()
     assert ChannelDelivery.objects.filter(channel__unit=dept, text__contains="抓紧推进").count() == 1
+
+
+def test_an_instruction_on_a_township_plan_reaches_the_county_office_and_those_above_not_another_countys(
+    leader, township, town_unit, town_reporter, offices
+):
+    target = TargetFactory(plan=PlanFactory(region=township), name="美丽庭院")
+    target.lead_units.add(town_unit)
+    services.instruction_issue(kind="indicator", target=IndicatorFactory(target=target), by=leader, text="抓紧推进")
+    told = set(Notification.objects.filter(kind="instruction.issued").values_list("user__username", flat=True))
+    # The unit, and the office of the township and of every region above it; not office_other_county,
+    # office_other_township, office_retired.
+    assert told == {"damen", "duchashi", "office_township", "office_city", "office_province", "office_everywhere"}
 
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.REPORTER, Role.ADMIN, Role.AUDITOR])

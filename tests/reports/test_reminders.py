@@ -16,7 +16,15 @@ from reports.reminders import reminders_send
 from targets.choices import Frequency, ReportStatus
 from targets.models import Allocation
 
-from ..factories import IndicatorFactory, ProgressReportFactory, RegionFactory, TargetFactory, UnitFactory, UserFactory
+from ..factories import (
+    IndicatorFactory,
+    PlanFactory,
+    ProgressReportFactory,
+    RegionFactory,
+    TargetFactory,
+    UnitFactory,
+    UserFactory,
+)
 
 MAY = date(2025, 5, 1)
 
@@ -101,6 +109,25 @@ def test_overdue_notice_skips_a_unit_that_submitted_meanwhile_and_the_office_hea
     office = notified(supervisor, "escalate")
     assert len(office) == 1 and "北岙街道" in office[0].message and "区农业农村局" not in office[0].message
     assert [m.to for m in mail.outbox] == [["ducha@example.cn"]]
+
+
+@pytest.mark.django_db
+def test_the_escalation_goes_to_the_regions_own_office_only_township_plans_included(
+    chase, township, town_unit, offices, django_capture_on_commit_callbacks
+):
+    # A township plan 大门镇 has not reported on: the county's escalation names it, and the county office
+    # (its own office) hears once; the offices above it, of every region, of the township (whose unit the
+    # county's run has already chased) and of another county hear nothing.
+    target = TargetFactory(plan=PlanFactory(region=township), name="美丽庭院")
+    target.lead_units.add(town_unit)
+    IndicatorFactory(target=target)
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in (22, 26, 28):
+            reminders_send(today=date(2025, 5, day))
+    told = Notification.objects.filter(kind="report_escalate")
+    assert [n.user.username for n in told] == ["duchashi"]
+    assert "大门镇" in told[0].message and "北岙街道" in told[0].message
+    assert [m.to for m in mail.outbox if m.body == told[0].message] == [["ducha@example.cn"]]
 
 
 @pytest.mark.django_db

@@ -58,12 +58,39 @@ def test_only_the_office_issues_and_never_with_a_past_reply_date(red_indicator, 
         )
 
 
+def test_an_answer_on_a_township_plan_reaches_the_county_office_and_those_above_not_another_countys(
+    township, town_unit, town_reporter, offices
+):
+    from ..factories import IndicatorFactory, PlanFactory, TargetFactory
+
+    target = TargetFactory(plan=PlanFactory(region=township), name="美丽庭院")
+    target.lead_units.add(town_unit)
+    indicator = IndicatorFactory(target=target)
+    submitted(indicator, town_unit, date(2025, 5, 1), 300, date(2025, 5, 20), town_reporter)  # red on 1 July
+    with time_machine.travel("2025-07-01 09:00 +08:00", tick=False):
+        item = services.supervision_item_issue(
+            indicator=indicator,
+            unit=town_unit,
+            notice="说明6月未报送原因",
+            reply_due=date(2025, 7, 8),
+            by=offices["county"],
+        )
+        services.supervision_item_reply(
+            item=item, measures="已督促补报", promised_date=date(2025, 7, 20), by=town_reporter, version=1
+        )
+    told = set(Notification.objects.filter(kind="supervision.answered").values_list("user__username", flat=True))
+    # The office of the item's region (the plan's township) and every office above it, which may close it out;
+    # not office_other_county, office_other_township, office_retired.
+    assert told == {"duchashi", "office_township", "office_city", "office_province", "office_everywhere"}
+
+
 def test_the_unit_replies_and_the_office_closes_out(issued, dept_reporter, supervisor):
     item = services.supervision_item_reply(
         item=issued, measures="已督促补报,7月20日前完成", promised_date=date(2025, 7, 20), by=dept_reporter, version=1
     )
     assert item.status == SupervisionStatus.ANSWERED and item.version == 2
-    assert Notification.objects.filter(user=supervisor, kind="supervision.answered").exists()
+    told = Notification.objects.filter(kind="supervision.answered").values_list("user__username", flat=True)
+    assert list(told) == ["duchashi"]
     item = services.supervision_item_close(item=item, by=supervisor, comment="同意销号", version=2)
     assert item.status == SupervisionStatus.CLOSED and item.closed_by == supervisor and item.closed_at
     actions = list(AuditEvent.objects.order_by("id").values_list("action", flat=True))

@@ -14,7 +14,7 @@ from targets import services
 from targets.choices import ReportStatus
 from targets.models import Allocation, Evidence, ReportVersion
 
-from ..factories import IndicatorFactory, ProgressReportFactory, TargetFactory, UserFactory
+from ..factories import IndicatorFactory, PlanFactory, ProgressReportFactory, TargetFactory, UserFactory
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -245,6 +245,21 @@ def test_the_office_of_the_region_hears_of_a_submission_and_the_unit_of_the_revi
     report = services.progress_report_submit(report=report, by=dept_reporter)
     services.progress_report_review(report=report, by=supervisor, approve=True)
     assert Notification.objects.filter(user=dept_reporter, kind="report.approved").count() == 1
+
+
+def test_a_township_plans_report_reaches_the_county_office_and_those_above_not_another_countys(
+    june10, township, town_unit, town_reporter, offices
+):
+    target = TargetFactory(plan=PlanFactory(region=township), name="美丽庭院")
+    target.lead_units.add(town_unit)
+    report = services.progress_report_submit(
+        report=create(IndicatorFactory(target=target), town_unit, town_reporter, "40"), by=town_reporter
+    )
+    services.report_comment_add(report=report, by=town_reporter, text="照片已上传")
+    office = {"duchashi", "office_township", "office_city", "office_province", "office_everywhere"}
+    for kind in ("report.submitted", "report.comment"):
+        told = set(Notification.objects.filter(kind=kind).values_list("user__username", flat=True))
+        assert told == office, kind  # not office_other_county, office_other_township, office_retired
 
 
 def test_a_reporter_cannot_review(june10, indicator, dept, dept_reporter, town_reporter):
