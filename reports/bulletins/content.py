@@ -56,11 +56,11 @@ def change_words(label: str, change: int) -> str:
 ALWAYS_SAID = (Light.AMBER, Light.RED)
 
 
-def light_counts_words(counts) -> str:
-    """The lights as an office counts them: 已完成7个，绿灯34个，黄灯11个，无红灯 (an empty 已完成, 绿灯 or 未开始
-    left out, never "红灯0个")."""
+def light_counts_words(counts, lights=LIGHT_ORDER) -> str:
+    """The `lights` as an office counts them, in that order: 已完成7个，绿灯34个，黄灯11个，无红灯 (an empty 已完成,
+    绿灯 or 未开始 left out, never "红灯0个")."""
     parts = []
-    for light in LIGHT_ORDER:
+    for light in lights:
         label = str(Light(light).label)
         if counts[light]:
             parts.append(
@@ -146,9 +146,7 @@ def by_section(doc: DocumentBuilder, *, region, as_of: date) -> None:
             _("The section with the most red lights is %(section)s (%(lights)s).")
             % {
                 "section": quoted(worst.label or str(_("(no section)"))),
-                "lights": light_counts_words(
-                    {light: worst.counts[light] if light in ALWAYS_SAID else 0 for light in LIGHT_ORDER}
-                ),
+                "lights": light_counts_words(worst.counts, (Light.RED, Light.AMBER)),
             }
         )
     doc.table(

@@ -31,3 +31,9 @@ def test_nothing_amber_or_red_says_both():
     with translation.override("zh-hans"):
         assert light_counts_words(_counts(done=3)) == "已完成3个，无黄灯，无红灯"
         assert light_counts_words(_counts()) == "无黄灯，无红灯"
+
+
+def test_the_section_with_the_most_red_says_red_first_and_no_amber_in_words():
+    with translation.override("zh-hans"):
+        assert light_counts_words(_counts(red=7, amber=1), (Light.RED, Light.AMBER)) == "红灯7个，黄灯1个"
+        assert light_counts_words(_counts(red=3, green=5), (Light.RED, Light.AMBER)) == "红灯3个，无黄灯"
