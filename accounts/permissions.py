@@ -120,6 +120,21 @@ def can_manage_accounts(user) -> bool:
     return is_admin(user)
 
 
+def can_manage_account(user, account) -> bool:
+    """An administrator of a region manages only the accounts inside it: a region or a unit's county
+    within the administrator's own (an account with neither reaches every region, so only an
+    administrator without a region gives it)."""
+    if not can_manage_accounts(user):
+        return False
+    if user.region_id is None:
+        return True
+    if account.region_id is not None:
+        return in_region(user, account.region)
+    if account.unit_id is not None:
+        return in_region(user, account.unit.county)
+    return False
+
+
 def can_open_export(user, job) -> bool:
     """An export belongs to the person who asked for it; an administrator may open any."""
     return getattr(user, "pk", None) == job.created_by_id or is_admin(user)

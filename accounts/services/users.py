@@ -55,12 +55,18 @@ def _check_manager(by) -> None:
         raise PermissionDenied(_("Only an administrator creates accounts and changes them."))
 
 
+def _check_within(by, account: User) -> None:
+    if not permissions.can_manage_account(by, account):
+        raise PermissionDenied(_("This account's region or unit is outside your region."))
+
+
 @transaction.atomic
 def user_create(*, by, password: str, **fields) -> User:
     """A new account; it must change the password an administrator gave it at first login."""
     _check_manager(by)
     user = User(**fields)
     _check_role_fields(user)
+    _check_within(by, user)
     _check_password(password, user)
     user.set_password(password)
     user.must_change_password = True
@@ -74,6 +80,7 @@ def user_create(*, by, password: str, **fields) -> User:
 def user_update(*, user, by, expected_fingerprint: str, password: str | None = None, **changes) -> User:
     _check_manager(by)
     current = User.objects.select_for_update().get(pk=user.pk)
+    _check_within(by, current)
     if user_fingerprint(current) != expected_fingerprint:
         raise ConflictError(
             _("This account was changed by someone else; reload it and apply your changes again."),
@@ -84,6 +91,7 @@ def user_update(*, user, by, expected_fingerprint: str, password: str | None = N
     for name, value in changes.items():
         setattr(current, name, value)
     _check_role_fields(current)
+    _check_within(by, current)
     if password:
         _check_password(password, current)
         current.set_password(password)

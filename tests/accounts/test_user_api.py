@@ -75,3 +75,45 @@ def test_setting_a_password_makes_the_user_change_it_again(admin, dept_reporter)
     dept_reporter.refresh_from_db()
     assert dept_reporter.check_password("Nw9-long-pass") and dept_reporter.must_change_password
     assert AuditEvent.objects.get(action="user.update").new["password"] == "changed"
+
+
+@pytest.fixture
+def county_admin(county):
+    return UserFactory(username="county_admin", role=Role.ADMIN, region=county)
+
+
+def test_an_administrator_of_a_region_creates_accounts_only_inside_it(county_admin, county, dept):
+    from ..factories import RegionFactory
+
+    other = RegionFactory(code="610429000000", name="旬邑县", level="county")
+    client = api_as(county_admin)
+    inside = {"username": "in1", "role": "supervisor", "region": county.code, "password": "Qx7-long-pass"}
+    assert client.post("/api/users/", inside, format="json").status_code == 201
+    assert (
+        client.post(
+            "/api/users/",
+            inside | {"username": "rep1", "role": "reporter", "region": None, "unit": dept.pk},
+            format="json",
+        ).status_code
+        == 201
+    )
+    for refused in (
+        inside | {"username": "out1", "region": other.code},
+        inside | {"username": "all1", "role": "admin", "region": None},
+    ):
+        response = client.post("/api/users/", refused, format="json")
+        assert response.status_code == 403, response.json()
+        assert response.json()["code"] == "permission_denied"
+        assert response.json()["message"] == "该账号的区域或单位不在您的辖区内。"
+        assert not User.objects.filter(username=refused["username"]).exists()
+
+
+def test_an_administrator_of_a_region_cannot_move_an_account_out_of_it(county_admin, dept_reporter):
+    client = api_as(county_admin)
+    url = f"/api/users/{dept_reporter.pk}/"
+    etag = client.get(url)["ETag"]
+    response = client.patch(url, {"role": "admin", "unit": None, "region": None}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 403, response.json()
+    dept_reporter.refresh_from_db()
+    assert dept_reporter.role == Role.REPORTER and dept_reporter.unit_id is not None
+    assert not AuditEvent.objects.filter(action__startswith="user.").exists()
