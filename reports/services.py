@@ -300,6 +300,18 @@ def _signoff_claim(*, report: GeneratedReport, by) -> GeneratedReport:
             _("This report is already dealt with (%(state)s, %(name)s); reload the page.")
             % {"state": locked.get_signoff_display(), "name": locked.signed_by.shown_name if locked.signed_by else ""}
         )
+    newer = (
+        GeneratedReport.objects.filter(
+            region=locked.region, kind=locked.kind, period_end=locked.period_end, version__gt=locked.version
+        )
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    if newer is not None:
+        raise ValidationError(
+            _("Version %(version)s of this report is the latest; sign off or return that one.") % {"version": newer}
+        )
     return locked
 
 
@@ -320,6 +332,12 @@ def report_sign(*, report: GeneratedReport, by, comment: str = "") -> GeneratedR
     """A leader of the report's region signs it off (签发), with optional remarks (签发意见); once only."""
     with transaction.atomic():
         locked = _signoff_claim(report=report, by=by)
+        if "docx" in report_files_missing(locked):
+            raise ValidationError(
+                _(
+                    "This version's Word file is no longer in the file store; the office generates it again before it is signed."
+                )
+            )
         return _signoff_save(locked, state=SignoffState.SIGNED, by=by, comment=comment.strip(), action="report.sign")
 
 

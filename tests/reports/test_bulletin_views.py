@@ -292,3 +292,49 @@ def test_a_report_is_named_in_one_run_of_chinese_and_spaced_in_english(done_repo
         assert str(done_report) == f"{county.name}2025年5月月通报（第1版）"
     with translation.override("en"):
         assert str(done_report) == f"{county.name} monthly bulletin 2025-05 version 1"
+
+
+@pytest.mark.django_db
+def test_a_leader_cannot_sign_a_version_whose_word_file_left_the_store(
+    client, leader, supervisor, done_report, django_capture_on_commit_callbacks
+):
+    """What a leader signs is the Word document: with it gone the page offers no sign-off, and the service refuses."""
+    done_report.docx.storage.delete(done_report.docx.name)
+    client.force_login(leader)
+    page = client.get(f"/reports/bulletins/{done_report.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="signoff-form"' not in page and "data-signoff-blocked" in page
+    response = client.post(
+        f"/reports/bulletins/{done_report.pk}/signoff/", {"decision": "sign"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "本版本的Word文件已不在文件存储中，须督查室重新生成后再签发。"
+    ]
+    done_report.refresh_from_db()
+    assert done_report.signoff == "awaiting" and done_report.signed_by is None
+    assert not AuditEvent.objects.filter(action="report.sign").exists()
+
+
+@pytest.mark.django_db
+def test_only_the_latest_version_is_signed_or_returned(
+    client, leader, supervisor, done_report, django_capture_on_commit_callbacks
+):
+    done_report.docx.storage.delete(done_report.docx.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.report_regenerate(report=done_report, by=supervisor)
+    new.refresh_from_db()
+    for act in (
+        lambda: services.report_sign(report=done_report, by=leader),
+        lambda: services.report_return(report=done_report, by=leader, reason="再改改"),
+    ):
+        with translation.override("zh-hans"), pytest.raises(ValidationError, match="第2版为最新版本"):
+            act()
+    done_report.refresh_from_db()
+    assert done_report.signoff == "awaiting"
+    client.force_login(leader)
+    page = client.get(f"/reports/bulletins/{done_report.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="signoff-form"' not in page and f'<a href="/reports/bulletins/{new.pk}/">第2版为最新版本' in page
+    page = client.get(f"/reports/bulletins/{new.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'id="signoff-form"' in page
+    services.report_sign(report=new, by=leader)
+    assert AuditEvent.objects.filter(action="report.sign").count() == 1
