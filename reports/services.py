@@ -85,12 +85,7 @@ def report_request(
             ).first()
             if existing:
                 return existing
-        latest = (
-            GeneratedReport.objects.filter(region=region, kind=kind, period_end=period.period_end).aggregate(
-                v=Max("version")
-            )["v"]
-            or 0
-        )
+        latest = _latest_version(region=region, kind=kind, period_end=period.period_end)
         if replaces is not None and latest > replaces.version:
             raise ValidationError(_("Version %(v)s of this report has been asked for already.") % {"v": latest})
         report = GeneratedReport.objects.create(
@@ -287,6 +282,12 @@ def report_file_open(*, report: GeneratedReport, fmt: str, by):
     return handle
 
 
+def _latest_version(*, region, kind: str, period_end) -> int:
+    """The highest version made of a report (region, kind and period), 0 before the first."""
+    found = GeneratedReport.objects.filter(region=region, kind=kind, period_end=period_end).aggregate(v=Max("version"))
+    return found["v"] or 0
+
+
 def _signoff_claim(*, report: GeneratedReport, by) -> GeneratedReport:
     if not permissions.can_sign_report(by, report.region):
         raise PermissionDenied(_("Only a leader of this region signs off its reports or returns them."))
@@ -300,17 +301,10 @@ def _signoff_claim(*, report: GeneratedReport, by) -> GeneratedReport:
             _("This report is already dealt with (%(state)s, %(name)s); reload the page.")
             % {"state": locked.get_signoff_display(), "name": locked.signed_by.shown_name if locked.signed_by else ""}
         )
-    newer = (
-        GeneratedReport.objects.filter(
-            region=locked.region, kind=locked.kind, period_end=locked.period_end, version__gt=locked.version
-        )
-        .order_by("-version")
-        .values_list("version", flat=True)
-        .first()
-    )
-    if newer is not None:
+    latest = _latest_version(region=locked.region, kind=locked.kind, period_end=locked.period_end)
+    if latest > locked.version:
         raise ValidationError(
-            _("Version %(version)s of this report is the latest; sign off or return that one.") % {"version": newer}
+            _("Version %(version)s of this report is the latest; sign off or return that one.") % {"version": latest}
         )
     return locked
 

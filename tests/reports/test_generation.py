@@ -55,9 +55,10 @@ def test_a_run_cut_off_while_running_is_finished_by_the_next_delivery(requested)
     assert (report.status, report.attempts) == (ReportState.DONE, 2)
 
 
-@pytest.mark.django_db
-def test_the_bulletin_freezes_its_month_when_no_snapshot_exists(requested, indicator, dept, dept_reporter):
-    ProgressReportFactory(
+@pytest.fixture
+def completed_in_may(indicator, dept, dept_reporter):
+    """The department's May report of 1,200, submitted on 20 May: the indicator is done in May."""
+    return ProgressReportFactory(
         indicator=indicator,
         unit=dept,
         period_start=MAY,
@@ -67,6 +68,10 @@ def test_the_bulletin_freezes_its_month_when_no_snapshot_exists(requested, indic
         submitted_at="2025-05-20T10:00:00+08:00",
         created_by=dept_reporter,
     )
+
+
+@pytest.mark.django_db
+def test_the_bulletin_freezes_its_month_when_no_snapshot_exists(requested, completed_in_may):
     assert not StatusSnapshot.objects.exists()
     report = services.report_generate(report_id=requested.pk)
     assert StatusSnapshot.objects.get(as_of=date(2025, 5, 31), unit__isnull=True).status == "done"
@@ -75,18 +80,8 @@ def test_the_bulletin_freezes_its_month_when_no_snapshot_exists(requested, indic
 
 
 @pytest.mark.django_db
-def test_a_newly_completed_indicator_reads_with_its_unit_of_measure_in_word(requested, indicator, dept, dept_reporter):
+def test_a_newly_completed_indicator_reads_with_its_unit_of_measure_in_word(requested, indicator, completed_in_may):
     """完成值 1,200 alone does not say 1,200 what: the table of newly completed targets carries 计量单位."""
-    ProgressReportFactory(
-        indicator=indicator,
-        unit=dept,
-        period_start=MAY,
-        value=Decimal("1200"),
-        status=ReportStatus.SUBMITTED,
-        submitted_by=dept_reporter,
-        submitted_at="2025-05-20T10:00:00+08:00",
-        created_by=dept_reporter,
-    )
     report = services.report_generate(report_id=requested.pk)
     with report.docx.open("rb") as f:
         document = Document(BytesIO(f.read()))
