@@ -140,6 +140,11 @@ def can_open_export(user, job) -> bool:
     return getattr(user, "pk", None) == job.created_by_id or is_admin(user)
 
 
+def can_freeze_snapshots(user) -> bool:
+    """Freeze a month's lights on demand (the month-end task and the report generator freeze as the system)."""
+    return is_office(user)
+
+
 def can_supervise(user) -> bool:
     """Issue supervision notices (督办), close them out or send them back."""
     return is_office(user)

@@ -34,11 +34,14 @@ def snapshot_freeze(*, as_of: date, indicators=None, by=None, evaluated_on: date
     is the day the lights are evaluated at: a day before the month end freezes the month under way
     provisionally (a bulletin's record), and the month-end run later replaces it. Returns the number
     of indicators frozen. Called by the beat task on the 1st, the office's button (POST) and the
-    report generator, never by a page being read.
+    report generator, never by a page being read. `by` None is the system (the beat task, the
+    `freeze_snapshots` command, the report generator); a person must be one who may freeze.
 
     The stored lights that held on `evaluated_on` are copied in the database (one INSERT … SELECT,
     reasons as their codes); only the other indicators are judged, in chunks.
     """
+    if by is not None and not permissions.can_freeze_snapshots(by):
+        raise NotAllowed(_("Only the supervision office freezes a month's lights."))
     evaluated_on = evaluated_on or as_of
     indicators = indicators if indicators is not None else Indicator.objects.all()
     scope = indicators.order_by().values("pk")

@@ -330,7 +330,7 @@ def _message(error) -> str:
 @require_POST
 def freeze(request):
     """On-demand freeze of the chosen month (the month under way is evaluated as of today)."""
-    if not permissions.is_office(request.user):
+    if not permissions.can_freeze_snapshots(request.user):
         raise PermissionDenied
     filters = DashboardFilters(request.POST, user=request.user)
     filters.is_valid()

@@ -75,3 +75,18 @@ def test_the_month_end_freeze_from_stored_lights_equals_a_fresh_judgement(
     # Reasons are frozen as their codes and parameters, like the stored lights.
     assert frozen == {k: (s.status, s.actual, [rules.reason_data(r) for r in s.reasons]) for k, s in fresh.items()}
     assert all(isinstance(r, list) for reasons in frozen.values() for r in reasons[2])
+
+
+def test_a_reporter_calling_the_freeze_service_is_refused_and_nothing_is_frozen(indicator, dept_reporter):
+    from accounts.models import AuditEvent
+    from supervision.services import NotAllowed
+
+    with pytest.raises(NotAllowed):
+        snapshot_freeze(as_of=date(2025, 6, 30), by=dept_reporter)
+    assert not StatusSnapshot.objects.exists()
+    assert not AuditEvent.objects.filter(action="snapshot.freeze").exists()
+
+
+def test_the_office_and_the_system_may_freeze(indicator, supervisor):
+    assert snapshot_freeze(as_of=date(2025, 6, 30), by=supervisor) == 1
+    assert snapshot_freeze(as_of=date(2025, 5, 31)) == 1
