@@ -18,27 +18,37 @@ class ConflictError(Exception):
         self.changes = changes or {}
 
 
-def check_version(current, expected_version, message, *, changes=None, required=False, shown=None) -> None:
+def check_version(
+    current, expected_version, message, *, changes=None, required=False, shown=None, fingerprint=None
+) -> None:
     """ConflictError unless the locked row `current` still has the version the client read.
 
     `message` may name %(version)s (the row's version now) and %(had)s (the one read). No version
     (None) means the caller chose not to check, unless `required`. `current` None is a row not made
     yet (a county's first settings): only a client that read no version (None) finds it so. `shown` is
     the object the conflict carries back when the row is a part of it (an instruction's reach: the
-    API shows the instruction).
+    API shows the instruction). `fingerprint` stands for the version of a row that has no `version`
+    field (a hash of its editable fields, which is also its ETag): the client's tag must equal it.
     """
     if current is None:
         if expected_version is None:
             return
     elif expected_version is None and not required:
         return
-    elif expected_version is not None and int(expected_version) == current.version:
+    elif expected_version is not None and _matches(current, expected_version, fingerprint):
         return
+    now = getattr(current, "version", None) if fingerprint is None else fingerprint
     raise ConflictError(
-        str(message) % {"version": getattr(current, "version", None), "had": expected_version},
+        str(message) % {"version": now, "had": expected_version},
         current=shown if shown is not None else current,
         changes=changes,
     )
+
+
+def _matches(current, expected_version, fingerprint) -> bool:
+    if fingerprint is not None:
+        return str(expected_version) == fingerprint
+    return int(expected_version) == current.version
 
 
 def save_if_version(instance, expected_version: int, changes: dict):

@@ -23,7 +23,7 @@ from accounts.selectors import office_of
 from accounts.services import audit_record, notify, snapshot
 from core import periods
 from core.uploads import UnsafeFile
-from core.versions import ConflictError, check_version
+from core.versions import check_version
 from regions.selectors import region_prefix
 
 from . import filetypes, lights, review, rules
@@ -146,12 +146,14 @@ def indicator_update(*, indicator, by, expected_fingerprint: str, milestones=Non
     """Change an indicator (and replace its milestones when given) unless someone changed it since it was read."""
     current = Indicator.objects.select_for_update().get(pk=indicator.pk)
     _require_plan_manager(by, current.target.plan)
-    if indicator_fingerprint(current) != expected_fingerprint:
-        raise ConflictError(
-            _("This indicator was changed by someone else; reload it and apply your changes again."),
-            current=current,
-            changes=snapshot(current, INDICATOR_FIELDS),
-        )
+    check_version(
+        current,
+        expected_fingerprint,
+        _("This indicator was changed by someone else; reload it and apply your changes again."),
+        changes=snapshot(current, INDICATOR_FIELDS),
+        required=True,
+        fingerprint=indicator_fingerprint(current),
+    )
     if "target" in changes and changes.pop("target").pk != current.target_id:
         raise ValidationError({"target": _("An indicator cannot be moved to another target.")})
     old = snapshot(current, INDICATOR_FIELDS) | {"milestones": [[m.date, m.value] for m in current.milestones.all()]}

@@ -28,3 +28,12 @@ def test_a_row_not_made_yet_is_found_so_only_by_a_client_that_read_none():
     with pytest.raises(ConflictError) as caught:
         check_version(None, 1, "someone saved it meanwhile (now %(version)s)")
     assert caught.value.current is None and str(caught.value) == "someone saved it meanwhile (now None)"
+
+
+def test_a_row_without_a_version_field_is_checked_by_its_fingerprint_and_a_missing_one_is_refused():
+    row = SimpleNamespace(name="农村改厕")
+    check_version(row, "a1b2", "changed", required=True, fingerprint="a1b2")
+    for stale in ("c3d4", None):
+        with pytest.raises(ConflictError) as caught:
+            check_version(row, stale, "changed (now %(version)s)", required=True, fingerprint="a1b2")
+        assert caught.value.current is row and str(caught.value) == "changed (now a1b2)"
