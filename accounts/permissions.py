@@ -110,6 +110,11 @@ def can_sign_report(user, region) -> bool:
     return is_leader(user) and in_region(user, region)
 
 
+def can_close_instruction(user, instruction) -> bool:
+    """Close an instruction (批示) every unit has answered: the leader who wrote it, or the office of its region."""
+    return (is_leader(user) and instruction.author_id == user.pk) or oversees(user, instruction.region)
+
+
 def can_read_generated_report(user, report) -> bool:
     """Open a generated bulletin or dispatch report: the office, leaders, administrators and auditors of its region."""
     return sees_whole_region(user) and in_region(user, report.region)

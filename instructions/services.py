@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.permissions import in_region, is_leader, is_office, is_unit_reporter
+from accounts.permissions import can_close_instruction, in_region, is_leader, is_unit_reporter
 from accounts.selectors import office_of
 from accounts.services import audit_record, notify
 from core.periods import day_words
@@ -258,8 +258,7 @@ def instruction_close(*, instruction, by, comment: str = "", expected_version: i
     ConflictError on a stale `expected_version` of the instruction, which every unit's step raises too: the
     answers the closer read are the answers it closes on."""
     instruction = _lock(instruction)
-    own = is_leader(by) and instruction.author_id == by.pk
-    if not (own or (is_office(by) and in_region(by, instruction.region))):
+    if not can_close_instruction(by, instruction):
         raise NotAllowed(_("Only the supervision office or the leader who wrote it closes an instruction."))
     _check_version(instruction, expected_version)
     if instruction.status == InstructionStatus.CLOSED:

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import is_leader, is_office
+from accounts.permissions import can_close_instruction, is_leader
 from core.uploads import XLSX
 from core.versions import ConflictError
 from regions.selectors import area_name
@@ -93,11 +93,7 @@ def detail(request, pk):
     user = request.user
     reach = selectors.reach_of(instruction, user)
     open_ = instruction.status != InstructionStatus.CLOSED
-    can_close = (
-        open_
-        and instruction.status == InstructionStatus.ANSWERED
-        and ((is_leader(user) and instruction.author_id == user.pk) or is_office(user))
-    )
+    can_close = instruction.status == InstructionStatus.ANSWERED and can_close_instruction(user, instruction)
     return render(
         request,
         "instructions/detail.html",

@@ -154,3 +154,12 @@ def test_no_module_or_template_outside_the_role_modules_compares_a_role():
                 if pattern.search(line)
             ]
     assert found == []
+
+
+def test_an_instruction_is_closed_by_the_leader_who_wrote_it_or_the_office_of_its_region(cast, county):
+    elsewhere = RegionFactory(code="330200000000", name="别县", level=RegionLevel.COUNTY)
+    written = SimpleNamespace(author_id=cast["leader"].pk, region=county)
+    assert holders(cast, may.can_close_instruction, written) == {"leader", "supervisor", "admin"}
+    by_another = SimpleNamespace(author_id=None, region=county)
+    assert holders(cast, may.can_close_instruction, by_another) == {"supervisor", "admin"}
+    assert holders(cast, may.can_close_instruction, SimpleNamespace(author_id=None, region=elsewhere)) == {"admin"}
