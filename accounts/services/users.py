@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.versions import ConflictError
+from core.versions import check_version
 
 from .. import permissions
 from ..models import User
@@ -81,12 +81,14 @@ def user_update(*, user, by, expected_fingerprint: str, password: str | None = N
     _check_manager(by)
     current = User.objects.select_for_update().get(pk=user.pk)
     _check_within(by, current)
-    if user_fingerprint(current) != expected_fingerprint:
-        raise ConflictError(
-            _("This account was changed by someone else; reload it and apply your changes again."),
-            current=current,
-            changes=snapshot(current, USER_FIELDS),
-        )
+    check_version(
+        current,
+        expected_fingerprint,
+        _("This account was changed by someone else; reload it and apply your changes again."),
+        changes=snapshot(current, USER_FIELDS),
+        required=True,
+        fingerprint=user_fingerprint(current),
+    )
     old = snapshot(current, USER_FIELDS)
     for name, value in changes.items():
         setattr(current, name, value)
