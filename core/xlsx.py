@@ -244,7 +244,7 @@ def write_sheets(
 
     The workbook's properties name who issues it (`author`), never the library ("openpyxl"), and carry the
     first sheet's title, as the Word files do."""
-    workbook = _named_workbook(author=author, title=sheets[0].title if sheets else "")
+    workbook = named_workbook(author=author, title=sheets[0].title if sheets else "")
     styles = _Styles()
     total = 0
     for sheet in sheets:
@@ -253,10 +253,11 @@ def write_sheets(
     return total
 
 
-def _named_workbook(*, author: str, title: str):
-    """A write-only workbook whose properties name who issues it and its title, in zh-CN: never openpyxl's
-    default creator "openpyxl"."""
-    workbook = openpyxl.Workbook(write_only=True)
+def named_workbook(*, author: str, title: str, write_only: bool = True):
+    """A new workbook whose properties name who issues it and its title, in zh-CN: never openpyxl's
+    default creator "openpyxl". Every workbook the product makes starts here (write-only for the
+    streamed tables, a normal one for the sheets styled cell by cell)."""
+    workbook = openpyxl.Workbook(write_only=write_only)
     workbook.properties.creator = workbook.properties.lastModifiedBy = author
     workbook.properties.title = title
     workbook.properties.language = "zh-CN"
@@ -302,7 +303,7 @@ def write_list(out, *, sheet_title: str, columns, rows: Iterable, author: str = 
     `safe_value`, the formula guard; a column's `number_format` formats its numbers. Its properties name
     `author` and carry `sheet_title`, as write_sheets' do. Returns the row count.
     """
-    workbook = _named_workbook(author=author, title=sheet_title)
+    workbook = named_workbook(author=author, title=sheet_title)
     ws = workbook.create_sheet(sheet_title[:31])
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width

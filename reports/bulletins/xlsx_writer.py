@@ -10,9 +10,7 @@ format, so a sum in Excel still works.
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
-from openpyxl import Workbook
-
-from core.xlsx import SheetHead, style_table_sheet
+from core.xlsx import SheetHead, named_workbook, style_table_sheet
 from targets.choices import Light
 
 from .document import (
@@ -93,7 +91,11 @@ def _widths(columns, rows) -> list[float]:
 
 
 def write_xlsx(content: dict) -> bytes:
-    workbook = Workbook()
+    workbook = named_workbook(
+        author=(content.get("frame") or {}).get("signature") or content.get("issuer", ""),
+        title=content.get("title", ""),
+        write_only=False,
+    )
     workbook.remove(workbook.active)
     used: set = set()
     lights = {light: str(Light(light).label) for light in Light.values}
@@ -116,9 +118,6 @@ def write_xlsx(content: dict) -> bytes:
         _quantity_formats(sheet, columns, first_row=(3 if head.subtitle else 2) + 1)
     if not workbook.sheetnames:
         workbook.create_sheet("—")
-    workbook.properties.creator = (content.get("frame") or {}).get("signature") or content.get("issuer", "")
-    workbook.properties.title = content.get("title", "")
-    workbook.properties.language = "zh-CN"
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

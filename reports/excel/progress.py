@@ -27,7 +27,7 @@ from accounts.services import audit_record
 from core import periods
 from core.uploads import SafeUpload, UnreadableFile, open_workbook, read_rows
 from core.versions import ConflictError
-from core.xlsx import set_text
+from core.xlsx import named_workbook, set_text
 from targets import review, rules
 from targets.choices import Kind
 from targets.models import Indicator, ProgressReport
@@ -121,7 +121,7 @@ def build_template(*, unit, period: str) -> bytes:
         r.indicator_id: r
         for r in ProgressReport.objects.filter(unit=unit, period_start=start, indicator__in=indicators)
     }
-    workbook = openpyxl.Workbook()
+    workbook = named_workbook(author=unit.name, title=f"{unit.name} {period} 目标任务进度填报表", write_only=False)
     sheet = workbook.active
     sheet.title = SHEET
     _write_head(sheet, unit, period)

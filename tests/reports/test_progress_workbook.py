@@ -55,8 +55,16 @@ def send(client, workbook):
     return client.post(reverse("excel-progress"), {"file": upload(buffer.getvalue(), "填报.xlsx")})
 
 
-def test_the_workbook_lists_the_units_indicators_with_last_values_and_due_dates(client, dept_reporter, owed):
-    sheet = download(client, dept_reporter)["填报"]
+def test_the_workbook_lists_the_units_indicators_with_last_values_and_due_dates(client, dept, dept_reporter, owed):
+    workbook = download(client, dept_reporter)
+    sheet = workbook["填报"]
+    # Its properties name the unit and the sheet's title, not the library ("openpyxl").
+    properties = workbook.properties
+    assert (properties.creator, properties.title, properties.language) == (
+        dept.name,
+        f"{dept.name} 2025-05 目标任务进度填报表",
+        "zh-CN",
+    )
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
     assert [r[0] for r in rows] == [owed[0].pk, owed[1].pk]
     assert rows[0][3:8] == ["改建卫生厕所", "座", 1200, 300, rows[0][7]]
