@@ -23,7 +23,7 @@ from accounts.selectors import office_of
 from accounts.services import audit_record, notify, snapshot
 from core import periods
 from core.uploads import UnsafeFile
-from core.versions import check_version
+from core.versions import ConflictError, check_version
 from regions.selectors import region_prefix
 
 from . import filetypes, lights, review, rules
@@ -320,6 +320,17 @@ def _require_reporter(by, unit) -> None:
         raise PermissionDenied(_("Only a reporter of %(unit)s enters and submits its progress.") % {"unit": unit.name})
 
 
+class _AlreadyReported(ValidationError):
+    """progress_report_create's refusal of a second report of one period, told apart by report_enter."""
+
+
+def _already_reported(unit, period_start: date, frequency: str) -> str:
+    return _("%(unit)s already has a report for %(period)s; open it to edit.") % {
+        "unit": unit.name,
+        "period": rules.period_words(period_start, frequency),
+    }
+
+
 @transaction.atomic
 def progress_report_create(
     *,
@@ -345,12 +356,7 @@ def progress_report_create(
     _check_period(indicator, period_start, frequency, today)
     _check_value(value, indicator)
     _check_not_locked(indicator, unit, period_start, today)
-    already = ValidationError(
-        {
-            "period": _("%(unit)s already has a report for %(period)s; open it to edit.")
-            % {"unit": unit.name, "period": rules.period_words(period_start, frequency)}
-        }
-    )
+    already = _AlreadyReported({"period": _already_reported(unit, period_start, frequency)})
     if _report_exists(indicator, unit, period_start):
         raise already
     outlier = _check_findings(indicator, unit, period_start, value, explanation, confirmed)
@@ -641,6 +647,86 @@ def evidence_remove(*, evidence, by) -> None:
     # The row goes, the file stays on disk: the audit event names its checksum.
     evidence.delete()
     audit_record(action="evidence.remove", by=by, obj=current, old=old)
+
+
+def report_enter(
+    *,
+    by,
+    indicator,
+    unit,
+    period: str,
+    version: int | None,
+    confirmed: bool = False,
+    evidence=(),
+    submit: bool = False,
+    today: date | None = None,
+    **changes,
+) -> ProgressReport:
+    """A unit's entry of one period as the entry form and the progress workbook send it, all or nothing: the
+    draft created (`version` None: the client saw no report) or changed from `version`, the `evidence`
+    uploads attached, and the report submitted when `submit`, each step audited by its own service.
+
+    A report someone else created after the client saw none is a ConflictError carrying it, as a stale
+    version is; ProgressReport.DoesNotExist when `version` names a report there is not. When any step is
+    refused, the evidence files already written leave the file store with the rolled-back rows.
+    """
+    _require_reporter(by, unit)
+    stored: list[Evidence] = []
+    try:
+        return _enter(
+            by=by,
+            indicator=indicator,
+            unit=unit,
+            period=period,
+            version=version,
+            confirmed=confirmed,
+            evidence=evidence,
+            submit=submit,
+            today=today,
+            changes=changes,
+            stored=stored,
+        )
+    except Exception:
+        for item in stored:
+            item.file.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def _enter(*, by, evidence, submit: bool, stored: list, **draft) -> ProgressReport:
+    report = _entered_draft(by=by, **draft)
+    for upload in evidence:
+        stored.append(evidence_add(report=report, by=by, upload=upload))
+    if submit:
+        report = progress_report_submit(report=report, by=by, expected_version=report.version)
+    return report
+
+
+def _entered_draft(*, by, indicator, unit, period: str, version, confirmed: bool, today, changes) -> ProgressReport:
+    try:
+        period_start, frequency = periods.parse_period(period)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+    found = ProgressReport.objects.filter(indicator=indicator, unit=unit, period_start=period_start)
+    report = found.first()
+    if report is None and version is None:
+        try:
+            return progress_report_create(
+                indicator=indicator, unit=unit, period=period, by=by, today=today, confirmed=confirmed, **changes
+            )
+        except _AlreadyReported:
+            # A colleague's report of the same period was committed between the read above and the insert.
+            report = found.get()
+    if report is None:
+        raise ProgressReport.DoesNotExist
+    if version is None:
+        # Only a client that read this report changes it: one that saw none is shown it first.
+        raise ConflictError(
+            _already_reported(unit, period_start, frequency), current=report, changes=snapshot(report, EDITABLE_FIELDS)
+        )
+    return progress_report_update(
+        report=report, by=by, expected_version=version, confirmed=confirmed, today=today, **changes
+    )
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ from targets import review, rules
 from targets.choices import Kind
 from targets.models import Indicator, ProgressReport
 from targets.selectors import expected_reporters
-from targets.services import progress_report_create, progress_report_update
+from targets.services import report_enter
 
 SHEET, META = "填报", "meta"
 HEADER_ROW, FIRST_ROW = 3, 4
@@ -307,21 +307,28 @@ class _Rollback(Exception):
 
 def _save_row(item: dict, report: ProgressReport | None, unit, period: str, by, result: UploadResult) -> None:
     changes = {"value": item["value"], **{f: item[f] for f in TEXT_FIELDS}}
+    if report is not None:
+        current = {"value": report.value, **{f: getattr(report, f) for f in TEXT_FIELDS}}
+        if current == changes:
+            result.unchanged += 1
+            return
+        if not review.is_editable(report.status):
+            raise ValidationError(
+                _("The report for this period is already %(status)s and cannot be changed here.")
+                % {"status": report.get_status_display()}
+            )
+    report_enter(
+        by=by,
+        indicator=item["indicator"],
+        unit=unit,
+        period=period,
+        version=None if report is None else report.version,
+        **changes,
+    )
     if report is None:
-        progress_report_create(indicator=item["indicator"], unit=unit, period=period, by=by, **changes)
         result.created += 1
-        return
-    current = {"value": report.value, **{f: getattr(report, f) for f in TEXT_FIELDS}}
-    if current == changes:
-        result.unchanged += 1
-        return
-    if not review.is_editable(report.status):
-        raise ValidationError(
-            _("The report for this period is already %(status)s and cannot be changed here.")
-            % {"status": report.get_status_display()}
-        )
-    progress_report_update(report=report, by=by, expected_version=report.version, **changes)
-    result.updated += 1
+    else:
+        result.updated += 1
 
 
 def _write(items, unit, period: str, by, result: UploadResult) -> None:

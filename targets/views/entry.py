@@ -7,7 +7,6 @@ is a 404, so another unit's pages, files and actions cannot even be told apart f
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from accounts.services import snapshot
 from core import periods
 from core.versions import ConflictError
 
@@ -78,7 +76,7 @@ def entry(request, indicator_id, period):
     if request.method == "POST":
         form = EntryForm(request.POST, request.FILES)
         if form.is_valid():
-            outcome = _save_entry(request, form, indicator, unit, period, report)
+            outcome = _save_entry(request, form, indicator, unit, period)
             if outcome.get("redirect"):
                 return outcome["redirect"]
             conflict = outcome.get("conflict")
@@ -108,36 +106,28 @@ def entry(request, indicator_id, period):
     return render(request, "targets/entry.html", context)
 
 
-class _Conflict(Exception):
-    """The report was created by someone else after this form was opened blank."""
-
-    def __init__(self, current, changes):
-        super().__init__()
-        self.current, self.changes = current, changes
-
-
-def _save_entry(request, form, indicator, unit, period, report) -> dict:
+def _save_entry(request, form, indicator, unit, period) -> dict:
     data = form.cleaned_data
-    fields = {name: data[name] for name in FORM_FIELDS}
     submit = request.POST.get("action") in ("submit", "submit_next")
-    stored = []
     try:
-        with transaction.atomic():
-            report = _write_report(request.user, indicator, unit, period, report, data, fields)
-            for upload in data["evidence"]:
-                stored.append(services.evidence_add(report=report, by=request.user, upload=upload))
-            if submit:
-                report = services.progress_report_submit(
-                    report=report, by=request.user, expected_version=report.version
-                )
-    except (_Conflict, ConflictError, ValidationError) as exc:
-        # The rows were rolled back; the files already written would otherwise stay on disk unreferenced.
-        for evidence in stored:
-            evidence.file.delete(save=False)
-        if isinstance(exc, ValidationError):
-            _add_errors(form, exc)
-            return {}
+        report = services.report_enter(
+            by=request.user,
+            indicator=indicator,
+            unit=unit,
+            period=period,
+            version=data["version"],
+            confirmed=data["confirmed"],
+            evidence=data["evidence"],
+            submit=submit,
+            **{name: data[name] for name in FORM_FIELDS},
+        )
+    except ProgressReport.DoesNotExist as exc:
+        raise Http404 from exc
+    except ConflictError as exc:
         return {"conflict": _conflict_view(form, exc.current, exc.changes)}
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return {}
     if submit:
         messages.success(
             request,
@@ -166,27 +156,6 @@ def _next_entry(user, done_indicator):
         return redirect("my-work")
     row = min(rows, key=lambda r: entry_selectors.placement(r).order)
     return redirect("report-entry", row.indicator.pk, row.period)
-
-
-def _write_report(user, indicator, unit, period, report, data, fields):
-    if report is None and data["version"] is None:
-        try:
-            with transaction.atomic():
-                return services.progress_report_create(
-                    indicator=indicator, unit=unit, period=period, by=user, confirmed=data["confirmed"], **fields
-                )
-        except IntegrityError:
-            report = ProgressReport.objects.get(
-                indicator=indicator, unit=unit, period_start=periods.parse_period(period)[0]
-            )
-    if data["version"] is None:
-        # Someone created this report after the form was opened blank.
-        raise _Conflict(report, snapshot(report, FORM_FIELDS))
-    if report is None:
-        raise Http404
-    return services.progress_report_update(
-        report=report, by=user, expected_version=data["version"], confirmed=data["confirmed"], **fields
-    )
 
 
 def _conflict_view(form, current, theirs) -> dict:
