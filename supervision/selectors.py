@@ -16,7 +16,7 @@ from core.periods import month_end
 from regions.selectors import region_prefix
 from targets import rules
 from targets import selectors as target_selectors
-from targets.choices import PROGRESS_KINDS, Light
+from targets.choices import PROGRESS_KINDS, Light, ReportStatus
 from targets.models import Indicator
 
 from . import figures
@@ -192,8 +192,12 @@ def item_visible(item, user) -> bool:
     return permissions.in_region(user, item.indicator.target.plan.region)
 
 
-def indicator_page(*, indicator: Indicator, as_of: date) -> dict:
-    """The indicator page: light now, chart, report history, light history, items, audit trail, projection."""
+def indicator_page(*, indicator: Indicator, as_of: date, reader) -> dict:
+    """The indicator page: light now, chart, report history, light history, items, audit trail, projection.
+
+    A draft is its unit's work in progress: a reporter sees its own unit's drafts and the other units'
+    reports from the day each was submitted; the office and the leaders, who follow the work, see the
+    drafts too."""
     # The chart draws every period, so the whole history rather than the light's window.
     rows = target_selectors.indicator_rows(Indicator.objects.filter(pk=indicator.pk), as_of, full_series=True)
     row = rows[indicator.pk]
@@ -202,9 +206,10 @@ def indicator_page(*, indicator: Indicator, as_of: date) -> dict:
     spec = target_selectors.indicator_spec(indicator, milestones, indicator.target.plan)
     # Plain rows: a township-allocated indicator lists hundreds of reports (12 townships × 60 months),
     # and the page shows only these fields of each (supervision_tags.report_rows writes them).
-    reports = list(
-        indicator.reports.order_by("-period_start", "unit__name").values(*REPORT_FIELDS, unit_name=F("unit__name"))
-    )
+    reports = indicator.reports.all()
+    if permissions.is_reporter(reader):
+        reports = reports.filter(~Q(status=ReportStatus.DRAFT) | Q(unit_id=reader.unit_id))
+    reports = list(reports.order_by("-period_start", "unit__name").values(*REPORT_FIELDS, unit_name=F("unit__name")))
     counted = [
         (periods.due_date(p.period_start, spec.frequency, spec.due_day), p.value)
         for p in row.series

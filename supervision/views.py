@@ -171,7 +171,7 @@ def league(request):
 def indicator_detail(request, pk):
     indicator = get_object_or_404(target_selectors.indicators_visible_to(request.user), pk=pk)
     as_of = timezone.localdate()
-    data = selectors.indicator_page(indicator=indicator, as_of=as_of)
+    data = selectors.indicator_page(indicator=indicator, as_of=as_of, reader=request.user)
     can_issue = permissions.can_supervise(request.user) and data["row"].status.status in (Light.RED, Light.AMBER)
     issue_form = (
         IssueForm(

@@ -284,3 +284,38 @@ def test_the_indicator_pages_reports_read_period_unit_value_status_day_and_work_
         for row in rows
     )
     assert body == expected, body
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_reporter_sees_its_own_drafts_and_of_the_other_units_only_what_they_submitted(
+    client, indicator, dept, other_unit, dept_reporter, stranger, supervisor
+):
+    """Two units lead the task: the indicator page shows each its own draft, never the other's, and
+    both see the other's report once it is submitted; the office sees the drafts as well."""
+    from decimal import Decimal
+
+    from targets.choices import ReportStatus
+    from targets.models import ProgressReport
+
+    indicator.target.lead_units.add(other_unit)
+    submitted(indicator, dept, date(2025, 5, 1), 300, date(2025, 5, 20), dept_reporter)
+    for unit, user, value in ((dept, dept_reporter, "111"), (other_unit, stranger, "222")):
+        ProgressReport.objects.create(
+            indicator=indicator,
+            unit=unit,
+            period_start=date(2025, 6, 1),
+            value=Decimal(value),
+            status=ReportStatus.DRAFT,
+            created_by=user,
+        )
+
+    def values_shown(user) -> list[str]:
+        client.force_login(user)
+        html = client.get(f"/supervision/indicators/{indicator.pk}/").content.decode()
+        body = html[html.index("data-reports") :]
+        body = body[: body.index("</tbody>")]
+        return re.findall(r'class="num" data-label="[^"]+">([^<]+)</td>', body)
+
+    assert values_shown(stranger) == ["222", "300"]
+    assert values_shown(dept_reporter) == ["111", "300"]
+    assert sorted(values_shown(supervisor)) == ["111", "222", "300"]
