@@ -9,16 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
-from .roles import REGION_READERS, STAFF_MATCHES_ROLE, SUPERUSER_MATCHES_ROLE, role_flag_errors
+from . import permissions, roles
+from .roles import STAFF_MATCHES_ROLE, SUPERUSER_MATCHES_ROLE, role_flag_errors
 from .validators import validate_username_not_reserved
 
 
 class Role(models.TextChoices):
-    REPORTER = "reporter", _("unit reporter")
-    SUPERVISOR = "supervisor", _("supervision office")
-    LEADER = "leader", _("leader")
-    ADMIN = "admin", _("administrator")
-    AUDITOR = "auditor", _("auditor")
+    REPORTER = roles.REPORTER, _("unit reporter")
+    SUPERVISOR = roles.SUPERVISOR, _("supervision office")
+    LEADER = roles.LEADER, _("leader")
+    ADMIN = roles.ADMIN, _("administrator")
+    AUDITOR = roles.AUDITOR, _("auditor")
 
 
 class UserManager(BaseUserManager):
@@ -99,11 +100,11 @@ class User(AbstractUser):
 
     @property
     def is_reporter(self):
-        return self.role == Role.REPORTER
+        return permissions.is_reporter(self)
 
     @property
     def sees_whole_region(self):
-        return self.role in REGION_READERS
+        return permissions.sees_whole_region(self)
 
 
 class AuditEvent(models.Model):

@@ -10,7 +10,8 @@ runs the platform and may do what the office does; an auditor reads the audit lo
 region sees that region and everything in it; one without a region sees every region.
 
 The predicates read only the user and the object given (duck-typed: an indicator is anything with
-`.target.plan.region`), so accounts imports no app above it.
+`.target.plan.region`), so accounts imports no app above it; and they import no model of accounts, so the
+model's own role properties (`User.is_reporter`) ask them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.conf import settings
 from regions.models import UnitKind
 from regions.selectors import region_prefix
 
-from .models import Role
+from . import roles
 from .roles import AUDIT_READERS, OFFICE_ROLES, READ_ONLY_ROLES, REGION_READERS
 
 
@@ -34,15 +35,15 @@ def is_office(user) -> bool:
 
 
 def is_leader(user) -> bool:
-    return _role(user) == Role.LEADER
+    return _role(user) == roles.LEADER
 
 
 def is_admin(user) -> bool:
-    return _role(user) == Role.ADMIN
+    return _role(user) == roles.ADMIN
 
 
 def is_reporter(user) -> bool:
-    return _role(user) == Role.REPORTER
+    return _role(user) == roles.REPORTER
 
 
 def is_unit_reporter(user) -> bool:

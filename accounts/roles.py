@@ -8,10 +8,13 @@ in the database for every other path.
 
 from django.db.models import Q
 
-# Plain strings (the values of models.Role) so models.py can import this module.
+# Plain strings (the values of models.Role) so models.py, and accounts.permissions which the model's
+# role properties ask, can import this module without importing a model.
+REPORTER, SUPERVISOR, LEADER, ADMIN, AUDITOR = "reporter", "supervisor", "leader", "admin", "auditor"
+
 # Only administrators enter Django's admin site; only they may be superusers.
-STAFF_ROLES = ("admin",)
-AUDIT_READERS = ("auditor",)
+STAFF_ROLES = (ADMIN,)
+AUDIT_READERS = (AUDITOR,)
 
 STAFF_MATCHES_ROLE = Q(is_staff=False) | Q(role__in=STAFF_ROLES)
 SUPERUSER_MATCHES_ROLE = Q(is_superuser=False) | Q(role__in=STAFF_ROLES)
@@ -35,9 +38,9 @@ def role_flag_errors(user) -> dict:
 # Roles that read and never write (outside their own account, notifications and, for a leader, the
 # written instructions of accounts.security.LEADER_WRITE_URL_NAMES). A leader directs through 批示,
 # never by changing a unit's report or commenting on it.
-READ_ONLY_ROLES = ("auditor", "leader")
+READ_ONLY_ROLES = (AUDITOR, LEADER)
 
 # The supervision office, and administrators, who stand in for it.
-OFFICE_ROLES = ("supervisor", "admin")
+OFFICE_ROLES = (SUPERVISOR, ADMIN)
 # Roles that read everything inside their region: dashboards, reports, every unit's figures.
-REGION_READERS = ("supervisor", "leader", "admin", "auditor")
+REGION_READERS = (SUPERVISOR, LEADER, ADMIN, AUDITOR)
