@@ -66,7 +66,7 @@ def report_request(
     """Ask for a report of `kind` for the period ending in `month`; returns the new pending row.
 
     The generation task is enqueued once the row is committed; `enqueue=False` leaves that to the
-    caller (the benchmark command times `report_generate` itself).
+    caller (bench/bench_reports.py times `report_generate` itself).
 
     Each request makes the next version for that region, kind and period; older versions stay.
     A schedule asks once per period: asking again returns the row it already made. With `replaces`
@@ -166,7 +166,7 @@ def report_generate(*, report_id: int, render_pdf: bool = True) -> GeneratedRepo
     """Generate a requested report: snapshots, content, .docx and .xlsx; idempotent per row.
 
     The PDF follows in its own task where LibreOffice is installed (`render_pdf=False`: not queued,
-    as the benchmark times generation alone). Each stage ends with a heartbeat (reports.jobs), as an
+    as bench/bench_reports.py times generation alone). Each stage ends with a heartbeat (reports.jobs), as an
     export's progress does, and a thread beats while a stage runs (`lease_kept`), so a long generation
     keeps its lease, even through one stage longer than the lease, while its worker lives."""
     report = _claim(report_id)
