@@ -17,10 +17,11 @@ from accounts import permissions
 from core import periods
 from core.versions import ConflictError
 
-from .. import charts, late_entry, review, rules, selectors, services
+from .. import charts, review, rules, selectors, services
 from ..forms import CommentForm, EntryForm, LateEntryRequestForm, ReasonForm, ReturnForm
 from ..models import Evidence, ProgressReport
 from ..selectors import entry as entry_selectors
+from ..selectors import late_entry as late_entry_selectors
 from . import work_page
 
 FORM_FIELDS = ("value", "narrative", "problems", "next_steps", "explanation")
@@ -267,14 +268,14 @@ def late_entry_ask(request, indicator_id):
     _reporter_or_404(request.user)
     indicator = _owed_indicator_or_404(request.user, indicator_id)
     today = timezone.localdate()
-    missed = late_entry.missed_periods(indicator=indicator, unit=request.user.unit, today=today)
+    missed = late_entry_selectors.missed_periods(indicator=indicator, unit=request.user.unit, today=today)
     labels = {periods.period_label(p, indicator.frequency): p for p in missed}
     form = LateEntryRequestForm(
         request.POST or None, periods=list(labels), initial={"period": request.GET.get("period")}
     )
     if request.method == "POST" and form.is_valid():
         try:
-            late_entry.late_entry_request_create(
+            services.late_entry_request_create(
                 indicator=indicator,
                 period_start=labels[form.cleaned_data["period"]],
                 reason=form.cleaned_data["reason"],
@@ -285,7 +286,7 @@ def late_entry_ask(request, indicator_id):
             return redirect("my-work")
         except ValidationError as exc:
             _add_errors(form, exc)
-    asked = [r for r in late_entry.requests_of_unit(request.user.unit) if r.indicator_id == indicator.pk]
+    asked = [r for r in late_entry_selectors.requests_of_unit(request.user.unit) if r.indicator_id == indicator.pk]
     return render(
         request,
         "targets/late_entry_ask.html",

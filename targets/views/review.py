@@ -17,10 +17,11 @@ from django.views.decorators.http import require_POST
 from accounts import permissions
 from core.versions import ConflictError
 
-from .. import late_entry, selectors, services
+from .. import selectors, services
 from ..forms import DecisionForm, GrantForm, ReasonForm, ReturnForm
 from ..models import LateEntryGrant
 from ..selectors import entry as entry_selectors
+from ..selectors import late_entry as late_entry_selectors
 
 PAGE_SIZE = 50
 
@@ -253,8 +254,8 @@ def late_entry_grants(request):
             "form": form,
             "grants": grants,
             "today": today,
-            "requests": list(late_entry.pending_requests(request.user)),
-            "decision_form": DecisionForm(initial={"until": today + timedelta(days=late_entry.GRANT_DAYS)}),
+            "requests": list(late_entry_selectors.pending_requests(request.user)),
+            "decision_form": DecisionForm(initial={"until": today + timedelta(days=services.GRANT_DAYS)}),
         },
     )
 
@@ -264,12 +265,12 @@ def late_entry_grants(request):
 def late_entry_decide(request, pk):
     """Grant or refuse one unit's request from the list."""
     _office_or_404(request.user)
-    pending = get_object_or_404(late_entry.pending_requests(request.user), pk=pk)
+    pending = get_object_or_404(late_entry_selectors.pending_requests(request.user), pk=pk)
     form = DecisionForm(request.POST)
     grant = request.POST.get("decision") == "grant"
     if form.is_valid():
         try:
-            late_entry.late_entry_request_decide(
+            services.late_entry_request_decide(
                 request=pending,
                 by=request.user,
                 grant=grant,

@@ -96,7 +96,7 @@ def test_a_colleague_creating_the_report_between_the_read_and_the_insert_is_a_co
         create(**fields | {"by": colleague, "value": Decimal("410")})
         return create(**fields)
 
-    monkeypatch.setattr(services, "progress_report_create", colleague_first)
+    monkeypatch.setattr("targets.services.entry.progress_report_create", colleague_first)
     with pytest.raises(ConflictError) as caught:
         enter(indicator, dept, dept_reporter, value="333", submit=True)
     assert caught.value.current.value == Decimal("410") and caught.value.current.created_by == colleague

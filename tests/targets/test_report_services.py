@@ -37,7 +37,7 @@ def test_a_second_report_of_the_same_period_created_at_the_same_moment_gets_the_
         later = services.progress_report_create  # the refusal of a moment later, for comparison
         with pytest.raises(ValidationError) as moment_later:
             later(indicator=indicator, unit=dept, period="2025-05", value=Decimal("410"), by=dept_reporter)
-        monkeypatch.setattr(services, "_report_exists", lambda *args: False)
+        monkeypatch.setattr("targets.services.reports._report_exists", lambda *args: False)
         with pytest.raises(ValidationError) as same_moment:
             services.progress_report_create(
                 indicator=indicator, unit=dept, period="2025-05", value=Decimal("410"), by=dept_reporter

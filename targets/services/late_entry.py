@@ -1,8 +1,4 @@
-"""申请补报: a unit asks for a locked period, the supervision office grants or refuses it from a list.
-
-A grant goes through services.late_entry_grant_create, so a granted request and a grant typed by the
-office open the period the same way and leave the same audit event.
-"""
+"""申请补报 and 补报授权: a unit asks for a locked period, the office grants it (or grants one unasked) or refuses it. A granted request and a grant typed by the office open the period the same way and leave the same audit event."""
 
 from datetime import date, timedelta
 
@@ -15,36 +11,71 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.selectors import office_of
 from accounts.services import audit_record, notify, snapshot
+from core import periods
+from regions.selectors import region_prefix
 
-from . import rules, selectors, services
-from .models import LateEntryRequest, LateEntryRequestStatus, ProgressReport
-from .rules import entry as entry_rules
+from .. import rules, selectors
+from ..models import (
+    LateEntryGrant,
+    LateEntryRequest,
+    LateEntryRequestStatus,
+)
+from ..selectors.late_entry import missed_periods
+from .common import require_office, unit_reporters
+
+GRANT_FIELDS = ["plan", "indicator", "unit", "period_start", "until", "reason"]
+
+
+@transaction.atomic
+def late_entry_grant_create(
+    *, plan, unit, period: str, until: date, reason: str, by, indicator=None, today: date | None = None
+) -> LateEntryGrant:
+    """补报: let one unit enter one locked period (of one indicator, or of the whole plan) until a date."""
+    today = today or timezone.localdate()
+    require_office(by, plan)
+    errors = {}
+    try:
+        period_start, _frequency = periods.parse_period(period)
+    except ValueError as exc:
+        errors["period"] = str(exc)
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the late entry.")
+    if until < today:
+        errors["until"] = _("The grant must stay open until today or later.")
+    if indicator is not None and indicator.target.plan_id != plan.pk:
+        errors["indicator"] = _("This indicator belongs to another plan.")
+    if unit.county_id != plan.region_id and not unit.county.code.startswith(region_prefix(plan.region)):
+        errors["unit"] = _("This unit is outside the plan's region.")
+    if errors:
+        raise ValidationError(errors)
+    grant = LateEntryGrant.objects.create(
+        plan=plan,
+        indicator=indicator,
+        unit=unit,
+        period_start=period_start,
+        until=until,
+        reason=reason.strip(),
+        granted_by=by,
+    )
+    audit_record(action="late_entry.grant", by=by, obj=grant, new=snapshot(grant, GRANT_FIELDS))
+    notify(
+        users=unit_reporters(unit),
+        kind="late_entry.granted",
+        message=_("Late entry (补报) for %(period)s is open until %(until)s: %(reason)s")
+        % {
+            "period": rules.period_words(period_start, _frequency),
+            "until": rules.day_words(until),
+            "reason": grant.reason,
+        },
+        link=reverse("my-work"),
+    )
+    return grant
+
 
 REQUEST_FIELDS = ["indicator", "unit", "period_start", "reason", "status", "decision_note"]
-COUNTED = ("submitted", "approved")
+
+
 GRANT_DAYS = 7  # how long a granted request stays open unless the office says otherwise
-
-
-def missed_periods(*, indicator, unit, today: date) -> list[date]:
-    """The locked periods of `indicator` the unit has not reported and may ask for, oldest first."""
-    plan = indicator.target.plan
-    reported = set(
-        ProgressReport.objects.filter(indicator=indicator, unit=unit, status__in=COUNTED).values_list(
-            "period_start", flat=True
-        )
-    )
-    due = entry_rules.period_to_report(
-        start=indicator.start_date,
-        deadline=indicator.deadline,
-        frequency=indicator.frequency,
-        due_day=plan.due_day,
-        lock_after_days=plan.lock_after_days,
-        today=today,
-        reported=reported,
-        granted=set(),
-        reporting_from=plan.first_period,
-    )
-    return list(due.missed_locked)
 
 
 @transaction.atomic
@@ -98,14 +129,14 @@ def late_entry_request_decide(
         .select_related("indicator__target__plan", "unit")
         .get(pk=request.pk)
     )
-    services._require_office(by, current.indicator.target.plan)
+    require_office(by, current.indicator.target.plan)
     if current.status != LateEntryRequestStatus.PENDING:
         raise ValidationError(_("This request was already decided."))
     if not grant and not note.strip():
         raise ValidationError({"note": _("Give the reason for refusing.")})
     old = snapshot(current, REQUEST_FIELDS)
     if grant:
-        current.grant = services.late_entry_grant_create(
+        current.grant = late_entry_grant_create(
             plan=current.indicator.target.plan,
             unit=current.unit,
             indicator=current.indicator,
@@ -121,7 +152,7 @@ def late_entry_request_decide(
     audit_record(action="late_entry.decide", by=by, obj=current, old=old, new=snapshot(current, REQUEST_FIELDS))
     if not grant:
         notify(
-            users=services._unit_reporters(current.unit),
+            users=unit_reporters(current.unit),
             kind="late_entry.refused",
             message=_("The late entry of %(indicator)s for %(period)s was refused: %(note)s")
             % {
@@ -132,21 +163,3 @@ def late_entry_request_decide(
             link=reverse("my-work"),
         )
     return current
-
-
-def pending_requests(user):
-    """The requests waiting for this office, oldest first."""
-    plans = selectors.plans_visible_to(user)
-    return (
-        LateEntryRequest.objects.filter(status=LateEntryRequestStatus.PENDING, indicator__target__plan__in=plans)
-        .select_related("indicator__target__plan", "unit", "requested_by")
-        .order_by("requested_at", "id")
-    )
-
-
-def requests_of_unit(unit):
-    return (
-        LateEntryRequest.objects.filter(unit=unit)
-        .select_related("indicator", "decided_by")
-        .order_by("-requested_at")[:20]
-    )
