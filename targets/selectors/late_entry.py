@@ -1,4 +1,5 @@
-"""What 申请补报 reads: the periods a unit may still ask for, the requests waiting for an office, a unit's own requests."""
+"""What 申请补报 reads: the periods a unit may still ask for, the requests waiting for an office, a unit's
+own requests."""
 
 from datetime import date
 

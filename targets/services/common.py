@@ -1,4 +1,5 @@
-"""What the target services share: who may act (the role checks, by accounts.permissions), who is told, and how a report is named in a notice."""
+"""What the target services share: who may act (the role checks, by accounts.permissions), who is told,
+and how a report is named in a notice."""
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse

@@ -1,4 +1,5 @@
-"""A unit's entry of one period, as the entry form and the progress workbook make it: the draft created or changed, evidence attached and, when asked, submitted, in one transaction."""
+"""A unit's entry of one period, as the entry form and the progress workbook make it: the draft created
+or changed, evidence attached and, when asked, submitted, in one transaction."""
 
 from datetime import date
 

@@ -1,4 +1,5 @@
-"""A report's comments and evidence files: added, opened and removed by the people of its unit or the office, audited."""
+"""A report's comments and evidence files: added, opened and removed by the people of its unit or the
+office, audited."""
 
 import hashlib
 

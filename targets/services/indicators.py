@@ -1,4 +1,5 @@
-"""Writes of indicators and of a task's responsible units: checked against the plan, audited, and the lights they move re-judged in the same transaction."""
+"""Writes of indicators and of a task's responsible units: checked against the plan, audited, and the
+lights they move re-judged in the same transaction."""
 
 import hashlib
 import json

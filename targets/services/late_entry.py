@@ -1,4 +1,6 @@
-"""申请补报 and 补报授权: a unit asks for a locked period, the office grants it (or grants one unasked) or refuses it. A granted request and a grant typed by the office open the period the same way and leave the same audit event."""
+"""申请补报 and 补报授权: a unit asks for a locked period, the office grants it (or grants one unasked) or
+refuses it. A granted request and a grant typed by the office open the period the same way and leave
+the same audit event."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,5 @@
-"""A progress report's cycle: create, update, submit, review (approve or return) and reopen; each checked, versioned, audited and told to the people who act next."""
+"""A progress report's cycle: create, update, submit, review (approve or return) and reopen; each
+checked, versioned, audited and told to the people who act next."""
 
 from datetime import date
 from decimal import Decimal
