@@ -531,7 +531,7 @@ _FLAGGED = (
     + " AND l.status = %(light)s ORDER BY l.gap DESC NULLS LAST, l.indicator_id LIMIT %(rows)s"
 )
 # Each cell (indicator, reporter) carries its indicator's calendar and its plan's first period from
-# the scope, as figures._reporting_counts does: joined again to the indicators, tasks and plans, the
+# the scope, as figures.reporting._reporting_counts does: joined again to the indicators, tasks and plans, the
 # province's 30,000 indicators were hashed for a county's 333 (80 of the county overview's 85 ms).
 _REPORTING_PART = """SELECT {owner} AS owner, count(*) AS expected, count(rep.id) AS submitted,
         count(CASE WHEN NOT rep.is_late THEN 1 END) AS on_time

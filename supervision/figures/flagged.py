@@ -1,0 +1,247 @@
+"""The red and amber lists: each light's rows worst first, with their milestones, lead units and
+reasons, read in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+
+from core import periods
+from targets import rules
+from targets.models import Allocation, CurrentLight, Indicator, Milestone, Target
+from targets.selectors import unowned_q
+
+from ..rules import behind, days_behind
+from .scope import FLAGGED, LIGHTS, snapshots
+
+
+@dataclass
+class FlaggedRow:
+    indicator_id: int
+    name: str
+    target: str
+    plan_id: int
+    status: str
+    reasons: list
+    gap: Decimal | None
+    completion: Decimal | None
+    lead_units: list[str]
+    days_behind: int | None
+    # The 落后百分点 a list shows: the gap when behind pace, else why a late light is lit (rules.behind).
+    behind: Decimal | str | None = None
+    # No township share and no lead unit: nobody owes its report (未明确责任单位).
+    unowned: bool = False
+    target_id: int | None = None
+
+
+@dataclass
+class FlaggedList:
+    total: int
+    rows: list[FlaggedRow]
+
+
+def flagged(
+    *,
+    region,
+    as_of: date,
+    lights=FLAGGED,
+    plan=None,
+    section=None,
+    unit=None,
+    township=None,
+    lead_unit=None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> FlaggedList:
+    """The indicators at the given lights (red and amber by default), worst first, with why and who.
+
+    Each row carries the reasons frozen with the light, the lead units, the points behind and the
+    days behind (how long ago the expected path stood at the reported value; None for ceilings,
+    floors and missing-report lights without a pace, and for an indicator nobody answers for,
+    which is flagged `unowned` and comes last within its light). `limit`/`offset` page the list; `total`
+    counts them all. With `township`, the rows are the township's own lights.
+    """
+    qs = snapshots(
+        region=region,
+        as_of=as_of,
+        plan=plan,
+        section=section,
+        unit=unit,
+        township=township,
+        light=lights,
+        lead_unit=lead_unit,
+    )
+    ordered = _page_values(_worst_first(qs))
+    page = list(ordered[offset : offset + limit] if limit is not None else ordered[offset:])
+    total = qs.count() if limit is not None else len(page) + offset
+    return FlaggedList(total=total, rows=_flagged_rows([page])[0])
+
+
+def flagged_lists(*, region, as_of: date, totals: dict[str, int], limit: int, **scope) -> dict[str, FlaggedList]:
+    """The first `limit` rows of each light in `totals` (a light -> how many stand at it, as
+    light_counts counted them over the same scope), as `flagged` lists them one light at a time,
+    in one query for all lights (each light's first rows, numbered within their light) and two for
+    all their milestones and lead units."""
+    rows = snapshots(region=region, as_of=as_of, light=tuple(totals), **scope) if totals else None
+    first = (
+        _page_values(_worst_first(rows.model.objects.filter(pk__in=_first_of_each_light(rows, limit))))
+        if totals
+        else []
+    )
+    by_light = defaultdict(list)
+    for light in first:
+        by_light[light["status"]].append(light)
+    pages = [by_light[light] for light in totals]
+    return {
+        light: FlaggedList(total=total, rows=rows)
+        for (light, total), rows in zip(totals.items(), _flagged_rows(pages), strict=True)
+    }
+
+
+def _first_of_each_light(rows, limit: int) -> RawSQL:
+    """The ids of the first `limit` of `rows` at each light, in `_worst_first`'s order within a light,
+    as a subquery. Written by hand: Django's own window filter (QUALIFY, emulated by a subquery of
+    every selected column) took longer to compile than the rest of the overview's figures."""
+    ids, params = rows.order_by().values("pk").query.sql_with_params()
+    light, indicator = rows.model._meta.db_table, Indicator._meta.db_table
+    allocation, leads = Allocation._meta.db_table, Target.lead_units.through._meta.db_table
+    sql = f"""SELECT id FROM (
+        SELECT l.id, ROW_NUMBER() OVER (PARTITION BY l.status ORDER BY
+            CASE WHEN NOT EXISTS (SELECT 1 FROM {allocation} a WHERE a.indicator_id = l.indicator_id)
+                  AND NOT EXISTS (SELECT 1 FROM {leads} lu WHERE lu.target_id = i.target_id) THEN 1 ELSE 0 END,
+            COALESCE(l.gap, 0) DESC, l.indicator_id) AS place
+        FROM {light} l JOIN {indicator} i ON i.id = l.indicator_id WHERE l.id IN ({ids})
+    ) ranked WHERE place <= %s"""
+    return RawSQL(sql, (*params, limit))
+
+
+def _worst_first(qs):
+    severity = Case(*[When(status=light, then=Value(i)) for i, light in enumerate(LIGHTS)], output_field=IntegerField())
+    # Within a light, the indicators nobody answers for come last: their light is no unit's lag.
+    qs = qs if "unowned" in qs.query.annotations else qs.annotate(unowned=_unowned())
+    return qs.select_related("indicator__target__plan").order_by(-severity, "unowned", *_within_light())
+
+
+# What a list's row reads of a light, its indicator, task and plan (`_flagged_row`): plain rows, not
+# four model instances per row. The light's own fields by their names, the others by these.
+_LIGHT_FIELDS = ("indicator_id", "unit_id", "status", "reasons", "gap", "completion", "actual", "unowned")
+
+
+_PAGE_FIELDS = {
+    "i_name": F("indicator__name"),
+    "i_kind": F("indicator__kind"),
+    "i_baseline": F("indicator__baseline"),
+    "i_target_value": F("indicator__target_value"),
+    "i_start": F("indicator__start_date"),
+    "i_deadline": F("indicator__deadline"),
+    "i_frequency": F("indicator__frequency"),
+    "i_unit": F("indicator__unit"),
+    "target_id": F("indicator__target_id"),
+    "t_seq": F("indicator__target__seq"),
+    "t_name": F("indicator__target__name"),
+    "plan_id": F("indicator__target__plan_id"),
+    "p_amber_gap": F("indicator__target__plan__amber_gap"),
+    "p_red_gap": F("indicator__target__plan__red_gap"),
+    "p_due_day": F("indicator__target__plan__due_day"),
+    "p_first_period": F("indicator__target__plan__first_period"),
+}
+
+
+def _page_values(qs):
+    """`qs` (lights or snapshots in `_worst_first`'s order) as the plain rows `_flagged_row` reads, with
+    `day`, the day the light was judged (a snapshot's evaluated_on or its
+    month end; a current light's judged_on)."""
+    day = F("judged_on") if qs.model is CurrentLight else Coalesce("evaluated_on", "as_of")
+    return qs.values(*_LIGHT_FIELDS, day=day, **_PAGE_FIELDS)
+
+
+def _unowned():
+    return ExpressionWrapper(unowned_q("indicator__"), output_field=BooleanField())
+
+
+def _within_light():
+    """The order within a light after the unowned: the most points behind first."""
+    return [Coalesce("gap", Value(Decimal(0))).desc(), F("indicator_id").asc()]
+
+
+def _flagged_rows(pages) -> list[list[FlaggedRow]]:
+    """The rows of each page of lights (`_page_values`), their milestones and lead units read once for all pages."""
+    every = [s for page in pages for s in page]
+    milestones = defaultdict(list)
+    for indicator_id, day, value in _milestones_of([s["indicator_id"] for s in every]):
+        milestones[indicator_id].append((day, value))
+    leads = _lead_names({s["target_id"] for s in every})
+    return [[_flagged_row(s, milestones, leads) for s in page] for page in pages]
+
+
+def _flagged_row(s: dict, milestones, leads) -> FlaggedRow:
+    # As targets.selectors.indicator_spec makes it from the indicator, its milestones and its plan.
+    spec = rules.IndicatorSpec(
+        kind=s["i_kind"],
+        baseline=s["i_baseline"],
+        target=s["i_target_value"],
+        start=s["i_start"],
+        deadline=s["i_deadline"],
+        frequency=s["i_frequency"],
+        milestones=tuple(milestones[s["indicator_id"]]),
+        amber_gap=s["p_amber_gap"],
+        red_gap=s["p_red_gap"],
+        due_day=s["p_due_day"],
+        unit=s["i_unit"],
+        reporting_from=s["p_first_period"],
+    )
+    checkpoint = _checkpoint(spec, s["day"])
+    reasons = [rules.reason_text(r) for r in s["reasons"]]
+    unowned = s["unowned"]
+    return FlaggedRow(
+        indicator_id=s["indicator_id"],
+        name=s["i_name"],
+        target=f"{s['t_seq']}. {s['t_name']}",  # str(Target)
+        plan_id=s["plan_id"],
+        status=s["status"],
+        reasons=reasons,
+        gap=s["gap"],
+        behind=behind(s["gap"], s["reasons"]),
+        completion=s["completion"],
+        lead_units=leads.get(s["target_id"], []),
+        days_behind=days_behind(spec, s["actual"], checkpoint) if s["unit_id"] is None and not unowned else None,
+        unowned=unowned,
+        target_id=s["target_id"],
+    )
+
+
+def _checkpoint(spec: rules.IndicatorSpec, on: date) -> date | None:
+    past = rules.periods_past_due(spec, on)
+    return periods.due_date(past[-1], spec.frequency, spec.due_day) if past else None
+
+
+def _milestones_of(indicator_ids):
+    """(indicator id, date, value) of these indicators' milestones, by date."""
+    if not indicator_ids:
+        return []
+    return (
+        Milestone.objects.filter(indicator_id__in=indicator_ids)
+        .order_by("date")
+        .values_list("indicator_id", "date", "value")
+    )
+
+
+def _lead_names(target_ids) -> dict[int, list[str]]:
+    names = defaultdict(list)
+    if target_ids:
+        through = Target.lead_units.through.objects.filter(target_id__in=target_ids).order_by("id")
+        for target_id, name in through.values_list("target_id", "unit__name"):
+            names[target_id].append(name)
+    return names
