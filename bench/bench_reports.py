@@ -94,6 +94,8 @@ def one(region, count, kind, start, pdf) -> str:
     with CaptureQueriesContext(connection) as queries:
         report = services.report_generate(report_id=report.pk, render_pdf=False)
     took = time.perf_counter() - began
+    if report.status != "done":  # the runner records an error on the row instead of raising it
+        raise RuntimeError(f"report {report.pk} of {region.code} failed: {report.failure_reason}")
     content = report.content
     with translation.override(settings.LANGUAGE_CODE):
         writers = _timed(write_docx, content) + _timed(write_xlsx, content)

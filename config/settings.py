@@ -330,7 +330,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # reports.tasks.reclaim_stalled_jobs puts it back in the queue, and after JOB_MAX_ATTEMPTS starts marks it failed.
 JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", 600))
 JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 3))
-# How often a worker generating a report writes its heartbeat while one stage runs (reports.jobs.lease_kept).
+# How often a worker running a report or an export writes its heartbeat while the work runs (reports.jobs.lease_kept).
 JOB_HEARTBEAT_SECONDS = float(os.environ.get("JOB_HEARTBEAT_SECONDS", JOB_LEASE_SECONDS / 4))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # With Redis, a message taken by a worker that dies unacknowledged is handed out again after this many

@@ -8,6 +8,7 @@ scheduled request itself is unique per region, kind and period.
 """
 
 import logging
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -29,12 +30,11 @@ from supervision.figures import indicators_in
 from supervision.models import StatusSnapshot
 from supervision.services import snapshot_freeze
 
-from . import schedule
+from . import jobs, schedule
 from .bulletins import pdf
 from .bulletins.compose import compose, title_of
 from .bulletins.docx_writer import write_docx
 from .bulletins.xlsx_writer import write_xlsx
-from .jobs import heartbeat, lease_kept
 from .models import (
     DocumentFrame,
     DocumentNumber,
@@ -115,23 +115,6 @@ def report_request(
     return report
 
 
-def _claim(report_id: int) -> GeneratedReport | None:
-    with transaction.atomic():
-        report = GeneratedReport.objects.select_for_update(of=("self",)).select_related("region").get(pk=report_id)
-        if report.status == ReportState.DONE:
-            return None
-        now = timezone.now()
-        report.status, report.started_at, report.heartbeat_at, report.failure_reason = (
-            ReportState.RUNNING,
-            now,
-            now,
-            "",
-        )
-        report.attempts += 1
-        report.save(update_fields=["status", "started_at", "heartbeat_at", "failure_reason", "attempts"])
-    return report
-
-
 def _months_needed(report: GeneratedReport) -> list[date]:
     # The month before (red at two month ends), and the end of the span before, which every kind compares with.
     ends = [previous_month_end(report.period_end), report.period_end, report.period_start - schedule.ONE_DAY]
@@ -163,24 +146,28 @@ def snapshots_for_report(*, region: Region, month_ends: list[date], today: date,
 
 
 def report_generate(*, report_id: int, render_pdf: bool = True) -> GeneratedReport:
-    """Generate a requested report: snapshots, content, .docx and .xlsx; idempotent per row.
+    """Generate a requested report through the job runner (reports.jobs): snapshots, content, .docx and
+    .xlsx; idempotent per row.
 
     The PDF follows in its own task where LibreOffice is installed (`render_pdf=False`: not queued,
-    as bench/bench_reports.py times generation alone). Each stage ends with a heartbeat (reports.jobs), as an
-    export's progress does, and a thread beats while a stage runs (`lease_kept`), so a long generation
-    keeps its lease, even through one stage longer than the lease, while its worker lives."""
-    report = _claim(report_id)
-    if report is None:
-        return GeneratedReport.objects.get(pk=report_id)
-    with lease_kept(report):
-        content, docx, xlsx = _generate(report)
-    return _finish(report_id, content, docx, xlsx, render_pdf=render_pdf)
+    as bench/bench_reports.py times generation alone). Each stage ends with a heartbeat, as an export's
+    progress does, and the runner's thread beats while a stage runs, so a long generation keeps its lease,
+    even through one stage longer than the lease, while its worker lives."""
+    return jobs.job_run(
+        jobs.REPORTS,
+        report_id,
+        work=_generated,
+        finish=lambda report, generated: _keep(report, generated, render_pdf=render_pdf),
+        related=("region",),
+    )
 
 
-def _generate(report: GeneratedReport) -> tuple[dict, bytes, bytes]:
+@contextmanager
+def _generated(report: GeneratedReport):
+    """The report's content, .docx and .xlsx, for the runner to keep on its row."""
     today = timezone.localdate()
     snapshots_for_report(
-        region=report.region, month_ends=_months_needed(report), today=today, beat=lambda: heartbeat(report)
+        region=report.region, month_ends=_months_needed(report), today=today, beat=lambda: jobs.heartbeat(report)
     )
     frame = document_frame_for(report.region)
     with translation.override(settings.LANGUAGE_CODE):
@@ -197,33 +184,29 @@ def _generate(report: GeneratedReport) -> tuple[dict, bytes, bytes]:
             issued_on=today,
             frame=frame,
         )
-        heartbeat(report)
+        jobs.heartbeat(report)
         docx = write_docx(content)
-        heartbeat(report)
+        jobs.heartbeat(report)
         xlsx = write_xlsx(content)
-        heartbeat(report)
-    return content, docx, xlsx
+        jobs.heartbeat(report)
+    yield content, docx, xlsx
 
 
-def _finish(report_id: int, content: dict, docx: bytes, xlsx: bytes, *, render_pdf: bool) -> GeneratedReport:
-    with transaction.atomic():
-        report = GeneratedReport.objects.select_for_update(of=("self",)).select_related("region").get(pk=report_id)
-        if report.status == ReportState.DONE:
-            return report  # another delivery of the same task finished first
-        stem = f"{report.kind}-{report.period_end:%Y%m}-v{report.version}"
-        report.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
-        report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
-        report.content, report.status, report.finished_at = content, ReportState.DONE, timezone.now()
-        report.save(update_fields=["docx", "xlsx", "content", "status", "finished_at"])
-        audit_record(
-            action="report.generate",
-            obj=report,
-            username=report.schedule_name,
-            new={"version": report.version, "docx": report.docx.name, "xlsx": report.xlsx.name},
-        )
-        if render_pdf and pdf.soffice():
-            queue.enqueue_on_commit("reports.tasks.render_report_pdf", report.pk)
-    return report
+def _keep(report: GeneratedReport, generated: tuple[dict, bytes, bytes], *, render_pdf: bool) -> list[str]:
+    content, docx, xlsx = generated
+    stem = f"{report.kind}-{report.period_end:%Y%m}-v{report.version}"
+    report.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
+    report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
+    report.content = content
+    audit_record(
+        action="report.generate",
+        obj=report,
+        username=report.schedule_name,
+        new={"version": report.version, "docx": report.docx.name, "xlsx": report.xlsx.name},
+    )
+    if render_pdf and pdf.soffice():
+        queue.enqueue_on_commit("reports.tasks.render_report_pdf", report.pk)
+    return ["docx", "xlsx", "content"]
 
 
 def report_pdf_render(*, report_id: int) -> GeneratedReport:
@@ -249,15 +232,9 @@ def report_pdf_render(*, report_id: int) -> GeneratedReport:
     return report
 
 
-def report_fail(*, report_id: int, reason: str) -> None:
+def report_fail(*, report_id: int, reason: str) -> GeneratedReport:
     """Record why a report could not be made, on its row, for the list page to show."""
-    with transaction.atomic():
-        report = GeneratedReport.objects.select_for_update().get(pk=report_id)
-        if report.status == ReportState.DONE:
-            return
-        report.status, report.failure_reason, report.finished_at = ReportState.FAILED, reason[:2000], timezone.now()
-        report.save(update_fields=["status", "failure_reason", "finished_at"])
-        audit_record(action="report.fail", obj=report, outcome="failure", new={"reason": report.failure_reason})
+    return jobs.job_fail(jobs.REPORTS, job_id=report_id, reason=reason)
 
 
 def report_download_record(*, report: GeneratedReport, fmt: str, by) -> None:

@@ -1,20 +1,20 @@
 """Export jobs: a database row per export, written in the background, downloaded with a permission check.
 
 ``export_job_create`` records the request and enqueues the run after the transaction commits;
-``export_job_run`` (called by the thin Celery task) streams the workbook to storage and keeps
-``rows_done`` up to date for the progress bar; ``export_job_download`` checks and audits a download.
+``export_job_run`` (called by the thin Celery task) runs the job through the one job runner
+(reports.jobs), streaming the workbook to storage and keeping ``rows_done`` up to date for the
+progress bar; ``export_job_download`` checks and audits a download.
 """
 
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -23,7 +23,7 @@ from core import periods, queue
 from core.xlsx import write_table
 from targets.selectors import plans_visible_to
 
-from ..jobs import TRANSIENT
+from .. import jobs
 from ..models import ExportJob
 from ..selectors import document_frame_for
 from .ledger import ledger_rows, period_rows
@@ -74,60 +74,42 @@ def _file_name(job: ExportJob) -> str:
     return f"{job.kind}-{job.plan_id}-{label}-{job.pk}.xlsx"
 
 
+@contextmanager
+def _written(job: ExportJob):
+    """The workbook of one job in a temporary file, open while the runner keeps it on the job."""
+    rows, columns, title, sheet = _rows_and_layout(job)
+    jobs.heartbeat(job, rows_total=len(rows))
+    with tempfile.TemporaryFile() as out:
+        count = write_table(
+            out,
+            title=title,
+            columns=columns,
+            rows=rows,
+            sheet_title=sheet,
+            author=document_frame_for(job.plan.region).signature,
+            # Each progress write is also a heartbeat that keeps the job's lease (reports.jobs).
+            progress=lambda done: jobs.heartbeat(job, rows_done=done),
+            every=PROGRESS_EVERY,
+        )
+        out.seek(0)
+        yield out, count
+
+
+def _keep(job: ExportJob, written) -> list[str]:
+    out, count = written
+    job.file.save(_file_name(job), File(out), save=False)
+    job.rows_done = job.rows_total = count
+    return ["file", "rows_done", "rows_total"]
+
+
 def export_job_run(job_id: int) -> ExportJob:
-    """Write the export of one job; a failure is recorded on the job, never lost."""
-    now = timezone.now()
-    updated = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
-        status=ExportJob.Status.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
-    )
-    job = ExportJob.objects.select_related("plan", "created_by").get(pk=job_id)
-    if not updated:
-        return job  # already run (a retried message): nothing to do
-    try:
-        rows, columns, title, sheet = _rows_and_layout(job)
-        ExportJob.objects.filter(pk=job.pk).update(rows_total=len(rows), heartbeat_at=timezone.now())
-
-        def progress(done):
-            # Each progress write is also the heartbeat that keeps the job's lease (reports.jobs).
-            ExportJob.objects.filter(pk=job.pk).update(rows_done=done, heartbeat_at=timezone.now())
-
-        with tempfile.TemporaryFile() as out:
-            count = write_table(
-                out,
-                title=title,
-                columns=columns,
-                rows=rows,
-                sheet_title=sheet,
-                author=document_frame_for(job.plan.region).signature,
-                progress=progress,
-                every=PROGRESS_EVERY,
-            )
-            out.seek(0)
-            job.file.save(_file_name(job), File(out), save=False)
-        job.rows_done = job.rows_total = count
-        job.status = ExportJob.Status.DONE
-    except TRANSIENT:
-        # The database or Redis briefly gone: the row goes back to pending for Celery's retry (and if even
-        # that write fails, the lapsed heartbeat brings it back: reports.jobs).
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.PENDING)
-        raise
-    except Exception as exc:  # recorded for the person waiting on the progress page
-        job.status = ExportJob.Status.FAILED
-        job.error = f"{type(exc).__name__}: {exc}"[:2000]
-    job.finished_at = timezone.now()
-    job.save()
-    return job
+    """Write the export of one job through the job runner (reports.jobs); a failure is recorded on the job."""
+    return jobs.job_run(jobs.EXPORTS, job_id, work=_written, finish=_keep, related=("plan", "created_by"))
 
 
-def export_job_fail(*, job_id: int, reason: str) -> None:
+def export_job_fail(*, job_id: int, reason: str) -> ExportJob:
     """Record why an export could not be made (its retries ran out), for its progress page."""
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().get(pk=job_id)
-        if job.status == ExportJob.Status.DONE:
-            return
-        job.status, job.error, job.finished_at = ExportJob.Status.FAILED, reason[:2000], timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-        audit_record(action="export.fail", obj=job, outcome="failure", new={"reason": job.error})
+    return jobs.job_fail(jobs.EXPORTS, job_id=job_id, reason=reason)
 
 
 def export_job_download(*, job: ExportJob, by):

@@ -150,8 +150,34 @@ def test_a_transient_error_that_outlasts_the_retries_fails_the_row(requested, mo
     assert len(calls) == 1 + tasks.MAX_RETRIES
 
 
-def test_backoff_doubles_and_is_capped():
-    assert [tasks.backoff(n) for n in range(7)] == [10, 20, 40, 80, 160, 320, 600]
+@pytest.mark.parametrize("task", [tasks.generate_report, tasks.export_job_run_task])
+def test_each_retry_waits_up_to_twice_as_long_capped_at_ten_minutes(task, monkeypatch):
+    """Celery's own backoff: retry n waits a jittered time of at most min(600, 10 * 2**n) seconds."""
+    from celery.exceptions import Retry
+
+    waits, drawn = [], []
+
+    def retry_recorded(*, exc, countdown, **options):  # instead of queuing the retry
+        waits.append(countdown)
+        return Retry(exc=exc)
+
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    # The jitter draws the wait from 0 up to the doubled one; here it draws the longest.
+    monkeypatch.setattr("celery.utils.time.random.randrange", lambda n: drawn.append(n) or n - 1)
+    monkeypatch.setattr("reports.tasks.services.report_generate", down)
+    monkeypatch.setattr("reports.tasks.export_job_run", down)
+    monkeypatch.setattr(task, "retry", retry_recorded)
+    for retries in range(7):
+        task.push_request(retries=retries)
+        try:
+            with pytest.raises(Retry):
+                task.run(1)
+        finally:
+            task.pop_request()
+    assert waits == [10, 20, 40, 80, 160, 320, 600]
+    assert drawn == [wait + 1 for wait in waits]
 
 
 @pytest.mark.django_db

@@ -89,6 +89,44 @@ def test_the_beat_task_queues_a_silent_export_again_and_it_finishes(plan, superv
     assert job.file.name.endswith(".xlsx")
 
 
+def test_a_redelivered_export_whose_worker_died_is_claimed_and_finished(plan, supervisor, eager):
+    """acks_late hands the dead worker's message on: its one claim takes a running row past its lease."""
+    from reports.tasks import export_job_run_task
+
+    job = running_export(plan, supervisor)
+    with time_machine.travel(T0 + timedelta(seconds=601), tick=False):
+        assert export_job_run_task.delay(job.pk).get() == ExportJob.Status.DONE
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.rows_done) == (ExportJob.Status.DONE, 2, job.rows_total)
+    assert job.file.name.endswith(".xlsx")
+
+
+def test_a_second_delivery_leaves_an_export_within_its_lease_to_its_worker(plan, supervisor, eager):
+    from reports.tasks import export_job_run_task
+
+    job = running_export(plan, supervisor)
+    with time_machine.travel(T0 + timedelta(seconds=599), tick=False):
+        assert export_job_run_task.delay(job.pk).get() == ExportJob.Status.RUNNING
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.file.name) == (ExportJob.Status.RUNNING, 1, "")
+
+
+def test_a_report_meeting_a_passing_error_waits_pending_for_its_retry(county, indicator, supervisor, monkeypatch):
+    from django.db import OperationalError
+
+    from reports import services
+
+    def down(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "compose", down)
+    report = services.report_request(region=county, kind=ReportKind.MONTHLY, month=date(2025, 5, 1), by=supervisor)
+    with pytest.raises(OperationalError):
+        services.report_generate(report_id=report.pk)
+    report.refresh_from_db()
+    assert (report.status, report.attempts, report.failure_reason) == (ReportState.PENDING, 1, "")
+
+
 def test_an_export_stopped_at_every_start_fails_with_a_chinese_reason(plan, supervisor):
     job = running_export(plan, supervisor, attempts=3)
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):

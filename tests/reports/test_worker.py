@@ -21,7 +21,9 @@ from django.db import connection
 
 from reports import services
 from reports.bulletins.document import table
-from reports.models import GeneratedReport, ReportKind, ReportState
+from reports.excel.jobs import export_job_create
+from reports.models import ExportJob, GeneratedReport, ReportKind, ReportState
+from reports.tasks import reclaim_stalled_jobs
 from targets.choices import ReportStatus
 
 from ..factories import ProgressReportFactory
@@ -40,6 +42,9 @@ ROOT = Path(__file__).resolve().parents[2]
 MAY = date(2025, 5, 1)
 # Redis hands a message whose worker died to another worker after this many seconds.
 VISIBILITY_TIMEOUT = 3
+# The workers' lease on a job, kept by a heartbeat every second: once it has run out after a worker died,
+# the job's next delivery (or the reclaim) takes the job back.
+LEASE_SECONDS = 4
 
 
 @pytest.fixture
@@ -52,6 +57,8 @@ def worker_env(tmp_path):
         DATABASE_CONN_MAX_AGE="0",
         DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT),
         CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
+        JOB_LEASE_SECONDS=str(LEASE_SECONDS),
+        JOB_HEARTBEAT_SECONDS="1",
         PYTHONUNBUFFERED="1",
     )
     from config.celery import app
@@ -166,7 +173,7 @@ def test_a_worker_killed_mid_report_leaves_exactly_one_finished_report(region_wi
     assert status_of(report) == ReportState.RUNNING
     first.kill()
     hold.unlink()
-    time.sleep(VISIBILITY_TIMEOUT)
+    time.sleep(max(VISIBILITY_TIMEOUT, LEASE_SECONDS) + 1)  # the message is handed on, the lease has run out
     second = workers("second")
     wait_for(lambda: status_of(report) == ReportState.DONE, 90, "the re-queued report", [first.log, second.log])
     same_period = GeneratedReport.objects.filter(
@@ -175,3 +182,25 @@ def test_a_worker_killed_mid_report_leaves_exactly_one_finished_report(region_wi
     assert same_period.count() == 1
     assert same_period.filter(status=ReportState.DONE).count() == 1
     assert report.attempts == 2  # the killed run, then the redelivered one
+
+
+def test_an_export_whose_worker_died_is_reclaimed_and_finished(
+    plan, indicator, supervisor, workers, settings, tmp_path
+):
+    settings.JOB_LEASE_SECONDS = LEASE_SECONDS
+    hold = tmp_path / "hold"
+    hold.touch()
+    first = workers("first", hold)
+    job = export_job_create(kind=ExportJob.Kind.LEDGER, plan=plan, params={"as_of": "2025-06-30"}, by=supervisor)
+    wait_for(Path(f"{hold}.reached").exists, 60, "the worker to reach the middle of the export", [first.log])
+    first.kill()
+    hold.unlink()
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (ExportJob.Status.RUNNING, 1)
+    assert reclaim_stalled_jobs() == {"retried": 0, "failed": 0}  # within its lease: left to its worker
+    time.sleep(max(VISIBILITY_TIMEOUT, LEASE_SECONDS) + 1)
+    assert reclaim_stalled_jobs() == {"retried": 1, "failed": 0}  # back to pending and queued again
+    second = workers("second")
+    wait_for(lambda: status_of(job) == ExportJob.Status.DONE, 90, "the reclaimed export", [first.log, second.log])
+    assert job.attempts == 2 and job.rows_total == 1  # the killed run, then one more: never two at once
+    assert job.file.name.endswith(".xlsx")
