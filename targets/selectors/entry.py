@@ -222,6 +222,23 @@ def placement(row: WorkRow) -> Placement:
     )
 
 
+def period_due(indicator, *, today: date, reported: set, granted: set = frozenset()) -> entry_rules.Due:
+    """entry_rules.period_to_report on the indicator's calendar and its plan's (due day, lock, first
+    period owed): what My work and 申请补报 each ask of a unit's reports."""
+    plan = indicator.target.plan
+    return entry_rules.period_to_report(
+        start=indicator.start_date,
+        deadline=indicator.deadline,
+        frequency=indicator.frequency,
+        due_day=plan.due_day,
+        lock_after_days=plan.lock_after_days,
+        today=today,
+        reported=reported,
+        granted=granted,
+        reporting_from=plan.first_period,
+    )
+
+
 def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_plan: set, today: date) -> int | None:
     """Set the period the row owes next and its due date; the id of the unit's report for it, if any.
     `reports` maps each period the unit reported to (id, status)."""
@@ -230,16 +247,11 @@ def _place_period(row: WorkRow, reports: dict, granted_indicator: set, granted_p
     granted = {p for (i, p) in granted_indicator if i == indicator.pk} | {
         p for (pl, p) in granted_plan if pl == plan.pk
     }
-    due = entry_rules.period_to_report(
-        start=indicator.start_date,
-        deadline=indicator.deadline,
-        frequency=indicator.frequency,
-        due_day=plan.due_day,
-        lock_after_days=plan.lock_after_days,
+    due = period_due(
+        indicator,
         today=today,
         reported={p for p, (_pk, status) in reports.items() if status in COUNTED},
         granted=granted,
-        reporting_from=plan.first_period,
     )
     # A target already reached owes nothing more: its unreported periods are not worth a warning.
     row.missed_locked = due.missed_locked if row.status.status != Light.DONE else ()

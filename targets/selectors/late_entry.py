@@ -4,31 +4,20 @@ own requests."""
 from datetime import date
 
 from ..models import LateEntryRequest, LateEntryRequestStatus, ProgressReport
-from ..rules import entry as entry_rules
 from . import plans_visible_to
+from .entry import period_due
 
 COUNTED = ("submitted", "approved")
 
 
 def missed_periods(*, indicator, unit, today: date) -> list[date]:
     """The locked periods of `indicator` the unit has not reported and may ask for, oldest first."""
-    plan = indicator.target.plan
     reported = set(
         ProgressReport.objects.filter(indicator=indicator, unit=unit, status__in=COUNTED).values_list(
             "period_start", flat=True
         )
     )
-    due = entry_rules.period_to_report(
-        start=indicator.start_date,
-        deadline=indicator.deadline,
-        frequency=indicator.frequency,
-        due_day=plan.due_day,
-        lock_after_days=plan.lock_after_days,
-        today=today,
-        reported=reported,
-        granted=set(),
-        reporting_from=plan.first_period,
-    )
+    due = period_due(indicator, today=today, reported=reported)
     return list(due.missed_locked)
 
 
