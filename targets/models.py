@@ -380,7 +380,21 @@ class ReportComment(models.Model):
 
 
 class ReportVersion(models.Model):
-    """Every saved state of a report: what it held after each create, edit, submission or review."""
+    """Every saved state of a report: what it held after each create, edit, submission or review.
+
+    `data` holds the report's FIELDS (the services write them, the report page lists their changes)."""
+
+    FIELDS = (
+        "value",
+        "narrative",
+        "problems",
+        "next_steps",
+        "explanation",
+        "outlier_confirmed",
+        "status",
+        "is_late",
+        "review_comment",
+    )
 
     report = models.ForeignKey(
         ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="versions"

@@ -422,19 +422,6 @@ class HistoryEntry:
     evidence: Evidence | None = None
 
 
-LABELLED_FIELDS = (
-    "value",
-    "narrative",
-    "problems",
-    "next_steps",
-    "explanation",
-    "outlier_confirmed",
-    "status",
-    "is_late",
-    "review_comment",
-)
-
-
 def _shown(name: str, value):
     """A stored version value as people read it: 400 rather than 400.0000, "returned" rather than a code."""
     if value is None:
@@ -450,7 +437,7 @@ def _shown(name: str, value):
 
 def _changes(previous: dict, data: dict) -> list[dict]:
     rows = []
-    for name in LABELLED_FIELDS:
+    for name in ReportVersion.FIELDS:
         old, new = previous.get(name), data.get(name)
         if old == new or (not previous and new in ("", None, False)):
             continue

@@ -39,17 +39,7 @@ REPORT_FIELDS = [
 ]
 
 
-VERSION_FIELDS = [
-    "value",
-    "narrative",
-    "problems",
-    "next_steps",
-    "explanation",
-    "outlier_confirmed",
-    "status",
-    "is_late",
-    "review_comment",
-]
+VERSION_FIELDS = ReportVersion.FIELDS
 
 
 VALUE_PLACES = Decimal("0.0001")
