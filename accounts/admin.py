@@ -13,13 +13,17 @@ from .tokens import tokens_revoke
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "get_full_name", "role", "unit", "region", "is_active")
+    list_display = ("username", "full_name", "role", "unit", "region", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Role and scope"), {"fields": ("role", "unit", "region", "must_change_password")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role and scope"), {"fields": ("role", "unit", "region")}),)
     autocomplete_fields = ("unit", "region")
+
+    @admin.display(description=_("full name"))
+    def full_name(self, obj):
+        return obj.get_full_name()
 
     def save_model(self, request, obj, form, change):
         if not change:

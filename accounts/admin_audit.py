@@ -26,6 +26,7 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import NestedObjects
 from django.db import router, transaction
+from django.utils.translation import gettext_lazy as _
 
 from .services import audit_record, jsonable
 
@@ -160,6 +161,11 @@ class AuditedModelAdmin:
 
 
 class AuditedAdminSite(admin.AdminSite):
+    # The product's name, not Django's: the header, the browser tab and the index heading.
+    site_header = _("Rural Revitalization Target Tracking: administration")
+    site_title = _("Target tracking administration")
+    index_title = _("Records and settings")
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, AuditedModelAdmin):

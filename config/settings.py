@@ -42,9 +42,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "axes",
+    "accounts.admin_apps.AxesConfig",  # axes, named in Chinese in the admin
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "accounts.admin_apps.OtpTotpConfig",  # django_otp.plugins.otp_totp, named in Chinese in the admin
     "core",
     "regions",
     "accounts",

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import periods
 
@@ -341,7 +342,7 @@ class Evidence(models.Model):
     )
     file = models.FileField(_("file"), upload_to=_evidence_path, storage=evidence_storage, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=120)
+    content_type = models.CharField(pgettext_lazy("an uploaded file's MIME type", "content type"), max_length=120)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
     uploaded_by = models.ForeignKey(

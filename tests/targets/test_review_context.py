@@ -55,6 +55,7 @@ def test_a_card_shows_the_previous_value_the_change_the_light_and_the_flags(offi
     may = report(indicator, dept, dept_reporter, 5, "250", explanation="核减重复统计50座", outlier_confirmed=True)
     shown = card(office.get("/review/").content.decode(), may.pk)
     assert "上期值：300" in shown and "（2025年4月）" in shown and 'data-change="-50' in shown
+    assert "变化：-50" in shown  # the queue's own word, not the admin's 修改
     assert 'data-flag="outlier"' in shown and "核减重复统计50座" in shown
     assert re.search(r'data-light="(red|amber|green|done)"', shown)
 
