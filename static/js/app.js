@@ -6,6 +6,14 @@ document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
   select.addEventListener("change", function () { select.form.submit(); });
 });
 
+// The dashboards' filters (<details class="filters-box" open>) fill a phone's first screen: on a phone
+// they start folded, their summary naming the month, unless a filter was refused (its error shows).
+if (window.matchMedia("(max-width: 640px)").matches) {
+  document.querySelectorAll("details.filters-box[open]").forEach(function (box) {
+    if (!box.querySelector(".errorlist")) { box.open = false; }
+  });
+}
+
 // <input type="checkbox" data-select-all="CSS selector">: tick or untick every box it names.
 document.querySelectorAll("input[data-select-all]").forEach(function (master) {
   master.addEventListener("change", function () {

@@ -39,7 +39,12 @@ def test_the_month_lists_read_in_the_pages_language_and_fit_a_phone(browser_page
     assert GeneratedReport.objects.get().period_start == earlier  # submitted as YYYY-MM, as before
 
     at_each_width(page, f"{base}/supervision/?as_of=2025-05", "dashboard-month")
-    assert page.locator("#id_as_of").is_visible()  # the filters stand open on a filtered page
+    # On a phone the filters of a filtered page start folded, their summary naming the month; opened,
+    # the month reads in words and fits.
+    assert not page.locator("#id_as_of").is_visible()
+    assert "2025年5月" in page.locator("details.filters-box > summary").inner_text()
+    page.click("details.filters-box > summary")
+    assert page.locator("#id_as_of").is_visible()
     assert chosen(page, "#id_as_of") == "2025年5月" and fits(page, "#id_as_of")
     page.shot("dashboard-month-open-375")
 

@@ -24,6 +24,7 @@ def test_office_downloads_the_red_and_amber_list_it_filtered_on_a_phone(
     page = browser_page
     browser_login(page, supervisor.username)
     page.goto(page.base_url + "/supervision/list/?as_of=2025-06")
+    page.click("details.filters-box > summary")  # on a phone the filters start folded
     page.select_option("#id_light", "flagged")
     page.click("form[data-filters] button[type=submit]")
     page.wait_for_load_state("networkidle")

@@ -61,9 +61,18 @@ def test_the_dashboard_puts_the_red_list_before_the_charts_on_a_phone(browser_pa
     page, base = browser_page, browser_page.base_url
     browser_login(page, supervisor.username)
     at_each_width(page, f"{base}/supervision/", "dashboard")
-    red = page.evaluate("document.querySelector('[data-list=red]').getBoundingClientRect().top")
-    chart = page.evaluate("document.querySelector('#trend-chart').getBoundingClientRect().top")
-    assert red < chart
+    def top(selector: str) -> float:
+        return page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect().top")
+
+    # The light counts first (five tiles), then the red list, then the charts and tables.
+    assert top("[data-counts]") < top("[data-list=red]") < top("#trend-chart") < top("[data-reporting]")
+    # Filters chosen: open on a desktop, folded on a phone (its summary names the month).
+    chosen = f"{base}/supervision/?region={indicator.target.plan.region.code}"
+    page.goto(chosen)
+    assert page.evaluate("document.querySelector('details.filters-box').open") is False
+    page.set_viewport_size({"width": 1366, "height": 812})
+    page.goto(chosen)
+    assert page.evaluate("document.querySelector('details.filters-box').open") is True
 
 
 def test_on_a_desktop_the_bell_stays_on_the_first_row_of_a_long_english_menu(browser_page, indicator, supervisor):
