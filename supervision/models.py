@@ -68,7 +68,7 @@ class StatusSnapshot(models.Model):
     @property
     def behind(self):
         """The points behind pace as the history shows them: never a negative figure (supervision.rules.behind)."""
-        return behind(self.gap, self.reasons)
+        return behind(self.expected, self.completion, self.reasons)
 
     @property
     def reason_words(self) -> list[str]:

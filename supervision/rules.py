@@ -17,7 +17,6 @@ LATE_WORDS = {
     "overdue": gettext_lazy("past deadline, not done"),
     "missing": gettext_lazy("report overdue"),
 }
-_SHOWN_GAP = Decimal("0.1")
 NO_PROGRESS = gettext_lazy("no progress yet")
 
 
@@ -33,14 +32,16 @@ def reason_codes(reasons) -> list[str]:
     return codes
 
 
-def behind(gap: Decimal | None, reasons) -> Decimal | str | None:
-    """What a list's 落后百分点 column shows: the points behind pace when there are any to show (0.1 or
-    more), else why the light is late in words (逾期未完成 when its deadline passed, else 逾期未报 when a
-    report is missing, as its reasons say), else None.
+def behind(expected: Decimal | None, completion: Decimal | None, reasons) -> Decimal | str | None:
+    """What a list's 落后百分点 column shows: the points behind pace as the reason beside it writes them
+    (targets.rules.shown_gap: the shown 序时进度 less the shown completion) when there are any to show
+    (0.1 or more), else why the light is late in words (逾期未完成 when its deadline passed, else 逾期未报
+    when a report is missing, as its reasons say), else None.
 
-    An indicator ahead of its pace has a negative gap; it is lit only because it is late, and "-0.14
+    An indicator ahead of its pace has a negative gap; it is lit only because it is late, and "-0.1
     behind" would say the opposite of why."""
-    if gap is not None and gap.quantize(_SHOWN_GAP) > 0:
+    gap = rules.shown_gap(expected, completion)
+    if gap is not None and gap > 0:
         return gap
     codes = reason_codes(reasons)
     return next((str(text) for code, text in LATE_WORDS.items() if code in codes), None)

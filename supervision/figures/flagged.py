@@ -136,7 +136,7 @@ def _worst_first(qs):
 
 # What a list's row reads of a light, its indicator, task and plan (`_flagged_row`): plain rows, not
 # four model instances per row. The light's own fields by their names, the others by these.
-_LIGHT_FIELDS = ("indicator_id", "unit_id", "status", "reasons", "gap", "completion", "actual", "unowned")
+_LIGHT_FIELDS = ("indicator_id", "unit_id", "status", "reasons", "gap", "completion", "expected", "actual", "unowned")
 
 
 _PAGE_FIELDS = {
@@ -213,7 +213,7 @@ def _flagged_row(s: dict, milestones, leads) -> FlaggedRow:
         status=s["status"],
         reasons=reasons,
         gap=s["gap"],
-        behind=behind(s["gap"], s["reasons"]),
+        behind=behind(s["expected"], s["completion"], s["reasons"]),
         completion=s["completion"],
         lead_units=leads.get(s["target_id"], []),
         days_behind=days_behind(spec, s["actual"], checkpoint) if s["unit_id"] is None and not unowned else None,

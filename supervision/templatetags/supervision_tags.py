@@ -76,7 +76,8 @@ def behind_cell(behind):
         return "—"
     if isinstance(behind, str):
         return behind
-    # One decimal, as the reasons beside it (落后75.6个百分点) and the Excel column write it.
+    # One decimal, as the reasons beside it (落后75.6个百分点) and the Excel column write it; rules.behind
+    # gives it shown already (targets.rules.shown_gap), so this only writes it.
     return f"{Decimal(behind).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,.1f}"
 
 

@@ -377,12 +377,16 @@ def _progress_light(spec, latest, as_of, tau) -> StatusResult:
     completion = _fraction(spec, actual)
     expected = _fraction(spec, expected_value(spec, tau)) if tau else None
     gap = (expected - completion) * 100 if expected is not None else None
-    status, reason = _pace_decision(spec, completion, expected, gap, as_of, tau)
+    # Stored as they are kept: completion toward zero, so one short of 100 % stays short of it.
+    kept_completion = completion.quantize(_FRACTION_PLACES, rounding=ROUND_DOWN)
+    kept_expected = expected.quantize(_FRACTION_PLACES, rounding=ROUND_HALF_UP) if tau else None
+    # The light is judged on the exact figures; its reason is written from the kept ones, as every
+    # table beside it shows them (shown_figures), so a reason and its row never differ by a rounding.
+    status, reason = _pace_decision(spec, completion, gap, as_of, tau, kept_completion, kept_expected)
     return StatusResult(
         status=status,
-        # Rounded down so a completion short of 100 % is never shown as 100 %.
-        completion=completion.quantize(_FRACTION_PLACES, rounding=ROUND_DOWN),
-        expected=expected.quantize(_FRACTION_PLACES, rounding=ROUND_HALF_UP) if tau else None,
+        completion=kept_completion,
+        expected=kept_expected,
         gap=gap.quantize(_GAP_PLACES, rounding=ROUND_HALF_UP) if tau else None,
         actual=actual,
         checkpoint=tau,
@@ -390,15 +394,15 @@ def _progress_light(spec, latest, as_of, tau) -> StatusResult:
     )
 
 
-def _pace_decision(spec, completion, expected, gap, as_of, tau) -> tuple[str, str]:
-    shown = _completion_percent(completion)
+def _pace_decision(spec, completion, gap, as_of, tau, kept_completion, kept_expected) -> tuple[str, str]:
+    shown = completion_percent(kept_completion)
     if completion >= 1:
         return Light.DONE, Reason("done", completion=shown)
     if as_of > spec.deadline:
         return Light.RED, Reason("overdue", deadline=spec.deadline.isoformat(), completion=shown)
     if tau is None:
         return Light.GREEN, Reason("no_checkpoint")
-    reason = _pace_reason(expected, shown, gap)
+    reason = _pace_reason(kept_expected, kept_completion)
     if gap > spec.red_gap:
         return Light.RED, reason
     if gap > spec.amber_gap:
@@ -406,16 +410,19 @@ def _pace_decision(spec, completion, expected, gap, as_of, tau) -> tuple[str, st
     return Light.GREEN, reason
 
 
-def _pace_reason(expected: Decimal, shown_completion: str, gap: Decimal) -> Reason:
+def _pace_reason(expected: Decimal, completion: Decimal) -> Reason:
+    """序时进度应达 / 实际完成 / 落后 (or 超前) in words: the three shown figures (shown_figures), the
+    gap the difference of the other two as written."""
+    figures = shown_figures(expected, completion)
     values = {
-        "expected": expected_percent(expected),
-        "completion": shown_completion,
-        "gap": _shown(abs(gap)),
+        "expected": _str(figures.expected),
+        "completion": _str(figures.completion),
+        "gap": _str(abs(figures.gap)),
     }
-    # A gap that rounds to 0.0 reads as on pace, not "0.0 points behind".
-    if values["gap"] == _shown(Decimal(0)):
+    # A gap that shows as 0.0 reads as on pace, not "0.0 points behind".
+    if figures.gap == 0:
         return Reason("on_pace", **values)
-    return Reason("behind" if gap > 0 else "ahead", **values)
+    return Reason("behind" if figures.gap > 0 else "ahead", **values)
 
 
 def _bound_light(spec, latest, tau) -> StatusResult:
@@ -461,24 +468,69 @@ def period_words(p: date, frequency: str) -> str:
     return _("%(year)d-%(month)02d") % {"year": start.year, "month": start.month}
 
 
-def _shown(number: Decimal, rounding: str = ROUND_HALF_UP) -> str:
-    shown = number.quantize(_SHOWN_PLACES, rounding=rounding)
-    return str(shown.copy_abs() if shown == 0 else shown)
+# How expected, completion and the gap between them are shown --------------------------------------
+#
+# One rule for every page, reason, list, export and bulletin that shows them: 序时进度 and completion
+# each to one decimal of a percent, rounded half-up; the points behind (落后百分点) the difference of
+# those two shown figures, so the three always add up as a reader checks them (应达75.6%，实际完成75.3%，
+# 落后0.3). The one exception: a completion short of 100 % shows at most 99.9, never as done.
+# The stored figures stay as the rule computed them (StatusResult); only what is shown is rounded.
 
 
-def _completion_percent(completion: Decimal) -> str:
-    return _shown(completion * 100, rounding=ROUND_DOWN)
+@dataclass(frozen=True)
+class ShownFigures:
+    expected: Decimal | None  # percent, one decimal
+    completion: Decimal | None  # percent, one decimal
+    gap: Decimal | None  # percentage points, expected − completion as shown; negative when ahead
+
+
+_NEARLY_DONE = Decimal("99.9")
+
+
+def _percent(fraction) -> Decimal:
+    shown = (Decimal(fraction) * 100).quantize(_SHOWN_PLACES, rounding=ROUND_HALF_UP)
+    return shown.copy_abs() if shown == 0 else shown
+
+
+def shown_completion(completion) -> Decimal | None:
+    """Completion in percent as shown (75.34 % → 75.3, 75.35 % → 75.4); below 100 % never 100.0."""
+    if completion is None:
+        return None
+    shown = _percent(completion)
+    return min(shown, _NEARLY_DONE) if Decimal(completion) < 1 else shown
+
+
+def shown_expected(expected) -> Decimal | None:
+    """序时进度 in percent as shown (75.55 % → 75.6)."""
+    return None if expected is None else _percent(expected)
+
+
+def shown_figures(expected, completion) -> ShownFigures:
+    """The three figures as shown together, from the fractions a light keeps (StatusResult, CurrentLight,
+    a snapshot): the gap is the shown 序时进度 less the shown completion, None without either."""
+    e, c = shown_expected(expected), shown_completion(completion)
+    gap = None if e is None or c is None else e - c
+    return ShownFigures(e, c, gap.copy_abs() if gap == 0 else gap)
+
+
+def _str(number: Decimal) -> str:
+    return str(number.copy_abs() if number == 0 else number)
 
 
 def completion_percent(completion: Decimal | None) -> str:
-    """Completion as every page and reason writes it: 75.6 (one decimal, rounded down, so 99.96 %
-    does not read as done); "—" for none."""
-    return "—" if completion is None else _completion_percent(Decimal(completion))
+    """Completion as every page and reason writes it: 75.6 (shown_completion: one decimal, half-up,
+    99.96 % as 99.9 so it does not read as done); "—" for none."""
+    return "—" if completion is None else _str(shown_completion(completion))
 
 
 def expected_percent(expected: Decimal | None) -> str:
-    """序时进度 as every page and reason writes it: 75.6 (one decimal); "—" for none."""
-    return "—" if expected is None else _shown(Decimal(expected) * 100)
+    """序时进度 as every page and reason writes it: 75.6 (shown_expected: one decimal, half-up); "—" for none."""
+    return "—" if expected is None else _str(shown_expected(expected))
+
+
+def shown_gap(expected, completion) -> Decimal | None:
+    """落后百分点 as every page, list and bulletin shows it: shown_figures' gap."""
+    return shown_figures(expected, completion).gap
 
 
 def _amount(value: Decimal, unit: str) -> str:

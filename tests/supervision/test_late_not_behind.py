@@ -37,12 +37,13 @@ def ahead_but_late(indicator, dept, dept_reporter):
 def test_a_gap_shown_behind_stays_a_figure_and_a_late_light_ahead_of_pace_says_why():
     missing = Reason("missing", period="2025-06", due="2025-06-25")
     overdue = Reason("overdue", deadline="2025-12-31", completion="90.0")
-    assert behind(Decimal("12.30"), [missing]) == Decimal("12.30")
-    assert behind(Decimal("-0.14"), [missing]) == "逾期未报"
-    assert behind(Decimal("0.04"), [missing.as_data()]) == "逾期未报"
-    assert behind(Decimal("-3"), [overdue, missing]) == "逾期未完成"
-    assert behind(None, [missing]) == "逾期未报"
-    assert behind(Decimal("-5"), []) is None
+    # (expected, completion) as a light keeps them, in fractions; the figure is the shown difference.
+    assert behind(Decimal("0.5"), Decimal("0.377"), [missing]) == Decimal("12.3")
+    assert behind(Decimal("0.5"), Decimal("0.5014"), [missing]) == "逾期未报"
+    assert behind(Decimal("0.5004"), Decimal("0.5"), [missing.as_data()]) == "逾期未报"
+    assert behind(Decimal("0.5"), Decimal("0.53"), [overdue, missing]) == "逾期未完成"
+    assert behind(None, Decimal("0.5"), [missing]) == "逾期未报"
+    assert behind(Decimal("0.5"), Decimal("0.55"), []) is None
 
 
 @time_machine.travel(NOW, tick=False)

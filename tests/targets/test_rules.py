@@ -166,11 +166,11 @@ def test_a_lagging_increase_says_how_far_behind_it_is():
     "value, status, completion, reason",
     [
         ("1.57", Light.GREEN, D("0.5"), "expected 50.0 %, reported 50.0 %, on pace"),
-        ("1.56", Light.GREEN, D("0.6666"), "expected 50.0 %, reported 66.6 %, 16.7 points ahead"),
+        ("1.56", Light.GREEN, D("0.6666"), "expected 50.0 %, reported 66.7 %, 16.7 points ahead"),
         ("1.58", Light.AMBER, D("0.3333"), "expected 50.0 %, reported 33.3 %, 16.7 points behind"),
         ("1.62", Light.RED, D("-0.3333"), "expected 50.0 %, reported -33.3 %, 83.3 points behind"),
         ("1.54", Light.DONE, D("1"), "target reached: 100.0 %"),
-        ("1.50", Light.DONE, D("1.6666"), "target reached: 166.6 %"),
+        ("1.50", Light.DONE, D("1.6666"), "target reached: 166.7 %"),
     ],
     ids=["on pace", "ahead", "behind", "going the wrong way", "exactly reached", "beyond the target"],
 )
@@ -533,6 +533,6 @@ def test_the_period_owed_in_a_month(frequency, month, expected):
 def test_a_gap_that_rounds_to_nothing_reads_on_pace_not_zero_points_behind():
     from targets.rules import _pace_reason
 
-    reason = _pace_reason(D("0.7803"), "78.0", D("0.03"))
+    reason = _pace_reason(D("0.7803"), D("0.7800"))
     assert reason.code == "on_pace"
-    assert _pace_reason(D("0.78"), "70.0", D("8")).code == "behind"
+    assert _pace_reason(D("0.78"), D("0.70")).code == "behind"
