@@ -55,6 +55,7 @@ def row_labels() -> dict[str, str]:
         "l_period": gettext("Period"),
         "l_due": gettext("Due"),
         "l_status": gettext("Status"),
+        "l_returned_why": gettext("Reason for returning"),
         "l_open": gettext("Open report"),
         "l_enter": gettext("Enter progress"),
         "l_by": gettext("Reported by"),

@@ -79,6 +79,21 @@ def test_a_returned_report_is_listed_under_returned(as_dept, indicator, dept, de
     assert shown(html) == [indicator.pk] and count(html, "returned") == 1
 
 
+def test_a_returned_reports_card_says_why_the_office_returned_it(as_dept, indicator, dept, dept_reporter, supervisor):
+    report = services.progress_report_create(
+        indicator=indicator, unit=dept, period="2025-05", value=Decimal("400"), by=dept_reporter
+    )
+    services.progress_report_submit(report=report, by=dept_reporter)
+    services.progress_report_review(report=report, by=supervisor, approve=False, comment="照片不清楚<请补拍>")
+    html = as_dept.get("/my-work/?tab=returned").content.decode()
+    card = re.search(rf'<li class="work-row[^"]*" data-indicator="{indicator.pk}".*?</li>', html, re.S)[0]
+    assert "状态：已退回" in card
+    assert '<div class="return-reason error">退回原因：照片不清楚&lt;请补拍&gt;</div>' in card
+    # Once resubmitted, the card no longer carries the old reason.
+    services.progress_report_submit(report=ProgressReport.objects.get(pk=report.pk), by=dept_reporter)
+    assert "return-reason" not in as_dept.get("/my-work/?tab=all").content.decode()
+
+
 def test_open_supervision_items_of_the_unit_are_on_the_to_do(as_dept, indicator, dept, other_unit, supervisor):
     mine = SupervisionItem.objects.create(
         indicator=indicator,
