@@ -457,10 +457,12 @@ def report_history(report) -> list[HistoryEntry]:
     entries, previous = [], {}
     for v in ReportVersion.objects.filter(report=report).select_related("by").order_by("version"):
         changes = _changes(previous, v.data)
+        previous = v.data
+        if v.action == "update" and not changes:
+            continue  # an edit that changed nothing (recorded before the services stopped writing them)
         entries.append(
             HistoryEntry(at=v.at, by=v.by, kind="version", action=v.action, version=v.version, changes=changes)
         )
-        previous = v.data
     for c in ReportComment.objects.filter(report=report).select_related("author"):
         entries.append(HistoryEntry(at=c.created_at, by=c.author, kind="comment", text=c.text))
     for e in Evidence.objects.filter(report=report).select_related("uploaded_by"):

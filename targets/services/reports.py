@@ -283,6 +283,10 @@ def progress_report_update(
             raise ValidationError(_("%(field)s cannot be changed here.") % {"field": name})
     if "value" in changes:
         _check_value(changes["value"], current.indicator)
+    if not any(_differs(current, name, value) for name, value in changes.items()):
+        # Saved as it stands (报送 straight after 保存草稿 sends the same fields again): no new version, no
+        # edit in the history or the audit log.
+        return current
     old = snapshot(current, EDITABLE_FIELDS)
     previous_value = current.value
     for name, value in changes.items():
@@ -302,6 +306,14 @@ def progress_report_update(
     )
     _record_version(current, "update", by)
     return current
+
+
+def _differs(current: ProgressReport, name: str, value) -> bool:
+    """Whether `value` changes the report's field `name` (a value compared as a number: 400 is 400.0000)."""
+    stored = getattr(current, name)
+    if name == "value":  # checked a number by _check_value before
+        return Decimal(str(value)) != Decimal(stored)
+    return value != stored
 
 
 def _check_version(current: ProgressReport, expected_version: int | None) -> None:

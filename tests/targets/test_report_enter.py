@@ -105,3 +105,41 @@ def test_a_colleague_creating_the_report_between_the_read_and_the_insert_is_a_co
 def test_a_version_of_a_report_that_is_not_there_is_not_found(indicator, dept, dept_reporter):
     with pytest.raises(ProgressReport.DoesNotExist):
         enter(indicator, dept, dept_reporter, version=3)
+
+
+def test_submitting_straight_after_saving_the_draft_records_no_edit(indicator, dept, dept_reporter):
+    """报送 right after 保存草稿: the form sends the same fields again, as it stands (400 as typed, the
+    stored 400.0000); the history gets no empty "版本 2 · 已修改", the audit log no edit."""
+    from targets.models import ReportVersion
+    from targets.selectors.entry import report_history
+
+    fields = {"narrative": "完成400座", "problems": "", "next_steps": "", "explanation": ""}
+    draft = enter(indicator, dept, dept_reporter, **fields)
+    report = enter(indicator, dept, dept_reporter, version=draft.version, submit=True, **fields)
+    assert report.status == ReportStatus.SUBMITTED and report.version == draft.version + 1
+    versions = list(ReportVersion.objects.filter(report=report).order_by("version").values_list("version", "action"))
+    assert versions == [(1, "create"), (2, "submit")]
+    assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
+        "report.create",
+        "report.submit",
+    ]
+    assert [(h.version, h.action) for h in report_history(report) if h.kind == "version"] == versions
+
+
+def test_a_changed_field_is_still_an_edit_before_the_submission(indicator, dept, dept_reporter):
+    from targets.models import ReportVersion
+
+    draft = enter(indicator, dept, dept_reporter, narrative="完成400座")
+    enter(indicator, dept, dept_reporter, version=draft.version, submit=True, narrative="完成400座，已验收")
+    actions = list(ReportVersion.objects.order_by("version").values_list("action", flat=True))
+    assert actions == ["create", "update", "submit"]
+
+
+def test_the_history_leaves_out_an_edit_already_recorded_that_changed_nothing(indicator, dept, dept_reporter):
+    from targets.models import ReportVersion
+    from targets.selectors.entry import report_history
+
+    report = enter(indicator, dept, dept_reporter, narrative="完成400座")
+    first = ReportVersion.objects.get(report=report)
+    ReportVersion.objects.create(report=report, version=2, action="update", data=first.data, by=dept_reporter)
+    assert [(h.version, h.action) for h in report_history(report) if h.kind == "version"] == [(1, "create")]
