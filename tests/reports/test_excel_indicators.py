@@ -554,3 +554,20 @@ def test_a_stage_date_is_not_the_deadline_of_the_targets_after_it_and_a_later_co
     ]
     (fields,) = extract("新建高标准农田1万亩，6月底前完成5000亩，10月底前全部完成", **XUNYI)
     assert (fields.deadline, fields.milestones) == (date(2024, 10, 31), [(date(2024, 6, 30), Decimal(5000))])
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("实现90%以上的小农户融入现代农业组织", "小农户融入现代农业组织比例"),
+        ("确保95%以上的农户用上自来水", "农户用上自来水比例"),
+        ("全县60%以上行政村达到美丽乡村标准", "行政村达到美丽乡村标准比例"),
+        ("村庄绿化覆盖率达到30%以上", "村庄绿化覆盖率"),
+        ("新建3个文化礼堂", "新建文化礼堂"),
+    ],
+)
+def test_a_share_named_after_its_number_reads_as_a_share_not_from_its_particle(text, name):
+    """ "90%以上的小农户…": the indicator is the share of them (…比例), its name never starts with 的; a name
+    that already says it is a rate keeps its words, and a count keeps the thing counted."""
+    [proposal] = extract(text, start=date(2024, 1, 1), end=date(2027, 12, 31))
+    assert proposal.name == name

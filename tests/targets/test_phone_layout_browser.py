@@ -61,6 +61,7 @@ def test_the_dashboard_puts_the_red_list_before_the_charts_on_a_phone(browser_pa
     page, base = browser_page, browser_page.base_url
     browser_login(page, supervisor.username)
     at_each_width(page, f"{base}/supervision/", "dashboard")
+
     def top(selector: str) -> float:
         return page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect().top")
 

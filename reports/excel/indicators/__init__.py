@@ -127,6 +127,8 @@ STAGE_VERBS = re.compile(
     r"(?:前|以前|之前|底|末|要|力争|确保|累计|全部|基本|完成|实现|达到|达|总|年度|全年|任务量|任务|目标|工程量|总量|的|共|计)"
 )
 # "6月底前完成总任务的50%": a share of the indicator's own amount.
+# A name that already says it is a share: "…覆盖率", "…占比", "…比例", "…比重".
+SHARE_WORDS = re.compile(r"(?:率|比例|比重|占比|份额)$")
 SHARE_OF_TOTAL = re.compile(r"(?:总|全部|年度|全年)?(?:任务|目标|任务量|总量|工程量|总数)的?$")
 
 
@@ -450,8 +452,12 @@ def _plain_proposals(clause, found, index, ctx, deadline, consumed, inherited) -
         and len(rest) >= 2
         and not rest.startswith(("以上", "以内", "左右"))
     ):
-        # "新建X个Y", "进行2次32项全分析检测": the thing counted follows the number.
-        names = [wording.clean_name(raw_name) + rest]
+        # "新建X个Y", "进行2次32项全分析检测": the thing counted follows the number; "实现90%以上的小农户融
+        # 入现代农业组织": a share of them, named 小农户融入现代农业组织比例 (not "的小农户…").
+        thing = rest.removeprefix("的")
+        if quantity.unit == "%" and not SHARE_WORDS.search(thing):
+            thing += "比例"
+        names = [wording.clean_name(raw_name) + thing]
         phrase, taken = clause[raw_start : quantity.end + len(rest)], len(rest)
     kind = wording.kind(raw_name, quantity.comparison)
     each = EACH_SCOPE.search(raw_name)
