@@ -557,7 +557,8 @@ class CurrentLight(models.Model):
         verbose_name_plural = _("current lights")
         constraints = [
             # The pages count lights per plan from this index alone (an index-only scan; INCLUDE is
-            # PostgreSQL's, elsewhere a plain partial unique index).
+            # PostgreSQL's: on SQLite, where Django creates no constraint with INCLUDE, migration
+            # 0009 creates the same partial unique index without it).
             models.UniqueConstraint(
                 fields=["indicator"],
                 condition=Q(unit__isnull=True),
