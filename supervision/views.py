@@ -1,5 +1,7 @@
 """Dashboard and supervision-item pages: thin, they parse the filters, call a selector or a service, render."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -87,9 +89,24 @@ def overview(request):
             "base_query": _query(request),
             "taken_at": taken.at,
             **as_of_shown(as_of),
+            "freeze": freeze_dates(as_of),
             **taken.figures,
         },
     )
+
+
+def freeze_dates(as_of) -> dict:
+    """What the office's freeze button does for the month of `as_of` (supervision.services.snapshot_freeze):
+    a closed month is frozen at its month end; the month under way is frozen with today's lights under
+    its month end, provisionally, and the automatic month-end freeze on the 1st replaces those rows."""
+    end, today = periods.month_end(as_of), timezone.localdate()
+    evaluated_on = min(end, today)
+    return {
+        "end": end,
+        "evaluated_on": evaluated_on,
+        "provisional": evaluated_on < end,
+        "replaced_on": end + timedelta(days=1),
+    }
 
 
 def as_of_shown(as_of) -> dict:
@@ -335,17 +352,26 @@ def freeze(request):
     filters = DashboardFilters(request.POST, user=request.user)
     filters.is_valid()
     scope, as_of = filters.scope(), filters.as_of_date()
-    today = timezone.localdate()
-    end = periods.month_end(as_of)
+    dates = freeze_dates(as_of)
     count = services.snapshot_freeze(
-        as_of=end,
+        as_of=dates["end"],
         indicators=figures.indicators_in(region=scope["region"]),
         by=request.user,
-        evaluated_on=min(end, today),
+        evaluated_on=dates["evaluated_on"],
     )
-    messages.success(
-        request, _("%(count)s indicators frozen at %(date)s.") % {"count": count, "date": periods.day_words(end)}
-    )
+    if dates["provisional"]:
+        text = _(
+            "%(count)s indicators frozen with today's lights (%(today)s) as this month's provisional record; "
+            "the automatic month-end freeze on %(replaced_on)s replaces them with the lights at %(end)s."
+        ) % {
+            "count": count,
+            "today": periods.day_words(dates["evaluated_on"]),
+            "replaced_on": periods.day_words(dates["replaced_on"]),
+            "end": periods.day_words(dates["end"]),
+        }
+    else:
+        text = _("%(count)s indicators frozen at %(date)s.") % {"count": count, "date": periods.day_words(dates["end"])}
+    messages.success(request, text)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "supervision:overview"

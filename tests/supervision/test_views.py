@@ -3,10 +3,12 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.utils import translation
 
 from supervision.models import StatusSnapshot, SupervisionItem
 from supervision.services import snapshot_freeze
+from supervision.tasks import freeze_month_end
 from targets.lights import lights_rejudge_all
 
 from .builders import submitted
@@ -319,3 +321,52 @@ def test_a_reporter_sees_its_own_drafts_and_of_the_other_units_only_what_they_su
     assert values_shown(stranger) == ["222", "300"]
     assert values_shown(dept_reporter) == ["111", "300"]
     assert sorted(values_shown(supervisor)) == ["111", "222", "300"]
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_freezing_the_month_under_way_says_it_froze_todays_lights_provisionally_and_the_month_end_replaces_them(
+    office, indicator
+):
+    with time_machine.travel("2025-07-07 15:00 +08:00", tick=False):
+        response = office.post("/supervision/freeze/", {"as_of": "2025-07"})
+    assert _messages(response) == [
+        "已按今天（2025年7月7日）的灯色定格1项指标，作为本月的临时数据；2025年8月1日的自动月末定格将以2025年7月31日的灯色替换。"
+    ]
+    snapshot = StatusSnapshot.objects.get(unit__isnull=True)
+    assert (snapshot.as_of, snapshot.evaluated_on, snapshot.is_provisional) == (
+        date(2025, 7, 31),
+        date(2025, 7, 7),
+        True,
+    )
+    with time_machine.travel("2025-08-01 00:01 +08:00", tick=False):
+        freeze_month_end()  # the beat job of the 1st, as the message says
+    snapshot = StatusSnapshot.objects.get(unit__isnull=True)
+    assert (snapshot.as_of, snapshot.evaluated_on, snapshot.is_provisional) == (
+        date(2025, 7, 31),
+        date(2025, 7, 31),
+        False,
+    )
+
+
+@time_machine.travel("2025-07-07 15:00 +08:00", tick=False)
+def test_freezing_a_closed_month_names_its_month_end(office, indicator):
+    response = office.post("/supervision/freeze/", {"as_of": "2025-06"})
+    assert _messages(response) == ["已定格1项指标截至2025年6月30日的灯色。"]
+    assert StatusSnapshot.objects.get(unit__isnull=True).evaluated_on == date(2025, 6, 30)
+
+
+@time_machine.travel("2025-07-07 15:00 +08:00", tick=False)
+def test_the_freeze_button_asks_first_in_the_words_of_what_it_does(office, indicator):
+    html = office.get("/supervision/").content.decode()
+    assert (
+        'data-confirm="确认按今天（2025年7月7日）的灯色定格，作为本月的临时数据？将替换本月此前定格的灯色；'
+        '2025年8月1日的自动月末定格将以2025年7月31日的灯色替换。">立即定格本月灯色</button>'
+    ) in html
+    html = office.get("/supervision/?as_of=2025-06").content.decode()
+    assert (
+        'data-confirm="确认定格2025年6月30日的灯色？将替换该月末此前定格的灯色。">定格2025年6月30日的灯色</button>'
+        in html
+    )
