@@ -69,9 +69,41 @@ document.querySelectorAll("select[data-months-from][data-months-to]").forEach(fu
 });
 
 // <button data-confirm="question">: ask before the form goes with that button (an act that cannot be undone).
+// <form data-busy="words">: a form that starts long work goes once. On the first submit its buttons are
+// disabled and the pressed one reads the words until the next page arrives; a second submit (a double
+// click) is stopped. The buttons are disabled after the browser has read the form, so the pressed
+// button's name and value still go with it. Back to the page from the history, the buttons work again.
+function formBusy(form, button) {
+  form.dataset.submitting = "1";
+  form.setAttribute("aria-busy", "true");
+  setTimeout(function () {
+    form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (b) {
+      b.dataset.idleText = b.textContent;
+      b.disabled = true;
+    });
+    if (button && button.tagName === "BUTTON") { button.textContent = form.dataset.busy; }
+  }, 0);
+}
+
+function formIdle(form) {
+  delete form.dataset.submitting;
+  form.removeAttribute("aria-busy");
+  form.querySelectorAll("[data-idle-text]").forEach(function (b) {
+    b.textContent = b.dataset.idleText;
+    delete b.dataset.idleText;
+    b.disabled = false;
+  });
+}
+
 document.querySelectorAll("form").forEach(function (form) {
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
-    if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) { event.preventDefault(); }
+    if (form.dataset.busy !== undefined && form.dataset.submitting) { event.preventDefault(); return; }
+    if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) { event.preventDefault(); return; }
+    if (form.dataset.busy !== undefined) { formBusy(form, button); }
   });
+});
+
+window.addEventListener("pageshow", function (event) {
+  if (event.persisted) { document.querySelectorAll("form[data-busy]").forEach(formIdle); }
 });
