@@ -9,14 +9,14 @@ scheduled request itself is unique per region, kind and period.
 
 import logging
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,9 @@ from .selectors import document_frame_for, report_files_missing, schedule_region
 
 logger = logging.getLogger(__name__)
 
+# A person asking again for the same report within this time is taken for a double click and refused.
+REQUEST_AGAIN_AFTER = timedelta(seconds=10)
+
 
 def _enqueue(report: GeneratedReport) -> None:
     queue.enqueue_on_commit("reports.tasks.generate_report", report.pk)
@@ -69,7 +72,8 @@ def report_request(
     caller (bench/bench_reports.py times `report_generate` itself).
 
     Each request makes the next version for that region, kind and period; older versions stay.
-    A schedule asks once per period: asking again returns the row it already made. With `replaces`
+    A schedule asks once per period: asking again returns the row it already made. A person is refused
+    while a version is being made, or moments after asking (`_refuse_repeat`). With `replaces`
     (a returned report regenerated) the request is refused when a later version exists, checked under
     the same lock, so two clicks at once make one new version.
     """
@@ -85,6 +89,8 @@ def report_request(
             ).first()
             if existing:
                 return existing
+        if person is not None and replaces is None:  # a regeneration has its own check, below
+            _refuse_repeat(region=region, kind=kind, period_end=period.period_end, person=person)
         latest = _latest_version(region=region, kind=kind, period_end=period.period_end)
         if replaces is not None and latest > replaces.version:
             raise ValidationError(_("Version %(v)s of this report has been asked for already.") % {"v": latest})
@@ -257,6 +263,41 @@ def report_file_open(*, report: GeneratedReport, fmt: str, by):
         return None
     report_download_record(report=report, fmt=fmt, by=by)
     return handle
+
+
+def _refuse_repeat(*, region, kind: str, period_end, person) -> None:
+    """Refuse a person's request for a report (region, kind and period) that is being made already, or
+    that the same person asked for moments ago: a double click, or a click again while the first waits.
+
+    Made already: a version pending since less than a lease ago, or running with its lease kept (a row
+    past its lease has lost its worker, and jobs_reclaim puts it back). Called under the region's lock,
+    so of two requests at once the second sees the first.
+    """
+    now = timezone.now()
+    versions = GeneratedReport.objects.filter(region=region, kind=kind, period_end=period_end)
+    started_since = jobs.lease_expired_before(now)
+    under_way = (
+        versions.filter(
+            Q(status=ReportState.PENDING, created_at__gte=started_since)
+            | Q(status=ReportState.RUNNING, heartbeat_at__gte=started_since)
+            | Q(status=ReportState.RUNNING, heartbeat_at__isnull=True, started_at__gte=started_since)
+        )
+        .order_by("-version")
+        .first()
+    )
+    if under_way is not None:
+        raise ValidationError(
+            _("Version %(v)s of this report is being generated; it appears in the list when done.")
+            % {"v": under_way.version}
+        )
+    just_asked = (
+        versions.filter(requested_by=person, created_at__gte=now - REQUEST_AGAIN_AFTER).order_by("-version").first()
+    )
+    if just_asked is not None:
+        raise ValidationError(
+            _("You asked for this report moments ago (version %(v)s); ask again after %(n)s seconds for a new version.")
+            % {"v": just_asked.version, "n": int(REQUEST_AGAIN_AFTER.total_seconds())}
+        )
 
 
 def _latest_version(*, region, kind: str, period_end) -> int:

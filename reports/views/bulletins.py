@@ -91,12 +91,16 @@ def report_request(request):
             },
             status=400,
         )
-    report = services.report_request(
-        region=form.cleaned_data["region"],
-        kind=form.cleaned_data["kind"],
-        month=form.cleaned_data["month"],
-        by=request.user,
-    )
+    try:
+        report = services.report_request(
+            region=form.cleaned_data["region"],
+            kind=form.cleaned_data["kind"],
+            month=form.cleaned_data["month"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+        return redirect("reports:bulletins")
     report.refresh_from_db(fields=["status"])  # generated already where tasks run in-process (make run)
     if report.status == ReportState.DONE:
         messages.success(request, _("Report generated: %(report)s, at the top of the list below.") % {"report": report})

@@ -1,10 +1,12 @@
 """The supervision office generates a bulletin in the browser, opens it and downloads the Word file."""
 
+import time
 from datetime import date
 from io import BytesIO
 
 import pytest
 from docx import Document
+from playwright.sync_api import expect
 
 from accounts.models import Role
 from reports import services
@@ -89,3 +91,36 @@ def test_a_leader_confirms_before_signing_and_a_dismissed_question_signs_nothing
     page.wait_for_load_state("networkidle")
     report.refresh_from_db()
     assert report.signoff == "signed" and len(questions) == 2
+
+
+def test_a_double_click_on_generate_sends_one_request_shows_it_is_working_and_makes_one_version(
+    browser_page, supervisor, county, indicator, monkeypatch
+):
+    request = services.report_request
+
+    def slow(**kwargs):  # the walkthrough's county took about 6 s; the page must hold still meanwhile
+        time.sleep(1.5)
+        return request(**kwargs)
+
+    monkeypatch.setattr(services, "report_request", slow)
+    page = browser_page
+    browser_login(page, supervisor.username)
+    page.goto(page.base_url + "/reports/bulletins/")
+    page.select_option("#id_kind", "monthly")
+    page.select_option("#id_month", "2025-05")
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    button = page.locator("#report-request button[type=submit]")
+    button.dblclick()
+    # Read from the page as it waits for the answer (a locator would wait for the next page).
+    state = page.evaluate(
+        """() => new Promise(done => setTimeout(() => {
+             const form = document.getElementById("report-request"), b = form.querySelector("button[type=submit]");
+             done([b.disabled, b.textContent, form.getAttribute("aria-busy")]);
+           }, 100))"""
+    )
+    assert state == [True, "正在生成，需要几秒钟…", "true"]
+    page.wait_for_selector(".msg.success", timeout=60_000)
+    assert posts == [page.base_url + "/reports/bulletins/request/"]
+    assert list(GeneratedReport.objects.values_list("version", flat=True)) == [1]
+    expect(page.locator("#report-request button[type=submit]")).to_be_enabled()

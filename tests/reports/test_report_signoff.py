@@ -1,11 +1,12 @@
 """A leader's sign-off (签发) of a generated report: sign with remarks or return with a reason, once; the office
 regenerates a returned one. Checked in the service, on the pages and over the API."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import AuditEvent, Role
 from reports import services
@@ -138,9 +139,9 @@ def test_the_api_signs_and_returns_for_leaders_only(done_report, leader, supervi
     assert (response.json()["signoff"], response.json()["signed_by"]) == ("signed", leader.pk)
     again = api_as(leader).post(f"/api/reports/{done_report.pk}/return/", {"reason": "x"}, format="json")
     assert again.status_code == 400
-    second = services.report_generate(
-        report_id=services.report_request(region=county, kind=ReportKind.MONTHLY, month=MAY, by=supervisor).pk
-    )
+    with time_machine.travel(timezone.now() + services.REQUEST_AGAIN_AFTER + timedelta(seconds=1)):
+        asked = services.report_request(region=county, kind=ReportKind.MONTHLY, month=MAY, by=supervisor)
+    second = services.report_generate(report_id=asked.pk)
     missing = api_as(leader).post(f"/api/reports/{second.pk}/return/", {}, format="json")
     assert missing.status_code == 400 and "reason" in missing.json()["fields"]
     returned = api_as(leader).post(f"/api/reports/{second.pk}/return/", {"reason": "口径不对"}, format="json")
