@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy
 
+from core import periods
 from targets import rules
 from targets.choices import PROGRESS_KINDS
 
@@ -119,3 +120,17 @@ def projection(
     except OverflowError:
         return Projection(pace_per_day=pace, reached_on=None, days_after_deadline=None)
     return Projection(pace_per_day=pace, reached_on=reached, days_after_deadline=(reached - deadline).days)
+
+
+def freeze_dates(as_of: date, *, today: date) -> dict:
+    """What the office's freeze button does for the month of `as_of` (services.snapshot_freeze): a
+    closed month is frozen at its month end; the month under way is frozen with today's lights under
+    its month end, provisionally, and the automatic month-end freeze on the 1st replaces those rows."""
+    end = periods.month_end(as_of)
+    evaluated_on = min(end, today)
+    return {
+        "end": end,
+        "evaluated_on": evaluated_on,
+        "provisional": evaluated_on < end,
+        "replaced_on": end + timedelta(days=1),
+    }

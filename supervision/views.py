@@ -1,7 +1,5 @@
 """Dashboard and supervision-item pages: thin, they parse the filters, call a selector or a service, render."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,7 +18,7 @@ from regions.models import Unit
 from targets import selectors as target_selectors
 from targets.choices import Light
 
-from . import figures, selectors, services
+from . import figures, rules, selectors, services
 from . import search as search_module
 from .forms import FLAGGED_LIGHTS, DashboardFilters, DecisionForm, IssueForm, ReplyForm
 from .models import SupervisionItem, SupervisionStatus
@@ -89,24 +87,10 @@ def overview(request):
             "base_query": _query(request),
             "taken_at": taken.at,
             **as_of_shown(as_of),
-            "freeze": freeze_dates(as_of),
+            "freeze": rules.freeze_dates(as_of, today=timezone.localdate()),
             **taken.figures,
         },
     )
-
-
-def freeze_dates(as_of) -> dict:
-    """What the office's freeze button does for the month of `as_of` (supervision.services.snapshot_freeze):
-    a closed month is frozen at its month end; the month under way is frozen with today's lights under
-    its month end, provisionally, and the automatic month-end freeze on the 1st replaces those rows."""
-    end, today = periods.month_end(as_of), timezone.localdate()
-    evaluated_on = min(end, today)
-    return {
-        "end": end,
-        "evaluated_on": evaluated_on,
-        "provisional": evaluated_on < end,
-        "replaced_on": end + timedelta(days=1),
-    }
 
 
 def as_of_shown(as_of) -> dict:
@@ -352,7 +336,7 @@ def freeze(request):
     filters = DashboardFilters(request.POST, user=request.user)
     filters.is_valid()
     scope, as_of = filters.scope(), filters.as_of_date()
-    dates = freeze_dates(as_of)
+    dates = rules.freeze_dates(as_of, today=timezone.localdate())
     count = services.snapshot_freeze(
         as_of=dates["end"],
         indicators=figures.indicators_in(region=scope["region"]),

@@ -5,9 +5,7 @@ from datetime import date
 
 from ..models import LateEntryRequest, LateEntryRequestStatus, ProgressReport
 from . import plans_visible_to
-from .entry import period_due
-
-COUNTED = ("submitted", "approved")
+from .entry import COUNTED, period_due
 
 
 def missed_periods(*, indicator, unit, today: date) -> list[date]:
