@@ -223,13 +223,13 @@ def progress_report_create(
         if not _is_duplicate_report(exc):
             raise
         raise already from exc
-    audit_record(
+    _record_version(report, "create", by)
+    audit_record(  # last, as in progress_report_submit
         action="report.create",
         by=by,
         obj=report,
         new=snapshot(report, REPORT_FIELDS + ["explanation", "outlier_confirmed"]),
     )
-    _record_version(report, "create", by)
     return report
 
 
@@ -297,14 +297,14 @@ def progress_report_update(
         )
     current.version += 1
     current.save()
-    audit_record(
+    _record_version(current, "update", by)
+    audit_record(  # last, as in progress_report_submit
         action="report.update",
         by=by,
         obj=current,
         old=old,
         new=snapshot(current, EDITABLE_FIELDS + ("outlier_confirmed",)),
     )
-    _record_version(current, "update", by)
     return current
 
 
@@ -341,9 +341,6 @@ def progress_report_submit(*, report, by, expected_version: int | None = None) -
     due = periods.due_date(current.period_start, current.indicator.frequency, plan.due_day)
     current.is_late = timezone.localdate(now) > due
     old = review.review_step(current, review.SUBMIT, by=by, wording=review.REPORT_WORDING, now=now)
-    audit_record(
-        action="report.submit", by=by, obj=current, old=old, new=snapshot(current, ["status", "version", "is_late"])
-    )
     _record_version(current, "submit", by)
     lights.lights_rejudge(indicator_ids=[current.indicator_id])
     message = _("%(unit)s submitted %(indicator)s for %(period)s%(late)s.") % {
@@ -353,6 +350,10 @@ def progress_report_submit(*, report, by, expected_version: int | None = None) -
         "late": _(" (late)") if current.is_late else "",
     }
     notify(users=office_of(plan.region), kind="report.submitted", message=message, link=report_link(current))
+    # Last: the audit chain's lock is held to the commit, so every other write waits only for this insert.
+    audit_record(
+        action="report.submit", by=by, obj=current, old=old, new=snapshot(current, ["status", "version", "is_late"])
+    )
     return current
 
 
@@ -371,13 +372,6 @@ def progress_report_review(
     old = review.review_step(
         current, review.APPROVE if approve else review.RETURN, by=by, wording=review.REPORT_WORDING, reason=comment
     )
-    audit_record(
-        action="report.approve" if approve else "report.return",
-        by=by,
-        obj=current,
-        old=old,
-        new=snapshot(current, ["status", "version", "review_comment"]),
-    )
     _record_version(current, "approve" if approve else "return", by)
     lights.lights_rejudge(indicator_ids=[current.indicator_id])
     values = {"indicator": current.indicator.name, "period": period_words_of(current), "reason": current.review_comment}
@@ -389,6 +383,13 @@ def progress_report_review(
             "report.returned",
             _("Your report on %(indicator)s for %(period)s was returned: %(reason)s") % values,
         )
+    audit_record(  # last, as in progress_report_submit
+        action="report.approve" if approve else "report.return",
+        by=by,
+        obj=current,
+        old=old,
+        new=snapshot(current, ["status", "version", "review_comment"]),
+    )
     return current
 
 
@@ -399,13 +400,6 @@ def progress_report_reopen(*, report, by, reason: str, expected_version: int | N
     require_office(by, _plan_of(current))
     _check_version(current, expected_version)
     old = review.review_step(current, review.REOPEN, by=by, wording=review.REPORT_WORDING, reason=reason)
-    audit_record(
-        action="report.reopen",
-        by=by,
-        obj=current,
-        old=old,
-        new=snapshot(current, ["status", "version", "review_comment"]),
-    )
     _record_version(current, "reopen", by)
     lights.lights_rejudge(indicator_ids=[current.indicator_id])
     _tell_unit(
@@ -413,5 +407,12 @@ def progress_report_reopen(*, report, by, reason: str, expected_version: int | N
         "report.reopened",
         _("Your approved report on %(indicator)s for %(period)s was reopened: %(reason)s")
         % {"indicator": current.indicator.name, "period": period_words_of(current), "reason": current.review_comment},
+    )
+    audit_record(  # last, as in progress_report_submit
+        action="report.reopen",
+        by=by,
+        obj=current,
+        old=old,
+        new=snapshot(current, ["status", "version", "review_comment"]),
     )
     return current
