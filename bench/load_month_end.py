@@ -20,9 +20,11 @@ Every write is one a careful clerk would make, so that an error means the server
   other non-2xx answer is an error.
 """
 
+import os
 import random
 import resource
 import sys
+import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -41,9 +43,12 @@ EXPECTED = {"refused": 0, "conflicts": 0, "nothing to do": 0}
 # The goals of issue 17: p95 per number of users, with no errors.
 GOAL_P95_MS = {50: 150, 100: 300}
 SESSIONS: dict = {}
-# locust's own CPU seconds (user + system) when the statistics were reset (--reset-stats), so the
-# summary can say how much of the two cores the load generator took per request.
-CPU_AT_RESET: list[float] = []
+# CPU seconds when the statistics were reset (--reset-stats): locust's own, gunicorn's (its master
+# and workers, when GUNICORN_PID names the master's pid file, as run_load_test.sh does) and the
+# whole machine's, so the summary can say where the cores went per request: the server, the load
+# generator, and the rest (PostgreSQL, Redis and anything else running).
+CPU_AT_RESET: list[dict] = []
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds() -> float:
@@ -51,9 +56,40 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _process_seconds(pid: int) -> float:
+    # /proc/PID/stat: utime and stime are the 14th and 15th fields, after the parenthesised name.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def gunicorn_seconds() -> float | None:
+    pid_file = os.environ.get("GUNICORN_PID")
+    if not pid_file or not Path(pid_file).exists():
+        return None
+    master = int(Path(pid_file).read_text())
+    total = _process_seconds(master)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                total += _process_seconds(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue  # a process that ended while the directory was read
+    return total
+
+
+def machine_seconds() -> float:
+    # The first line of /proc/stat: time each state took over all cores, in ticks; busy is all but idle and iowait.
+    ticks = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / TICKS
+
+
+def cpu_now() -> dict:
+    return {"locust": cpu_seconds(), "gunicorn": gunicorn_seconds(), "machine": machine_seconds(), "at": time.time()}
+
+
 @events.spawning_complete.add_listener
 def note_cpu(user_count, **kwargs):
-    CPU_AT_RESET.append(cpu_seconds())
+    CPU_AT_RESET.append(cpu_now())
 
 
 @events.test_start.add_listener
@@ -251,6 +287,18 @@ class Leader(PlatformUser):
         self.open_plan()
 
 
+def cpu_split(before: dict, after: dict, requests: int) -> str:
+    """CPU ms per request of locust, gunicorn and the rest of the machine, and how busy the cores were."""
+    per = {name: (after[name] - before[name]) / requests * 1000 for name in ("locust", "machine")}
+    cores = (after["machine"] - before["machine"]) / max(after["at"] - before["at"], 1e-9)
+    line = f"locust CPU {per['locust']:.1f} ms per request"
+    if before["gunicorn"] is not None and after["gunicorn"] is not None:
+        server = (after["gunicorn"] - before["gunicorn"]) / requests * 1000
+        rest = per["machine"] - server - per["locust"]
+        line += f"; gunicorn {server:.1f} ms, the rest of the machine (PostgreSQL, Redis, other) {rest:.1f} ms"
+    return line + f"; cores busy {cores:.2f} of {os.cpu_count()}"
+
+
 @events.quitting.add_listener
 def summary(environment, **kwargs):
     stats = environment.stats
@@ -265,7 +313,7 @@ def summary(environment, **kwargs):
         + "  ".join(f"{name} {n}" for name, n in EXPECTED.items())
     )
     if CPU_AT_RESET and total.num_requests:
-        print(f"locust CPU {(cpu_seconds() - CPU_AT_RESET[0]) / total.num_requests * 1000:.1f} ms per request")
+        print(cpu_split(CPU_AT_RESET[0], cpu_now(), total.num_requests))
     for name, entry in sorted(stats.entries.items(), key=lambda kv: kv[0][0]):
         print(
             f"  {entry.method:5} {entry.name:48} n={entry.num_requests:6}  p50={entry.get_response_time_percentile(0.5):5.0f}"

@@ -35,6 +35,6 @@ for _ in $(seq 30); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && b
 # is now (lower is faster: 0.16 s at the fastest seen, 0.65 s on a slow hour), so runs can be compared.
 CALIBRATION=$("$PY" -c 'import time; a = time.process_time(); s = sum(i * i for i in range(5_000_000)); print(f"{time.process_time() - a:.2f}")')
 echo "cores: $(nproc), load average before: $(cut -d' ' -f1-3 /proc/loadavg), gunicorn workers: $WORKERS${SERVER_CPUS:+ on cpu $SERVER_CPUS}, calibration loop: ${CALIBRATION} s"
-"$BIN/locust" -f bench/load_month_end.py --headless -u "$USERS" -r 10 -t "${SECONDS_}s" \
+GUNICORN_PID="$WORK/gunicorn.pid" "$BIN/locust" -f bench/load_month_end.py --headless -u "$USERS" -r 10 -t "${SECONDS_}s" \
   --host "http://127.0.0.1:$PORT" --only-summary --reset-stats 2>&1 | sed -n '/=== month-end/,$p'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
