@@ -1,5 +1,8 @@
 """The month-end mix of bench/load_month_end.py replayed in one process, one request at a time:
-CPU seconds (time.process_time) per request, overall and per page. PostgreSQL's own CPU is not in it.
+CPU seconds (time.process_time) per request, overall and per page, and beside them the CPU seconds of
+the PostgreSQL backend that served them (read from /proc: the database must run on this machine).
+The connection is kept open for the whole run (DATABASE_CONN_MAX_AGE, as production keeps it for
+60 s), so neither side pays for a connection per request.
 
 Wall-clock load figures on a shared 2-core machine swing with its speed; this replay is the steady
 way to compare two versions of the code (run both back to back on the same fresh data). Writes
@@ -31,11 +34,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "86400")
 
 import django  # noqa: E402
 
 django.setup()
 
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -43,6 +48,8 @@ from accounts.models import User  # noqa: E402
 REPORTERS = ["nongye", "fagai", "damen", "xunyi_nongye"]
 SUPERVISORS = ["duchashi", "xunyi_ducha"]
 CPU = collections.defaultdict(list)
+DB_CPU = collections.defaultdict(list)
+TICKS = os.sysconf("SC_CLK_TCK")
 CLIENTS: dict[str, Client] = {}
 
 
@@ -53,10 +60,20 @@ def client(username: str) -> Client:
     return CLIENTS[username]
 
 
+def backend_seconds() -> float:
+    """CPU seconds (user + system) of the PostgreSQL backend of this process's connection so far."""
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
 def timed(name: str, call):
+    db_started = backend_seconds()
     started = time.process_time()
     response = call()
     CPU[name].append(time.process_time() - started)
+    DB_CPU[name].append(backend_seconds() - db_started)
     return response
 
 
@@ -123,11 +140,15 @@ def main(tasks: int) -> None:
         else:
             get("lingdao", f"/plans/{rng.choice(plans['lingdao'])}/", "plan page")
     total, count = sum(map(sum, CPU.values())), sum(map(len, CPU.values()))
-    print(f"{count} requests, {total / count * 1000:.1f} ms CPU per request")
+    db_total = sum(map(sum, DB_CPU.values()))
+    print(
+        f"{count} requests, {total / count * 1000:.1f} ms CPU per request in Django, "
+        f"{db_total / count * 1000:.1f} ms in the PostgreSQL backend ({1000 // TICKS} ms ticks)"
+    )
     for name, seconds in sorted(CPU.items(), key=lambda item: -sum(item[1])):
         print(
             f"  {name:17} n={len(seconds):4}  mean {statistics.mean(seconds) * 1000:6.1f} ms  "
-            f"share {sum(seconds) / total * 100:4.1f} %"
+            f"share {sum(seconds) / total * 100:4.1f} %  PostgreSQL {statistics.mean(DB_CPU[name]) * 1000:5.1f} ms"
         )
 
 
