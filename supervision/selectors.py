@@ -102,16 +102,10 @@ def _overview(
     scope = dict(region=region, plan=plan, section=section, unit=unit, township=township)
     lit = dict(scope, light=light)
     by_county = region is None or region.level in ("province", "city")
-    splits = (
-        [("county", figures.light_counts_by(dimension="county", as_of=as_of, **lit))]
-        if by_county
-        else [
-            ("section", figures.light_counts_by(dimension="section", as_of=as_of, **lit)),
-            ("lead_unit", figures.light_counts_by(dimension="lead_unit", as_of=as_of, known=units, **lit)),
-            ("township", figures.light_counts_by(dimension="township", as_of=as_of, known=townships, **lit)),
-        ]
+    dimensions = ("county",) if by_county else ("section", "lead_unit", "township")
+    counts, splits = figures.overview_counts(
+        as_of=as_of, dimensions=dimensions, known={"lead_unit": units, "township": townships}, **lit
     )
-    counts = figures.light_counts(as_of=as_of, **lit)
     trend = figures.trend(as_of=as_of, counted=counts, **lit)
     # The lists' totals are the counts' own (the same rows), so only their first rows are read.
     shown = {name: counts.counts[name] for name in ("red", "amber") if _keeps(light, name)}
@@ -122,7 +116,7 @@ def _overview(
         "counts": counts,
         "trend": trend,
         "trend_json": trend_chart(trend, light=light),
-        "splits": splits,
+        "splits": [(dimension, splits[dimension]) for dimension in dimensions],
         "reporting_month": reporting_month,
         "reporting": figures.reporting_rates(
             region=region, month=reporting_month, plan=plan, section=section, unit=unit, known=units

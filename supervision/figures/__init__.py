@@ -24,6 +24,7 @@ from .counts import (  # noqa: F401 (the dashboards' figures, imported from here
     TrendPoint,
     light_counts,
     light_counts_by,
+    overview_counts,
     trend,
 )
 from .flagged import (  # noqa: F401 (the dashboards' figures, imported from here)

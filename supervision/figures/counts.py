@@ -4,6 +4,7 @@ trend (a past month from its stored per-region counts, the month under way from 
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -15,7 +16,7 @@ from django.db.models import (
 from core.periods import month_end, previous_month_end
 from regions.models import Region, Unit
 from targets.choices import Light
-from targets.models import Allocation, Section
+from targets.models import Allocation, Indicator, Plan, Section, Target
 
 from ..models import MonthCount, StatusSnapshot
 from .scope import (
@@ -244,3 +245,162 @@ def trend(
             known = counted is not None and counted.as_of == end
             points[end] = dict(counted.counts) if known else _count_by_light(_scope(end=end, **scope))
     return [TrendPoint(as_of=end, counts=points[end]) for end in ends]
+
+
+def overview_counts(
+    *,
+    region,
+    as_of: date,
+    dimensions,
+    plan=None,
+    section=None,
+    unit=None,
+    township=None,
+    light=None,
+    known: dict | None = None,
+) -> tuple[LightCounts, dict[str, list[GroupCounts]]]:
+    """`light_counts` and `light_counts_by` of each of `dimensions`, over the same scope, in one query.
+
+    The same figures as those functions give one at a time (the overview shows them all): the scope's
+    rows are selected by Django once per month end (and once for the township shares), and every
+    GROUP BY is written over them by hand, the sections' titles found by a recursive walk to each top
+    section in the query itself. Built one at a time, the seven counts' querysets took more of the
+    overview's CPU than PostgreSQL took to count them. `known` is {dimension: {pk: object}}, the units
+    and townships the page has read."""
+    if unknown := set(dimensions) - set(DIMENSIONS):
+        raise ValueError(f"unknown dimension {sorted(unknown)!r}; expected one of {', '.join(DIMENSIONS)}")
+    end = month_end(as_of)
+    before = previous_month_end(end)
+    scope = dict(region=region, plan=plan, section=section, unit=unit, light=light)
+    subsets = {
+        "own": _scope(end=end, township=township, **scope),
+        "before": _scope(end=before, township=township, **scope),
+    }
+    if "township" in dimensions:
+        subsets["shares"] = _scope(end=end, township=township, shares=True, **scope).filter(unit__isnull=False)
+    rows = _overview_rows(subsets, dimensions, loose=township is None)
+    counts = LightCounts(as_of=end, previous_as_of=before, counts=_zero(), previous=_zero())
+    groups = {dimension: {} for dimension in dimensions}
+    for part, key, status, n, label, code, plan_id, order in rows:
+        if part == "own":
+            counts.counts[status] = n
+        elif part == "before":
+            counts.previous[status] = n
+        elif key is not None or part == "section":
+            dimension = "township" if part in ("shares", "led", "shared") else part
+            group = groups[dimension].setdefault(key, GroupCounts(key=key, label=""))
+            group.counts[status] += n
+            if part == "section" and key is not None:
+                group.label, group.order = label, (plan_id, order, key)
+            elif part == "county":
+                group.label, group.code = label, code
+    known = known or {}
+    splits = {}
+    for dimension, found in groups.items():
+        if dimension == "section":
+            splits[dimension] = sorted(found.values(), key=lambda g: (g.key is None, g.order))
+            continue
+        if dimension != "county":
+            _labelled(found, Region if dimension == "township" else Unit, known.get(dimension))
+        splits[dimension] = sorted(
+            found.values(), key=lambda g: (-g.counts[Light.RED], -g.counts[Light.AMBER], g.label)
+        )
+    return counts, splits
+
+
+def _overview_rows(subsets: dict, dimensions, *, loose: bool) -> list[tuple]:
+    """(part, key, status, count, label, code, plan, order) rows of `overview_counts`, in one UNION ALL:
+    the light rows of each subset (a queryset) are a CTE of their ids."""
+    quote = connection.ops.quote_name
+    table = {
+        name: model._meta.db_table
+        for name, model in (
+            ("indicator", Indicator),
+            ("target", Target),
+            ("section", Section),
+            ("plan", Plan),
+            ("region", Region),
+            ("unit", Unit),
+            ("allocation", Allocation),
+            ("leads", Target.lead_units.through),
+            ("co_units", Target.co_units.through),
+        )
+    }
+    ctes, params = [], []
+    for name, qs in subsets.items():
+        sql, sub_params = qs.order_by().values("pk").query.sql_with_params()
+        ctes.append(f"{name}_ids(id) AS ({sql})")
+        params += sub_params
+    lights = {name: qs.model._meta.db_table for name, qs in subsets.items()}
+    none = "CAST(NULL AS INTEGER)"
+    blank = "CAST(NULL AS VARCHAR(300))"
+
+    def rows_of(subset: str, joins: str = "") -> str:
+        return (
+            f"FROM {lights[subset]} l JOIN {table['indicator']} i ON i.id = l.indicator_id "
+            f"JOIN {table['target']} t ON t.id = i.target_id {joins}"
+            f"WHERE l.id IN (SELECT id FROM {subset}_ids)"
+        )
+
+    parts = []
+    if "section" in dimensions:
+        # Every section of the plans counted, with the top section it stands under (any depth).
+        ctes.append(
+            f"tops(id, top) AS (SELECT s.id, s.id FROM {table['section']} s WHERE s.parent_id IS NULL "
+            f"AND s.plan_id IN (SELECT t.plan_id {rows_of('own')}) "
+            f"UNION ALL SELECT s.id, tops.top FROM {table['section']} s JOIN tops ON s.parent_id = tops.id)"
+        )
+        parts.append(
+            f"SELECT 'section', top.id, l.status, COUNT(*), top.title, {blank}, top.plan_id, top.{quote('order')} "
+            + rows_of(
+                "own",
+                f"LEFT JOIN tops ON tops.id = t.section_id LEFT JOIN {table['section']} top ON top.id = tops.top ",
+            )
+            + f" GROUP BY top.id, l.status, top.title, top.plan_id, top.{quote('order')}"
+        )
+    for subset in ("own", "before"):
+        parts.append(
+            f"SELECT '{subset}', {none}, l.status, COUNT(*), {blank}, {blank}, {none}, {none} "
+            f"{rows_of(subset)} GROUP BY l.status"
+        )
+    if "lead_unit" in dimensions:
+        parts.append(
+            f"SELECT 'lead_unit', lu.unit_id, l.status, COUNT(*), {blank}, {blank}, {none}, {none} "
+            + rows_of("own", f"JOIN {table['leads']} lu ON lu.target_id = t.id ")
+            + " GROUP BY lu.unit_id, l.status"
+        )
+    if "county" in dimensions:
+        parts.append(
+            f"SELECT 'county', r.id, l.status, COUNT(*), r.name, r.code, {none}, {none} "
+            + rows_of(
+                "own",
+                f"JOIN {table['plan']} p ON p.id = t.plan_id JOIN {table['region']} r ON r.id = p.region_id ",
+            )
+            + " GROUP BY r.id, l.status, r.name, r.code"
+        )
+    if "township" in dimensions:
+        # Each township's own lights: its shares, and (without a township filter) the un-allocated
+        # indicators its units lead or share, as `_by_township` counts them.
+        parts.append(
+            f"SELECT 'shares', u.township_id, l.status, COUNT(*), {blank}, {blank}, {none}, {none} "
+            + rows_of("shares", f"JOIN {table['unit']} u ON u.id = l.unit_id ")
+            + " GROUP BY u.township_id, l.status"
+        )
+        if loose:
+            unallocated = (
+                f" AND NOT EXISTS (SELECT 1 FROM {table['allocation']} a WHERE a.indicator_id = l.indicator_id)"
+            )
+            for part, through in (("led", "leads"), ("shared", "co_units")):
+                parts.append(
+                    f"SELECT '{part}', u.township_id, l.status, COUNT(*), {blank}, {blank}, {none}, {none} "
+                    + rows_of(
+                        "own",
+                        f"JOIN {table[through]} x ON x.target_id = t.id JOIN {table['unit']} u ON u.id = x.unit_id ",
+                    )
+                    + unallocated
+                    + " GROUP BY u.township_id, l.status"
+                )
+    sql = f"WITH RECURSIVE {', '.join(ctes)} {' UNION ALL '.join(parts)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

@@ -47,7 +47,10 @@ def _region_q(region: Region | None, path: str) -> Q:
 
 
 def _section_ids(section: Section) -> list[int]:
-    """The section and every section nested under it (one query)."""
+    """The section and every section nested under it (one query, once per section object: a page
+    filtered by section reads each of its figures under it)."""
+    if "_nested_ids" in section.__dict__:
+        return section.__dict__["_nested_ids"]
     children = defaultdict(list)
     for pk, parent in Section.objects.filter(plan_id=section.plan_id).values_list("pk", "parent_id"):
         children[parent].append(pk)
@@ -56,6 +59,7 @@ def _section_ids(section: Section) -> list[int]:
         pk = todo.pop()
         ids.append(pk)
         todo += children[pk]
+    section.__dict__["_nested_ids"] = ids
     return ids
 
 

@@ -3,12 +3,15 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
+from regions.models import Region, Unit, UnitKind
 from supervision import figures
 from supervision.models import SupervisionItem
 from supervision.services import snapshot_freeze
-from targets.models import Allocation
+from targets.models import Allocation, Indicator, Plan, Section, Target
 
 from ..factories import IndicatorFactory, RegionFactory, SectionFactory, TargetFactory, UserFactory
 from .builders import submitted
@@ -251,3 +254,69 @@ def test_the_overviews_lists_show_the_first_rows_the_list_page_shows_at_each_lig
         page = figures.flagged(region=county, as_of=june, lights=(light,), limit=7)
         assert page.total > 7 and lists[light].total == page.total
         assert [r.indicator_id for r in lists[light].rows] == [r.indicator_id for r in page.rows]
+
+
+def _split_rows(groups):
+    return [(g.key, g.label, g.code, g.order, g.counts) for g in groups]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    ["", "light=red", "light=flagged", "township", "township+light=amber", "section", "unit", "plan"],
+)
+@time_machine.travel("2025-07-10 10:00 +08:00", tick=False)
+def test_the_overview_counts_in_one_query_what_the_light_counts_count_one_at_a_time(db, filters):
+    author = UserFactory(username="admin1", role=Role.ADMIN)
+    county, _indicator = build_county("330302000000", 90, author)
+    # A section three deep: its lights count under the top section it stands in.
+    sub = Section.objects.filter(plan__region=county, parent__isnull=False).first()
+    deep = Section.objects.create(plan=sub.plan, parent=sub, title="1. 细项", order=3)
+    Target.objects.filter(pk__in=Target.objects.filter(section=sub).values("pk")[:5]).update(section=deep)
+    Target.objects.filter(pk__in=Target.objects.filter(plan__region=county).values("pk")[:2]).update(section=None)
+    snapshot_freeze(as_of=JUNE, indicators=Indicator.objects.filter(target__plan__region=county))
+    scope = {"region": county}
+    if "light=red" in filters:
+        scope["light"] = "red"
+    if "light=flagged" in filters:
+        scope["light"] = figures.FLAGGED
+    if "light=amber" in filters:
+        scope["light"] = "amber"
+    if "township" in filters:
+        scope["township"] = Region.objects.filter(parent=county).order_by("code").first()
+    if "section" in filters:
+        scope["section"] = Section.objects.get(plan__region=county, parent=None)
+    if "unit" in filters:
+        scope["unit"] = Unit.objects.filter(county=county, kind=UnitKind.TOWNSHIP).first()
+    if "plan" in filters:
+        scope["plan"] = Plan.objects.get(region=county)
+    dimensions = ("section", "lead_unit", "township")
+    with CaptureQueriesContext(connection) as queries:
+        counts, splits = figures.overview_counts(as_of=JUNE, dimensions=dimensions, **scope)
+    # The counts, the names of the lead units and townships, and a section filter's nested sections.
+    assert len(queries) <= 4
+    alone = figures.light_counts(as_of=JUNE, **scope)
+    assert (counts.as_of, counts.previous_as_of, counts.counts, counts.previous) == (
+        alone.as_of,
+        alone.previous_as_of,
+        alone.counts,
+        alone.previous,
+    )
+    assert counts.total > 0
+    for dimension in dimensions:
+        one = figures.light_counts_by(dimension=dimension, as_of=JUNE, **scope)
+        assert _split_rows(splits[dimension]) == _split_rows(one), dimension
+    if not filters:
+        assert {g.label for g in splits["section"]} == {"一、目标", ""}
+        assert sum(g.total for g in splits["township"]) > 0
+
+
+@time_machine.travel("2025-07-10 10:00 +08:00", tick=False)
+def test_the_overview_counts_by_county_as_the_county_split_does(db):
+    author = UserFactory(username="admin1", role=Role.ADMIN)
+    build_county("330301000000", 30, author)
+    build_county("330302000000", 60, author)
+    counts, splits = figures.overview_counts(region=None, as_of=JUNE, dimensions=("county",))
+    assert counts.counts == figures.light_counts(region=None, as_of=JUNE).counts
+    county_split = figures.light_counts_by(dimension="county", region=None, as_of=JUNE)
+    assert _split_rows(splits["county"]) == _split_rows(county_split)
+    assert len(splits["county"]) == 2
