@@ -43,19 +43,29 @@ def newly_done(*, region, as_of: date, plan=None, section=None, unit=None, towns
     qs = (
         snapshots(region=region, as_of=end, plan=plan, section=section, unit=unit, township=township, light=Light.DONE)
         .filter(~was_done)
-        .select_related("indicator__target")
         .order_by("indicator__target__seq", "indicator_id")
+    )
+    # Plain rows: the list shows these fields of each light, its indicator and its task, not three
+    # model instances per row.
+    rows = qs.values_list(
+        "indicator_id",
+        "indicator__name",
+        "indicator__target__seq",
+        "indicator__target__name",
+        "actual",
+        "completion",
+        "indicator__unit",
     )
     return [
         DoneRow(
-            indicator_id=s.indicator_id,
-            name=s.indicator.name,
-            target=str(s.indicator.target),
-            actual=s.actual,
-            completion=s.completion,
-            unit=s.indicator.unit,
+            indicator_id=indicator_id,
+            name=name,
+            target=f"{seq}. {task}",  # str(Target)
+            actual=actual,
+            completion=completion,
+            unit=measure,
         )
-        for s in qs
+        for indicator_id, name, seq, task, actual, completion, measure in rows
     ]
 
 
