@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import F, Max, Q
+from django.core.paginator import Paginator
+from django.db.models import CharField, F, Max, Q, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import pgettext
 
@@ -26,6 +28,7 @@ from .rules import days_behind, projection
 AWAITING_REPLY = (SupervisionStatus.OPEN, SupervisionStatus.RETURNED)
 # What the indicator page's table of reports shows of each report (with its unit's name, unit_name).
 REPORT_FIELDS = ("pk", "period_start", "value", "status", "is_late", "submitted_at", "narrative")
+REPORTS_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -186,24 +189,28 @@ def item_visible(item, user) -> bool:
     return permissions.in_region(user, item.indicator.target.plan.region)
 
 
-def indicator_page(*, indicator: Indicator, as_of: date, reader) -> dict:
-    """The indicator page: light now, chart, report history, light history, items, audit trail, projection.
+def indicator_page(*, indicator: Indicator, as_of: date, reader, reports_page=None) -> dict:
+    """The indicator page: light now, chart, reports (page `reports_page` of them), light history,
+    items, audit trail, projection.
 
     A draft is its unit's work in progress: a reporter sees its own unit's drafts and the other units'
     reports from the day each was submitted; the office and the leaders, who follow the work, see the
     drafts too."""
-    # The chart draws every period, so the whole history rather than the light's window.
-    rows = target_selectors.indicator_rows(Indicator.objects.filter(pk=indicator.pk), as_of, full_series=True)
-    row = rows[indicator.pk]
-    indicator = row.indicator
-    milestones = list(indicator.milestones.all())
-    spec = target_selectors.indicator_spec(indicator, milestones, indicator.target.plan)
-    # Plain rows: a township-allocated indicator lists hundreds of reports (12 townships × 60 months),
-    # and the page shows only these fields of each (supervision_tags.report_rows writes them).
+    # The chart draws every period, so the whole history rather than the light's window. `indicator`
+    # comes with its task and plan (the view's one read of it), so it is judged as it is.
+    row = target_selectors.judge([indicator], as_of, full_series=True)[indicator.pk]
+    spec = row.spec
     reports = indicator.reports.all()
     if permissions.is_reporter(reader):
         reports = reports.filter(~Q(status=ReportStatus.DRAFT) | Q(unit_id=reader.unit_id))
-    reports = list(reports.order_by("-period_start", "unit__name").values(*REPORT_FIELDS, unit_name=F("unit__name")))
+    # A page at a time, newest first, as plain rows of the fields the table shows
+    # (supervision_tags.report_rows writes them): an indicator allocated to 12 townships has 720
+    # reports over five years, more than a person reads on one page, and reading and writing them
+    # all was a quarter of the page's time.
+    page = Paginator(
+        reports.order_by("-period_start", "unit__name", "pk").values(*REPORT_FIELDS, unit_name=F("unit__name")),
+        REPORTS_PER_PAGE,
+    ).get_page(reports_page)
     counted = [
         (periods.due_date(p.period_start, spec.frequency, spec.due_day), p.value)
         for p in row.series
@@ -215,33 +222,46 @@ def indicator_page(*, indicator: Indicator, as_of: date, reader) -> dict:
         else None
     )
     items = list(indicator.supervision_items.select_related("unit", "issued_by", "replied_by", "closed_by"))
+    history, share_history = _snapshots(indicator)
     return {
         "row": row,
         "spec": spec,
         "lead_units": list(indicator.target.lead_units.all()),
-        "unowned": Indicator.objects.filter(target_selectors.unowned_q(), pk=indicator.pk).exists(),
-        "reports": reports,
-        "history": list(StatusSnapshot.objects.filter(indicator=indicator, unit__isnull=True).order_by("-as_of")),
-        "share_history": _share_history(indicator),
+        # Nobody answers for it (targets.selectors.unowned_q): the judgement read its shares and
+        # lead units already, and `owned` says whether it found any.
+        "unowned": not spec.owned,
+        "reports": page,
+        "history": history,
+        "share_history": share_history,
         "items": items,
         "audit": _audit_trail(indicator, reports, items),
-        "chart": _chart(spec, row.series, milestones, counted, ahead),
+        "chart": _chart(spec, row.series, counted, ahead),
         "projection": ahead,
         "days_behind": days_behind(spec, row.status.actual, row.status.checkpoint),
     }
 
 
-def _share_history(indicator):
-    rows = StatusSnapshot.objects.filter(indicator=indicator, unit__isnull=False).select_related("unit")
-    latest = {}
-    for s in rows.order_by("as_of"):
-        latest[s.unit_id] = s
-    return sorted(latest.values(), key=lambda s: s.unit.name)
+def _snapshots(indicator) -> tuple[list, list]:
+    """The indicator's frozen month ends, latest first, and its township shares at the latest month
+    end any was frozen, by the township's name: one read of both, not of every share's every month
+    (12 townships × 60 months)."""
+    snapshots = StatusSnapshot.objects.filter(indicator=indicator)
+    latest_shares = snapshots.filter(unit__isnull=False).order_by("-as_of").values("as_of")[:1]
+    history, shares = [], []
+    for s in (
+        snapshots.filter(Q(unit__isnull=True) | Q(as_of=Subquery(latest_shares)))
+        .select_related("unit")
+        .order_by("-as_of")
+    ):
+        (history if s.unit_id is None else shares).append(s)
+    return history, sorted(shares, key=lambda s: s.unit.name)
 
 
 def _audit_trail(indicator, reports, items):
+    """The events of the indicator, of its `reports` (a queryset: every page of them, not only the
+    one shown) and of its supervision items, latest first."""
     q = Q(object_type="targets.Indicator", object_id=str(indicator.pk))
-    q |= Q(object_type="targets.ProgressReport", object_id__in=[str(r["pk"]) for r in reports])
+    q |= Q(object_type="targets.ProgressReport", object_id__in=reports.order_by().values(key=Cast("pk", CharField())))
     q |= Q(object_type="supervision.SupervisionItem", object_id__in=[str(i.pk) for i in items])
     return _labelled(AuditEvent.objects.filter(q).select_related("user").order_by("-at", "-id")[:200])
 
@@ -256,7 +276,7 @@ def _labelled(events) -> list:
     return events
 
 
-def _chart(spec, series, milestones, counted, ahead) -> dict:
+def _chart(spec, series, counted, ahead) -> dict:
     """The indicator chart's data: reported values on their due dates, the expected path month by month,
     the milestones, and the projected line from the last counted report to the day the target is reached."""
     expected, day = [], spec.start
@@ -273,7 +293,7 @@ def _chart(spec, series, milestones, counted, ahead) -> dict:
             [periods.due_date(p.period_start, spec.frequency, spec.due_day).isoformat(), str(p.value)] for p in series
         ],
         "expected": expected,
-        "milestones": [[m.date.isoformat(), str(m.value)] for m in milestones],
+        "milestones": [[day.isoformat(), str(value)] for day, value in spec.milestones],
         "projection": projected,
     }
 

@@ -16,7 +16,7 @@ from core.versions import check_version
 from targets import rules
 from targets import selectors as target_selectors
 from targets.choices import Light
-from targets.models import CurrentLight, Indicator
+from targets.models import Allocation, CurrentLight, Indicator, Target
 
 from .models import MonthCount, StatusSnapshot, SupervisionItem, SupervisionStatus
 
@@ -199,12 +199,13 @@ def answerable_units(indicator):
     """The units a notice on this indicator may go to: its lead units, co-units and allocated townships."""
     from regions.models import Unit
 
-    target = indicator.target
-    return (
-        Unit.objects.filter(Q(led_targets=target) | Q(shared_targets=target) | Q(allocations__indicator=indicator))
-        .distinct()
-        .order_by("kind", "name")
-    )
+    # Semi-joins, not joins: an OR across the three joins multiplied the rows and, with DISTINCT,
+    # took 24 ms for a task led by one unit and allocated to 12 townships.
+    return Unit.objects.filter(
+        Q(pk__in=Target.lead_units.through.objects.filter(target_id=indicator.target_id).values("unit_id"))
+        | Q(pk__in=Target.co_units.through.objects.filter(target_id=indicator.target_id).values("unit_id"))
+        | Q(pk__in=Allocation.objects.filter(indicator_id=indicator.pk).values("unit_id"))
+    ).order_by("kind", "name")
 
 
 def item_link(item) -> str:

@@ -170,9 +170,13 @@ def league(request):
 
 @login_required
 def indicator_detail(request, pk):
-    indicator = get_object_or_404(target_selectors.indicators_visible_to(request.user), pk=pk)
+    indicator = get_object_or_404(
+        target_selectors.indicators_visible_to(request.user).select_related("target__plan"), pk=pk
+    )
     as_of = timezone.localdate()
-    data = selectors.indicator_page(indicator=indicator, as_of=as_of, reader=request.user)
+    data = selectors.indicator_page(
+        indicator=indicator, as_of=as_of, reader=request.user, reports_page=request.GET.get("page")
+    )
     can_issue = permissions.can_supervise(request.user) and data["row"].status.status in (Light.RED, Light.AMBER)
     issue_form = (
         IssueForm(

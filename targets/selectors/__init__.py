@@ -114,9 +114,10 @@ class CountedReport:
 
     @property
     def point(self) -> rules.ReportPoint:
-        return rules.ReportPoint(
-            period_start=self.period_start, value=self.value, submitted_on=timezone.localdate(self.submitted_at)
-        )
+        # The county's day (settings.TIME_ZONE), as _counted_on counts it. Named rather than the
+        # active zone, which is the same but a thread-local look-up each time: a chart reads 720 points.
+        day = timezone.localdate(self.submitted_at, timezone.get_default_timezone())
+        return rules.ReportPoint(period_start=self.period_start, value=self.value, submitted_on=day)
 
 
 _COUNTED_FIELDS = ("id", "indicator_id", "unit_id", "period_start", "value", "submitted_at")
@@ -135,7 +136,8 @@ def _counted_on(as_of: date):
 
 def counted_reports(windows: dict[int, date], as_of: date) -> dict[int, list[CountedReport]]:
     """Per indicator id, its reports that counted on `as_of` from the period `windows[id]` on, and
-    before that period each unit's latest counted report (see `rules.window_start`). Two queries."""
+    before that period each unit's latest counted report (see `rules.window_start`). Two queries, one
+    when every window is date.min (a full series)."""
     found = defaultdict(list)
     if not windows:
         return found
@@ -147,18 +149,21 @@ def counted_reports(windows: dict[int, date], as_of: date) -> dict[int, list[Cou
         recent |= Q(indicator_id__in=ids, period_start__gte=start)
         earlier |= Q(indicator_id__in=ids, period_start__lt=start)
     counted = _counted_on(as_of)
-    latest_earlier = (
-        counted.filter(earlier)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("indicator_id"), F("unit_id")],
-                order_by=[F("period_start").desc(), F("submitted_at").desc()],
+    queries = [counted.filter(recent, period_start__lte=as_of)]
+    # A full series (the window date.min, the indicator page's chart) has no report before it.
+    if any(start > date.min for start in by_start):
+        queries.append(
+            counted.filter(earlier)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("indicator_id"), F("unit_id")],
+                    order_by=[F("period_start").desc(), F("submitted_at").desc()],
+                )
             )
+            .filter(rank=1)
         )
-        .filter(rank=1)
-    )
-    for query in (counted.filter(recent, period_start__lte=as_of), latest_earlier):
+    for query in queries:
         for row in query.values_list(*_COUNTED_FIELDS):
             found[row[1]].append(CountedReport(*row))
     return found
@@ -206,7 +211,10 @@ def _rollup_windows(windows: dict[int, date], allocations: dict[int, list[int]],
     """`windows`, reaching back for township roll-ups. The county figure of an allocated indicator
     counts only for a period every township reported (`rules.rollup`), and the latest such period
     may lie before the window: one grouped query finds it, and the window starts there instead."""
-    allocated = {pk: len(set(units)) for pk, units in allocations.items() if units and pk in windows}
+    # A window at date.min (a full series) reaches back to the first report already.
+    allocated = {
+        pk: len(set(units)) for pk, units in allocations.items() if units and windows.get(pk, date.min) > date.min
+    }
     if not allocated:
         return windows
     own_share = Allocation.objects.filter(indicator_id=OuterRef("indicator_id"), unit_id=OuterRef("unit_id"))

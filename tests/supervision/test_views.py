@@ -370,3 +370,82 @@ def test_the_freeze_button_asks_first_in_the_words_of_what_it_does(office, indic
         'data-confirm="确认定格2025年6月30日的灯色？将替换该月末此前定格的灯色。">定格2025年6月30日的灯色</button>'
         in html
     )
+
+
+def _report_rows(html: str) -> list[tuple[str, str]]:
+    body = html[html.index("data-reports") :]
+    body = body[: body.index("</tbody>")]
+    return re.findall(r'<td data-label="填报期">([^<]*)</td><td data-label="单位">([^<]*)</td>', body)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_indicator_page_lists_fifty_reports_a_page_newest_first_and_reaches_every_one(
+    office, indicator, dept, town_unit, supervisor
+):
+    """Sixty reports (two units, 30 months): the first page shows the 50 newest and says how many there
+    are, the second the 10 oldest; together every report once, and the audit trail still names an
+    event of a report that is not on the page shown."""
+    from datetime import datetime
+    from decimal import Decimal
+
+    from accounts.audit import audit_record
+    from targets.choices import ReportStatus
+    from targets.models import ProgressReport
+
+    months = [date(2023 + m // 12, m % 12 + 1, 1) for m in range(30)]  # January 2023 to June 2025
+    ProgressReport.objects.bulk_create(
+        ProgressReport(
+            indicator=indicator,
+            unit=unit,
+            period_start=month,
+            value=Decimal(10 * i),
+            status=ReportStatus.SUBMITTED,
+            submitted_by=supervisor,
+            submitted_at=datetime.combine(month.replace(day=20), datetime.min.time()).astimezone(),
+            created_by=supervisor,
+        )
+        for i, month in enumerate(months)
+        for unit in (dept, town_unit)
+    )
+    oldest = ProgressReport.objects.get(unit=dept, period_start=months[0])
+    audit_record(action="report.submit", by=supervisor, obj=oldest)
+    first = office.get(f"/supervision/indicators/{indicator.pk}/").content.decode()
+    assert 'data-reports-total="60"' in first and "共60份填报，显示第1–50份，最新的在前" in first
+    rows = _report_rows(first)
+    assert len(rows) == 50 and rows[0] == ("2025年6月", dept.name) and rows[1] == ("2025年6月", town_unit.name)
+    assert 'href="?page=2#reports"' in first and "较早" in first and "较新" not in first
+    assert f"<td>{oldest}</td>" in first.split("data-audit", 1)[1]
+    second = office.get(f"/supervision/indicators/{indicator.pk}/?page=2").content.decode()
+    assert "共60份填报，显示第51–60份，最新的在前" in second and 'href="?page=1#reports"' in second
+    older = _report_rows(second)
+    assert len(older) == 10 and older[-1] == ("2023年1月", town_unit.name)
+    assert len(set(rows + older)) == 60
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_indicator_page_counts_a_few_reports_without_a_pager(office, red_indicator):
+    html = office.get(f"/supervision/indicators/{red_indicator.pk}/").content.decode()
+    assert "共3份填报，最新的在前" in html and "data-reports-pager" not in html
+    assert len(_report_rows(html)) == 3
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_indicator_page_shows_the_township_shares_of_the_latest_month_frozen(office, indicator, town_unit, county):
+    """Each township's share as it stood at the latest month end: not May's beside June's, and not a
+    township whose share was last frozen months before (its allocation since withdrawn)."""
+    from regions.models import UnitKind
+
+    from ..factories import UnitFactory
+
+    gone = UnitFactory(county=county, name="东屏街道", kind=UnitKind.TOWNSHIP)
+    for as_of, unit, status in (
+        (date(2025, 5, 31), town_unit, "amber"),
+        (date(2025, 5, 31), gone, "red"),
+        (date(2025, 6, 30), town_unit, "green"),
+    ):
+        StatusSnapshot.objects.create(indicator=indicator, as_of=as_of, unit=unit, evaluated_on=as_of, status=status)
+    html = office.get(f"/supervision/indicators/{indicator.pk}/").content.decode()
+    shares = html[html.index("乡镇（街道）分解情况（最近一个月）") :]
+    shares = shares[: shares.index("</table>")]
+    assert town_unit.name in shares and gone.name not in shares
+    assert "light-green" in shares and "light-amber" not in shares
