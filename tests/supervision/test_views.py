@@ -449,3 +449,22 @@ def test_the_indicator_page_shows_the_township_shares_of_the_latest_month_frozen
     shares = shares[: shares.index("</table>")]
     assert town_unit.name in shares and gone.name not in shares
     assert "light-green" in shares and "light-amber" not in shares
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_notice_form_offers_the_answerable_units_with_the_lead_unit_chosen_and_a_week_to_reply(
+    office, red_indicator, dept, town_unit
+):
+    from targets.models import Allocation
+
+    Allocation.objects.create(indicator=red_indicator, unit=town_unit, target_value=100)
+    html = office.get(f"/supervision/indicators/{red_indicator.pk}/").content.decode()
+    form = html[html.index("data-issue") :]
+    form = form[: form.index("</form>")]
+    assert re.findall(r'<option value="(\d*)"( selected)?>', form) == [
+        ("", ""),
+        (str(dept.pk), " selected"),
+        (str(town_unit.pk), ""),
+    ]
+    assert '<label for="id_notice">督办通知：</label>' in form and "单位须说明或整改的事项。" in form
+    assert '<input type="date" name="reply_due" value="2025-07-08" required id="id_reply_due">' in form
