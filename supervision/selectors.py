@@ -226,7 +226,9 @@ def indicator_page(*, indicator: Indicator, as_of: date, reader, reports_page=No
     return {
         "row": row,
         "spec": spec,
-        "lead_units": list(indicator.target.lead_units.all()),
+        # In the order the responsibility table lists them, as the plan page does (not by name): the
+        # first answers for a report and is the notice's first choice.
+        "lead_units": target_selectors.lead_units_in_table_order(indicator.target_id),
         # Nobody answers for it (targets.selectors.unowned_q): the judgement read its shares and
         # lead units already, and `owned` says whether it found any.
         "unowned": not spec.owned,

@@ -458,6 +458,12 @@ def units_in_table_order(target_ids) -> tuple[dict, dict]:
     return found
 
 
+def lead_units_in_table_order(target_id) -> list:
+    """One target's lead units in the order of `units_in_table_order` (the first answers for a report)."""
+    rows = Target.lead_units.through.objects.filter(target_id=target_id).select_related("unit").order_by("id")
+    return [row.unit for row in rows]
+
+
 def unit_names_in_table_order(target_ids) -> tuple[dict, dict]:
     """Each target's lead units' and co-units' names (lists by target id) in the order of
     `units_in_table_order`, both read in one query."""

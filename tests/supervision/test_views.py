@@ -468,3 +468,21 @@ def test_the_notice_form_offers_the_answerable_units_with_the_lead_unit_chosen_a
     ]
     assert '<label for="id_notice">督办通知：</label>' in form and "单位须说明或整改的事项。" in form
     assert '<input type="date" name="reply_due" value="2025-07-08" required id="id_reply_due">' in form
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_indicator_page_lists_the_lead_units_in_the_tables_order_and_offers_the_first(
+    office, red_indicator, dept, county
+):
+    """The responsibility table names 区发改局 before 区农业农村局: the page lists them so, not by name,
+    and the notice goes by default to the first, who answers for the reports."""
+    from ..factories import UnitFactory
+
+    first = UnitFactory(county=county, name="区发改局")
+    target = red_indicator.target
+    target.lead_units.clear()
+    target.lead_units.add(first)
+    target.lead_units.add(dept)
+    html = office.get(f"/supervision/indicators/{red_indicator.pk}/").content.decode()
+    assert "<dd>区发改局、区农业农村局</dd>" in html
+    assert f'<option value="{first.pk}" selected>' in html
