@@ -37,9 +37,13 @@ def newly_done(*, region, as_of: date, plan=None, section=None, unit=None, towns
     before = StatusSnapshot.objects.filter(
         indicator_id=OuterRef("indicator_id"), as_of=previous_month_end(end), status=Light.DONE
     )
-    was_done = (Q(unit__isnull=True) & Q(Exists(before.filter(unit__isnull=True)))) | (
-        Q(unit__isnull=False) & Q(Exists(before.filter(unit_id=OuterRef("unit_id"))))
-    )
+    if township is None:
+        # Every row is an indicator's own (no share): one test, not two, to build and compile.
+        was_done = Q(Exists(before.filter(unit__isnull=True)))
+    else:
+        was_done = (Q(unit__isnull=True) & Q(Exists(before.filter(unit__isnull=True)))) | (
+            Q(unit__isnull=False) & Q(Exists(before.filter(unit_id=OuterRef("unit_id"))))
+        )
     qs = (
         snapshots(region=region, as_of=end, plan=plan, section=section, unit=unit, township=township, light=Light.DONE)
         .filter(~was_done)
