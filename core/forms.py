@@ -1,10 +1,11 @@
 """Form pieces every app shares: the label suffix and the month picker."""
 
 from datetime import date
+from functools import lru_cache
 
 from django import forms
 from django.utils import formats, timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language, gettext_noop
 
 MONTHS_SHOWN = 36
 
@@ -51,16 +52,22 @@ class MonthSelect(forms.Select):
 
     def month_choices(self, value) -> list[tuple[str, str]]:
         """The (YYYY-MM, month in words) options for the chosen `value`, as the select lists them."""
-        months = list(self.months) if self.months is not None else months_back(timezone.localdate())
-        values = [m.strftime("%Y-%m") for m in months]
+        months = tuple(self.months) if self.months is not None else tuple(months_back(timezone.localdate()))
+        choices = list(_month_options(months, get_language()))
+        values = [value for value, _label in choices]
         chosen = _as_month(value)
-        labels = [formats.date_format(m, "YEAR_MONTH_FORMAT") for m in months]
-        choices = list(zip(values, labels, strict=True))
         if chosen and chosen not in values:
             choices.insert(0, (chosen, _label_of(chosen)))
         if self.empty_label is not None:
             choices.insert(0, ("", self.empty_label))
         return choices
+
+
+@lru_cache(maxsize=16)
+def _month_options(months: tuple[date, ...], language: str | None) -> tuple[tuple[str, str], ...]:
+    """(YYYY-MM, month in words) of these months in this language: the same 36 months are written on
+    every dashboard of a day, once per process and language rather than once per page."""
+    return tuple((m.strftime("%Y-%m"), formats.date_format(m, "YEAR_MONTH_FORMAT")) for m in months)
 
 
 def _label_of(value: str) -> str:
