@@ -276,9 +276,10 @@ def overview_counts(
         "own": _scope(end=end, township=township, **scope),
         "before": _scope(end=before, township=township, **scope),
     }
+    shares = None
     if "township" in dimensions:
-        subsets["shares"] = _scope(end=end, township=township, shares=True, **scope).filter(unit__isnull=False)
-    rows = _overview_rows(subsets, dimensions, loose=township is None)
+        shares = _scope(end=end, township=township, shares=True, **scope).filter(unit__isnull=False)
+    rows = _overview_rows(subsets, dimensions, shares=shares, loose=township is None)
     counts = LightCounts(as_of=end, previous_as_of=before, counts=_zero(), previous=_zero())
     groups = {dimension: {} for dimension in dimensions}
     for part, key, status, n, label, code, plan_id, order in rows:
@@ -308,9 +309,11 @@ def overview_counts(
     return counts, splits
 
 
-def _overview_rows(subsets: dict, dimensions, *, loose: bool) -> list[tuple]:
+def _overview_rows(subsets: dict, dimensions, *, shares, loose: bool) -> list[tuple]:
     """(part, key, status, count, label, code, plan, order) rows of `overview_counts`, in one UNION ALL:
-    the light rows of each subset (a queryset) are a CTE of their ids."""
+    the light rows of each subset (a queryset) are a CTE of their ids; the township shares (a queryset,
+    or None) are counted by their own query, whose plan starts from the region's indicators (through
+    a CTE of their ids PostgreSQL read every share of the province)."""
     quote = connection.ops.quote_name
     table = {
         name: model._meta.db_table
@@ -381,10 +384,12 @@ def _overview_rows(subsets: dict, dimensions, *, loose: bool) -> list[tuple]:
     if "township" in dimensions:
         # Each township's own lights: its shares, and (without a township filter) the un-allocated
         # indicators its units lead or share, as `_by_township` counts them.
+        grouped = shares.order_by().values_list("unit__township_id", "status").annotate(n=Count("id"))
+        sql, share_params = grouped.query.sql_with_params()
+        params += share_params
         parts.append(
-            f"SELECT 'shares', u.township_id, l.status, COUNT(*), {blank}, {blank}, {none}, {none} "
-            + rows_of("shares", f"JOIN {table['unit']} u ON u.id = l.unit_id ")
-            + " GROUP BY u.township_id, l.status"
+            f"SELECT 'shares', x.{quote('unit__township_id')}, x.status, x.n, {blank}, {blank}, {none}, {none} "
+            f"FROM ({sql}) x"
         )
         if loose:
             unallocated = (
