@@ -273,7 +273,10 @@ class ProgressReportViewSet(
         if not perms.is_reporter(user):
             raise PermissionDenied(_("Only a unit reporter enters progress for its unit."))
         data = serializer.validated_data
-        indicator = get_object_or_404(selectors.indicators_visible_to(user), pk=data["indicator"].pk)
+        # With its target and plan: the service's checks read both (the period's lock, the plan's due day).
+        indicator = get_object_or_404(
+            selectors.indicators_visible_to(user).select_related("target__plan"), pk=data["indicator"].pk
+        )
         serializer.instance = services.progress_report_create(
             indicator=indicator,
             unit=user.unit,
