@@ -44,7 +44,11 @@ def _rejudge_chunk(ids: list[int], today: date) -> None:
     # that held the lock left them (a join in the locking query would read them as they were).
     indicators = list(Indicator.objects.filter(pk__in=locked).select_related("target__plan"))
     rows, shares = selectors.judge_with_shares(indicators, today)
-    old = {(light.indicator_id, light.unit_id): light for light in CurrentLight.objects.filter(indicator_id__in=locked)}
+    # Only what _same compares and the time of the last change, as plain rows.
+    stored = CurrentLight.objects.filter(indicator_id__in=locked).values_list(
+        "indicator_id", "unit_id", "changed_at", *_FIGURES, named=True
+    )
+    old = {(light.indicator_id, light.unit_id): light for light in stored}
     now = timezone.now()
     new = [_light(pk, None, row.status, row.spec, row.derived, today, now) for pk, row in rows.items()]
     new += [
@@ -77,7 +81,8 @@ def _light(indicator_id, unit_id, status: rules.StatusResult, spec, derived, tod
     )
 
 
-def _same(a: CurrentLight, b: CurrentLight) -> bool:
+def _same(a, b: CurrentLight) -> bool:
+    """Whether a stored light (a row of its _FIGURES) reads as the one just judged."""
     # Decimals compare by value: 50.0000 read back equals the 50.00 just judged.
     return all(getattr(a, name) == getattr(b, name) for name in _FIGURES)
 
