@@ -261,12 +261,15 @@ class ProgressReportViewSet(
     filterset_class = ReportFilter
     ordering_fields = ["period_start", "submitted_at", "id"]
 
+    # Review steps whose service locks the report and reads it again with what it needs: before that the
+    # view reads only its unit (who may act) and version (If-Match).
+    STEP_ACTIONS = frozenset({"submit", "approve", "return_", "reopen"})
+
     def get_queryset(self):
-        return (
-            selectors.reports_visible_to(self.request.user)
-            .select_related("unit", "indicator", "submitted_by", "reviewed_by")
-            .order_by("-period_start", "id")
+        related = (
+            ("unit",) if self.action in self.STEP_ACTIONS else ("unit", "indicator", "submitted_by", "reviewed_by")
         )
+        return selectors.reports_visible_to(self.request.user).select_related(*related).order_by("-period_start", "id")
 
     def perform_create(self, serializer):
         user = self.request.user
