@@ -306,15 +306,26 @@ def _judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_
     milestones = defaultdict(list)
     for m in Milestone.objects.filter(indicator_id__in=ids).order_by("date"):
         milestones[m.indicator_id].append(m)
-    allocations = defaultdict(list)
-    for indicator_id, unit_id in Allocation.objects.filter(indicator_id__in=ids).values_list("indicator_id", "unit_id"):
-        allocations[indicator_id].append(unit_id)
     # Who owes the report (`expected_reporters`): the townships it is allocated to, else a lead unit.
-    led = set(
-        Target.lead_units.through.objects.filter(target_id__in={i.target_id for i in indicators}).values_list(
-            "target_id", flat=True
-        )
+    # The shares (by indicator) and the led targets in one query.
+    shares = (
+        Allocation.objects.filter(indicator_id__in=ids)
+        .order_by()
+        .annotate(role=Value(0))
+        .values_list("role", "indicator_id", "unit_id")
     )
+    leads = (
+        Target.lead_units.through.objects.filter(target_id__in={i.target_id for i in indicators})
+        .order_by()
+        .annotate(role=Value(1))
+        .values_list("role", "target_id", "unit_id")
+    )
+    allocations, led = defaultdict(list), set()
+    for role, key, unit_id in shares.union(leads, all=True):
+        if role:
+            led.add(key)
+        else:
+            allocations[key].append(unit_id)
     specs = {
         i.pk: indicator_spec(i, milestones[i.pk], i.target.plan, owned=bool(allocations[i.pk]) or i.target_id in led)
         for i in indicators
