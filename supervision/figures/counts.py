@@ -16,7 +16,7 @@ from django.db.models import (
 from core.periods import month_end, previous_month_end
 from regions.models import Region, Unit
 from targets.choices import Light
-from targets.models import Allocation, Indicator, Plan, Section, Target
+from targets.models import Allocation, Section, Target
 
 from ..models import MonthCount, StatusSnapshot
 from .scope import (
@@ -272,14 +272,12 @@ def overview_counts(
     end = month_end(as_of)
     before = previous_month_end(end)
     scope = dict(region=region, plan=plan, section=section, unit=unit, light=light)
-    subsets = {
-        "own": _scope(end=end, township=township, **scope),
-        "before": _scope(end=before, township=township, **scope),
-    }
+    own = _scope(end=end, township=township, **scope)
+    previous = _scope(end=before, township=township, **scope)
     shares = None
     if "township" in dimensions:
         shares = _scope(end=end, township=township, shares=True, **scope).filter(unit__isnull=False)
-    rows = _overview_rows(subsets, dimensions, shares=shares, loose=township is None)
+    rows = _overview_rows(own, previous, shares, dimensions, loose=township is None)
     counts = LightCounts(as_of=end, previous_as_of=before, counts=_zero(), previous=_zero())
     groups = {dimension: {} for dimension in dimensions}
     for part, key, status, n, label, code, plan_id, order in rows:
@@ -309,19 +307,17 @@ def overview_counts(
     return counts, splits
 
 
-def _overview_rows(subsets: dict, dimensions, *, shares, loose: bool) -> list[tuple]:
-    """(part, key, status, count, label, code, plan, order) rows of `overview_counts`, in one UNION ALL:
-    the light rows of each subset (a queryset) are a CTE of their ids; the township shares (a queryset,
-    or None) are counted by their own query, whose plan starts from the region's indicators (through
-    a CTE of their ids PostgreSQL read every share of the province)."""
+def _overview_rows(own, previous, shares, dimensions, *, loose: bool) -> list[tuple]:
+    """(part, key, status, count, label, code, plan, order) rows of `overview_counts`, in one UNION ALL.
+
+    `own` (the scope's light rows at the month end) is a CTE of the columns the splits group by, which
+    PostgreSQL reads once for every split; `previous` (the month end before) and `shares` (the
+    township shares, or None) are counted by their own GROUP BY."""
     quote = connection.ops.quote_name
     table = {
         name: model._meta.db_table
         for name, model in (
-            ("indicator", Indicator),
-            ("target", Target),
             ("section", Section),
-            ("plan", Plan),
             ("region", Region),
             ("unit", Unit),
             ("allocation", Allocation),
@@ -329,81 +325,62 @@ def _overview_rows(subsets: dict, dimensions, *, shares, loose: bool) -> list[tu
             ("co_units", Target.co_units.through),
         )
     }
-    ctes, params = [], []
-    for name, qs in subsets.items():
-        sql, sub_params = qs.order_by().values("pk").query.sql_with_params()
-        ctes.append(f"{name}_ids(id) AS ({sql})")
-        params += sub_params
-    lights = {name: qs.model._meta.db_table for name, qs in subsets.items()}
+    columns = ("indicator_id", "status", "indicator__target_id", "indicator__target__section_id")
+    if "county" in dimensions:
+        columns += ("indicator__target__plan__region_id",)
+    sql, own_params = own.order_by().values(*columns).query.sql_with_params()
+    params = list(own_params)
+    names = ("indicator_id", "status", "target_id", "section_id", "region_id")[: len(columns)]
+    ctes = [f"own({', '.join(names)}) AS ({sql})"]
     none = "CAST(NULL AS INTEGER)"
     blank = "CAST(NULL AS VARCHAR(300))"
-
-    def rows_of(subset: str, joins: str = "") -> str:
-        return (
-            f"FROM {lights[subset]} l JOIN {table['indicator']} i ON i.id = l.indicator_id "
-            f"JOIN {table['target']} t ON t.id = i.target_id {joins}"
-            f"WHERE l.id IN (SELECT id FROM {subset}_ids)"
-        )
-
     parts = []
+
+    def grouped(name: str, qs, path: str) -> str:
+        sql, grouped_params = qs.order_by().values_list(path, "status").annotate(n=Count("id")).query.sql_with_params()
+        params.extend(grouped_params)
+        key = f"x.{quote(path)}" if path != "status" else none
+        return f"SELECT '{name}', {key}, x.status, x.n, {blank}, {blank}, {none}, {none} FROM ({sql}) x"
+
     if "section" in dimensions:
         # Every section of the plans counted, with the top section it stands under (any depth).
         ctes.append(
             f"tops(id, top) AS (SELECT s.id, s.id FROM {table['section']} s WHERE s.parent_id IS NULL "
-            f"AND s.plan_id IN (SELECT t.plan_id {rows_of('own')}) "
+            f"AND s.plan_id IN (SELECT plan_id FROM {table['section']} WHERE id IN (SELECT section_id FROM own)) "
             f"UNION ALL SELECT s.id, tops.top FROM {table['section']} s JOIN tops ON s.parent_id = tops.id)"
         )
+        order = f"top.{quote('order')}"
         parts.append(
-            f"SELECT 'section', top.id, l.status, COUNT(*), top.title, {blank}, top.plan_id, top.{quote('order')} "
-            + rows_of(
-                "own",
-                f"LEFT JOIN tops ON tops.id = t.section_id LEFT JOIN {table['section']} top ON top.id = tops.top ",
-            )
-            + f" GROUP BY top.id, l.status, top.title, top.plan_id, top.{quote('order')}"
+            f"SELECT 'section', top.id, o.status, COUNT(*), top.title, {blank}, top.plan_id, {order} FROM own o "
+            f"LEFT JOIN tops ON tops.id = o.section_id LEFT JOIN {table['section']} top ON top.id = tops.top "
+            f"GROUP BY top.id, o.status, top.title, top.plan_id, {order}"
         )
-    for subset in ("own", "before"):
-        parts.append(
-            f"SELECT '{subset}', {none}, l.status, COUNT(*), {blank}, {blank}, {none}, {none} "
-            f"{rows_of(subset)} GROUP BY l.status"
-        )
+    parts.append(
+        f"SELECT 'own', {none}, o.status, COUNT(*), {blank}, {blank}, {none}, {none} FROM own o GROUP BY o.status"
+    )
+    parts.append(grouped("before", previous, "status"))
     if "lead_unit" in dimensions:
         parts.append(
-            f"SELECT 'lead_unit', lu.unit_id, l.status, COUNT(*), {blank}, {blank}, {none}, {none} "
-            + rows_of("own", f"JOIN {table['leads']} lu ON lu.target_id = t.id ")
-            + " GROUP BY lu.unit_id, l.status"
+            f"SELECT 'lead_unit', lu.unit_id, o.status, COUNT(*), {blank}, {blank}, {none}, {none} FROM own o "
+            f"JOIN {table['leads']} lu ON lu.target_id = o.target_id GROUP BY lu.unit_id, o.status"
         )
     if "county" in dimensions:
         parts.append(
-            f"SELECT 'county', r.id, l.status, COUNT(*), r.name, r.code, {none}, {none} "
-            + rows_of(
-                "own",
-                f"JOIN {table['plan']} p ON p.id = t.plan_id JOIN {table['region']} r ON r.id = p.region_id ",
-            )
-            + " GROUP BY r.id, l.status, r.name, r.code"
+            f"SELECT 'county', r.id, o.status, COUNT(*), r.name, r.code, {none}, {none} FROM own o "
+            f"JOIN {table['region']} r ON r.id = o.region_id GROUP BY r.id, o.status, r.name, r.code"
         )
     if "township" in dimensions:
         # Each township's own lights: its shares, and (without a township filter) the un-allocated
         # indicators its units lead or share, as `_by_township` counts them.
-        grouped = shares.order_by().values_list("unit__township_id", "status").annotate(n=Count("id"))
-        sql, share_params = grouped.query.sql_with_params()
-        params += share_params
-        parts.append(
-            f"SELECT 'shares', x.{quote('unit__township_id')}, x.status, x.n, {blank}, {blank}, {none}, {none} "
-            f"FROM ({sql}) x"
-        )
+        parts.append(grouped("shares", shares, "unit__township_id"))
         if loose:
-            unallocated = (
-                f" AND NOT EXISTS (SELECT 1 FROM {table['allocation']} a WHERE a.indicator_id = l.indicator_id)"
-            )
             for part, through in (("led", "leads"), ("shared", "co_units")):
                 parts.append(
-                    f"SELECT '{part}', u.township_id, l.status, COUNT(*), {blank}, {blank}, {none}, {none} "
-                    + rows_of(
-                        "own",
-                        f"JOIN {table[through]} x ON x.target_id = t.id JOIN {table['unit']} u ON u.id = x.unit_id ",
-                    )
-                    + unallocated
-                    + " GROUP BY u.township_id, l.status"
+                    f"SELECT '{part}', u.township_id, o.status, COUNT(*), {blank}, {blank}, {none}, {none} "
+                    f"FROM own o JOIN {table[through]} x ON x.target_id = o.target_id "
+                    f"JOIN {table['unit']} u ON u.id = x.unit_id WHERE NOT EXISTS "
+                    f"(SELECT 1 FROM {table['allocation']} a WHERE a.indicator_id = o.indicator_id) "
+                    "GROUP BY u.township_id, o.status"
                 )
     sql = f"WITH RECURSIVE {', '.join(ctes)} {' UNION ALL '.join(parts)}"
     with connection.cursor() as cursor:
