@@ -14,6 +14,8 @@ from regions.selectors import region_prefix
 from targets.choices import Light
 from targets.models import Plan, Section
 
+from .selectors import filter_options
+
 
 class MonthField(forms.CharField):
     """A month written YYYY-MM, cleaned to its first day."""
@@ -92,6 +94,11 @@ class DashboardFilters(forms.Form):
             level=RegionLevel.TOWNSHIP, **({"code__startswith": region_prefix(region)} if region is not None else {})
         )
         self.in_county = region is not None and region.level == RegionLevel.COUNTY
+        self._prefixes = {
+            "regions_under": region_prefix(home) if home is not None else "",
+            "plans_under": region_prefix(region) if region is not None else "",
+            "county": region_prefix(region) if self.in_county else None,
+        }
         if not self.in_county:
             # A province's thousands of units and townships are reached by drilling down, not in a select.
             for name in ("unit", "township", "section"):
@@ -106,15 +113,11 @@ class DashboardFilters(forms.Form):
                     ("", field.empty_label),
                     *((pk, field.label_from_instance(obj)) for pk, obj in self._options(name).items()),
                 ]
-        # The region, plan and section selects list plain rows: the model choice iterator made an object of
-        # each of a province's hundred regions to write its name.
-        for name, key, label in (("region", "code", "name"), ("plan", "pk", "title"), ("section", "pk", "title")):
+        # The region, plan and section selects list plain rows, read with the units and townships.
+        for name in ("region", "plan", "section"):
             field = self.fields[name]
             if not field.widget.is_hidden:
-                field.widget.choices = lambda field=field, key=key, label=label: [
-                    ("", field.empty_label),
-                    *field.queryset.values_list(key, label),
-                ]
+                field.widget.choices = lambda field=field, name=name: [("", field.empty_label), *self._options(name)]
 
     @cached_property
     def units(self) -> dict:
@@ -126,13 +129,20 @@ class DashboardFilters(forms.Form):
         """The county's townships, {pk: Region}, as the township select lists them."""
         return self._options("township")
 
-    def _options(self, name: str) -> dict:
-        if not self.in_county:
+    def _options(self, name: str):
+        """One select's rows: every select's are read at once, when the first is needed (filter_options)."""
+        if name in ("unit", "township") and not self.in_county:
             return {}
-        cache = self.__dict__.setdefault("_read_options", {})
-        if name not in cache:
-            cache[name] = {obj.pk: obj for obj in self.fields[name].queryset}
-        return cache[name]
+        if "_read_options" not in self.__dict__:
+            self._read_options = filter_options(**self._prefixes)
+        options = self._read_options
+        return {
+            "region": options.regions,
+            "plan": options.plans,
+            "section": options.sections,
+            "unit": options.units,
+            "township": options.townships,
+        }[name]
 
     def _chosen_region(self):
         code = self.data.get("region")
