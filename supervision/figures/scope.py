@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Exists,
     OuterRef,
@@ -152,3 +153,18 @@ def _names(keys, model, known: dict | None = None) -> dict[int, str]:
     if missing:
         names.update(model.objects.filter(pk__in=missing).values_list("pk", "name"))
     return names
+
+
+def converters(expression) -> tuple:
+    """What turns a hand-written query's value of `expression` (a field, as its column, or an aggregate)
+    into the value the ORM would give (SQLite's decimals, dates and moments; JSON), as the ORM applies them."""
+    expression = expression.get_col(expression.model._meta.db_table) if hasattr(expression, "get_col") else expression
+    return expression, [*connection.ops.get_db_converters(expression), *expression.get_db_converters(connection)]
+
+
+def converted(value, converter: tuple):
+    """`value` through `converters(...)`'s answer."""
+    expression, steps = converter
+    for step in steps:
+        value = step(value, expression, connection)
+    return value

@@ -486,3 +486,10 @@ def test_the_indicator_page_lists_the_lead_units_in_the_tables_order_and_offers_
     html = office.get(f"/supervision/indicators/{red_indicator.pk}/").content.decode()
     assert "<dd>区发改局、区农业农村局</dd>" in html
     assert f'<option value="{first.pk}" selected>' in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_page_past_the_end_of_a_list_still_says_how_many_there_are(office, red_indicator):
+    html = office.get("/supervision/list/?as_of=2025-06&light=red&page=2").content.decode()
+    assert 'data-total="1"' in html
+    assert "data-indicator=" not in html
