@@ -165,10 +165,9 @@ def overview(
 
 def league(*, region, month: date, plan=None, units=None) -> Taken:
     """The league tables of `month` (figures.league_table); `units` as `overview` takes them."""
-    return Taken(
-        figures=figures.league_table(region=region, month=month, plan=plan, known=units),
-        at=taken_at(region=region, as_of=month, plan=plan),
-    )
+    tables, at = figures.league_tables(region=region, month=month, plan=plan, known=units)
+    # On a county the moment is read with the completions; above it, apart.
+    return Taken(figures=tables, at=at or taken_at(region=region, as_of=month, plan=plan))
 
 
 def _overview(

@@ -45,6 +45,7 @@ from .reporting import (  # noqa: F401 (the dashboards' figures, imported from h
     Ranked,
     ReportingRate,
     league_table,
+    league_tables,
     reporting_rates,
 )
 from .scope import (  # noqa: F401 (the dashboards' figures, imported from here)
