@@ -13,9 +13,10 @@ second run finds the data and reuses it; `--reload` drops and loads again, `--re
 and freezes again.
 
 Then, for each page, it prints the server time (Django test Client, so middleware, view, queries
-and template are all in it): cold is the first request of the page in this process (which has
-served one small page before, a worker's own warm-up), warm the median of --runs requests after
-it; the number of queries; and, in the same sitting, the time of hand-written SQL computing every
+and template are all in it): cold is the first request of the page, for its own data, in this
+process (which has served one small page and each county page once for another county before, a
+worker's own warm-up: templates compiled, first-use work done), warm the median of --runs
+requests after it; the number of queries; and, in the same sitting, the time of hand-written SQL computing every
 figure the page shows from the same tables (PAGE_SQL lists them; median of --runs), and the ratio
 cold ÷ bare. `cpu` is the warm requests' median process time: this process's own work (Python,
 template, driver), which other processes on a busy machine do not stretch as they stretch wall time. The pages use no cache, so cold and warm differ only by PostgreSQL's own buffers and
@@ -732,11 +733,25 @@ def _bench(runs):
         ("county plan page", f"/plans/{indicator.target.plan_id}/", "county plan page", local, now),
         ("indicator page", f"/supervision/indicators/{indicator.pk}/", None, local, now),
     ]
-    # One small page first: the process's own warm-up (imports, URL patterns, the base template, the
-    # database connection) is paid once by a worker, not by the first dashboard it serves.
+    # The process's own warm-up first, as a worker that has served a while has it: one small page
+    # (imports, URL patterns, the base template, the database connection), then each county page
+    # once for another county (its templates compiled, its code's first-use work done). None of the
+    # measured county's figures is read, and no page keeps figures between requests, so "cold" below
+    # is each page's first reading of its own data.
     assert client.get("/supervision/items/").status_code == 200
+    other = Region.objects.filter(level="county", code__startswith="99").exclude(pk=county.pk).order_by("code").first()
+    other_indicator = Indicator.objects.filter(target__plan__region=other, allocations__isnull=False).first()
+    for url in (
+        f"/supervision/?region={other.code}&as_of={month}",
+        f"/supervision/league/?region={other.code}&as_of={last}",
+        f"/supervision/list/?region={other.code}&as_of={month}&light=red",
+        f"/plans/{other_indicator.target.plan_id}/",
+        f"/supervision/indicators/{other_indicator.pk}/",
+    ):
+        assert client.get(url).status_code == 200, url
     print(
-        f"\nserver time in ms (Django test Client, DEBUG off); load average before: "
+        f"\nserver time in ms (Django test Client, DEBUG off), after one request to each county page of "
+        f"{other.name}; load average before: "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; warm = median of {runs}; bare = every figure the "
         f"page shows, by hand-written SQL (median of {runs})"
     )
