@@ -553,9 +553,7 @@ _REPORTING = """WITH scope AS (SELECT i.id, i.target_id, i.frequency, i.start_da
         JOIN targets_target_lead_units lu ON lu.id = fl.first
         WHERE NOT EXISTS (SELECT 1 FROM targets_allocation a WHERE a.indicator_id = s.id))
     SELECT x.owner, x.expected, x.submitted, x.on_time, {label} FROM ({part}) x"""
-_PERFORMANCE = (
-    "SELECT {group}, avg(least(l.completion, 1)), count(l.completion), count(CASE WHEN l.status = 'red' THEN 1 END) "
-)
+_PERFORMANCE = "SELECT {group}, avg(CASE WHEN l.completion > 1 THEN 1 ELSE l.completion END), count(l.completion), count(CASE WHEN l.status = 'red' THEN 1 END) "
 BARE = {
     # The home's cards: each plan's title, document, issuer, region and dates, and the light of every
     # indicator of the plan (from the indicators: one without a valid stored light is counted too,

@@ -11,9 +11,10 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    F,
+    Value,
     When,
 )
-from django.db.models.functions import Least
 
 from core import periods
 from core.periods import Frequency, month_end
@@ -232,9 +233,8 @@ def county_performance(*, region, end: date, plan=None):
     light, indicator = model._meta.db_table, Indicator._meta.db_table
     leads = Target.lead_units.through._meta.db_table
     moment = model._meta.get_field("judged_at" if is_current(end) else "taken_at")
-    # Django's Least, as `_performance` caps: PostgreSQL's LEAST passes over a NULL completion (so it
-    # averages as 1), SQLite's MIN gives NULL (left out of the average).
-    capped = f"{'MIN' if connection.vendor == 'sqlite' else 'LEAST'}(l.completion, 1)"
+    # As `_capped`: a light without a completion stays NULL, left out of the average.
+    capped = "CASE WHEN l.completion > 1 THEN 1 ELSE l.completion END"
     figures = f"AVG({capped}), COUNT(l.completion), COUNT(CASE WHEN l.status = %s THEN 1 END), MAX(l.{moment.column})"
     sql = f"""WITH chosen AS MATERIALIZED ({ids})
         SELECT 0 AS part, lead.unit_id AS owner, {figures}
@@ -263,7 +263,13 @@ def _capped_average():
 
 
 def _capped():
-    return Least("completion", Decimal(1), output_field=DecimalField(max_digits=12, decimal_places=4))
+    """A light's completion capped at 1, NULL when it has none (so the average leaves it out): not
+    Least, which PostgreSQL's LEAST makes 1 for a NULL while SQLite's MIN keeps it NULL."""
+    return Case(
+        When(completion__gt=1, then=Value(Decimal(1))),
+        default=F("completion"),
+        output_field=DecimalField(max_digits=12, decimal_places=4),
+    )
 
 
 def _performance(qs, path: str) -> dict[int, tuple[Decimal | None, int, int]]:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Role
 from regions.models import Region, Unit, UnitKind
 from supervision import figures
-from supervision.models import SupervisionItem
+from supervision.models import StatusSnapshot, SupervisionItem
 from supervision.services import snapshot_freeze
 from targets.models import Allocation, Indicator, Plan, Section, Target
 
@@ -320,3 +320,14 @@ def test_the_overview_counts_by_county_as_the_county_split_does(db):
     county_split = figures.light_counts_by(dimension="county", region=None, as_of=JUNE)
     assert _split_rows(splits["county"]) == _split_rows(county_split)
     assert len(splits["county"]) == 2
+
+
+def test_league_completion_leaves_out_lights_without_a_completion(county, county_data, target):
+    # D starts after June: its June light has no completion, so the average is A's, B's and C's alone
+    # on every database (PostgreSQL's LEAST would have counted it as 100 %).
+    IndicatorFactory(target=target, name="D", start_date=date(2025, 9, 1))
+    snapshot_freeze(as_of=JUNE)
+    d = StatusSnapshot.objects.get(indicator__name="D", as_of=JUNE, unit=None)
+    assert d.completion is None
+    [department] = figures.league_table(region=county, month=date(2025, 6, 1))["units"]
+    assert department.completion == Decimal("43.7")
