@@ -117,21 +117,25 @@ def open_items(
     if light:
         lit = snapshots(region=region, as_of=as_of or today, plan=plan, section=section, unit=unit, township=township)
         qs = qs.filter(indicator_id__in=lit.filter(status__in=lights_of(light)).values("indicator_id"))
-    qs = qs.select_related("indicator", "unit").order_by("reply_due", "id")
+    # Plain rows: the list shows these fields of each item, its indicator and its unit, not three model
+    # instances per item.
+    rows = qs.order_by("reply_due", "id").values_list(
+        "pk", "indicator_id", "indicator__name", "unit__name", "status", "light_when_issued", "reply_due", "issued_at"
+    )
     awaiting = (SupervisionStatus.OPEN, SupervisionStatus.RETURNED)
     return [
         OpenItem(
-            id=i.pk,
-            indicator_id=i.indicator_id,
-            indicator=i.indicator.name,
-            unit=i.unit.name,
-            status=i.status,
-            light_when_issued=i.light_when_issued,
-            reply_due=i.reply_due,
-            issued_at=i.issued_at,
-            overdue=i.status in awaiting and i.reply_due < today,
+            id=pk,
+            indicator_id=indicator_id,
+            indicator=indicator,
+            unit=unit_name,
+            status=status,
+            light_when_issued=light_when_issued,
+            reply_due=reply_due,
+            issued_at=issued_at,
+            overdue=status in awaiting and reply_due < today,
         )
-        for i in qs
+        for pk, indicator_id, indicator, unit_name, status, light_when_issued, reply_due, issued_at in rows
     ]
 
 
