@@ -35,7 +35,7 @@ def plan_body(*, plan, user, as_of: date) -> dict:
     outline = selectors.plan_outline(plan=plan, user=user)
     targets = [target for block in outline for target in block.targets]
     ids = [target["pk"] for target in targets]
-    leads, co_units = selectors.unit_names_in_table_order(ids)
+    leads, co_units = selectors.unit_names_in_table_order(plan.pk)
     rows = selectors.plan_rows(ids, as_of)
     statuses = {row["pk"]: row["status"] for target_rows in rows.values() for row in target_rows}
     own = entry_selectors.unit_own_lights(unit=user.unit, statuses=statuses, as_of=as_of) if user.is_reporter else {}
@@ -142,6 +142,9 @@ class _CardWriter:
         }
         self.labels = {key: escape(text) for key, text in labels.items()}
         self.thead = _TABLE.replace("{rows}", "{{rows}}").format(**self.labels)
+        # The labels written into the row once for the page, so that each row formats its values only.
+        fields = ("pk", "status", "name", "own", "target", "actual", "badge", "reasons")
+        self.row_format = _ROW.format(**self.labels, **{f: f"{{{f}}}" for f in fields}).format
         self.lead_label = escape(gettext("Lead")) + escape(pgettext("between a label and its value", ": "))
         self.co_label = escape(gettext("Co-units")) + escape(pgettext("between a label and its value", ": "))
         self.every = self._every(townships)
@@ -184,7 +187,7 @@ class _CardWriter:
 
     def row(self, row: dict) -> str:
         status, unit = row["status"], row["unit"]
-        return _ROW.format(
+        return self.row_format(
             pk=row["pk"],
             status=escape(status.status),
             name=self._name(row),
@@ -193,7 +196,6 @@ class _CardWriter:
             actual="—" if status.actual is None else escape(numbers.shown(status.actual, unit)),
             badge=self._badge(status.status),
             reasons="".join(f"<div>{escape(reason)}</div>" for reason in status.reasons),
-            **self.labels,
         )
 
     def _name(self, row: dict) -> str:
