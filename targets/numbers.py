@@ -11,10 +11,13 @@ _YI = Decimal(100_000_000)
 _READ_FROM = Decimal(100_000)
 
 
+# The quantum of each number of decimals shown, made once: a plan page shows some 700 numbers.
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in (0, 2)}
+
+
 def _grouped(number: Decimal, places: int) -> str:
     """1234567.5 → "1,234,567.5": thousands separators, at most `places` decimals, no trailing zeros."""
-    quantum = Decimal(1).scaleb(-places)
-    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    rounded = number.quantize(_QUANTA[places], rounding=ROUND_HALF_UP)
     text = f"{rounded:,.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -23,11 +26,12 @@ def _grouped(number: Decimal, places: int) -> str:
 
 def _read_large(number: Decimal, unit: str) -> str:
     """An amount with its unit as a person reads it: 600000 万元 → "60亿元", 6711600 斤 → "671.16万斤"."""
-    if unit == "万元" and abs(number) >= _WAN:
+    size = abs(number)
+    if unit == "万元" and size >= _WAN:
         return f"{_grouped(number / _WAN, 2)}亿元"
-    if unit not in ("万元", "亿元") and abs(number) >= _YI:
+    if unit not in ("万元", "亿元") and size >= _YI:
         return f"{_grouped(number / _YI, 2)}亿{unit}"
-    if unit not in ("万元", "亿元") and abs(number) >= _READ_FROM:
+    if unit not in ("万元", "亿元") and size >= _READ_FROM:
         return f"{_grouped(number / _WAN, 2)}万{unit}"
     if unit == "%":
         # The sign sits close in Chinese (98.5%), as the light's reasons write it; English spaces it.
@@ -49,7 +53,8 @@ def shown(value, mode: str = "") -> str:
     if value is None or value == "":
         return "—"
     try:
-        number = Decimal(str(value))
+        # A Decimal (every figure read from the database) is taken as it is, not written out and read again.
+        number = value if type(value) is Decimal else Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
         return "—"
     if not number.is_finite():
