@@ -1,6 +1,6 @@
 """Template context shared by every page: the unread count of the notification bell, and what the user may do."""
 
-from . import permissions
+from . import permissions, selectors
 
 
 def notifications(request):
@@ -8,7 +8,7 @@ def notifications(request):
     if user is None or not user.is_authenticated:
         return {}
     # Lazy: the count query runs only on pages whose template shows the bell.
-    return {"unread_notifications": lambda: user.notifications.filter(read_at__isnull=True).count()}
+    return {"unread_notifications": lambda: selectors.unread_notification_count(user.pk)}
 
 
 def role_predicates(request):

@@ -1,15 +1,29 @@
-"""Reads of the accounts app: who the supervision office of a region is; the audit log for the auditor's
-page and export."""
+"""Reads of the accounts app: who the supervision office of a region is; a user's unread notifications
+for the bell; the audit log for the auditor's page and export."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from regions.selectors import region_and_above_codes
 
-from .models import AuditEvent, Role, User
+from .models import AuditEvent, Notification, Role, User
+
+
+def unread_notification_count(user_id: int) -> int:
+    """How many of the user's notifications are unread: the bell's figure, on every page, read afresh.
+
+    Written by hand: as a queryset's count() Django built and compiled an aggregation on each page,
+    about 0.3 ms of CPU for a query PostgreSQL answers from the user's rows."""
+    table = Notification._meta.db_table
+    user = Notification._meta.get_field("user").column
+    read_at = Notification._meta.get_field("read_at").column
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {user} = %s AND {read_at} IS NULL", [user_id])
+        return cursor.fetchone()[0]
 
 
 def office_of(region, *, own_only: bool = False):
