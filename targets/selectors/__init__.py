@@ -11,7 +11,19 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Value, Window
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -20,7 +32,7 @@ from regions.selectors import region_prefix
 
 from .. import rules, series_sources
 from ..choices import PROGRESS_KINDS, Light, ReportStatus
-from ..models import Allocation, CurrentLight, Indicator, Milestone, Plan, ProgressReport, Section, Target
+from ..models import VALUE_FIELD, Allocation, CurrentLight, Indicator, Milestone, Plan, ProgressReport, Section, Target
 
 
 def _region_q(user, path: str) -> Q:
@@ -172,13 +184,14 @@ def counted_reports(windows: dict[int, date], as_of: date) -> dict[int, list[Cou
 
 @dataclass(frozen=True)
 class ReadReports:
-    """What a judgement of indicators read: which of them are allocated, and the windows and reports
-    of its `counted_reports` call, for a second judgement of the same indicators on the same day
-    (their township shares) to narrow instead of reading again."""
+    """What a judgement of indicators read: which of them are allocated (and each share's unit and
+    target), and the windows and reports of its `counted_reports` call, for a second judgement of
+    the same indicators on the same day (their township shares) to narrow instead of reading again."""
 
     allocated: frozenset[int]
     windows: dict[int, date]
     reports: dict[int, list[CountedReport]]
+    shares: dict[int, list[tuple[int, int, Decimal]]] = field(default_factory=dict)
 
 
 def narrowed(reports: list[CountedReport], start: date) -> list[CountedReport]:
@@ -308,25 +321,27 @@ def _judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_
     for m in Milestone.objects.filter(indicator_id__in=ids).order_by("date"):
         milestones[m.indicator_id].append(m)
     # Who owes the report (`expected_reporters`): the townships it is allocated to, else a lead unit.
-    # The shares (by indicator) and the led targets in one query.
+    # The shares (by indicator, with their targets for the shares' own lights) and the led targets
+    # in one query.
     shares = (
         Allocation.objects.filter(indicator_id__in=ids)
         .order_by()
         .annotate(role=Value(0))
-        .values_list("role", "indicator_id", "unit_id")
+        .values_list("role", "indicator_id", "unit_id", "target_value", "pk")
     )
     leads = (
         Target.lead_units.through.objects.filter(target_id__in={i.target_id for i in indicators})
         .order_by()
-        .annotate(role=Value(1))
-        .values_list("role", "target_id", "unit_id")
+        .annotate(role=Value(1), share=Value(None, output_field=DecimalField(**VALUE_FIELD)))
+        .values_list("role", "target_id", "unit_id", "share", "pk")
     )
-    allocations, led = defaultdict(list), set()
-    for role, key, unit_id in shares.union(leads, all=True):
+    allocations, led, share_targets = defaultdict(list), set(), defaultdict(list)
+    for role, key, unit_id, share, pk in shares.union(leads, all=True):
         if role:
             led.add(key)
         else:
             allocations[key].append(unit_id)
+            share_targets[key].append((pk, unit_id, share))
     specs = {
         i.pk: indicator_spec(i, milestones[i.pk], i.target.plan, owned=bool(allocations[i.pk]) or i.target_id in led)
         for i in indicators
@@ -358,7 +373,8 @@ def _judge(indicators: list[Indicator], as_of: date, *, full_series=False, with_
             last_ids[max(own, key=lambda r: (r.period_start, r.submitted_at)).id] = indicator.pk
     for report in ProgressReport.objects.filter(pk__in=list(last_ids)).select_related("unit") if last_ids else ():
         rows[last_ids[report.pk]].last_report = report
-    return rows, ReadReports(frozenset(pk for pk, units in allocations.items() if units), windows, reports)
+    allocated = frozenset(pk for pk, units in allocations.items() if units)
+    return rows, ReadReports(allocated, windows, reports, dict(share_targets))
 
 
 def share_statuses(
@@ -372,9 +388,17 @@ def share_statuses(
     wanted = list(indicators) if read is None else [pk for pk in indicators if pk in read.allocated]
     if not wanted:
         return []
-    allocations = Allocation.objects.filter(indicator_id__in=wanted)
-    if units is not None:
-        allocations = allocations.filter(unit_id__in=list(units))
+    if read is not None and units is None:
+        # The judgement read the shares already: no second read of them.
+        allocations = [
+            Allocation(pk=share_id, indicator_id=pk, unit_id=unit_id, target_value=share)
+            for pk in wanted
+            for share_id, unit_id, share in read.shares[pk]
+        ]
+    else:
+        allocations = Allocation.objects.filter(indicator_id__in=wanted)
+        if units is not None:
+            allocations = allocations.filter(unit_id__in=list(units))
     for allocation in allocations:
         indicator = indicators[allocation.indicator_id]
         # Milestones are written for the county figure, so a share is judged on the straight path.
