@@ -679,12 +679,20 @@ def reporters_owed(
     """expected_reporters' rule on what the caller has read already: `targets` (indicator id →
     its target id) and `allocated` (indicator id → the units it is allocated to); the targets'
     lead units are read here, of `target_scope` when given (a subquery), else of `targets`'."""
-    owed = defaultdict(list, {pk: list(units) for pk, units in allocated.items() if units})
     target_scope = set(targets.values()) if target_scope is None else target_scope
     first_lead = {}
     leads = Target.lead_units.through.objects.filter(target_id__in=target_scope).order_by("id")
     for target_id, unit_id in leads.values_list("target_id", "unit_id"):
         first_lead.setdefault(target_id, unit_id)
+    return owed_by_rule(targets=targets, allocated=allocated, first_lead=first_lead)
+
+
+def owed_by_rule(
+    *, targets: dict[int, int], allocated: dict[int, list[int]], first_lead: dict[int, int]
+) -> dict[int, list[int]]:
+    """expected_reporters' rule on plain values: `first_lead` maps a target id to its first lead
+    unit (the lead row written first)."""
+    owed = defaultdict(list, {pk: list(units) for pk, units in allocated.items() if units})
     for indicator_id, target_id in targets.items():
         if indicator_id not in owed and target_id in first_lead:
             owed[indicator_id] = [first_lead[target_id]]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import DecimalField, Exists, OuterRef, Subquery, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -19,6 +19,7 @@ from regions.selectors import region_prefix
 from .. import rules, selectors
 from ..choices import Light, ReportStatus
 from ..models import (
+    VALUE_FIELD,
     Allocation,
     Evidence,
     Indicator,
@@ -133,6 +134,37 @@ def unit_own_light_counts(*, user, plans, as_of: date) -> dict[int, dict[str, in
     return counts
 
 
+def _owing_units(indicator_ids: list[int], target_ids: set[int], unit):
+    """In one query (UNION ALL): the units each indicator is allocated to, the unit's own shares,
+    each target's first lead unit, and the names of these units (by id)."""
+    allocations = (
+        Allocation.objects.filter(indicator_id__in=indicator_ids)
+        .order_by()
+        .annotate(role=Value(0))
+        .values_list("role", "indicator_id", "unit_id", "unit__name", "target_value", "pk")
+    )
+    leads = (
+        Target.lead_units.through.objects.filter(target_id__in=target_ids)
+        .order_by()
+        .annotate(role=Value(1), share=Value(None, output_field=DecimalField(**VALUE_FIELD)))
+        .values_list("role", "target_id", "unit_id", "unit__name", "share", "pk")
+    )
+    allocated, shares, first_lead, names, first_row = defaultdict(list), {}, {}, {}, {}
+    for role, key, unit_id, name, share, pk in allocations.union(leads, all=True):
+        names[unit_id] = name
+        if role:
+            # The lead written first (the lowest row id) answers for the target.
+            if key not in first_row or pk < first_row[key]:
+                first_row[key], first_lead[key] = pk, unit_id
+        else:
+            allocated[key].append((pk, unit_id))
+            if unit_id == unit.pk:
+                shares[key] = share
+    # In the order the shares were written, as a read of the shares alone gives them.
+    allocated = {key: [unit_id for _pk, unit_id in sorted(units)] for key, units in allocated.items()}
+    return allocated, shares, first_lead, names
+
+
 def work_rows(*, user, today: date, indicator_ids=None) -> list[WorkRow]:
     """My work's row for each indicator the unit sees (only those of `indicator_ids` when given)."""
     unit = user.unit
@@ -141,21 +173,10 @@ def work_rows(*, user, today: date, indicator_ids=None) -> list[WorkRow]:
         indicators = indicators.filter(pk__in=list(indicator_ids))
     statuses = selectors.indicator_rows(indicators, today)
     ids = list(statuses)
-    # Who owes each row is selectors.expected_reporters' rule, on the rows' own targets and one read
-    # of their allocations, which also gives the unit's own shares.
-    allocated, shares = defaultdict(list), {}
-    for indicator_id, unit_id, value in Allocation.objects.filter(indicator_id__in=ids).values_list(
-        "indicator_id", "unit_id", "target_value"
-    ):
-        allocated[indicator_id].append(unit_id)
-        if unit_id == unit.pk:
-            shares[indicator_id] = value
-    owed = selectors.reporters_owed(
-        targets={pk: row.indicator.target_id for pk, row in statuses.items()}, allocated=allocated
-    )
-    names = dict(
-        Unit.objects.filter(pk__in={u for units in owed.values() for u in units}).order_by().values_list("pk", "name")
-    )
+    targets = {pk: row.indicator.target_id for pk, row in statuses.items()}
+    allocated, shares, first_lead, names = _owing_units(ids, set(targets.values()), unit)
+    # Who owes each row is selectors.expected_reporters' rule, on the rows' own targets.
+    owed = selectors.owed_by_rule(targets=targets, allocated=allocated, first_lead=first_lead)
     # Every period the unit reported, as (id, status) only: years of history, of which each row
     # shows at most two reports, fetched whole afterwards.
     own = defaultdict(dict)
