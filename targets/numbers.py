@@ -50,13 +50,17 @@ def shown(value, mode: str = "") -> str:
     amounts read with 万/亿).
     None and text that is not a number show as "—".
     """
-    if value is None or value == "":
+    if type(value) is Decimal:
+        # Every figure read from the database: taken as it is, not written out and read again, and not
+        # compared with "" (Decimal's comparison with a str goes through an abstract-class check).
+        number = value
+    elif value is None or value == "":
         return "—"
-    try:
-        # A Decimal (every figure read from the database) is taken as it is, not written out and read again.
-        number = value if type(value) is Decimal else Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return "—"
+    else:
+        try:
+            number = Decimal(str(value))
+        except (InvalidOperation, ValueError, TypeError):
+            return "—"
     if not number.is_finite():
         return "—"
     if mode == "count":
