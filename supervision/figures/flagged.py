@@ -17,7 +17,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from core import periods
@@ -93,9 +92,9 @@ def flagged(
 
 def _page(rows, *, limit: int | None, offset: int) -> tuple[list[dict], int | None]:
     """One page of `rows` (lights or snapshots under the filters) in `_worst_first`'s order, as the
-    plain rows `_page_values` reads, and how many `rows` there are (None on an empty page), in one query.
+    plain rows `_flagged_row` reads, and how many `rows` there are (None on an empty page), in one query.
 
-    Written by hand around the filters' compiled ids, as `_first_of_each_light`: Django built and
+    Written by hand around the filters' compiled ids, as `_first_rows`: Django built and
     compiled the ordered query of the indicators', tasks' and plans' sixteen fields in 4-5 ms of CPU,
     for a query PostgreSQL runs in 2. Each value goes through its field's converters, as the ORM's."""
     ids, params = rows.order_by().values("pk").query.sql_with_params()
@@ -145,38 +144,104 @@ def _page(rows, *, limit: int | None, offset: int) -> tuple[list[dict], int | No
 def flagged_lists(*, region, as_of: date, totals: dict[str, int], limit: int, **scope) -> dict[str, FlaggedList]:
     """The first `limit` rows of each light in `totals` (a light -> how many stand at it, as
     light_counts counted them over the same scope), as `flagged` lists them one light at a time,
-    in one query for all lights (each light's first rows, numbered within their light) and two for
-    all their milestones and lead units."""
-    rows = snapshots(region=region, as_of=as_of, light=tuple(totals), **scope) if totals else None
-    picked = rows.model.objects.filter(pk__in=_first_of_each_light(rows, limit)) if totals else None
+    in one query for all lights with their milestones and lead units (`_first_rows`)."""
+    if not totals:
+        return {}
+    first, milestones, leads = _first_rows(
+        snapshots(region=region, as_of=as_of, light=tuple(totals), **scope), limit=limit
+    )
     # Put in `_worst_first`'s order within each light here, on the few rows read: ordered in the
     # query, its expressions cost more to build and compile than the sort of 40 rows.
-    first = sorted(_page_values(picked.annotate(unowned=_unowned())), key=_within_light_key) if totals else []
     by_light = defaultdict(list)
-    for light in first:
+    for light in sorted(first, key=_within_light_key):
         by_light[light["status"]].append(light)
-    pages = [by_light[light] for light in totals]
     return {
-        light: FlaggedList(total=total, rows=rows)
-        for (light, total), rows in zip(totals.items(), _flagged_rows(pages), strict=True)
+        light: FlaggedList(total=total, rows=[_flagged_row(s, milestones, leads) for s in by_light[light]])
+        for light, total in totals.items()
     }
 
 
-def _first_of_each_light(rows, limit: int) -> RawSQL:
-    """The ids of the first `limit` of `rows` at each light, in `_worst_first`'s order within a light,
-    as a subquery. Written by hand: Django's own window filter (QUALIFY, emulated by a subquery of
-    every selected column) took longer to compile than the rest of the overview's figures."""
+def _first_rows(rows, *, limit: int) -> tuple[list[dict], dict, dict]:
+    """The first `limit` of `rows` at each light (`_worst_first`'s order within a light, not sorted)
+    as the plain rows `_flagged_row` reads, their milestones ({indicator id: [(date, value)]} by date)
+    and their tasks' lead units' names ({task id: [name]}), in one query: UNION ALL of the rows,
+    the milestones and the lead units, each part's own columns NULL in the others.
+
+    Written by hand around the filters' compiled ids, as `_page`: Django's own window filter (QUALIFY,
+    emulated by a subquery of every selected column) took longer to compile than the rest of the
+    overview's figures, and the rows, milestones and lead units as three querysets took about 6 ms of
+    CPU to build and compile, for queries PostgreSQL runs in 2-3. Each value goes through its field's
+    converters, as the ORM's."""
     ids, params = rows.order_by().values("pk").query.sql_with_params()
-    light, indicator = rows.model._meta.db_table, Indicator._meta.db_table
-    allocation, leads = Allocation._meta.db_table, Target.lead_units.through._meta.db_table
-    sql = f"""SELECT id FROM (
-        SELECT l.id, ROW_NUMBER() OVER (PARTITION BY l.status ORDER BY
-            CASE WHEN NOT EXISTS (SELECT 1 FROM {allocation} a WHERE a.indicator_id = l.indicator_id)
-                  AND NOT EXISTS (SELECT 1 FROM {leads} lu WHERE lu.target_id = i.target_id) THEN 1 ELSE 0 END,
-            COALESCE(l.gap, 0) DESC, l.indicator_id) AS place
-        FROM {light} l JOIN {indicator} i ON i.id = l.indicator_id WHERE l.id IN ({ids})
-    ) ranked WHERE place <= %s"""
-    return RawSQL(sql, (*params, limit))
+    model, unit_model = rows.model, Target.lead_units.field.related_model
+    light, indicator = model._meta.db_table, Indicator._meta.db_table
+    target, plan, milestone = Target._meta.db_table, Plan._meta.db_table, Milestone._meta.db_table
+    allocation, leads, unit = (
+        Allocation._meta.db_table,
+        Target.lead_units.through._meta.db_table,
+        unit_model._meta.db_table,
+    )
+    day_field = model._meta.get_field("judged_on" if model is CurrentLight else "as_of")
+    fields = {name: model._meta.get_field(name) for name in _LIGHT_FIELDS[:-1]}
+    own = {name: f"l.{field.column}" for name, field in fields.items()}
+    for key, (alias, field) in _page_columns().items():
+        fields[key], own[key] = field, f"{alias}.{field.column}"
+    own["unowned"], fields["unowned"] = "picked.unowned", None
+    own["day"] = "l.judged_on" if model is CurrentLight else "COALESCE(l.evaluated_on, l.as_of)"
+    fields["day"] = day_field
+    parts = {
+        "m_date": Milestone._meta.get_field("date"),
+        "m_value": Milestone._meta.get_field("value"),
+        "lead": unit_model._meta.get_field("name"),
+        "lead_order": Target.lead_units.through._meta.pk,
+    }
+    # The first part types its NULLs: PostgreSQL gives a UNION's columns the first part's types.
+    own |= {key: f"CAST(NULL AS {field.db_type(connection)})" for key, field in parts.items()}
+    keys = list(own)
+
+    def select(part: int, values: dict) -> str:
+        return ", ".join([str(part), *(f"{values.get(key, 'NULL')} AS {key}" for key in keys)])
+
+    unowned = f"""CASE WHEN NOT EXISTS (SELECT 1 FROM {allocation} a WHERE a.indicator_id = l.indicator_id)
+        AND NOT EXISTS (SELECT 1 FROM {leads} lu WHERE lu.target_id = i.target_id) THEN 1 ELSE 0 END"""
+    # The filtered ids first (MATERIALIZED), as `_page` reads them, then the chosen lights once for all parts.
+    sql = f"""WITH chosen AS MATERIALIZED ({ids}),
+        picked AS MATERIALIZED (SELECT id, indicator_id, target_id, unowned FROM (
+            SELECT l.id, l.indicator_id, i.target_id, {unowned} AS unowned, ROW_NUMBER() OVER (
+                PARTITION BY l.status ORDER BY {unowned}, COALESCE(l.gap, 0) DESC, l.indicator_id) AS place
+            FROM chosen JOIN {light} l ON l.id = chosen.pk JOIN {indicator} i ON i.id = l.indicator_id
+        ) ranked WHERE place <= %s)
+        SELECT {select(0, own)}
+        FROM picked JOIN {light} l ON l.id = picked.id JOIN {indicator} i ON i.id = l.indicator_id
+        JOIN {target} t ON t.id = i.target_id JOIN {plan} p ON p.id = t.plan_id
+        UNION ALL
+        SELECT {select(1, {"indicator_id": "m.indicator_id", "m_date": "m.date", "m_value": "m.value"})}
+        FROM {milestone} m WHERE m.indicator_id IN (SELECT indicator_id FROM picked)
+        UNION ALL
+        SELECT {select(2, {"target_id": "lu.target_id", "lead": "u.name", "lead_order": "lu.id"})}
+        FROM {leads} lu JOIN {unit} u ON u.id = lu.unit_id WHERE lu.target_id IN (SELECT target_id FROM picked)
+        ORDER BY 1, m_date, lead_order"""
+    steps = [(key, converters(field) if field is not None else (None, [])) for key, field in fields.items()]
+    on_date, on_value = converters(parts["m_date"]), converters(parts["m_value"])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, limit))
+        found = cursor.fetchall()
+    at = {key: 1 + place for place, key in enumerate(keys)}  # each key's column (the part is the first)
+    first, milestones, names = [], defaultdict(list), defaultdict(list)
+    for values in found:
+        if values[0] == 0:
+            row = {
+                key: converted(value, step)
+                for (key, step), value in zip(steps, values[1 : 1 + len(steps)], strict=True)
+            }
+            row["unowned"] = bool(row["unowned"])
+            first.append(row)
+        elif values[0] == 1:
+            day, value = converted(values[at["m_date"]], on_date), converted(values[at["m_value"]], on_value)
+            milestones[values[at["indicator_id"]]].append((day, value))
+        else:
+            names[values[at["target_id"]]].append(values[at["lead"]])
+    return first, milestones, names
 
 
 def _worst_first(qs):
@@ -224,14 +289,6 @@ def _page_columns() -> dict:
     return columns
 
 
-def _page_values(qs):
-    """`qs` (lights or snapshots in `_worst_first`'s order) as the plain rows `_flagged_row` reads, with
-    `day`, the day the light was judged (a snapshot's evaluated_on or its
-    month end; a current light's judged_on)."""
-    day = F("judged_on") if qs.model is CurrentLight else Coalesce("evaluated_on", "as_of")
-    return qs.values(*_LIGHT_FIELDS, day=day, **_PAGE_FIELDS)
-
-
 def _unowned():
     return ExpressionWrapper(unowned_q("indicator__"), output_field=BooleanField())
 
@@ -242,12 +299,12 @@ def _within_light():
 
 
 def _within_light_key(light: dict):
-    """`_within_light` (after the unowned, which come last) on a plain row of `_page_values`."""
+    """`_within_light` (after the unowned, which come last) on a plain row of `_page` or `_first_rows`."""
     return (light["unowned"], -(light["gap"] or 0), light["indicator_id"])
 
 
 def _flagged_rows(pages) -> list[list[FlaggedRow]]:
-    """The rows of each page of lights (`_page_values`), their milestones and lead units read once for all pages."""
+    """The rows of each page of lights (`_page`), their milestones and lead units read once for all pages."""
     every = [s for page in pages for s in page]
     milestones = defaultdict(list)
     for indicator_id, day, value in _milestones_of([s["indicator_id"] for s in every]):
