@@ -186,6 +186,7 @@ def _overview(
     flagged = dict.fromkeys(("red", "amber")) | figures.flagged_lists(
         as_of=as_of, totals=shown, limit=flagged_rows, **scope
     )
+    newly_done, unowned = figures.follow_ups(as_of=as_of, done=_keeps(light, "done"), **lit)
     return {
         "counts": counts,
         "trend": trend,
@@ -196,9 +197,9 @@ def _overview(
             region=region, month=reporting_month, plan=plan, section=section, unit=unit, known=units
         ),
         **flagged,
-        "newly_done": figures.newly_done(as_of=as_of, **scope) if _keeps(light, "done") else [],
+        "newly_done": newly_done,
         "items": figures.open_items(as_of=as_of, **lit),
-        "unowned": figures.unowned(as_of=as_of, **lit),
+        "unowned": unowned,
     }
 
 

@@ -36,6 +36,7 @@ from .flagged import (  # noqa: F401 (the dashboards' figures, imported from her
 from .items import (  # noqa: F401 (the dashboards' figures, imported from here)
     DoneRow,
     OpenItem,
+    follow_ups,
     newly_done,
     open_items,
     unowned,

@@ -643,11 +643,6 @@ def unowned_q(path: str = "") -> Q:
     )
 
 
-def unowned_indicators(indicators) -> list[Indicator]:
-    """Those of `indicators` (a queryset) nobody answers for, in plan order, with their task."""
-    return list(indicators.filter(unowned_q()).select_related("target").order_by("target__seq", "order", "pk"))
-
-
 def expected_reporters(indicators) -> dict[int, list[int]]:
     """Which units owe a report for each indicator: its townships when allocated, else its first lead unit.
 

@@ -48,7 +48,7 @@ def test_the_unowned_indicator_comes_last_in_its_light_without_days_behind(count
     rows = figures.flagged(region=county, as_of=JUNE, lights=("red",)).rows
     assert [r.indicator_id for r in rows] == [owned.pk, orphan.pk]
     assert (rows[-1].unowned, rows[-1].days_behind, rows[0].unowned) == (True, None, False)
-    assert [i.pk for i in figures.unowned(region=county)] == [orphan.pk]
+    assert [i["pk"] for i in figures.unowned(region=county)] == [orphan.pk]
 
 
 @time_machine.travel(NOW, tick=False)
