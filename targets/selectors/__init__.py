@@ -92,7 +92,13 @@ def reports_visible_to(user):
         return ProgressReport.objects.none()
     if user.is_reporter:
         return ProgressReport.objects.filter(unit=user.unit)
-    return ProgressReport.objects.filter(_region_q(user, "indicator__target__plan__region__"))
+    if user.region_id is None:
+        return ProgressReport.objects.all()
+    # The region's indicators as a semi-join, not a join through indicator, task, plan and region:
+    # with the review queue's two joins to the users who submitted and reviewed, PostgreSQL took
+    # 5-8 ms to plan the joined query against 1.7 for this one, for a query it runs in 1.
+    region = Indicator.objects.filter(_region_q(user, "target__plan__region__"))
+    return ProgressReport.objects.filter(indicator__in=region.values("pk"))
 
 
 def indicator_spec(indicator: Indicator, milestones, plan: Plan, owned: bool = True) -> rules.IndicatorSpec:
