@@ -25,7 +25,7 @@ from targets.models import Allocation, CurrentLight, Indicator, Milestone, Plan,
 from targets.selectors import unowned_q
 
 from ..rules import behind, days_behind
-from .scope import FLAGGED, LIGHTS, converted, converters, snapshots
+from .scope import FLAGGED, LIGHTS, converted, converters, materialized, snapshots
 
 
 @dataclass
@@ -97,26 +97,19 @@ def _page(rows, *, limit: int | None, offset: int) -> tuple[list[dict], int | No
     Written by hand around the filters' compiled ids, as `_first_rows`: Django built and
     compiled the ordered query of the indicators', tasks' and plans' sixteen fields in 4-5 ms of CPU,
     for a query PostgreSQL runs in 2. Each value goes through its field's converters, as the ORM's."""
-    ids, params = rows.order_by().values("pk").query.sql_with_params()
+    chosen, params = materialized("chosen", rows)
     model = rows.model
     light, indicator = model._meta.db_table, Indicator._meta.db_table
     target, plan = Target._meta.db_table, Plan._meta.db_table
-    allocation, leads = Allocation._meta.db_table, Target.lead_units.through._meta.db_table
-    day = "l.judged_on" if model is CurrentLight else "COALESCE(l.evaluated_on, l.as_of)"
-    day_field = model._meta.get_field("judged_on" if model is CurrentLight else "as_of")
+    day, day_field = _day(model)
     columns = [
         (name, f"l.{model._meta.get_field(name).column}", model._meta.get_field(name)) for name in _LIGHT_FIELDS[:-1]
     ]
     columns += [(key, f"{alias}.{field.column}", field) for key, (alias, field) in _page_columns().items()]
     severity = " ".join(f"WHEN %s THEN {i}" for i, _light in enumerate(LIGHTS))
-    # The filtered ids first (MATERIALIZED): given `l.id IN (ids)`, PostgreSQL joined the province's lights,
-    # indicators and tasks before keeping the county's (140 ms against 8).
-    sql = f"""WITH chosen AS MATERIALIZED ({ids})
+    sql = f"""WITH {chosen}
         SELECT {", ".join(sql for _key, sql, _field in columns)},
-            CASE WHEN NOT EXISTS (SELECT 1 FROM {allocation} a WHERE a.indicator_id = l.indicator_id)
-                  AND NOT EXISTS (SELECT 1 FROM {leads} lu WHERE lu.target_id = i.target_id) THEN 1 ELSE 0 END
-                AS unowned,
-            {day} AS day, COUNT(*) OVER () AS total
+            {_unowned_case()} AS unowned, {day} AS day, COUNT(*) OVER () AS total
         FROM chosen JOIN {light} l ON l.id = chosen.pk JOIN {indicator} i ON i.id = l.indicator_id
         JOIN {target} t ON t.id = i.target_id JOIN {plan} p ON p.id = t.plan_id
         ORDER BY CASE l.status {severity} END DESC, unowned, COALESCE(l.gap, 0) DESC, l.indicator_id"""
@@ -172,23 +165,17 @@ def _first_rows(rows, *, limit: int) -> tuple[list[dict], dict, dict]:
     overview's figures, and the rows, milestones and lead units as three querysets took about 6 ms of
     CPU to build and compile, for queries PostgreSQL runs in 2-3. Each value goes through its field's
     converters, as the ORM's."""
-    ids, params = rows.order_by().values("pk").query.sql_with_params()
+    chosen, params = materialized("chosen", rows)
     model, unit_model = rows.model, Target.lead_units.field.related_model
     light, indicator = model._meta.db_table, Indicator._meta.db_table
     target, plan, milestone = Target._meta.db_table, Plan._meta.db_table, Milestone._meta.db_table
-    allocation, leads, unit = (
-        Allocation._meta.db_table,
-        Target.lead_units.through._meta.db_table,
-        unit_model._meta.db_table,
-    )
-    day_field = model._meta.get_field("judged_on" if model is CurrentLight else "as_of")
+    leads, unit = Target.lead_units.through._meta.db_table, unit_model._meta.db_table
     fields = {name: model._meta.get_field(name) for name in _LIGHT_FIELDS[:-1]}
     own = {name: f"l.{field.column}" for name, field in fields.items()}
     for key, (alias, field) in _page_columns().items():
         fields[key], own[key] = field, f"{alias}.{field.column}"
     own["unowned"], fields["unowned"] = "picked.unowned", None
-    own["day"] = "l.judged_on" if model is CurrentLight else "COALESCE(l.evaluated_on, l.as_of)"
-    fields["day"] = day_field
+    own["day"], fields["day"] = _day(model)
     parts = {
         "m_date": Milestone._meta.get_field("date"),
         "m_value": Milestone._meta.get_field("value"),
@@ -202,10 +189,9 @@ def _first_rows(rows, *, limit: int) -> tuple[list[dict], dict, dict]:
     def select(part: int, values: dict) -> str:
         return ", ".join([str(part), *(f"{values.get(key, 'NULL')} AS {key}" for key in keys)])
 
-    unowned = f"""CASE WHEN NOT EXISTS (SELECT 1 FROM {allocation} a WHERE a.indicator_id = l.indicator_id)
-        AND NOT EXISTS (SELECT 1 FROM {leads} lu WHERE lu.target_id = i.target_id) THEN 1 ELSE 0 END"""
-    # The filtered ids first (MATERIALIZED), as `_page` reads them, then the chosen lights once for all parts.
-    sql = f"""WITH chosen AS MATERIALIZED ({ids}),
+    unowned = _unowned_case()
+    # The chosen lights once for all parts.
+    sql = f"""WITH {chosen},
         picked AS MATERIALIZED (SELECT id, indicator_id, target_id, unowned FROM (
             SELECT l.id, l.indicator_id, i.target_id, {unowned} AS unowned, ROW_NUMBER() OVER (
                 PARTITION BY l.status ORDER BY {unowned}, COALESCE(l.gap, 0) DESC, l.indicator_id) AS place
@@ -274,6 +260,22 @@ _PAGE_FIELDS = {
     "p_due_day": F("indicator__target__plan__due_day"),
     "p_first_period": F("indicator__target__plan__first_period"),
 }
+
+
+def _unowned_case() -> str:
+    """1 for a light `l` of an indicator `i` nobody answers for (no township share, no lead unit:
+    `targets.selectors.unowned_q`), else 0, as the hand-written queries order by it."""
+    allocation, leads = Allocation._meta.db_table, Target.lead_units.through._meta.db_table
+    return f"""CASE WHEN NOT EXISTS (SELECT 1 FROM {allocation} a WHERE a.indicator_id = l.indicator_id)
+        AND NOT EXISTS (SELECT 1 FROM {leads} lu WHERE lu.target_id = i.target_id) THEN 1 ELSE 0 END"""
+
+
+def _day(model) -> tuple[str, object]:
+    """The day a light `l` of `model` was judged, as SQL, and the field whose converters it takes:
+    a current light's judged_on, a snapshot's evaluated_on or else its month end."""
+    if model is CurrentLight:
+        return "l.judged_on", model._meta.get_field("judged_on")
+    return "COALESCE(l.evaluated_on, l.as_of)", model._meta.get_field("as_of")
 
 
 @cache

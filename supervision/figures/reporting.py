@@ -23,7 +23,18 @@ from targets import rules
 from targets.choices import Light, ReportStatus
 from targets.models import Allocation, Indicator, Plan, ProgressReport, Target
 
-from .scope import _indicator_filters, _names, _rate, _scope, _source, converted, converters, indicators_in, is_current
+from .scope import (
+    _indicator_filters,
+    _names,
+    _rate,
+    _scope,
+    _source,
+    converted,
+    converters,
+    indicators_in,
+    is_current,
+    materialized,
+)
 
 
 @dataclass
@@ -228,7 +239,7 @@ def county_performance(*, region, end: date, plan=None):
     took 5-6 ms of CPU to build and compile, for queries PostgreSQL runs in about 8 ms. The
     aggregates go through the converters the ORM gives `_performance`'s (`converters`)."""
     rows = _indicator_filters(_source(end), "indicator__", region=region, plan=plan, section=None, unit=None)
-    ids, params = rows.order_by().values("pk").query.sql_with_params()
+    chosen, params = materialized("chosen", rows)
     model = rows.model
     light, indicator = model._meta.db_table, Indicator._meta.db_table
     leads = Target.lead_units.through._meta.db_table
@@ -236,7 +247,7 @@ def county_performance(*, region, end: date, plan=None):
     # As `_capped`: a light without a completion stays NULL, left out of the average.
     capped = "CASE WHEN l.completion > 1 THEN 1 ELSE l.completion END"
     figures = f"AVG({capped}), COUNT(l.completion), COUNT(CASE WHEN l.status = %s THEN 1 END), MAX(l.{moment.column})"
-    sql = f"""WITH chosen AS MATERIALIZED ({ids})
+    sql = f"""WITH {chosen}
         SELECT 0 AS part, lead.unit_id AS owner, {figures}
         FROM chosen JOIN {light} l ON l.id = chosen.pk JOIN {indicator} i ON i.id = l.indicator_id
         LEFT JOIN {leads} lead ON lead.target_id = i.target_id

@@ -155,6 +155,16 @@ def _names(keys, model, known: dict | None = None) -> dict[int, str]:
     return names
 
 
+def materialized(name: str, rows) -> tuple[str, tuple]:
+    """`name AS MATERIALIZED (...)`, the ids of `rows` (a queryset under the page's filters, as
+    Django compiles it), and its parameters: the CTE a hand-written query joins its rows to.
+
+    The ids are set aside first: given `l.id IN (ids)`, PostgreSQL planned a join of the province's
+    lights, indicators and tasks before keeping the filtered ones (140 ms against 8 on the list page)."""
+    sql, params = rows.order_by().values("pk").query.sql_with_params()
+    return f"{name} AS MATERIALIZED ({sql})", params
+
+
 def converters(expression) -> tuple:
     """What turns a hand-written query's value of `expression` (a field, as its column, or an aggregate)
     into the value the ORM would give (SQLite's decimals, dates and moments; JSON), as the ORM applies them."""
