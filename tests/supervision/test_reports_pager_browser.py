@@ -1,16 +1,10 @@
 """The indicator page's reports, 50 a page: on a phone as on a desktop the count and the pager fit the
 screen, and "older" leads to the rest."""
 
-from datetime import date, datetime, time
-from decimal import Decimal
-
 import pytest
-from django.utils import timezone
-
-from targets.choices import ReportStatus
-from targets.models import ProgressReport
 
 from ..conftest import browser_login
+from .builders import thirty_months_submitted
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,22 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def reported(indicator, dept, town_unit, dept_reporter):
     """Thirty months of reports by two units: 60, more than a page."""
-    months = [date(2023 + m // 12, m % 12 + 1, 1) for m in range(30)]
-    ProgressReport.objects.bulk_create(
-        ProgressReport(
-            indicator=indicator,
-            unit=unit,
-            period_start=month,
-            value=Decimal(10 * i),
-            status=ReportStatus.SUBMITTED,
-            submitted_by=dept_reporter,
-            submitted_at=timezone.make_aware(datetime.combine(month.replace(day=20), time(10))),
-            created_by=dept_reporter,
-            narrative="完成改厕任务，群众满意度较高" * 3,
-        )
-        for i, month in enumerate(months)
-        for unit in (dept, town_unit)
-    )
+    thirty_months_submitted(indicator, (dept, town_unit), dept_reporter, narrative="完成改厕任务，群众满意度较高" * 3)
     return indicator
 
 

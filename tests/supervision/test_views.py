@@ -385,28 +385,12 @@ def test_the_indicator_page_lists_fifty_reports_a_page_newest_first_and_reaches_
     """Sixty reports (two units, 30 months): the first page shows the 50 newest and says how many there
     are, the second the 10 oldest; together every report once, and the audit trail still names an
     event of a report that is not on the page shown."""
-    from datetime import datetime
-    from decimal import Decimal
-
     from accounts.audit import audit_record
-    from targets.choices import ReportStatus
     from targets.models import ProgressReport
 
-    months = [date(2023 + m // 12, m % 12 + 1, 1) for m in range(30)]  # January 2023 to June 2025
-    ProgressReport.objects.bulk_create(
-        ProgressReport(
-            indicator=indicator,
-            unit=unit,
-            period_start=month,
-            value=Decimal(10 * i),
-            status=ReportStatus.SUBMITTED,
-            submitted_by=supervisor,
-            submitted_at=datetime.combine(month.replace(day=20), datetime.min.time()).astimezone(),
-            created_by=supervisor,
-        )
-        for i, month in enumerate(months)
-        for unit in (dept, town_unit)
-    )
+    from .builders import thirty_months_submitted
+
+    months = thirty_months_submitted(indicator, (dept, town_unit), supervisor)  # January 2023 to June 2025
     oldest = ProgressReport.objects.get(unit=dept, period_start=months[0])
     audit_record(action="report.submit", by=supervisor, obj=oldest)
     first = office.get(f"/supervision/indicators/{indicator.pk}/").content.decode()
