@@ -1,7 +1,9 @@
-"""HTML escaping for the pages that write their long tables in Python (the plan page, the home's
-plan cards, the dashboards' tables)."""
+"""HTML escaping and links for the pages that write their long tables in Python (the plan page, the
+home's plan cards, My work's rows, the dashboards' tables)."""
 
 import html
+
+from django.urls import reverse
 
 
 def escape(value) -> str:
@@ -11,3 +13,10 @@ def escape(value) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return html.escape(str(value))
+
+
+def id_url(name: str):
+    """A function giving the page of an id under URL `name` (a route whose id is its only variable
+    part), reversed once for a whole table rather than once a row."""
+    prefix, _sep, suffix = reverse(name, args=[0]).rpartition("/0/")
+    return lambda pk: f"{prefix}/{pk}/{suffix}"

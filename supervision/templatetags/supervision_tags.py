@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from core.escaping import escape
+from core.escaping import escape, id_url
 from core.forms import MonthSelect
 from core.templatetags.core_dates import day_words
 from supervision.selectors import unit_open_item_count, unit_open_items
@@ -87,12 +87,6 @@ def behind_cell(behind):
 # overview's drawing time.
 
 
-def _link(name: str):
-    """The page of an id under URL `name` (an `<int:pk>` route), reversed once per table."""
-    prefix, _sep, suffix = reverse(name, args=[0]).rpartition("/0/")
-    return lambda pk: f"{prefix}/{pk}/{suffix}"
-
-
 _SPLIT_FILTER = {"section": "section", "lead_unit": "lead_unit", "township": "township"}
 
 
@@ -143,9 +137,9 @@ def flagged_rows(context, rows):
             ("why", "Why"),
         )
     }
-    indicator_page = _link("supervision:indicator")
+    indicator_page = id_url("supervision:indicator")
     user = context.get("user")
-    assign = _link("admin:targets_target_change") if user is not None and user.is_staff else None
+    assign = id_url("admin:targets_target_change") if user is not None and user.is_staff else None
     unowned = f'<strong class="unowned" data-unowned>{escape(gettext("No responsible unit"))}</strong>'
     assign_label = escape(gettext("Assign a unit"))
     badges = {light: light_badge(light) for light in Light.values}

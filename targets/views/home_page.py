@@ -6,11 +6,10 @@ written here into one string, every value escaped once and the labels worked out
 the template draws the heading and the legend only.
 """
 
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
-from core.escaping import escape
+from core.escaping import escape, id_url
 from core.periods import day_words
 
 from ..choices import Light
@@ -36,7 +35,7 @@ def plan_cards(*, plans, summaries: dict, own_summaries: dict | None) -> str:
         light: (f'<span class="light light-{light}" title="{escape(label)}">', "</span>")
         for light, label in Light.choices
     }
-    prefix, _sep, suffix = reverse("plan-detail", args=[0]).rpartition("/0/")
+    plan_url = id_url("plan-detail")
 
     def counts(c: dict) -> str:
         return (
@@ -72,7 +71,7 @@ def plan_cards(*, plans, summaries: dict, own_summaries: dict | None) -> str:
             )
         cards.append(
             _CARD.format(
-                href=f"{prefix}/{plan.pk}/{suffix}",
+                href=plan_url(plan.pk),
                 title=escape(plan.title),
                 doc_number=escape(plan.doc_number),
                 issuer=escape(plan.issuer),

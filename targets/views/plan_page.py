@@ -10,11 +10,10 @@ targets; nothing is cached.
 
 from datetime import date
 
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
-from core.escaping import escape
+from core.escaping import escape, id_url
 from regions.selectors import township_units_of
 
 from .. import numbers, selectors
@@ -86,13 +85,6 @@ def _tally(statuses) -> dict[str, int]:
     return counts
 
 
-def _link(name: str):
-    """A function giving the page of an indicator id under URL `name`, reversed once for the page
-    (a `<int:pk>` route: the id is its only variable part)."""
-    prefix, _sep, suffix = reverse(name, args=[0]).rpartition("/0/")
-    return lambda pk: f"{prefix}/{pk}/{suffix}"
-
-
 # A target's card and one indicator row of its table, as the template wrote them: the whitespace
 # too, so that the page reads the same.
 _CARD = (
@@ -131,7 +123,7 @@ class _CardWriter:
 
     def __init__(self, own: dict, townships: list[str]):
         self.own = own
-        self.links = {False: _link("supervision:indicator"), True: _link("villages:derived-rule")}
+        self.links = {False: id_url("supervision:indicator"), True: id_url("villages:derived-rule")}
         self.badges = {light: light_badge(light) for light in Light.values}
         labels = {
             "l_indicator": gettext("Indicator"),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
-from core.escaping import escape
+from core.escaping import escape, id_url
 from core.templatetags.core_dates import day_words
 
 from .. import numbers
@@ -143,21 +143,14 @@ def _drawn(rows: list[entry_selectors.WorkRow]) -> tuple[SafeString, ...]:
     return tuple(mark_safe(writer.row(row)) for row in rows)
 
 
-def _link(name: str):
-    """A function giving the page of an indicator id under URL `name`, reversed once for the page
-    (a `<int:…>` route whose id is its only variable part)."""
-    prefix, _sep, suffix = reverse(name, args=[0]).rpartition("/0/")
-    return lambda pk: f"{prefix}/{pk}/{suffix}"
-
-
 class _RowWriter:
     """Writes one My work row (an `<li>`), every value escaped; labels, badges and links made once per page."""
 
     def __init__(self):
         self.labels = {key: escape(text) for key, text in row_labels().items()}
         self.badges = {light: light_badge(light) for light in Light.values}
-        self.indicator_link = _link("supervision:indicator")
-        self.ask_link = _link("late-entry-ask")
+        self.indicator_link = id_url("supervision:indicator")
+        self.ask_link = id_url("late-entry-ask")
 
     def row(self, row: entry_selectors.WorkRow) -> str:
         indicator, labels = row.indicator, self.labels
